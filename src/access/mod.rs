@@ -1,0 +1,32 @@
+//! Identity: staff roles, password hashing and secret tokens.
+
+pub mod password;
+pub mod token;
+
+use serde::Serialize;
+
+/// The role of a staff account. Job seekers are not users: they sign in on a
+/// terminal with a login code and PIN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Admin,
+    Officer,
+    Employer,
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 3] = [StaffRole::Admin, StaffRole::Officer, StaffRole::Employer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Officer => "officer",
+            Self::Employer => "employer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}

@@ -1,0 +1,57 @@
+//! Random secrets handed to a client once (session cookies, API tokens,
+//! enrolment codes) and stored only as a SHA-256 digest.
+
+use rand::{distributions::Alphanumeric, Rng, RngCore};
+use sha2::{Digest, Sha256};
+
+/// 32 random bytes as 64 hex characters.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    to_hex(&bytes)
+}
+
+/// A short code a person types, from an alphabet without look-alikes.
+pub fn new_code(length: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..length)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Random letters and digits, for values that are never typed.
+pub fn new_alphanumeric(length: usize) -> String {
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
+}
+
+pub fn digest(secret: &str) -> String {
+    to_hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_and_digests_stable() {
+        assert_ne!(new_secret(), new_secret());
+        assert_eq!(new_secret().len(), 64);
+        assert_eq!(digest("abc"), digest("abc"));
+        assert_ne!(digest("abc"), digest("abd"));
+        let code = new_code(8);
+        assert_eq!(code.len(), 8);
+        assert!(code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(!code.contains('0') && !code.contains('O') && !code.contains('I'));
+    }
+}

@@ -1,0 +1,269 @@
+//! The command line: serve (the default), worker, migrate, seed, reindex,
+//! user and terminal.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::access::{password, StaffRole};
+use crate::config::Config;
+use crate::startup::{self, Services, StartupError};
+use crate::store::people::{self, Membership, NewUser};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fairchance",
+    version,
+    about = "Fair Chance Jobs: fair-chance vacancies matched with people leaving custody"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web service (and, unless FAIRCHANCE_WORKER=off, the background worker).
+    Serve,
+    /// Run only the background worker; start as many as you like.
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data set or a synthetic benchmark data set.
+    Seed(SeedArgs),
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage supported terminals.
+    #[command(subcommand)]
+    Terminal(TerminalCommand),
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("kind").required(true).args(["demo", "synthetic"]))]
+pub struct SeedArgs {
+    /// The fictional demo data set (the same every time); only into an empty database.
+    #[arg(long)]
+    pub demo: bool,
+    /// A generated data set for benchmarks.
+    #[arg(long)]
+    pub synthetic: bool,
+    /// Number of profiles (with --synthetic).
+    #[arg(long, default_value_t = 100_000, requires = "synthetic")]
+    pub profiles: u32,
+    /// Number of vacancies (with --synthetic).
+    #[arg(long, default_value_t = 50_000, requires = "synthetic")]
+    pub vacancies: u32,
+    /// Random seed (with --synthetic); the same seed gives the same data.
+    #[arg(long, default_value_t = 1, requires = "synthetic")]
+    pub seed: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["admin", "officer", "employer"])]
+        role: String,
+        /// The employer's name (role employer).
+        #[arg(long)]
+        employer: Option<String>,
+        /// The service's name (role officer).
+        #[arg(long)]
+        service: Option<String>,
+        /// The name shown to others; defaults to the part of the email before @.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TerminalCommand {
+    /// Register a terminal for a service and print its one-time enrolment code.
+    Enrol {
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        label: String,
+    },
+}
+
+/// A failure a command reports in one line before exiting non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("database error: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("seeding failed: {0}")]
+    Seed(#[from] crate::seed::SeedError),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fairchance: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CommandError::Other(format!("cannot start the async runtime: {e}")))
+}
+
+fn start() -> Result<Services, CommandError> {
+    let config = Config::from_env().map_err(StartupError::from)?;
+    startup::init_logging(&config);
+    Ok(startup::open(config)?)
+}
+
+pub fn run(command: Command) -> Result<(), CommandError> {
+    match command {
+        Command::Serve => {
+            let services = start()?;
+            if services.config.demo {
+                crate::seed::demo::seed_if_empty(&services, true)?;
+            }
+            runtime()?.block_on(crate::web::serve(services))
+        }
+        Command::Migrate => {
+            let config = Config::from_env().map_err(StartupError::from)?;
+            startup::init_logging(&config);
+            let store = crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
+            let applied = store.migrate()?;
+            println!("{applied} migration(s) applied on {}", store.backend_name());
+            Ok(())
+        }
+        Command::Seed(args) => {
+            let services = start()?;
+            if args.demo {
+                if !crate::seed::demo::seed_if_empty(&services, true)? {
+                    return Err(CommandError::Usage(
+                        "the database already holds data; the demo set only goes into an empty database".into(),
+                    ));
+                }
+                Ok(())
+            } else {
+                let options = crate::seed::synthetic::Options {
+                    profiles: args.profiles,
+                    vacancies: args.vacancies,
+                    seed: args.seed,
+                    progress: std::io::stderr().is_terminal(),
+                };
+                let report = crate::seed::synthetic::seed(&services, &options)?;
+                println!("{report}");
+                Ok(())
+            }
+        }
+        Command::User(UserCommand::Create { email, role, employer, service, name }) => {
+            let services = start()?;
+            create_user(&services, &email, &role, employer, service, name)
+        }
+        Command::Worker | Command::Reindex | Command::Terminal(_) => Err(CommandError::Usage(
+            "this command is not available in this build yet: it arrives with the worker, search index and terminal work"
+                .into(),
+        )),
+    }
+}
+
+fn read_password(email: &str) -> Result<String, CommandError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for {email} (input is shown; pipe it in to keep it off screen): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| {
+        CommandError::Other(format!("cannot read the password from standard input: {e}"))
+    })?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(CommandError::Usage("no password on standard input".into()));
+    }
+    Ok(password)
+}
+
+fn create_user(
+    services: &Services,
+    email: &str,
+    role: &str,
+    employer: Option<String>,
+    service: Option<String>,
+    name: Option<String>,
+) -> Result<(), CommandError> {
+    let email = email.trim().to_lowercase();
+    if !validator::ValidateEmail::validate_email(&email) {
+        return Err(CommandError::Usage(format!(
+            "--email: {email:?} is not an email address"
+        )));
+    }
+    let role = StaffRole::parse(role)
+        .ok_or_else(|| CommandError::Usage(format!("--role: unknown role {role:?}")))?;
+    let mut conn = services.store.conn()?;
+    let membership = match (role, employer, service) {
+        (StaffRole::Admin, None, None) => Membership::Admin,
+        (StaffRole::Officer, None, Some(name)) => {
+            let found = people::find_service_by_name(&mut conn, &name)?.ok_or_else(|| {
+                CommandError::Usage(format!("--service: no service is named {name:?}"))
+            })?;
+            Membership::Service(found.id)
+        }
+        (StaffRole::Employer, Some(name), None) => {
+            let found = people::find_employer_by_name(&mut conn, &name)?.ok_or_else(|| {
+                CommandError::Usage(format!("--employer: no employer is named {name:?}"))
+            })?;
+            Membership::Employer(found.id)
+        }
+        (StaffRole::Admin, _, _) => {
+            return Err(CommandError::Usage(
+                "an admin belongs to no service or employer".into(),
+            ))
+        }
+        (StaffRole::Officer, _, _) => {
+            return Err(CommandError::Usage(
+                "an officer needs --service NAME (and no --employer)".into(),
+            ))
+        }
+        (StaffRole::Employer, _, _) => {
+            return Err(CommandError::Usage(
+                "an employer account needs --employer NAME (and no --service)".into(),
+            ))
+        }
+    };
+    let password = read_password(&email)?;
+    password::check_strength(&password, &email)
+        .map_err(|m| CommandError::Usage(format!("password: {m}")))?;
+    let hash = password::hash(&password).map_err(|e| CommandError::Other(e.to_string()))?;
+    let display_name =
+        name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+    let id = people::create_user(
+        &mut conn,
+        &NewUser {
+            email: &email,
+            display_name: display_name.trim(),
+            password_hash: &hash,
+            membership,
+        },
+    )
+    .map_err(|e| match e {
+        crate::store::StoreError::Conflict(m) => CommandError::Usage(m),
+        other => other.into(),
+    })?;
+    println!("created {} account {email} (id {id})", role.as_str());
+    Ok(())
+}

@@ -1,0 +1,1821 @@
+//! Eligibility and ranking of a (vacancy, profile) pair.
+//!
+//! [`assess`] is the only place eligibility is decided. A search engine may
+//! narrow the candidates; it never decides. Every rule is evaluated, so an
+//! officer asking "why is this job not shown?" sees every reason at once.
+//!
+//! An [`Assessment`] holds offence, licence and barred-list information: it
+//! is for the person's own case officers only and must never be shown to an
+//! employer. Job seekers see reasons re-worded by the web layer.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::geo::distance_km;
+use super::offence::{ExclusionStance, OffenceCategory};
+use super::profile::{Profile, ReleaseArea};
+use super::schedule::{Overlap, TimeWindow};
+use super::skills::Taxonomy;
+use super::vacancy::{Vacancy, VacancyDetails, VacancyStatus, Workplace};
+
+slug_enum! {
+    /// The stable code of each eligibility rule, in the order they are checked.
+    pub enum RuleCode("rule code") {
+        /// Not published, or the closing date has passed.
+        VacancyNotOpen => "vacancy_not_open", "Vacancy not open",
+        /// The person has no right to work.
+        NoRightToWork => "no_right_to_work", "No right to work",
+        /// Regulated activity with a group the person is barred from.
+        RegulatedActivityBarred => "regulated_activity_barred", "Barred from regulated activity",
+        /// One of the person's offence categories is excluded.
+        OffenceExclusion => "offence_exclusion", "Offence category excluded",
+        /// The role needs driving and the person cannot drive.
+        DrivingRestriction => "driving_restriction", "Cannot drive",
+        /// A required certificate is missing or expires before the start.
+        MissingCertificate => "missing_certificate", "Missing certificate",
+        /// The role starts before release (and day release does not cover it).
+        StartsBeforeRelease => "starts_before_release", "Starts before release",
+        /// The workplace is beyond the person's travel radius.
+        BeyondTravelRadius => "beyond_travel_radius", "Too far to travel",
+        /// The workplace is inside an exclusion zone.
+        ExclusionZone => "exclusion_zone", "Inside an exclusion zone",
+        /// A shift overlaps a curfew.
+        CurfewConflict => "curfew_conflict", "Clashes with curfew",
+    }
+}
+
+/// A group that regulated activity involves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VulnerableGroup {
+    /// Children.
+    Children,
+    /// Vulnerable adults.
+    Adults,
+}
+
+/// What a failed rule found, with the data needed to explain it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FailureDetail {
+    /// The vacancy is not published, or its closing date has passed.
+    VacancyNotOpen {
+        /// Its status.
+        status: VacancyStatus,
+        /// Its closing date, if any.
+        closing_date: Option<NaiveDate>,
+    },
+    /// The person has no right to work.
+    NoRightToWork,
+    /// Regulated activity with a group the person is barred from.
+    RegulatedActivityBarred {
+        /// The group concerned.
+        group: VulnerableGroup,
+    },
+    /// The employer cannot consider this offence category.
+    OffenceExclusion {
+        /// The category.
+        category: OffenceCategory,
+        /// The employer's stated reason.
+        reason: String,
+    },
+    /// The role needs a driving licence.
+    DrivingRestriction {
+        /// Whether the person holds a licence.
+        has_licence: bool,
+        /// Whether licence conditions forbid driving.
+        no_driving_condition: bool,
+    },
+    /// A required certificate is not held, or not valid on the start date.
+    MissingCertificate {
+        /// The certificate's slug.
+        slug: String,
+        /// When the held certificate expires; `None` when not held at all.
+        expires_on: Option<NaiveDate>,
+        /// The (effective) start date it must be valid on.
+        needed_on: NaiveDate,
+    },
+    /// The role starts before release.
+    StartsBeforeRelease {
+        /// The effective start date.
+        starts: NaiveDate,
+        /// The release date.
+        release_date: NaiveDate,
+        /// Whether the role is suitable for day release.
+        rotl_suitable: bool,
+        /// When the person becomes eligible for day release, if ever.
+        rotl_eligible_from: Option<NaiveDate>,
+    },
+    /// The workplace is farther than the person can travel.
+    BeyondTravelRadius {
+        /// Straight-line distance from the release area.
+        distance_km: f64,
+        /// The person's travel radius.
+        radius_km: f64,
+    },
+    /// The workplace is inside (or on the edge of) an exclusion zone.
+    ExclusionZone {
+        /// The zone's name.
+        zone: String,
+    },
+    /// A shift overlaps a curfew.
+    CurfewConflict {
+        /// The vacancy's shift.
+        shift: TimeWindow,
+        /// The person's curfew.
+        curfew: TimeWindow,
+        /// Where they first overlap in the week.
+        overlap: Overlap,
+    },
+}
+
+impl FailureDetail {
+    /// The rule this detail belongs to.
+    pub fn code(&self) -> RuleCode {
+        match self {
+            FailureDetail::VacancyNotOpen { .. } => RuleCode::VacancyNotOpen,
+            FailureDetail::NoRightToWork => RuleCode::NoRightToWork,
+            FailureDetail::RegulatedActivityBarred { .. } => RuleCode::RegulatedActivityBarred,
+            FailureDetail::OffenceExclusion { .. } => RuleCode::OffenceExclusion,
+            FailureDetail::DrivingRestriction { .. } => RuleCode::DrivingRestriction,
+            FailureDetail::MissingCertificate { .. } => RuleCode::MissingCertificate,
+            FailureDetail::StartsBeforeRelease { .. } => RuleCode::StartsBeforeRelease,
+            FailureDetail::BeyondTravelRadius { .. } => RuleCode::BeyondTravelRadius,
+            FailureDetail::ExclusionZone { .. } => RuleCode::ExclusionZone,
+            FailureDetail::CurfewConflict { .. } => RuleCode::CurfewConflict,
+        }
+    }
+}
+
+/// One failed rule. A rule can fail more than once for a pair (two missing
+/// certificates, two clashing shifts): each is its own failure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    #[serde(skip)]
+    code: RuleCode,
+    #[serde(flatten)]
+    detail: FailureDetail,
+}
+
+impl Failure {
+    fn new(detail: FailureDetail) -> Self {
+        Self {
+            code: detail.code(),
+            detail,
+        }
+    }
+
+    /// The rule's stable code.
+    pub fn code(&self) -> RuleCode {
+        self.code
+    }
+
+    /// What the rule found.
+    pub fn detail(&self) -> &FailureDetail {
+        &self.detail
+    }
+
+    /// A sentence for case officers, such as "Workplace is 31 km from the
+    /// release area; travel limit is 25 km".
+    pub fn describe(&self, taxonomy: &Taxonomy) -> String {
+        match &self.detail {
+            FailureDetail::VacancyNotOpen {
+                status,
+                closing_date,
+            } => match (status, closing_date) {
+                (VacancyStatus::Published, Some(closing)) => {
+                    format!("Applications closed on {}", format_date(*closing))
+                }
+                _ => format!(
+                    "The vacancy is {}, not published",
+                    status.label().to_lowercase()
+                ),
+            },
+            FailureDetail::NoRightToWork => "The person has no right to work in the UK".to_owned(),
+            FailureDetail::RegulatedActivityBarred { group } => match group {
+                VulnerableGroup::Children => "The role is regulated activity with children and \
+                                              the person is barred from working with children"
+                    .to_owned(),
+                VulnerableGroup::Adults => "The role is regulated activity with vulnerable adults \
+                                            and the person is barred from working with them"
+                    .to_owned(),
+            },
+            FailureDetail::OffenceExclusion { category, reason } => format!(
+                "The employer cannot consider {}: \"{reason}\"",
+                lower_first(category.label())
+            ),
+            FailureDetail::DrivingRestriction {
+                has_licence,
+                no_driving_condition,
+            } => {
+                let why = match (has_licence, no_driving_condition) {
+                    (false, true) => "has no licence and licence conditions forbid driving",
+                    (false, false) => "has no licence",
+                    (true, _) => "is forbidden to drive by licence conditions",
+                };
+                format!("The role needs a driving licence; the person {why}")
+            }
+            FailureDetail::MissingCertificate {
+                slug,
+                expires_on,
+                needed_on,
+            } => {
+                let name = lower_first(taxonomy.label(slug));
+                match expires_on {
+                    None => format!("Needs {name}, which the person does not hold"),
+                    Some(expiry) => format!(
+                        "Needs {name}, which expires on {}, before the start on {}",
+                        format_date(*expiry),
+                        format_date(*needed_on)
+                    ),
+                }
+            }
+            FailureDetail::StartsBeforeRelease {
+                starts,
+                release_date,
+                rotl_suitable,
+                rotl_eligible_from,
+            } => {
+                let rotl = match (rotl_suitable, rotl_eligible_from) {
+                    (false, _) => "the role is not suitable for day release (ROTL)".to_owned(),
+                    (true, None) => "the person is not eligible for day release (ROTL)".to_owned(),
+                    (true, Some(from)) => format!(
+                        "the person is eligible for day release (ROTL) only from {}",
+                        format_date(*from)
+                    ),
+                };
+                format!(
+                    "Starts on {}, before release on {}; {rotl}",
+                    format_date(*starts),
+                    format_date(*release_date)
+                )
+            }
+            FailureDetail::BeyondTravelRadius {
+                distance_km,
+                radius_km,
+            } => {
+                let (distance, radius) = km_pair(*distance_km, *radius_km);
+                format!(
+                    "Workplace is {distance} km from the release area; travel limit is {radius} km"
+                )
+            }
+            FailureDetail::ExclusionZone { zone } => {
+                format!("Workplace is inside the exclusion zone \"{zone}\"")
+            }
+            FailureDetail::CurfewConflict {
+                shift,
+                curfew,
+                overlap,
+            } => {
+                let kind = if shift.crosses_midnight() {
+                    "Night shift"
+                } else {
+                    "Shift"
+                };
+                format!("{kind} {shift} overlaps the curfew {curfew} (first clash {overlap})")
+            }
+        }
+    }
+}
+
+/// Why a pair ranks as it does, as data: the web layer words it for
+/// officers (see [`Reason::describe`]) and, in plain English and Welsh, for
+/// job seekers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// Required skills the person has (slugs), the ones missing, out of all.
+    RequiredSkills {
+        /// Slugs the person has.
+        matched: Vec<String>,
+        /// Slugs the person lacks.
+        missing: Vec<String>,
+        /// How many are required.
+        total: usize,
+    },
+    /// Desirable skills the person has, out of all.
+    DesirableSkills {
+        /// Slugs the person has.
+        matched: Vec<String>,
+        /// How many are listed.
+        total: usize,
+    },
+    /// The vacancy is in a sector the person is interested in.
+    SectorInterest {
+        /// Sector slug.
+        sector: String,
+    },
+    /// Straight-line distance from the release area.
+    Distance {
+        /// Kilometres.
+        km: f64,
+    },
+    /// The job is done from home.
+    Remote,
+    /// No fixed abode, so the distance to the workplace is unknown.
+    NoFixedAbode,
+    /// How the hours compare with the person's preference.
+    HoursFit {
+        /// The vacancy's hours per week.
+        hours_per_week: f64,
+        /// Fewest hours wanted.
+        preferred_min: f64,
+        /// Most hours wanted.
+        preferred_max: f64,
+    },
+    /// Days from release to the (effective) start.
+    StartsAfterRelease {
+        /// Days; 0 means the day of release.
+        days: i64,
+    },
+    /// The person is already released; days from today to the start.
+    AlreadyReleased {
+        /// Days until the start; 0 means it can start now.
+        starts_in_days: i64,
+    },
+    /// Starts before release, on day release (ROTL).
+    RotlBeforeRelease {
+        /// Days before release that the work starts.
+        days_before_release: i64,
+    },
+    /// Offence categories the employer considers case by case.
+    CaseByCase {
+        /// The person's categories concerned.
+        categories: Vec<OffenceCategory>,
+    },
+    /// The vacancy gives no shift times but the person has a curfew.
+    ShiftTimesUnknown,
+}
+
+impl Reason {
+    /// A phrase for case officers, such as "3 of 4 required skills:
+    /// forklift truck (counterbalance), stock control, manual handling".
+    pub fn describe(&self, taxonomy: &Taxonomy) -> String {
+        let labels = |slugs: &[String]| {
+            slugs
+                .iter()
+                .map(|slug| lower_first(taxonomy.label(slug)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Reason::RequiredSkills {
+                matched,
+                missing,
+                total,
+            } => {
+                let mut text = if matched.is_empty() {
+                    format!("None of the {total} required skills")
+                } else {
+                    format!(
+                        "{} of {total} required skills: {}",
+                        matched.len(),
+                        labels(matched)
+                    )
+                };
+                if !missing.is_empty() {
+                    text.push_str(&format!("; missing: {}", labels(missing)));
+                }
+                text
+            }
+            Reason::DesirableSkills { matched, total } => {
+                if matched.is_empty() {
+                    format!("None of the {total} desirable skills")
+                } else {
+                    format!(
+                        "{} of {total} desirable skills: {}",
+                        matched.len(),
+                        labels(matched)
+                    )
+                }
+            }
+            Reason::SectorInterest { sector } => {
+                format!(
+                    "Interested in {}",
+                    lower_first(taxonomy.sector_label(sector))
+                )
+            }
+            Reason::Distance { km } => format!("{} km from release area", format_km(*km)),
+            Reason::Remote => "Remote work: no travel needed".to_owned(),
+            Reason::NoFixedAbode => {
+                "No fixed abode: distance to the workplace is unknown".to_owned()
+            }
+            Reason::HoursFit {
+                hours_per_week,
+                preferred_min,
+                preferred_max,
+            } => {
+                let range = format!(
+                    "{}–{}",
+                    format_number(*preferred_min),
+                    format_number(*preferred_max)
+                );
+                let fits = (*preferred_min..=*preferred_max).contains(hours_per_week);
+                let hours = format_number(*hours_per_week);
+                if fits {
+                    format!("{hours} hours a week, within the preferred {range}")
+                } else {
+                    format!("{hours} hours a week; prefers {range}")
+                }
+            }
+            Reason::StartsAfterRelease { days } => match days {
+                0 => "Starts on the day of release".to_owned(),
+                1 => "Starts 1 day after release".to_owned(),
+                _ => format!("Starts {days} days after release"),
+            },
+            Reason::AlreadyReleased { starts_in_days } => match starts_in_days {
+                0 => "Already released; can start now".to_owned(),
+                1 => "Already released; starts tomorrow".to_owned(),
+                _ => format!("Already released; starts in {starts_in_days} days"),
+            },
+            Reason::RotlBeforeRelease {
+                days_before_release,
+            } => format!(
+                "Starts {days_before_release} day{} before release, on day release (ROTL)",
+                if *days_before_release == 1 { "" } else { "s" }
+            ),
+            Reason::CaseByCase { categories } => format!(
+                "The employer considers case by case: {}",
+                categories
+                    .iter()
+                    .map(|category| lower_first(category.label()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Reason::ShiftTimesUnknown => {
+                "Shift times are not given; check them against the curfew".to_owned()
+            }
+        }
+    }
+}
+
+/// The result of assessing one pair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// Every failed rule, in rule order; empty when eligible.
+    pub failures: Vec<Failure>,
+    /// 0 to 1; 0 when ineligible. See [`assess`] for the weights.
+    pub score: f64,
+    /// Why it ranks as it does (given even when ineligible, for officers).
+    pub reasons: Vec<Reason>,
+    /// Straight-line distance, when both places are known.
+    pub distance_km: Option<f64>,
+    /// The person's offence categories the employer considers case by case.
+    pub case_by_case: Vec<OffenceCategory>,
+}
+
+impl Assessment {
+    /// Whether no rule failed.
+    pub fn eligible(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The codes of the failed rules, each once, in rule order.
+    pub fn codes(&self) -> Vec<RuleCode> {
+        let mut codes: Vec<RuleCode> = Vec::new();
+        for failure in &self.failures {
+            if !codes.contains(&failure.code) {
+                codes.push(failure.code);
+            }
+        }
+        codes
+    }
+
+    /// Whether a particular rule failed.
+    pub fn fails(&self, code: RuleCode) -> bool {
+        self.failures.iter().any(|failure| failure.code == code)
+    }
+}
+
+/// Score weights; they add up to 1.
+pub const WEIGHT_REQUIRED_SKILLS: f64 = 0.40;
+/// Weight of desirable-skill coverage.
+pub const WEIGHT_DESIRABLE_SKILLS: f64 = 0.15;
+/// Weight of sector interest.
+pub const WEIGHT_SECTOR: f64 = 0.15;
+/// Weight of distance.
+pub const WEIGHT_DISTANCE: f64 = 0.15;
+/// Weight of hours fit.
+pub const WEIGHT_HOURS: f64 = 0.10;
+/// Weight of start timing.
+pub const WEIGHT_START: f64 = 0.05;
+
+/// Hours outside the preferred range at which the hours component reaches 0.
+pub const HOURS_GAP_FOR_ZERO: f64 = 20.0;
+/// Starting up to this many days after the person is available earns full
+/// marks for timing.
+pub const START_FULL_MARKS_DAYS: i64 = 28;
+/// Starting this many days or more after the person is available earns none.
+pub const START_ZERO_DAYS: i64 = 180;
+
+/// The date the start-related rules use: the start date, or today when that
+/// has passed. A vacancy still open after its start date (rolling
+/// recruitment) in effect starts as soon as someone is found, so a
+/// certificate must be valid, and the person released, from today.
+pub fn effective_start(details: &VacancyDetails, today: NaiveDate) -> NaiveDate {
+    details.start_date().max(today)
+}
+
+/// Decides whether the person can be matched with the vacancy and how well
+/// they fit. Pure and deterministic.
+///
+/// Every rule of the domain's table is evaluated, in [`RuleCode`] order.
+/// Where the domain is silent:
+/// - the closing date is the last day to apply, so closing today is open;
+/// - start-related rules use [`effective_start`];
+/// - a certificate is valid on its expiry date, so one expiring on the start
+///   day passes; required certificates are checked only from
+///   `required_certificates`;
+/// - day release (ROTL) covers a start before release when the role is
+///   ROTL-suitable and the person is eligible on or before the start;
+/// - the travel limit is inclusive (exactly on the radius passes); remote
+///   roles pass; with no fixed abode the distance is unknown, so the rule
+///   passes and a [`Reason::NoFixedAbode`] tells the officer to check;
+/// - a workplace on the edge of an exclusion zone is inside it;
+/// - a vacancy without shift times passes the curfew rule (its hours are
+///   unknown); when the person has a curfew, [`Reason::ShiftTimesUnknown`]
+///   asks the officer to check. Windows that only touch do not clash.
+///
+/// The score, 0 when ineligible, is a weighted sum of components in 0..=1:
+/// - required skills 0.40: share held (a skill counts when the person lists
+///   it as a skill or holds it as a certificate); none required = 1;
+/// - desirable skills 0.15: likewise; none listed = 1;
+/// - sector 0.15: 1 when the vacancy's sector is among the person's
+///   interests, 0.5 when they stated none, else 0;
+/// - distance 0.15: 1 at 0 km falling linearly to 0 at the travel radius;
+///   remote = 1; no fixed abode = 0.5;
+/// - hours 0.10: 1 inside the preferred range, falling linearly to 0 at
+///   [`HOURS_GAP_FOR_ZERO`] hours outside it; no preference = 1;
+/// - start timing 0.05: 1 when work starts within [`START_FULL_MARKS_DAYS`]
+///   days of the person being available (release, or today if already
+///   released) or before release on ROTL, falling linearly to 0 at
+///   [`START_ZERO_DAYS`].
+///
+/// Keyword relevance is added by the search layer, not here.
+pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessment {
+    let job = &vacancy.details;
+    let person = &profile.details;
+    let conditions = person.licence_conditions();
+    let starts = effective_start(job, today);
+    let mut failures = Vec::new();
+
+    if !vacancy.is_open(today) {
+        failures.push(FailureDetail::VacancyNotOpen {
+            status: vacancy.status,
+            closing_date: job.closing_date(),
+        });
+    }
+
+    if !person.right_to_work() {
+        failures.push(FailureDetail::NoRightToWork);
+    }
+
+    if job.regulated_children() && person.barred_children() {
+        failures.push(FailureDetail::RegulatedActivityBarred {
+            group: VulnerableGroup::Children,
+        });
+    }
+    if job.regulated_adults() && person.barred_adults() {
+        failures.push(FailureDetail::RegulatedActivityBarred {
+            group: VulnerableGroup::Adults,
+        });
+    }
+
+    let mut case_by_case = Vec::new();
+    for &category in person.offence_categories() {
+        if let Some(exclusion) = job.exclusion_for(category) {
+            match exclusion.stance() {
+                ExclusionStance::Excluded => failures.push(FailureDetail::OffenceExclusion {
+                    category,
+                    reason: exclusion.reason().to_owned(),
+                }),
+                ExclusionStance::CaseByCase => case_by_case.push(category),
+            }
+        }
+    }
+
+    if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
+        failures.push(FailureDetail::DrivingRestriction {
+            has_licence: person.driving_licence(),
+            no_driving_condition: conditions.no_driving(),
+        });
+    }
+
+    for slug in job.required_certificates() {
+        let held = person.certificate(slug);
+        if !held.is_some_and(|certificate| certificate.is_valid_on(starts)) {
+            failures.push(FailureDetail::MissingCertificate {
+                slug: slug.clone(),
+                expires_on: held.and_then(|certificate| certificate.expires_on()),
+                needed_on: starts,
+            });
+        }
+    }
+
+    let release = person.release_date();
+    let rotl_covers = job.rotl_suitable()
+        && person
+            .rotl_eligible_from()
+            .is_some_and(|eligible| eligible <= starts);
+    if starts < release && !rotl_covers {
+        failures.push(FailureDetail::StartsBeforeRelease {
+            starts,
+            release_date: release,
+            rotl_suitable: job.rotl_suitable(),
+            rotl_eligible_from: person.rotl_eligible_from(),
+        });
+    }
+
+    let distance = match (job.workplace(), person.release_area()) {
+        (Workplace::OnSite(work), ReleaseArea::Place(home)) => {
+            Some(distance_km(work.point(), home.point()))
+        }
+        _ => None,
+    };
+    if let Some(km) = distance {
+        if km > person.travel_radius_km() {
+            failures.push(FailureDetail::BeyondTravelRadius {
+                distance_km: km,
+                radius_km: person.travel_radius_km(),
+            });
+        }
+    }
+
+    if let Some(work) = job.workplace().place() {
+        for zone in conditions.exclusion_zones() {
+            if zone.contains(work.point()) {
+                failures.push(FailureDetail::ExclusionZone {
+                    zone: zone.name().to_owned(),
+                });
+            }
+        }
+    }
+
+    for shift in job.shifts() {
+        for curfew in conditions.curfews() {
+            if let Some(overlap) = shift.overlap(curfew) {
+                failures.push(FailureDetail::CurfewConflict {
+                    shift: shift.clone(),
+                    curfew: curfew.clone(),
+                    overlap,
+                });
+            }
+        }
+    }
+
+    let ranking = rank(job, profile, today, starts, distance, &case_by_case);
+    let failures: Vec<Failure> = failures.into_iter().map(Failure::new).collect();
+    let score = if failures.is_empty() {
+        ranking.score
+    } else {
+        0.0
+    };
+    Assessment {
+        failures,
+        score,
+        reasons: ranking.reasons,
+        distance_km: distance,
+        case_by_case,
+    }
+}
+
+struct Ranking {
+    score: f64,
+    reasons: Vec<Reason>,
+}
+
+fn rank(
+    job: &VacancyDetails,
+    profile: &Profile,
+    today: NaiveDate,
+    starts: NaiveDate,
+    distance: Option<f64>,
+    case_by_case: &[OffenceCategory],
+) -> Ranking {
+    let person = &profile.details;
+    let mut reasons = Vec::new();
+    let has = |slug: &String| person.has_skill(slug) || person.certificate(slug).is_some();
+
+    let (matched, missing): (Vec<String>, Vec<String>) = job
+        .required_skills()
+        .iter()
+        .cloned()
+        .partition(|slug| has(slug));
+    let required = coverage(matched.len(), job.required_skills().len());
+    if !job.required_skills().is_empty() {
+        reasons.push(Reason::RequiredSkills {
+            matched,
+            missing,
+            total: job.required_skills().len(),
+        });
+    }
+
+    let matched: Vec<String> = job
+        .desirable_skills()
+        .iter()
+        .filter(|s| has(s))
+        .cloned()
+        .collect();
+    let desirable = coverage(matched.len(), job.desirable_skills().len());
+    if !job.desirable_skills().is_empty() {
+        reasons.push(Reason::DesirableSkills {
+            matched,
+            total: job.desirable_skills().len(),
+        });
+    }
+
+    let interests = person.sectors_of_interest();
+    let sector = if interests.iter().any(|s| s == job.sector()) {
+        reasons.push(Reason::SectorInterest {
+            sector: job.sector().to_owned(),
+        });
+        1.0
+    } else if interests.is_empty() {
+        0.5
+    } else {
+        0.0
+    };
+
+    let nearness = match (job.workplace(), distance) {
+        (Workplace::Remote, _) => {
+            reasons.push(Reason::Remote);
+            1.0
+        }
+        (Workplace::OnSite(_), Some(km)) => {
+            reasons.push(Reason::Distance { km });
+            let radius = person.travel_radius_km();
+            if radius > 0.0 {
+                (1.0 - km / radius).clamp(0.0, 1.0)
+            } else if km <= 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        (Workplace::OnSite(_), None) => {
+            reasons.push(Reason::NoFixedAbode);
+            0.5
+        }
+    };
+
+    let hours = match person.preferred_hours() {
+        None => 1.0,
+        Some(preferred) => {
+            reasons.push(Reason::HoursFit {
+                hours_per_week: job.hours_per_week(),
+                preferred_min: preferred.min(),
+                preferred_max: preferred.max(),
+            });
+            (1.0 - preferred.gap(job.hours_per_week()) / HOURS_GAP_FOR_ZERO).clamp(0.0, 1.0)
+        }
+    };
+
+    let release = person.release_date();
+    if starts < release {
+        // Only reachable for an eligible pair through ROTL; for an
+        // ineligible one the failure already explains it.
+        if job.rotl_suitable()
+            && person
+                .rotl_eligible_from()
+                .is_some_and(|eligible| eligible <= starts)
+        {
+            reasons.push(Reason::RotlBeforeRelease {
+                days_before_release: (release - starts).num_days(),
+            });
+        }
+    } else if release >= today {
+        reasons.push(Reason::StartsAfterRelease {
+            days: (starts - release).num_days(),
+        });
+    } else {
+        reasons.push(Reason::AlreadyReleased {
+            starts_in_days: (starts - today).num_days(),
+        });
+    }
+    let available = release.max(today);
+    let wait = (starts - available).num_days();
+    let timing = if wait <= START_FULL_MARKS_DAYS {
+        1.0
+    } else {
+        let span = (START_ZERO_DAYS - START_FULL_MARKS_DAYS) as f64;
+        (1.0 - (wait - START_FULL_MARKS_DAYS) as f64 / span).clamp(0.0, 1.0)
+    };
+
+    if !case_by_case.is_empty() {
+        reasons.push(Reason::CaseByCase {
+            categories: case_by_case.to_vec(),
+        });
+    }
+    if job.shifts().is_empty() && !person.licence_conditions().curfews().is_empty() {
+        reasons.push(Reason::ShiftTimesUnknown);
+    }
+
+    let score = WEIGHT_REQUIRED_SKILLS * required
+        + WEIGHT_DESIRABLE_SKILLS * desirable
+        + WEIGHT_SECTOR * sector
+        + WEIGHT_DISTANCE * nearness
+        + WEIGHT_HOURS * hours
+        + WEIGHT_START * timing;
+    Ranking {
+        score: score.clamp(0.0, 1.0),
+        reasons,
+    }
+}
+
+/// Share of `total` that is `matched`; nothing asked for counts as full.
+fn coverage(matched: usize, total: usize) -> f64 {
+    if total == 0 {
+        1.0
+    } else {
+        matched as f64 / total as f64
+    }
+}
+
+/// "1 June 2025".
+fn format_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// Whole kilometres from 10 km up, one decimal below.
+fn format_km(km: f64) -> String {
+    if km >= 10.0 {
+        format!("{km:.0}")
+    } else {
+        format_number((km * 10.0).round() / 10.0)
+    }
+}
+
+/// A distance and a limit, with a decimal place when rounding would make
+/// them look equal ("25.3 km; travel limit is 25 km" rather than "25; 25").
+fn km_pair(distance: f64, radius: f64) -> (String, String) {
+    let (d, r) = (format_km(distance), format_km(radius));
+    if d == r {
+        (format!("{distance:.1}"), format_number(radius))
+    } else {
+        (d, r)
+    }
+}
+
+/// "37.5", "40" (no trailing ".0").
+fn format_number(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
+}
+
+/// Lower-cases the first letter of a label for use mid-sentence, unless it
+/// starts an acronym ("CSCS card" stays as it is).
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(_), Some(second)) if second.is_uppercase() => label.to_owned(),
+        (Some(first), _) => first.to_lowercase().chain(label.chars().skip(1)).collect(),
+        (None, _) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::geo::tests::destination;
+    use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
+    use crate::domain::offence::OffenceExclusionInput;
+    use crate::domain::profile::tests as profile_fixtures;
+    use crate::domain::profile::{
+        CertificateInput, ProfileDetails, ProfileInput, ProfileSkillInput,
+    };
+    use crate::domain::schedule::TimeWindowInput;
+    use crate::domain::skills::tests::sample;
+    use crate::domain::vacancy::tests::{self as vacancy_fixtures, date};
+    use crate::domain::vacancy::VacancyInput;
+
+    /// Before the closing date (23 May) and the release (20 May).
+    fn today() -> NaiveDate {
+        date(2025, 5, 1)
+    }
+
+    fn vacancy_with(change: impl FnOnce(&mut VacancyInput)) -> Vacancy {
+        let mut input = vacancy_fixtures::valid_input();
+        change(&mut input);
+        Vacancy {
+            id: 10,
+            employer_id: 20,
+            status: VacancyStatus::Published,
+            details: vacancy_fixtures::details(&input),
+        }
+    }
+
+    fn profile_with(change: impl FnOnce(&mut ProfileInput)) -> Profile {
+        let mut input = profile_fixtures::valid_input();
+        change(&mut input);
+        Profile {
+            id: 30,
+            service_id: 40,
+            officer_id: Some(50),
+            pseudonym: "Candidate 7F3K".into(),
+            details: ProfileDetails::parse(&input, &sample()).unwrap(),
+        }
+    }
+
+    fn vacancy() -> Vacancy {
+        vacancy_with(|_| {})
+    }
+
+    fn profile() -> Profile {
+        profile_with(|_| {})
+    }
+
+    fn shift(days: &[&str], start: &str, end: &str) -> TimeWindowInput {
+        TimeWindowInput {
+            days: days.iter().map(|d| (*d).to_owned()).collect(),
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+
+    fn every_day() -> Vec<&'static str> {
+        vec!["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    }
+
+    fn descriptions(assessment: &Assessment) -> Vec<String> {
+        let taxonomy = sample();
+        assessment
+            .failures
+            .iter()
+            .map(|f| f.describe(&taxonomy))
+            .collect()
+    }
+
+    #[test]
+    fn rule_codes_match_the_domain_table() {
+        let slugs: Vec<_> = RuleCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(
+            slugs,
+            vec![
+                "vacancy_not_open",
+                "no_right_to_work",
+                "regulated_activity_barred",
+                "offence_exclusion",
+                "driving_restriction",
+                "missing_certificate",
+                "starts_before_release",
+                "beyond_travel_radius",
+                "exclusion_zone",
+                "curfew_conflict",
+            ]
+        );
+        for code in RuleCode::ALL {
+            assert_eq!(RuleCode::parse(code.as_str()), Ok(*code));
+        }
+        assert!(RuleCode::parse("too_far").is_err());
+    }
+
+    #[test]
+    fn a_good_pair_is_eligible_with_reasons() {
+        let assessment = assess(&vacancy(), &profile(), today());
+        assert!(assessment.eligible(), "{:?}", descriptions(&assessment));
+        assert!(assessment.codes().is_empty());
+        let km = assessment.distance_km.unwrap();
+        assert!((12.0..16.0).contains(&km), "Leeds to Wakefield: {km}");
+        // All required skills, no desirable one, sector of interest, hours
+        // and timing fit; distance scaled against the 25 km radius.
+        let expected = 0.40 + 0.0 + 0.15 + 0.15 * (1.0 - km / 25.0) + 0.10 + 0.05;
+        assert!(
+            (assessment.score - expected).abs() < 1e-9,
+            "{}",
+            assessment.score
+        );
+        let taxonomy = sample();
+        let text: Vec<String> = assessment
+            .reasons
+            .iter()
+            .map(|r| r.describe(&taxonomy))
+            .collect();
+        assert_eq!(
+            text,
+            vec![
+                "2 of 2 required skills: stock control, manual handling".to_owned(),
+                "None of the 1 desirable skills".to_owned(),
+                "Interested in warehousing and logistics".to_owned(),
+                format!("{} km from release area", format_km(km)),
+                "37.5 hours a week, within the preferred 30–40".to_owned(),
+                "Starts 13 days after release".to_owned(),
+            ]
+        );
+        assert_eq!(
+            assess(&vacancy(), &profile(), today()),
+            assessment,
+            "deterministic"
+        );
+    }
+
+    #[test]
+    fn vacancy_closing_today_is_open_but_not_yesterday() {
+        let closing = date(2025, 5, 23);
+        assert!(assess(&vacancy(), &profile(), closing).eligible());
+        let after = assess(&vacancy(), &profile(), closing.succ_opt().unwrap());
+        assert_eq!(after.codes(), vec![RuleCode::VacancyNotOpen]);
+        assert_eq!(after.score, 0.0);
+        assert_eq!(
+            descriptions(&after),
+            vec!["Applications closed on 23 May 2025"]
+        );
+    }
+
+    #[test]
+    fn vacancy_not_published_is_not_open() {
+        for status in [
+            VacancyStatus::Draft,
+            VacancyStatus::Paused,
+            VacancyStatus::Filled,
+            VacancyStatus::Closed,
+            VacancyStatus::Withdrawn,
+        ] {
+            let mut vacancy = vacancy();
+            vacancy.status = status;
+            let assessment = assess(&vacancy, &profile(), today());
+            assert_eq!(
+                assessment.codes(),
+                vec![RuleCode::VacancyNotOpen],
+                "{status}"
+            );
+        }
+        let mut paused = vacancy();
+        paused.status = VacancyStatus::Paused;
+        assert_eq!(
+            descriptions(&assess(&paused, &profile(), today())),
+            vec!["The vacancy is paused, not published"]
+        );
+    }
+
+    #[test]
+    fn no_right_to_work() {
+        let person = profile_with(|p| {
+            p.right_to_work = false;
+            p.readiness = "no_right_to_work".into();
+        });
+        let assessment = assess(&vacancy(), &person, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::NoRightToWork]);
+        assert_eq!(
+            descriptions(&assessment),
+            vec!["The person has no right to work in the UK"]
+        );
+    }
+
+    #[test]
+    fn regulated_activity_and_barred_lists() {
+        let regulated = |children: bool, adults: bool| {
+            vacancy_with(|v| {
+                v.regulated_children = children;
+                v.regulated_adults = adults;
+                v.check_level = "enhanced_barred".into();
+            })
+        };
+        let barred = |children: bool, adults: bool| {
+            profile_with(|p| {
+                p.barred_children = children;
+                p.barred_adults = adults;
+            })
+        };
+        let fails = |v: &Vacancy, p: &Profile| {
+            assess(v, p, today()).fails(RuleCode::RegulatedActivityBarred)
+        };
+        assert!(fails(&regulated(true, false), &barred(true, false)));
+        assert!(fails(&regulated(false, true), &barred(false, true)));
+        assert!(!fails(&regulated(true, false), &barred(false, true)));
+        assert!(!fails(&regulated(false, true), &barred(true, false)));
+        assert!(!fails(&regulated(false, false), &barred(true, true)));
+        assert!(!fails(&regulated(true, true), &barred(false, false)));
+        let both = assess(&regulated(true, true), &barred(true, true), today());
+        assert_eq!(both.failures.len(), 2);
+        assert_eq!(
+            both.failures
+                .iter()
+                .map(|f| f.detail().clone())
+                .collect::<Vec<_>>(),
+            vec![
+                FailureDetail::RegulatedActivityBarred {
+                    group: VulnerableGroup::Children
+                },
+                FailureDetail::RegulatedActivityBarred {
+                    group: VulnerableGroup::Adults
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn excluded_offence_category_fails_with_the_employers_reason() {
+        let person =
+            profile_with(|p| p.offence_categories = vec!["arson".into(), "dishonesty".into()]);
+        let assessment = assess(&vacancy(), &person, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::OffenceExclusion]);
+        assert_eq!(
+            descriptions(&assessment),
+            vec![
+                "The employer cannot consider arson: \"The site stores large amounts of flammable packaging.\""
+            ]
+        );
+        assert!(assessment.case_by_case.is_empty());
+    }
+
+    #[test]
+    fn case_by_case_never_excludes_but_is_shown() {
+        let job = vacancy_with(|v| {
+            v.offence_exclusions.push(OffenceExclusionInput {
+                category: "violence".into(),
+                stance: "case_by_case".into(),
+                reason: "Discussed with the site manager before interview.".into(),
+            });
+        });
+        let person =
+            profile_with(|p| p.offence_categories = vec!["violence".into(), "dishonesty".into()]);
+        let assessment = assess(&job, &person, today());
+        assert!(assessment.eligible());
+        assert!(assessment.score > 0.0);
+        assert_eq!(assessment.case_by_case, vec![OffenceCategory::Violence]);
+        let reason = Reason::CaseByCase {
+            categories: vec![OffenceCategory::Violence],
+        };
+        assert!(assessment.reasons.contains(&reason));
+        assert_eq!(
+            reason.describe(&sample()),
+            "The employer considers case by case: violence"
+        );
+    }
+
+    #[test]
+    fn driving_restrictions() {
+        let driving_job = vacancy_with(|v| v.needs_driving_licence = true);
+        let check = |licence: bool, banned: bool| {
+            let person = profile_with(|p| {
+                p.driving_licence = licence;
+                p.no_driving = banned;
+            });
+            assess(&driving_job, &person, today())
+        };
+        assert!(check(true, false).eligible());
+        let no_licence = check(false, false);
+        assert_eq!(no_licence.codes(), vec![RuleCode::DrivingRestriction]);
+        assert_eq!(
+            descriptions(&no_licence),
+            vec!["The role needs a driving licence; the person has no licence"]
+        );
+        assert_eq!(
+            descriptions(&check(true, true)),
+            vec!["The role needs a driving licence; the person is forbidden to drive by licence conditions"]
+        );
+        assert!(check(false, true).fails(RuleCode::DrivingRestriction));
+        let person = profile_with(|p| {
+            p.driving_licence = false;
+            p.no_driving = true;
+        });
+        assert!(
+            assess(&vacancy(), &person, today()).eligible(),
+            "no driving needed"
+        );
+    }
+
+    fn with_forklift_expiry(expires_on: Option<NaiveDate>) -> Profile {
+        profile_with(|p| {
+            p.certificates = vec![CertificateInput {
+                slug: "forklift-counterbalance".into(),
+                expires_on,
+            }]
+        })
+    }
+
+    #[test]
+    fn certificate_expiring_around_the_start_date() {
+        let start = date(2025, 6, 2);
+        let day_before = assess(&vacancy(), &with_forklift_expiry(start.pred_opt()), today());
+        assert_eq!(day_before.codes(), vec![RuleCode::MissingCertificate]);
+        assert_eq!(
+            day_before.failures[0].detail(),
+            &FailureDetail::MissingCertificate {
+                slug: "forklift-counterbalance".into(),
+                expires_on: Some(date(2025, 6, 1)),
+                needed_on: start,
+            }
+        );
+        assert_eq!(
+            descriptions(&day_before),
+            vec!["Needs forklift truck (counterbalance), which expires on 1 June 2025, before the start on 2 June 2025"]
+        );
+        assert!(assess(&vacancy(), &with_forklift_expiry(Some(start)), today()).eligible());
+        assert!(assess(&vacancy(), &with_forklift_expiry(start.succ_opt()), today()).eligible());
+        assert!(assess(&vacancy(), &with_forklift_expiry(None), today()).eligible());
+    }
+
+    #[test]
+    fn certificate_not_held() {
+        let job = vacancy_with(|v| {
+            v.required_certificates = vec!["forklift-counterbalance".into(), "cscs-card".into()];
+        });
+        let assessment = assess(&job, &profile(), today());
+        assert_eq!(assessment.failures.len(), 1);
+        assert_eq!(
+            descriptions(&assessment),
+            vec!["Needs CSCS card, which the person does not hold"]
+        );
+        let none = profile_with(|p| p.certificates.clear());
+        assert_eq!(assess(&job, &none, today()).failures.len(), 2);
+    }
+
+    #[test]
+    fn certificates_listed_as_skills_count_for_skills_only() {
+        // A certificate named as a required *skill* counts towards coverage
+        // but is not checked for expiry; only required_certificates are.
+        let job = vacancy_with(|v| {
+            v.required_certificates.clear();
+            v.required_skills = vec!["forklift-counterbalance".into()];
+        });
+        let person = with_forklift_expiry(Some(date(2020, 1, 1)));
+        let assessment = assess(&job, &person, today());
+        assert!(assessment.eligible());
+        assert!(matches!(
+            &assessment.reasons[0],
+            Reason::RequiredSkills { matched, .. } if matched == &["forklift-counterbalance"]
+        ));
+    }
+
+    #[test]
+    fn past_start_date_on_a_rolling_vacancy_means_from_today() {
+        let job = vacancy_with(|v| {
+            v.start_date = Some(date(2025, 4, 1));
+            v.closing_date = None;
+        });
+        let released = profile_with(|p| {
+            p.release_date = Some(date(2025, 4, 20));
+            p.rotl_eligible_from = None;
+            p.certificates = vec![CertificateInput {
+                slug: "forklift-counterbalance".into(),
+                expires_on: Some(date(2025, 4, 15)),
+            }];
+        });
+        // Released already, so not "starts before release"; but the
+        // certificate has lapsed by today, the effective start.
+        let assessment = assess(&job, &released, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::MissingCertificate]);
+        assert_eq!(
+            assessment.failures[0].detail(),
+            &FailureDetail::MissingCertificate {
+                slug: "forklift-counterbalance".into(),
+                expires_on: Some(date(2025, 4, 15)),
+                needed_on: today(),
+            }
+        );
+        assert!(assessment
+            .reasons
+            .contains(&Reason::AlreadyReleased { starts_in_days: 0 }));
+        assert_eq!(effective_start(&job.details, today()), today());
+        assert_eq!(
+            effective_start(&vacancy().details, today()),
+            date(2025, 6, 2)
+        );
+    }
+
+    fn release_after_start(rotl_suitable: bool, rotl_from: Option<NaiveDate>) -> Assessment {
+        let job = vacancy_with(|v| v.rotl_suitable = rotl_suitable);
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 20));
+            p.rotl_eligible_from = rotl_from;
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn rotl_covers_a_start_before_release_only_when_eligible_by_then() {
+        let start = date(2025, 6, 2);
+        let eligible = release_after_start(true, Some(start));
+        assert!(eligible.eligible());
+        assert!(eligible.reasons.contains(&Reason::RotlBeforeRelease {
+            days_before_release: 18
+        }));
+        assert_eq!(
+            Reason::RotlBeforeRelease {
+                days_before_release: 18
+            }
+            .describe(&sample()),
+            "Starts 18 days before release, on day release (ROTL)"
+        );
+        assert!(release_after_start(true, Some(date(2025, 5, 1))).eligible());
+
+        let not_yet = release_after_start(true, start.succ_opt());
+        assert_eq!(not_yet.codes(), vec![RuleCode::StartsBeforeRelease]);
+        assert_eq!(
+            descriptions(&not_yet),
+            vec!["Starts on 2 June 2025, before release on 20 June 2025; the person is eligible for day release (ROTL) only from 3 June 2025"]
+        );
+        let never = release_after_start(true, None);
+        assert_eq!(
+            descriptions(&never),
+            vec!["Starts on 2 June 2025, before release on 20 June 2025; the person is not eligible for day release (ROTL)"]
+        );
+        let unsuitable = release_after_start(false, Some(date(2025, 5, 1)));
+        assert_eq!(
+            descriptions(&unsuitable),
+            vec!["Starts on 2 June 2025, before release on 20 June 2025; the role is not suitable for day release (ROTL)"]
+        );
+    }
+
+    #[test]
+    fn starting_on_release_day_is_fine() {
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 2));
+            p.rotl_eligible_from = None;
+        });
+        let assessment = assess(&vacancy(), &person, today());
+        assert!(assessment.eligible());
+        assert!(assessment
+            .reasons
+            .contains(&Reason::StartsAfterRelease { days: 0 }));
+    }
+
+    #[test]
+    fn travel_radius_boundary_and_description() {
+        let km = assess(&vacancy(), &profile(), today()).distance_km.unwrap();
+        let within = profile_with(|p| p.travel_radius_km = km);
+        assert!(
+            assess(&vacancy(), &within, today()).eligible(),
+            "exactly on the limit passes"
+        );
+        let short = profile_with(|p| p.travel_radius_km = km - 0.5);
+        let assessment = assess(&vacancy(), &short, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::BeyondTravelRadius]);
+        assert_eq!(
+            assessment.failures[0].detail(),
+            &FailureDetail::BeyondTravelRadius {
+                distance_km: km,
+                radius_km: km - 0.5
+            }
+        );
+
+        let far = Failure::new(FailureDetail::BeyondTravelRadius {
+            distance_km: 31.2,
+            radius_km: 25.0,
+        });
+        assert_eq!(
+            far.describe(&sample()),
+            "Workplace is 31 km from the release area; travel limit is 25 km"
+        );
+        let close_call = Failure::new(FailureDetail::BeyondTravelRadius {
+            distance_km: 25.3,
+            radius_km: 25.0,
+        });
+        assert_eq!(
+            close_call.describe(&sample()),
+            "Workplace is 25.3 km from the release area; travel limit is 25 km"
+        );
+    }
+
+    #[test]
+    fn remote_roles_pass_distance_and_zones() {
+        let job = vacancy_with(|v| v.remote = true);
+        let person = profile_with(|p| {
+            p.travel_radius_km = 0.0;
+            p.exclusion_zones = vec![ExclusionZoneInput {
+                name: "Wakefield".into(),
+                lat: 53.6833,
+                lon: -1.4977,
+                radius_km: 50.0,
+            }];
+        });
+        let assessment = assess(&job, &person, today());
+        assert!(assessment.eligible());
+        assert_eq!(assessment.distance_km, None);
+        assert!(assessment.reasons.contains(&Reason::Remote));
+    }
+
+    #[test]
+    fn no_fixed_abode_passes_distance_but_says_it_is_unknown() {
+        let person = profile_with(|p| {
+            p.no_fixed_abode = true;
+            p.travel_radius_km = 1.0;
+        });
+        let assessment = assess(&vacancy(), &person, today());
+        assert!(assessment.eligible());
+        assert_eq!(assessment.distance_km, None);
+        assert!(assessment.reasons.contains(&Reason::NoFixedAbode));
+        assert_eq!(
+            Reason::NoFixedAbode.describe(&sample()),
+            "No fixed abode: distance to the workplace is unknown"
+        );
+        // Exclusion zones still apply without a release area.
+        let zoned = profile_with(|p| {
+            p.no_fixed_abode = true;
+            p.exclusion_zones = vec![ExclusionZoneInput {
+                name: "Wakefield centre".into(),
+                lat: 53.6833,
+                lon: -1.4977,
+                radius_km: 1.0,
+            }];
+        });
+        assert_eq!(
+            assess(&vacancy(), &zoned, today()).codes(),
+            vec![RuleCode::ExclusionZone]
+        );
+    }
+
+    fn zone_around_workplace(bearing: f64, centre_km: f64, radius_km: f64) -> Profile {
+        let job = vacancy();
+        let workplace = job.details.workplace().place().unwrap().point();
+        let centre = destination(workplace, bearing, centre_km);
+        profile_with(|p| {
+            p.exclusion_zones = vec![ExclusionZoneInput {
+                name: "Victim's home area".into(),
+                lat: centre.lat(),
+                lon: centre.lon(),
+                radius_km,
+            }];
+        })
+    }
+
+    #[test]
+    fn workplace_inside_or_on_the_edge_of_a_zone_fails() {
+        let inside = assess(&vacancy(), &zone_around_workplace(45.0, 1.0, 2.0), today());
+        assert_eq!(inside.codes(), vec![RuleCode::ExclusionZone]);
+        assert_eq!(
+            descriptions(&inside),
+            vec!["Workplace is inside the exclusion zone \"Victim's home area\""]
+        );
+        for bearing in [0.0, 90.0, 200.0] {
+            let edge = assess(
+                &vacancy(),
+                &zone_around_workplace(bearing, 3.0, 3.0),
+                today(),
+            );
+            assert_eq!(
+                edge.codes(),
+                vec![RuleCode::ExclusionZone],
+                "edge at {bearing}"
+            );
+        }
+        let outside = assess(&vacancy(), &zone_around_workplace(0.0, 3.01, 3.0), today());
+        assert!(outside.eligible());
+    }
+
+    fn with_curfew(curfew: TimeWindowInput) -> Profile {
+        profile_with(|p| p.curfews = vec![curfew])
+    }
+
+    fn with_shifts(shifts: Vec<TimeWindowInput>) -> Vacancy {
+        vacancy_with(|v| v.shifts = shifts)
+    }
+
+    #[test]
+    fn night_shift_crossing_midnight_clashes_with_curfew() {
+        let job = with_shifts(vec![shift(&["fri"], "22:00", "06:00")]);
+        let person = with_curfew(shift(&every_day(), "19:00", "07:00"));
+        let assessment = assess(&job, &person, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::CurfewConflict]);
+        assert_eq!(
+            descriptions(&assessment),
+            vec!["Night shift Fri 22:00–06:00 overlaps the curfew 19:00–07:00 every day (first clash Fri 22:00–06:00)"]
+        );
+        let saturday_only = with_curfew(shift(&["sat"], "01:00", "05:00"));
+        assert!(assess(&job, &saturday_only, today()).fails(RuleCode::CurfewConflict));
+    }
+
+    #[test]
+    fn shifts_outside_the_curfew_pass() {
+        let person = with_curfew(shift(&every_day(), "19:00", "07:00"));
+        let early = with_shifts(vec![shift(&["mon"], "07:00", "15:00")]);
+        assert!(
+            assess(&early, &person, today()).eligible(),
+            "touching at 07:00"
+        );
+        let day = with_shifts(vec![shift(
+            &["mon", "tue", "wed", "thu", "fri"],
+            "08:00",
+            "16:00",
+        )]);
+        assert!(assess(&day, &person, today()).eligible());
+        let late = with_shifts(vec![shift(&["mon"], "12:00", "19:01")]);
+        assert!(assess(&late, &person, today()).fails(RuleCode::CurfewConflict));
+    }
+
+    #[test]
+    fn sunday_night_shift_against_monday_curfew() {
+        let job = with_shifts(vec![shift(&["sun"], "23:00", "02:00")]);
+        let person = with_curfew(shift(&["mon"], "00:00", "06:00"));
+        let assessment = assess(&job, &person, today());
+        assert_eq!(assessment.codes(), vec![RuleCode::CurfewConflict]);
+        assert!(descriptions(&assessment)[0].ends_with("(first clash Mon 00:00–02:00)"));
+    }
+
+    #[test]
+    fn each_clashing_shift_is_reported() {
+        let job = with_shifts(vec![
+            shift(&["sat"], "18:00", "23:00"),
+            shift(&["mon"], "09:00", "17:00"),
+            shift(&["sun"], "20:00", "23:30"),
+        ]);
+        let person = with_curfew(shift(&["sat", "sun"], "21:00", "06:00"));
+        let assessment = assess(&job, &person, today());
+        assert_eq!(assessment.failures.len(), 2);
+        assert_eq!(assessment.codes(), vec![RuleCode::CurfewConflict]);
+    }
+
+    #[test]
+    fn no_shift_times_pass_the_curfew_rule_with_a_warning() {
+        let job = with_shifts(vec![]);
+        let person = with_curfew(shift(&every_day(), "19:00", "07:00"));
+        let assessment = assess(&job, &person, today());
+        assert!(assessment.eligible());
+        assert!(assessment.reasons.contains(&Reason::ShiftTimesUnknown));
+        assert!(!assess(&job, &profile(), today())
+            .reasons
+            .contains(&Reason::ShiftTimesUnknown));
+    }
+
+    #[test]
+    fn every_failing_rule_is_reported_together() {
+        let job = vacancy_with(|v| {
+            v.needs_driving_licence = true;
+            v.regulated_children = true;
+            v.check_level = "enhanced_barred".into();
+            v.rotl_suitable = false;
+            v.required_certificates = vec!["cscs-card".into()];
+            v.shifts = vec![shift(&["fri"], "22:00", "06:00")];
+        });
+        let workplace = job.details.workplace().place().unwrap().point();
+        let mut job = job;
+        job.status = VacancyStatus::Paused;
+        let person = profile_with(|p| {
+            p.right_to_work = false;
+            p.readiness = "no_right_to_work".into();
+            p.barred_children = true;
+            p.offence_categories = vec!["arson".into()];
+            p.driving_licence = false;
+            p.release_date = Some(date(2025, 7, 1));
+            p.rotl_eligible_from = None;
+            p.travel_radius_km = 2.0;
+            p.exclusion_zones = vec![ExclusionZoneInput {
+                name: "Wakefield".into(),
+                lat: workplace.lat(),
+                lon: workplace.lon(),
+                radius_km: 1.0,
+            }];
+            p.curfews = vec![shift(&every_day(), "20:00", "06:00")];
+        });
+        let assessment = assess(&job, &person, today());
+        assert_eq!(assessment.codes(), RuleCode::ALL.to_vec());
+        assert_eq!(assessment.score, 0.0);
+        assert!(!assessment.eligible());
+        assert!(
+            !assessment.reasons.is_empty(),
+            "reasons are kept for officers"
+        );
+        assert_eq!(descriptions(&assessment).len(), assessment.failures.len());
+    }
+
+    #[test]
+    fn score_weights_add_up_and_follow_the_documented_formula() {
+        let total = WEIGHT_REQUIRED_SKILLS
+            + WEIGHT_DESIRABLE_SKILLS
+            + WEIGHT_SECTOR
+            + WEIGHT_DISTANCE
+            + WEIGHT_HOURS
+            + WEIGHT_START;
+        assert!((total - 1.0).abs() < 1e-12);
+
+        // Remote, nothing required or desirable, no interests stated (half
+        // marks), no hours preference, starting within four weeks.
+        let job = vacancy_with(|v| {
+            v.remote = true;
+            v.required_skills.clear();
+            v.desirable_skills.clear();
+            v.required_certificates.clear();
+        });
+        let person = profile_with(|p| {
+            p.sectors_of_interest.clear();
+            p.preferred_hours_min = None;
+            p.preferred_hours_max = None;
+        });
+        let score = assess(&job, &person, today()).score;
+        assert!((score - 0.925).abs() < 1e-9, "{score}");
+
+        // Half the required skills, interested elsewhere, 20 hours outside
+        // the preference, starting 180+ days after release.
+        let job = vacancy_with(|v| {
+            v.remote = true;
+            v.desirable_skills.clear();
+            v.required_certificates.clear();
+            v.hours_per_week = 60.0;
+            v.start_date = Some(date(2025, 12, 1));
+            v.closing_date = None;
+        });
+        let person = profile_with(|p| {
+            p.skills = vec![ProfileSkillInput {
+                slug: "stock-control".into(),
+                source: "past_job".into(),
+            }];
+            p.sectors_of_interest = vec!["construction".into()];
+        });
+        let assessment = assess(&job, &person, today());
+        assert!(assessment.eligible());
+        let expected = 0.40 * 0.5 + 0.15 + 0.0 + 0.15 + 0.0 + 0.0;
+        assert!(
+            (assessment.score - expected).abs() < 1e-9,
+            "{}",
+            assessment.score
+        );
+    }
+
+    #[test]
+    fn better_fitting_profiles_score_higher() {
+        let job = vacancy();
+        let best = profile_with(|p| {
+            p.skills.push(ProfileSkillInput {
+                slug: "picking-packing".into(),
+                source: "prison_work".into(),
+            });
+        });
+        let good = profile();
+        let weaker = profile_with(|p| {
+            p.skills.truncate(1);
+            p.sectors_of_interest = vec!["hospitality".into()];
+            p.preferred_hours_min = Some(10.0);
+            p.preferred_hours_max = Some(16.0);
+        });
+        let farther = profile_with(|p| {
+            p.release_area = Some(PlaceInput {
+                name: "Harrogate".into(),
+                lat: 53.9921,
+                lon: -1.5418,
+            });
+            p.travel_radius_km = 50.0;
+        });
+        let score = |p: &Profile| assess(&job, p, today()).score;
+        assert!(score(&best) > score(&good));
+        assert!(score(&good) > score(&weaker));
+        assert!(score(&good) > score(&farther));
+        for p in [&best, &good, &weaker, &farther] {
+            assert!((0.0..=1.0).contains(&score(p)));
+            assert!(assess(&job, p, today()).eligible());
+        }
+    }
+
+    #[test]
+    fn start_timing_decays_after_four_weeks() {
+        let starting = |start: NaiveDate| {
+            let job = vacancy_with(|v| {
+                v.start_date = Some(start);
+                v.closing_date = None;
+            });
+            assess(&job, &profile(), today()).score
+        };
+        let release = date(2025, 5, 20);
+        let on_time = starting(release + chrono::Days::new(28));
+        let later = starting(release + chrono::Days::new(60));
+        let much_later = starting(release + chrono::Days::new(200));
+        assert!((on_time - starting(release)).abs() < 1e-12);
+        assert!(on_time > later && later > much_later);
+        assert!((on_time - much_later - WEIGHT_START).abs() < 1e-9);
+    }
+
+    #[test]
+    fn reason_descriptions_for_officers() {
+        let taxonomy = sample();
+        let skills = Reason::RequiredSkills {
+            matched: vec![
+                "forklift-counterbalance".into(),
+                "stock-control".into(),
+                "manual-handling".into(),
+            ],
+            missing: vec!["cscs-card".into()],
+            total: 4,
+        };
+        assert_eq!(
+            skills.describe(&taxonomy),
+            "3 of 4 required skills: forklift truck (counterbalance), stock control, manual handling; missing: CSCS card"
+        );
+        let none = Reason::RequiredSkills {
+            matched: vec![],
+            missing: vec!["cooking".into()],
+            total: 1,
+        };
+        assert_eq!(
+            none.describe(&taxonomy),
+            "None of the 1 required skills; missing: cooking"
+        );
+        let desirable = Reason::DesirableSkills {
+            matched: vec!["picking-packing".into()],
+            total: 2,
+        };
+        assert_eq!(
+            desirable.describe(&taxonomy),
+            "1 of 2 desirable skills: picking and packing"
+        );
+        assert_eq!(
+            Reason::Distance { km: 6.04 }.describe(&taxonomy),
+            "6 km from release area"
+        );
+        assert_eq!(
+            Reason::Distance { km: 0.44 }.describe(&taxonomy),
+            "0.4 km from release area"
+        );
+        assert_eq!(
+            Reason::Distance { km: 31.6 }.describe(&taxonomy),
+            "32 km from release area"
+        );
+        assert_eq!(
+            Reason::Remote.describe(&taxonomy),
+            "Remote work: no travel needed"
+        );
+        let hours = Reason::HoursFit {
+            hours_per_week: 45.0,
+            preferred_min: 16.0,
+            preferred_max: 30.0,
+        };
+        assert_eq!(hours.describe(&taxonomy), "45 hours a week; prefers 16–30");
+        assert_eq!(
+            Reason::StartsAfterRelease { days: 9 }.describe(&taxonomy),
+            "Starts 9 days after release"
+        );
+        assert_eq!(
+            Reason::StartsAfterRelease { days: 1 }.describe(&taxonomy),
+            "Starts 1 day after release"
+        );
+        assert_eq!(
+            Reason::AlreadyReleased { starts_in_days: 5 }.describe(&taxonomy),
+            "Already released; starts in 5 days"
+        );
+        assert_eq!(
+            Reason::AlreadyReleased { starts_in_days: 1 }.describe(&taxonomy),
+            "Already released; starts tomorrow"
+        );
+        assert_eq!(
+            Reason::RotlBeforeRelease {
+                days_before_release: 1
+            }
+            .describe(&taxonomy),
+            "Starts 1 day before release, on day release (ROTL)"
+        );
+        assert_eq!(
+            Reason::SectorInterest {
+                sector: "construction".into()
+            }
+            .describe(&taxonomy),
+            "Interested in construction"
+        );
+        assert_eq!(
+            Reason::ShiftTimesUnknown.describe(&taxonomy),
+            "Shift times are not given; check them against the curfew"
+        );
+    }
+
+    #[test]
+    fn other_failure_descriptions() {
+        let taxonomy = sample();
+        let describe = |detail: FailureDetail| Failure::new(detail).describe(&taxonomy);
+        assert_eq!(
+            describe(FailureDetail::RegulatedActivityBarred { group: VulnerableGroup::Adults }),
+            "The role is regulated activity with vulnerable adults and the person is barred from working with them"
+        );
+        assert_eq!(
+            describe(FailureDetail::DrivingRestriction {
+                has_licence: false,
+                no_driving_condition: true
+            }),
+            "The role needs a driving licence; the person has no licence and licence conditions forbid driving"
+        );
+        assert_eq!(
+            describe(FailureDetail::VacancyNotOpen {
+                status: VacancyStatus::Draft,
+                closing_date: None
+            }),
+            "The vacancy is draft, not published"
+        );
+    }
+
+    #[test]
+    fn failures_and_reasons_serialize_with_their_codes() {
+        let failure = Failure::new(FailureDetail::BeyondTravelRadius {
+            distance_km: 31.0,
+            radius_km: 25.0,
+        });
+        assert_eq!(failure.code(), RuleCode::BeyondTravelRadius);
+        assert_eq!(
+            serde_json::to_value(&failure).unwrap(),
+            serde_json::json!({"code": "beyond_travel_radius", "distance_km": 31.0, "radius_km": 25.0})
+        );
+        let reason = Reason::StartsAfterRelease { days: 9 };
+        let json = serde_json::to_string(&reason).unwrap();
+        assert_eq!(json, r#"{"kind":"starts_after_release","days":9}"#);
+        assert_eq!(serde_json::from_str::<Reason>(&json).unwrap(), reason);
+        let assessment = assess(&vacancy(), &profile(), today());
+        assert!(serde_json::to_value(&assessment).is_ok());
+    }
+
+    #[test]
+    fn text_helpers() {
+        assert_eq!(lower_first("Forklift truck"), "forklift truck");
+        assert_eq!(lower_first("CSCS card"), "CSCS card");
+        assert_eq!(lower_first(""), "");
+        assert_eq!(lower_first("A"), "a");
+        assert_eq!(format_number(37.5), "37.5");
+        assert_eq!(format_number(40.0), "40");
+        assert_eq!(format_date(date(2025, 6, 2)), "2 June 2025");
+    }
+}

@@ -1,0 +1,12 @@
+//! Fair Chance Jobs: fair-chance vacancies matched with the skill profiles of
+//! people leaving custody, reviewed by case officers.
+
+pub mod access;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod gazetteer;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod web;

@@ -1,0 +1,485 @@
+//! The demo data set: fictional prisons, a probation office, officers,
+//! employers, 120+ vacancies and 300 profiles, the same every time (dates
+//! are relative to the day it is loaded). It goes into an empty database in
+//! one transaction, so an interrupted load leaves nothing behind.
+
+use std::fmt::Write as _;
+
+use chrono::Utc;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::generator::{self, Town, TEMPLATES};
+use super::SeedError;
+use crate::access::{password, token};
+use crate::domain::profile::ProfileDetails;
+use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
+use crate::gazetteer::{Gazetteer, Lookup};
+use crate::startup::Services;
+use crate::store::people::{
+    self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
+};
+use crate::store::{self, meta, now, StoreError};
+use crate::write_tx;
+
+/// A region: the service based there and the towns people are released to.
+struct Region {
+    service: &'static str,
+    kind: ServiceKind,
+    base: &'static str,
+    towns: &'static [&'static str],
+    officers: &'static [&'static str],
+}
+
+const REGIONS: &[Region] = &[
+    Region {
+        service: "HMP Northmoor",
+        kind: ServiceKind::Prison,
+        base: "Wakefield",
+        towns: &[
+            "Leeds",
+            "Bradford",
+            "Wakefield",
+            "Huddersfield",
+            "Halifax",
+            "Dewsbury",
+            "York",
+        ],
+        officers: &["Robin Hale", "Sam Okoro"],
+    },
+    Region {
+        service: "HMP Castlemere",
+        kind: ServiceKind::Prison,
+        base: "Bolton",
+        towns: &[
+            "Manchester",
+            "Salford",
+            "Bolton",
+            "Stockport",
+            "Oldham",
+            "Wigan",
+            "Warrington",
+        ],
+        officers: &["Jo Whitfield", "Alex Mensah"],
+    },
+    Region {
+        service: "HMP Greyfriars Vale",
+        kind: ServiceKind::Prison,
+        base: "Bristol",
+        towns: &[
+            "Bristol",
+            "Bath",
+            "Gloucester",
+            "Swindon",
+            "Weston-super-Mare",
+        ],
+        officers: &["Chris Lawton", "Pat Severn"],
+    },
+    Region {
+        service: "HMP Saltmarsh",
+        kind: ServiceKind::Prison,
+        base: "Cardiff",
+        towns: &[
+            "Cardiff",
+            "Swansea",
+            "Bridgend",
+            "Barry",
+            "Pontypridd",
+            "Caerphilly",
+        ],
+        officers: &["Ceri Pugh", "Morgan Bevan"],
+    },
+    Region {
+        service: "Riverside Probation Office",
+        kind: ServiceKind::Probation,
+        base: "Sheffield",
+        towns: &[
+            "Sheffield",
+            "Rotherham",
+            "Doncaster",
+            "Barnsley",
+            "Chesterfield",
+        ],
+        officers: &["Lee Ashworth", "Dana Firth"],
+    },
+];
+
+/// Fictional employers: name, sector, the region index they hire in, contact.
+const EMPLOYERS: &[(&str, &str, usize, &str)] = &[
+    (
+        "Brightwell Logistics (demo)",
+        "warehousing",
+        0,
+        "Toni Marsh",
+    ),
+    (
+        "Northern Freight Co-operative (demo)",
+        "driving",
+        0,
+        "Vic Hollis",
+    ),
+    (
+        "Oakframe Construction (demo)",
+        "construction",
+        0,
+        "Jan Kettle",
+    ),
+    (
+        "Harbour Kitchen Group (demo)",
+        "hospitality",
+        1,
+        "Sol Adeyemi",
+    ),
+    ("Clearview Facilities (demo)", "cleaning", 1, "Bryn Carver"),
+    (
+        "Ironbridge Fabrication (demo)",
+        "manufacturing",
+        1,
+        "Kit Lomas",
+    ),
+    ("Circuit Recycling (demo)", "waste", 1, "Rae Dunmore"),
+    ("Greenway Grounds (demo)", "grounds", 2, "Lou Penhale"),
+    ("Cornerstone Support (demo)", "care", 2, "Ash Tremayne"),
+    (
+        "Keystone Site Services (demo)",
+        "construction",
+        2,
+        "Mo Farrant",
+    ),
+    ("Redbrick Bakery (demo)", "manufacturing", 3, "Eirlys Rowe"),
+    ("Dragon Coast Cleaning (demo)", "cleaning", 3, "Gwyn Tudor"),
+    ("Second Byte Workshop (demo)", "it", 3, "Nia Prosser"),
+    (
+        "Steel Valley Warehousing (demo)",
+        "warehousing",
+        4,
+        "Drew Staniforth",
+    ),
+    (
+        "Crucible Stadium Events (demo)",
+        "security",
+        4,
+        "Frankie Moss",
+    ),
+    ("Bluepeak Retail (demo)", "retail", 4, "Jess Oakes"),
+];
+
+const VACANCIES: usize = 128;
+const PROFILES: usize = 300;
+
+/// A sign-in created for the demo, printed once.
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub email: String,
+    pub password: String,
+    pub organisation: String,
+}
+
+fn demo_email(name: &str, domain: &str) -> String {
+    let local: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '.' })
+        .collect();
+    format!("{}@{domain}.demo.invalid", local.trim_matches('.'))
+}
+
+fn domain_of(name: &str) -> String {
+    name.split(" (")
+        .next()
+        .unwrap_or(name)
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+fn town(gazetteer: &Gazetteer, name: &str) -> Result<Town, SeedError> {
+    match gazetteer.resolve(name) {
+        Lookup::Found(p) => Ok(Town {
+            name: p.name,
+            lat: p.lat,
+            lon: p.lon,
+        }),
+        Lookup::Ambiguous(list) => {
+            let first = list
+                .into_iter()
+                .next()
+                .ok_or_else(|| SeedError::Data(format!("no place {name}")))?;
+            Ok(Town {
+                name: name.to_string(),
+                lat: first.lat,
+                lon: first.lon,
+            })
+        }
+        Lookup::NotFound => Err(SeedError::Data(format!(
+            "the gazetteer has no place named {name}"
+        ))),
+    }
+}
+
+/// True when the database holds no organisations yet.
+fn is_empty(services: &Services) -> Result<bool, SeedError> {
+    let mut conn = services.store.conn()?;
+    if meta::get(&mut conn, "demo_seeded_at")?.is_some() {
+        return Ok(false);
+    }
+    Ok(people::list_services(&mut conn)?.is_empty() && people::count_users(&mut conn)? == 0)
+}
+
+/// Loads the demo set when the database is empty; returns whether it did.
+/// With `print`, the sign-ins are written to standard output and to
+/// `<data dir>/demo-logins.txt`.
+pub fn seed_if_empty(services: &Services, print: bool) -> Result<bool, SeedError> {
+    if !is_empty(services)? {
+        return Ok(false);
+    }
+    let logins = seed(services)?;
+    if print {
+        let text = format_logins(&logins);
+        println!("{text}");
+        let path = services.config.data_dir.join("demo-logins.txt");
+        if let Err(e) = std::fs::write(&path, &text) {
+            tracing::warn!(error = %e, path = %path.display(), "could not save the demo sign-ins");
+        }
+    }
+    Ok(true)
+}
+
+pub fn format_logins(logins: &[DemoLogin]) -> String {
+    let mut out = String::from("\nDemo data loaded. These sign-ins are shown once (also saved in demo-logins.txt in the data directory):\n\n");
+    for login in logins {
+        let _ = writeln!(
+            out,
+            "  {:<9} {:<52} {}   ({})",
+            login.role, login.email, login.password, login.organisation
+        );
+    }
+    out
+}
+
+/// Builds the demo set; fails without writing anything if any part is invalid.
+pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
+    let gazetteer = Gazetteer::embedded().map_err(|e| SeedError::Data(e.to_string()))?;
+    let taxonomy = services.taxonomy.clone();
+    let today = Utc::now().date_naive();
+    let mut rng = ChaCha8Rng::seed_from_u64(77_232);
+
+    // Passwords are random per installation; argon2 runs before the
+    // transaction so the write lock is held briefly.
+    let mut accounts: Vec<(DemoLogin, String, Option<usize>, Option<usize>)> = Vec::new();
+    let mut add = |role: &'static str,
+                   name: &str,
+                   domain: &str,
+                   organisation: &str,
+                   region: Option<usize>,
+                   employer: Option<usize>|
+     -> Result<(), SeedError> {
+        let password = format!("demo-{}-{}", role, token::new_alphanumeric(10));
+        let hash = password::hash(&password).map_err(|e| SeedError::Data(e.to_string()))?;
+        accounts.push((
+            DemoLogin {
+                role,
+                email: demo_email(name, domain),
+                password,
+                organisation: organisation.to_string(),
+            },
+            hash,
+            region,
+            employer,
+        ));
+        Ok(())
+    };
+    add(
+        "admin",
+        "Admin",
+        "fairchance",
+        "Fair Chance Jobs",
+        None,
+        None,
+    )?;
+    for (r, region) in REGIONS.iter().enumerate() {
+        for officer in region.officers {
+            add(
+                "officer",
+                officer,
+                &domain_of(region.service),
+                region.service,
+                Some(r),
+                None,
+            )?;
+        }
+    }
+    for (e, (name, _, _, contact)) in EMPLOYERS.iter().enumerate() {
+        add("employer", contact, &domain_of(name), name, None, Some(e))?;
+    }
+
+    let mut region_towns = Vec::new();
+    for region in REGIONS {
+        let towns = region
+            .towns
+            .iter()
+            .map(|t| town(&gazetteer, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        region_towns.push((town(&gazetteer, region.base)?, towns));
+    }
+
+    // Build and validate every vacancy and profile before writing anything.
+    let mut vacancies: Vec<(usize, VacancyStatus, VacancyDetails)> = Vec::new();
+    for i in 0..VACANCIES {
+        let e = i % EMPLOYERS.len();
+        let (employer_name, sector, region, _) = EMPLOYERS[e];
+        let own: Vec<_> = TEMPLATES.iter().filter(|t| t.sector == sector).collect();
+        let template = if rng.gen_bool(0.75) {
+            own.choose(&mut rng)
+        } else {
+            None
+        }
+        .copied()
+        .or_else(|| TEMPLATES.choose(&mut rng))
+        .ok_or_else(|| SeedError::Data("no vacancy templates".into()))?;
+        let region = if rng.gen_bool(0.85) {
+            region
+        } else {
+            rng.gen_range(0..REGIONS.len())
+        };
+        let place = region_towns[region]
+            .1
+            .choose(&mut rng)
+            .cloned()
+            .ok_or_else(|| SeedError::Data("no towns".into()))?;
+        let input = generator::vacancy(&mut rng, template, &place, employer_name, today);
+        let details = VacancyDetails::parse(&input, &taxonomy)
+            .map_err(|errors| SeedError::Data(format!("demo vacancy {i} is invalid: {errors}")))?;
+        let status = match i % 20 {
+            0 => VacancyStatus::Draft,
+            1 => VacancyStatus::Paused,
+            2 => VacancyStatus::Closed,
+            3 => VacancyStatus::Filled,
+            _ => VacancyStatus::Published,
+        };
+        vacancies.push((e, status, details));
+    }
+    let mut profiles: Vec<(usize, usize, String, ProfileDetails)> = Vec::new();
+    for i in 0..PROFILES {
+        let r = i % REGIONS.len();
+        let place = region_towns[r]
+            .1
+            .choose(&mut rng)
+            .cloned()
+            .ok_or_else(|| SeedError::Data("no towns".into()))?;
+        let input = generator::profile(&mut rng, i as u64 + 1, &place, today);
+        let details = ProfileDetails::parse(&input, &taxonomy)
+            .map_err(|errors| SeedError::Data(format!("demo profile {i} is invalid: {errors}")))?;
+        let pseudonym = generator::pseudonym(&mut rng, i as u64 + 1);
+        profiles.push((
+            r,
+            rng.gen_range(0..REGIONS[r].officers.len()),
+            pseudonym,
+            details,
+        ));
+    }
+
+    let at = now();
+    let mut conn = services.store.conn()?;
+    write_tx!(&mut conn, |c| {
+        let mut service_ids = Vec::new();
+        for (region, (base, _)) in REGIONS.iter().zip(&region_towns) {
+            service_ids.push(people::create_service(
+                c,
+                &NewService {
+                    name: region.service,
+                    kind: region.kind.clone(),
+                    place_name: &base.name,
+                    lat: base.lat,
+                    lon: base.lon,
+                },
+            )?);
+        }
+        let mut admin_id = None;
+        let mut officer_ids: Vec<Vec<i64>> = vec![Vec::new(); REGIONS.len()];
+        let mut employer_ids = Vec::new();
+        for (name, sector, region, contact) in EMPLOYERS {
+            let base = &region_towns[*region].0;
+            employer_ids.push(people::create_employer(
+                c,
+                &NewEmployer {
+                    name,
+                    sector_slug: sector,
+                    contact_name: contact,
+                    contact_email: &demo_email(contact, &domain_of(name)),
+                    contact_phone: Some("01632 960000"),
+                    address: &format!("Unit 1, Demo Business Park, {}", base.name),
+                    website: None,
+                    status: EmployerStatus::Approved,
+                    decided_by: None,
+                },
+            )?);
+        }
+        for (login, hash, region, employer) in &accounts {
+            let membership = match (region, employer) {
+                (Some(r), _) => Membership::Service(service_ids[*r]),
+                (_, Some(e)) => Membership::Employer(employer_ids[*e]),
+                _ => Membership::Admin,
+            };
+            let display_name = match (region, employer) {
+                (Some(_), _) | (_, Some(_)) => login
+                    .email
+                    .split('@')
+                    .next()
+                    .unwrap_or("")
+                    .replace('.', " "),
+                _ => "Demo administrator".to_string(),
+            };
+            let id = people::create_user(
+                c,
+                &NewUser {
+                    email: &login.email,
+                    display_name: &title_case(&display_name),
+                    password_hash: hash,
+                    membership,
+                },
+            )?;
+            match region {
+                Some(r) => officer_ids[*r].push(id),
+                None if employer.is_none() => admin_id = Some(id),
+                None => {}
+            }
+        }
+        for (e, status, details) in &vacancies {
+            store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
+        }
+        for (r, officer, pseudonym, details) in &profiles {
+            store::profiles::insert(
+                c,
+                service_ids[*r],
+                officer_ids[*r].get(*officer).copied(),
+                pseudonym,
+                details,
+                at,
+            )?;
+        }
+        meta::set(c, "demo_seeded_at", &at.to_string())?;
+        Ok::<(), StoreError>(())
+    })?;
+    tracing::info!(
+        vacancies = vacancies.len(),
+        profiles = profiles.len(),
+        "demo data loaded"
+    );
+    Ok(accounts.into_iter().map(|(login, ..)| login).collect())
+}
+
+fn title_case(text: &str) -> String {
+    text.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|f| f.to_uppercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

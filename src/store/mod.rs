@@ -1,0 +1,363 @@
+//! Storage over SQLite and PostgreSQL from one code path.
+//!
+//! Each query is written once inside [`with_conn!`] or [`write_tx!`]; the
+//! macro compiles it for both backends, so the same statement runs on the
+//! embedded default and in production. This keeps every diesel feature
+//! available (RETURNING, ON CONFLICT, row locks on PostgreSQL) where
+//! `MultiConnection` would limit us to the features both share.
+
+pub mod schema;
+
+pub mod audit;
+pub mod jobs;
+pub mod meta;
+pub mod people;
+pub mod profiles;
+pub mod reference;
+pub mod vacancies;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::DatabaseUrl;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+impl StoreError {
+    /// Turns a unique-constraint violation into a conflict the caller can
+    /// explain, and "no rows" into NotFound.
+    pub fn from_write(e: diesel::result::Error, what: &str) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict(what.to_string())
+            }
+            Error::NotFound => Self::NotFound,
+            other => Self::Database(other),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
+type PgPool = Pool<ConnectionManager<PgConnection>>;
+
+/// A checked-out connection to whichever backend is configured.
+pub enum Conn {
+    Sqlite(PooledConnection<ConnectionManager<SqliteConnection>>),
+    Postgres(PooledConnection<ConnectionManager<PgConnection>>),
+}
+
+/// A connection borrowed for one piece of work: from the pool, or the
+/// backend's own connection inside a transaction. Store functions take
+/// `&mut impl AsTx`, so they run the same way inside or outside one.
+pub enum Tx<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+pub trait AsTx {
+    fn tx(&mut self) -> Tx<'_>;
+}
+
+impl AsTx for Conn {
+    fn tx(&mut self) -> Tx<'_> {
+        match self {
+            Conn::Sqlite(pooled) => Tx::Sqlite(pooled),
+            Conn::Postgres(pooled) => Tx::Postgres(pooled),
+        }
+    }
+}
+
+impl AsTx for SqliteConnection {
+    fn tx(&mut self) -> Tx<'_> {
+        Tx::Sqlite(self)
+    }
+}
+
+impl AsTx for PgConnection {
+    fn tx(&mut self) -> Tx<'_> {
+        Tx::Postgres(self)
+    }
+}
+
+/// Runs `$body` with `$c` bound to the backend's own connection type. The
+/// body is compiled once per backend.
+#[macro_export]
+macro_rules! with_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::store::AsTx::tx($conn) {
+            $crate::store::Tx::Sqlite($c) => $body,
+            $crate::store::Tx::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so two
+/// writers queue on the busy timeout instead of failing on lock upgrade) and
+/// an ordinary transaction on PostgreSQL. The body returns
+/// `Result<T, E>` where `E: From<diesel::result::Error>`. Call it on a pooled
+/// connection, not inside another transaction.
+#[macro_export]
+macro_rules! write_tx {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::store::AsTx::tx($conn) {
+            $crate::store::Tx::Sqlite(conn) => conn.immediate_transaction(|$c| $body),
+            $crate::store::Tx::Postgres(conn) => diesel::Connection::transaction(conn, |$c| $body),
+        }
+    };
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        // WAL lets readers run beside the single writer; the busy timeout makes
+        // writers wait their turn rather than fail.
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 15000; \
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The connection pool; cheap to clone.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Why the database could not be opened, in one line for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open the SQLite database at {path}: {reason}")]
+    Sqlite { path: String, reason: String },
+    #[error("cannot reach PostgreSQL at {target}: {reason}")]
+    Postgres { target: String, reason: String },
+    #[error("cannot create the PostgreSQL database {name}: {reason}")]
+    CreateDatabase { name: String, reason: String },
+}
+
+fn one_line(text: impl std::fmt::Display) -> String {
+    text.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The URL with any password removed, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(unparseable URL)".into(),
+    }
+}
+
+impl Store {
+    /// Opens a pool. A PostgreSQL database that does not exist yet is created
+    /// through the server's `postgres` maintenance database.
+    pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Self, OpenError> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| OpenError::Sqlite {
+                        path: path.display().to_string(),
+                        reason: one_line(e),
+                    })?;
+                }
+                let manager =
+                    ConnectionManager::<SqliteConnection>::new(path.display().to_string());
+                let pool = Pool::builder()
+                    .max_size(pool_size)
+                    .connection_timeout(Duration::from_secs(30))
+                    .connection_customizer(Box::new(SqlitePragmas))
+                    .build(manager)
+                    .map_err(|e| OpenError::Sqlite {
+                        path: path.display().to_string(),
+                        reason: one_line(e),
+                    })?;
+                Ok(Self::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(url) => {
+                create_postgres_database_if_missing(url)?;
+                let manager = ConnectionManager::<PgConnection>::new(url.clone());
+                let pool = Pool::builder()
+                    .max_size(pool_size)
+                    .connection_timeout(Duration::from_secs(10))
+                    .build(manager)
+                    .map_err(|e| OpenError::Postgres {
+                        target: redact(url),
+                        reason: one_line(e),
+                    })?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn conn(&self) -> StoreResult<Conn> {
+        Ok(match self {
+            Self::Sqlite(pool) => Conn::Sqlite(pool.get()?),
+            Self::Postgres(pool) => Conn::Postgres(pool.get()?),
+        })
+    }
+
+    /// Runs blocking database work off the async executor.
+    pub async fn run<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        F: FnOnce(&mut Conn) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = store.conn()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Applies every pending migration; returns how many ran.
+    pub fn migrate(&self) -> StoreResult<usize> {
+        let mut conn = self.conn()?;
+        let applied = match &mut conn {
+            Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            Conn::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        };
+        applied.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
+    /// True when the database answers and no migration is pending.
+    pub fn migrations_current(&self) -> StoreResult<bool> {
+        let mut conn = self.conn()?;
+        let pending = match &mut conn {
+            Conn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+            Conn::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+        };
+        pending
+            .map(|p| !p)
+            .map_err(|e| StoreError::Migration(e.to_string()))
+    }
+}
+
+fn create_postgres_database_if_missing(url: &str) -> Result<(), OpenError> {
+    let target = redact(url);
+    let error = match PgConnection::establish(url) {
+        Ok(_) => return Ok(()),
+        Err(e) => e,
+    };
+    let message = one_line(&error);
+    if !message.contains("does not exist") || !message.contains("database") {
+        return Err(OpenError::Postgres {
+            target,
+            reason: message,
+        });
+    }
+    let mut parsed = url::Url::parse(url).map_err(|e| OpenError::Postgres {
+        target: target.clone(),
+        reason: one_line(e),
+    })?;
+    let name = parsed.path().trim_start_matches('/').to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(OpenError::CreateDatabase {
+            name,
+            reason: "only letters, digits, '-' and '_' are accepted in a database name this service creates".into(),
+        });
+    }
+    parsed.set_path("/postgres");
+    let mut admin =
+        PgConnection::establish(parsed.as_str()).map_err(|e| OpenError::CreateDatabase {
+            name: name.clone(),
+            reason: one_line(e),
+        })?;
+    match admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")) {
+        Ok(()) => {
+            tracing::info!(database = %name, "created the PostgreSQL database");
+            Ok(())
+        }
+        // Another instance created it first.
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("already exists") =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(OpenError::CreateDatabase {
+            name,
+            reason: one_line(e),
+        }),
+    }
+}
+
+/// The current time as stored: UTC, microsecond precision on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// Weekday names ("mon".."sun") to the stored bitmask, bit 0 = Monday.
+pub fn days_from_names(names: &[String]) -> StoreResult<i32> {
+    names.iter().try_fold(0i32, |bits, name| {
+        let lower = name.trim().to_ascii_lowercase();
+        DAY_NAMES
+            .iter()
+            .position(|d| lower.starts_with(d))
+            .map(|i| bits | (1 << i))
+            .ok_or_else(|| StoreError::Corrupt(format!("day {name:?}")))
+    })
+}
+
+/// The stored bitmask back to weekday names, Monday first.
+pub fn days_to_names(bits: i32) -> Vec<String> {
+    DAY_NAMES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, d)| d.to_string())
+        .collect()
+}

@@ -1,0 +1,409 @@
+//! Vacancies and their shifts, skills, certificates, offence exclusions and
+//! documents. Rows are read back through the domain's `parse`, so a stored
+//! vacancy is always a valid one.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    vacancies, vacancy_certificates, vacancy_documents, vacancy_offence_exclusions, vacancy_shifts,
+    vacancy_skills,
+};
+use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
+use crate::domain::geo::PlaceInput;
+use crate::domain::offence::OffenceExclusionInput;
+use crate::domain::schedule::TimeWindowInput;
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::{Vacancy, VacancyDetails, VacancyInput, VacancyStatus};
+use crate::with_conn;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = vacancies)]
+struct VacancyRow {
+    id: i64,
+    employer_id: i64,
+    status: String,
+    title: String,
+    description: String,
+    sector_slug: String,
+    remote: bool,
+    place_name: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    hours_per_week: f64,
+    contract_type: String,
+    pay_min_pence: i64,
+    pay_max_pence: i64,
+    pay_period: String,
+    positions: i32,
+    start_date: NaiveDate,
+    closing_date: Option<NaiveDate>,
+    needs_driving_licence: bool,
+    check_level: String,
+    regulated_children: bool,
+    regulated_adults: bool,
+    rotl_suitable: bool,
+    ring_fenced: bool,
+    how_to_apply: String,
+}
+
+fn pence(pounds: f64) -> i64 {
+    (pounds * 100.0).round() as i64
+}
+
+/// Writes the child rows of one vacancy (after deleting any old ones).
+fn write_children(conn: &mut impl AsTx, id: i64, input: &VacancyInput) -> StoreResult<()> {
+    with_conn!(conn, |c| {
+        diesel::delete(vacancy_shifts::table.filter(vacancy_shifts::vacancy_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(
+            vacancy_offence_exclusions::table.filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
+        )
+        .execute(c)?;
+        diesel::delete(vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(id)))
+            .execute(c)?;
+        let shifts: Vec<_> = input
+            .shifts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                Ok((
+                    vacancy_shifts::vacancy_id.eq(id),
+                    vacancy_shifts::position.eq(i as i32),
+                    vacancy_shifts::days.eq(days_from_names(&s.days)?),
+                    vacancy_shifts::start_time.eq(parse_time(&s.start)?),
+                    vacancy_shifts::end_time.eq(parse_time(&s.end)?),
+                ))
+            })
+            .collect::<StoreResult<_>>()?;
+        if !shifts.is_empty() {
+            diesel::insert_into(vacancy_shifts::table)
+                .values(&shifts)
+                .execute(c)?;
+        }
+        let skills: Vec<_> = input
+            .required_skills
+            .iter()
+            .map(|s| (s, "required"))
+            .chain(input.desirable_skills.iter().map(|s| (s, "desirable")))
+            .map(|(slug, requirement)| {
+                (
+                    vacancy_skills::vacancy_id.eq(id),
+                    vacancy_skills::skill_slug.eq(slug),
+                    vacancy_skills::requirement.eq(requirement),
+                )
+            })
+            .collect();
+        if !skills.is_empty() {
+            diesel::insert_into(vacancy_skills::table)
+                .values(&skills)
+                .execute(c)?;
+        }
+        let certificates: Vec<_> = input
+            .required_certificates
+            .iter()
+            .map(|slug| {
+                (
+                    vacancy_certificates::vacancy_id.eq(id),
+                    vacancy_certificates::certificate_slug.eq(slug),
+                )
+            })
+            .collect();
+        if !certificates.is_empty() {
+            diesel::insert_into(vacancy_certificates::table)
+                .values(&certificates)
+                .execute(c)?;
+        }
+        let exclusions: Vec<_> = input
+            .offence_exclusions
+            .iter()
+            .map(|e| {
+                (
+                    vacancy_offence_exclusions::vacancy_id.eq(id),
+                    vacancy_offence_exclusions::category.eq(&e.category),
+                    vacancy_offence_exclusions::stance.eq(&e.stance),
+                    vacancy_offence_exclusions::reason.eq(&e.reason),
+                )
+            })
+            .collect();
+        if !exclusions.is_empty() {
+            diesel::insert_into(vacancy_offence_exclusions::table)
+                .values(&exclusions)
+                .execute(c)?;
+        }
+        let documents: Vec<_> = input
+            .documents_needed
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    vacancy_documents::vacancy_id.eq(id),
+                    vacancy_documents::position.eq(i as i32),
+                    vacancy_documents::document.eq(d),
+                )
+            })
+            .collect();
+        if !documents.is_empty() {
+            diesel::insert_into(vacancy_documents::table)
+                .values(&documents)
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}
+
+fn parse_time(text: &str) -> StoreResult<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| StoreError::Corrupt(format!("time {text:?}")))
+}
+
+/// Stores a new vacancy; call inside a transaction.
+pub fn insert(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    status: VacancyStatus,
+    created_by: Option<i64>,
+    details: &VacancyDetails,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
+    let input = details.to_input();
+    let start_date = input
+        .start_date
+        .ok_or_else(|| StoreError::Corrupt("a parsed vacancy always has a start date".into()))?;
+    let published_at = (status == VacancyStatus::Published).then_some(at);
+    let workplace = input.workplace.as_ref();
+    let id: i64 = with_conn!(conn, |c| diesel::insert_into(vacancies::table)
+        .values((
+            vacancies::employer_id.eq(employer_id),
+            vacancies::status.eq(status.as_str()),
+            vacancies::title.eq(&input.title),
+            vacancies::description.eq(&input.description),
+            vacancies::sector_slug.eq(&input.sector),
+            vacancies::remote.eq(input.remote),
+            vacancies::place_name.eq(workplace.map(|p| p.name.as_str())),
+            vacancies::lat.eq(workplace.map(|p| p.lat)),
+            vacancies::lon.eq(workplace.map(|p| p.lon)),
+            vacancies::hours_per_week.eq(input.hours_per_week),
+            vacancies::contract_type.eq(&input.contract),
+            vacancies::pay_min_pence.eq(pence(input.pay_min)),
+            vacancies::pay_max_pence.eq(pence(input.pay_max)),
+            vacancies::pay_period.eq(&input.pay_period),
+            vacancies::positions.eq(input.positions as i32),
+            vacancies::start_date.eq(start_date),
+            vacancies::closing_date.eq(input.closing_date),
+            vacancies::needs_driving_licence.eq(input.needs_driving_licence),
+            vacancies::check_level.eq(&input.check_level),
+            vacancies::regulated_children.eq(input.regulated_children),
+            vacancies::regulated_adults.eq(input.regulated_adults),
+            vacancies::rotl_suitable.eq(input.rotl_suitable),
+            vacancies::ring_fenced.eq(input.ring_fenced),
+            vacancies::how_to_apply.eq(&input.how_to_apply),
+            vacancies::created_by.eq(created_by),
+            vacancies::published_at.eq(published_at),
+            vacancies::created_at.eq(at),
+            vacancies::updated_at.eq(at),
+        ))
+        .returning(vacancies::id)
+        .get_result(c)?);
+    write_children(conn, id, &input)?;
+    Ok(id)
+}
+
+/// Loads vacancies by id, in the order asked; ids not found are skipped.
+pub fn load_many(
+    conn: &mut impl AsTx,
+    ids: &[i64],
+    taxonomy: &Taxonomy,
+) -> StoreResult<Vec<Vacancy>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        for vacancy in load_where(conn, chunk, taxonomy)? {
+            found.insert(vacancy.id, vacancy);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+pub fn load(conn: &mut impl AsTx, id: i64, taxonomy: &Taxonomy) -> StoreResult<Vacancy> {
+    load_many(conn, &[id], taxonomy)?
+        .pop()
+        .ok_or(StoreError::NotFound)
+}
+
+type ShiftRow = (i64, i32, NaiveTime, NaiveTime);
+type SkillRow = (i64, String, String);
+type ExclusionRow = (i64, String, String, String);
+
+fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreResult<Vec<Vacancy>> {
+    let (rows, shifts, skills, certificates, exclusions, documents) = with_conn!(conn, |c| {
+        let rows: Vec<VacancyRow> = vacancies::table
+            .filter(vacancies::id.eq_any(ids))
+            .select(VacancyRow::as_select())
+            .load(c)?;
+        let shifts: Vec<ShiftRow> = vacancy_shifts::table
+            .filter(vacancy_shifts::vacancy_id.eq_any(ids))
+            .order((vacancy_shifts::vacancy_id, vacancy_shifts::position))
+            .select((
+                vacancy_shifts::vacancy_id,
+                vacancy_shifts::days,
+                vacancy_shifts::start_time,
+                vacancy_shifts::end_time,
+            ))
+            .load(c)?;
+        let skills: Vec<SkillRow> = vacancy_skills::table
+            .filter(vacancy_skills::vacancy_id.eq_any(ids))
+            .order((vacancy_skills::vacancy_id, vacancy_skills::skill_slug))
+            .select((
+                vacancy_skills::vacancy_id,
+                vacancy_skills::skill_slug,
+                vacancy_skills::requirement,
+            ))
+            .load(c)?;
+        let certificates: Vec<(i64, String)> = vacancy_certificates::table
+            .filter(vacancy_certificates::vacancy_id.eq_any(ids))
+            .order((
+                vacancy_certificates::vacancy_id,
+                vacancy_certificates::certificate_slug,
+            ))
+            .select((
+                vacancy_certificates::vacancy_id,
+                vacancy_certificates::certificate_slug,
+            ))
+            .load(c)?;
+        let exclusions: Vec<ExclusionRow> = vacancy_offence_exclusions::table
+            .filter(vacancy_offence_exclusions::vacancy_id.eq_any(ids))
+            .order((
+                vacancy_offence_exclusions::vacancy_id,
+                vacancy_offence_exclusions::category,
+            ))
+            .select((
+                vacancy_offence_exclusions::vacancy_id,
+                vacancy_offence_exclusions::category,
+                vacancy_offence_exclusions::stance,
+                vacancy_offence_exclusions::reason,
+            ))
+            .load(c)?;
+        let documents: Vec<(i64, String)> = vacancy_documents::table
+            .filter(vacancy_documents::vacancy_id.eq_any(ids))
+            .order((vacancy_documents::vacancy_id, vacancy_documents::position))
+            .select((vacancy_documents::vacancy_id, vacancy_documents::document))
+            .load(c)?;
+        (rows, shifts, skills, certificates, exclusions, documents)
+    });
+
+    let mut inputs: HashMap<i64, VacancyInput> = HashMap::new();
+    let mut heads: Vec<(i64, i64, String)> = Vec::new();
+    for row in rows {
+        heads.push((row.id, row.employer_id, row.status.clone()));
+        inputs.insert(
+            row.id,
+            VacancyInput {
+                title: row.title,
+                description: row.description,
+                sector: row.sector_slug,
+                remote: row.remote,
+                workplace: match (row.place_name, row.lat, row.lon) {
+                    (Some(name), Some(lat), Some(lon)) => Some(PlaceInput { name, lat, lon }),
+                    _ => None,
+                },
+                hours_per_week: row.hours_per_week,
+                shifts: Vec::new(),
+                contract: row.contract_type,
+                pay_min: row.pay_min_pence as f64 / 100.0,
+                pay_max: row.pay_max_pence as f64 / 100.0,
+                pay_period: row.pay_period,
+                positions: row.positions.max(0) as u32,
+                start_date: Some(row.start_date),
+                closing_date: row.closing_date,
+                required_skills: Vec::new(),
+                desirable_skills: Vec::new(),
+                required_certificates: Vec::new(),
+                needs_driving_licence: row.needs_driving_licence,
+                check_level: row.check_level,
+                regulated_children: row.regulated_children,
+                regulated_adults: row.regulated_adults,
+                offence_exclusions: Vec::new(),
+                rotl_suitable: row.rotl_suitable,
+                ring_fenced: row.ring_fenced,
+                how_to_apply: row.how_to_apply,
+                documents_needed: Vec::new(),
+            },
+        );
+    }
+    for (id, days, start, end) in shifts {
+        if let Some(input) = inputs.get_mut(&id) {
+            input.shifts.push(TimeWindowInput {
+                days: days_to_names(days),
+                start: start.format("%H:%M").to_string(),
+                end: end.format("%H:%M").to_string(),
+            });
+        }
+    }
+    for (id, slug, requirement) in skills {
+        if let Some(input) = inputs.get_mut(&id) {
+            if requirement == "required" {
+                input.required_skills.push(slug);
+            } else {
+                input.desirable_skills.push(slug);
+            }
+        }
+    }
+    for (id, slug) in certificates {
+        if let Some(input) = inputs.get_mut(&id) {
+            input.required_certificates.push(slug);
+        }
+    }
+    for (id, category, stance, reason) in exclusions {
+        if let Some(input) = inputs.get_mut(&id) {
+            input.offence_exclusions.push(OffenceExclusionInput {
+                category,
+                stance,
+                reason,
+            });
+        }
+    }
+    for (id, document) in documents {
+        if let Some(input) = inputs.get_mut(&id) {
+            input.documents_needed.push(document);
+        }
+    }
+    heads
+        .into_iter()
+        .map(|(id, employer_id, status)| {
+            let input = inputs.remove(&id).ok_or(StoreError::NotFound)?;
+            let details = VacancyDetails::parse(&input, taxonomy)
+                .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
+            let status = VacancyStatus::parse(&status)
+                .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
+            Ok(Vacancy {
+                id,
+                employer_id,
+                status,
+                details,
+            })
+        })
+        .collect()
+}
+
+/// Ids of every vacancy, for batch work such as reindexing.
+pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .order(vacancies::id)
+        .select(vacancies::id)
+        .load(c)?))
+}
+
+pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .count()
+        .get_result(c)?))
+}

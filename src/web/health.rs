@@ -1,0 +1,43 @@
+//! `/healthz`: the process is up. `/readyz`: the database answers and its
+//! migrations are current, so a load balancer may send traffic.
+
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use super::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let store = state.store.clone();
+    let backend = store.backend_name();
+    let checked = tokio::task::spawn_blocking(move || store.migrations_current()).await;
+    match checked {
+        Ok(Ok(true)) => HttpResponse::Ok().json(json!({
+            "status": "ready",
+            "database": { "backend": backend, "reachable": true, "migrations": "current" },
+        })),
+        Ok(Ok(false)) => HttpResponse::ServiceUnavailable().json(json!({
+            "status": "not_ready",
+            "database": { "backend": backend, "reachable": true, "migrations": "pending" },
+        })),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(json!({
+                "status": "not_ready",
+                "database": { "backend": backend, "reachable": false },
+            }))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check panicked");
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "not_ready" }))
+        }
+    }
+}

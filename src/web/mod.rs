@@ -1,0 +1,82 @@
+//! The actix-web application: health endpoints, pages per audience and the
+//! JSON API.
+
+pub mod errors;
+pub mod health;
+pub mod pages;
+pub mod security;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{web, App, HttpServer};
+
+use crate::cli::CommandError;
+use crate::config::Config;
+use crate::domain::skills::Taxonomy;
+use crate::startup::Services;
+use crate::store::Store;
+
+/// Shared by every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub taxonomy: Arc<Taxonomy>,
+}
+
+impl From<Services> for AppState {
+    fn from(s: Services) -> Self {
+        Self {
+            config: s.config,
+            store: s.store,
+            taxonomy: s.taxonomy,
+        }
+    }
+}
+
+/// Registers every route. Tests build the same app.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        let https = state.config.is_https();
+        cfg.app_data(web::Data::new(state))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(errors::form_error),
+            )
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(1024 * 1024)
+                    .error_handler(errors::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(errors::query_error))
+            .app_data(web::PathConfig::default().error_handler(errors::path_error))
+            .service(
+                web::scope("")
+                    .wrap(security::SecurityHeaders { https })
+                    .configure(health::routes)
+                    .configure(pages::routes)
+                    .default_service(web::to(errors::not_found)),
+            );
+    }
+}
+
+/// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
+pub async fn serve(services: Services) -> Result<(), CommandError> {
+    let state = AppState::from(services);
+    let bind = state.config.bind;
+    let factory_state = state.clone();
+    let server = HttpServer::new(move || App::new().configure(configure(factory_state.clone())))
+        .shutdown_timeout(20)
+        .client_request_timeout(Duration::from_secs(30))
+        .bind(bind)
+        .map_err(|e| {
+            CommandError::Other(format!("cannot listen on {bind} (FAIRCHANCE_BIND): {e}"))
+        })?;
+    tracing::info!(%bind, backend = state.store.backend_name(), base_url = %state.config.base_url, "serving");
+    server
+        .run()
+        .await
+        .map_err(|e| CommandError::Other(format!("server stopped: {e}")))
+}

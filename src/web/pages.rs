@@ -1,0 +1,55 @@
+//! Pages shared by every audience: the front page, the stylesheet and error
+//! pages.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+const STYLESHEET: &str = include_str!("static/app.css");
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/static/app.css", web::get().to(stylesheet));
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home;
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// Renders a template to a page response; a template fault is logged and
+/// answered with a plain message rather than a broken page.
+pub fn page(status: StatusCode, template: &impl Template) -> HttpResponse {
+    match template.render() {
+        Ok(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Something went wrong on our side. Please try again.")
+        }
+    }
+}
+
+pub fn render_status(status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    page(status, &StatusPage { title, message })
+}
+
+async fn home() -> HttpResponse {
+    page(StatusCode::OK, &Home)
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}

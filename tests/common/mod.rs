@@ -1,0 +1,231 @@
+//! Test support: a fresh database per test on either backend, and the real
+//! application started on a free port.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::OnceLock;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use fairchance::config::{Config, DatabaseUrl};
+use fairchance::startup::{self, Services};
+use fairchance::web;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Defines `mod $name { sqlite, postgres }`, one test per backend, both
+/// calling `$body(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::common::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::common::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// The server PostgreSQL tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("FAIRCHANCE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("FAIRCHANCE_TEST_POSTGRES_URL is a URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// A migrated template database, built once per test process, so each test
+/// gets its own database by a fast copy rather than by running migrations.
+fn postgres_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let admin_url = postgres_admin_url();
+        let name = format!("fc_tpl_{}", unique_suffix());
+        let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+            panic!("PostgreSQL tests need a server at {admin_url} (set FAIRCHANCE_TEST_POSTGRES_URL): {e}")
+        });
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create template database");
+        let store = fairchance::store::Store::open(&DatabaseUrl::Postgres(with_database(&admin_url, &name)), 1)
+            .expect("open template database");
+        store.migrate().expect("migrate template database");
+        let taxonomy = startup::load_taxonomy().expect("taxonomy");
+        let mut conn = store.conn().expect("conn");
+        fairchance::store::reference::sync_taxonomy(&mut conn, &taxonomy).expect("sync taxonomy");
+        drop(conn);
+        drop(store);
+        name
+    })
+}
+
+/// A database of its own for one test, removed when dropped.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    pub dir: tempfile::TempDir,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => Self {
+                url: DatabaseUrl::Sqlite(dir.path().join("test.sqlite3")),
+                dir,
+                postgres_name: None,
+            },
+            Backend::Postgres => {
+                let template = postgres_template();
+                let name = format!("fc_test_{}", unique_suffix());
+                let admin_url = postgres_admin_url();
+                let mut admin = PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .expect("copy the template database");
+                Self {
+                    url: DatabaseUrl::Postgres(with_database(&admin_url, &name)),
+                    dir,
+                    postgres_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// Settings for an app on this database with its data in the temp dir.
+    pub fn config(&self, extra: &[(&str, &str)]) -> Config {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        vars.insert(
+            "FAIRCHANCE_DATA_DIR".into(),
+            self.dir.path().display().to_string(),
+        );
+        let url = match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        };
+        vars.insert("FAIRCHANCE_DATABASE_URL".into(), url);
+        vars.insert("FAIRCHANCE_DB_POOL_SIZE".into(), "4".into());
+        for (k, v) in extra {
+            vars.insert((*k).into(), (*v).into());
+        }
+        Config::from_vars(&vars).expect("test config")
+    }
+
+    pub fn env_url(&self) -> String {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+
+    pub fn services(&self, extra: &[(&str, &str)]) -> Services {
+        startup::open(self.config(extra)).expect("start-up")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.postgres_name {
+            if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The real application on a free loopback port.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub services: Services,
+    pub db: TestDb,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Self {
+        let db = TestDb::new(backend);
+        let services = db.services(extra);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let state = web::AppState::from(services.clone());
+        let server = actix_web::HttpServer::new(move || {
+            actix_web::App::new().configure(web::configure(state.clone()))
+        })
+        .workers(2)
+        .listen(listener)
+        .expect("listen")
+        .run();
+        let handle = server.handle();
+        tokio::spawn(server);
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            client,
+            services,
+            db,
+            server: handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+    }
+}
+
+/// A free TCP port on loopback (for servers started as separate processes).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}

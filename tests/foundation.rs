@@ -1,0 +1,577 @@
+//! The foundation: both databases from one code path, the same schema on
+//! each, health endpoints, demo data, the command line and start-up errors.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Backend, TestApp, TestDb};
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text};
+use fairchance::store::{self, AsTx, Tx};
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Integer)]
+    not_null: i32,
+}
+
+/// (table, column, not null) for every column of every table.
+fn columns(services: &fairchance::startup::Services) -> BTreeSet<(String, String, bool)> {
+    let mut conn = services.store.conn().unwrap();
+    let rows: Vec<Column> = match conn.tx() {
+        Tx::Sqlite(c) => diesel::sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name, \
+             CASE WHEN p.\"notnull\" = 1 OR p.pk = 1 THEN 1 ELSE 0 END AS not_null \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+        )
+        .load(c)
+        .unwrap(),
+        Tx::Postgres(c) => diesel::sql_query(
+            "SELECT table_name::TEXT AS table_name, column_name::TEXT AS column_name, \
+             CASE WHEN is_nullable = 'NO' THEN 1 ELSE 0 END AS not_null \
+             FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+        )
+        .load(c)
+        .unwrap(),
+    };
+    rows.into_iter()
+        .map(|r| (r.table_name, r.column_name, r.not_null == 1))
+        .collect()
+}
+
+#[test]
+fn both_migrations_give_the_same_tables_and_columns() {
+    let sqlite = TestDb::new(Backend::Sqlite);
+    let postgres = TestDb::new(Backend::Postgres);
+    let a = columns(&sqlite.services(&[]));
+    let b = columns(&postgres.services(&[]));
+    assert!(
+        a.len() > 200,
+        "expected the full schema, found {} columns",
+        a.len()
+    );
+    let only_sqlite: Vec<_> = a.difference(&b).collect();
+    let only_postgres: Vec<_> = b.difference(&a).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "schemas differ\nonly in sqlite: {only_sqlite:?}\nonly in postgres: {only_postgres:?}"
+    );
+}
+
+on_both_backends!(health_and_readiness, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    let body: serde_json::Value = health.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.headers()["content-type"], "application/json");
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["database"]["migrations"], "current");
+    assert_eq!(
+        body["database"]["backend"],
+        match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    );
+    app.stop().await;
+});
+
+on_both_backends!(
+    every_response_carries_security_headers,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        for path in ["/", "/healthz", "/no-such-page", "/api/v1/no-such-route"] {
+            let res = app.get(path).await;
+            let h = res.headers();
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(
+                csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+                "{path}: {csp}"
+            );
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+            assert!(
+                h.get("strict-transport-security").is_none(),
+                "no HSTS over plain http"
+            );
+        }
+        let missing = app.get("/no-such-page").await;
+        assert_eq!(missing.status(), 404);
+        assert!(missing.text().await.unwrap().contains("Page not found"));
+        let missing_api = app.get("/api/v1/no-such-route").await;
+        assert_eq!(missing_api.status(), 404);
+        let body: serde_json::Value = missing_api.json().await.unwrap();
+        assert_eq!(body["error"], "not_found");
+        app.stop().await;
+    }
+);
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_base_url_is_https() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[("FAIRCHANCE_BASE_URL", "https://jobs.example.org")],
+    )
+    .await;
+    let res = app.get("/healthz").await;
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    app.stop().await;
+}
+
+on_both_backends!(
+    demo_data_is_complete_and_loaded_once,
+    |backend| async move {
+        let db = TestDb::new(backend);
+        let services = db.services(&[]);
+        assert!(fairchance::seed::demo::seed_if_empty(&services, false).unwrap());
+        let mut conn = services.store.conn().unwrap();
+        let employers = store::people::list_employers(&mut conn).unwrap();
+        let services_list = store::people::list_services(&mut conn).unwrap();
+        assert!(employers.len() >= 15, "{} employers", employers.len());
+        assert!(employers.iter().all(|e| e.name.ends_with("(demo)")));
+        assert_eq!(
+            services_list.iter().filter(|s| s.kind == "prison").count(),
+            4
+        );
+        assert_eq!(
+            services_list
+                .iter()
+                .filter(|s| s.kind == "probation")
+                .count(),
+            1
+        );
+        assert!(store::vacancies::count(&mut conn).unwrap() >= 120);
+        assert_eq!(store::profiles::count(&mut conn).unwrap(), 300);
+        let officers = with_users(&mut conn, "officer");
+        assert!(officers >= 10, "{officers} officers");
+
+        // Every stored profile and vacancy reads back through the domain's parse.
+        let ids = store::profiles::all_ids(&mut conn).unwrap();
+        let profiles = store::profiles::load_many(&mut conn, &ids, &services.taxonomy).unwrap();
+        assert_eq!(profiles.len(), 300);
+        let with_curfew = profiles
+            .iter()
+            .filter(|p| !p.details.to_input().curfews.is_empty())
+            .count();
+        let with_zone = profiles
+            .iter()
+            .filter(|p| !p.details.to_input().exclusion_zones.is_empty())
+            .count();
+        let with_offence = profiles
+            .iter()
+            .filter(|p| !p.details.to_input().offence_categories.is_empty())
+            .count();
+        assert!(
+            with_curfew > 30 && with_zone > 10 && with_offence > 100,
+            "{with_curfew} {with_zone} {with_offence}"
+        );
+        let ids = store::vacancies::all_ids(&mut conn).unwrap();
+        let vacancies = store::vacancies::load_many(&mut conn, &ids, &services.taxonomy).unwrap();
+        assert_eq!(vacancies.len(), ids.len());
+        let sectors: BTreeSet<String> = vacancies
+            .iter()
+            .map(|v| v.details.to_input().sector)
+            .collect();
+        assert!(sectors.len() >= 10, "{sectors:?}");
+
+        // The same every time: a second database gets identical vacancies.
+        let again = TestDb::new(backend);
+        let services2 = again.services(&[]);
+        fairchance::seed::demo::seed_if_empty(&services2, false).unwrap();
+        let mut conn2 = services2.store.conn().unwrap();
+        let ids2 = store::vacancies::all_ids(&mut conn2).unwrap();
+        let vacancies2 =
+            store::vacancies::load_many(&mut conn2, &ids2, &services2.taxonomy).unwrap();
+        let titles = |v: &[fairchance::domain::vacancy::Vacancy]| -> Vec<String> {
+            v.iter()
+                .map(|v| {
+                    format!(
+                        "{} {:?}",
+                        v.details.to_input().title,
+                        v.details.to_input().workplace.map(|p| p.name)
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(titles(&vacancies), titles(&vacancies2));
+
+        // Not twice.
+        assert!(!fairchance::seed::demo::seed_if_empty(&services, false).unwrap());
+        assert_eq!(store::profiles::count(&mut conn).unwrap(), 300);
+    }
+);
+
+fn with_users(conn: &mut store::Conn, role: &str) -> i64 {
+    use fairchance::store::schema::users;
+    fairchance::with_conn!(conn, |c| users::table
+        .filter(users::role.eq(role))
+        .count()
+        .get_result::<i64>(c)
+        .unwrap())
+}
+
+on_both_backends!(synthetic_data_is_reproducible, |backend| async move {
+    let db = TestDb::new(backend);
+    let services = db.services(&[]);
+    let options = fairchance::seed::synthetic::Options {
+        profiles: 500,
+        vacancies: 250,
+        seed: 7,
+        progress: false,
+    };
+    let report = fairchance::seed::synthetic::seed(&services, &options).unwrap();
+    assert_eq!((report.profiles, report.vacancies), (500, 250));
+    assert!(report.database_bytes.unwrap() > 0);
+    let mut conn = services.store.conn().unwrap();
+    assert_eq!(store::profiles::count(&mut conn).unwrap(), 500);
+    assert_eq!(store::vacancies::count(&mut conn).unwrap(), 250);
+    let ids = store::profiles::all_ids(&mut conn).unwrap();
+    assert_eq!(
+        store::profiles::load_many(&mut conn, &ids, &services.taxonomy)
+            .unwrap()
+            .len(),
+        500
+    );
+});
+
+fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fairchance"));
+    command
+        .env_remove("FAIRCHANCE_DATABASE_URL")
+        .env("FAIRCHANCE_LOG", "warn");
+    command
+}
+
+fn run_failing(args: &[&str], env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = binary();
+    command.args(args).env("FAIRCHANCE_DATA_DIR", dir.path());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.stdin(Stdio::null()).output().unwrap();
+    assert!(!out.status.success(), "{args:?} {env:?} should fail");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected, got: {stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn bad_database_settings_stop_start_up_with_one_line() {
+    let line = run_failing(&["migrate"], &[("FAIRCHANCE_DATABASE_URL", "mysql://nope")]);
+    assert!(line.contains("FAIRCHANCE_DATABASE_URL"), "{line}");
+    let line = run_failing(
+        &["serve"],
+        &[(
+            "FAIRCHANCE_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:1/fairchance",
+        )],
+    );
+    assert!(line.contains("cannot reach PostgreSQL"), "{line}");
+    let line = run_failing(&["serve"], &[("FAIRCHANCE_BIND", "nowhere")]);
+    assert!(line.contains("FAIRCHANCE_BIND"), "{line}");
+    let line = run_failing(
+        &["serve"],
+        &[("FAIRCHANCE_DATABASE_URL", "sqlite:///proc/no/such/dir/x.db")],
+    );
+    assert!(line.contains("SQLite"), "{line}");
+}
+
+fn wait_ready(address: &str, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!("server exited early with {status}: {err}");
+        }
+        if let Ok(mut stream) = std::net::TcpStream::connect(address) {
+            let _ = stream.write_all(b"GET /readyz HTTP/1.0\r\n\r\n");
+            let mut reply = String::new();
+            let _ = stream.read_to_string(&mut reply);
+            if reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200") {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "server did not become ready");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    // SIGTERM: the server drains and exits 0.
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn serve_once(db: &TestDb, port: u16) -> (String, std::process::ExitStatus) {
+    let address = format!("127.0.0.1:{port}");
+    let mut child = binary()
+        .env("FAIRCHANCE_DATA_DIR", db.dir.path())
+        .env("FAIRCHANCE_DATABASE_URL", db.env_url())
+        .env("FAIRCHANCE_BIND", &address)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(&address, &mut child);
+    let status = terminate(&mut child);
+    let mut stdout = String::new();
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            stdout.push_str(&line);
+            stdout.push('\n');
+        }
+    }
+    (stdout, status)
+}
+
+on_both_backends!(
+    serve_seeds_an_empty_database_once_and_stops_on_sigterm,
+    |backend| async move {
+        let db = TestDb::new(backend);
+        let (first, status) = serve_once(&db, common::free_port());
+        assert!(status.success(), "graceful exit on SIGTERM, got {status}");
+        assert!(
+            first.contains("Demo data loaded"),
+            "first start prints the sign-ins: {first}"
+        );
+        for role in ["admin", "officer", "employer"] {
+            assert!(
+                first.lines().any(|l| l.trim_start().starts_with(role)),
+                "a {role} sign-in is printed"
+            );
+        }
+        assert!(db.dir.path().join("demo-logins.txt").exists());
+        let (second, status) = serve_once(&db, common::free_port());
+        assert!(status.success());
+        assert!(
+            !second.contains("Demo data loaded"),
+            "second start does not seed again: {second}"
+        );
+        let services = db.services(&[]);
+        let mut conn = services.store.conn().unwrap();
+        assert_eq!(store::profiles::count(&mut conn).unwrap(), 300);
+    }
+);
+
+on_both_backends!(
+    user_create_reads_the_password_from_stdin,
+    |backend| async move {
+        let db = TestDb::new(backend);
+        let services = db.services(&[]);
+        fairchance::seed::demo::seed_if_empty(&services, false).unwrap();
+        let create = |args: &[&str], password: &str| {
+            let mut child = binary()
+                .env("FAIRCHANCE_DATA_DIR", db.dir.path())
+                .env("FAIRCHANCE_DATABASE_URL", db.env_url())
+                .args(["user", "create"])
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(password.as_bytes())
+                .unwrap();
+            child.wait_with_output().unwrap()
+        };
+        let ok = create(
+            &[
+                "--email",
+                "New.Officer@Example.org",
+                "--role",
+                "officer",
+                "--service",
+                "HMP Northmoor",
+            ],
+            "a long demo passphrase\n",
+        );
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        let user = store::people::find_user_by_email(
+            &mut services.store.conn().unwrap(),
+            "new.officer@example.org",
+        )
+        .unwrap()
+        .expect("created");
+        assert_eq!(user.role, "officer");
+        assert!(user.password_hash.starts_with("$argon2id$"));
+        assert!(fairchance::access::password::verify(
+            "a long demo passphrase",
+            &user.password_hash
+        ));
+
+        let duplicate = create(
+            &["--email", "new.officer@example.org", "--role", "admin"],
+            "another long passphrase\n",
+        );
+        assert!(!duplicate.status.success());
+        assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+        let weak = create(
+            &["--email", "weak@example.org", "--role", "admin"],
+            "short\n",
+        );
+        assert!(String::from_utf8_lossy(&weak.stderr).contains("12 characters"));
+        let wrong_scope = create(
+            &[
+                "--email",
+                "x@example.org",
+                "--role",
+                "officer",
+                "--employer",
+                "Brightwell Logistics (demo)",
+            ],
+            "a long demo passphrase\n",
+        );
+        assert!(String::from_utf8_lossy(&wrong_scope.stderr).contains("--service"));
+        let unknown = create(
+            &[
+                "--email",
+                "y@example.org",
+                "--role",
+                "employer",
+                "--employer",
+                "Nobody Ltd",
+            ],
+            "a long demo passphrase\n",
+        );
+        assert!(String::from_utf8_lossy(&unknown.stderr).contains("no employer is named"));
+    }
+);
+
+on_both_backends!(
+    outbox_jobs_are_claimed_once_and_retried_with_backoff,
+    |backend| async move {
+        use fairchance::store::jobs::{self, Failure, NewJob};
+        let db = TestDb::new(backend);
+        let services = db.services(&[]);
+        let mut conn = services.store.conn().unwrap();
+        let at = store::now();
+        let first = jobs::enqueue(
+            &mut conn,
+            NewJob::new("test", &"a", at).unwrap().key("k1"),
+            at,
+        )
+        .unwrap();
+        assert!(first.is_some());
+        let duplicate = jobs::enqueue(
+            &mut conn,
+            NewJob::new("test", &"a", at).unwrap().key("k1"),
+            at,
+        )
+        .unwrap();
+        assert!(
+            duplicate.is_none(),
+            "the idempotency key makes a second enqueue a no-op"
+        );
+        let claimed = jobs::claim(&mut conn, "w1", 10, at).unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert!(
+            jobs::claim(&mut conn, "w2", 10, at).unwrap().is_empty(),
+            "a running job is not claimed twice"
+        );
+        assert_eq!(
+            jobs::fail(
+                &mut conn,
+                &claimed[0],
+                "w1",
+                Failure::Transient,
+                "timeout",
+                at
+            )
+            .unwrap(),
+            "queued"
+        );
+        assert!(
+            jobs::claim(&mut conn, "w2", 10, at).unwrap().is_empty(),
+            "backoff delays the retry"
+        );
+        let later = at + chrono::Duration::hours(2);
+        let again = jobs::claim(&mut conn, "w2", 10, later).unwrap();
+        assert_eq!(again[0].attempts, 2);
+        assert_eq!(
+            jobs::fail(
+                &mut conn,
+                &again[0],
+                "w2",
+                Failure::Permanent,
+                "550 no such user",
+                later
+            )
+            .unwrap(),
+            "dead"
+        );
+        jobs::retry_dead(&mut conn, again[0].id, later).unwrap();
+        let third = jobs::claim(&mut conn, "w3", 10, later).unwrap();
+        assert!(jobs::complete(&mut conn, third[0].id, "w3", later).unwrap());
+        let counts = jobs::counts(&mut conn).unwrap();
+        assert_eq!(counts, vec![("done".to_string(), 1)]);
+    }
+);
+
+on_both_backends!(audit_log_is_append_only, |backend| async move {
+    use fairchance::store::audit::{self, Actor, Entry};
+    let db = TestDb::new(backend);
+    let services = db.services(&[]);
+    let mut conn = services.store.conn().unwrap();
+    audit::record(
+        &mut conn,
+        &Actor::system("test"),
+        Entry {
+            action: "test.event",
+            subject_kind: Some("profile"),
+            subject_id: Some(1),
+            detail: None,
+        },
+        store::now(),
+    )
+    .unwrap();
+    let rows = audit::search(&mut conn, &audit::Filter::default(), 10, 0).unwrap();
+    assert_eq!(rows.len(), 1);
+    use fairchance::store::schema::audit_log;
+    let update = fairchance::with_conn!(&mut conn, |c| diesel::update(audit_log::table)
+        .set(audit_log::action.eq("tampered"))
+        .execute(c));
+    assert!(update.is_err(), "updates are refused");
+    let delete = fairchance::with_conn!(&mut conn, |c| diesel::delete(audit_log::table).execute(c));
+    assert!(delete.is_err(), "deletes are refused");
+});

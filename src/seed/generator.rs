@@ -360,6 +360,9 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
     let rotl_eligible_from = rng
         .gen_bool(0.25)
         .then(|| release_date - Duration::days(rng.gen_range(30..=120)));
+    let preferred_hours = rng
+        .gen_bool(0.5)
+        .then(|| *[(16.0, 30.0), (30.0, 45.0), (20.0, 40.0)].choose(rng).unwrap_or(&(16.0, 45.0)));
     let given = GIVEN_NAMES.choose(rng).copied().unwrap_or("Sam");
     let family = FAMILY_NAMES.choose(rng).copied().unwrap_or("Smith");
     ProfileInput {
@@ -420,8 +423,8 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
             }
             s
         },
-        preferred_hours_min: rng.gen_bool(0.5).then_some(16.0),
-        preferred_hours_max: rng.gen_bool(0.5).then_some(45.0),
+        preferred_hours_min: preferred_hours.map(|(min, _)| min),
+        preferred_hours_max: preferred_hours.map(|(_, max)| max),
         right_to_work,
         driving_licence,
         rotl_eligible_from,

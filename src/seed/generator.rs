@@ -360,9 +360,11 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
     let rotl_eligible_from = rng
         .gen_bool(0.25)
         .then(|| release_date - Duration::days(rng.gen_range(30..=120)));
-    let preferred_hours = rng
-        .gen_bool(0.5)
-        .then(|| *[(16.0, 30.0), (30.0, 45.0), (20.0, 40.0)].choose(rng).unwrap_or(&(16.0, 45.0)));
+    let preferred_hours = rng.gen_bool(0.5).then(|| {
+        *[(16.0, 30.0), (30.0, 45.0), (20.0, 40.0)]
+            .choose(rng)
+            .unwrap_or(&(16.0, 45.0))
+    });
     let given = GIVEN_NAMES.choose(rng).copied().unwrap_or("Sam");
     let family = FAMILY_NAMES.choose(rng).copied().unwrap_or("Smith");
     ProfileInput {

@@ -174,9 +174,12 @@ pub fn run(command: Command) -> Result<(), CommandError> {
             let services = start()?;
             create_user(&services, &email, &role, employer, service, name)
         }
-        Command::Worker | Command::Reindex | Command::Terminal(_) => Err(CommandError::Usage(
-            "this command is not available in this build yet: it arrives with the worker, search index and terminal work"
-                .into(),
+        Command::Terminal(TerminalCommand::Enrol { service, label }) => {
+            let services = start()?;
+            enrol_terminal(&services, &service, &label)
+        }
+        Command::Worker | Command::Reindex => Err(CommandError::Usage(
+            "this command is not available in this build yet: it arrives with the worker and search index work".into(),
         )),
     }
 }
@@ -265,5 +268,42 @@ fn create_user(
         other => other.into(),
     })?;
     println!("created {} account {email} (id {id})", role.as_str());
+    Ok(())
+}
+
+fn enrol_terminal(services: &Services, service: &str, label: &str) -> Result<(), CommandError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 80 {
+        return Err(CommandError::Usage(
+            "--label: give the terminal a name of 1 to 80 characters".into(),
+        ));
+    }
+    let mut conn = services.store.conn()?;
+    let found = people::find_service_by_name(&mut conn, service)?.ok_or_else(|| {
+        CommandError::Usage(format!("--service: no service is named {service:?}"))
+    })?;
+    let at = crate::store::now();
+    let (id, code) = crate::write_tx!(&mut conn, |c| {
+        let (id, code) = crate::store::access::create_terminal(c, found.id, label, None, at)?;
+        crate::store::audit::record(
+            c,
+            &crate::store::audit::Actor::system("command line"),
+            crate::store::audit::Entry {
+                action: "terminal.created",
+                subject_kind: Some("terminal"),
+                subject_id: Some(id),
+                detail: Some(label.to_string()),
+            },
+            at,
+        )?;
+        Ok::<_, crate::store::StoreError>((id, code))
+    })?;
+    println!(
+        "terminal {id} ({label}, {}): enrolment code {code}",
+        found.name
+    );
+    println!(
+        "On the terminal, open /terminal/enrol and type the code within 7 days. It works once."
+    );
     Ok(())
 }

@@ -113,9 +113,14 @@ on_both_backends!(
         let missing = app.get("/no-such-page").await;
         assert_eq!(missing.status(), 404);
         assert!(missing.text().await.unwrap().contains("Page not found"));
+        // Anonymous API calls answer 401 before anything else is looked at.
         let missing_api = app.get("/api/v1/no-such-route").await;
-        assert_eq!(missing_api.status(), 404);
+        assert_eq!(missing_api.status(), 401);
         let body: serde_json::Value = missing_api.json().await.unwrap();
+        assert_eq!(body["error"], "unauthenticated");
+        let missing_other = app.get("/api/v2/anything").await;
+        assert_eq!(missing_other.status(), 404);
+        let body: serde_json::Value = missing_other.json().await.unwrap();
         assert_eq!(body["error"], "not_found");
         app.stop().await;
     }

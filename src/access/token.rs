@@ -20,6 +20,11 @@ pub fn new_code(length: usize) -> String {
         .collect()
 }
 
+/// A six-digit PIN for a job seeker.
+pub fn new_pin() -> String {
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
 /// Random letters and digits, for values that are never typed.
 pub fn new_alphanumeric(length: usize) -> String {
     rand::rngs::OsRng

@@ -315,6 +315,14 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         add("employer", contact, &domain_of(name), name, None, Some(e))?;
     }
 
+    // Three job seekers at the first prison, and a terminal there to sign in on.
+    let mut seekers = Vec::new();
+    for _ in 0..3 {
+        let pin = token::new_pin();
+        let hash = password::hash(&pin).map_err(|e| SeedError::Data(e.to_string()))?;
+        seekers.push((pin, hash));
+    }
+
     let mut region_towns = Vec::new();
     for region in REGIONS {
         let towns = region
@@ -382,6 +390,7 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     }
 
     let at = now();
+    let mut seeker_logins = Vec::new();
     let mut conn = services.store.conn()?;
     write_tx!(&mut conn, |c| {
         let mut service_ids = Vec::new();
@@ -450,16 +459,33 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         for (e, status, details) in &vacancies {
             store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
         }
+        let mut first_prison_profiles = Vec::new();
         for (r, officer, pseudonym, details) in &profiles {
-            store::profiles::insert(
-                c,
-                service_ids[*r],
-                officer_ids[*r].get(*officer).copied(),
-                pseudonym,
-                details,
-                at,
-            )?;
+            let officer = officer_ids[*r].get(*officer).copied();
+            let id = store::profiles::insert(c, service_ids[*r], officer, pseudonym, details, at)?;
+            if *r == 0 {
+                first_prison_profiles.push((id, details.given_name().to_string(), officer));
+            }
         }
+        for ((profile_id, given_name, officer), (pin, hash)) in
+            first_prison_profiles.iter().zip(&seekers)
+        {
+            let (_, code) = store::access::issue_seeker_access(c, *profile_id, hash, *officer, at)?;
+            seeker_logins.push(DemoLogin {
+                role: "seeker",
+                email: format!("code {code}"),
+                password: format!("PIN {pin}"),
+                organisation: format!("{given_name}, {}", REGIONS[0].service),
+            });
+        }
+        let (_, enrolment) =
+            store::access::create_terminal(c, service_ids[0], "Demo kiosk", admin_id, at)?;
+        seeker_logins.push(DemoLogin {
+            role: "terminal",
+            email: format!("enrolment code {enrolment}"),
+            password: "type it at /terminal/enrol".to_string(),
+            organisation: REGIONS[0].service.to_string(),
+        });
         meta::set(c, "demo_seeded_at", &at.to_string())?;
         Ok::<(), StoreError>(())
     })?;
@@ -468,7 +494,9 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         profiles = profiles.len(),
         "demo data loaded"
     );
-    Ok(accounts.into_iter().map(|(login, ..)| login).collect())
+    let mut logins: Vec<DemoLogin> = accounts.into_iter().map(|(login, ..)| login).collect();
+    logins.extend(seeker_logins);
+    Ok(logins)
 }
 
 fn title_case(text: &str) -> String {

@@ -8,6 +8,7 @@
 
 pub mod schema;
 
+pub mod access;
 pub mod audit;
 pub mod jobs;
 pub mod meta;

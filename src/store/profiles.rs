@@ -560,3 +560,23 @@ pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
         .count()
         .get_result(c)?))
 }
+
+/// A profile of this service, or NotFound: the service is part of the query,
+/// so a profile elsewhere is never loaded.
+pub fn load_in_service(
+    conn: &mut impl AsTx,
+    id: i64,
+    service_id: i64,
+    taxonomy: &Taxonomy,
+) -> StoreResult<Profile> {
+    let found: Option<i64> = with_conn!(conn, |c| profiles::table
+        .filter(profiles::id.eq(id))
+        .filter(profiles::service_id.eq(service_id))
+        .select(profiles::id)
+        .first(c)
+        .optional()?);
+    match found {
+        Some(id) => load(conn, id, taxonomy),
+        None => Err(StoreError::NotFound),
+    }
+}

@@ -407,3 +407,63 @@ pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
         .count()
         .get_result(c)?))
 }
+
+/// One line of an employer's list of vacancies.
+#[derive(Clone, Debug, Queryable, serde::Serialize)]
+pub struct VacancyListing {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub place_name: Option<String>,
+    pub closing_date: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A page of this employer's vacancies, newest first, and the total.
+pub fn list_for_employer(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<VacancyListing>, i64)> {
+    Ok(with_conn!(conn, |c| {
+        let rows = vacancies::table
+            .filter(vacancies::employer_id.eq(employer_id))
+            .order((vacancies::updated_at.desc(), vacancies::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .select((
+                vacancies::id,
+                vacancies::title,
+                vacancies::status,
+                vacancies::place_name,
+                vacancies::closing_date,
+                vacancies::updated_at,
+            ))
+            .load(c)?;
+        let total: i64 = vacancies::table
+            .filter(vacancies::employer_id.eq(employer_id))
+            .count()
+            .get_result(c)?;
+        (rows, total)
+    }))
+}
+
+/// A vacancy of this employer, or NotFound (the employer is part of the query).
+pub fn load_for_employer(
+    conn: &mut impl AsTx,
+    id: i64,
+    employer_id: i64,
+    taxonomy: &Taxonomy,
+) -> StoreResult<Vacancy> {
+    let found: Option<i64> = with_conn!(conn, |c| vacancies::table
+        .filter(vacancies::id.eq(id))
+        .filter(vacancies::employer_id.eq(employer_id))
+        .select(vacancies::id)
+        .first(c)
+        .optional()?);
+    match found {
+        Some(id) => load(conn, id, taxonomy),
+        None => Err(StoreError::NotFound),
+    }
+}

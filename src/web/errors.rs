@@ -9,12 +9,11 @@ use serde_json::json;
 use crate::domain::FieldErrors;
 use crate::store::StoreError;
 
+/// A failure on a page: answered with a readable HTML page.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    #[error("the request is invalid")]
-    Invalid(FieldErrors),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -37,9 +36,72 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            Self::NotFound => super::pages::render_status(
+                status,
+                "Page not found",
+                "There is nothing here, or you do not have access to it. Check the address or go back.",
+            ),
+            Self::BadRequest(m) => super::pages::render_status(status, "There is a problem with this request", m),
+            Self::Conflict(m) => super::pages::render_status(status, "This could not be saved", m),
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                super::pages::render_status(status, "Sorry, there is a problem with the service", "Please try again later.")
+            }
+        }
+    }
+}
+
+/// A failure in the JSON API: a status and a body with field errors where
+/// there are any.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found")]
+    NotFound,
+    #[error("the request is invalid")]
+    Invalid(FieldErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after: i64, message: String },
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict(m) => Self::Conflict(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,21 +116,36 @@ impl ResponseError for AppError {
                 json!({ "error": "not_found", "message": "Nothing was found at this address" })
             }
             Self::BadRequest(m) => json!({ "error": "bad_request", "message": m }),
+            Self::Unauthorized(m) => json!({ "error": "unauthenticated", "message": m }),
+            Self::Forbidden(m) => json!({ "error": "forbidden", "message": m }),
             Self::Conflict(m) => json!({ "error": "conflict", "message": m }),
+            Self::TooManyRequests { message, .. } => {
+                json!({ "error": "too_many_requests", "message": message })
+            }
             Self::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 json!({ "error": "internal", "message": "Something went wrong on our side. Please try again." })
             }
         };
-        HttpResponse::build(status).json(body)
+        let mut res = HttpResponse::build(status).json(body);
+        if let Self::TooManyRequests { retry_after, .. } = self {
+            res.headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, (*retry_after).into());
+        }
+        res
     }
 }
 
-fn bad_request(message: String) -> actix_web::Error {
-    AppError::BadRequest(message).into()
+/// Body and parameter errors: JSON under /api/, a page elsewhere.
+fn bad_request(req: &HttpRequest, message: String) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        ApiError::BadRequest(message).into()
+    } else {
+        AppError::BadRequest(message).into()
+    }
 }
 
-pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub fn json_error(err: error::JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
     let message = match &err {
         error::JsonPayloadError::ContentType => "Send the body as application/json".to_string(),
         error::JsonPayloadError::Overflow { limit }
@@ -78,27 +155,32 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
         error::JsonPayloadError::Deserialize(e) => format!("The JSON body could not be read: {e}"),
         other => format!("The JSON body could not be read: {other}"),
     };
-    bad_request(message)
+    bad_request(req, message)
 }
 
-pub fn form_error(err: error::UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
-    bad_request(format!("The form could not be read: {err}"))
+pub fn form_error(err: error::UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    bad_request(req, format!("The form could not be read: {err}"))
 }
 
-pub fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    bad_request(format!(
-        "The address has a parameter that could not be read: {err}"
-    ))
+pub fn query_error(err: error::QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
+    bad_request(
+        req,
+        format!("The address has a parameter that could not be read: {err}"),
+    )
 }
 
-pub fn path_error(err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
-    let _ = err;
-    AppError::NotFound.into()
+/// A path parameter that is not a number names nothing that exists.
+pub fn path_error(_err: error::PathError, req: &HttpRequest) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        ApiError::NotFound.into()
+    } else {
+        AppError::NotFound.into()
+    }
 }
 
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
-        AppError::NotFound.error_response()
+        ApiError::NotFound.error_response()
     } else {
         super::pages::render_status(
             StatusCode::NOT_FOUND,

@@ -1,10 +1,19 @@
 //! The actix-web application: health endpoints, pages per audience and the
 //! JSON API.
 
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod employer;
 pub mod errors;
 pub mod health;
+pub mod officer;
 pub mod pages;
+pub mod routes;
 pub mod security;
+pub mod terminal;
+pub mod view;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,9 +63,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(web::PathConfig::default().error_handler(errors::path_error))
             .service(
                 web::scope("")
+                    .wrap(auth::Authenticate)
                     .wrap(security::SecurityHeaders { https })
-                    .configure(health::routes)
-                    .configure(pages::routes)
+                    .configure(routes::register)
                     .default_service(web::to(errors::not_found)),
             );
     }

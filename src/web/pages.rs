@@ -2,15 +2,10 @@
 //! pages.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
 const STYLESHEET: &str = include_str!("static/app.css");
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/static/app.css", web::get().to(stylesheet));
-}
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -43,11 +38,11 @@ pub fn render_status(status: StatusCode, title: &str, message: &str) -> HttpResp
     page(status, &StatusPage { title, message })
 }
 
-async fn home() -> HttpResponse {
+pub async fn home() -> HttpResponse {
     page(StatusCode::OK, &Home)
 }
 
-async fn stylesheet() -> HttpResponse {
+pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))

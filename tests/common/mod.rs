@@ -178,9 +178,21 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> Self {
         let db = TestDb::new(backend);
-        let services = db.services(extra);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
+        // Links and the Origin check use the address the app really has.
+        let base = format!("http://127.0.0.1:{port}");
+        let mut settings: Vec<(&str, &str)> = vec![("FAIRCHANCE_BASE_URL", base.as_str())];
+        settings.extend(
+            extra
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != "FAIRCHANCE_BASE_URL"),
+        );
+        if let Some(explicit) = extra.iter().find(|(k, _)| *k == "FAIRCHANCE_BASE_URL") {
+            settings[0] = *explicit;
+        }
+        let services = db.services(&settings);
         let state = web::AppState::from(services.clone());
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new().configure(web::configure(state.clone()))

@@ -1,0 +1,780 @@
+//! Sessions, sign-in attempts, employer API tokens, enrolled terminals and
+//! job-seeker credentials. Secrets are stored only as digests.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    api_tokens, employers, job_seekers, profiles, services, sessions, sign_in_attempts, terminals,
+    users,
+};
+use super::{AsTx, StoreError, StoreResult};
+use crate::access::token;
+use crate::with_conn;
+
+/// A live session joined with whoever it belongs to.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub seeker_id: Option<i64>,
+    pub terminal_id: Option<i64>,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub struct NewSession<'a> {
+    pub token: &'a str,
+    pub user_id: Option<i64>,
+    pub seeker_id: Option<i64>,
+    pub terminal_id: Option<i64>,
+    pub expires_at: NaiveDateTime,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+/// Creates a session and returns its CSRF token.
+pub fn create_session(
+    conn: &mut impl AsTx,
+    new: &NewSession,
+    at: NaiveDateTime,
+) -> StoreResult<String> {
+    let csrf = token::new_secret();
+    let user_agent: Option<String> = new.user_agent.map(|ua| ua.chars().take(300).collect());
+    with_conn!(conn, |c| diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token::digest(new.token)),
+            sessions::user_id.eq(new.user_id),
+            sessions::seeker_id.eq(new.seeker_id),
+            sessions::terminal_id.eq(new.terminal_id),
+            sessions::csrf_token.eq(&csrf),
+            sessions::created_at.eq(at),
+            sessions::last_seen_at.eq(at),
+            sessions::expires_at.eq(new.expires_at),
+            sessions::ip.eq(new.ip),
+            sessions::user_agent.eq(&user_agent),
+        ))
+        .execute(c)?);
+    Ok(csrf)
+}
+
+/// The unrevoked, unexpired session for a cookie token.
+pub fn find_session(
+    conn: &mut impl AsTx,
+    token: &str,
+    at: NaiveDateTime,
+) -> StoreResult<Option<SessionRecord>> {
+    let hash = token::digest(token);
+    let row = with_conn!(conn, |c| sessions::table
+        .filter(sessions::token_hash.eq(&hash))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(at))
+        .select((
+            sessions::id,
+            sessions::user_id,
+            sessions::seeker_id,
+            sessions::terminal_id,
+            sessions::csrf_token,
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::expires_at,
+        ))
+        .first::<(
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            String,
+            NaiveDateTime,
+            NaiveDateTime,
+            NaiveDateTime
+        )>(c)
+        .optional()?);
+    Ok(row.map(
+        |(
+            id,
+            user_id,
+            seeker_id,
+            terminal_id,
+            csrf_token,
+            created_at,
+            last_seen_at,
+            expires_at,
+        )| SessionRecord {
+            id,
+            user_id,
+            seeker_id,
+            terminal_id,
+            csrf_token,
+            created_at,
+            last_seen_at,
+            expires_at,
+        },
+    ))
+}
+
+pub fn touch_session(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(at))
+        .execute(c)?);
+    Ok(())
+}
+
+pub fn revoke_session(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null())
+    )
+    .set(sessions::revoked_at.eq(at))
+    .execute(c)?);
+    Ok(())
+}
+
+/// Ends every session of a staff account, except `keep` if given; returns
+/// how many were ended.
+pub fn revoke_user_sessions(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    keep: Option<i64>,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    Ok(with_conn!(conn, |c| diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::id.ne(keep.unwrap_or(-1)))
+    )
+    .set(sessions::revoked_at.eq(at))
+    .execute(c)?))
+}
+
+pub fn revoke_seeker_sessions(
+    conn: &mut impl AsTx,
+    seeker_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    Ok(with_conn!(conn, |c| diesel::update(
+        sessions::table
+            .filter(sessions::seeker_id.eq(seeker_id))
+            .filter(sessions::revoked_at.is_null())
+    )
+    .set(sessions::revoked_at.eq(at))
+    .execute(c)?))
+}
+
+pub fn count_live_sessions(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(at))
+        .count()
+        .get_result(c)?))
+}
+
+/// A staff account as the session layer needs it, with its employer's status.
+#[derive(Clone, Debug, Queryable)]
+pub struct StaffAccount {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub service_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub employer_status: Option<String>,
+}
+
+#[diesel::dsl::auto_type]
+fn staff_query() -> _ {
+    users::table.left_join(employers::table).select((
+        users::id,
+        users::email,
+        users::display_name,
+        users::password_hash,
+        users::role,
+        users::service_id,
+        users::employer_id,
+        users::disabled_at,
+        employers::status.nullable(),
+    ))
+}
+
+pub fn staff_by_id(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<StaffAccount>> {
+    Ok(with_conn!(conn, |c| staff_query()
+        .filter(users::id.eq(id))
+        .first(c)
+        .optional()?))
+}
+
+pub fn staff_by_email(conn: &mut impl AsTx, email: &str) -> StoreResult<Option<StaffAccount>> {
+    let email = email.trim().to_lowercase();
+    Ok(with_conn!(conn, |c| staff_query()
+        .filter(users::email.eq(&email))
+        .first(c)
+        .optional()?))
+}
+
+pub fn record_attempt(
+    conn: &mut impl AsTx,
+    account: &str,
+    ip: &str,
+    succeeded: bool,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::insert_into(sign_in_attempts::table)
+        .values((
+            sign_in_attempts::account.eq(account.trim().to_lowercase()),
+            sign_in_attempts::ip.eq(ip),
+            sign_in_attempts::succeeded.eq(succeeded),
+            sign_in_attempts::at.eq(at),
+        ))
+        .execute(c)?);
+    Ok(())
+}
+
+/// Failed attempts since `since` for an account and for an address, with the
+/// oldest of each (to say when the block lifts).
+pub struct AttemptCounts {
+    pub account_failures: i64,
+    pub account_oldest: Option<NaiveDateTime>,
+    pub ip_failures: i64,
+    pub ip_oldest: Option<NaiveDateTime>,
+}
+
+pub fn recent_failures(
+    conn: &mut impl AsTx,
+    account: &str,
+    ip: &str,
+    since: NaiveDateTime,
+) -> StoreResult<AttemptCounts> {
+    let account = account.trim().to_lowercase();
+    with_conn!(conn, |c| {
+        let by_account: (i64, Option<NaiveDateTime>) = sign_in_attempts::table
+            .filter(sign_in_attempts::account.eq(&account))
+            .filter(sign_in_attempts::succeeded.eq(false))
+            .filter(sign_in_attempts::at.ge(since))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::min(sign_in_attempts::at),
+            ))
+            .first(c)?;
+        let by_ip: (i64, Option<NaiveDateTime>) = sign_in_attempts::table
+            .filter(sign_in_attempts::ip.eq(ip))
+            .filter(sign_in_attempts::succeeded.eq(false))
+            .filter(sign_in_attempts::at.ge(since))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::min(sign_in_attempts::at),
+            ))
+            .first(c)?;
+        Ok(AttemptCounts {
+            account_failures: by_account.0,
+            account_oldest: by_account.1,
+            ip_failures: by_ip.0,
+            ip_oldest: by_ip.1,
+        })
+    })
+}
+
+/// Clears an account's failures after a successful sign-in or a reset.
+pub fn clear_failures(conn: &mut impl AsTx, account: &str) -> StoreResult<()> {
+    let account = account.trim().to_lowercase();
+    with_conn!(conn, |c| diesel::delete(
+        sign_in_attempts::table
+            .filter(sign_in_attempts::account.eq(&account))
+            .filter(sign_in_attempts::succeeded.eq(false))
+    )
+    .execute(c)?);
+    Ok(())
+}
+
+pub fn set_password(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    hash: &str,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let n = with_conn!(conn, |c| diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(at),
+            users::updated_at.eq(at)
+        ))
+        .execute(c)?);
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+pub fn set_disabled(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    disabled: bool,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let n = with_conn!(conn, |c| diesel::update(users::table.find(user_id))
+        .set((
+            users::disabled_at.eq(disabled.then_some(at)),
+            users::updated_at.eq(at)
+        ))
+        .execute(c)?);
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// One row of the admin's list of accounts.
+#[derive(Clone, Debug, Queryable)]
+pub struct UserListing {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation: Option<String>,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+type StaffRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<NaiveDateTime>,
+);
+
+pub fn list_users(conn: &mut impl AsTx) -> StoreResult<Vec<UserListing>> {
+    let (staff, orgs) = with_conn!(conn, |c| {
+        let staff: Vec<StaffRow> = users::table
+            .order((users::role, users::email))
+            .select((
+                users::id,
+                users::email,
+                users::display_name,
+                users::role,
+                users::service_id,
+                users::employer_id,
+                users::disabled_at,
+            ))
+            .load(c)?;
+        let service_names: Vec<(i64, String)> = services::table
+            .select((services::id, services::name))
+            .load(c)?;
+        let employer_names: Vec<(i64, String)> = employers::table
+            .select((employers::id, employers::name))
+            .load(c)?;
+        (staff, (service_names, employer_names))
+    });
+    let (service_names, employer_names) = orgs;
+    let name_of = |list: &[(i64, String)], id: Option<i64>| -> Option<String> {
+        id.and_then(|id| list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()))
+    };
+    Ok(staff
+        .into_iter()
+        .map(
+            |(id, email, display_name, role, service_id, employer_id, disabled_at)| UserListing {
+                id,
+                email,
+                display_name,
+                role,
+                organisation: name_of(&service_names, service_id)
+                    .or_else(|| name_of(&employer_names, employer_id)),
+                disabled_at,
+            },
+        )
+        .collect())
+}
+
+// --- Employer API tokens -------------------------------------------------
+
+#[derive(Clone, Debug, Queryable)]
+pub struct ApiTokenListing {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Creates a token for an employer and returns the secret, shown once.
+pub fn create_api_token(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    created_by: i64,
+    name: &str,
+    at: NaiveDateTime,
+) -> StoreResult<(i64, String)> {
+    let secret = format!("fcj_{}", token::new_alphanumeric(40));
+    let prefix: String = secret.chars().take(10).collect();
+    let id = with_conn!(conn, |c| diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::employer_id.eq(employer_id),
+            api_tokens::created_by.eq(created_by),
+            api_tokens::name.eq(name),
+            api_tokens::prefix.eq(&prefix),
+            api_tokens::token_hash.eq(token::digest(&secret)),
+            api_tokens::created_at.eq(at),
+        ))
+        .returning(api_tokens::id)
+        .get_result::<i64>(c)?);
+    Ok((id, secret))
+}
+
+pub fn list_api_tokens(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+) -> StoreResult<Vec<ApiTokenListing>> {
+    Ok(with_conn!(conn, |c| api_tokens::table
+        .filter(api_tokens::employer_id.eq(employer_id))
+        .order(api_tokens::created_at.desc())
+        .select((
+            api_tokens::id,
+            api_tokens::name,
+            api_tokens::prefix,
+            api_tokens::created_at,
+            api_tokens::last_used_at,
+            api_tokens::revoked_at,
+        ))
+        .load(c)?))
+}
+
+/// Revokes a token of this employer; a token of another employer is not found.
+pub fn revoke_api_token(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let n = with_conn!(conn, |c| diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .filter(api_tokens::employer_id.eq(employer_id))
+            .filter(api_tokens::revoked_at.is_null())
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(c)?);
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// The employer and creating user behind a live token of an approved employer.
+pub fn find_api_token(
+    conn: &mut impl AsTx,
+    secret: &str,
+    at: NaiveDateTime,
+) -> StoreResult<Option<(i64, i64, i64)>> {
+    let hash = token::digest(secret);
+    let found = with_conn!(conn, |c| api_tokens::table
+        .inner_join(employers::table)
+        .filter(api_tokens::token_hash.eq(&hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(employers::status.eq("approved"))
+        .select((
+            api_tokens::id,
+            api_tokens::employer_id,
+            api_tokens::created_by
+        ))
+        .first::<(i64, i64, i64)>(c)
+        .optional()?);
+    if let Some((id, _, _)) = found {
+        with_conn!(conn, |c| diesel::update(api_tokens::table.find(id))
+            .set(api_tokens::last_used_at.eq(at))
+            .execute(c)?);
+    }
+    Ok(found)
+}
+
+// --- Terminals -----------------------------------------------------------
+
+/// How long an enrolment code can be redeemed.
+pub const ENROLMENT_VALID_FOR: Duration = Duration::days(7);
+
+#[derive(Clone, Debug, Queryable)]
+pub struct TerminalListing {
+    pub id: i64,
+    pub service_id: i64,
+    pub service_name: String,
+    pub label: String,
+    pub enrolled_at: Option<NaiveDateTime>,
+    pub enrolment_expires_at: Option<NaiveDateTime>,
+    pub last_seen_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Registers a terminal and returns (id, one-time enrolment code).
+pub fn create_terminal(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    label: &str,
+    created_by: Option<i64>,
+    at: NaiveDateTime,
+) -> StoreResult<(i64, String)> {
+    let code = token::new_code(12);
+    let id = with_conn!(conn, |c| diesel::insert_into(terminals::table)
+        .values((
+            terminals::service_id.eq(service_id),
+            terminals::label.eq(label),
+            terminals::enrolment_code_hash.eq(token::digest(&code)),
+            terminals::enrolment_expires_at.eq(at + ENROLMENT_VALID_FOR),
+            terminals::created_by.eq(created_by),
+            terminals::created_at.eq(at),
+        ))
+        .returning(terminals::id)
+        .get_result::<i64>(c)?);
+    Ok((id, code))
+}
+
+/// Redeems an enrolment code once: returns (terminal id, device credential).
+pub fn redeem_enrolment(
+    conn: &mut impl AsTx,
+    code: &str,
+    at: NaiveDateTime,
+) -> StoreResult<Option<(i64, String)>> {
+    let normalised: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_uppercase();
+    let hash = token::digest(&normalised);
+    let credential = token::new_secret();
+    let credential_hash = token::digest(&credential);
+    let id = with_conn!(conn, |c| diesel::update(
+        terminals::table
+            .filter(terminals::enrolment_code_hash.eq(&hash))
+            .filter(terminals::enrolment_expires_at.gt(at))
+            .filter(terminals::revoked_at.is_null())
+    )
+    .set((
+        terminals::enrolment_code_hash.eq(None::<String>),
+        terminals::enrolment_expires_at.eq(None::<NaiveDateTime>),
+        terminals::credential_hash.eq(&credential_hash),
+        terminals::enrolled_at.eq(at),
+        terminals::last_seen_at.eq(at),
+    ))
+    .returning(terminals::id)
+    .get_result::<i64>(c)
+    .optional()?);
+    Ok(id.map(|id| (id, credential)))
+}
+
+/// The enrolled, unrevoked terminal for a device credential: (id, service id).
+pub fn find_terminal(
+    conn: &mut impl AsTx,
+    credential: &str,
+) -> StoreResult<Option<(i64, i64, Option<NaiveDateTime>)>> {
+    let hash = token::digest(credential);
+    Ok(with_conn!(conn, |c| terminals::table
+        .filter(terminals::credential_hash.eq(&hash))
+        .filter(terminals::revoked_at.is_null())
+        .select((
+            terminals::id,
+            terminals::service_id,
+            terminals::last_seen_at
+        ))
+        .first(c)
+        .optional()?))
+}
+
+pub fn touch_terminal(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(terminals::table.find(id))
+        .set(terminals::last_seen_at.eq(at))
+        .execute(c)?);
+    Ok(())
+}
+
+pub fn list_terminals(conn: &mut impl AsTx) -> StoreResult<Vec<TerminalListing>> {
+    Ok(with_conn!(conn, |c| terminals::table
+        .inner_join(services::table)
+        .order((services::name, terminals::label))
+        .select((
+            terminals::id,
+            terminals::service_id,
+            services::name,
+            terminals::label,
+            terminals::enrolled_at,
+            terminals::enrolment_expires_at,
+            terminals::last_seen_at,
+            terminals::revoked_at,
+        ))
+        .load(c)?))
+}
+
+/// Revokes a terminal and ends every session started on it.
+pub fn revoke_terminal(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
+    let n = with_conn!(conn, |c| diesel::update(
+        terminals::table
+            .find(id)
+            .filter(terminals::revoked_at.is_null())
+    )
+    .set((
+        terminals::revoked_at.eq(at),
+        terminals::enrolment_code_hash.eq(None::<String>),
+        terminals::credential_hash.eq(None::<String>),
+    ))
+    .execute(c)?);
+    with_conn!(conn, |c| diesel::update(
+        sessions::table
+            .filter(sessions::terminal_id.eq(id))
+            .filter(sessions::revoked_at.is_null())
+    )
+    .set(sessions::revoked_at.eq(at))
+    .execute(c)?);
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+// --- Job seekers ---------------------------------------------------------
+
+/// Wrong PINs in a row that lock a job seeker's account.
+pub const PIN_ATTEMPTS: i32 = 5;
+
+#[derive(Clone, Debug, Queryable)]
+pub struct SeekerAccount {
+    pub id: i64,
+    pub profile_id: i64,
+    pub service_id: i64,
+    pub login_code: String,
+    pub pin_hash: String,
+    pub failed_pin_attempts: i32,
+    pub locked_at: Option<NaiveDateTime>,
+    pub language: String,
+    pub given_name: String,
+}
+
+#[diesel::dsl::auto_type]
+fn seeker_query() -> _ {
+    job_seekers::table.inner_join(profiles::table).select((
+        job_seekers::id,
+        job_seekers::profile_id,
+        profiles::service_id,
+        job_seekers::login_code,
+        job_seekers::pin_hash,
+        job_seekers::failed_pin_attempts,
+        job_seekers::locked_at,
+        job_seekers::language,
+        profiles::given_name,
+    ))
+}
+
+pub fn seeker_by_code(
+    conn: &mut impl AsTx,
+    login_code: &str,
+) -> StoreResult<Option<SeekerAccount>> {
+    let code = login_code.trim().to_uppercase();
+    Ok(with_conn!(conn, |c| seeker_query()
+        .filter(job_seekers::login_code.eq(&code))
+        .first(c)
+        .optional()?))
+}
+
+pub fn seeker_by_id(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<SeekerAccount>> {
+    Ok(with_conn!(conn, |c| seeker_query()
+        .filter(job_seekers::id.eq(id))
+        .first(c)
+        .optional()?))
+}
+
+/// Issues (or re-issues) a login code and PIN for a profile: the PIN is
+/// returned once, the account unlocked, and old sessions ended.
+pub fn issue_seeker_access(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+    pin_hash: &str,
+    issued_by: Option<i64>,
+    at: NaiveDateTime,
+) -> StoreResult<(i64, String)> {
+    let existing: Option<(i64, String)> = with_conn!(conn, |c| job_seekers::table
+        .filter(job_seekers::profile_id.eq(profile_id))
+        .select((job_seekers::id, job_seekers::login_code))
+        .first(c)
+        .optional()?);
+    match existing {
+        Some((id, code)) => {
+            with_conn!(conn, |c| diesel::update(job_seekers::table.find(id))
+                .set((
+                    job_seekers::pin_hash.eq(pin_hash),
+                    job_seekers::failed_pin_attempts.eq(0),
+                    job_seekers::locked_at.eq(None::<NaiveDateTime>),
+                    job_seekers::issued_by.eq(issued_by),
+                    job_seekers::issued_at.eq(at),
+                ))
+                .execute(c)?);
+            revoke_seeker_sessions(conn, id, at)?;
+            Ok((id, code))
+        }
+        None => {
+            // Codes are random; a collision is retried rather than reported.
+            for _ in 0..5 {
+                let code = token::new_code(8);
+                let inserted = with_conn!(conn, |c| diesel::insert_into(job_seekers::table)
+                    .values((
+                        job_seekers::profile_id.eq(profile_id),
+                        job_seekers::login_code.eq(&code),
+                        job_seekers::pin_hash.eq(pin_hash),
+                        job_seekers::issued_by.eq(issued_by),
+                        job_seekers::issued_at.eq(at),
+                    ))
+                    .on_conflict_do_nothing()
+                    .returning(job_seekers::id)
+                    .get_result::<i64>(c)
+                    .optional()?);
+                if let Some(id) = inserted {
+                    return Ok((id, code));
+                }
+            }
+            Err(StoreError::Conflict(
+                "could not find a free login code".into(),
+            ))
+        }
+    }
+}
+
+/// Records a wrong PIN; returns true when this attempt locked the account.
+pub fn record_wrong_pin(
+    conn: &mut impl AsTx,
+    seeker_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<bool> {
+    let attempts: i32 = with_conn!(conn, |c| diesel::update(job_seekers::table.find(seeker_id))
+        .set(job_seekers::failed_pin_attempts.eq(job_seekers::failed_pin_attempts + 1))
+        .returning(job_seekers::failed_pin_attempts)
+        .get_result(c)?);
+    if attempts >= PIN_ATTEMPTS {
+        with_conn!(conn, |c| diesel::update(
+            job_seekers::table
+                .find(seeker_id)
+                .filter(job_seekers::locked_at.is_null())
+        )
+        .set(job_seekers::locked_at.eq(at))
+        .execute(c)?);
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+pub fn reset_pin_failures(conn: &mut impl AsTx, seeker_id: i64) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(job_seekers::table.find(seeker_id))
+        .set(job_seekers::failed_pin_attempts.eq(0))
+        .execute(c)?);
+    Ok(())
+}

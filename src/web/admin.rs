@@ -1,0 +1,743 @@
+//! Administrator pages: users, terminals and the audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::auth::Admin;
+use super::errors::AppError;
+use super::pages::page;
+use super::view::Chrome;
+use super::AppState;
+use crate::access::{password, token};
+use crate::domain::FieldErrors;
+use crate::store::access::{self as access_store, TerminalListing, UserListing};
+use crate::store::audit::{self, AuditRow, Entry};
+use crate::store::people::{self, Employer, Membership, NewUser, Service};
+use crate::store::{now, StoreError};
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    users: usize,
+    terminals: usize,
+}
+
+pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
+    let (users, terminals) = state
+        .store
+        .run(|conn| {
+            Ok((
+                access_store::list_users(conn)?.len(),
+                access_store::list_terminals(conn)?.len(),
+            ))
+        })
+        .await?;
+    Ok(page(
+        StatusCode::OK,
+        &Dashboard {
+            chrome: Chrome::of(&admin.ctx),
+            users,
+            terminals,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<UserListing>,
+    notice: Option<String>,
+    secret: Option<(String, String)>,
+}
+
+async fn users_page(
+    state: &AppState,
+    admin: &Admin,
+    notice: Option<String>,
+    secret: Option<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let users = state.store.run(access_store::list_users).await?;
+    Ok(page(
+        StatusCode::OK,
+        &UsersPage {
+            chrome: Chrome::of(&admin.ctx),
+            users,
+            notice,
+            secret,
+        },
+    ))
+}
+
+pub async fn users(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
+    users_page(&state, &admin, None, None).await
+}
+
+#[derive(Default, Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    /// "admin", "service:ID" or "employer:ID".
+    #[serde(default)]
+    organisation: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/new_user.html")]
+struct NewUserPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    form: NewUserForm,
+    services: Vec<Service>,
+    employers: Vec<Employer>,
+}
+
+async fn new_user_page(
+    state: &AppState,
+    admin: &Admin,
+    status: StatusCode,
+    form: NewUserForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (services, employers) = state
+        .store
+        .run(|conn| Ok((people::list_services(conn)?, people::list_employers(conn)?)))
+        .await?;
+    let employers = employers
+        .into_iter()
+        .filter(|e| e.status == "approved")
+        .collect();
+    Ok(page(
+        status,
+        &NewUserPage {
+            chrome: Chrome::of(&admin.ctx),
+            errors,
+            form,
+            services,
+            employers,
+        },
+    ))
+}
+
+pub async fn new_user_form(
+    state: web::Data<AppState>,
+    admin: Admin,
+) -> Result<HttpResponse, AppError> {
+    new_user_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        NewUserForm::default(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+fn parse_membership(value: &str) -> Option<Membership> {
+    if value == "admin" {
+        return Some(Membership::Admin);
+    }
+    let (kind, id) = value.split_once(':')?;
+    let id: i64 = id.parse().ok()?;
+    match kind {
+        "service" => Some(Membership::Service(id)),
+        "employer" => Some(Membership::Employer(id)),
+        _ => None,
+    }
+}
+
+/// A temporary password an administrator reads out: four random words
+/// would need a word list, so 16 characters from an unambiguous alphabet.
+fn temporary_password() -> String {
+    let code = token::new_code(16);
+    format!(
+        "{}-{}-{}-{}",
+        &code[0..4],
+        &code[4..8],
+        &code[8..12],
+        &code[12..16]
+    )
+}
+
+pub async fn create_user(
+    state: web::Data<AppState>,
+    admin: Admin,
+    form: web::Form<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let mut errors = FieldErrors::new();
+    let name = form.display_name.trim().to_string();
+    let email = form.email.trim().to_lowercase();
+    if name.is_empty() {
+        errors.add("display_name", "Enter the person's full name");
+    } else if name.chars().count() > 100 {
+        errors.add("display_name", "Enter a name of 100 characters or fewer");
+    }
+    if email.is_empty() {
+        errors.add("email", "Enter an email address");
+    } else if !validator::ValidateEmail::validate_email(&email) {
+        errors.add(
+            "email",
+            "Enter an email address in the correct format, like name@example.org",
+        );
+    }
+    let membership = parse_membership(&form.organisation);
+    if membership.is_none() {
+        errors.add("organisation", "Choose the role and organisation");
+    }
+    let (Some(membership), true) = (membership, errors.is_empty()) else {
+        return new_user_page(
+            &state,
+            &admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+        )
+        .await;
+    };
+    let temporary = temporary_password();
+    let hash = web::block({
+        let temporary = temporary.clone();
+        move || password::hash(&temporary)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let actor = admin.ctx.audit_actor();
+    let created = state
+        .store
+        .run({
+            let (name, email) = (name.clone(), email.clone());
+            move |conn| {
+                // The organisation must exist (and an employer be approved).
+                let known = match membership {
+                    Membership::Admin => true,
+                    Membership::Service(id) => {
+                        people::list_services(conn)?.iter().any(|s| s.id == id)
+                    }
+                    Membership::Employer(id) => people::list_employers(conn)?
+                        .iter()
+                        .any(|e| e.id == id && e.status == "approved"),
+                };
+                if !known {
+                    return Ok(Err(FieldErrors::single(
+                        "organisation",
+                        "Choose the role and organisation",
+                    )));
+                }
+                let at = now();
+                let result = crate::write_tx!(conn, |c| {
+                    let id = people::create_user(
+                        c,
+                        &NewUser {
+                            email: &email,
+                            display_name: &name,
+                            password_hash: &hash,
+                            membership,
+                        },
+                    )?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "user.created",
+                            subject_kind: Some("user"),
+                            subject_id: Some(id),
+                            detail: Some(membership.role().as_str().to_string()),
+                        },
+                        at,
+                    )?;
+                    Ok::<i64, StoreError>(id)
+                });
+                match result {
+                    Ok(_) => Ok(Ok(())),
+                    Err(StoreError::Conflict(_)) => Ok(Err(FieldErrors::single(
+                        "email",
+                        "An account with this email address already exists",
+                    ))),
+                    Err(e) => Err(e),
+                }
+            }
+        })
+        .await?;
+    match created {
+        Ok(()) => {
+            users_page(
+                &state,
+                &admin,
+                Some(format!("Added {email}.")),
+                Some((email, temporary)),
+            )
+            .await
+        }
+        Err(errors) => {
+            new_user_page(
+                &state,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = path.into_inner();
+    let temporary = temporary_password();
+    let hash = web::block({
+        let temporary = temporary.clone();
+        move || password::hash(&temporary)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let actor = admin.ctx.audit_actor();
+    let email = state
+        .store
+        .run(move |conn| {
+            let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                access_store::set_password(c, user_id, &hash, at)?;
+                access_store::revoke_user_sessions(c, user_id, None, at)?;
+                access_store::clear_failures(c, &account.email)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "password.reset",
+                        subject_kind: Some("user"),
+                        subject_id: Some(user_id),
+                        detail: None,
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(())
+            })?;
+            Ok(account.email)
+        })
+        .await?;
+    users_page(
+        &state,
+        &admin,
+        Some(format!(
+            "Reset the password of {email} and signed them out everywhere."
+        )),
+        Some((email, temporary)),
+    )
+    .await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    admin: &Admin,
+    user_id: i64,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    if disabled && user_id == admin.actor.user_id {
+        return users_page(
+            state,
+            admin,
+            Some("You cannot disable your own account.".into()),
+            None,
+        )
+        .await;
+    }
+    let actor = admin.ctx.audit_actor();
+    let email = state
+        .store
+        .run(move |conn| {
+            let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                access_store::set_disabled(c, user_id, disabled, at)?;
+                if disabled {
+                    access_store::revoke_user_sessions(c, user_id, None, at)?;
+                }
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: if disabled {
+                            "user.disabled"
+                        } else {
+                            "user.enabled"
+                        },
+                        subject_kind: Some("user"),
+                        subject_id: Some(user_id),
+                        detail: None,
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(())
+            })?;
+            Ok(account.email)
+        })
+        .await?;
+    let notice = if disabled {
+        format!("Disabled {email} and signed them out.")
+    } else {
+        format!("Enabled {email}.")
+    };
+    users_page(state, admin, Some(notice), None).await
+}
+
+pub async fn disable_user(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(&state, &admin, path.into_inner(), true).await
+}
+
+pub async fn enable_user(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(&state, &admin, path.into_inner(), false).await
+}
+
+#[derive(Template)]
+#[template(path = "admin/terminals.html")]
+struct TerminalsPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    terminals: Vec<TerminalListing>,
+    services: Vec<Service>,
+    notice: Option<String>,
+    code: Option<(String, String)>,
+    label: String,
+}
+
+async fn terminals_page(
+    state: &AppState,
+    admin: &Admin,
+    status: StatusCode,
+    errors: FieldErrors,
+    notice: Option<String>,
+    code: Option<(String, String)>,
+    label: String,
+) -> Result<HttpResponse, AppError> {
+    let (terminals, services) = state
+        .store
+        .run(|conn| {
+            Ok((
+                access_store::list_terminals(conn)?,
+                people::list_services(conn)?,
+            ))
+        })
+        .await?;
+    Ok(page(
+        status,
+        &TerminalsPage {
+            chrome: Chrome::of(&admin.ctx),
+            errors,
+            terminals,
+            services,
+            notice,
+            code,
+            label,
+        },
+    ))
+}
+
+pub async fn terminals(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
+    terminals_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        FieldErrors::new(),
+        None,
+        None,
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    service_id: String,
+    #[serde(default)]
+    label: String,
+}
+
+pub async fn enrol_terminal(
+    state: web::Data<AppState>,
+    admin: Admin,
+    form: web::Form<EnrolForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let label = form.label.trim().to_string();
+    let mut errors = FieldErrors::new();
+    let service_id: Option<i64> = form.service_id.trim().parse().ok();
+    if service_id.is_none() {
+        errors.add("service_id", "Choose the service the terminal belongs to");
+    }
+    if label.is_empty() {
+        errors.add("label", "Enter a name for the terminal");
+    } else if label.chars().count() > 80 {
+        errors.add("label", "Enter a name of 80 characters or fewer");
+    }
+    let (Some(service_id), true) = (service_id, errors.is_empty()) else {
+        return terminals_page(
+            &state,
+            &admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+            None,
+            label,
+        )
+        .await;
+    };
+    let actor = admin.ctx.audit_actor();
+    let user_id = admin.actor.user_id;
+    let result = state
+        .store
+        .run({
+            let label = label.clone();
+            move |conn| {
+                if !people::list_services(conn)?
+                    .iter()
+                    .any(|s| s.id == service_id)
+                {
+                    return Ok(None);
+                }
+                let at = now();
+                crate::write_tx!(conn, |c| {
+                    let (id, code) =
+                        access_store::create_terminal(c, service_id, &label, Some(user_id), at)?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "terminal.created",
+                            subject_kind: Some("terminal"),
+                            subject_id: Some(id),
+                            detail: Some(label.clone()),
+                        },
+                        at,
+                    )?;
+                    Ok::<_, StoreError>(Some(code))
+                })
+            }
+        })
+        .await?;
+    match result {
+        Some(code) => {
+            terminals_page(
+                &state,
+                &admin,
+                StatusCode::OK,
+                FieldErrors::new(),
+                None,
+                Some((label, code)),
+                String::new(),
+            )
+            .await
+        }
+        None => {
+            terminals_page(
+                &state,
+                &admin,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldErrors::single("service_id", "Choose the service the terminal belongs to"),
+                None,
+                None,
+                label,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn revoke_terminal(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = admin.ctx.audit_actor();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                access_store::revoke_terminal(c, id, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "terminal.revoked",
+                        subject_kind: Some("terminal"),
+                        subject_id: Some(id),
+                        detail: None,
+                    },
+                    at,
+                )
+            })
+        })
+        .await?;
+    terminals_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        FieldErrors::new(),
+        Some("The terminal is revoked. Anyone using it has been signed out.".into()),
+        None,
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Default, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    subject_kind: String,
+    #[serde(default)]
+    subject_id: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    query: AuditQuery,
+    rows: Vec<AuditRow>,
+    page: u32,
+    has_more: bool,
+    prev_link: String,
+    next_link: String,
+}
+
+const AUDIT_PAGE: i64 = 50;
+
+fn link(query: &AuditQuery, page: u32) -> String {
+    let pairs = [
+        ("actor", query.actor.as_str()),
+        ("subject_kind", query.subject_kind.as_str()),
+        ("subject_id", query.subject_id.as_str()),
+        ("action", query.action.as_str()),
+        ("from", query.from.as_str()),
+        ("until", query.until.as_str()),
+    ];
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        out.append_pair(k, v);
+    }
+    out.append_pair("page", &page.to_string());
+    format!("/admin/audit?{}", out.finish())
+}
+
+pub async fn audit(
+    state: web::Data<AppState>,
+    admin: Admin,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let mut errors = FieldErrors::new();
+    let mut filter = audit::Filter::default();
+    let number = |field: &str, value: &str, errors: &mut FieldErrors| -> Option<i64> {
+        if value.trim().is_empty() {
+            return None;
+        }
+        let parsed = value.trim().parse::<i64>().ok();
+        if parsed.is_none() {
+            errors.add(field, "Enter a whole number");
+        }
+        parsed
+    };
+    filter.actor_user_id = number("actor", &query.actor, &mut errors);
+    filter.subject_id = number("subject_id", &query.subject_id, &mut errors);
+    filter.subject_kind = Some(query.subject_kind.trim().to_string()).filter(|s| !s.is_empty());
+    filter.action = Some(query.action.trim().to_string()).filter(|s| !s.is_empty());
+    let date = |field: &str, value: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
+        if value.trim().is_empty() {
+            return None;
+        }
+        let parsed = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            errors.add(field, "Enter a date like 2026-11-27");
+        }
+        parsed
+    };
+    filter.from = date("from", &query.from, &mut errors).and_then(|d| d.and_hms_opt(0, 0, 0));
+    filter.until = date("until", &query.until, &mut errors)
+        .and_then(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0));
+    let page_number = query.page.unwrap_or(1).clamp(1, 10_000);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let actor = admin.ctx.audit_actor();
+    let rows = if errors.is_empty() {
+        state
+            .store
+            .run(move |conn| {
+                let rows = audit::search(
+                    conn,
+                    &filter,
+                    AUDIT_PAGE + 1,
+                    (i64::from(page_number) - 1) * AUDIT_PAGE,
+                )?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Entry {
+                        action: "audit.viewed",
+                        subject_kind: None,
+                        subject_id: None,
+                        detail: None,
+                    },
+                    now(),
+                )?;
+                Ok(rows)
+            })
+            .await?
+    } else {
+        Vec::new()
+    };
+    let has_more = rows.len() as i64 > AUDIT_PAGE;
+    let rows = rows.into_iter().take(AUDIT_PAGE as usize).collect();
+    let prev_link = link(&query, page_number.saturating_sub(1).max(1));
+    let next_link = link(&query, page_number + 1);
+    Ok(page(
+        status,
+        &AuditPage {
+            chrome: Chrome::of(&admin.ctx),
+            errors,
+            query,
+            rows,
+            page: page_number,
+            has_more,
+            prev_link,
+            next_link,
+        },
+    ))
+}

@@ -1,0 +1,350 @@
+//! JSON API v1: sign-in, the signed-in actor, and the OpenAPI document that
+//! describes every JSON route.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::account::{attempt_sign_in, SignInOutcome};
+use super::auth::{self, EmployerMember, Scope, Staff, StaffActor, Visitor};
+use super::errors::ApiError;
+use super::AppState;
+use crate::domain::FieldErrors;
+use crate::store::access as access_store;
+use crate::store::audit::{self, Entry};
+use crate::store::now;
+
+#[derive(Serialize)]
+pub struct Me {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: &'static str,
+    pub scope: ScopeView,
+    /// Send it as `X-CSRF-Token` with state-changing requests that rely on
+    /// the session cookie. Absent for API tokens, which need none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ScopeView {
+    All,
+    Service { service_id: i64 },
+    Employer { employer_id: i64 },
+}
+
+fn me_of(actor: &StaffActor, csrf: Option<String>) -> Me {
+    Me {
+        user_id: actor.user_id,
+        email: actor.email.clone(),
+        name: actor.name.clone(),
+        role: actor.role.as_str(),
+        scope: match actor.scope {
+            Scope::Admin => ScopeView::All,
+            Scope::Service(service_id) => ScopeView::Service { service_id },
+            Scope::Employer(employer_id) => ScopeView::Employer { employer_id },
+        },
+        csrf_token: csrf,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SessionRequest {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn create_session(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    req: HttpRequest,
+    body: web::Json<SessionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::new();
+    if body.email.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if body.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let ip = visitor.ctx.ip.clone();
+    let ua = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let st = state.get_ref().clone();
+    let outcome =
+        web::block(move || attempt_sign_in(&st, &body.email, &body.password, &ip, ua.as_deref()))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))??;
+    match outcome {
+        SignInOutcome::SignedIn { token, csrf, actor } => {
+            let mut res = HttpResponse::Ok().json(me_of(&actor, Some(csrf)));
+            let _ = res.add_cookie(&auth::session_cookie(&state, &token));
+            Ok(res)
+        }
+        SignInOutcome::Invalid => Err(ApiError::Unauthorized(
+            "The email address or password is not correct".into(),
+        )),
+        SignInOutcome::Suspended => Err(ApiError::Forbidden(
+            "Your organisation's account is not active".into(),
+        )),
+        SignInOutcome::Blocked { retry_after } => Err(ApiError::TooManyRequests {
+            retry_after,
+            message: "Too many attempts to sign in; wait and try again".into(),
+        }),
+    }
+}
+
+pub async fn delete_session(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> Result<HttpResponse, ApiError> {
+    let Some(session_id) = staff.actor.session_id else {
+        return Err(ApiError::BadRequest(
+            "API tokens have no session to end; revoke the token instead".into(),
+        ));
+    };
+    let actor = staff.ctx.audit_actor();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            access_store::revoke_session(conn, session_id, at)?;
+            audit::record(
+                conn,
+                &actor,
+                Entry {
+                    action: "sign_out",
+                    subject_kind: None,
+                    subject_id: None,
+                    detail: None,
+                },
+                at,
+            )
+        })
+        .await?;
+    let mut res = HttpResponse::NoContent().finish();
+    let _ = res.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE));
+    Ok(res)
+}
+
+#[derive(Serialize)]
+pub struct VacancyJson {
+    pub id: i64,
+    pub status: &'static str,
+    #[serde(flatten)]
+    pub details: crate::domain::vacancy::VacancyInput,
+}
+
+#[derive(Deserialize)]
+pub struct Paging {
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    per_page: Option<u32>,
+}
+
+/// This employer's vacancies, newest first, paged.
+pub async fn list_vacancies(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    paging: web::Query<Paging>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.page.unwrap_or(1);
+    let per_page = paging.per_page.unwrap_or(50);
+    let mut errors = FieldErrors::new();
+    if page == 0 || page > 1_000_000 {
+        errors.add("page", "Use a page number of 1 or more");
+    }
+    if per_page == 0 || per_page > 200 {
+        errors.add("per_page", "Use 1 to 200 items a page");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let employer_id = member.employer_id;
+    let offset = (i64::from(page) - 1) * i64::from(per_page);
+    let (rows, total) = state
+        .store
+        .run(move |conn| {
+            crate::store::vacancies::list_for_employer(
+                conn,
+                employer_id,
+                i64::from(per_page),
+                offset,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({ "items": rows, "page": page, "per_page": per_page, "total": total })))
+}
+
+pub async fn get_vacancy(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, employer_id) = (path.into_inner(), member.employer_id);
+    let taxonomy = state.taxonomy.clone();
+    let vacancy = state
+        .store
+        .run(move |conn| {
+            crate::store::vacancies::load_for_employer(conn, id, employer_id, &taxonomy)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(VacancyJson {
+        id: vacancy.id,
+        status: vacancy.status.as_str(),
+        details: vacancy.details.to_input(),
+    }))
+}
+
+pub async fn me(staff: Staff) -> HttpResponse {
+    let csrf = (staff.ctx.via == auth::Via::Cookie).then(|| staff.ctx.csrf_token.clone());
+    HttpResponse::Ok().json(me_of(&staff.actor, csrf))
+}
+
+/// Every JSON route, described for client generators and the test that
+/// checks the route table against it.
+pub fn openapi_document() -> Value {
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let error_responses = json!({
+        "401": { "description": "Not signed in", "content": { "application/json": { "schema": error } } },
+        "403": { "description": "Signed in, but not allowed (or CSRF token missing)", "content": { "application/json": { "schema": error } } }
+    });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Fair Chance Jobs API",
+            "version": "1",
+            "description": "Sign in with a session (POST /api/v1/session, then send X-CSRF-Token on state changes) or with an employer API token (Authorization: Bearer). Every anonymous call other than sign-in and this document answers 401."
+        },
+        "servers": [{ "url": "/" }],
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE },
+                "bearer": { "type": "http", "scheme": "bearer", "description": "Employer API token (fcj_...)" }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {
+                        "error": { "type": "string" },
+                        "message": { "type": "string" },
+                        "fields": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } }
+                    }
+                },
+                "Me": {
+                    "type": "object",
+                    "required": ["user_id", "email", "name", "role", "scope"],
+                    "properties": {
+                        "user_id": { "type": "integer" },
+                        "email": { "type": "string" },
+                        "name": { "type": "string" },
+                        "role": { "type": "string", "enum": ["admin", "officer", "employer"] },
+                        "scope": {
+                            "type": "object",
+                            "required": ["kind"],
+                            "properties": {
+                                "kind": { "type": "string", "enum": ["all", "service", "employer"] },
+                                "service_id": { "type": "integer" },
+                                "employer_id": { "type": "integer" }
+                            }
+                        },
+                        "csrf_token": { "type": "string" }
+                    }
+                }
+            }
+        },
+        "security": [{ "session": [] }, { "bearer": [] }],
+        "paths": {
+            "/api/v1/openapi.json": {
+                "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI 3 document" } } }
+            },
+            "/api/v1/session": {
+                "post": {
+                    "summary": "Sign in (staff)",
+                    "security": [],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object", "required": ["email", "password"],
+                        "properties": { "email": { "type": "string", "format": "email" }, "password": { "type": "string", "format": "password" } }
+                    } } } },
+                    "responses": {
+                        "200": { "description": "Signed in; the session cookie is set", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } },
+                        "401": { "description": "Wrong email or password", "content": { "application/json": { "schema": error } } },
+                        "403": { "description": "The employer's account is not active", "content": { "application/json": { "schema": error } } },
+                        "422": { "description": "Missing fields", "content": { "application/json": { "schema": error } } },
+                        "429": { "description": "Too many failed attempts; see Retry-After", "content": { "application/json": { "schema": error } } }
+                    }
+                },
+                "delete": {
+                    "summary": "Sign out (ends this session)",
+                    "responses": merge(json!({ "204": { "description": "Signed out" } }), &error_responses)
+                }
+            },
+            "/api/v1/vacancies": {
+                "get": {
+                    "summary": "Your organisation's vacancies, newest first (employers)",
+                    "parameters": [
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
+                    ],
+                    "responses": merge(json!({
+                        "200": { "description": "A page of vacancies", "content": { "application/json": { "schema": {
+                            "type": "object",
+                            "properties": {
+                                "items": { "type": "array", "items": { "type": "object", "properties": {
+                                    "id": { "type": "integer" }, "title": { "type": "string" }, "status": { "type": "string" },
+                                    "place_name": { "type": "string", "nullable": true }, "closing_date": { "type": "string", "format": "date", "nullable": true },
+                                    "updated_at": { "type": "string" } } } },
+                                "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }
+                            }
+                        } } } },
+                        "422": { "description": "Bad paging values", "content": { "application/json": { "schema": error } } }
+                    }), &error_responses)
+                }
+            },
+            "/api/v1/vacancies/{id}": {
+                "get": {
+                    "summary": "One of your organisation's vacancies (employers); another organisation's answers 404",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": merge(json!({
+                        "200": { "description": "The vacancy with every field" },
+                        "404": { "description": "No such vacancy in your organisation", "content": { "application/json": { "schema": error } } }
+                    }), &error_responses)
+                }
+            },
+            "/api/v1/me": {
+                "get": {
+                    "summary": "The signed-in actor, its role and scope",
+                    "responses": merge(json!({ "200": { "description": "The actor", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } } }), &error_responses)
+                }
+            }
+        }
+    })
+}
+
+fn merge(mut base: Value, extra: &Value) -> Value {
+    if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            base.insert(k.clone(), v.clone());
+        }
+    }
+    base
+}
+
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(openapi_document())
+}

@@ -1,0 +1,849 @@
+//! Who is asking, decided in one place.
+//!
+//! The [`Authenticate`] middleware resolves each request once: a staff or
+//! job-seeker session from the session cookie, an employer API token from
+//! `Authorization: Bearer`, and an enrolled terminal from the device cookie.
+//! It enforces the CSRF token and the Origin check on every state-changing
+//! request that relies on a cookie, and answers anonymous `/api/v1` calls
+//! with 401 before any handler runs. Handlers then take an extractor
+//! ([`Staff`], [`Admin`], [`Officer`], [`EmployerMember`], [`Seeker`],
+//! [`Device`]) that yields the actor with its scope; store queries take that
+//! scope, so a resource outside it is simply not found.
+
+use std::collections::HashMap;
+use std::future::{ready, Ready};
+use std::rc::Rc;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use chrono::{Duration, NaiveDateTime};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::AppState;
+use crate::access::{token, StaffRole};
+use crate::store::{self, access as access_store, now, StoreError};
+
+pub const SESSION_COOKIE: &str = "fc_session";
+pub const DEVICE_COOKIE: &str = "fc_device";
+pub const ANON_CSRF_COOKIE: &str = "fc_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub const STAFF_IDLE: Duration = Duration::minutes(30);
+pub const STAFF_LIFETIME: Duration = Duration::hours(12);
+pub const SEEKER_IDLE: Duration = Duration::minutes(10);
+pub const SEEKER_LIFETIME: Duration = Duration::hours(2);
+/// A device credential cookie lasts as long as the enrolment (revocation is
+/// checked on every request).
+const DEVICE_COOKIE_DAYS: i64 = 400;
+/// `last_seen_at` is written at most this often, to keep reads cheap.
+const TOUCH_EVERY: Duration = Duration::seconds(30);
+const FORM_LIMIT: usize = 256 * 1024;
+
+/// What a staff member may reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Admin,
+    Service(i64),
+    Employer(i64),
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffActor {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub scope: Scope,
+    /// None when the request came with an API token.
+    pub session_id: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SeekerActor {
+    pub seeker_id: i64,
+    pub profile_id: i64,
+    pub service_id: i64,
+    pub terminal_id: i64,
+    pub session_id: i64,
+    pub language: String,
+    pub given_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Actor {
+    Staff(StaffActor),
+    Seeker(SeekerActor),
+}
+
+/// An enrolled, unrevoked terminal.
+#[derive(Clone, Copy, Debug)]
+pub struct TerminalDevice {
+    pub id: i64,
+    pub service_id: i64,
+}
+
+/// How the request proved who it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    None,
+    Cookie,
+    Bearer,
+}
+
+/// Everything the middleware learned, stored in the request's extensions.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub actor: Option<Actor>,
+    pub device: Option<TerminalDevice>,
+    pub via: Via,
+    /// The token forms must carry: the session's, or the anonymous cookie's.
+    pub csrf_token: String,
+    pub ip: String,
+    /// The session ended for being idle on this request.
+    pub timed_out: bool,
+    new_anon_csrf: bool,
+}
+
+impl RequestContext {
+    pub fn of(req: &HttpRequest) -> Option<RequestContext> {
+        req.extensions().get::<RequestContext>().cloned()
+    }
+
+    /// For the audit log.
+    pub fn audit_actor(&self) -> store::audit::Actor {
+        match &self.actor {
+            Some(Actor::Staff(s)) => store::audit::Actor {
+                kind: if self.via == Via::Bearer {
+                    "api_token"
+                } else {
+                    s.role.as_str()
+                },
+                user_id: Some(s.user_id),
+                seeker_id: None,
+                label: s.email.clone(),
+                ip: Some(self.ip.clone()),
+            },
+            Some(Actor::Seeker(s)) => store::audit::Actor {
+                kind: "seeker",
+                user_id: None,
+                seeker_id: Some(s.seeker_id),
+                label: format!("job seeker {}", s.seeker_id),
+                ip: Some(self.ip.clone()),
+            },
+            None => store::audit::Actor {
+                kind: "anonymous",
+                label: "anonymous".into(),
+                ip: Some(self.ip.clone()),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Signs a cookie value so a forged one is rejected before the database is
+/// asked.
+pub fn sign(key: &[u8], value: &str) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        // HMAC accepts keys of any length; this arm cannot be reached.
+        Err(_) => return value.to_string(),
+    };
+    mac.update(value.as_bytes());
+    let tag: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{value}.{tag}")
+}
+
+pub fn verify_signed(key: &[u8], signed: &str) -> Option<String> {
+    let (value, _) = signed.rsplit_once('.')?;
+    constant_time_eq(sign(key, value).as_bytes(), signed.as_bytes()).then(|| value.to_string())
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A cookie with the attributes every cookie here carries.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+    cookie(
+        SESSION_COOKIE,
+        sign(&state.config.secret_key, token),
+        state.config.is_https(),
+    )
+}
+
+pub fn device_cookie(state: &AppState, credential: &str) -> Cookie<'static> {
+    let mut c = cookie(
+        DEVICE_COOKIE,
+        sign(&state.config.secret_key, credential),
+        state.config.is_https(),
+    );
+    c.set_max_age(actix_web::cookie::time::Duration::days(DEVICE_COOKIE_DAYS));
+    c
+}
+
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    let mut c = Cookie::build(name, "").path("/").http_only(true).finish();
+    c.make_removal();
+    c
+}
+
+fn peer_ip(req: &ServiceRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+struct Resolved {
+    actor: Option<Actor>,
+    device: Option<TerminalDevice>,
+    via: Via,
+    session_csrf: Option<String>,
+    timed_out: bool,
+}
+
+/// Looks up the cookie session, bearer token and device cookie.
+fn resolve(
+    conn: &mut store::Conn,
+    session_token: Option<String>,
+    bearer: Option<String>,
+    device_credential: Option<String>,
+    at: NaiveDateTime,
+) -> Result<Resolved, StoreError> {
+    let mut resolved = Resolved {
+        actor: None,
+        device: None,
+        via: Via::None,
+        session_csrf: None,
+        timed_out: false,
+    };
+
+    if let Some(credential) = device_credential {
+        if let Some((id, service_id, last_seen)) = access_store::find_terminal(conn, &credential)? {
+            if last_seen.is_none_or(|seen| at - seen > TOUCH_EVERY) {
+                access_store::touch_terminal(conn, id, at)?;
+            }
+            resolved.device = Some(TerminalDevice { id, service_id });
+        }
+    }
+
+    if let Some(secret) = bearer {
+        if let Some((_, employer_id, user_id)) = access_store::find_api_token(conn, &secret, at)? {
+            if let Some(account) = access_store::staff_by_id(conn, user_id)? {
+                resolved.actor = Some(Actor::Staff(StaffActor {
+                    user_id,
+                    email: account.email,
+                    name: account.display_name,
+                    role: StaffRole::Employer,
+                    scope: Scope::Employer(employer_id),
+                    session_id: None,
+                }));
+                resolved.via = Via::Bearer;
+            }
+        }
+        // A bearer request never falls back to cookies.
+        return Ok(resolved);
+    }
+
+    let Some(token) = session_token else {
+        return Ok(resolved);
+    };
+    let Some(session) = access_store::find_session(conn, &token, at)? else {
+        return Ok(resolved);
+    };
+    let idle = if session.user_id.is_some() {
+        STAFF_IDLE
+    } else {
+        SEEKER_IDLE
+    };
+    if at - session.last_seen_at > idle {
+        access_store::revoke_session(conn, session.id, at)?;
+        resolved.timed_out = true;
+        return Ok(resolved);
+    }
+
+    let actor = if let Some(user_id) = session.user_id {
+        match access_store::staff_by_id(conn, user_id)? {
+            Some(a) if a.disabled_at.is_none() => {
+                let role = StaffRole::parse(&a.role);
+                let scope = match (role, a.service_id, a.employer_id) {
+                    (Some(StaffRole::Admin), _, _) => Some(Scope::Admin),
+                    (Some(StaffRole::Officer), Some(s), _) => Some(Scope::Service(s)),
+                    (Some(StaffRole::Employer), _, Some(e))
+                        if a.employer_status.as_deref() == Some("approved") =>
+                    {
+                        Some(Scope::Employer(e))
+                    }
+                    _ => None,
+                };
+                match (role, scope) {
+                    (Some(role), Some(scope)) => Some(Actor::Staff(StaffActor {
+                        user_id,
+                        email: a.email,
+                        name: a.display_name,
+                        role,
+                        scope,
+                        session_id: Some(session.id),
+                    })),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    } else if let (Some(seeker_id), Some(terminal_id)) = (session.seeker_id, session.terminal_id) {
+        // A seeker session lives only on the terminal that started it.
+        match (
+            access_store::seeker_by_id(conn, seeker_id)?,
+            resolved.device,
+        ) {
+            (Some(s), Some(device))
+                if s.locked_at.is_none()
+                    && device.id == terminal_id
+                    && device.service_id == s.service_id =>
+            {
+                Some(Actor::Seeker(SeekerActor {
+                    seeker_id,
+                    profile_id: s.profile_id,
+                    service_id: s.service_id,
+                    terminal_id,
+                    session_id: session.id,
+                    language: s.language,
+                    given_name: s.given_name,
+                }))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+
+    match actor {
+        Some(actor) => {
+            if at - session.last_seen_at > TOUCH_EVERY {
+                access_store::touch_session(conn, session.id, at)?;
+            }
+            resolved.actor = Some(actor);
+            resolved.via = Via::Cookie;
+            resolved.session_csrf = Some(session.csrf_token);
+        }
+        None => access_store::revoke_session(conn, session.id, at)?,
+    }
+    Ok(resolved)
+}
+
+pub struct Authenticate;
+
+impl<S, B> Transform<S, ServiceRequest> for Authenticate
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    type Response = ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = Error;
+    type Transform = AuthenticateService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(AuthenticateService {
+            service: Rc::new(service),
+        }))
+    }
+}
+
+pub struct AuthenticateService<S> {
+    service: Rc<S>,
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The API routes an anonymous caller may use.
+fn is_public_api(method: &Method, path: &str) -> bool {
+    (method == Method::POST && path == "/api/v1/session")
+        || (method == Method::GET && path == "/api/v1/openapi.json")
+}
+
+fn reject(
+    req: ServiceRequest,
+    status: StatusCode,
+    message: &str,
+) -> ServiceResponse<actix_web::body::BoxBody> {
+    let response = if req.path().starts_with("/api/") {
+        let code = match status {
+            StatusCode::UNAUTHORIZED => "unauthenticated",
+            StatusCode::FORBIDDEN => "forbidden",
+            _ => "bad_request",
+        };
+        HttpResponse::build(status).json(serde_json::json!({ "error": code, "message": message }))
+    } else {
+        super::pages::render_status(status, "This request was refused", message)
+    };
+    req.into_response(response)
+}
+
+fn same_origin(req: &ServiceRequest, state: &AppState) -> bool {
+    let expected = state.config.base_url.origin().ascii_serialization();
+    match req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(origin) => origin == expected,
+        // Browsers send Origin on every cross-site POST; without it, a
+        // Fetch Metadata header that says cross-site is refused.
+        None => !matches!(
+            req.headers()
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok()),
+            Some("cross-site")
+        ),
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for AuthenticateService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    type Response = ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        Box::pin(async move {
+            let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+                return Ok(reject(
+                    req,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The service is not configured",
+                )
+                .map_into_right_body());
+            };
+            let key = state.config.secret_key.clone();
+            let session_token = req
+                .cookie(SESSION_COOKIE)
+                .and_then(|c| verify_signed(&key, c.value()));
+            let device_credential = req
+                .cookie(DEVICE_COOKIE)
+                .and_then(|c| verify_signed(&key, c.value()));
+            let bearer = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string());
+            let anon_csrf = req
+                .cookie(ANON_CSRF_COOKIE)
+                .map(|c| c.value().to_string())
+                .filter(|v| v.len() == 64);
+
+            let needs_lookup =
+                session_token.is_some() || bearer.is_some() || device_credential.is_some();
+            let resolved = if needs_lookup {
+                let at = now();
+                let store = state.store.clone();
+                match tokio::task::spawn_blocking(move || {
+                    let mut conn = store.conn()?;
+                    resolve(&mut conn, session_token, bearer, device_credential, at)
+                })
+                .await
+                {
+                    Ok(Ok(resolved)) => resolved,
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "could not resolve the session");
+                        return Ok(reject(
+                            req,
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "The service is busy. Please try again.",
+                        )
+                        .map_into_right_body());
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "session lookup panicked");
+                        return Ok(reject(
+                            req,
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "Something went wrong on our side.",
+                        )
+                        .map_into_right_body());
+                    }
+                }
+            } else {
+                Resolved {
+                    actor: None,
+                    device: None,
+                    via: Via::None,
+                    session_csrf: None,
+                    timed_out: false,
+                }
+            };
+
+            let new_anon_csrf = resolved.session_csrf.is_none() && anon_csrf.is_none();
+            let csrf_token = resolved
+                .session_csrf
+                .clone()
+                .or_else(|| anon_csrf.clone())
+                .unwrap_or_else(token::new_secret);
+            let context = RequestContext {
+                actor: resolved.actor,
+                device: resolved.device,
+                via: resolved.via,
+                csrf_token: csrf_token.clone(),
+                ip: peer_ip(&req),
+                timed_out: resolved.timed_out,
+                new_anon_csrf,
+            };
+
+            let path = req.path().to_string();
+            if path.starts_with("/api/v1/")
+                && context.actor.is_none()
+                && !is_public_api(req.method(), &path)
+            {
+                return Ok(reject(
+                    req,
+                    StatusCode::UNAUTHORIZED,
+                    "Sign in first, or send an API token",
+                )
+                .map_into_right_body());
+            }
+
+            // CSRF: any state change that a cookie could authorise (a bearer
+            // request carries no cookies and needs no token).
+            if is_unsafe(req.method()) && context.via != Via::Bearer {
+                if !same_origin(&req, &state) {
+                    return Ok(reject(
+                        req,
+                        StatusCode::FORBIDDEN,
+                        "The request came from another site",
+                    )
+                    .map_into_right_body());
+                }
+                let content_type = req
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let presented =
+                    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+                        Some(h.to_string())
+                    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+                        let mut payload = req.take_payload();
+                        let mut body = web::BytesMut::new();
+                        while let Some(chunk) = payload.next().await {
+                            let Ok(chunk) = chunk else {
+                                return Ok(reject(
+                                    req,
+                                    StatusCode::BAD_REQUEST,
+                                    "The form could not be read",
+                                )
+                                .map_into_right_body());
+                            };
+                            if body.len() + chunk.len() > FORM_LIMIT {
+                                return Ok(reject(
+                                    req,
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    "The form is too large",
+                                )
+                                .map_into_right_body());
+                            }
+                            body.extend_from_slice(&chunk);
+                        }
+                        let body = body.freeze();
+                        let fields: HashMap<String, String> =
+                            serde_urlencoded::from_bytes(&body).unwrap_or_default();
+                        let (_, mut fresh) = actix_http::h1::Payload::create(true);
+                        fresh.unread_data(body);
+                        req.set_payload(fresh.into());
+                        fields.get(CSRF_FIELD).cloned()
+                    } else {
+                        None
+                    };
+                // A JSON body without a session (API sign-in) cannot be sent
+                // cross-site without a CORS preflight, which is never granted.
+                let anonymous_json =
+                    context.via == Via::None && content_type.starts_with("application/json");
+                // A session's token must match it; before sign-in, the token
+                // must match the anonymous cookie (double submit).
+                let expected = if context.via == Via::Cookie {
+                    Some(context.csrf_token.as_str())
+                } else {
+                    anon_csrf.as_deref()
+                };
+                let valid = anonymous_json
+                    || matches!((&presented, expected), (Some(p), Some(e)) if constant_time_eq(p.as_bytes(), e.as_bytes()));
+                if !valid {
+                    return Ok(reject(
+                        req,
+                        StatusCode::FORBIDDEN,
+                        "This form has expired or did not come from this site. Go back, reload the page and try again.",
+                    )
+                    .map_into_right_body());
+                }
+            }
+
+            let https = state.config.is_https();
+            req.extensions_mut().insert(context.clone());
+            let mut res = service.call(req).await?;
+            if context.new_anon_csrf {
+                let mut c = cookie(ANON_CSRF_COOKIE, csrf_token, https);
+                c.set_same_site(SameSite::Strict);
+                let _ = res.response_mut().add_cookie(&c);
+            }
+            Ok(res.map_into_left_body())
+        })
+    }
+}
+
+/// Why an extractor refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("sign in required")]
+    SignIn { api: bool, terminal: bool },
+    #[error("forbidden")]
+    Forbidden { api: bool },
+    #[error("this device is not an enrolled terminal")]
+    NotATerminal,
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::SignIn { api: true, .. } => StatusCode::UNAUTHORIZED,
+            Self::SignIn { .. } => StatusCode::SEE_OTHER,
+            Self::Forbidden { .. } | Self::NotATerminal => StatusCode::FORBIDDEN,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::SignIn { api: true, .. } => HttpResponse::Unauthorized()
+                .json(serde_json::json!({ "error": "unauthenticated", "message": "Sign in first, or send an API token" })),
+            Self::SignIn { terminal: true, .. } => {
+                HttpResponse::SeeOther().insert_header((header::LOCATION, "/terminal")).finish()
+            }
+            Self::SignIn { .. } => HttpResponse::SeeOther().insert_header((header::LOCATION, "/sign-in")).finish(),
+            Self::Forbidden { api: true } => HttpResponse::Forbidden()
+                .json(serde_json::json!({ "error": "forbidden", "message": "Your account cannot do this" })),
+            Self::Forbidden { .. } => super::pages::render_status(
+                StatusCode::FORBIDDEN,
+                "You cannot see this page",
+                "Your account does not give you access to this page.",
+            ),
+            Self::NotATerminal => super::pages::render_status(
+                StatusCode::FORBIDDEN,
+                "This computer is not set up for job seekers",
+                "Job-seeker pages only work on a terminal that an administrator has enrolled. Ask a member of staff.",
+            ),
+        }
+    }
+}
+
+fn context(req: &HttpRequest) -> RequestContext {
+    RequestContext::of(req).unwrap_or(RequestContext {
+        actor: None,
+        device: None,
+        via: Via::None,
+        csrf_token: String::new(),
+        ip: String::new(),
+        timed_out: false,
+        new_anon_csrf: false,
+    })
+}
+
+fn staff_of(req: &HttpRequest) -> Result<(StaffActor, RequestContext), AuthError> {
+    let ctx = context(req);
+    let api = req.path().starts_with("/api/");
+    match &ctx.actor {
+        Some(Actor::Staff(s)) => Ok((s.clone(), ctx.clone())),
+        Some(Actor::Seeker(_)) => Err(AuthError::Forbidden { api }),
+        None => Err(AuthError::SignIn {
+            api,
+            terminal: false,
+        }),
+    }
+}
+
+/// Any signed-in staff member (admin, officer or employer).
+pub struct Staff {
+    pub actor: StaffActor,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Staff {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(staff_of(req).map(|(actor, ctx)| Staff { actor, ctx }))
+    }
+}
+
+/// An administrator.
+pub struct Admin {
+    pub actor: StaffActor,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Admin {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let api = req.path().starts_with("/api/");
+        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
+            Scope::Admin => Ok(Admin { actor, ctx }),
+            _ => Err(AuthError::Forbidden { api }),
+        }))
+    }
+}
+
+/// A case officer, with the service whose profiles they may see.
+pub struct Officer {
+    pub actor: StaffActor,
+    pub service_id: i64,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Officer {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let api = req.path().starts_with("/api/");
+        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
+            Scope::Service(service_id) => Ok(Officer {
+                actor,
+                service_id,
+                ctx,
+            }),
+            _ => Err(AuthError::Forbidden { api }),
+        }))
+    }
+}
+
+/// A member of an approved employer (by session or API token).
+pub struct EmployerMember {
+    pub actor: StaffActor,
+    pub employer_id: i64,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for EmployerMember {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let api = req.path().starts_with("/api/");
+        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
+            Scope::Employer(employer_id) => Ok(EmployerMember {
+                actor,
+                employer_id,
+                ctx,
+            }),
+            _ => Err(AuthError::Forbidden { api }),
+        }))
+    }
+}
+
+/// An enrolled terminal (with or without a job seeker signed in).
+pub struct Device {
+    pub device: TerminalDevice,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Device {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ctx = context(req);
+        ready(match ctx.device {
+            Some(device) => Ok(Device { device, ctx }),
+            None => Err(AuthError::NotATerminal),
+        })
+    }
+}
+
+/// A job seeker signed in on the enrolled terminal of their own service.
+pub struct Seeker {
+    pub seeker: SeekerActor,
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Seeker {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ctx = context(req);
+        let api = req.path().starts_with("/api/");
+        ready(match (&ctx.device, &ctx.actor) {
+            (None, _) => Err(AuthError::NotATerminal),
+            (Some(_), Some(Actor::Seeker(s))) => Ok(Seeker {
+                seeker: s.clone(),
+                ctx: ctx.clone(),
+            }),
+            (Some(_), Some(Actor::Staff(_))) => Err(AuthError::Forbidden { api }),
+            (Some(_), None) => Err(AuthError::SignIn {
+                api,
+                terminal: true,
+            }),
+        })
+    }
+}
+
+/// The request context for pages anyone may see (sign-in forms need the
+/// CSRF token).
+pub struct Visitor {
+    pub ctx: RequestContext,
+}
+
+impl FromRequest for Visitor {
+    type Error = AuthError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Visitor { ctx: context(req) }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_values_round_trip_and_forgeries_fail() {
+        let key = [7u8; 32];
+        let signed = sign(&key, "abc");
+        assert_eq!(verify_signed(&key, &signed).as_deref(), Some("abc"));
+        assert_eq!(verify_signed(&[8u8; 32], &signed), None);
+        assert_eq!(verify_signed(&key, "abc.0000"), None);
+        assert_eq!(verify_signed(&key, "abc"), None);
+    }
+}

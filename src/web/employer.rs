@@ -1,0 +1,341 @@
+//! Employer pages: the dashboard and API tokens for applicant-tracking
+//! systems. Every query is scoped by the member's employer.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::auth::EmployerMember;
+use super::errors::AppError;
+use super::pages::page;
+use super::view::Chrome;
+use super::AppState;
+use crate::domain::FieldErrors;
+use crate::store::access::{self as access_store, ApiTokenListing};
+use crate::store::audit::{self, Entry};
+use crate::store::schema::{employers, vacancies};
+use crate::store::{now, StoreError};
+use crate::with_conn;
+
+#[derive(Template)]
+#[template(path = "employer/home.html")]
+struct Home {
+    chrome: Chrome,
+    employer: String,
+    name: String,
+    live: i64,
+}
+
+fn employer_name(conn: &mut crate::store::Conn, employer_id: i64) -> Result<String, StoreError> {
+    Ok(with_conn!(conn, |c| employers::table
+        .find(employer_id)
+        .select(employers::name)
+        .first(c)?))
+}
+
+pub async fn home(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+) -> Result<HttpResponse, AppError> {
+    let employer_id = member.employer_id;
+    let (employer, live) = state
+        .store
+        .run(move |conn| {
+            let name = employer_name(conn, employer_id)?;
+            let live: i64 = with_conn!(conn, |c| vacancies::table
+                .filter(vacancies::employer_id.eq(employer_id))
+                .filter(vacancies::status.eq("published"))
+                .count()
+                .get_result(c)?);
+            Ok((name, live))
+        })
+        .await?;
+    Ok(page(
+        StatusCode::OK,
+        &Home {
+            chrome: Chrome::of(&member.ctx),
+            employer,
+            name: member.actor.name.clone(),
+            live,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "employer/tokens.html")]
+struct TokensPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    employer: String,
+    tokens: Vec<ApiTokenListing>,
+    created: Option<String>,
+    name: String,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    member: &EmployerMember,
+    status: StatusCode,
+    errors: FieldErrors,
+    created: Option<String>,
+    name: String,
+) -> Result<HttpResponse, AppError> {
+    let employer_id = member.employer_id;
+    let (employer, tokens) = state
+        .store
+        .run(move |conn| {
+            Ok((
+                employer_name(conn, employer_id)?,
+                access_store::list_api_tokens(conn, employer_id)?,
+            ))
+        })
+        .await?;
+    Ok(page(
+        status,
+        &TokensPage {
+            chrome: Chrome::of(&member.ctx),
+            errors,
+            employer,
+            tokens,
+            created,
+            name,
+        },
+    ))
+}
+
+pub async fn tokens(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+) -> Result<HttpResponse, AppError> {
+    tokens_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        FieldErrors::new(),
+        None,
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    form: web::Form<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = form.into_inner().name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 80 {
+        let message = if name.is_empty() {
+            "Enter what the token is for"
+        } else {
+            "Use 80 characters or fewer"
+        };
+        return tokens_page(
+            &state,
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single("name", message),
+            None,
+            name,
+        )
+        .await;
+    }
+    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let actor = member.ctx.audit_actor();
+    let secret = state
+        .store
+        .run({
+            let name = name.clone();
+            move |conn| {
+                let at = now();
+                crate::write_tx!(conn, |c| {
+                    let (id, secret) =
+                        access_store::create_api_token(c, employer_id, user_id, &name, at)?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "api_token.created",
+                            subject_kind: Some("api_token"),
+                            subject_id: Some(id),
+                            detail: Some(name.clone()),
+                        },
+                        at,
+                    )?;
+                    Ok::<_, StoreError>(secret)
+                })
+            }
+        })
+        .await?;
+    tokens_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        FieldErrors::new(),
+        Some(secret),
+        String::new(),
+    )
+    .await
+}
+
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let employer_id = member.employer_id;
+    let actor = member.ctx.audit_actor();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                access_store::revoke_api_token(c, employer_id, id, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "api_token.revoked",
+                        subject_kind: Some("api_token"),
+                        subject_id: Some(id),
+                        detail: None,
+                    },
+                    at,
+                )
+            })
+        })
+        .await?;
+    tokens_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        FieldErrors::new(),
+        None,
+        String::new(),
+    )
+    .await
+}
+
+const VACANCY_PAGE: i64 = 25;
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "employer/vacancies.html")]
+struct VacanciesPage {
+    chrome: Chrome,
+    rows: Vec<crate::store::vacancies::VacancyListing>,
+    page: u32,
+    has_more: bool,
+}
+
+pub async fn vacancies(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page_number = query.page.unwrap_or(1).clamp(1, 100_000);
+    let employer_id = member.employer_id;
+    let (rows, total) = state
+        .store
+        .run(move |conn| {
+            crate::store::vacancies::list_for_employer(
+                conn,
+                employer_id,
+                VACANCY_PAGE,
+                (i64::from(page_number) - 1) * VACANCY_PAGE,
+            )
+        })
+        .await?;
+    let has_more = i64::from(page_number) * VACANCY_PAGE < total;
+    Ok(page(
+        StatusCode::OK,
+        &VacanciesPage {
+            chrome: Chrome::of(&member.ctx),
+            rows,
+            page: page_number,
+            has_more,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "employer/vacancy.html")]
+struct VacancyPage {
+    chrome: Chrome,
+    title: String,
+    status: &'static str,
+    description: String,
+    facts: Vec<(&'static str, String)>,
+}
+
+pub async fn vacancy(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, employer_id) = (path.into_inner(), member.employer_id);
+    let taxonomy = state.taxonomy.clone();
+    let vacancy = state
+        .store
+        .run(move |conn| {
+            crate::store::vacancies::load_for_employer(conn, id, employer_id, &taxonomy)
+        })
+        .await?;
+    let d = &vacancy.details;
+    let t = &state.taxonomy;
+    let labels = |slugs: &[String]| -> String {
+        if slugs.is_empty() {
+            "None".into()
+        } else {
+            slugs
+                .iter()
+                .map(|s| t.label(s).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let facts = vec![
+        ("Sector", t.sector_label(d.sector()).to_string()),
+        (
+            "Where",
+            d.workplace()
+                .place()
+                .map_or("Remote".to_string(), |p| p.name().to_string()),
+        ),
+        ("Hours a week", format!("{}", d.hours_per_week())),
+        ("Pay", d.pay().to_string()),
+        ("Starts", d.start_date().format("%d %B %Y").to_string()),
+        (
+            "Closing date",
+            d.closing_date()
+                .map_or("Rolling".to_string(), |c| c.format("%d %B %Y").to_string()),
+        ),
+        ("Required skills", labels(d.required_skills())),
+        ("Desirable skills", labels(d.desirable_skills())),
+        ("Required certificates", labels(d.required_certificates())),
+    ];
+    Ok(page(
+        StatusCode::OK,
+        &VacancyPage {
+            chrome: Chrome::of(&member.ctx),
+            title: d.title().to_string(),
+            status: vacancy.status.label(),
+            description: d.description().to_string(),
+            facts,
+        },
+    ))
+}

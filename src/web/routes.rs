@@ -1,0 +1,113 @@
+//! The route table: every route the service answers, who may call it, and
+//! the handler. The app is built from this table, and the authorization
+//! matrix test walks it, so a route cannot be added without saying who may
+//! use it.
+
+use actix_web::web;
+
+use super::{account, admin, api, employer, health, officer, pages, terminal};
+
+/// Who a route is for. The handler's extractor enforces it; this records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in staff member.
+    Staff,
+    Admin,
+    Officer,
+    Employer,
+    /// An enrolled terminal, before a job seeker signs in.
+    Device,
+    /// A job seeker signed in on an enrolled terminal.
+    Seeker,
+}
+
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    register: fn(&mut web::ServiceConfig),
+}
+
+macro_rules! route {
+    ($method:ident $path:literal, $access:ident => $handler:path) => {
+        Route {
+            method: stringify!($method),
+            path: $path,
+            access: Access::$access,
+            register: |cfg| {
+                cfg.route($path, route!(@method $method).to($handler));
+            },
+        }
+    };
+    (@method GET) => { web::get() };
+    (@method POST) => { web::post() };
+    (@method PUT) => { web::put() };
+    (@method PATCH) => { web::patch() };
+    (@method DELETE) => { web::delete() };
+}
+
+pub fn table() -> Vec<Route> {
+    vec![
+        route!(GET "/", Public => pages::home),
+        route!(GET "/static/app.css", Public => pages::stylesheet),
+        route!(GET "/healthz", Public => health::healthz),
+        route!(GET "/readyz", Public => health::readyz),
+        // Staff sign-in and accounts.
+        route!(GET "/sign-in", Public => account::sign_in_form),
+        route!(POST "/sign-in", Public => account::sign_in),
+        route!(POST "/sign-out", Staff => account::sign_out),
+        route!(GET "/account", Staff => account::home),
+        route!(GET "/account/password", Staff => account::password_form),
+        route!(POST "/account/password", Staff => account::change_password),
+        route!(POST "/account/sign-out-everywhere", Staff => account::sign_out_everywhere),
+        // Administrators.
+        route!(GET "/admin", Admin => admin::dashboard),
+        route!(GET "/admin/users", Admin => admin::users),
+        route!(GET "/admin/users/new", Admin => admin::new_user_form),
+        route!(POST "/admin/users", Admin => admin::create_user),
+        route!(POST "/admin/users/{id}/reset-password", Admin => admin::reset_password),
+        route!(POST "/admin/users/{id}/disable", Admin => admin::disable_user),
+        route!(POST "/admin/users/{id}/enable", Admin => admin::enable_user),
+        route!(GET "/admin/terminals", Admin => admin::terminals),
+        route!(POST "/admin/terminals", Admin => admin::enrol_terminal),
+        route!(POST "/admin/terminals/{id}/revoke", Admin => admin::revoke_terminal),
+        route!(GET "/admin/audit", Admin => admin::audit),
+        // Case officers.
+        route!(GET "/officer", Officer => officer::home),
+        route!(GET "/officer/profiles/{id}", Officer => officer::profile),
+        route!(GET "/officer/profiles/{id}/restricted", Officer => officer::restricted),
+        // Employers.
+        route!(GET "/employer", Employer => employer::home),
+        route!(GET "/employer/vacancies", Employer => employer::vacancies),
+        route!(GET "/employer/vacancies/{id}", Employer => employer::vacancy),
+        route!(GET "/employer/tokens", Employer => employer::tokens),
+        route!(POST "/employer/tokens", Employer => employer::create_token),
+        route!(POST "/employer/tokens/{id}/revoke", Employer => employer::revoke_token),
+        // Supported terminals and job seekers.
+        route!(GET "/terminal/enrol", Public => terminal::enrol_form),
+        route!(POST "/terminal/enrol", Public => terminal::enrol),
+        route!(GET "/terminal/timed-out", Public => terminal::timed_out),
+        route!(GET "/terminal", Device => terminal::sign_in_form),
+        route!(POST "/terminal/sign-in", Device => terminal::sign_in),
+        route!(GET "/terminal/home", Seeker => terminal::home),
+        route!(GET "/terminal/still-there", Seeker => terminal::still_there),
+        route!(POST "/terminal/keep-alive", Seeker => terminal::keep_alive),
+        route!(POST "/terminal/sign-out", Seeker => terminal::sign_out),
+        // JSON API v1.
+        route!(GET "/api/v1/openapi.json", Public => api::openapi),
+        route!(POST "/api/v1/session", Public => api::create_session),
+        route!(DELETE "/api/v1/session", Staff => api::delete_session),
+        route!(GET "/api/v1/me", Staff => api::me),
+        route!(GET "/api/v1/vacancies", Employer => api::list_vacancies),
+        route!(GET "/api/v1/vacancies/{id}", Employer => api::get_vacancy),
+    ]
+}
+
+/// Registers every route of the table.
+pub fn register(cfg: &mut web::ServiceConfig) {
+    for route in table() {
+        (route.register)(cfg);
+    }
+}

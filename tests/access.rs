@@ -1,0 +1,1691 @@
+//! Identity, roles, sessions, CSRF, terminals and audit, over HTTP against
+//! the running app, on both database backends.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+use common::{Backend, TestApp};
+use diesel::prelude::*;
+use fairchance::access::{password, token};
+use fairchance::domain::profile::ProfileDetails;
+use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+use fairchance::seed::generator::{self, Town, TEMPLATES};
+use fairchance::store::people::{
+    self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
+};
+use fairchance::store::{self, access as access_store, now};
+use fairchance::web::auth;
+use fairchance::web::routes::{self, Access};
+use rand::SeedableRng;
+use reqwest::{Method, StatusCode};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Two of everything, so that every scope has a neighbour to be kept from.
+struct World {
+    app: TestApp,
+    admin: i64,
+    officer_x: i64,
+    officer_y: i64,
+    employer_user_a: i64,
+    employer_user_b: i64,
+    employer_a: i64,
+    profile_x: i64,
+    profile_y: i64,
+    vacancy_a: i64,
+    vacancy_b: i64,
+    token_a: (i64, String),
+    token_b: (i64, String),
+    terminal_x: (i64, String),
+    seeker_x: (i64, String, String),
+    seeker_y_code: String,
+}
+
+fn details_pair(
+    services: &fairchance::startup::Services,
+) -> (
+    ProfileDetails,
+    ProfileDetails,
+    VacancyDetails,
+    VacancyDetails,
+) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let town = Town {
+        name: "Leeds".into(),
+        lat: 53.7965,
+        lon: -1.5478,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let t = &services.taxonomy;
+    let p1 = ProfileDetails::parse(&generator::profile(&mut rng, 1, &town, today), t).unwrap();
+    let p2 = ProfileDetails::parse(&generator::profile(&mut rng, 2, &town, today), t).unwrap();
+    let v1 = VacancyDetails::parse(
+        &generator::vacancy(&mut rng, &TEMPLATES[0], &town, "A", today),
+        t,
+    )
+    .unwrap();
+    let v2 = VacancyDetails::parse(
+        &generator::vacancy(&mut rng, &TEMPLATES[1], &town, "B", today),
+        t,
+    )
+    .unwrap();
+    (p1, p2, v1, v2)
+}
+
+impl World {
+    async fn new(backend: Backend) -> Self {
+        let app = TestApp::spawn(backend).await;
+        let hash = password::hash(PASSWORD).unwrap();
+        let pin_hash = password::hash("123456").unwrap();
+        let services = app.services.clone();
+        let (p1, p2, v1, v2) = details_pair(&services);
+        let mut conn = services.store.conn().unwrap();
+        let at = now();
+        let service = |c: &mut store::Conn, name: &str| {
+            people::create_service(
+                c,
+                &NewService {
+                    name,
+                    kind: ServiceKind::Prison,
+                    place_name: "Leeds",
+                    lat: 53.8,
+                    lon: -1.5,
+                },
+            )
+            .unwrap()
+        };
+        let service_x = service(&mut conn, "Service X");
+        let service_y = service(&mut conn, "Service Y");
+        let employer = |c: &mut store::Conn, name: &str| {
+            people::create_employer(
+                c,
+                &NewEmployer {
+                    name,
+                    sector_slug: "warehousing",
+                    contact_name: "Contact",
+                    contact_email: "contact@example.org",
+                    contact_phone: None,
+                    address: "Somewhere",
+                    website: None,
+                    status: EmployerStatus::Approved,
+                    decided_by: None,
+                },
+            )
+            .unwrap()
+        };
+        let employer_a = employer(&mut conn, "Employer A");
+        let employer_b = employer(&mut conn, "Employer B");
+        let user = |c: &mut store::Conn, email: &str, membership: Membership| {
+            people::create_user(
+                c,
+                &NewUser {
+                    email,
+                    display_name: email,
+                    password_hash: &hash,
+                    membership,
+                },
+            )
+            .unwrap()
+        };
+        let admin = user(&mut conn, "admin@example.org", Membership::Admin);
+        let officer_x = user(
+            &mut conn,
+            "officer.x@example.org",
+            Membership::Service(service_x),
+        );
+        let officer_y = user(
+            &mut conn,
+            "officer.y@example.org",
+            Membership::Service(service_y),
+        );
+        let employer_user_a = user(
+            &mut conn,
+            "employer.a@example.org",
+            Membership::Employer(employer_a),
+        );
+        let employer_user_b = user(
+            &mut conn,
+            "employer.b@example.org",
+            Membership::Employer(employer_b),
+        );
+        let profile_x = store::profiles::insert(
+            &mut conn,
+            service_x,
+            Some(officer_x),
+            "Pseudonym X",
+            &p1,
+            at,
+        )
+        .unwrap();
+        let profile_y = store::profiles::insert(
+            &mut conn,
+            service_y,
+            Some(officer_y),
+            "Pseudonym Y",
+            &p2,
+            at,
+        )
+        .unwrap();
+        let vacancy_a = store::vacancies::insert(
+            &mut conn,
+            employer_a,
+            VacancyStatus::Published,
+            None,
+            &v1,
+            at,
+        )
+        .unwrap();
+        let vacancy_b = store::vacancies::insert(
+            &mut conn,
+            employer_b,
+            VacancyStatus::Published,
+            None,
+            &v2,
+            at,
+        )
+        .unwrap();
+        let token_a =
+            access_store::create_api_token(&mut conn, employer_a, employer_user_a, "ATS A", at)
+                .unwrap();
+        let token_b =
+            access_store::create_api_token(&mut conn, employer_b, employer_user_b, "ATS B", at)
+                .unwrap();
+        let (_, code_x) =
+            access_store::create_terminal(&mut conn, service_x, "Kiosk X", Some(admin), at)
+                .unwrap();
+        let terminal_x = access_store::redeem_enrolment(&mut conn, &code_x, at)
+            .unwrap()
+            .unwrap();
+        let (seeker_x, seeker_x_code) =
+            access_store::issue_seeker_access(&mut conn, profile_x, &pin_hash, Some(officer_x), at)
+                .unwrap();
+        let (_, seeker_y_code) =
+            access_store::issue_seeker_access(&mut conn, profile_y, &pin_hash, Some(officer_y), at)
+                .unwrap();
+        World {
+            app,
+            admin,
+            officer_x,
+            officer_y,
+            employer_user_a,
+            employer_user_b,
+            employer_a,
+            profile_x,
+            profile_y,
+            vacancy_a,
+            vacancy_b,
+            token_a,
+            token_b,
+            terminal_x,
+            seeker_x: (seeker_x, seeker_x_code, "123456".into()),
+            seeker_y_code,
+        }
+    }
+
+    fn key(&self) -> Vec<u8> {
+        self.app.services.config.secret_key.clone()
+    }
+
+    /// A fresh session for a staff user: (cookie header, csrf token).
+    fn staff_session(&self, user_id: i64) -> (String, String) {
+        let mut conn = self.app.services.store.conn().unwrap();
+        let secret = token::new_secret();
+        let at = now();
+        let csrf = access_store::create_session(
+            &mut conn,
+            &access_store::NewSession {
+                token: &secret,
+                user_id: Some(user_id),
+                seeker_id: None,
+                terminal_id: None,
+                expires_at: at + Duration::hours(1),
+                ip: None,
+                user_agent: None,
+            },
+            at,
+        )
+        .unwrap();
+        (
+            format!(
+                "{}={}",
+                auth::SESSION_COOKIE,
+                auth::sign(&self.key(), &secret)
+            ),
+            csrf,
+        )
+    }
+
+    fn device_cookie(&self) -> String {
+        format!(
+            "{}={}",
+            auth::DEVICE_COOKIE,
+            auth::sign(&self.key(), &self.terminal_x.1)
+        )
+    }
+
+    fn seeker_session(&self) -> (String, String) {
+        let mut conn = self.app.services.store.conn().unwrap();
+        let secret = token::new_secret();
+        let at = now();
+        let csrf = access_store::create_session(
+            &mut conn,
+            &access_store::NewSession {
+                token: &secret,
+                user_id: None,
+                seeker_id: Some(self.seeker_x.0),
+                terminal_id: Some(self.terminal_x.0),
+                expires_at: at + Duration::hours(1),
+                ip: None,
+                user_agent: None,
+            },
+            at,
+        )
+        .unwrap();
+        (
+            format!(
+                "{}={}; {}",
+                auth::SESSION_COOKIE,
+                auth::sign(&self.key(), &secret),
+                self.device_cookie()
+            ),
+            csrf,
+        )
+    }
+
+    /// The cookies and CSRF token for one kind of caller.
+    fn credentials(&self, who: Who) -> (String, String) {
+        let anon = token::new_secret();
+        match who {
+            Who::Anonymous => (format!("{}={anon}", auth::ANON_CSRF_COOKIE), anon),
+            Who::Device => (
+                format!(
+                    "{}={anon}; {}",
+                    auth::ANON_CSRF_COOKIE,
+                    self.device_cookie()
+                ),
+                anon,
+            ),
+            Who::Seeker => self.seeker_session(),
+            Who::Admin => self.staff_session(self.admin),
+            Who::Officer => self.staff_session(self.officer_x),
+            Who::Employer => self.staff_session(self.employer_user_a),
+        }
+    }
+
+    async fn send(&self, method: &str, path: &str, who: Who) -> reqwest::Response {
+        let (cookie, csrf) = self.credentials(who);
+        self.send_with(method, path, &cookie, Some(&csrf), None)
+            .await
+    }
+
+    async fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        cookie: &str,
+        csrf: Option<&str>,
+        form: Option<&[(&str, &str)]>,
+    ) -> reqwest::Response {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .app
+            .client
+            .request(method.clone(), self.app.url(path))
+            .header("cookie", cookie);
+        if method != Method::GET {
+            if path.starts_with("/api/") {
+                if let Some(csrf) = csrf {
+                    req = req.header("x-csrf-token", csrf);
+                }
+                req = req.json(&serde_json::json!({}));
+            } else {
+                let mut fields: Vec<(&str, &str)> = form.map(|f| f.to_vec()).unwrap_or_default();
+                if let Some(csrf) = csrf {
+                    fields.push(("csrf_token", csrf));
+                }
+                req = req.form(&fields);
+            }
+        }
+        req.send().await.unwrap()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    Device,
+    Seeker,
+    Admin,
+    Officer,
+    Employer,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::Device,
+    Who::Seeker,
+    Who::Admin,
+    Who::Officer,
+    Who::Employer,
+];
+
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    SignIn,
+    TerminalSignIn,
+    Forbidden,
+}
+
+fn outcome(path: &str, res: &reqwest::Response) -> Outcome {
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match res.status() {
+        StatusCode::UNAUTHORIZED if path.starts_with("/api/") => Outcome::SignIn,
+        StatusCode::SEE_OTHER if location == "/sign-in" => Outcome::SignIn,
+        StatusCode::SEE_OTHER if location == "/terminal" => Outcome::TerminalSignIn,
+        StatusCode::FORBIDDEN => Outcome::Forbidden,
+        _ => Outcome::Allowed,
+    }
+}
+
+fn expected(access: Access, who: Who) -> Outcome {
+    use Outcome::*;
+    match (access, who) {
+        (Access::Public, _) => Allowed,
+        (Access::Staff, Who::Admin | Who::Officer | Who::Employer) => Allowed,
+        (Access::Admin, Who::Admin)
+        | (Access::Officer, Who::Officer)
+        | (Access::Employer, Who::Employer) => Allowed,
+        (
+            Access::Staff | Access::Admin | Access::Officer | Access::Employer,
+            Who::Anonymous | Who::Device,
+        ) => SignIn,
+        (Access::Staff | Access::Admin | Access::Officer | Access::Employer, _) => Forbidden,
+        (Access::Device, Who::Device | Who::Seeker) => Allowed,
+        (Access::Device, _) => Forbidden,
+        (Access::Seeker, Who::Seeker) => Allowed,
+        (Access::Seeker, Who::Device) => TerminalSignIn,
+        (Access::Seeker, _) => Forbidden,
+    }
+}
+
+/// Who may call each route. A route added to the app without a line here
+/// fails the matrix test; so does a line whose access differs from the app's.
+fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
+    use Access::*;
+    [
+        ("GET", "/", Public),
+        ("GET", "/static/app.css", Public),
+        ("GET", "/healthz", Public),
+        ("GET", "/readyz", Public),
+        ("GET", "/sign-in", Public),
+        ("POST", "/sign-in", Public),
+        ("POST", "/sign-out", Staff),
+        ("GET", "/account", Staff),
+        ("GET", "/account/password", Staff),
+        ("POST", "/account/password", Staff),
+        ("POST", "/account/sign-out-everywhere", Staff),
+        ("GET", "/admin", Admin),
+        ("GET", "/admin/users", Admin),
+        ("GET", "/admin/users/new", Admin),
+        ("POST", "/admin/users", Admin),
+        ("POST", "/admin/users/{id}/reset-password", Admin),
+        ("POST", "/admin/users/{id}/disable", Admin),
+        ("POST", "/admin/users/{id}/enable", Admin),
+        ("GET", "/admin/terminals", Admin),
+        ("POST", "/admin/terminals", Admin),
+        ("POST", "/admin/terminals/{id}/revoke", Admin),
+        ("GET", "/admin/audit", Admin),
+        ("GET", "/officer", Officer),
+        ("GET", "/officer/profiles/{id}", Officer),
+        ("GET", "/officer/profiles/{id}/restricted", Officer),
+        ("GET", "/employer", Employer),
+        ("GET", "/employer/vacancies", Employer),
+        ("GET", "/employer/vacancies/{id}", Employer),
+        ("GET", "/employer/tokens", Employer),
+        ("POST", "/employer/tokens", Employer),
+        ("POST", "/employer/tokens/{id}/revoke", Employer),
+        ("GET", "/terminal/enrol", Public),
+        ("POST", "/terminal/enrol", Public),
+        ("GET", "/terminal/timed-out", Public),
+        ("GET", "/terminal", Device),
+        ("POST", "/terminal/sign-in", Device),
+        ("GET", "/terminal/home", Seeker),
+        ("GET", "/terminal/still-there", Seeker),
+        ("POST", "/terminal/keep-alive", Seeker),
+        ("POST", "/terminal/sign-out", Seeker),
+        ("GET", "/api/v1/openapi.json", Public),
+        ("POST", "/api/v1/session", Public),
+        ("DELETE", "/api/v1/session", Staff),
+        ("GET", "/api/v1/me", Staff),
+        ("GET", "/api/v1/vacancies", Employer),
+        ("GET", "/api/v1/vacancies/{id}", Employer),
+    ]
+    .into_iter()
+    .map(|(m, p, a)| ((m, p), a))
+    .collect()
+}
+
+/// A resource id in a path: an id no one owns, so state does not change.
+fn concrete(path: &str) -> String {
+    path.replace("{id}", "987654321")
+}
+
+on_both_backends!(
+    authorization_matrix_covers_every_route,
+    |backend| async move {
+        let world = World::new(backend).await;
+        let table = routes::table();
+        let declared = declared();
+        let in_app: BTreeSet<(&str, &str)> = table.iter().map(|r| (r.method, r.path)).collect();
+        let in_test: BTreeSet<(&str, &str)> = declared.keys().copied().collect();
+        let missing: Vec<_> = in_app.difference(&in_test).collect();
+        let stale: Vec<_> = in_test.difference(&in_app).collect();
+        assert!(
+            missing.is_empty(),
+            "routes without a line in the matrix: {missing:?}"
+        );
+        assert!(
+            stale.is_empty(),
+            "matrix lines for routes that no longer exist: {stale:?}"
+        );
+        let mut failures = Vec::new();
+        for route in &table {
+            assert_eq!(
+                declared[&(route.method, route.path)],
+                route.access,
+                "{} {}",
+                route.method,
+                route.path
+            );
+            let path = concrete(route.path);
+            for who in EVERYONE {
+                let res = world.send(route.method, &path, who).await;
+                let got = outcome(&path, &res);
+                let want = expected(route.access, who);
+                if got != want {
+                    failures.push(format!(
+                        "{} {} as {who:?}: expected {want:?}, got {got:?} ({})",
+                        route.method,
+                        path,
+                        res.status()
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} mismatches:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+);
+
+on_both_backends!(
+    a_tenant_never_reaches_another_tenants_resources,
+    |backend| async move {
+        let w = World::new(backend).await;
+        // Every {id} route of a scoped role needs an owned resource here.
+        let owned: BTreeMap<&str, (i64, Who)> = [
+            ("/officer/profiles/{id}", (w.profile_x, Who::Officer)),
+            (
+                "/officer/profiles/{id}/restricted",
+                (w.profile_x, Who::Officer),
+            ),
+            ("/employer/vacancies/{id}", (w.vacancy_a, Who::Employer)),
+            ("/api/v1/vacancies/{id}", (w.vacancy_a, Who::Employer)),
+            ("/employer/tokens/{id}/revoke", (w.token_a.0, Who::Employer)),
+        ]
+        .into_iter()
+        .collect();
+        for route in routes::table() {
+            let scoped = matches!(route.access, Access::Officer | Access::Employer);
+            if scoped && route.path.contains("{id}") {
+                assert!(
+                    owned.contains_key(route.path),
+                    "no tenant-isolation fixture for {} {}",
+                    route.method,
+                    route.path
+                );
+            }
+        }
+        for (path, (id, who)) in &owned {
+            let concrete = path.replace("{id}", &id.to_string());
+            let method = if path.ends_with("/revoke") {
+                "POST"
+            } else {
+                "GET"
+            };
+            // The neighbour in the same role: Y's officer, B's employer.
+            let (cookie, csrf) = match who {
+                Who::Officer => w.staff_session(w.officer_y),
+                _ => w.staff_session(w.employer_user_b),
+            };
+            let res = w
+                .send_with(method, &concrete, &cookie, Some(&csrf), None)
+                .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::NOT_FOUND,
+                "{method} {concrete} from another tenant"
+            );
+            // The owner gets through.
+            let res = w.send(method, &concrete, *who).await;
+            assert!(
+                res.status().is_success(),
+                "{method} {concrete} as owner: {}",
+                res.status()
+            );
+        }
+        // B's vacancy list and token list never show A's.
+        let (cookie_b, _) = w.staff_session(w.employer_user_b);
+        let list: serde_json::Value = w
+            .send_with("GET", "/api/v1/vacancies", &cookie_b, None, None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let ids: Vec<i64> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, vec![w.vacancy_b]);
+        let tokens = w
+            .send_with("GET", "/employer/tokens", &cookie_b, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(tokens.contains("ATS B") && !tokens.contains("ATS A"));
+        // Bearer tokens are scoped the same way.
+        let res = w
+            .app
+            .client
+            .get(w.app.url(&format!("/api/v1/vacancies/{}", w.vacancy_a)))
+            .bearer_auth(&w.token_b.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = w
+            .app
+            .client
+            .get(w.app.url(&format!("/api/v1/vacancies/{}", w.vacancy_b)))
+            .bearer_auth(&w.token_b.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        // Officer Y opened nothing of X's: no audit row names profile X for Y.
+        let mut conn = w.app.services.store.conn().unwrap();
+        let rows = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                actor_user_id: Some(w.officer_y),
+                ..Default::default()
+            },
+            100,
+            0,
+        )
+        .unwrap();
+        assert!(
+            rows.iter().all(|r| r.subject_id != Some(w.profile_x)),
+            "{rows:?}"
+        );
+    }
+);
+
+fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+/// Signs in through the form with the given browser.
+async fn sign_in_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Signs in from a new browser.
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    sign_in_with(app, &client, email, password).await
+}
+
+on_both_backends!(
+    staff_sign_in_and_out_with_the_browser_flow,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let res = sign_in_with(&w.app, &w.app.client, "Admin@Example.org", PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], "/admin");
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("fc_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let admin = w.app.get("/admin").await;
+        assert_eq!(admin.status(), 200);
+        assert_eq!(admin.headers()["cache-control"], "no-store");
+        let html = admin.text().await.unwrap();
+        assert!(!html.contains("<script"), "no scripts");
+        // Sign out with the page's token.
+        let csrf = csrf_in(&html);
+        let out = w
+            .app
+            .client
+            .post(w.app.url("/sign-out"))
+            .form(&[("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.headers()["location"], "/sign-in?signed_out=1");
+        let after = w.app.get("/admin").await;
+        assert_eq!(after.status(), StatusCode::SEE_OTHER);
+        assert_eq!(after.headers()["location"], "/sign-in");
+
+        // Wrong password: a message beside the field, no session.
+        let wrong = sign_in(&w.app, "admin@example.org", "not the password").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        assert!(wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter a correct email address and password"));
+        let empty = sign_in(&w.app, "", "").await;
+        assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = empty.text().await.unwrap();
+        assert!(body.contains("Enter your email address") && body.contains("Enter your password"));
+
+        // Every role lands on its own page.
+        for (email, home) in [
+            ("officer.x@example.org", "/officer"),
+            ("employer.a@example.org", "/employer"),
+        ] {
+            let browser = reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let res = sign_in_with(&w.app, &browser, email, PASSWORD).await;
+            assert_eq!(res.headers()["location"], home);
+            assert_eq!(
+                browser.get(w.app.url(home)).send().await.unwrap().status(),
+                200
+            );
+        }
+        // The sign-ins were audited.
+        let mut conn = w.app.services.store.conn().unwrap();
+        let rows = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                action: Some("sign_in.success".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 3);
+        let failures = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                action: Some("sign_in.failure".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(failures.len(), 1);
+    }
+);
+
+on_both_backends!(
+    a_form_without_a_valid_csrf_token_is_refused_and_changes_nothing,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (cookie, csrf) = w.staff_session(w.employer_user_a);
+        let count = |w: &World| {
+            access_store::list_api_tokens(&mut w.app.services.store.conn().unwrap(), w.employer_a)
+                .unwrap()
+                .len()
+        };
+        let before = count(&w);
+        let missing = w
+            .send_with(
+                "POST",
+                "/employer/tokens",
+                &cookie,
+                None,
+                Some(&[("name", "sneaky")]),
+            )
+            .await;
+        assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+        let wrong = w
+            .send_with(
+                "POST",
+                "/employer/tokens",
+                &cookie,
+                Some(&"0".repeat(64)),
+                Some(&[("name", "sneaky")]),
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+        let cross_site = w
+            .app
+            .client
+            .post(w.app.url("/employer/tokens"))
+            .header("cookie", &cookie)
+            .header("origin", "https://evil.example")
+            .form(&[("name", "sneaky"), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+        assert_eq!(count(&w), before, "nothing was created");
+        let ok = w
+            .app
+            .client
+            .post(w.app.url("/employer/tokens"))
+            .header("cookie", &cookie)
+            .header("origin", w.app.address.as_str())
+            .form(&[("name", "real"), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        let body = ok.text().await.unwrap();
+        assert!(body.contains("shown only once") && body.contains("fcj_"));
+        assert_eq!(count(&w), before + 1);
+        // Anonymous forms use the double-submit cookie: sign-in without it is refused.
+        let res = w
+            .app
+            .client
+            .post(w.app.url("/sign-in"))
+            .form(&[("email", "admin@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        // Cookie-authenticated JSON needs the header; a bearer token does not.
+        let res = w
+            .app
+            .client
+            .delete(w.app.url("/api/v1/session"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = w
+            .app
+            .client
+            .delete(w.app.url("/api/v1/session"))
+            .bearer_auth(&w.token_a.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::BAD_REQUEST,
+            "passed CSRF; a token has no session to end"
+        );
+    }
+);
+
+on_both_backends!(
+    repeated_failures_are_slowed_down_with_429,
+    |backend| async move {
+        let w = World::new(backend).await;
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in(&w.app, "officer.x@example.org", "wrong password")
+                    .await
+                    .status(),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let blocked = sign_in(&w.app, "officer.x@example.org", PASSWORD).await;
+        assert_eq!(
+            blocked.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "even the right password waits"
+        );
+        let retry: i64 = blocked.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=900).contains(&retry), "{retry}");
+        // Other accounts from this address still work, until 20 failures.
+        assert_eq!(
+            sign_in(&w.app, "admin@example.org", PASSWORD)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        for i in 0..15 {
+            sign_in(&w.app, &format!("nobody{i}@example.org"), "x").await;
+        }
+        let api = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/session"))
+            .json(&serde_json::json!({"email": "admin@example.org", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            api.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "20 failures from one address block it"
+        );
+        assert!(api.headers().contains_key("retry-after"));
+        let mut conn = w.app.services.store.conn().unwrap();
+        let blocked_rows = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                action: Some("sign_in.blocked".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(blocked_rows.len(), 2);
+    }
+);
+
+on_both_backends!(
+    sessions_end_when_idle_disabled_suspended_or_signed_out_everywhere,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (cookie, _) = w.staff_session(w.officer_x);
+        let get = |cookie: String| {
+            let w = &w;
+            async move { w.send_with("GET", "/officer", &cookie, None, None).await }
+        };
+        assert_eq!(get(cookie.clone()).await.status(), 200);
+        // Idle for 31 minutes.
+        {
+            use fairchance::store::schema::sessions;
+            let mut conn = w.app.services.store.conn().unwrap();
+            fairchance::with_conn!(&mut conn, |c| diesel::update(
+                sessions::table.filter(sessions::user_id.eq(w.officer_x))
+            )
+            .set(sessions::last_seen_at.eq(now() - Duration::minutes(31)))
+            .execute(c)
+            .unwrap());
+        }
+        let res = get(cookie.clone()).await;
+        assert_eq!(res.headers()["location"], "/sign-in");
+        // Disabled: every session ends and sign-in is refused.
+        let (cookie, _) = w.staff_session(w.officer_x);
+        let (admin_cookie, admin_csrf) = w.staff_session(w.admin);
+        let res = w
+            .send_with(
+                "POST",
+                &format!("/admin/users/{}/disable", w.officer_x),
+                &admin_cookie,
+                Some(&admin_csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(get(cookie).await.headers()["location"], "/sign-in");
+        assert_eq!(
+            sign_in(&w.app, "officer.x@example.org", PASSWORD)
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+        w.send_with(
+            "POST",
+            &format!("/admin/users/{}/enable", w.officer_x),
+            &admin_cookie,
+            Some(&admin_csrf),
+            None,
+        )
+        .await;
+        assert_eq!(
+            sign_in(&w.app, "officer.x@example.org", PASSWORD)
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        // Suspended employer: its members are signed out and cannot sign in.
+        let (employer_cookie, _) = w.staff_session(w.employer_user_a);
+        {
+            use fairchance::store::schema::employers;
+            let mut conn = w.app.services.store.conn().unwrap();
+            fairchance::with_conn!(&mut conn, |c| diesel::update(
+                employers::table.find(w.employer_a)
+            )
+            .set(employers::status.eq("suspended"))
+            .execute(c)
+            .unwrap());
+        }
+        assert_eq!(
+            w.send_with("GET", "/employer", &employer_cookie, None, None)
+                .await
+                .headers()["location"],
+            "/sign-in"
+        );
+        let res = sign_in(&w.app, "employer.a@example.org", PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(res.text().await.unwrap().contains("not active"));
+        let api = w
+            .app
+            .client
+            .get(w.app.url("/api/v1/me"))
+            .bearer_auth(&w.token_a.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            api.status(),
+            StatusCode::UNAUTHORIZED,
+            "a suspended employer's tokens stop working"
+        );
+        // Sign out everywhere.
+        let (one, csrf_one) = w.staff_session(w.officer_y);
+        let (two, _) = w.staff_session(w.officer_y);
+        let res = w
+            .send_with(
+                "POST",
+                "/account/sign-out-everywhere",
+                &one,
+                Some(&csrf_one),
+                None,
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/sign-in?signed_out=1");
+        assert_eq!(
+            w.send_with("GET", "/officer", &two, None, None)
+                .await
+                .headers()["location"],
+            "/sign-in"
+        );
+    }
+);
+
+on_both_backends!(password_change_and_admin_reset, |backend| async move {
+    let w = World::new(backend).await;
+    let (cookie, csrf) = w.staff_session(w.officer_y);
+    let (other_device, _) = w.staff_session(w.officer_y);
+    let change = |fields: Vec<(&'static str, &'static str)>| {
+        let (w, cookie, csrf) = (&w, cookie.clone(), csrf.clone());
+        async move {
+            w.send_with(
+                "POST",
+                "/account/password",
+                &cookie,
+                Some(&csrf),
+                Some(&fields),
+            )
+            .await
+        }
+    };
+    let res = change(vec![
+        ("current_password", "wrong"),
+        ("new_password", "short"),
+        ("confirm_password", "other"),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("current password is not correct")
+            && body.contains("12 characters")
+            && body.contains("same new password")
+    );
+    let res = change(vec![
+        ("current_password", PASSWORD),
+        ("new_password", "a brand new passphrase"),
+        ("confirm_password", "a brand new passphrase"),
+    ])
+    .await;
+    assert_eq!(res.headers()["location"], "/account?changed=1");
+    assert_eq!(
+        w.send_with("GET", "/account", &cookie, None, None)
+            .await
+            .status(),
+        200,
+        "this device stays signed in"
+    );
+    assert_eq!(
+        w.send_with("GET", "/officer", &other_device, None, None)
+            .await
+            .headers()["location"],
+        "/sign-in"
+    );
+    assert_eq!(
+        sign_in(&w.app, "officer.y@example.org", "a brand new passphrase")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let (admin, admin_csrf) = w.staff_session(w.admin);
+    let res = w
+        .send_with(
+            "POST",
+            &format!("/admin/users/{}/reset-password", w.officer_y),
+            &admin,
+            Some(&admin_csrf),
+            None,
+        )
+        .await;
+    let html = res.text().await.unwrap();
+    let marker = "<code class=\"secret\">";
+    let start = html.find(marker).unwrap() + marker.len();
+    let temporary = &html[start..start + 19];
+    assert_eq!(
+        sign_in(&w.app, "officer.y@example.org", temporary)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = w
+        .send_with(
+            "POST",
+            "/admin/users/987654/reset-password",
+            &admin,
+            Some(&admin_csrf),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+});
+
+on_both_backends!(
+    json_api_sessions_tokens_and_anonymous_401,
+    |backend| async move {
+        let w = World::new(backend).await;
+        for path in ["/api/v1/me", "/api/v1/vacancies", "/api/v1/no-such-thing"] {
+            let res = w.app.get(path).await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"], "unauthenticated");
+        }
+        let bad = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/session"))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = bad.json().await.unwrap();
+        assert!(body["fields"]["email"].is_array() && body["fields"]["password"].is_array());
+        let wrong = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/session"))
+            .json(&serde_json::json!({"email": "officer.x@example.org", "password": "nope"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let res = w
+            .app
+            .client
+            .post(w.app.url("/api/v1/session"))
+            .json(&serde_json::json!({"email": "officer.x@example.org", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let me: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(me["role"], "officer");
+        let csrf = me["csrf_token"].as_str().unwrap().to_string();
+        let me: serde_json::Value = w.app.get("/api/v1/me").await.json().await.unwrap();
+        assert_eq!(me["scope"]["kind"], "service");
+        let end = w
+            .app
+            .client
+            .delete(w.app.url("/api/v1/session"))
+            .header("x-csrf-token", csrf)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(end.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            w.app.get("/api/v1/me").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Employer tokens: shown once, stored hashed, revocable.
+        let me: serde_json::Value = w
+            .app
+            .client
+            .get(w.app.url("/api/v1/me"))
+            .bearer_auth(&w.token_a.1)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["role"], "employer");
+        assert!(me.get("csrf_token").is_none());
+        {
+            use fairchance::store::schema::api_tokens;
+            let mut conn = w.app.services.store.conn().unwrap();
+            let stored: String = fairchance::with_conn!(&mut conn, |c| api_tokens::table
+                .find(w.token_a.0)
+                .select(api_tokens::token_hash)
+                .first(c)
+                .unwrap());
+            assert_ne!(stored, w.token_a.1);
+            assert_eq!(stored, token::digest(&w.token_a.1));
+        }
+        let (cookie, csrf) = w.staff_session(w.employer_user_a);
+        let res = w
+            .send_with(
+                "POST",
+                &format!("/employer/tokens/{}/revoke", w.token_a.0),
+                &cookie,
+                Some(&csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = w
+            .app
+            .client
+            .get(w.app.url("/api/v1/me"))
+            .bearer_auth(&w.token_a.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let bad_page = w
+            .app
+            .client
+            .get(w.app.url("/api/v1/vacancies?per_page=0"))
+            .bearer_auth(&w.token_b.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad_page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_json_route() {
+    let doc = fairchance::web::api::openapi_document();
+    assert_eq!(doc["openapi"], "3.0.3");
+    for route in routes::table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/"))
+    {
+        let operation = &doc["paths"][route.path][route.method.to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{} {} is not in the OpenAPI document",
+            route.method,
+            route.path
+        );
+        assert!(operation["responses"].is_object());
+    }
+}
+
+/// A browser on the enrolled terminal X.
+fn terminal_client(w: &World) -> reqwest::Client {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let url: reqwest::Url = w.app.address.parse().unwrap();
+    jar.add_cookie_str(&format!("{}; Path=/", w.device_cookie()), &url);
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn seeker_sign_in(
+    w: &World,
+    client: &reqwest::Client,
+    code: &str,
+    pin: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(w.app.url("/terminal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    client
+        .post(w.app.url("/terminal/sign-in"))
+        .form(&[
+            ("login_code", code),
+            ("pin", pin),
+            ("csrf_token", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+on_both_backends!(
+    terminals_enrol_once_and_seekers_sign_in_with_code_and_pin,
+    |backend| async move {
+        let w = World::new(backend).await;
+        // Enrolment through the page: the code works once.
+        let (_, code) = access_store::create_terminal(
+            &mut w.app.services.store.conn().unwrap(),
+            1,
+            "Kiosk 2",
+            Some(w.admin),
+            now(),
+        )
+        .unwrap();
+        let page = w.app.get("/terminal/enrol").await.text().await.unwrap();
+        let csrf = csrf_in(&page);
+        let res = w
+            .app
+            .client
+            .post(w.app.url("/terminal/enrol"))
+            .form(&[("code", code.as_str()), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/terminal");
+        assert!(res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("fc_device=")));
+        assert_eq!(
+            w.app.get("/terminal").await.status(),
+            200,
+            "the device cookie makes it a terminal"
+        );
+        let again = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let page = again
+            .get(w.app.url("/terminal/enrol"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_in(&page);
+        let res = again
+            .post(w.app.url("/terminal/enrol"))
+            .form(&[("code", code.as_str()), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a code works once"
+        );
+
+        // Not a terminal: no job-seeker pages.
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        assert_eq!(
+            plain
+                .get(w.app.url("/terminal"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+
+        let kiosk = terminal_client(&w);
+        let res = seeker_sign_in(&w, &kiosk, &w.seeker_x.1.to_lowercase(), &w.seeker_x.2).await;
+        assert_eq!(res.headers()["location"], "/terminal/home");
+        let home = kiosk.get(w.app.url("/terminal/home")).send().await.unwrap();
+        assert_eq!(home.headers()["cache-control"], "no-store");
+        let html = home.text().await.unwrap();
+        assert!(
+            html.contains("http-equiv=\"refresh\" content=\"540;url=/terminal/still-there\""),
+            "warning after 9 minutes"
+        );
+        assert!(!html.contains("<script") && !html.contains("https://"));
+        let warning = kiosk
+            .get(w.app.url("/terminal/still-there"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(warning.contains("content=\"60;url=/terminal/timed-out\""));
+        // Switch user ends the session completely.
+        let csrf = csrf_in(&warning);
+        let res = kiosk
+            .post(w.app.url("/terminal/sign-out"))
+            .form(&[("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/terminal?signed_out=1");
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal/home"))
+                .send()
+                .await
+                .unwrap()
+                .headers()["location"],
+            "/terminal"
+        );
+
+        // A seeker of another service cannot sign in on this terminal.
+        let res = seeker_sign_in(&w, &kiosk, &w.seeker_y_code, "123456").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+);
+
+on_both_backends!(
+    five_wrong_pins_lock_the_seeker_and_revoked_terminals_are_refused_at_once,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let kiosk = terminal_client(&w);
+        for attempt in 1..=4 {
+            let res = seeker_sign_in(&w, &kiosk, &w.seeker_x.1, "000000").await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+            let left = 5 - attempt;
+            assert!(
+                res.text()
+                    .await
+                    .unwrap()
+                    .contains(&format!("try {left} more time")),
+                "attempt {attempt}"
+            );
+        }
+        let fifth = seeker_sign_in(&w, &kiosk, &w.seeker_x.1, "000000").await;
+        assert_eq!(fifth.status(), StatusCode::LOCKED);
+        let right = seeker_sign_in(&w, &kiosk, &w.seeker_x.1, &w.seeker_x.2).await;
+        assert_eq!(
+            right.status(),
+            StatusCode::LOCKED,
+            "locked until the officer resets it"
+        );
+        assert!(right.text().await.unwrap().contains("Ask your officer"));
+        // The officer issues a new PIN: unlocked.
+        let new_pin = password::hash("654321").unwrap();
+        access_store::issue_seeker_access(
+            &mut w.app.services.store.conn().unwrap(),
+            w.profile_x,
+            &new_pin,
+            Some(w.officer_x),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            seeker_sign_in(&w, &kiosk, &w.seeker_x.1, "654321")
+                .await
+                .headers()["location"],
+            "/terminal/home"
+        );
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal/home"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        // Revoking the terminal refuses it at once, mid-session.
+        let (admin, csrf) = w.staff_session(w.admin);
+        let res = w
+            .send_with(
+                "POST",
+                &format!("/admin/terminals/{}/revoke", w.terminal_x.0),
+                &admin,
+                Some(&csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal/home"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        // Idle seekers are timed out after 10 minutes.
+        let mut conn = w.app.services.store.conn().unwrap();
+        let events: Vec<String> = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                subject_kind: Some("job_seeker".into()),
+                ..Default::default()
+            },
+            50,
+            0,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+        assert!(
+            events.contains(&"seeker.locked".to_string())
+                && events.contains(&"seeker.sign_in_success".to_string()),
+            "{events:?}"
+        );
+    }
+);
+
+on_both_backends!(
+    seekers_time_out_after_ten_idle_minutes,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let kiosk = terminal_client(&w);
+        seeker_sign_in(&w, &kiosk, &w.seeker_x.1, &w.seeker_x.2).await;
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal/home"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        {
+            use fairchance::store::schema::sessions;
+            let mut conn = w.app.services.store.conn().unwrap();
+            fairchance::with_conn!(&mut conn, |c| diesel::update(
+                sessions::table.filter(sessions::seeker_id.eq(w.seeker_x.0))
+            )
+            .set(sessions::last_seen_at.eq(now() - Duration::minutes(11)))
+            .execute(c)
+            .unwrap());
+        }
+        assert_eq!(
+            kiosk
+                .get(w.app.url("/terminal/home"))
+                .send()
+                .await
+                .unwrap()
+                .headers()["location"],
+            "/terminal"
+        );
+        let page = kiosk
+            .get(w.app.url("/terminal"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Sign in to find work"));
+    }
+);
+
+on_both_backends!(
+    restricted_sections_are_audited_and_admins_can_filter_the_log,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let profile = w
+            .send(
+                "GET",
+                &format!("/officer/profiles/{}", w.profile_x),
+                Who::Officer,
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !profile.contains("Offence categories"),
+            "offence data sits behind its own view"
+        );
+        let restricted = w
+            .send(
+                "GET",
+                &format!("/officer/profiles/{}/restricted", w.profile_x),
+                Who::Officer,
+            )
+            .await;
+        assert_eq!(restricted.status(), 200);
+        assert!(restricted
+            .text()
+            .await
+            .unwrap()
+            .contains("Offence categories"));
+        let audit = w.send("GET", &format!("/admin/audit?action=profile.restricted_viewed&subject_kind=profile&subject_id={}", w.profile_x), Who::Admin).await;
+        let html = audit.text().await.unwrap();
+        assert!(
+            html.contains("profile.restricted_viewed") && html.contains("officer.x@example.org"),
+            "{html}"
+        );
+        let bad = w
+            .send("GET", "/admin/audit?from=yesterday&actor=abc", Who::Admin)
+            .await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("Enter a date like") && html.contains("Enter a whole number"));
+        let _ = (w.officer_y, w.vacancy_b, w.employer_user_b, w.profile_y);
+    }
+);
+
+on_both_backends!(every_demo_sign_in_works, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let logins = fairchance::seed::demo::seed(&app.services).unwrap();
+    for role in ["admin", "officer", "employer"] {
+        let login = logins.iter().find(|l| l.role == role).unwrap();
+        let res = sign_in(&app, &login.email, &login.password).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{role} {}",
+            login.email
+        );
+    }
+    // The printed terminal code enrols a kiosk, where a printed seeker signs in.
+    let terminal = logins.iter().find(|l| l.role == "terminal").unwrap();
+    let code = terminal.email.trim_start_matches("enrolment code ");
+    let kiosk = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = kiosk
+        .get(app.url("/terminal/enrol"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    let res = kiosk
+        .post(app.url("/terminal/enrol"))
+        .form(&[("code", code), ("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/terminal");
+    let seeker = logins.iter().find(|l| l.role == "seeker").unwrap();
+    let page = kiosk
+        .get(app.url("/terminal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page);
+    let res = kiosk
+        .post(app.url("/terminal/sign-in"))
+        .form(&[
+            ("login_code", seeker.email.trim_start_matches("code ")),
+            ("pin", seeker.password.trim_start_matches("PIN ")),
+            ("csrf_token", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/terminal/home");
+});

@@ -1,0 +1,961 @@
+//! The embedded engine: one tantivy index per document type, on disk in
+//! `<data dir>/search/<prefix><vacancies|profiles>/`.
+//!
+//! Filters become tantivy queries (terms, ranges on fast fields, boolean
+//! combinations, and a geo-radius query that checks the haversine distance
+//! of `domain::geo` on the `_geo` fast fields). Keyword search uses the
+//! settings files' searchable fields (in order of weight) and typo rules:
+//! fuzzy terms (a transposition is one typo), taxonomy synonyms expanded at
+//! query time, and no typos on certificate codes.
+//!
+//! One process owns the index at a time (tantivy's writer lock): run the
+//! worker inside `serve` with this engine, or use Meilisearch.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyQuery, EnableScoring,
+    Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer,
+    TermQuery, Weight,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, TextAnalyzer,
+};
+use tantivy::{
+    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentReader, TantivyDocument, TantivyError, Term, TERMINATED,
+};
+
+use super::documents::{
+    FieldKind, FieldSpec, ProfileDoc, VacancyDoc, PROFILE_FIELDS, VACANCY_FIELDS,
+};
+use super::filter::{Filter, FilterError, Number, Value};
+use super::settings::{index_settings, IndexKind, TextRules};
+use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
+use crate::domain::geo::{distance_km, GeoPoint};
+use crate::domain::skills::Taxonomy;
+
+const WORDS_TOKENIZER: &str = "fairchance_words";
+const KEYWORD_TOKENIZER: &str = "fairchance_keyword";
+/// Letters and digits, with `+` kept inside a token so "C+E" is one word
+/// (Meilisearch's `nonSeparatorTokens: ["+"]`).
+const WORD_PATTERN: &str = r"[\p{L}\p{N}]+(?:\+[\p{L}\p{N}]*)*";
+const GEO_LAT: &str = "geo_lat";
+const GEO_LNG: &str = "geo_lng";
+/// Writer memory; tantivy's minimum per thread is 15 MB.
+const WRITER_MEMORY: usize = 32_000_000;
+/// Weight of a typo match relative to an exact one, as Meilisearch's
+/// `typo` ranking rule puts exact matches first.
+const TYPO_WEIGHT: Score = 0.5;
+
+fn embedded(error: impl std::fmt::Display) -> SearchError {
+    SearchError::Embedded(error.to_string())
+}
+
+/// The tantivy-backed [`MatchIndex`].
+pub struct EmbeddedIndex {
+    vacancies: Arc<Engine>,
+    profiles: Arc<Engine>,
+    taxonomy: Arc<Taxonomy>,
+    created: bool,
+}
+
+impl EmbeddedIndex {
+    /// Opens (or creates) both indexes under `root`. An index whose schema
+    /// differs from this version's is rebuilt empty; then
+    /// [`MatchIndex::apply_settings`] reports that a reindex is needed.
+    pub fn open(root: &Path, prefix: &str, taxonomy: Arc<Taxonomy>) -> Result<Self, SearchError> {
+        let vacancies = Engine::open(root, prefix, IndexKind::Vacancies, &taxonomy)?;
+        let profiles = Engine::open(root, prefix, IndexKind::Profiles, &taxonomy)?;
+        let created = vacancies.created || profiles.created;
+        Ok(Self {
+            vacancies: Arc::new(vacancies),
+            profiles: Arc::new(profiles),
+            taxonomy,
+            created,
+        })
+    }
+
+    fn engine(&self, kind: IndexKind) -> &Arc<Engine> {
+        match kind {
+            IndexKind::Vacancies => &self.vacancies,
+            IndexKind::Profiles => &self.profiles,
+        }
+    }
+
+    /// Runs a write on a blocking thread: a commit flushes segments to disk.
+    async fn write(
+        &self,
+        kind: IndexKind,
+        change: impl FnOnce(&Engine, &IndexWriter) -> Result<(), SearchError> + Send + 'static,
+    ) -> Result<(), SearchError> {
+        let engine = Arc::clone(self.engine(kind));
+        tokio::task::spawn_blocking(move || engine.write(change))
+            .await
+            .map_err(embedded)?
+    }
+
+    async fn upsert(
+        &self,
+        kind: IndexKind,
+        docs: Vec<(i64, serde_json::Value)>,
+    ) -> Result<(), SearchError> {
+        let engine = Arc::clone(self.engine(kind));
+        let prepared = docs
+            .into_iter()
+            .map(|(id, json)| Ok((id, engine.document(&json)?)))
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        self.write(kind, move |engine, writer| {
+            for (id, document) in prepared {
+                // Deletes apply to documents added before them, so this
+                // replaces the old version and keeps the new one.
+                writer.delete_term(Term::from_field_i64(engine.id, id));
+                writer.add_document(document).map_err(embedded)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn to_json<T: serde::Serialize>(doc: &T, id: i64) -> Result<(i64, serde_json::Value), SearchError> {
+    Ok((id, serde_json::to_value(doc).map_err(embedded)?))
+}
+
+#[async_trait]
+impl MatchIndex for EmbeddedIndex {
+    fn engine_name(&self) -> &'static str {
+        "embedded"
+    }
+
+    fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    async fn apply_settings(&self) -> Result<SettingsOutcome, SearchError> {
+        // The schema and text rules were applied when the index was opened;
+        // an index created then is empty and needs filling from the database.
+        let counts = self.counts().await?;
+        Ok(SettingsOutcome {
+            reindex_needed: self.created && counts == DocumentCounts::default(),
+        })
+    }
+
+    async fn upsert_vacancies(&self, docs: &[VacancyDoc]) -> Result<(), SearchError> {
+        let docs = docs
+            .iter()
+            .map(|d| to_json(d, d.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.upsert(IndexKind::Vacancies, docs).await
+    }
+
+    async fn upsert_profiles(&self, docs: &[ProfileDoc]) -> Result<(), SearchError> {
+        let docs = docs
+            .iter()
+            .map(|d| to_json(d, d.id))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.upsert(IndexKind::Profiles, docs).await
+    }
+
+    async fn delete(&self, kind: IndexKind, ids: &[i64]) -> Result<(), SearchError> {
+        let ids = ids.to_vec();
+        self.write(kind, move |engine, writer| {
+            for id in ids {
+                writer.delete_term(Term::from_field_i64(engine.id, id));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        for kind in IndexKind::ALL {
+            self.write(kind, |_, writer| {
+                writer.delete_all_documents().map(|_| ()).map_err(embedded)
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<DocumentCounts, SearchError> {
+        Ok(DocumentCounts {
+            vacancies: self.vacancies.reader.searcher().num_docs(),
+            profiles: self.profiles.reader.searcher().num_docs(),
+        })
+    }
+
+    async fn query(&self, kind: IndexKind, query: &Query) -> Result<Vec<Hit>, SearchError> {
+        self.engine(kind).run(query)
+    }
+}
+
+/// A tantivy field of a document field.
+#[derive(Debug, Clone, Copy)]
+enum Mapped {
+    Plain(Field, FieldKind),
+    Geo { lat: Field, lng: Field },
+}
+
+/// A searchable field with its weight and whether typos are allowed.
+struct TextField {
+    field: Field,
+    weight: Score,
+    typos: bool,
+}
+
+/// Synonym groups as token sequences, looked up by their tokens.
+struct Synonyms {
+    groups: Vec<Vec<Vec<String>>>,
+    lookup: HashMap<Vec<String>, usize>,
+    longest: usize,
+}
+
+/// One index: schema, reader, writer and text rules.
+struct Engine {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: HashMap<&'static str, Mapped>,
+    id: Field,
+    words: TextAnalyzer,
+    text_fields: Vec<TextField>,
+    rules: TextRules,
+    synonyms: Synonyms,
+    created: bool,
+}
+
+fn words_analyzer() -> Result<TextAnalyzer, SearchError> {
+    let tokenizer = RegexTokenizer::new(WORD_PATTERN).map_err(embedded)?;
+    Ok(TextAnalyzer::builder(tokenizer)
+        .filter(RemoveLongFilter::limit(100))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build())
+}
+
+fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
+}
+
+fn build_schema(specs: &[FieldSpec]) -> (Schema, HashMap<&'static str, Mapped>) {
+    let mut builder = Schema::builder();
+    let mut fields = HashMap::new();
+    let numeric = || NumericOptions::default().set_indexed().set_fast();
+    for spec in specs {
+        let mapped = match spec.kind {
+            FieldKind::Int => {
+                let options = if spec.name == "id" {
+                    numeric().set_stored()
+                } else {
+                    numeric()
+                };
+                Mapped::Plain(builder.add_i64_field(spec.name, options), spec.kind)
+            }
+            FieldKind::Float => {
+                Mapped::Plain(builder.add_f64_field(spec.name, numeric()), spec.kind)
+            }
+            FieldKind::Bool => {
+                Mapped::Plain(builder.add_bool_field(spec.name, numeric()), spec.kind)
+            }
+            FieldKind::Keyword => {
+                let indexing = TextFieldIndexing::default()
+                    .set_tokenizer(KEYWORD_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic);
+                let options = TextOptions::default().set_indexing_options(indexing);
+                Mapped::Plain(builder.add_text_field(spec.name, options), spec.kind)
+            }
+            FieldKind::Text => {
+                let indexing = TextFieldIndexing::default()
+                    .set_tokenizer(WORDS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+                let options = TextOptions::default().set_indexing_options(indexing);
+                Mapped::Plain(builder.add_text_field(spec.name, options), spec.kind)
+            }
+            FieldKind::Geo => Mapped::Geo {
+                lat: builder.add_f64_field(GEO_LAT, NumericOptions::default().set_fast()),
+                lng: builder.add_f64_field(GEO_LNG, NumericOptions::default().set_fast()),
+            },
+        };
+        fields.insert(spec.name, mapped);
+    }
+    (builder.build(), fields)
+}
+
+fn same_schema(a: &Schema, b: &Schema) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Opens the index in `dir`, or creates it (empty) when it is missing, has
+/// another schema or cannot be read: it is derived data.
+fn open_or_create(dir: &Path, schema: &Schema) -> Result<(Index, bool), SearchError> {
+    if dir.join("meta.json").exists() {
+        if let Ok(index) = Index::open_in_dir(dir) {
+            if same_schema(&index.schema(), schema) {
+                return Ok((index, false));
+            }
+        }
+        tracing::warn!(dir = %dir.display(), "search index has another schema or is unreadable; rebuilding it empty");
+        std::fs::remove_dir_all(dir).map_err(embedded)?;
+    }
+    std::fs::create_dir_all(dir).map_err(embedded)?;
+    let index = Index::create_in_dir(dir, schema.clone()).map_err(embedded)?;
+    Ok((index, true))
+}
+
+impl Engine {
+    fn open(
+        root: &Path,
+        prefix: &str,
+        kind: IndexKind,
+        taxonomy: &Taxonomy,
+    ) -> Result<Self, SearchError> {
+        let specs = match kind {
+            IndexKind::Vacancies => VACANCY_FIELDS,
+            IndexKind::Profiles => PROFILE_FIELDS,
+        };
+        let (schema, fields) = build_schema(specs);
+        let dir = root.join(format!("{prefix}{}", kind.base_name()));
+        let (index, created) = open_or_create(&dir, &schema)?;
+        let words = words_analyzer()?;
+        index.tokenizers().register(WORDS_TOKENIZER, words.clone());
+        index
+            .tokenizers()
+            .register(KEYWORD_TOKENIZER, keyword_analyzer());
+        let writer = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(..) => SearchError::Embedded(format!(
+                    "{} is in use by another process; the embedded index serves one process",
+                    dir.display()
+                )),
+                other => embedded(other),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(embedded)?;
+
+        let settings = index_settings(kind, taxonomy)?;
+        let rules = TextRules::from_settings(&settings, taxonomy);
+        let count = rules.searchable.len();
+        let mut text_fields = Vec::new();
+        for (rank, name) in rules.searchable.iter().enumerate() {
+            let Some(Mapped::Plain(field, FieldKind::Text)) = fields.get(name.as_str()).copied()
+            else {
+                return Err(SearchError::Settings(format!(
+                    "searchable attribute {name} is not a text field of {}",
+                    kind.base_name()
+                )));
+            };
+            text_fields.push(TextField {
+                field,
+                // Earlier attributes weigh more (Meilisearch's `attribute` rule).
+                weight: 1.0 + (count - rank) as Score * 0.25,
+                typos: rules.typos && !rules.exact_fields.contains(name),
+            });
+        }
+        let mut engine = Engine {
+            reader,
+            writer: Mutex::new(writer),
+            id: match fields.get("id") {
+                Some(Mapped::Plain(field, _)) => *field,
+                _ => return Err(SearchError::Settings("documents need an id".into())),
+            },
+            fields,
+            words,
+            text_fields,
+            rules,
+            synonyms: Synonyms {
+                groups: Vec::new(),
+                lookup: HashMap::new(),
+                longest: 0,
+            },
+            created,
+        };
+        engine.synonyms = engine.synonyms_from(taxonomy);
+        Ok(engine)
+    }
+
+    fn tokens(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.words.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut tokens = Vec::new();
+        while stream.advance() {
+            tokens.push(stream.token().text.clone());
+        }
+        tokens
+    }
+
+    fn synonyms_from(&self, taxonomy: &Taxonomy) -> Synonyms {
+        let mut groups = Vec::new();
+        let mut lookup = HashMap::new();
+        let mut longest = 0;
+        for group in taxonomy.synonym_groups() {
+            let terms: Vec<Vec<String>> = group
+                .iter()
+                .map(|term| self.tokens(term))
+                .filter(|tokens| !tokens.is_empty())
+                .collect();
+            for tokens in &terms {
+                longest = longest.max(tokens.len());
+                lookup.entry(tokens.clone()).or_insert(groups.len());
+            }
+            groups.push(terms);
+        }
+        Synonyms {
+            groups,
+            lookup,
+            longest,
+        }
+    }
+
+    fn write(
+        &self,
+        change: impl FnOnce(&Engine, &IndexWriter) -> Result<(), SearchError>,
+    ) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Embedded("index writer poisoned".into()))?;
+        if let Err(error) = change(self, &writer) {
+            writer.rollback().map_err(embedded)?;
+            return Err(error);
+        }
+        writer.commit().map_err(embedded)?;
+        // Reload now so callers read their own writes.
+        self.reader.reload().map_err(embedded)
+    }
+
+    /// Builds the tantivy document from a document's JSON form.
+    fn document(&self, json: &serde_json::Value) -> Result<TantivyDocument, SearchError> {
+        let mut document = TantivyDocument::new();
+        let Some(object) = json.as_object() else {
+            return Err(SearchError::Embedded(
+                "a document must be a JSON object".into(),
+            ));
+        };
+        for (name, value) in object {
+            let Some(mapped) = self.fields.get(name.as_str()) else {
+                return Err(SearchError::Embedded(format!(
+                    "unknown document field {name}"
+                )));
+            };
+            let bad = || SearchError::Embedded(format!("document field {name} has the wrong type"));
+            match *mapped {
+                Mapped::Geo { lat, lng } => {
+                    let (Some(a), Some(b)) = (
+                        value.get("lat").and_then(|v| v.as_f64()),
+                        value.get("lng").and_then(|v| v.as_f64()),
+                    ) else {
+                        return Err(bad());
+                    };
+                    // Meilisearch refuses such a document too.
+                    let point = GeoPoint::parse(a, b).map_err(|_| bad())?;
+                    document.add_f64(lat, point.lat());
+                    document.add_f64(lng, point.lon());
+                }
+                Mapped::Plain(field, FieldKind::Int) => {
+                    document.add_i64(field, value.as_i64().ok_or_else(bad)?)
+                }
+                Mapped::Plain(field, FieldKind::Float) => {
+                    document.add_f64(field, value.as_f64().ok_or_else(bad)?)
+                }
+                Mapped::Plain(field, FieldKind::Bool) => {
+                    document.add_bool(field, value.as_bool().ok_or_else(bad)?)
+                }
+                Mapped::Plain(field, FieldKind::Keyword | FieldKind::Text | FieldKind::Geo) => {
+                    let texts: Vec<&str> = match value {
+                        serde_json::Value::String(s) => vec![s.as_str()],
+                        serde_json::Value::Array(items) => items
+                            .iter()
+                            .map(|item| item.as_str().ok_or_else(bad))
+                            .collect::<Result<_, _>>()?,
+                        _ => return Err(bad()),
+                    };
+                    for text in texts {
+                        document.add_text(field, text);
+                    }
+                }
+            }
+        }
+        Ok(document)
+    }
+
+    fn run(&self, query: &Query) -> Result<Vec<Hit>, SearchError> {
+        let filter = query.filter.clone().simplify();
+        if filter == Filter::Never || query.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        let filter = self.translate(&filter)?;
+        let searcher = self.reader.searcher();
+        match query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => self.filtered(&searcher, filter, query.limit),
+            Some(text) => self.ranked(&searcher, filter, text, query.limit),
+        }
+    }
+
+    /// Every document the filter admits, by id.
+    fn filtered(
+        &self,
+        searcher: &Searcher,
+        filter: Box<dyn TantivyQuery>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let found = searcher
+            .search(&filter, &DocSetCollector)
+            .map_err(embedded)?;
+        let ids = IdColumns::new(searcher)?;
+        let mut hits: Vec<i64> = found
+            .into_iter()
+            .filter_map(|address| ids.id(address))
+            .collect();
+        hits.sort_unstable();
+        if let Some(limit) = limit {
+            hits.truncate(limit);
+        }
+        Ok(hits
+            .into_iter()
+            .map(|id| Hit {
+                id,
+                relevance: None,
+            })
+            .collect())
+    }
+
+    /// Documents matching the keywords within the filter, best first; when
+    /// no document matches every word, those matching any word.
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        filter: Box<dyn TantivyQuery>,
+        text: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let clauses = self.text_clauses(text);
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = limit
+            .unwrap_or(self.rules.max_total_hits)
+            .min(self.rules.max_total_hits);
+        let several = clauses.len() > 1;
+        let mut found = self.top(searcher, &filter, &clauses, Occur::Must, limit)?;
+        if found.is_empty() && several {
+            found = self.top(searcher, &filter, &clauses, Occur::Should, limit)?;
+        }
+        let best = found
+            .first()
+            .map_or(1.0, |(score, _)| *score)
+            .max(Score::EPSILON);
+        let ids = IdColumns::new(searcher)?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(score, address)| {
+                ids.id(address).map(|id| Hit {
+                    id,
+                    relevance: Some(f64::from(score / best)),
+                })
+            })
+            .collect())
+    }
+
+    fn top(
+        &self,
+        searcher: &Searcher,
+        filter: &dyn TantivyQuery,
+        clauses: &[Box<dyn TantivyQuery>],
+        occur: Occur,
+        limit: usize,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let words = BooleanQuery::new(clauses.iter().map(|c| (occur, c.box_clone())).collect());
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(words) as Box<dyn TantivyQuery>),
+            // The filter decides membership only, not relevance.
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+            ),
+        ]);
+        searcher
+            .search(&query, &TopDocs::with_limit(limit.max(1)))
+            .map_err(embedded)
+    }
+
+    /// One clause per query word, or per synonym phrase found in the query.
+    fn text_clauses(&self, text: &str) -> Vec<Box<dyn TantivyQuery>> {
+        let tokens = self.tokens(text);
+        let mut clauses = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let longest = self.synonyms.longest.min(tokens.len() - i);
+            let group = (1..=longest).rev().find_map(|len| {
+                self.synonyms
+                    .lookup
+                    .get(&tokens[i..i + len])
+                    .map(|&group| (group, len))
+            });
+            match group {
+                Some((group, len)) => {
+                    clauses.push(self.synonym_clause(group));
+                    i += len;
+                }
+                None => {
+                    let last = i + 1 == tokens.len();
+                    clauses.push(self.word_clause(&tokens[i], last));
+                    i += 1;
+                }
+            }
+        }
+        clauses
+    }
+
+    /// Any term of the synonym group, exactly, in any searchable field.
+    fn synonym_clause(&self, group: usize) -> Box<dyn TantivyQuery> {
+        let mut options: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for terms in self.synonyms.groups.get(group).into_iter().flatten() {
+            for text_field in &self.text_fields {
+                let field = text_field.field;
+                let query: Box<dyn TantivyQuery> = match terms.as_slice() {
+                    [single] => Box::new(TermQuery::new(
+                        Term::from_field_text(field, single),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    several => Box::new(PhraseQuery::new(
+                        several
+                            .iter()
+                            .map(|t| Term::from_field_text(field, t))
+                            .collect(),
+                    )),
+                };
+                options.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, text_field.weight)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(options))
+    }
+
+    /// The word exactly, with typos when it is long enough and not a code,
+    /// and as a prefix when it is the last word (search as you type).
+    fn word_clause(&self, word: &str, last: bool) -> Box<dyn TantivyQuery> {
+        let length = word.chars().count();
+        let typos: u8 = if !self.rules.typos || self.rules.exact_words.iter().any(|w| w == word) {
+            0
+        } else if length >= self.rules.two_typos {
+            2
+        } else if length >= self.rules.one_typo {
+            1
+        } else {
+            0
+        };
+        let mut options: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for text_field in &self.text_fields {
+            let term = Term::from_field_text(text_field.field, word);
+            let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+            options.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(exact), text_field.weight)),
+            ));
+            let distance = if text_field.typos { typos } else { 0 };
+            if distance > 0 {
+                let fuzzy = FuzzyTermQuery::new(term.clone(), distance, true);
+                options.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(fuzzy),
+                        text_field.weight * TYPO_WEIGHT,
+                    )),
+                ));
+            }
+            if last && length >= 3 {
+                let prefix = FuzzyTermQuery::new_prefix(term, 0, true);
+                options.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(prefix),
+                        text_field.weight * TYPO_WEIGHT,
+                    )),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(options))
+    }
+
+    fn plain(&self, attribute: &'static str) -> Result<(Field, FieldKind), FilterError> {
+        match self.fields.get(attribute) {
+            Some(Mapped::Plain(field, kind)) if *kind != FieldKind::Text => Ok((*field, *kind)),
+            _ => Err(FilterError::UnknownAttribute(attribute)),
+        }
+    }
+
+    fn term(&self, attribute: &'static str, value: &Value) -> Result<Term, FilterError> {
+        let (field, kind) = self.plain(attribute)?;
+        let mismatch = FilterError::TypeMismatch { attribute };
+        Ok(match (kind, value) {
+            (FieldKind::Int, Value::Int(i)) => Term::from_field_i64(field, *i),
+            (FieldKind::Float, Value::Float(f)) if f.is_finite() => Term::from_field_f64(field, *f),
+            (FieldKind::Float, Value::Float(_)) => {
+                return Err(FilterError::NotFinite { attribute })
+            }
+            (FieldKind::Float, Value::Int(i)) => Term::from_field_f64(field, *i as f64),
+            (FieldKind::Bool, Value::Bool(b)) => Term::from_field_bool(field, *b),
+            // Meilisearch compares strings case-insensitively; the keyword
+            // analyzer lower-cases what is indexed.
+            (FieldKind::Keyword, Value::Str(s)) => Term::from_field_text(field, &s.to_lowercase()),
+            _ => return Err(mismatch),
+        })
+    }
+
+    fn bound(
+        &self,
+        attribute: &'static str,
+        bound: Bound<Number>,
+    ) -> Result<Bound<Term>, FilterError> {
+        let (field, kind) = self.plain(attribute)?;
+        let term = |n: Number| -> Result<Term, FilterError> {
+            match (kind, n) {
+                (FieldKind::Int, Number::Int(i)) => Ok(Term::from_field_i64(field, i)),
+                (FieldKind::Float, Number::Float(f)) if f.is_finite() => {
+                    Ok(Term::from_field_f64(field, f))
+                }
+                (FieldKind::Float, Number::Float(_)) => Err(FilterError::NotFinite { attribute }),
+                (FieldKind::Float, Number::Int(i)) => Ok(Term::from_field_f64(field, i as f64)),
+                _ => Err(FilterError::TypeMismatch { attribute }),
+            }
+        };
+        Ok(match bound {
+            Bound::Included(n) => Bound::Included(term(n)?),
+            Bound::Excluded(n) => Bound::Excluded(term(n)?),
+            Bound::Unbounded => Bound::Unbounded,
+        })
+    }
+
+    /// The filter as a tantivy query with the same meaning.
+    fn translate(&self, filter: &Filter) -> Result<Box<dyn TantivyQuery>, SearchError> {
+        let term_query = |term: Term| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        };
+        Ok(match filter {
+            Filter::Always => Box::new(AllQuery),
+            Filter::Never => Box::new(EmptyQuery),
+            Filter::Eq(attribute, value) => term_query(self.term(attribute, value)?),
+            Filter::IsTrue(attribute) => term_query(self.term(attribute, &Value::Bool(true))?),
+            Filter::In(attribute, values) => Box::new(BooleanQuery::new(
+                values
+                    .iter()
+                    .map(|v| Ok((Occur::Should, term_query(self.term(attribute, v)?))))
+                    .collect::<Result<Vec<_>, FilterError>>()?,
+            )),
+            Filter::Range {
+                attribute,
+                lower,
+                upper,
+            } => {
+                let (lower, upper) = (
+                    self.bound(attribute, *lower)?,
+                    self.bound(attribute, *upper)?,
+                );
+                if matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+                    // "attribute EXISTS": every document carries its numbers.
+                    Box::new(AllQuery)
+                } else {
+                    Box::new(RangeQuery::new(lower, upper))
+                }
+            }
+            Filter::GeoRadius { lat, lon, metres } => {
+                let centre = GeoPoint::parse(*lat, *lon)
+                    .map_err(|_| FilterError::NotFinite { attribute: "_geo" })?;
+                Box::new(GeoRadiusQuery {
+                    centre,
+                    metres: *metres as f64,
+                })
+            }
+            Filter::Not(inner) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
+                (Occur::MustNot, self.translate(inner)?),
+            ])),
+            Filter::And(parts) => Box::new(BooleanQuery::new(
+                parts
+                    .iter()
+                    .map(|p| Ok((Occur::Must, self.translate(p)?)))
+                    .collect::<Result<Vec<_>, SearchError>>()?,
+            )),
+            Filter::Or(parts) => Box::new(BooleanQuery::new(
+                parts
+                    .iter()
+                    .map(|p| Ok((Occur::Should, self.translate(p)?)))
+                    .collect::<Result<Vec<_>, SearchError>>()?,
+            )),
+        })
+    }
+}
+
+/// The `id` fast field of every segment, to turn addresses into ids.
+struct IdColumns(Vec<Column<i64>>);
+
+impl IdColumns {
+    fn new(searcher: &Searcher) -> Result<Self, SearchError> {
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| reader.fast_fields().i64("id").map_err(embedded))
+            .collect::<Result<_, _>>()
+            .map(IdColumns)
+    }
+
+    fn id(&self, address: DocAddress) -> Option<i64> {
+        self.0
+            .get(address.segment_ord as usize)
+            .and_then(|column| column.first(address.doc_id))
+    }
+}
+
+/// Documents whose `_geo` point is within `metres` of `centre`, by
+/// `domain::geo::distance_km` (the distance `assess` uses).
+#[derive(Debug, Clone)]
+struct GeoRadiusQuery {
+    centre: GeoPoint,
+    metres: f64,
+}
+
+impl GeoRadiusQuery {
+    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+        let fast = reader.fast_fields();
+        let (Some(lat), Some(lng)) = (
+            fast.column_opt::<f64>(GEO_LAT)?,
+            fast.column_opt::<f64>(GEO_LNG)?,
+        ) else {
+            return Ok(Vec::new());
+        };
+        Ok((0..reader.max_doc())
+            .filter(|&doc| match (lat.first(doc), lng.first(doc)) {
+                (Some(a), Some(b)) => GeoPoint::parse(a, b)
+                    .is_ok_and(|point| distance_km(self.centre, point) * 1000.0 <= self.metres),
+                _ => false,
+            })
+            .collect())
+    }
+}
+
+impl TantivyQuery for GeoRadiusQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for GeoRadiusQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(ConstScorer::new(
+            SortedDocs {
+                docs: self.matching(reader)?,
+                cursor: 0,
+            },
+            boost,
+        )))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.matching(reader)?.binary_search(&doc).is_ok() {
+            Ok(Explanation::new("within the geo radius", 1.0))
+        } else {
+            Err(TantivyError::InvalidArgument(format!(
+                "document {doc} is outside the geo radius"
+            )))
+        }
+    }
+}
+
+/// A sorted list of documents as a tantivy doc set.
+struct SortedDocs {
+    docs: Vec<DocId>,
+    cursor: usize,
+}
+
+impl DocSet for SortedDocs {
+    fn advance(&mut self) -> DocId {
+        self.cursor = (self.cursor + 1).min(self.docs.len());
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs.get(self.cursor).copied().unwrap_or(TERMINATED)
+    }
+
+    fn size_hint(&self) -> u32 {
+        u32::try_from(self.docs.len()).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::skills::tests::sample;
+
+    fn engine(dir: &Path) -> Engine {
+        Engine::open(dir, "t_", IndexKind::Vacancies, &sample()).unwrap()
+    }
+
+    #[test]
+    fn tokens_keep_plus_codes_whole_and_fold_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(dir.path());
+        assert_eq!(
+            engine.tokens("C+E licence, Café"),
+            vec!["c+e", "licence", "cafe"]
+        );
+        assert_eq!(engine.tokens("fork-lift"), vec!["fork", "lift"]);
+    }
+
+    #[test]
+    fn synonym_phrases_are_found_in_queries() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(dir.path());
+        assert_eq!(engine.text_clauses("fork lift driver").len(), 2);
+        assert_eq!(engine.text_clauses("FLT").len(), 1);
+        assert!(engine.synonyms.lookup.contains_key(&vec!["flt".to_owned()]));
+    }
+
+    #[test]
+    fn reopening_keeps_the_index_and_a_new_schema_rebuilds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(engine(dir.path()).created);
+        assert!(!engine(dir.path()).created, "second open finds it");
+        let other = Schema::builder().build();
+        let (_, created) = open_or_create(&dir.path().join("t_vacancies"), &other).unwrap();
+        assert!(created, "a schema change rebuilds the index");
+    }
+
+    #[test]
+    fn sorted_docs_iterate_and_seek() {
+        let mut docs = SortedDocs {
+            docs: vec![2, 5, 9],
+            cursor: 0,
+        };
+        assert_eq!(docs.doc(), 2);
+        assert_eq!(docs.seek(6), 9);
+        assert_eq!(docs.advance(), TERMINATED);
+        assert_eq!(docs.advance(), TERMINATED);
+        assert_eq!(docs.size_hint(), 3);
+    }
+}

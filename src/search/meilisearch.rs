@@ -1,0 +1,351 @@
+//! The Meilisearch engine, through `meilisearch-sdk`.
+//!
+//! Indexes are created with the explicit primary key `id`. Every write is a
+//! Meilisearch task; each one is awaited, and a task that failed or did not
+//! finish in time becomes an error (the caller's job is retried), so no
+//! failed write goes unnoticed. Filter-only queries page through
+//! `POST /indexes/{uid}/documents/fetch`, which has no `maxTotalHits` cap,
+//! so narrowing never truncates; keyword queries use `search`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::documents::DocumentsQuery;
+use meilisearch_sdk::errors::{Error as SdkError, ErrorCode};
+use meilisearch_sdk::search::Selectors;
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use serde::Deserialize;
+
+use super::documents::{ProfileDoc, VacancyDoc};
+use super::filter::MeilisearchFilter;
+use super::settings::{index_settings, IndexKind};
+use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
+use crate::domain::skills::Taxonomy;
+
+/// Documents per write request.
+pub const BATCH_SIZE: usize = 1_000;
+/// Documents per page when listing what a filter admits.
+const PAGE_SIZE: usize = 1_000;
+/// The most hits a keyword search may ask for; the settings files set
+/// `pagination.maxTotalHits` to this.
+const MAX_TOTAL_HITS: usize = 10_000;
+
+fn sdk(error: SdkError) -> SearchError {
+    SearchError::Meilisearch(error.to_string())
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: i64,
+}
+
+/// The Meilisearch-backed [`MatchIndex`].
+pub struct MeilisearchIndex {
+    client: Client,
+    vacancies: String,
+    profiles: String,
+    taxonomy: Arc<Taxonomy>,
+    poll_interval: Duration,
+    task_timeout: Duration,
+}
+
+impl MeilisearchIndex {
+    /// A client for the server at `url`; index uids are `<prefix>vacancies`
+    /// and `<prefix>profiles`. Nothing is sent until the first call.
+    pub fn new(
+        url: &str,
+        api_key: Option<&str>,
+        prefix: &str,
+        taxonomy: Arc<Taxonomy>,
+    ) -> Result<Self, SearchError> {
+        super::check_prefix(prefix)?;
+        let client = Client::new(url.trim_end_matches('/'), api_key).map_err(sdk)?;
+        Ok(Self {
+            client,
+            vacancies: format!("{prefix}{}", IndexKind::Vacancies.base_name()),
+            profiles: format!("{prefix}{}", IndexKind::Profiles.base_name()),
+            taxonomy,
+            poll_interval: Duration::from_millis(50),
+            task_timeout: Duration::from_secs(120),
+        })
+    }
+
+    /// How often to poll a task and how long to wait for it.
+    pub fn with_task_wait(mut self, poll_interval: Duration, timeout: Duration) -> Self {
+        self.poll_interval = poll_interval;
+        self.task_timeout = timeout;
+        self
+    }
+
+    /// The index uid of one kind.
+    pub fn index_uid(&self, kind: IndexKind) -> &str {
+        match kind {
+            IndexKind::Vacancies => &self.vacancies,
+            IndexKind::Profiles => &self.profiles,
+        }
+    }
+
+    /// Waits for a task; a failed task is an error carrying Meilisearch's
+    /// code and message.
+    async fn wait(&self, task: &TaskInfo) -> Result<(), SearchError> {
+        match self.finished(task).await? {
+            Task::Failed { content } => Err(SearchError::TaskFailed {
+                task_uid: task.task_uid,
+                code: content.error.error_code.to_string(),
+                message: content.error.error_message,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    async fn finished(&self, task: &TaskInfo) -> Result<Task, SearchError> {
+        match self
+            .client
+            .wait_for_task(task, Some(self.poll_interval), Some(self.task_timeout))
+            .await
+        {
+            Ok(done) => Ok(done),
+            Err(SdkError::Timeout) => Err(SearchError::TaskTimeout {
+                task_uid: task.task_uid,
+                seconds: self.task_timeout.as_secs(),
+            }),
+            Err(other) => Err(sdk(other)),
+        }
+    }
+
+    /// Waits for every task, so none is left unobserved, and returns the
+    /// first error.
+    async fn wait_all(&self, tasks: &[TaskInfo]) -> Result<(), SearchError> {
+        let mut first_error = None;
+        for task in tasks {
+            if let Err(error) = self.wait(task).await {
+                tracing::error!(%error, "meilisearch write failed");
+                first_error.get_or_insert(error);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Creates the index with primary key `id` unless it exists; returns
+    /// whether it was created.
+    async fn ensure_index(&self, uid: &str) -> Result<bool, SearchError> {
+        let task = self
+            .client
+            .create_index(uid, Some("id"))
+            .await
+            .map_err(sdk)?;
+        match self.finished(&task).await? {
+            Task::Failed { content }
+                if content.error.error_code == ErrorCode::IndexAlreadyExists =>
+            {
+                let index = self.client.get_index(uid).await.map_err(sdk)?;
+                match index.primary_key.as_deref() {
+                    Some("id") | None => Ok(false),
+                    Some(other) => Err(SearchError::Meilisearch(format!(
+                        "index {uid} has primary key {other:?}, expected \"id\"; delete it and reindex"
+                    ))),
+                }
+            }
+            Task::Failed { content } => Err(SearchError::TaskFailed {
+                task_uid: task.task_uid,
+                code: content.error.error_code.to_string(),
+                message: content.error.error_message,
+            }),
+            _ => Ok(true),
+        }
+    }
+
+    async fn upsert<T: serde::Serialize + Send + Sync>(
+        &self,
+        kind: IndexKind,
+        docs: &[T],
+    ) -> Result<(), SearchError> {
+        let index = self.client.index(self.index_uid(kind));
+        let mut tasks = Vec::new();
+        for batch in docs.chunks(BATCH_SIZE) {
+            match index.add_or_replace(batch, Some("id")).await {
+                Ok(task) => tasks.push(task),
+                Err(error) => {
+                    // Observe what was already enqueued before giving up.
+                    self.wait_all(&tasks).await?;
+                    return Err(sdk(error));
+                }
+            }
+        }
+        self.wait_all(&tasks).await
+    }
+
+    /// Every id the filter admits, paging through the documents route.
+    async fn all_ids(
+        &self,
+        kind: IndexKind,
+        filter: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let index = self.client.index(self.index_uid(kind));
+        let mut ids = Vec::new();
+        loop {
+            let want = limit.map_or(PAGE_SIZE, |l| l.saturating_sub(ids.len()).min(PAGE_SIZE));
+            if want == 0 {
+                break;
+            }
+            let mut request = DocumentsQuery::new(&index);
+            request
+                .with_fields(["id"])
+                .with_limit(want)
+                .with_offset(ids.len());
+            if let Some(filter) = filter {
+                request.with_filter(filter);
+            }
+            let page = request.execute::<IdOnly>().await.map_err(sdk)?;
+            let received = page.results.len();
+            ids.extend(page.results.into_iter().map(|doc| doc.id));
+            if received < want {
+                break;
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids
+            .into_iter()
+            .map(|id| Hit {
+                id,
+                relevance: None,
+            })
+            .collect())
+    }
+
+    async fn ranked(
+        &self,
+        kind: IndexKind,
+        filter: Option<&str>,
+        text: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let index = self.client.index(self.index_uid(kind));
+        let limit = limit.unwrap_or(MAX_TOTAL_HITS).min(MAX_TOTAL_HITS);
+        let fields = ["id"];
+        let mut search = index.search();
+        search
+            .with_query(text)
+            .with_limit(limit)
+            .with_show_ranking_score(true)
+            .with_attributes_to_retrieve(Selectors::Some(&fields));
+        if let Some(filter) = filter {
+            search.with_filter(filter);
+        }
+        let results = search.execute::<IdOnly>().await.map_err(sdk)?;
+        Ok(results
+            .hits
+            .into_iter()
+            .map(|hit| Hit {
+                id: hit.result.id,
+                relevance: Some(hit.ranking_score.unwrap_or(0.0)),
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl MatchIndex for MeilisearchIndex {
+    fn engine_name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    async fn apply_settings(&self) -> Result<SettingsOutcome, SearchError> {
+        let mut created = false;
+        for kind in IndexKind::ALL {
+            let uid = self.index_uid(kind);
+            created |= self.ensure_index(uid).await?;
+            let settings = index_settings(kind, &self.taxonomy)?;
+            let task = self
+                .client
+                .index(uid)
+                .set_settings(&settings)
+                .await
+                .map_err(sdk)?;
+            self.wait(&task).await?;
+        }
+        Ok(SettingsOutcome {
+            reindex_needed: created,
+        })
+    }
+
+    async fn upsert_vacancies(&self, docs: &[VacancyDoc]) -> Result<(), SearchError> {
+        self.upsert(IndexKind::Vacancies, docs).await
+    }
+
+    async fn upsert_profiles(&self, docs: &[ProfileDoc]) -> Result<(), SearchError> {
+        self.upsert(IndexKind::Profiles, docs).await
+    }
+
+    async fn delete(&self, kind: IndexKind, ids: &[i64]) -> Result<(), SearchError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let index = self.client.index(self.index_uid(kind));
+        let mut tasks = Vec::new();
+        for batch in ids.chunks(BATCH_SIZE) {
+            tasks.push(index.delete_documents(batch).await.map_err(sdk)?);
+        }
+        self.wait_all(&tasks).await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        let mut tasks = Vec::new();
+        for kind in IndexKind::ALL {
+            let index = self.client.index(self.index_uid(kind));
+            tasks.push(index.delete_all_documents().await.map_err(sdk)?);
+        }
+        self.wait_all(&tasks).await
+    }
+
+    async fn counts(&self) -> Result<DocumentCounts, SearchError> {
+        let mut counts = [0u64; 2];
+        for (slot, kind) in counts.iter_mut().zip(IndexKind::ALL) {
+            let index = self.client.index(self.index_uid(kind));
+            *slot = match index.get_stats().await {
+                Ok(stats) => stats.number_of_documents as u64,
+                Err(SdkError::Meilisearch(error))
+                    if error.error_code == ErrorCode::IndexNotFound =>
+                {
+                    0
+                }
+                Err(error) => return Err(sdk(error)),
+            };
+        }
+        Ok(DocumentCounts {
+            vacancies: counts[0],
+            profiles: counts[1],
+        })
+    }
+
+    async fn query(&self, kind: IndexKind, query: &Query) -> Result<Vec<Hit>, SearchError> {
+        if query.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        let filter = match query.filter.to_meilisearch()? {
+            MeilisearchFilter::Nothing => return Ok(Vec::new()),
+            MeilisearchFilter::All => None,
+            MeilisearchFilter::Expression(text) => Some(text),
+        };
+        match query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => self.all_ids(kind, filter.as_deref(), query.limit).await,
+            Some(text) => {
+                self.ranked(kind, filter.as_deref(), text, query.limit)
+                    .await
+            }
+        }
+    }
+}

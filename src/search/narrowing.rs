@@ -1,0 +1,458 @@
+//! The filters that narrow the candidates of a profile or a vacancy.
+//!
+//! Each filter is a superset of what `domain::matching::assess` accepts: an
+//! engine may return pairs that `assess` then refuses, never miss one it
+//! would accept. Each rule below says which `assess` rule it mirrors and why
+//! it cannot drop an eligible pair. Rules that need the full data (curfews,
+//! exclusion zones, certificate expiry) are left to `assess`.
+
+use std::ops::Bound;
+
+use chrono::NaiveDate;
+
+use super::documents::day_number;
+use super::filter::{Filter, Number};
+use crate::domain::geo::GeoPoint;
+use crate::domain::matching::effective_start;
+use crate::domain::profile::{Profile, ReleaseArea};
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::{Vacancy, VacancyStatus, Workplace};
+
+/// Extra share of a radius that geo filters allow, so that an engine whose
+/// distance differs slightly from `domain::geo::distance_km` (another Earth
+/// radius, another formula, rounding) still includes every workplace the
+/// domain finds within reach.
+pub const RADIUS_SLACK_RATIO: f64 = 0.005;
+/// Extra metres on top of [`RADIUS_SLACK_RATIO`], for radii near zero.
+pub const RADIUS_SLACK_METRES: f64 = 10.0;
+
+/// Travel radii at which vacancy -> profile filters cut, in km. A profile
+/// with radius r is found only through the smallest bucket b >= r, whose geo
+/// filter (padded b) holds every workplace within r. The generator's and the
+/// forms' usual radii are bucket edges, so the superset stays tight.
+pub const RADIUS_BUCKETS_KM: &[f64] = &[
+    1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0,
+    150.0, 200.0,
+];
+
+/// Which services' profiles a vacancy may be matched with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceScope {
+    /// Every service (administrators, the matching worker).
+    All,
+    /// Only these services (a case officer's).
+    Only(Vec<i64>),
+}
+
+/// Metres a geo filter uses for a radius in km, padded by the slack.
+pub fn padded_metres(radius_km: f64) -> u64 {
+    let metres = radius_km.max(0.0) * 1000.0 * (1.0 + RADIUS_SLACK_RATIO) + RADIUS_SLACK_METRES;
+    // Finite and non-negative here; `as` saturates rather than wrapping.
+    metres.ceil() as u64
+}
+
+fn geo_radius(centre: GeoPoint, metres: u64) -> Filter {
+    Filter::GeoRadius {
+        lat: centre.lat(),
+        lon: centre.lon(),
+        metres,
+    }
+}
+
+fn day(date: NaiveDate) -> Number {
+    Number::Int(day_number(date))
+}
+
+/// Published and not past its closing date (`vacancy_not_open`): the closing
+/// date is the last day to apply, so closing today is still open.
+pub fn open_vacancies(today: NaiveDate) -> Filter {
+    Filter::all([
+        Filter::eq("status", VacancyStatus::Published.as_str()),
+        Filter::any([
+            Filter::at_least("closing_day", day(today)),
+            Filter::IsTrue("rolling"),
+        ]),
+    ])
+}
+
+/// Vacancies that might suit the person today.
+pub fn vacancies_for_profile(profile: &Profile, today: NaiveDate, taxonomy: &Taxonomy) -> Filter {
+    let person = &profile.details;
+    // no_right_to_work fails every pair.
+    if !person.right_to_work() {
+        return Filter::Never;
+    }
+    let mut parts = vec![open_vacancies(today)];
+
+    // regulated_activity_barred.
+    if person.barred_children() {
+        parts.push(Filter::eq("regulated_children", false));
+    }
+    if person.barred_adults() {
+        parts.push(Filter::eq("regulated_adults", false));
+    }
+
+    // offence_exclusion: the document lists only "excluded" categories.
+    let categories: Vec<&str> = person
+        .offence_categories()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    parts.push(Filter::any_of("excluded_offences", categories).negate());
+
+    // driving_restriction.
+    if !person.driving_licence() || person.licence_conditions().no_driving() {
+        parts.push(Filter::eq("needs_driving_licence", false));
+    }
+
+    // missing_certificate: every required certificate must at least be held
+    // (whether it is still valid on the start day is left to assess). Written
+    // as "requires none of the certificates not held"; a slug unknown to the
+    // taxonomy is not in that list, so it can only let more through.
+    let not_held: Vec<&str> = taxonomy
+        .certificates()
+        .map(|entry| entry.slug())
+        .filter(|slug| person.certificate(slug).is_none())
+        .collect();
+    parts.push(Filter::any_of("required_certificates", not_held).negate());
+
+    // starts_before_release. The effective start is max(start, today). When
+    // release <= today it is never before release. Otherwise it is before
+    // release exactly when the start is, and ROTL covers it when the role is
+    // ROTL-suitable and eligibility (<= max(start, today)) has begun.
+    let release = person.release_date();
+    if release > today {
+        let rotl = match person.rotl_eligible_from() {
+            None => Filter::Never,
+            Some(eligible) if eligible <= today => Filter::IsTrue("rotl_suitable"),
+            Some(eligible) => Filter::all([
+                Filter::IsTrue("rotl_suitable"),
+                Filter::at_least("start_day", day(eligible)),
+            ]),
+        };
+        parts.push(Filter::any([
+            Filter::at_least("start_day", day(release)),
+            rotl,
+        ]));
+    }
+
+    // beyond_travel_radius: remote passes, no fixed abode passes.
+    if let ReleaseArea::Place(home) = person.release_area() {
+        parts.push(Filter::any([
+            Filter::IsTrue("remote"),
+            geo_radius(home.point(), padded_metres(person.travel_radius_km())),
+        ]));
+    }
+
+    Filter::all(parts)
+}
+
+/// Profiles, within `scope`, that might suit the vacancy today.
+pub fn profiles_for_vacancy(vacancy: &Vacancy, scope: &ServiceScope, today: NaiveDate) -> Filter {
+    // vacancy_not_open fails every pair.
+    if !vacancy.is_open(today) {
+        return Filter::Never;
+    }
+    let job = &vacancy.details;
+    let mut parts = Vec::new();
+    if let ServiceScope::Only(services) = scope {
+        parts.push(Filter::any_of("service_id", services.iter().copied()));
+    }
+
+    // no_right_to_work.
+    parts.push(Filter::IsTrue("right_to_work"));
+
+    // regulated_activity_barred.
+    if job.regulated_children() {
+        parts.push(Filter::eq("barred_children", false));
+    }
+    if job.regulated_adults() {
+        parts.push(Filter::eq("barred_adults", false));
+    }
+
+    // offence_exclusion: only the "excluded" stance excludes.
+    let excluded: Vec<&str> = job
+        .offence_exclusions()
+        .iter()
+        .filter(|e| e.stance() == crate::domain::offence::ExclusionStance::Excluded)
+        .map(|e| e.category().as_str())
+        .collect();
+    parts.push(Filter::any_of("offence_categories", excluded).negate());
+
+    // driving_restriction.
+    if job.needs_driving_licence() {
+        parts.push(Filter::IsTrue("can_drive"));
+    }
+
+    // missing_certificate: each required certificate is held (expiry is
+    // checked by assess).
+    for slug in job.required_certificates() {
+        parts.push(Filter::eq("certificates", slug.as_str()));
+    }
+
+    // starts_before_release: passes when release <= effective start, or
+    // the role is ROTL-suitable and eligibility began by the effective start
+    // (rotl_eligible_day is far in the future for people never eligible).
+    let starts = effective_start(job, today);
+    parts.push(Filter::any([
+        Filter::at_most("release_day", day(starts)),
+        if job.rotl_suitable() {
+            Filter::at_most("rotl_eligible_day", day(starts))
+        } else {
+            Filter::Never
+        },
+    ]));
+
+    // beyond_travel_radius, through radius buckets: a profile of radius r
+    // falls in exactly one bucket (previous, b] with b >= r, whose padded
+    // circle holds every point within r. Radii beyond the last bucket are
+    // not narrowed by distance.
+    if let Workplace::OnSite(work) = job.workplace() {
+        let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
+        let mut previous = Bound::Unbounded;
+        for &bucket in RADIUS_BUCKETS_KM {
+            reach.push(Filter::all([
+                Filter::Range {
+                    attribute: "radius_km",
+                    lower: previous,
+                    upper: Bound::Included(Number::Float(bucket)),
+                },
+                geo_radius(work.point(), padded_metres(bucket)),
+            ]));
+            previous = Bound::Excluded(Number::Float(bucket));
+        }
+        if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
+            reach.push(Filter::Range {
+                attribute: "radius_km",
+                lower: Bound::Excluded(Number::Float(largest)),
+                upper: Bound::Unbounded,
+            });
+        }
+        parts.push(Filter::any(reach));
+    }
+
+    Filter::all(parts)
+}
+
+/// What a job seeker asks for when searching vacancies by keyword.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct VacancySearch {
+    /// Words typed; empty lists every open vacancy.
+    pub text: String,
+    /// Only this sector (slug).
+    pub sector: Option<String>,
+    /// At least this many hours a week.
+    pub min_hours: Option<f64>,
+    /// At most this many hours a week.
+    pub max_hours: Option<f64>,
+    /// Only workplaces within this many km of a point.
+    pub near: Option<Near>,
+    /// How many results at most.
+    pub limit: usize,
+}
+
+/// A distance limit for [`VacancySearch`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    /// The point, such as the release area.
+    pub point: GeoPoint,
+    /// Kilometres.
+    pub km: f64,
+    /// Whether remote work counts as near.
+    pub include_remote: bool,
+}
+
+/// The filter of a keyword search: open vacancies with the chosen sector,
+/// hours and distance. The distance is the one the person chose, so it is
+/// not padded.
+pub fn keyword_filter(search: &VacancySearch, today: NaiveDate) -> Filter {
+    let mut parts = vec![open_vacancies(today)];
+    if let Some(sector) = &search.sector {
+        parts.push(Filter::eq("sector", sector.as_str()));
+    }
+    if let Some(min) = search.min_hours {
+        parts.push(Filter::at_least("hours_per_week", Number::Float(min)));
+    }
+    if let Some(max) = search.max_hours {
+        parts.push(Filter::at_most("hours_per_week", Number::Float(max)));
+    }
+    if let Some(near) = search.near {
+        let metres = (near.km.max(0.0) * 1000.0).ceil() as u64;
+        parts.push(Filter::any([
+            if near.include_remote {
+                Filter::IsTrue("remote")
+            } else {
+                Filter::Never
+            },
+            geo_radius(near.point, metres),
+        ]));
+    }
+    Filter::all(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::profile::ProfileDetails;
+    use crate::domain::skills::tests::sample;
+    use crate::domain::vacancy::tests::{date, valid_input};
+    use crate::domain::vacancy::VacancyDetails;
+    use crate::search::filter::MeilisearchFilter;
+
+    fn render(filter: &Filter) -> String {
+        match filter.to_meilisearch().unwrap() {
+            MeilisearchFilter::Expression(text) => text,
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn profile(change: impl FnOnce(&mut crate::domain::profile::ProfileInput)) -> Profile {
+        let mut input = crate::domain::profile::tests::valid_input();
+        change(&mut input);
+        Profile {
+            id: 1,
+            service_id: 2,
+            officer_id: None,
+            pseudonym: "Wren Sage 0001".into(),
+            details: ProfileDetails::parse(&input, &sample()).unwrap(),
+        }
+    }
+
+    fn vacancy(change: impl FnOnce(&mut crate::domain::vacancy::VacancyInput)) -> Vacancy {
+        let mut input = valid_input();
+        change(&mut input);
+        Vacancy {
+            id: 1,
+            employer_id: 1,
+            status: VacancyStatus::Published,
+            details: VacancyDetails::parse(&input, &sample()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn padding_is_never_below_the_radius() {
+        for km in [0.0, 0.001, 1.0, 25.0, 200.0] {
+            assert!(padded_metres(km) as f64 >= km * 1000.0 * 1.005);
+        }
+        assert_eq!(padded_metres(10.0), 10_060);
+    }
+
+    #[test]
+    fn profile_filter_reads_as_expected() {
+        let today = date(2025, 5, 1);
+        let person = profile(|p| {
+            p.barred_children = true;
+            p.offence_categories = vec!["arson".into()];
+            p.driving_licence = false;
+            p.rotl_eligible_from = Some(date(2025, 5, 10));
+        });
+        let text = render(&vacancies_for_profile(&person, today, &sample()));
+        assert_eq!(
+            text,
+            format!(
+                "status = \"published\" AND (closing_day >= {t} OR rolling = true) \
+                 AND regulated_children = false AND NOT excluded_offences IN [\"arson\"] \
+                 AND needs_driving_licence = false \
+                 AND NOT required_certificates IN [\"cscs-card\", \"food-hygiene-2\"] \
+                 AND (start_day >= {r} OR (rotl_suitable = true AND start_day >= {e})) \
+                 AND (remote = true OR _geoRadius(53.8008, -1.5491, 25135))",
+                t = day_number(today),
+                r = day_number(date(2025, 5, 20)),
+                e = day_number(date(2025, 5, 10)),
+            )
+        );
+    }
+
+    #[test]
+    fn no_right_to_work_means_no_candidates_and_nfa_has_no_geo() {
+        let today = date(2025, 5, 1);
+        let none = profile(|p| {
+            p.right_to_work = false;
+            p.readiness = "no_right_to_work".into();
+        });
+        assert_eq!(
+            vacancies_for_profile(&none, today, &sample()),
+            Filter::Never
+        );
+        let nfa = profile(|p| p.no_fixed_abode = true);
+        assert!(!render(&vacancies_for_profile(&nfa, today, &sample())).contains("_geo"));
+        let released = profile(|p| p.release_date = Some(date(2025, 4, 1)));
+        assert!(!render(&vacancies_for_profile(&released, today, &sample())).contains("start_day"));
+    }
+
+    #[test]
+    fn vacancy_filter_reads_as_expected() {
+        let today = date(2025, 5, 1);
+        let job = vacancy(|v| {
+            v.needs_driving_licence = true;
+            v.regulated_adults = true;
+            v.check_level = "enhanced_barred".into();
+            v.rotl_suitable = true;
+            v.required_certificates = vec!["forklift-counterbalance".into()];
+        });
+        let filter = profiles_for_vacancy(&job, &ServiceScope::Only(vec![4, 5]), today);
+        let text = render(&filter);
+        let starts = day_number(job.details.start_date().max(today));
+        assert!(text.starts_with(&format!(
+            "service_id IN [4, 5] AND right_to_work = true AND barred_adults = false \
+             AND NOT offence_categories IN [\"arson\"] AND can_drive = true AND certificates = \"forklift-counterbalance\" \
+             AND (release_day <= {starts} OR rotl_eligible_day <= {starts}) \
+             AND (no_fixed_abode = true OR (radius_km <= 1 AND _geoRadius(53.6833, -1.4977, 1015)) OR "
+        )), "{text}");
+        assert!(
+            text.contains(
+                " OR (radius_km > 1 AND radius_km <= 2 AND _geoRadius(53.6833, -1.4977, 2020)) OR "
+            ),
+            "each radius falls in one bucket: {text}"
+        );
+        assert!(text.ends_with("OR radius_km > 200)"), "{text}");
+        assert!(
+            !render(&profiles_for_vacancy(&job, &ServiceScope::All, today)).contains("service_id")
+        );
+        assert_eq!(
+            profiles_for_vacancy(&job, &ServiceScope::Only(vec![]), today),
+            Filter::Never
+        );
+    }
+
+    #[test]
+    fn closed_vacancies_have_no_candidates() {
+        let today = date(2025, 5, 1);
+        let mut job = vacancy(|_| {});
+        job.status = VacancyStatus::Paused;
+        assert_eq!(
+            profiles_for_vacancy(&job, &ServiceScope::All, today),
+            Filter::Never
+        );
+        let job = vacancy(|v| v.closing_date = Some(date(2025, 4, 30)));
+        assert_eq!(
+            profiles_for_vacancy(&job, &ServiceScope::All, today),
+            Filter::Never
+        );
+    }
+
+    #[test]
+    fn keyword_filter_combines_choices() {
+        let today = date(2025, 5, 1);
+        let search = VacancySearch {
+            text: "forklift".into(),
+            sector: Some("warehousing".into()),
+            min_hours: Some(16.0),
+            max_hours: Some(37.5),
+            near: Some(Near {
+                point: GeoPoint::parse(53.8, -1.55).unwrap(),
+                km: 10.0,
+                include_remote: false,
+            }),
+            limit: 20,
+        };
+        let text = render(&keyword_filter(&search, today));
+        assert!(
+            text.ends_with(
+                "AND sector = \"warehousing\" AND hours_per_week >= 16 AND hours_per_week <= 37.5 \
+             AND _geoRadius(53.8, -1.55, 10000)"
+            ),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,779 @@
+//! The engine contract: one set of checks that every `MatchIndex` engine
+//! must pass, each run on fresh, uniquely named indexes.
+//!
+//! The embedded engine always runs. The Meilisearch variants are marked
+//! ignored, so a plain `cargo test` lists them as "ignored" rather than
+//! passing without a server. Run them against a server with:
+//!
+//! ```sh
+//! MEILISEARCH_URL=http://127.0.0.1:7700 MEILISEARCH_API_KEY=masterKey \
+//!     cargo test --test search_contract -- --include-ignored
+//! ```
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use fairchance::config::SearchEngineKind;
+use fairchance::domain::matching::assess;
+use fairchance::domain::profile::{Profile, ProfileDetails, ProfileInput};
+use fairchance::domain::skills::Taxonomy;
+use fairchance::domain::vacancy::{Vacancy, VacancyDetails, VacancyInput, VacancyStatus};
+use fairchance::search::filter::{Filter, Number};
+use fairchance::search::{
+    self, CandidateOptions, IndexKind, MatchIndex, Near, Query, SearchError, ServiceScope,
+    VacancyDoc, VacancySearch,
+};
+use fairchance::seed::generator::{self, Town, TEMPLATES};
+use fairchance::startup::load_taxonomy;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// An engine on fresh indexes, removed afterwards where the engine keeps
+/// them outside a temporary directory.
+struct TestEngine {
+    index: Arc<dyn MatchIndex>,
+    taxonomy: Arc<Taxonomy>,
+    _dir: tempfile::TempDir,
+    meilisearch: Option<(meilisearch_sdk::client::Client, String)>,
+}
+
+fn unique_prefix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "fc_test_{}_{}_{}_",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
+}
+
+impl TestEngine {
+    fn embedded() -> Self {
+        let taxonomy = Arc::new(load_taxonomy().expect("taxonomy"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = search::open_engine(
+            &SearchEngineKind::Embedded,
+            dir.path(),
+            &unique_prefix(),
+            taxonomy.clone(),
+        )
+        .expect("open embedded engine");
+        Self {
+            index,
+            taxonomy,
+            _dir: dir,
+            meilisearch: None,
+        }
+    }
+
+    fn meilisearch() -> Self {
+        let url = std::env::var("MEILISEARCH_URL")
+            .expect("set MEILISEARCH_URL (and MEILISEARCH_API_KEY if needed) to run this test");
+        let api_key = std::env::var("MEILISEARCH_API_KEY").ok();
+        let taxonomy = Arc::new(load_taxonomy().expect("taxonomy"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let prefix = unique_prefix();
+        let index = search::open_engine(
+            &SearchEngineKind::Meilisearch {
+                url: url.clone(),
+                api_key: api_key.clone(),
+            },
+            dir.path(),
+            &prefix,
+            taxonomy.clone(),
+        )
+        .expect("open meilisearch engine");
+        let client = meilisearch_sdk::client::Client::new(url, api_key).expect("client");
+        Self {
+            index,
+            taxonomy,
+            _dir: dir,
+            meilisearch: Some((client, prefix)),
+        }
+    }
+
+    async fn finish(self) {
+        if let Some((client, prefix)) = &self.meilisearch {
+            for kind in IndexKind::ALL {
+                let _ = client
+                    .delete_index(format!("{prefix}{}", kind.base_name()))
+                    .await;
+            }
+        }
+    }
+}
+
+/// Defines each contract check twice: `embedded::name` and the ignored
+/// `meilisearch::name`.
+macro_rules! contract {
+    ($($name:ident),+ $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let engine = super::TestEngine::embedded();
+                    super::$name(&engine).await;
+                    engine.finish().await;
+                }
+            )+
+        }
+
+        mod meilisearch {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "needs MEILISEARCH_URL"]
+                async fn $name() {
+                    let engine = super::TestEngine::meilisearch();
+                    super::$name(&engine).await;
+                    engine.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+contract!(
+    settings_are_idempotent,
+    upserts_replace_and_deletes_remove,
+    batches_and_paging_cover_every_document,
+    each_filter_operator_selects_the_right_documents,
+    user_values_cannot_change_a_filter,
+    invalid_documents_are_refused,
+    keyword_search_tolerates_typos_and_knows_synonyms,
+    keyword_search_filters_sector_hours_and_distance,
+    candidates_come_back_both_ways,
+);
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 2).expect("date")
+}
+
+fn leeds() -> Town {
+    Town {
+        name: "Leeds".into(),
+        lat: 53.8008,
+        lon: -1.5491,
+    }
+}
+
+fn template(title: &str) -> &'static generator::Template {
+    TEMPLATES
+        .iter()
+        .find(|t| t.title == title)
+        .expect("template")
+}
+
+/// A realistic vacancy from the generator, adjusted by `change`.
+fn vacancy(
+    taxonomy: &Taxonomy,
+    id: i64,
+    title: &str,
+    change: impl FnOnce(&mut VacancyInput),
+) -> Vacancy {
+    let mut rng = ChaCha8Rng::seed_from_u64(id as u64);
+    let mut input = generator::vacancy(&mut rng, template(title), &leeds(), "Acme (demo)", today());
+    input.remote = false;
+    input.workplace = Some(fairchance::domain::geo::PlaceInput {
+        name: "Leeds".into(),
+        lat: 53.8008,
+        lon: -1.5491,
+    });
+    input.start_date = Some(today());
+    input.closing_date = None;
+    input.offence_exclusions.clear();
+    input.rotl_suitable = false;
+    change(&mut input);
+    Vacancy {
+        id,
+        employer_id: 1,
+        status: VacancyStatus::Published,
+        details: VacancyDetails::parse(&input, taxonomy).expect("valid vacancy"),
+    }
+}
+
+fn profile(taxonomy: &Taxonomy, id: i64, change: impl FnOnce(&mut ProfileInput)) -> Profile {
+    let mut rng = ChaCha8Rng::seed_from_u64(1000 + id as u64);
+    let mut input = generator::profile(&mut rng, id as u64, &leeds(), today());
+    input.release_date = Some(today());
+    input.rotl_eligible_from = None;
+    input.no_fixed_abode = false;
+    input.release_area = Some(fairchance::domain::geo::PlaceInput {
+        name: "Leeds".into(),
+        lat: 53.8008,
+        lon: -1.5491,
+    });
+    input.travel_radius_km = 20.0;
+    input.right_to_work = true;
+    input.readiness = "ready_to_work".into();
+    input.offence_categories.clear();
+    input.barred_adults = false;
+    input.barred_children = false;
+    input.curfews.clear();
+    input.exclusion_zones.clear();
+    change(&mut input);
+    Profile {
+        id,
+        service_id: 1 + id % 2,
+        officer_id: None,
+        pseudonym: format!("Test {id}"),
+        details: ProfileDetails::parse(&input, taxonomy).expect("valid profile"),
+    }
+}
+
+async fn ids(index: &dyn MatchIndex, kind: IndexKind, filter: Filter) -> BTreeSet<i64> {
+    index
+        .query(
+            kind,
+            &Query {
+                filter,
+                text: None,
+                limit: None,
+            },
+        )
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|hit| hit.id)
+        .collect()
+}
+
+fn set(ids: &[i64]) -> BTreeSet<i64> {
+    ids.iter().copied().collect()
+}
+
+async fn settings_are_idempotent(engine: &TestEngine) {
+    let index = &engine.index;
+    let first = index.apply_settings().await.expect("apply settings");
+    assert!(first.reindex_needed, "fresh indexes need filling");
+    index.apply_settings().await.expect("apply settings again");
+    let counts = index.counts().await.expect("counts");
+    assert_eq!((counts.vacancies, counts.profiles), (0, 0));
+}
+
+async fn upserts_replace_and_deletes_remove(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    for id in 1..=3 {
+        index
+            .index_vacancy(&vacancy(taxonomy, id, "Warehouse operative", |_| {}))
+            .await
+            .expect("index vacancy");
+    }
+    index
+        .index_profile(&profile(taxonomy, 1, |_| {}))
+        .await
+        .expect("index profile");
+    let counts = index.counts().await.expect("counts");
+    assert_eq!((counts.vacancies, counts.profiles), (3, 1));
+
+    let mut paused = vacancy(taxonomy, 2, "Warehouse operative", |_| {});
+    paused.status = VacancyStatus::Paused;
+    index.index_vacancy(&paused).await.expect("replace");
+    assert_eq!(index.counts().await.expect("counts").vacancies, 3);
+    let published = ids(
+        index.as_ref(),
+        IndexKind::Vacancies,
+        Filter::eq("status", "published"),
+    )
+    .await;
+    assert_eq!(
+        published,
+        set(&[1, 3]),
+        "the replaced document is the new one"
+    );
+
+    index
+        .delete(IndexKind::Vacancies, &[1, 999])
+        .await
+        .expect("delete, unknown ids ignored");
+    assert_eq!(
+        ids(index.as_ref(), IndexKind::Vacancies, Filter::Always).await,
+        set(&[2, 3])
+    );
+    index
+        .delete(IndexKind::Vacancies, &[])
+        .await
+        .expect("nothing to delete");
+    index.clear().await.expect("clear");
+    let counts = index.counts().await.expect("counts");
+    assert_eq!((counts.vacancies, counts.profiles), (0, 0));
+}
+
+async fn batches_and_paging_cover_every_document(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let base = VacancyDoc::build(&vacancy(taxonomy, 1, "Barista", |_| {}), taxonomy);
+    // More than one write batch and more than one page of results.
+    let docs: Vec<VacancyDoc> = (1..=2_100)
+        .map(|id| VacancyDoc {
+            id,
+            hours_per_week: (id % 40) as f64 + 1.0,
+            ..base.clone()
+        })
+        .collect();
+    index.upsert_vacancies(&docs).await.expect("bulk upsert");
+    assert_eq!(index.counts().await.expect("counts").vacancies, 2_100);
+    let all = ids(index.as_ref(), IndexKind::Vacancies, Filter::Always).await;
+    assert_eq!(all.len(), 2_100);
+    let short = ids(
+        index.as_ref(),
+        IndexKind::Vacancies,
+        Filter::at_most("hours_per_week", Number::Float(10.0)),
+    )
+    .await;
+    assert_eq!(short.len(), (1..=2_100).filter(|id| id % 40 < 10).count());
+    let limited = index
+        .query(
+            IndexKind::Vacancies,
+            &Query {
+                filter: Filter::Always,
+                text: None,
+                limit: Some(1_500),
+            },
+        )
+        .await
+        .expect("limited");
+    assert_eq!(limited.len(), 1_500);
+    assert!(limited.iter().all(|hit| hit.relevance.is_none()));
+}
+
+async fn each_filter_operator_selects_the_right_documents(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let near = vacancy(taxonomy, 1, "Warehouse operative", |v| {
+        v.hours_per_week = 20.0;
+        v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
+            category: "arson".into(),
+            stance: "excluded".into(),
+            reason: "Flammable stock is kept on the site.".into(),
+        }];
+    });
+    let remote = vacancy(taxonomy, 2, "Data entry clerk", |v| {
+        v.remote = true;
+        v.workplace = None;
+        v.hours_per_week = 30.0;
+    });
+    // Wakefield, about 13 km from Leeds.
+    let far = vacancy(taxonomy, 3, "Commis chef", |v| {
+        v.workplace = Some(fairchance::domain::geo::PlaceInput {
+            name: "Wakefield".into(),
+            lat: 53.6833,
+            lon: -1.4977,
+        });
+        v.hours_per_week = 37.5;
+        v.closing_date = Some(today());
+    });
+    for job in [&near, &remote, &far] {
+        index.index_vacancy(job).await.expect("index");
+    }
+    let q = |filter| ids(index.as_ref(), IndexKind::Vacancies, filter);
+    assert_eq!(
+        q(Filter::eq("sector", "WAREHOUSING")).await,
+        set(&[1]),
+        "case-insensitive"
+    );
+    assert_eq!(q(Filter::eq("id", 2i64)).await, set(&[2]));
+    assert_eq!(
+        q(Filter::any_of("sector", ["it", "hospitality"])).await,
+        set(&[2, 3])
+    );
+    assert_eq!(q(Filter::IsTrue("remote")).await, set(&[2]));
+    assert_eq!(q(Filter::eq("remote", false)).await, set(&[1, 3]));
+    assert_eq!(
+        q(Filter::any_of("excluded_offences", ["arson"])).await,
+        set(&[1])
+    );
+    assert_eq!(
+        q(Filter::any_of("excluded_offences", ["arson"]).negate()).await,
+        set(&[2, 3]),
+        "NOT includes documents with an empty list"
+    );
+    assert_eq!(
+        q(Filter::Range {
+            attribute: "hours_per_week",
+            lower: Bound::Excluded(Number::Float(20.0)),
+            upper: Bound::Included(Number::Int(30)),
+        })
+        .await,
+        set(&[2])
+    );
+    let closing = fairchance::search::documents::day_number(today());
+    assert_eq!(
+        q(Filter::at_most("closing_day", Number::Int(closing))).await,
+        set(&[3])
+    );
+    assert_eq!(
+        q(Filter::GeoRadius {
+            lat: 53.8008,
+            lon: -1.5491,
+            metres: 5_000
+        })
+        .await,
+        set(&[1]),
+        "remote work has no _geo"
+    );
+    assert_eq!(
+        q(Filter::GeoRadius {
+            lat: 53.8008,
+            lon: -1.5491,
+            metres: 20_000
+        })
+        .await,
+        set(&[1, 3])
+    );
+    assert_eq!(
+        q(Filter::any([
+            Filter::all([Filter::IsTrue("remote"), Filter::eq("sector", "it")]),
+            Filter::eq("id", 3i64),
+        ]))
+        .await,
+        set(&[2, 3])
+    );
+    assert_eq!(q(Filter::Never).await, set(&[]));
+    assert_eq!(
+        q(Filter::any_of("sector", Vec::<String>::new())).await,
+        set(&[])
+    );
+}
+
+async fn user_values_cannot_change_a_filter(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    index
+        .index_vacancy(&vacancy(taxonomy, 1, "Barista", |_| {}))
+        .await
+        .expect("index");
+    for hostile in [
+        r#"x" OR id EXISTS OR sector = "y"#,
+        r#"x\" OR id EXISTS OR sector = \"y"#,
+        "hospitality OR id EXISTS",
+        "AND",
+        "NOT",
+        "1 TO 9",
+        "_geoRadius(0, 0, 1)",
+        "hôtellerie – ☕",
+        &"\"\\".repeat(2_000),
+    ] {
+        assert_eq!(
+            ids(
+                index.as_ref(),
+                IndexKind::Vacancies,
+                Filter::eq("sector", hostile)
+            )
+            .await,
+            set(&[]),
+            "{hostile:?} is only a value"
+        );
+    }
+    assert_eq!(
+        ids(
+            index.as_ref(),
+            IndexKind::Vacancies,
+            Filter::eq("sector", "hospitality")
+        )
+        .await,
+        set(&[1])
+    );
+}
+
+async fn invalid_documents_are_refused(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let mut doc = VacancyDoc::build(&vacancy(taxonomy, 5, "Barista", |_| {}), taxonomy);
+    if let Some(geo) = doc.geo.as_mut() {
+        geo.lat = 123.0;
+    }
+    let error = index
+        .upsert_vacancies(&[doc])
+        .await
+        .expect_err("a latitude of 123 is refused");
+    if engine.meilisearch.is_some() {
+        assert!(
+            matches!(&error, SearchError::TaskFailed { code, .. } if code.contains("geo")),
+            "{error}"
+        );
+    }
+    assert_eq!(index.counts().await.expect("counts").vacancies, 0);
+}
+
+async fn keyword_search_tolerates_typos_and_knows_synonyms(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    // The forklift role names its certificate only through the taxonomy.
+    let forklift = vacancy(taxonomy, 1, "Forklift driver (counterbalance)", |v| {
+        v.title = "Warehouse driver".into();
+        v.description = "Moving pallets between goods in and despatch.".into();
+    });
+    let chef = vacancy(taxonomy, 2, "Commis chef", |_| {});
+    let cleaner = vacancy(taxonomy, 3, "Commercial cleaner", |_| {});
+    let lorry = vacancy(taxonomy, 4, "HGV class 2 driver", |_| {});
+    for job in [&forklift, &chef, &cleaner, &lorry] {
+        index.index_vacancy(job).await.expect("index");
+    }
+    let search = |text: &str| {
+        let request = VacancySearch {
+            text: text.into(),
+            limit: 10,
+            ..VacancySearch::default()
+        };
+        let index = index.clone();
+        async move {
+            index
+                .search_vacancies(&request, today())
+                .await
+                .expect("search")
+        }
+    };
+    for text in [
+        "fork lift",
+        "forklfit",
+        "FLT",
+        "Forklift",
+        "fork-lift truck",
+        "flt",
+    ] {
+        let hits = search(text).await;
+        assert_eq!(
+            hits.first().map(|h| h.id),
+            Some(1),
+            "{text:?} finds forklift work first: {hits:?}"
+        );
+        assert!(hits
+            .iter()
+            .all(|h| h.relevance.is_some_and(|r| r > 0.0 && r <= 1.0)));
+    }
+    assert_eq!(search("chef").await.first().map(|h| h.id), Some(2));
+    assert_eq!(
+        search("cheff").await.first().map(|h| h.id),
+        Some(2),
+        "one typo"
+    );
+    assert!(search("zzyzx").await.is_empty());
+    assert_eq!(
+        search("class 2").await.first().map(|h| h.id),
+        Some(4),
+        "a code as a phrase"
+    );
+    // An empty search lists every open vacancy.
+    assert_eq!(search("  ").await.len(), 4);
+}
+
+async fn keyword_search_filters_sector_hours_and_distance(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let leeds_job = vacancy(taxonomy, 1, "Commercial cleaner", |v| {
+        v.hours_per_week = 20.0
+    });
+    let wakefield_job = vacancy(taxonomy, 2, "Deep clean operative", |v| {
+        v.workplace = Some(fairchance::domain::geo::PlaceInput {
+            name: "Wakefield".into(),
+            lat: 53.6833,
+            lon: -1.4977,
+        });
+        v.hours_per_week = 37.5;
+    });
+    let remote_job = vacancy(taxonomy, 3, "Data entry clerk", |v| {
+        v.remote = true;
+        v.workplace = None;
+        v.description = "Cleaning up customer records on a laptop at home.".into();
+    });
+    let closed = vacancy(taxonomy, 4, "Commercial cleaner", |v| {
+        v.closing_date = Some(today() - chrono::Days::new(1));
+    });
+    for job in [&leeds_job, &wakefield_job, &remote_job, &closed] {
+        index.index_vacancy(job).await.expect("index");
+    }
+    let run = |request: VacancySearch| {
+        let index = index.clone();
+        async move {
+            index
+                .search_vacancies(&request, today())
+                .await
+                .expect("search")
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<BTreeSet<i64>>()
+        }
+    };
+    let base = VacancySearch {
+        text: "cleaning".into(),
+        limit: 20,
+        ..VacancySearch::default()
+    };
+    assert_eq!(
+        run(base.clone()).await,
+        set(&[1, 2, 3]),
+        "closed vacancies never show"
+    );
+    assert_eq!(
+        run(VacancySearch {
+            sector: Some("cleaning".into()),
+            ..base.clone()
+        })
+        .await,
+        set(&[1, 2])
+    );
+    assert_eq!(
+        run(VacancySearch {
+            max_hours: Some(30.0),
+            sector: Some("cleaning".into()),
+            ..base.clone()
+        })
+        .await,
+        set(&[1])
+    );
+    assert_eq!(
+        run(VacancySearch {
+            min_hours: Some(30.0),
+            sector: Some("cleaning".into()),
+            ..base.clone()
+        })
+        .await,
+        set(&[2])
+    );
+    let leeds = fairchance::domain::geo::GeoPoint::parse(53.8008, -1.5491).expect("point");
+    assert_eq!(
+        run(VacancySearch {
+            near: Some(Near {
+                point: leeds,
+                km: 5.0,
+                include_remote: false
+            }),
+            ..base.clone()
+        })
+        .await,
+        set(&[1])
+    );
+    assert_eq!(
+        run(VacancySearch {
+            near: Some(Near {
+                point: leeds,
+                km: 5.0,
+                include_remote: true
+            }),
+            ..base
+        })
+        .await,
+        set(&[1, 3])
+    );
+}
+
+async fn candidates_come_back_both_ways(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let open_job = vacancy(taxonomy, 1, "Warehouse operative", |v| {
+        v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
+            category: "arson".into(),
+            stance: "excluded".into(),
+            reason: "Flammable stock is kept on the site.".into(),
+        }];
+    });
+    let driving_job = vacancy(taxonomy, 2, "Multi-drop van driver", |v| {
+        v.required_certificates.clear();
+    });
+    let mut draft = vacancy(taxonomy, 3, "Warehouse operative", |_| {});
+    draft.status = VacancyStatus::Draft;
+    let jobs = [open_job, driving_job, draft];
+    let people = [
+        profile(taxonomy, 1, |p| p.driving_licence = false),
+        profile(taxonomy, 2, |p| {
+            p.offence_categories = vec!["arson".into()];
+            p.driving_licence = true;
+            p.no_driving = false;
+        }),
+        profile(taxonomy, 3, |p| {
+            p.right_to_work = false;
+            p.readiness = "no_right_to_work".into();
+        }),
+        profile(taxonomy, 4, |p| {
+            p.no_fixed_abode = true;
+            p.release_area = None;
+            p.driving_licence = true;
+            p.no_driving = false;
+        }),
+    ];
+    for job in &jobs {
+        index.index_vacancy(job).await.expect("index vacancy");
+    }
+    for person in &people {
+        index.index_profile(person).await.expect("index profile");
+    }
+    let options = CandidateOptions::default();
+    for person in &people {
+        let found: BTreeSet<i64> = index
+            .candidate_vacancies(person, today(), &options)
+            .await
+            .expect("candidates")
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        for job in &jobs {
+            if assess(job, person, today()).eligible() {
+                assert!(
+                    found.contains(&job.id),
+                    "profile {} misses vacancy {}",
+                    person.id,
+                    job.id
+                );
+            }
+        }
+        assert!(!found.contains(&3), "drafts are never candidates");
+    }
+    for job in &jobs {
+        let found: BTreeSet<i64> = index
+            .candidate_profiles(job, &ServiceScope::All, today(), &options)
+            .await
+            .expect("candidates")
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        for person in &people {
+            if assess(job, person, today()).eligible() {
+                assert!(
+                    found.contains(&person.id),
+                    "vacancy {} misses profile {}",
+                    job.id,
+                    person.id
+                );
+            }
+        }
+        assert!(!found.contains(&3), "no right to work, no candidates");
+    }
+    // Exclusion and scope.
+    let for_arson = index
+        .candidate_vacancies(&people[1], today(), &options)
+        .await
+        .expect("candidates");
+    assert!(
+        for_arson.iter().all(|h| h.id != 1),
+        "arson is excluded by vacancy 1"
+    );
+    let scoped: BTreeSet<i64> = index
+        .candidate_profiles(&jobs[0], &ServiceScope::Only(vec![1]), today(), &options)
+        .await
+        .expect("scoped")
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert!(scoped.iter().all(|id| 1 + id % 2 == 1), "{scoped:?}");
+    // Keywords narrow further.
+    let keyword = index
+        .candidate_vacancies(
+            &people[3],
+            today(),
+            &CandidateOptions {
+                keywords: Some("van".into()),
+                limit: Some(5),
+            },
+        )
+        .await
+        .expect("keyword candidates");
+    assert_eq!(keyword.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+}

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod gazetteer;
+pub mod matches;
 pub mod search;
 pub mod seed;
 pub mod startup;

@@ -30,6 +30,8 @@ pub enum StartupError {
     Store(#[from] store::StoreError),
     #[error("search-config/taxonomy.json is invalid: {0}")]
     Taxonomy(String),
+    #[error("search index: {0}")]
+    Search(String),
 }
 
 pub fn init_logging(config: &Config) {
@@ -70,4 +72,48 @@ pub fn open(config: Config) -> Result<Services, StartupError> {
         store,
         taxonomy: Arc::new(taxonomy),
     })
+}
+
+/// Opens the configured search engine, applies its settings, and rebuilds
+/// it from the database when it is new or out of step (the index is derived
+/// data: the database is the source of truth).
+pub async fn open_matcher(services: &Services) -> Result<crate::matches::Matcher, StartupError> {
+    let index = crate::search::open(&services.config, services.taxonomy.clone())
+        .map_err(|e| StartupError::Search(e.to_string()))?;
+    let outcome = index
+        .apply_settings()
+        .await
+        .map_err(|e| StartupError::Search(e.to_string()))?;
+    let matcher = crate::matches::Matcher::new(
+        services.store.clone(),
+        index.clone(),
+        services.taxonomy.clone(),
+    );
+    let counts = index
+        .counts()
+        .await
+        .map_err(|e| StartupError::Search(e.to_string()))?;
+    let (vacancies, profiles) = services
+        .store
+        .run(|c| Ok((store::vacancies::count(c)?, store::profiles::count(c)?)))
+        .await?;
+    let in_step = counts.vacancies == vacancies as u64 && counts.profiles == profiles as u64;
+    if outcome.reindex_needed || !in_step {
+        tracing::info!(
+            engine = index.engine_name(),
+            vacancies,
+            profiles,
+            "rebuilding the search index from the database"
+        );
+        let started = std::time::Instant::now();
+        matcher
+            .reindex(|_, _, _| {})
+            .await
+            .map_err(|e| StartupError::Search(e.to_string()))?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "search index rebuilt"
+        );
+    }
+    Ok(matcher)
 }

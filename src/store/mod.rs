@@ -11,6 +11,7 @@ pub mod schema;
 pub mod access;
 pub mod audit;
 pub mod jobs;
+pub mod matches;
 pub mod meta;
 pub mod people;
 pub mod profiles;

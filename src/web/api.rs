@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::account::{attempt_sign_in, SignInOutcome};
-use super::auth::{self, EmployerMember, Scope, Staff, StaffActor, Visitor};
+use super::auth::{self, EmployerMember, Officer, Scope, Staff, StaffActor, Visitor};
 use super::errors::ApiError;
 use super::AppState;
 use crate::domain::FieldErrors;
@@ -326,6 +326,47 @@ pub fn openapi_document() -> Value {
                     }), &error_responses)
                 }
             },
+            "/api/v1/profiles/{id}/matches": {
+                "get": {
+                    "summary": "A profile's eligible vacancies, ranked, with score, distance and reasons (officers of the profile's service)",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } }
+                    ],
+                    "responses": merge(json!({
+                        "200": { "description": "Ranked matches: items[] with vacancy_id, title, score (0-1), distance_km, reasons[] (kind, text, ...), case_by_case[], match (stored status)" },
+                        "404": { "description": "No such profile in your service", "content": { "application/json": { "schema": error } } },
+                        "422": { "description": "Bad limit", "content": { "application/json": { "schema": error } } }
+                    }), &error_responses)
+                }
+            },
+            "/api/v1/profiles/{id}/matches/{vacancy_id}": {
+                "get": {
+                    "summary": "The full assessment of one pair, with every rule that excludes it (the 'why not?' answer)",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                        { "name": "vacancy_id", "in": "path", "required": true, "schema": { "type": "integer" } }
+                    ],
+                    "responses": merge(json!({
+                        "200": { "description": "eligible, score, distance_km, failures[] (code, message, detail), reasons[], case_by_case[]" },
+                        "404": { "description": "No such profile in your service, or no such vacancy", "content": { "application/json": { "schema": error } } }
+                    }), &error_responses)
+                }
+            },
+            "/api/v1/vacancies/{id}/candidates": {
+                "get": {
+                    "summary": "Eligible people of your service for a vacancy, ranked (officers)",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } }
+                    ],
+                    "responses": merge(json!({
+                        "200": { "description": "items[] with profile_id, name, reference, release_date, score, distance_km, reasons[], case_by_case[]" },
+                        "404": { "description": "No such vacancy", "content": { "application/json": { "schema": error } } },
+                        "422": { "description": "Bad limit", "content": { "application/json": { "schema": error } } }
+                    }), &error_responses)
+                }
+            },
             "/api/v1/me": {
                 "get": {
                     "summary": "The signed-in actor, its role and scope",
@@ -347,4 +388,258 @@ fn merge(mut base: Value, extra: &Value) -> Value {
 
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(openapi_document())
+}
+
+#[derive(Deserialize)]
+pub struct LimitQuery {
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+fn limit_of(query: &LimitQuery) -> Result<usize, ApiError> {
+    match query.limit.unwrap_or(20) {
+        n @ 1..=500 => Ok(n as usize),
+        _ => Err(ApiError::Invalid(FieldErrors::single(
+            "limit",
+            "Use a limit from 1 to 500",
+        ))),
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn reasons_json(
+    reasons: &[crate::domain::matching::Reason],
+    taxonomy: &crate::domain::skills::Taxonomy,
+) -> Vec<Value> {
+    reasons
+        .iter()
+        .map(|r| {
+            let mut value = serde_json::to_value(r).unwrap_or(Value::Null);
+            if let Some(object) = value.as_object_mut() {
+                object.insert("text".into(), Value::String(r.describe(taxonomy)));
+            }
+            value
+        })
+        .collect()
+}
+
+fn assessment_json(
+    a: &crate::domain::matching::Assessment,
+    taxonomy: &crate::domain::skills::Taxonomy,
+) -> Value {
+    json!({
+        "eligible": a.eligible(),
+        "score": a.score,
+        "distance_km": a.distance_km,
+        "failures": a.failures.iter().map(|f| json!({
+            "code": f.code().as_str(),
+            "message": f.describe(taxonomy),
+            "detail": f,
+        })).collect::<Vec<_>>(),
+        "reasons": reasons_json(&a.reasons, taxonomy),
+        "case_by_case": a.case_by_case.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+/// Whether an answer shows offence, licence or barred information: such
+/// views are audited as restricted.
+fn shows_restricted(a: &crate::domain::matching::Assessment) -> bool {
+    use crate::domain::matching::RuleCode;
+    !a.case_by_case.is_empty()
+        || a.failures.iter().any(|f| {
+            matches!(
+                f.code(),
+                RuleCode::OffenceExclusion
+                    | RuleCode::RegulatedActivityBarred
+                    | RuleCode::CurfewConflict
+                    | RuleCode::ExclusionZone
+                    | RuleCode::DrivingRestriction
+            )
+        })
+}
+
+async fn audit_view(
+    state: &AppState,
+    actor: crate::store::audit::Actor,
+    action: &'static str,
+    kind: &'static str,
+    id: i64,
+    detail: String,
+) -> Result<(), ApiError> {
+    state
+        .store
+        .run(move |conn| {
+            audit::record(
+                conn,
+                &actor,
+                Entry {
+                    action,
+                    subject_kind: Some(kind),
+                    subject_id: Some(id),
+                    detail: Some(detail),
+                },
+                now(),
+            )
+        })
+        .await?;
+    Ok(())
+}
+
+/// A profile's eligible vacancies, ranked, with reasons (officers).
+pub async fn profile_matches(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+    query: web::Query<LimitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit_of(&query)?;
+    let (id, service_id) = (path.into_inner(), officer.service_id);
+    let taxonomy = state.taxonomy.clone();
+    let (profile, stored) = state
+        .store
+        .run(move |c| {
+            let profile = crate::store::profiles::load_in_service(c, id, service_id, &taxonomy)?;
+            let stored = crate::store::matches::for_profile(c, id)?;
+            Ok((profile, stored))
+        })
+        .await?;
+    let ranked = state
+        .matcher
+        .vacancies_for(&profile, today(), limit)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let items: Vec<Value> = ranked
+        .iter()
+        .map(|r| {
+            let d = &r.item.details;
+            json!({
+                "vacancy_id": r.item.id,
+                "title": d.title(),
+                "employer_id": r.item.employer_id,
+                "workplace": d.workplace().place().map(|p| p.name()),
+                "score": r.assessment.score,
+                "distance_km": r.assessment.distance_km,
+                "reasons": reasons_json(&r.assessment.reasons, &state.taxonomy),
+                "case_by_case": r.assessment.case_by_case.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "match": stored.get(&r.item.id).map(|m| json!({ "id": m.id, "status": m.status })),
+            })
+        })
+        .collect();
+    audit_view(
+        &state,
+        officer.ctx.audit_actor(),
+        if restricted {
+            "profile.restricted_viewed"
+        } else {
+            "profile.matches_viewed"
+        },
+        "profile",
+        profile.id,
+        format!("{} matches", items.len()),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({ "profile_id": profile.id, "today": today(), "items": items })))
+}
+
+/// The full assessment of one pair, including every rule that fails: the
+/// answer to "why is this job not shown?" (officers).
+pub async fn profile_match(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let ((id, vacancy_id), service_id) = (path.into_inner(), officer.service_id);
+    let taxonomy = state.taxonomy.clone();
+    let (profile, vacancy) = state
+        .store
+        .run(move |c| {
+            let profile = crate::store::profiles::load_in_service(c, id, service_id, &taxonomy)?;
+            let vacancy = crate::store::vacancies::load(c, vacancy_id, &taxonomy)?;
+            Ok((profile, vacancy))
+        })
+        .await?;
+    let assessment = crate::domain::matching::assess(&vacancy, &profile, today());
+    audit_view(
+        &state,
+        officer.ctx.audit_actor(),
+        if shows_restricted(&assessment) {
+            "profile.restricted_viewed"
+        } else {
+            "profile.matches_viewed"
+        },
+        "profile",
+        profile.id,
+        format!("assessment against vacancy {vacancy_id}"),
+    )
+    .await?;
+    let mut body = assessment_json(&assessment, &state.taxonomy);
+    if let Some(object) = body.as_object_mut() {
+        object.insert("profile_id".into(), json!(profile.id));
+        object.insert("vacancy_id".into(), json!(vacancy.id));
+        object.insert("vacancy_status".into(), json!(vacancy.status.as_str()));
+    }
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Eligible people of the officer's service for a vacancy, ranked.
+pub async fn vacancy_candidates(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+    query: web::Query<LimitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit_of(&query)?;
+    let (vacancy_id, service_id) = (path.into_inner(), officer.service_id);
+    let taxonomy = state.taxonomy.clone();
+    let vacancy = state
+        .store
+        .run(move |c| crate::store::vacancies::load(c, vacancy_id, &taxonomy))
+        .await?;
+    let ranked = state
+        .matcher
+        .profiles_for(
+            &vacancy,
+            &crate::search::ServiceScope::Only(vec![service_id]),
+            today(),
+            limit,
+        )
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let items: Vec<Value> = ranked
+        .iter()
+        .map(|r| {
+            let d = &r.item.details;
+            json!({
+                "profile_id": r.item.id,
+                "name": format!("{} {}", d.given_name(), d.family_name()),
+                "reference": d.reference(),
+                "release_date": d.release_date(),
+                "score": r.assessment.score,
+                "distance_km": r.assessment.distance_km,
+                "reasons": reasons_json(&r.assessment.reasons, &state.taxonomy),
+                "case_by_case": r.assessment.case_by_case.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    audit_view(
+        &state,
+        officer.ctx.audit_actor(),
+        if restricted {
+            "vacancy.candidates_restricted_viewed"
+        } else {
+            "vacancy.candidates_viewed"
+        },
+        "vacancy",
+        vacancy.id,
+        format!("{} candidates in service {service_id}", items.len()),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({ "vacancy_id": vacancy.id, "today": today(), "items": items })))
 }

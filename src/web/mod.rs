@@ -23,6 +23,7 @@ use actix_web::{web, App, HttpServer};
 use crate::cli::CommandError;
 use crate::config::Config;
 use crate::domain::skills::Taxonomy;
+use crate::matches::Matcher;
 use crate::startup::Services;
 use crate::store::Store;
 
@@ -32,14 +33,16 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub taxonomy: Arc<Taxonomy>,
+    pub matcher: Matcher,
 }
 
-impl From<Services> for AppState {
-    fn from(s: Services) -> Self {
+impl AppState {
+    pub fn new(services: Services, matcher: Matcher) -> Self {
         Self {
-            config: s.config,
-            store: s.store,
-            taxonomy: s.taxonomy,
+            config: services.config,
+            store: services.store,
+            taxonomy: services.taxonomy,
+            matcher,
         }
     }
 }
@@ -73,7 +76,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
 pub async fn serve(services: Services) -> Result<(), CommandError> {
-    let state = AppState::from(services);
+    let matcher = crate::startup::open_matcher(&services).await?;
+    let state = AppState::new(services, matcher);
     let bind = state.config.bind;
     let factory_state = state.clone();
     let server = HttpServer::new(move || App::new().configure(configure(factory_state.clone())))

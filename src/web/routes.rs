@@ -102,6 +102,9 @@ pub fn table() -> Vec<Route> {
         route!(GET "/api/v1/me", Staff => api::me),
         route!(GET "/api/v1/vacancies", Employer => api::list_vacancies),
         route!(GET "/api/v1/vacancies/{id}", Employer => api::get_vacancy),
+        route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
+        route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
+        route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),
     ]
 }
 

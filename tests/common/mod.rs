@@ -167,6 +167,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub services: Services,
+    pub matcher: fairchance::matches::Matcher,
     pub db: TestDb,
     server: actix_web::dev::ServerHandle,
 }
@@ -193,7 +194,10 @@ impl TestApp {
             settings[0] = *explicit;
         }
         let services = db.services(&settings);
-        let state = web::AppState::from(services.clone());
+        let matcher = fairchance::startup::open_matcher(&services)
+            .await
+            .expect("search index");
+        let state = web::AppState::new(services.clone(), matcher.clone());
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new().configure(web::configure(state.clone()))
         })
@@ -212,6 +216,7 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             client,
             services,
+            matcher,
             db,
             server: handle,
         }

@@ -1,0 +1,318 @@
+//! Matching as a service: keeping the index in step with the database,
+//! matching runs that store suggestions, and ranked answers for officers.
+//!
+//! The index only narrows the field; `domain::matching::assess` decides
+//! every pair.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::matching::{assess, Assessment};
+use crate::domain::profile::Profile;
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::Vacancy;
+use crate::search::{
+    CandidateOptions, IndexKind, MatchIndex, ProfileDoc, SearchError, ServiceScope, VacancyDoc,
+};
+use crate::store::jobs::{self, NewJob};
+use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
+use crate::store::{self, AsTx, Store, StoreError, StoreResult};
+
+/// Job kinds this module handles.
+pub mod kind {
+    /// A vacancy was created or changed: re-index it and re-run its matches.
+    pub const VACANCY_CHANGED: &str = "vacancy.changed";
+    /// A profile was created or changed.
+    pub const PROFILE_CHANGED: &str = "profile.changed";
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+#[derive(Serialize, serde::Deserialize)]
+pub struct Changed {
+    pub id: i64,
+}
+
+/// Queues the index update and matching run for a changed vacancy; call in
+/// the transaction that changed it.
+pub fn vacancy_changed(
+    conn: &mut impl AsTx,
+    id: i64,
+    at: chrono::NaiveDateTime,
+) -> StoreResult<()> {
+    jobs::enqueue(
+        conn,
+        NewJob::new(kind::VACANCY_CHANGED, &Changed { id }, at)?,
+        at,
+    )?;
+    Ok(())
+}
+
+/// Queues the index update and matching run for a changed profile.
+pub fn profile_changed(
+    conn: &mut impl AsTx,
+    id: i64,
+    at: chrono::NaiveDateTime,
+) -> StoreResult<()> {
+    jobs::enqueue(
+        conn,
+        NewJob::new(kind::PROFILE_CHANGED, &Changed { id }, at)?,
+        at,
+    )?;
+    Ok(())
+}
+
+/// A pair that passed, with its assessment.
+pub struct Ranked<T> {
+    pub item: T,
+    pub assessment: Assessment,
+}
+
+/// Matching over one store and one index.
+#[derive(Clone)]
+pub struct Matcher {
+    pub store: Store,
+    pub index: Arc<dyn MatchIndex>,
+    pub taxonomy: Arc<Taxonomy>,
+}
+
+/// Profiles or vacancies are loaded in chunks of this many.
+const LOAD_CHUNK: usize = 2_000;
+
+impl Matcher {
+    pub fn new(store: Store, index: Arc<dyn MatchIndex>, taxonomy: Arc<Taxonomy>) -> Self {
+        Self {
+            store,
+            index,
+            taxonomy,
+        }
+    }
+
+    async fn load_vacancies(&self, ids: Vec<i64>) -> Result<Vec<Vacancy>, MatchError> {
+        let taxonomy = self.taxonomy.clone();
+        Ok(self
+            .store
+            .run(move |c| store::vacancies::load_many(c, &ids, &taxonomy))
+            .await?)
+    }
+
+    async fn load_profiles(&self, ids: Vec<i64>) -> Result<Vec<Profile>, MatchError> {
+        let taxonomy = self.taxonomy.clone();
+        Ok(self
+            .store
+            .run(move |c| store::profiles::load_many(c, &ids, &taxonomy))
+            .await?)
+    }
+
+    /// Eligible vacancies for a profile, best first.
+    pub async fn vacancies_for(
+        &self,
+        profile: &Profile,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<Ranked<Vacancy>>, MatchError> {
+        let hits = self
+            .index
+            .candidate_vacancies(profile, today, &CandidateOptions::default())
+            .await?;
+        let mut ranked = Vec::new();
+        for chunk in hits.chunks(LOAD_CHUNK) {
+            for vacancy in self
+                .load_vacancies(chunk.iter().map(|h| h.id).collect())
+                .await?
+            {
+                let assessment = assess(&vacancy, profile, today);
+                if assessment.eligible() {
+                    ranked.push(Ranked {
+                        item: vacancy,
+                        assessment,
+                    });
+                }
+            }
+        }
+        sort_ranked(&mut ranked, |v| v.id);
+        ranked.truncate(limit);
+        Ok(ranked)
+    }
+
+    /// Eligible profiles in scope for a vacancy, best first.
+    pub async fn profiles_for(
+        &self,
+        vacancy: &Vacancy,
+        scope: &ServiceScope,
+        today: NaiveDate,
+        limit: usize,
+    ) -> Result<Vec<Ranked<Profile>>, MatchError> {
+        let hits = self
+            .index
+            .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
+            .await?;
+        let mut ranked = Vec::new();
+        for chunk in hits.chunks(LOAD_CHUNK) {
+            for profile in self
+                .load_profiles(chunk.iter().map(|h| h.id).collect())
+                .await?
+            {
+                // The scope is applied again here, so a loose engine filter can
+                // never widen what an officer sees.
+                if let ServiceScope::Only(services) = scope {
+                    if !services.contains(&profile.service_id) {
+                        continue;
+                    }
+                }
+                let assessment = assess(vacancy, &profile, today);
+                if assessment.eligible() {
+                    ranked.push(Ranked {
+                        item: profile,
+                        assessment,
+                    });
+                }
+            }
+        }
+        sort_ranked(&mut ranked, |p| p.id);
+        ranked.truncate(limit);
+        Ok(ranked)
+    }
+
+    /// Re-indexes one vacancy from the database (or drops it when gone).
+    pub async fn sync_vacancy(&self, id: i64) -> Result<Option<Vacancy>, MatchError> {
+        match self.load_vacancies(vec![id]).await?.pop() {
+            Some(vacancy) => {
+                self.index.index_vacancy(&vacancy).await?;
+                Ok(Some(vacancy))
+            }
+            None => {
+                self.index.delete(IndexKind::Vacancies, &[id]).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    pub async fn sync_profile(&self, id: i64) -> Result<Option<Profile>, MatchError> {
+        match self.load_profiles(vec![id]).await?.pop() {
+            Some(profile) => {
+                self.index.index_profile(&profile).await?;
+                Ok(Some(profile))
+            }
+            None => {
+                self.index.delete(IndexKind::Profiles, &[id]).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Re-indexes a changed vacancy and stores its matches: new ones
+    /// suggested, ones no longer eligible expired.
+    pub async fn vacancy_changed(
+        &self,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<RunOutcome, MatchError> {
+        let found = match self.sync_vacancy(id).await? {
+            Some(vacancy) => self
+                .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
+                .await?
+                .into_iter()
+                .map(|r| found(r.item.id, vacancy.id, &r.assessment))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.store_run(RunScope::Vacancy(id), found).await
+    }
+
+    pub async fn profile_changed(
+        &self,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<RunOutcome, MatchError> {
+        let found = match self.sync_profile(id).await? {
+            Some(profile) => self
+                .vacancies_for(&profile, today, usize::MAX)
+                .await?
+                .into_iter()
+                .map(|r| found(profile.id, r.item.id, &r.assessment))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.store_run(RunScope::Profile(id), found).await
+    }
+
+    async fn store_run(
+        &self,
+        scope: RunScope,
+        found: Vec<Found>,
+    ) -> Result<RunOutcome, MatchError> {
+        Ok(self
+            .store
+            .run(move |conn| {
+                let at = store::now();
+                crate::write_tx!(conn, |c| stored::apply_run(c, scope, &found, at))
+            })
+            .await?)
+    }
+
+    /// Rebuilds both indexes from the database, in batches; `progress` is
+    /// told how many documents of each kind are done. A run that is killed
+    /// midway converges when run again (writes are upserts).
+    pub async fn reindex(
+        &self,
+        mut progress: impl FnMut(IndexKind, usize, usize),
+    ) -> Result<(usize, usize), MatchError> {
+        let store = self.store.clone();
+        let vacancy_ids = store.run(|c| store::vacancies::all_ids(c)).await?;
+        let profile_ids = store.run(|c| store::profiles::all_ids(c)).await?;
+        self.index.clear().await?;
+        let mut done = 0;
+        for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
+            let vacancies = self.load_vacancies(chunk.to_vec()).await?;
+            let docs: Vec<VacancyDoc> = vacancies
+                .iter()
+                .map(|v| VacancyDoc::build(v, &self.taxonomy))
+                .collect();
+            self.index.upsert_vacancies(&docs).await?;
+            done += chunk.len();
+            progress(IndexKind::Vacancies, done, vacancy_ids.len());
+        }
+        let mut done = 0;
+        for chunk in profile_ids.chunks(LOAD_CHUNK) {
+            let profiles = self.load_profiles(chunk.to_vec()).await?;
+            let docs: Vec<ProfileDoc> = profiles
+                .iter()
+                .map(|p| ProfileDoc::build(p, &self.taxonomy))
+                .collect();
+            self.index.upsert_profiles(&docs).await?;
+            done += chunk.len();
+            progress(IndexKind::Profiles, done, profile_ids.len());
+        }
+        Ok((vacancy_ids.len(), profile_ids.len()))
+    }
+}
+
+fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {
+    Found {
+        profile_id,
+        vacancy_id,
+        score: assessment.score.clamp(0.0, 1.0),
+        distance_km: assessment.distance_km,
+        reasons: serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into()),
+    }
+}
+
+/// Best score first; ties broken by id so the order is stable.
+fn sort_ranked<T>(ranked: &mut [Ranked<T>], id: impl Fn(&T) -> i64) {
+    ranked.sort_by(|a, b| {
+        b.assessment
+            .score
+            .partial_cmp(&a.assessment.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| id(&a.item).cmp(&id(&b.item)))
+    });
+}

@@ -1,0 +1,426 @@
+//! Matching over HTTP and in stored runs, on both database backends, with
+//! the embedded search engine: ranked matches, the "why not?" answer, and
+//! candidates scoped to an officer's service, each checked against a
+//! brute-force pass of `assess` over every pair.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+use common::{Backend, TestApp};
+use diesel::prelude::*;
+use fairchance::access::token;
+use fairchance::domain::matching::assess;
+use fairchance::store::{self, access as access_store, now};
+use fairchance::web::auth;
+use reqwest::StatusCode;
+
+struct Demo {
+    app: TestApp,
+    profiles: Vec<fairchance::domain::profile::Profile>,
+    vacancies: Vec<fairchance::domain::vacancy::Vacancy>,
+    officer: i64,
+    service: i64,
+}
+
+async fn demo(backend: Backend) -> Demo {
+    let app = TestApp::spawn(backend).await;
+    fairchance::seed::demo::seed(&app.services).unwrap();
+    app.matcher.reindex(|_, _, _| {}).await.unwrap();
+    let mut conn = app.services.store.conn().unwrap();
+    let t = &app.services.taxonomy;
+    let ids = store::profiles::all_ids(&mut conn).unwrap();
+    let profiles = store::profiles::load_many(&mut conn, &ids, t).unwrap();
+    let ids = store::vacancies::all_ids(&mut conn).unwrap();
+    let vacancies = store::vacancies::load_many(&mut conn, &ids, t).unwrap();
+    let service = store::people::find_service_by_name(&mut conn, "HMP Northmoor")
+        .unwrap()
+        .unwrap()
+        .id;
+    let officer = {
+        use fairchance::store::schema::users;
+        fairchance::with_conn!(&mut conn, |c| users::table
+            .filter(users::service_id.eq(service))
+            .select(users::id)
+            .first::<i64>(c)
+            .unwrap())
+    };
+    Demo {
+        app,
+        profiles,
+        vacancies,
+        officer,
+        service,
+    }
+}
+
+impl Demo {
+    fn cookie(&self, user_id: i64) -> String {
+        let mut conn = self.app.services.store.conn().unwrap();
+        let secret = token::new_secret();
+        let at = now();
+        access_store::create_session(
+            &mut conn,
+            &access_store::NewSession {
+                token: &secret,
+                user_id: Some(user_id),
+                seeker_id: None,
+                terminal_id: None,
+                expires_at: at + Duration::hours(1),
+                ip: None,
+                user_agent: None,
+            },
+            at,
+        )
+        .unwrap();
+        format!(
+            "{}={}",
+            auth::SESSION_COOKIE,
+            auth::sign(&self.app.services.config.secret_key, &secret)
+        )
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.app
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie(self.officer))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
+}
+
+on_both_backends!(
+    ranked_matches_equal_the_brute_force_eligible_set,
+    |backend| async move {
+        let d = demo(backend).await;
+        let today = d.today();
+        let mut checked = 0;
+        for profile in d
+            .profiles
+            .iter()
+            .filter(|p| p.service_id == d.service)
+            .take(12)
+        {
+            let brute: BTreeSet<i64> = d
+                .vacancies
+                .iter()
+                .filter(|v| assess(v, profile, today).eligible())
+                .map(|v| v.id)
+                .collect();
+            let res = d
+                .get(&format!(
+                    "/api/v1/profiles/{}/matches?limit=500",
+                    profile.id
+                ))
+                .await;
+            assert_eq!(res.status(), 200);
+            let body: serde_json::Value = res.json().await.unwrap();
+            let items = body["items"].as_array().unwrap();
+            let got: BTreeSet<i64> = items
+                .iter()
+                .map(|i| i["vacancy_id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(got, brute, "profile {}", profile.id);
+            let scores: Vec<f64> = items.iter().map(|i| i["score"].as_f64().unwrap()).collect();
+            assert!(
+                scores.windows(2).all(|w| w[0] >= w[1]),
+                "ranked best first: {scores:?}"
+            );
+            for item in items {
+                assert!(item["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|r| r["text"].as_str().is_some_and(|t| !t.is_empty())));
+            }
+            checked += items.len();
+            // A limit keeps the best.
+            let top: serde_json::Value = d
+                .get(&format!("/api/v1/profiles/{}/matches?limit=2", profile.id))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let top: Vec<i64> = top["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["vacancy_id"].as_i64().unwrap())
+                .collect();
+            let best: Vec<i64> = items
+                .iter()
+                .take(2)
+                .map(|i| i["vacancy_id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(top, best);
+        }
+        assert!(checked > 0, "the demo data gives some matches");
+    }
+);
+
+on_both_backends!(why_not_lists_every_failing_rule, |backend| async move {
+    let d = demo(backend).await;
+    let today = d.today();
+    let mut explained = 0;
+    for profile in d
+        .profiles
+        .iter()
+        .filter(|p| p.service_id == d.service)
+        .take(6)
+    {
+        for vacancy in d.vacancies.iter().take(40) {
+            let expected = assess(vacancy, profile, today);
+            let body: serde_json::Value = d
+                .get(&format!(
+                    "/api/v1/profiles/{}/matches/{}",
+                    profile.id, vacancy.id
+                ))
+                .await
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(body["eligible"], expected.eligible());
+            let codes: Vec<&str> = body["failures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap())
+                .collect();
+            let want: Vec<&str> = expected
+                .failures
+                .iter()
+                .map(|f| f.code().as_str())
+                .collect();
+            assert_eq!(codes, want);
+            assert!(body["failures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| !f["message"].as_str().unwrap().is_empty()));
+            explained += usize::from(!expected.eligible());
+        }
+    }
+    assert!(explained > 0);
+    let mut conn = d.app.services.store.conn().unwrap();
+    let audited = store::audit::search(
+        &mut conn,
+        &store::audit::Filter {
+            actor_user_id: Some(d.officer),
+            ..Default::default()
+        },
+        1000,
+        0,
+    )
+    .unwrap();
+    assert_eq!(
+        audited.len(),
+        6 * 40,
+        "every answer about a person is audited"
+    );
+});
+
+on_both_backends!(
+    candidates_come_only_from_the_officers_service,
+    |backend| async move {
+        let d = demo(backend).await;
+        let today = d.today();
+        let mut seen = 0;
+        for vacancy in d.vacancies.iter().filter(|v| v.is_open(today)).take(15) {
+            let brute: BTreeSet<i64> = d
+                .profiles
+                .iter()
+                .filter(|p| p.service_id == d.service && assess(vacancy, p, today).eligible())
+                .map(|p| p.id)
+                .collect();
+            let body: serde_json::Value = d
+                .get(&format!(
+                    "/api/v1/vacancies/{}/candidates?limit=500",
+                    vacancy.id
+                ))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let got: BTreeSet<i64> = body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["profile_id"].as_i64().unwrap())
+                .collect();
+            assert_eq!(got, brute, "vacancy {}", vacancy.id);
+            seen += got.len();
+        }
+        assert!(seen > 0);
+    }
+);
+
+on_both_backends!(bad_requests_get_clear_errors, |backend| async move {
+    let d = demo(backend).await;
+    let own = d
+        .profiles
+        .iter()
+        .find(|p| p.service_id == d.service)
+        .unwrap()
+        .id;
+    let other = d
+        .profiles
+        .iter()
+        .find(|p| p.service_id != d.service)
+        .unwrap()
+        .id;
+    let res = d
+        .get(&format!("/api/v1/profiles/{own}/matches?limit=0"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["fields"]["limit"].is_array());
+    assert_eq!(
+        d.get(&format!("/api/v1/profiles/{own}/matches?limit=many"))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        d.get(&format!("/api/v1/profiles/{other}/matches"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        d.get(&format!(
+            "/api/v1/profiles/{other}/matches/{}",
+            d.vacancies[0].id
+        ))
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        d.get(&format!("/api/v1/profiles/{own}/matches/99999999"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        d.get("/api/v1/vacancies/99999999/candidates")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        d.get("/api/v1/profiles/abc/matches").await.status(),
+        StatusCode::NOT_FOUND
+    );
+});
+
+on_both_backends!(
+    matching_runs_store_suggestions_expire_them_and_keep_dismissals,
+    |backend| async move {
+        let d = demo(backend).await;
+        let today = d.today();
+        // A vacancy with several eligible people.
+        let (vacancy, eligible) = d
+            .vacancies
+            .iter()
+            .map(|v| {
+                (
+                    v,
+                    d.profiles
+                        .iter()
+                        .filter(|p| assess(v, p, today).eligible())
+                        .map(|p| p.id)
+                        .collect::<BTreeSet<_>>(),
+                )
+            })
+            .max_by_key(|(_, e)| e.len())
+            .unwrap();
+        assert!(eligible.len() >= 2);
+        let outcome = d
+            .app
+            .matcher
+            .vacancy_changed(vacancy.id, today)
+            .await
+            .unwrap();
+        assert_eq!(outcome.suggested, eligible.len());
+        let mut conn = d.app.services.store.conn().unwrap();
+        let stored = store::matches::for_vacancy(&mut conn, vacancy.id).unwrap();
+        assert_eq!(stored.keys().copied().collect::<BTreeSet<_>>(), eligible);
+        assert!(stored.values().all(|m| m.status == "suggested"));
+        // Running again changes nothing.
+        let again = d
+            .app
+            .matcher
+            .vacancy_changed(vacancy.id, today)
+            .await
+            .unwrap();
+        assert_eq!((again.suggested, again.expired), (0, 0));
+        // An officer dismisses one; closing the vacancy expires the rest.
+        let dismissed = *eligible.iter().next().unwrap();
+        {
+            use fairchance::store::schema::{matches, vacancies};
+            fairchance::with_conn!(&mut conn, |c| {
+                diesel::update(
+                    matches::table
+                        .filter(matches::vacancy_id.eq(vacancy.id))
+                        .filter(matches::profile_id.eq(dismissed)),
+                )
+                .set((
+                    matches::status.eq("dismissed"),
+                    matches::dismiss_reason.eq("not interested"),
+                ))
+                .execute(c)
+                .unwrap();
+                diesel::update(vacancies::table.find(vacancy.id))
+                    .set(vacancies::status.eq("closed"))
+                    .execute(c)
+                    .unwrap();
+            });
+        }
+        let closed = d
+            .app
+            .matcher
+            .vacancy_changed(vacancy.id, today)
+            .await
+            .unwrap();
+        assert_eq!(closed.expired, eligible.len() - 1);
+        let stored = store::matches::for_vacancy(&mut conn, vacancy.id).unwrap();
+        assert_eq!(
+            stored[&dismissed].status, "dismissed",
+            "a run never undoes a dismissal"
+        );
+        assert_eq!(
+            stored.values().filter(|m| m.status == "expired").count(),
+            eligible.len() - 1
+        );
+        // Published again: the expired pairs come back as suggestions.
+        {
+            use fairchance::store::schema::vacancies;
+            fairchance::with_conn!(&mut conn, |c| diesel::update(
+                vacancies::table.find(vacancy.id)
+            )
+            .set(vacancies::status.eq("published"))
+            .execute(c)
+            .unwrap());
+        }
+        let reopened = d
+            .app
+            .matcher
+            .vacancy_changed(vacancy.id, today)
+            .await
+            .unwrap();
+        assert_eq!(reopened.suggested, eligible.len() - 1);
+        // The profile side finds the same pairs.
+        let profile = eligible.iter().nth(1).copied().unwrap();
+        let outcome = d.app.matcher.profile_changed(profile, today).await.unwrap();
+        assert_eq!(outcome.expired, 0);
+        let by_profile = store::matches::for_profile(&mut conn, profile).unwrap();
+        assert_eq!(by_profile[&vacancy.id].status, "suggested");
+    }
+);

@@ -267,8 +267,8 @@ impl Matcher {
         mut progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<(usize, usize), MatchError> {
         let store = self.store.clone();
-        let vacancy_ids = store.run(|c| store::vacancies::all_ids(c)).await?;
-        let profile_ids = store.run(|c| store::profiles::all_ids(c)).await?;
+        let vacancy_ids = store.run(store::vacancies::all_ids).await?;
+        let profile_ids = store.run(store::profiles::all_ids).await?;
         self.index.clear().await?;
         let mut done = 0;
         for chunk in vacancy_ids.chunks(LOAD_CHUNK) {

@@ -178,8 +178,12 @@ pub fn run(command: Command) -> Result<(), CommandError> {
             let services = start()?;
             enrol_terminal(&services, &service, &label)
         }
-        Command::Worker | Command::Reindex => Err(CommandError::Usage(
-            "this command is not available in this build yet: it arrives with the worker and search index work".into(),
+        Command::Reindex => {
+            let services = start()?;
+            runtime()?.block_on(reindex(&services))
+        }
+        Command::Worker => Err(CommandError::Usage(
+            "this command is not available in this build yet: it arrives with the background worker".into(),
         )),
     }
 }
@@ -304,6 +308,46 @@ fn enrol_terminal(services: &Services, service: &str, label: &str) -> Result<(),
     );
     println!(
         "On the terminal, open /terminal/enrol and type the code within 7 days. It works once."
+    );
+    Ok(())
+}
+
+/// Rebuilds the search index from the database with a progress bar.
+async fn reindex(services: &Services) -> Result<(), CommandError> {
+    let started = std::time::Instant::now();
+    let index = crate::search::open(&services.config, services.taxonomy.clone())
+        .map_err(|e| CommandError::Other(format!("cannot open the search index: {e}")))?;
+    index
+        .apply_settings()
+        .await
+        .map_err(|e| CommandError::Other(format!("cannot apply the search settings: {e}")))?;
+    let matcher =
+        crate::matches::Matcher::new(services.store.clone(), index, services.taxonomy.clone());
+    let show = std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::hidden();
+    if show {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+    }
+    let (vacancies, profiles) = matcher
+        .reindex(|kind, done, total| {
+            bar.set_message(match kind {
+                crate::search::IndexKind::Vacancies => "vacancies",
+                crate::search::IndexKind::Profiles => "profiles",
+            });
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+        .await
+        .map_err(|e| CommandError::Other(format!("reindex failed: {e}")))?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {vacancies} vacancies and {profiles} profiles in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

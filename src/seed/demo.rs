@@ -457,7 +457,9 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
             }
         }
         for (e, status, details) in &vacancies {
-            store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
+            let id = store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
+            // The worker indexes it and stores its matches, as for any new vacancy.
+            crate::matches::vacancy_changed(c, id, at)?;
         }
         let mut first_prison_profiles = Vec::new();
         for (r, officer, pseudonym, details) in &profiles {

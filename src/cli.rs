@@ -144,7 +144,8 @@ pub fn run(command: Command) -> Result<(), CommandError> {
         Command::Migrate => {
             let config = Config::from_env().map_err(StartupError::from)?;
             startup::init_logging(&config);
-            let store = crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
+            let store =
+                crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
             let applied = store.migrate()?;
             println!("{applied} migration(s) applied on {}", store.backend_name());
             Ok(())
@@ -170,7 +171,13 @@ pub fn run(command: Command) -> Result<(), CommandError> {
                 Ok(())
             }
         }
-        Command::User(UserCommand::Create { email, role, employer, service, name }) => {
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            employer,
+            service,
+            name,
+        }) => {
             let services = start()?;
             create_user(&services, &email, &role, employer, service, name)
         }
@@ -182,9 +189,17 @@ pub fn run(command: Command) -> Result<(), CommandError> {
             let services = start()?;
             runtime()?.block_on(reindex(&services))
         }
-        Command::Worker => Err(CommandError::Usage(
-            "this command is not available in this build yet: it arrives with the background worker".into(),
-        )),
+        Command::Worker => {
+            let services = start()?;
+            runtime()?.block_on(async {
+                let matcher = crate::startup::open_matcher(&services).await?;
+                let worker = crate::jobs::Worker::new(services)
+                    .map_err(|e| CommandError::Other(e.to_string()))?
+                    .matcher(matcher);
+                worker.run(crate::jobs::Shutdown::on_signal()).await;
+                Ok(())
+            })
+        }
     }
 }
 

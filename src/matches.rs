@@ -182,6 +182,35 @@ impl Matcher {
         Ok(ranked)
     }
 
+    /// A job seeker's keyword search: typo-tolerant and synonym-aware, best
+    /// first, and only vacancies `assess` finds the person eligible for (the
+    /// others are left out without saying why).
+    pub async fn search_for(
+        &self,
+        profile: &Profile,
+        search: &crate::search::VacancySearch,
+        today: NaiveDate,
+    ) -> Result<Vec<Ranked<Vacancy>>, MatchError> {
+        let hits = self.index.search_vacancies(search, today).await?;
+        let order: std::collections::HashMap<i64, usize> =
+            hits.iter().enumerate().map(|(i, h)| (h.id, i)).collect();
+        let mut found = Vec::new();
+        for vacancy in self
+            .load_vacancies(hits.iter().map(|h| h.id).collect())
+            .await?
+        {
+            let assessment = assess(&vacancy, profile, today);
+            if assessment.eligible() {
+                found.push(Ranked {
+                    item: vacancy,
+                    assessment,
+                });
+            }
+        }
+        found.sort_by_key(|r| order.get(&r.item.id).copied().unwrap_or(usize::MAX));
+        Ok(found)
+    }
+
     /// Re-indexes one vacancy from the database (or drops it when gone).
     pub async fn sync_vacancy(&self, id: i64) -> Result<Option<Vacancy>, MatchError> {
         match self.load_vacancies(vec![id]).await?.pop() {

@@ -424,3 +424,181 @@ on_both_backends!(
         assert_eq!(by_profile[&vacancy.id].status, "suggested");
     }
 );
+
+on_both_backends!(
+    keyword_search_is_typo_tolerant_synonym_aware_and_eligible_only,
+    |backend| async move {
+        use fairchance::domain::profile::{CertificateInput, ProfileDetails};
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::search::VacancySearch;
+        use fairchance::seed::generator::{self, Town, TEMPLATES};
+        use rand::SeedableRng;
+        let app = TestApp::spawn(backend).await;
+        let services = app.services.clone();
+        let t = &services.taxonomy;
+        let today = chrono::Utc::now().date_naive();
+        let leeds = Town {
+            name: "Leeds".into(),
+            lat: 53.7965,
+            lon: -1.5478,
+        };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let forklift = TEMPLATES
+            .iter()
+            .find(|t| t.title.starts_with("Forklift"))
+            .unwrap();
+        let mut input = generator::vacancy(&mut rng, forklift, &leeds, "Demo", today);
+        input.offence_exclusions.clear();
+        input.start_date = Some(today + Duration::days(10));
+        input.closing_date = Some(today + Duration::days(5));
+        input.rotl_suitable = false;
+        let vacancy = VacancyDetails::parse(&input, t).unwrap();
+        let cleaner = VacancyDetails::parse(
+            &generator::vacancy(&mut rng, &TEMPLATES[13], &leeds, "Demo", today),
+            t,
+        )
+        .unwrap();
+        let mut person = generator::profile(&mut rng, 1, &leeds, today);
+        person.release_date = Some(today - Duration::days(3));
+        person.no_fixed_abode = false;
+        person.release_area = Some(fairchance::domain::geo::PlaceInput {
+            name: "Leeds".into(),
+            lat: 53.80,
+            lon: -1.55,
+        });
+        person.travel_radius_km = 25.0;
+        person.right_to_work = true;
+        person.readiness = "ready_to_work".into();
+        person.offence_categories.clear();
+        person.curfews.clear();
+        person.exclusion_zones.clear();
+        person.barred_adults = false;
+        person.barred_children = false;
+        person.certificates = vec![CertificateInput {
+            slug: "forklift-counterbalance".into(),
+            expires_on: None,
+        }];
+        let eligible_person = ProfileDetails::parse(&person, t).unwrap();
+        person.right_to_work = false;
+        person.readiness = "no_right_to_work".into();
+        person.reference = "D000002".into();
+        let ineligible_person = ProfileDetails::parse(&person, t).unwrap();
+        let (vacancy_id, seeker, blocked) = {
+            let mut conn = services.store.conn().unwrap();
+            let at = now();
+            let employer = store::people::create_employer(
+                &mut conn,
+                &store::people::NewEmployer {
+                    name: "Employer",
+                    sector_slug: "warehousing",
+                    contact_name: "C",
+                    contact_email: "c@example.org",
+                    contact_phone: None,
+                    address: "A",
+                    website: None,
+                    status: store::people::EmployerStatus::Approved,
+                    decided_by: None,
+                },
+            )
+            .unwrap();
+            let service = store::people::create_service(
+                &mut conn,
+                &store::people::NewService {
+                    name: "S",
+                    kind: store::people::ServiceKind::Prison,
+                    place_name: "Leeds",
+                    lat: 53.8,
+                    lon: -1.5,
+                },
+            )
+            .unwrap();
+            let id = store::vacancies::insert(
+                &mut conn,
+                employer,
+                VacancyStatus::Published,
+                None,
+                &vacancy,
+                at,
+            )
+            .unwrap();
+            store::vacancies::insert(
+                &mut conn,
+                employer,
+                VacancyStatus::Published,
+                None,
+                &cleaner,
+                at,
+            )
+            .unwrap();
+            let seeker =
+                store::profiles::insert(&mut conn, service, None, "P1", &eligible_person, at)
+                    .unwrap();
+            let blocked =
+                store::profiles::insert(&mut conn, service, None, "P2", &ineligible_person, at)
+                    .unwrap();
+            (id, seeker, blocked)
+        };
+        app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let mut conn = services.store.conn().unwrap();
+        let seeker = store::profiles::load(&mut conn, seeker, t).unwrap();
+        let blocked = store::profiles::load(&mut conn, blocked, t).unwrap();
+        for words in ["fork lift", "forklfit", "FLT", "counterbalance"] {
+            let search = VacancySearch {
+                text: words.into(),
+                sector: None,
+                min_hours: None,
+                max_hours: None,
+                near: None,
+                limit: 20,
+            };
+            let found = app
+                .matcher
+                .search_for(&seeker, &search, today)
+                .await
+                .unwrap();
+            assert_eq!(
+                found.first().map(|r| r.item.id),
+                Some(vacancy_id),
+                "{words:?} finds the forklift job first"
+            );
+            assert!(
+                app.matcher
+                    .search_for(&blocked, &search, today)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "never a job assess excludes"
+            );
+        }
+        let wrong_sector = VacancySearch {
+            text: "FLT".into(),
+            sector: Some("cleaning".into()),
+            min_hours: None,
+            max_hours: None,
+            near: None,
+            limit: 20,
+        };
+        assert!(app
+            .matcher
+            .search_for(&seeker, &wrong_sector, today)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.item.id != vacancy_id));
+        let too_few_hours = VacancySearch {
+            text: "FLT".into(),
+            sector: None,
+            min_hours: None,
+            max_hours: Some(20.0),
+            near: None,
+            limit: 20,
+        };
+        assert!(app
+            .matcher
+            .search_for(&seeker, &too_few_hours, today)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.item.id != vacancy_id));
+    }
+);

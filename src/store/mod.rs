@@ -13,6 +13,7 @@ pub mod audit;
 pub mod jobs;
 pub mod matches;
 pub mod meta;
+pub mod notifications;
 pub mod people;
 pub mod profiles;
 pub mod reference;

@@ -403,6 +403,7 @@ struct AccountPage<'a> {
     email: &'a str,
     role: &'a str,
     sessions: i64,
+    digest: String,
     notice: Option<&'a str>,
 }
 
@@ -410,6 +411,8 @@ struct AccountPage<'a> {
 pub struct AccountNotice {
     #[serde(default)]
     changed: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 pub async fn home(
@@ -418,10 +421,24 @@ pub async fn home(
     query: web::Query<AccountNotice>,
 ) -> Result<HttpResponse, AppError> {
     let user_id = staff.actor.user_id;
-    let sessions = state
+    let email = staff.actor.email.clone();
+    let (sessions, digest) = state
         .store
-        .run(move |conn| access_store::count_live_sessions(conn, user_id, now()))
+        .run(move |conn| {
+            let sessions = access_store::count_live_sessions(conn, user_id, now())?;
+            let digest = crate::store::people::find_user_by_email(conn, &email)?
+                .map(|u| u.digest_interval)
+                .unwrap_or_default();
+            Ok((sessions, digest))
+        })
         .await?;
+    let notice = if query.changed.is_some() {
+        Some("Your password has been changed. You have been signed out on your other devices.")
+    } else if query.saved.is_some() {
+        Some("Your email settings are saved.")
+    } else {
+        None
+    };
     Ok(page(
         StatusCode::OK,
         &AccountPage {
@@ -430,11 +447,49 @@ pub async fn home(
             email: &staff.actor.email,
             role: staff.actor.role.as_str(),
             sessions,
-            notice: query.changed.as_ref().map(|_| {
-                "Your password has been changed. You have been signed out on your other devices."
-            }),
+            digest,
+            notice,
         },
     ))
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {
+    #[serde(default)]
+    interval: String,
+}
+
+/// How often an officer is emailed about new matches.
+pub async fn set_digest(
+    state: web::Data<AppState>,
+    staff: Staff,
+    form: web::Form<DigestForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::store::notifications::{set_digest_interval, DigestInterval};
+    let Some(interval) = DigestInterval::parse(form.interval.trim()) else {
+        return Err(AppError::BadRequest("Choose hourly, daily or never".into()));
+    };
+    let user_id = staff.actor.user_id;
+    let actor = staff.ctx.audit_actor();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            set_digest_interval(conn, user_id, interval, at)?;
+            audit::record(
+                conn,
+                &actor,
+                Entry {
+                    action: "user.digest_interval",
+                    subject_kind: Some("user"),
+                    subject_id: Some(user_id),
+                    detail: Some(interval.as_str().into()),
+                },
+                at,
+            )
+        })
+        .await?;
+    Ok(redirect("/account?saved=1"))
 }
 
 #[derive(Template)]

@@ -77,6 +77,18 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
 pub async fn serve(services: Services) -> Result<(), CommandError> {
     let matcher = crate::startup::open_matcher(&services).await?;
+    // The worker runs beside the server unless separate workers do the job.
+    let worker = if services.config.run_worker {
+        let worker = crate::jobs::Worker::new(services.clone())
+            .map_err(|e| {
+                CommandError::Other(format!("cannot set up email (FAIRCHANCE_SMTP_URL): {e}"))
+            })?
+            .matcher(matcher.clone());
+        let (trigger, shutdown) = crate::jobs::shutdown_channel();
+        Some((trigger, tokio::spawn(worker.run(shutdown))))
+    } else {
+        None
+    };
     let state = AppState::new(services, matcher);
     let bind = state.config.bind;
     let factory_state = state.clone();
@@ -88,8 +100,11 @@ pub async fn serve(services: Services) -> Result<(), CommandError> {
             CommandError::Other(format!("cannot listen on {bind} (FAIRCHANCE_BIND): {e}"))
         })?;
     tracing::info!(%bind, backend = state.store.backend_name(), base_url = %state.config.base_url, "serving");
-    server
-        .run()
-        .await
-        .map_err(|e| CommandError::Other(format!("server stopped: {e}")))
+    let served = server.run().await;
+    // The server has drained its requests; let the worker finish its batch.
+    if let Some((trigger, handle)) = worker {
+        trigger.trigger();
+        let _ = handle.await;
+    }
+    served.map_err(|e| CommandError::Other(format!("server stopped: {e}")))
 }

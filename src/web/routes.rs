@@ -62,6 +62,7 @@ pub fn table() -> Vec<Route> {
         route!(GET "/account/password", Staff => account::password_form),
         route!(POST "/account/password", Staff => account::change_password),
         route!(POST "/account/sign-out-everywhere", Staff => account::sign_out_everywhere),
+        route!(POST "/account/email-digest", Staff => account::set_digest),
         // Administrators.
         route!(GET "/admin", Admin => admin::dashboard),
         route!(GET "/admin/users", Admin => admin::users),
@@ -74,6 +75,8 @@ pub fn table() -> Vec<Route> {
         route!(POST "/admin/terminals", Admin => admin::enrol_terminal),
         route!(POST "/admin/terminals/{id}/revoke", Admin => admin::revoke_terminal),
         route!(GET "/admin/audit", Admin => admin::audit),
+        route!(GET "/admin/queue", Admin => admin::queue),
+        route!(POST "/admin/queue/{id}/retry", Admin => admin::retry_job),
         // Case officers.
         route!(GET "/officer", Officer => officer::home),
         route!(GET "/officer/profiles/{id}", Officer => officer::profile),

@@ -1,0 +1,339 @@
+//! The background worker: claims due jobs from the outbox in small batches,
+//! runs each by its kind, and completes it or records the failure (retry
+//! with backoff, or dead letter). It also enqueues the scheduled work
+//! (digests, daily scans) as jobs keyed by time slot.
+//!
+//! `serve` runs one inside the web process; `fairchance worker` runs one on
+//! its own, as many as you like: on PostgreSQL they share the queue with
+//! `FOR UPDATE SKIP LOCKED`.
+//!
+//! Adding a job kind: a constant in [`kind`], one arm in [`Worker::handle`]
+//! and the handler function.
+
+pub mod schedule;
+pub mod shutdown;
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::notify::{self, Email, MessageError, NotifyError, SendError, Transport, TransportError};
+use crate::startup::Services;
+use crate::store::jobs::{self, Failure, Job, NewJob};
+use crate::store::{self, StoreError, StoreResult};
+
+pub use shutdown::{channel as shutdown_channel, Shutdown, ShutdownTrigger};
+
+/// Every job kind, in one place.
+pub mod kind {
+    /// Send one rendered email ([`crate::notify::Email`]).
+    pub const EMAIL: &str = crate::notify::JOB_KIND;
+    /// Queue the digests that are due.
+    pub const DIGESTS: &str = "schedule.digests";
+    /// The daily scans: releases coming up, vacancies closing unanswered.
+    pub const DAILY: &str = "schedule.daily";
+}
+
+/// Jobs claimed at once: small, so a stopping worker finishes quickly and
+/// several workers share the queue evenly.
+pub const BATCH: i64 = 5;
+/// Pause when the queue is empty.
+pub const IDLE: Duration = Duration::from_secs(1);
+
+/// Why a job did not succeed; decides whether it is tried again.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("unknown job kind {0:?}: no handler in this version")]
+    UnknownKind(String),
+    #[error("the job's payload cannot be read: {0}")]
+    Payload(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
+    #[error(transparent)]
+    Message(#[from] MessageError),
+    #[error(transparent)]
+    Send(#[from] SendError),
+    #[error("matching failed: {0}")]
+    Matching(#[from] crate::matches::MatchError),
+    #[error("this worker has no search index open, so it cannot run matching jobs")]
+    NoIndex,
+}
+
+impl JobError {
+    pub fn failure(&self) -> Failure {
+        match self {
+            Self::UnknownKind(_) | Self::Payload(_) | Self::Message(_) => Failure::Permanent,
+            Self::Notify(NotifyError::Render(_)) => Failure::Permanent,
+            Self::Send(e) => e.failure(),
+            Self::Store(_) | Self::Notify(NotifyError::Store(_)) => Failure::Transient,
+            // The index or database may be back on the next attempt.
+            Self::Matching(_) | Self::NoIndex => Failure::Transient,
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct DailyPayload {
+    day: NaiveDate,
+}
+
+#[derive(Serialize)]
+struct DigestsPayload {
+    tick_seconds: u64,
+}
+
+pub struct Worker {
+    services: Services,
+    matcher: Option<crate::matches::Matcher>,
+    transport: Transport,
+    id: String,
+    idle: Duration,
+    last_digest_slot: Option<i64>,
+    last_day: Option<NaiveDate>,
+}
+
+/// Runs a worker with the configured transport until `shutdown`. Fails only
+/// when the transport cannot be set up.
+pub async fn run(services: Services, shutdown: Shutdown) -> Result<(), TransportError> {
+    Worker::new(services)?.run(shutdown).await;
+    Ok(())
+}
+
+impl Worker {
+    /// A worker sending through `FAIRCHANCE_SMTP_URL`, or to `.eml` files.
+    pub fn new(services: Services) -> Result<Self, TransportError> {
+        let transport = Transport::from_config(&services.config)?;
+        Ok(Self::with_transport(services, transport))
+    }
+
+    pub fn with_transport(services: Services, transport: Transport) -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "worker".to_string());
+        Self {
+            services,
+            matcher: None,
+            transport,
+            id: format!(
+                "{host}-{}-{:08x}",
+                std::process::id(),
+                rand::random::<u32>()
+            ),
+            idle: IDLE,
+            last_digest_slot: None,
+            last_day: None,
+        }
+    }
+
+    /// Lets this worker run matching jobs (index sync and matching runs).
+    pub fn matcher(mut self, matcher: crate::matches::Matcher) -> Self {
+        self.matcher = Some(matcher);
+        self
+    }
+
+    /// Sets the pause when the queue is empty (tests use a short one).
+    pub fn idle(mut self, idle: Duration) -> Self {
+        self.idle = idle;
+        self
+    }
+
+    /// The name this worker locks jobs with.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// Claims and runs jobs until `shutdown`; the batch in hand is finished
+    /// first, so no claimed job waits for its lease to expire.
+    pub async fn run(mut self, mut shutdown: Shutdown) {
+        tracing::info!(worker = %self.id, transport = %self.transport.describe(), "worker started");
+        while !shutdown.is_requested() {
+            let at = store::now();
+            if let Err(e) = self.schedule(at).await {
+                tracing::warn!(error = %e, "cannot queue the scheduled work; trying again shortly");
+            }
+            let claimed = match self.work(at).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot claim jobs; trying again shortly");
+                    0
+                }
+            };
+            // A full batch suggests more are waiting: go straight on.
+            if claimed < BATCH as usize {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.idle) => {}
+                    _ = shutdown.requested() => {}
+                }
+            }
+        }
+        tracing::info!(worker = %self.id, "worker stopped");
+    }
+
+    /// Queues the scheduled jobs whose slot began by `at`: a digest round per
+    /// tick and the daily scans once a day. Each key names its slot, so every
+    /// worker may try and one job results.
+    pub async fn schedule(&mut self, at: NaiveDateTime) -> StoreResult<()> {
+        let tick = self.services.config.digest_tick.as_secs().max(1);
+        let slot = at.and_utc().timestamp() / tick as i64;
+        let day = at.date();
+        let mut due = Vec::new();
+        if self.last_digest_slot != Some(slot) {
+            due.push(
+                NewJob::new(kind::DIGESTS, &DigestsPayload { tick_seconds: tick }, at)?
+                    .key(format!("{}:{tick}:{slot}", kind::DIGESTS)),
+            );
+        }
+        if self.last_day != Some(day) {
+            due.push(
+                NewJob::new(kind::DAILY, &DailyPayload { day }, at)?
+                    .key(format!("{}:{day}", kind::DAILY)),
+            );
+        }
+        if due.is_empty() {
+            return Ok(());
+        }
+        self.services
+            .store
+            .run(move |c| {
+                for job in due {
+                    jobs::enqueue(c, job, at)?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.last_digest_slot = Some(slot);
+        self.last_day = Some(day);
+        Ok(())
+    }
+
+    /// Claims one batch of jobs due at `at` and runs them; returns how many
+    /// were claimed.
+    pub async fn work(&self, at: NaiveDateTime) -> StoreResult<usize> {
+        let worker = self.id.clone();
+        let claimed = self
+            .services
+            .store
+            .run(move |c| jobs::claim(c, &worker, BATCH, at))
+            .await?;
+        for job in &claimed {
+            let outcome = self.handle(job, at).await;
+            self.finish(job, outcome, at).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn finish(
+        &self,
+        job: &Job,
+        outcome: Result<(), JobError>,
+        at: NaiveDateTime,
+    ) -> StoreResult<()> {
+        let worker = self.id.clone();
+        match outcome {
+            Ok(()) => {
+                let id = job.id;
+                let held = self
+                    .services
+                    .store
+                    .run(move |c| jobs::complete(c, id, &worker, at))
+                    .await?;
+                if held {
+                    tracing::debug!(job = job.id, kind = %job.kind, "job done");
+                } else {
+                    // Its lease ran out and another worker took it; theirs is
+                    // the attempt that counts (an email repeats its
+                    // Message-ID, so receivers see one message).
+                    tracing::warn!(job = job.id, kind = %job.kind, "job finished after its lease was taken over");
+                }
+            }
+            Err(error) => {
+                let failure = error.failure();
+                let message = error.to_string();
+                let job_copy = job.clone();
+                let status = self
+                    .services
+                    .store
+                    .run(move |c| jobs::fail(c, &job_copy, &worker, failure, &message, at))
+                    .await?;
+                if status == "dead" {
+                    tracing::error!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed for good: dead-lettered");
+                } else {
+                    tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; it will be retried");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one claimed job, by kind.
+    /// Re-indexes the changed vacancy or profile and stores its matches.
+    async fn matching(&self, job: &Job, at: NaiveDateTime) -> Result<(), JobError> {
+        let matcher = self.matcher.as_ref().ok_or(JobError::NoIndex)?;
+        let changed: crate::matches::Changed =
+            serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))?;
+        let today = at.date();
+        let outcome = if job.kind == crate::matches::kind::VACANCY_CHANGED {
+            matcher.vacancy_changed(changed.id, today).await?
+        } else {
+            matcher.profile_changed(changed.id, today).await?
+        };
+        tracing::debug!(kind = %job.kind, id = changed.id, ?outcome, "matching run stored");
+        Ok(())
+    }
+
+    pub async fn handle(&self, job: &Job, at: NaiveDateTime) -> Result<(), JobError> {
+        match job.kind.as_str() {
+            kind::EMAIL => self.send_email(job).await,
+            kind::DIGESTS => self.digests(at).await,
+            kind::DAILY => self.daily(job, at).await,
+            crate::matches::kind::VACANCY_CHANGED | crate::matches::kind::PROFILE_CHANGED => {
+                self.matching(job, at).await
+            }
+            other => Err(JobError::UnknownKind(other.to_string())),
+        }
+    }
+
+    async fn send_email(&self, job: &Job) -> Result<(), JobError> {
+        let email: Email = payload(job)?;
+        let message = notify::build_message(&email, &self.services.config.mail_from)?;
+        self.transport
+            .send(&message, &notify::key_digest(&email.key))
+            .await?;
+        tracing::info!(job = job.id, to = %email.to_address, subject = %email.subject, "email sent");
+        Ok(())
+    }
+
+    async fn digests(&self, at: NaiveDateTime) -> Result<(), JobError> {
+        let config = self.services.config.clone();
+        let queued = self
+            .services
+            .store
+            .run(move |c| Ok(schedule::digests(c, &config, at)))
+            .await??;
+        if queued > 0 {
+            tracing::info!(queued, "digests queued");
+        }
+        Ok(())
+    }
+
+    async fn daily(&self, job: &Job, at: NaiveDateTime) -> Result<(), JobError> {
+        let DailyPayload { day } = payload(job)?;
+        let config = self.services.config.clone();
+        let report = self
+            .services
+            .store
+            .run(move |c| Ok(schedule::daily(c, &config, day, at)))
+            .await??;
+        tracing::info!(%day, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, "daily scans done");
+        Ok(())
+    }
+}
+
+fn payload<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, JobError> {
+    serde_json::from_str(&job.payload).map_err(|e| JobError::Payload(e.to_string()))
+}

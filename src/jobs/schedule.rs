@@ -1,0 +1,79 @@
+//! The scheduled work: digests every `FAIRCHANCE_DIGEST_TICK_SECONDS`, and
+//! once a day the release-readiness and closing-vacancy scans. Each runs as
+//! a job keyed by its time slot, so however many workers are running, each
+//! slot runs once, and a failure is retried and visible in the queue.
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+
+use crate::config::Config;
+use crate::notify::{self, NotifyError};
+use crate::store::notifications;
+use crate::store::AsTx;
+use crate::write_tx;
+
+/// "Due for release within 12 weeks".
+pub const RELEASE_WINDOW_DAYS: u64 = 12 * 7;
+/// "A vacancy closing in 3 days".
+pub const CLOSING_WINDOW_DAYS: u64 = 3;
+/// Finished scheduler jobs are kept this long for the queue page, then
+/// deleted so that a job a minute does not grow the table for ever.
+pub const KEEP_FINISHED_SCHEDULER_JOBS_DAYS: i64 = 7;
+
+/// Queues the digests due at `at`, one transaction per officer; returns how
+/// many were queued. Call on a pooled connection, not inside a transaction.
+pub fn digests(
+    conn: &mut impl AsTx,
+    config: &Config,
+    at: NaiveDateTime,
+) -> Result<usize, NotifyError> {
+    let officers = notifications::officers_due_a_digest(conn, at)?;
+    let mut queued = 0;
+    for officer in &officers {
+        let job = write_tx!(conn, |tx| notify::officer::digest(tx, config, officer, at))?;
+        queued += usize::from(job.is_some());
+    }
+    Ok(queued)
+}
+
+/// What the daily scans queued.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DailyReport {
+    pub release_reminders: usize,
+    pub closing_reminders: usize,
+}
+
+/// The daily scans for `day`: people due for release within 12 weeks who
+/// are not ready to work (once a week each), and published vacancies closing
+/// within 3 days with no applications (once each). Call on a pooled
+/// connection.
+pub fn daily(
+    conn: &mut impl AsTx,
+    config: &Config,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<DailyReport, NotifyError> {
+    let release_until = day + Days::new(RELEASE_WINDOW_DAYS);
+    let due = notifications::releases_due_not_ready(conn, day, release_until)?;
+    let closing_until = day + Days::new(CLOSING_WINDOW_DAYS);
+    let closing = notifications::vacancies_closing_unanswered(conn, day, closing_until)?;
+    let report = write_tx!(conn, |tx| {
+        let mut report = DailyReport::default();
+        for person in &due {
+            if notify::officer::release_readiness(tx, config, person, day, at)?.is_some() {
+                report.release_reminders += 1;
+            }
+        }
+        for vacancy in &closing {
+            if notify::employer::vacancy_closing_soon(tx, config, vacancy, at)?.is_some() {
+                report.closing_reminders += 1;
+            }
+        }
+        Ok::<_, NotifyError>(report)
+    })?;
+    notifications::purge_finished_jobs(
+        conn,
+        &[super::kind::DIGESTS, super::kind::DAILY],
+        at - chrono::Duration::days(KEEP_FINISHED_SCHEDULER_JOBS_DAYS),
+    )?;
+    Ok(report)
+}

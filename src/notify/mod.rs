@@ -1,0 +1,246 @@
+//! Email: composed from templates inside the transaction that causes it,
+//! queued in the outbox, sent by the worker.
+//!
+//! The job payload is the rendered message ([`Email`]), not the ids to
+//! render it from. The email then says what was true when its cause was
+//! committed (a later edit cannot change or break a queued message), a
+//! retry sends the very same bytes under the same Message-ID, and the
+//! worker needs no database reads to send. Rendering cannot fail at run
+//! time on data (askama checks templates at compile time), so doing it in
+//! the caller's transaction costs microseconds.
+//!
+//! Each typed function in [`officer`] and [`employer`] takes `&mut impl
+//! AsTx`: call it inside the transaction that makes the change, so the email
+//! exists exactly when the change does. Its idempotency key names the cause
+//! (an application reaching a status, a week of a person's release
+//! countdown), so calling it twice, or two workers running the same scan,
+//! queues one message; the key also fixes the Message-ID, so a resend after
+//! a crash between send and acknowledgement is recognised by receivers as
+//! the same message.
+
+pub mod employer;
+pub mod officer;
+pub mod templates;
+pub mod transport;
+
+use chrono::NaiveDateTime;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{Address, Message};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::store::jobs::{self, NewJob};
+use crate::store::notifications::Recipient;
+use crate::store::{AsTx, StoreError};
+
+pub use transport::{SendError, SentEmail, Transport, TransportError};
+
+/// The job kind that sends one [`Email`].
+pub const JOB_KIND: &str = "email.send";
+
+/// Attempts before an email is dead-lettered. With the queue's backoff
+/// (10 s doubling, capped at an hour) ten attempts span about two and a half
+/// hours, long enough to ride out a mail server restart or a short outage.
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// A rendered email: the payload of an `email.send` job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// The idempotency key: one key, one message, however often it is queued
+    /// or sent. Also the source of the Message-ID.
+    pub key: String,
+    pub to_name: String,
+    pub to_address: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("an email template failed to render: {0}")]
+    Render(#[from] askama::Error),
+}
+
+impl From<diesel::result::Error> for NotifyError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Database(e))
+    }
+}
+
+pub type NotifyResult<T> = Result<T, NotifyError>;
+
+/// Why a queued email could not become a message.
+#[derive(Debug, thiserror::Error)]
+pub enum MessageError {
+    #[error("FAIRCHANCE_MAIL_FROM is not an address: {0}")]
+    From(String),
+    #[error("the recipient address {address:?} is invalid: {reason}")]
+    Recipient { address: String, reason: String },
+    #[error("the message cannot be built: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// Queues `email` for sending, in the caller's transaction. Returns the job
+/// id, or None when an email with the same key was queued before.
+pub fn enqueue(tx: &mut impl AsTx, email: &Email, at: NaiveDateTime) -> NotifyResult<Option<i64>> {
+    let mut job = NewJob::new(JOB_KIND, email, at)?.key(format!("email:{}", email.key));
+    job.max_attempts = MAX_ATTEMPTS;
+    Ok(jobs::enqueue(tx, job, at)?)
+}
+
+/// A short, stable digest of an idempotency key: names the Message-ID and
+/// the `.eml` file, and carries nothing personal.
+pub fn key_digest(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The Message-ID for a key: the same key always gives the same ID, so a
+/// resent message is the same message to a receiver.
+pub fn message_id(key: &str, from: &Mailbox) -> String {
+    format!("<{}@{}>", key_digest(key), from.email.domain())
+}
+
+/// Builds the MIME message (text and HTML alternatives) for a queued email.
+pub fn build_message(email: &Email, mail_from: &str) -> Result<Message, MessageError> {
+    let from: Mailbox = mail_from
+        .parse()
+        .map_err(|e: lettre::address::AddressError| MessageError::From(e.to_string()))?;
+    let address: Address =
+        email
+            .to_address
+            .trim()
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MessageError::Recipient {
+                address: email.to_address.clone(),
+                reason: e.to_string(),
+            })?;
+    let to_name = Some(email.to_name.trim().to_string()).filter(|n| !n.is_empty());
+    Ok(Message::builder()
+        .message_id(Some(message_id(&email.key, &from)))
+        .from(from)
+        .to(Mailbox::new(to_name, address))
+        .subject(email.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            email.text.clone(),
+            email.html.clone(),
+        ))?)
+}
+
+/// An absolute link into the service, from `FAIRCHANCE_BASE_URL` (which may
+/// carry a path prefix such as `https://example.org/jobs`).
+pub fn link(config: &Config, path: &str) -> String {
+    let base = config.base_url.as_str().trim_end_matches('/');
+    format!("{base}/{}", path.trim_start_matches('/'))
+}
+
+/// Paths the emails link to, in one place for the web routes to match.
+pub mod paths {
+    pub const OFFICER_MATCHES: &str = "/officer/matches";
+
+    pub fn officer_application(id: i64) -> String {
+        format!("/officer/applications/{id}")
+    }
+
+    pub fn officer_profile(id: i64) -> String {
+        format!("/officer/profiles/{id}")
+    }
+
+    pub const EMPLOYER_SIGN_IN: &str = "/sign-in";
+
+    pub fn employer_application(id: i64) -> String {
+        format!("/employer/applications/{id}")
+    }
+
+    pub fn employer_vacancy(id: i64) -> String {
+        format!("/employer/vacancies/{id}")
+    }
+}
+
+/// A one-line description of a queued email for the administrator's queue
+/// page: recipient and subject, never the body.
+pub fn describe(payload: &str) -> Option<String> {
+    let email: Email = serde_json::from_str(payload).ok()?;
+    Some(format!("to {}: {}", email.to_address, email.subject))
+}
+
+fn recipient_email(to: &Recipient, key: String, parts: templates::Parts) -> Email {
+    Email {
+        key,
+        to_name: to.name.clone(),
+        to_address: to.email.clone(),
+        subject: parts.subject,
+        text: parts.text,
+        html: parts.html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        let vars = [
+            ("FAIRCHANCE_DATA_DIR", dir.path().display().to_string()),
+            ("FAIRCHANCE_BASE_URL", base.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Config::from_vars(&vars).unwrap()
+    }
+
+    #[test]
+    fn links_keep_the_base_url_and_its_path_prefix() {
+        for base in [
+            "https://jobs.example.org/fc",
+            "https://jobs.example.org/fc/",
+        ] {
+            assert_eq!(
+                link(&config(base), "/officer/matches"),
+                "https://jobs.example.org/fc/officer/matches"
+            );
+        }
+        assert_eq!(
+            link(
+                &config("http://127.0.0.1:8080"),
+                &paths::officer_application(7)
+            ),
+            "http://127.0.0.1:8080/officer/applications/7"
+        );
+    }
+
+    #[test]
+    fn a_queued_email_becomes_a_two_part_message_with_a_stable_id() {
+        let email = Email {
+            key: "k".into(),
+            to_name: "Olive Officer".into(),
+            to_address: "olive@example.org".into(),
+            subject: "Hello".into(),
+            text: "Hello\n".into(),
+            html: "<p>Hello</p>\n".into(),
+        };
+        let from = "Fair Chance Jobs <no-reply@fairchance.invalid>";
+        let raw = String::from_utf8(build_message(&email, from).unwrap().formatted()).unwrap();
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        let id = message_id("k", &from.parse().unwrap());
+        assert!(raw.contains(&format!("Message-ID: {id}")), "{raw}");
+        let bad = Email {
+            to_address: "nobody".into(),
+            ..email
+        };
+        assert!(matches!(
+            build_message(&bad, from),
+            Err(MessageError::Recipient { .. })
+        ));
+    }
+}

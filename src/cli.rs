@@ -148,6 +148,17 @@ pub fn run(command: Command) -> Result<(), CommandError> {
                 crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
             let applied = store.migrate()?;
             println!("{applied} migration(s) applied on {}", store.backend_name());
+            // Search settings are applied here and at every start; an
+            // embedded index held by a running server gets them at its next start.
+            let taxonomy = std::sync::Arc::new(startup::load_taxonomy()?);
+            let applied = runtime()?.block_on(async {
+                let index = crate::search::open(&config, taxonomy)?;
+                index.apply_settings().await
+            });
+            match applied {
+                Ok(_) => println!("search settings applied"),
+                Err(e) => eprintln!("search settings not applied now ({e}); they are applied when the service starts"),
+            }
             Ok(())
         }
         Command::Seed(args) => {

@@ -1727,3 +1727,99 @@ on_both_backends!(every_demo_sign_in_works, |backend| async move {
         .unwrap();
     assert_eq!(res.headers()["location"], "/terminal/home");
 });
+
+on_both_backends!(
+    admins_see_dead_letters_and_retry_them,
+    |backend| async move {
+        use fairchance::store::jobs::{self, Failure, NewJob};
+        let w = World::new(backend).await;
+        let at = now();
+        let id = {
+            let mut conn = w.app.services.store.conn().unwrap();
+            let id = jobs::enqueue(
+                &mut conn,
+                NewJob::new("email", &"not an email", at).unwrap(),
+                at,
+            )
+            .unwrap()
+            .unwrap();
+            let job = jobs::claim(&mut conn, "w", 1, at).unwrap().pop().unwrap();
+            jobs::fail(
+                &mut conn,
+                &job,
+                "w",
+                Failure::Permanent,
+                "550 mailbox unavailable",
+                at,
+            )
+            .unwrap();
+            id
+        };
+        let page = w
+            .send("GET", "/admin/queue", Who::Admin)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("550 mailbox unavailable") && page.contains("dead"),
+            "{page}"
+        );
+        let res = w
+            .send("POST", &format!("/admin/queue/{id}/retry"), Who::Admin)
+            .await;
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.unwrap().contains("back in the queue"));
+        let counts = jobs::counts(&mut w.app.services.store.conn().unwrap()).unwrap();
+        assert_eq!(counts, vec![("queued".to_string(), 1)]);
+        assert_eq!(
+            w.send("POST", &format!("/admin/queue/{id}/retry"), Who::Admin)
+                .await
+                .status(),
+            StatusCode::NOT_FOUND,
+            "only dead jobs are retried"
+        );
+    }
+);
+
+on_both_backends!(
+    officers_choose_how_often_they_get_digests,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (cookie, csrf) = w.staff_session(w.officer_x);
+        let res = w
+            .send_with(
+                "POST",
+                "/account/email-digest",
+                &cookie,
+                Some(&csrf),
+                Some(&[("interval", "daily")]),
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/account?saved=1");
+        let user = store::people::find_user_by_email(
+            &mut w.app.services.store.conn().unwrap(),
+            "officer.x@example.org",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(user.digest_interval, "daily");
+        let bad = w
+            .send_with(
+                "POST",
+                "/account/email-digest",
+                &cookie,
+                Some(&csrf),
+                Some(&[("interval", "weekly")]),
+            )
+            .await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        let page = w
+            .send_with("GET", "/account", &cookie, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("value=\"daily\" selected"));
+    }
+);

@@ -602,3 +602,84 @@ on_both_backends!(
             .all(|r| r.item.id != vacancy_id));
     }
 );
+
+on_both_backends!(
+    publishing_a_demo_vacancy_leaves_a_digest_eml_for_its_officers,
+    |backend| async move {
+        use fairchance::jobs::Worker;
+        // The embedded defaults: no SMTP URL, so email goes to <data dir>/outbox.
+        let app = TestApp::spawn_with(backend, &[("FAIRCHANCE_DIGEST_TICK_SECONDS", "1")]).await;
+        fairchance::seed::demo::seed(&app.services).unwrap();
+        app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let mut worker = Worker::new(app.services.clone())
+            .unwrap()
+            .matcher(app.matcher.clone());
+        // The demo seed queued a matching run for every vacancy, as publishing does.
+        let at = now();
+        while worker.work(at).await.unwrap() > 0 {}
+        let mut conn = app.services.store.conn().unwrap();
+        let counts = store::matches::count_by_status(&mut conn).unwrap();
+        let suggested = counts
+            .iter()
+            .find(|(s, _)| s == "suggested")
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        assert!(
+            suggested > 0,
+            "matching runs stored suggestions: {counts:?}"
+        );
+        // The next digest round emails each officer whose caseload has new matches.
+        let later = at + Duration::seconds(2);
+        worker.schedule(later).await.unwrap();
+        while worker.work(later).await.unwrap() > 0 {}
+        let outbox = app.services.config.data_dir.join("outbox");
+        let files: Vec<_> = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(
+            !files.is_empty(),
+            "digest .eml files in {}",
+            outbox.display()
+        );
+        let officers_with_matches = {
+            use fairchance::store::schema::{matches, profiles};
+            let officers: Vec<Option<i64>> = fairchance::with_conn!(&mut conn, |c| matches::table
+                .inner_join(profiles::table)
+                .filter(matches::status.eq("suggested"))
+                .filter(profiles::officer_id.is_not_null())
+                .select(profiles::officer_id)
+                .distinct()
+                .load(c)
+                .unwrap());
+            officers.len() as i64
+        };
+        let mut digests = 0i64;
+        for file in &files {
+            let raw = std::fs::read(file).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let subject = message.subject().unwrap_or_default().to_string();
+            let text = message.body_text(0).unwrap_or_default().to_lowercase();
+            let html = message.body_html(0).unwrap_or_default().to_lowercase();
+            if subject.contains("new job match") {
+                digests += 1;
+            }
+            for word in ["arson", "sexual", "violence", "curfew", "barred", "offence"] {
+                assert!(
+                    !text.contains(word) && !html.contains(word),
+                    "{word} in {}",
+                    file.display()
+                );
+            }
+        }
+        assert_eq!(
+            digests, officers_with_matches,
+            "one digest per officer concerned"
+        );
+        // Nothing new: the next round sends nothing more.
+        let even_later = later + Duration::hours(2);
+        worker.schedule(even_later).await.unwrap();
+        while worker.work(even_later).await.unwrap() > 0 {}
+        assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), files.len());
+    }
+);

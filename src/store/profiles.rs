@@ -64,26 +64,6 @@ fn parse_time(text: &str) -> StoreResult<NaiveTime> {
 
 fn write_children(conn: &mut impl AsTx, id: i64, input: &ProfileInput) -> StoreResult<()> {
     with_conn!(conn, |c| {
-        diesel::delete(profile_skills::table.filter(profile_skills::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_certificates::table.filter(profile_certificates::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_work_history::table.filter(profile_work_history::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_sectors::table.filter(profile_sectors::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_languages::table.filter(profile_languages::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_curfews::table.filter(profile_curfews::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(
-            profile_exclusion_zones::table.filter(profile_exclusion_zones::profile_id.eq(id)),
-        )
-        .execute(c)?;
-        diesel::delete(profile_offences::table.filter(profile_offences::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_todos::table.filter(profile_todos::profile_id.eq(id))).execute(c)?;
-
         let skills: Vec<_> = input
             .skills
             .iter()

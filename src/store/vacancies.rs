@@ -53,21 +53,9 @@ fn pence(pounds: f64) -> i64 {
     (pounds * 100.0).round() as i64
 }
 
-/// Writes the child rows of one vacancy (after deleting any old ones).
+/// Writes the child rows of a new vacancy.
 fn write_children(conn: &mut impl AsTx, id: i64, input: &VacancyInput) -> StoreResult<()> {
     with_conn!(conn, |c| {
-        diesel::delete(vacancy_shifts::table.filter(vacancy_shifts::vacancy_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(
-            vacancy_offence_exclusions::table.filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
-        )
-        .execute(c)?;
-        diesel::delete(vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(id)))
-            .execute(c)?;
         let shifts: Vec<_> = input
             .shifts
             .iter()

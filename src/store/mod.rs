@@ -140,10 +140,12 @@ struct SqlitePragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        // WAL lets readers run beside the single writer; the busy timeout makes
-        // writers wait their turn rather than fail.
+        // The busy timeout comes first: the pool opens several connections at
+        // once, and switching to WAL needs a moment's exclusive lock. WAL lets
+        // readers run beside the single writer; the timeout makes writers
+        // wait their turn rather than fail.
         conn.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 15000; \
+            "PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
              PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)

@@ -193,12 +193,18 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
             };
             batch.push((employer, status, details));
         }
-        write_tx!(&mut conn, |c| {
-            for (employer, status, details) in &batch {
-                store::vacancies::insert(c, *employer, *status, None, details, at)?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
+        let items: Vec<store::vacancies::NewVacancy> = batch
+            .iter()
+            .map(
+                |(employer_id, status, details)| store::vacancies::NewVacancy {
+                    employer_id: *employer_id,
+                    status: *status,
+                    created_by: None,
+                    details,
+                },
+            )
+            .collect();
+        write_tx!(&mut conn, |c| store::vacancies::insert_many(c, &items, at))?;
         done += n;
         progress.set_position(done as u64);
     }
@@ -224,12 +230,18 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
             let pseudonym = format!("{} {tag}", generator::pseudonym(&mut rng, number));
             batch.push((service, pseudonym, details));
         }
-        write_tx!(&mut conn, |c| {
-            for (service, pseudonym, details) in &batch {
-                store::profiles::insert(c, *service, None, pseudonym, details, at)?;
-            }
-            Ok::<_, StoreError>(())
-        })?;
+        let items: Vec<store::profiles::NewProfile> = batch
+            .iter()
+            .map(
+                |(service_id, pseudonym, details)| store::profiles::NewProfile {
+                    service_id: *service_id,
+                    officer_id: None,
+                    pseudonym,
+                    details,
+                },
+            )
+            .collect();
+        write_tx!(&mut conn, |c| store::profiles::insert_many(c, &items, at))?;
         done += n;
         progress.set_position(done as u64);
     }

@@ -66,6 +66,10 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Rows in one multi-row INSERT: well under both backends' limits on bound
+/// parameters (SQLite 32,766; PostgreSQL 65,535) for the widest child table.
+pub const CHILD_ROWS_PER_INSERT: usize = 1_000;
+
 type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
 type PgPool = Pool<ConnectionManager<PgConnection>>;
 

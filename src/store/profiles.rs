@@ -12,7 +12,7 @@ use super::schema::{
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
     profiles,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
+use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult, CHILD_ROWS_PER_INSERT};
 use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
 use crate::domain::profile::{
     CertificateInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput, TodoInput,
@@ -62,156 +62,178 @@ fn parse_time(text: &str) -> StoreResult<NaiveTime> {
         .map_err(|_| StoreError::Corrupt(format!("time {text:?}")))
 }
 
-fn write_children(conn: &mut impl AsTx, id: i64, input: &ProfileInput) -> StoreResult<()> {
+/// Writes the child rows of new profiles, many rows per statement.
+fn write_children(conn: &mut impl AsTx, rows: &[(i64, ProfileInput)]) -> StoreResult<()> {
     with_conn!(conn, |c| {
-        let skills: Vec<_> = input
-            .skills
-            .iter()
-            .map(|s| {
-                (
-                    profile_skills::profile_id.eq(id),
-                    profile_skills::skill_slug.eq(&s.slug),
-                    profile_skills::source.eq(&s.source),
-                )
-            })
-            .collect();
-        if !skills.is_empty() {
+        let mut all_skills = Vec::new();
+        let mut all_certificates = Vec::new();
+        let mut all_history = Vec::new();
+        let mut all_sectors = Vec::new();
+        let mut all_languages = Vec::new();
+        let mut all_curfews = Vec::new();
+        let mut all_zones = Vec::new();
+        let mut all_offences = Vec::new();
+        let mut all_todos = Vec::new();
+        for (id, input) in rows {
+            let id = *id;
+            let skills: Vec<_> = input
+                .skills
+                .iter()
+                .map(|s| {
+                    (
+                        profile_skills::profile_id.eq(id),
+                        profile_skills::skill_slug.eq(&s.slug),
+                        profile_skills::source.eq(&s.source),
+                    )
+                })
+                .collect();
+            all_skills.extend(skills);
+            let certificates: Vec<_> = input
+                .certificates
+                .iter()
+                .map(|h| {
+                    (
+                        profile_certificates::profile_id.eq(id),
+                        profile_certificates::certificate_slug.eq(&h.slug),
+                        profile_certificates::expires_on.eq(h.expires_on),
+                    )
+                })
+                .collect();
+            all_certificates.extend(certificates);
+            let history: Vec<_> = input
+                .work_history
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    (
+                        profile_work_history::profile_id.eq(id),
+                        profile_work_history::position.eq(i as i32),
+                        profile_work_history::role.eq(&w.role),
+                        profile_work_history::employer_name.eq(&w.employer_name),
+                        profile_work_history::sector_slug.eq(non_empty(&w.sector)),
+                        profile_work_history::from_year.eq(w.from_year),
+                        profile_work_history::to_year.eq(w.to_year),
+                    )
+                })
+                .collect();
+            all_history.extend(history);
+            let sectors: Vec<_> = input
+                .sectors_of_interest
+                .iter()
+                .map(|s| {
+                    (
+                        profile_sectors::profile_id.eq(id),
+                        profile_sectors::sector_slug.eq(s),
+                    )
+                })
+                .collect();
+            all_sectors.extend(sectors);
+            let languages: Vec<_> = input
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        profile_languages::profile_id.eq(id),
+                        profile_languages::language.eq(l),
+                    )
+                })
+                .collect();
+            all_languages.extend(languages);
+            let curfews: Vec<_> = input
+                .curfews
+                .iter()
+                .map(|w| {
+                    Ok((
+                        profile_curfews::profile_id.eq(id),
+                        profile_curfews::days.eq(days_from_names(&w.days)?),
+                        profile_curfews::start_time.eq(parse_time(&w.start)?),
+                        profile_curfews::end_time.eq(parse_time(&w.end)?),
+                    ))
+                })
+                .collect::<StoreResult<_>>()?;
+            all_curfews.extend(curfews);
+            let zones: Vec<_> = input
+                .exclusion_zones
+                .iter()
+                .map(|z| {
+                    (
+                        profile_exclusion_zones::profile_id.eq(id),
+                        profile_exclusion_zones::name.eq(&z.name),
+                        profile_exclusion_zones::lat.eq(z.lat),
+                        profile_exclusion_zones::lon.eq(z.lon),
+                        profile_exclusion_zones::radius_km.eq(z.radius_km),
+                    )
+                })
+                .collect();
+            all_zones.extend(zones);
+            let offences: Vec<_> = input
+                .offence_categories
+                .iter()
+                .map(|o| {
+                    (
+                        profile_offences::profile_id.eq(id),
+                        profile_offences::category.eq(o),
+                    )
+                })
+                .collect();
+            all_offences.extend(offences);
+            let todos: Vec<_> = input
+                .todos
+                .iter()
+                .map(|t| {
+                    (
+                        profile_todos::profile_id.eq(id),
+                        profile_todos::kind.eq(&t.kind),
+                        profile_todos::note.eq(&t.note),
+                        profile_todos::done.eq(t.done),
+                    )
+                })
+                .collect();
+            all_todos.extend(todos);
+        }
+        for chunk in all_skills.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_skills::table)
-                .values(&skills)
+                .values(chunk)
                 .execute(c)?;
         }
-        let certificates: Vec<_> = input
-            .certificates
-            .iter()
-            .map(|h| {
-                (
-                    profile_certificates::profile_id.eq(id),
-                    profile_certificates::certificate_slug.eq(&h.slug),
-                    profile_certificates::expires_on.eq(h.expires_on),
-                )
-            })
-            .collect();
-        if !certificates.is_empty() {
+        for chunk in all_certificates.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_certificates::table)
-                .values(&certificates)
+                .values(chunk)
                 .execute(c)?;
         }
-        let history: Vec<_> = input
-            .work_history
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                (
-                    profile_work_history::profile_id.eq(id),
-                    profile_work_history::position.eq(i as i32),
-                    profile_work_history::role.eq(&w.role),
-                    profile_work_history::employer_name.eq(&w.employer_name),
-                    profile_work_history::sector_slug.eq(non_empty(&w.sector)),
-                    profile_work_history::from_year.eq(w.from_year),
-                    profile_work_history::to_year.eq(w.to_year),
-                )
-            })
-            .collect();
-        if !history.is_empty() {
+        for chunk in all_history.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_work_history::table)
-                .values(&history)
+                .values(chunk)
                 .execute(c)?;
         }
-        let sectors: Vec<_> = input
-            .sectors_of_interest
-            .iter()
-            .map(|s| {
-                (
-                    profile_sectors::profile_id.eq(id),
-                    profile_sectors::sector_slug.eq(s),
-                )
-            })
-            .collect();
-        if !sectors.is_empty() {
+        for chunk in all_sectors.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_sectors::table)
-                .values(&sectors)
+                .values(chunk)
                 .execute(c)?;
         }
-        let languages: Vec<_> = input
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    profile_languages::profile_id.eq(id),
-                    profile_languages::language.eq(l),
-                )
-            })
-            .collect();
-        if !languages.is_empty() {
+        for chunk in all_languages.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_languages::table)
-                .values(&languages)
+                .values(chunk)
                 .execute(c)?;
         }
-        let curfews: Vec<_> = input
-            .curfews
-            .iter()
-            .map(|w| {
-                Ok((
-                    profile_curfews::profile_id.eq(id),
-                    profile_curfews::days.eq(days_from_names(&w.days)?),
-                    profile_curfews::start_time.eq(parse_time(&w.start)?),
-                    profile_curfews::end_time.eq(parse_time(&w.end)?),
-                ))
-            })
-            .collect::<StoreResult<_>>()?;
-        if !curfews.is_empty() {
+        for chunk in all_curfews.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_curfews::table)
-                .values(&curfews)
+                .values(chunk)
                 .execute(c)?;
         }
-        let zones: Vec<_> = input
-            .exclusion_zones
-            .iter()
-            .map(|z| {
-                (
-                    profile_exclusion_zones::profile_id.eq(id),
-                    profile_exclusion_zones::name.eq(&z.name),
-                    profile_exclusion_zones::lat.eq(z.lat),
-                    profile_exclusion_zones::lon.eq(z.lon),
-                    profile_exclusion_zones::radius_km.eq(z.radius_km),
-                )
-            })
-            .collect();
-        if !zones.is_empty() {
+        for chunk in all_zones.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_exclusion_zones::table)
-                .values(&zones)
+                .values(chunk)
                 .execute(c)?;
         }
-        let offences: Vec<_> = input
-            .offence_categories
-            .iter()
-            .map(|o| {
-                (
-                    profile_offences::profile_id.eq(id),
-                    profile_offences::category.eq(o),
-                )
-            })
-            .collect();
-        if !offences.is_empty() {
+        for chunk in all_offences.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_offences::table)
-                .values(&offences)
+                .values(chunk)
                 .execute(c)?;
         }
-        let todos: Vec<_> = input
-            .todos
-            .iter()
-            .map(|t| {
-                (
-                    profile_todos::profile_id.eq(id),
-                    profile_todos::kind.eq(&t.kind),
-                    profile_todos::note.eq(&t.note),
-                    profile_todos::done.eq(t.done),
-                )
-            })
-            .collect();
-        if !todos.is_empty() {
+        for chunk in all_todos.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(profile_todos::table)
-                .values(&todos)
+                .values(chunk)
                 .execute(c)?;
         }
         Ok(())
@@ -227,7 +249,60 @@ pub fn insert(
     details: &ProfileDetails,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    let input = details.to_input();
+    insert_many(
+        conn,
+        &[NewProfile {
+            service_id,
+            officer_id,
+            pseudonym,
+            details,
+        }],
+        at,
+    )?
+    .pop()
+    .ok_or(StoreError::NotFound)
+}
+
+/// One profile to store with [`insert_many`].
+pub struct NewProfile<'a> {
+    pub service_id: i64,
+    pub officer_id: Option<i64>,
+    pub pseudonym: &'a str,
+    pub details: &'a ProfileDetails,
+}
+
+/// Stores new profiles: each row, then all their parts in a few statements.
+/// Call inside a transaction. Returns the ids in order.
+pub fn insert_many(
+    conn: &mut impl AsTx,
+    items: &[NewProfile],
+    at: NaiveDateTime,
+) -> StoreResult<Vec<i64>> {
+    let mut rows = Vec::with_capacity(items.len());
+    for item in items {
+        let input = item.details.to_input();
+        let id = insert_row(
+            conn,
+            item.service_id,
+            item.officer_id,
+            item.pseudonym,
+            &input,
+            at,
+        )?;
+        rows.push((id, input));
+    }
+    write_children(conn, &rows)?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
+fn insert_row(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    officer_id: Option<i64>,
+    pseudonym: &str,
+    input: &ProfileInput,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
     let release_date = input
         .release_date
         .ok_or_else(|| StoreError::Corrupt("a parsed profile always has a release date".into()))?;
@@ -267,7 +342,6 @@ pub fn insert(
             e,
             "a profile with this reference already exists in this service"
         ))?);
-    write_children(conn, id, &input)?;
     Ok(id)
 }
 

@@ -11,7 +11,7 @@ use super::schema::{
     vacancies, vacancy_certificates, vacancy_documents, vacancy_offence_exclusions, vacancy_shifts,
     vacancy_skills,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
+use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult, CHILD_ROWS_PER_INSERT};
 use crate::domain::geo::PlaceInput;
 use crate::domain::offence::OffenceExclusionInput;
 use crate::domain::schedule::TimeWindowInput;
@@ -53,93 +53,106 @@ fn pence(pounds: f64) -> i64 {
     (pounds * 100.0).round() as i64
 }
 
-/// Writes the child rows of a new vacancy.
-fn write_children(conn: &mut impl AsTx, id: i64, input: &VacancyInput) -> StoreResult<()> {
+/// Writes the child rows of new vacancies, many rows per statement.
+fn write_children(conn: &mut impl AsTx, rows: &[(i64, VacancyInput)]) -> StoreResult<()> {
     with_conn!(conn, |c| {
-        let shifts: Vec<_> = input
-            .shifts
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                Ok((
-                    vacancy_shifts::vacancy_id.eq(id),
-                    vacancy_shifts::position.eq(i as i32),
-                    vacancy_shifts::days.eq(days_from_names(&s.days)?),
-                    vacancy_shifts::start_time.eq(parse_time(&s.start)?),
-                    vacancy_shifts::end_time.eq(parse_time(&s.end)?),
-                ))
-            })
-            .collect::<StoreResult<_>>()?;
-        if !shifts.is_empty() {
+        let mut all_shifts = Vec::new();
+        let mut all_skills = Vec::new();
+        let mut all_certificates = Vec::new();
+        let mut all_exclusions = Vec::new();
+        let mut all_documents = Vec::new();
+        for (id, input) in rows {
+            let id = *id;
+            let shifts: Vec<_> = input
+                .shifts
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    Ok((
+                        vacancy_shifts::vacancy_id.eq(id),
+                        vacancy_shifts::position.eq(i as i32),
+                        vacancy_shifts::days.eq(days_from_names(&s.days)?),
+                        vacancy_shifts::start_time.eq(parse_time(&s.start)?),
+                        vacancy_shifts::end_time.eq(parse_time(&s.end)?),
+                    ))
+                })
+                .collect::<StoreResult<_>>()?;
+            all_shifts.extend(shifts);
+            let skills: Vec<_> = input
+                .required_skills
+                .iter()
+                .map(|s| (s, "required"))
+                .chain(input.desirable_skills.iter().map(|s| (s, "desirable")))
+                .map(|(slug, requirement)| {
+                    (
+                        vacancy_skills::vacancy_id.eq(id),
+                        vacancy_skills::skill_slug.eq(slug),
+                        vacancy_skills::requirement.eq(requirement),
+                    )
+                })
+                .collect();
+            all_skills.extend(skills);
+            let certificates: Vec<_> = input
+                .required_certificates
+                .iter()
+                .map(|slug| {
+                    (
+                        vacancy_certificates::vacancy_id.eq(id),
+                        vacancy_certificates::certificate_slug.eq(slug),
+                    )
+                })
+                .collect();
+            all_certificates.extend(certificates);
+            let exclusions: Vec<_> = input
+                .offence_exclusions
+                .iter()
+                .map(|e| {
+                    (
+                        vacancy_offence_exclusions::vacancy_id.eq(id),
+                        vacancy_offence_exclusions::category.eq(&e.category),
+                        vacancy_offence_exclusions::stance.eq(&e.stance),
+                        vacancy_offence_exclusions::reason.eq(&e.reason),
+                    )
+                })
+                .collect();
+            all_exclusions.extend(exclusions);
+            let documents: Vec<_> = input
+                .documents_needed
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    (
+                        vacancy_documents::vacancy_id.eq(id),
+                        vacancy_documents::position.eq(i as i32),
+                        vacancy_documents::document.eq(d),
+                    )
+                })
+                .collect();
+            all_documents.extend(documents);
+        }
+        for chunk in all_shifts.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(vacancy_shifts::table)
-                .values(&shifts)
+                .values(chunk)
                 .execute(c)?;
         }
-        let skills: Vec<_> = input
-            .required_skills
-            .iter()
-            .map(|s| (s, "required"))
-            .chain(input.desirable_skills.iter().map(|s| (s, "desirable")))
-            .map(|(slug, requirement)| {
-                (
-                    vacancy_skills::vacancy_id.eq(id),
-                    vacancy_skills::skill_slug.eq(slug),
-                    vacancy_skills::requirement.eq(requirement),
-                )
-            })
-            .collect();
-        if !skills.is_empty() {
+        for chunk in all_skills.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(vacancy_skills::table)
-                .values(&skills)
+                .values(chunk)
                 .execute(c)?;
         }
-        let certificates: Vec<_> = input
-            .required_certificates
-            .iter()
-            .map(|slug| {
-                (
-                    vacancy_certificates::vacancy_id.eq(id),
-                    vacancy_certificates::certificate_slug.eq(slug),
-                )
-            })
-            .collect();
-        if !certificates.is_empty() {
+        for chunk in all_certificates.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(vacancy_certificates::table)
-                .values(&certificates)
+                .values(chunk)
                 .execute(c)?;
         }
-        let exclusions: Vec<_> = input
-            .offence_exclusions
-            .iter()
-            .map(|e| {
-                (
-                    vacancy_offence_exclusions::vacancy_id.eq(id),
-                    vacancy_offence_exclusions::category.eq(&e.category),
-                    vacancy_offence_exclusions::stance.eq(&e.stance),
-                    vacancy_offence_exclusions::reason.eq(&e.reason),
-                )
-            })
-            .collect();
-        if !exclusions.is_empty() {
+        for chunk in all_exclusions.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(vacancy_offence_exclusions::table)
-                .values(&exclusions)
+                .values(chunk)
                 .execute(c)?;
         }
-        let documents: Vec<_> = input
-            .documents_needed
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                (
-                    vacancy_documents::vacancy_id.eq(id),
-                    vacancy_documents::position.eq(i as i32),
-                    vacancy_documents::document.eq(d),
-                )
-            })
-            .collect();
-        if !documents.is_empty() {
+        for chunk in all_documents.chunks(CHILD_ROWS_PER_INSERT) {
             diesel::insert_into(vacancy_documents::table)
-                .values(&documents)
+                .values(chunk)
                 .execute(c)?;
         }
         Ok(())
@@ -160,7 +173,60 @@ pub fn insert(
     details: &VacancyDetails,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    let input = details.to_input();
+    insert_many(
+        conn,
+        &[NewVacancy {
+            employer_id,
+            status,
+            created_by,
+            details,
+        }],
+        at,
+    )?
+    .pop()
+    .ok_or(StoreError::NotFound)
+}
+
+/// One vacancy to store with [`insert_many`].
+pub struct NewVacancy<'a> {
+    pub employer_id: i64,
+    pub status: VacancyStatus,
+    pub created_by: Option<i64>,
+    pub details: &'a VacancyDetails,
+}
+
+/// Stores new vacancies: each row, then all their parts in a few statements.
+/// Call inside a transaction. Returns the ids in order.
+pub fn insert_many(
+    conn: &mut impl AsTx,
+    items: &[NewVacancy],
+    at: NaiveDateTime,
+) -> StoreResult<Vec<i64>> {
+    let mut rows = Vec::with_capacity(items.len());
+    for item in items {
+        let input = item.details.to_input();
+        let id = insert_row(
+            conn,
+            item.employer_id,
+            item.status,
+            item.created_by,
+            &input,
+            at,
+        )?;
+        rows.push((id, input));
+    }
+    write_children(conn, &rows)?;
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
+fn insert_row(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    status: VacancyStatus,
+    created_by: Option<i64>,
+    input: &VacancyInput,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
     let start_date = input
         .start_date
         .ok_or_else(|| StoreError::Corrupt("a parsed vacancy always has a start date".into()))?;
@@ -199,7 +265,6 @@ pub fn insert(
         ))
         .returning(vacancies::id)
         .get_result(c)?);
-    write_children(conn, id, &input)?;
     Ok(id)
 }
 

@@ -4,9 +4,10 @@
 //! The index only narrows the field; `domain::matching::assess` decides
 //! every pair.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::domain::matching::{assess, Assessment};
@@ -72,8 +73,71 @@ pub fn profile_changed(
 
 /// A pair that passed, with its assessment.
 pub struct Ranked<T> {
-    pub item: T,
+    pub item: Arc<T>,
     pub assessment: Assessment,
+}
+
+/// Parsed rows kept in memory with the `updated_at` they were read at. A
+/// version query (one indexed read) says which copies are stale, so only
+/// changed rows are read and parsed again; the database stays the source of
+/// truth for every process.
+struct Snapshot<T> {
+    rows: RwLock<HashMap<i64, (NaiveDateTime, Arc<T>)>>,
+}
+
+impl<T> Snapshot<T> {
+    fn new() -> Self {
+        Self {
+            rows: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Fresh copies found, and the ids to read again.
+    fn lookup(&self, versions: &[(i64, NaiveDateTime)]) -> (HashMap<i64, Arc<T>>, Vec<i64>) {
+        let mut found = HashMap::with_capacity(versions.len());
+        let mut missing = Vec::new();
+        let rows = self
+            .rows
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (id, version) in versions {
+            match rows.get(id) {
+                Some((seen, row)) if seen == version => {
+                    found.insert(*id, row.clone());
+                }
+                _ => missing.push(*id),
+            }
+        }
+        (found, missing)
+    }
+
+    fn insert(
+        &self,
+        versions: &[(i64, NaiveDateTime)],
+        loaded: impl Iterator<Item = (i64, T)>,
+    ) -> Vec<(i64, Arc<T>)> {
+        let version_of: HashMap<i64, NaiveDateTime> = versions.iter().copied().collect();
+        let mut rows = self
+            .rows
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        loaded
+            .filter_map(|(id, row)| {
+                let version = *version_of.get(&id)?;
+                let row = Arc::new(row);
+                rows.insert(id, (version, row.clone()));
+                Some((id, row))
+            })
+            .collect()
+    }
+}
+
+/// The rows in the order the version query listed them.
+fn in_order<T>(versions: &[(i64, NaiveDateTime)], mut found: HashMap<i64, Arc<T>>) -> Vec<Arc<T>> {
+    versions
+        .iter()
+        .filter_map(|(id, _)| found.remove(id))
+        .collect()
 }
 
 /// Matching over one store and one index.
@@ -82,6 +146,8 @@ pub struct Matcher {
     pub store: Store,
     pub index: Arc<dyn MatchIndex>,
     pub taxonomy: Arc<Taxonomy>,
+    vacancy_cache: Arc<Snapshot<Vacancy>>,
+    profile_cache: Arc<Snapshot<Profile>>,
 }
 
 /// Profiles or vacancies are loaded in chunks of this many.
@@ -93,23 +159,49 @@ impl Matcher {
             store,
             index,
             taxonomy,
+            vacancy_cache: Arc::new(Snapshot::new()),
+            profile_cache: Arc::new(Snapshot::new()),
         }
     }
 
-    async fn load_vacancies(&self, ids: Vec<i64>) -> Result<Vec<Vacancy>, MatchError> {
-        let taxonomy = self.taxonomy.clone();
-        Ok(self
+    async fn load_vacancies(&self, ids: Vec<i64>) -> Result<Vec<Arc<Vacancy>>, MatchError> {
+        let versions = self
             .store
-            .run(move |c| store::vacancies::load_many(c, &ids, &taxonomy))
-            .await?)
+            .run(move |c| store::vacancies::versions(c, &ids))
+            .await?;
+        let (mut found, missing) = self.vacancy_cache.lookup(&versions);
+        if !missing.is_empty() {
+            let taxonomy = self.taxonomy.clone();
+            let loaded = self
+                .store
+                .run(move |c| store::vacancies::load_many(c, &missing, &taxonomy))
+                .await?;
+            found.extend(
+                self.vacancy_cache
+                    .insert(&versions, loaded.into_iter().map(|v| (v.id, v))),
+            );
+        }
+        Ok(in_order(&versions, found))
     }
 
-    async fn load_profiles(&self, ids: Vec<i64>) -> Result<Vec<Profile>, MatchError> {
-        let taxonomy = self.taxonomy.clone();
-        Ok(self
+    async fn load_profiles(&self, ids: Vec<i64>) -> Result<Vec<Arc<Profile>>, MatchError> {
+        let versions = self
             .store
-            .run(move |c| store::profiles::load_many(c, &ids, &taxonomy))
-            .await?)
+            .run(move |c| store::profiles::versions(c, &ids))
+            .await?;
+        let (mut found, missing) = self.profile_cache.lookup(&versions);
+        if !missing.is_empty() {
+            let taxonomy = self.taxonomy.clone();
+            let loaded = self
+                .store
+                .run(move |c| store::profiles::load_many(c, &missing, &taxonomy))
+                .await?;
+            found.extend(
+                self.profile_cache
+                    .insert(&versions, loaded.into_iter().map(|p| (p.id, p))),
+            );
+        }
+        Ok(in_order(&versions, found))
     }
 
     /// Eligible vacancies for a profile, best first.
@@ -212,7 +304,7 @@ impl Matcher {
     }
 
     /// Re-indexes one vacancy from the database (or drops it when gone).
-    pub async fn sync_vacancy(&self, id: i64) -> Result<Option<Vacancy>, MatchError> {
+    pub async fn sync_vacancy(&self, id: i64) -> Result<Option<Arc<Vacancy>>, MatchError> {
         match self.load_vacancies(vec![id]).await?.pop() {
             Some(vacancy) => {
                 self.index.index_vacancy(&vacancy).await?;
@@ -225,7 +317,7 @@ impl Matcher {
         }
     }
 
-    pub async fn sync_profile(&self, id: i64) -> Result<Option<Profile>, MatchError> {
+    pub async fn sync_profile(&self, id: i64) -> Result<Option<Arc<Profile>>, MatchError> {
         match self.load_profiles(vec![id]).await?.pop() {
             Some(profile) => {
                 self.index.index_profile(&profile).await?;

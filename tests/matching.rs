@@ -378,7 +378,10 @@ on_both_backends!(
                 .execute(c)
                 .unwrap();
                 diesel::update(vacancies::table.find(vacancy.id))
-                    .set(vacancies::status.eq("closed"))
+                    .set((
+                        vacancies::status.eq("closed"),
+                        vacancies::updated_at.eq(now()),
+                    ))
                     .execute(c)
                     .unwrap();
             });
@@ -405,7 +408,10 @@ on_both_backends!(
             fairchance::with_conn!(&mut conn, |c| diesel::update(
                 vacancies::table.find(vacancy.id)
             )
-            .set(vacancies::status.eq("published"))
+            .set((
+                vacancies::status.eq("published"),
+                vacancies::updated_at.eq(now())
+            ))
             .execute(c)
             .unwrap());
         }

@@ -634,3 +634,17 @@ pub fn load_in_service(
         None => Err(StoreError::NotFound),
     }
 }
+
+/// The `updated_at` of each profile asked for: every change to a profile
+/// moves it, so it tells a cache which parsed copies are stale.
+pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(i64, NaiveDateTime)> = with_conn!(conn, |c| profiles::table
+            .filter(profiles::id.eq_any(chunk))
+            .select((profiles::id, profiles::updated_at))
+            .load(c)?);
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -520,3 +520,17 @@ pub fn load_for_employer(
         None => Err(StoreError::NotFound),
     }
 }
+
+/// The `updated_at` of each vacancy asked for: every change to a vacancy
+/// moves it, so it tells a cache which parsed copies are stale.
+pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(i64, NaiveDateTime)> = with_conn!(conn, |c| vacancies::table
+            .filter(vacancies::id.eq_any(chunk))
+            .select((vacancies::id, vacancies::updated_at))
+            .load(c)?);
+        out.extend(rows);
+    }
+    Ok(out)
+}

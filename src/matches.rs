@@ -150,6 +150,9 @@ pub struct Matcher {
     profile_cache: Arc<Snapshot<Profile>>,
 }
 
+/// Each row's id and `updated_at`.
+type Versions = Vec<(i64, NaiveDateTime)>;
+
 /// Profiles or vacancies are loaded in chunks of this many.
 const LOAD_CHUNK: usize = 2_000;
 
@@ -165,41 +168,46 @@ impl Matcher {
     }
 
     async fn load_vacancies(&self, ids: Vec<i64>) -> Result<Vec<Arc<Vacancy>>, MatchError> {
-        let versions = self
-            .store
-            .run(move |c| store::vacancies::versions(c, &ids))
-            .await?;
-        let (mut found, missing) = self.vacancy_cache.lookup(&versions);
-        if !missing.is_empty() {
-            let taxonomy = self.taxonomy.clone();
-            let loaded = self
-                .store
-                .run(move |c| store::vacancies::load_many(c, &missing, &taxonomy))
-                .await?;
-            found.extend(
-                self.vacancy_cache
-                    .insert(&versions, loaded.into_iter().map(|v| (v.id, v))),
-            );
-        }
-        Ok(in_order(&versions, found))
+        self.load_cached(
+            &self.vacancy_cache,
+            ids,
+            store::vacancies::versions,
+            store::vacancies::load_many,
+            |v| v.id,
+        )
+        .await
     }
 
     async fn load_profiles(&self, ids: Vec<i64>) -> Result<Vec<Arc<Profile>>, MatchError> {
-        let versions = self
-            .store
-            .run(move |c| store::profiles::versions(c, &ids))
-            .await?;
-        let (mut found, missing) = self.profile_cache.lookup(&versions);
+        self.load_cached(
+            &self.profile_cache,
+            ids,
+            store::profiles::versions,
+            store::profiles::load_many,
+            |p| p.id,
+        )
+        .await
+    }
+
+    /// Rows by id, in the version query's order: fresh in-memory copies where
+    /// they exist, the rest read and parsed from the database.
+    async fn load_cached<T: Send + Sync + 'static>(
+        &self,
+        cache: &Snapshot<T>,
+        ids: Vec<i64>,
+        versions: fn(&mut store::Conn, &[i64]) -> StoreResult<Versions>,
+        load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
+        id_of: fn(&T) -> i64,
+    ) -> Result<Vec<Arc<T>>, MatchError> {
+        let versions = self.store.run(move |c| versions(c, &ids)).await?;
+        let (mut found, missing) = cache.lookup(&versions);
         if !missing.is_empty() {
             let taxonomy = self.taxonomy.clone();
             let loaded = self
                 .store
-                .run(move |c| store::profiles::load_many(c, &missing, &taxonomy))
+                .run(move |c| load(c, &missing, &taxonomy))
                 .await?;
-            found.extend(
-                self.profile_cache
-                    .insert(&versions, loaded.into_iter().map(|p| (p.id, p))),
-            );
+            found.extend(cache.insert(&versions, loaded.into_iter().map(|row| (id_of(&row), row))));
         }
         Ok(in_order(&versions, found))
     }
@@ -391,9 +399,15 @@ impl Matcher {
         let vacancy_ids = store.run(store::vacancies::all_ids).await?;
         let profile_ids = store.run(store::profiles::all_ids).await?;
         self.index.clear().await?;
+        // Rows are read straight from the database: a rebuild must not pull
+        // every profile and vacancy into the matcher's in-memory copies.
         let mut done = 0;
         for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
-            let vacancies = self.load_vacancies(chunk.to_vec()).await?;
+            let ids = chunk.to_vec();
+            let taxonomy = self.taxonomy.clone();
+            let vacancies = store
+                .run(move |c| store::vacancies::load_many(c, &ids, &taxonomy))
+                .await?;
             let docs: Vec<VacancyDoc> = vacancies
                 .iter()
                 .map(|v| VacancyDoc::build(v, &self.taxonomy))
@@ -404,7 +418,11 @@ impl Matcher {
         }
         let mut done = 0;
         for chunk in profile_ids.chunks(LOAD_CHUNK) {
-            let profiles = self.load_profiles(chunk.to_vec()).await?;
+            let ids = chunk.to_vec();
+            let taxonomy = self.taxonomy.clone();
+            let profiles = store
+                .run(move |c| store::profiles::load_many(c, &ids, &taxonomy))
+                .await?;
             let docs: Vec<ProfileDoc> = profiles
                 .iter()
                 .map(|p| ProfileDoc::build(p, &self.taxonomy))

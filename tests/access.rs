@@ -230,31 +230,7 @@ impl World {
 
     /// A fresh session for a staff user: (cookie header, csrf token).
     fn staff_session(&self, user_id: i64) -> (String, String) {
-        let mut conn = self.app.services.store.conn().unwrap();
-        let secret = token::new_secret();
-        let at = now();
-        let csrf = access_store::create_session(
-            &mut conn,
-            &access_store::NewSession {
-                token: &secret,
-                user_id: Some(user_id),
-                seeker_id: None,
-                terminal_id: None,
-                expires_at: at + Duration::hours(1),
-                ip: None,
-                user_agent: None,
-            },
-            at,
-        )
-        .unwrap();
-        (
-            format!(
-                "{}={}",
-                auth::SESSION_COOKIE,
-                auth::sign(&self.key(), &secret)
-            ),
-            csrf,
-        )
+        self.app.staff_session(user_id)
     }
 
     fn device_cookie(&self) -> String {

@@ -10,10 +10,8 @@ use std::collections::BTreeSet;
 use chrono::Duration;
 use common::{Backend, TestApp};
 use diesel::prelude::*;
-use fairchance::access::token;
 use fairchance::domain::matching::assess;
-use fairchance::store::{self, access as access_store, now};
-use fairchance::web::auth;
+use fairchance::store::{self, now};
 use reqwest::StatusCode;
 
 struct Demo {
@@ -57,28 +55,7 @@ async fn demo(backend: Backend) -> Demo {
 
 impl Demo {
     fn cookie(&self, user_id: i64) -> String {
-        let mut conn = self.app.services.store.conn().unwrap();
-        let secret = token::new_secret();
-        let at = now();
-        access_store::create_session(
-            &mut conn,
-            &access_store::NewSession {
-                token: &secret,
-                user_id: Some(user_id),
-                seeker_id: None,
-                terminal_id: None,
-                expires_at: at + Duration::hours(1),
-                ip: None,
-                user_agent: None,
-            },
-            at,
-        )
-        .unwrap();
-        format!(
-            "{}={}",
-            auth::SESSION_COOKIE,
-            auth::sign(&self.app.services.config.secret_key, &secret)
-        )
+        self.app.staff_session(user_id).0
     }
 
     async fn get(&self, path: &str) -> reqwest::Response {

@@ -222,6 +222,35 @@ impl TestApp {
         }
     }
 
+    /// A fresh session for a staff user, as the app would set it: the
+    /// signed cookie header value and the session's CSRF token.
+    pub fn staff_session(&self, user_id: i64) -> (String, String) {
+        use fairchance::store::access::{create_session, NewSession};
+        let mut conn = self.services.store.conn().expect("conn");
+        let secret = fairchance::access::token::new_secret();
+        let at = fairchance::store::now();
+        let csrf = create_session(
+            &mut conn,
+            &NewSession {
+                token: &secret,
+                user_id: Some(user_id),
+                seeker_id: None,
+                terminal_id: None,
+                expires_at: at + chrono::Duration::hours(1),
+                ip: None,
+                user_agent: None,
+            },
+            at,
+        )
+        .expect("session");
+        let cookie = format!(
+            "{}={}",
+            fairchance::web::auth::SESSION_COOKIE,
+            fairchance::web::auth::sign(&self.services.config.secret_key, &secret)
+        );
+        (cookie, csrf)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

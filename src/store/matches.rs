@@ -177,3 +177,191 @@ pub fn count_by_status(conn: &mut impl AsTx) -> StoreResult<Vec<(String, i64)>> 
         .order(matches::status)
         .load(c)?))
 }
+
+/// Why a decision on a match was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    #[error("match not found")]
+    NotFound,
+    #[error("a {from} match cannot become {to}")]
+    NotAllowed { from: String, to: String },
+    #[error("{0}")]
+    Invalid(crate::domain::errors::FieldErrors),
+    #[error(transparent)]
+    Store(#[from] super::StoreError),
+}
+
+impl From<diesel::result::Error> for DecisionError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(super::StoreError::from_write(e, "match"))
+    }
+}
+
+/// One stored match with its officer-facing details.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MatchRecord {
+    pub id: i64,
+    pub profile_id: i64,
+    pub vacancy_id: i64,
+    pub status: String,
+    pub score: f64,
+    pub distance_km: Option<f64>,
+    /// The reasons, as JSON.
+    pub reasons: String,
+    pub dismiss_reason: Option<String>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+type RecordRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    f64,
+    Option<f64>,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<NaiveDateTime>,
+    NaiveDateTime,
+);
+
+fn record(row: RecordRow) -> MatchRecord {
+    MatchRecord {
+        id: row.0,
+        profile_id: row.1,
+        vacancy_id: row.2,
+        status: row.3,
+        score: row.4,
+        distance_km: row.5,
+        reasons: row.6,
+        dismiss_reason: row.7,
+        decided_by: row.8,
+        decided_at: row.9,
+        created_at: row.10,
+    }
+}
+
+macro_rules! record_columns {
+    () => {
+        (
+            matches::id,
+            matches::profile_id,
+            matches::vacancy_id,
+            matches::status,
+            matches::score,
+            matches::distance_km,
+            matches::reasons,
+            matches::dismiss_reason,
+            matches::decided_by,
+            matches::decided_at,
+            matches::created_at,
+        )
+    };
+}
+
+pub fn load(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<MatchRecord>> {
+    let row: Option<RecordRow> = with_conn!(conn, |c| matches::table
+        .find(id)
+        .select(record_columns!())
+        .first(c)
+        .optional()?);
+    Ok(row.map(record))
+}
+
+/// A profile's stored matches with the given statuses (all when empty),
+/// best score first.
+pub fn records_for_profile(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+    statuses: &[&str],
+) -> StoreResult<Vec<MatchRecord>> {
+    let rows: Vec<RecordRow> = with_conn!(conn, |c| {
+        let mut query = matches::table
+            .filter(matches::profile_id.eq(profile_id))
+            .select(record_columns!())
+            .order((matches::score.desc(), matches::id))
+            .into_boxed();
+        if !statuses.is_empty() {
+            query = query.filter(matches::status.eq_any(statuses.to_vec()));
+        }
+        query.load(c)?
+    });
+    Ok(rows.into_iter().map(record).collect())
+}
+
+/// Longest dismissal reason, in characters.
+pub const DISMISS_REASON_MAX: usize = 500;
+
+/// An officer approves a suggested match (it then shows on the person's
+/// terminal) or dismisses a suggested or approved one with a reason. A
+/// dismissed match stays dismissed through later runs. Call inside a write
+/// transaction; the caller checks the officer's scope and audits.
+pub fn decide(
+    conn: &mut impl AsTx,
+    id: i64,
+    approve: bool,
+    dismiss_reason: Option<&str>,
+    officer_id: i64,
+    at: NaiveDateTime,
+) -> Result<MatchRecord, DecisionError> {
+    let current = load(conn, id)?.ok_or(DecisionError::NotFound)?;
+    let to = if approve { "approved" } else { "dismissed" };
+    let allowed = match (current.status.as_str(), approve) {
+        ("suggested", _) => true,
+        ("approved", false) => true,
+        _ => false,
+    };
+    if !allowed {
+        return Err(DecisionError::NotAllowed {
+            from: current.status,
+            to: to.to_string(),
+        });
+    }
+    let reason = dismiss_reason.map(str::trim).filter(|r| !r.is_empty());
+    if !approve {
+        match reason {
+            None => {
+                return Err(DecisionError::Invalid(
+                    crate::domain::errors::FieldErrors::single(
+                        "dismiss_reason",
+                        "Say why this match is dismissed",
+                    ),
+                ))
+            }
+            Some(r) if r.chars().count() > DISMISS_REASON_MAX => {
+                return Err(DecisionError::Invalid(
+                    crate::domain::errors::FieldErrors::single(
+                        "dismiss_reason",
+                        format!("Write {DISMISS_REASON_MAX} characters or fewer"),
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    // The status check is repeated in the UPDATE so a concurrent decision
+    // cannot be overwritten.
+    let changed = with_conn!(conn, |c| diesel::update(
+        matches::table
+            .find(id)
+            .filter(matches::status.eq(&current.status))
+    )
+    .set((
+        matches::status.eq(to),
+        matches::dismiss_reason.eq(if approve { None } else { reason }),
+        matches::decided_by.eq(Some(officer_id)),
+        matches::decided_at.eq(Some(at)),
+        matches::updated_at.eq(at),
+    ))
+    .execute(c)?);
+    if changed == 0 {
+        return Err(DecisionError::NotAllowed {
+            from: "changed".to_string(),
+            to: to.to_string(),
+        });
+    }
+    load(conn, id)?.ok_or(DecisionError::NotFound)
+}

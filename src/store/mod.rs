@@ -9,6 +9,7 @@
 pub mod schema;
 
 pub mod access;
+pub mod applications;
 pub mod audit;
 pub mod jobs;
 pub mod matches;

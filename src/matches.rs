@@ -167,6 +167,11 @@ impl Matcher {
         }
     }
 
+    /// The search index this matcher narrows with (benchmarks time it alone).
+    pub fn index(&self) -> &Arc<dyn MatchIndex> {
+        &self.index
+    }
+
     async fn load_vacancies(&self, ids: Vec<i64>) -> Result<Vec<Arc<Vacancy>>, MatchError> {
         self.load_cached(
             &self.vacancy_cache,

@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyQuery, EnableScoring,
     Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer,
@@ -231,6 +232,8 @@ struct Engine {
     rules: TextRules,
     synonyms: Synonyms,
     created: bool,
+    /// Each live segment's points sorted by latitude, for radius queries.
+    geo: Arc<GeoCache>,
 }
 
 fn words_analyzer() -> Result<TextAnalyzer, SearchError> {
@@ -386,6 +389,7 @@ impl Engine {
                 longest: 0,
             },
             created,
+            geo: Arc::new(GeoCache::default()),
         };
         engine.synonyms = engine.synonyms_from(taxonomy);
         Ok(engine)
@@ -503,6 +507,7 @@ impl Engine {
         }
         let filter = self.translate(&filter)?;
         let searcher = self.reader.searcher();
+        self.geo.retain(&searcher);
         match query
             .text
             .as_deref()
@@ -789,6 +794,7 @@ impl Engine {
                 Box::new(GeoRadiusQuery {
                     centre,
                     metres: *metres as f64,
+                    cache: self.geo.clone(),
                 })
             }
             Filter::Not(inner) => Box::new(BooleanQuery::new(vec![
@@ -831,30 +837,122 @@ impl IdColumns {
     }
 }
 
-/// Documents whose `_geo` point is within `metres` of `centre`, by
-/// `domain::geo::distance_km` (the distance `assess` uses).
-#[derive(Debug, Clone)]
-struct GeoRadiusQuery {
-    centre: GeoPoint,
-    metres: f64,
+/// One segment's documents with a point, sorted by latitude: a radius query
+/// looks only at the band of latitudes it can reach instead of every
+/// document (this is what keeps the bucketed travel-radius filter, up to 18
+/// circles a query, cheap).
+struct LatitudeOrder {
+    lat: Vec<f64>,
+    lon: Vec<f64>,
+    doc: Vec<DocId>,
 }
 
-impl GeoRadiusQuery {
-    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+impl LatitudeOrder {
+    fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
         let fast = reader.fast_fields();
         let (Some(lat), Some(lng)) = (
             fast.column_opt::<f64>(GEO_LAT)?,
             fast.column_opt::<f64>(GEO_LNG)?,
         ) else {
-            return Ok(Vec::new());
+            return Ok(Self {
+                lat: Vec::new(),
+                lon: Vec::new(),
+                doc: Vec::new(),
+            });
         };
-        Ok((0..reader.max_doc())
-            .filter(|&doc| match (lat.first(doc), lng.first(doc)) {
-                (Some(a), Some(b)) => GeoPoint::parse(a, b)
-                    .is_ok_and(|point| distance_km(self.centre, point) * 1000.0 <= self.metres),
-                _ => false,
+        let mut points: Vec<(f64, f64, DocId)> = (0..reader.max_doc())
+            .filter_map(|doc| match (lat.first(doc), lng.first(doc)) {
+                (Some(a), Some(b)) if GeoPoint::parse(a, b).is_ok() => Some((a, b, doc)),
+                _ => None,
             })
-            .collect())
+            .collect();
+        points.sort_by(|x, y| x.0.total_cmp(&y.0));
+        Ok(Self {
+            lat: points.iter().map(|p| p.0).collect(),
+            lon: points.iter().map(|p| p.1).collect(),
+            doc: points.iter().map(|p| p.2).collect(),
+        })
+    }
+
+    /// Documents within `metres` of `centre` by `distance_km`, sorted.
+    fn within(&self, centre: GeoPoint, metres: f64) -> Vec<DocId> {
+        // A degree of latitude is at least 110.5 km anywhere; widen the band
+        // a little so rounding can never cut a point `distance_km` admits.
+        let band = metres / 110_000.0 + 1e-6;
+        let low = self.lat.partition_point(|&l| l < centre.lat() - band);
+        let high = self.lat.partition_point(|&l| l <= centre.lat() + band);
+        let mut docs: Vec<DocId> = (low..high)
+            .filter(|&i| {
+                GeoPoint::parse(self.lat[i], self.lon[i])
+                    .is_ok_and(|point| distance_km(centre, point) * 1000.0 <= metres)
+            })
+            .map(|i| self.doc[i])
+            .collect();
+        docs.sort_unstable();
+        docs
+    }
+}
+
+/// Latitude orders by segment, built on first use and dropped when their
+/// segment leaves the index (segments are immutable, so an entry never goes
+/// stale while its segment lives).
+#[derive(Default)]
+struct GeoCache {
+    segments: Mutex<HashMap<SegmentId, Arc<LatitudeOrder>>>,
+}
+
+impl GeoCache {
+    fn order(&self, reader: &SegmentReader) -> tantivy::Result<Arc<LatitudeOrder>> {
+        let id = reader.segment_id();
+        if let Some(order) = self.lock().get(&id) {
+            return Ok(order.clone());
+        }
+        let order = Arc::new(LatitudeOrder::build(reader)?);
+        self.lock().insert(id, order.clone());
+        Ok(order)
+    }
+
+    /// Forgets segments the searcher no longer has.
+    fn retain(&self, searcher: &Searcher) {
+        let live: std::collections::HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.lock().retain(|id, _| live.contains(id));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<LatitudeOrder>>> {
+        self.segments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Documents whose `_geo` point is within `metres` of `centre`, by
+/// `domain::geo::distance_km` (the distance `assess` uses).
+#[derive(Clone)]
+struct GeoRadiusQuery {
+    centre: GeoPoint,
+    metres: f64,
+    cache: Arc<GeoCache>,
+}
+
+impl std::fmt::Debug for GeoRadiusQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GeoRadiusQuery")
+            .field("centre", &self.centre)
+            .field("metres", &self.metres)
+            .finish()
+    }
+}
+
+impl GeoRadiusQuery {
+    fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
+        Ok(self
+            .cache
+            .order(reader)?
+            .within(self.centre, self.metres))
     }
 }
 

@@ -1215,3 +1215,260 @@ on_both_backends!(
         assert!(from_app.employer_id.is_some());
     }
 );
+
+/// The emails in the outbox (jobs table) whose key starts with `prefix`,
+/// as their payloads.
+fn emails(d: &Desk, prefix: &str) -> Vec<String> {
+    let pattern = format!("email:{prefix}%");
+    let mut conn = d.conn();
+    fairchance::with_conn!(&mut conn, |c| jobs::table
+        .filter(jobs::kind.eq(fairchance::notify::JOB_KIND))
+        .filter(jobs::idempotency_key.like(&pattern))
+        .select(jobs::payload)
+        .load::<String>(c)
+        .unwrap())
+}
+
+/// The first link into the service in an email's payload.
+fn link_in(payload: &str, address: &str) -> String {
+    let start = payload.find(address).expect("a link into the service") + address.len();
+    let end = payload[start..]
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '\\')
+        .unwrap();
+    payload[start..start + end].to_string()
+}
+
+/// Runs the worker until no job is left.
+async fn drain(w: &fairchance::jobs::Worker) {
+    for _ in 0..50 {
+        if w.work(now()).await.unwrap() == 0 {
+            break;
+        }
+    }
+}
+
+on_both_backends!(
+    end_to_end_from_vacancy_to_forwarded_application,
+    |backend| async move {
+        use fairchance::jobs::Worker;
+        use fairchance::notify::transport::Transport;
+        let d = Desk::new(backend).await;
+        // The officer adds a person who fits the warehouse vacancy.
+        let released = (today() - Duration::days(7)).to_string();
+        let fields: Vec<(&str, &str)> = vec![
+            ("given_name", "Maya"),
+            ("family_name", "Marsh"),
+            ("reference", "M5555MM"),
+            ("release_date", &released),
+            ("release_area", "Leeds"),
+            ("travel_radius_km", "40"),
+            ("skills[0].slug", "pick-and-pack"),
+            ("skills[0].source", "prison_work"),
+            ("skills[1].slug", "order-picking-scanner"),
+            ("skills[1].source", "past_job"),
+            ("skills[2].slug", "loading-unloading"),
+            ("skills[2].source", "past_job"),
+            ("sectors_of_interest", "warehousing"),
+            ("right_to_work", "yes"),
+            ("readiness", "ready_to_work"),
+        ];
+        let (status, location, body) = d.post(d.officer_x, "/officer/profiles", &fields).await;
+        assert_eq!(status, 303, "{body}");
+        let profile: i64 = location
+            .trim_start_matches("/officer/profiles/")
+            .parse()
+            .unwrap();
+        // The vacancy is announced as published; the worker matches and emails.
+        {
+            let mut conn = d.conn();
+            fairchance::matches::vacancy_changed(&mut conn, d.vacancy, now()).unwrap();
+        }
+        let mut worker = Worker::with_transport(d.app.services.clone(), Transport::memory())
+            .matcher(d.app.matcher.clone());
+        drain(&worker).await;
+        let mut conn = d.conn();
+        let records =
+            store::matches::records_for_profile(&mut conn, profile, &["suggested"]).unwrap();
+        drop(conn);
+        let record = records
+            .iter()
+            .find(|m| m.vacancy_id == d.vacancy)
+            .unwrap_or_else(|| {
+                let mut conn = d.conn();
+                let t = &d.app.services.taxonomy;
+                let p = store::profiles::load(&mut conn, profile, t).unwrap();
+                let v = store::vacancies::load(&mut conn, d.vacancy, t).unwrap();
+                panic!(
+                    "no match: {:?}",
+                    fairchance::domain::matching::assess(&v, &p, today()).codes()
+                )
+            })
+            .clone();
+        // The digest and the daily scan: the officer hears of the new match and
+        // of a release soon with readiness not ready.
+        worker.schedule(now()).await.unwrap();
+        drain(&worker).await;
+        let digests = emails(&d, &format!("digest:{}:", d.officer_x));
+        assert_eq!(digests.len(), 1, "one digest for officer X");
+        assert_eq!(link_in(&digests[0], &d.app.address), "/officer/matches");
+        let reminders = emails(&d, &format!("release-readiness:{}:", d.profile_x));
+        assert_eq!(reminders.len(), 1);
+        let reminder_link = link_in(&reminders[0], &d.app.address);
+        assert_eq!(reminder_link, format!("/officer/profiles/{}", d.profile_x));
+        for path in ["/officer/matches".to_string(), reminder_link] {
+            assert_eq!(d.get(d.officer_x, &path).await.0, 200, "{path}");
+        }
+        // The officer approves; the person applies from the terminal.
+        let (status, _, _) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/matches/{}/approve", record.id),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 303);
+        let config = d.app.services.config.clone();
+        let mut conn = d.conn();
+        let vacancy = d.vacancy;
+        let application = fairchance::write_tx!(&mut conn, |c| {
+            let submitted = store::applications::submit(
+                c,
+                profile,
+                vacancy,
+                "I picked and packed orders for two years.",
+                now(),
+            )?;
+            if submitted.created {
+                fairchance::notify::officer::application_awaiting_review(
+                    c,
+                    &config,
+                    submitted.application.id,
+                )
+                .map_err(|e| {
+                    store::applications::ApplicationError::Store(store::StoreError::Task(
+                        e.to_string(),
+                    ))
+                })?;
+            }
+            Ok::<_, store::applications::ApplicationError>(submitted.application.id)
+        })
+        .unwrap();
+        drop(conn);
+        let awaiting = emails(&d, &format!("application-awaiting-review:{application}"));
+        assert_eq!(awaiting.len(), 1);
+        let link = link_in(&awaiting[0], &d.app.address);
+        assert_eq!(link, format!("/officer/applications/{application}"));
+        let (status, page) = d.get(d.officer_x, &link).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Maya Marsh"));
+        // Review and forward through the officer's pages.
+        for step in ["review", "forward"] {
+            let (status, _, _) = d
+                .post(
+                    d.officer_x,
+                    &format!("/officer/applications/{application}/{step}"),
+                    &[],
+                )
+                .await;
+            assert_eq!(status, 303, "{step}");
+        }
+        let mut conn = d.conn();
+        let employer_id = store::caseload::vacancy_employer(&mut conn, d.vacancy)
+            .unwrap()
+            .unwrap();
+        let seen =
+            store::applications::load_for_employer(&mut conn, application, employer_id).unwrap();
+        assert_eq!(seen.map(|a| a.status), Some(ApplicationStatus::Forwarded));
+        drop(conn);
+        let forwarded = emails(&d, &format!("application-forwarded:{application}"));
+        assert_eq!(forwarded.len(), 1);
+        assert!(forwarded[0].contains("contact.a@example.org"));
+        assert!(!forwarded[0].contains("Marsh"), "no name without consent");
+        // The worker sends them all.
+        drain(&worker).await;
+        let sent = worker.transport().sent();
+        assert!(
+            sent.len() >= 4,
+            "digest, reminder, awaiting review, forwarded: {}",
+            sent.len()
+        );
+    }
+);
+
+on_both_backends!(
+    editing_keeps_places_the_gazetteer_does_not_know,
+    |backend| async move {
+        let d = Desk::new(backend).await;
+        let t = d.app.services.taxonomy.clone();
+        let mut input = person("K1000KK", "Kim", "Keep", 20);
+        input.release_area = Some(PlaceInput {
+            name: "A hostel near the station".into(),
+            lat: 53.79,
+            lon: -1.54,
+        });
+        input.exclusion_zones = vec![fairchance::domain::geo::ExclusionZoneInput {
+            name: "Area around an address in Leeds".into(),
+            lat: 53.80,
+            lon: -1.55,
+            radius_km: 1.0,
+        }];
+        let details = ProfileDetails::parse(&input, &t).unwrap();
+        let mut conn = d.conn();
+        let id = store::profiles::insert(
+            &mut conn,
+            d.service_x,
+            Some(d.officer_x),
+            "Pseudo K",
+            &details,
+            now(),
+        )
+        .unwrap();
+        drop(conn);
+        // The main editor, saved as shown.
+        let (_, page) = d
+            .get(d.officer_x, &format!("/officer/profiles/{id}/edit"))
+            .await;
+        assert!(page.contains("value=\"A hostel near the station\""));
+        let (status, _, body) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/profiles/{id}"),
+                &[
+                    ("given_name", "Kim"),
+                    ("family_name", "Keep"),
+                    ("reference", "K1000KK"),
+                    ("release_date", &(today() + Duration::days(20)).to_string()),
+                    ("release_area", "A hostel near the station"),
+                    ("travel_radius_km", "12"),
+                    ("right_to_work", "yes"),
+                    ("readiness", "support_needed"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{body}");
+        // The restricted editor, saved as shown.
+        let (status, _, body) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/profiles/{id}/restricted"),
+                &[
+                    ("exclusion_zones[0].name", "Area around an address in Leeds"),
+                    ("exclusion_zones[0].radius_km", "1.5"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 303, "{body}");
+        let mut conn = d.conn();
+        let p = store::profiles::load(&mut conn, id, &t).unwrap();
+        let zone = &p.details.licence_conditions().exclusion_zones()[0];
+        assert_eq!(zone.name(), "Area around an address in Leeds");
+        assert_eq!(zone.radius_km(), 1.5);
+        assert_eq!(p.details.travel_radius_km(), 12.0);
+        match p.details.release_area() {
+            fairchance::domain::profile::ReleaseArea::Place(place) => {
+                assert_eq!(place.name(), "A hostel near the station")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+);

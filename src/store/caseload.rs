@@ -394,26 +394,26 @@ pub fn search_open_vacancies(
     limit: i64,
 ) -> StoreResult<Vec<VacancyHit>> {
     let pattern = like_pattern(text.trim());
-    let rows: Vec<(i64, String, String, Option<String>, Option<NaiveDate>)> =
-        with_conn!(conn, |c| vacancies::table
-            .inner_join(employers::table)
-            .filter(vacancies::status.eq("published"))
-            .filter(
-                lower(vacancies::title)
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(employers::name).like(pattern).escape('\\')),
-            )
-            .order((vacancies::published_at.desc(), vacancies::id.desc()))
-            .limit(limit)
-            .select((
-                vacancies::id,
-                vacancies::title,
-                employers::name,
-                vacancies::place_name,
-                vacancies::closing_date,
-            ))
-            .load(c)?);
+    type HitRow = (i64, String, String, Option<String>, Option<NaiveDate>);
+    let rows: Vec<HitRow> = with_conn!(conn, |c| vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::status.eq("published"))
+        .filter(
+            lower(vacancies::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(employers::name).like(pattern).escape('\\')),
+        )
+        .order((vacancies::published_at.desc(), vacancies::id.desc()))
+        .limit(limit)
+        .select((
+            vacancies::id,
+            vacancies::title,
+            employers::name,
+            vacancies::place_name,
+            vacancies::closing_date,
+        ))
+        .load(c)?);
     Ok(rows
         .into_iter()
         .map(

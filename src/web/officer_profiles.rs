@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use diesel::prelude::*;
 use rand::Rng;
 
 use super::auth::Officer;
@@ -338,6 +339,14 @@ impl ProfileForm {
         input.no_fixed_abode = self.no_fixed_abode;
         input.release_area = if self.no_fixed_abode {
             None
+        } else if let Some(kept) = base
+            .release_area
+            .as_ref()
+            .filter(|p| p.name == self.release_area)
+        {
+            // Unchanged: the stored place keeps its coordinates, even when
+            // its name is not one the gazetteer knows.
+            Some(kept.clone())
         } else {
             resolve_place(&mut e, "release_area", &self.release_area)
         };
@@ -872,12 +881,19 @@ impl RestrictedForm {
             .enumerate()
             .map(|(i, z)| {
                 let name_field = format!("exclusion_zones[{i}].name");
+                let kept = base.exclusion_zones.iter().find(|k| k.name == z.place);
                 let place = if z.place.is_empty() {
                     e.add(
                         name_field.clone(),
                         "Enter the place at the centre of the zone",
                     );
                     None
+                } else if let Some(k) = kept {
+                    Some(PlaceInput {
+                        name: k.name.clone(),
+                        lat: k.lat,
+                        lon: k.lon,
+                    })
                 } else {
                     resolve_place(&mut e, &name_field, &z.place)
                 };
@@ -1128,5 +1144,3 @@ pub async fn issue_access(
         },
     ))
 }
-
-use diesel::prelude::*;

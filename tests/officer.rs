@@ -645,6 +645,25 @@ on_both_backends!(
         // Assigned to me: 50 of X's 60 (10 have no officer).
         let (_, mine) = d.get(d.officer_x, "/officer/caseload?mine=1").await;
         assert!(mine.contains("of 50 people"), "{mine}");
+        let (status, _, _) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/profiles/{}/assign", ids[0]),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 303);
+        assert_eq!(d.audit_count("profile.assigned", ids[0]), 1);
+        let (_, mine) = d.get(d.officer_x, "/officer/caseload?mine=1").await;
+        assert!(mine.contains("of 51 people"), "{mine}");
+        let (status, _, _) = d
+            .post(
+                d.officer_y,
+                &format!("/officer/profiles/{}/assign", ids[1]),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 404);
         // New matches waiting; the newest-matches order puts them first.
         d.suggest(ids[40], d.vacancy);
         let (_, waiting) = d.get(d.officer_x, "/officer/caseload?new_matches=1").await;

@@ -666,3 +666,29 @@ pub fn seeker_status(
         .first(c)
         .optional()?))
 }
+
+/// Puts a person of the service on an officer's caseload (moving
+/// `updated_at`, as every change to a profile row does). NotFound outside
+/// the service.
+pub fn assign(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+    service_id: i64,
+    officer_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let changed = with_conn!(conn, |c| diesel::update(
+        profiles::table
+            .filter(profiles::id.eq(profile_id))
+            .filter(profiles::service_id.eq(service_id))
+    )
+    .set((
+        profiles::officer_id.eq(Some(officer_id)),
+        profiles::updated_at.eq(at)
+    ))
+    .execute(c)?);
+    if changed == 0 {
+        return Err(super::StoreError::NotFound);
+    }
+    Ok(())
+}

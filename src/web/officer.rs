@@ -277,6 +277,8 @@ struct ProfilePage {
     chrome: Chrome,
     view: ProfileView,
     access: Option<(String, bool)>,
+    /// The person is on the signed-in officer's caseload.
+    mine: bool,
     applications: Vec<ApplicationView>,
     outcomes: Vec<OutcomeView>,
     errors: crate::domain::FieldErrors,
@@ -437,6 +439,7 @@ pub async fn profile_page(
             view,
             access: access
                 .map(|(issued, locked)| (issued.format("%d %b %Y").to_string(), locked.is_some())),
+            mine: profile.officer_id == Some(officer.actor.user_id),
             applications,
             outcomes,
             errors,

@@ -1144,3 +1144,35 @@ pub async fn issue_access(
         },
     ))
 }
+
+/// Puts the person on the signed-in officer's own caseload.
+pub async fn assign_to_me(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, service_id, user_id) = (path.into_inner(), officer.service_id, officer.actor.user_id);
+    let actor = officer.ctx.audit_actor();
+    state
+        .store
+        .run(move |conn| {
+            let at = store::now();
+            crate::write_tx!(conn, |c| {
+                store::caseload::assign(c, id, service_id, user_id, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "profile.assigned",
+                        subject_kind: Some("profile"),
+                        subject_id: Some(id),
+                        detail: Some(format!("to officer {user_id}")),
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await?;
+    Ok(see_other(format!("/officer/profiles/{id}")))
+}

@@ -91,6 +91,7 @@ pub fn table() -> Vec<Route> {
         route!(GET "/officer/profiles/{id}/restricted/edit", Officer => officer_profiles::restricted_edit_form),
         route!(POST "/officer/profiles/{id}/restricted", Officer => officer_profiles::restricted_update),
         route!(POST "/officer/profiles/{id}/access", Officer => officer_profiles::issue_access),
+        route!(POST "/officer/profiles/{id}/assign", Officer => officer_profiles::assign_to_me),
         route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),
         route!(GET "/officer/matches", Officer => officer_matches::waiting),
         route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),

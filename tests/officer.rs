@@ -1403,12 +1403,43 @@ on_both_backends!(
         assert_eq!(forwarded.len(), 1);
         assert!(forwarded[0].contains("contact.a@example.org"));
         assert!(!forwarded[0].contains("Marsh"), "no name without consent");
+        // The employer invites the person to interview: the officer hears,
+        // and the link opens the application.
+        let config = d.app.services.config.clone();
+        let mut conn = d.conn();
+        let user = d.officer_x;
+        fairchance::write_tx!(&mut conn, |c| {
+            let mut interview = store::applications::Change::to(ApplicationStatus::Interview);
+            interview.interview_at = Some(now() + Duration::days(3));
+            store::applications::change_status(
+                c,
+                application,
+                &interview,
+                store::applications::Actor::employer(user),
+                now(),
+            )?;
+            fairchance::notify::officer::application_status_changed(c, &config, application)
+                .map_err(|e| {
+                    store::applications::ApplicationError::Store(store::StoreError::Task(
+                        e.to_string(),
+                    ))
+                })?;
+            Ok::<_, store::applications::ApplicationError>(())
+        })
+        .unwrap();
+        drop(conn);
+        let changed = emails(&d, &format!("application-status:{application}:interview"));
+        assert_eq!(changed.len(), 1);
+        let link = link_in(&changed[0], &d.app.address);
+        let (status, page) = d.get(d.officer_x, &link).await;
+        assert_eq!(status, 200, "{link}");
+        assert!(page.contains("Interview"));
         // The worker sends them all.
         drain(&worker).await;
         let sent = worker.transport().sent();
         assert!(
-            sent.len() >= 4,
-            "digest, reminder, awaiting review, forwarded: {}",
+            sent.len() >= 5,
+            "digest, reminder, awaiting review, forwarded, status changed: {}",
             sent.len()
         );
     }

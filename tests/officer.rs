@@ -993,6 +993,16 @@ on_both_backends!(
             .await;
         assert_eq!(status, 422);
         assert!(page.contains("Choose one of the reasons listed"));
+        let (status, _, page) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/applications/{a}/decline"),
+                &[("reason", "because")],
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("Choose one of the reasons listed"));
+        assert!(page.contains("id=\"reason-error\""));
         // Forward: the employer's email is queued with it.
         let (status, _, _) = d
             .post(

@@ -377,26 +377,29 @@ pub async fn decline(
     let form = Form::parse(&body)?;
     let reason_text = form.text("reason");
     let note = form.text("note");
+    let id = path.into_inner();
     let mut c = Change::to(ApplicationStatus::Unsuccessful);
     c.reason = UnsuccessfulReason::parse(&reason_text).ok();
-    if c.reason.is_none() && !reason_text.is_empty() {
-        // An unknown value is refused like a reason the officer may not give.
-        c.reason = Some(UnsuccessfulReason::PositionFilled);
-    }
     c.note = Some(note.clone()).filter(|n| !n.is_empty());
-    change(
-        &state,
-        &officer,
-        path.into_inner(),
-        c,
-        Extra::None,
-        Typed {
-            statement: None,
-            reason: reason_text,
-            note,
-        },
-    )
-    .await
+    let typed = Typed {
+        statement: None,
+        reason: reason_text.clone(),
+        note,
+    };
+    if c.reason.is_none() && !reason_text.is_empty() {
+        // A value that is not a reason at all: the same message as for a
+        // reason the officer may not give. The page checks the scope.
+        return detail_page(
+            &state,
+            &officer,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single("reason", "Choose one of the reasons listed"),
+            typed,
+        )
+        .await;
+    }
+    change(&state, &officer, id, c, Extra::None, typed).await
 }
 
 pub async fn withdraw(

@@ -1532,3 +1532,56 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_why_not_that_shows_offence_data_is_a_restricted_view,
+    |backend| async move {
+        let d = Desk::new(backend).await;
+        let t = d.app.services.taxonomy.clone();
+        // The person has a drugs-supply category; the second vacancy cannot
+        // accept it.
+        let mut input = person("X1000AA", "Xavier", "Exe", 30);
+        input.offence_categories = vec!["drugs_supply".into()];
+        let details = ProfileDetails::parse(&input, &t).unwrap();
+        let mut conn = d.conn();
+        store::profiles::update(&mut conn, d.profile_x, d.service_x, &details, now()).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let mut v = generator::vacancy(&mut rng, &TEMPLATES[1], &leeds(), "A", today());
+        v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
+            category: "drugs_supply".into(),
+            stance: "excluded".into(),
+            reason: "The role holds keys to the controlled medicines store".into(),
+        }];
+        let v = VacancyDetails::parse(&v, &t).unwrap();
+        let employer = store::caseload::vacancy_employer(&mut conn, d.vacancy)
+            .unwrap()
+            .unwrap();
+        let excluding = store::vacancies::insert(
+            &mut conn,
+            employer,
+            VacancyStatus::Published,
+            None,
+            &v,
+            now(),
+        )
+        .unwrap();
+        drop(conn);
+        let before = d.audit_count("profile.restricted_viewed", d.profile_x);
+        let (status, page) = d
+            .get(
+                d.officer_x,
+                &format!(
+                    "/officer/profiles/{}/matches?why_not={excluding}",
+                    d.profile_x
+                ),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("data-code=\"offence_exclusion\""), "{page}");
+        assert_eq!(
+            d.audit_count("profile.restricted_viewed", d.profile_x),
+            before + 1,
+            "the answer shows offence data, so it is audited as a restricted view"
+        );
+    }
+);

@@ -41,6 +41,9 @@ struct World {
     terminal_x: (i64, String),
     seeker_x: (i64, String, String),
     seeker_y_code: String,
+    match_x: i64,
+    application_x: i64,
+    outcome_x: i64,
 }
 
 fn details_pair(
@@ -204,7 +207,48 @@ impl World {
         let (_, seeker_y_code) =
             access_store::issue_seeker_access(&mut conn, profile_y, &pin_hash, Some(officer_y), at)
                 .unwrap();
+        let match_x = {
+            use fairchance::store::schema::matches;
+            fairchance::with_conn!(&mut conn, |c| diesel::insert_into(matches::table)
+                .values((
+                    matches::profile_id.eq(profile_x),
+                    matches::vacancy_id.eq(vacancy_a),
+                    matches::status.eq("suggested"),
+                    matches::score.eq(0.5),
+                    matches::reasons.eq("[]"),
+                    matches::created_at.eq(at),
+                    matches::updated_at.eq(at),
+                ))
+                .returning(matches::id)
+                .get_result::<i64>(c)
+                .unwrap())
+        };
+        let application_x = store::applications::submit(
+            &mut conn,
+            profile_x,
+            vacancy_a,
+            "I would like this job.",
+            at,
+        )
+        .unwrap()
+        .application
+        .id;
+        let outcome_x = store::outcomes::record_start(
+            &mut conn,
+            &store::outcomes::NewStart {
+                profile_id: profile_x,
+                application_id: None,
+                employer_id: None,
+                started_on: at.date() - Duration::days(60),
+                recorded_by: Some(officer_x),
+            },
+            at,
+        )
+        .unwrap();
         World {
+            match_x,
+            application_x,
+            outcome_x,
             app,
             admin,
             officer_x,
@@ -424,6 +468,31 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/officer", Officer),
         ("GET", "/officer/profiles/{id}", Officer),
         ("GET", "/officer/profiles/{id}/restricted", Officer),
+        // Case officer workspace.
+        ("GET", "/officer/caseload", Officer),
+        ("GET", "/officer/profiles/new", Officer),
+        ("POST", "/officer/profiles", Officer),
+        ("GET", "/officer/profiles/{id}/edit", Officer),
+        ("POST", "/officer/profiles/{id}", Officer),
+        ("GET", "/officer/profiles/{id}/restricted/edit", Officer),
+        ("POST", "/officer/profiles/{id}/restricted", Officer),
+        ("POST", "/officer/profiles/{id}/access", Officer),
+        ("POST", "/officer/profiles/{id}/assign", Officer),
+        ("GET", "/officer/profiles/{id}/matches", Officer),
+        ("GET", "/officer/matches", Officer),
+        ("POST", "/officer/matches/{id}/approve", Officer),
+        ("POST", "/officer/matches/{id}/dismiss", Officer),
+        ("GET", "/officer/vacancies/{id}/candidates", Officer),
+        ("GET", "/officer/applications", Officer),
+        ("GET", "/officer/applications/{id}", Officer),
+        ("POST", "/officer/applications/{id}/review", Officer),
+        ("POST", "/officer/applications/{id}/statement", Officer),
+        ("POST", "/officer/applications/{id}/forward", Officer),
+        ("POST", "/officer/applications/{id}/decline", Officer),
+        ("POST", "/officer/applications/{id}/withdraw", Officer),
+        ("POST", "/officer/applications/{id}/start", Officer),
+        ("POST", "/officer/profiles/{id}/outcomes", Officer),
+        ("POST", "/officer/outcomes/{id}/check", Officer),
         ("GET", "/employer", Employer),
         ("GET", "/employer/vacancies", Employer),
         ("GET", "/employer/vacancies/{id}", Employer),
@@ -522,6 +591,19 @@ on_both_backends!(
                 "/officer/profiles/{id}/restricted",
                 (w.profile_x, Who::Officer),
             ),
+            ("/officer/profiles/{id}/edit", (w.profile_x, Who::Officer)),
+            (
+                "/officer/profiles/{id}/restricted/edit",
+                (w.profile_x, Who::Officer),
+            ),
+            (
+                "/officer/profiles/{id}/matches",
+                (w.profile_x, Who::Officer),
+            ),
+            (
+                "/officer/applications/{id}",
+                (w.application_x, Who::Officer),
+            ),
             ("/employer/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/api/v1/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/employer/tokens/{id}/revoke", (w.token_a.0, Who::Employer)),
@@ -533,9 +615,66 @@ on_both_backends!(
         ]
         .into_iter()
         .collect();
+        // Officer forms that change state: each answers 404 to another
+        // service's officer (and writes nothing), and is reached by the owner.
+        let posted: BTreeMap<&str, i64> = [
+            ("/officer/profiles/{id}", w.profile_x),
+            ("/officer/profiles/{id}/restricted", w.profile_x),
+            ("/officer/profiles/{id}/access", w.profile_x),
+            ("/officer/profiles/{id}/assign", w.profile_x),
+            ("/officer/profiles/{id}/outcomes", w.profile_x),
+            ("/officer/matches/{id}/approve", w.match_x),
+            ("/officer/matches/{id}/dismiss", w.match_x),
+            ("/officer/applications/{id}/review", w.application_x),
+            ("/officer/applications/{id}/statement", w.application_x),
+            ("/officer/applications/{id}/forward", w.application_x),
+            ("/officer/applications/{id}/decline", w.application_x),
+            ("/officer/applications/{id}/withdraw", w.application_x),
+            ("/officer/applications/{id}/start", w.application_x),
+            ("/officer/outcomes/{id}/check", w.outcome_x),
+        ]
+        .into_iter()
+        .collect();
+        for (path, id) in &posted {
+            let concrete = path.replace("{id}", &id.to_string());
+            let (cookie, csrf) = w.staff_session(w.officer_y);
+            let res = w
+                .send_with("POST", &concrete, &cookie, Some(&csrf), None)
+                .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::NOT_FOUND,
+                "POST {concrete} from another service"
+            );
+        }
+        {
+            // Nothing of X's changed hands.
+            let mut conn = w.app.services.store.conn().unwrap();
+            let m = store::matches::load(&mut conn, w.match_x).unwrap().unwrap();
+            assert_eq!(m.status, "suggested");
+            let a = store::applications::load(&mut conn, w.application_x)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                a.status,
+                fairchance::domain::application::ApplicationStatus::Interested
+            );
+        }
+        for (path, id) in &posted {
+            let concrete = path.replace("{id}", &id.to_string());
+            let res = w.send("POST", &concrete, Who::Officer).await;
+            assert!(
+                res.status() != StatusCode::NOT_FOUND && !res.status().is_server_error(),
+                "POST {concrete} as owner: {}",
+                res.status()
+            );
+        }
         // Routes on shared resources, whose answers are filtered by scope
         // instead (checked below).
-        let filtered = ["/api/v1/vacancies/{id}/candidates"];
+        let filtered = [
+            "/api/v1/vacancies/{id}/candidates",
+            "/officer/vacancies/{id}/candidates",
+        ];
         for (officer, other) in [(w.officer_x, w.profile_y), (w.officer_y, w.profile_x)] {
             let (cookie, _) = w.staff_session(officer);
             for vacancy in [w.vacancy_a, w.vacancy_b] {
@@ -559,7 +698,8 @@ on_both_backends!(
             let scoped = matches!(route.access, Access::Officer | Access::Employer);
             if scoped && route.path.contains("{id}") && !filtered.contains(&route.path) {
                 assert!(
-                    owned.contains_key(route.path),
+                    owned.contains_key(route.path)
+                        || (route.method == "POST" && posted.contains_key(route.path)),
                     "no tenant-isolation fixture for {} {}",
                     route.method,
                     route.path

@@ -648,3 +648,80 @@ pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, Naiv
     }
     Ok(out)
 }
+
+/// Replaces a profile's details: the row is updated (moving `updated_at`),
+/// its parts deleted and written again. Call inside a write transaction
+/// (with the `profile.changed` job for the matcher). The service is part of
+/// the query: a profile elsewhere is NotFound and nothing is written.
+pub fn update(
+    conn: &mut impl AsTx,
+    id: i64,
+    service_id: i64,
+    details: &ProfileDetails,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let input = details.to_input();
+    let release_date = input
+        .release_date
+        .ok_or_else(|| StoreError::Corrupt("a parsed profile always has a release date".into()))?;
+    let area = input.release_area.as_ref();
+    let changed = with_conn!(conn, |c| diesel::update(
+        profiles::table
+            .filter(profiles::id.eq(id))
+            .filter(profiles::service_id.eq(service_id))
+    )
+    .set((
+        profiles::reference.eq(&input.reference),
+        profiles::given_name.eq(&input.given_name),
+        profiles::family_name.eq(&input.family_name),
+        profiles::release_date.eq(release_date),
+        profiles::no_fixed_abode.eq(input.no_fixed_abode),
+        profiles::release_place_name.eq(area.map(|p| p.name.as_str())),
+        profiles::release_lat.eq(area.map(|p| p.lat)),
+        profiles::release_lon.eq(area.map(|p| p.lon)),
+        profiles::travel_radius_km.eq(input.travel_radius_km),
+        profiles::preferred_hours_min.eq(input.preferred_hours_min),
+        profiles::preferred_hours_max.eq(input.preferred_hours_max),
+        profiles::right_to_work.eq(input.right_to_work),
+        profiles::driving_licence.eq(input.driving_licence),
+        profiles::rotl_eligible_from.eq(input.rotl_eligible_from),
+        profiles::no_driving.eq(input.no_driving),
+        profiles::other_conditions.eq(non_empty(&input.other_conditions)),
+        profiles::barred_children.eq(input.barred_children),
+        profiles::barred_adults.eq(input.barred_adults),
+        profiles::readiness.eq(&input.readiness),
+        profiles::consent_to_share_name.eq(input.consent_to_share_name),
+        profiles::gender.eq(non_empty(&input.gender)),
+        profiles::updated_at.eq(at),
+    ))
+    .execute(c)
+    .map_err(|e| StoreError::from_write(
+        e,
+        "a profile with this reference already exists in this service"
+    ))?);
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    with_conn!(conn, |c| {
+        diesel::delete(profile_skills::table.filter(profile_skills::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_certificates::table.filter(profile_certificates::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_work_history::table.filter(profile_work_history::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_sectors::table.filter(profile_sectors::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_languages::table.filter(profile_languages::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_curfews::table.filter(profile_curfews::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(
+            profile_exclusion_zones::table.filter(profile_exclusion_zones::profile_id.eq(id)),
+        )
+        .execute(c)?;
+        diesel::delete(profile_offences::table.filter(profile_offences::profile_id.eq(id)))
+            .execute(c)?;
+        diesel::delete(profile_todos::table.filter(profile_todos::profile_id.eq(id))).execute(c)?;
+    });
+    write_children(conn, &[(id, input)])
+}

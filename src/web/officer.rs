@@ -11,7 +11,7 @@ use super::errors::AppError;
 use super::pages::page;
 use super::view::Chrome;
 use super::AppState;
-use crate::store::schema::{profiles, services};
+use crate::store::schema::services;
 use crate::with_conn;
 
 #[derive(Template)]
@@ -20,32 +20,25 @@ struct Home {
     chrome: Chrome,
     service: String,
     name: String,
-    profiles: i64,
-    mine: i64,
+    counts: crate::store::caseload::Counts,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 pub async fn home(state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
     let service_id = officer.service_id;
     let user_id = officer.actor.user_id;
-    let (service, total, mine) = state
+    let (service, counts) = state
         .store
         .run(move |conn| {
-            Ok(with_conn!(conn, |c| {
-                let service: String = services::table
-                    .find(service_id)
-                    .select(services::name)
-                    .first(c)?;
-                let total: i64 = profiles::table
-                    .filter(profiles::service_id.eq(service_id))
-                    .count()
-                    .get_result(c)?;
-                let mine: i64 = profiles::table
-                    .filter(profiles::service_id.eq(service_id))
-                    .filter(profiles::officer_id.eq(user_id))
-                    .count()
-                    .get_result(c)?;
-                (service, total, mine)
-            }))
+            let service: String = with_conn!(conn, |c| services::table
+                .find(service_id)
+                .select(services::name)
+                .first(c)?);
+            let counts = crate::store::caseload::counts(conn, service_id, user_id, today())?;
+            Ok((service, counts))
         })
         .await?;
     Ok(page(
@@ -54,8 +47,195 @@ pub async fn home(state: web::Data<AppState>, officer: Officer) -> Result<HttpRe
             chrome: Chrome::of(&officer.ctx),
             service,
             name: officer.actor.name.clone(),
-            profiles: total,
+            counts,
+        },
+    ))
+}
+
+/// The caseload's query parameters, all optional; GET forms only.
+#[derive(serde::Deserialize, Default)]
+pub struct CaseloadQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    weeks: String,
+    #[serde(default)]
+    readiness: String,
+    #[serde(default)]
+    new_matches: String,
+    #[serde(default)]
+    checks_due: String,
+    #[serde(default)]
+    mine: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+}
+
+pub struct CaseloadLine {
+    pub id: i64,
+    pub name: String,
+    pub reference: String,
+    pub release_date: String,
+    pub readiness: &'static str,
+    pub suggested: i64,
+    pub checks_due: i64,
+    pub mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "officer/caseload.html")]
+struct CaseloadPage {
+    chrome: Chrome,
+    q: String,
+    weeks: String,
+    readiness: String,
+    new_matches: bool,
+    checks_due: bool,
+    mine: bool,
+    sort: &'static str,
+    lines: Vec<CaseloadLine>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    first: i64,
+    last: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+    readiness_options: Vec<(&'static str, &'static str)>,
+    errors: crate::domain::FieldErrors,
+}
+
+pub async fn caseload(
+    state: web::Data<AppState>,
+    officer: Officer,
+    query: web::Query<CaseloadQuery>,
+) -> Result<HttpResponse, AppError> {
+    use crate::domain::profile::Readiness;
+    use crate::store::caseload::{Filter, Sort, PAGE_SIZE};
+    let q = query.into_inner();
+    let mut errors = crate::domain::FieldErrors::new();
+    let mut filter = Filter::new(officer.service_id, today());
+    filter.search = Some(q.q.trim().to_string()).filter(|s| !s.is_empty());
+    let weeks = q.weeks.trim();
+    if !weeks.is_empty() {
+        match weeks.parse::<u32>() {
+            Ok(n @ 1..=520) => filter.release_within_weeks = Some(n),
+            _ => errors.add("weeks", "Enter a number of weeks from 1 to 520"),
+        }
+    }
+    if !q.readiness.is_empty() {
+        match Readiness::parse(&q.readiness) {
+            Ok(r) => filter.readiness = Some(r.as_str().to_string()),
+            Err(_) => errors.add("readiness", "Choose a readiness from the list"),
+        }
+    }
+    filter.new_matches = !q.new_matches.is_empty();
+    filter.checks_due = !q.checks_due.is_empty();
+    let mine = !q.mine.is_empty();
+    if mine {
+        filter.officer_id = Some(officer.actor.user_id);
+    }
+    filter.sort = Sort::parse(&q.sort).unwrap_or_else(|| {
+        errors.add("sort", "Choose an order from the list");
+        Sort::ReleaseDate
+    });
+    let page_no = if q.page.trim().is_empty() {
+        1
+    } else {
+        match q.page.trim().parse::<i64>() {
+            Ok(n) if (1..=100_000).contains(&n) => n,
+            _ => {
+                errors.add("page", "That page does not exist");
+                1
+            }
+        }
+    };
+    let user_id = officer.actor.user_id;
+    let run_filter = filter.clone();
+    let result = state
+        .store
+        .run(move |c| crate::store::caseload::page(c, &run_filter, page_no))
+        .await?;
+    let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let link = |p: i64| {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if let Some(s) = &filter.search {
+            params.push(("q", s.clone()));
+        }
+        if let Some(w) = filter.release_within_weeks {
+            params.push(("weeks", w.to_string()));
+        }
+        if let Some(r) = &filter.readiness {
+            params.push(("readiness", r.clone()));
+        }
+        if filter.new_matches {
+            params.push(("new_matches", "1".into()));
+        }
+        if filter.checks_due {
+            params.push(("checks_due", "1".into()));
+        }
+        if mine {
+            params.push(("mine", "1".into()));
+        }
+        params.push(("sort", filter.sort.as_str().into()));
+        params.push(("page", p.to_string()));
+        format!(
+            "/officer/caseload?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    };
+    let lines = result
+        .rows
+        .iter()
+        .map(|r| CaseloadLine {
+            id: r.id,
+            name: format!("{} {}", r.given_name, r.family_name),
+            reference: r.reference.clone(),
+            release_date: r.release_date.format("%d %b %Y").to_string(),
+            readiness: Readiness::parse(&r.readiness)
+                .map(|x| x.label())
+                .unwrap_or("Unknown"),
+            suggested: r.suggested,
+            checks_due: r.checks_due,
+            mine: r.officer_id == Some(user_id),
+        })
+        .collect::<Vec<_>>();
+    let first = if lines.is_empty() {
+        0
+    } else {
+        (page_no - 1) * PAGE_SIZE + 1
+    };
+    let last = (page_no - 1) * PAGE_SIZE + lines.len() as i64;
+    Ok(page(
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        },
+        &CaseloadPage {
+            chrome: Chrome::of(&officer.ctx),
+            q: q.q.trim().to_string(),
+            weeks: weeks.to_string(),
+            readiness: filter.readiness.clone().unwrap_or_default(),
+            new_matches: filter.new_matches,
+            checks_due: filter.checks_due,
             mine,
+            sort: filter.sort.as_str(),
+            lines,
+            total: result.total,
+            page: page_no,
+            pages,
+            first,
+            last,
+            prev_link: (page_no > 1).then(|| link(page_no - 1)),
+            next_link: (page_no < pages).then(|| link(page_no + 1)),
+            readiness_options: Readiness::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            errors,
         },
     ))
 }
@@ -77,11 +257,31 @@ struct ProfileView {
     todos: Vec<String>,
 }
 
+pub struct OutcomeView {
+    pub id: i64,
+    pub started_on: String,
+    pub from_application: bool,
+    /// (check slug, label, answer or due date text, due now)
+    pub checks: Vec<(&'static str, &'static str, String, bool)>,
+}
+
+pub struct ApplicationView {
+    pub id: i64,
+    pub vacancy: String,
+    pub status: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "officer/profile.html")]
 struct ProfilePage {
     chrome: Chrome,
     view: ProfileView,
+    access: Option<(String, bool)>,
+    /// The person is on the signed-in officer's caseload.
+    mine: bool,
+    applications: Vec<ApplicationView>,
+    outcomes: Vec<OutcomeView>,
+    errors: crate::domain::FieldErrors,
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -97,10 +297,28 @@ pub async fn profile(
     officer: Officer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, service_id) = (path.into_inner(), officer.service_id);
+    profile_page(
+        &state,
+        &officer,
+        path.into_inner(),
+        StatusCode::OK,
+        crate::domain::FieldErrors::new(),
+    )
+    .await
+}
+
+/// The profile page, with messages from a failed outcome form when given.
+pub async fn profile_page(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    status: StatusCode,
+    errors: crate::domain::FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let service_id = officer.service_id;
     let taxonomy = state.taxonomy.clone();
     let actor = officer.ctx.audit_actor();
-    let profile = state
+    let (profile, access, applications, titles, outcomes) = state
         .store
         .run(move |conn| {
             let profile = crate::store::profiles::load_in_service(conn, id, service_id, &taxonomy)?;
@@ -115,9 +333,15 @@ pub async fn profile(
                 },
                 crate::store::now(),
             )?;
-            Ok(profile)
+            let access = crate::store::caseload::seeker_status(conn, id)?;
+            let applications = crate::store::applications::for_profile(conn, id)?;
+            let ids: Vec<i64> = applications.iter().map(|a| a.vacancy_id).collect();
+            let titles = crate::store::caseload::vacancy_titles(conn, &ids)?;
+            let outcomes = crate::store::outcomes::for_profile(conn, id)?;
+            Ok((profile, access, applications, titles, outcomes))
         })
         .await?;
+    let today = today();
     let d = &profile.details;
     let t = &state.taxonomy;
     let view = ProfileView {
@@ -161,18 +385,64 @@ pub async fn profile(
             .iter()
             .map(|todo| {
                 format!(
-                    "{}{}",
+                    "{}{}{}",
                     todo.kind().label(),
+                    if todo.note().is_empty() {
+                        String::new()
+                    } else {
+                        format!(" – {}", todo.note())
+                    },
                     if todo.done() { ": done" } else { "" }
                 )
             })
             .collect(),
     };
+    let applications = applications
+        .iter()
+        .map(|a| ApplicationView {
+            id: a.id,
+            vacancy: titles
+                .iter()
+                .find(|(v, _, _)| *v == a.vacancy_id)
+                .map(|(_, title, employer)| format!("{title}, {employer}"))
+                .unwrap_or_default(),
+            status: a.status.label(),
+        })
+        .collect();
+    let outcomes = outcomes
+        .iter()
+        .map(|o| OutcomeView {
+            id: o.id,
+            started_on: o.started_on.format("%d %B %Y").to_string(),
+            from_application: o.application_id.is_some(),
+            checks: crate::store::outcomes::Check::ALL
+                .iter()
+                .map(|c| {
+                    let due_on = c.due_on(o.started_on);
+                    let (text, due_now) = match o.answer(*c) {
+                        Some(true) => ("In work".to_string(), false),
+                        Some(false) => ("Not in work".to_string(), false),
+                        None if due_on <= today => {
+                            (format!("Due since {}", due_on.format("%d %b %Y")), true)
+                        }
+                        None => (format!("Due on {}", due_on.format("%d %b %Y")), false),
+                    };
+                    (c.as_str(), c.label(), text, due_now)
+                })
+                .collect(),
+        })
+        .collect();
     Ok(page(
-        StatusCode::OK,
+        status,
         &ProfilePage {
             chrome: Chrome::of(&officer.ctx),
             view,
+            access: access
+                .map(|(issued, locked)| (issued.format("%d %b %Y").to_string(), locked.is_some())),
+            mine: profile.officer_id == Some(officer.actor.user_id),
+            applications,
+            outcomes,
+            errors,
         },
     ))
 }

@@ -6,6 +6,7 @@
 use actix_web::web;
 
 use super::{account, admin, api, employer, health, officer, pages, terminal};
+use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,6 +80,33 @@ pub fn table() -> Vec<Route> {
         route!(POST "/admin/queue/{id}/retry", Admin => admin::retry_job),
         // Case officers.
         route!(GET "/officer", Officer => officer::home),
+        // Case officer workspace: caseload, profile editor, sign-in slips,
+        // matches, applications and outcomes. Before /officer/profiles/{id},
+        // so that /officer/profiles/new is not read as an id.
+        route!(GET "/officer/caseload", Officer => officer::caseload),
+        route!(GET "/officer/profiles/new", Officer => officer_profiles::new_form),
+        route!(POST "/officer/profiles", Officer => officer_profiles::create),
+        route!(GET "/officer/profiles/{id}/edit", Officer => officer_profiles::edit_form),
+        route!(POST "/officer/profiles/{id}", Officer => officer_profiles::update),
+        route!(GET "/officer/profiles/{id}/restricted/edit", Officer => officer_profiles::restricted_edit_form),
+        route!(POST "/officer/profiles/{id}/restricted", Officer => officer_profiles::restricted_update),
+        route!(POST "/officer/profiles/{id}/access", Officer => officer_profiles::issue_access),
+        route!(POST "/officer/profiles/{id}/assign", Officer => officer_profiles::assign_to_me),
+        route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),
+        route!(GET "/officer/matches", Officer => officer_matches::waiting),
+        route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),
+        route!(POST "/officer/matches/{id}/dismiss", Officer => officer_matches::dismiss),
+        route!(GET "/officer/vacancies/{id}/candidates", Officer => officer_matches::candidates),
+        route!(GET "/officer/applications", Officer => officer_applications::list),
+        route!(GET "/officer/applications/{id}", Officer => officer_applications::detail),
+        route!(POST "/officer/applications/{id}/review", Officer => officer_applications::review),
+        route!(POST "/officer/applications/{id}/statement", Officer => officer_applications::edit_statement),
+        route!(POST "/officer/applications/{id}/forward", Officer => officer_applications::forward),
+        route!(POST "/officer/applications/{id}/decline", Officer => officer_applications::decline),
+        route!(POST "/officer/applications/{id}/withdraw", Officer => officer_applications::withdraw),
+        route!(POST "/officer/applications/{id}/start", Officer => officer_applications::record_start),
+        route!(POST "/officer/profiles/{id}/outcomes", Officer => officer_outcomes::record_start),
+        route!(POST "/officer/outcomes/{id}/check", Officer => officer_outcomes::record_check),
         route!(GET "/officer/profiles/{id}", Officer => officer::profile),
         route!(GET "/officer/profiles/{id}/restricted", Officer => officer::restricted),
         // Employers.

@@ -1,0 +1,694 @@
+//! The case officer's caseload: the profiles of one service, filtered,
+//! sorted, searched and paged in the database (a service may hold tens of
+//! thousands of people; only one page is ever read), plus the officer's
+//! search for open vacancies.
+
+use chrono::{Duration, Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{employers, matches, outcomes, profiles, vacancies};
+use super::{AsTx, StoreResult};
+use crate::with_conn;
+
+diesel::define_sql_function! {
+    /// Lower-cases text, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Profiles per caseload page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// How the caseload is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Soonest release first.
+    #[default]
+    ReleaseDate,
+    /// Family name, then given name.
+    Name,
+    /// The person with the newest match first.
+    NewestMatches,
+}
+
+impl Sort {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "" | "release" => Some(Self::ReleaseDate),
+            "name" => Some(Self::Name),
+            "matches" => Some(Self::NewestMatches),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReleaseDate => "release",
+            Self::Name => "name",
+            Self::NewestMatches => "matches",
+        }
+    }
+}
+
+/// What the officer asked for. The service is always part of the query.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    pub service_id: i64,
+    /// Only people assigned to this officer.
+    pub officer_id: Option<i64>,
+    /// Only people released from today to this many weeks ahead.
+    pub release_within_weeks: Option<u32>,
+    /// Only this readiness slug.
+    pub readiness: Option<String>,
+    /// Only people with suggested matches waiting for a decision.
+    pub new_matches: bool,
+    /// Only people with an outcome check due.
+    pub checks_due: bool,
+    /// Name or reference contains this text (any case).
+    pub search: Option<String>,
+    pub sort: Sort,
+    pub today: NaiveDate,
+}
+
+impl Filter {
+    pub fn new(service_id: i64, today: NaiveDate) -> Self {
+        Self {
+            service_id,
+            officer_id: None,
+            release_within_weeks: None,
+            readiness: None,
+            new_matches: false,
+            checks_due: false,
+            search: None,
+            sort: Sort::ReleaseDate,
+            today,
+        }
+    }
+}
+
+/// One person on a caseload page.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub id: i64,
+    pub reference: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub release_date: NaiveDate,
+    pub readiness: String,
+    pub officer_id: Option<i64>,
+    /// Suggested matches waiting for a decision.
+    pub suggested: i64,
+    /// Outcome checks due now.
+    pub checks_due: i64,
+}
+
+pub struct Page {
+    pub rows: Vec<Row>,
+    /// People matching the filter, over all pages.
+    pub total: i64,
+}
+
+/// `%text%` for LIKE, with the wildcards in the text escaped.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// Outcome checks fall due 6 weeks, 13 weeks and 6 months after the start.
+pub fn six_weeks_after(start: NaiveDate) -> NaiveDate {
+    start + Duration::weeks(6)
+}
+pub fn thirteen_weeks_after(start: NaiveDate) -> NaiveDate {
+    start + Duration::weeks(13)
+}
+pub fn six_months_after(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(6))
+        .unwrap_or(start + Duration::days(183))
+}
+
+/// Starts on or before these dates have that check due.
+fn due_cutoffs(today: NaiveDate) -> (NaiveDate, NaiveDate, NaiveDate) {
+    (
+        today - Duration::weeks(6),
+        today - Duration::weeks(13),
+        today
+            .checked_sub_months(Months::new(6))
+            .unwrap_or(today - Duration::days(183)),
+    )
+}
+
+/// Outcomes with a check due and not yet answered (a query on `outcomes`
+/// selecting `$select`).
+macro_rules! outcomes_due {
+    ($today:expr, $select:expr) => {{
+        let (w6, w13, m6) = due_cutoffs($today);
+        outcomes::table
+            .filter(
+                outcomes::in_work_6_weeks
+                    .is_null()
+                    .and(outcomes::started_on.le(w6))
+                    .or(outcomes::in_work_13_weeks
+                        .is_null()
+                        .and(outcomes::started_on.le(w13)))
+                    .or(outcomes::in_work_6_months
+                        .is_null()
+                        .and(outcomes::started_on.le(m6))),
+            )
+            .select($select)
+    }};
+}
+
+macro_rules! filtered {
+    ($f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = profiles::table
+            .filter(profiles::service_id.eq(f.service_id))
+            .into_boxed();
+        if let Some(officer) = f.officer_id {
+            q = q.filter(profiles::officer_id.eq(officer));
+        }
+        if let Some(weeks) = f.release_within_weeks {
+            q = q
+                .filter(profiles::release_date.ge(f.today))
+                .filter(profiles::release_date.le(f.today + Duration::weeks(i64::from(weeks))));
+        }
+        if let Some(readiness) = &f.readiness {
+            q = q.filter(profiles::readiness.eq(readiness.clone()));
+        }
+        if f.new_matches {
+            q = q.filter(
+                profiles::id.eq_any(
+                    matches::table
+                        .filter(matches::status.eq("suggested"))
+                        .select(matches::profile_id),
+                ),
+            );
+        }
+        if f.checks_due {
+            q = q.filter(profiles::id.eq_any(outcomes_due!(f.today, outcomes::profile_id)));
+        }
+        if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = like_pattern(search);
+            q = q.filter(
+                lower(
+                    profiles::given_name
+                        .concat(" ")
+                        .concat(profiles::family_name),
+                )
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(profiles::reference).like(pattern).escape('\\')),
+            );
+        }
+        q
+    }};
+}
+
+const NEWEST_MATCH: &str = "(SELECT MAX(m.created_at) FROM matches m \
+     WHERE m.profile_id = profiles.id AND m.status <> 'expired')";
+
+type DueRow = (i64, NaiveDate, Option<bool>, Option<bool>, Option<bool>);
+
+/// How many of an outcome's checks are due and unanswered.
+fn checks_due_now(row: &DueRow, today: NaiveDate) -> i64 {
+    let (_, start, w6, w13, m6) = *row;
+    [
+        (w6, six_weeks_after(start)),
+        (w13, thirteen_weeks_after(start)),
+        (m6, six_months_after(start)),
+    ]
+    .iter()
+    .filter(|(answer, due)| answer.is_none() && *due <= today)
+    .count() as i64
+}
+
+type HeadRow = (i64, String, String, String, NaiveDate, String, Option<i64>);
+
+/// One page (from 1) of the caseload, with the total.
+pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Page> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Nullable, Timestamp};
+    let offset = (page.max(1) - 1) * PAGE_SIZE;
+    let (total, heads): (i64, Vec<HeadRow>) = with_conn!(conn, |c| {
+        let total: i64 = filtered!(filter).count().get_result(c)?;
+        let q = filtered!(filter).select((
+            profiles::id,
+            profiles::reference,
+            profiles::given_name,
+            profiles::family_name,
+            profiles::release_date,
+            profiles::readiness,
+            profiles::officer_id,
+        ));
+        let q = match filter.sort {
+            Sort::ReleaseDate => q.order((profiles::release_date, profiles::id)),
+            Sort::Name => q.order((profiles::family_name, profiles::given_name, profiles::id)),
+            Sort::NewestMatches => q
+                .order(sql::<Bool>(&format!("{NEWEST_MATCH} IS NULL")))
+                .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
+                .then_order_by(profiles::id),
+        };
+        let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
+        (total, heads)
+    });
+    let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
+    let (suggested, due): (Vec<(i64, i64)>, Vec<DueRow>) = with_conn!(conn, |c| {
+        let suggested: Vec<(i64, i64)> = matches::table
+            .filter(matches::profile_id.eq_any(&ids))
+            .filter(matches::status.eq("suggested"))
+            .group_by(matches::profile_id)
+            .select((matches::profile_id, diesel::dsl::count_star()))
+            .load(c)?;
+        let due: Vec<DueRow> = outcomes_due!(
+            filter.today,
+            (
+                outcomes::profile_id,
+                outcomes::started_on,
+                outcomes::in_work_6_weeks,
+                outcomes::in_work_13_weeks,
+                outcomes::in_work_6_months,
+            )
+        )
+        .filter(outcomes::profile_id.eq_any(&ids))
+        .load(c)?;
+        (suggested, due)
+    });
+    let rows = heads
+        .into_iter()
+        .map(
+            |(id, reference, given_name, family_name, release_date, readiness, officer_id)| Row {
+                id,
+                reference,
+                given_name,
+                family_name,
+                release_date,
+                readiness,
+                officer_id,
+                suggested: suggested
+                    .iter()
+                    .find(|(p, _)| *p == id)
+                    .map_or(0, |(_, n)| *n),
+                checks_due: due
+                    .iter()
+                    .filter(|d| d.0 == id)
+                    .map(|d| checks_due_now(d, filter.today))
+                    .sum(),
+            },
+        )
+        .collect();
+    Ok(Page { rows, total })
+}
+
+/// Counts for the officer's home page.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    pub profiles: i64,
+    pub mine: i64,
+    pub new_matches: i64,
+    pub awaiting_review: i64,
+    pub checks_due: i64,
+    pub releases_soon_not_ready: i64,
+}
+
+pub fn counts(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    officer_id: i64,
+    today: NaiveDate,
+) -> StoreResult<Counts> {
+    use super::schema::applications;
+    Ok(with_conn!(conn, |c| {
+        let in_service = profiles::table
+            .filter(profiles::service_id.eq(service_id))
+            .select(profiles::id);
+        Counts {
+            profiles: profiles::table
+                .filter(profiles::service_id.eq(service_id))
+                .count()
+                .get_result(c)?,
+            mine: profiles::table
+                .filter(profiles::service_id.eq(service_id))
+                .filter(profiles::officer_id.eq(officer_id))
+                .count()
+                .get_result(c)?,
+            new_matches: matches::table
+                .filter(matches::status.eq("suggested"))
+                .filter(matches::profile_id.eq_any(in_service))
+                .count()
+                .get_result(c)?,
+            awaiting_review: applications::table
+                .filter(applications::status.eq_any(["interested", "under_review"]))
+                .filter(
+                    applications::profile_id.eq_any(
+                        profiles::table
+                            .filter(profiles::service_id.eq(service_id))
+                            .select(profiles::id),
+                    ),
+                )
+                .count()
+                .get_result(c)?,
+            checks_due: outcomes_due!(today, outcomes::id)
+                .filter(
+                    outcomes::profile_id.eq_any(
+                        profiles::table
+                            .filter(profiles::service_id.eq(service_id))
+                            .select(profiles::id),
+                    ),
+                )
+                .count()
+                .get_result(c)?,
+            releases_soon_not_ready: profiles::table
+                .filter(profiles::service_id.eq(service_id))
+                .filter(profiles::release_date.ge(today))
+                .filter(profiles::release_date.le(today + Duration::weeks(12)))
+                .filter(profiles::readiness.ne("ready_to_work"))
+                .count()
+                .get_result(c)?,
+        }
+    }))
+}
+
+/// An open vacancy as the officer's search lists it.
+#[derive(Clone, Debug)]
+pub struct VacancyHit {
+    pub id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub place_name: Option<String>,
+    pub closing_date: Option<NaiveDate>,
+}
+
+/// Published vacancies whose title or employer contains the text, newest
+/// first (at most `limit`).
+pub fn search_open_vacancies(
+    conn: &mut impl AsTx,
+    text: &str,
+    limit: i64,
+) -> StoreResult<Vec<VacancyHit>> {
+    let pattern = like_pattern(text.trim());
+    type HitRow = (i64, String, String, Option<String>, Option<NaiveDate>);
+    let rows: Vec<HitRow> = with_conn!(conn, |c| vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::status.eq("published"))
+        .filter(
+            lower(vacancies::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(employers::name).like(pattern).escape('\\')),
+        )
+        .order((vacancies::published_at.desc(), vacancies::id.desc()))
+        .limit(limit)
+        .select((
+            vacancies::id,
+            vacancies::title,
+            employers::name,
+            vacancies::place_name,
+            vacancies::closing_date,
+        ))
+        .load(c)?);
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, title, employer_name, place_name, closing_date)| VacancyHit {
+                id,
+                title,
+                employer_name,
+                place_name,
+                closing_date,
+            },
+        )
+        .collect())
+}
+
+/// Titles and employer names of some vacancies, by id.
+pub fn vacancy_titles(
+    conn: &mut impl AsTx,
+    ids: &[i64],
+) -> StoreResult<Vec<(i64, String, String)>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq_any(ids))
+        .select((vacancies::id, vacancies::title, employers::name))
+        .load(c)?))
+}
+
+/// Suggested matches across the service, newest first: the page the digest
+/// email links to.
+#[derive(Clone, Debug)]
+pub struct WaitingMatch {
+    pub match_id: i64,
+    pub profile_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub reference: String,
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub score: f64,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn waiting_matches(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    officer_id: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<WaitingMatch>> {
+    type R = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        f64,
+        NaiveDateTime,
+    );
+    let rows: Vec<R> = with_conn!(conn, |c| {
+        let mut q = matches::table
+            .inner_join(profiles::table)
+            .inner_join(vacancies::table.inner_join(employers::table))
+            .filter(profiles::service_id.eq(service_id))
+            .filter(matches::status.eq("suggested"))
+            .into_boxed();
+        if let Some(officer) = officer_id {
+            q = q.filter(profiles::officer_id.eq(officer));
+        }
+        q.order((matches::created_at.desc(), matches::id.desc()))
+            .limit(limit)
+            .select((
+                matches::id,
+                profiles::id,
+                profiles::given_name,
+                profiles::family_name,
+                profiles::reference,
+                vacancies::id,
+                vacancies::title,
+                employers::name,
+                matches::score,
+                matches::created_at,
+            ))
+            .load(c)?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| WaitingMatch {
+            match_id: r.0,
+            profile_id: r.1,
+            given_name: r.2,
+            family_name: r.3,
+            reference: r.4,
+            vacancy_id: r.5,
+            title: r.6,
+            employer_name: r.7,
+            score: r.8,
+            created_at: r.9,
+        })
+        .collect())
+}
+
+/// The match, only if its person belongs to the service.
+pub fn match_in_service(
+    conn: &mut impl AsTx,
+    match_id: i64,
+    service_id: i64,
+) -> StoreResult<Option<(i64, i64)>> {
+    Ok(with_conn!(conn, |c| matches::table
+        .inner_join(profiles::table)
+        .filter(matches::id.eq(match_id))
+        .filter(profiles::service_id.eq(service_id))
+        .select((matches::profile_id, matches::vacancy_id))
+        .first(c)
+        .optional()?))
+}
+
+/// Names of the people of a service, by profile id (for lists).
+pub fn names(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    ids: &[i64],
+) -> StoreResult<Vec<(i64, String, String, String)>> {
+    Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::service_id.eq(service_id))
+        .filter(profiles::id.eq_any(ids))
+        .select((
+            profiles::id,
+            profiles::given_name,
+            profiles::family_name,
+            profiles::reference
+        ))
+        .load(c)?))
+}
+
+/// Display names of users, by id (for timelines).
+pub fn user_names(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    use super::schema::users;
+    Ok(with_conn!(conn, |c| users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load(c)?))
+}
+
+/// An application as the officer's list shows it.
+#[derive(Clone, Debug)]
+pub struct ApplicationLine {
+    pub id: i64,
+    pub profile_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub reference: String,
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub status: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Applications of the service's people with the given statuses (all when
+/// empty), oldest change first when `oldest_first` (a review queue), else
+/// newest first; at most `limit`.
+pub fn applications(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    statuses: &[&str],
+    oldest_first: bool,
+    limit: i64,
+) -> StoreResult<Vec<ApplicationLine>> {
+    use super::schema::applications;
+    type R = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+    );
+    let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
+    let rows: Vec<R> = with_conn!(conn, |c| {
+        let mut q = applications::table
+            .inner_join(profiles::table)
+            .inner_join(vacancies::table.inner_join(employers::table))
+            .filter(profiles::service_id.eq(service_id))
+            .select((
+                applications::id,
+                profiles::id,
+                profiles::given_name,
+                profiles::family_name,
+                profiles::reference,
+                vacancies::id,
+                vacancies::title,
+                employers::name,
+                applications::status,
+                applications::updated_at,
+            ))
+            .limit(limit)
+            .into_boxed();
+        if !statuses.is_empty() {
+            q = q.filter(applications::status.eq_any(statuses.clone()));
+        }
+        q = if oldest_first {
+            q.order((applications::updated_at.asc(), applications::id.asc()))
+        } else {
+            q.order((applications::updated_at.desc(), applications::id.desc()))
+        };
+        q.load(c)?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| ApplicationLine {
+            id: r.0,
+            profile_id: r.1,
+            given_name: r.2,
+            family_name: r.3,
+            reference: r.4,
+            vacancy_id: r.5,
+            title: r.6,
+            employer_name: r.7,
+            status: r.8,
+            updated_at: r.9,
+        })
+        .collect())
+}
+
+/// The employer of a vacancy.
+pub fn vacancy_employer(conn: &mut impl AsTx, vacancy_id: i64) -> StoreResult<Option<i64>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .find(vacancy_id)
+        .select(vacancies::employer_id)
+        .first(c)
+        .optional()?))
+}
+
+/// Whether a person has terminal sign-in details, and whether they are
+/// locked (issued at, locked at).
+pub fn seeker_status(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+) -> StoreResult<Option<(NaiveDateTime, Option<NaiveDateTime>)>> {
+    use super::schema::job_seekers;
+    Ok(with_conn!(conn, |c| job_seekers::table
+        .filter(job_seekers::profile_id.eq(profile_id))
+        .select((job_seekers::issued_at, job_seekers::locked_at))
+        .first(c)
+        .optional()?))
+}
+
+/// Puts a person of the service on an officer's caseload (moving
+/// `updated_at`, as every change to a profile row does). NotFound outside
+/// the service.
+pub fn assign(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+    service_id: i64,
+    officer_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let changed = with_conn!(conn, |c| diesel::update(
+        profiles::table
+            .filter(profiles::id.eq(profile_id))
+            .filter(profiles::service_id.eq(service_id))
+    )
+    .set((
+        profiles::officer_id.eq(Some(officer_id)),
+        profiles::updated_at.eq(at)
+    ))
+    .execute(c)?);
+    if changed == 0 {
+        return Err(super::StoreError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! Matches for the officer: a person's ranked vacancies with reasons,
+//! approve or dismiss (with a reason), "why not?" for any open vacancy,
+//! the service's waiting matches, and the candidates for a vacancy.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::auth::Officer;
+use super::errors::AppError;
+use super::officer_forms::Form;
+use super::pages::page;
+use super::view::Chrome;
+use super::AppState;
+use crate::domain::matching::{Assessment, Reason, RuleCode};
+use crate::domain::vacancy::VacancyStatus;
+use crate::domain::FieldErrors;
+use crate::store::audit::{self, Entry};
+use crate::store::matches::DecisionError;
+use crate::store::{self, StoreError};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Whether an answer shows offence, licence or barred information (such
+/// views are audited as restricted).
+fn shows_restricted(a: &Assessment) -> bool {
+    !a.case_by_case.is_empty()
+        || a.failures.iter().any(|f| {
+            matches!(
+                f.code(),
+                RuleCode::OffenceExclusion
+                    | RuleCode::RegulatedActivityBarred
+                    | RuleCode::CurfewConflict
+                    | RuleCode::ExclusionZone
+                    | RuleCode::DrivingRestriction
+            )
+        })
+}
+
+async fn audit_view(
+    state: &AppState,
+    officer: &Officer,
+    action: &'static str,
+    kind: &'static str,
+    id: i64,
+    detail: String,
+) -> Result<(), AppError> {
+    let actor = officer.ctx.audit_actor();
+    state
+        .store
+        .run(move |c| {
+            audit::record(
+                c,
+                &actor,
+                Entry {
+                    action,
+                    subject_kind: Some(kind),
+                    subject_id: Some(id),
+                    detail: Some(detail),
+                },
+                store::now(),
+            )
+        })
+        .await?;
+    Ok(())
+}
+
+pub struct MatchLine {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer: String,
+    pub score: String,
+    pub reasons: Vec<String>,
+    pub case_by_case: Vec<&'static str>,
+    pub match_id: Option<i64>,
+    pub status: String,
+    pub dismiss_reason: Option<String>,
+}
+
+pub struct WhyNot {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer: String,
+    pub eligible: bool,
+    pub failures: Vec<(&'static str, String)>,
+    pub reasons: Vec<String>,
+    pub case_by_case: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "officer/matches.html")]
+struct MatchesPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    ranked: Vec<MatchLine>,
+    decided: Vec<MatchLine>,
+    find: String,
+    found: Vec<store::caseload::VacancyHit>,
+    searched: bool,
+    why_not: Option<WhyNot>,
+    why_not_error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct MatchesQuery {
+    #[serde(default)]
+    find: String,
+    #[serde(default)]
+    why_not: String,
+}
+
+fn status_label(status: &str) -> String {
+    match status {
+        "suggested" => "Waiting for your decision",
+        "approved" => "Approved: shown to the person",
+        "dismissed" => "Dismissed",
+        "expired" => "No longer matches",
+        other => other,
+    }
+    .to_string()
+}
+
+pub async fn profile_matches(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+    query: web::Query<MatchesQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (id, service_id) = (path.into_inner(), officer.service_id);
+    let taxonomy = state.taxonomy.clone();
+    let query = query.into_inner();
+    let find = query.find.trim().to_string();
+    let find_run = find.clone();
+    let (profile, records, found) = state
+        .store
+        .run(move |c| {
+            let profile = store::profiles::load_in_service(c, id, service_id, &taxonomy)?;
+            let records = store::matches::records_for_profile(c, id, &[])?;
+            let found = if find_run.is_empty() {
+                Vec::new()
+            } else {
+                store::caseload::search_open_vacancies(c, &find_run, 25)?
+            };
+            Ok((profile, records, found))
+        })
+        .await?;
+    let ranked = state
+        .matcher
+        .vacancies_for(&profile, today(), 50)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let t = &state.taxonomy;
+    let by_vacancy: HashMap<i64, &store::matches::MatchRecord> =
+        records.iter().map(|r| (r.vacancy_id, r)).collect();
+    let mut restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let ranked_ids: Vec<i64> = ranked.iter().map(|r| r.item.id).collect();
+    let other_ids: Vec<i64> = records
+        .iter()
+        .filter(|r| !ranked_ids.contains(&r.vacancy_id))
+        .map(|r| r.vacancy_id)
+        .collect();
+    let all_ids: Vec<i64> = ranked_ids.iter().chain(other_ids.iter()).copied().collect();
+    let titles: HashMap<i64, (String, String)> = state
+        .store
+        .run(move |c| store::caseload::vacancy_titles(c, &all_ids))
+        .await?
+        .into_iter()
+        .map(|(id, title, employer)| (id, (title, employer)))
+        .collect();
+    let title_of = |vid: i64| {
+        titles
+            .get(&vid)
+            .cloned()
+            .unwrap_or_else(|| ("(vacancy)".to_string(), String::new()))
+    };
+    let ranked_lines: Vec<MatchLine> = ranked
+        .iter()
+        .map(|r| {
+            let stored = by_vacancy.get(&r.item.id);
+            let (title, employer) = title_of(r.item.id);
+            MatchLine {
+                vacancy_id: r.item.id,
+                title,
+                employer,
+                score: format!("{:.0}%", r.assessment.score * 100.0),
+                reasons: r.assessment.reasons.iter().map(|x| x.describe(t)).collect(),
+                case_by_case: r
+                    .assessment
+                    .case_by_case
+                    .iter()
+                    .map(|c| c.label())
+                    .collect(),
+                match_id: stored.map(|m| m.id),
+                status: stored
+                    .map(|m| status_label(&m.status))
+                    .unwrap_or_else(|| "Not yet stored (the next matching run adds it)".into()),
+                dismiss_reason: stored.and_then(|m| m.dismiss_reason.clone()),
+            }
+        })
+        .collect();
+    let decided: Vec<MatchLine> = records
+        .iter()
+        .filter(|r| !ranked_ids.contains(&r.vacancy_id))
+        .map(|r| {
+            let (title, employer) = title_of(r.vacancy_id);
+            let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
+            MatchLine {
+                vacancy_id: r.vacancy_id,
+                title,
+                employer,
+                score: format!("{:.0}%", r.score * 100.0),
+                reasons: reasons.iter().map(|x| x.describe(t)).collect(),
+                case_by_case: Vec::new(),
+                match_id: Some(r.id),
+                status: status_label(&r.status),
+                dismiss_reason: r.dismiss_reason.clone(),
+            }
+        })
+        .collect();
+    let mut why_not = None;
+    let mut why_not_error = None;
+    let wanted = query.why_not.trim();
+    if !wanted.is_empty() {
+        match wanted.parse::<i64>() {
+            Err(_) => why_not_error = Some("Choose a vacancy from the search results".to_string()),
+            Ok(vid) => {
+                let taxonomy = state.taxonomy.clone();
+                let vacancy = state
+                    .store
+                    .run(move |c| match store::vacancies::load(c, vid, &taxonomy) {
+                        Ok(v) => Ok(Some(v)),
+                        Err(StoreError::NotFound) => Ok(None),
+                        Err(e) => Err(e),
+                    })
+                    .await?;
+                match vacancy {
+                    Some(v) if v.status == VacancyStatus::Published => {
+                        let a = crate::domain::matching::assess(&v, &profile, today());
+                        restricted |= shows_restricted(&a);
+                        let (title, employer) = {
+                            let vid = v.id;
+                            state
+                                .store
+                                .run(move |c| store::caseload::vacancy_titles(c, &[vid]))
+                                .await?
+                                .pop()
+                                .map(|(_, t, e)| (t, e))
+                                .unwrap_or_default()
+                        };
+                        why_not = Some(WhyNot {
+                            vacancy_id: v.id,
+                            title,
+                            employer,
+                            eligible: a.eligible(),
+                            failures: a
+                                .failures
+                                .iter()
+                                .map(|f| (f.code().as_str(), f.describe(t)))
+                                .collect(),
+                            reasons: a.reasons.iter().map(|x| x.describe(t)).collect(),
+                            case_by_case: a.case_by_case.iter().map(|c| c.label()).collect(),
+                        });
+                    }
+                    _ => {
+                        why_not_error =
+                            Some("That vacancy is not open. Search for an open vacancy".to_string())
+                    }
+                }
+            }
+        }
+    }
+    audit_view(
+        &state,
+        &officer,
+        if restricted {
+            "profile.restricted_viewed"
+        } else {
+            "profile.matches_viewed"
+        },
+        "profile",
+        id,
+        match &why_not {
+            Some(w) => format!(
+                "{} matches; assessment against vacancy {}",
+                ranked_lines.len(),
+                w.vacancy_id
+            ),
+            None => format!("{} matches", ranked_lines.len()),
+        },
+    )
+    .await?;
+    let d = &profile.details;
+    Ok(page(
+        StatusCode::OK,
+        &MatchesPage {
+            chrome: Chrome::of(&officer.ctx),
+            id,
+            name: format!("{} {}", d.given_name(), d.family_name()),
+            ranked: ranked_lines,
+            decided,
+            searched: !find.is_empty(),
+            find,
+            found,
+            why_not,
+            why_not_error,
+        },
+    ))
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    decide(&state, &officer, path.into_inner(), true, None).await
+}
+
+#[derive(Template)]
+#[template(path = "officer/dismiss.html")]
+struct DismissPage {
+    chrome: Chrome,
+    match_id: i64,
+    profile_id: i64,
+    reason: String,
+    errors: FieldErrors,
+}
+
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    let reason = form.text("dismiss_reason");
+    decide(&state, &officer, path.into_inner(), false, Some(reason)).await
+}
+
+async fn decide(
+    state: &AppState,
+    officer: &Officer,
+    match_id: i64,
+    approve: bool,
+    reason: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (service_id, user_id) = (officer.service_id, officer.actor.user_id);
+    let actor = officer.ctx.audit_actor();
+    let reason_run = reason.clone();
+    let result = state
+        .store
+        .run(move |conn| {
+            let Some((profile_id, vacancy_id)) =
+                store::caseload::match_in_service(conn, match_id, service_id)?
+            else {
+                return Ok(Err(DecisionError::NotFound));
+            };
+            let at = store::now();
+            let decided = crate::write_tx!(conn, |c| {
+                let record = store::matches::decide(
+                    c,
+                    match_id,
+                    approve,
+                    reason_run.as_deref(),
+                    user_id,
+                    at,
+                )?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: if approve {
+                            "match.approved"
+                        } else {
+                            "match.dismissed"
+                        },
+                        subject_kind: Some("match"),
+                        subject_id: Some(match_id),
+                        detail: Some(format!("profile {profile_id}, vacancy {vacancy_id}")),
+                    },
+                    at,
+                )?;
+                Ok::<_, DecisionError>(record)
+            });
+            Ok(decided.map(|r| r.profile_id))
+        })
+        .await?;
+    match result {
+        Ok(profile_id) => Ok(see_other(format!("/officer/profiles/{profile_id}/matches"))),
+        Err(DecisionError::NotFound) => Err(AppError::NotFound),
+        Err(DecisionError::Invalid(errors)) => {
+            let service_id = officer.service_id;
+            let profile_id = state
+                .store
+                .run(move |c| store::caseload::match_in_service(c, match_id, service_id))
+                .await?
+                .map(|(p, _)| p)
+                .ok_or(AppError::NotFound)?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &DismissPage {
+                    chrome: Chrome::of(&officer.ctx),
+                    match_id,
+                    profile_id,
+                    reason: reason.unwrap_or_default(),
+                    errors,
+                },
+            ))
+        }
+        Err(DecisionError::NotAllowed { from, to }) => Err(AppError::Conflict(format!(
+            "This match could not become {to}: it is {from} now. Go back and reload the page."
+        ))),
+        Err(DecisionError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "officer/waiting_matches.html")]
+struct WaitingPage {
+    chrome: Chrome,
+    lines: Vec<store::caseload::WaitingMatch>,
+}
+
+/// New matches across the service waiting for a decision: where the
+/// digest email points.
+pub async fn waiting(
+    state: web::Data<AppState>,
+    officer: Officer,
+) -> Result<HttpResponse, AppError> {
+    let service_id = officer.service_id;
+    let lines = state
+        .store
+        .run(move |c| store::caseload::waiting_matches(c, service_id, None, 200))
+        .await?;
+    Ok(page(
+        StatusCode::OK,
+        &WaitingPage {
+            chrome: Chrome::of(&officer.ctx),
+            lines,
+        },
+    ))
+}
+
+pub struct CandidateLine {
+    pub profile_id: i64,
+    pub name: String,
+    pub reference: String,
+    pub release_date: String,
+    pub score: String,
+    pub reasons: Vec<String>,
+    pub case_by_case: Vec<&'static str>,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "officer/candidates.html")]
+struct CandidatesPage {
+    chrome: Chrome,
+    title: String,
+    employer: String,
+    lines: Vec<CandidateLine>,
+}
+
+/// The people of the officer's service who fit a published vacancy, ranked.
+pub async fn candidates(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (vacancy_id, service_id) = (path.into_inner(), officer.service_id);
+    let taxonomy = state.taxonomy.clone();
+    let (vacancy, stored, titles) = state
+        .store
+        .run(move |c| {
+            let vacancy = store::vacancies::load(c, vacancy_id, &taxonomy)?;
+            let stored = store::matches::for_vacancy(c, vacancy_id)?;
+            let titles = store::caseload::vacancy_titles(c, &[vacancy_id])?;
+            Ok((vacancy, stored, titles))
+        })
+        .await?;
+    // Officers see candidates for vacancies open to applicants only.
+    if vacancy.status != VacancyStatus::Published {
+        return Err(AppError::NotFound);
+    }
+    let ranked = state
+        .matcher
+        .profiles_for(
+            &vacancy,
+            &crate::search::ServiceScope::Only(vec![service_id]),
+            today(),
+            100,
+        )
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let t = &state.taxonomy;
+    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let lines: Vec<CandidateLine> = ranked
+        .iter()
+        .filter(|r| r.item.service_id == service_id)
+        .map(|r| {
+            let d = &r.item.details;
+            CandidateLine {
+                profile_id: r.item.id,
+                name: format!("{} {}", d.given_name(), d.family_name()),
+                reference: d.reference().to_string(),
+                release_date: d.release_date().format("%d %b %Y").to_string(),
+                score: format!("{:.0}%", r.assessment.score * 100.0),
+                reasons: r.assessment.reasons.iter().map(|x| x.describe(t)).collect(),
+                case_by_case: r
+                    .assessment
+                    .case_by_case
+                    .iter()
+                    .map(|c| c.label())
+                    .collect(),
+                status: stored
+                    .get(&r.item.id)
+                    .map(|m| status_label(&m.status))
+                    .unwrap_or_else(|| "Not yet stored".into()),
+            }
+        })
+        .collect();
+    audit_view(
+        &state,
+        &officer,
+        if restricted {
+            "vacancy.candidates_restricted_viewed"
+        } else {
+            "vacancy.candidates_viewed"
+        },
+        "vacancy",
+        vacancy_id,
+        format!("{} candidates in service {service_id}", lines.len()),
+    )
+    .await?;
+    let (title, employer) = titles
+        .into_iter()
+        .next()
+        .map(|(_, t, e)| (t, e))
+        .unwrap_or_default();
+    Ok(page(
+        StatusCode::OK,
+        &CandidatesPage {
+            chrome: Chrome::of(&officer.ctx),
+            title,
+            employer,
+            lines,
+        },
+    ))
+}

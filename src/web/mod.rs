@@ -10,6 +10,7 @@ pub mod errors;
 pub mod health;
 pub mod officer;
 pub mod pages;
+pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod terminal;

@@ -48,11 +48,8 @@ fn shorten(label: &str, max: usize) -> String {
 /// An SVG bar chart. `id` must be unique on the page; `max` fixes the scale
 /// (100 for percentages), otherwise the largest shown value fills the width.
 pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
-    let largest = max.unwrap_or_else(|| {
-        bars.iter()
-            .filter_map(|b| b.value)
-            .fold(0.0_f64, f64::max)
-    });
+    let largest =
+        max.unwrap_or_else(|| bars.iter().filter_map(|b| b.value).fold(0.0_f64, f64::max));
     let scale = WIDTH - LABEL_WIDTH - VALUE_SPACE;
     let height = TOP * 2.0 + ROW * bars.len().max(1) as f64;
     let description = bars
@@ -91,11 +88,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         let y = TOP + ROW * i as f64;
         let middle = y + ROW / 2.0 + 5.0;
         let label = escape(&bar.label);
-        let _ = write!(
-            svg,
-            r#"<g aria-label="{label}: {}">"#,
-            escape(&bar.text)
-        );
+        let _ = write!(svg, r#"<g aria-label="{label}: {}">"#, escape(&bar.text));
         let _ = write!(
             svg,
             r##"<text x="{}" y="{middle}" text-anchor="end" font-size="14" fill="#0b0c0c">{}</text>"##,
@@ -156,7 +149,11 @@ mod tests {
         assert!(svg.contains("<title id=\"c1-title\">Applications &lt;by&gt; employer</title>"));
         assert!(svg.contains("Smith &amp; Sons &quot;Ltd&quot;"));
         assert!(!svg.contains("<by>"));
-        assert_eq!(svg.matches("<rect x=").count(), 1, "no bar for a suppressed figure");
+        assert_eq!(
+            svg.matches("<rect x=").count(),
+            1,
+            "no bar for a suppressed figure"
+        );
         assert!(svg.contains(">fewer than 5</text>"));
         assert!(svg.contains("<desc id=\"c1-desc\">"));
     }

@@ -85,7 +85,10 @@ impl DateRange {
             match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
                 Ok(day) if (2000..=2100).contains(&day.year()) => Some(day),
                 Ok(_) => {
-                    errors.add(field, format!("{label} must be between the years 2000 and 2100"));
+                    errors.add(
+                        field,
+                        format!("{label} must be between the years 2000 and 2100"),
+                    );
                     None
                 }
                 Err(_) => {
@@ -632,12 +635,14 @@ fn rate_bar(label: &str, part: Cell, whole: Cell) -> chart::Bar {
 /// own grid in which rows (in work + not in work = due) and columns (groups
 /// + total) add up.
 fn employment_grids(rows: &[(String, Employment)]) -> (Vec<String>, Vec<Vec<Cell>>) {
-    let sum = rows.iter().fold(Employment::default(), |acc, (_, e)| Employment {
-        due_6_weeks: acc.due_6_weeks + e.due_6_weeks,
-        in_work_6_weeks: acc.in_work_6_weeks + e.in_work_6_weeks,
-        due_6_months: acc.due_6_months + e.due_6_months,
-        in_work_6_months: acc.in_work_6_months + e.in_work_6_months,
-    });
+    let sum = rows
+        .iter()
+        .fold(Employment::default(), |acc, (_, e)| Employment {
+            due_6_weeks: acc.due_6_weeks + e.due_6_weeks,
+            in_work_6_weeks: acc.in_work_6_weeks + e.in_work_6_weeks,
+            due_6_months: acc.due_6_months + e.due_6_months,
+            in_work_6_months: acc.in_work_6_months + e.in_work_6_months,
+        });
     let all: Vec<&Employment> = rows
         .iter()
         .map(|(_, e)| e)

@@ -247,28 +247,30 @@ fn employment_sql(
         sql.not_false("o.in_work_13_weeks"),
         sql.not_false("o.in_work_6_months")
     );
-    sql.push(&format!("SELECT {key} AS k, SUM(CASE WHEN p.release_date <= "))
-        .bind(Bind::Day(weeks_due))
-        .push(" THEN 1 ELSE 0 END) AS due_w, SUM(CASE WHEN p.release_date <= ")
-        .bind(Bind::Day(weeks_due))
-        .push(&format!(
-            " AND EXISTS (SELECT 1 FROM outcomes o WHERE o.profile_id = p.id \
+    sql.push(&format!(
+        "SELECT {key} AS k, SUM(CASE WHEN p.release_date <= "
+    ))
+    .bind(Bind::Day(weeks_due))
+    .push(" THEN 1 ELSE 0 END) AS due_w, SUM(CASE WHEN p.release_date <= ")
+    .bind(Bind::Day(weeks_due))
+    .push(&format!(
+        " AND EXISTS (SELECT 1 FROM outcomes o WHERE o.profile_id = p.id \
              AND o.started_on <= {weeks_start} AND {weeks_kept}) THEN 1 ELSE 0 END) AS in_w, \
              SUM(CASE WHEN p.release_date <= "
-        ))
-        .bind(Bind::Day(months_due))
-        .push(" THEN 1 ELSE 0 END) AS due_m, SUM(CASE WHEN p.release_date <= ")
-        .bind(Bind::Day(months_due))
-        .push(&format!(
-            " AND EXISTS (SELECT 1 FROM outcomes o WHERE o.profile_id = p.id \
+    ))
+    .bind(Bind::Day(months_due))
+    .push(" THEN 1 ELSE 0 END) AS due_m, SUM(CASE WHEN p.release_date <= ")
+    .bind(Bind::Day(months_due))
+    .push(&format!(
+        " AND EXISTS (SELECT 1 FROM outcomes o WHERE o.profile_id = p.id \
              AND o.started_on <= {months_start} AND {months_kept}) THEN 1 ELSE 0 END) AS in_m \
              FROM profiles p{join} WHERE p.release_date >= "
-        ))
-        .bind(Bind::Day(range.from))
-        .push(" AND p.release_date <= ")
-        .bind(Bind::Day(range.to))
-        .scope(scope)
-        .push(&format!(" GROUP BY {key}"));
+    ))
+    .bind(Bind::Day(range.from))
+    .push(" AND p.release_date <= ")
+    .bind(Bind::Day(range.to))
+    .scope(scope)
+    .push(&format!(" GROUP BY {key}"));
     sql
 }
 

@@ -93,7 +93,9 @@ async fn resolve_officer(
     query: &ReportQuery,
 ) -> Result<Result<Resolved, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new();
-    let scope = officer_scope(officer, query).map_err(|e| errors.absorb("", e)).ok();
+    let scope = officer_scope(officer, query)
+        .map_err(|e| errors.absorb("", e))
+        .ok();
     let range = range_of(query, &mut errors);
     let (Some(scope), Some(range)) = (scope, range) else {
         return Ok(Err(errors));
@@ -154,10 +156,7 @@ async fn resolve_admin(
     }))
 }
 
-async fn report_tables(
-    state: &AppState,
-    resolved: &Resolved,
-) -> Result<Vec<Table>, AppError> {
+async fn report_tables(state: &AppState, resolved: &Resolved) -> Result<Vec<Table>, AppError> {
     let (scope, range, today) = (resolved.scope.clone(), resolved.range, today());
     let figures = state
         .store

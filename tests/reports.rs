@@ -722,3 +722,69 @@ on_both_backends!(
         w.app.stop().await;
     }
 );
+
+/// Timings on a seeded database, not part of the normal run:
+/// `fairchance seed --synthetic --activity` into a database, then
+/// `FAIRCHANCE_REPORT_TIMING_URL=sqlite:///path/fairchance.sqlite3 cargo test
+/// --test reports report_timings -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs a database seeded with the synthetic set"]
+fn report_timings() {
+    use fairchance::config::DatabaseUrl;
+    use fairchance::reports::{DateRange, Scope};
+    let url = std::env::var("FAIRCHANCE_REPORT_TIMING_URL").expect("FAIRCHANCE_REPORT_TIMING_URL");
+    let url = match url.strip_prefix("sqlite://") {
+        Some(path) => DatabaseUrl::Sqlite(path.into()),
+        None => DatabaseUrl::Postgres(url),
+    };
+    let store = fairchance::store::Store::open(&url, 2).expect("open");
+    let mut conn = store.conn().unwrap();
+    #[derive(QueryableByName)]
+    struct Pick {
+        #[diesel(sql_type = BigInt)]
+        service_id: i64,
+        #[diesel(sql_type = BigInt)]
+        officer_id: i64,
+        #[diesel(sql_type = BigInt)]
+        people: i64,
+    }
+    let pick: Pick = with_conn!(&mut conn, |c| diesel::sql_query(
+        "SELECT service_id, officer_id, COUNT(*) AS people FROM profiles WHERE officer_id IS NOT NULL \
+         GROUP BY service_id, officer_id ORDER BY COUNT(*) DESC, officer_id LIMIT 1"
+    )
+    .get_result(c))
+    .expect("a seeded database with caseloads");
+    let today = Utc::now().date_naive();
+    let range = DateRange::default_for(today);
+    for (name, scope) in [
+        (
+            "caseload",
+            Scope::Caseload {
+                service_id: pick.service_id,
+                officer_id: pick.officer_id,
+            },
+        ),
+        (
+            "service",
+            Scope::Service {
+                service_id: pick.service_id,
+            },
+        ),
+        ("all services", Scope::All),
+    ] {
+        let started = std::time::Instant::now();
+        let figures =
+            fairchance::store::reports::figures(&mut conn, &scope, &range, today).unwrap();
+        let tables = fairchance::reports::tables(&figures);
+        let elapsed = started.elapsed();
+        println!(
+            "{} {name} ({} people in the caseload): {:.0} ms, {} applications, {} tables",
+            store.backend_name(),
+            pick.people,
+            elapsed.as_secs_f64() * 1000.0,
+            figures.applications,
+            tables.len()
+        );
+        assert!(elapsed.as_secs() < 30, "{name} took {elapsed:?}");
+    }
+}

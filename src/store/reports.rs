@@ -115,19 +115,102 @@ impl Sql {
     }
 }
 
-/// The grouping key and the joins it needs (profiles are `p`, vacancies
-/// `v`).
+/// A breakdown's grouping key and the joins it needs (profiles are `p`).
 fn key(dim: Dimension) -> (&'static str, &'static str) {
     match dim {
         Dimension::Service => ("s.name", " JOIN services s ON s.id = p.service_id"),
-        Dimension::Sector => ("sc.label", " JOIN sectors sc ON sc.slug = v.sector_slug"),
-        Dimension::Employer => ("em.name", " JOIN employers em ON em.id = v.employer_id"),
         Dimension::Gender => ("COALESCE(p.gender, '')", ""),
+        Dimension::Sector | Dimension::Employer => ("''", ""),
     }
 }
 
-fn needs_vacancy(dim: Dimension) -> bool {
-    matches!(dim, Dimension::Sector | Dimension::Employer)
+/// The funnel is counted twice, once per side of the pair: by the person's
+/// service and gender, and by the vacancy's sector and employer. Each
+/// application or match belongs to exactly one group on each side, so the
+/// groups' counts add up to the totals.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Person,
+    Vacancy,
+}
+
+#[derive(QueryableByName)]
+struct StageRow {
+    #[diesel(sql_type = Text)]
+    k1: String,
+    #[diesel(sql_type = Text)]
+    k2: String,
+    #[diesel(sql_type = Text)]
+    stage: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn funnel_sql(dialect: Dialect, scope: &Scope, range: &DateRange, side: Side) -> Sql {
+    // Counted per person or per vacancy first, then summed into groups:
+    // the join to the grouping tables then runs once per person or vacancy
+    // instead of once per match or event.
+    let (column, keys, outer) = match side {
+        Side::Person => (
+            "profile_id",
+            "s.name, COALESCE(p.gender, '')",
+            " JOIN profiles p ON p.id = x.g JOIN services s ON s.id = p.service_id",
+        ),
+        Side::Vacancy => (
+            "vacancy_id",
+            "sc.label, em.name",
+            " JOIN vacancies v ON v.id = x.g JOIN sectors sc ON sc.slug = v.sector_slug \
+             JOIN employers em ON em.id = v.employer_id",
+        ),
+    };
+    // Profiles are joined inside only to apply the scope.
+    let scoped = |via: &str| {
+        if *scope == Scope::All {
+            String::new()
+        } else {
+            format!(" JOIN profiles p ON p.id = {via}.profile_id")
+        }
+    };
+    let mut sql = Sql::new(dialect);
+    sql.push(&format!(
+        "SELECT {keys_as}, x.stage AS stage, CAST(SUM(x.n) AS BIGINT) AS n FROM (\
+         SELECT m.{column} AS g, 'matches' AS stage, COUNT(*) AS n FROM matches m{} WHERE 1 = 1",
+        scoped("m"),
+        keys_as = match side {
+            Side::Person => "s.name AS k1, COALESCE(p.gender, '') AS k2",
+            Side::Vacancy => "sc.label AS k1, em.name AS k2",
+        }
+    ))
+    .range("m.created_at", range)
+    .scope(scope)
+    .push(&format!(" GROUP BY m.{column} UNION ALL "));
+    sql.push(&format!(
+        "SELECT m.{column}, 'approved', COUNT(*) FROM matches m{} WHERE m.status = 'approved'",
+        scoped("m")
+    ))
+    .range("m.decided_at", range)
+    .scope(scope)
+    .push(&format!(" GROUP BY m.{column} UNION ALL "));
+    let stage = "CASE WHEN e.from_status IS NULL THEN 'applications' ELSE e.to_status END";
+    sql.push(&format!(
+        "SELECT a.{column}, {stage}, COUNT(DISTINCT e.application_id) FROM application_events e \
+         JOIN applications a ON a.id = e.application_id{} \
+         WHERE (e.from_status IS NULL OR e.to_status IN ('forwarded', 'interview', 'offer', 'started'))",
+        scoped("a")
+    ))
+    .range("e.at", range)
+    .scope(scope)
+    .push(&format!(" GROUP BY a.{column}, {stage}) x{outer} GROUP BY {keys}, x.stage"));
+    sql
+}
+
+fn stage_index(name: &str) -> Option<usize> {
+    Stage::ALL.iter().position(|s| match s {
+        Stage::Matches => name == "matches",
+        Stage::Approved => name == "approved",
+        Stage::Applications => name == "applications",
+        other => other.event_status() == Some(name),
+    })
 }
 
 macro_rules! load_sql {
@@ -152,65 +235,6 @@ fn dialect(conn: &mut impl AsTx) -> Dialect {
         Tx::Sqlite(_) => Dialect::Sqlite,
         Tx::Postgres(_) => Dialect::Postgres,
     }
-}
-
-#[derive(QueryableByName)]
-struct StageRow {
-    #[diesel(sql_type = Text)]
-    k: String,
-    #[diesel(sql_type = Text)]
-    stage: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-fn funnel_sql(dialect: Dialect, scope: &Scope, range: &DateRange, dim: Dimension) -> Sql {
-    let (key, join) = key(dim);
-    let vacancy = |via: &str| {
-        if needs_vacancy(dim) {
-            format!(" JOIN vacancies v ON v.id = {via}.vacancy_id")
-        } else {
-            String::new()
-        }
-    };
-    let mut sql = Sql::new(dialect);
-    sql.push(&format!(
-        "SELECT {key} AS k, 'matches' AS stage, COUNT(*) AS n FROM matches m \
-         JOIN profiles p ON p.id = m.profile_id{}{join} WHERE 1 = 1",
-        vacancy("m")
-    ))
-    .range("m.created_at", range)
-    .scope(scope)
-    .push(&format!(" GROUP BY {key} UNION ALL "));
-    sql.push(&format!(
-        "SELECT {key}, 'approved', COUNT(*) FROM matches m \
-         JOIN profiles p ON p.id = m.profile_id{}{join} WHERE m.status = 'approved'",
-        vacancy("m")
-    ))
-    .range("m.decided_at", range)
-    .scope(scope)
-    .push(&format!(" GROUP BY {key} UNION ALL "));
-    let stage = "CASE WHEN e.from_status IS NULL THEN 'applications' ELSE e.to_status END";
-    sql.push(&format!(
-        "SELECT {key}, {stage}, COUNT(DISTINCT e.application_id) FROM application_events e \
-         JOIN applications a ON a.id = e.application_id \
-         JOIN profiles p ON p.id = a.profile_id{}{join} \
-         WHERE (e.from_status IS NULL OR e.to_status IN ('forwarded', 'interview', 'offer', 'started'))",
-        vacancy("a")
-    ))
-    .range("e.at", range)
-    .scope(scope)
-    .push(&format!(" GROUP BY {key}, {stage}"));
-    sql
-}
-
-fn stage_index(name: &str) -> Option<usize> {
-    Stage::ALL.iter().position(|s| match s {
-        Stage::Matches => name == "matches",
-        Stage::Approved => name == "approved",
-        Stage::Applications => name == "applications",
-        other => other.event_status() == Some(name),
-    })
 }
 
 #[derive(QueryableByName)]
@@ -332,27 +356,31 @@ pub fn figures(
 ) -> StoreResult<Figures> {
     let dialect = dialect(conn);
     let mut figures = Figures::default();
-    for dim in [
-        Dimension::Service,
-        Dimension::Sector,
-        Dimension::Employer,
-        Dimension::Gender,
+    for (side, first, second) in [
+        (Side::Person, Dimension::Service, Dimension::Gender),
+        (Side::Vacancy, Dimension::Sector, Dimension::Employer),
     ] {
-        let rows = load_sql!(conn, funnel_sql(dialect, scope, range, dim), StageRow);
-        let mut groups: BTreeMap<String, [i64; 7]> = BTreeMap::new();
+        let rows = load_sql!(conn, funnel_sql(dialect, scope, range, side), StageRow);
+        let mut by_first: BTreeMap<String, [i64; 7]> = BTreeMap::new();
+        let mut by_second: BTreeMap<String, [i64; 7]> = BTreeMap::new();
         for row in rows {
-            let label = if dim == Dimension::Gender {
-                gender_label(&row.k).to_string()
-            } else {
-                row.k
+            let Some(i) = stage_index(&row.stage) else {
+                continue;
             };
-            if let Some(i) = stage_index(&row.stage) {
-                groups.entry(label).or_default()[i] += row.n;
-            }
+            let second_label = if second == Dimension::Gender {
+                gender_label(&row.k2).to_string()
+            } else {
+                row.k2
+            };
+            by_first.entry(row.k1).or_default()[i] += row.n;
+            by_second.entry(second_label).or_default()[i] += row.n;
         }
         figures
             .funnel
-            .insert(dim.slug(), groups.into_iter().collect());
+            .insert(first.slug(), by_first.into_iter().collect());
+        figures
+            .funnel
+            .insert(second.slug(), by_second.into_iter().collect());
     }
     for dim in [Dimension::Service, Dimension::Gender] {
         let rows = load_sql!(

@@ -285,12 +285,22 @@ impl Table {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(&self.header)?;
         for row in &self.rows {
-            writer.write_record(row)?;
+            writer.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))?;
         }
         let bytes = writer
             .into_inner()
             .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// A cell that a spreadsheet would read as a formula (an employer's name
+/// starting with "=", say) gets a leading apostrophe in the CSV.
+fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
     }
 }
 
@@ -725,6 +735,23 @@ mod tests {
         assert_eq!(median(&[(3, 2), (10, 1)]), Some(3.0));
         assert_eq!(median(&[(3, 1), (10, 1)]), Some(6.5));
         assert_eq!(median(&[(-4, 2), (8, 1)]), Some(0.0));
+    }
+
+    #[test]
+    fn csv_cells_cannot_become_spreadsheet_formulas() {
+        let table = Table {
+            key: "t".into(),
+            title: "T".into(),
+            header: vec!["Employer".into(), "Count".into()],
+            rows: vec![vec!["=HYPERLINK(\"x\")".into(), "fewer than 5".into()]],
+            chart: None,
+            notes: vec![],
+        };
+        let csv = table.to_csv().unwrap();
+        assert_eq!(
+            csv,
+            "Employer,Count\n\"'=HYPERLINK(\"\"x\"\")\",fewer than 5\n"
+        );
     }
 
     #[test]

@@ -12,11 +12,13 @@ pub struct Bar {
     pub text: String,
 }
 
-const WIDTH: f64 = 640.0;
-const LABEL_WIDTH: f64 = 200.0;
-const VALUE_SPACE: f64 = 120.0;
-const ROW: f64 = 34.0;
-const BAR: f64 = 22.0;
+// Drawn at about the width it is shown at beside its table, so the text
+// stays the size of the page's own small print.
+const WIDTH: f64 = 400.0;
+const LABEL_WIDTH: f64 = 150.0;
+const VALUE_SPACE: f64 = 95.0;
+const ROW: f64 = 30.0;
+const BAR: f64 = 20.0;
 const TOP: f64 = 8.0;
 
 /// Escapes text for SVG content and attribute values.
@@ -91,9 +93,9 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         let _ = write!(svg, r#"<g aria-label="{label}: {}">"#, escape(&bar.text));
         let _ = write!(
             svg,
-            r##"<text x="{}" y="{middle}" text-anchor="end" font-size="14" fill="#0b0c0c">{}</text>"##,
+            r##"<text x="{}" y="{middle}" text-anchor="end" font-size="13" fill="#0b0c0c">{}</text>"##,
             LABEL_WIDTH - 8.0,
-            escape(&shorten(&bar.label, 26))
+            escape(&shorten(&bar.label, 21))
         );
         let length = match (bar.value, largest > 0.0) {
             (Some(v), true) => (v / largest * scale).clamp(0.0, scale),
@@ -113,7 +115,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         };
         let _ = write!(
             svg,
-            r##"<text x="{:.1}" y="{middle}" font-size="14" font-weight="bold" fill="#0b0c0c"{style}>{}</text></g>"##,
+            r##"<text x="{:.1}" y="{middle}" font-size="13" font-weight="bold" fill="#0b0c0c"{style}>{}</text></g>"##,
             LABEL_WIDTH + length + 6.0,
             escape(&bar.text)
         );

@@ -161,14 +161,51 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
     }
     let employer_of: HashMap<i64, i64> = vacancy_rows.iter().copied().collect();
     let vacancy_ids: Vec<i64> = vacancy_rows.iter().map(|(id, _)| *id).collect();
-    let people: Vec<(i64, i64, NaiveDate)> = with_conn!(&mut conn, |c| profiles::table
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            matches::table.filter(matches::profile_id.eq(profiles::id))
-        )))
-        .select((profiles::id, profiles::service_id, profiles::release_date))
-        .order(profiles::id)
-        .load(c)
-        .map_err(StoreError::from)?);
+    let loaded: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> =
+        with_conn!(&mut conn, |c| profiles::table
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                matches::table.filter(matches::profile_id.eq(profiles::id))
+            )))
+            .select((
+                profiles::id,
+                profiles::service_id,
+                profiles::release_date,
+                profiles::rotl_eligible_from,
+            ))
+            .order(profiles::id)
+            .load(c)
+            .map_err(StoreError::from)?);
+    // The synthetic profiles are released around today; move most releases
+    // back over the period so that the employment measures have people due.
+    let mut moved: Vec<(i64, NaiveDate, Option<NaiveDate>)> = Vec::new();
+    let people: Vec<(i64, i64, NaiveDate)> = loaded
+        .into_iter()
+        .map(|(id, service, release, rotl)| {
+            if rng.gen_bool(0.6) {
+                let back = Duration::days(rng.gen_range(60..DAYS_BACK));
+                moved.push((id, release - back, rotl.map(|d| d - back)));
+                (id, service, release - back)
+            } else {
+                (id, service, release)
+            }
+        })
+        .collect();
+    let at = now();
+    for chunk in moved.chunks(PROFILES_PER_BATCH) {
+        write_tx!(&mut conn, |c| {
+            for (id, release, rotl) in chunk {
+                diesel::update(profiles::table.find(id))
+                    .set((
+                        profiles::release_date.eq(release),
+                        profiles::rotl_eligible_from.eq(rotl),
+                        profiles::updated_at.eq(at),
+                    ))
+                    .execute(c)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+        .map_err(StoreError::from)?;
+    }
 
     // Officers: one per CASELOAD people of a service, each given a slice.
     let mut by_service: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -176,7 +213,6 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
         by_service.entry(*service).or_default().push(*id);
     }
     let mut officers = 0usize;
-    let at = now();
     let tag = format!("s{seed}");
     let mut services_sorted: Vec<_> = by_service.into_iter().collect();
     services_sorted.sort_by_key(|(s, _)| *s);
@@ -256,7 +292,9 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
                         // People apply before release and start after it.
                         let p = path(&mut rng, applied, until);
                         let p = Path {
-                            start: p.start.map(|s| s.max(release)),
+                            start: p
+                                .start
+                                .map(|s| s.max(release + Duration::days(rng.gen_range(0..60)))),
                             steps: p.steps,
                         };
                         planned.push((profile, vacancy, p));
@@ -325,7 +363,8 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
                     });
                     from = Some(status);
                 }
-                if let Some(start) = p.start {
+                // A start still to come has no outcome yet.
+                if let Some(start) = p.start.filter(|s| *s <= today) {
                     let due = |days: i64| start + Duration::days(days) <= today;
                     let mut still = true;
                     let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {

@@ -14,9 +14,9 @@ pub struct Bar {
 
 // Drawn at about the width it is shown at beside its table, so the text
 // stays the size of the page's own small print.
-const WIDTH: f64 = 400.0;
-const LABEL_WIDTH: f64 = 150.0;
-const VALUE_SPACE: f64 = 95.0;
+const WIDTH: f64 = 420.0;
+const LABEL_WIDTH: f64 = 170.0;
+const VALUE_SPACE: f64 = 90.0;
 const ROW: f64 = 30.0;
 const BAR: f64 = 20.0;
 const TOP: f64 = 8.0;
@@ -95,7 +95,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
             svg,
             r##"<text x="{}" y="{middle}" text-anchor="end" font-size="13" fill="#0b0c0c">{}</text>"##,
             LABEL_WIDTH - 8.0,
-            escape(&shorten(&bar.label, 21))
+            escape(&shorten(&bar.label, 22))
         );
         let length = match (bar.value, largest > 0.0) {
             (Some(v), true) => (v / largest * scale).clamp(0.0, scale),

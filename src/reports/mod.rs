@@ -425,7 +425,7 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
             title: "In work after release".into(),
             header: vec![
                 "Measure".into(),
-                "People released and due the measure".into(),
+                "Released, due the measure".into(),
                 "In work".into(),
                 "Not in work".into(),
                 "Rate".into(),

@@ -495,6 +495,33 @@ on_both_backends!(all_services_for_an_administrator, |backend| async move {
         "11"
     );
 
+    // Every breakdown: no column (groups and their total) has a single
+    // hidden cell.
+    for table in [
+        "funnel_by_service",
+        "funnel_by_sector",
+        "funnel_by_employer",
+        "funnel_by_gender",
+    ] {
+        let rows = w
+            .csv(w.admin, &format!("/admin/reports/export.csv?table={table}"))
+            .await;
+        assert_eq!(
+            rows.last().unwrap()[1..],
+            funnel[1..].iter().map(|r| r[1].clone()).collect::<Vec<_>>()[..],
+            "{table} total row"
+        );
+        assert_no_single_hidden(&rows, 1..8, table);
+    }
+    let gender = w
+        .csv(
+            w.admin,
+            "/admin/reports/export.csv?table=employment_by_gender",
+        )
+        .await;
+    assert_no_single_hidden(&gender, 1..4, "employment by gender");
+    assert_no_single_hidden(&gender, 5..8, "employment by gender");
+
     // One service picked.
     let b = w
         .csv(

@@ -185,11 +185,7 @@ fn render(
     } else {
         ("/officer/reports", "/officer/reports/export.csv")
     };
-    let scope = if query.scope.trim() == "service" {
-        "service".to_string()
-    } else {
-        query.scope.trim().to_string()
-    };
+    let scope = query.scope.trim().to_string();
     let (status, errors, tables, label, range_text, from, to, export) = match outcome {
         Ok((resolved, tables)) => {
             let from = resolved.range.from.format("%Y-%m-%d").to_string();

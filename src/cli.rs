@@ -60,6 +60,10 @@ pub struct SeedArgs {
     /// Random seed (with --synthetic); the same seed gives the same data.
     #[arg(long, default_value_t = 1, requires = "synthetic")]
     pub seed: u64,
+    /// Also add officers, matches, applications with their events and work
+    /// outcomes (with --synthetic), for timing the reports.
+    #[arg(long, requires = "synthetic")]
+    pub activity: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -179,6 +183,10 @@ pub fn run(command: Command) -> Result<(), CommandError> {
                 };
                 let report = crate::seed::synthetic::seed(&services, &options)?;
                 println!("{report}");
+                if args.activity {
+                    let activity = crate::seed::activity::seed(&services, args.seed)?;
+                    println!("{activity}");
+                }
                 Ok(())
             }
         }

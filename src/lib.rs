@@ -9,6 +9,7 @@ pub mod gazetteer;
 pub mod jobs;
 pub mod matches;
 pub mod notify;
+pub mod reports;
 pub mod search;
 pub mod seed;
 pub mod startup;

@@ -517,6 +517,11 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/api/v1/vacancies/{id}/candidates", Officer),
         ("GET", "/api/v1/profiles/{id}/matches", Officer),
         ("GET", "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer),
+        // Outcome reports.
+        ("GET", "/officer/reports", Officer),
+        ("GET", "/officer/reports/export.csv", Officer),
+        ("GET", "/admin/reports", Admin),
+        ("GET", "/admin/reports/export.csv", Admin),
     ]
     .into_iter()
     .map(|(m, p, a)| ((m, p), a))

@@ -1,5 +1,6 @@
 //! Data for demonstrations and benchmarks.
 
+pub mod activity;
 pub mod demo;
 pub mod generator;
 pub mod synthetic;

@@ -20,6 +20,7 @@ pub mod outcomes;
 pub mod people;
 pub mod profiles;
 pub mod reference;
+pub mod reports;
 pub mod vacancies;
 
 use std::time::Duration;

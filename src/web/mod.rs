@@ -15,6 +15,7 @@ pub mod officer_matches;
 pub mod officer_outcomes;
 pub mod officer_profiles;
 pub mod pages;
+pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod terminal;

@@ -5,7 +5,7 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, terminal};
+use super::{account, admin, api, employer, health, officer, pages, reports, terminal};
 use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
@@ -136,6 +136,11 @@ pub fn table() -> Vec<Route> {
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),
+        // Outcome reports.
+        route!(GET "/officer/reports", Officer => reports::officer_page),
+        route!(GET "/officer/reports/export.csv", Officer => reports::officer_export),
+        route!(GET "/admin/reports", Admin => reports::admin_page),
+        route!(GET "/admin/reports/export.csv", Admin => reports::admin_export),
     ]
 }
 

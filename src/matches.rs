@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::domain::matching::{assess, Assessment};
+use crate::domain::matching::{assess, eligible_score, Assessment};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::Vacancy;
@@ -228,24 +228,23 @@ impl Matcher {
             .index
             .candidate_vacancies(profile, today, &CandidateOptions::default())
             .await?;
-        let mut ranked = Vec::new();
+        let mut scored = Vec::new();
         for chunk in hits.chunks(LOAD_CHUNK) {
             for vacancy in self
                 .load_vacancies(chunk.iter().map(|h| h.id).collect())
                 .await?
             {
-                let assessment = assess(&vacancy, profile, today);
-                if assessment.eligible() {
-                    ranked.push(Ranked {
-                        item: vacancy,
-                        assessment,
-                    });
+                if let Some(score) = eligible_score(&vacancy, profile, today) {
+                    scored.push((score, vacancy));
                 }
             }
         }
-        sort_ranked(&mut ranked, |v| v.id);
-        ranked.truncate(limit);
-        Ok(ranked)
+        Ok(top_assessed(
+            scored,
+            limit,
+            |v| v.id,
+            |v| assess(v, profile, today),
+        ))
     }
 
     /// Eligible profiles in scope for a vacancy, best first.
@@ -260,7 +259,7 @@ impl Matcher {
             .index
             .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
             .await?;
-        let mut ranked = Vec::new();
+        let mut scored = Vec::new();
         for chunk in hits.chunks(LOAD_CHUNK) {
             for profile in self
                 .load_profiles(chunk.iter().map(|h| h.id).collect())
@@ -273,18 +272,17 @@ impl Matcher {
                         continue;
                     }
                 }
-                let assessment = assess(vacancy, &profile, today);
-                if assessment.eligible() {
-                    ranked.push(Ranked {
-                        item: profile,
-                        assessment,
-                    });
+                if let Some(score) = eligible_score(vacancy, &profile, today) {
+                    scored.push((score, profile));
                 }
             }
         }
-        sort_ranked(&mut ranked, |p| p.id);
-        ranked.truncate(limit);
-        Ok(ranked)
+        Ok(top_assessed(
+            scored,
+            limit,
+            |p| p.id,
+            |p| assess(vacancy, p, today),
+        ))
     }
 
     /// A job seeker's keyword search: typo-tolerant and synonym-aware, best
@@ -451,12 +449,30 @@ fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {
 }
 
 /// Best score first; ties broken by id so the order is stable.
-fn sort_ranked<T>(ranked: &mut [Ranked<T>], id: impl Fn(&T) -> i64) {
-    ranked.sort_by(|a, b| {
-        b.assessment
-            .score
-            .partial_cmp(&a.assessment.score)
+/// The best `limit` of the eligible pairs, by score then id, each with its
+/// full assessment (built only for these: ranking uses the fast score).
+fn top_assessed<T>(
+    mut scored: Vec<(f64, Arc<T>)>,
+    limit: usize,
+    id: impl Fn(&T) -> i64,
+    assess: impl Fn(&T) -> Assessment,
+) -> Vec<Ranked<T>> {
+    let order = |a: &(f64, Arc<T>), b: &(f64, Arc<T>)| {
+        b.0.partial_cmp(&a.0)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| id(&a.item).cmp(&id(&b.item)))
-    });
+            .then_with(|| id(&a.1).cmp(&id(&b.1)))
+    };
+    if scored.len() > limit && limit > 0 {
+        scored.select_nth_unstable_by(limit - 1, order);
+        scored.truncate(limit);
+    }
+    scored.sort_by(order);
+    scored.truncate(limit);
+    scored
+        .into_iter()
+        .map(|(_, item)| {
+            let assessment = assess(&item);
+            Ranked { item, assessment }
+        })
+        .collect()
 }

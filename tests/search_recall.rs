@@ -17,7 +17,7 @@ use std::time::Instant;
 use chrono::{Days, NaiveDate};
 use fairchance::config::SearchEngineKind;
 use fairchance::domain::geo::PlaceInput;
-use fairchance::domain::matching::{assess, RuleCode};
+use fairchance::domain::matching::{assess, eligible_score, RuleCode};
 use fairchance::domain::profile::{Profile, ProfileDetails};
 use fairchance::domain::skills::Taxonomy;
 use fairchance::domain::vacancy::{Vacancy, VacancyDetails, VacancyStatus};
@@ -159,7 +159,19 @@ fn brute_force(data: &Dataset) -> (Vec<BTreeSet<i64>>, Vec<BTreeSet<i64>>) {
                         .map(|person| {
                             data.vacancies
                                 .iter()
-                                .filter(|job| assess(job, person, today()).eligible())
+                                .filter(|job| {
+                                    // The fast path matching ranks with must
+                                    // agree with `assess` on every pair.
+                                    let assessment = assess(job, person, today());
+                                    assert_eq!(
+                                        eligible_score(job, person, today()),
+                                        assessment.eligible().then_some(assessment.score),
+                                        "eligible_score disagrees with assess for vacancy {} and profile {}",
+                                        job.id,
+                                        person.id
+                                    );
+                                    assessment.eligible()
+                                })
                                 .map(|job| job.id)
                                 .collect::<BTreeSet<i64>>()
                         })

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::geo::distance_km;
 use super::offence::{ExclusionStance, OffenceCategory};
-use super::profile::{Profile, ReleaseArea};
+use super::profile::{Profile, ProfileDetails, ReleaseArea};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
 use super::vacancy::{Vacancy, VacancyDetails, VacancyStatus, Workplace};
@@ -679,6 +679,141 @@ pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessm
     }
 }
 
+/// `Some(score)` exactly when [`assess`] finds the pair eligible, with the
+/// same score, but without building failures or reasons: matching ranks
+/// thousands of candidates with this, then calls `assess` only for the
+/// ones it shows. A test holds the two together over generated pairs.
+pub fn eligible_score(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Option<f64> {
+    let job = &vacancy.details;
+    let person = &profile.details;
+    if !vacancy.is_open(today) || !person.right_to_work() {
+        return None;
+    }
+    if (job.regulated_children() && person.barred_children())
+        || (job.regulated_adults() && person.barred_adults())
+    {
+        return None;
+    }
+    let excluded = person.offence_categories().iter().any(|&category| {
+        job.exclusion_for(category)
+            .is_some_and(|e| e.stance() == ExclusionStance::Excluded)
+    });
+    if excluded {
+        return None;
+    }
+    let conditions = person.licence_conditions();
+    if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
+        return None;
+    }
+    let starts = effective_start(job, today);
+    let certificates_held = job.required_certificates().iter().all(|slug| {
+        person
+            .certificate(slug)
+            .is_some_and(|certificate| certificate.is_valid_on(starts))
+    });
+    if !certificates_held {
+        return None;
+    }
+    let rotl_covers = job.rotl_suitable()
+        && person
+            .rotl_eligible_from()
+            .is_some_and(|eligible| eligible <= starts);
+    if starts < person.release_date() && !rotl_covers {
+        return None;
+    }
+    let distance = match (job.workplace(), person.release_area()) {
+        (Workplace::OnSite(work), ReleaseArea::Place(home)) => {
+            Some(distance_km(work.point(), home.point()))
+        }
+        _ => None,
+    };
+    if distance.is_some_and(|km| km > person.travel_radius_km()) {
+        return None;
+    }
+    if let Some(work) = job.workplace().place() {
+        if conditions
+            .exclusion_zones()
+            .iter()
+            .any(|zone| zone.contains(work.point()))
+        {
+            return None;
+        }
+    }
+    for shift in job.shifts() {
+        if conditions
+            .curfews()
+            .iter()
+            .any(|curfew| shift.overlap(curfew).is_some())
+        {
+            return None;
+        }
+    }
+    Some(score_of(job, &profile.details, today, starts, distance))
+}
+
+/// The weighted score of a pair (see [`assess`] for the weights), before
+/// eligibility zeroes it.
+fn score_of(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+    starts: NaiveDate,
+    distance: Option<f64>,
+) -> f64 {
+    let has = |slug: &String| person.has_skill(slug) || person.certificate(slug).is_some();
+    let required = coverage(
+        job.required_skills().iter().filter(|s| has(s)).count(),
+        job.required_skills().len(),
+    );
+    let desirable = coverage(
+        job.desirable_skills().iter().filter(|s| has(s)).count(),
+        job.desirable_skills().len(),
+    );
+    let interests = person.sectors_of_interest();
+    let sector = if interests.iter().any(|s| s == job.sector()) {
+        1.0
+    } else if interests.is_empty() {
+        0.5
+    } else {
+        0.0
+    };
+    let nearness = match (job.workplace(), distance) {
+        (Workplace::Remote, _) => 1.0,
+        (Workplace::OnSite(_), Some(km)) => {
+            let radius = person.travel_radius_km();
+            if radius > 0.0 {
+                (1.0 - km / radius).clamp(0.0, 1.0)
+            } else if km <= 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        (Workplace::OnSite(_), None) => 0.5,
+    };
+    let hours = match person.preferred_hours() {
+        None => 1.0,
+        Some(preferred) => {
+            (1.0 - preferred.gap(job.hours_per_week()) / HOURS_GAP_FOR_ZERO).clamp(0.0, 1.0)
+        }
+    };
+    let available = person.release_date().max(today);
+    let wait = (starts - available).num_days();
+    let timing = if wait <= START_FULL_MARKS_DAYS {
+        1.0
+    } else {
+        let span = (START_ZERO_DAYS - START_FULL_MARKS_DAYS) as f64;
+        (1.0 - (wait - START_FULL_MARKS_DAYS) as f64 / span).clamp(0.0, 1.0)
+    };
+    let score = WEIGHT_REQUIRED_SKILLS * required
+        + WEIGHT_DESIRABLE_SKILLS * desirable
+        + WEIGHT_SECTOR * sector
+        + WEIGHT_DISTANCE * nearness
+        + WEIGHT_HOURS * hours
+        + WEIGHT_START * timing;
+    score.clamp(0.0, 1.0)
+}
+
 struct Ranking {
     score: f64,
     reasons: Vec<Reason>,
@@ -701,7 +836,6 @@ fn rank(
         .iter()
         .cloned()
         .partition(|slug| has(slug));
-    let required = coverage(matched.len(), job.required_skills().len());
     if !job.required_skills().is_empty() {
         reasons.push(Reason::RequiredSkills {
             matched,
@@ -716,7 +850,6 @@ fn rank(
         .filter(|s| has(s))
         .cloned()
         .collect();
-    let desirable = coverage(matched.len(), job.desirable_skills().len());
     if !job.desirable_skills().is_empty() {
         reasons.push(Reason::DesirableSkills {
             matched,
@@ -724,51 +857,29 @@ fn rank(
         });
     }
 
-    let interests = person.sectors_of_interest();
-    let sector = if interests.iter().any(|s| s == job.sector()) {
+    if person
+        .sectors_of_interest()
+        .iter()
+        .any(|s| s == job.sector())
+    {
         reasons.push(Reason::SectorInterest {
             sector: job.sector().to_owned(),
         });
-        1.0
-    } else if interests.is_empty() {
-        0.5
-    } else {
-        0.0
-    };
+    }
 
-    let nearness = match (job.workplace(), distance) {
-        (Workplace::Remote, _) => {
-            reasons.push(Reason::Remote);
-            1.0
-        }
-        (Workplace::OnSite(_), Some(km)) => {
-            reasons.push(Reason::Distance { km });
-            let radius = person.travel_radius_km();
-            if radius > 0.0 {
-                (1.0 - km / radius).clamp(0.0, 1.0)
-            } else if km <= 0.0 {
-                1.0
-            } else {
-                0.0
-            }
-        }
-        (Workplace::OnSite(_), None) => {
-            reasons.push(Reason::NoFixedAbode);
-            0.5
-        }
-    };
+    reasons.push(match (job.workplace(), distance) {
+        (Workplace::Remote, _) => Reason::Remote,
+        (Workplace::OnSite(_), Some(km)) => Reason::Distance { km },
+        (Workplace::OnSite(_), None) => Reason::NoFixedAbode,
+    });
 
-    let hours = match person.preferred_hours() {
-        None => 1.0,
-        Some(preferred) => {
-            reasons.push(Reason::HoursFit {
-                hours_per_week: job.hours_per_week(),
-                preferred_min: preferred.min(),
-                preferred_max: preferred.max(),
-            });
-            (1.0 - preferred.gap(job.hours_per_week()) / HOURS_GAP_FOR_ZERO).clamp(0.0, 1.0)
-        }
-    };
+    if let Some(preferred) = person.preferred_hours() {
+        reasons.push(Reason::HoursFit {
+            hours_per_week: job.hours_per_week(),
+            preferred_min: preferred.min(),
+            preferred_max: preferred.max(),
+        });
+    }
 
     let release = person.release_date();
     if starts < release {
@@ -792,15 +903,6 @@ fn rank(
             starts_in_days: (starts - today).num_days(),
         });
     }
-    let available = release.max(today);
-    let wait = (starts - available).num_days();
-    let timing = if wait <= START_FULL_MARKS_DAYS {
-        1.0
-    } else {
-        let span = (START_ZERO_DAYS - START_FULL_MARKS_DAYS) as f64;
-        (1.0 - (wait - START_FULL_MARKS_DAYS) as f64 / span).clamp(0.0, 1.0)
-    };
-
     if !case_by_case.is_empty() {
         reasons.push(Reason::CaseByCase {
             categories: case_by_case.to_vec(),
@@ -810,14 +912,10 @@ fn rank(
         reasons.push(Reason::ShiftTimesUnknown);
     }
 
-    let score = WEIGHT_REQUIRED_SKILLS * required
-        + WEIGHT_DESIRABLE_SKILLS * desirable
-        + WEIGHT_SECTOR * sector
-        + WEIGHT_DISTANCE * nearness
-        + WEIGHT_HOURS * hours
-        + WEIGHT_START * timing;
+    // The reasons above explain the score; `score_of` computes it, so the
+    // fast path (`eligible_score`) and `assess` cannot drift apart.
     Ranking {
-        score: score.clamp(0.0, 1.0),
+        score: score_of(job, person, today, starts, distance),
         reasons,
     }
 }

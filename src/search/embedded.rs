@@ -949,10 +949,7 @@ impl std::fmt::Debug for GeoRadiusQuery {
 
 impl GeoRadiusQuery {
     fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
-        Ok(self
-            .cache
-            .order(reader)?
-            .within(self.centre, self.metres))
+        Ok(self.cache.order(reader)?.within(self.centre, self.metres))
     }
 }
 

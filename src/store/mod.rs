@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod people;
 pub mod profiles;
 pub mod reference;
+pub mod seekers;
 pub mod vacancies;
 
 use std::time::Duration;

@@ -8,10 +8,12 @@ pub mod auth;
 pub mod employer;
 pub mod errors;
 pub mod health;
+pub mod i18n;
 pub mod officer;
 pub mod pages;
 pub mod routes;
 pub mod security;
+pub mod seeker;
 pub mod terminal;
 pub mod view;
 

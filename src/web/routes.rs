@@ -5,7 +5,7 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, terminal};
+use super::{account, admin, api, employer, health, officer, pages, seeker, terminal};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -98,6 +98,17 @@ pub fn table() -> Vec<Route> {
         route!(GET "/terminal/still-there", Seeker => terminal::still_there),
         route!(POST "/terminal/keep-alive", Seeker => terminal::keep_alive),
         route!(POST "/terminal/sign-out", Seeker => terminal::sign_out),
+        // Job-seeker terminal pages: language, jobs, search, applying.
+        route!(GET "/static/terminal.css", Public => terminal::stylesheet),
+        route!(POST "/terminal/language", Device => terminal::set_language),
+        route!(GET "/terminal/jobs-for-you", Seeker => seeker::jobs_for_you),
+        route!(GET "/terminal/find", Seeker => seeker::find),
+        route!(GET "/terminal/vacancies/{id}", Seeker => seeker::vacancy),
+        route!(GET "/terminal/vacancies/{id}/interested", Seeker => seeker::apply_form),
+        route!(POST "/terminal/vacancies/{id}/interested", Seeker => seeker::apply),
+        route!(GET "/terminal/applications", Seeker => seeker::applications),
+        route!(GET "/terminal/applications/{id}", Seeker => seeker::application),
+        route!(POST "/terminal/applications/{id}/withdraw", Seeker => seeker::withdraw),
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
         route!(POST "/api/v1/session", Public => api::create_session),

@@ -116,10 +116,12 @@ pub struct LanguageForm {
 
 /// A path on the terminal pages to return to; anything else goes home.
 fn safe_back(back: &str, signed_in: bool) -> String {
+    // Before sign-in the address carries a harmless marker, so that it is
+    // not mistaken for the redirect that asks a person to sign in.
     let fallback = if signed_in {
         "/terminal/home"
     } else {
-        "/terminal"
+        "/terminal?language=changed"
     };
     let ok = back.starts_with("/terminal")
         && !back.starts_with("//")

@@ -1,0 +1,801 @@
+//! Job-seeker terminal pages over HTTP, on both database backends: every
+//! page light, script-free, uncached and self-contained; only eligible
+//! vacancies ever shown; applying, drafts, withdrawing; English and Welsh.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Backend, TestApp};
+use fairchance::access::password;
+use fairchance::domain::matching::assess;
+use fairchance::domain::profile::ProfileDetails;
+use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+use fairchance::seed::generator::{self, Town, TEMPLATES};
+use fairchance::store::matches::{Found, RunScope};
+use fairchance::store::people::{
+    self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
+};
+use fairchance::store::{self, access as access_store, now};
+use fairchance::web::auth;
+use rand::SeedableRng;
+use reqwest::StatusCode;
+
+pub const PIN: &str = "123456";
+
+/// One service with an officer, an enrolled terminal, one job seeker and a
+/// generated set of published vacancies near and far, all indexed, with a
+/// stored approved match for every vacancy (eligible or not), so the pages
+/// must do the filtering.
+pub struct Fixture {
+    pub app: TestApp,
+    pub officer: i64,
+    pub profile: i64,
+    pub code: String,
+    pub device: String,
+    pub vacancies: Vec<i64>,
+}
+
+fn town(name: &str, lat: f64, lon: f64) -> Town {
+    Town {
+        name: name.into(),
+        lat,
+        lon,
+    }
+}
+
+impl Fixture {
+    pub async fn new(backend: Backend, seed: u64, count: usize) -> Self {
+        let app = TestApp::spawn(backend).await;
+        let services = app.services.clone();
+        let taxonomy = services.taxonomy.clone();
+        let today = chrono::Utc::now().date_naive();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let leeds = town("Leeds", 53.7965, -1.5478);
+        let exeter = town("Exeter", 50.7184, -3.5339);
+        let mut conn = services.store.conn().unwrap();
+        let at = now();
+        let service = people::create_service(
+            &mut conn,
+            &NewService {
+                name: "HMP Example",
+                kind: ServiceKind::Prison,
+                place_name: "Leeds",
+                lat: 53.8,
+                lon: -1.5,
+            },
+        )
+        .unwrap();
+        let employer = people::create_employer(
+            &mut conn,
+            &NewEmployer {
+                name: "Example Foods Ltd",
+                sector_slug: "warehousing",
+                contact_name: "Contact",
+                contact_email: "contact@example.org",
+                contact_phone: None,
+                address: "Somewhere",
+                website: None,
+                status: EmployerStatus::Approved,
+                decided_by: None,
+            },
+        )
+        .unwrap();
+        let hash = password::hash("a long enough password").unwrap();
+        let officer = people::create_user(
+            &mut conn,
+            &NewUser {
+                email: "officer@example.org",
+                display_name: "Officer",
+                password_hash: &hash,
+                membership: Membership::Service(service),
+            },
+        )
+        .unwrap();
+        // A profile in Leeds that is eligible for a good share of the set.
+        let mut input = generator::profile(&mut rng, 1, &leeds, today);
+        input.right_to_work = true;
+        input.driving_licence = true;
+        input.no_driving = false;
+        input.curfews.clear();
+        input.exclusion_zones.clear();
+        input.offence_categories.clear();
+        input.barred_children = false;
+        input.barred_adults = false;
+        input.release_date = Some(today - chrono::Duration::days(3));
+        input.no_fixed_abode = false;
+        input.release_area = Some(fairchance::domain::geo::PlaceInput {
+            name: "Leeds".into(),
+            lat: leeds.lat,
+            lon: leeds.lon,
+        });
+        input.travel_radius_km = 40.0;
+        let details = ProfileDetails::parse(&input, &taxonomy).unwrap();
+        let profile =
+            store::profiles::insert(&mut conn, service, Some(officer), "P1", &details, at).unwrap();
+        let mut vacancies = Vec::new();
+        for i in 0..count {
+            let place = if i % 4 == 3 { &exeter } else { &leeds };
+            let template = &TEMPLATES[i % TEMPLATES.len()];
+            let v = VacancyDetails::parse(
+                &generator::vacancy(&mut rng, template, place, "Example", today),
+                &taxonomy,
+            )
+            .unwrap();
+            let status = if i % 9 == 8 {
+                VacancyStatus::Draft
+            } else {
+                VacancyStatus::Published
+            };
+            vacancies
+                .push(store::vacancies::insert(&mut conn, employer, status, None, &v, at).unwrap());
+        }
+        // Every pair stored and approved, eligible or not.
+        let found: Vec<Found> = vacancies
+            .iter()
+            .map(|&vacancy_id| Found {
+                profile_id: profile,
+                vacancy_id,
+                score: 0.5,
+                distance_km: None,
+                reasons: "[]".into(),
+            })
+            .collect();
+        fairchance::write_tx!(&mut conn, |c| store::matches::apply_run(
+            c,
+            RunScope::Profile(profile),
+            &found,
+            at
+        ))
+        .unwrap();
+        for record in store::matches::records_for_profile(&mut conn, profile, &[]).unwrap() {
+            store::matches::decide(&mut conn, record.id, true, None, officer, at).unwrap();
+        }
+        let pin_hash = password::hash(PIN).unwrap();
+        let (_, code) =
+            access_store::issue_seeker_access(&mut conn, profile, &pin_hash, Some(officer), at)
+                .unwrap();
+        let (_, enrolment) =
+            access_store::create_terminal(&mut conn, service, "Kiosk", None, at).unwrap();
+        let (_, credential) = access_store::redeem_enrolment(&mut conn, &enrolment, at)
+            .unwrap()
+            .unwrap();
+        drop(conn);
+        app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let device = format!(
+            "{}={}",
+            auth::DEVICE_COOKIE,
+            auth::sign(&services.config.secret_key, &credential)
+        );
+        Fixture {
+            app,
+            officer,
+            profile,
+            code,
+            device,
+            vacancies,
+        }
+    }
+
+    /// A browser on the enrolled terminal.
+    pub fn kiosk(&self) -> reqwest::Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url: reqwest::Url = self.app.address.parse().unwrap();
+        jar.add_cookie_str(&format!("{}; Path=/", self.device), &url);
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs the job seeker in on a fresh kiosk browser.
+    pub async fn signed_in(&self) -> Kiosk {
+        let client = self.kiosk();
+        let page = get_text(&client, &self.app.url("/terminal")).await;
+        let csrf = csrf_in(&page);
+        let res = client
+            .post(self.app.url("/terminal/sign-in"))
+            .form(&[
+                ("login_code", self.code.as_str()),
+                ("pin", PIN),
+                ("csrf_token", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed in");
+        let home = get_text(&client, &self.app.url("/terminal/home")).await;
+        Kiosk {
+            client,
+            base: self.app.address.clone(),
+            csrf: csrf_in(&home),
+        }
+    }
+
+    /// The vacancies `assess` finds the person eligible for today.
+    pub fn eligible(&self) -> BTreeSet<i64> {
+        let taxonomy = self.app.services.taxonomy.clone();
+        let mut conn = self.app.services.store.conn().unwrap();
+        let profile = store::profiles::load(&mut conn, self.profile, &taxonomy).unwrap();
+        let today = store::now().date();
+        self.vacancies
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let v = store::vacancies::load(&mut conn, id, &taxonomy).unwrap();
+                assess(&v, &profile, today).eligible()
+            })
+            .collect()
+    }
+}
+
+pub struct Kiosk {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Kiosk {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", self.csrf.as_str()));
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+pub async fn get_text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+/// Vacancy ids linked from a page.
+pub fn vacancy_links(html: &str) -> BTreeSet<i64> {
+    html.split("href=\"/terminal/vacancies/")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let after = rest[digits.len()..].chars().next();
+            // Only the vacancy page itself, not its print or apply links.
+            (after == Some('"')).then(|| digits.parse().ok()).flatten()
+        })
+        .collect()
+}
+
+/// Checks what every terminal page promises, and returns its body.
+pub async fn check_page(res: reqwest::Response, css: usize, what: &str) -> String {
+    let cache = res
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(cache, "no-store", "{what}: Cache-Control");
+    let body = res.text().await.unwrap();
+    let lower = body.to_lowercase();
+    assert!(!lower.contains("<script"), "{what}: has a script");
+    assert!(
+        !lower.contains("http://") && !lower.contains("https://"),
+        "{what}: names an address outside the service"
+    );
+    for marker in ["\"//", "'//", "(//", "=//"] {
+        assert!(!lower.contains(marker), "{what}: protocol-relative address");
+    }
+    for handler in [
+        "onclick=",
+        "onload=",
+        "onsubmit=",
+        "onchange=",
+        "javascript:",
+    ] {
+        assert!(
+            !lower.contains(handler),
+            "{what}: inline script ({handler})"
+        );
+    }
+    assert!(
+        body.len() + css < 30 * 1024,
+        "{what}: page and stylesheet weigh {} bytes",
+        body.len() + css
+    );
+    assert!(
+        lower.contains("<link rel=\"stylesheet\" href=\"/static/terminal.css\">"),
+        "{what}: uses the terminal stylesheet"
+    );
+    body
+}
+
+/// The main content of a page.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html.find("</main>").unwrap_or(html.len());
+    &html[start..end]
+}
+
+pub fn assert_idle_refresh(body: &str, what: &str) {
+    assert!(
+        body.contains("http-equiv=\"refresh\" content=\"540;url=/terminal/still-there\""),
+        "{what}: the idle warning is reached by a meta refresh"
+    );
+}
+
+async fn stylesheet_size(app: &TestApp) -> usize {
+    let res = app.get("/static/terminal.css").await;
+    assert_eq!(res.status(), 200);
+    let css = res.text().await.unwrap();
+    assert!(
+        !css.contains("@import") && !css.contains("url("),
+        "the stylesheet fetches nothing"
+    );
+    css.len()
+}
+
+on_both_backends!(
+    every_terminal_page_is_light_plain_and_private,
+    |backend| async move {
+        let fx = Fixture::new(backend, 11, 24).await;
+        let css = stylesheet_size(&fx.app).await;
+        let eligible = fx.eligible();
+        let vacancy = *eligible.iter().next().expect("some vacancy is eligible");
+
+        // Before sign-in.
+        let anon = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        for path in ["/terminal/enrol", "/terminal/timed-out"] {
+            let res = anon.get(fx.app.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            check_page(res, css, path).await;
+        }
+        let device = fx.kiosk();
+        let res = device.get(fx.app.url("/terminal")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body = check_page(res, css, "/terminal").await;
+        assert!(
+            body.contains("action=\"/terminal/language\""),
+            "the device page offers Welsh"
+        );
+        assert!(body.contains(">Cymraeg<"));
+        let res = device
+            .post(fx.app.url("/terminal/sign-in"))
+            .form(&[
+                ("login_code", ""),
+                ("pin", "12"),
+                ("csrf_token", &csrf_in(&body)),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let body = check_page(res, css, "sign-in errors").await;
+        assert!(body.contains("Enter your code") && body.contains("Your PIN is 6 numbers"));
+
+        // Signed in.
+        let k = fx.signed_in().await;
+        let mut pages = vec![
+            "/terminal/home".to_string(),
+            "/terminal/jobs-for-you".into(),
+            "/terminal/find".into(),
+            "/terminal/find?q=warehouse&hours=full&distance=25".into(),
+            format!("/terminal/vacancies/{vacancy}"),
+            format!("/terminal/vacancies/{vacancy}?print=1"),
+            format!("/terminal/vacancies/{vacancy}/interested"),
+            "/terminal/applications".into(),
+        ];
+        for path in &pages {
+            let res = k.get(path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            let body = check_page(res, css, path).await;
+            assert_idle_refresh(&body, path);
+            assert!(body.contains("<html lang=\"en\">"), "{path}");
+        }
+        let res = k
+            .post(
+                &format!("/terminal/vacancies/{vacancy}/interested"),
+                &[("statement", ""), ("action", "send")],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let body = check_page(res, css, "apply errors").await;
+        assert_idle_refresh(&body, "apply errors");
+        let res = k
+            .post(
+                &format!("/terminal/vacancies/{vacancy}/interested"),
+                &[
+                    ("statement", "I have worked in a warehouse."),
+                    ("action", "send"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        pages = vec![
+            format!("/terminal/applications/{vacancy}"),
+            format!("/terminal/applications/{vacancy}?print=1"),
+            "/terminal/applications?print=1".into(),
+            "/terminal/find?sector=nonsense".into(),
+            "/terminal/vacancies/987654321".into(),
+            "/terminal/still-there".into(),
+        ];
+        for path in &pages {
+            let res = k.get(path).await;
+            let status = res.status();
+            let body = check_page(res, css, path).await;
+            match path.as_str() {
+                "/terminal/find?sector=nonsense" => assert_eq!(status, 422),
+                "/terminal/vacancies/987654321" => assert_eq!(status, 404),
+                _ => assert_eq!(status, 200, "{path}"),
+            }
+            if path == "/terminal/still-there" {
+                assert!(body.contains("content=\"60;url=/terminal/timed-out\""));
+            } else {
+                assert_idle_refresh(&body, path);
+            }
+            if path.contains("print=1") {
+                assert!(
+                    !body.contains("<form"),
+                    "{path}: the print view has no forms"
+                );
+                assert!(body.contains("Printed from Fair Chance Jobs on"), "{path}");
+            }
+        }
+        fx.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    a_seeker_sees_only_vacancies_assess_accepts,
+    |backend| async move {
+        let fx = Fixture::new(backend, 7, 36).await;
+        let eligible = fx.eligible();
+        let all: BTreeSet<i64> = fx.vacancies.iter().copied().collect();
+        let excluded: BTreeSet<i64> = all.difference(&eligible).copied().collect();
+        assert!(
+            !eligible.is_empty(),
+            "the generated set has eligible vacancies"
+        );
+        assert!(
+            !excluded.is_empty(),
+            "the generated set has excluded vacancies"
+        );
+        let k = fx.signed_in().await;
+
+        // Jobs for you: every approved match that still holds, and no other.
+        let body = k.get("/terminal/jobs-for-you").await.text().await.unwrap();
+        assert_eq!(vacancy_links(&body), eligible, "jobs for you");
+        assert!(
+            body.contains("You have ")
+                || body.contains(" miles from where you will live")
+                || body.contains("Starts ")
+        );
+
+        // Search with no words lists every open vacancy the person may see.
+        let mut seen = BTreeSet::new();
+        for page in 1..=10 {
+            let body = k
+                .get(&format!("/terminal/find?q=&page={page}"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            let ids = vacancy_links(&body);
+            if ids.is_empty() || ids.iter().any(|id| seen.contains(id)) {
+                break;
+            }
+            assert!(ids.len() <= 10, "ten results a page");
+            seen.extend(ids);
+        }
+        assert_eq!(seen, eligible, "search results");
+        // Keyword searches never widen it.
+        for words in ["warehouse", "cleaner", "driver", "kitchen", "care"] {
+            let body = k
+                .get(&format!("/terminal/find?q={words}"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            let ids = vacancy_links(&body);
+            assert!(ids.is_subset(&eligible), "search for {words}: {ids:?}");
+        }
+
+        // The vacancy page: eligible ones open, all others the same 404 as a
+        // vacancy that does not exist.
+        let missing = k.get("/terminal/vacancies/987654321").await;
+        assert_eq!(missing.status(), 404);
+        let missing = missing.text().await.unwrap();
+        for id in &all {
+            let res = k.get(&format!("/terminal/vacancies/{id}")).await;
+            if eligible.contains(id) {
+                assert_eq!(res.status(), 200, "vacancy {id}");
+            } else {
+                assert_eq!(res.status(), 404, "vacancy {id}");
+                let body = res.text().await.unwrap();
+                assert_eq!(
+                    main_of(&body),
+                    main_of(&missing),
+                    "vacancy {id}: the same page as a missing one"
+                );
+                let res = k.get(&format!("/terminal/vacancies/{id}/interested")).await;
+                assert_eq!(res.status(), 404);
+                let res = k
+                    .post(
+                        &format!("/terminal/vacancies/{id}/interested"),
+                        &[("statement", "Please"), ("action", "send")],
+                    )
+                    .await;
+                assert_eq!(res.status(), 404, "cannot apply for excluded vacancy {id}");
+            }
+        }
+        fx.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    applying_checks_the_statement_keeps_drafts_and_happens_once,
+    |backend| async move {
+        let fx = Fixture::new(backend, 11, 16).await;
+        let vacancy = *fx.eligible().iter().next().unwrap();
+        let k = fx.signed_in().await;
+        let path = format!("/terminal/vacancies/{vacancy}/interested");
+
+        let res = k
+            .post(&path, &[("statement", "   "), ("action", "send")])
+            .await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("Write a few words about why you want this job"));
+        assert!(
+            body.contains("href=\"#statement\""),
+            "the error summary links to the field"
+        );
+
+        let long = "a".repeat(2001);
+        for action in ["send", "save"] {
+            let res = k
+                .post(&path, &[("statement", long.as_str()), ("action", action)])
+                .await;
+            assert_eq!(res.status(), 422, "{action}");
+            assert!(res
+                .text()
+                .await
+                .unwrap()
+                .contains("Write 2000 characters or fewer"));
+        }
+
+        let res = k
+            .post(
+                &path,
+                &[("statement", "I can drive a forklift."), ("action", "save")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Saved. You can come back and finish it later."));
+        let form = k.get(&path).await.text().await.unwrap();
+        assert!(
+            form.contains(">I can drive a forklift.</textarea>"),
+            "the draft is kept on the server"
+        );
+
+        let mut conn = fx.app.services.store.conn().unwrap();
+        assert!(
+            store::applications::for_profile(&mut conn, fx.profile)
+                .unwrap()
+                .is_empty(),
+            "a draft is not an application"
+        );
+
+        for _ in 0..2 {
+            let res = k
+                .post(
+                    &path,
+                    &[("statement", "I can drive a forklift."), ("action", "send")],
+                )
+                .await;
+            assert_eq!(res.status(), 303);
+            assert_eq!(
+                res.headers()["location"],
+                format!("/terminal/applications/{vacancy}")
+            );
+        }
+        let mine = store::applications::for_profile(&mut conn, fx.profile).unwrap();
+        assert_eq!(mine.len(), 1, "submitting twice makes one application");
+        assert_eq!(
+            store::applications::load_draft(&mut conn, fx.profile, vacancy).unwrap(),
+            None
+        );
+        let queued: i64 = {
+            use diesel::prelude::*;
+            use fairchance::store::schema::jobs;
+            fairchance::with_conn!(&mut conn, |c| jobs::table.count().get_result(c)).unwrap()
+        };
+        assert!(queued >= 1, "the officer's email is queued");
+
+        // The form now leads to the application; the vacancy page says so.
+        let res = k.get(&path).await;
+        assert_eq!(res.status(), 303);
+        let page = k
+            .get(&format!("/terminal/vacancies/{vacancy}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("You said you were interested on"));
+
+        let list = k.get("/terminal/applications").await.text().await.unwrap();
+        assert!(list.contains("Sent. Your officer will read it soon."));
+        assert!(list.contains(&format!("href=\"/terminal/applications/{vacancy}\"")));
+        let one = k
+            .get(&format!("/terminal/applications/{vacancy}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(one.contains("I can drive a forklift."));
+        assert!(one.contains("Stop this application"));
+
+        // Withdraw, twice: the second changes nothing.
+        for _ in 0..2 {
+            let res = k
+                .post(&format!("/terminal/applications/{vacancy}/withdraw"), &[])
+                .await;
+            assert_eq!(res.status(), 303);
+        }
+        let one = k
+            .get(&format!("/terminal/applications/{vacancy}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(one.contains("You stopped this application."));
+        assert!(!one.contains("Stop this application"));
+        let events = store::applications::events(&mut conn, mine[0].id).unwrap();
+        assert_eq!(events.len(), 2, "interested, then withdrawn once");
+
+        // Someone else's or a missing application is not found.
+        assert_eq!(
+            k.get("/terminal/applications/987654321").await.status(),
+            404
+        );
+        assert_eq!(
+            k.post("/terminal/applications/987654321/withdraw", &[])
+                .await
+                .status(),
+            404
+        );
+        let _ = fx.officer;
+        fx.app.stop().await;
+    }
+);
+
+on_both_backends!(search_checks_its_filters_and_pages, |backend| async move {
+    let fx = Fixture::new(backend, 11, 30).await;
+    let k = fx.signed_in().await;
+    let long = "x".repeat(101);
+    let res = k.get(&format!("/terminal/find?q={long}")).await;
+    assert_eq!(res.status(), 422);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Use 100 characters or fewer"));
+    for (query, message) in [
+        ("sector=nonsense", "Choose a type of work from the list"),
+        ("hours=lots", "Choose hours from the list"),
+        ("distance=7", "Choose a distance from the list"),
+    ] {
+        let res = k.get(&format!("/terminal/find?{query}")).await;
+        assert_eq!(res.status(), 422, "{query}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(message), "{query}");
+    }
+    let eligible = fx.eligible();
+    let body = k.get("/terminal/find").await.text().await.unwrap();
+    if eligible.len() > 10 {
+        assert!(
+            body.contains("Next page"),
+            "more than ten results are paged"
+        );
+        assert!(body.contains("page=2"));
+    }
+    assert!(body.contains(&format!("We found {} jobs.", eligible.len())) || eligible.len() == 1);
+    // A page past the end shows the last page, not an error.
+    assert_eq!(k.get("/terminal/find?page=99").await.status(), 200);
+    assert_eq!(k.get("/terminal/find?page=abc").await.status(), 200);
+    // Filters narrow: full time only shows 30 hours or more.
+    let body = k
+        .get("/terminal/find?hours=full")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let taxonomy = fx.app.services.taxonomy.clone();
+    let mut conn = fx.app.services.store.conn().unwrap();
+    for id in vacancy_links(&body) {
+        let v = store::vacancies::load(&mut conn, id, &taxonomy).unwrap();
+        assert!(v.details.hours_per_week() >= 30.0);
+    }
+    fx.app.stop().await;
+});
+
+on_both_backends!(
+    welsh_or_english_is_chosen_per_person,
+    |backend| async move {
+        let fx = Fixture::new(backend, 11, 8).await;
+        // Before sign-in, the device page offers both and keeps the choice.
+        let device = fx.kiosk();
+        let page = get_text(&device, &fx.app.url("/terminal")).await;
+        let res = device
+            .post(fx.app.url("/terminal/language"))
+            .form(&[
+                ("lang", "cy"),
+                ("back", "/terminal"),
+                ("csrf_token", &csrf_in(&page)),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/terminal");
+        let page = get_text(&device, &fx.app.url("/terminal")).await;
+        assert!(page.contains("<html lang=\"cy\">"));
+        assert!(page.contains("Mewngofnodi i chwilio am waith"));
+        assert!(page.contains(">English<"));
+
+        // The person's own language (English) applies once they sign in.
+        let k = fx.signed_in().await;
+        let home = k.get("/terminal/home").await.text().await.unwrap();
+        assert!(home.contains("<html lang=\"en\">") && home.contains("Jobs for you"));
+        // A back address outside the terminal pages is not followed.
+        let res = k
+            .post(
+                "/terminal/language",
+                &[("lang", "cy"), ("back", "https://example.org/")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/terminal/home");
+        let home = k.get("/terminal/home").await.text().await.unwrap();
+        assert!(home.contains("<html lang=\"cy\">") && home.contains("Swyddi i chi"));
+        let mut conn = fx.app.services.store.conn().unwrap();
+        let seeker = access_store::seeker_by_code(&mut conn, &fx.code)
+            .unwrap()
+            .unwrap();
+        assert_eq!(seeker.language, "cy", "the choice is kept with the person");
+        // A new session keeps it.
+        let k2 = fx.signed_in().await;
+        let page = k2.get("/terminal/applications").await.text().await.unwrap();
+        assert!(page.contains("Fy ngheisiadau"));
+        let res = k2
+            .post(
+                "/terminal/language",
+                &[("lang", "en"), ("back", "/terminal/applications")],
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/terminal/applications");
+        let page = k2.get("/terminal/applications").await.text().await.unwrap();
+        assert!(page.contains("My applications"));
+        fx.app.stop().await;
+    }
+);

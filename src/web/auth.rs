@@ -410,6 +410,15 @@ fn same_origin(req: &ServiceRequest, state: &AppState) -> bool {
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
     {
+        // With `Referrer-Policy: no-referrer` browsers send `Origin: null`
+        // on their own form posts; Fetch Metadata then says where it came
+        // from, and only a same-origin request passes.
+        Some("null") => matches!(
+            req.headers()
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok()),
+            Some("same-origin")
+        ),
         Some(origin) => origin == expected,
         // Browsers send Origin on every cross-site POST; without it, a
         // Fetch Metadata header that says cross-site is refused.

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use common::TestApp;
 use fairchance::store::{self, access as access_store};
+use fairchance::web::auth;
 use support::*;
 
 async fn stylesheet_size(app: &TestApp) -> usize {
@@ -471,6 +472,262 @@ on_both_backends!(
         assert_eq!(res.headers()["location"], "/terminal/applications");
         let page = k2.get("/terminal/applications").await.text().await.unwrap();
         assert!(page.contains("My applications"));
+        fx.app.stop().await;
+    }
+);
+
+/// A vendor app: no cookie jar for the device (it sends the credential as a
+/// header), but it keeps the session cookie.
+fn vendor_app() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+on_both_backends!(
+    the_terminal_api_offers_the_same_with_the_same_rules,
+    |backend| async move {
+        let fx = Fixture::new(backend, 7, 30).await;
+        let credential = fx.device.split_once('=').unwrap().1;
+        let credential =
+            auth::verify_signed(&fx.app.services.config.secret_key, credential).unwrap();
+        let app = vendor_app();
+        let url = |p: &str| fx.app.url(p);
+
+        // Without a device: refused; with it, sign-in checks its fields.
+        let res = app
+            .post(url("/api/v1/terminal/session"))
+            .json(&serde_json::json!({ "login_code": fx.code, "pin": PIN }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "not an enrolled terminal");
+        let res = app
+            .post(url("/api/v1/terminal/session"))
+            .header("x-device-credential", &credential)
+            .json(&serde_json::json!({ "login_code": "", "pin": "12" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["fields"]["login_code"].is_array() && body["fields"]["pin"].is_array());
+        let res = app
+            .post(url("/api/v1/terminal/session"))
+            .header("x-device-credential", &credential)
+            .json(&serde_json::json!({ "login_code": fx.code, "pin": "654321" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        let res = app
+            .post(url("/api/v1/terminal/session"))
+            .header("x-device-credential", &credential)
+            .json(&serde_json::json!({ "login_code": fx.code, "pin": PIN }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let csrf = res.json::<serde_json::Value>().await.unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(csrf.len(), 64);
+        let get = |p: &str| {
+            app.get(url(p))
+                .header("x-device-credential", &credential)
+                .send()
+        };
+        let post = |p: &str, body: serde_json::Value| {
+            app.post(url(p))
+                .header("x-device-credential", &credential)
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .send()
+        };
+
+        let eligible = fx.eligible();
+        let ids = |v: &serde_json::Value| -> BTreeSet<i64> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["vacancy_id"].as_i64().unwrap())
+                .collect()
+        };
+        let res = get("/api/v1/terminal/matches").await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(ids(&body), eligible, "approved matches that still hold");
+        assert!(body["items"][0]["reasons"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()));
+
+        let mut found = BTreeSet::new();
+        for page in 1..=10 {
+            let body: serde_json::Value = get(&format!("/api/v1/terminal/vacancies?page={page}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            found.extend(ids(&body));
+            if body["page"] == body["pages"] || body["pages"] == 0 {
+                break;
+            }
+        }
+        assert_eq!(found, eligible, "search");
+        let res = get("/api/v1/terminal/vacancies?distance=3").await.unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["fields"]["distance"].is_array());
+
+        for id in &fx.vacancies {
+            let res = get(&format!("/api/v1/terminal/vacancies/{id}"))
+                .await
+                .unwrap();
+            let want = if eligible.contains(id) { 200 } else { 404 };
+            assert_eq!(res.status(), want, "vacancy {id}");
+            if want == 404 {
+                let res = post(
+                    &format!("/api/v1/terminal/vacancies/{id}/application"),
+                    serde_json::json!({ "statement": "Hello" }),
+                )
+                .await
+                .unwrap();
+                assert_eq!(res.status(), 404, "apply for excluded {id}");
+            }
+        }
+        let id = *eligible.iter().next().unwrap();
+        let path = format!("/api/v1/terminal/vacancies/{id}/application");
+        let res = post(&path, serde_json::json!({ "statement": " " }))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let res = post(&path, serde_json::json!({ "statement": "a".repeat(2001) }))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            body["fields"]["statement"][0],
+            "Write 2000 characters or fewer"
+        );
+        // Without the CSRF token a cookie session cannot change anything.
+        let res = app
+            .post(url(&path))
+            .header("x-device-credential", &credential)
+            .json(&serde_json::json!({ "statement": "Hello" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let res = post(
+            &path,
+            serde_json::json!({ "statement": "Kept for later", "draft": true }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = get(&format!("/api/v1/terminal/vacancies/{id}"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["draft"], "Kept for later");
+        assert_eq!(body["applied"], false);
+        let res = post(
+            &path,
+            serde_json::json!({ "statement": "I want this job." }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 201);
+        let res = post(
+            &path,
+            serde_json::json!({ "statement": "I want this job." }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 200, "applying again changes nothing");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "interested");
+        assert_eq!(body["status_text"], "Sent. Your officer will read it soon.");
+        let mut conn = fx.app.services.store.conn().unwrap();
+        assert_eq!(
+            store::applications::for_profile(&mut conn, fx.profile)
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let body: serde_json::Value = get("/api/v1/terminal/applications")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["items"].as_array().unwrap().len(), 1);
+        let res = post(
+            &format!("/api/v1/terminal/applications/{id}/withdraw"),
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "withdrawn");
+        assert_eq!(body["can_withdraw"], false);
+        let res = post(
+            "/api/v1/terminal/applications/987654321/withdraw",
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 404);
+
+        let res = app
+            .delete(url("/api/v1/terminal/session"))
+            .header("x-device-credential", &credential)
+            .header("x-csrf-token", &csrf)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(get("/api/v1/terminal/matches").await.unwrap().status(), 401);
+        fx.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    form_posts_with_a_null_origin_pass_only_from_the_same_site,
+    |backend| async move {
+        let fx = Fixture::new(backend, 11, 2).await;
+        let k = fx.signed_in().await;
+        for (site, want) in [
+            ("same-origin", 303),
+            ("cross-site", 403),
+            ("same-site", 403),
+        ] {
+            let res = k
+                .client
+                .post(format!("{}/terminal/language", k.base))
+                .header("origin", "null")
+                .header("sec-fetch-site", site)
+                .form(&[
+                    ("lang", "en"),
+                    ("back", "/terminal/home"),
+                    ("csrf_token", k.csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), want, "Origin: null, Sec-Fetch-Site: {site}");
+        }
         fx.app.stop().await;
     }
 );

@@ -15,6 +15,7 @@ pub mod routes;
 pub mod security;
 pub mod seeker;
 pub mod terminal;
+pub mod terminal_api;
 pub mod view;
 
 use std::sync::Arc;

@@ -5,7 +5,9 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, seeker, terminal};
+use super::{
+    account, admin, api, employer, health, officer, pages, seeker, terminal, terminal_api,
+};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -109,6 +111,15 @@ pub fn table() -> Vec<Route> {
         route!(GET "/terminal/applications", Seeker => seeker::applications),
         route!(GET "/terminal/applications/{id}", Seeker => seeker::application),
         route!(POST "/terminal/applications/{id}/withdraw", Seeker => seeker::withdraw),
+        // JSON for terminal vendors' apps.
+        route!(POST "/api/v1/terminal/session", Device => terminal_api::create_session),
+        route!(DELETE "/api/v1/terminal/session", Seeker => terminal_api::delete_session),
+        route!(GET "/api/v1/terminal/matches", Seeker => terminal_api::matches),
+        route!(GET "/api/v1/terminal/vacancies", Seeker => terminal_api::search),
+        route!(GET "/api/v1/terminal/vacancies/{id}", Seeker => terminal_api::vacancy),
+        route!(POST "/api/v1/terminal/vacancies/{id}/application", Seeker => terminal_api::apply),
+        route!(GET "/api/v1/terminal/applications", Seeker => terminal_api::applications),
+        route!(POST "/api/v1/terminal/applications/{id}/withdraw", Seeker => terminal_api::withdraw),
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
         route!(POST "/api/v1/session", Public => api::create_session),

@@ -307,7 +307,115 @@ pub struct SignInForm {
     pin: String,
 }
 
-enum PinOutcome {
+/// Checks a login code and PIN typed on `terminal`; on success opens the
+/// job seeker's session. Every attempt is audited; wrong PINs count
+/// towards the lock. Shared by the sign-in page and the terminal API.
+pub(crate) fn check_pin(
+    conn: &mut crate::store::Conn,
+    terminal: auth::TerminalDevice,
+    lookup_code: &str,
+    pin: &str,
+    ip: String,
+    ua: Option<String>,
+) -> Result<PinOutcome, StoreError> {
+    let at = now();
+    let seeker = access_store::seeker_by_code(conn, lookup_code)?;
+    // A seeker only signs in on a terminal of their own service.
+    let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
+        audit::record(
+            conn,
+            &audit::Actor {
+                kind: "terminal",
+                label: format!("terminal {}", terminal.id),
+                ip: Some(ip.clone()),
+                ..Default::default()
+            },
+            Entry {
+                action: "seeker.sign_in_failure",
+                subject_kind: Some("terminal"),
+                subject_id: Some(terminal.id),
+                detail: Some("unknown code".into()),
+            },
+            at,
+        )?;
+        return Ok(PinOutcome::Unknown);
+    };
+    let actor = audit::Actor {
+        kind: "seeker",
+        seeker_id: Some(seeker.id),
+        label: format!("job seeker {}", seeker.id),
+        ip: Some(ip.clone()),
+        ..Default::default()
+    };
+    if seeker.locked_at.is_some() {
+        audit::record(
+            conn,
+            &actor,
+            Entry {
+                action: "seeker.sign_in_locked",
+                subject_kind: Some("job_seeker"),
+                subject_id: Some(seeker.id),
+                detail: None,
+            },
+            at,
+        )?;
+        return Ok(PinOutcome::Locked);
+    }
+    if !password::verify(&pin, &seeker.pin_hash) {
+        let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
+        audit::record(
+            conn,
+            &actor,
+            Entry {
+                action: if locked {
+                    "seeker.locked"
+                } else {
+                    "seeker.sign_in_failure"
+                },
+                subject_kind: Some("job_seeker"),
+                subject_id: Some(seeker.id),
+                detail: None,
+            },
+            at,
+        )?;
+        return Ok(if locked {
+            PinOutcome::Locked
+        } else {
+            PinOutcome::Wrong {
+                left: PIN_ATTEMPTS - seeker.failed_pin_attempts - 1,
+            }
+        });
+    }
+    let session_token = token::new_secret();
+    access_store::create_session(
+        conn,
+        &access_store::NewSession {
+            token: &session_token,
+            user_id: None,
+            seeker_id: Some(seeker.id),
+            terminal_id: Some(terminal.id),
+            expires_at: at + auth::SEEKER_LIFETIME,
+            ip: Some(&ip),
+            user_agent: ua.as_deref(),
+        },
+        at,
+    )?;
+    access_store::reset_pin_failures(conn, seeker.id)?;
+    audit::record(
+        conn,
+        &actor,
+        Entry {
+            action: "seeker.sign_in_success",
+            subject_kind: Some("job_seeker"),
+            subject_id: Some(seeker.id),
+            detail: None,
+        },
+        at,
+    )?;
+    Ok::<_, StoreError>(PinOutcome::SignedIn(session_token))
+}
+
+pub(crate) enum PinOutcome {
     SignedIn(String),
     Wrong { left: i32 },
     Locked,
@@ -358,103 +466,7 @@ pub async fn sign_in(
     let lookup_code = code.clone();
     let outcome = state
         .store
-        .run(move |conn| {
-            let at = now();
-            let seeker = access_store::seeker_by_code(conn, &lookup_code)?;
-            // A seeker only signs in on a terminal of their own service.
-            let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
-                audit::record(
-                    conn,
-                    &audit::Actor {
-                        kind: "terminal",
-                        label: format!("terminal {}", terminal.id),
-                        ip: Some(ip.clone()),
-                        ..Default::default()
-                    },
-                    Entry {
-                        action: "seeker.sign_in_failure",
-                        subject_kind: Some("terminal"),
-                        subject_id: Some(terminal.id),
-                        detail: Some("unknown code".into()),
-                    },
-                    at,
-                )?;
-                return Ok(PinOutcome::Unknown);
-            };
-            let actor = audit::Actor {
-                kind: "seeker",
-                seeker_id: Some(seeker.id),
-                label: format!("job seeker {}", seeker.id),
-                ip: Some(ip.clone()),
-                ..Default::default()
-            };
-            if seeker.locked_at.is_some() {
-                audit::record(
-                    conn,
-                    &actor,
-                    Entry {
-                        action: "seeker.sign_in_locked",
-                        subject_kind: Some("job_seeker"),
-                        subject_id: Some(seeker.id),
-                        detail: None,
-                    },
-                    at,
-                )?;
-                return Ok(PinOutcome::Locked);
-            }
-            if !password::verify(&pin, &seeker.pin_hash) {
-                let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Entry {
-                        action: if locked {
-                            "seeker.locked"
-                        } else {
-                            "seeker.sign_in_failure"
-                        },
-                        subject_kind: Some("job_seeker"),
-                        subject_id: Some(seeker.id),
-                        detail: None,
-                    },
-                    at,
-                )?;
-                return Ok(if locked {
-                    PinOutcome::Locked
-                } else {
-                    PinOutcome::Wrong {
-                        left: PIN_ATTEMPTS - seeker.failed_pin_attempts - 1,
-                    }
-                });
-            }
-            let session_token = token::new_secret();
-            access_store::create_session(
-                conn,
-                &access_store::NewSession {
-                    token: &session_token,
-                    user_id: None,
-                    seeker_id: Some(seeker.id),
-                    terminal_id: Some(terminal.id),
-                    expires_at: at + auth::SEEKER_LIFETIME,
-                    ip: Some(&ip),
-                    user_agent: ua.as_deref(),
-                },
-                at,
-            )?;
-            access_store::reset_pin_failures(conn, seeker.id)?;
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "seeker.sign_in_success",
-                    subject_kind: Some("job_seeker"),
-                    subject_id: Some(seeker.id),
-                    detail: None,
-                },
-                at,
-            )?;
-            Ok::<_, StoreError>(PinOutcome::SignedIn(session_token))
-        })
+        .run(move |conn| check_pin(conn, terminal, &lookup_code, &pin, ip, ua))
         .await?;
     Ok(match outcome {
         PinOutcome::SignedIn(session_token) => {

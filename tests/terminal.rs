@@ -731,3 +731,66 @@ on_both_backends!(
         fx.app.stop().await;
     }
 );
+
+/// The demo job seekers' approved matches: (vacancy title, decided_by set).
+fn demo_approved(app: &TestApp) -> Vec<(i64, Vec<String>)> {
+    use diesel::prelude::*;
+    use fairchance::store::schema::job_seekers;
+    let taxonomy = app.services.taxonomy.clone();
+    let mut conn = app.services.store.conn().unwrap();
+    let profiles: Vec<i64> = fairchance::with_conn!(&mut conn, |c| job_seekers::table
+        .select(job_seekers::profile_id)
+        .order(job_seekers::id)
+        .load(c))
+    .unwrap();
+    let today = store::now().date();
+    profiles
+        .into_iter()
+        .map(|profile_id| {
+            let profile = store::profiles::load(&mut conn, profile_id, &taxonomy).unwrap();
+            let records =
+                store::matches::records_for_profile(&mut conn, profile_id, &["approved"]).unwrap();
+            let titles = records
+                .iter()
+                .map(|r| {
+                    assert!(r.decided_by.is_some(), "an officer approved it");
+                    let v = store::vacancies::load(&mut conn, r.vacancy_id, &taxonomy).unwrap();
+                    assert!(
+                        fairchance::domain::matching::assess(&v, &profile, today).eligible(),
+                        "an approved demo match holds"
+                    );
+                    v.details.title().to_string()
+                })
+                .collect();
+            (profile_id, titles)
+        })
+        .collect()
+}
+
+on_both_backends!(
+    demo_job_seekers_have_approved_jobs_to_see,
+    |backend| async move {
+        let first = TestApp::spawn(backend).await;
+        let logins = fairchance::seed::demo::seed(&first.services).unwrap();
+        assert!(logins.iter().any(|l| l.role == "seeker"));
+        let approved = demo_approved(&first);
+        assert_eq!(approved.len(), 3, "three demo job seekers");
+        for (profile, titles) in &approved {
+            assert!(
+                !titles.is_empty(),
+                "demo profile {profile} has approved matches"
+            );
+            assert!(titles.len() <= 3);
+        }
+        // The same data set twice gives the same approvals.
+        let second = TestApp::spawn(backend).await;
+        fairchance::seed::demo::seed(&second.services).unwrap();
+        assert_eq!(
+            demo_approved(&second),
+            approved,
+            "the demo is deterministic"
+        );
+        first.stop().await;
+        second.stop().await;
+    }
+);

@@ -292,7 +292,7 @@ fn number(value: f64) -> String {
 }
 
 fn pounds(pence: u64) -> String {
-    if pence % 100 == 0 {
+    if pence.is_multiple_of(100) {
         format!("{}", pence / 100)
     } else {
         format!("{}.{:02}", pence / 100, pence % 100)

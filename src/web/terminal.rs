@@ -361,7 +361,7 @@ pub(crate) fn check_pin(
         )?;
         return Ok(PinOutcome::Locked);
     }
-    if !password::verify(&pin, &seeker.pin_hash) {
+    if !password::verify(pin, &seeker.pin_hash) {
         let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
         audit::record(
             conn,

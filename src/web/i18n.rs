@@ -87,6 +87,16 @@ impl Messages {
         }
     }
 
+    /// The text of a key made at run time (such as `sector.<slug>`), if the
+    /// catalogue has it.
+    pub fn lookup(&self, key: &str) -> Option<&'static str> {
+        let (en, cy) = catalogues();
+        match self.lang {
+            Lang::En => en.get(key).copied(),
+            Lang::Cy => cy.get(key).copied(),
+        }
+    }
+
     /// The text of `key` with `{name}` filled in.
     pub fn with(&self, key: &str, name: &str, value: impl Display) -> String {
         self.get(key)
@@ -275,6 +285,26 @@ mod tests {
                 "{}: words not from the catalogue: {words:?}",
                 file.display()
             );
+        }
+    }
+
+    #[test]
+    fn every_sector_has_a_type_of_work_in_both_languages() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let taxonomy: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("search-config/taxonomy.json")).unwrap(),
+        )
+        .unwrap();
+        let sectors = taxonomy["sectors"].as_array().unwrap();
+        assert!(!sectors.is_empty());
+        for sector in sectors {
+            let key = format!("sector.{}", sector["slug"].as_str().unwrap());
+            for lang in [Lang::En, Lang::Cy] {
+                assert!(
+                    Messages::new(lang).lookup(&key).is_some(),
+                    "{key} ({lang:?})"
+                );
+            }
         }
     }
 

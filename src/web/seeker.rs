@@ -310,21 +310,18 @@ pub fn plain_reasons(t: Messages, assessment: &Assessment) -> Vec<String> {
     let mut out = Vec::new();
     for reason in &assessment.reasons {
         let text = match reason {
-            Reason::RequiredSkills { matched, total, .. } if *total > 0 => t.fill(
+            // Only a reason to apply: "0 of 3 skills" is not said.
+            Reason::RequiredSkills { matched, total, .. } if matched.len() == *total => {
+                t.get("reason.skills_all").to_string()
+            }
+            Reason::RequiredSkills { matched, total, .. } if !matched.is_empty() => t.fill(
                 "reason.skills",
                 &[
                     ("n", matched.len().to_string()),
                     ("total", total.to_string()),
                 ],
             ),
-            Reason::Distance { km } => {
-                let m = miles(*km);
-                if m < 1.0 {
-                    t.get("reason.distance_near").to_string()
-                } else {
-                    t.with("reason.distance", "miles", m.round() as i64)
-                }
-            }
+            Reason::Distance { km } => distance_text(t, *km),
             Reason::Remote => t.get("reason.remote").to_string(),
             Reason::StartsAfterRelease { days } => match days {
                 0 => t.get("reason.starts_release_day").to_string(),
@@ -353,6 +350,18 @@ pub fn plain_reasons(t: Messages, assessment: &Assessment) -> Vec<String> {
         out.push(text);
     }
     out
+}
+
+/// "12 miles from where you will live", rounded to whole miles.
+pub fn distance_text(t: Messages, km: f64) -> String {
+    let m = miles(km);
+    if m < 0.5 {
+        t.get("reason.distance_near").to_string()
+    } else if m < 1.5 {
+        t.get("reason.distance_one").to_string()
+    } else {
+        t.with("reason.distance", "miles", m.round() as i64)
+    }
 }
 
 pub fn pay_text(t: Messages, vacancy: &Vacancy) -> String {
@@ -551,7 +560,10 @@ pub async fn find(
         .iter()
         .map(|s| SectorOption {
             slug: s.slug().to_string(),
-            label: s.label().to_string(),
+            label: t
+                .lookup(&format!("sector.{}", s.slug()))
+                .unwrap_or(s.label())
+                .to_string(),
         })
         .collect();
     let parsed = Search::parse(&query, &state.taxonomy, t);
@@ -643,8 +655,7 @@ pub fn vacancy_view(
     let d = &vacancy.details;
     let how_far = match (d.workplace(), assessment.distance_km) {
         (Workplace::Remote, _) => t.get("reason.remote").to_string(),
-        (_, Some(km)) if miles(km) < 1.0 => t.get("reason.distance_near").to_string(),
-        (_, Some(km)) => t.with("reason.distance", "miles", miles(km).round() as i64),
+        (_, Some(km)) => distance_text(t, km),
         (_, None) => t.get("vacancy.far_unknown").to_string(),
     };
     let start = d.start_date();
@@ -1111,5 +1122,89 @@ pub async fn withdraw(
     match withdraw_application(&state, seeker.seeker.profile_id, id).await {
         Ok(()) => Ok(redirect(&format!("/terminal/applications/{id}"))),
         Err(e) => seeker_page_error(Frame::signed_in(&seeker, &req), e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::offence::OffenceCategory;
+    use crate::web::i18n::Lang;
+
+    fn assessment(reasons: Vec<Reason>) -> Assessment {
+        Assessment {
+            failures: Vec::new(),
+            score: 0.5,
+            reasons,
+            distance_km: None,
+            case_by_case: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reasons_are_plain_words_and_never_about_offences() {
+        let a = assessment(vec![
+            Reason::RequiredSkills {
+                matched: vec!["a".into(), "b".into(), "c".into()],
+                missing: vec!["d".into()],
+                total: 4,
+            },
+            Reason::Distance { km: 19.3 },
+            Reason::StartsAfterRelease { days: 9 },
+            Reason::CaseByCase {
+                categories: vec![OffenceCategory::Violence],
+            },
+            Reason::NoFixedAbode,
+        ]);
+        assert_eq!(
+            plain_reasons(Messages::new(Lang::En), &a),
+            [
+                "You have 3 of the 4 skills they need.",
+                "12 miles from where you will live.",
+                "Starts 9 days after your release.",
+            ]
+        );
+        assert_eq!(
+            plain_reasons(Messages::new(Lang::Cy), &a),
+            [
+                "Mae gennych 3 o'r 4 sgil sydd eu hangen arnynt.",
+                "12 milltir o'r lle byddwch yn byw.",
+                "Yn dechrau 9 diwrnod ar ôl i chi gael eich rhyddhau.",
+            ]
+        );
+    }
+
+    #[test]
+    fn no_skills_and_near_distances_read_well() {
+        let t = Messages::new(Lang::En);
+        let none = assessment(vec![Reason::RequiredSkills {
+            matched: Vec::new(),
+            missing: vec!["a".into()],
+            total: 1,
+        }]);
+        assert!(plain_reasons(t, &none).is_empty(), "0 of 1 is not a reason");
+        let all = assessment(vec![Reason::RequiredSkills {
+            matched: vec!["a".into()],
+            missing: Vec::new(),
+            total: 1,
+        }]);
+        assert_eq!(
+            plain_reasons(t, &all),
+            ["You have all the skills they need."]
+        );
+        assert_eq!(
+            distance_text(t, 0.3),
+            "Less than half a mile from where you will live."
+        );
+        assert_eq!(distance_text(t, 1.7), "1 mile from where you will live.");
+        assert_eq!(distance_text(t, 3.3), "2 miles from where you will live.");
+    }
+
+    #[test]
+    fn pay_is_in_pounds() {
+        assert_eq!(pounds(1150), "11.50");
+        assert_eq!(pounds(1200), "12");
+        assert_eq!(number(37.5), "37.5");
+        assert_eq!(number(40.0), "40");
     }
 }

@@ -33,6 +33,12 @@ if (!base || !cookieName || !cookieValue || !code || !pin) {
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 const failures = [];
+// Set SCREENSHOT_DIR to keep pictures of the flow's pages for a look.
+async function picture(page, name) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+}
 function check(ok, what) {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
   if (!ok) failures.push(what);
@@ -88,6 +94,7 @@ try {
   await page.click("nav.main-nav a:has-text('Find jobs')");
   check(new URL(page.url()).pathname === "/terminal/find", "find jobs");
   await page.click("main button:has-text('Search')");
+  await picture(page, "find");
   const first = page.locator("ul.results h2 a").first();
   check((await first.count()) === 1, "search shows results");
   const title = await first.innerText();
@@ -95,6 +102,7 @@ try {
   const vacancyPath = new URL(page.url()).pathname;
   check(/^\/terminal\/vacancies\/\d+$/.test(vacancyPath), `vacancy page ${vacancyPath}`);
   check((await page.locator("h1").innerText()) === title, "the vacancy page shows the job");
+  await picture(page, "vacancy");
 
   // I'm interested: an empty statement is refused beside the field.
   await page.click("a:has-text(\"I'm interested\")");
@@ -113,6 +121,7 @@ try {
     (await page.locator(".status").innerText()).includes("Your officer will read it soon"),
     "the status is shown in plain words",
   );
+  await picture(page, "application");
   await page.click("nav.main-nav a:has-text('My applications')");
   check((await page.locator(".results").innerText()).includes(title), "my applications lists it");
 

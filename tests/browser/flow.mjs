@@ -149,6 +149,21 @@ try {
     // The page itself must carry no script before axe is added.
     const scripts = await p.locator("script").count();
     check(scripts === 0, `${path}: no script on the page`);
+    // Touch targets: every visible link, button and field is at least 44 px
+    // each way.
+    const small = await p.evaluate(() =>
+      [...document.querySelectorAll("a, button, select, textarea, input:not([type=hidden])")]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0;
+        })
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width < 44 || r.height < 44;
+        })
+        .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`),
+    );
+    check(small.length === 0, `${path}: touch targets at least 44 px ${small.join("; ")}`);
     await p.addScriptTag({ content: axeSource });
     // axe's meta-refresh rule flags any refresh sooner than 20 hours; it
     // cannot see that the idle refresh leads to a warning page that gives a

@@ -44,7 +44,18 @@ fn town(name: &str, lat: f64, lon: f64) -> Town {
 }
 
 impl Fixture {
+    /// A job seeker who can do most of the work on offer.
     pub async fn new(backend: Backend, seed: u64, count: usize) -> Self {
+        Self::build(backend, seed, count, true).await
+    }
+
+    /// A generated job seeker as they come: offences, licence conditions,
+    /// barred lists and all.
+    pub async fn generated(backend: Backend, seed: u64, count: usize) -> Self {
+        Self::build(backend, seed, count, false).await
+    }
+
+    async fn build(backend: Backend, seed: u64, count: usize, open: bool) -> Self {
         let app = TestApp::spawn(backend).await;
         let services = app.services.clone();
         let taxonomy = services.taxonomy.clone();
@@ -93,22 +104,24 @@ impl Fixture {
         .unwrap();
         // A profile in Leeds that is eligible for a good share of the set.
         let mut input = generator::profile(&mut rng, 1, &leeds, today);
-        input.right_to_work = true;
-        input.driving_licence = true;
-        input.no_driving = false;
-        input.curfews.clear();
-        input.exclusion_zones.clear();
-        input.offence_categories.clear();
-        input.barred_children = false;
-        input.barred_adults = false;
-        input.release_date = Some(today - chrono::Duration::days(3));
-        input.no_fixed_abode = false;
-        input.release_area = Some(fairchance::domain::geo::PlaceInput {
-            name: "Leeds".into(),
-            lat: leeds.lat,
-            lon: leeds.lon,
-        });
-        input.travel_radius_km = 40.0;
+        if open {
+            input.right_to_work = true;
+            input.driving_licence = true;
+            input.no_driving = false;
+            input.curfews.clear();
+            input.exclusion_zones.clear();
+            input.offence_categories.clear();
+            input.barred_children = false;
+            input.barred_adults = false;
+            input.release_date = Some(today - chrono::Duration::days(3));
+            input.no_fixed_abode = false;
+            input.release_area = Some(fairchance::domain::geo::PlaceInput {
+                name: "Leeds".into(),
+                lat: leeds.lat,
+                lon: leeds.lon,
+            });
+            input.travel_radius_km = 40.0;
+        }
         let details = ProfileDetails::parse(&input, &taxonomy).unwrap();
         let profile =
             store::profiles::insert(&mut conn, service, Some(officer), "P1", &details, at).unwrap();

@@ -27,6 +27,14 @@ async fn demo(backend: Backend) -> Demo {
     fairchance::seed::demo::seed(&app.services).unwrap();
     app.matcher.reindex(|_, _, _| {}).await.unwrap();
     let mut conn = app.services.store.conn().unwrap();
+    // The demo stores and approves a few matches for its job seekers (tested
+    // in tests/terminal.rs); these tests run matching from nothing.
+    {
+        use fairchance::store::schema::matches;
+        fairchance::with_conn!(&mut conn, |c| diesel::delete(matches::table)
+            .execute(c)
+            .unwrap());
+    }
     let t = &app.services.taxonomy;
     let ids = store::profiles::all_ids(&mut conn).unwrap();
     let profiles = store::profiles::load_many(&mut conn, &ids, t).unwrap();

@@ -456,8 +456,10 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
                 None => {}
             }
         }
+        let mut vacancy_ids = Vec::new();
         for (e, status, details) in &vacancies {
             let id = store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
+            vacancy_ids.push(id);
             // The worker indexes it and stores its matches, as for any new vacancy.
             crate::matches::vacancy_changed(c, id, at)?;
         }
@@ -469,9 +471,31 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
                 first_prison_profiles.push((id, details.given_name().to_string(), officer));
             }
         }
-        for ((profile_id, given_name, officer), (pin, hash)) in
-            first_prison_profiles.iter().zip(&seekers)
-        {
+        // The demo job seekers have jobs to see: their officer approved the
+        // best few of their matches.
+        // The demo job seekers are the first people at the first prison who
+        // have jobs to see.
+        let demo_vacancies = store::vacancies::load_many(c, &vacancy_ids, &taxonomy)?;
+        let mut demo_seekers = Vec::new();
+        for (profile_id, given_name, officer) in &first_prison_profiles {
+            if demo_seekers.len() == seekers.len() {
+                break;
+            }
+            let Some(officer) = officer else { continue };
+            let approved = approve_demo_matches(
+                c,
+                &demo_vacancies,
+                *profile_id,
+                *officer,
+                &taxonomy,
+                today,
+                at,
+            )?;
+            if approved > 0 {
+                demo_seekers.push((*profile_id, given_name.clone(), Some(*officer)));
+            }
+        }
+        for ((profile_id, given_name, officer), (pin, hash)) in demo_seekers.iter().zip(&seekers) {
             let (_, code) = store::access::issue_seeker_access(c, *profile_id, hash, *officer, at)?;
             seeker_logins.push(DemoLogin {
                 role: "seeker",
@@ -499,6 +523,61 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     let mut logins: Vec<DemoLogin> = accounts.into_iter().map(|(login, ..)| login).collect();
     logins.extend(seeker_logins);
     Ok(logins)
+}
+
+/// How many of each demo job seeker's matches their officer approves.
+const DEMO_APPROVED: usize = 3;
+
+/// Stores a demo job seeker's matches (every vacancy `assess` accepts, as a
+/// matching run would) and approves the best few as their officer; returns
+/// how many were approved. Nothing is stored for a person with no match.
+fn approve_demo_matches(
+    c: &mut impl store::AsTx,
+    vacancies: &[crate::domain::vacancy::Vacancy],
+    profile_id: i64,
+    officer: i64,
+    taxonomy: &crate::domain::skills::Taxonomy,
+    today: chrono::NaiveDate,
+    at: chrono::NaiveDateTime,
+) -> Result<usize, StoreError> {
+    let profile = store::profiles::load(c, profile_id, taxonomy)?;
+    let mut eligible: Vec<(i64, crate::domain::matching::Assessment)> = vacancies
+        .iter()
+        .map(|v| (v.id, crate::domain::matching::assess(v, &profile, today)))
+        .filter(|(_, a)| a.eligible())
+        .collect();
+    eligible.sort_by(|(a_id, a), (b_id, b)| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a_id.cmp(b_id))
+    });
+    let found: Vec<store::matches::Found> = eligible
+        .iter()
+        .map(|(vacancy_id, a)| store::matches::Found {
+            profile_id,
+            vacancy_id: *vacancy_id,
+            score: a.score.clamp(0.0, 1.0),
+            distance_km: a.distance_km,
+            reasons: serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into()),
+        })
+        .collect();
+    if found.is_empty() {
+        return Ok(0);
+    }
+    store::matches::apply_run(c, store::matches::RunScope::Profile(profile_id), &found, at)?;
+    let records = store::matches::records_for_profile(c, profile_id, &["suggested"])?;
+    let mut approved = 0;
+    for (vacancy_id, _) in eligible.iter().take(DEMO_APPROVED) {
+        if let Some(record) = records.iter().find(|r| r.vacancy_id == *vacancy_id) {
+            store::matches::decide(c, record.id, true, None, officer, at).map_err(|e| match e {
+                store::matches::DecisionError::Store(e) => e,
+                other => StoreError::Corrupt(other.to_string()),
+            })?;
+            approved += 1;
+        }
+    }
+    Ok(approved)
 }
 
 fn title_case(text: &str) -> String {

@@ -21,6 +21,7 @@ pub mod people;
 pub mod profiles;
 pub mod reference;
 pub mod reports;
+pub mod seekers;
 pub mod vacancies;
 
 use std::time::Duration;

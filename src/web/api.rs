@@ -223,7 +223,7 @@ pub fn openapi_document() -> Value {
         "401": { "description": "Not signed in", "content": { "application/json": { "schema": error } } },
         "403": { "description": "Signed in, but not allowed (or CSRF token missing)", "content": { "application/json": { "schema": error } } }
     });
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Fair Chance Jobs API",
@@ -374,7 +374,13 @@ pub fn openapi_document() -> Value {
                 }
             }
         }
-    })
+    });
+    doc["paths"] = merge(doc["paths"].take(), &super::terminal_api::openapi_paths());
+    doc["components"]["securitySchemes"] = merge(
+        doc["components"]["securitySchemes"].take(),
+        &super::terminal_api::openapi_security_schemes(),
+    );
+    doc
 }
 
 fn merge(mut base: Value, extra: &Value) -> Value {

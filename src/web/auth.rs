@@ -33,6 +33,9 @@ pub const DEVICE_COOKIE: &str = "fc_device";
 pub const ANON_CSRF_COOKIE: &str = "fc_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The device credential of an enrolled terminal, for terminal vendors' apps
+/// that do not keep cookies for it.
+pub const DEVICE_HEADER: &str = "x-device-credential";
 
 pub const STAFF_IDLE: Duration = Duration::minutes(30);
 pub const STAFF_LIFETIME: Duration = Duration::hours(12);
@@ -383,6 +386,9 @@ fn is_unsafe(method: &Method) -> bool {
 fn is_public_api(method: &Method, path: &str) -> bool {
     (method == Method::POST && path == "/api/v1/session")
         || (method == Method::GET && path == "/api/v1/openapi.json")
+        // A terminal's own app signs a job seeker in (the device is checked
+        // by the handler).
+        || (method == Method::POST && path == "/api/v1/terminal/session")
 }
 
 fn reject(
@@ -410,6 +416,15 @@ fn same_origin(req: &ServiceRequest, state: &AppState) -> bool {
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
     {
+        // With `Referrer-Policy: no-referrer` browsers send `Origin: null`
+        // on their own form posts; Fetch Metadata then says where it came
+        // from, and only a same-origin request passes.
+        Some("null") => matches!(
+            req.headers()
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok()),
+            Some("same-origin")
+        ),
         Some(origin) => origin == expected,
         // Browsers send Origin on every cross-site POST; without it, a
         // Fetch Metadata header that says cross-site is refused.
@@ -448,9 +463,18 @@ where
             let session_token = req
                 .cookie(SESSION_COOKIE)
                 .and_then(|c| verify_signed(&key, c.value()));
+            // A terminal vendor's app may send the device credential as a
+            // header instead of the cookie.
             let device_credential = req
                 .cookie(DEVICE_COOKIE)
-                .and_then(|c| verify_signed(&key, c.value()));
+                .and_then(|c| verify_signed(&key, c.value()))
+                .or_else(|| {
+                    req.headers()
+                        .get(DEVICE_HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty())
+                });
             let bearer = req
                 .headers()
                 .get(header::AUTHORIZATION)

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod employer;
 pub mod errors;
 pub mod health;
+pub mod i18n;
 pub mod officer;
 pub mod officer_applications;
 pub mod officer_forms;
@@ -18,7 +19,9 @@ pub mod pages;
 pub mod reports;
 pub mod routes;
 pub mod security;
+pub mod seeker;
 pub mod terminal;
+pub mod terminal_api;
 pub mod view;
 
 use std::sync::Arc;

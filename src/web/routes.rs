@@ -5,7 +5,8 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, reports, terminal};
+use super::terminal_api;
+use super::{account, admin, api, employer, health, officer, pages, reports, seeker, terminal};
 use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
@@ -126,6 +127,26 @@ pub fn table() -> Vec<Route> {
         route!(GET "/terminal/still-there", Seeker => terminal::still_there),
         route!(POST "/terminal/keep-alive", Seeker => terminal::keep_alive),
         route!(POST "/terminal/sign-out", Seeker => terminal::sign_out),
+        // Job-seeker terminal pages: language, jobs, search, applying.
+        route!(GET "/static/terminal.css", Public => terminal::stylesheet),
+        route!(POST "/terminal/language", Device => terminal::set_language),
+        route!(GET "/terminal/jobs-for-you", Seeker => seeker::jobs_for_you),
+        route!(GET "/terminal/find", Seeker => seeker::find),
+        route!(GET "/terminal/vacancies/{id}", Seeker => seeker::vacancy),
+        route!(GET "/terminal/vacancies/{id}/interested", Seeker => seeker::apply_form),
+        route!(POST "/terminal/vacancies/{id}/interested", Seeker => seeker::apply),
+        route!(GET "/terminal/applications", Seeker => seeker::applications),
+        route!(GET "/terminal/applications/{id}", Seeker => seeker::application),
+        route!(POST "/terminal/applications/{id}/withdraw", Seeker => seeker::withdraw),
+        // JSON for terminal vendors' apps.
+        route!(POST "/api/v1/terminal/session", Device => terminal_api::create_session),
+        route!(DELETE "/api/v1/terminal/session", Seeker => terminal_api::delete_session),
+        route!(GET "/api/v1/terminal/matches", Seeker => terminal_api::matches),
+        route!(GET "/api/v1/terminal/vacancies", Seeker => terminal_api::search),
+        route!(GET "/api/v1/terminal/vacancies/{id}", Seeker => terminal_api::vacancy),
+        route!(POST "/api/v1/terminal/vacancies/{id}/application", Seeker => terminal_api::apply),
+        route!(GET "/api/v1/terminal/applications", Seeker => terminal_api::applications),
+        route!(POST "/api/v1/terminal/applications/{id}/withdraw", Seeker => terminal_api::withdraw),
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
         route!(POST "/api/v1/session", Public => api::create_session),

@@ -8,8 +8,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::account::redirect;
-use super::auth::{self, Actor, Device, Seeker, Visitor};
+use super::auth::{self, Actor, Device, RequestContext, Seeker, SeekerActor, Visitor};
 use super::errors::AppError;
+use super::i18n::{Lang, Messages};
 use super::pages::page;
 use super::AppState;
 use crate::access::{password, token};
@@ -19,29 +20,171 @@ use crate::store::audit::{self, Entry};
 use crate::store::{now, StoreError};
 
 /// The warning appears one minute before the idle timeout.
-const WARN_AFTER_SECONDS: i64 = auth::SEEKER_IDLE.num_seconds() - 60;
+pub const WARN_AFTER_SECONDS: i64 = auth::SEEKER_IDLE.num_seconds() - 60;
+
+/// The language chosen on the device page before anyone signs in. It holds
+/// only "en" or "cy", nothing about a person.
+pub const LANG_COOKIE: &str = "fc_lang";
+
+const STYLESHEET: &str = include_str!("static/terminal.css");
+
+/// Names a catalogue key kept for later use, so the key test finds it.
+pub const fn msg(key: &'static str) -> &'static str {
+    key
+}
+
+/// What every terminal page shows around its content.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub t: Messages,
+    pub csrf: String,
+    /// A job seeker is signed in: navigation and "Switch user" show.
+    pub signed_in: bool,
+    /// The page is on an enrolled terminal: the language switch shows.
+    pub device: bool,
+    pub refresh_after: Option<i64>,
+    pub refresh_to: &'static str,
+    /// The plain print view: no navigation, no forms.
+    pub print: bool,
+    /// This page's path, to come back to after switching language.
+    pub here: String,
+}
+
+pub fn seeker_lang(seeker: &SeekerActor) -> Lang {
+    Lang::parse(&seeker.language).unwrap_or_default()
+}
+
+fn device_lang(req: &HttpRequest) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_default()
+}
+
+fn wants_print(req: &HttpRequest) -> bool {
+    req.query_string().split('&').any(|pair| pair == "print=1")
+}
+
+impl Frame {
+    /// Pages before sign-in: the device's language choice.
+    pub fn before_sign_in(ctx: &RequestContext, req: &HttpRequest) -> Self {
+        Self {
+            t: Messages::new(device_lang(req)),
+            csrf: ctx.csrf_token.clone(),
+            signed_in: false,
+            device: ctx.device.is_some(),
+            refresh_after: None,
+            refresh_to: "",
+            print: false,
+            here: req.path().to_string(),
+        }
+    }
+
+    /// Pages for a signed-in job seeker, in their language, with the idle
+    /// warning reached by a meta refresh.
+    pub fn signed_in(seeker: &Seeker, req: &HttpRequest) -> Self {
+        let here = match req.uri().path_and_query() {
+            Some(pq) => pq.as_str().to_string(),
+            None => req.path().to_string(),
+        };
+        Self {
+            t: Messages::new(seeker_lang(&seeker.seeker)),
+            csrf: seeker.ctx.csrf_token.clone(),
+            signed_in: true,
+            device: true,
+            refresh_after: Some(WARN_AFTER_SECONDS),
+            refresh_to: "/terminal/still-there",
+            print: wants_print(req),
+            here,
+        }
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// A path on the terminal pages to return to; anything else goes home.
+fn safe_back(back: &str, signed_in: bool) -> String {
+    // Before sign-in the address carries a harmless marker, so that it is
+    // not mistaken for the redirect that asks a person to sign in.
+    let fallback = if signed_in {
+        "/terminal/home"
+    } else {
+        "/terminal?language=changed"
+    };
+    let ok = back.starts_with("/terminal")
+        && !back.starts_with("//")
+        && !back.contains("://")
+        && !back.contains('\\')
+        && !back.starts_with("/terminal/timed-out")
+        && back.chars().all(|c| !c.is_control());
+    if ok {
+        back.to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+/// The language switch: a signed-in person's choice is kept with their
+/// account; before sign-in it is kept on the device.
+pub async fn set_language(
+    state: web::Data<AppState>,
+    device: Device,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let lang = Lang::parse(&form.lang).unwrap_or_default();
+    let seeker = match &device.ctx.actor {
+        Some(Actor::Seeker(s)) => Some(s.seeker_id),
+        _ => None,
+    };
+    let back = safe_back(&form.back, seeker.is_some());
+    match seeker {
+        Some(seeker_id) => {
+            state
+                .store
+                .run(move |conn| crate::store::seekers::set_language(conn, seeker_id, lang.code()))
+                .await?;
+            Ok(redirect(&back))
+        }
+        None => {
+            let mut res = redirect(&back);
+            let mut c = auth::cookie(
+                LANG_COOKIE,
+                lang.code().to_string(),
+                state.config.is_https(),
+            );
+            c.set_max_age(actix_web::cookie::time::Duration::days(400));
+            let _ = res.add_cookie(&c);
+            Ok(res)
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "terminal/enrol.html")]
 struct EnrolPage {
-    lang: &'static str,
-    csrf: String,
-    signed_in: bool,
-    refresh_after: Option<i64>,
-    refresh_to: &'static str,
+    f: Frame,
     errors: FieldErrors,
     enrolled: bool,
 }
 
-pub async fn enrol_form(visitor: Visitor) -> HttpResponse {
+pub async fn enrol_form(visitor: Visitor, req: HttpRequest) -> HttpResponse {
     page(
         StatusCode::OK,
         &EnrolPage {
-            lang: "en",
-            csrf: visitor.ctx.csrf_token.clone(),
-            signed_in: false,
-            refresh_after: None,
-            refresh_to: "",
+            f: Frame::before_sign_in(&visitor.ctx, &req),
             errors: FieldErrors::new(),
             enrolled: visitor.ctx.device.is_some(),
         },
@@ -57,19 +200,18 @@ pub struct EnrolForm {
 pub async fn enrol(
     state: web::Data<AppState>,
     visitor: Visitor,
+    req: HttpRequest,
     form: web::Form<EnrolForm>,
 ) -> Result<HttpResponse, AppError> {
     let code = form.into_inner().code;
-    let render = |status: StatusCode, message: &str| {
+    let f = Frame::before_sign_in(&visitor.ctx, &req);
+    let t = f.t;
+    let render = |status: StatusCode, key: &'static str| {
         page(
             status,
             &EnrolPage {
-                lang: "en",
-                csrf: visitor.ctx.csrf_token.clone(),
-                signed_in: false,
-                refresh_after: None,
-                refresh_to: "",
-                errors: FieldErrors::single("code", message),
+                f: f.clone(),
+                errors: FieldErrors::single("code", t.get(key)),
                 enrolled: false,
             },
         )
@@ -77,7 +219,7 @@ pub async fn enrol(
     if code.trim().is_empty() {
         return Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Enter the enrolment code",
+            msg("enrol.error.empty"),
         ));
     }
     let actor = visitor.ctx.audit_actor();
@@ -112,7 +254,7 @@ pub async fn enrol(
         }
         None => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "This code is not right, has been used already, or is more than 7 days old. Ask an administrator for a new one.",
+            msg("enrol.error.wrong"),
         )),
     }
 }
@@ -120,14 +262,10 @@ pub async fn enrol(
 #[derive(Template)]
 #[template(path = "terminal/sign_in.html")]
 struct SignInPage<'a> {
-    lang: &'static str,
-    csrf: String,
-    signed_in: bool,
-    refresh_after: Option<i64>,
-    refresh_to: &'static str,
+    f: Frame,
     errors: FieldErrors,
     login_code: &'a str,
-    notice: Option<&'a str>,
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -136,24 +274,24 @@ pub struct SignedOut {
     signed_out: Option<String>,
 }
 
-pub async fn sign_in_form(device: Device, query: web::Query<SignedOut>) -> HttpResponse {
+pub async fn sign_in_form(
+    device: Device,
+    req: HttpRequest,
+    query: web::Query<SignedOut>,
+) -> HttpResponse {
     if let Some(Actor::Seeker(_)) = device.ctx.actor {
         return redirect("/terminal/home");
     }
     page(
         StatusCode::OK,
         &SignInPage {
-            lang: "en",
-            csrf: device.ctx.csrf_token.clone(),
-            signed_in: false,
-            refresh_after: None,
-            refresh_to: "",
+            f: Frame::before_sign_in(&device.ctx, &req),
             errors: FieldErrors::new(),
             login_code: "",
             notice: if device.ctx.timed_out {
-                Some("You were signed out because the computer was not used for 10 minutes.")
+                Some(msg("sign_in.notice.timed_out"))
             } else if query.signed_out.is_some() {
-                Some("You have signed out. The next person can sign in now.")
+                Some(msg("sign_in.notice.signed_out"))
             } else {
                 None
             },
@@ -169,7 +307,115 @@ pub struct SignInForm {
     pin: String,
 }
 
-enum PinOutcome {
+/// Checks a login code and PIN typed on `terminal`; on success opens the
+/// job seeker's session. Every attempt is audited; wrong PINs count
+/// towards the lock. Shared by the sign-in page and the terminal API.
+pub(crate) fn check_pin(
+    conn: &mut crate::store::Conn,
+    terminal: auth::TerminalDevice,
+    lookup_code: &str,
+    pin: &str,
+    ip: String,
+    ua: Option<String>,
+) -> Result<PinOutcome, StoreError> {
+    let at = now();
+    let seeker = access_store::seeker_by_code(conn, lookup_code)?;
+    // A seeker only signs in on a terminal of their own service.
+    let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
+        audit::record(
+            conn,
+            &audit::Actor {
+                kind: "terminal",
+                label: format!("terminal {}", terminal.id),
+                ip: Some(ip.clone()),
+                ..Default::default()
+            },
+            Entry {
+                action: "seeker.sign_in_failure",
+                subject_kind: Some("terminal"),
+                subject_id: Some(terminal.id),
+                detail: Some("unknown code".into()),
+            },
+            at,
+        )?;
+        return Ok(PinOutcome::Unknown);
+    };
+    let actor = audit::Actor {
+        kind: "seeker",
+        seeker_id: Some(seeker.id),
+        label: format!("job seeker {}", seeker.id),
+        ip: Some(ip.clone()),
+        ..Default::default()
+    };
+    if seeker.locked_at.is_some() {
+        audit::record(
+            conn,
+            &actor,
+            Entry {
+                action: "seeker.sign_in_locked",
+                subject_kind: Some("job_seeker"),
+                subject_id: Some(seeker.id),
+                detail: None,
+            },
+            at,
+        )?;
+        return Ok(PinOutcome::Locked);
+    }
+    if !password::verify(pin, &seeker.pin_hash) {
+        let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
+        audit::record(
+            conn,
+            &actor,
+            Entry {
+                action: if locked {
+                    "seeker.locked"
+                } else {
+                    "seeker.sign_in_failure"
+                },
+                subject_kind: Some("job_seeker"),
+                subject_id: Some(seeker.id),
+                detail: None,
+            },
+            at,
+        )?;
+        return Ok(if locked {
+            PinOutcome::Locked
+        } else {
+            PinOutcome::Wrong {
+                left: PIN_ATTEMPTS - seeker.failed_pin_attempts - 1,
+            }
+        });
+    }
+    let session_token = token::new_secret();
+    access_store::create_session(
+        conn,
+        &access_store::NewSession {
+            token: &session_token,
+            user_id: None,
+            seeker_id: Some(seeker.id),
+            terminal_id: Some(terminal.id),
+            expires_at: at + auth::SEEKER_LIFETIME,
+            ip: Some(&ip),
+            user_agent: ua.as_deref(),
+        },
+        at,
+    )?;
+    access_store::reset_pin_failures(conn, seeker.id)?;
+    audit::record(
+        conn,
+        &actor,
+        Entry {
+            action: "seeker.sign_in_success",
+            subject_kind: Some("job_seeker"),
+            subject_id: Some(seeker.id),
+            detail: None,
+        },
+        at,
+    )?;
+    Ok::<_, StoreError>(PinOutcome::SignedIn(session_token))
+}
+
+pub(crate) enum PinOutcome {
     SignedIn(String),
     Wrong { left: i32 },
     Locked,
@@ -183,25 +429,23 @@ pub async fn sign_in(
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
+    let f = Frame::before_sign_in(&device.ctx, &req);
+    let t = f.t;
     let code = form.login_code.trim().to_uppercase();
     let mut errors = FieldErrors::new();
     if code.is_empty() {
-        errors.add("login_code", "Enter your code");
+        errors.add("login_code", t.get("sign_in.error.no_code"));
     }
     if form.pin.trim().is_empty() {
-        errors.add("pin", "Enter your PIN");
+        errors.add("pin", t.get("sign_in.error.no_pin"));
     } else if form.pin.trim().len() != 6 || !form.pin.trim().chars().all(|c| c.is_ascii_digit()) {
-        errors.add("pin", "Your PIN is 6 numbers");
+        errors.add("pin", t.get("sign_in.error.pin_format"));
     }
     let render = |status: StatusCode, errors: FieldErrors, code: &str| {
         page(
             status,
             &SignInPage {
-                lang: "en",
-                csrf: device.ctx.csrf_token.clone(),
-                signed_in: false,
-                refresh_after: None,
-                refresh_to: "",
+                f: f.clone(),
                 errors,
                 login_code: code,
                 notice: None,
@@ -222,103 +466,7 @@ pub async fn sign_in(
     let lookup_code = code.clone();
     let outcome = state
         .store
-        .run(move |conn| {
-            let at = now();
-            let seeker = access_store::seeker_by_code(conn, &lookup_code)?;
-            // A seeker only signs in on a terminal of their own service.
-            let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
-                audit::record(
-                    conn,
-                    &audit::Actor {
-                        kind: "terminal",
-                        label: format!("terminal {}", terminal.id),
-                        ip: Some(ip.clone()),
-                        ..Default::default()
-                    },
-                    Entry {
-                        action: "seeker.sign_in_failure",
-                        subject_kind: Some("terminal"),
-                        subject_id: Some(terminal.id),
-                        detail: Some("unknown code".into()),
-                    },
-                    at,
-                )?;
-                return Ok(PinOutcome::Unknown);
-            };
-            let actor = audit::Actor {
-                kind: "seeker",
-                seeker_id: Some(seeker.id),
-                label: format!("job seeker {}", seeker.id),
-                ip: Some(ip.clone()),
-                ..Default::default()
-            };
-            if seeker.locked_at.is_some() {
-                audit::record(
-                    conn,
-                    &actor,
-                    Entry {
-                        action: "seeker.sign_in_locked",
-                        subject_kind: Some("job_seeker"),
-                        subject_id: Some(seeker.id),
-                        detail: None,
-                    },
-                    at,
-                )?;
-                return Ok(PinOutcome::Locked);
-            }
-            if !password::verify(&pin, &seeker.pin_hash) {
-                let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    Entry {
-                        action: if locked {
-                            "seeker.locked"
-                        } else {
-                            "seeker.sign_in_failure"
-                        },
-                        subject_kind: Some("job_seeker"),
-                        subject_id: Some(seeker.id),
-                        detail: None,
-                    },
-                    at,
-                )?;
-                return Ok(if locked {
-                    PinOutcome::Locked
-                } else {
-                    PinOutcome::Wrong {
-                        left: PIN_ATTEMPTS - seeker.failed_pin_attempts - 1,
-                    }
-                });
-            }
-            let session_token = token::new_secret();
-            access_store::create_session(
-                conn,
-                &access_store::NewSession {
-                    token: &session_token,
-                    user_id: None,
-                    seeker_id: Some(seeker.id),
-                    terminal_id: Some(terminal.id),
-                    expires_at: at + auth::SEEKER_LIFETIME,
-                    ip: Some(&ip),
-                    user_agent: ua.as_deref(),
-                },
-                at,
-            )?;
-            access_store::reset_pin_failures(conn, seeker.id)?;
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "seeker.sign_in_success",
-                    subject_kind: Some("job_seeker"),
-                    subject_id: Some(seeker.id),
-                    detail: None,
-                },
-                at,
-            )?;
-            Ok::<_, StoreError>(PinOutcome::SignedIn(session_token))
-        })
+        .run(move |conn| check_pin(conn, terminal, &lookup_code, &pin, ip, ua))
         .await?;
     Ok(match outcome {
         PinOutcome::SignedIn(session_token) => {
@@ -326,18 +474,26 @@ pub async fn sign_in(
             let _ = res.add_cookie(&auth::session_cookie(&state, &session_token));
             res
         }
-        PinOutcome::Unknown => render(StatusCode::UNAUTHORIZED, FieldErrors::single("login_code", "This code and PIN do not match. Check them and try again."), &code),
+        PinOutcome::Unknown => render(
+            StatusCode::UNAUTHORIZED,
+            FieldErrors::single("login_code", t.get("sign_in.error.no_match")),
+            &code,
+        ),
         PinOutcome::Wrong { left } => render(
             StatusCode::UNAUTHORIZED,
             FieldErrors::single(
                 "pin",
-                format!("This PIN is not right. You can try {left} more time{} before your account is locked.", if left == 1 { "" } else { "s" }),
+                if left == 1 {
+                    t.get("sign_in.error.wrong_pin_last").to_string()
+                } else {
+                    t.with("sign_in.error.wrong_pin", "left", left)
+                },
             ),
             &code,
         ),
         PinOutcome::Locked => render(
             StatusCode::LOCKED,
-            FieldErrors::single("pin", "Your account is locked because the PIN was wrong 5 times. Ask your officer to unlock it."),
+            FieldErrors::single("pin", t.get("sign_in.error.locked")),
             &code,
         ),
     })
@@ -346,23 +502,15 @@ pub async fn sign_in(
 #[derive(Template)]
 #[template(path = "terminal/home.html")]
 struct HomePage<'a> {
-    lang: &'static str,
-    csrf: String,
-    signed_in: bool,
-    refresh_after: Option<i64>,
-    refresh_to: &'static str,
+    f: Frame,
     given_name: &'a str,
 }
 
-pub async fn home(seeker: Seeker) -> HttpResponse {
+pub async fn home(seeker: Seeker, req: HttpRequest) -> HttpResponse {
     page(
         StatusCode::OK,
         &HomePage {
-            lang: "en",
-            csrf: seeker.ctx.csrf_token.clone(),
-            signed_in: true,
-            refresh_after: Some(WARN_AFTER_SECONDS),
-            refresh_to: "/terminal/still-there",
+            f: Frame::signed_in(&seeker, &req),
             given_name: &seeker.seeker.given_name,
         },
     )
@@ -371,24 +519,14 @@ pub async fn home(seeker: Seeker) -> HttpResponse {
 #[derive(Template)]
 #[template(path = "terminal/still_there.html")]
 struct StillTherePage {
-    lang: &'static str,
-    csrf: String,
-    signed_in: bool,
-    refresh_after: Option<i64>,
-    refresh_to: &'static str,
+    f: Frame,
 }
 
-pub async fn still_there(seeker: Seeker) -> HttpResponse {
-    page(
-        StatusCode::OK,
-        &StillTherePage {
-            lang: "en",
-            csrf: seeker.ctx.csrf_token.clone(),
-            signed_in: true,
-            refresh_after: Some(60),
-            refresh_to: "/terminal/timed-out",
-        },
-    )
+pub async fn still_there(seeker: Seeker, req: HttpRequest) -> HttpResponse {
+    let mut f = Frame::signed_in(&seeker, &req);
+    f.refresh_after = Some(60);
+    f.refresh_to = "/terminal/timed-out";
+    page(StatusCode::OK, &StillTherePage { f })
 }
 
 /// The middleware has already refreshed the session; back to work.
@@ -450,31 +588,21 @@ pub async fn sign_out(
 #[derive(Template)]
 #[template(path = "terminal/timed_out.html")]
 struct TimedOutPage {
-    lang: &'static str,
-    csrf: String,
-    signed_in: bool,
-    refresh_after: Option<i64>,
-    refresh_to: &'static str,
+    f: Frame,
 }
 
 /// Reached by the warning page's meta refresh: ends any seeker session.
 pub async fn timed_out(
     state: web::Data<AppState>,
     visitor: Visitor,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    let mut f = Frame::before_sign_in(&visitor.ctx, &req);
     if let Some(Actor::Seeker(seeker)) = &visitor.ctx.actor {
+        f.t = Messages::new(seeker_lang(seeker));
         end_seeker_session(&state, seeker, "seeker.timed_out", visitor.ctx.ip.clone()).await?;
     }
-    let mut res = page(
-        StatusCode::OK,
-        &TimedOutPage {
-            lang: "en",
-            csrf: visitor.ctx.csrf_token.clone(),
-            signed_in: false,
-            refresh_after: None,
-            refresh_to: "",
-        },
-    );
+    let mut res = page(StatusCode::OK, &TimedOutPage { f });
     let _ = res.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE));
     Ok(res)
 }

@@ -1,0 +1,407 @@
+//! JSON for terminal vendors' own apps: the same things the job-seeker pages
+//! offer (approved matches, search, a vacancy, applying, my applications,
+//! withdrawing), with the same rules. The device proves itself with its
+//! credential (the `fc_device` cookie, or `X-Device-Credential`); the job
+//! seeker signs in with their code and PIN, which sets the session cookie
+//! and returns the CSRF token to send as `X-CSRF-Token` on changes. Words
+//! come in the person's language; ids are vacancy ids only.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::{self, Device, Seeker};
+use super::errors::ApiError;
+use super::i18n::Messages;
+use super::seeker::{self, Search, SearchQuery, SeekerError, PAGE_SIZE};
+use super::terminal::{self, PinOutcome};
+use super::AppState;
+use crate::domain::matching::Assessment;
+use crate::domain::vacancy::Vacancy;
+use crate::domain::FieldErrors;
+use crate::store::{access as access_store, now};
+
+fn messages(seeker: &Seeker) -> Messages {
+    Messages::new(terminal::seeker_lang(&seeker.seeker))
+}
+
+#[derive(Deserialize)]
+pub struct SignIn {
+    #[serde(default)]
+    login_code: String,
+    #[serde(default)]
+    pin: String,
+}
+
+/// Signs a job seeker in on this terminal.
+pub async fn create_session(
+    state: web::Data<AppState>,
+    device: Device,
+    req: HttpRequest,
+    body: web::Json<SignIn>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let code = body.login_code.trim().to_uppercase();
+    let pin = body.pin.trim().to_string();
+    let mut errors = FieldErrors::new();
+    if code.is_empty() {
+        errors.add("login_code", "Enter your code");
+    }
+    if pin.len() != 6 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        errors.add("pin", "Your PIN is 6 numbers");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let terminal = device.device;
+    let ip = device.ctx.ip.clone();
+    let ua = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let outcome = state
+        .store
+        .run(move |conn| terminal::check_pin(conn, terminal, &code, &pin, ip, ua))
+        .await?;
+    match outcome {
+        PinOutcome::SignedIn(token) => {
+            let session = state
+                .store
+                .run({
+                    let token = token.clone();
+                    move |conn| access_store::find_session(conn, &token, now())
+                })
+                .await?;
+            let csrf = session.map(|s| s.csrf_token).unwrap_or_default();
+            let mut res = HttpResponse::Created().json(json!({ "csrf_token": csrf }));
+            let _ = res.add_cookie(&auth::session_cookie(&state, &token));
+            Ok(res)
+        }
+        PinOutcome::Unknown | PinOutcome::Wrong { .. } => Err(ApiError::Unauthorized(
+            "This code and PIN do not match".into(),
+        )),
+        PinOutcome::Locked => Err(ApiError::Forbidden(
+            "This account is locked; the officer can unlock it".into(),
+        )),
+    }
+}
+
+/// Ends the job seeker's session.
+pub async fn delete_session(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+) -> Result<HttpResponse, ApiError> {
+    let session_id = seeker.seeker.session_id;
+    state
+        .store
+        .run(move |conn| access_store::revoke_session(conn, session_id, now()))
+        .await?;
+    let mut res = HttpResponse::NoContent().finish();
+    let _ = res.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE));
+    Ok(res)
+}
+
+fn listing_json(t: Messages, v: &Vacancy, a: &Assessment) -> Value {
+    json!({
+        "vacancy_id": v.id,
+        "title": v.details.title(),
+        "place": seeker::place_text(t, v),
+        "pay": seeker::pay_text(t, v),
+        "hours": seeker::hours_text(t, v),
+        "reasons": seeker::plain_reasons(t, a),
+    })
+}
+
+/// The jobs the person's officer approved that still fit.
+pub async fn matches(state: web::Data<AppState>, seeker: Seeker) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
+    let items: Vec<Value> = seeker::approved_matches(&state, &profile)
+        .await?
+        .iter()
+        .map(|(v, a)| listing_json(t, v, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "language": t.lang.code(), "items": items })))
+}
+
+/// Keyword search with filters, paged.
+pub async fn search(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let search =
+        Search::parse(&query, &state.taxonomy, t).map_err(|(_, e)| ApiError::Invalid(e))?;
+    let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
+    let found = seeker::search(&state, &profile, &search).await?;
+    let pages = found.len().div_ceil(PAGE_SIZE);
+    let page = search.page.min(pages.max(1));
+    let items: Vec<Value> = found
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|(v, a)| listing_json(t, v, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "language": t.lang.code(),
+        "total": found.len(),
+        "page": page,
+        "pages": pages,
+        "items": items,
+    })))
+}
+
+/// One vacancy in plain words; only one the person is eligible for.
+pub async fn vacancy(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let id = path.into_inner();
+    let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
+    let (vacancy, assessment, employer) = seeker::eligible_vacancy(&state, &profile, id).await?;
+    let v = seeker::vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
+    let profile_id = profile.id;
+    let (existing, draft) = state
+        .store
+        .run(move |c| {
+            Ok((
+                crate::store::applications::find(c, profile_id, id)?,
+                crate::store::applications::load_draft(c, profile_id, id)?,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "vacancy_id": v.id,
+        "title": v.title,
+        "employer": v.employer,
+        "description": v.description,
+        "pay": v.pay,
+        "hours": v.hours,
+        "shifts": v.shifts,
+        "place": v.place,
+        "how_far": v.how_far,
+        "starts": v.starts,
+        "contract": v.contract,
+        "documents_needed": v.documents,
+        "certificates_needed": v.certificates,
+        "closing": v.closing,
+        "reasons": v.reasons,
+        "applied": existing.is_some(),
+        "draft": draft,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct ApplyBody {
+    #[serde(default)]
+    statement: String,
+    /// Keep the statement as a draft instead of sending it.
+    #[serde(default)]
+    draft: bool,
+}
+
+fn application_json(a: &seeker::ApplicationView) -> Value {
+    json!({
+        "vacancy_id": a.vacancy_id,
+        "title": a.title,
+        "status": a.status_code,
+        "status_text": a.status,
+        "sent_on": a.sent_on,
+        "statement": a.statement,
+        "details": a.details,
+        "can_withdraw": a.can_withdraw,
+    })
+}
+
+/// "I'm interested": sends the statement (201 when this call made the
+/// application, 200 when it already existed), or keeps it as a draft.
+pub async fn apply(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    path: web::Path<i64>,
+    body: web::Json<ApplyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let id = path.into_inner();
+    let body = body.into_inner();
+    let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
+    seeker::eligible_vacancy(&state, &profile, id).await?;
+    seeker::check_statement(t, &body.statement, !body.draft).map_err(ApiError::Invalid)?;
+    let profile_id = profile.id;
+    if body.draft {
+        let statement = body.statement;
+        state
+            .store
+            .run(move |conn| {
+                let at = now();
+                Ok(crate::write_tx!(conn, |tx| {
+                    crate::store::applications::save_draft(tx, profile_id, id, &statement, at)
+                }))
+            })
+            .await?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        return Ok(HttpResponse::Ok().json(json!({ "draft": true })));
+    }
+    let submitted = seeker::submit_application(&state, profile_id, id, body.statement)
+        .await
+        .map_err(|e| match e {
+            SeekerError::Invalid(_) => {
+                ApiError::Invalid(FieldErrors::single("statement", t.get("apply.error.empty")))
+            }
+            other => other.into(),
+        })?;
+    let view = seeker::one_application(&state, profile_id, id, t).await?;
+    let status = if submitted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(application_json(&view)))
+}
+
+pub async fn applications(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let items: Vec<Value> = seeker::my_applications(&state, seeker.seeker.profile_id, t)
+        .await?
+        .iter()
+        .map(application_json)
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "language": t.lang.code(), "items": items })))
+}
+
+/// Withdraws the application for a vacancy (nothing changes when it has
+/// already ended).
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let t = messages(&seeker);
+    let id = path.into_inner();
+    seeker::withdraw_application(&state, seeker.seeker.profile_id, id).await?;
+    let view = seeker::one_application(&state, seeker.seeker.profile_id, id, t).await?;
+    Ok(HttpResponse::Ok().json(application_json(&view)))
+}
+
+/// How a terminal proves itself, for the OpenAPI document's components.
+pub fn openapi_security_schemes() -> Value {
+    json!({
+        "device": { "type": "apiKey", "in": "cookie", "name": auth::DEVICE_COOKIE, "description": "Enrolled terminal (set by /terminal/enrol)" },
+        "deviceHeader": { "type": "apiKey", "in": "header", "name": "X-Device-Credential", "description": "Enrolled terminal's device credential, for apps that keep no cookie for it" }
+    })
+}
+
+/// This module's part of the OpenAPI document.
+pub fn openapi_paths() -> Value {
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let err = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": error } } });
+    let ok = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } });
+    let security = json!([{ "device": [], "session": [] }, { "deviceHeader": [], "session": [] }]);
+    let id = json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer" } });
+    let seeker_errors = |mut responses: Value| {
+        if let Some(map) = responses.as_object_mut() {
+            map.insert(
+                "401".into(),
+                err("No job seeker is signed in on this terminal"),
+            );
+            map.insert(
+                "403".into(),
+                err("Not an enrolled terminal, or the CSRF token is missing"),
+            );
+        }
+        responses
+    };
+    json!({
+        "/api/v1/terminal/session": {
+            "post": {
+                "summary": "Sign a job seeker in on this terminal with their login code and PIN (send the device credential as the fc_device cookie or X-Device-Credential); sets the session cookie and returns the CSRF token",
+                "tags": ["terminal"],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["login_code", "pin"], "properties": { "login_code": { "type": "string" }, "pin": { "type": "string", "pattern": "^[0-9]{6}$" } } } } } },
+                "responses": {
+                    "201": ok("Signed in: { csrf_token }"),
+                    "401": err("The code and PIN do not match"),
+                    "403": err("Not an enrolled terminal, or the account is locked"),
+                    "422": err("A field is missing or malformed")
+                }
+            },
+            "delete": {
+                "summary": "Sign the job seeker out",
+                "tags": ["terminal"],
+                "security": security,
+                "responses": seeker_errors(json!({ "204": { "description": "Signed out" } }))
+            }
+        },
+        "/api/v1/terminal/matches": {
+            "get": {
+                "summary": "Jobs the person's officer approved that still fit, with reasons in plain words",
+                "tags": ["terminal"],
+                "security": security,
+                "responses": seeker_errors(json!({ "200": ok("{ language, items: [{ vacancy_id, title, place, pay, hours, reasons }] }") }))
+            }
+        },
+        "/api/v1/terminal/vacancies": {
+            "get": {
+                "summary": "Keyword search over open vacancies the person is eligible for, ten a page",
+                "tags": ["terminal"],
+                "security": security,
+                "parameters": [
+                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 100 } },
+                    { "name": "sector", "in": "query", "schema": { "type": "string" } },
+                    { "name": "hours", "in": "query", "schema": { "type": "string", "enum": ["part", "full"] } },
+                    { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": [5, 10, 25, 50] } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                ],
+                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, pages, items }"), "422": err("A filter is not one of the choices") }))
+            }
+        },
+        "/api/v1/terminal/vacancies/{id}": {
+            "get": {
+                "summary": "A vacancy in plain words (only one the person is eligible for; any other is 404)",
+                "tags": ["terminal"],
+                "security": security,
+                "parameters": [id.clone()],
+                "responses": seeker_errors(json!({ "200": ok("The vacancy, whether the person applied, and their draft"), "404": err("No such vacancy") }))
+            }
+        },
+        "/api/v1/terminal/vacancies/{id}/application": {
+            "post": {
+                "summary": "\"I'm interested\": send a statement (idempotent: one application per vacancy), or keep it as a draft with draft: true",
+                "tags": ["terminal"],
+                "security": security,
+                "parameters": [id.clone()],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["statement"], "properties": { "statement": { "type": "string", "maxLength": 2000 }, "draft": { "type": "boolean" } } } } } },
+                "responses": seeker_errors(json!({
+                    "201": ok("The application was made"),
+                    "200": ok("The application already existed, or the draft was kept"),
+                    "404": err("No such vacancy"),
+                    "422": err("The statement is empty or too long")
+                }))
+            }
+        },
+        "/api/v1/terminal/applications": {
+            "get": {
+                "summary": "The person's applications with their status in plain words",
+                "tags": ["terminal"],
+                "security": security,
+                "responses": seeker_errors(json!({ "200": ok("{ language, items }") }))
+            }
+        },
+        "/api/v1/terminal/applications/{id}/withdraw": {
+            "post": {
+                "summary": "Withdraw the application for vacancy {id}",
+                "tags": ["terminal"],
+                "security": security,
+                "parameters": [id],
+                "responses": seeker_errors(json!({ "200": ok("The application, now withdrawn"), "404": err("No application for this vacancy") }))
+            }
+        }
+    })
+}

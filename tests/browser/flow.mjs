@@ -1,0 +1,247 @@
+// Drives the job-seeker terminal pages in Debian's headless Chromium.
+//
+// 1. The flow, with JavaScript DISABLED as on a locked-down terminal:
+//    sign in -> find jobs -> open a vacancy -> "I'm interested" -> send ->
+//    see the status, then "My applications".
+// 2. axe-core on every terminal page (WCAG 2.2 AA tags). Axe itself needs
+//    JavaScript, so it runs in a second, script-enabled context that injects
+//    axe's source; the pages still ship no script of their own.
+//
+// Reads BASE_URL, DEVICE_COOKIE (name=value), LOGIN_CODE and PIN from the
+// environment; prints one line per check and exits non-zero on any failure.
+// Called by tests/browser.rs.
+
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const base = process.env.BASE_URL;
+const [cookieName, cookieValue] = (process.env.DEVICE_COOKIE || "").split(/=(.*)/s);
+const code = process.env.LOGIN_CODE;
+const pin = process.env.PIN;
+if (!base || !cookieName || !cookieValue || !code || !pin) {
+  console.error("flow.mjs needs BASE_URL, DEVICE_COOKIE, LOGIN_CODE and PIN");
+  process.exit(2);
+}
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+const failures = [];
+// Set SCREENSHOT_DIR to keep pictures of the flow's pages for a look.
+async function picture(page, name) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  }
+}
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), "fc-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  javaScriptEnabled: false,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const browser = context;
+const origin = new URL(base);
+
+// Every request a page makes must stay on the service.
+const outside = [];
+context.on("request", (req) => {
+  const url = new URL(req.url());
+  if (url.origin !== origin.origin) outside.push(req.url());
+});
+
+let visited = [];
+try {
+  await context.addCookies([
+    { name: cookieName, value: cookieValue, domain: origin.hostname, path: "/", httpOnly: true },
+  ]);
+  const page = await context.newPage();
+  const jsOn = await page.evaluate(() => true).catch(() => false);
+  check(jsOn === false || jsOn === true, "page opened");
+
+  // The device page, then sign in.
+  await page.goto(`${base}/terminal`);
+  visited.push("/terminal");
+  check((await page.locator("h1").innerText()).includes("Sign in"), "the terminal asks for sign-in");
+  await page.fill("#login_code", code);
+  await page.fill("#pin", pin);
+  await page.click("button:has-text('Sign in')");
+  const signedIn = new URL(page.url()).pathname === "/terminal/home";
+  check(signedIn, `signed in (at ${page.url()})`);
+  if (!signedIn) console.log((await page.locator("body").innerText()).slice(0, 600));
+
+  // Find jobs, with no words: every eligible vacancy.
+  await page.click("nav.main-nav a:has-text('Find jobs')");
+  check(new URL(page.url()).pathname === "/terminal/find", "find jobs");
+  await page.click("main button:has-text('Search')");
+  await picture(page, "find");
+  const first = page.locator("ul.results h2 a").first();
+  check((await first.count()) === 1, "search shows results");
+  const title = await first.innerText();
+  await first.click();
+  const vacancyPath = new URL(page.url()).pathname;
+  check(/^\/terminal\/vacancies\/\d+$/.test(vacancyPath), `vacancy page ${vacancyPath}`);
+  check((await page.locator("h1").innerText()) === title, "the vacancy page shows the job");
+  await picture(page, "vacancy");
+
+  // I'm interested: an empty statement is refused beside the field.
+  await page.click("a:has-text(\"I'm interested\")");
+  await page.click("button:has-text('Send to my officer')");
+  check(
+    (await page.locator(".field-error").innerText()).includes("Write a few words"),
+    "an empty statement is refused with a message by the field",
+  );
+  await page.fill("#statement", "I have picked and packed orders for two years.");
+  await page.click("button:has-text('Save for later')");
+  check((await page.locator(".notice").innerText()).includes("Saved"), "the draft is saved");
+  await page.click("button:has-text('Send to my officer')");
+  const appPath = new URL(page.url()).pathname;
+  check(appPath === vacancyPath.replace("vacancies", "applications"), `application page ${appPath}`);
+  check(
+    (await page.locator(".status").innerText()).includes("Your officer will read it soon"),
+    "the status is shown in plain words",
+  );
+  await picture(page, "application");
+  await page.click("nav.main-nav a:has-text('My applications')");
+  check((await page.locator(".results").innerText()).includes(title), "my applications lists it");
+
+  // Axe in a script-enabled context sharing the session.
+  const cookies = await context.cookies();
+  const axeBrowser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const sessionContext = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+  await sessionContext.addCookies(cookies);
+  const anonymous = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+  const deviceOnly = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+  await deviceOnly.addCookies([
+    { name: cookieName, value: cookieValue, domain: origin.hostname, path: "/", httpOnly: true },
+  ]);
+  const vacancyId = vacancyPath.split("/").pop();
+
+  async function axe(ctx, path, prepare) {
+    const p = await ctx.newPage();
+    await p.goto(`${base}${path}`);
+    if (prepare) await prepare(p);
+    // The page itself must carry no script before axe is added.
+    const scripts = await p.locator("script").count();
+    check(scripts === 0, `${path}: no script on the page`);
+    // Touch targets: every visible link, button and field is at least 44 px
+    // each way.
+    const small = await p.evaluate(() =>
+      [...document.querySelectorAll("a, button, select, textarea, input:not([type=hidden])")]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0;
+        })
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width < 44 || r.height < 44;
+        })
+        .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`),
+    );
+    check(small.length === 0, `${path}: touch targets at least 44 px ${small.join("; ")}`);
+    await p.addScriptTag({ content: axeSource });
+    // axe's meta-refresh rule flags any refresh sooner than 20 hours; it
+    // cannot see that the idle refresh leads to a warning page that gives a
+    // minute to carry on with one button (WCAG 2.2.1's "warn" exception).
+    // That rule alone is switched off, and the refresh is checked here
+    // instead: only the warning page, or the warning page's own timeout.
+    const refresh = await p
+      .locator('meta[http-equiv="refresh"]')
+      .evaluateAll((ms) => ms.map((m) => m.getAttribute("content")));
+    const allowed = ["540;url=/terminal/still-there", "60;url=/terminal/timed-out"];
+    check(
+      refresh.every((r) => allowed.includes(r)),
+      `${path}: a meta refresh only leads to the idle warning (${refresh.join(", ") || "none"})`,
+    );
+    const result = await p.evaluate(
+      (tags) =>
+        window.axe.run(document, {
+          runOnly: { type: "tag", values: tags },
+          rules: { "meta-refresh": { enabled: false } },
+        }),
+      TAGS,
+    );
+    const problems = result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+    check(problems.length === 0, `${path}: axe ${problems.length ? problems.join("; ") : "clean"}`);
+    await p.close();
+  }
+
+  await axe(deviceOnly, "/terminal");
+  await axe(deviceOnly, "/terminal", async (p) => {
+    await p.click("button:has-text('Sign in')");
+  });
+  await axe(anonymous, "/terminal/enrol");
+  await axe(anonymous, "/terminal/timed-out");
+  for (const path of [
+    "/terminal/home",
+    "/terminal/jobs-for-you",
+    "/terminal/find",
+    "/terminal/find?q=&page=1",
+    "/terminal/find?sector=nonsense",
+    `/terminal/vacancies/${vacancyId}`,
+    `/terminal/vacancies/${vacancyId}?print=1`,
+    "/terminal/applications",
+    "/terminal/applications?print=1",
+    `/terminal/applications/${vacancyId}`,
+    `/terminal/applications/${vacancyId}?print=1`,
+    "/terminal/vacancies/987654321",
+    "/terminal/still-there",
+  ]) {
+    await axe(sessionContext, path);
+  }
+  // The statement form, blank and with its error, on another vacancy when
+  // there is one.
+  const other = await sessionContext.newPage();
+  await other.goto(`${base}/terminal/jobs-for-you`);
+  const links = await other.locator("ul.results h2 a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  await other.close();
+  const target = links.find((href) => href !== vacancyPath);
+  if (target) {
+    await axe(sessionContext, `${target}/interested`);
+    await axe(sessionContext, `${target}/interested`, async (p) => {
+      await p.click("button:has-text('Send to my officer')");
+    });
+  }
+  // Welsh pages too.
+  await axe(sessionContext, "/terminal/home", async (p) => {
+    await p.click("button:has-text('Cymraeg')");
+  });
+  await axe(sessionContext, "/terminal/find");
+  await axeBrowser.close();
+} catch (e) {
+  check(false, `the flow ran to the end: ${e && e.stack ? e.stack : e}`);
+} finally {
+  await browser.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+check(outside.length === 0, `no request left the service ${outside.join(" ")}`);
+console.log(`${failures.length === 0 ? "browser checks passed" : `${failures.length} browser checks failed`}`);
+process.exit(failures.length === 0 ? 0 : 1);

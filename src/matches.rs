@@ -77,35 +77,80 @@ pub struct Ranked<T> {
     pub assessment: Assessment,
 }
 
-/// Parsed rows kept in memory with the `updated_at` they were read at. A
-/// version query (one indexed read) says which copies are stale, so only
-/// changed rows are read and parsed again; the database stays the source of
-/// truth for every process.
+/// Parsed rows kept in memory with the `updated_at` they were read at.
+///
+/// The database stays the source of truth for every process (the worker
+/// writes, the web server reads): before each use, one indexed query lists
+/// the rows whose `updated_at` moved since the last check (less a margin
+/// for transactions that committed late), and their copies are dropped, so
+/// only changed rows are read and parsed again. Every write to a profile or
+/// vacancy moves its `updated_at` (a rule of the store); rows are never
+/// deleted.
 struct Snapshot<T> {
     rows: RwLock<HashMap<i64, (NaiveDateTime, Arc<T>)>>,
+    /// When the copies were last checked against the database.
+    checked: RwLock<Option<NaiveDateTime>>,
 }
+
+/// How far back each check looks before the previous one: a transaction
+/// stamps `updated_at` when it writes and may commit a little later.
+const CHECK_MARGIN_SECONDS: i64 = 120;
 
 impl<T> Snapshot<T> {
     fn new() -> Self {
         Self {
             rows: RwLock::new(HashMap::new()),
+            checked: RwLock::new(None),
         }
     }
 
-    /// Fresh copies found, and the ids to read again.
-    fn lookup(&self, versions: &[(i64, NaiveDateTime)]) -> (HashMap<i64, Arc<T>>, Vec<i64>) {
-        let mut found = HashMap::with_capacity(versions.len());
+    fn rows_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, (NaiveDateTime, Arc<T>)>> {
+        self.rows
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Since when changes must be looked for; None when nothing is cached.
+    fn check_from(&self) -> Option<NaiveDateTime> {
+        self.checked
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .map(|at| at - chrono::Duration::seconds(CHECK_MARGIN_SECONDS))
+    }
+
+    /// Drops copies whose row has moved on, and records the check.
+    fn apply_changes(&self, changed: &[(i64, NaiveDateTime)], checked_at: NaiveDateTime) {
+        if !changed.is_empty() {
+            let mut rows = self.rows_mut();
+            for (id, version) in changed {
+                if rows.get(id).is_some_and(|(seen, _)| seen != version) {
+                    rows.remove(id);
+                }
+            }
+        }
+        let mut checked = self
+            .checked
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if checked.is_none_or(|at| at < checked_at) {
+            *checked = Some(checked_at);
+        }
+    }
+
+    /// Copies held, and the ids to read.
+    fn lookup(&self, ids: &[i64]) -> (HashMap<i64, Arc<T>>, Vec<i64>) {
+        let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         let rows = self
             .rows
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (id, version) in versions {
+        for id in ids {
             match rows.get(id) {
-                Some((seen, row)) if seen == version => {
+                Some((_, row)) => {
                     found.insert(*id, row.clone());
                 }
-                _ => missing.push(*id),
+                None => missing.push(*id),
             }
         }
         (found, missing)
@@ -117,10 +162,7 @@ impl<T> Snapshot<T> {
         loaded: impl Iterator<Item = (i64, T)>,
     ) -> Vec<(i64, Arc<T>)> {
         let version_of: HashMap<i64, NaiveDateTime> = versions.iter().copied().collect();
-        let mut rows = self
-            .rows
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut rows = self.rows_mut();
         loaded
             .filter_map(|(id, row)| {
                 let version = *version_of.get(&id)?;
@@ -132,12 +174,9 @@ impl<T> Snapshot<T> {
     }
 }
 
-/// The rows in the order the version query listed them.
-fn in_order<T>(versions: &[(i64, NaiveDateTime)], mut found: HashMap<i64, Arc<T>>) -> Vec<Arc<T>> {
-    versions
-        .iter()
-        .filter_map(|(id, _)| found.remove(id))
-        .collect()
+/// The rows in the order of `ids`, leaving out ids with no row.
+fn in_order<T>(ids: &[i64], mut found: HashMap<i64, Arc<T>>) -> Vec<Arc<T>> {
+    ids.iter().filter_map(|id| found.remove(id)).collect()
 }
 
 /// Matching over one store and one index.
@@ -150,8 +189,12 @@ pub struct Matcher {
     profile_cache: Arc<Snapshot<Profile>>,
 }
 
-/// Each row's id and `updated_at`.
-type Versions = Vec<(i64, NaiveDateTime)>;
+/// Which table a cached load reads.
+#[derive(Clone, Copy)]
+enum Kind {
+    Profiles,
+    Vacancies,
+}
 
 /// Profiles or vacancies are loaded in chunks of this many.
 const LOAD_CHUNK: usize = 2_000;
@@ -176,7 +219,7 @@ impl Matcher {
         self.load_cached(
             &self.vacancy_cache,
             ids,
-            store::vacancies::versions,
+            Kind::Vacancies,
             store::vacancies::load_many,
             |v| v.id,
         )
@@ -187,7 +230,7 @@ impl Matcher {
         self.load_cached(
             &self.profile_cache,
             ids,
-            store::profiles::versions,
+            Kind::Profiles,
             store::profiles::load_many,
             |p| p.id,
         )
@@ -200,21 +243,40 @@ impl Matcher {
         &self,
         cache: &Snapshot<T>,
         ids: Vec<i64>,
-        versions: fn(&mut store::Conn, &[i64]) -> StoreResult<Versions>,
+        kind: Kind,
         load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
         id_of: fn(&T) -> i64,
     ) -> Result<Vec<Arc<T>>, MatchError> {
-        let versions = self.store.run(move |c| versions(c, &ids)).await?;
-        let (mut found, missing) = cache.lookup(&versions);
+        let checked_at = store::now();
+        if let Some(since) = cache.check_from() {
+            let changed = self
+                .store
+                .run(move |c| match kind {
+                    Kind::Profiles => store::profiles::changed_since(c, since),
+                    Kind::Vacancies => store::vacancies::changed_since(c, since),
+                })
+                .await?;
+            cache.apply_changes(&changed, checked_at);
+        } else {
+            cache.apply_changes(&[], checked_at);
+        }
+        let (mut found, missing) = cache.lookup(&ids);
         if !missing.is_empty() {
             let taxonomy = self.taxonomy.clone();
-            let loaded = self
+            let (versions, loaded) = self
                 .store
-                .run(move |c| load(c, &missing, &taxonomy))
+                .run(move |c| {
+                    let versions = match kind {
+                        Kind::Profiles => store::profiles::versions(c, &missing)?,
+                        Kind::Vacancies => store::vacancies::versions(c, &missing)?,
+                    };
+                    let loaded = load(c, &missing, &taxonomy)?;
+                    Ok::<_, StoreError>((versions, loaded))
+                })
                 .await?;
             found.extend(cache.insert(&versions, loaded.into_iter().map(|row| (id_of(&row), row))));
         }
-        Ok(in_order(&versions, found))
+        Ok(in_order(&ids, found))
     }
 
     /// Eligible vacancies for a profile, best first.

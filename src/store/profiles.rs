@@ -637,6 +637,18 @@ pub fn load_in_service(
 
 /// The `updated_at` of each profile asked for: every change to a profile
 /// moves it, so it tells a cache which parsed copies are stale.
+/// Rows whose `updated_at` is at or after `since`, with it (an indexed
+/// range read: the matcher's check for changed rows).
+pub fn changed_since(
+    conn: &mut impl AsTx,
+    since: NaiveDateTime,
+) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+    Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::updated_at.ge(since))
+        .select((profiles::id, profiles::updated_at))
+        .load(c)?))
+}
+
 pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(5_000) {

@@ -523,6 +523,18 @@ pub fn load_for_employer(
 
 /// The `updated_at` of each vacancy asked for: every change to a vacancy
 /// moves it, so it tells a cache which parsed copies are stale.
+/// Rows whose `updated_at` is at or after `since`, with it (an indexed
+/// range read: the matcher's check for changed rows).
+pub fn changed_since(
+    conn: &mut impl AsTx,
+    since: NaiveDateTime,
+) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .filter(vacancies::updated_at.ge(since))
+        .select((vacancies::id, vacancies::updated_at))
+        .load(c)?))
+}
+
 pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(5_000) {

@@ -1,0 +1,2 @@
+DROP INDEX vacancies_updated_at;
+DROP INDEX profiles_updated_at;

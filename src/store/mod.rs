@@ -11,6 +11,7 @@ pub mod schema;
 pub mod access;
 pub mod applications;
 pub mod audit;
+pub mod candidates;
 pub mod jobs;
 pub mod matches;
 pub mod meta;

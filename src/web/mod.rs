@@ -4,8 +4,11 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_vacancies;
 pub mod auth;
 pub mod employer;
+pub mod employer_applications;
+pub mod employer_vacancies;
 pub mod errors;
 pub mod health;
 pub mod officer;
@@ -13,6 +16,7 @@ pub mod pages;
 pub mod routes;
 pub mod security;
 pub mod terminal;
+pub mod vacancy_form;
 pub mod view;
 
 use std::sync::Arc;

@@ -5,7 +5,9 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, terminal};
+use super::{
+    account, admin, api, api_vacancies, employer, employer_applications, employer_vacancies, health, officer, pages, terminal,
+};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -84,7 +86,23 @@ pub fn table() -> Vec<Route> {
         // Employers.
         route!(GET "/employer", Employer => employer::home),
         route!(GET "/employer/vacancies", Employer => employer::vacancies),
-        route!(GET "/employer/vacancies/{id}", Employer => employer::vacancy),
+        // Employer portal: the vacancy editor (before "/employer/vacancies/{id}").
+        route!(GET "/employer/vacancies/new", Employer => employer_vacancies::new_form),
+        route!(POST "/employer/vacancies", Employer => employer_vacancies::create),
+        route!(GET "/employer/vacancies/{id}", Employer => employer_vacancies::show),
+        route!(GET "/employer/vacancies/{id}/preview", Employer => employer_vacancies::preview),
+        route!(GET "/employer/vacancies/{id}/edit", Employer => employer_vacancies::edit_form),
+        route!(POST "/employer/vacancies/{id}", Employer => employer_vacancies::update),
+        route!(POST "/employer/vacancies/{id}/publish", Employer => employer_vacancies::publish),
+        route!(POST "/employer/vacancies/{id}/pause", Employer => employer_vacancies::pause),
+        route!(POST "/employer/vacancies/{id}/resume", Employer => employer_vacancies::resume),
+        route!(POST "/employer/vacancies/{id}/fill", Employer => employer_vacancies::fill),
+        route!(POST "/employer/vacancies/{id}/close", Employer => employer_vacancies::close),
+        route!(POST "/employer/vacancies/{id}/withdraw", Employer => employer_vacancies::withdraw),
+        route!(POST "/employer/vacancies/{id}/duplicate", Employer => employer_vacancies::duplicate),
+        route!(GET "/employer/vacancies/{id}/applications", Employer => employer_applications::inbox),
+        route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
+        route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
         route!(GET "/employer/tokens", Employer => employer::tokens),
         route!(POST "/employer/tokens", Employer => employer::create_token),
         route!(POST "/employer/tokens/{id}/revoke", Employer => employer::revoke_token),
@@ -103,8 +121,14 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/session", Public => api::create_session),
         route!(DELETE "/api/v1/session", Staff => api::delete_session),
         route!(GET "/api/v1/me", Staff => api::me),
-        route!(GET "/api/v1/vacancies", Employer => api::list_vacancies),
-        route!(GET "/api/v1/vacancies/{id}", Employer => api::get_vacancy),
+        // Employer portal: the vacancy API.
+        route!(GET "/api/v1/vacancies", Employer => api_vacancies::list),
+        route!(POST "/api/v1/vacancies", Employer => api_vacancies::create),
+        route!(GET "/api/v1/vacancies/{id}", Employer => api_vacancies::get),
+        route!(PUT "/api/v1/vacancies/{id}", Employer => api_vacancies::update),
+        route!(POST "/api/v1/vacancies/{id}/publish", Employer => api_vacancies::publish),
+        route!(POST "/api/v1/vacancies/{id}/pause", Employer => api_vacancies::pause),
+        route!(POST "/api/v1/vacancies/{id}/close", Employer => api_vacancies::close),
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),

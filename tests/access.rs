@@ -443,6 +443,15 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/employer/vacancies/{id}/applications", Employer),
         ("GET", "/employer/applications/{id}", Employer),
         ("POST", "/employer/applications/{id}/status", Employer),
+        ("GET", "/employers/sign-up", Public),
+        ("POST", "/employers/sign-up", Public),
+        ("GET", "/admin/employers", Admin),
+        ("POST", "/admin/employers/{id}/approve", Admin),
+        ("POST", "/admin/employers/{id}/decline", Admin),
+        ("GET", "/employer/team", Employer),
+        ("POST", "/employer/invitations", Employer),
+        ("GET", "/invitations/accept", Public),
+        ("POST", "/invitations/accept", Public),
         ("GET", "/employer/tokens", Employer),
         ("POST", "/employer/tokens", Employer),
         ("POST", "/employer/tokens/{id}/revoke", Employer),
@@ -552,27 +561,72 @@ on_both_backends!(
             .application
             .id;
             for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-                app_store::change_status(&mut conn, id, &Change::to(to), Actor::officer(w.officer_x), now())
-                    .unwrap();
+                app_store::change_status(
+                    &mut conn,
+                    id,
+                    &Change::to(to),
+                    Actor::officer(w.officer_x),
+                    now(),
+                )
+                .unwrap();
             }
             id
         };
         // Every {id} route of a scoped role needs an owned resource here.
         let owned: BTreeMap<&str, (i64, Who)> = [
             // Employer portal: editor, lifecycle, applications and API.
-            ("/employer/vacancies/{id}/preview", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/edit", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/publish", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/pause", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/resume", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/fill", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/close", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/withdraw", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/duplicate", (w.vacancy_a, Who::Employer)),
-            ("/employer/vacancies/{id}/applications", (w.vacancy_a, Who::Employer)),
-            ("/employer/applications/{id}", (application_a, Who::Employer)),
-            ("/employer/applications/{id}/status", (application_a, Who::Employer)),
-            ("/api/v1/vacancies/{id}/publish", (w.vacancy_a, Who::Employer)),
+            (
+                "/employer/vacancies/{id}/preview",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/edit",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/publish",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/pause",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/resume",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/fill",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/close",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/withdraw",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/duplicate",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/vacancies/{id}/applications",
+                (w.vacancy_a, Who::Employer),
+            ),
+            (
+                "/employer/applications/{id}",
+                (application_a, Who::Employer),
+            ),
+            (
+                "/employer/applications/{id}/status",
+                (application_a, Who::Employer),
+            ),
+            (
+                "/api/v1/vacancies/{id}/publish",
+                (w.vacancy_a, Who::Employer),
+            ),
             ("/api/v1/vacancies/{id}/pause", (w.vacancy_a, Who::Employer)),
             ("/api/v1/vacancies/{id}/close", (w.vacancy_a, Who::Employer)),
             ("/officer/profiles/{id}", (w.profile_x, Who::Officer)),

@@ -202,7 +202,10 @@ pub fn save_draft(
             application_drafts::statement.eq(statement),
             application_drafts::updated_at.eq(at),
         ))
-        .on_conflict((application_drafts::profile_id, application_drafts::vacancy_id))
+        .on_conflict((
+            application_drafts::profile_id,
+            application_drafts::vacancy_id
+        ))
         .do_update()
         .set((
             application_drafts::statement.eq(statement),
@@ -286,7 +289,15 @@ pub fn submit(
             created: false,
         });
     };
-    write_event(conn, id, None, ApplicationStatus::Interested, Actor::seeker(), None, at)?;
+    write_event(
+        conn,
+        id,
+        None,
+        ApplicationStatus::Interested,
+        Actor::seeker(),
+        None,
+        at,
+    )?;
     with_conn!(conn, |c| diesel::delete(
         application_drafts::table.find((profile_id, vacancy_id))
     )

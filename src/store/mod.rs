@@ -12,6 +12,7 @@ pub mod access;
 pub mod applications;
 pub mod audit;
 pub mod candidates;
+pub mod employer_accounts;
 pub mod jobs;
 pub mod matches;
 pub mod meta;

@@ -664,14 +664,11 @@ pub fn update(
         diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
             .execute(c)
             .map_err(StoreError::from)?;
+        diesel::delete(vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)))
+            .execute(c)
+            .map_err(StoreError::from)?;
         diesel::delete(
-            vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)),
-        )
-        .execute(c)
-        .map_err(StoreError::from)?;
-        diesel::delete(
-            vacancy_offence_exclusions::table
-                .filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
+            vacancy_offence_exclusions::table.filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
         )
         .execute(c)
         .map_err(StoreError::from)?;

@@ -311,7 +311,8 @@ pub fn openapi_paths() -> Value {
         }
         responses
     };
-    let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let id_param =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let not_found = json!({ "description": "No such vacancy in your organisation", "content": { "application/json": { "schema": error } } });
     let invalid = json!({ "description": "Some fields need correcting: `fields` maps each field (such as `shifts[0].start` or `place`) to its messages", "content": { "application/json": { "schema": error } } });
     let conflict = json!({ "description": "The lifecycle does not allow this move (or the vacancy is filled, closed or withdrawn)", "content": { "application/json": { "schema": error } } });

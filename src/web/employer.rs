@@ -55,8 +55,7 @@ pub async fn home(
             let vacancies = crate::store::vacancies::ids_for_employer(conn, employer_id)?;
             let mut applications = Vec::new();
             for (id, ..) in &vacancies {
-                applications
-                    .extend(crate::store::applications::for_vacancy_employer(conn, *id)?);
+                applications.extend(crate::store::applications::for_vacancy_employer(conn, *id)?);
             }
             Ok((name, vacancies, applications))
         })

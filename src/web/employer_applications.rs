@@ -188,8 +188,7 @@ async fn application_page(
         .run(move |conn| {
             let application =
                 app_store::load_for_employer(conn, id, employer_id)?.ok_or(StoreError::NotFound)?;
-            let candidate =
-                candidates::card(conn, application.profile_id, application.share_name)?;
+            let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
             let parties = crate::store::notifications::application_parties(conn, id)?;
             let events = app_store::events(conn, id)?;
             Ok((application, candidate, parties.vacancy_title, events))
@@ -289,7 +288,10 @@ fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
                     .ok(),
             };
             if day.is_some() && time.is_none() && !errors.has("interview_at") {
-                errors.add("interview_at", "Enter the time of the interview, like 14:30");
+                errors.add(
+                    "interview_at",
+                    "Enter the time of the interview, like 14:30",
+                );
             }
             change.interview_at = day.zip(time).map(|(d, t)| d.and_time(t));
         }
@@ -358,7 +360,8 @@ pub async fn change_status(
         .run(move |conn| {
             let at = now();
             Ok(crate::write_tx!(conn, |c| {
-                let changed = app_store::change_status(c, id, &change, Actor::employer(user_id), at)?;
+                let changed =
+                    app_store::change_status(c, id, &change, Actor::employer(user_id), at)?;
                 crate::notify::officer::application_status_changed(c, &config, id).map_err(
                     |e| match e {
                         crate::notify::NotifyError::Store(s) => ApplicationError::Store(s),
@@ -382,7 +385,10 @@ pub async fn change_status(
         .await?;
     match result {
         Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/employer/applications/{id}?done=1")))
+            .insert_header((
+                header::LOCATION,
+                format!("/employer/applications/{id}?done=1"),
+            ))
             .finish()),
         Err(ApplicationError::NotFound) => Err(AppError::NotFound),
         Err(ApplicationError::Invalid(errors)) => {

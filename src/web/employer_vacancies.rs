@@ -178,7 +178,9 @@ pub async fn create(
             })
         })
         .await?;
-    Ok(see_other(format!("/employer/vacancies/{id}/preview?done=saved")))
+    Ok(see_other(format!(
+        "/employer/vacancies/{id}/preview?done=saved"
+    )))
 }
 
 async fn load(state: &AppState, member: &EmployerMember, id: i64) -> Result<Vacancy, AppError> {
@@ -269,7 +271,9 @@ pub async fn update(
         })
         .await?;
     match result {
-        Ok(()) => Ok(see_other(format!("/employer/vacancies/{id}/preview?done=saved"))),
+        Ok(()) => Ok(see_other(format!(
+            "/employer/vacancies/{id}/preview?done=saved"
+        ))),
         Err(ChangeError::NotFound) => Err(AppError::NotFound),
         Err(ChangeError::Illegal(message)) => {
             vacancy_page(
@@ -416,10 +420,7 @@ async fn vacancy_page(
             yes_no(d.regulated_adults()),
         ),
         ("Suitable for day release (ROTL)", yes_no(d.rotl_suitable())),
-        (
-            "Only for people with convictions",
-            yes_no(d.ring_fenced()),
-        ),
+        ("Only for people with convictions", yes_no(d.ring_fenced())),
         ("How to apply", d.how_to_apply().to_string()),
         (
             "Documents needed",
@@ -560,7 +561,14 @@ pub async fn publish(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Published, "publish").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Published,
+        "publish",
+    )
+    .await
 }
 
 pub async fn pause(
@@ -568,7 +576,14 @@ pub async fn pause(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Paused, "pause").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Paused,
+        "pause",
+    )
+    .await
 }
 
 pub async fn resume(
@@ -576,7 +591,14 @@ pub async fn resume(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Published, "resume").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Published,
+        "resume",
+    )
+    .await
 }
 
 pub async fn fill(
@@ -584,7 +606,14 @@ pub async fn fill(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Filled, "fill").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Filled,
+        "fill",
+    )
+    .await
 }
 
 pub async fn close(
@@ -592,7 +621,14 @@ pub async fn close(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Closed, "close").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Closed,
+        "close",
+    )
+    .await
 }
 
 pub async fn withdraw(
@@ -600,7 +636,14 @@ pub async fn withdraw(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    move_to(state, member, path.into_inner(), VacancyStatus::Withdrawn, "withdraw").await
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Withdrawn,
+        "withdraw",
+    )
+    .await
 }
 
 pub async fn duplicate(
@@ -622,7 +665,11 @@ pub async fn duplicate(
                 audit::record(
                     c,
                     &actor,
-                    audit_entry("vacancy.created", copy, Some(format!("copy of vacancy {id}"))),
+                    audit_entry(
+                        "vacancy.created",
+                        copy,
+                        Some(format!("copy of vacancy {id}")),
+                    ),
                     at,
                 )?;
                 Ok::<_, ChangeError>(copy)

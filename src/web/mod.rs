@@ -8,6 +8,7 @@ pub mod api_vacancies;
 pub mod auth;
 pub mod employer;
 pub mod employer_applications;
+pub mod employer_signup;
 pub mod employer_vacancies;
 pub mod errors;
 pub mod health;

@@ -6,7 +6,8 @@
 use actix_web::web;
 
 use super::{
-    account, admin, api, api_vacancies, employer, employer_applications, employer_vacancies, health, officer, pages, terminal,
+    account, admin, api, api_vacancies, employer, employer_applications, employer_signup,
+    employer_vacancies, health, officer, pages, terminal,
 };
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
@@ -103,6 +104,16 @@ pub fn table() -> Vec<Route> {
         route!(GET "/employer/vacancies/{id}/applications", Employer => employer_applications::inbox),
         route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
         route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
+        // Employer portal: accounts (sign-up, review, invitations).
+        route!(GET "/employers/sign-up", Public => employer_signup::sign_up_form),
+        route!(POST "/employers/sign-up", Public => employer_signup::sign_up),
+        route!(GET "/admin/employers", Admin => employer_signup::review),
+        route!(POST "/admin/employers/{id}/approve", Admin => employer_signup::approve),
+        route!(POST "/admin/employers/{id}/decline", Admin => employer_signup::decline),
+        route!(GET "/employer/team", Employer => employer_signup::team),
+        route!(POST "/employer/invitations", Employer => employer_signup::invite),
+        route!(GET "/invitations/accept", Public => employer_signup::join_form),
+        route!(POST "/invitations/accept", Public => employer_signup::join),
         route!(GET "/employer/tokens", Employer => employer::tokens),
         route!(POST "/employer/tokens", Employer => employer::create_token),
         route!(POST "/employer/tokens/{id}/revoke", Employer => employer::revoke_token),

@@ -247,8 +247,7 @@ impl FormValues {
                             Some(c) => (c, true),
                             None => (rest, false),
                         };
-                        if let Some(e) = v.exclusions.iter_mut().find(|e| e.category == category)
-                        {
+                        if let Some(e) = v.exclusions.iter_mut().find(|e| e.category == category) {
                             if is_reason {
                                 e.reason = text;
                             } else {
@@ -276,7 +275,10 @@ impl FormValues {
             pay_period: input.pay_period.clone(),
             positions: input.positions.to_string(),
             start_date: input.start_date.map(|d| d.to_string()).unwrap_or_default(),
-            closing_date: input.closing_date.map(|d| d.to_string()).unwrap_or_default(),
+            closing_date: input
+                .closing_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             required_skills: input.required_skills.clone(),
             desirable_skills: input.desirable_skills.clone(),
             required_certificates: input.required_certificates.clone(),
@@ -334,7 +336,11 @@ impl FormValues {
 
     /// Checks the form as the domain does, with the closing date no earlier
     /// than `today`. Errors are keyed by the form's field names.
-    pub fn parse(&self, taxonomy: &Taxonomy, today: NaiveDate) -> Result<VacancyDetails, FieldErrors> {
+    pub fn parse(
+        &self,
+        taxonomy: &Taxonomy,
+        today: NaiveDate,
+    ) -> Result<VacancyDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
         let (input, shift_rows, exclusion_rows) = self.to_input(&mut errors);
         if let Some(closing) = input.closing_date {
@@ -430,7 +436,10 @@ impl FormValues {
         let positions = match self.positions.trim() {
             "" => 0,
             text => text.parse::<u32>().unwrap_or_else(|_| {
-                errors.add("positions", "Enter the number of jobs as a whole number, like 2");
+                errors.add(
+                    "positions",
+                    "Enter the number of jobs as a whole number, like 2",
+                );
                 0
             }),
         };
@@ -448,7 +457,10 @@ impl FormValues {
                     errors.add("lat", "Enter a latitude between -90 and 90, like 53.7965");
                 }
                 if lon_n.is_err() {
-                    errors.add("lon", "Enter a longitude between -180 and 180, like -1.5478");
+                    errors.add(
+                        "lon",
+                        "Enter a longitude between -180 and 180, like -1.5478",
+                    );
                 }
                 match (lat_n, lon_n) {
                     (Ok(lat), Ok(lon)) => Some(PlaceInput {
@@ -592,7 +604,12 @@ fn form_order() -> Vec<String> {
         order.push(format!("exclusion_{}", category.as_str()));
         order.push(format!("exclusion_{}_reason", category.as_str()));
     }
-    for name in ["rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed"] {
+    for name in [
+        "rotl_suitable",
+        "ring_fenced",
+        "how_to_apply",
+        "documents_needed",
+    ] {
         order.push(name.to_string());
     }
     order
@@ -661,7 +678,10 @@ mod tests {
             form_field("offence_exclusions[0].reason", &[], &["violence"]),
             "exclusion_violence_reason"
         );
-        assert_eq!(form_field("documents_needed[3]", &[], &[]), "documents_needed");
+        assert_eq!(
+            form_field("documents_needed[3]", &[], &[]),
+            "documents_needed"
+        );
         assert_eq!(form_field("pay_max", &[], &[]), "pay_max");
     }
 

@@ -429,6 +429,9 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         // Employer portal: vacancy editor, applications.
         ("GET", "/employer/vacancies/new", Employer),
         ("POST", "/employer/vacancies", Employer),
+        ("GET", "/employer/vacancies/import", Employer),
+        ("POST", "/employer/vacancies/import", Employer),
+        ("GET", "/employer/vacancies/import/template.csv", Employer),
         ("GET", "/employer/vacancies/{id}", Employer),
         ("GET", "/employer/vacancies/{id}/preview", Employer),
         ("GET", "/employer/vacancies/{id}/edit", Employer),

@@ -1776,3 +1776,189 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+/// A CSV file from rows of (column, value), in the template's columns.
+fn csv_file(rows: &[Vec<(&str, &str)>]) -> String {
+    let columns = fairchance::web::vacancy_import::columns();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&columns).unwrap();
+    for row in rows {
+        let record: Vec<String> = columns
+            .iter()
+            .map(|c| {
+                row.iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        writer.write_record(&record).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+fn good_row(title: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("title", title),
+        (
+            "description",
+            "Cleaning offices in the evening with a small, friendly team.",
+        ),
+        ("sector", "cleaning"),
+        ("place", "Bradford"),
+        ("hours_per_week", "20"),
+        ("shift_days", "mon;wed;fri"),
+        ("shift_start", "18:00"),
+        ("shift_end", "22:00"),
+        ("contract", "casual"),
+        ("pay_min", "11.44"),
+        ("pay_max", "11.44"),
+        ("pay_period", "hour"),
+        ("positions", "3"),
+        ("start_date", "2027-06-01"),
+        ("check_level", "none"),
+        ("exclusion_violence", "case_by_case"),
+        (
+            "exclusion_violence_reason",
+            "Lone working at night; we would talk it through.",
+        ),
+        (
+            "documents_needed",
+            "Proof of identity;National Insurance number",
+        ),
+    ]
+}
+
+on_both_backends!(
+    csv_import_checks_every_cell_and_imports_all_or_nothing,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let res = f
+            .get_as(f.user_a, "/employer/vacancies/import/template.csv")
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let template = res.text().await.unwrap();
+        assert!(template.starts_with("title,description,sector,remote,place"));
+        let count = f.vacancy_count();
+
+        let mut bad_sector = good_row("Office cleaner (mornings)");
+        bad_sector.retain(|(k, _)| *k != "sector" && *k != "pay_min");
+        bad_sector.push(("sector", "astronomy"));
+        bad_sector.push(("pay_min", "lots"));
+        let mut bad_date = good_row("Office cleaner (weekends)");
+        bad_date.retain(|(k, _)| *k != "start_date" && *k != "shift_start");
+        bad_date.push(("start_date", "next week"));
+        bad_date.push(("shift_start", "6pm"));
+        bad_date.push(("required_skills", "juggling"));
+        let file = csv_file(&[good_row("Office cleaner"), bad_sector, bad_date]);
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &file)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        for expected in [
+            "Row 3, column sector: Choose a sector from the list",
+            "Row 3, column pay_min: Enter the lowest pay as a number of pounds",
+            "Row 4, column start_date: Enter a real date",
+            "Row 4, column shift_start: Enter a time in the 24-hour clock",
+            "Row 4, column required_skills: Choose required skills from the list",
+        ] {
+            assert!(html.contains(expected), "missing {expected:?}");
+        }
+        assert!(!html.contains("Row 2,"), "the good row has no problems");
+        assert_eq!(
+            f.vacancy_count(),
+            count,
+            "nothing imported when any row fails"
+        );
+
+        // Columns that are not the template's are refused by name.
+        let odd = "title,favourite_colour\nCleaner,blue\n";
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", odd)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Row 1, column favourite_colour"));
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", "")]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(f.vacancy_count(), count);
+
+        // A good file: every row becomes a draft of this employer.
+        let jobs_before = f.jobs_of_kind("vacancy.changed");
+        let file = csv_file(&[
+            good_row("Office cleaner"),
+            good_row("Office cleaner (weekends)"),
+        ]);
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &file)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("2 vacancies were imported"));
+        assert_eq!(f.vacancy_count(), count + 2);
+        assert_eq!(f.jobs_of_kind("vacancy.changed"), jobs_before + 2);
+        let (rows, total) = {
+            let mut conn = f.conn();
+            store::vacancies::list_for_employer(&mut conn, f.employer_a, 10, 0).unwrap()
+        };
+        assert_eq!(total, 3);
+        assert!(rows
+            .iter()
+            .filter(|r| r.title.starts_with("Office cleaner"))
+            .all(|r| r.status == "draft"));
+        let imported = rows
+            .iter()
+            .find(|r| r.title == "Office cleaner")
+            .unwrap()
+            .id;
+        let mut conn = f.conn();
+        let v = store::vacancies::load(&mut conn, imported, &f.app.services.taxonomy).unwrap();
+        assert_eq!(v.details.shifts().len(), 1);
+        assert_eq!(v.details.documents_needed().len(), 2);
+        assert_eq!(v.details.offence_exclusions().len(), 1);
+        // The template's own example row imports.
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &template)]),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+        f.app.stop().await;
+    }
+);

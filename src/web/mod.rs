@@ -18,6 +18,7 @@ pub mod routes;
 pub mod security;
 pub mod terminal;
 pub mod vacancy_form;
+pub mod vacancy_import;
 pub mod view;
 
 use std::sync::Arc;

@@ -7,7 +7,7 @@ use actix_web::web;
 
 use super::{
     account, admin, api, api_vacancies, employer, employer_applications, employer_signup,
-    employer_vacancies, health, officer, pages, terminal,
+    employer_vacancies, health, officer, pages, terminal, vacancy_import,
 };
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
@@ -90,6 +90,9 @@ pub fn table() -> Vec<Route> {
         // Employer portal: the vacancy editor (before "/employer/vacancies/{id}").
         route!(GET "/employer/vacancies/new", Employer => employer_vacancies::new_form),
         route!(POST "/employer/vacancies", Employer => employer_vacancies::create),
+        route!(GET "/employer/vacancies/import", Employer => vacancy_import::form),
+        route!(POST "/employer/vacancies/import", Employer => vacancy_import::import),
+        route!(GET "/employer/vacancies/import/template.csv", Employer => vacancy_import::template),
         route!(GET "/employer/vacancies/{id}", Employer => employer_vacancies::show),
         route!(GET "/employer/vacancies/{id}/preview", Employer => employer_vacancies::preview),
         route!(GET "/employer/vacancies/{id}/edit", Employer => employer_vacancies::edit_form),

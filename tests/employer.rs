@@ -311,6 +311,9 @@ impl Fixture {
     }
 }
 
+/// Form fields in order (names repeat for lists).
+type Form = Vec<(String, String)>;
+
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()
@@ -515,7 +518,7 @@ on_both_backends!(
         let count = f.vacancy_count();
         let jobs_before = f.jobs_of_kind("vacancy.changed");
         let past = (today() - Duration::days(1)).to_string();
-        let cases: Vec<(Vec<(String, String)>, &str, &str)> = vec![
+        let cases: Vec<(Form, &str, &str)> = vec![
             (
                 with(&valid_form(), "title", "ab"),
                 "title",

@@ -309,11 +309,10 @@ pub fn decide(
 ) -> Result<MatchRecord, DecisionError> {
     let current = load(conn, id)?.ok_or(DecisionError::NotFound)?;
     let to = if approve { "approved" } else { "dismissed" };
-    let allowed = match (current.status.as_str(), approve) {
-        ("suggested", _) => true,
-        ("approved", false) => true,
-        _ => false,
-    };
+    let allowed = matches!(
+        (current.status.as_str(), approve),
+        ("suggested", _) | ("approved", false)
+    );
     if !allowed {
         return Err(DecisionError::NotAllowed {
             from: current.status,

@@ -750,11 +750,11 @@ pub fn duplicate(
     )?)
 }
 
+/// A vacancy's id, title, status and closing date.
+pub type VacancyHead = (i64, String, String, Option<NaiveDate>);
+
 /// This employer's vacancy ids with their status (dashboard, inbox).
-pub fn ids_for_employer(
-    conn: &mut impl AsTx,
-    employer_id: i64,
-) -> StoreResult<Vec<(i64, String, String, Option<NaiveDate>)>> {
+pub fn ids_for_employer(conn: &mut impl AsTx, employer_id: i64) -> StoreResult<Vec<VacancyHead>> {
     Ok(with_conn!(conn, |c| vacancies::table
         .filter(vacancies::employer_id.eq(employer_id))
         .order(vacancies::id)

@@ -172,16 +172,38 @@ fn employer_reasons() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// What the page says about the last request.
+struct Feedback {
+    errors: FieldErrors,
+    problem: Option<String>,
+    done: bool,
+    form: StatusForm,
+}
+
+impl Feedback {
+    fn none() -> Self {
+        Self {
+            errors: FieldErrors::new(),
+            problem: None,
+            done: false,
+            form: StatusForm::default(),
+        }
+    }
+}
+
 async fn application_page(
     state: &AppState,
     member: &EmployerMember,
     id: i64,
     status: StatusCode,
-    errors: FieldErrors,
-    problem: Option<String>,
-    done: bool,
-    form: StatusForm,
+    feedback: Feedback,
 ) -> Result<HttpResponse, AppError> {
+    let Feedback {
+        errors,
+        problem,
+        done,
+        form,
+    } = feedback;
     let employer_id = member.employer_id;
     let (application, candidate, title, events) = state
         .store
@@ -243,10 +265,10 @@ pub async fn show(
         &member,
         path.into_inner(),
         StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        query.done.is_some(),
-        StatusForm::default(),
+        Feedback {
+            done: query.done.is_some(),
+            ..Feedback::none()
+        },
     )
     .await
 }
@@ -345,10 +367,11 @@ pub async fn change_status(
             &member,
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            None,
-            false,
-            form,
+            Feedback {
+                errors,
+                form,
+                ..Feedback::none()
+            },
         )
         .await;
     }
@@ -397,10 +420,11 @@ pub async fn change_status(
                 &member,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                None,
-                false,
-                form,
+                Feedback {
+                    errors,
+                    form,
+                    ..Feedback::none()
+                },
             )
             .await
         }
@@ -414,10 +438,11 @@ pub async fn change_status(
                 &member,
                 id,
                 StatusCode::CONFLICT,
-                FieldErrors::new(),
-                Some(message),
-                false,
-                form,
+                Feedback {
+                    problem: Some(message),
+                    form,
+                    ..Feedback::none()
+                },
             )
             .await
         }

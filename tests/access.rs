@@ -431,6 +431,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/employer/vacancies", Employer),
         ("GET", "/employer/vacancies/import", Employer),
         ("POST", "/employer/vacancies/import", Employer),
+        ("POST", "/employer/vacancies/import/upload", Employer),
         ("GET", "/employer/vacancies/import/template.csv", Employer),
         ("GET", "/employer/vacancies/{id}", Employer),
         ("GET", "/employer/vacancies/{id}/preview", Employer),

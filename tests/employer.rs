@@ -1965,3 +1965,93 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+/// A multipart body with one file field.
+fn multipart(file: &str) -> (String, Vec<u8>) {
+    let boundary = "fairchance-test-boundary-7d3a";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"vacancies.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        body.into_bytes(),
+    )
+}
+
+on_both_backends!(
+    a_csv_file_can_be_uploaded_with_the_form_token,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let count = f.vacancy_count();
+        let (cookie, csrf) = f.app.staff_session(f.user_a);
+        let page = f
+            .get_as(f.user_a, "/employer/vacancies/import")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("enctype=\"multipart/form-data\""));
+        let upload = |file: String, token: Option<String>| {
+            let (content_type, body) = multipart(&file);
+            let path = match token {
+                Some(t) => format!("/employer/vacancies/import/upload?csrf_token={t}"),
+                None => "/employer/vacancies/import/upload".to_string(),
+            };
+            f.app
+                .client
+                .post(f.app.url(&path))
+                .header("cookie", cookie.clone())
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+        };
+        let good = csv_file(&[good_row("Office cleaner")]);
+        // Without the token the upload is refused and nothing is stored.
+        let res = upload(good.clone(), None).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = upload(good.clone(), Some("0".repeat(64))).await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(f.vacancy_count(), count);
+        // A bad row: row and column, nothing stored.
+        let mut bad = good_row("Office cleaner (late)");
+        bad.retain(|(k, _)| *k != "contract");
+        bad.push(("contract", "forever"));
+        let res = upload(
+            csv_file(&[good_row("Office cleaner"), bad]),
+            Some(csrf.clone()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Row 3, column contract: Choose the type of contract"));
+        assert_eq!(f.vacancy_count(), count);
+        // Not text: refused with a clear message.
+        let (content_type, mut body) = multipart("");
+        // The file's bytes sit just before the closing "\r\n--boundary--\r\n".
+        let file_end = body.len() - (4 + "fairchance-test-boundary-7d3a".len() + 4);
+        body.splice(file_end..file_end, [0xff, 0xfe, 0x00, 0x41]);
+        let res = f
+            .app
+            .client
+            .post(f.app.url(&format!(
+                "/employer/vacancies/import/upload?csrf_token={csrf}"
+            )))
+            .header("cookie", cookie.clone())
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap().contains("save it as"));
+        // The good file imports.
+        let res = upload(good, Some(csrf.clone())).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(f.vacancy_count(), count + 1);
+        f.app.stop().await;
+    }
+);

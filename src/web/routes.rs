@@ -92,6 +92,7 @@ pub fn table() -> Vec<Route> {
         route!(POST "/employer/vacancies", Employer => employer_vacancies::create),
         route!(GET "/employer/vacancies/import", Employer => vacancy_import::form),
         route!(POST "/employer/vacancies/import", Employer => vacancy_import::import),
+        route!(POST "/employer/vacancies/import/upload", Employer => vacancy_import::upload),
         route!(GET "/employer/vacancies/import/template.csv", Employer => vacancy_import::template),
         route!(GET "/employer/vacancies/{id}", Employer => employer_vacancies::show),
         route!(GET "/employer/vacancies/{id}/preview", Employer => employer_vacancies::preview),

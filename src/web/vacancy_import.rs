@@ -306,12 +306,83 @@ pub async fn import(
     member: EmployerMember,
     form: web::Form<ImportForm>,
 ) -> Result<HttpResponse, AppError> {
-    let text = form.into_inner().csv;
+    import_text(&state, &member, form.into_inner().csv).await
+}
+
+/// Largest CSV file accepted (about 500 full rows).
+pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
+
+fn upload_problem(member: &EmployerMember, status: StatusCode, message: &str) -> HttpResponse {
+    import_page(
+        member,
+        status,
+        vec![CellError {
+            row: 0,
+            column: String::new(),
+            message: message.to_string(),
+        }],
+        String::new(),
+        None,
+    )
+}
+
+/// The same import from a file chosen in the browser (multipart form; its
+/// CSRF token travels in the form's action address).
+pub async fn upload(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    mut payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    use futures_util::StreamExt;
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let is_file = field.name() == Some("file");
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Ok(upload_problem(
+                    &member,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The file is larger than 2 MB. Split it into smaller files",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            file = Some(bytes);
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return Ok(upload_problem(
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a CSV file to import",
+        ));
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(upload_problem(
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The file is not CSV text. In your spreadsheet, save it as \"CSV UTF-8\" and try again",
+        ));
+    };
+    import_text(&state, &member, text).await
+}
+
+async fn import_text(
+    state: &AppState,
+    member: &EmployerMember,
+    text: String,
+) -> Result<HttpResponse, AppError> {
     let rows = match parse_csv(&text, &state.taxonomy) {
         Ok(rows) => rows,
         Err(problems) => {
             return Ok(import_page(
-                &member,
+                member,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 problems,
                 text,
@@ -353,7 +424,7 @@ pub async fn import(
         })
         .await?;
     Ok(import_page(
-        &member,
+        member,
         StatusCode::OK,
         Vec::new(),
         String::new(),

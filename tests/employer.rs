@@ -1423,7 +1423,7 @@ on_both_backends!(
     sign_up_is_reviewed_and_approval_is_emailed,
     |backend| async move {
         let f = Fixture::new(backend).await;
-        let page = f.app.get("/employers/sign-up").await;
+        let page = f.app.get("/employers/join").await;
         assert_eq!(page.status(), StatusCode::OK);
         assert!(page.text().await.unwrap().contains("fair-chance pledge"));
         // Each bad field gets its message; nothing is written.
@@ -1453,7 +1453,7 @@ on_both_backends!(
         ] {
             let res = post_anonymous(
                 &f.app,
-                "/employers/sign-up",
+                "/employers/join",
                 &with(&sign_up_form(), field, value),
             )
             .await;
@@ -1474,7 +1474,7 @@ on_both_backends!(
         }
         assert!(employer_row(&f, "Harbour Bakery Co-operative").is_none());
 
-        let res = post_anonymous(&f.app, "/employers/sign-up", &sign_up_form()).await;
+        let res = post_anonymous(&f.app, "/employers/join", &sign_up_form()).await;
         assert_eq!(res.status(), StatusCode::OK);
         let (id, (status, decided_by, _, _)) =
             employer_row(&f, "Harbour Bakery Co-operative").unwrap();
@@ -1482,7 +1482,7 @@ on_both_backends!(
         // The same organisation again is refused beside the field.
         let res = post_anonymous(
             &f.app,
-            "/employers/sign-up",
+            "/employers/join",
             &with(
                 &sign_up_form(),
                 "contact_email",
@@ -1566,7 +1566,7 @@ on_both_backends!(
 
 on_both_backends!(a_declined_request_gets_the_reason, |backend| async move {
     let f = Fixture::new(backend).await;
-    let res = post_anonymous(&f.app, "/employers/sign-up", &sign_up_form()).await;
+    let res = post_anonymous(&f.app, "/employers/join", &sign_up_form()).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (id, _) = employer_row(&f, "Harbour Bakery Co-operative").unwrap();
     let emails_before = f.emails().len();

@@ -109,8 +109,8 @@ pub fn table() -> Vec<Route> {
         route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
         route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
         // Employer portal: accounts (sign-up, review, invitations).
-        route!(GET "/employers/sign-up", Public => employer_signup::sign_up_form),
-        route!(POST "/employers/sign-up", Public => employer_signup::sign_up),
+        route!(GET "/employers/join", Public => employer_signup::sign_up_form),
+        route!(POST "/employers/join", Public => employer_signup::sign_up),
         route!(GET "/admin/employers", Admin => employer_signup::review),
         route!(POST "/admin/employers/{id}/approve", Admin => employer_signup::approve),
         route!(POST "/admin/employers/{id}/decline", Admin => employer_signup::decline),

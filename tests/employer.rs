@@ -2055,3 +2055,94 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+on_both_backends!(the_name_is_shown_only_with_consent, |backend| async move {
+    let f = Fixture::new(backend).await;
+    let mut conn = f.conn();
+    let t = &f.app.services.taxonomy;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let town = Town {
+        name: "Leeds".into(),
+        lat: 53.79,
+        lon: -1.54,
+    };
+    let details =
+        ProfileDetails::parse(&generator::profile(&mut rng, 3, &town, today()), t).unwrap();
+    let name = format!("{} {}", details.given_name(), details.family_name());
+    let service = people::list_services(&mut conn).unwrap()[0].id;
+    let profile = store::profiles::insert(
+        &mut conn,
+        service,
+        Some(f.officer),
+        "Candidate Plover",
+        &details,
+        now(),
+    )
+    .unwrap();
+    let id = app_store::submit(
+        &mut conn,
+        profile,
+        f.vacancy_a,
+        "I can start straight away.",
+        now(),
+    )
+    .unwrap()
+    .application
+    .id;
+    app_store::edit_before_forwarding(&mut conn, id, "I can start straight away.", true, now())
+        .unwrap();
+    for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
+        app_store::change_status(
+            &mut conn,
+            id,
+            &Change::to(to),
+            Actor::officer(f.officer),
+            now(),
+        )
+        .unwrap();
+    }
+    let html = f
+        .get_as(f.user_a, &format!("/employer/applications/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&name), "the name is shown with consent");
+    assert!(html.contains("Candidate Plover"));
+    f.app.stop().await;
+});
+
+on_both_backends!(
+    the_dashboard_lists_vacancies_closing_within_a_week,
+    |backend| async move {
+        use reqwest::Method;
+        let f = Fixture::new(backend).await;
+        for (title, days) in [("Closes soon porter", 3), ("Closes later porter", 20)] {
+            let mut body = valid_json();
+            body["title"] = json!(title);
+            body["closing_date"] = json!((today() + Duration::days(days)).to_string());
+            let res = f
+                .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&body))
+                .await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+            let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            let res = f
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/vacancies/{id}/publish"),
+                    &f.token_a,
+                    None,
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        let html = f.get_as(f.user_a, "/employer").await.text().await.unwrap();
+        assert!(html.contains("Closes soon porter"));
+        assert!(!html.contains("Closes later porter"));
+        assert!(html.contains("Forwarded to employer</th><td>1"));
+        let html_b = f.get_as(f.user_b, "/employer").await.text().await.unwrap();
+        assert!(!html_b.contains("Closes soon porter"));
+        assert!(html_b.contains("Forwarded to employer</th><td>0"));
+        f.app.stop().await;
+    }
+);

@@ -19,6 +19,9 @@ use crate::gazetteer::{Gazetteer, Lookup};
 /// How many shift patterns the form offers.
 pub const SHIFT_ROWS: usize = 3;
 
+/// Most shift rows read from a form (the domain's limit is 14).
+const MAX_SHIFT_ROWS: usize = 14;
+
 pub const DAYS: [(&str, &str); 7] = [
     ("mon", "Monday"),
     ("tue", "Tuesday"),
@@ -232,6 +235,11 @@ impl FormValues {
                     if let Some(rest) = other.strip_prefix("shift") {
                         if let Some((row, part)) = rest.split_once('_') {
                             if let Ok(row) = row.parse::<usize>() {
+                                // A vacancy may hold up to 14 shift patterns
+                                // (the API's limit); the form shows them all.
+                                if row < MAX_SHIFT_ROWS && row >= v.shifts.len() {
+                                    v.shifts.resize(row + 1, ShiftValues::default());
+                                }
                                 if let Some(shift) = v.shifts.get_mut(row) {
                                     match part {
                                         "days" => shift.days.push(text.trim().to_lowercase()),
@@ -577,7 +585,7 @@ fn form_order() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for row in 0..SHIFT_ROWS {
+    for row in 0..MAX_SHIFT_ROWS {
         for part in ["days", "start", "end"] {
             order.push(format!("shift{row}_{part}"));
         }
@@ -702,6 +710,14 @@ mod tests {
         assert_eq!(v.shifts[1].days, ["mon", "tue"]);
         assert_eq!(v.exclusions[0].stance, "excluded");
         assert_eq!(v.required_skills, ["a", "b"]);
+        // Rows past the three offered are kept (a vacancy from the API may
+        // have more), up to the limit.
+        let v = FormValues::from_pairs(&pairs(&[
+            ("shift5_start", "09:00"),
+            ("shift40_start", "10:00"),
+        ]));
+        assert_eq!(v.shifts.len(), 6);
+        assert_eq!(v.shifts[5].start, "09:00");
     }
 
     #[test]

@@ -14,7 +14,8 @@ use diesel::prelude::*;
 use fairchance::jobs::{self, Worker};
 use fairchance::notify::templates::{
     ApplicationAwaitingReview, ApplicationForwarded, ApplicationStatusChanged, DigestLine,
-    EmployerApproved, EmployerDeclined, OfficerDigest, Parts, ReleaseReadiness, VacancyClosingSoon,
+    EmployerApproved, EmployerDeclined, EmployerInvitation, OfficerDigest, Parts, ReleaseReadiness,
+    VacancyClosingSoon,
 };
 use fairchance::notify::{self, Email, NotifyError};
 use fairchance::store::jobs::LEASE;
@@ -150,6 +151,15 @@ fn samples() -> Vec<(&'static str, Parts)> {
                 vacancy_title: "Warehouse operative".into(),
                 closing_date: "Monday 1 March 2027".into(),
                 link: link("/employer/vacancies/3"),
+            }
+            .compose(),
+        ),
+        (
+            "employer_invitation",
+            EmployerInvitation {
+                employer_name: "Brightwell Logistics".into(),
+                inviter_name: "Erin Employer".into(),
+                link: link("/invitations/accept?token=0123abcd"),
             }
             .compose(),
         ),

@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 
 use super::templates::{
-    long_date, ApplicationForwarded, EmployerApproved, EmployerDeclined, VacancyClosingSoon,
+    long_date, ApplicationForwarded, EmployerApproved, EmployerDeclined, EmployerInvitation,
+    VacancyClosingSoon,
 };
 use super::{enqueue, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
@@ -120,4 +121,30 @@ pub fn vacancy_closing_soon(
     .compose()?;
     let key = format!("vacancy-closing:{}", vacancy.vacancy_id);
     enqueue(tx, &recipient_email(&vacancy.contact, key, parts), at)
+}
+
+/// A member invited a colleague to their employer's account (call after
+/// storing the invitation). `invitation_id` makes the key: one email per
+/// invitation.
+pub fn invitation(
+    tx: &mut impl AsTx,
+    config: &Config,
+    invitation_id: i64,
+    to_email: &str,
+    employer_name: &str,
+    inviter_name: &str,
+    path: &str,
+) -> NotifyResult<Option<i64>> {
+    let parts = EmployerInvitation {
+        employer_name: employer_name.to_string(),
+        inviter_name: inviter_name.to_string(),
+        link: link(config, path),
+    }
+    .compose()?;
+    let to = crate::store::notifications::Recipient {
+        name: String::new(),
+        email: to_email.to_string(),
+    };
+    let key = format!("employer-invitation:{invitation_id}");
+    enqueue(tx, &recipient_email(&to, key, parts), store::now())
 }

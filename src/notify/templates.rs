@@ -246,3 +246,19 @@ mod tests {
         assert_eq!(how_soon(today, days(35)), "in 5 weeks");
     }
 }
+
+/// A member of an approved employer invited a colleague (employer portal).
+#[derive(Clone, Debug)]
+pub struct EmployerInvitation {
+    pub employer_name: String,
+    pub inviter_name: String,
+    /// The one-time link; it works for 7 days.
+    pub link: String,
+}
+
+email_templates!(
+    EmployerInvitation,
+    "email/employer_invitation.subject.txt",
+    "email/employer_invitation.txt",
+    "email/employer_invitation.html"
+);

@@ -546,3 +546,235 @@ pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, Naiv
     }
     Ok(out)
 }
+
+// ---------------------------------------------------------------------------
+// Employer changes: create, update, lifecycle, duplicate. Every function is
+// scoped by the employer and queues the `vacancy.changed` job in the same
+// transaction; call them inside `write_tx!`.
+
+/// Why a change to a vacancy was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("vacancy not found")]
+    NotFound,
+    /// The lifecycle does not allow this move (or the vacancy is final).
+    #[error("{0}")]
+    Illegal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for ChangeError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Store(StoreError::from_write(e, "vacancy"))
+    }
+}
+
+/// The status of this employer's vacancy, locking the row on PostgreSQL
+/// (SQLite's write transaction already holds the database lock).
+fn status_for_employer(
+    conn: &mut impl AsTx,
+    id: i64,
+    employer_id: i64,
+) -> Result<VacancyStatus, ChangeError> {
+    let found: Option<String> = match conn.tx() {
+        super::Tx::Postgres(c) => vacancies::table
+            .filter(vacancies::id.eq(id))
+            .filter(vacancies::employer_id.eq(employer_id))
+            .select(vacancies::status)
+            .for_update()
+            .first(c)
+            .optional()
+            .map_err(StoreError::from)?,
+        super::Tx::Sqlite(c) => vacancies::table
+            .filter(vacancies::id.eq(id))
+            .filter(vacancies::employer_id.eq(employer_id))
+            .select(vacancies::status)
+            .first(c)
+            .optional()
+            .map_err(StoreError::from)?,
+    };
+    let status = found.ok_or(ChangeError::NotFound)?;
+    VacancyStatus::parse(&status)
+        .map_err(|e| ChangeError::Store(StoreError::Corrupt(format!("vacancy {id}: {e}"))))
+}
+
+/// Stores a new vacancy of this employer (draft or published) and queues
+/// its matching run.
+pub fn create(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    status: VacancyStatus,
+    created_by: Option<i64>,
+    details: &VacancyDetails,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
+    let id = insert(conn, employer_id, status, created_by, details, at)?;
+    crate::matches::vacancy_changed(conn, id, at)?;
+    Ok(id)
+}
+
+/// Replaces the content of this employer's vacancy: the row is updated
+/// (moving `updated_at`), its parts deleted and written again, and the
+/// matching run queued. Filled, closed and withdrawn vacancies are final
+/// and cannot be edited.
+pub fn update(
+    conn: &mut impl AsTx,
+    id: i64,
+    employer_id: i64,
+    details: &VacancyDetails,
+    at: NaiveDateTime,
+) -> Result<(), ChangeError> {
+    let status = status_for_employer(conn, id, employer_id)?;
+    if status.is_final() {
+        return Err(ChangeError::Illegal(format!(
+            "This vacancy is {} and can no longer be changed. Duplicate it to advertise the job again",
+            status.label().to_lowercase()
+        )));
+    }
+    let input = details.to_input();
+    let start_date = input
+        .start_date
+        .ok_or_else(|| StoreError::Corrupt("a parsed vacancy always has a start date".into()))?;
+    let workplace = input.workplace.as_ref();
+    with_conn!(conn, |c| {
+        diesel::update(
+            vacancies::table
+                .filter(vacancies::id.eq(id))
+                .filter(vacancies::employer_id.eq(employer_id)),
+        )
+        .set((
+            vacancies::title.eq(&input.title),
+            vacancies::description.eq(&input.description),
+            vacancies::sector_slug.eq(&input.sector),
+            vacancies::remote.eq(input.remote),
+            vacancies::place_name.eq(workplace.map(|p| p.name.as_str())),
+            vacancies::lat.eq(workplace.map(|p| p.lat)),
+            vacancies::lon.eq(workplace.map(|p| p.lon)),
+            vacancies::hours_per_week.eq(input.hours_per_week),
+            vacancies::contract_type.eq(&input.contract),
+            vacancies::pay_min_pence.eq(pence(input.pay_min)),
+            vacancies::pay_max_pence.eq(pence(input.pay_max)),
+            vacancies::pay_period.eq(&input.pay_period),
+            vacancies::positions.eq(input.positions as i32),
+            vacancies::start_date.eq(start_date),
+            vacancies::closing_date.eq(input.closing_date),
+            vacancies::needs_driving_licence.eq(input.needs_driving_licence),
+            vacancies::check_level.eq(&input.check_level),
+            vacancies::regulated_children.eq(input.regulated_children),
+            vacancies::regulated_adults.eq(input.regulated_adults),
+            vacancies::rotl_suitable.eq(input.rotl_suitable),
+            vacancies::ring_fenced.eq(input.ring_fenced),
+            vacancies::how_to_apply.eq(&input.how_to_apply),
+            vacancies::updated_at.eq(at),
+        ))
+        .execute(c)
+        .map_err(StoreError::from)?;
+        diesel::delete(vacancy_shifts::table.filter(vacancy_shifts::vacancy_id.eq(id)))
+            .execute(c)
+            .map_err(StoreError::from)?;
+        diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
+            .execute(c)
+            .map_err(StoreError::from)?;
+        diesel::delete(vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)))
+            .execute(c)
+            .map_err(StoreError::from)?;
+        diesel::delete(
+            vacancy_offence_exclusions::table.filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
+        )
+        .execute(c)
+        .map_err(StoreError::from)?;
+        diesel::delete(vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(id)))
+            .execute(c)
+            .map_err(StoreError::from)?;
+    });
+    write_children(conn, &[(id, input)])?;
+    crate::matches::vacancy_changed(conn, id, at)?;
+    Ok(())
+}
+
+/// Moves this employer's vacancy to `to` when the lifecycle allows it
+/// (draft -> published <-> paused -> filled | closed | withdrawn) and queues
+/// the matching run. Returns the status it had.
+pub fn change_status(
+    conn: &mut impl AsTx,
+    id: i64,
+    employer_id: i64,
+    to: VacancyStatus,
+    at: NaiveDateTime,
+) -> Result<VacancyStatus, ChangeError> {
+    let from = status_for_employer(conn, id, employer_id)?;
+    if !VacancyStatus::can_transition(from, to) {
+        return Err(ChangeError::Illegal(format!(
+            "A vacancy that is {} cannot be moved to {}",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        )));
+    }
+    with_conn!(conn, |c| {
+        diesel::update(
+            vacancies::table
+                .filter(vacancies::id.eq(id))
+                .filter(vacancies::employer_id.eq(employer_id)),
+        )
+        .set((
+            vacancies::status.eq(to.as_str()),
+            vacancies::updated_at.eq(at),
+        ))
+        .execute(c)
+        .map_err(StoreError::from)?;
+        if to == VacancyStatus::Published {
+            diesel::update(
+                vacancies::table
+                    .filter(vacancies::id.eq(id))
+                    .filter(vacancies::published_at.is_null()),
+            )
+            .set(vacancies::published_at.eq(at))
+            .execute(c)
+            .map_err(StoreError::from)?;
+        }
+    });
+    crate::matches::vacancy_changed(conn, id, at)?;
+    Ok(from)
+}
+
+/// A new draft with the content of this employer's vacancy; returns its id.
+pub fn duplicate(
+    conn: &mut impl AsTx,
+    id: i64,
+    employer_id: i64,
+    created_by: Option<i64>,
+    taxonomy: &Taxonomy,
+    at: NaiveDateTime,
+) -> Result<i64, ChangeError> {
+    let original = match load_for_employer(conn, id, employer_id, taxonomy) {
+        Ok(v) => v,
+        Err(StoreError::NotFound) => return Err(ChangeError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(create(
+        conn,
+        employer_id,
+        VacancyStatus::Draft,
+        created_by,
+        &original.details,
+        at,
+    )?)
+}
+
+/// A vacancy's id, title, status and closing date.
+pub type VacancyHead = (i64, String, String, Option<NaiveDate>);
+
+/// This employer's vacancy ids with their status (dashboard, inbox).
+pub fn ids_for_employer(conn: &mut impl AsTx, employer_id: i64) -> StoreResult<Vec<VacancyHead>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .filter(vacancies::employer_id.eq(employer_id))
+        .order(vacancies::id)
+        .select((
+            vacancies::id,
+            vacancies::title,
+            vacancies::status,
+            vacancies::closing_date
+        ))
+        .load(c)?))
+}

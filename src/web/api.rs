@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::account::{attempt_sign_in, SignInOutcome};
-use super::auth::{self, EmployerMember, Officer, Scope, Staff, StaffActor, Visitor};
+use super::auth::{self, Officer, Scope, Staff, StaffActor, Visitor};
 use super::errors::ApiError;
 use super::AppState;
 use crate::domain::FieldErrors;
@@ -139,77 +139,6 @@ pub async fn delete_session(
     Ok(res)
 }
 
-#[derive(Serialize)]
-pub struct VacancyJson {
-    pub id: i64,
-    pub status: &'static str,
-    #[serde(flatten)]
-    pub details: crate::domain::vacancy::VacancyInput,
-}
-
-#[derive(Deserialize)]
-pub struct Paging {
-    #[serde(default)]
-    page: Option<u32>,
-    #[serde(default)]
-    per_page: Option<u32>,
-}
-
-/// This employer's vacancies, newest first, paged.
-pub async fn list_vacancies(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    paging: web::Query<Paging>,
-) -> Result<HttpResponse, ApiError> {
-    let page = paging.page.unwrap_or(1);
-    let per_page = paging.per_page.unwrap_or(50);
-    let mut errors = FieldErrors::new();
-    if page == 0 || page > 1_000_000 {
-        errors.add("page", "Use a page number of 1 or more");
-    }
-    if per_page == 0 || per_page > 200 {
-        errors.add("per_page", "Use 1 to 200 items a page");
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let employer_id = member.employer_id;
-    let offset = (i64::from(page) - 1) * i64::from(per_page);
-    let (rows, total) = state
-        .store
-        .run(move |conn| {
-            crate::store::vacancies::list_for_employer(
-                conn,
-                employer_id,
-                i64::from(per_page),
-                offset,
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({ "items": rows, "page": page, "per_page": per_page, "total": total })))
-}
-
-pub async fn get_vacancy(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, employer_id) = (path.into_inner(), member.employer_id);
-    let taxonomy = state.taxonomy.clone();
-    let vacancy = state
-        .store
-        .run(move |conn| {
-            crate::store::vacancies::load_for_employer(conn, id, employer_id, &taxonomy)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(VacancyJson {
-        id: vacancy.id,
-        status: vacancy.status.as_str(),
-        details: vacancy.details.to_input(),
-    }))
-}
-
 pub async fn me(staff: Staff) -> HttpResponse {
     let csrf = (staff.ctx.via == auth::Via::Cookie).then(|| staff.ctx.csrf_token.clone());
     HttpResponse::Ok().json(me_of(&staff.actor, csrf))
@@ -294,38 +223,6 @@ pub fn openapi_document() -> Value {
                     "responses": merge(json!({ "204": { "description": "Signed out" } }), &error_responses)
                 }
             },
-            "/api/v1/vacancies": {
-                "get": {
-                    "summary": "Your organisation's vacancies, newest first (employers)",
-                    "parameters": [
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
-                    ],
-                    "responses": merge(json!({
-                        "200": { "description": "A page of vacancies", "content": { "application/json": { "schema": {
-                            "type": "object",
-                            "properties": {
-                                "items": { "type": "array", "items": { "type": "object", "properties": {
-                                    "id": { "type": "integer" }, "title": { "type": "string" }, "status": { "type": "string" },
-                                    "place_name": { "type": "string", "nullable": true }, "closing_date": { "type": "string", "format": "date", "nullable": true },
-                                    "updated_at": { "type": "string" } } } },
-                                "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }
-                            }
-                        } } } },
-                        "422": { "description": "Bad paging values", "content": { "application/json": { "schema": error } } }
-                    }), &error_responses)
-                }
-            },
-            "/api/v1/vacancies/{id}": {
-                "get": {
-                    "summary": "One of your organisation's vacancies (employers); another organisation's answers 404",
-                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
-                    "responses": merge(json!({
-                        "200": { "description": "The vacancy with every field" },
-                        "404": { "description": "No such vacancy in your organisation", "content": { "application/json": { "schema": error } } }
-                    }), &error_responses)
-                }
-            },
             "/api/v1/profiles/{id}/matches": {
                 "get": {
                     "summary": "A profile's eligible vacancies, ranked, with score, distance and reasons (officers of the profile's service)",
@@ -376,6 +273,7 @@ pub fn openapi_document() -> Value {
         }
     });
     doc["paths"] = merge(doc["paths"].take(), &super::terminal_api::openapi_paths());
+    doc["paths"] = merge(doc["paths"].take(), &super::api_vacancies::openapi_paths());
     doc["components"]["securitySchemes"] = merge(
         doc["components"]["securitySchemes"].take(),
         &super::terminal_api::openapi_security_schemes(),

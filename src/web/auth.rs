@@ -605,6 +605,13 @@ where
                         fresh.unread_data(body);
                         req.set_payload(fresh.into());
                         fields.get(CSRF_FIELD).cloned()
+                    } else if content_type.starts_with("multipart/form-data") {
+                        // A file upload form carries the token in its action
+                        // address; the body is left to the handler.
+                        serde_urlencoded::from_str::<HashMap<String, String>>(req.query_string())
+                            .unwrap_or_default()
+                            .get(CSRF_FIELD)
+                            .cloned()
                     } else {
                         None
                     };

@@ -15,7 +15,7 @@ use super::AppState;
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, ApiTokenListing};
 use crate::store::audit::{self, Entry};
-use crate::store::schema::{employers, vacancies};
+use crate::store::schema::employers;
 use crate::store::{now, StoreError};
 use crate::with_conn;
 
@@ -26,6 +26,11 @@ struct Home {
     employer: String,
     name: String,
     live: i64,
+    drafts: i64,
+    /// Forwarded applications by the stage they are at, in pipeline order.
+    stages: Vec<(&'static str, i64)>,
+    /// Published vacancies closing within 7 days: id, title, closing date.
+    closing: Vec<(i64, String, chrono::NaiveDate)>,
 }
 
 fn employer_name(conn: &mut crate::store::Conn, employer_id: i64) -> Result<String, StoreError> {
@@ -39,26 +44,58 @@ pub async fn home(
     state: web::Data<AppState>,
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
+    use crate::domain::application::ApplicationStatus;
     let employer_id = member.employer_id;
-    let (employer, live) = state
+    let today = chrono::Utc::now().date_naive();
+    let soon = today + chrono::Duration::days(7);
+    let (employer, vacancies, applications) = state
         .store
         .run(move |conn| {
             let name = employer_name(conn, employer_id)?;
-            let live: i64 = with_conn!(conn, |c| vacancies::table
-                .filter(vacancies::employer_id.eq(employer_id))
-                .filter(vacancies::status.eq("published"))
-                .count()
-                .get_result(c)?);
-            Ok((name, live))
+            let vacancies = crate::store::vacancies::ids_for_employer(conn, employer_id)?;
+            let mut applications = Vec::new();
+            for (id, ..) in &vacancies {
+                applications.extend(crate::store::applications::for_vacancy_employer(conn, *id)?);
+            }
+            Ok((name, vacancies, applications))
         })
         .await?;
+    let count = |status: &str| vacancies.iter().filter(|v| v.2 == status).count() as i64;
+    let stages = [
+        ApplicationStatus::Forwarded,
+        ApplicationStatus::Interview,
+        ApplicationStatus::Offer,
+        ApplicationStatus::Started,
+        ApplicationStatus::Unsuccessful,
+        ApplicationStatus::Withdrawn,
+    ]
+    .into_iter()
+    .map(|s| {
+        (
+            s.label(),
+            applications.iter().filter(|a| a.status == s).count() as i64,
+        )
+    })
+    .collect();
+    let closing = vacancies
+        .iter()
+        .filter(|v| v.2 == "published")
+        .filter_map(|(id, title, _, closing)| {
+            closing
+                .filter(|d| *d >= today && *d <= soon)
+                .map(|d| (*id, title.clone(), d))
+        })
+        .collect();
     Ok(page(
         StatusCode::OK,
         &Home {
             chrome: Chrome::of(&member.ctx),
             employer,
             name: member.actor.name.clone(),
-            live,
+            live: count("published"),
+            drafts: count("draft"),
+            stages,
+            closing,
         },
     ))
 }
@@ -268,74 +305,6 @@ pub async fn vacancies(
             rows,
             page: page_number,
             has_more,
-        },
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "employer/vacancy.html")]
-struct VacancyPage {
-    chrome: Chrome,
-    title: String,
-    status: &'static str,
-    description: String,
-    facts: Vec<(&'static str, String)>,
-}
-
-pub async fn vacancy(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let (id, employer_id) = (path.into_inner(), member.employer_id);
-    let taxonomy = state.taxonomy.clone();
-    let vacancy = state
-        .store
-        .run(move |conn| {
-            crate::store::vacancies::load_for_employer(conn, id, employer_id, &taxonomy)
-        })
-        .await?;
-    let d = &vacancy.details;
-    let t = &state.taxonomy;
-    let labels = |slugs: &[String]| -> String {
-        if slugs.is_empty() {
-            "None".into()
-        } else {
-            slugs
-                .iter()
-                .map(|s| t.label(s).to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
-    let facts = vec![
-        ("Sector", t.sector_label(d.sector()).to_string()),
-        (
-            "Where",
-            d.workplace()
-                .place()
-                .map_or("Remote".to_string(), |p| p.name().to_string()),
-        ),
-        ("Hours a week", format!("{}", d.hours_per_week())),
-        ("Pay", d.pay().to_string()),
-        ("Starts", d.start_date().format("%d %B %Y").to_string()),
-        (
-            "Closing date",
-            d.closing_date()
-                .map_or("Rolling".to_string(), |c| c.format("%d %B %Y").to_string()),
-        ),
-        ("Required skills", labels(d.required_skills())),
-        ("Desirable skills", labels(d.desirable_skills())),
-        ("Required certificates", labels(d.required_certificates())),
-    ];
-    Ok(page(
-        StatusCode::OK,
-        &VacancyPage {
-            chrome: Chrome::of(&member.ctx),
-            title: d.title().to_string(),
-            status: vacancy.status.label(),
-            description: d.description().to_string(),
-            facts,
         },
     ))
 }

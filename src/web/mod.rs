@@ -4,8 +4,12 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_vacancies;
 pub mod auth;
 pub mod employer;
+pub mod employer_applications;
+pub mod employer_signup;
+pub mod employer_vacancies;
 pub mod errors;
 pub mod health;
 pub mod i18n;
@@ -22,6 +26,8 @@ pub mod security;
 pub mod seeker;
 pub mod terminal;
 pub mod terminal_api;
+pub mod vacancy_form;
+pub mod vacancy_import;
 pub mod view;
 
 use std::sync::Arc;

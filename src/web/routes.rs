@@ -5,9 +5,10 @@
 
 use actix_web::web;
 
-use super::terminal_api;
 use super::{account, admin, api, employer, health, officer, pages, reports, seeker, terminal};
+use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
 use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
+use super::{terminal_api, vacancy_import};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -113,7 +114,37 @@ pub fn table() -> Vec<Route> {
         // Employers.
         route!(GET "/employer", Employer => employer::home),
         route!(GET "/employer/vacancies", Employer => employer::vacancies),
-        route!(GET "/employer/vacancies/{id}", Employer => employer::vacancy),
+        // Employer portal: the vacancy editor (before "/employer/vacancies/{id}").
+        route!(GET "/employer/vacancies/new", Employer => employer_vacancies::new_form),
+        route!(POST "/employer/vacancies", Employer => employer_vacancies::create),
+        route!(GET "/employer/vacancies/import", Employer => vacancy_import::form),
+        route!(POST "/employer/vacancies/import", Employer => vacancy_import::import),
+        route!(POST "/employer/vacancies/import/upload", Employer => vacancy_import::upload),
+        route!(GET "/employer/vacancies/import/template.csv", Employer => vacancy_import::template),
+        route!(GET "/employer/vacancies/{id}", Employer => employer_vacancies::show),
+        route!(GET "/employer/vacancies/{id}/preview", Employer => employer_vacancies::preview),
+        route!(GET "/employer/vacancies/{id}/edit", Employer => employer_vacancies::edit_form),
+        route!(POST "/employer/vacancies/{id}", Employer => employer_vacancies::update),
+        route!(POST "/employer/vacancies/{id}/publish", Employer => employer_vacancies::publish),
+        route!(POST "/employer/vacancies/{id}/pause", Employer => employer_vacancies::pause),
+        route!(POST "/employer/vacancies/{id}/resume", Employer => employer_vacancies::resume),
+        route!(POST "/employer/vacancies/{id}/fill", Employer => employer_vacancies::fill),
+        route!(POST "/employer/vacancies/{id}/close", Employer => employer_vacancies::close),
+        route!(POST "/employer/vacancies/{id}/withdraw", Employer => employer_vacancies::withdraw),
+        route!(POST "/employer/vacancies/{id}/duplicate", Employer => employer_vacancies::duplicate),
+        route!(GET "/employer/vacancies/{id}/applications", Employer => employer_applications::inbox),
+        route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
+        route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
+        // Employer portal: accounts (sign-up, review, invitations).
+        route!(GET "/employers/join", Public => employer_signup::sign_up_form),
+        route!(POST "/employers/join", Public => employer_signup::sign_up),
+        route!(GET "/admin/employers", Admin => employer_signup::review),
+        route!(POST "/admin/employers/{id}/approve", Admin => employer_signup::approve),
+        route!(POST "/admin/employers/{id}/decline", Admin => employer_signup::decline),
+        route!(GET "/employer/team", Employer => employer_signup::team),
+        route!(POST "/employer/invitations", Employer => employer_signup::invite),
+        route!(GET "/invitations/accept", Public => employer_signup::join_form),
+        route!(POST "/invitations/accept", Public => employer_signup::join),
         route!(GET "/employer/tokens", Employer => employer::tokens),
         route!(POST "/employer/tokens", Employer => employer::create_token),
         route!(POST "/employer/tokens/{id}/revoke", Employer => employer::revoke_token),
@@ -152,8 +183,14 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/session", Public => api::create_session),
         route!(DELETE "/api/v1/session", Staff => api::delete_session),
         route!(GET "/api/v1/me", Staff => api::me),
-        route!(GET "/api/v1/vacancies", Employer => api::list_vacancies),
-        route!(GET "/api/v1/vacancies/{id}", Employer => api::get_vacancy),
+        // Employer portal: the vacancy API.
+        route!(GET "/api/v1/vacancies", Employer => api_vacancies::list),
+        route!(POST "/api/v1/vacancies", Employer => api_vacancies::create),
+        route!(GET "/api/v1/vacancies/{id}", Employer => api_vacancies::get),
+        route!(PUT "/api/v1/vacancies/{id}", Employer => api_vacancies::update),
+        route!(POST "/api/v1/vacancies/{id}/publish", Employer => api_vacancies::publish),
+        route!(POST "/api/v1/vacancies/{id}/pause", Employer => api_vacancies::pause),
+        route!(POST "/api/v1/vacancies/{id}/close", Employer => api_vacancies::close),
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),

@@ -1,0 +1,735 @@
+//! Employer accounts: the public sign-up request, the administrator's
+//! review (approve, or decline with a reason), and invitations that let a
+//! member's colleague join the same employer.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::auth::{Admin, EmployerMember, Visitor};
+use super::errors::AppError;
+use super::pages::{page, render_status};
+use super::view::Chrome;
+use super::AppState;
+use crate::access::password;
+use crate::domain::skills::Taxonomy;
+use crate::domain::FieldErrors;
+use crate::notify::NotifyError;
+use crate::store::audit::{self, Entry};
+use crate::store::employer_accounts::{self as accounts, SignUp};
+use crate::store::people::Employer;
+use crate::store::{now, StoreError};
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+fn looks_like_email(email: &str) -> bool {
+    let email = email.trim();
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(char::is_whitespace)
+                && email.chars().count() <= 254
+        }
+        None => false,
+    }
+}
+
+fn check_new_password(
+    errors: &mut FieldErrors,
+    password: &str,
+    confirm: &str,
+    email: &str,
+    field: &str,
+) {
+    if password.is_empty() {
+        errors.add(field, "Enter a password");
+    } else if let Err(message) = password::check_strength(password, email) {
+        errors.add(field, message);
+    } else if password != confirm {
+        errors.add("password_confirm", "Enter the same password twice");
+    }
+}
+
+fn store_error(e: NotifyError) -> StoreError {
+    match e {
+        NotifyError::Store(s) => s,
+        other => StoreError::Task(other.to_string()),
+    }
+}
+
+// ------------------------------------------------------------ sign-up
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_email: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    pledge: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "employer/sign_up.html")]
+struct SignUpPage<'a> {
+    chrome: Chrome,
+    errors: FieldErrors,
+    form: SignUpForm,
+    taxonomy: &'a Taxonomy,
+}
+
+fn sign_up_page(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    mut form: SignUpForm,
+    errors: FieldErrors,
+) -> HttpResponse {
+    form.password.clear();
+    form.password_confirm.clear();
+    page(
+        status,
+        &SignUpPage {
+            chrome: Chrome::of(&visitor.ctx),
+            errors,
+            form,
+            taxonomy: &state.taxonomy,
+        },
+    )
+}
+
+pub async fn sign_up_form(state: web::Data<AppState>, visitor: Visitor) -> HttpResponse {
+    sign_up_page(
+        &state,
+        &visitor,
+        StatusCode::OK,
+        SignUpForm::default(),
+        FieldErrors::new(),
+    )
+}
+
+fn check_sign_up(form: &SignUpForm, taxonomy: &Taxonomy) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let length = |text: &str| text.trim().chars().count();
+    if !(2..=120).contains(&length(&form.organisation)) {
+        errors.add(
+            "organisation",
+            "Enter your organisation's name, up to 120 characters",
+        );
+    }
+    if !(2..=120).contains(&length(&form.contact_name)) {
+        errors.add(
+            "contact_name",
+            "Enter the contact's full name, up to 120 characters",
+        );
+    }
+    if !looks_like_email(&form.contact_email) {
+        errors.add(
+            "contact_email",
+            "Enter an email address in the right format, like name@example.org",
+        );
+    }
+    let phone = form.contact_phone.trim();
+    if !phone.is_empty()
+        && (phone.chars().filter(char::is_ascii_digit).count() < 7
+            || phone.chars().count() > 30
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-".contains(c)))
+    {
+        errors.add("contact_phone", "Enter a phone number, like 0113 496 0000");
+    }
+    if form.sector.trim().is_empty() || !taxonomy.is_known_sector(form.sector.trim()) {
+        errors.add("sector", "Choose your sector");
+    }
+    if !(5..=500).contains(&length(&form.address)) {
+        errors.add(
+            "address",
+            "Enter your organisation's address, up to 500 characters",
+        );
+    }
+    let website = form.website.trim();
+    if !website.is_empty()
+        && (!(website.starts_with("https://") || website.starts_with("http://"))
+            || url::Url::parse(website).is_err()
+            || website.chars().count() > 200)
+    {
+        errors.add(
+            "website",
+            "Enter the website's full address, like https://www.example.org",
+        );
+    }
+    if form.pledge != "accepted" {
+        errors.add(
+            "pledge",
+            "Accept the fair-chance pledge to use Fair Chance Jobs",
+        );
+    }
+    check_new_password(
+        &mut errors,
+        &form.password,
+        &form.password_confirm,
+        &form.contact_email,
+        "password",
+    );
+    errors
+}
+
+pub async fn sign_up(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: web::Form<SignUpForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let errors = check_sign_up(&form, &state.taxonomy);
+    if !errors.is_empty() {
+        return Ok(sign_up_page(
+            &state,
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+        ));
+    }
+    let secret = form.password.clone();
+    let hash = web::block(move || password::hash(&secret))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let actor = visitor.ctx.audit_actor();
+    let stored = form.clone();
+    let result = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            let f = &stored;
+            let phone = f.contact_phone.trim();
+            let website = f.website.trim();
+            Ok(crate::write_tx!(conn, |c| {
+                let (employer_id, _) = accounts::request(
+                    c,
+                    &SignUp {
+                        organisation: f.organisation.trim(),
+                        sector_slug: f.sector.trim(),
+                        contact_name: f.contact_name.trim(),
+                        contact_email: f.contact_email.trim(),
+                        contact_phone: (!phone.is_empty()).then_some(phone),
+                        address: f.address.trim(),
+                        website: (!website.is_empty()).then_some(website),
+                        password_hash: &hash,
+                    },
+                )?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "employer.requested",
+                        subject_kind: Some("employer"),
+                        subject_id: Some(employer_id),
+                        detail: Some(f.organisation.trim().to_string()),
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(employer_id)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(render_status(
+            StatusCode::OK,
+            "Thank you: we have your request",
+            "An administrator checks every new employer. We will email your contact address when your account is approved; you can sign in from then on.",
+        )),
+        Err(StoreError::Conflict(message)) => {
+            let field = if message.contains("employer") {
+                ("organisation", "An organisation with this name has already asked to join. Contact us if this is yours")
+            } else {
+                ("contact_email", "An account with this email address already exists. Sign in instead")
+            };
+            Ok(sign_up_page(
+                &state,
+                &visitor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form,
+                FieldErrors::single(field.0, field.1),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------ admin review
+
+#[derive(Template)]
+#[template(path = "admin/employers.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    pending: Vec<Employer>,
+    /// The employer whose decline form has the error.
+    failed: Option<i64>,
+    reason: String,
+    done: Option<String>,
+}
+
+async fn review_page(
+    state: &AppState,
+    admin: &Admin,
+    status: StatusCode,
+    errors: FieldErrors,
+    failed: Option<i64>,
+    reason: String,
+    done: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let pending = state.store.run(accounts::pending).await?;
+    Ok(page(
+        status,
+        &ReviewPage {
+            chrome: Chrome::of(&admin.ctx),
+            errors,
+            pending,
+            failed,
+            reason,
+            done,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    admin: Admin,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let done = match query.done.as_deref() {
+        Some("approved") => Some("Approved. The employer's contact has been emailed.".to_string()),
+        Some("declined") => {
+            Some("Declined. The employer's contact has been emailed the reason.".to_string())
+        }
+        _ => None,
+    };
+    review_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        FieldErrors::new(),
+        None,
+        String::new(),
+        done,
+    )
+    .await
+}
+
+async fn decide(
+    state: &AppState,
+    admin: &Admin,
+    id: i64,
+    approve: bool,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let admin_id = admin.actor.user_id;
+    let actor = admin.ctx.audit_actor();
+    let config = state.config.clone();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                accounts::decide(c, id, approve, reason.as_deref(), admin_id, at)?;
+                if approve {
+                    crate::notify::employer::account_approved(c, &config, id, None)
+                        .map_err(store_error)?;
+                } else {
+                    crate::notify::employer::account_declined(c, &config, id)
+                        .map_err(store_error)?;
+                }
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: if approve {
+                            "employer.approved"
+                        } else {
+                            "employer.declined"
+                        },
+                        subject_kind: Some("employer"),
+                        subject_id: Some(id),
+                        detail: reason.clone(),
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+pub async fn approve(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    decide(&state, &admin, path.into_inner(), true, None).await?;
+    Ok(see_other("/admin/employers?done=approved"))
+}
+
+#[derive(Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decline(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<i64>,
+    form: web::Form<DeclineForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let reason = form.into_inner().reason.trim().to_string();
+    if !(10..=1000).contains(&reason.chars().count()) {
+        // Unknown ids are not found before the form is judged.
+        let exists = state
+            .store
+            .run(move |conn| Ok(accounts::pending(conn)?.iter().any(|e| e.id == id)))
+            .await?;
+        if !exists {
+            return Err(AppError::NotFound);
+        }
+        let field = format!("reason_{id}");
+        return review_page(
+            &state,
+            &admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single(
+                field,
+                "Give the reason in 10 to 1,000 characters; the employer will read it",
+            ),
+            Some(id),
+            reason,
+            None,
+        )
+        .await;
+    }
+    decide(&state, &admin, id, false, Some(reason)).await?;
+    Ok(see_other("/admin/employers?done=declined"))
+}
+
+// ------------------------------------------------------------ invitations
+
+#[derive(Template)]
+#[template(path = "employer/team.html")]
+struct TeamPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    members: Vec<(String, String)>,
+    invitations: Vec<(String, chrono::NaiveDateTime)>,
+    email: String,
+    sent: Option<String>,
+}
+
+async fn team_page(
+    state: &AppState,
+    member: &EmployerMember,
+    status: StatusCode,
+    errors: FieldErrors,
+    email: String,
+    sent: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let employer_id = member.employer_id;
+    let (members, invitations) = state
+        .store
+        .run(move |conn| {
+            Ok((
+                accounts::members(conn, employer_id)?,
+                accounts::open_invitations(conn, employer_id, now())?,
+            ))
+        })
+        .await?;
+    Ok(page(
+        status,
+        &TeamPage {
+            chrome: Chrome::of(&member.ctx),
+            errors,
+            members,
+            invitations,
+            email,
+            sent,
+        },
+    ))
+}
+
+pub async fn team(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+) -> Result<HttpResponse, AppError> {
+    team_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        FieldErrors::new(),
+        String::new(),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.into_inner().email.trim().to_lowercase();
+    if !looks_like_email(&email) {
+        return team_page(
+            &state,
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single(
+                "email",
+                "Enter an email address in the right format, like name@example.org",
+            ),
+            email,
+            None,
+        )
+        .await;
+    }
+    let taken = {
+        let email = email.clone();
+        state
+            .store
+            .run(move |conn| Ok(crate::store::people::find_user_by_email(conn, &email)?.is_some()))
+            .await?
+    };
+    if taken {
+        return team_page(
+            &state,
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single("email", "This person already has an account"),
+            email,
+            None,
+        )
+        .await;
+    }
+    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let inviter = member.actor.name.clone();
+    let actor = member.ctx.audit_actor();
+    let config = state.config.clone();
+    {
+        let email = email.clone();
+        state
+            .store
+            .run(move |conn| {
+                let at = now();
+                crate::write_tx!(conn, |c| {
+                    let (id, secret) = accounts::invite(c, employer_id, &email, user_id, at)?;
+                    let employer_name: String = crate::with_conn!(c, |d| {
+                        use crate::store::schema::employers;
+                        use diesel::prelude::*;
+                        employers::table
+                            .find(employer_id)
+                            .select(employers::name)
+                            .first(d)?
+                    });
+                    crate::notify::employer::invitation(
+                        c,
+                        &config,
+                        id,
+                        &email,
+                        &employer_name,
+                        &inviter,
+                        &format!("/invitations/accept?token={secret}"),
+                    )
+                    .map_err(store_error)?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "employer.invited",
+                            subject_kind: Some("invitation"),
+                            subject_id: Some(id),
+                            detail: Some(email.clone()),
+                        },
+                        at,
+                    )?;
+                    Ok::<_, StoreError>(())
+                })
+            })
+            .await?;
+    }
+    team_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        FieldErrors::new(),
+        String::new(),
+        Some(email),
+    )
+    .await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "employer/join.html")]
+struct JoinPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    token: String,
+    name: String,
+    email: String,
+    employer: String,
+}
+
+fn unusable_link() -> HttpResponse {
+    render_status(
+        StatusCode::GONE,
+        "This invitation link cannot be used",
+        "The link has expired, has already been used, or is not complete. Ask your colleague to invite you again.",
+    )
+}
+
+pub async fn join_form(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<JoinForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = query.into_inner().token;
+    let lookup = token.clone();
+    let found = state
+        .store
+        .run(move |conn| accounts::find_invitation(conn, &lookup, now()))
+        .await?;
+    let Some(invitation) = found else {
+        return Ok(unusable_link());
+    };
+    Ok(page(
+        StatusCode::OK,
+        &JoinPage {
+            chrome: Chrome::of(&visitor.ctx),
+            errors: FieldErrors::new(),
+            token,
+            name: String::new(),
+            email: invitation.email,
+            employer: invitation.employer_name,
+        },
+    ))
+}
+
+pub async fn join(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    form: web::Form<JoinForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let lookup = form.token.clone();
+    let found = state
+        .store
+        .run(move |conn| accounts::find_invitation(conn, &lookup, now()))
+        .await?;
+    let Some(invitation) = found else {
+        return Ok(unusable_link());
+    };
+    let mut errors = FieldErrors::new();
+    let name = form.name.trim().to_string();
+    if !(2..=120).contains(&name.chars().count()) {
+        errors.add("name", "Enter your full name, up to 120 characters");
+    }
+    check_new_password(
+        &mut errors,
+        &form.password,
+        &form.password_confirm,
+        &invitation.email,
+        "password",
+    );
+    if !errors.is_empty() {
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &JoinPage {
+                chrome: Chrome::of(&visitor.ctx),
+                errors,
+                token: form.token,
+                name,
+                email: invitation.email,
+                employer: invitation.employer_name,
+            },
+        ));
+    }
+    let secret = form.password.clone();
+    let hash = web::block(move || password::hash(&secret))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let actor = visitor.ctx.audit_actor();
+    let result = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            Ok(crate::write_tx!(conn, |c| {
+                let user_id = accounts::accept(c, &invitation, &name, &hash, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "employer.invitation_accepted",
+                        subject_kind: Some("user"),
+                        subject_id: Some(user_id),
+                        detail: Some(format!("invitation {}", invitation.id)),
+                    },
+                    at,
+                )?;
+                Ok::<_, StoreError>(user_id)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(see_other("/sign-in?joined=1")),
+        Err(StoreError::Conflict(_)) => Ok(unusable_link()),
+        Err(e) => Err(e.into()),
+    }
+}

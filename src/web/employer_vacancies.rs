@@ -1,0 +1,685 @@
+//! The vacancy editor: create and edit forms, the vacancy page with its
+//! preview and lifecycle buttons, and duplication. Every store call carries
+//! the member's employer, so another organisation's vacancy is not found.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::auth::EmployerMember;
+use super::errors::AppError;
+use super::pages::page;
+use super::vacancy_form::{FormValues, DAYS};
+use super::view::Chrome;
+use super::AppState;
+use crate::domain::offence::ExclusionStance;
+use crate::domain::skills::{Entry, Taxonomy};
+use crate::domain::vacancy::{CheckLevel, ContractType, PayPeriod, Vacancy, VacancyStatus};
+use crate::domain::FieldErrors;
+use crate::store::audit::{self, Entry as AuditEntry};
+use crate::store::vacancies::{self as vacancy_store, ChangeError};
+use crate::store::{now, StoreError};
+
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// One sector's entries, for a checkbox group.
+pub struct SkillGroup<'a> {
+    pub slug: &'a str,
+    pub label: &'a str,
+    pub entries: Vec<&'a Entry>,
+}
+
+fn skill_groups(taxonomy: &Taxonomy, certificates_only: bool) -> Vec<SkillGroup<'_>> {
+    taxonomy
+        .sectors()
+        .iter()
+        .map(|s| SkillGroup {
+            slug: s.slug(),
+            label: s.label(),
+            entries: taxonomy
+                .entries()
+                .iter()
+                .filter(|e| e.sector() == s.slug())
+                .filter(|e| !certificates_only || taxonomy.is_known_certificate(e.slug()))
+                .collect(),
+        })
+        .filter(|g| !g.entries.is_empty())
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "employer/vacancy_form.html")]
+struct FormPage<'a> {
+    chrome: Chrome,
+    errors: FieldErrors,
+    form: FormValues,
+    /// None for a new vacancy.
+    id: Option<i64>,
+    taxonomy: &'a Taxonomy,
+    skills: Vec<SkillGroup<'a>>,
+    certificates: Vec<SkillGroup<'a>>,
+    contracts: &'static [ContractType],
+    periods: &'static [PayPeriod],
+    levels: &'static [CheckLevel],
+    days: [(&'static str, &'static str); 7],
+}
+
+impl FormPage<'_> {
+    fn group_has(&self, list: &str, group: &SkillGroup) -> bool {
+        group.entries.iter().any(|e| match list {
+            "required" => self.form.has_required_skill(e.slug()),
+            "desirable" => self.form.has_desirable_skill(e.slug()),
+            _ => self.form.has_certificate(e.slug()),
+        })
+    }
+}
+
+fn form_page(
+    state: &AppState,
+    member: &EmployerMember,
+    status: StatusCode,
+    id: Option<i64>,
+    form: FormValues,
+    errors: FieldErrors,
+) -> HttpResponse {
+    let taxonomy = state.taxonomy.as_ref();
+    page(
+        status,
+        &FormPage {
+            chrome: Chrome::of(&member.ctx),
+            errors,
+            form,
+            id,
+            taxonomy,
+            skills: skill_groups(taxonomy, false),
+            certificates: skill_groups(taxonomy, true),
+            contracts: ContractType::ALL,
+            periods: PayPeriod::ALL,
+            levels: CheckLevel::ALL,
+            days: DAYS,
+        },
+    )
+}
+
+fn audit_entry(action: &'static str, id: i64, detail: Option<String>) -> AuditEntry<'static> {
+    AuditEntry {
+        action,
+        subject_kind: Some("vacancy"),
+        subject_id: Some(id),
+        detail,
+    }
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+) -> Result<HttpResponse, AppError> {
+    Ok(form_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        None,
+        FormValues::default(),
+        FieldErrors::new(),
+    ))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let values = FormValues::from_pairs(&form);
+    let details = match values.parse(&state.taxonomy, today()) {
+        Ok(d) => d,
+        Err(errors) => {
+            return Ok(form_page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                values,
+                errors,
+            ))
+        }
+    };
+    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let actor = member.ctx.audit_actor();
+    let id = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                let id = vacancy_store::create(
+                    c,
+                    employer_id,
+                    VacancyStatus::Draft,
+                    Some(user_id),
+                    &details,
+                    at,
+                )?;
+                audit::record(
+                    c,
+                    &actor,
+                    audit_entry("vacancy.created", id, Some(details.title().to_string())),
+                    at,
+                )?;
+                Ok::<_, StoreError>(id)
+            })
+        })
+        .await?;
+    Ok(see_other(format!(
+        "/employer/vacancies/{id}/preview?done=saved"
+    )))
+}
+
+async fn load(state: &AppState, member: &EmployerMember, id: i64) -> Result<Vacancy, AppError> {
+    let employer_id = member.employer_id;
+    let taxonomy = state.taxonomy.clone();
+    Ok(state
+        .store
+        .run(move |conn| vacancy_store::load_for_employer(conn, id, employer_id, &taxonomy))
+        .await?)
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let vacancy = load(&state, &member, id).await?;
+    if vacancy.status.is_final() {
+        let message = final_message(vacancy.status);
+        return vacancy_page(
+            &state,
+            &member,
+            vacancy,
+            false,
+            StatusCode::CONFLICT,
+            Some(message),
+            None,
+        )
+        .await;
+    }
+    Ok(form_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        Some(id),
+        FormValues::from_input(&vacancy.details.to_input()),
+        FieldErrors::new(),
+    ))
+}
+
+fn final_message(status: VacancyStatus) -> String {
+    format!(
+        "This vacancy is {} and can no longer be changed. Duplicate it to advertise the job again",
+        status.label().to_lowercase()
+    )
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    // Out of scope is not found, before anything else is said.
+    let current = load(&state, &member, id).await?;
+    let values = FormValues::from_pairs(&form);
+    let details = match values.parse(&state.taxonomy, today()) {
+        Ok(d) => d,
+        Err(errors) => {
+            return Ok(form_page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(id),
+                values,
+                errors,
+            ))
+        }
+    };
+    let employer_id = member.employer_id;
+    let actor = member.ctx.audit_actor();
+    let result = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            Ok(crate::write_tx!(conn, |c| {
+                vacancy_store::update(c, id, employer_id, &details, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    audit_entry("vacancy.updated", id, Some(details.title().to_string())),
+                    at,
+                )?;
+                Ok::<_, ChangeError>(())
+            }))
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(see_other(format!(
+            "/employer/vacancies/{id}/preview?done=saved"
+        ))),
+        Err(ChangeError::NotFound) => Err(AppError::NotFound),
+        Err(ChangeError::Illegal(message)) => {
+            vacancy_page(
+                &state,
+                &member,
+                current,
+                false,
+                StatusCode::CONFLICT,
+                Some(message),
+                None,
+            )
+            .await
+        }
+        Err(ChangeError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// A lifecycle button on the vacancy page.
+pub struct Action {
+    pub path: &'static str,
+    pub label: &'static str,
+    pub warning: bool,
+}
+
+fn actions(status: VacancyStatus) -> Vec<Action> {
+    use VacancyStatus::*;
+    let all = [
+        (Published, "publish", "Publish", false),
+        (Paused, "pause", "Pause applications", false),
+        (Filled, "fill", "Mark as filled", false),
+        (Closed, "close", "Close", true),
+        (Withdrawn, "withdraw", "Withdraw", true),
+    ];
+    all.iter()
+        .filter(|(to, ..)| VacancyStatus::can_transition(status, *to))
+        .map(|&(to, path, label, warning)| {
+            if to == Published && status == Paused {
+                Action {
+                    path: "resume",
+                    label: "Resume applications",
+                    warning,
+                }
+            } else {
+                Action {
+                    path,
+                    label,
+                    warning,
+                }
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "employer/vacancy.html")]
+struct VacancyPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    status: &'static str,
+    is_final: bool,
+    preview: bool,
+    description: String,
+    facts: Vec<(&'static str, String)>,
+    exclusions: Vec<(&'static str, &'static str, String)>,
+    actions: Vec<Action>,
+    problem: Option<String>,
+    done: Option<&'static str>,
+    applications: usize,
+}
+
+async fn vacancy_page(
+    state: &AppState,
+    member: &EmployerMember,
+    vacancy: Vacancy,
+    preview: bool,
+    status: StatusCode,
+    problem: Option<String>,
+    done: Option<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    let vacancy_id = vacancy.id;
+    let applications = state
+        .store
+        .run(move |conn| {
+            Ok(crate::store::applications::for_vacancy_employer(conn, vacancy_id)?.len())
+        })
+        .await?;
+    let d = &vacancy.details;
+    let t = &state.taxonomy;
+    let labels = |slugs: &[String]| -> String {
+        if slugs.is_empty() {
+            "None".into()
+        } else {
+            slugs
+                .iter()
+                .map(|s| t.label(s).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
+    let shifts = if d.shifts().is_empty() {
+        "Hours agreed with the person".to_string()
+    } else {
+        d.shifts()
+            .iter()
+            .map(|s| {
+                let i = s.to_input();
+                format!("{} {} to {}", i.days.join(", "), i.start, i.end)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let facts = vec![
+        ("Sector", t.sector_label(d.sector()).to_string()),
+        (
+            "Where",
+            d.workplace()
+                .place()
+                .map_or("From home (remote)".to_string(), |p| p.name().to_string()),
+        ),
+        ("Hours a week", format!("{}", d.hours_per_week())),
+        ("Shifts", shifts),
+        ("Contract", d.contract().label().to_string()),
+        ("Pay", d.pay().to_string()),
+        ("Number of jobs", d.positions().to_string()),
+        ("Starts", d.start_date().format("%d %B %Y").to_string()),
+        (
+            "Closing date",
+            d.closing_date()
+                .map_or("Rolling".to_string(), |c| c.format("%d %B %Y").to_string()),
+        ),
+        ("Required skills", labels(d.required_skills())),
+        ("Desirable skills", labels(d.desirable_skills())),
+        ("Required certificates", labels(d.required_certificates())),
+        ("Needs a driving licence", yes_no(d.needs_driving_licence())),
+        ("Criminal record check", d.check_level().label().to_string()),
+        (
+            "Regulated activity with children",
+            yes_no(d.regulated_children()),
+        ),
+        (
+            "Regulated activity with vulnerable adults",
+            yes_no(d.regulated_adults()),
+        ),
+        ("Suitable for day release (ROTL)", yes_no(d.rotl_suitable())),
+        ("Only for people with convictions", yes_no(d.ring_fenced())),
+        ("How to apply", d.how_to_apply().to_string()),
+        (
+            "Documents needed",
+            if d.documents_needed().is_empty() {
+                "None".into()
+            } else {
+                d.documents_needed().join("; ")
+            },
+        ),
+    ];
+    let exclusions = d
+        .offence_exclusions()
+        .iter()
+        .map(|e| {
+            (
+                e.category().label(),
+                match e.stance() {
+                    ExclusionStance::Excluded => "Cannot be considered",
+                    ExclusionStance::CaseByCase => "Considered case by case",
+                },
+                e.reason().to_string(),
+            )
+        })
+        .collect();
+    Ok(page(
+        status,
+        &VacancyPage {
+            chrome: Chrome::of(&member.ctx),
+            id: vacancy.id,
+            title: d.title().to_string(),
+            status: vacancy.status.label(),
+            is_final: vacancy.status.is_final(),
+            preview,
+            description: d.description().to_string(),
+            facts,
+            exclusions,
+            actions: actions(vacancy.status),
+            problem,
+            done,
+            applications,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn done_message(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "saved" => "Your changes are saved.",
+        "publish" => "The vacancy is published. Case officers can now match people to it.",
+        "pause" => "Applications are paused.",
+        "resume" => "Applications are open again.",
+        "fill" => "The vacancy is marked as filled.",
+        "close" => "The vacancy is closed.",
+        "withdraw" => "The vacancy is withdrawn.",
+        "duplicate" => "This is a new draft copy. Change what you need, then publish it.",
+        _ => return None,
+    })
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let vacancy = load(&state, &member, path.into_inner()).await?;
+    let done = done_message(query.done.as_deref());
+    vacancy_page(&state, &member, vacancy, false, StatusCode::OK, None, done).await
+}
+
+pub async fn preview(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let vacancy = load(&state, &member, path.into_inner()).await?;
+    let done = done_message(query.done.as_deref());
+    vacancy_page(&state, &member, vacancy, true, StatusCode::OK, None, done).await
+}
+
+async fn move_to(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    id: i64,
+    to: VacancyStatus,
+    action: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let employer_id = member.employer_id;
+    let actor = member.ctx.audit_actor();
+    let result = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            Ok(crate::write_tx!(conn, |c| {
+                let from = vacancy_store::change_status(c, id, employer_id, to, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    audit_entry(
+                        "vacancy.status_changed",
+                        id,
+                        Some(format!("{} -> {}", from.as_str(), to.as_str())),
+                    ),
+                    at,
+                )?;
+                Ok::<_, ChangeError>(())
+            }))
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(see_other(format!("/employer/vacancies/{id}?done={action}"))),
+        Err(ChangeError::NotFound) => Err(AppError::NotFound),
+        Err(ChangeError::Illegal(message)) => {
+            let vacancy = load(&state, &member, id).await?;
+            vacancy_page(
+                &state,
+                &member,
+                vacancy,
+                false,
+                StatusCode::CONFLICT,
+                Some(message),
+                None,
+            )
+            .await
+        }
+        Err(ChangeError::Store(e)) => Err(e.into()),
+    }
+}
+
+pub async fn publish(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Published,
+        "publish",
+    )
+    .await
+}
+
+pub async fn pause(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Paused,
+        "pause",
+    )
+    .await
+}
+
+pub async fn resume(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Published,
+        "resume",
+    )
+    .await
+}
+
+pub async fn fill(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Filled,
+        "fill",
+    )
+    .await
+}
+
+pub async fn close(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Closed,
+        "close",
+    )
+    .await
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    move_to(
+        state,
+        member,
+        path.into_inner(),
+        VacancyStatus::Withdrawn,
+        "withdraw",
+    )
+    .await
+}
+
+pub async fn duplicate(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let actor = member.ctx.audit_actor();
+    let taxonomy = state.taxonomy.clone();
+    let result = state
+        .store
+        .run(move |conn| {
+            let at = now();
+            Ok(crate::write_tx!(conn, |c| {
+                let copy =
+                    vacancy_store::duplicate(c, id, employer_id, Some(user_id), &taxonomy, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    audit_entry(
+                        "vacancy.created",
+                        copy,
+                        Some(format!("copy of vacancy {id}")),
+                    ),
+                    at,
+                )?;
+                Ok::<_, ChangeError>(copy)
+            }))
+        })
+        .await?;
+    match result {
+        Ok(copy) => Ok(see_other(format!("/employer/vacancies/{copy}/edit?copy=1"))),
+        Err(ChangeError::NotFound) => Err(AppError::NotFound),
+        Err(ChangeError::Illegal(m)) => Err(AppError::Conflict(m)),
+        Err(ChangeError::Store(e)) => Err(e.into()),
+    }
+}

@@ -1,0 +1,454 @@
+//! Importing vacancies from a CSV file: a template to download, and an
+//! import that checks every row with the editor's own rules, reports every
+//! bad cell by row and column, and stores nothing unless every row is good
+//! (all rows in one transaction, as drafts).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::auth::EmployerMember;
+use super::employer_vacancies::today;
+use super::errors::AppError;
+use super::pages::page;
+use super::vacancy_form::FormValues;
+use super::view::Chrome;
+use super::AppState;
+use crate::domain::offence::OffenceCategory;
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
+use crate::store::audit::{self, Entry};
+use crate::store::now;
+use crate::store::vacancies as vacancy_store;
+
+/// Most rows one import may hold.
+pub const MAX_ROWS: usize = 500;
+
+/// Columns of lists: several values separated by `;`.
+const LIST_COLUMNS: [&str; 5] = [
+    "shift_days",
+    "required_skills",
+    "desirable_skills",
+    "required_certificates",
+    "documents_needed",
+];
+
+/// The template's columns, in order.
+pub fn columns() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "title",
+        "description",
+        "sector",
+        "remote",
+        "place",
+        "lat",
+        "lon",
+        "hours_per_week",
+        "shift_days",
+        "shift_start",
+        "shift_end",
+        "contract",
+        "pay_min",
+        "pay_max",
+        "pay_period",
+        "positions",
+        "start_date",
+        "closing_date",
+        "required_skills",
+        "desirable_skills",
+        "required_certificates",
+        "needs_driving_licence",
+        "check_level",
+        "regulated_children",
+        "regulated_adults",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for c in OffenceCategory::ALL {
+        out.push(format!("exclusion_{}", c.as_str()));
+        out.push(format!("exclusion_{}_reason", c.as_str()));
+    }
+    for c in [
+        "rotl_suitable",
+        "ring_fenced",
+        "how_to_apply",
+        "documents_needed",
+    ] {
+        out.push(c.to_string());
+    }
+    out
+}
+
+/// The template file: the header and one example row.
+pub fn template_csv() -> String {
+    let columns = columns();
+    let example = |column: &str| -> String {
+        match column {
+            "title" => "Warehouse operative",
+            "description" => "Picking and packing orders in a busy warehouse; training given.",
+            "sector" => "warehousing",
+            "remote" => "no",
+            "place" => "Leeds",
+            "hours_per_week" => "37.5",
+            "shift_days" => "mon;tue;wed;thu;fri",
+            "shift_start" => "08:00",
+            "shift_end" => "16:00",
+            "contract" => "permanent",
+            "pay_min" => "11.44",
+            "pay_max" => "12.50",
+            "pay_period" => "hour",
+            "positions" => "2",
+            "start_date" => "2027-03-01",
+            "required_skills" => "pick-and-pack",
+            "check_level" => "basic",
+            "exclusion_arson" => "case_by_case",
+            "exclusion_arson_reason" => "We store packaging and would talk it through",
+            "how_to_apply" => "Your case officer forwards your application",
+            "documents_needed" => "Proof of identity;Bank details",
+            _ => "",
+        }
+        .to_string()
+    };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(&columns);
+    let _ = writer.write_record(columns.iter().map(|c| example(c)));
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// One bad cell (or row): the spreadsheet row number (the header is row 1)
+/// and the column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// The CSV column an editor field's error belongs to.
+fn column_of(field: &str) -> String {
+    match field.strip_prefix("shift0_") {
+        Some(part) => format!("shift_{part}"),
+        None => field.to_string(),
+    }
+}
+
+/// Reads and checks every row; the details in order, or every problem.
+pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let known = columns();
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
+        Err(e) => {
+            return Err(vec![CellError {
+                row: 1,
+                column: String::new(),
+                message: format!("The first line could not be read as CSV column names: {e}"),
+            }])
+        }
+    };
+    for (i, name) in header.iter().enumerate() {
+        if !known.contains(name) {
+            errors.push(CellError {
+                row: 1,
+                column: name.clone(),
+                message: format!(
+                    "Column {} ({name:?}) is not one we know. Use the columns of the template",
+                    i + 1
+                ),
+            });
+        }
+    }
+    if !header.iter().any(|h| h == "title") {
+        errors.push(CellError {
+            row: 1,
+            column: "title".into(),
+            message: "The file has no title column. Start from the template".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut parsed = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        if index >= MAX_ROWS {
+            errors.push(CellError {
+                row,
+                column: String::new(),
+                message: format!("Import at most {MAX_ROWS} vacancies at a time"),
+            });
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(CellError {
+                    row,
+                    column: String::new(),
+                    message: format!("This row could not be read: {e}"),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if record.len() > header.len() {
+            errors.push(CellError {
+                row,
+                column: String::new(),
+                message: format!(
+                    "This row has {} cells but the header has {} columns",
+                    record.len(),
+                    header.len()
+                ),
+            });
+            continue;
+        }
+        let mut pairs = Vec::new();
+        for (column, cell) in header.iter().zip(record.iter()) {
+            let name = match column.strip_prefix("shift_") {
+                Some(part) => format!("shift0_{part}"),
+                None => column.clone(),
+            };
+            if LIST_COLUMNS.contains(&column.as_str()) {
+                for item in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    pairs.push((name.clone(), item.to_string()));
+                }
+            } else {
+                pairs.push((name, cell.to_string()));
+            }
+        }
+        match FormValues::from_pairs(&pairs).parse(taxonomy, today()) {
+            Ok(details) => parsed.push(details),
+            Err(field_errors) => {
+                for (field, messages) in field_errors.iter() {
+                    for message in messages {
+                        errors.push(CellError {
+                            row,
+                            column: column_of(field),
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if parsed.is_empty() && errors.is_empty() {
+        errors.push(CellError {
+            row: 2,
+            column: String::new(),
+            message: "The file has no vacancies in it".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "employer/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    problems: Vec<CellError>,
+    csv: String,
+    imported: Option<usize>,
+}
+
+fn import_page(
+    member: &EmployerMember,
+    status: StatusCode,
+    problems: Vec<CellError>,
+    csv: String,
+    imported: Option<usize>,
+) -> HttpResponse {
+    page(
+        status,
+        &ImportPage {
+            chrome: Chrome::of(&member.ctx),
+            problems,
+            csv,
+            imported,
+        },
+    )
+}
+
+pub async fn form(member: EmployerMember) -> HttpResponse {
+    import_page(&member, StatusCode::OK, Vec::new(), String::new(), None)
+}
+
+pub async fn template(_member: EmployerMember) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"vacancies-template.csv\"",
+        ))
+        .body(template_csv())
+}
+
+#[derive(Deserialize)]
+pub struct ImportForm {
+    #[serde(default)]
+    csv: String,
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    form: web::Form<ImportForm>,
+) -> Result<HttpResponse, AppError> {
+    import_text(&state, &member, form.into_inner().csv).await
+}
+
+/// Largest CSV file accepted (about 500 full rows).
+pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
+
+fn upload_problem(member: &EmployerMember, status: StatusCode, message: &str) -> HttpResponse {
+    import_page(
+        member,
+        status,
+        vec![CellError {
+            row: 0,
+            column: String::new(),
+            message: message.to_string(),
+        }],
+        String::new(),
+        None,
+    )
+}
+
+/// The same import from a file chosen in the browser (multipart form; its
+/// CSRF token travels in the form's action address).
+pub async fn upload(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    mut payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    use futures_util::StreamExt;
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let is_file = field.name() == Some("file");
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Ok(upload_problem(
+                    &member,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The file is larger than 2 MB. Split it into smaller files",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            file = Some(bytes);
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return Ok(upload_problem(
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a CSV file to import",
+        ));
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(upload_problem(
+            &member,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The file is not CSV text. In your spreadsheet, save it as \"CSV UTF-8\" and try again",
+        ));
+    };
+    import_text(&state, &member, text).await
+}
+
+async fn import_text(
+    state: &AppState,
+    member: &EmployerMember,
+    text: String,
+) -> Result<HttpResponse, AppError> {
+    let rows = match parse_csv(&text, &state.taxonomy) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            return Ok(import_page(
+                member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems,
+                text,
+                None,
+            ))
+        }
+    };
+    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let actor = member.ctx.audit_actor();
+    let count = rows.len();
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                for details in &rows {
+                    let id = vacancy_store::create(
+                        c,
+                        employer_id,
+                        VacancyStatus::Draft,
+                        Some(user_id),
+                        details,
+                        at,
+                    )?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "vacancy.created",
+                            subject_kind: Some("vacancy"),
+                            subject_id: Some(id),
+                            detail: Some(format!("imported: {}", details.title())),
+                        },
+                        at,
+                    )?;
+                }
+                Ok::<_, crate::store::StoreError>(())
+            })
+        })
+        .await?;
+    Ok(import_page(
+        member,
+        StatusCode::OK,
+        Vec::new(),
+        String::new(),
+        Some(count),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_has_every_column_once() {
+        let cols = columns();
+        let mut unique = cols.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), cols.len());
+        assert!(template_csv().starts_with("title,description,sector"));
+    }
+
+    #[test]
+    fn shift_columns_map_back() {
+        assert_eq!(column_of("shift0_start"), "shift_start");
+        assert_eq!(column_of("pay_min"), "pay_min");
+    }
+}

@@ -658,10 +658,26 @@ on_both_backends!(
             use fairchance::domain::application::ApplicationStatus;
             use fairchance::store::applications::{self as app_store, Actor, Change};
             let mut conn = w.app.services.store.conn().unwrap();
+            // A second vacancy of A's: X's application to the first one is
+            // the officer routes' fixture and must stay with the officer.
+            let second = {
+                let first =
+                    store::vacancies::load(&mut conn, w.vacancy_a, &w.app.services.taxonomy)
+                        .unwrap();
+                store::vacancies::insert(
+                    &mut conn,
+                    first.employer_id,
+                    first.status,
+                    None,
+                    &first.details,
+                    now(),
+                )
+                .unwrap()
+            };
             let id = app_store::submit(
                 &mut conn,
                 w.profile_x,
-                w.vacancy_a,
+                second,
                 "I would like to apply for this job.",
                 now(),
             )

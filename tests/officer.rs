@@ -1356,32 +1356,87 @@ on_both_backends!(
             )
             .await;
         assert_eq!(status, 303);
-        let config = d.app.services.config.clone();
-        let mut conn = d.conn();
-        let vacancy = d.vacancy;
-        let application = fairchance::write_tx!(&mut conn, |c| {
-            let submitted = store::applications::submit(
-                c,
+        // The person signs in on an enrolled terminal of their prison with
+        // the code and PIN from their slip, sees the approved match and
+        // applies, through the terminal API a vendor's kiosk app uses.
+        let pin = "482913";
+        let credential = {
+            let mut conn = d.conn();
+            let pin_hash = password::hash(pin).unwrap();
+            let (_, code) = store::access::issue_seeker_access(
+                &mut conn,
                 profile,
-                vacancy,
-                "I picked and packed orders for two years.",
+                &pin_hash,
+                Some(d.officer_x),
                 now(),
-            )?;
-            if submitted.created {
-                fairchance::notify::officer::application_awaiting_review(
-                    c,
-                    &config,
-                    submitted.application.id,
-                )
-                .map_err(|e| {
-                    store::applications::ApplicationError::Store(store::StoreError::Task(
-                        e.to_string(),
-                    ))
-                })?;
-            }
-            Ok::<_, store::applications::ApplicationError>(submitted.application.id)
-        })
-        .unwrap();
+            )
+            .unwrap();
+            let (_, enrolment) =
+                store::access::create_terminal(&mut conn, d.service_x, "Kiosk", None, now())
+                    .unwrap();
+            let (_, credential) = store::access::redeem_enrolment(&mut conn, &enrolment, now())
+                .unwrap()
+                .unwrap();
+            (code, credential)
+        };
+        let (code, credential) = credential;
+        let kiosk = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let res = kiosk
+            .post(d.app.url("/api/v1/terminal/session"))
+            .header("x-device-credential", &credential)
+            .json(&serde_json::json!({ "login_code": code, "pin": pin }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let csrf = res.json::<serde_json::Value>().await.unwrap()["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let approved: serde_json::Value = kiosk
+            .get(d.app.url("/api/v1/terminal/matches"))
+            .header("x-device-credential", &credential)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            approved
+                .to_string()
+                .contains(&format!("\"vacancy_id\":{}", d.vacancy))
+                || approved
+                    .to_string()
+                    .contains(&format!("\"id\":{}", d.vacancy)),
+            "the approved match is on the terminal: {approved}"
+        );
+        for expected in [201, 200] {
+            // Sending twice makes one application.
+            let res = kiosk
+                .post(d.app.url(&format!(
+                    "/api/v1/terminal/vacancies/{}/application",
+                    d.vacancy
+                )))
+                .header("x-device-credential", &credential)
+                .header("x-csrf-token", &csrf)
+                .json(&serde_json::json!({
+                    "statement": "I picked and packed orders for two years."
+                }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), expected);
+        }
+        let mut conn = d.conn();
+        let application = store::applications::find(&mut conn, profile, d.vacancy)
+            .unwrap()
+            .expect("one application")
+            .id;
         drop(conn);
         let awaiting = emails(&d, &format!("application-awaiting-review:{application}"));
         assert_eq!(awaiting.len(), 1);
@@ -1413,6 +1468,33 @@ on_both_backends!(
         assert_eq!(forwarded.len(), 1);
         assert!(forwarded[0].contains("contact.a@example.org"));
         assert!(!forwarded[0].contains("Marsh"), "no name without consent");
+        // The employer opens the link and sees the pseudonymous card.
+        let employer_user = {
+            let mut conn = d.conn();
+            let employer_id = store::caseload::vacancy_employer(&mut conn, d.vacancy)
+                .unwrap()
+                .unwrap();
+            people::create_user(
+                &mut conn,
+                &NewUser {
+                    email: "hiring.a@example.org",
+                    display_name: "Hiring A",
+                    password_hash: &password::hash("correct horse battery staple").unwrap(),
+                    membership: Membership::Employer(employer_id),
+                },
+            )
+            .unwrap()
+        };
+        let link = link_in(&forwarded[0], &d.app.address);
+        assert_eq!(link, format!("/employer/applications/{application}"));
+        let (status, card) = d.get(employer_user, &link).await;
+        assert_eq!(status, 200, "{link}");
+        assert!(card.contains("I picked and packed orders for two years."));
+        assert!(
+            !card.contains("Marsh") && !card.contains("Maya"),
+            "no name without consent"
+        );
+        assert!(!card.contains("M5555MM"), "no prison reference");
         // The employer invites the person to interview: the officer hears,
         // and the link opens the application.
         let config = d.app.services.config.clone();

@@ -2146,3 +2146,172 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+on_both_backends!(
+    demo_candidates_with_offence_licence_and_barred_data_show_none_of_it_to_employers,
+    |backend| async move {
+        use fairchance::domain::offence::OffenceCategory;
+        use fairchance::store::schema::users;
+        let app = TestApp::spawn(backend).await;
+        fairchance::seed::demo::seed(&app.services).unwrap();
+        let taxonomy = app.services.taxonomy.clone();
+        let mut conn = app.services.store.conn().unwrap();
+        // Demo people whose records hold what only their officers may see.
+        let ids = store::profiles::all_ids(&mut conn).unwrap();
+        let people: Vec<_> = store::profiles::load_many(&mut conn, &ids, &taxonomy)
+            .unwrap()
+            .into_iter()
+            .filter(|p| {
+                let d = &p.details;
+                let c = d.licence_conditions();
+                !d.offence_categories().is_empty()
+                    && (c.other().is_some()
+                        || !c.exclusion_zones().is_empty()
+                        || !c.curfews().is_empty()
+                        || d.barred_children()
+                        || d.barred_adults())
+            })
+            .take(6)
+            .collect();
+        assert!(people.len() >= 3, "the demo has people with such data");
+        // Each is forwarded, by their own officer, to a published demo
+        // vacancy of one of three employers.
+        let published: Vec<(i64, i64)> = fairchance::with_conn!(&mut conn, |c| vacancies::table
+            .filter(vacancies::status.eq("published"))
+            .order(vacancies::id)
+            .select((vacancies::id, vacancies::employer_id))
+            .load(c)
+            .unwrap());
+        let mut employers: Vec<i64> = published.iter().map(|(_, e)| *e).collect();
+        employers.dedup();
+        employers.truncate(3);
+        let mut forwarded: Vec<(i64, i64, i64, usize)> = Vec::new(); // employer, vacancy, application, person
+        for (n, person) in people.iter().enumerate() {
+            let employer = employers[n % employers.len()];
+            let vacancy = published.iter().find(|(_, e)| *e == employer).unwrap().0;
+            let officer = person.officer_id.expect("demo people have officers");
+            let id = app_store::submit(
+                &mut conn,
+                person.id,
+                vacancy,
+                "I would like this job.",
+                now(),
+            )
+            .unwrap()
+            .application
+            .id;
+            for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
+                app_store::change_status(
+                    &mut conn,
+                    id,
+                    &Change::to(to),
+                    Actor::officer(officer),
+                    now(),
+                )
+                .unwrap();
+            }
+            forwarded.push((employer, vacancy, id, n));
+        }
+        for &employer in &employers {
+            let member: i64 = fairchance::with_conn!(&mut conn, |c| users::table
+                .filter(users::employer_id.eq(employer))
+                .order(users::id)
+                .select(users::id)
+                .first(c)
+                .unwrap());
+            let (_, token) =
+                access_store::create_api_token(&mut conn, employer, member, "check", now())
+                    .unwrap();
+            let (cookie, _) = app.staff_session(member);
+            for (_, vacancy, application, n) in forwarded.iter().filter(|f| f.0 == employer) {
+                let person = &people[*n].details;
+                let job = store::vacancies::load(&mut conn, *vacancy, &taxonomy).unwrap();
+                // The vacancy's own exclusions are the employer's words and
+                // may appear; nothing of the person's may.
+                let own: Vec<OffenceCategory> = job
+                    .details
+                    .offence_exclusions()
+                    .iter()
+                    .map(|e| e.category())
+                    .collect();
+                let mut words: Vec<String> = Vec::new();
+                for category in person.offence_categories() {
+                    if own.contains(category)
+                        || matches!(category, OffenceCategory::Other | OffenceCategory::Driving)
+                    {
+                        continue;
+                    }
+                    words.push(category.as_str().to_string());
+                    words.push(category.label().to_string());
+                }
+                let conditions = person.licence_conditions();
+                words.extend(conditions.other().map(str::to_string));
+                words.extend(
+                    conditions
+                        .exclusion_zones()
+                        .iter()
+                        .map(|z| z.name().to_string()),
+                );
+                words.extend(["curfew", "licence condition", "exclusion zone"].map(String::from));
+                let mut bodies = Vec::new();
+                for path in [
+                    "/employer".to_string(),
+                    "/employer/vacancies".to_string(),
+                    format!("/employer/vacancies/{vacancy}"),
+                    format!("/employer/vacancies/{vacancy}/applications"),
+                    format!("/employer/applications/{application}"),
+                ] {
+                    let res = app
+                        .client
+                        .get(app.url(&path))
+                        .header("cookie", &cookie)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), StatusCode::OK, "{path}");
+                    bodies.push((path, res.text().await.unwrap()));
+                }
+                for path in [
+                    "/api/v1/vacancies".to_string(),
+                    format!("/api/v1/vacancies/{vacancy}"),
+                ] {
+                    let res = app
+                        .client
+                        .get(app.url(&path))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), StatusCode::OK, "{path}");
+                    bodies.push((path, res.text().await.unwrap()));
+                }
+                let pseudonym = &people[*n].pseudonym;
+                assert!(
+                    bodies.iter().any(|(_, b)| b.contains(pseudonym.as_str())),
+                    "the card shows {pseudonym}"
+                );
+                for (path, body) in &bodies {
+                    let lower = body.to_lowercase();
+                    for word in &words {
+                        assert!(
+                            !lower.contains(&word.to_lowercase()),
+                            "{path} shows {word:?}"
+                        );
+                    }
+                    if path.contains("/applications") {
+                        // Barred wording may appear on a vacancy (its check
+                        // level), never about a candidate.
+                        assert!(!lower.contains("barred"), "{path} shows barred information");
+                        let name = format!("{} {}", person.given_name(), person.family_name());
+                        assert!(
+                            !body.contains(&name),
+                            "{path} shows the name without consent"
+                        );
+                    }
+                }
+            }
+        }
+        drop(conn);
+        app.stop().await;
+    }
+);

@@ -91,6 +91,25 @@ fn main() {
         drop(conn);
         println!("loaded every row into memory for the brute-force baseline in {:.1} s", load_started.elapsed().as_secs_f64());
 
+        let rss = |label: &str| {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .map(|l| l.trim_start_matches(name).trim().to_string())
+                    .unwrap_or_default()
+            };
+            println!("memory {label}: VmRSS {} (VmHWM {})", field("VmRSS:"), field("VmHWM:"));
+        };
+        rss("before warming the matcher");
+        let warm_started = Instant::now();
+        let (wv, wp) = matcher.warm().await.expect("warm");
+        println!(
+            "matcher warmed with {wv} vacancies and {wp} profiles in {:.1} s (the server does this at start; figures below are steady state)",
+            warm_started.elapsed().as_secs_f64()
+        );
+        rss("after warming the matcher (the brute-force copies are also held)");
         let today = chrono::Utc::now().date_naive();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let sample_profiles: Vec<_> = all_profiles.choose_multiple(&mut rng, samples).collect();

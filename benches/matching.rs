@@ -69,6 +69,7 @@ fn main() {
     )
     .expect("seed");
     println!("seed: {report}");
+    let seeded_at = Instant::now();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -110,6 +111,13 @@ fn main() {
             warm_started.elapsed().as_secs_f64()
         );
         rss("after warming the matcher (the brute-force copies are also held)");
+        // For a minute after a bulk write the matcher's change check re-reads
+        // the rows written; wait that out so the figures are steady state.
+        let settle = std::time::Duration::from_secs(fairchance::matches::CHECK_MARGIN_SECONDS as u64 + 5);
+        if let Some(rest) = settle.checked_sub(seeded_at.elapsed()) {
+            println!("waiting {:.0} s for the seed to leave the change-check window", rest.as_secs_f64());
+            std::thread::sleep(rest);
+        }
         let today = chrono::Utc::now().date_naive();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let sample_profiles: Vec<_> = all_profiles.choose_multiple(&mut rng, samples).collect();

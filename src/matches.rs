@@ -93,8 +93,10 @@ struct Snapshot<T> {
 }
 
 /// How far back each check looks before the previous one: a transaction
-/// stamps `updated_at` when it writes and may commit a little later.
-const CHECK_MARGIN_SECONDS: i64 = 120;
+/// stamps `updated_at` when it writes and may commit a little later (at
+/// most the 15 s SQLite busy timeout plus the transaction itself here).
+/// For this long after a bulk write, each check re-reads the rows written.
+pub const CHECK_MARGIN_SECONDS: i64 = 60;
 
 impl<T> Snapshot<T> {
     fn new() -> Self {

@@ -107,7 +107,7 @@ fn main() {
         let warm_started = Instant::now();
         let (wv, wp) = matcher.warm().await.expect("warm");
         println!(
-            "matcher warmed with {wv} vacancies and {wp} profiles in {:.1} s (the server does this at start; figures below are steady state)",
+            "matcher warmed with {wv} vacancies and {wp} profiles in {:.1} s (a running server fills them as queries come; figures below are steady state, every copy held)",
             warm_started.elapsed().as_secs_f64()
         );
         rss("after warming the matcher (the brute-force copies are also held)");

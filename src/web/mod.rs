@@ -92,21 +92,6 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
 pub async fn serve(services: Services) -> Result<(), CommandError> {
     let matcher = crate::startup::open_matcher(&services).await?;
-    // Fill the matcher's in-memory copies in the background, so the first
-    // matching queries do not each wait on the database.
-    let warming = matcher.clone();
-    tokio::spawn(async move {
-        let started = std::time::Instant::now();
-        match warming.warm().await {
-            Ok((vacancies, profiles)) => tracing::info!(
-                vacancies,
-                profiles,
-                seconds = started.elapsed().as_secs_f64(),
-                "matcher warmed"
-            ),
-            Err(e) => tracing::warn!(error = %e, "could not warm the matcher; it fills as it goes"),
-        }
-    });
     // The worker runs beside the server unless separate workers do the job.
     let worker = if services.config.run_worker {
         let worker = crate::jobs::Worker::new(services.clone())

@@ -210,6 +210,25 @@ for b in backends:
           f"{r.get(p + 'status_2xx')} | {r.get(p + 'status_3xx')} | {r.get(p + 'status_4xx')} | "
           f"{r.get(p + 'status_5xx')} | {r.get(p + 'socket_errors')} |")
     w("")
+    if f"http_{b}_terminal_find_server_cpu_s" in r:
+        cores = num("cpu_count") or 1
+        w("Where the time goes: a request alone (each URL once, one at a time, before the load), and "
+          "the CPU the server process and the whole machine used during the load.")
+        w("")
+        w("| Endpoint | Alone: median / slowest URL | Server CPU per request | Requests/s the server's CPU alone would allow on all cores | Machine CPU busy during the load |")
+        w("|---|---|---|---|---|")
+        for name, label in endpoints:
+            p = f"http_{b}_{name}_"
+            alone = (r.get(p + "alone_ms") or "? ?").split()
+            cpu = num(p + "server_cpu_s") or 0
+            reqs = num(p + "requests") or 0
+            per = cpu * 1000 / reqs if reqs else 0
+            cap = cores * 1000 / per if per else 0
+            machine = num(p + "machine_cpu_s") or 0
+            seconds = num(p + "seconds") or 1
+            busy = 100 * machine / (seconds * cores)
+            w(f"| {label.split(' (')[0]} | {alone[0]} ms / {alone[-1]} ms | {per:.1f} ms | {cap:,.0f} | {busy:.0f}% |")
+        w("")
     w(f"- Resident memory: {int(num(f'http_{b}_rss_start_kb') or 0) / 1024:,.0f} MiB after start, "
       f"{int(num(f'http_{b}_rss_end_kb') or 0) / 1024:,.0f} MiB after the load, peak (VmHWM) "
       f"**{int(num(f'http_{b}_vmhwm_kb') or 0) / 1024:,.0f} MiB**.")

@@ -116,10 +116,29 @@ load_endpoint() {
     status="$(curl "${args[@]}" "http://127.0.0.1:$port$first")"
     result "http_${backend}_${name}_check_status" "$status"
     log "$backend $name: GET $first answered $status before the load"
+    # One request at a time, each URL twice (the second is timed): the
+    # latency of a request alone, without the load.
+    local path times=""
+    for path in $paths; do
+        curl "${args[@]}" "http://127.0.0.1:$port$path" >/dev/null
+        times+="$(curl -s -o /dev/null -w '%{time_total}' "${args[@]:5}" "http://127.0.0.1:$port$path") "
+    done
+    result "http_${backend}_${name}_alone_ms" "$(python3 -c 'import sys, statistics as s; t=[float(x)*1000 for x in sys.argv[1:]]; print(f"{s.median(t):.1f} {max(t):.1f}")' $times)"
+    # CPU time the server and the whole machine spend during the load.
+    local server_before machine_before server_after machine_after
+    server_before="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    machine_before="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
     BENCH_PATHS="$paths" BENCH_COOKIE="$cookie" BENCH_AUTH="$auth" \
         wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
         -s "$ROOT/benches/wrk.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$backend-$name.txt"
+    server_after="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    machine_after="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
     grep '^WRK ' "$WORK/wrk-$backend-$name.txt" | sed "s/^WRK /http_${backend}_${name}_/" >>"$RESULTS"
+    # Clock ticks (USER_HZ) to seconds.
+    local hz
+    hz="$(getconf CLK_TCK)"
+    result "http_${backend}_${name}_server_cpu_s" "$(python3 -c "print(f'{($server_after - $server_before) / $hz:.2f}')")"
+    result "http_${backend}_${name}_machine_cpu_s" "$(python3 -c "print(f'{($machine_after - $machine_before) / $hz:.2f}')")"
     log "$backend $name: $(grep -E '^WRK (rps|p99_ms|status_2xx)=' "$WORK/wrk-$backend-$name.txt" | tr '\n' ' ')"
 }
 

@@ -82,6 +82,11 @@ for key, label in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles")
     b50, b99 = num(f"matching_{key}_brute_p50_ms"), num(f"matching_{key}_brute_p99_ms")
     s50, s99 = num(f"matching_{key}_sql_p50_ms"), num(f"matching_{key}_sql_p99_ms")
     rows.append((label, e50, e99, b50, b99, s50, s99))
+    w50, w99 = num(f"matching_{key}_warm_p50_ms"), num(f"matching_{key}_warm_p99_ms")
+    if w50 is not None:
+        w(f"- Matching {label}, the same queries a second time in the steady state (in-memory copies "
+          f"warm, no row changed for {r.get('matching_settle_seconds')} s): engine p50 {w50:.1f} ms, p99 {w99:.1f} ms; brute-force time / "
+          f"engine time = **{fmt_ratio(ratio(b50, w50))}** at p50 ({fmt_ratio(ratio(b99, w99))} at p99).")
     w(f"- Matching {label}: brute-force time / engine time = **{fmt_ratio(ratio(b50, e50))}** at p50 "
       f"({fmt_ratio(ratio(b99, e99))} at p99); SQL-only baseline time / engine time = "
       f"**{fmt_ratio(ratio(s50, e50))}** at p50 ({fmt_ratio(ratio(s99, e99))} at p99). Above 1x the "
@@ -110,6 +115,16 @@ min_ratio = min((ratio(x[3], x[1]) or 0 for x in rows), default=0)
 min_ratio99 = min((ratio(x[4], x[2]) or 0 for x in rows), default=0)
 w(f"| At least 10x faster than brute force | lowest ratio {min_ratio:,.1f}x at p50, {min_ratio99:,.1f}x at p99 | "
   f"{'yes' if min_ratio >= 10 and min_ratio99 >= 10 else 'NO'} |")
+warm = [(num(f"matching_{k}_warm_p50_ms"), num(f"matching_{k}_warm_p99_ms"), x[3], x[4])
+        for k, x in zip(("pv", "vp"), rows)]
+if all(v[0] is not None for v in warm):
+    worst_warm = max(v[1] for v in warm)
+    w(f"| Matching p99 under 50 ms, steady state (second pass) | worst p99 {worst_warm:.1f} ms | "
+      f"{'yes' if worst_warm < 50 else 'NO'} |")
+    r50 = min(ratio(v[2], v[0]) or 0 for v in warm)
+    r99 = min(ratio(v[3], v[1]) or 0 for v in warm)
+    w(f"| At least 10x faster than brute force, steady state | lowest ratio {r50:,.1f}x at p50, {r99:,.1f}x at p99 | "
+      f"{'yes' if r50 >= 10 and r99 >= 10 else 'NO'} |")
 for b in backends:
     rps = num(f"http_{b}_terminal_find_rps") or 0
     w(f"| 1,000 requests/s on the terminal search page ({b}) | {rps:,.0f}/s | {'yes' if rps >= 1000 else 'NO'} |")
@@ -144,17 +159,26 @@ w(f"`cargo bench --bench matching`: {r.get('matching_profiles')} profiles and {r
   f"vacancies in a fresh {r.get('matching_backend')} database, {r.get('matching_samples')} queries each way "
   "(the same sampled profiles and open vacancies for every contender, one run).")
 w("")
-w("| Direction | Embedded engine p50 / p99 | Brute-force `assess` p50 / p99 | SQL-only baseline p50 / p99 | Meilisearch p50 / p99 |")
-w("|---|---|---|---|---|")
+w("| Direction | Embedded engine p50 / p99 | Engine, steady state (second pass) p50 / p99 | Brute-force `assess` p50 / p99 | SQL-only baseline p50 / p99 | Meilisearch p50 / p99 |")
+w("|---|---|---|---|---|---|")
 for key, label in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles")):
     meili = (f"{fmt_ms(f'matching_{key}_meili_p50_ms')} / {fmt_ms(f'matching_{key}_meili_p99_ms')}"
              if f"matching_{key}_meili_p50_ms" in r else "not run (MEILISEARCH_URL unset)")
     w(f"| {label} | {fmt_ms(f'matching_{key}_engine_p50_ms')} / {fmt_ms(f'matching_{key}_engine_p99_ms')} "
+      f"| {fmt_ms(f'matching_{key}_warm_p50_ms')} / {fmt_ms(f'matching_{key}_warm_p99_ms')} "
       f"| {fmt_ms(f'matching_{key}_brute_p50_ms')} / {fmt_ms(f'matching_{key}_brute_p99_ms')} "
       f"| {fmt_ms(f'matching_{key}_sql_p50_ms')} / {fmt_ms(f'matching_{key}_sql_p99_ms')} | {meili} |")
 w("")
 w("- Embedded engine: the tantivy index narrows, `assess` decides every rule, the top 50 are "
   "ranked and their rows loaded from the database (what the officer and terminal pages call).")
+w("- Engine, first pass: straight after the seed and reindex. The matcher keeps in-memory copies of "
+  "the rows it loads and, before each use, reads from the database the rows changed since its last "
+  "check minus a margin of 120 s (`CHECK_MARGIN_SECONDS` in src/matches.rs). For two minutes after a "
+  "bulk write (the seed here, a large CSV import in real life) that is every row written, read and "
+  "parsed on every query, so the first pass measures that window as well as cold copies.")
+w("- Engine, steady state: the same queries again once no row has changed for "
+  f"{r.get('matching_settle_seconds', '125')} s, with the copies the first pass loaded: what a running "
+  "server sees. The HTTP load below also starts that long after its seed.")
 w("- Brute force: `assess` over every pair for the same query, with every profile and vacancy "
   "already loaded in memory (no database time at all), counting the eligible ones.")
 w("- SQL-only baseline: what a staff-only jobs board with sector + straight-line distance does, "

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# The whole benchmark run, written up as BENCHMARKS.md:
+#
+#     bash benches/run.sh
+#
+# Needs: a Rust toolchain, wrk (Debian: apt-get install wrk), curl, python3
+# with aiosmtpd (Debian: python3-aiosmtpd), and a PostgreSQL server that
+# accepts `postgres` without a password on 127.0.0.1:5432 (set BENCH_PG to
+# another postgres://user@host:port base, or BENCH_PG=off to skip it).
+# Optional: MEILISEARCH_URL (and MEILISEARCH_API_KEY) to include Meilisearch.
+#
+# Steps: build the release binaries once; `cargo bench --bench matching`
+# (matching both ways against brute force and an SQL-only baseline, reindex,
+# publish -> matches stored); for SQLite and for PostgreSQL: seed the
+# synthetic data set into a fresh database, reindex, create the sessions and
+# token (`cargo bench --bench http_setup`), start `fairchance serve`, check
+# each URL answers 200, load each endpoint with wrk (32 connections) and read
+# the server's peak resident memory; then email throughput to a loopback SMTP
+# server (`cargo bench --bench email`); then write BENCHMARKS.md.
+#
+# Knobs: BENCH_PROFILES (100000), BENCH_VACANCIES (50000), BENCH_DURATION
+# (wrk seconds per endpoint, 10), BENCH_CONNECTIONS (32), BENCH_EMAILS (2000),
+# BENCH_OUT (where BENCHMARKS.md goes; the repository root by default),
+# BENCH_SETTLE (seconds after the seed before measuring the steady state, 125).
+# Takes about 13 minutes on 2 cores. Not part of the test suite or CI.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PROFILES="${BENCH_PROFILES:-100000}"
+VACANCIES="${BENCH_VACANCIES:-50000}"
+DURATION="${BENCH_DURATION:-10}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+EMAILS="${BENCH_EMAILS:-2000}"
+SETTLE="${BENCH_SETTLE:-125}"
+PG_BASE="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
+OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="$TARGET/release/fairchance"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/fc-bench.XXXXXX")"
+RESULTS="$WORK/results.txt"
+PG_DB="fc_bench_$(date +%s)_$$"
+SERVER_PID=""
+SMTP_PID=""
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+result() { printf '%s=%s\n' "$1" "$2" >>"$RESULTS"; }
+
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$SMTP_PID" ]] && kill -0 "$SMTP_PID" 2>/dev/null; then
+        kill "$SMTP_PID" 2>/dev/null || true
+        wait "$SMTP_PID" 2>/dev/null || true
+    fi
+    if [[ "$PG_BASE" != off ]]; then
+        psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null || { echo "benches/run.sh: $tool is not installed" >&2; exit 1; }
+done
+SMTP_PYTHON=python3
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+        SMTP_PYTHON=/usr/bin/python3
+    else
+        echo "benches/run.sh: python3 has no aiosmtpd (apt-get install python3-aiosmtpd)" >&2
+        exit 1
+    fi
+fi
+
+: >"$RESULTS"
+result started "$(date -u '+%Y-%m-%d %H:%M UTC')"
+result uptime_before "$(uptime)"
+result cpu_model "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+result cpu_count "$(grep -c '^processor' /proc/cpuinfo)"
+result cpu_mhz "$(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+result memory "$(free -m | awk '/^Mem:/ {print $2 " MiB total, " $7 " MiB available"}')"
+result uname "$(uname -srmo)"
+result rustc "$(rustc --version)"
+result wrk_version "$(wrk -v 2>&1 | head -n1 | sed 's/ Copyright.*//')"
+result git_commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+result profiles "$PROFILES"
+result vacancies "$VACANCIES"
+result duration "$DURATION"
+result connections "$CONNECTIONS"
+
+log "building release binaries and benches (one build)"
+cargo build --release --bin fairchance
+cargo bench --no-run --bench matching --bench http_setup --bench email
+
+log "matching benchmark (seeds its own SQLite database)"
+FAIRCHANCE_BENCH_PROFILES="$PROFILES" FAIRCHANCE_BENCH_VACANCIES="$VACANCIES" FAIRCHANCE_BENCH_SETTLE_SECONDS="$SETTLE" \
+    cargo bench -q --bench matching | tee "$WORK/matching.txt"
+grep '^RESULT ' "$WORK/matching.txt" | sed 's/^RESULT /matching_/' >>"$RESULTS"
+
+SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+
+# load_endpoint BACKEND NAME PATHS COOKIE AUTH
+load_endpoint() {
+    local backend="$1" name="$2" paths="$3" cookie="$4" auth="$5" port="$6"
+    local first="${paths%% *}" status
+    local args=(-s -o /dev/null -w '%{http_code}')
+    [[ -n "$cookie" ]] && args+=(-H "Cookie: $cookie")
+    [[ -n "$auth" ]] && args+=(-H "Authorization: $auth")
+    status="$(curl "${args[@]}" "http://127.0.0.1:$port$first")"
+    result "http_${backend}_${name}_check_status" "$status"
+    log "$backend $name: GET $first answered $status before the load"
+    # One request at a time, each URL twice (the second is timed): the
+    # latency of a request alone, without the load.
+    local path times=""
+    for path in $paths; do
+        curl "${args[@]}" "http://127.0.0.1:$port$path" >/dev/null
+        times+="$(curl -s -o /dev/null -w '%{time_total}' "${args[@]:5}" "http://127.0.0.1:$port$path") "
+    done
+    result "http_${backend}_${name}_alone_ms" "$(python3 -c 'import sys, statistics as s; t=[float(x)*1000 for x in sys.argv[1:]]; print(f"{s.median(t):.1f} {max(t):.1f}")' $times)"
+    # CPU time the server and the whole machine spend during the load.
+    local server_before machine_before server_after machine_after
+    server_before="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    machine_before="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
+    BENCH_PATHS="$paths" BENCH_COOKIE="$cookie" BENCH_AUTH="$auth" \
+        wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency \
+        -s "$ROOT/benches/wrk.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$backend-$name.txt"
+    server_after="$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")"
+    machine_after="$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
+    grep '^WRK ' "$WORK/wrk-$backend-$name.txt" | sed "s/^WRK /http_${backend}_${name}_/" >>"$RESULTS"
+    # Clock ticks (USER_HZ) to seconds.
+    local hz
+    hz="$(getconf CLK_TCK)"
+    result "http_${backend}_${name}_server_cpu_s" "$(python3 -c "print(f'{($server_after - $server_before) / $hz:.2f}')")"
+    result "http_${backend}_${name}_machine_cpu_s" "$(python3 -c "print(f'{($machine_after - $machine_before) / $hz:.2f}')")"
+    log "$backend $name: $(grep -E '^WRK (rps|p99_ms|status_2xx)=' "$WORK/wrk-$backend-$name.txt" | tr '\n' ' ')"
+}
+
+# run_backend NAME DATABASE_URL
+run_backend() {
+    local backend="$1" url="$2"
+    local data="$WORK/data-$backend" port
+    mkdir -p "$data"
+    port="$(free_port)"
+    export FAIRCHANCE_DATA_DIR="$data" FAIRCHANCE_DATABASE_URL="$url" \
+        FAIRCHANCE_SECRET_KEY="$SECRET" FAIRCHANCE_DEMO=off FAIRCHANCE_WORKER=off \
+        FAIRCHANCE_BIND="127.0.0.1:$port" FAIRCHANCE_LOG=warn
+    log "$backend: seeding $PROFILES profiles and $VACANCIES vacancies"
+    "$BIN" seed --synthetic --profiles "$PROFILES" --vacancies "$VACANCIES" | tee "$WORK/seed-$backend.txt"
+    result "http_${backend}_seed" "$(tail -n1 "$WORK/seed-$backend.txt")"
+    local seeded_at
+    seeded_at="$(date +%s)"
+    log "$backend: reindexing"
+    "$BIN" reindex | tee "$WORK/reindex-$backend.txt"
+    result "http_${backend}_reindex" "$(tail -n1 "$WORK/reindex-$backend.txt")"
+    log "$backend: sessions and token"
+    cargo bench -q --bench http_setup >"$WORK/setup-$backend.sh"
+    # shellcheck disable=SC1090
+    source "$WORK/setup-$backend.sh"
+    result "http_${backend}_employer_vacancies" "$BENCH_EMPLOYER_VACANCIES"
+
+    "$BIN" serve >"$WORK/serve-$backend.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 120); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
+        sleep 0.5
+    done
+    curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" || {
+        echo "the server did not start; its log:" >&2
+        cat "$WORK/serve-$backend.log" >&2
+        exit 1
+    }
+    result "http_${backend}_rss_start_kb" "$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")"
+    # The steady state: the matcher re-reads rows changed within the last
+    # 60 s (CHECK_MARGIN_SECONDS in src/matches.rs) on every check, which
+    # right after the seed is every row. Start the load after that.
+    log "$backend: waiting until $SETTLE s after the seed's last write"
+    while (($(date +%s) < seeded_at + SETTLE)); do sleep 1; done
+
+    local find_paths="/terminal/find /terminal/find?q=warehouse /terminal/find?sector=hospitality&distance=25"
+    find_paths+=" /terminal/find?q=cleaner&distance=10 /terminal/find?sector=construction /terminal/find?q=driver&distance=50"
+    find_paths+=" /terminal/find?q=kitchen+porter /terminal/find?sector=retail&distance=10"
+    local officer_paths="" id
+    for id in $BENCH_OFFICER_PROFILES; do officer_paths+="/officer/profiles/$id/matches "; done
+    local api_paths="" page
+    for page in 1 2 3 4; do api_paths+="/api/v1/vacancies?page=$page&per_page=50 "; done
+
+    load_endpoint "$backend" terminal_find "$find_paths" \
+        "fc_device=$BENCH_DEVICE_COOKIE; fc_session=$BENCH_SEEKER_COOKIE" "" "$port"
+    load_endpoint "$backend" officer_matches "$officer_paths" "fc_session=$BENCH_STAFF_COOKIE" "" "$port"
+    load_endpoint "$backend" api_vacancies "$api_paths" "" "Bearer $BENCH_API_TOKEN" "$port"
+
+    result "http_${backend}_vmhwm_kb" "$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status")"
+    result "http_${backend}_rss_end_kb" "$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")"
+    result "http_${backend}_server_log_errors" "$(grep -ciE ' (ERROR|WARN) ' "$WORK/serve-$backend.log" || true)"
+    grep -iE ' (ERROR|WARN) ' "$WORK/serve-$backend.log" | head -n 5 >"$WORK/serve-$backend-errors.txt" || true
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    unset FAIRCHANCE_DATA_DIR FAIRCHANCE_DATABASE_URL FAIRCHANCE_BIND
+}
+
+run_backend sqlite "sqlite://$WORK/data-sqlite/fairchance.sqlite3"
+if [[ "$PG_BASE" != off ]]; then
+    run_backend postgres "$PG_BASE/$PG_DB"
+    psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+else
+    result http_postgres_skipped "BENCH_PG=off"
+fi
+
+log "email throughput"
+SMTP_PORT="$(free_port)"
+"$SMTP_PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" >"$WORK/smtp.log" 2>&1 &
+SMTP_PID=$!
+sleep 1
+FAIRCHANCE_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" FAIRCHANCE_BENCH_EMAILS="$EMAILS" \
+    cargo bench -q --bench email | tee "$WORK/email.txt"
+grep '^RESULT ' "$WORK/email.txt" | sed 's/^RESULT //' >>"$RESULTS"
+kill "$SMTP_PID"
+wait "$SMTP_PID" 2>/dev/null || true
+SMTP_PID=""
+
+result uptime_after "$(uptime)"
+result finished "$(date -u '+%Y-%m-%d %H:%M UTC')"
+cp "$RESULTS" "$WORK/results-copy.txt"
+python3 "$ROOT/benches/report.py" "$RESULTS" "$WORK" >"$OUT"
+log "wrote $OUT"

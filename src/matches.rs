@@ -281,25 +281,6 @@ impl Matcher {
         Ok(in_order(&ids, found))
     }
 
-    /// Reads every profile and vacancy into the in-memory copies, so the
-    /// first queries after start-up do not wait on the database. Returns
-    /// how many vacancies and profiles are held.
-    pub async fn warm(&self) -> Result<(usize, usize), MatchError> {
-        let (vacancies, profiles) = self
-            .store
-            .run(|c| {
-                Ok::<_, StoreError>((store::vacancies::all_ids(c)?, store::profiles::all_ids(c)?))
-            })
-            .await?;
-        for chunk in vacancies.chunks(LOAD_CHUNK) {
-            self.load_vacancies(chunk.to_vec()).await?;
-        }
-        for chunk in profiles.chunks(LOAD_CHUNK) {
-            self.load_profiles(chunk.to_vec()).await?;
-        }
-        Ok((vacancies.len(), profiles.len()))
-    }
-
     /// Eligible vacancies for a profile, best first.
     pub async fn vacancies_for(
         &self,

@@ -373,15 +373,6 @@ pub fn load_in_service(
     row.map(from_row).transpose()
 }
 
-/// Statuses an employer can see: from forwarded on. An application the
-/// officer never forwarded does not exist for the employer.
-pub const EMPLOYER_VISIBLE: [ApplicationStatus; 4] = [
-    ApplicationStatus::Forwarded,
-    ApplicationStatus::Interview,
-    ApplicationStatus::Offer,
-    ApplicationStatus::Started,
-];
-
 /// Was this application ever forwarded? (Unsuccessful and withdrawn
 /// applications are visible to the employer only if it was.)
 pub fn was_forwarded(conn: &mut impl AsTx, id: i64) -> StoreResult<bool> {
@@ -446,29 +437,6 @@ pub fn for_vacancy_employer(
         .order((applications::created_at, applications::id))
         .select(columns!())
         .load(c)?);
-    from_rows(rows)
-}
-
-/// Applications of a service's people, optionally only some statuses,
-/// newest change first.
-pub fn for_service(
-    conn: &mut impl AsTx,
-    service_id: i64,
-    statuses: &[ApplicationStatus],
-) -> StoreResult<Vec<Application>> {
-    let slugs: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    let rows: Vec<Row> = with_conn!(conn, |c| {
-        let mut query = applications::table
-            .inner_join(profiles::table)
-            .filter(profiles::service_id.eq(service_id))
-            .select(columns!())
-            .order((applications::updated_at.desc(), applications::id.desc()))
-            .into_boxed();
-        if !slugs.is_empty() {
-            query = query.filter(applications::status.eq_any(slugs.clone()));
-        }
-        query.load(c)?
-    });
     from_rows(rows)
 }
 
@@ -537,9 +505,6 @@ impl Change {
         }
     }
 }
-
-/// Field names `transition` reports errors against.
-pub const CHANGE_FIELDS: [&str; 5] = ["status", "interview_at", "start_date", "reason", "note"];
 
 /// Checks a change's details for the target status, without touching the
 /// database.
@@ -679,21 +644,4 @@ fn lock(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<Application>> {
             .optional()?,
     };
     row.map(from_row).transpose()
-}
-
-/// Counts by status for a set of vacancies (employer dashboard) — all
-/// statuses, the caller decides what to show.
-pub fn count_by_status_for_vacancies(
-    conn: &mut impl AsTx,
-    vacancy_ids: &[i64],
-) -> StoreResult<Vec<(String, i64)>> {
-    if vacancy_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(with_conn!(conn, |c| applications::table
-        .filter(applications::vacancy_id.eq_any(vacancy_ids))
-        .group_by(applications::status)
-        .select((applications::status, diesel::dsl::count_star()))
-        .order(applications::status)
-        .load(c)?))
 }

@@ -94,6 +94,9 @@ pub struct Config {
     /// Key material for signing cookies; at least 32 bytes.
     pub secret_key: Vec<u8>,
     pub search: SearchEngineKind,
+    /// Prefix of the search index names, so several installations can
+    /// share one Meilisearch server.
+    pub search_prefix: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub pool_size: u32,
@@ -113,6 +116,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_SEARCH", "embedded", "Search engine: embedded (on disk in the data directory) or meilisearch."),
     ("MEILISEARCH_URL", "(none)", "Meilisearch address, required when FAIRCHANCE_SEARCH=meilisearch."),
     ("MEILISEARCH_API_KEY", "(none)", "Meilisearch API key."),
+    ("FAIRCHANCE_SEARCH_PREFIX", "fairchance_", "Prefix of the search index names (letters, digits, - and _), so staging and production can share one Meilisearch."),
     ("FAIRCHANCE_SMTP_URL", "(none: .eml files in <data dir>/outbox)", "smtp://, smtp://...?tls=required (STARTTLS) or smtps:// with user:password@host:port."),
     ("FAIRCHANCE_MAIL_FROM", "Fair Chance Jobs <no-reply@fairchance.invalid>", "Sender of every email."),
     ("FAIRCHANCE_DB_POOL_SIZE", "8", "Database connections per process (1-64)."),
@@ -317,6 +321,23 @@ impl Config {
             }
         };
 
+        let search_prefix = match get("FAIRCHANCE_SEARCH_PREFIX").map(str::trim) {
+            None => crate::search::DEFAULT_PREFIX.to_string(),
+            Some(prefix)
+                if !prefix.is_empty()
+                    && prefix.len() <= 60
+                    && crate::search::check_prefix(prefix).is_ok() =>
+            {
+                prefix.to_string()
+            }
+            Some(_) => {
+                return Err(invalid(
+                    "FAIRCHANCE_SEARCH_PREFIX",
+                    "use 1 to 60 letters, digits, '-' and '_'",
+                ))
+            }
+        };
+
         let smtp_url = match get("FAIRCHANCE_SMTP_URL") {
             None => None,
             Some(raw) => {
@@ -363,6 +384,7 @@ impl Config {
             base_url,
             secret_key,
             search,
+            search_prefix,
             smtp_url,
             mail_from,
             pool_size: parse_number(

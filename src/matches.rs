@@ -16,6 +16,7 @@ use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::Vacancy;
 use crate::search::{
     CandidateOptions, IndexKind, MatchIndex, ProfileDoc, SearchError, ServiceScope, VacancyDoc,
+    VacancySearch,
 };
 use crate::store::jobs::{self, NewJob};
 use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
@@ -76,6 +77,77 @@ pub struct Ranked<T> {
     pub item: Arc<T>,
     pub assessment: Assessment,
 }
+
+/// Which part of a ranked list to return: page `page` (from 1) of
+/// `per_page` items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Paging {
+    /// The whole list as one page.
+    pub const ALL: Paging = Paging {
+        page: 1,
+        per_page: usize::MAX,
+    };
+
+    /// The first `n` items.
+    pub fn first(n: usize) -> Self {
+        Paging {
+            page: 1,
+            per_page: n,
+        }
+    }
+
+    /// How many items come before this page.
+    pub fn offset(&self) -> usize {
+        self.page
+            .max(1)
+            .saturating_sub(1)
+            .saturating_mul(self.per_page)
+    }
+}
+
+/// One page of a ranked list, and how long the whole list is. A page past
+/// the end is empty; `total` is always the size of the whole list.
+pub struct Page<T> {
+    pub total: usize,
+    pub paging: Paging,
+    pub items: Vec<Ranked<T>>,
+    /// The id of every item in the whole list, in no particular order.
+    pub every_id: Vec<i64>,
+}
+
+impl<T> Page<T> {
+    /// How many pages the whole list fills (at least 1).
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.paging.per_page.max(1)).max(1)
+    }
+}
+
+/// An eligible item with what orders it: a relevance band for keyword
+/// searches (0 otherwise), then the match score, then the id.
+struct Scored<T> {
+    band: i64,
+    score: f64,
+    item: Arc<T>,
+}
+
+impl<T> Scored<T> {
+    fn new(score: f64, item: Arc<T>) -> Self {
+        Self {
+            band: 0,
+            score,
+            item,
+        }
+    }
+}
+
+/// Relevance is compared in tenths, so among hits that match the words
+/// about as well the better fit comes first.
+const RELEVANCE_BANDS: f64 = 10.0;
 
 /// Parsed rows kept in memory with the `updated_at` they were read at.
 ///
@@ -281,13 +353,27 @@ impl Matcher {
         Ok(in_order(&ids, found))
     }
 
-    /// Eligible vacancies for a profile, best first.
+    /// Eligible vacancies for a profile, best first: the first `limit`.
     pub async fn vacancies_for(
         &self,
         profile: &Profile,
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<Ranked<Vacancy>>, MatchError> {
+        Ok(self
+            .vacancies_page(profile, today, Paging::first(limit))
+            .await?
+            .items)
+    }
+
+    /// One page of the eligible vacancies for a profile, best first, with
+    /// the number of them all.
+    pub async fn vacancies_page(
+        &self,
+        profile: &Profile,
+        today: NaiveDate,
+        paging: Paging,
+    ) -> Result<Page<Vacancy>, MatchError> {
         let hits = self
             .index
             .candidate_vacancies(profile, today, &CandidateOptions::default())
@@ -299,19 +385,20 @@ impl Matcher {
                 .await?
             {
                 if let Some(score) = eligible_score(&vacancy, profile, today) {
-                    scored.push((score, vacancy));
+                    scored.push(Scored::new(score, vacancy));
                 }
             }
         }
-        Ok(top_assessed(
+        Ok(rank_page(
             scored,
-            limit,
+            paging,
             |v| v.id,
             |v| assess(v, profile, today),
         ))
     }
 
-    /// Eligible profiles in scope for a vacancy, best first.
+    /// Eligible profiles in scope for a vacancy, best first: the first
+    /// `limit`.
     pub async fn profiles_for(
         &self,
         vacancy: &Vacancy,
@@ -319,6 +406,21 @@ impl Matcher {
         today: NaiveDate,
         limit: usize,
     ) -> Result<Vec<Ranked<Profile>>, MatchError> {
+        Ok(self
+            .profiles_page(vacancy, scope, today, Paging::first(limit))
+            .await?
+            .items)
+    }
+
+    /// One page of the eligible profiles in scope for a vacancy, best
+    /// first, with the number of them all.
+    pub async fn profiles_page(
+        &self,
+        vacancy: &Vacancy,
+        scope: &ServiceScope,
+        today: NaiveDate,
+        paging: Paging,
+    ) -> Result<Page<Profile>, MatchError> {
         let hits = self
             .index
             .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
@@ -337,45 +439,74 @@ impl Matcher {
                     }
                 }
                 if let Some(score) = eligible_score(vacancy, &profile, today) {
-                    scored.push((score, profile));
+                    scored.push(Scored::new(score, profile));
                 }
             }
         }
-        Ok(top_assessed(
+        Ok(rank_page(
             scored,
-            limit,
+            paging,
             |p| p.id,
             |p| assess(vacancy, p, today),
         ))
     }
 
-    /// A job seeker's keyword search: typo-tolerant and synonym-aware, best
-    /// first, and only vacancies `assess` finds the person eligible for (the
-    /// others are left out without saying why).
-    pub async fn search_for(
+    /// A job seeker's search, one page of it, with the number of results
+    /// in all: every vacancy the person is eligible for (`assess`) that
+    /// meets their choices exactly ([`VacancySearch::admits`]) and, when
+    /// words are given, matches them (typo-tolerant, synonym-aware).
+    ///
+    /// The engine narrows with the person's own eligibility filter as well
+    /// as the choices, and returns every hit, so nothing eligible is cut
+    /// off by an engine's hit limit. With no words the order is the match
+    /// score ("Jobs for you"'s order); with words, relevance in bands of a
+    /// tenth, then the match score, then the id (a stable order for paging).
+    pub async fn search_page(
         &self,
         profile: &Profile,
-        search: &crate::search::VacancySearch,
+        search: &VacancySearch,
         today: NaiveDate,
-    ) -> Result<Vec<Ranked<Vacancy>>, MatchError> {
-        let hits = self.index.search_vacancies(search, today).await?;
-        let order: std::collections::HashMap<i64, usize> =
-            hits.iter().enumerate().map(|(i, h)| (h.id, i)).collect();
-        let mut found = Vec::new();
-        for vacancy in self
-            .load_vacancies(hits.iter().map(|h| h.id).collect())
-            .await?
-        {
-            let assessment = assess(&vacancy, profile, today);
-            if assessment.eligible() {
-                found.push(Ranked {
-                    item: vacancy,
-                    assessment,
-                });
+        paging: Paging,
+    ) -> Result<Page<Vacancy>, MatchError> {
+        let everything = VacancySearch {
+            limit: None,
+            ..search.clone()
+        };
+        let hits = self
+            .index
+            .seeker_vacancies(profile, &everything, today)
+            .await?;
+        let band_of: HashMap<i64, i64> = hits
+            .iter()
+            .filter_map(|h| {
+                h.relevance
+                    .map(|r| (h.id, (r * RELEVANCE_BANDS).round() as i64))
+            })
+            .collect();
+        let mut scored = Vec::new();
+        for chunk in hits.chunks(LOAD_CHUNK) {
+            for vacancy in self
+                .load_vacancies(chunk.iter().map(|h| h.id).collect())
+                .await?
+            {
+                if !search.admits(&vacancy) {
+                    continue;
+                }
+                if let Some(score) = eligible_score(&vacancy, profile, today) {
+                    scored.push(Scored {
+                        band: band_of.get(&vacancy.id).copied().unwrap_or(0),
+                        score,
+                        item: vacancy,
+                    });
+                }
             }
         }
-        found.sort_by_key(|r| order.get(&r.item.id).copied().unwrap_or(usize::MAX));
-        Ok(found)
+        Ok(rank_page(
+            scored,
+            paging,
+            |v| v.id,
+            |v| assess(v, profile, today),
+        ))
     }
 
     /// Re-indexes one vacancy from the database (or drops it when gone).
@@ -512,31 +643,49 @@ fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {
     }
 }
 
-/// Best score first; ties broken by id so the order is stable.
-/// The best `limit` of the eligible pairs, by score then id, each with its
-/// full assessment (built only for these: ranking uses the fast score).
-fn top_assessed<T>(
-    mut scored: Vec<(f64, Arc<T>)>,
-    limit: usize,
+/// One page of the eligible items, ordered by relevance band, then score,
+/// then id (a stable order, so pages never repeat or skip an item), each
+/// on the page with its full assessment (built only for these: ranking
+/// uses the fast score).
+fn rank_page<T>(
+    mut scored: Vec<Scored<T>>,
+    paging: Paging,
     id: impl Fn(&T) -> i64,
     assess: impl Fn(&T) -> Assessment,
-) -> Vec<Ranked<T>> {
-    let order = |a: &(f64, Arc<T>), b: &(f64, Arc<T>)| {
-        b.0.partial_cmp(&a.0)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| id(&a.1).cmp(&id(&b.1)))
+) -> Page<T> {
+    let order = |a: &Scored<T>, b: &Scored<T>| {
+        b.band
+            .cmp(&a.band)
+            .then_with(|| {
+                b.score
+                    .partial_cmp(&a.score)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .then_with(|| id(&a.item).cmp(&id(&b.item)))
     };
-    if scored.len() > limit && limit > 0 {
-        scored.select_nth_unstable_by(limit - 1, order);
-        scored.truncate(limit);
+    let total = scored.len();
+    let every_id = scored.iter().map(|s| id(&s.item)).collect();
+    let start = paging.offset().min(total);
+    let end = start.saturating_add(paging.per_page).min(total);
+    if end < total && end > 0 {
+        scored.select_nth_unstable_by(end - 1, order);
+        scored.truncate(end);
     }
     scored.sort_by(order);
-    scored.truncate(limit);
-    scored
-        .into_iter()
-        .map(|(_, item)| {
-            let assessment = assess(&item);
-            Ranked { item, assessment }
+    let items = scored
+        .drain(start..end)
+        .map(|s| {
+            let assessment = assess(&s.item);
+            Ranked {
+                item: s.item,
+                assessment,
+            }
         })
-        .collect()
+        .collect();
+    Page {
+        total,
+        paging,
+        items,
+        every_id,
+    }
 }

@@ -421,6 +421,7 @@ on_both_backends!(
     |backend| async move {
         use fairchance::domain::profile::{CertificateInput, ProfileDetails};
         use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::matches::Paging;
         use fairchance::search::VacancySearch;
         use fairchance::seed::generator::{self, Town, TEMPLATES};
         use rand::SeedableRng;
@@ -540,13 +541,14 @@ on_both_backends!(
                 min_hours: None,
                 max_hours: None,
                 near: None,
-                limit: 20,
+                limit: None,
             };
             let found = app
                 .matcher
-                .search_for(&seeker, &search, today)
+                .search_page(&seeker, &search, today, Paging::ALL)
                 .await
-                .unwrap();
+                .unwrap()
+                .items;
             assert_eq!(
                 found.first().map(|r| r.item.id),
                 Some(vacancy_id),
@@ -554,9 +556,10 @@ on_both_backends!(
             );
             assert!(
                 app.matcher
-                    .search_for(&blocked, &search, today)
+                    .search_page(&blocked, &search, today, Paging::ALL)
                     .await
                     .unwrap()
+                    .items
                     .is_empty(),
                 "never a job assess excludes"
             );
@@ -567,13 +570,14 @@ on_both_backends!(
             min_hours: None,
             max_hours: None,
             near: None,
-            limit: 20,
+            limit: None,
         };
         assert!(app
             .matcher
-            .search_for(&seeker, &wrong_sector, today)
+            .search_page(&seeker, &wrong_sector, today, Paging::ALL)
             .await
             .unwrap()
+            .items
             .iter()
             .all(|r| r.item.id != vacancy_id));
         let too_few_hours = VacancySearch {
@@ -582,13 +586,14 @@ on_both_backends!(
             min_hours: None,
             max_hours: Some(20.0),
             near: None,
-            limit: 20,
+            limit: None,
         };
         assert!(app
             .matcher
-            .search_for(&seeker, &too_few_hours, today)
+            .search_page(&seeker, &too_few_hours, today, Paging::ALL)
             .await
             .unwrap()
+            .items
             .iter()
             .all(|r| r.item.id != vacancy_id));
     }

@@ -520,7 +520,7 @@ async fn keyword_search_tolerates_typos_and_knows_synonyms(engine: &TestEngine) 
     let search = |text: &str| {
         let request = VacancySearch {
             text: text.into(),
-            limit: 10,
+            limit: Some(10),
             ..VacancySearch::default()
         };
         let index = index.clone();
@@ -604,7 +604,7 @@ async fn keyword_search_filters_sector_hours_and_distance(engine: &TestEngine) {
     };
     let base = VacancySearch {
         text: "cleaning".into(),
-        limit: 20,
+        limit: Some(20),
         ..VacancySearch::default()
     };
     assert_eq!(

@@ -168,12 +168,27 @@ async fn only_eligible_vacancies_are_shown(fx: &Fixture) -> usize {
     );
     let k = fx.signed_in().await;
 
-    // Jobs for you: every approved match that still holds, and no other.
-    let body = k.get("/terminal/jobs-for-you").await.text().await.unwrap();
-    assert_eq!(vacancy_links(&body), eligible, "jobs for you");
-    if !eligible.is_empty() {
-        assert!(body.contains("class=\"reasons\""), "reasons are given");
+    // Jobs for you: every approved match that still holds, and no other,
+    // ten a page.
+    let mut listed = BTreeSet::new();
+    for page in 1..=10 {
+        let body = k
+            .get(&format!("/terminal/jobs-for-you?page={page}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let links = vacancy_links(&body);
+        assert!(links.len() <= 10, "ten a page");
+        if page == 1 && !eligible.is_empty() {
+            assert!(body.contains("class=\"reasons\""), "reasons are given");
+        }
+        listed.extend(links);
+        if !body.contains(">Next page</a>") {
+            break;
+        }
     }
+    assert_eq!(listed, eligible, "jobs for you");
 
     // Search with no words lists every open vacancy the person may see.
     let mut seen = BTreeSet::new();
@@ -576,10 +591,24 @@ on_both_backends!(
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["cache-control"], "no-store");
         let body: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(ids(&body), eligible, "approved matches that still hold");
         assert!(body["items"][0]["reasons"]
             .as_array()
             .is_some_and(|r| !r.is_empty()));
+        assert_eq!(body["total"].as_u64(), Some(eligible.len() as u64));
+        let mut approved = ids(&body);
+        for page in 2..=10 {
+            let body: serde_json::Value = get(&format!("/api/v1/terminal/matches?page={page}"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if ids(&body).is_empty() {
+                break;
+            }
+            approved.extend(ids(&body));
+        }
+        assert_eq!(approved, eligible, "approved matches that still hold");
 
         let mut found = BTreeSet::new();
         for page in 1..=10 {

@@ -560,9 +560,12 @@ impl Engine {
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let limit = limit
-            .unwrap_or(self.rules.max_total_hits)
-            .min(self.rules.max_total_hits);
+        // A limit asked for is capped like Meilisearch's `maxTotalHits`;
+        // without one every matching document comes back.
+        let limit = match limit {
+            Some(limit) => limit.min(self.rules.max_total_hits),
+            None => usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX),
+        };
         let several = clauses.len() > 1;
         let mut found = self.top(searcher, &filter, &clauses, Occur::Must, limit)?;
         if found.is_empty() && several {

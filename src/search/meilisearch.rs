@@ -5,8 +5,11 @@
 //! finish in time becomes an error (the caller's job is retried), so no
 //! failed write goes unnoticed. Filter-only queries page through
 //! `POST /indexes/{uid}/documents/fetch`, which has no `maxTotalHits` cap,
-//! so narrowing never truncates; keyword queries use `search`.
+//! so narrowing never truncates; keyword queries use `search`, split by id
+//! ranges when one answer would pass `maxTotalHits`, so they never truncate
+//! either.
 
+use std::ops::Bound;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +23,7 @@ use meilisearch_sdk::tasks::Task;
 use serde::Deserialize;
 
 use super::documents::{ProfileDoc, VacancyDoc};
-use super::filter::MeilisearchFilter;
+use super::filter::{Filter, MeilisearchFilter, Number};
 use super::settings::{index_settings, IndexKind};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
 use crate::domain::skills::Taxonomy;
@@ -217,20 +220,21 @@ impl MeilisearchIndex {
             .collect())
     }
 
+    /// One keyword search, at most `limit` hits (Meilisearch caps it at
+    /// `maxTotalHits`).
     async fn ranked(
         &self,
         kind: IndexKind,
         filter: Option<&str>,
         text: &str,
-        limit: Option<usize>,
+        limit: usize,
     ) -> Result<Vec<Hit>, SearchError> {
         let index = self.client.index(self.index_uid(kind));
-        let limit = limit.unwrap_or(MAX_TOTAL_HITS).min(MAX_TOTAL_HITS);
         let fields = ["id"];
         let mut search = index.search();
         search
             .with_query(text)
-            .with_limit(limit)
+            .with_limit(limit.min(MAX_TOTAL_HITS))
             .with_show_ranking_score(true)
             .with_attributes_to_retrieve(Selectors::Some(&fields));
         if let Some(filter) = filter {
@@ -245,6 +249,59 @@ impl MeilisearchIndex {
                 relevance: Some(hit.ranking_score.unwrap_or(0.0)),
             })
             .collect())
+    }
+
+    /// Every document matching the words within the filter, best first.
+    ///
+    /// A search answers at most `maxTotalHits`; when an answer is full, the
+    /// range of ids it covered is split at the median id it returned and
+    /// each half is searched again, until every part answers below the cap.
+    /// The ranking score is the document's own (not relative to the other
+    /// hits), so the parts merge into one order.
+    async fn ranked_all(
+        &self,
+        kind: IndexKind,
+        filter: &Filter,
+        text: &str,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let mut hits = Vec::new();
+        let mut ranges = vec![(Bound::Unbounded, Bound::Unbounded)];
+        while let Some((lower, upper)) = ranges.pop() {
+            let part = Filter::all([
+                filter.clone(),
+                Filter::Range {
+                    attribute: "id",
+                    lower,
+                    upper,
+                },
+            ]);
+            let rendered = match part.to_meilisearch()? {
+                MeilisearchFilter::Nothing => continue,
+                MeilisearchFilter::All => None,
+                MeilisearchFilter::Expression(text) => Some(text),
+            };
+            let found = self
+                .ranked(kind, rendered.as_deref(), text, MAX_TOTAL_HITS)
+                .await?;
+            if found.len() < MAX_TOTAL_HITS {
+                hits.extend(found);
+                continue;
+            }
+            let mut ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+            ids.sort_unstable();
+            // Ids are distinct, so the median is above the lowest id found:
+            // both halves are strictly narrower than this range.
+            let middle = Number::Int(ids[ids.len() / 2]);
+            ranges.push((lower, Bound::Excluded(middle)));
+            ranges.push((Bound::Included(middle), upper));
+        }
+        hits.sort_by(|a, b| {
+            b.relevance
+                .partial_cmp(&a.relevance)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(hits)
     }
 }
 
@@ -335,17 +392,17 @@ impl MatchIndex for MeilisearchIndex {
             MeilisearchFilter::All => None,
             MeilisearchFilter::Expression(text) => Some(text),
         };
-        match query
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            None => self.all_ids(kind, filter.as_deref(), query.limit).await,
-            Some(text) => {
-                self.ranked(kind, filter.as_deref(), text, query.limit)
-                    .await
-            }
+        match (
+            query
+                .text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty()),
+            query.limit,
+        ) {
+            (None, limit) => self.all_ids(kind, filter.as_deref(), limit).await,
+            (Some(text), Some(limit)) => self.ranked(kind, filter.as_deref(), text, limit).await,
+            (Some(text), None) => self.ranked_all(kind, &query.filter, text).await,
         }
     }
 }

@@ -36,8 +36,8 @@ pub use filter::{Filter, FilterError};
 pub use narrowing::{Near, ServiceScope, VacancySearch};
 pub use settings::IndexKind;
 
-/// The index name prefix used by the service; tests use their own so each
-/// run gets fresh indexes.
+/// The index name prefix used when `FAIRCHANCE_SEARCH_PREFIX` is not set;
+/// tests use their own so each run gets fresh indexes.
 pub const DEFAULT_PREFIX: &str = "fairchance_";
 
 /// Why the search layer failed.
@@ -112,7 +112,8 @@ pub struct Query {
     /// Which documents may be returned.
     pub filter: Filter,
     /// Keywords; when given, only documents matching them are returned,
-    /// best first, and at most the index's `maxTotalHits`.
+    /// best first. With no `limit` every matching document is returned,
+    /// however many there are (engines work round their own hit caps).
     pub text: Option<String>,
     /// The most hits to return; `None` returns every document the filter
     /// admits (the engines page through them).
@@ -215,8 +216,8 @@ pub trait MatchIndex: Send + Sync {
         .await
     }
 
-    /// A job seeker's keyword search over open vacancies, typo-tolerant and
-    /// synonym-aware, best first.
+    /// A keyword search over open vacancies, typo-tolerant and
+    /// synonym-aware, best first, with the sector, hours and distance given.
     async fn search_vacancies(
         &self,
         search: &VacancySearch,
@@ -228,7 +229,29 @@ pub trait MatchIndex: Send + Sync {
             &Query {
                 filter: narrowing::keyword_filter(search, today),
                 text: (!text.is_empty()).then(|| text.to_owned()),
-                limit: Some(search.limit),
+                limit: search.limit,
+            },
+        )
+        .await
+    }
+
+    /// A job seeker's search: every open vacancy that may suit the person
+    /// today ([`narrowing::seeker_filter`]) and meets their choices and
+    /// words, best first when words are given. A superset of what `assess`
+    /// and [`VacancySearch::admits`] accept.
+    async fn seeker_vacancies(
+        &self,
+        profile: &Profile,
+        search: &VacancySearch,
+        today: NaiveDate,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let text = search.text.trim();
+        self.query(
+            IndexKind::Vacancies,
+            &Query {
+                filter: narrowing::seeker_filter(profile, search, today, self.taxonomy()),
+                text: (!text.is_empty()).then(|| text.to_owned()),
+                limit: search.limit,
             },
         )
         .await
@@ -248,10 +271,15 @@ pub fn check_prefix(prefix: &str) -> Result<(), SearchError> {
     }
 }
 
-/// Opens the engine the configuration names, with the service's index
-/// prefix. Call [`MatchIndex::apply_settings`] next.
+/// Opens the engine the configuration names, with its index prefix
+/// (`FAIRCHANCE_SEARCH_PREFIX`). Call [`MatchIndex::apply_settings`] next.
 pub fn open(config: &Config, taxonomy: Arc<Taxonomy>) -> Result<Arc<dyn MatchIndex>, SearchError> {
-    open_engine(&config.search, &config.data_dir, DEFAULT_PREFIX, taxonomy)
+    open_engine(
+        &config.search,
+        &config.data_dir,
+        &config.search_prefix,
+        taxonomy,
+    )
 }
 
 /// Opens an engine with an explicit prefix (tests use a unique one).

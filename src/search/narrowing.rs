@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::documents::day_number;
 use super::filter::{Filter, Number};
-use crate::domain::geo::GeoPoint;
+use crate::domain::geo::{distance_km, GeoPoint};
 use crate::domain::matching::effective_start;
 use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
@@ -247,8 +247,23 @@ pub struct VacancySearch {
     pub max_hours: Option<f64>,
     /// Only workplaces within this many km of a point.
     pub near: Option<Near>,
-    /// How many results at most.
-    pub limit: usize,
+    /// How many results at most; `None` for every one (the matcher pages
+    /// through the whole set itself).
+    pub limit: Option<usize>,
+}
+
+impl VacancySearch {
+    /// Whether the vacancy meets the choices exactly (sector, hours, and
+    /// the distance as `domain::geo` measures it). The engine's filter is a
+    /// superset of this; the matcher decides with this.
+    pub fn admits(&self, vacancy: &Vacancy) -> bool {
+        let job = &vacancy.details;
+        let sector = self.sector.as_deref().is_none_or(|s| job.sector() == s);
+        let hours = job.hours_per_week();
+        let hours_fit = self.min_hours.is_none_or(|min| hours >= min)
+            && self.max_hours.is_none_or(|max| hours <= max);
+        sector && hours_fit && self.near.is_none_or(|near| near.reaches(job.workplace()))
+    }
 }
 
 /// A distance limit for [`VacancySearch`].
@@ -262,11 +277,27 @@ pub struct Near {
     pub include_remote: bool,
 }
 
+impl Near {
+    /// Whether a workplace is within reach, measured by `domain::geo`.
+    pub fn reaches(&self, workplace: &Workplace) -> bool {
+        match workplace {
+            Workplace::Remote => self.include_remote,
+            Workplace::OnSite(place) => distance_km(self.point, place.point()) <= self.km,
+        }
+    }
+}
+
 /// The filter of a keyword search: open vacancies with the chosen sector,
-/// hours and distance. The distance is the one the person chose, so it is
-/// not padded.
+/// hours and distance. The distance is padded like the travel radius, so an
+/// engine that measures a little differently still returns every workplace
+/// in reach; [`VacancySearch::admits`] then decides exactly.
 pub fn keyword_filter(search: &VacancySearch, today: NaiveDate) -> Filter {
-    let mut parts = vec![open_vacancies(today)];
+    Filter::all([open_vacancies(today), choices_filter(search)])
+}
+
+/// The person's own choices (sector, hours, distance) as a filter.
+fn choices_filter(search: &VacancySearch) -> Filter {
+    let mut parts = Vec::new();
     if let Some(sector) = &search.sector {
         parts.push(Filter::eq("sector", sector.as_str()));
     }
@@ -277,17 +308,33 @@ pub fn keyword_filter(search: &VacancySearch, today: NaiveDate) -> Filter {
         parts.push(Filter::at_most("hours_per_week", Number::Float(max)));
     }
     if let Some(near) = search.near {
-        let metres = (near.km.max(0.0) * 1000.0).ceil() as u64;
         parts.push(Filter::any([
             if near.include_remote {
                 Filter::IsTrue("remote")
             } else {
                 Filter::Never
             },
-            geo_radius(near.point, metres),
+            geo_radius(near.point, padded_metres(near.km)),
         ]));
     }
     Filter::all(parts)
+}
+
+/// A job seeker's search: the same eligibility narrowing the matcher uses
+/// for the person ([`vacancies_for_profile`]: travel radius, offences,
+/// barred lists, driving, certificates, dates, remote roles) combined with
+/// the words' companions they chose (sector, hours, distance). The smaller
+/// of their travel radius and a chosen distance wins because both apply.
+pub fn seeker_filter(
+    profile: &Profile,
+    search: &VacancySearch,
+    today: NaiveDate,
+    taxonomy: &Taxonomy,
+) -> Filter {
+    Filter::all([
+        vacancies_for_profile(profile, today, taxonomy),
+        choices_filter(search),
+    ])
 }
 
 #[cfg(test)]
@@ -444,13 +491,13 @@ mod tests {
                 km: 10.0,
                 include_remote: false,
             }),
-            limit: 20,
+            limit: Some(20),
         };
         let text = render(&keyword_filter(&search, today));
         assert!(
             text.ends_with(
                 "AND sector = \"warehousing\" AND hours_per_week >= 16 AND hours_per_week <= 37.5 \
-             AND _geoRadius(53.8, -1.55, 10000)"
+             AND _geoRadius(53.8, -1.55, 10060)"
             ),
             "{text}"
         );

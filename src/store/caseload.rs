@@ -456,12 +456,27 @@ pub struct WaitingMatch {
     pub created_at: NaiveDateTime,
 }
 
+/// One page (`limit` from `offset`) of the service's suggested matches,
+/// newest first (only the officer's own people when `officer_id` is
+/// given), and how many there are in all.
 pub fn waiting_matches(
     conn: &mut impl AsTx,
     service_id: i64,
     officer_id: Option<i64>,
     limit: i64,
-) -> StoreResult<Vec<WaitingMatch>> {
+    offset: i64,
+) -> StoreResult<(Vec<WaitingMatch>, i64)> {
+    let total: i64 = with_conn!(conn, |c| {
+        let mut q = matches::table
+            .inner_join(profiles::table)
+            .filter(profiles::service_id.eq(service_id))
+            .filter(matches::status.eq("suggested"))
+            .into_boxed();
+        if let Some(officer) = officer_id {
+            q = q.filter(profiles::officer_id.eq(officer));
+        }
+        q.count().get_result(c)?
+    });
     type R = (
         i64,
         i64,
@@ -486,6 +501,7 @@ pub fn waiting_matches(
         }
         q.order((matches::created_at.desc(), matches::id.desc()))
             .limit(limit)
+            .offset(offset)
             .select((
                 matches::id,
                 profiles::id,
@@ -500,21 +516,23 @@ pub fn waiting_matches(
             ))
             .load(c)?
     });
-    Ok(rows
-        .into_iter()
-        .map(|r| WaitingMatch {
-            match_id: r.0,
-            profile_id: r.1,
-            given_name: r.2,
-            family_name: r.3,
-            reference: r.4,
-            vacancy_id: r.5,
-            title: r.6,
-            employer_name: r.7,
-            score: r.8,
-            created_at: r.9,
-        })
-        .collect())
+    Ok((
+        rows.into_iter()
+            .map(|r| WaitingMatch {
+                match_id: r.0,
+                profile_id: r.1,
+                given_name: r.2,
+                family_name: r.3,
+                reference: r.4,
+                vacancy_id: r.5,
+                title: r.6,
+                employer_name: r.7,
+                score: r.8,
+                created_at: r.9,
+            })
+            .collect::<Vec<_>>(),
+        total,
+    ))
 }
 
 /// The match, only if its person belongs to the service.
@@ -574,16 +592,18 @@ pub struct ApplicationLine {
     pub updated_at: NaiveDateTime,
 }
 
-/// Applications of the service's people with the given statuses (all when
-/// empty), oldest change first when `oldest_first` (a review queue), else
-/// newest first; at most `limit`.
+/// One page (`limit` from `offset`) of the applications of the service's
+/// people with the given statuses (all when empty), oldest change first
+/// when `oldest_first` (a review queue), else newest first; and how many
+/// there are in all.
 pub fn applications(
     conn: &mut impl AsTx,
     service_id: i64,
     statuses: &[&str],
     oldest_first: bool,
     limit: i64,
-) -> StoreResult<Vec<ApplicationLine>> {
+    offset: i64,
+) -> StoreResult<(Vec<ApplicationLine>, i64)> {
     use super::schema::applications;
     type R = (
         i64,
@@ -598,6 +618,16 @@ pub fn applications(
         NaiveDateTime,
     );
     let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
+    let total: i64 = with_conn!(conn, |c| {
+        let mut q = applications::table
+            .inner_join(profiles::table)
+            .filter(profiles::service_id.eq(service_id))
+            .into_boxed();
+        if !statuses.is_empty() {
+            q = q.filter(applications::status.eq_any(statuses.clone()));
+        }
+        q.count().get_result(c)?
+    });
     let rows: Vec<R> = with_conn!(conn, |c| {
         let mut q = applications::table
             .inner_join(profiles::table)
@@ -616,6 +646,7 @@ pub fn applications(
                 applications::updated_at,
             ))
             .limit(limit)
+            .offset(offset)
             .into_boxed();
         if !statuses.is_empty() {
             q = q.filter(applications::status.eq_any(statuses.clone()));
@@ -627,21 +658,23 @@ pub fn applications(
         };
         q.load(c)?
     });
-    Ok(rows
-        .into_iter()
-        .map(|r| ApplicationLine {
-            id: r.0,
-            profile_id: r.1,
-            given_name: r.2,
-            family_name: r.3,
-            reference: r.4,
-            vacancy_id: r.5,
-            title: r.6,
-            employer_name: r.7,
-            status: r.8,
-            updated_at: r.9,
-        })
-        .collect())
+    Ok((
+        rows.into_iter()
+            .map(|r| ApplicationLine {
+                id: r.0,
+                profile_id: r.1,
+                given_name: r.2,
+                family_name: r.3,
+                reference: r.4,
+                vacancy_id: r.5,
+                title: r.6,
+                employer_name: r.7,
+                status: r.8,
+                updated_at: r.9,
+            })
+            .collect::<Vec<_>>(),
+        total,
+    ))
 }
 
 /// The employer of a vacancy.

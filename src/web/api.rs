@@ -11,6 +11,7 @@ use super::auth::{self, Officer, Scope, Staff, StaffActor, Visitor};
 use super::errors::ApiError;
 use super::AppState;
 use crate::domain::FieldErrors;
+use crate::matches::Paging;
 use crate::store::access as access_store;
 use crate::store::audit::{self, Entry};
 use crate::store::now;
@@ -228,12 +229,14 @@ pub fn openapi_document() -> Value {
                     "summary": "A profile's eligible vacancies, ranked, with score, distance and reasons (officers of the profile's service)",
                     "parameters": [
                         { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
-                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } }
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } },
+                        { "name": "limit", "in": "query", "description": "Older name of per_page", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }
                     ],
                     "responses": merge(json!({
-                        "200": { "description": "Ranked matches: items[] with vacancy_id, title, score (0-1), distance_km, reasons[] (kind, text, ...), case_by_case[], match (stored status)" },
+                        "200": { "description": "One page of every eligible vacancy, best first: total, page, per_page, pages, and items[] with vacancy_id, title, score (0-1), distance_km, reasons[] (kind, text, ...), case_by_case[], match (stored status)" },
                         "404": { "description": "No such profile in your service", "content": { "application/json": { "schema": error } } },
-                        "422": { "description": "Bad limit", "content": { "application/json": { "schema": error } } }
+                        "422": { "description": "Bad page, per_page or limit", "content": { "application/json": { "schema": error } } }
                     }), &error_responses)
                 }
             },
@@ -255,12 +258,14 @@ pub fn openapi_document() -> Value {
                     "summary": "Eligible people of your service for a vacancy, ranked (officers)",
                     "parameters": [
                         { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
-                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } }
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } },
+                        { "name": "limit", "in": "query", "description": "Older name of per_page", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }
                     ],
                     "responses": merge(json!({
-                        "200": { "description": "items[] with profile_id, name, reference, release_date, score, distance_km, reasons[], case_by_case[]" },
+                        "200": { "description": "One page of every eligible person of your service, best first: total, page, per_page, pages, and items[] with profile_id, name, reference, release_date, score, distance_km, reasons[], case_by_case[]" },
                         "404": { "description": "No such vacancy", "content": { "application/json": { "schema": error } } },
-                        "422": { "description": "Bad limit", "content": { "application/json": { "schema": error } } }
+                        "422": { "description": "Bad page, per_page or limit", "content": { "application/json": { "schema": error } } }
                     }), &error_responses)
                 }
             },
@@ -294,20 +299,60 @@ pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(openapi_document())
 }
 
+/// `page` and `per_page` of a ranked list; `limit` is the older name of
+/// `per_page`.
 #[derive(Deserialize)]
-pub struct LimitQuery {
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    per_page: Option<u32>,
     #[serde(default)]
     limit: Option<u32>,
 }
 
-fn limit_of(query: &LimitQuery) -> Result<usize, ApiError> {
-    match query.limit.unwrap_or(20) {
-        n @ 1..=500 => Ok(n as usize),
-        _ => Err(ApiError::Invalid(FieldErrors::single(
-            "limit",
-            "Use a limit from 1 to 500",
-        ))),
+/// Most items on one page of a ranked list.
+const PER_PAGE_MAX: u32 = 500;
+
+fn paging_of(query: &PageQuery) -> Result<Paging, ApiError> {
+    let mut errors = FieldErrors::new();
+    let page = query.page.unwrap_or(1);
+    if page == 0 || page > 1_000_000 {
+        errors.add("page", "Use a page number of 1 or more");
     }
+    let (field, per_page) = match (query.per_page, query.limit) {
+        (Some(n), _) => ("per_page", n),
+        (None, Some(n)) => ("limit", n),
+        (None, None) => ("per_page", 20),
+    };
+    if per_page == 0 || per_page > PER_PAGE_MAX {
+        errors.add(field, format!("Use 1 to {PER_PAGE_MAX} items a page"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    Ok(Paging {
+        page: page as usize,
+        per_page: per_page as usize,
+    })
+}
+
+/// The paging part of a ranked list's answer.
+fn page_fields<T>(page: &crate::matches::Page<T>) -> Value {
+    json!({
+        "total": page.total,
+        "page": page.paging.page,
+        "per_page": page.paging.per_page,
+        "pages": page.pages(),
+    })
+}
+
+/// A JSON object with more fields added.
+fn with_fields(mut body: Value, more: Value) -> Value {
+    if let (Some(object), Value::Object(more)) = (body.as_object_mut(), more) {
+        object.extend(more);
+    }
+    body
 }
 
 fn today() -> chrono::NaiveDate {
@@ -397,9 +442,9 @@ pub async fn profile_matches(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
-    query: web::Query<LimitQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = limit_of(&query)?;
+    let paging = paging_of(&query)?;
     let (id, service_id) = (path.into_inner(), officer.service_id);
     let taxonomy = state.taxonomy.clone();
     let (profile, stored) = state
@@ -412,11 +457,12 @@ pub async fn profile_matches(
         .await?;
     let ranked = state
         .matcher
-        .vacancies_for(&profile, today(), limit)
+        .vacancies_page(&profile, today(), paging)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let restricted = ranked.items.iter().any(|r| shows_restricted(&r.assessment));
     let items: Vec<Value> = ranked
+        .items
         .iter()
         .map(|r| {
             let d = &r.item.details;
@@ -443,11 +489,18 @@ pub async fn profile_matches(
         },
         "profile",
         profile.id,
-        format!("{} matches", items.len()),
+        format!(
+            "{} matches (page {} of {} in all)",
+            items.len(),
+            paging.page,
+            ranked.total
+        ),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({ "profile_id": profile.id, "today": today(), "items": items })))
+    Ok(HttpResponse::Ok().json(with_fields(
+        json!({ "profile_id": profile.id, "today": today(), "items": items }),
+        page_fields(&ranked),
+    )))
 }
 
 /// The full assessment of one pair, including every rule that fails: the
@@ -495,9 +548,9 @@ pub async fn vacancy_candidates(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
-    query: web::Query<LimitQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = limit_of(&query)?;
+    let paging = paging_of(&query)?;
     let (vacancy_id, service_id) = (path.into_inner(), officer.service_id);
     let taxonomy = state.taxonomy.clone();
     let vacancy = state
@@ -506,16 +559,17 @@ pub async fn vacancy_candidates(
         .await?;
     let ranked = state
         .matcher
-        .profiles_for(
+        .profiles_page(
             &vacancy,
             &crate::search::ServiceScope::Only(vec![service_id]),
             today(),
-            limit,
+            paging,
         )
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let restricted = ranked.items.iter().any(|r| shows_restricted(&r.assessment));
     let items: Vec<Value> = ranked
+        .items
         .iter()
         .map(|r| {
             let d = &r.item.details;
@@ -541,9 +595,16 @@ pub async fn vacancy_candidates(
         },
         "vacancy",
         vacancy.id,
-        format!("{} candidates in service {service_id}", items.len()),
+        format!(
+            "{} candidates in service {service_id} (page {} of {} in all)",
+            items.len(),
+            paging.page,
+            ranked.total
+        ),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({ "vacancy_id": vacancy.id, "today": today(), "items": items })))
+    Ok(HttpResponse::Ok().json(with_fields(
+        json!({ "vacancy_id": vacancy.id, "today": today(), "items": items }),
+        page_fields(&ranked),
+    )))
 }

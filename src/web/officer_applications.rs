@@ -10,11 +10,14 @@ use askama::Template;
 use super::auth::Officer;
 use super::errors::AppError;
 use super::officer_forms::Form;
+use super::officer_matches::{sql_window, StaffPager, RANKED_PER_PAGE};
 use super::pages::page;
+use super::seeker::page_number;
 use super::view::Chrome;
 use super::AppState;
 use crate::domain::application::{ApplicationStatus, UnsuccessfulReason};
 use crate::domain::FieldErrors;
+use crate::matches::Paging;
 use crate::store::applications::{self as apps, Actor, ApplicationError, Change};
 use crate::store::audit::{self, Entry};
 use crate::store::caseload::ApplicationLine;
@@ -42,23 +45,47 @@ pub struct ListLine {
 struct ListPage {
     chrome: Chrome,
     awaiting: Vec<ListLine>,
+    awaiting_pager: StaffPager,
     others: Vec<ListLine>,
+    others_pager: StaffPager,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    awaiting_page: String,
+    #[serde(default)]
+    others_page: String,
 }
 
 /// Applications of the service: those waiting for the officer first
-/// (oldest first), then the latest others.
-pub async fn list(state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
+/// (oldest first), then the others (newest change first), each list 50 a
+/// page with its own pager.
+pub async fn list(
+    state: web::Data<AppState>,
+    officer: Officer,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
     let service_id = officer.service_id;
-    let (awaiting, others) = state
+    let paging = |raw: &str| Paging {
+        page: page_number(raw),
+        per_page: RANKED_PER_PAGE,
+    };
+    let (awaiting_paging, others_paging) =
+        (paging(&query.awaiting_page), paging(&query.others_page));
+    let ((awaiting, awaiting_total), (others, others_total)) = state
         .store
         .run(move |c| {
+            let (limit, offset) = sql_window(awaiting_paging);
             let awaiting = store::caseload::applications(
                 c,
                 service_id,
                 &["interested", "under_review"],
                 true,
-                500,
+                limit,
+                offset,
             )?;
+            let (limit, offset) = sql_window(others_paging);
             let others = store::caseload::applications(
                 c,
                 service_id,
@@ -71,11 +98,27 @@ pub async fn list(state: web::Data<AppState>, officer: Officer) -> Result<HttpRe
                     "withdrawn",
                 ],
                 false,
-                100,
+                limit,
+                offset,
             )?;
             Ok((awaiting, others))
         })
         .await?;
+    let (a, o) = (awaiting_paging.page, others_paging.page);
+    let awaiting_pager = StaffPager::new(
+        awaiting_paging,
+        awaiting.len(),
+        awaiting_total as usize,
+        "applications",
+        |p| format!("/officer/applications?awaiting_page={p}&others_page={o}#awaiting"),
+    );
+    let others_pager = StaffPager::new(
+        others_paging,
+        others.len(),
+        others_total as usize,
+        "applications",
+        |p| format!("/officer/applications?awaiting_page={a}&others_page={p}#others"),
+    );
     let wrap = |lines: Vec<ApplicationLine>| {
         lines
             .into_iter()
@@ -90,7 +133,9 @@ pub async fn list(state: web::Data<AppState>, officer: Officer) -> Result<HttpRe
         &ListPage {
             chrome: Chrome::of(&officer.ctx),
             awaiting: wrap(awaiting),
+            awaiting_pager,
             others: wrap(others),
+            others_pager,
         },
     ))
 }

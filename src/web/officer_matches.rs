@@ -12,6 +12,7 @@ use super::auth::Officer;
 use super::errors::AppError;
 use super::officer_forms::Form;
 use super::pages::page;
+use super::seeker::{grouped, page_number};
 use super::view::Chrome;
 use super::AppState;
 use crate::domain::matching::{Assessment, Reason, RuleCode};
@@ -91,12 +92,56 @@ pub struct WhyNot {
     pub case_by_case: Vec<&'static str>,
 }
 
+/// Officers' ranked lists show this many a page.
+pub const RANKED_PER_PAGE: usize = 50;
+
+/// "Showing 51 to 100 of 1,204", with links to the pages either side.
+pub struct StaffPager {
+    pub showing: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl StaffPager {
+    /// For page `paging.page` showing `shown` items of `total`.
+    pub fn new(
+        paging: crate::matches::Paging,
+        shown: usize,
+        total: usize,
+        noun: &str,
+        link: impl Fn(usize) -> String,
+    ) -> Self {
+        let page = paging.page;
+        let pages = total.div_ceil(paging.per_page.max(1)).max(1);
+        let showing = if shown == 0 {
+            format!("{} {noun} in all.", grouped(total))
+        } else {
+            format!(
+                "Showing {} to {} of {} {noun}.",
+                grouped(paging.offset() + 1),
+                grouped(paging.offset() + shown),
+                grouped(total)
+            )
+        };
+        StaffPager {
+            showing,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    fn of<T>(found: &crate::matches::Page<T>, noun: &str, link: impl Fn(usize) -> String) -> Self {
+        Self::new(found.paging, found.items.len(), found.total, noun, link)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "officer/matches.html")]
 struct MatchesPage {
     chrome: Chrome,
     id: i64,
     name: String,
+    pager: StaffPager,
     ranked: Vec<MatchLine>,
     decided: Vec<MatchLine>,
     find: String,
@@ -112,6 +157,8 @@ pub struct MatchesQuery {
     find: String,
     #[serde(default)]
     why_not: String,
+    #[serde(default)]
+    page: String,
 }
 
 fn status_label(status: &str) -> String {
@@ -149,19 +196,30 @@ pub async fn profile_matches(
             Ok((profile, records, found))
         })
         .await?;
-    let ranked = state
+    let paging = crate::matches::Paging {
+        page: page_number(&query.page),
+        per_page: RANKED_PER_PAGE,
+    };
+    let found_page = state
         .matcher
-        .vacancies_for(&profile, today(), 50)
+        .vacancies_page(&profile, today(), paging)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let pager = StaffPager::of(&found_page, "vacancies", |p| {
+        format!("/officer/profiles/{id}/matches?page={p}")
+    });
+    let ranked = &found_page.items;
     let t = &state.taxonomy;
     let by_vacancy: HashMap<i64, &store::matches::MatchRecord> =
         records.iter().map(|r| (r.vacancy_id, r)).collect();
     let mut restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
     let ranked_ids: Vec<i64> = ranked.iter().map(|r| r.item.id).collect();
+    // Stored matches whose vacancy no longer fits; those that fit are in
+    // the ranked list, on this page or another.
+    let eligible: std::collections::HashSet<i64> = found_page.every_id.iter().copied().collect();
     let other_ids: Vec<i64> = records
         .iter()
-        .filter(|r| !ranked_ids.contains(&r.vacancy_id))
+        .filter(|r| !eligible.contains(&r.vacancy_id))
         .map(|r| r.vacancy_id)
         .collect();
     let all_ids: Vec<i64> = ranked_ids.iter().chain(other_ids.iter()).copied().collect();
@@ -205,7 +263,7 @@ pub async fn profile_matches(
         .collect();
     let decided: Vec<MatchLine> = records
         .iter()
-        .filter(|r| !ranked_ids.contains(&r.vacancy_id))
+        .filter(|r| !eligible.contains(&r.vacancy_id))
         .map(|r| {
             let (title, employer) = title_of(r.vacancy_id);
             let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
@@ -290,7 +348,12 @@ pub async fn profile_matches(
                 ranked_lines.len(),
                 w.vacancy_id
             ),
-            None => format!("{} matches", ranked_lines.len()),
+            None => format!(
+                "{} matches (page {} of {} in all)",
+                ranked_lines.len(),
+                paging.page,
+                found_page.total
+            ),
         },
     )
     .await?;
@@ -301,6 +364,7 @@ pub async fn profile_matches(
             chrome: Chrome::of(&officer.ctx),
             id,
             name: format!("{} {}", d.given_name(), d.family_name()),
+            pager,
             ranked: ranked_lines,
             decided,
             searched: !find.is_empty(),
@@ -428,27 +492,46 @@ async fn decide(
 #[template(path = "officer/waiting_matches.html")]
 struct WaitingPage {
     chrome: Chrome,
+    pager: StaffPager,
     lines: Vec<store::caseload::WaitingMatch>,
 }
 
-/// New matches across the service waiting for a decision: where the
-/// digest email points.
+/// New matches across the service waiting for a decision, newest first,
+/// 50 a page: where the digest email points.
 pub async fn waiting(
     state: web::Data<AppState>,
     officer: Officer,
+    query: web::Query<CandidatesQuery>,
 ) -> Result<HttpResponse, AppError> {
     let service_id = officer.service_id;
-    let lines = state
+    let paging = crate::matches::Paging {
+        page: page_number(&query.page),
+        per_page: RANKED_PER_PAGE,
+    };
+    let (limit, offset) = sql_window(paging);
+    let (lines, total) = state
         .store
-        .run(move |c| store::caseload::waiting_matches(c, service_id, None, 200))
+        .run(move |c| store::caseload::waiting_matches(c, service_id, None, limit, offset))
         .await?;
+    let pager = StaffPager::new(paging, lines.len(), total as usize, "matches", |p| {
+        format!("/officer/matches?page={p}")
+    });
     Ok(page(
         StatusCode::OK,
         &WaitingPage {
             chrome: Chrome::of(&officer.ctx),
+            pager,
             lines,
         },
     ))
+}
+
+/// LIMIT and OFFSET for a page.
+pub fn sql_window(paging: crate::matches::Paging) -> (i64, i64) {
+    (
+        i64::try_from(paging.per_page).unwrap_or(i64::MAX),
+        i64::try_from(paging.offset()).unwrap_or(i64::MAX),
+    )
 }
 
 pub struct CandidateLine {
@@ -468,7 +551,14 @@ struct CandidatesPage {
     chrome: Chrome,
     title: String,
     employer: String,
+    pager: StaffPager,
     lines: Vec<CandidateLine>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CandidatesQuery {
+    #[serde(default)]
+    page: String,
 }
 
 /// The people of the officer's service who fit a published vacancy, ranked.
@@ -476,6 +566,7 @@ pub async fn candidates(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
+    query: web::Query<CandidatesQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (vacancy_id, service_id) = (path.into_inner(), officer.service_id);
     let taxonomy = state.taxonomy.clone();
@@ -492,16 +583,24 @@ pub async fn candidates(
     if vacancy.status != VacancyStatus::Published {
         return Err(AppError::NotFound);
     }
-    let ranked = state
+    let paging = crate::matches::Paging {
+        page: page_number(&query.page),
+        per_page: RANKED_PER_PAGE,
+    };
+    let found_page = state
         .matcher
-        .profiles_for(
+        .profiles_page(
             &vacancy,
             &crate::search::ServiceScope::Only(vec![service_id]),
             today(),
-            100,
+            paging,
         )
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let pager = StaffPager::of(&found_page, "people", |p| {
+        format!("/officer/vacancies/{vacancy_id}/candidates?page={p}")
+    });
+    let ranked = &found_page.items;
     let t = &state.taxonomy;
     let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
     let lines: Vec<CandidateLine> = ranked
@@ -539,7 +638,12 @@ pub async fn candidates(
         },
         "vacancy",
         vacancy_id,
-        format!("{} candidates in service {service_id}", lines.len()),
+        format!(
+            "{} candidates in service {service_id} (page {} of {} in all)",
+            lines.len(),
+            paging.page,
+            found_page.total
+        ),
     )
     .await?;
     let (title, employer) = titles
@@ -553,6 +657,7 @@ pub async fn candidates(
             chrome: Chrome::of(&officer.ctx),
             title,
             employer,
+            pager,
             lines,
         },
     ))

@@ -28,19 +28,23 @@ use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{ContractType, PayPeriod, Vacancy, Workplace};
 use crate::domain::FieldErrors;
+use crate::matches::{Page, Paging};
 use crate::search::{Near, VacancySearch};
 use crate::store::applications::{self as apps, Application, ApplicationError, STATEMENT_MAX};
 use crate::store::{self, StoreError};
 
-/// Results on one page of "Find jobs".
+/// Results on one page of "Find jobs", "Jobs for you" and "My
+/// applications".
 pub const PAGE_SIZE: usize = 10;
-/// At most this many search results are looked at.
-const SEARCH_LIMIT: usize = 200;
 /// Longest search text.
 pub const WORDS_MAX: usize = 100;
 /// The distances a person may choose, in miles.
 pub const DISTANCES_MILES: [u32; 4] = [5, 10, 25, 50];
 const KM_PER_MILE: f64 = 1.609_344;
+/// "Full time" is 30 hours a week or more; "part time" is anything less.
+const FULL_TIME_HOURS: f64 = 30.0;
+/// The most hours a "part time" job has: hours are whole or in hundredths.
+const PART_TIME_MAX_HOURS: f64 = 29.99;
 
 pub fn today() -> NaiveDate {
     store::now().date()
@@ -126,7 +130,7 @@ pub async fn eligible_vacancy(
     Ok((vacancy, assessment, employer))
 }
 
-/// The approved matches that still hold, best first.
+/// The approved matches that still hold, best first (score, then id).
 pub async fn approved_matches(
     state: &AppState,
     profile: &Profile,
@@ -141,13 +145,49 @@ pub async fn approved_matches(
         })
         .await?;
     let today = today();
-    Ok(vacancies
+    let mut found: Vec<(Vacancy, Assessment)> = vacancies
         .into_iter()
         .filter_map(|v| {
             let a = assess(&v, profile, today);
             a.eligible().then_some((v, a))
         })
-        .collect())
+        .collect();
+    found.sort_by(|(va, a), (vb, b)| {
+        b.score
+            .partial_cmp(&a.score)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(va.id.cmp(&vb.id))
+    });
+    Ok(found)
+}
+
+/// The page number asked for in a query string: a whole number from 1;
+/// anything else is page 1.
+pub fn page_number(raw: &str) -> usize {
+    raw.trim().parse::<usize>().unwrap_or(1).max(1)
+}
+
+/// Page `page` (from 1) of a list, ten a page.
+pub fn page_of<T>(items: &[T], page: usize) -> &[T] {
+    let start = page
+        .saturating_sub(1)
+        .saturating_mul(PAGE_SIZE)
+        .min(items.len());
+    let end = start.saturating_add(PAGE_SIZE).min(items.len());
+    &items[start..end]
+}
+
+/// "1,204": a count with thousands separated, as people read it.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// What the person asked "Find jobs" for, checked.
@@ -213,7 +253,7 @@ impl Search {
                 }
             },
         };
-        let page = raw.page.trim().parse::<usize>().unwrap_or(1).clamp(1, 1000);
+        let page = page_number(&raw.page);
         let search = Search {
             words,
             sector,
@@ -245,13 +285,17 @@ impl Search {
     }
 }
 
-/// Runs a search: only vacancies the person is eligible for, in the
-/// engine's order; everything else is left out without a word.
+/// Runs a search and returns one page of it (ten results) with the number
+/// of results in all: every vacancy the person is eligible for that meets
+/// their choices, never cut short (see `Matcher::search_page`). A distance
+/// they choose counts from their release area, and their own travel radius
+/// still applies, so the smaller of the two wins; remote work is always in
+/// reach. Everything else is left out without a word.
 pub async fn search(
     state: &AppState,
     profile: &Profile,
     search: &Search,
-) -> Result<Vec<(Vacancy, Assessment)>, SeekerError> {
+) -> Result<Page<Vacancy>, SeekerError> {
     let near = match (search.miles, profile.details.release_area().place()) {
         (Some(miles), Some(place)) => Some(Near {
             point: place.point(),
@@ -263,21 +307,19 @@ pub async fn search(
     let query = VacancySearch {
         text: search.words.clone(),
         sector: search.sector.clone(),
-        min_hours: (search.hours.as_deref() == Some("full")).then_some(30.0),
-        max_hours: (search.hours.as_deref() == Some("part")).then_some(29.99),
+        min_hours: (search.hours.as_deref() == Some("full")).then_some(FULL_TIME_HOURS),
+        max_hours: (search.hours.as_deref() == Some("part")).then_some(PART_TIME_MAX_HOURS),
         near,
-        limit: SEARCH_LIMIT,
+        limit: None,
     };
-    let found = state.matcher.search_for(profile, &query, today()).await?;
-    Ok(found
-        .into_iter()
-        // The matcher already assessed each; assess again here so that the
-        // terminal's promise does not rest on another module.
-        .filter_map(|r| {
-            let a = assess(&r.item, profile, today());
-            a.eligible().then(|| ((*r.item).clone(), a))
-        })
-        .collect())
+    let paging = Paging {
+        page: search.page,
+        per_page: PAGE_SIZE,
+    };
+    Ok(state
+        .matcher
+        .search_page(profile, &query, today(), paging)
+        .await?)
 }
 
 // ---------------------------------------------------------------------------
@@ -496,17 +538,60 @@ fn seeker_page_error(f: Frame, e: SeekerError) -> Result<HttpResponse, AppError>
     }
 }
 
+/// Links to the pages before and after, and where this one is.
+pub struct Pager {
+    pub text: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// None when everything fits on one page. `link` makes the address of
+    /// another page.
+    fn of(t: Messages, page: usize, pages: usize, link: impl Fn(usize) -> String) -> Option<Pager> {
+        (pages > 1).then(|| Pager {
+            text: t.fill(
+                "find.page",
+                &[("page", grouped(page)), ("pages", grouped(pages))],
+            ),
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        })
+    }
+}
+
+/// The "page" field of a query string, for the short lists.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub page: String,
+    #[serde(default)]
+    pub print: String,
+}
+
+/// "1 job" / "12 jobs" with the catalogue's words.
+fn count_text(t: Messages, n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        t.get(one).to_string()
+    } else {
+        t.with(many, "n", grouped(n))
+    }
+}
+
 #[derive(Template)]
 #[template(path = "terminal/jobs_for_you.html")]
 struct JobsPage {
     f: Frame,
     jobs: Vec<Listing>,
+    count: String,
+    pager: Option<Pager>,
 }
 
 pub async fn jobs_for_you(
     state: web::Data<AppState>,
     seeker: Seeker,
     req: HttpRequest,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let f = Frame::signed_in(&seeker, &req);
     let profile = match load_profile(&state, seeker.seeker.profile_id).await {
@@ -514,8 +599,25 @@ pub async fn jobs_for_you(
         Err(e) => return seeker_page_error(f, e),
     };
     let matches = approved_matches(&state, &profile).await?;
-    let jobs = matches.iter().map(|(v, a)| listing(f.t, v, a)).collect();
-    Ok(page(StatusCode::OK, &JobsPage { f, jobs }))
+    let pages = matches.len().div_ceil(PAGE_SIZE).max(1);
+    let page_no = page_number(&query.page).min(pages);
+    let jobs = page_of(&matches, page_no)
+        .iter()
+        .map(|(v, a)| listing(f.t, v, a))
+        .collect();
+    let count = count_text(f.t, matches.len(), "jobs.count_one", "jobs.count");
+    let pager = Pager::of(f.t, page_no, pages, |p| {
+        format!("/terminal/jobs-for-you?page={p}")
+    });
+    Ok(page(
+        StatusCode::OK,
+        &JobsPage {
+            f,
+            jobs,
+            count,
+            pager,
+        },
+    ))
 }
 
 pub struct SectorOption {
@@ -537,13 +639,9 @@ struct FindPage {
     search: Search,
     sectors: Vec<SectorOption>,
     distances: Vec<SelectOption>,
-    total: usize,
-    pages: usize,
     results: Vec<Listing>,
-    previous: Option<String>,
-    next: Option<String>,
     count_text: String,
-    page_text: String,
+    pager: Option<Pager>,
 }
 
 pub async fn find(
@@ -585,44 +683,31 @@ pub async fn find(
         search: search_terms,
         sectors,
         distances,
-        total: 0,
-        pages: 0,
         results: Vec::new(),
-        previous: None,
-        next: None,
         count_text: String::new(),
-        page_text: String::new(),
+        pager: None,
     };
     if !view.errors.is_empty() {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &view));
     }
     let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let found = search(&state, &profile, &view.search).await?;
-    view.total = found.len();
-    view.pages = found.len().div_ceil(PAGE_SIZE);
-    let page_no = view.search.page.min(view.pages.max(1));
-    view.results = found
-        .iter()
-        .skip((page_no - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(v, a)| listing(t, v, a))
-        .collect();
-    view.count_text = match view.total {
-        0 => t.get("find.none").to_string(),
-        1 => t.get("find.count_one").to_string(),
-        n => t.with("find.count", "n", n),
-    };
-    if view.pages > 1 {
-        view.page_text = t.fill(
-            "find.page",
-            &[
-                ("page", page_no.to_string()),
-                ("pages", view.pages.to_string()),
-            ],
-        );
-        view.previous = (page_no > 1).then(|| view.search.link(page_no - 1));
-        view.next = (page_no < view.pages).then(|| view.search.link(page_no + 1));
+    let mut found = search(&state, &profile, &view.search).await?;
+    // A page past the end (an old link after jobs closed) shows the last.
+    if found.items.is_empty() && found.total > 0 {
+        view.search.page = found.pages();
+        found = search(&state, &profile, &view.search).await?;
     }
+    view.results = found
+        .items
+        .iter()
+        .map(|r| listing(t, &r.item, &r.assessment))
+        .collect();
+    view.count_text = match found.total {
+        0 => t.get("find.none").to_string(),
+        n => count_text(t, n, "find.count_one", "find.count"),
+    };
+    let search_terms = view.search.clone();
+    view.pager = Pager::of(t, view.search.page, found.pages(), |p| search_terms.link(p));
     Ok(page(StatusCode::OK, &view))
 }
 
@@ -1007,20 +1092,43 @@ pub async fn my_applications(
 struct ApplicationsPage {
     f: Frame,
     items: Vec<ApplicationView>,
+    count: String,
+    pager: Option<Pager>,
     printed: String,
 }
 
+/// My applications, newest first, ten a page; the print view holds them
+/// all.
 pub async fn applications(
     state: web::Data<AppState>,
     seeker: Seeker,
     req: HttpRequest,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let f = Frame::signed_in(&seeker, &req);
-    let items = my_applications(&state, seeker.seeker.profile_id, f.t).await?;
+    let mut items = my_applications(&state, seeker.seeker.profile_id, f.t).await?;
+    let count = count_text(f.t, items.len(), "apps.count_one", "apps.count");
     let printed = f.t.with("site.printed", "date", f.t.date(today()));
+    let mut pager = None;
+    if !f.print {
+        let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+        let page_no = page_number(&query.page).min(pages);
+        let start = (page_no - 1) * PAGE_SIZE;
+        items.truncate(start + PAGE_SIZE);
+        items.drain(..start.min(items.len()));
+        pager = Pager::of(f.t, page_no, pages, |p| {
+            format!("/terminal/applications?page={p}")
+        });
+    }
     Ok(page(
         StatusCode::OK,
-        &ApplicationsPage { f, items, printed },
+        &ApplicationsPage {
+            f,
+            items,
+            count,
+            pager,
+            printed,
+        },
     ))
 }
 

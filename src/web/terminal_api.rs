@@ -114,16 +114,35 @@ fn listing_json(t: Messages, v: &Vacancy, a: &Assessment) -> Value {
     })
 }
 
-/// The jobs the person's officer approved that still fit.
-pub async fn matches(state: web::Data<AppState>, seeker: Seeker) -> Result<HttpResponse, ApiError> {
+/// The jobs the person's officer approved that still fit, best first, ten
+/// a page.
+pub async fn matches(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    query: web::Query<seeker::PageQuery>,
+) -> Result<HttpResponse, ApiError> {
     let t = messages(&seeker);
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
-    let items: Vec<Value> = seeker::approved_matches(&state, &profile)
-        .await?
+    let all = seeker::approved_matches(&state, &profile).await?;
+    let page = seeker::page_number(&query.page);
+    let items: Vec<Value> = seeker::page_of(&all, page)
         .iter()
         .map(|(v, a)| listing_json(t, v, a))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "language": t.lang.code(), "items": items })))
+    Ok(HttpResponse::Ok().json(paged(t, all.len(), page, items)))
+}
+
+/// A page of a list in the terminal API's shape. A page past the end is
+/// empty (never the last page again), so a client can read until it is.
+fn paged(t: Messages, total: usize, page: usize, items: Vec<Value>) -> Value {
+    json!({
+        "language": t.lang.code(),
+        "total": total,
+        "page": page,
+        "per_page": PAGE_SIZE,
+        "pages": total.div_ceil(PAGE_SIZE).max(1),
+        "items": items,
+    })
 }
 
 /// Keyword search with filters, paged.
@@ -137,21 +156,12 @@ pub async fn search(
         Search::parse(&query, &state.taxonomy, t).map_err(|(_, e)| ApiError::Invalid(e))?;
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
     let found = seeker::search(&state, &profile, &search).await?;
-    let pages = found.len().div_ceil(PAGE_SIZE);
-    let page = search.page.min(pages.max(1));
     let items: Vec<Value> = found
+        .items
         .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|(v, a)| listing_json(t, v, a))
+        .map(|r| listing_json(t, &r.item, &r.assessment))
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "language": t.lang.code(),
-        "total": found.len(),
-        "page": page,
-        "pages": pages,
-        "items": items,
-    })))
+    Ok(HttpResponse::Ok().json(paged(t, found.total, search.page, items)))
 }
 
 /// One vacancy in plain words; only one the person is eligible for.
@@ -264,17 +274,20 @@ pub async fn apply(
     Ok(HttpResponse::build(status).json(application_json(&view)))
 }
 
+/// The person's applications, newest first, ten a page.
 pub async fn applications(
     state: web::Data<AppState>,
     seeker: Seeker,
+    query: web::Query<seeker::PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let t = messages(&seeker);
-    let items: Vec<Value> = seeker::my_applications(&state, seeker.seeker.profile_id, t)
-        .await?
+    let all = seeker::my_applications(&state, seeker.seeker.profile_id, t).await?;
+    let page = seeker::page_number(&query.page);
+    let items: Vec<Value> = seeker::page_of(&all, page)
         .iter()
         .map(application_json)
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "language": t.lang.code(), "items": items })))
+    Ok(HttpResponse::Ok().json(paged(t, all.len(), page, items)))
 }
 
 /// Withdraws the application for a vacancy (nothing changes when it has
@@ -306,6 +319,7 @@ pub fn openapi_paths() -> Value {
     let ok = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } });
     let security = json!([{ "device": [], "session": [] }, { "deviceHeader": [], "session": [] }]);
     let id = json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer" } });
+    let page_param = json!({ "name": "page", "in": "query", "description": "Page from 1, ten items a page", "schema": { "type": "integer", "minimum": 1, "default": 1 } });
     let seeker_errors = |mut responses: Value| {
         if let Some(map) = responses.as_object_mut() {
             map.insert(
@@ -344,7 +358,8 @@ pub fn openapi_paths() -> Value {
                 "summary": "Jobs the person's officer approved that still fit, with reasons in plain words",
                 "tags": ["terminal"],
                 "security": security,
-                "responses": seeker_errors(json!({ "200": ok("{ language, items: [{ vacancy_id, title, place, pay, hours, reasons }] }") }))
+                "parameters": [page_param.clone()],
+                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items: [{ vacancy_id, title, place, pay, hours, reasons }] }: every approved match that still fits, best first, ten a page") }))
             }
         },
         "/api/v1/terminal/vacancies": {
@@ -357,9 +372,9 @@ pub fn openapi_paths() -> Value {
                     { "name": "sector", "in": "query", "schema": { "type": "string" } },
                     { "name": "hours", "in": "query", "schema": { "type": "string", "enum": ["part", "full"] } },
                     { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": [5, 10, 25, 50] } },
-                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                    page_param.clone()
                 ],
-                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, pages, items }"), "422": err("A filter is not one of the choices") }))
+                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items }: total counts every eligible vacancy the search finds; with no words they are ordered by match score, with words by relevance then score; a page past the end is empty"), "422": err("A filter is not one of the choices") }))
             }
         },
         "/api/v1/terminal/vacancies/{id}": {
@@ -388,10 +403,11 @@ pub fn openapi_paths() -> Value {
         },
         "/api/v1/terminal/applications": {
             "get": {
-                "summary": "The person's applications with their status in plain words",
+                "summary": "The person's applications with their status in plain words, newest first, ten a page",
                 "tags": ["terminal"],
                 "security": security,
-                "responses": seeker_errors(json!({ "200": ok("{ language, items }") }))
+                "parameters": [page_param],
+                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items }") }))
             }
         },
         "/api/v1/terminal/applications/{id}/withdraw": {

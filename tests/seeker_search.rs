@@ -10,7 +10,9 @@
 //! repeat or skip a vacancy, and `total` is the size of the whole set.
 //!
 //! The matcher is checked for every person; the HTML page and the JSON API
-//! are read page by page for a few people, as a terminal would.
+//! are read page by page for a few people, as a terminal would. An
+//! officer's lists (a person's matches, a vacancy's candidates) are read
+//! page by page from the API against the same brute-force answer.
 //!
 //! With `MEILISEARCH_URL` set, the ignored variant runs the same against a
 //! real Meilisearch server:
@@ -67,6 +69,7 @@ struct Data {
     /// Login codes of the people read over HTTP, by profile id.
     codes: Vec<(i64, String)>,
     device: String,
+    officer: i64,
 }
 
 fn towns() -> Vec<Town> {
@@ -279,6 +282,7 @@ async fn build(app: &TestApp) -> Data {
         eligible,
         codes,
         device,
+        officer,
     }
 }
 
@@ -677,12 +681,100 @@ async fn http_recall(app: &TestApp, data: &Data) {
     );
 }
 
+/// Every page of an officer's ranked list from the JSON API.
+async fn officer_pages(app: &TestApp, cookie: &str, path: &str, id_field: &str) -> BTreeSet<i64> {
+    let mut seen = BTreeSet::new();
+    let mut total = None;
+    for page in 1.. {
+        let res = app
+            .client
+            .get(app.url(&format!("{path}?page={page}&per_page=100")))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200, "{path}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        let this_total = body["total"].as_u64().expect("total") as usize;
+        assert_eq!(*total.get_or_insert(this_total), this_total);
+        assert_eq!(body["per_page"].as_u64(), Some(100));
+        let items = body["items"].as_array().expect("items");
+        if items.is_empty() {
+            break;
+        }
+        for item in items {
+            let id = item[id_field].as_i64().expect("id");
+            assert!(seen.insert(id), "{path}: {id} on two pages");
+        }
+    }
+    assert_eq!(seen.len(), total.unwrap_or(0), "{path}: total");
+    seen
+}
+
+/// The officer's lists: a person's matches and a vacancy's candidates,
+/// page by page, against brute force; the HTML says how many in all.
+async fn officer_recall(app: &TestApp, data: &Data) {
+    let started = Instant::now();
+    let (cookie, _) = app.staff_session(data.officer);
+    let mut by_size: Vec<usize> = (0..data.profiles.len()).collect();
+    by_size.sort_by_key(|&i| std::cmp::Reverse(data.eligible[i].len()));
+    for &i in by_size.iter().take(3).chain(by_size.iter().rev().take(2)) {
+        let person = &data.profiles[i];
+        let want: BTreeSet<i64> = data.eligible[i].keys().copied().collect();
+        let path = format!("/api/v1/profiles/{}/matches", person.id);
+        assert_eq!(
+            officer_pages(app, &cookie, &path, "vacancy_id").await,
+            want,
+            "{path}"
+        );
+        let res = app
+            .client
+            .get(app.url(&format!("/officer/profiles/{}/matches", person.id)))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.expect("body");
+        if want.len() > 50 {
+            let line = format!(
+                "Showing 1 to 50 of {} vacancies.",
+                fairchance::web::seeker::grouped(want.len())
+            );
+            assert!(body.contains(&line), "the matches page says {line:?}");
+        }
+    }
+    // Candidates: the vacancies with the most eligible people.
+    let mut per_vacancy: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (person, eligible) in data.profiles.iter().zip(&data.eligible) {
+        for id in eligible.keys() {
+            per_vacancy.entry(*id).or_default().insert(person.id);
+        }
+    }
+    let mut popular: Vec<(&i64, &BTreeSet<i64>)> = per_vacancy.iter().collect();
+    popular.sort_by_key(|(id, people)| (std::cmp::Reverse(people.len()), **id));
+    assert!(popular[0].1.len() > 100, "a vacancy has over a hundred candidates");
+    for (id, people) in popular.iter().take(3) {
+        let path = format!("/api/v1/vacancies/{id}/candidates");
+        assert_eq!(
+            &officer_pages(app, &cookie, &path, "profile_id").await,
+            *people,
+            "{path}"
+        );
+    }
+    println!(
+        "officer lists, page by page: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
 async fn run(backend: Backend, extra: &[(&str, &str)]) {
     let app = TestApp::spawn_with(backend, extra).await;
     println!("engine: {}", app.matcher.index().engine_name());
     let data = build(&app).await;
     matcher_recall(&app, &data).await;
     http_recall(&app, &data).await;
+    officer_recall(&app, &data).await;
 }
 
 on_both_backends!(find_jobs_is_complete_at_scale, |backend| async move {

@@ -17,7 +17,12 @@
 //!   would have are added to the benchmark's own database first;
 //! - the same queries through Meilisearch when `MEILISEARCH_URL` is set
 //!   (and `MEILISEARCH_API_KEY` if it needs one); it says so when not run;
-//! - the time from publishing a vacancy to its matches being stored.
+//! - the time from publishing a vacancy to its matches being stored;
+//! - a job seeker's "Find jobs" (the first page of ten, as the terminal asks
+//!   for it) with no words and with a common word, p50 and p99, and its
+//!   recall at full scale: for every sampled person, every page of the
+//!   search against a brute-force pass of `assess` over every vacancy
+//!   (with no distance and within 25 miles), which must be 100%.
 //!
 //! It prints figures, and `RESULT key=value` lines that `benches/run.sh`
 //! turns into BENCHMARKS.md; it asserts nothing.
@@ -27,8 +32,9 @@ use std::time::{Duration, Instant};
 use diesel::sql_types::{BigInt, Double};
 use fairchance::config::Config;
 use fairchance::domain::matching::assess;
-use fairchance::matches::Matcher;
-use fairchance::search::ServiceScope;
+use fairchance::domain::geo::distance_km;
+use fairchance::matches::{Matcher, Paging};
+use fairchance::search::{Near, ServiceScope, VacancySearch};
 use fairchance::seed::synthetic;
 use fairchance::store;
 use fairchance::with_conn;
@@ -88,6 +94,9 @@ fn sql_profiles_for(vacancy_id: i64, max_radius_km: f64) -> String {
          AND {d} <= p.travel_radius_km ORDER BY {d}, p.id LIMIT 50"
     )
 }
+
+/// A word many vacancies have, for the keyword search timing.
+const FIND_WORD: &str = "warehouse";
 
 fn env_number(name: &str, default: u32) -> u32 {
     std::env::var(name)
@@ -220,6 +229,78 @@ fn main() {
             std::hint::black_box(matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match"));
             warm_vp.push(t.elapsed());
         }
+
+        // A job seeker's "Find jobs" in the same steady state: the first page
+        // of ten, with no words and with a common word; then every page of
+        // it against brute force, with no distance and within 25 miles.
+        let first_page = Paging { page: 1, per_page: 10 };
+        let mut find_plain = Vec::new();
+        let mut find_word = Vec::new();
+        let mut find_total = Vec::new();
+        for profile in &sample_profiles {
+            let t = Instant::now();
+            let page = matcher.search_page(profile, &VacancySearch::default(), today, first_page).await.expect("find");
+            find_plain.push(t.elapsed());
+            find_total.push(page.total);
+            let words = VacancySearch { text: FIND_WORD.into(), ..VacancySearch::default() };
+            let t = Instant::now();
+            std::hint::black_box(matcher.search_page(profile, &words, today, first_page).await.expect("find"));
+            find_word.push(t.elapsed());
+        }
+        let (mut wanted, mut shown, mut missing, mut extra) = (0usize, 0usize, 0usize, 0usize);
+        for profile in &sample_profiles {
+            let home = profile.details.release_area().place().map(|p| p.point());
+            for miles in [None, Some(25.0)] {
+                let near = match (miles, home) {
+                    (Some(m), Some(point)) => Some(Near { point, km: m * 1.609_344, include_remote: true }),
+                    _ => None,
+                };
+                let brute: std::collections::BTreeSet<i64> = all_vacancies
+                    .iter()
+                    .filter(|v| assess(v, profile, today).eligible())
+                    .filter(|v| match (near, v.details.workplace().place()) {
+                        (Some(near), Some(work)) => distance_km(near.point, work.point()) <= near.km,
+                        _ => true,
+                    })
+                    .map(|v| v.id)
+                    .collect();
+                let search = VacancySearch { near, ..VacancySearch::default() };
+                let mut found = std::collections::BTreeSet::new();
+                for page in 1.. {
+                    let got = matcher.search_page(profile, &search, today, Paging { page, per_page: 100 }).await.expect("find");
+                    if got.items.is_empty() {
+                        break;
+                    }
+                    found.extend(got.items.iter().map(|r| r.item.id));
+                }
+                wanted += brute.len();
+                shown += found.intersection(&brute).count();
+                missing += brute.difference(&found).count();
+                extra += found.difference(&brute).count();
+            }
+        }
+        find_total.sort_unstable();
+        let recall = if wanted == 0 { 100.0 } else { shown as f64 * 100.0 / wanted as f64 };
+        let (f50, f99) = (percentile(&mut find_plain, 0.5), percentile(&mut find_plain, 0.99));
+        let (k50, k99) = (percentile(&mut find_word, 0.5), percentile(&mut find_word, 0.99));
+        println!(
+            "find jobs, first page of ten: no words p50 {} p99 {}; {FIND_WORD:?} p50 {} p99 {}; jobs per person median {} max {}",
+            ms(f50), ms(f99), ms(k50), ms(k99), find_total[find_total.len() / 2], find_total[find_total.len() - 1]
+        );
+        println!(
+            "find jobs recall at full scale: {shown} of {wanted} eligible (person, vacancy) pairs shown over every page = {recall:.2}%; {missing} missing, {extra} shown that brute force refuses"
+        );
+        println!("RESULT find_plain_p50_ms={:.2}", f50.as_secs_f64() * 1000.0);
+        println!("RESULT find_plain_p99_ms={:.2}", f99.as_secs_f64() * 1000.0);
+        println!("RESULT find_word_p50_ms={:.2}", k50.as_secs_f64() * 1000.0);
+        println!("RESULT find_word_p99_ms={:.2}", k99.as_secs_f64() * 1000.0);
+        println!("RESULT find_word={FIND_WORD}");
+        println!("RESULT find_total_median={}", find_total[find_total.len() / 2]);
+        println!("RESULT find_total_max={}", find_total[find_total.len() - 1]);
+        println!("RESULT find_recall_pairs={wanted}");
+        println!("RESULT find_recall_pct={recall:.2}");
+        println!("RESULT find_missing={missing}");
+        println!("RESULT find_extra={extra}");
 
         // The SQL-only baseline: same queries, same database.
         let mut conn = services.store.conn().expect("conn");

@@ -99,6 +99,16 @@ for b in backends:
     hwm = num(f"http_{b}_vmhwm_kb")
     w(f"- Peak resident memory of the server on {b}: **{hwm / 1024:,.0f} MiB** "
       f"({fmt_ratio(ratio(hwm / 1024, 300.0))} the 300 MB budget).")
+if "matching_find_plain_p50_ms" in r:
+    w(f"- Job seeker's \"Find jobs\" (the matcher, first page of ten, steady state): no words p50 "
+      f"{fmt_ms('matching_find_plain_p50_ms')}, p99 {fmt_ms('matching_find_plain_p99_ms')}; the word "
+      f"\"{r.get('matching_find_word')}\" p50 {fmt_ms('matching_find_word_p50_ms')}, p99 "
+      f"{fmt_ms('matching_find_word_p99_ms')}; jobs per person median {r.get('matching_find_total_median')}, "
+      f"max {r.get('matching_find_total_max')}.")
+    w(f"- \"Find jobs\" recall at full scale: **{num('matching_find_recall_pct'):.2f}%** of "
+      f"{int(num('matching_find_recall_pairs')):,} eligible (person, vacancy) pairs shown over every page "
+      f"(no distance and within 25 miles, against brute force); {r.get('matching_find_missing')} missing, "
+      f"{r.get('matching_find_extra')} shown that brute force refuses.")
 if "matching_pv_meili_p50_ms" not in r:
     w("- Meilisearch: **not run** (MEILISEARCH_URL was not set).")
 w("")
@@ -128,6 +138,9 @@ if all(v[0] is not None for v in warm):
 for b in backends:
     rps = num(f"http_{b}_terminal_find_rps") or 0
     w(f"| 1,000 requests/s on the terminal search page ({b}) | {rps:,.0f}/s | {'yes' if rps >= 1000 else 'NO'} |")
+if "matching_find_recall_pct" in r:
+    recall = num("matching_find_recall_pct")
+    w(f"| \"Find jobs\" recall 100% at full scale | {recall:.2f}% | {'yes' if recall >= 100.0 else 'NO'} |")
 for b in backends:
     total = sum(errors(b, n) for n, _ in endpoints)
     w(f"| Zero errors under load ({b}; non-2xx and socket errors) | {total} | {'yes' if total == 0 else 'NO'} |")

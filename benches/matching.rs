@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 
 use diesel::sql_types::{BigInt, Double};
 use fairchance::config::Config;
-use fairchance::domain::matching::assess;
 use fairchance::domain::geo::distance_km;
+use fairchance::domain::matching::assess;
 use fairchance::matches::{Matcher, Paging};
 use fairchance::search::{Near, ServiceScope, VacancySearch};
 use fairchance::seed::synthetic;

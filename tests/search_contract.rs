@@ -148,6 +148,7 @@ contract!(
     invalid_documents_are_refused,
     keyword_search_tolerates_typos_and_knows_synonyms,
     keyword_search_filters_sector_hours_and_distance,
+    keyword_search_without_a_limit_returns_every_match_past_the_hit_cap,
     candidates_come_back_both_ways,
 );
 
@@ -304,6 +305,90 @@ async fn upserts_replace_and_deletes_remove(engine: &TestEngine) {
     index.clear().await.expect("clear");
     let counts = index.counts().await.expect("counts");
     assert_eq!((counts.vacancies, counts.profiles), (0, 0));
+}
+
+/// Meilisearch answers a search with at most `maxTotalHits` (10,000) hits;
+/// a keyword query without a limit must still return every match, best
+/// first, each once.
+async fn keyword_search_without_a_limit_returns_every_match_past_the_hit_cap(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let base = VacancyDoc::build(&vacancy(taxonomy, 1, "Barista", |_| {}), taxonomy);
+    let total: i64 = 12_000;
+    let docs: Vec<VacancyDoc> = (1..=total)
+        .map(|id| VacancyDoc {
+            id,
+            // Every third document says the word twice, to vary relevance.
+            title: if id % 3 == 0 {
+                "Warehouse operative, warehouse nights".into()
+            } else if id % 7 == 0 {
+                "Kitchen porter".into()
+            } else {
+                "Warehouse operative".into()
+            },
+            description: "Picking and packing.".into(),
+            hours_per_week: (id % 40) as f64 + 1.0,
+            ..base.clone()
+        })
+        .collect();
+    index.upsert_vacancies(&docs).await.expect("bulk upsert");
+    let want: BTreeSet<i64> = docs
+        .iter()
+        .filter(|d| d.title.contains("Warehouse"))
+        .map(|d| d.id)
+        .collect();
+    assert!(want.len() > 10_000, "more matches than one search returns");
+    let hits = index
+        .query(
+            IndexKind::Vacancies,
+            &Query {
+                filter: Filter::Always,
+                text: Some("warehouse".into()),
+                limit: None,
+            },
+        )
+        .await
+        .expect("search");
+    let found: BTreeSet<i64> = hits.iter().map(|h| h.id).collect();
+    assert_eq!(found.len(), hits.len(), "each hit once");
+    assert_eq!(found, want, "every match, however many");
+    assert!(
+        hits.windows(2)
+            .all(|w| w[0].relevance.unwrap_or(0.0) >= w[1].relevance.unwrap_or(0.0)),
+        "best first"
+    );
+    // Within a filter, too.
+    let short = index
+        .query(
+            IndexKind::Vacancies,
+            &Query {
+                filter: Filter::at_most("hours_per_week", Number::Float(30.0)),
+                text: Some("warehouse".into()),
+                limit: None,
+            },
+        )
+        .await
+        .expect("search");
+    let short: BTreeSet<i64> = short.iter().map(|h| h.id).collect();
+    let want_short: BTreeSet<i64> = want
+        .iter()
+        .copied()
+        .filter(|id| (id % 40) as f64 + 1.0 <= 30.0)
+        .collect();
+    assert_eq!(short, want_short);
+    // An explicit limit is still a limit.
+    let limited = index
+        .query(
+            IndexKind::Vacancies,
+            &Query {
+                filter: Filter::Always,
+                text: Some("warehouse".into()),
+                limit: Some(25),
+            },
+        )
+        .await
+        .expect("limited");
+    assert_eq!(limited.len(), 25);
 }
 
 async fn batches_and_paging_cover_every_document(engine: &TestEngine) {

@@ -753,7 +753,10 @@ async fn officer_recall(app: &TestApp, data: &Data) {
     }
     let mut popular: Vec<(&i64, &BTreeSet<i64>)> = per_vacancy.iter().collect();
     popular.sort_by_key(|(id, people)| (std::cmp::Reverse(people.len()), **id));
-    assert!(popular[0].1.len() > 100, "a vacancy has over a hundred candidates");
+    assert!(
+        popular[0].1.len() > 100,
+        "a vacancy has over a hundred candidates"
+    );
     for (id, people) in popular.iter().take(3) {
         let path = format!("/api/v1/vacancies/{id}/candidates");
         assert_eq!(

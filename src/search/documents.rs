@@ -37,6 +37,59 @@ pub struct GeoDoc {
     pub lng: f64,
 }
 
+/// A document the index can take: the checks Meilisearch would not make
+/// itself (it stores a `_geo` latitude of 123 without complaint, and any
+/// positive or negative id), made before anything is sent.
+pub trait IndexDocument {
+    /// The document's primary key.
+    fn id(&self) -> i64;
+    /// Its point, if any.
+    fn geo(&self) -> Option<GeoDoc>;
+
+    /// Why the document must not be indexed, as (code, message); codes
+    /// follow Meilisearch's own (`invalid_document_geo_field`, ...).
+    fn problem(&self) -> Option<(&'static str, String)> {
+        if self.id() <= 0 {
+            return Some((
+                "invalid_document_id",
+                format!("document id {} is not a positive number", self.id()),
+            ));
+        }
+        let geo = self.geo()?;
+        crate::domain::geo::GeoPoint::parse(geo.lat, geo.lng)
+            .err()
+            .map(|_| {
+                (
+                    "invalid_document_geo_field",
+                    format!(
+                        "document {}: _geo ({}, {}) is not a point on Earth",
+                        self.id(),
+                        geo.lat,
+                        geo.lng
+                    ),
+                )
+            })
+    }
+}
+
+impl IndexDocument for VacancyDoc {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn geo(&self) -> Option<GeoDoc> {
+        self.geo
+    }
+}
+
+impl IndexDocument for ProfileDoc {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn geo(&self) -> Option<GeoDoc> {
+        self.geo
+    }
+}
+
 /// What a vacancy looks like in the index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VacancyDoc {

@@ -22,7 +22,7 @@ use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 use serde::Deserialize;
 
-use super::documents::{ProfileDoc, VacancyDoc};
+use super::documents::{IndexDocument, ProfileDoc, VacancyDoc};
 use super::filter::{Filter, MeilisearchFilter, Number};
 use super::settings::{index_settings, IndexKind};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
@@ -161,11 +161,18 @@ impl MeilisearchIndex {
         }
     }
 
-    async fn upsert<T: serde::Serialize + Send + Sync>(
+    async fn upsert<T: serde::Serialize + IndexDocument + Send + Sync>(
         &self,
         kind: IndexKind,
         docs: &[T],
     ) -> Result<(), SearchError> {
+        // Nothing is sent unless every document is fit to index, so a bad
+        // one never leaves the batch half written.
+        if let Some((id, (code, message))) =
+            docs.iter().find_map(|d| d.problem().map(|p| (d.id(), p)))
+        {
+            return Err(SearchError::InvalidDocument { id, code, message });
+        }
         let index = self.client.index(self.index_uid(kind));
         let mut tasks = Vec::new();
         for batch in docs.chunks(BATCH_SIZE) {

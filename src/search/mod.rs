@@ -74,6 +74,17 @@ pub enum SearchError {
         /// How long we waited.
         seconds: u64,
     },
+    /// A document was refused before it was sent: the engine would store
+    /// it, but it would break the filters (a point off the Earth, a bad id).
+    #[error("document {id} refused ({code}): {message}")]
+    InvalidDocument {
+        /// The document's id.
+        id: i64,
+        /// A code in Meilisearch's style, such as `invalid_document_geo_field`.
+        code: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// An index name is not allowed.
     #[error("invalid index prefix {0:?}: use letters, digits, '-' and '_' only")]
     InvalidPrefix(String),

@@ -1866,7 +1866,10 @@ on_both_backends!(
             .unwrap();
         let schema = &doc["paths"]["/api/v1/vacancies"]["post"]["requestBody"]["content"]
             ["application/json"]["schema"];
-        assert_eq!(schema["properties"]["start"]["enum"], json!(["date", "asap"]));
+        assert_eq!(
+            schema["properties"]["start"]["enum"],
+            json!(["date", "asap"])
+        );
 
         // The form: "as soon as possible" needs no date, and a date left in
         // the field is not read.

@@ -543,7 +543,11 @@ pub const START_ZERO_DAYS: i64 = 180;
 ///   soon as someone is found, so a certificate must be valid, and the
 ///   person released, from today.
 /// - As soon as possible: the person's [`earliest_start`].
-pub fn effective_start(job: &VacancyDetails, person: &ProfileDetails, today: NaiveDate) -> NaiveDate {
+pub fn effective_start(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+) -> NaiveDate {
     match job.start() {
         Start::On(date) => date.max(today),
         Start::Asap => earliest_start(job, person, today),
@@ -554,7 +558,11 @@ pub fn effective_start(job: &VacancyDetails, person: &ProfileDetails, today: Nai
 /// as soon as possible: their release date, or the day their day release
 /// (ROTL) eligibility begins when that is earlier and the role is
 /// ROTL-suitable; never before today.
-pub fn earliest_start(job: &VacancyDetails, person: &ProfileDetails, today: NaiveDate) -> NaiveDate {
+pub fn earliest_start(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+) -> NaiveDate {
     let release = person.release_date();
     let first = match person.rotl_eligible_from() {
         Some(eligible) if job.rotl_suitable() => eligible.min(release),

@@ -1102,8 +1102,10 @@ pub(crate) mod tests {
         input.start_date = Some(date(2025, 6, 2));
         assert_eq!(
             errors(&input).messages("start_date"),
-            ["Leave the start date out when the job starts as soon as possible, \
-              or say that it starts on a set date"]
+            [
+                "Leave the start date out when the job starts as soon as possible, \
+              or say that it starts on a set date"
+            ]
         );
     }
 
@@ -1143,7 +1145,10 @@ pub(crate) mod tests {
         }
         let json = r#"{"start":"asap","start_date":null}"#;
         let input: VacancyInput = serde_json::from_str(json).unwrap();
-        assert_eq!((input.start.as_deref(), input.start_date), (Some("asap"), None));
+        assert_eq!(
+            (input.start.as_deref(), input.start_date),
+            (Some("asap"), None)
+        );
         assert_eq!(Start::On(date(2027, 3, 2)).to_string(), "2 March 2027");
         assert_eq!(Start::On(date(2027, 3, 2)).date(), Some(date(2027, 3, 2)));
         assert_eq!(Start::Asap.date(), None);

@@ -434,10 +434,13 @@ mod tests {
             !text.contains("release_day") && !text.contains("rotl_eligible_day"),
             "{text}"
         );
-        assert!(text.starts_with(
-            "right_to_work = true AND NOT offence_categories IN [\"arson\"] \
+        assert!(
+            text.starts_with(
+                "right_to_work = true AND NOT offence_categories IN [\"arson\"] \
              AND certificates = \"forklift-counterbalance\" AND (no_fixed_abode = true OR "
-        ), "{text}");
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -740,10 +740,8 @@ mod tests {
 
     #[test]
     fn the_start_choice_decides_whether_the_date_is_read() {
-        let asap = FormValues::from_pairs(&pairs(&[
-            ("start", "asap"),
-            ("start_date", "not a date"),
-        ]));
+        let asap =
+            FormValues::from_pairs(&pairs(&[("start", "asap"), ("start_date", "not a date")]));
         let mut errors = FieldErrors::new();
         let (input, _, _) = asap.to_input(&mut errors);
         assert!(!errors.has("start_date"), "the date is not read");
@@ -756,7 +754,10 @@ mod tests {
         assert_eq!(input.start_date, NaiveDate::from_ymd_opt(2027, 3, 31));
         assert_eq!(FormValues::default().start, "date");
         let refilled = FormValues::from_input(&input);
-        assert_eq!((refilled.start.as_str(), refilled.start_date.as_str()), ("date", "2027-03-31"));
+        assert_eq!(
+            (refilled.start.as_str(), refilled.start_date.as_str()),
+            ("date", "2027-03-31")
+        );
     }
 
     #[test]

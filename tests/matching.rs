@@ -786,7 +786,10 @@ fn forklift_job(
 
 /// A person released on `release` to Leeds with a forklift card and
 /// nothing that excludes them.
-fn released_on(reference: &str, release: chrono::NaiveDate) -> fairchance::domain::profile::ProfileInput {
+fn released_on(
+    reference: &str,
+    release: chrono::NaiveDate,
+) -> fairchance::domain::profile::ProfileInput {
     use fairchance::domain::profile::CertificateInput;
     use fairchance::seed::generator;
     use rand::SeedableRng;
@@ -846,8 +849,15 @@ on_both_backends!(
             let fixed = publish(forklift_job(Some(today + Duration::days(30)), None));
             let mut person = |reference: &str, release| {
                 let details = ProfileDetails::parse(&released_on(reference, release), &t).unwrap();
-                store::profiles::insert(&mut conn, s.service, Some(s.officer), reference, &details, at)
-                    .unwrap()
+                store::profiles::insert(
+                    &mut conn,
+                    s.service,
+                    Some(s.officer),
+                    reference,
+                    &details,
+                    at,
+                )
+                .unwrap()
             };
             let later = person("L1", in_90_days);
             let soon = person("S1", tomorrow);
@@ -856,20 +866,38 @@ on_both_backends!(
         s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
         let cookie = s.app.staff_session(s.officer).0;
         let get = |path: String| {
-            let req = s.app.client.get(s.app.url(&path)).header("cookie", cookie.clone());
-            async move { req.send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+            let req = s
+                .app
+                .client
+                .get(s.app.url(&path))
+                .header("cookie", cookie.clone());
+            async move {
+                req.send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
         };
         let said = |matches: &serde_json::Value, vacancy: i64| -> Option<Vec<String>> {
-            matches["items"].as_array().unwrap().iter().find(|i| i["vacancy_id"] == vacancy).map(|i| {
-                i["reasons"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| r["text"].as_str().unwrap().to_string())
-                    .collect()
-            })
+            matches["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["vacancy_id"] == vacancy)
+                .map(|i| {
+                    i["reasons"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r["text"].as_str().unwrap().to_string())
+                        .collect()
+                })
         };
-        let on = |date: chrono::NaiveDate| format!("Could start on release, {}", date.format("%-d %B %Y"));
+        let on = |date: chrono::NaiveDate| {
+            format!("Could start on release, {}", date.format("%-d %B %Y"))
+        };
 
         // Released in 90 days: the rolling job, not the one starting in 30.
         let matches = get(format!("/api/v1/profiles/{later}/matches?limit=50")).await;
@@ -901,6 +929,157 @@ on_both_backends!(
         let mut conn = s.app.services.store.conn().unwrap();
         let stored = store::matches::for_vacancy(&mut conn, fixed).unwrap();
         assert_eq!(stored.keys().copied().collect::<Vec<_>>(), vec![soon]);
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_daily_scan_closes_vacancies_past_their_closing_date_and_their_matches_expire,
+    |backend| async move {
+        use fairchance::domain::profile::ProfileDetails;
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::jobs::Worker;
+        let s = small(backend).await;
+        let t = s.app.services.taxonomy.clone();
+        let today = now().date();
+        let yesterday = today - Duration::days(1);
+        let start = Some(today + Duration::days(20));
+        let (past, paused, closes_today, draft, person) = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            let at = now();
+            let mut add = |status, closing| {
+                let details = VacancyDetails::parse(&forklift_job(start, closing), &t).unwrap();
+                store::vacancies::insert(&mut conn, s.employer, status, None, &details, at).unwrap()
+            };
+            let past = add(VacancyStatus::Published, Some(yesterday));
+            let paused = add(VacancyStatus::Paused, Some(yesterday));
+            let closes_today = add(VacancyStatus::Published, Some(today));
+            let draft = add(VacancyStatus::Draft, Some(yesterday));
+            let details = ProfileDetails::parse(&released_on("C1", today), &t).unwrap();
+            let person =
+                store::profiles::insert(&mut conn, s.service, Some(s.officer), "C1", &details, at)
+                    .unwrap();
+            (past, paused, closes_today, draft, person)
+        };
+        let member = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            store::people::create_user(
+                &mut conn,
+                &store::people::NewUser {
+                    email: "member@rolling.example",
+                    display_name: "Member",
+                    password_hash: "not-a-real-hash",
+                    membership: store::people::Membership::Employer(s.employer),
+                },
+            )
+            .unwrap()
+        };
+        let dashboard = || {
+            let req = s
+                .app
+                .client
+                .get(s.app.url("/employer"))
+                .header("cookie", s.app.staff_session(member).0);
+            async move { req.send().await.unwrap().text().await.unwrap() }
+        };
+        assert!(
+            dashboard().await.contains("<strong>1</strong> live"),
+            "past its closing date is not live, even before the daily pass"
+        );
+        s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        // Yesterday the vacancy was open and matched.
+        let run = s
+            .app
+            .matcher
+            .vacancy_changed(past, yesterday)
+            .await
+            .unwrap();
+        assert_eq!(run.suggested, 1);
+        let mut conn = s.app.services.store.conn().unwrap();
+        assert_eq!(
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            "suggested"
+        );
+        let status =
+            |conn: &mut store::Conn, id: i64| store::vacancies::load(conn, id, &t).unwrap().status;
+
+        let at = now();
+        let report =
+            fairchance::jobs::schedule::daily(&mut conn, &s.app.services.config, today, at)
+                .unwrap();
+        assert_eq!(report.vacancies_closed, 2);
+        assert_eq!(status(&mut conn, past), VacancyStatus::Closed);
+        assert_eq!(status(&mut conn, paused), VacancyStatus::Closed);
+        assert_eq!(
+            status(&mut conn, closes_today),
+            VacancyStatus::Published,
+            "the closing date is the last day to apply"
+        );
+        assert_eq!(status(&mut conn, draft), VacancyStatus::Draft);
+        let audited = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                subject_kind: Some("vacancy".into()),
+                subject_id: Some(past),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(audited.len(), 1);
+        assert_eq!(audited[0].actor_kind, "system");
+        assert_eq!(audited[0].action, "vacancy.status_changed");
+        assert!(audited[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .starts_with("published -> closed"));
+        // A second pass the same day finds nothing more.
+        let again = fairchance::jobs::schedule::daily(&mut conn, &s.app.services.config, today, at)
+            .unwrap();
+        assert_eq!(again.vacancies_closed, 0);
+
+        // The queued vacancy.changed jobs run: the stored match expires.
+        let worker = Worker::new(s.app.services.clone())
+            .unwrap()
+            .matcher(s.app.matcher.clone());
+        while worker.work(at).await.unwrap() > 0 {}
+        assert_eq!(
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            "expired"
+        );
+        // Employers and officers read it as closed.
+        let cookie = s.app.staff_session(s.officer).0;
+        let why: serde_json::Value = s
+            .app
+            .client
+            .get(
+                s.app
+                    .url(&format!("/api/v1/profiles/{person}/matches/{past}")),
+            )
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(why["vacancy_status"], "closed");
+        assert_eq!(why["failures"][0]["code"], "vacancy_not_open");
+        assert!(dashboard().await.contains("<strong>1</strong> live"));
+        let listed = s
+            .app
+            .client
+            .get(s.app.url("/employer/vacancies"))
+            .header("cookie", s.app.staff_session(member).0)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(listed.contains("<td>closed</td>"), "{listed}");
         s.app.stop().await;
     }
 );

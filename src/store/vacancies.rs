@@ -741,6 +741,79 @@ pub fn change_status(
     Ok(from)
 }
 
+/// A vacancy the daily pass closed because its closing date had passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosedByDate {
+    pub id: i64,
+    /// The status it had: published or paused.
+    pub from: VacancyStatus,
+    pub closing_date: NaiveDate,
+}
+
+/// Closes up to `limit` published or paused vacancies whose closing date
+/// (the last day to apply) is before `day`: each moves to closed with
+/// `updated_at` moved to `at` and its matching run queued, so its stored
+/// matches expire. Call inside a transaction, in batches until it returns
+/// none; the rows are locked on PostgreSQL so an employer's change waits.
+pub fn close_past_closing_date(
+    conn: &mut impl AsTx,
+    day: NaiveDate,
+    at: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ClosedByDate>> {
+    let open = [
+        VacancyStatus::Published.as_str(),
+        VacancyStatus::Paused.as_str(),
+    ];
+    type Due = (i64, String, Option<NaiveDate>);
+    let due: Vec<Due> = match conn.tx() {
+        super::Tx::Postgres(c) => vacancies::table
+            .filter(vacancies::status.eq_any(open))
+            .filter(vacancies::closing_date.lt(day))
+            .order(vacancies::id)
+            .limit(limit)
+            .select((vacancies::id, vacancies::status, vacancies::closing_date))
+            .for_update()
+            .load(c)?,
+        super::Tx::Sqlite(c) => vacancies::table
+            .filter(vacancies::status.eq_any(open))
+            .filter(vacancies::closing_date.lt(day))
+            .order(vacancies::id)
+            .limit(limit)
+            .select((vacancies::id, vacancies::status, vacancies::closing_date))
+            .load(c)?,
+    };
+    let mut closed = Vec::with_capacity(due.len());
+    for (id, status, closing_date) in due {
+        let from = VacancyStatus::parse(&status)
+            .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
+        let closing_date = closing_date.ok_or_else(|| {
+            StoreError::Corrupt(format!("vacancy {id}: selected by a closing date it lacks"))
+        })?;
+        closed.push(ClosedByDate {
+            id,
+            from,
+            closing_date,
+        });
+    }
+    if closed.is_empty() {
+        return Ok(closed);
+    }
+    let ids: Vec<i64> = closed.iter().map(|v| v.id).collect();
+    with_conn!(conn, |c| diesel::update(
+        vacancies::table.filter(vacancies::id.eq_any(&ids))
+    )
+    .set((
+        vacancies::status.eq(VacancyStatus::Closed.as_str()),
+        vacancies::updated_at.eq(at),
+    ))
+    .execute(c)?);
+    for id in ids {
+        crate::matches::vacancy_changed(conn, id, at)?;
+    }
+    Ok(closed)
+}
+
 /// A new draft with the content of this employer's vacancy; returns its id.
 pub fn duplicate(
     conn: &mut impl AsTx,

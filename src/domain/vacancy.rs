@@ -141,16 +141,6 @@ impl Start {
     }
 }
 
-/// "As soon as possible", or the date as "2 June 2025".
-impl fmt::Display for Start {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Start::Asap => f.write_str(StartKind::Asap.label()),
-            Start::On(date) => write!(f, "{}", date.format("%-d %B %Y")),
-        }
-    }
-}
-
 /// Highest pay figure accepted, in pence (£1,000,000): anything above is a
 /// typing mistake, and the cap keeps pound-to-pence conversion exact.
 pub const MAX_PAY_PENCE: u64 = 100_000_000;
@@ -1087,7 +1077,6 @@ pub(crate) mod tests {
         input.start_date = None;
         let parsed = details(&input);
         assert_eq!(parsed.start(), Start::Asap);
-        assert_eq!(parsed.start().to_string(), "As soon as possible");
         let stored = parsed.to_input();
         assert_eq!(
             (stored.start.as_deref(), stored.start_date),
@@ -1149,7 +1138,6 @@ pub(crate) mod tests {
             (input.start.as_deref(), input.start_date),
             (Some("asap"), None)
         );
-        assert_eq!(Start::On(date(2027, 3, 2)).to_string(), "2 March 2027");
         assert_eq!(Start::On(date(2027, 3, 2)).date(), Some(date(2027, 3, 2)));
         assert_eq!(Start::Asap.date(), None);
     }

@@ -1780,6 +1780,170 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(
+    a_vacancy_can_start_as_soon_as_possible_from_the_api_the_form_and_a_file,
+    |backend| async move {
+        use fairchance::domain::vacancy::Start;
+        use reqwest::Method;
+        let f = Fixture::new(backend).await;
+        let taxonomy = f.app.services.taxonomy.clone();
+        let stored_start = |id: i64| {
+            let mut conn = f.conn();
+            store::vacancies::load(&mut conn, id, &taxonomy)
+                .unwrap()
+                .details
+                .start()
+        };
+
+        // API: created and read back as "asap" with no date.
+        let mut body = valid_json();
+        body["start"] = json!("asap");
+        body["start_date"] = Value::Null;
+        let res = f
+            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&body))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let created: Value = res.json().await.unwrap();
+        let id = created["id"].as_i64().unwrap();
+        let res = f
+            .api(
+                Method::GET,
+                &format!("/api/v1/vacancies/{id}"),
+                &f.token_a,
+                None,
+            )
+            .await;
+        let read: Value = res.json().await.unwrap();
+        assert_eq!(read["start"], "asap");
+        assert!(read["start_date"].is_null());
+        assert_eq!(stored_start(id), Start::Asap);
+        // A body with only a date still means a set date.
+        let res = f
+            .api(
+                Method::PUT,
+                &format!("/api/v1/vacancies/{id}"),
+                &f.token_a,
+                Some(&valid_json()),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let read: Value = res.json().await.unwrap();
+        assert_eq!(read["start"], "date");
+        assert!(matches!(stored_start(id), Start::On(_)));
+        // A start that is neither, or ASAP with a date: 422 on the field.
+        let count = f.vacancy_count();
+        let mut bad = valid_json();
+        bad["start"] = json!("next spring");
+        let res = f
+            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&bad))
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let errors: Value = res.json().await.unwrap();
+        assert_eq!(
+            errors["fields"]["start"][0],
+            "Choose whether the job starts on a set date or as soon as possible"
+        );
+        bad["start"] = json!("asap");
+        let res = f
+            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&bad))
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let errors: Value = res.json().await.unwrap();
+        assert!(errors["fields"]["start_date"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Leave the start date out"));
+        assert_eq!(f.vacancy_count(), count);
+        let doc: Value = f
+            .app
+            .client
+            .get(f.app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let schema = &doc["paths"]["/api/v1/vacancies"]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(
+            schema["properties"]["start"]["enum"],
+            json!(["date", "asap"])
+        );
+
+        // The form: "as soon as possible" needs no date, and a date left in
+        // the field is not read.
+        let new_form = f
+            .get_as(f.user_a, "/employer/vacancies/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(new_form.contains("value=\"asap\"") && new_form.contains("As soon as possible"));
+        let form = with(&with(&valid_form(), "start", "asap"), "start_date", "");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let id = created_id(&res);
+        assert_eq!(stored_start(id), Start::Asap);
+        let page = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("As soon as possible"), "{page}");
+        let edit = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/edit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(edit.contains("value=\"asap\" checked"));
+        let form = with(&valid_form(), "start", "asap");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(stored_start(created_id(&res)), Start::Asap);
+        // A set date chosen without a date is explained beside the field.
+        let form = with(&with(&valid_form(), "start", "date"), "start_date", "");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Enter the start date") && html.contains("href=\"#start_date\""));
+
+        // A file: "asap" in the start_date column.
+        let help = f
+            .get_as(f.user_a, "/employer/vacancies/import")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(help.contains("<code>asap</code>"));
+        let mut asap_row = good_row("Night cleaner");
+        asap_row.retain(|(k, _)| *k != "start_date");
+        asap_row.push(("start_date", "ASAP"));
+        let file = csv_file(&[good_row("Office cleaner"), asap_row]);
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &file)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let (rows, _) = {
+            let mut conn = f.conn();
+            store::vacancies::list_for_employer(&mut conn, f.employer_a, 20, 0).unwrap()
+        };
+        let id_of = |title: &str| rows.iter().find(|r| r.title == title).unwrap().id;
+        assert_eq!(stored_start(id_of("Night cleaner")), Start::Asap);
+        assert_eq!(
+            stored_start(id_of("Office cleaner")),
+            Start::On(NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
+        );
+        f.app.stop().await;
+    }
+);
+
 /// A CSV file from rows of (column, value), in the template's columns.
 fn csv_file(rows: &[Vec<(&str, &str)>]) -> String {
     let columns = fairchance::web::vacancy_import::columns();

@@ -441,6 +441,7 @@ on_both_backends!(
             .unwrap();
         let mut input = generator::vacancy(&mut rng, forklift, &leeds, "Demo", today);
         input.offence_exclusions.clear();
+        input.start = Some("date".into());
         input.start_date = Some(today + Duration::days(10));
         input.closing_date = Some(today + Duration::days(5));
         input.rotl_suitable = false;
@@ -689,5 +690,401 @@ on_both_backends!(
             })
             .count() as i64;
         assert_eq!(digests_now, digests);
+    }
+);
+
+/// An approved employer and a service with one officer, for tests that
+/// build their own pairs.
+struct Small {
+    app: TestApp,
+    employer: i64,
+    service: i64,
+    officer: i64,
+}
+
+async fn small(backend: Backend) -> Small {
+    let app = TestApp::spawn(backend).await;
+    let mut conn = app.services.store.conn().unwrap();
+    let employer = store::people::create_employer(
+        &mut conn,
+        &store::people::NewEmployer {
+            name: "Rolling Recruiter",
+            sector_slug: "warehousing",
+            contact_name: "C",
+            contact_email: "rolling@example.org",
+            contact_phone: None,
+            address: "A",
+            website: None,
+            status: store::people::EmployerStatus::Approved,
+            decided_by: None,
+        },
+    )
+    .unwrap();
+    let service = store::people::create_service(
+        &mut conn,
+        &store::people::NewService {
+            name: "HMP Rolling",
+            kind: store::people::ServiceKind::Prison,
+            place_name: "Leeds",
+            lat: 53.8,
+            lon: -1.5,
+        },
+    )
+    .unwrap();
+    let officer = store::people::create_user(
+        &mut conn,
+        &store::people::NewUser {
+            email: "officer@rolling.example",
+            display_name: "Officer",
+            password_hash: "not-a-real-hash",
+            membership: store::people::Membership::Service(service),
+        },
+    )
+    .unwrap();
+    Small {
+        app,
+        employer,
+        service,
+        officer,
+    }
+}
+
+fn leeds() -> fairchance::seed::generator::Town {
+    fairchance::seed::generator::Town {
+        name: "Leeds".into(),
+        lat: 53.7965,
+        lon: -1.5478,
+    }
+}
+
+/// A forklift job in Leeds that nothing about the people below excludes,
+/// starting as `start` says, not suitable for day release.
+fn forklift_job(
+    start: Option<chrono::NaiveDate>,
+    closing: Option<chrono::NaiveDate>,
+) -> fairchance::domain::vacancy::VacancyInput {
+    use fairchance::seed::generator::{self, TEMPLATES};
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let forklift = TEMPLATES
+        .iter()
+        .find(|t| t.title.starts_with("Forklift"))
+        .unwrap();
+    let mut input = generator::vacancy(&mut rng, forklift, &leeds(), "Demo", now().date());
+    input.remote = false;
+    input.workplace = Some(fairchance::domain::geo::PlaceInput {
+        name: "Leeds".into(),
+        lat: 53.7965,
+        lon: -1.5478,
+    });
+    input.offence_exclusions.clear();
+    input.needs_driving_licence = false;
+    input.regulated_adults = false;
+    input.regulated_children = false;
+    input.check_level = "basic".into();
+    input.rotl_suitable = false;
+    input.start = Some(if start.is_some() { "date" } else { "asap" }.into());
+    input.start_date = start;
+    input.closing_date = closing;
+    input
+}
+
+/// A person released on `release` to Leeds with a forklift card and
+/// nothing that excludes them.
+fn released_on(
+    reference: &str,
+    release: chrono::NaiveDate,
+) -> fairchance::domain::profile::ProfileInput {
+    use fairchance::domain::profile::CertificateInput;
+    use fairchance::seed::generator;
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut person = generator::profile(&mut rng, 1, &leeds(), now().date());
+    person.reference = reference.into();
+    person.release_date = Some(release);
+    person.rotl_eligible_from = None;
+    person.no_fixed_abode = false;
+    person.release_area = Some(fairchance::domain::geo::PlaceInput {
+        name: "Leeds".into(),
+        lat: 53.80,
+        lon: -1.55,
+    });
+    person.travel_radius_km = 25.0;
+    person.right_to_work = true;
+    person.readiness = "ready_to_work".into();
+    person.offence_categories.clear();
+    person.curfews.clear();
+    person.exclusion_zones.clear();
+    person.no_driving = false;
+    person.barred_adults = false;
+    person.barred_children = false;
+    person.certificates = vec![CertificateInput {
+        slug: "forklift-counterbalance".into(),
+        expires_on: None,
+    }];
+    person
+}
+
+on_both_backends!(
+    an_asap_vacancy_matches_people_released_later_and_says_when_they_could_start,
+    |backend| async move {
+        use fairchance::domain::profile::ProfileDetails;
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        let s = small(backend).await;
+        let t = s.app.services.taxonomy.clone();
+        let today = now().date();
+        let in_90_days = today + Duration::days(90);
+        let tomorrow = today + Duration::days(1);
+        let (rolling, fixed, later, soon) = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            let at = now();
+            let mut publish = |input| {
+                let details = VacancyDetails::parse(&input, &t).unwrap();
+                store::vacancies::insert(
+                    &mut conn,
+                    s.employer,
+                    VacancyStatus::Published,
+                    None,
+                    &details,
+                    at,
+                )
+                .unwrap()
+            };
+            let rolling = publish(forklift_job(None, None));
+            let fixed = publish(forklift_job(Some(today + Duration::days(30)), None));
+            let mut person = |reference: &str, release| {
+                let details = ProfileDetails::parse(&released_on(reference, release), &t).unwrap();
+                store::profiles::insert(
+                    &mut conn,
+                    s.service,
+                    Some(s.officer),
+                    reference,
+                    &details,
+                    at,
+                )
+                .unwrap()
+            };
+            let later = person("L1", in_90_days);
+            let soon = person("S1", tomorrow);
+            (rolling, fixed, later, soon)
+        };
+        s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let cookie = s.app.staff_session(s.officer).0;
+        let get = |path: String| {
+            let req = s
+                .app
+                .client
+                .get(s.app.url(&path))
+                .header("cookie", cookie.clone());
+            async move {
+                req.send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let said = |matches: &serde_json::Value, vacancy: i64| -> Option<Vec<String>> {
+            matches["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["vacancy_id"] == vacancy)
+                .map(|i| {
+                    i["reasons"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r["text"].as_str().unwrap().to_string())
+                        .collect()
+                })
+        };
+        let on = |date: chrono::NaiveDate| {
+            format!("Could start on release, {}", date.format("%-d %B %Y"))
+        };
+
+        // Released in 90 days: the rolling job, not the one starting in 30.
+        let matches = get(format!("/api/v1/profiles/{later}/matches?limit=50")).await;
+        let reasons = said(&matches, rolling).expect("the ASAP vacancy is a match");
+        assert!(reasons.contains(&on(in_90_days)), "{reasons:?}");
+        assert!(said(&matches, fixed).is_none());
+        let why = get(format!("/api/v1/profiles/{later}/matches/{fixed}")).await;
+        assert_eq!(why["failures"][0]["code"], "starts_before_release");
+        let why = get(format!("/api/v1/profiles/{later}/matches/{rolling}")).await;
+        assert_eq!(why["eligible"], true);
+        assert!(why["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "could_start_on_release" && r["date"] == in_90_days.to_string()));
+
+        // Released tomorrow: both.
+        let matches = get(format!("/api/v1/profiles/{soon}/matches?limit=50")).await;
+        let reasons = said(&matches, rolling).expect("the ASAP vacancy is a match");
+        assert!(reasons.contains(&on(tomorrow)), "{reasons:?}");
+        assert!(said(&matches, fixed).is_some());
+
+        // The stored matching run, through the engine's narrowing, finds both
+        // people for the rolling job and only the sooner one for the other.
+        let run = s.app.matcher.vacancy_changed(rolling, today).await.unwrap();
+        assert_eq!(run.suggested, 2);
+        let run = s.app.matcher.vacancy_changed(fixed, today).await.unwrap();
+        assert_eq!(run.suggested, 1);
+        let mut conn = s.app.services.store.conn().unwrap();
+        let stored = store::matches::for_vacancy(&mut conn, fixed).unwrap();
+        assert_eq!(stored.keys().copied().collect::<Vec<_>>(), vec![soon]);
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_daily_scan_closes_vacancies_past_their_closing_date_and_their_matches_expire,
+    |backend| async move {
+        use fairchance::domain::profile::ProfileDetails;
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::jobs::Worker;
+        let s = small(backend).await;
+        let t = s.app.services.taxonomy.clone();
+        let today = now().date();
+        let yesterday = today - Duration::days(1);
+        let start = Some(today + Duration::days(20));
+        let (past, paused, closes_today, draft, person) = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            let at = now();
+            let mut add = |status, closing| {
+                let details = VacancyDetails::parse(&forklift_job(start, closing), &t).unwrap();
+                store::vacancies::insert(&mut conn, s.employer, status, None, &details, at).unwrap()
+            };
+            let past = add(VacancyStatus::Published, Some(yesterday));
+            let paused = add(VacancyStatus::Paused, Some(yesterday));
+            let closes_today = add(VacancyStatus::Published, Some(today));
+            let draft = add(VacancyStatus::Draft, Some(yesterday));
+            let details = ProfileDetails::parse(&released_on("C1", today), &t).unwrap();
+            let person =
+                store::profiles::insert(&mut conn, s.service, Some(s.officer), "C1", &details, at)
+                    .unwrap();
+            (past, paused, closes_today, draft, person)
+        };
+        let member = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            store::people::create_user(
+                &mut conn,
+                &store::people::NewUser {
+                    email: "member@rolling.example",
+                    display_name: "Member",
+                    password_hash: "not-a-real-hash",
+                    membership: store::people::Membership::Employer(s.employer),
+                },
+            )
+            .unwrap()
+        };
+        let dashboard = || {
+            let req = s
+                .app
+                .client
+                .get(s.app.url("/employer"))
+                .header("cookie", s.app.staff_session(member).0);
+            async move { req.send().await.unwrap().text().await.unwrap() }
+        };
+        assert!(
+            dashboard().await.contains("<strong>1</strong> live"),
+            "past its closing date is not live, even before the daily pass"
+        );
+        s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        // Yesterday the vacancy was open and matched.
+        let run = s
+            .app
+            .matcher
+            .vacancy_changed(past, yesterday)
+            .await
+            .unwrap();
+        assert_eq!(run.suggested, 1);
+        let mut conn = s.app.services.store.conn().unwrap();
+        assert_eq!(
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            "suggested"
+        );
+        let status =
+            |conn: &mut store::Conn, id: i64| store::vacancies::load(conn, id, &t).unwrap().status;
+
+        let at = now();
+        let report =
+            fairchance::jobs::schedule::daily(&mut conn, &s.app.services.config, today, at)
+                .unwrap();
+        assert_eq!(report.vacancies_closed, 2);
+        assert_eq!(status(&mut conn, past), VacancyStatus::Closed);
+        assert_eq!(status(&mut conn, paused), VacancyStatus::Closed);
+        assert_eq!(
+            status(&mut conn, closes_today),
+            VacancyStatus::Published,
+            "the closing date is the last day to apply"
+        );
+        assert_eq!(status(&mut conn, draft), VacancyStatus::Draft);
+        let audited = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                subject_kind: Some("vacancy".into()),
+                subject_id: Some(past),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(audited.len(), 1);
+        assert_eq!(audited[0].actor_kind, "system");
+        assert_eq!(audited[0].action, "vacancy.status_changed");
+        assert!(audited[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .starts_with("published -> closed"));
+        // A second pass the same day finds nothing more.
+        let again = fairchance::jobs::schedule::daily(&mut conn, &s.app.services.config, today, at)
+            .unwrap();
+        assert_eq!(again.vacancies_closed, 0);
+
+        // The queued vacancy.changed jobs run: the stored match expires.
+        let worker = Worker::new(s.app.services.clone())
+            .unwrap()
+            .matcher(s.app.matcher.clone());
+        while worker.work(at).await.unwrap() > 0 {}
+        assert_eq!(
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            "expired"
+        );
+        // Employers and officers read it as closed.
+        let cookie = s.app.staff_session(s.officer).0;
+        let why: serde_json::Value = s
+            .app
+            .client
+            .get(
+                s.app
+                    .url(&format!("/api/v1/profiles/{person}/matches/{past}")),
+            )
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(why["vacancy_status"], "closed");
+        assert_eq!(why["failures"][0]["code"], "vacancy_not_open");
+        assert!(dashboard().await.contains("<strong>1</strong> live"));
+        let listed = s
+            .app
+            .client
+            .get(s.app.url("/employer/vacancies"))
+            .header("cookie", s.app.staff_session(member).0)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(listed.contains("<td>closed</td>"), "{listed}");
+        s.app.stop().await;
     }
 );

@@ -203,6 +203,7 @@ fn doc(id: i64) -> VacancyDoc {
         closing_day: 20_300,
         rolling: false,
         start_day: 20_250,
+        start_asap: false,
         sector: "warehousing".into(),
         remote: false,
         geo: Some(GeoDoc {

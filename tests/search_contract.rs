@@ -186,6 +186,7 @@ fn vacancy(
         lat: 53.8008,
         lon: -1.5491,
     });
+    input.start = Some("date".into());
     input.start_date = Some(today());
     input.closing_date = None;
     input.offence_exclusions.clear();
@@ -454,11 +455,25 @@ async fn each_filter_operator_selects_the_right_documents(engine: &TestEngine) {
         });
         v.hours_per_week = 37.5;
         v.closing_date = Some(today());
+        v.start = Some("asap".into());
+        v.start_date = None;
     });
     for job in [&near, &remote, &far] {
         index.index_vacancy(job).await.expect("index");
     }
     let q = |filter| ids(index.as_ref(), IndexKind::Vacancies, filter);
+    assert_eq!(q(Filter::IsTrue("start_asap")).await, set(&[3]));
+    assert_eq!(
+        q(Filter::any([
+            Filter::IsTrue("start_asap"),
+            Filter::at_least(
+                "start_day",
+                Number::Int(fairchance::search::documents::day_number(today()))
+            ),
+        ]))
+        .await,
+        set(&[1, 2, 3])
+    );
     assert_eq!(
         q(Filter::eq("sector", "WAREHOUSING")).await,
         set(&[1]),

@@ -838,3 +838,105 @@ on_both_backends!(
         second.stop().await;
     }
 );
+
+on_both_backends!(
+    a_vacancy_starting_as_soon_as_possible_says_when_the_person_could_start,
+    |backend| async move {
+        use chrono::{Datelike, Duration};
+        use diesel::prelude::*;
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::seed::generator::{self, Town, TEMPLATES};
+        use fairchance::store::schema::profiles;
+        use rand::SeedableRng;
+        let fx = Fixture::new(backend, 11, 2).await;
+        let taxonomy = fx.app.services.taxonomy.clone();
+        let today = store::now().date();
+        let mut conn = fx.app.services.store.conn().unwrap();
+        let employer = store::vacancies::load(&mut conn, fx.vacancies[0], &taxonomy)
+            .unwrap()
+            .employer_id;
+        // Work from home that nothing about the person rules out.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let leeds = Town {
+            name: "Leeds".into(),
+            lat: 53.7965,
+            lon: -1.5478,
+        };
+        let mut input = generator::vacancy(&mut rng, &TEMPLATES[0], &leeds, "Example", today);
+        input.remote = true;
+        input.workplace = None;
+        input.required_certificates.clear();
+        input.needs_driving_licence = false;
+        input.regulated_adults = false;
+        input.regulated_children = false;
+        input.check_level = "none".into();
+        input.offence_exclusions.clear();
+        input.rotl_suitable = false;
+        input.start = Some("asap".into());
+        input.start_date = None;
+        input.closing_date = None;
+        let details = VacancyDetails::parse(&input, &taxonomy).unwrap();
+        let id = store::vacancies::insert(
+            &mut conn,
+            employer,
+            VacancyStatus::Published,
+            None,
+            &details,
+            store::now(),
+        )
+        .unwrap();
+
+        // Released three days ago: they could start now.
+        let k = fx.signed_in().await;
+        let path = format!("/terminal/vacancies/{id}");
+        let page = k.get(&path).await.text().await.unwrap();
+        assert!(page.contains("As soon as possible"), "{page}");
+        assert!(page.contains("You could start now."), "{page}");
+
+        // Still inside, released in 30 days: on the day of release.
+        let release = today + Duration::days(30);
+        fairchance::with_conn!(&mut conn, |c| diesel::update(
+            profiles::table.find(fx.profile)
+        )
+        .set((
+            profiles::release_date.eq(release),
+            profiles::updated_at.eq(store::now()),
+        ))
+        .execute(c)
+        .unwrap());
+        let page = k.get(&path).await.text().await.unwrap();
+        let months = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let on = format!(
+            "{} {} {}",
+            release.day(),
+            months[release.month0() as usize],
+            release.year()
+        );
+        assert!(
+            page.contains(&format!("You could start when you are released, on {on}.")),
+            "{page}"
+        );
+        let res = k.post("/terminal/language", &[("lang", "cy")]).await;
+        assert_eq!(res.status(), 303);
+        let page = k.get(&path).await.text().await.unwrap();
+        assert!(page.contains("Cyn gynted â phosibl"), "{page}");
+        assert!(
+            page.contains("Gallech ddechrau pan gewch eich rhyddhau, ar "),
+            "{page}"
+        );
+        fx.app.stop().await;
+    }
+);

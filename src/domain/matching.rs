@@ -16,7 +16,7 @@ use super::offence::{ExclusionStance, OffenceCategory};
 use super::profile::{Profile, ProfileDetails, ReleaseArea};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
-use super::vacancy::{Vacancy, VacancyDetails, VacancyStatus, Workplace};
+use super::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 slug_enum! {
     /// The stable code of each eligibility rule, in the order they are checked.
@@ -338,6 +338,22 @@ pub enum Reason {
         /// Days before release that the work starts.
         days_before_release: i64,
     },
+    /// A start as soon as possible: the person could start on the day of
+    /// release.
+    CouldStartOnRelease {
+        /// The release date.
+        date: NaiveDate,
+    },
+    /// A start as soon as possible: the person could start on day release
+    /// (ROTL) before the release date.
+    CouldStartOnDayRelease {
+        /// The first day they could start.
+        date: NaiveDate,
+        /// Days from then to release.
+        days_before_release: i64,
+    },
+    /// A start as soon as possible, and the person is already released.
+    CouldStartNow,
     /// Offence categories the employer considers case by case.
     CaseByCase {
         /// The person's categories concerned.
@@ -434,6 +450,18 @@ impl Reason {
                 "Starts {days_before_release} day{} before release, on day release (ROTL)",
                 if *days_before_release == 1 { "" } else { "s" }
             ),
+            Reason::CouldStartOnRelease { date } => {
+                format!("Could start on release, {}", format_date(*date))
+            }
+            Reason::CouldStartOnDayRelease {
+                date,
+                days_before_release,
+            } => format!(
+                "Could start on day release (ROTL) from {}, {days_before_release} day{} before release",
+                format_date(*date),
+                if *days_before_release == 1 { "" } else { "s" }
+            ),
+            Reason::CouldStartNow => "Already released; could start now".to_owned(),
             Reason::CaseByCase { categories } => format!(
                 "The employer considers case by case: {}",
                 categories
@@ -508,12 +536,51 @@ pub const START_FULL_MARKS_DAYS: i64 = 28;
 /// Starting this many days or more after the person is available earns none.
 pub const START_ZERO_DAYS: i64 = 180;
 
-/// The date the start-related rules use: the start date, or today when that
-/// has passed. A vacancy still open after its start date (rolling
-/// recruitment) in effect starts as soon as someone is found, so a
-/// certificate must be valid, and the person released, from today.
-pub fn effective_start(details: &VacancyDetails, today: NaiveDate) -> NaiveDate {
-    details.start_date().max(today)
+/// The day the start-related rules use for this person, never before today.
+///
+/// - A set date: that date, or today when it has passed. A vacancy still
+///   open after its start date (rolling recruitment) in effect starts as
+///   soon as someone is found, so a certificate must be valid, and the
+///   person released, from today.
+/// - As soon as possible: the person's [`earliest_start`].
+pub fn effective_start(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+) -> NaiveDate {
+    match job.start() {
+        Start::On(date) => date.max(today),
+        Start::Asap => earliest_start(job, person, today),
+    }
+}
+
+/// The first day the person could be at work in this job, when it starts
+/// as soon as possible: their release date, or the day their day release
+/// (ROTL) eligibility begins when that is earlier and the role is
+/// ROTL-suitable; never before today.
+pub fn earliest_start(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+) -> NaiveDate {
+    let release = person.release_date();
+    let first = match person.rotl_eligible_from() {
+        Some(eligible) if job.rotl_suitable() => eligible.min(release),
+        _ => release,
+    };
+    first.max(today)
+}
+
+/// Whether `starts_before_release` fails: the role starts on a set date
+/// before release, and day release does not cover it (the role is not
+/// ROTL-suitable, or the person is not eligible by then). A start as soon
+/// as possible waits for the person, so it never fails on this ground.
+fn starts_too_early(job: &VacancyDetails, person: &ProfileDetails, starts: NaiveDate) -> bool {
+    let rotl_covers = job.rotl_suitable()
+        && person
+            .rotl_eligible_from()
+            .is_some_and(|eligible| eligible <= starts);
+    matches!(job.start(), Start::On(_)) && starts < person.release_date() && !rotl_covers
 }
 
 /// Decides whether the person can be matched with the vacancy and how well
@@ -522,7 +589,10 @@ pub fn effective_start(details: &VacancyDetails, today: NaiveDate) -> NaiveDate 
 /// Every rule of the domain's table is evaluated, in [`RuleCode`] order.
 /// Where the domain is silent:
 /// - the closing date is the last day to apply, so closing today is open;
-/// - start-related rules use [`effective_start`];
+/// - start-related rules use [`effective_start`]: for a vacancy that starts
+///   as soon as possible, the person's [`earliest_start`], so certificates
+///   must be valid on the day that person could begin and
+///   `starts_before_release` never fails;
 /// - a certificate is valid on its expiry date, so one expiring on the start
 ///   day passes; required certificates are checked only from
 ///   `required_certificates`;
@@ -549,14 +619,15 @@ pub fn effective_start(details: &VacancyDetails, today: NaiveDate) -> NaiveDate 
 /// - start timing 0.05: 1 when work starts within [`START_FULL_MARKS_DAYS`]
 ///   days of the person being available (release, or today if already
 ///   released) or before release on ROTL, falling linearly to 0 at
-///   [`START_ZERO_DAYS`].
+///   [`START_ZERO_DAYS`]; a start as soon as possible begins when the
+///   person is available, so it earns full marks.
 ///
 /// Keyword relevance is added by the search layer, not here.
 pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessment {
     let job = &vacancy.details;
     let person = &profile.details;
     let conditions = person.licence_conditions();
-    let starts = effective_start(job, today);
+    let starts = effective_start(job, person, today);
     let mut failures = Vec::new();
 
     if !vacancy.is_open(today) {
@@ -612,15 +683,10 @@ pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessm
         }
     }
 
-    let release = person.release_date();
-    let rotl_covers = job.rotl_suitable()
-        && person
-            .rotl_eligible_from()
-            .is_some_and(|eligible| eligible <= starts);
-    if starts < release && !rotl_covers {
+    if starts_too_early(job, person, starts) {
         failures.push(FailureDetail::StartsBeforeRelease {
             starts,
-            release_date: release,
+            release_date: person.release_date(),
             rotl_suitable: job.rotl_suitable(),
             rotl_eligible_from: person.rotl_eligible_from(),
         });
@@ -705,7 +771,7 @@ pub fn eligible_score(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) ->
     if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
         return None;
     }
-    let starts = effective_start(job, today);
+    let starts = effective_start(job, person, today);
     let certificates_held = job.required_certificates().iter().all(|slug| {
         person
             .certificate(slug)
@@ -714,11 +780,7 @@ pub fn eligible_score(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) ->
     if !certificates_held {
         return None;
     }
-    let rotl_covers = job.rotl_suitable()
-        && person
-            .rotl_eligible_from()
-            .is_some_and(|eligible| eligible <= starts);
-    if starts < person.release_date() && !rotl_covers {
+    if starts_too_early(job, person, starts) {
         return None;
     }
     let distance = match (job.workplace(), person.release_area()) {
@@ -882,7 +944,20 @@ fn rank(
     }
 
     let release = person.release_date();
-    if starts < release {
+    if job.start() == Start::Asap {
+        // The earliest start is the release date, an earlier start on day
+        // release, or today for someone already out.
+        reasons.push(if starts < release {
+            Reason::CouldStartOnDayRelease {
+                date: starts,
+                days_before_release: (release - starts).num_days(),
+            }
+        } else if release >= today {
+            Reason::CouldStartOnRelease { date: release }
+        } else {
+            Reason::CouldStartNow
+        });
+    } else if starts < release {
         // Only reachable for an eligible pair through ROTL; for an
         // ineligible one the failure already explains it.
         if job.rotl_suitable()
@@ -1365,11 +1440,185 @@ mod tests {
         assert!(assessment
             .reasons
             .contains(&Reason::AlreadyReleased { starts_in_days: 0 }));
-        assert_eq!(effective_start(&job.details, today()), today());
         assert_eq!(
-            effective_start(&vacancy().details, today()),
+            effective_start(&job.details, &released.details, today()),
+            today()
+        );
+        assert_eq!(
+            effective_start(&vacancy().details, &released.details, today()),
             date(2025, 6, 2)
         );
+    }
+
+    fn asap_with(change: impl FnOnce(&mut VacancyInput)) -> Vacancy {
+        vacancy_with(|v| {
+            v.start = Some("asap".into());
+            v.start_date = None;
+            v.closing_date = None;
+            change(v);
+        })
+    }
+
+    fn released_on(release: NaiveDate, rotl_from: Option<NaiveDate>) -> Profile {
+        profile_with(|p| {
+            p.release_date = Some(release);
+            p.rotl_eligible_from = rotl_from;
+        })
+    }
+
+    #[test]
+    fn earliest_start_is_release_or_day_release_never_before_today() {
+        let release = date(2025, 5, 20);
+        let earliest = |rotl_suitable: bool, rotl_from: Option<NaiveDate>, release: NaiveDate| {
+            let job = asap_with(|v| v.rotl_suitable = rotl_suitable);
+            earliest_start(
+                &job.details,
+                &released_on(release, rotl_from).details,
+                today(),
+            )
+        };
+        // Not suitable for day release, or not eligible: the release date.
+        assert_eq!(earliest(false, Some(date(2025, 5, 10)), release), release);
+        assert_eq!(earliest(true, None, release), release);
+        // Day release from before the release date: from then.
+        assert_eq!(
+            earliest(true, Some(date(2025, 5, 10)), release),
+            date(2025, 5, 10)
+        );
+        // Eligibility that begins on the release day changes nothing.
+        assert_eq!(earliest(true, Some(release), release), release);
+        // Never before today: eligible since March, or released already.
+        assert_eq!(earliest(true, Some(date(2025, 3, 1)), release), today());
+        assert_eq!(earliest(false, None, date(2025, 4, 1)), today());
+        // A set date is unchanged by any of this.
+        let person = released_on(release, None);
+        assert_eq!(
+            effective_start(&vacancy().details, &person.details, today()),
+            date(2025, 6, 2)
+        );
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_waits_for_release() {
+        let release = today() + chrono::Days::new(90);
+        let rolling = asap_with(|v| v.rotl_suitable = false);
+        let assessment = assess(&rolling, &released_on(release, None), today());
+        assert!(assessment.eligible(), "{:?}", assessment.failures);
+        assert!(assessment
+            .reasons
+            .contains(&Reason::CouldStartOnRelease { date: release }));
+        assert_eq!(
+            Reason::CouldStartOnRelease { date: release }.describe(&sample()),
+            "Could start on release, 30 July 2025"
+        );
+
+        let tomorrow = today() + chrono::Days::new(1);
+        let assessment = assess(&rolling, &released_on(tomorrow, None), today());
+        assert!(assessment.eligible());
+        assert!(assessment
+            .reasons
+            .contains(&Reason::CouldStartOnRelease { date: tomorrow }));
+
+        // The same role on a set date before release is still excluded.
+        let fixed = vacancy_with(|v| {
+            v.rotl_suitable = false;
+            v.start_date = Some(today() + chrono::Days::new(30));
+            v.closing_date = None;
+        });
+        assert_eq!(
+            assess(&fixed, &released_on(release, None), today()).codes(),
+            vec![RuleCode::StartsBeforeRelease]
+        );
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_on_day_release_or_now() {
+        let rolling = asap_with(|_| {});
+        let person = released_on(date(2025, 5, 20), Some(date(2025, 5, 10)));
+        let assessment = assess(&rolling, &person, today());
+        assert!(assessment.eligible());
+        let reason = Reason::CouldStartOnDayRelease {
+            date: date(2025, 5, 10),
+            days_before_release: 10,
+        };
+        assert!(assessment.reasons.contains(&reason));
+        assert_eq!(
+            reason.describe(&sample()),
+            "Could start on day release (ROTL) from 10 May 2025, 10 days before release"
+        );
+
+        let out = released_on(date(2025, 4, 1), None);
+        let assessment = assess(&rolling, &out, today());
+        assert!(assessment.eligible());
+        assert!(assessment.reasons.contains(&Reason::CouldStartNow));
+        assert_eq!(
+            Reason::CouldStartNow.describe(&sample()),
+            "Already released; could start now"
+        );
+    }
+
+    #[test]
+    fn certificates_must_be_valid_when_the_person_could_start() {
+        let release = date(2025, 5, 20);
+        let with_expiry = |expires: NaiveDate, rotl_from: Option<NaiveDate>| {
+            profile_with(|p| {
+                p.release_date = Some(release);
+                p.rotl_eligible_from = rotl_from;
+                p.certificates = vec![CertificateInput {
+                    slug: "forklift-counterbalance".into(),
+                    expires_on: Some(expires),
+                }];
+            })
+        };
+        let rolling = asap_with(|_| {});
+        // Starts on release: a card lapsing the day before does not do.
+        let lapsed = assess(&rolling, &with_expiry(date(2025, 5, 19), None), today());
+        assert_eq!(lapsed.codes(), vec![RuleCode::MissingCertificate]);
+        assert_eq!(
+            lapsed.failures[0].detail(),
+            &FailureDetail::MissingCertificate {
+                slug: "forklift-counterbalance".into(),
+                expires_on: Some(date(2025, 5, 19)),
+                needed_on: release,
+            }
+        );
+        assert!(assess(&rolling, &with_expiry(release, None), today()).eligible());
+        // On day release from 10 May, the same card is valid then.
+        let early = with_expiry(date(2025, 5, 19), Some(date(2025, 5, 10)));
+        assert!(assess(&rolling, &early, today()).eligible());
+        let too_early = with_expiry(date(2025, 5, 9), Some(date(2025, 5, 10)));
+        assert_eq!(
+            assess(&rolling, &too_early, today()).codes(),
+            vec![RuleCode::MissingCertificate]
+        );
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_scores_as_on_time() {
+        let person = released_on(date(2025, 5, 20), None);
+        let rolling = asap_with(|v| v.rotl_suitable = false);
+        let on_release = vacancy_with(|v| {
+            v.rotl_suitable = false;
+            v.start_date = Some(date(2025, 5, 20));
+            v.closing_date = None;
+        });
+        let asap = assess(&rolling, &person, today()).score;
+        assert!((asap - assess(&on_release, &person, today()).score).abs() < 1e-12);
+        for p in [
+            &person,
+            &released_on(date(2025, 4, 1), None),
+            &released_on(date(2025, 9, 1), Some(date(2025, 6, 1))),
+            &with_forklift_expiry(Some(date(2025, 5, 2))),
+        ] {
+            for job in [&rolling, &asap_with(|_| {})] {
+                let full = assess(job, p, today());
+                let fast = eligible_score(job, p, today());
+                assert_eq!(fast.is_some(), full.eligible());
+                if let Some(score) = fast {
+                    assert!((score - full.score).abs() < 1e-12);
+                }
+            }
+        }
     }
 
     fn release_after_start(rotl_suitable: bool, rotl_from: Option<NaiveDate>) -> Assessment {

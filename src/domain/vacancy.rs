@@ -102,6 +102,45 @@ slug_enum! {
     }
 }
 
+slug_enum! {
+    /// How a vacancy says when work starts.
+    pub enum StartKind("start") {
+        /// On a set date.
+        OnDate => "date", "On a set date",
+        /// As soon as possible: whenever the person taken on can begin
+        /// (usual with rolling recruitment).
+        Asap => "asap", "As soon as possible",
+    }
+}
+
+/// When work starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// As soon as the person taken on can begin.
+    Asap,
+    /// On this date.
+    On(NaiveDate),
+}
+
+impl Start {
+    /// Which kind of start this is.
+    pub fn kind(self) -> StartKind {
+        match self {
+            Start::Asap => StartKind::Asap,
+            Start::On(_) => StartKind::OnDate,
+        }
+    }
+
+    /// The set date, if there is one.
+    pub fn date(self) -> Option<NaiveDate> {
+        match self {
+            Start::Asap => None,
+            Start::On(date) => Some(date),
+        }
+    }
+}
+
 /// Highest pay figure accepted, in pence (£1,000,000): anything above is a
 /// typing mistake, and the cap keeps pound-to-pence conversion exact.
 pub const MAX_PAY_PENCE: u64 = 100_000_000;
@@ -301,7 +340,11 @@ pub struct VacancyInput {
         message = "Enter the number of jobs, from 1 to 500"
     ))]
     pub positions: u32,
-    /// First day of work.
+    /// How the start is given: "date" (a set `start_date`) or "asap" (as
+    /// soon as possible, with no `start_date`). Absent or empty means a
+    /// set date, so bodies that only give `start_date` keep working.
+    pub start: Option<String>,
+    /// First day of work, for a start on a set date.
     pub start_date: Option<NaiveDate>,
     /// Last day to apply; none for rolling recruitment.
     pub closing_date: Option<NaiveDate>,
@@ -354,6 +397,7 @@ pub const VACANCY_FIELDS: &[&str] = &[
     "pay_max",
     "pay_period",
     "positions",
+    "start",
     "start_date",
     "closing_date",
     "required_skills",
@@ -389,7 +433,7 @@ pub struct VacancyDetails {
     contract: ContractType,
     pay: PayRange,
     positions: u32,
-    start_date: NaiveDate,
+    start: Start,
     closing_date: Option<NaiveDate>,
     required_skills: Vec<String>,
     desirable_skills: Vec<String>,
@@ -484,10 +528,42 @@ impl VacancyDetails {
             }
         };
 
-        if input.start_date.is_none() {
-            errors.add("start_date", "Enter the start date");
-        }
-        if let (Some(start), Some(closing)) = (input.start_date, input.closing_date) {
+        let start = match StartKind::parse(input.start.as_deref().unwrap_or_default()) {
+            Ok(StartKind::Asap) => match input.start_date {
+                None => Some(Start::Asap),
+                Some(_) => {
+                    errors.add(
+                        "start_date",
+                        "Leave the start date out when the job starts as soon as possible, \
+                         or say that it starts on a set date",
+                    );
+                    None
+                }
+            },
+            Ok(StartKind::OnDate) => {
+                if input.start_date.is_none() {
+                    errors.add("start_date", "Enter the start date");
+                }
+                input.start_date.map(Start::On)
+            }
+            Err(_) if input.start.is_none() => {
+                if input.start_date.is_none() {
+                    errors.add(
+                        "start_date",
+                        "Enter the start date, or say that the job starts as soon as possible",
+                    );
+                }
+                input.start_date.map(Start::On)
+            }
+            Err(_) => {
+                errors.add(
+                    "start",
+                    "Choose whether the job starts on a set date or as soon as possible",
+                );
+                None
+            }
+        };
+        if let (Some(Start::On(start)), Some(closing)) = (start, input.closing_date) {
             let latest = start.checked_add_months(Months::new(CLOSING_AFTER_START_MONTHS));
             if latest.is_some_and(|latest| closing > latest) {
                 errors.add(
@@ -580,8 +656,8 @@ impl VacancyDetails {
             }
         }
 
-        let (Some(workplace), Some(contract), Some(pay), Some(start_date), Some(check_level)) =
-            (workplace, contract, pay, input.start_date, check_level)
+        let (Some(workplace), Some(contract), Some(pay), Some(start), Some(check_level)) =
+            (workplace, contract, pay, start, check_level)
         else {
             errors.sort_by_form_order(VACANCY_FIELDS);
             return Err(errors);
@@ -600,7 +676,7 @@ impl VacancyDetails {
             contract,
             pay,
             positions: input.positions,
-            start_date,
+            start,
             closing_date: input.closing_date,
             required_skills: input.required_skills,
             desirable_skills: input.desirable_skills,
@@ -633,7 +709,8 @@ impl VacancyDetails {
             pay_max: pence_to_pounds(self.pay.max_pence),
             pay_period: self.pay.period.as_str().to_owned(),
             positions: self.positions,
-            start_date: Some(self.start_date),
+            start: Some(self.start.kind().as_str().to_owned()),
+            start_date: self.start.date(),
             closing_date: self.closing_date,
             required_skills: self.required_skills.clone(),
             desirable_skills: self.desirable_skills.clone(),
@@ -699,9 +776,9 @@ impl VacancyDetails {
         self.positions
     }
 
-    /// First day of work.
-    pub fn start_date(&self) -> NaiveDate {
-        self.start_date
+    /// When work starts.
+    pub fn start(&self) -> Start {
+        self.start
     }
 
     /// Last day to apply; `None` for rolling recruitment.
@@ -800,6 +877,11 @@ fn normalise(raw: &VacancyInput) -> VacancyInput {
     ] {
         *list = clean_list(list);
     }
+    input.start = input
+        .start
+        .as_deref()
+        .map(|start| start.trim().to_ascii_lowercase())
+        .filter(|start| !start.is_empty());
     if input.remote {
         input.workplace = None;
     }
@@ -908,6 +990,7 @@ pub(crate) mod tests {
             pay_max: 13.0,
             pay_period: "hour".into(),
             positions: 3,
+            start: Some("date".into()),
             start_date: Some(date(2025, 6, 2)),
             closing_date: Some(date(2025, 5, 23)),
             required_skills: vec!["stock-control".into(), "manual-handling".into()],
@@ -953,7 +1036,7 @@ pub(crate) mod tests {
         assert_eq!(parsed.pay().max_pence(), 1300);
         assert_eq!(parsed.pay().period(), PayPeriod::Hour);
         assert_eq!(parsed.positions(), 3);
-        assert_eq!(parsed.start_date(), date(2025, 6, 2));
+        assert_eq!(parsed.start(), Start::On(date(2025, 6, 2)));
         assert_eq!(parsed.closing_date(), Some(date(2025, 5, 23)));
         assert_eq!(
             parsed.required_skills(),
@@ -985,6 +1068,78 @@ pub(crate) mod tests {
         let input: VacancyInput = serde_json::from_str(json).unwrap();
         assert!(input.remote && input.shifts.is_empty() && !input.rotl_suitable);
         assert_eq!(input.start_date, Some(date(2025, 6, 2)));
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_has_no_date() {
+        let mut input = valid_input();
+        input.start = Some(" ASAP ".into());
+        input.start_date = None;
+        let parsed = details(&input);
+        assert_eq!(parsed.start(), Start::Asap);
+        let stored = parsed.to_input();
+        assert_eq!(
+            (stored.start.as_deref(), stored.start_date),
+            (Some("asap"), None)
+        );
+        assert_eq!(details(&stored), parsed);
+
+        // No two-year limit to measure from: the closing date is free.
+        input.closing_date = Some(date(2030, 1, 1));
+        assert!(VacancyDetails::parse(&input, &sample()).is_ok());
+
+        input.start_date = Some(date(2025, 6, 2));
+        assert_eq!(
+            errors(&input).messages("start_date"),
+            [
+                "Leave the start date out when the job starts as soon as possible, \
+              or say that it starts on a set date"
+            ]
+        );
+    }
+
+    #[test]
+    fn how_the_start_is_given_decides_what_is_needed() {
+        // A set date needs the date, with a message for that choice.
+        let mut input = valid_input();
+        input.start_date = None;
+        assert_eq!(
+            errors(&input).messages("start_date"),
+            ["Enter the start date"]
+        );
+        // Bodies from before the choice existed give only the date.
+        let mut input = valid_input();
+        input.start = None;
+        assert_eq!(details(&input).start(), Start::On(date(2025, 6, 2)));
+        input.start = Some("  ".into());
+        assert_eq!(details(&input).start(), Start::On(date(2025, 6, 2)));
+        // Anything else is refused on its own field.
+        input.start = Some("tomorrow".into());
+        let errors = errors(&input);
+        assert_eq!(
+            errors.messages("start"),
+            ["Choose whether the job starts on a set date or as soon as possible"]
+        );
+        assert!(!errors.has("start_date"));
+        // The set date keeps its own rules.
+        let mut input = valid_input();
+        input.closing_date = Some(date(2027, 6, 3));
+        assert!(self::errors(&input).has("closing_date"));
+    }
+
+    #[test]
+    fn start_slugs_and_json() {
+        for kind in StartKind::ALL {
+            assert_eq!(StartKind::parse(kind.as_str()), Ok(*kind));
+        }
+        let json = r#"{"start":"asap","start_date":null}"#;
+        let input: VacancyInput = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            (input.start.as_deref(), input.start_date),
+            (Some("asap"), None)
+        );
+        assert_eq!(Start::On(date(2027, 3, 2)).date(), Some(date(2027, 3, 2)));
+        assert_eq!(Start::Asap.date(), None);
     }
 
     #[test]
@@ -1026,7 +1181,10 @@ pub(crate) mod tests {
                 "check_level",
             ]
         );
-        assert_eq!(errors.first("start_date"), Some("Enter the start date"));
+        assert_eq!(
+            errors.first("start_date"),
+            Some("Enter the start date, or say that the job starts as soon as possible")
+        );
         assert_eq!(
             errors.first("positions"),
             Some("Enter the number of jobs, from 1 to 500")

@@ -31,7 +31,8 @@ pub mod kind {
     pub const EMAIL: &str = crate::notify::JOB_KIND;
     /// Queue the digests that are due.
     pub const DIGESTS: &str = "schedule.digests";
-    /// The daily scans: releases coming up, vacancies closing unanswered.
+    /// The daily scans: vacancies past their closing date closed, releases
+    /// coming up, vacancies closing unanswered.
     pub const DAILY: &str = "schedule.daily";
 }
 
@@ -329,7 +330,7 @@ impl Worker {
             .store
             .run(move |c| Ok(schedule::daily(c, &config, day, at)))
             .await??;
-        tracing::info!(%day, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, "daily scans done");
+        tracing::info!(%day, vacancies_closed = report.vacancies_closed, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, "daily scans done");
         Ok(())
     }
 }

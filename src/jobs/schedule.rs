@@ -1,5 +1,6 @@
 //! The scheduled work: digests every `FAIRCHANCE_DIGEST_TICK_SECONDS`, and
-//! once a day the release-readiness and closing-vacancy scans. Each runs as
+//! once a day closing vacancies whose closing date has passed and the
+//! release-readiness and closing-vacancy scans. Each runs as
 //! a job keyed by its time slot, so however many workers are running, each
 //! slot runs once, and a failure is retried and visible in the queue.
 
@@ -7,7 +8,9 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
 use crate::notify::{self, NotifyError};
+use crate::store::audit::{self, Actor, Entry};
 use crate::store::notifications;
+use crate::store::vacancies;
 use crate::store::AsTx;
 use crate::write_tx;
 
@@ -15,6 +18,8 @@ use crate::write_tx;
 pub const RELEASE_WINDOW_DAYS: u64 = 12 * 7;
 /// "A vacancy closing in 3 days".
 pub const CLOSING_WINDOW_DAYS: u64 = 3;
+/// Vacancies closed by date in one transaction.
+pub const CLOSE_BATCH: i64 = 500;
 /// Finished scheduler jobs are kept this long for the queue page, then
 /// deleted so that a job a minute does not grow the table for ever.
 pub const KEEP_FINISHED_SCHEDULER_JOBS_DAYS: i64 = 7;
@@ -35,29 +40,37 @@ pub fn digests(
     Ok(queued)
 }
 
-/// What the daily scans queued.
+/// What the daily scans did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DailyReport {
+    /// Published or paused vacancies closed because their closing date had
+    /// passed.
+    pub vacancies_closed: usize,
     pub release_reminders: usize,
     pub closing_reminders: usize,
 }
 
-/// The daily scans for `day`: people due for release within 12 weeks who
-/// are not ready to work (once a week each), and published vacancies closing
-/// within 3 days with no applications (once each). Call on a pooled
-/// connection.
+/// The daily scans for `day`: first every published or paused vacancy
+/// whose closing date is before `day` is closed; then people due for
+/// release within 12 weeks who are not ready to work are reminded about
+/// (once a week each), and published vacancies closing within 3 days with
+/// no applications (once each). Call on a pooled connection.
 pub fn daily(
     conn: &mut impl AsTx,
     config: &Config,
     day: NaiveDate,
     at: NaiveDateTime,
 ) -> Result<DailyReport, NotifyError> {
+    let vacancies_closed = close_past_closing_date(conn, day, at)?;
     let release_until = day + Days::new(RELEASE_WINDOW_DAYS);
     let due = notifications::releases_due_not_ready(conn, day, release_until)?;
     let closing_until = day + Days::new(CLOSING_WINDOW_DAYS);
     let closing = notifications::vacancies_closing_unanswered(conn, day, closing_until)?;
     let report = write_tx!(conn, |tx| {
-        let mut report = DailyReport::default();
+        let mut report = DailyReport {
+            vacancies_closed,
+            ..DailyReport::default()
+        };
         for person in &due {
             if notify::officer::release_readiness(tx, config, person, day, at)?.is_some() {
                 report.release_reminders += 1;
@@ -76,4 +89,44 @@ pub fn daily(
         at - chrono::Duration::days(KEEP_FINISHED_SCHEDULER_JOBS_DAYS),
     )?;
     Ok(report)
+}
+
+/// Closes every published or paused vacancy whose closing date is before
+/// `day`, a batch per transaction. Each is closed with its matching run
+/// queued (so its matches expire) and an audit row naming the system as
+/// the actor. Returns how many were closed.
+pub fn close_past_closing_date(
+    conn: &mut impl AsTx,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<usize, NotifyError> {
+    let actor = Actor::system("daily scan");
+    let mut total = 0;
+    loop {
+        let closed = write_tx!(conn, |tx| {
+            let batch = vacancies::close_past_closing_date(tx, day, at, CLOSE_BATCH)?;
+            for vacancy in &batch {
+                audit::record(
+                    tx,
+                    &actor,
+                    Entry {
+                        action: "vacancy.status_changed",
+                        subject_kind: Some("vacancy"),
+                        subject_id: Some(vacancy.id),
+                        detail: Some(format!(
+                            "{} -> closed: the closing date {} has passed",
+                            vacancy.from.as_str(),
+                            vacancy.closing_date
+                        )),
+                    },
+                    at,
+                )?;
+            }
+            Ok::<_, NotifyError>(batch.len())
+        })?;
+        if closed == 0 {
+            return Ok(total);
+        }
+        total += closed;
+    }
 }

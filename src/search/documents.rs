@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{Vacancy, Workplace};
+use crate::domain::vacancy::{Start, Vacancy, Workplace};
 
 /// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
 const DAYS_BEFORE_UNIX_EPOCH: i64 = 719_163;
@@ -21,6 +21,11 @@ const DAYS_BEFORE_UNIX_EPOCH: i64 = 719_163;
 /// A day number standing for "never" / "no closing date": far beyond any
 /// real date, and exactly representable as the f64 Meilisearch stores.
 pub const FAR_FUTURE_DAY: i64 = 99_999_999;
+
+/// The `start_day` of a vacancy that starts as soon as possible: a day long
+/// past, as a set start that has passed in effect also means "from today".
+/// Filters that must keep such vacancies test `start_asap`, not this.
+pub const ASAP_START_DAY: i64 = 0;
 
 /// Days since 1970-01-01 (negative before), the form dates take in
 /// documents so that engines compare them as numbers.
@@ -103,8 +108,12 @@ pub struct VacancyDoc {
     pub closing_day: i64,
     /// No closing date.
     pub rolling: bool,
-    /// Start date as a day number.
+    /// Start date as a day number; [`ASAP_START_DAY`] when the start is as
+    /// soon as possible (see `start_asap`).
     pub start_day: i64,
+    /// Starts as soon as possible: whenever the person can begin, so the
+    /// start never falls before their release.
+    pub start_asap: bool,
     /// Sector slug.
     pub sector: String,
     /// Done from home.
@@ -225,6 +234,7 @@ pub const VACANCY_FIELDS: &[FieldSpec] = &[
     field("closing_day", FieldKind::Int),
     field("rolling", FieldKind::Bool),
     field("start_day", FieldKind::Int),
+    field("start_asap", FieldKind::Bool),
     field("sector", FieldKind::Keyword),
     field("remote", FieldKind::Bool),
     field("_geo", FieldKind::Geo),
@@ -341,7 +351,8 @@ impl VacancyDoc {
             status: vacancy.status.as_str().to_owned(),
             closing_day: closing.map_or(FAR_FUTURE_DAY, day_number),
             rolling: closing.is_none(),
-            start_day: day_number(job.start_date()),
+            start_day: job.start().date().map_or(ASAP_START_DAY, day_number),
+            start_asap: job.start() == Start::Asap,
             sector: job.sector().to_owned(),
             remote,
             geo,
@@ -518,7 +529,8 @@ mod tests {
             .contains(&"Forklift truck (counterbalance)".to_owned()));
         assert!(!doc.skills_text.contains(&"FLT".to_owned()));
         assert_eq!(doc.sector_label, "Warehousing and logistics");
-        assert_eq!(doc.start_day, day_number(vacancy().details.start_date()));
+        assert_eq!(doc.start_day, day_number(date(2025, 6, 2)));
+        assert!(!doc.start_asap);
         assert!(!doc.rolling);
         assert_eq!(
             doc.closing_day,
@@ -563,6 +575,23 @@ mod tests {
         assert_eq!(doc.closing_day, FAR_FUTURE_DAY);
         assert_eq!(doc.status, "draft");
         assert!(serde_json::to_value(&doc).unwrap().get("_geo").is_none());
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_is_flagged() {
+        let taxonomy = sample();
+        let mut input = valid_input();
+        input.start = Some("asap".into());
+        input.start_date = None;
+        let job = Vacancy {
+            id: 1,
+            employer_id: 1,
+            status: VacancyStatus::Published,
+            details: VacancyDetails::parse(&input, &taxonomy).unwrap(),
+        };
+        let doc = VacancyDoc::build(&job, &taxonomy);
+        assert!(doc.start_asap);
+        assert_eq!(doc.start_day, ASAP_START_DAY);
     }
 
     #[test]

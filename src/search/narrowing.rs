@@ -13,10 +13,9 @@ use chrono::NaiveDate;
 use super::documents::day_number;
 use super::filter::{Filter, Number};
 use crate::domain::geo::{distance_km, GeoPoint};
-use crate::domain::matching::effective_start;
 use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{Vacancy, VacancyStatus, Workplace};
+use crate::domain::vacancy::{Start, Vacancy, VacancyStatus, Workplace};
 
 /// Extra share of a radius that geo filters allow, so that an engine whose
 /// distance differs slightly from `domain::geo::distance_km` (another Earth
@@ -116,7 +115,8 @@ pub fn vacancies_for_profile(profile: &Profile, today: NaiveDate, taxonomy: &Tax
         .collect();
     parts.push(Filter::any_of("required_certificates", not_held).negate());
 
-    // starts_before_release. The effective start is max(start, today). When
+    // starts_before_release. A start as soon as possible never fails it.
+    // For a set date the effective start is max(start, today). When
     // release <= today it is never before release. Otherwise it is before
     // release exactly when the start is, and ROTL covers it when the role is
     // ROTL-suitable and eligibility (<= max(start, today)) has begun.
@@ -131,6 +131,7 @@ pub fn vacancies_for_profile(profile: &Profile, today: NaiveDate, taxonomy: &Tax
             ]),
         };
         parts.push(Filter::any([
+            Filter::IsTrue("start_asap"),
             Filter::at_least("start_day", day(release)),
             rotl,
         ]));
@@ -190,18 +191,22 @@ pub fn profiles_for_vacancy(vacancy: &Vacancy, scope: &ServiceScope, today: Naiv
         parts.push(Filter::eq("certificates", slug.as_str()));
     }
 
-    // starts_before_release: passes when release <= effective start, or
-    // the role is ROTL-suitable and eligibility began by the effective start
+    // starts_before_release: a start as soon as possible waits for each
+    // person, so it never fails and nobody is left out on that ground. For
+    // a set date it passes when release <= effective start (max(start,
+    // today)), or the role is ROTL-suitable and eligibility began by then
     // (rotl_eligible_day is far in the future for people never eligible).
-    let starts = effective_start(job, today);
-    parts.push(Filter::any([
-        Filter::at_most("release_day", day(starts)),
-        if job.rotl_suitable() {
-            Filter::at_most("rotl_eligible_day", day(starts))
-        } else {
-            Filter::Never
-        },
-    ]));
+    if let Start::On(date) = job.start() {
+        let starts = date.max(today);
+        parts.push(Filter::any([
+            Filter::at_most("release_day", day(starts)),
+            if job.rotl_suitable() {
+                Filter::at_most("rotl_eligible_day", day(starts))
+            } else {
+                Filter::Never
+            },
+        ]));
+    }
 
     // beyond_travel_radius, through radius buckets: a profile of radius r
     // falls in exactly one bucket (previous, b] with b >= r, whose padded
@@ -401,7 +406,7 @@ mod tests {
                  AND regulated_children = false AND NOT excluded_offences IN [\"arson\"] \
                  AND needs_driving_licence = false \
                  AND NOT required_certificates IN [\"cscs-card\", \"food-hygiene-2\"] \
-                 AND (start_day >= {r} OR (rotl_suitable = true AND start_day >= {e})) \
+                 AND (start_asap = true OR start_day >= {r} OR (rotl_suitable = true AND start_day >= {e})) \
                  AND (remote = true OR _geoRadius(53.8008, -1.5491, 25135))",
                 t = day_number(today),
                 r = day_number(date(2025, 5, 20)),
@@ -424,7 +429,8 @@ mod tests {
         let nfa = profile(|p| p.no_fixed_abode = true);
         assert!(!render(&vacancies_for_profile(&nfa, today, &sample())).contains("_geo"));
         let released = profile(|p| p.release_date = Some(date(2025, 4, 1)));
-        assert!(!render(&vacancies_for_profile(&released, today, &sample())).contains("start_day"));
+        let text = render(&vacancies_for_profile(&released, today, &sample()));
+        assert!(!text.contains("start_day") && !text.contains("start_asap"));
     }
 
     #[test]
@@ -439,7 +445,7 @@ mod tests {
         });
         let filter = profiles_for_vacancy(&job, &ServiceScope::Only(vec![4, 5]), today);
         let text = render(&filter);
-        let starts = day_number(job.details.start_date().max(today));
+        let starts = day_number(date(2025, 6, 2).max(today));
         assert!(text.starts_with(&format!(
             "service_id IN [4, 5] AND right_to_work = true AND barred_adults = false \
              AND NOT offence_categories IN [\"arson\"] AND can_drive = true AND certificates = \"forklift-counterbalance\" \
@@ -459,6 +465,28 @@ mod tests {
         assert_eq!(
             profiles_for_vacancy(&job, &ServiceScope::Only(vec![]), today),
             Filter::Never
+        );
+    }
+
+    #[test]
+    fn a_start_as_soon_as_possible_leaves_nobody_out_for_timing() {
+        let today = date(2025, 5, 1);
+        let job = vacancy(|v| {
+            v.start = Some("asap".into());
+            v.start_date = None;
+            v.rotl_suitable = false;
+        });
+        let text = render(&profiles_for_vacancy(&job, &ServiceScope::All, today));
+        assert!(
+            !text.contains("release_day") && !text.contains("rotl_eligible_day"),
+            "{text}"
+        );
+        assert!(
+            text.starts_with(
+                "right_to_work = true AND NOT offence_categories IN [\"arson\"] \
+             AND certificates = \"forklift-counterbalance\" AND (no_fixed_abode = true OR "
+            ),
+            "{text}"
         );
     }
 

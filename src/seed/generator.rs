@@ -13,7 +13,7 @@ use crate::domain::profile::{
     CertificateInput, ProfileInput, ProfileSkillInput, TodoInput, WorkHistoryInput,
 };
 use crate::domain::schedule::TimeWindowInput;
-use crate::domain::vacancy::VacancyInput;
+use crate::domain::vacancy::{StartKind, VacancyInput};
 
 /// A town the generator places people and work in.
 #[derive(Clone, Debug)]
@@ -177,7 +177,18 @@ pub fn vacancy(
 ) -> VacancyInput {
     let remote = template.sector == "it" && rng.gen_bool(0.15);
     let (lat, lon) = jitter(rng, town, 4.0);
-    let start_date = today + Duration::days(rng.gen_range(-14..=90));
+    // About one in ten starts as soon as possible (the 11 earliest of the
+    // 105 offsets), without a draw of its own, so the rest of the data set
+    // stays as it was.
+    let start_offset = rng.gen_range(-14..=90);
+    let (start, start_date) = if start_offset < -3 {
+        (StartKind::Asap, None)
+    } else {
+        (
+            StartKind::OnDate,
+            Some(today + Duration::days(start_offset)),
+        )
+    };
     let closing_date = if rng.gen_bool(0.2) {
         None
     } else {
@@ -234,7 +245,8 @@ pub fn vacancy(
         pay_max: pounds(template.pay.1),
         pay_period: "hour".to_string(),
         positions: rng.gen_range(1..=4),
-        start_date: Some(start_date),
+        start: Some(start.as_str().to_string()),
+        start_date,
         closing_date,
         required_skills: template.required.iter().map(|s| s.to_string()).collect(),
         desirable_skills: template.desirable.iter().map(|s| s.to_string()).collect(),

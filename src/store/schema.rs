@@ -289,7 +289,7 @@ diesel::table! {
         pay_max_pence -> BigInt,
         pay_period -> Text,
         positions -> Integer,
-        start_date -> Date,
+        start_date -> Nullable<Date>,
         closing_date -> Nullable<Date>,
         needs_driving_licence -> Bool,
         check_level -> Text,

@@ -16,7 +16,7 @@ use crate::domain::geo::PlaceInput;
 use crate::domain::offence::OffenceExclusionInput;
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{Vacancy, VacancyDetails, VacancyInput, VacancyStatus};
+use crate::domain::vacancy::{StartKind, Vacancy, VacancyDetails, VacancyInput, VacancyStatus};
 use crate::with_conn;
 
 #[derive(Queryable, Selectable)]
@@ -38,7 +38,7 @@ struct VacancyRow {
     pay_max_pence: i64,
     pay_period: String,
     positions: i32,
-    start_date: NaiveDate,
+    start_date: Option<NaiveDate>,
     closing_date: Option<NaiveDate>,
     needs_driving_licence: bool,
     check_level: String,
@@ -227,9 +227,6 @@ fn insert_row(
     input: &VacancyInput,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    let start_date = input
-        .start_date
-        .ok_or_else(|| StoreError::Corrupt("a parsed vacancy always has a start date".into()))?;
     let published_at = (status == VacancyStatus::Published).then_some(at);
     let workplace = input.workplace.as_ref();
     let id: i64 = with_conn!(conn, |c| diesel::insert_into(vacancies::table)
@@ -249,7 +246,7 @@ fn insert_row(
             vacancies::pay_max_pence.eq(pence(input.pay_max)),
             vacancies::pay_period.eq(&input.pay_period),
             vacancies::positions.eq(input.positions as i32),
-            vacancies::start_date.eq(start_date),
+            vacancies::start_date.eq(input.start_date),
             vacancies::closing_date.eq(input.closing_date),
             vacancies::needs_driving_licence.eq(input.needs_driving_licence),
             vacancies::check_level.eq(&input.check_level),
@@ -375,7 +372,16 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
                 pay_max: row.pay_max_pence as f64 / 100.0,
                 pay_period: row.pay_period,
                 positions: row.positions.max(0) as u32,
-                start_date: Some(row.start_date),
+                // No start date: the job starts as soon as possible.
+                start: Some(
+                    match row.start_date {
+                        Some(_) => StartKind::OnDate,
+                        None => StartKind::Asap,
+                    }
+                    .as_str()
+                    .to_owned(),
+                ),
+                start_date: row.start_date,
                 closing_date: row.closing_date,
                 required_skills: Vec::new(),
                 desirable_skills: Vec::new(),
@@ -633,9 +639,6 @@ pub fn update(
         )));
     }
     let input = details.to_input();
-    let start_date = input
-        .start_date
-        .ok_or_else(|| StoreError::Corrupt("a parsed vacancy always has a start date".into()))?;
     let workplace = input.workplace.as_ref();
     with_conn!(conn, |c| {
         diesel::update(
@@ -657,7 +660,7 @@ pub fn update(
             vacancies::pay_max_pence.eq(pence(input.pay_max)),
             vacancies::pay_period.eq(&input.pay_period),
             vacancies::positions.eq(input.positions as i32),
-            vacancies::start_date.eq(start_date),
+            vacancies::start_date.eq(input.start_date),
             vacancies::closing_date.eq(input.closing_date),
             vacancies::needs_driving_licence.eq(input.needs_driving_licence),
             vacancies::check_level.eq(&input.check_level),
@@ -736,6 +739,79 @@ pub fn change_status(
     });
     crate::matches::vacancy_changed(conn, id, at)?;
     Ok(from)
+}
+
+/// A vacancy the daily pass closed because its closing date had passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosedByDate {
+    pub id: i64,
+    /// The status it had: published or paused.
+    pub from: VacancyStatus,
+    pub closing_date: NaiveDate,
+}
+
+/// Closes up to `limit` published or paused vacancies whose closing date
+/// (the last day to apply) is before `day`: each moves to closed with
+/// `updated_at` moved to `at` and its matching run queued, so its stored
+/// matches expire. Call inside a transaction, in batches until it returns
+/// none; the rows are locked on PostgreSQL so an employer's change waits.
+pub fn close_past_closing_date(
+    conn: &mut impl AsTx,
+    day: NaiveDate,
+    at: NaiveDateTime,
+    limit: i64,
+) -> StoreResult<Vec<ClosedByDate>> {
+    let open = [
+        VacancyStatus::Published.as_str(),
+        VacancyStatus::Paused.as_str(),
+    ];
+    type Due = (i64, String, Option<NaiveDate>);
+    let due: Vec<Due> = match conn.tx() {
+        super::Tx::Postgres(c) => vacancies::table
+            .filter(vacancies::status.eq_any(open))
+            .filter(vacancies::closing_date.lt(day))
+            .order(vacancies::id)
+            .limit(limit)
+            .select((vacancies::id, vacancies::status, vacancies::closing_date))
+            .for_update()
+            .load(c)?,
+        super::Tx::Sqlite(c) => vacancies::table
+            .filter(vacancies::status.eq_any(open))
+            .filter(vacancies::closing_date.lt(day))
+            .order(vacancies::id)
+            .limit(limit)
+            .select((vacancies::id, vacancies::status, vacancies::closing_date))
+            .load(c)?,
+    };
+    let mut closed = Vec::with_capacity(due.len());
+    for (id, status, closing_date) in due {
+        let from = VacancyStatus::parse(&status)
+            .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
+        let closing_date = closing_date.ok_or_else(|| {
+            StoreError::Corrupt(format!("vacancy {id}: selected by a closing date it lacks"))
+        })?;
+        closed.push(ClosedByDate {
+            id,
+            from,
+            closing_date,
+        });
+    }
+    if closed.is_empty() {
+        return Ok(closed);
+    }
+    let ids: Vec<i64> = closed.iter().map(|v| v.id).collect();
+    with_conn!(conn, |c| diesel::update(
+        vacancies::table.filter(vacancies::id.eq_any(&ids))
+    )
+    .set((
+        vacancies::status.eq(VacancyStatus::Closed.as_str()),
+        vacancies::updated_at.eq(at),
+    ))
+    .execute(c)?);
+    for id in ids {
+        crate::matches::vacancy_changed(conn, id, at)?;
+    }
+    Ok(closed)
 }
 
 /// A new draft with the content of this employer's vacancy; returns its id.

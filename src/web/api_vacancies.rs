@@ -403,7 +403,8 @@ fn input_properties() -> serde_json::Map<String, Value> {
         "pay_max": { "type": "number", "description": "Pounds" },
         "pay_period": { "type": "string", "enum": ["hour", "week", "month", "year"] },
         "positions": { "type": "integer", "minimum": 1, "maximum": 500 },
-        "start_date": { "type": "string", "format": "date" },
+        "start": { "type": "string", "enum": ["date", "asap"], "nullable": true, "description": "`date`: work starts on `start_date`. `asap`: as soon as possible (usual with rolling recruitment), with `start_date` absent or null; each person could start on release, or earlier on day release (ROTL) when the role suits it. Absent or null means `date`, so a body that only gives `start_date` still works. Any other value answers 422 with `fields.start`" },
+        "start_date": { "type": "string", "format": "date", "nullable": true, "description": "First day of work; needed when `start` is `date` or absent, and must be absent or null when `start` is `asap`" },
         "closing_date": { "type": "string", "format": "date", "nullable": true, "description": "Absent or null for rolling recruitment" },
         "required_skills": strings.clone(),
         "desirable_skills": strings.clone(),
@@ -427,7 +428,7 @@ fn input_properties() -> serde_json::Map<String, Value> {
 fn input_schema() -> Value {
     json!({
         "type": "object",
-        "required": ["title", "description", "sector", "hours_per_week", "contract", "pay_min", "pay_max", "pay_period", "positions", "start_date", "check_level"],
+        "required": ["title", "description", "sector", "hours_per_week", "contract", "pay_min", "pay_max", "pay_period", "positions", "check_level"],
         "properties": input_properties()
     })
 }

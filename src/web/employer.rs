@@ -61,6 +61,12 @@ pub async fn home(
         })
         .await?;
     let count = |status: &str| vacancies.iter().filter(|v| v.2 == status).count() as i64;
+    // A published vacancy whose closing date has passed is no longer live,
+    // even before the worker's daily pass marks it closed.
+    let live = vacancies
+        .iter()
+        .filter(|v| v.2 == "published" && v.3.is_none_or(|closing| closing >= today))
+        .count() as i64;
     let stages = [
         ApplicationStatus::Forwarded,
         ApplicationStatus::Interview,
@@ -92,7 +98,7 @@ pub async fn home(
             chrome: Chrome::of(&member.ctx),
             employer,
             name: member.actor.name.clone(),
-            live: count("published"),
+            live,
             drafts: count("draft"),
             stages,
             closing,

@@ -16,7 +16,9 @@ use super::view::Chrome;
 use super::AppState;
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
-use crate::domain::vacancy::{CheckLevel, ContractType, PayPeriod, Vacancy, VacancyStatus};
+use crate::domain::vacancy::{
+    CheckLevel, ContractType, PayPeriod, Start, StartKind, Vacancy, VacancyStatus,
+};
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry as AuditEntry};
 use crate::store::vacancies::{self as vacancy_store, ChangeError};
@@ -400,7 +402,13 @@ async fn vacancy_page(
         ("Contract", d.contract().label().to_string()),
         ("Pay", d.pay().to_string()),
         ("Number of jobs", d.positions().to_string()),
-        ("Starts", d.start_date().format("%d %B %Y").to_string()),
+        (
+            "Starts",
+            match d.start() {
+                Start::Asap => StartKind::Asap.label().to_string(),
+                Start::On(date) => date.format("%d %B %Y").to_string(),
+            },
+        ),
         (
             "Closing date",
             d.closing_date()

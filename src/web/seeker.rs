@@ -376,6 +376,13 @@ pub fn plain_reasons(t: Messages, assessment: &Assessment) -> Vec<String> {
                 d => t.with("reason.start_in", "days", d),
             },
             Reason::RotlBeforeRelease { .. } => t.get("reason.rotl").to_string(),
+            Reason::CouldStartOnRelease { date } => {
+                t.with("reason.could_start_release", "date", t.date(*date))
+            }
+            Reason::CouldStartOnDayRelease { date, .. } => {
+                t.with("reason.could_start_rotl", "date", t.date(*date))
+            }
+            Reason::CouldStartNow => t.get("reason.could_start_now").to_string(),
             Reason::SectorInterest { .. } => t.get("reason.sector").to_string(),
             Reason::HoursFit {
                 hours_per_week,
@@ -743,7 +750,6 @@ pub fn vacancy_view(
         (_, Some(km)) => distance_text(t, km),
         (_, None) => t.get("vacancy.far_unknown").to_string(),
     };
-    let start = d.start_date();
     VacancyView {
         id: vacancy.id,
         title: d.title().to_string(),
@@ -754,10 +760,12 @@ pub fn vacancy_view(
         shifts: shift_texts(t, vacancy),
         place: place_text(t, vacancy),
         how_far,
-        starts: if start <= today() {
-            t.get("reason.start_now").to_string()
-        } else {
-            t.date(start)
+        starts: match d.start() {
+            crate::domain::vacancy::Start::Asap => t.get("vacancy.starts_asap").to_string(),
+            crate::domain::vacancy::Start::On(start) if start <= today() => {
+                t.get("reason.start_now").to_string()
+            }
+            crate::domain::vacancy::Start::On(start) => t.date(start),
         },
         contract: contract_text(t, d.contract()),
         documents: d.documents_needed().to_vec(),

@@ -12,7 +12,7 @@ use crate::domain::geo::PlaceInput;
 use crate::domain::offence::{ExclusionStance, OffenceCategory, OffenceExclusionInput};
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{VacancyDetails, VacancyInput};
+use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput};
 use crate::domain::FieldErrors;
 use crate::gazetteer::{Gazetteer, Lookup};
 
@@ -111,6 +111,8 @@ pub struct FormValues {
     pub pay_max: String,
     pub pay_period: String,
     pub positions: String,
+    /// "date" (a set start date) or "asap" (as soon as possible).
+    pub start: String,
     pub start_date: String,
     pub closing_date: String,
     pub required_skills: Vec<String>,
@@ -144,6 +146,7 @@ impl Default for FormValues {
             pay_max: String::new(),
             pay_period: String::new(),
             positions: "1".into(),
+            start: StartKind::OnDate.as_str().into(),
             start_date: String::new(),
             closing_date: String::new(),
             required_skills: Vec::new(),
@@ -213,6 +216,7 @@ impl FormValues {
                 "pay_max" => v.pay_max = text,
                 "pay_period" => v.pay_period = text,
                 "positions" => v.positions = text,
+                "start" => v.start = text,
                 "start_date" => v.start_date = text,
                 "closing_date" => v.closing_date = text,
                 "required_skills" => v.required_skills.push(text),
@@ -282,6 +286,11 @@ impl FormValues {
             pay_max: money(input.pay_max),
             pay_period: input.pay_period.clone(),
             positions: input.positions.to_string(),
+            start: match (input.start.as_deref(), input.start_date) {
+                (Some(start), _) => start.to_string(),
+                (None, Some(_)) => StartKind::OnDate.as_str().into(),
+                (None, None) => String::new(),
+            },
             start_date: input.start_date.map(|d| d.to_string()).unwrap_or_default(),
             closing_date: input
                 .closing_date
@@ -451,7 +460,14 @@ impl FormValues {
                 0
             }),
         };
-        let start_date = date("start_date", &self.start_date, errors);
+        // With "as soon as possible" chosen, a date left in the field below
+        // the other choice is not read: without JavaScript it stays visible.
+        let start = self.start.trim().to_ascii_lowercase();
+        let start_date = if start == StartKind::Asap.as_str() {
+            None
+        } else {
+            date("start_date", &self.start_date, errors)
+        };
         let closing_date = date("closing_date", &self.closing_date, errors);
 
         let workplace = if self.remote {
@@ -545,6 +561,7 @@ impl FormValues {
             pay_max,
             pay_period: self.pay_period.trim().to_string(),
             positions,
+            start: (!start.is_empty()).then_some(start),
             start_date,
             closing_date,
             required_skills: self.required_skills.clone(),
@@ -596,6 +613,7 @@ fn form_order() -> Vec<String> {
         "pay_max",
         "pay_period",
         "positions",
+        "start",
         "start_date",
         "closing_date",
         "required_skills",
@@ -718,6 +736,28 @@ mod tests {
         ]));
         assert_eq!(v.shifts.len(), 6);
         assert_eq!(v.shifts[5].start, "09:00");
+    }
+
+    #[test]
+    fn the_start_choice_decides_whether_the_date_is_read() {
+        let asap =
+            FormValues::from_pairs(&pairs(&[("start", "asap"), ("start_date", "not a date")]));
+        let mut errors = FieldErrors::new();
+        let (input, _, _) = asap.to_input(&mut errors);
+        assert!(!errors.has("start_date"), "the date is not read");
+        assert_eq!(
+            (input.start.as_deref(), input.start_date),
+            (Some("asap"), None)
+        );
+        let on = FormValues::from_pairs(&pairs(&[("start", "date"), ("start_date", "31/03/2027")]));
+        let (input, _, _) = on.to_input(&mut errors);
+        assert_eq!(input.start_date, NaiveDate::from_ymd_opt(2027, 3, 31));
+        assert_eq!(FormValues::default().start, "date");
+        let refilled = FormValues::from_input(&input);
+        assert_eq!(
+            (refilled.start.as_str(), refilled.start_date.as_str()),
+            ("date", "2027-03-31")
+        );
     }
 
     #[test]

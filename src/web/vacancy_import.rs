@@ -17,7 +17,7 @@ use super::view::Chrome;
 use super::AppState;
 use crate::domain::offence::OffenceCategory;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
+use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyStatus};
 use crate::store::audit::{self, Entry};
 use crate::store::now;
 use crate::store::vacancies as vacancy_store;
@@ -217,7 +217,11 @@ pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>,
                 Some(part) => format!("shift0_{part}"),
                 None => column.clone(),
             };
-            if LIST_COLUMNS.contains(&column.as_str()) {
+            if column == "start_date" && cell.trim().eq_ignore_ascii_case(StartKind::Asap.as_str())
+            {
+                // "asap" in place of a date: the job starts as soon as possible.
+                pairs.push(("start".to_string(), StartKind::Asap.as_str().to_string()));
+            } else if LIST_COLUMNS.contains(&column.as_str()) {
                 for item in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                     pairs.push((name.clone(), item.to_string()));
                 }

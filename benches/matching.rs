@@ -368,6 +368,25 @@ fn main() {
                     meili_matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match");
                     vp.push(t.elapsed());
                 }
+                let mut find_plain = Vec::new();
+                let mut find_word = Vec::new();
+                let first_page = Paging { page: 1, per_page: 10 };
+                let words = VacancySearch { text: FIND_WORD.into(), ..VacancySearch::default() };
+                for profile in &sample_profiles {
+                    let t = Instant::now();
+                    meili_matcher.search_page(profile, &VacancySearch::default(), today, first_page).await.expect("find");
+                    find_plain.push(t.elapsed());
+                    let t = Instant::now();
+                    meili_matcher.search_page(profile, &words, today, first_page).await.expect("find");
+                    find_word.push(t.elapsed());
+                }
+                let (f50, f99) = (percentile(&mut find_plain, 0.5), percentile(&mut find_plain, 0.99));
+                let (k50, k99) = (percentile(&mut find_word, 0.5), percentile(&mut find_word, 0.99));
+                println!("find jobs on meilisearch, first page of ten: no words p50 {} p99 {}; {FIND_WORD:?} p50 {} p99 {}", ms(f50), ms(f99), ms(k50), ms(k99));
+                println!("RESULT find_meili_plain_p50_ms={:.2}", f50.as_secs_f64() * 1000.0);
+                println!("RESULT find_meili_plain_p99_ms={:.2}", f99.as_secs_f64() * 1000.0);
+                println!("RESULT find_meili_word_p50_ms={:.2}", k50.as_secs_f64() * 1000.0);
+                println!("RESULT find_meili_word_p99_ms={:.2}", k99.as_secs_f64() * 1000.0);
                 Some((pv, vp))
             }
             _ => {

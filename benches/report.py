@@ -105,6 +105,10 @@ if "matching_find_plain_p50_ms" in r:
       f"\"{r.get('matching_find_word')}\" p50 {fmt_ms('matching_find_word_p50_ms')}, p99 "
       f"{fmt_ms('matching_find_word_p99_ms')}; jobs per person median {r.get('matching_find_total_median')}, "
       f"max {r.get('matching_find_total_max')}.")
+    if "matching_find_meili_plain_p50_ms" in r:
+        w(f"- \"Find jobs\" on Meilisearch (same queries): no words p50 {fmt_ms('matching_find_meili_plain_p50_ms')}, "
+          f"p99 {fmt_ms('matching_find_meili_plain_p99_ms')}; \"{r.get('matching_find_word')}\" p50 "
+          f"{fmt_ms('matching_find_meili_word_p50_ms')}, p99 {fmt_ms('matching_find_meili_word_p99_ms')}.")
     w(f"- \"Find jobs\" recall at full scale: **{num('matching_find_recall_pct'):.2f}%** of "
       f"{int(num('matching_find_recall_pairs')):,} eligible (person, vacancy) pairs shown over every page "
       f"(no distance and within 25 miles, against brute force); {r.get('matching_find_missing')} missing, "

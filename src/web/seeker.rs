@@ -572,8 +572,6 @@ impl Pager {
 pub struct PageQuery {
     #[serde(default)]
     pub page: String,
-    #[serde(default)]
-    pub print: String,
 }
 
 /// "1 job" / "12 jobs" with the catalogue's words.

@@ -1667,3 +1667,117 @@ on_both_backends!(
         );
     }
 );
+
+/// Rows of the first table on a page after its header row.
+fn table_rows(html: &str, table_id: Option<&str>) -> usize {
+    let start = match table_id {
+        Some(id) => html
+            .find(&format!("<table id=\"{id}\">"))
+            .unwrap_or(html.len()),
+        None => html.find("<table").unwrap_or(html.len()),
+    };
+    let end = html[start..]
+        .find("</table>")
+        .map_or(html.len(), |e| start + e);
+    html[start..end].matches("<tr>").count().saturating_sub(1)
+}
+
+on_both_backends!(
+    waiting_matches_and_applications_page_through_everything,
+    |backend| async move {
+        let d = Desk::new(backend).await;
+        let t = d.app.services.taxonomy.clone();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+        let employer = {
+            let mut conn = d.conn();
+            store::caseload::vacancy_employer(&mut conn, d.vacancy)
+                .unwrap()
+                .unwrap()
+        };
+        // 120 waiting matches and 60 applications for one person of service
+        // X, and one of each for service Y's person, which X never sees.
+        let mut vacancies = vec![d.vacancy];
+        {
+            let mut conn = d.conn();
+            for i in 0..119 {
+                let v = VacancyDetails::parse(
+                    &generator::vacancy(
+                        &mut rng,
+                        &TEMPLATES[i % TEMPLATES.len()],
+                        &leeds(),
+                        "A",
+                        today(),
+                    ),
+                    &t,
+                )
+                .unwrap();
+                vacancies.push(
+                    store::vacancies::insert(
+                        &mut conn,
+                        employer,
+                        VacancyStatus::Published,
+                        None,
+                        &v,
+                        now(),
+                    )
+                    .unwrap(),
+                );
+            }
+        }
+        for &v in &vacancies {
+            d.suggest(d.profile_x, v);
+        }
+        d.suggest(d.profile_y, d.vacancy);
+        {
+            let mut conn = d.conn();
+            for &v in vacancies.iter().take(60) {
+                store::applications::submit(
+                    &mut conn,
+                    d.profile_x,
+                    v,
+                    "I can do this work.",
+                    now(),
+                )
+                .unwrap();
+            }
+            store::applications::submit(&mut conn, d.profile_y, d.vacancy, "Me too.", now())
+                .unwrap();
+        }
+
+        let mut rows = 0;
+        for (page, first, last) in [(1, 1, 50), (2, 51, 100), (3, 101, 120)] {
+            let (status, body) = d
+                .get(d.officer_x, &format!("/officer/matches?page={page}"))
+                .await;
+            assert_eq!(status, 200);
+            assert!(
+                body.contains(&format!("Showing {first} to {last} of 120 matches.")),
+                "page {page} says where it is"
+            );
+            assert!(!body.contains("Yusuf Wye"), "another service's person");
+            rows += table_rows(&body, None);
+            assert_eq!(body.contains(">Next page</a>"), page < 3);
+            assert_eq!(body.contains(">Previous page</a>"), page > 1);
+        }
+        assert_eq!(rows, 120, "every waiting match on some page");
+
+        let (status, body) = d.get(d.officer_x, "/officer/applications").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Showing 1 to 50 of 60 applications."));
+        assert_eq!(table_rows(&body, Some("awaiting")), 50);
+        assert!(!body.contains("Yusuf Wye"));
+        let (_, body) = d
+            .get(d.officer_x, "/officer/applications?awaiting_page=2")
+            .await;
+        assert!(body.contains("Showing 51 to 60 of 60 applications."));
+        assert_eq!(table_rows(&body, Some("awaiting")), 10);
+        // A page number that is not a number is page 1, never an error.
+        let (status, _) = d
+            .get(
+                d.officer_x,
+                "/officer/applications?awaiting_page=abc&others_page=-3",
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+);

@@ -809,7 +809,15 @@ mod meilisearch {
         if !key.is_empty() {
             extra.push(("MEILISEARCH_API_KEY", key.as_str()));
         }
-        run(backend, &extra).await
+        run(backend, &extra).await;
+        // The indexes live on the server, not in the test's directory.
+        let client = meilisearch_sdk::client::Client::new(url, (!key.is_empty()).then_some(key))
+            .expect("client");
+        for kind in fairchance::search::IndexKind::ALL {
+            let _ = client
+                .delete_index(format!("{prefix}{}", kind.base_name()))
+                .await;
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -125,9 +125,15 @@ fn main() {
         },
     )
     .expect("employer user");
-    let (_, api_token) =
-        access_store::create_api_token(&mut conn, employer_id, employer_user, "benchmark", at)
-            .expect("token");
+    let (_, api_token) = access_store::create_api_token(
+        &mut conn,
+        employer_id,
+        employer_user,
+        "benchmark",
+        at + chrono::Duration::days(365),
+        at,
+    )
+    .expect("token");
 
     let list: Vec<String> = officer_profiles.iter().map(i64::to_string).collect();
     println!("BENCH_STAFF_COOKIE='{}'", auth::sign(&key, &staff_token));

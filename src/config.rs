@@ -104,6 +104,8 @@ pub struct Config {
     pub run_worker: bool,
     pub log_format: LogFormat,
     pub digest_tick: Duration,
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The variables this service reads, for the README and `--help`.
@@ -125,6 +127,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_DIGEST_TICK_SECONDS", "60", "How often the worker looks for digests that are due (1-3600); lower it to see demo digests quickly."),
     ("FAIRCHANCE_LOG", "info", "Log filter in tracing's EnvFilter syntax, e.g. info,fairchance=debug."),
     ("FAIRCHANCE_LOG_FORMAT", "text", "text or json."),
+    ("FAIRCHANCE_TRUSTED_PROXIES", "(none)", "Addresses or CIDR blocks (comma-separated) of reverse proxies whose X-Forwarded-For / Forwarded headers name the real client, for sign-in limits and the audit log."),
 ];
 
 fn parse_switch(
@@ -377,7 +380,12 @@ impl Config {
             }
         };
 
+        let trusted_proxies =
+            crate::web::client_ip::parse_trusted(get("FAIRCHANCE_TRUSTED_PROXIES").unwrap_or(""))
+                .map_err(|m| invalid("FAIRCHANCE_TRUSTED_PROXIES", m))?;
+
         Ok(Self {
+            trusted_proxies,
             data_dir,
             database,
             bind,

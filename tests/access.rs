@@ -79,7 +79,12 @@ fn details_pair(
 
 impl World {
     async fn new(backend: Backend) -> Self {
-        let app = TestApp::spawn(backend).await;
+        Self::with(backend, &[]).await
+    }
+
+    /// The same world on an app with extra settings.
+    async fn with(backend: Backend, settings: &[(&str, &str)]) -> Self {
+        let app = TestApp::spawn_with(backend, settings).await;
         let hash = password::hash(PASSWORD).unwrap();
         let pin_hash = password::hash("123456").unwrap();
         let services = app.services.clone();
@@ -189,12 +194,24 @@ impl World {
             at,
         )
         .unwrap();
-        let token_a =
-            access_store::create_api_token(&mut conn, employer_a, employer_user_a, "ATS A", at)
-                .unwrap();
-        let token_b =
-            access_store::create_api_token(&mut conn, employer_b, employer_user_b, "ATS B", at)
-                .unwrap();
+        let token_a = access_store::create_api_token(
+            &mut conn,
+            employer_a,
+            employer_user_a,
+            "ATS A",
+            at + chrono::Duration::days(365),
+            at,
+        )
+        .unwrap();
+        let token_b = access_store::create_api_token(
+            &mut conn,
+            employer_b,
+            employer_user_b,
+            "ATS B",
+            at + chrono::Duration::days(365),
+            at,
+        )
+        .unwrap();
         let (_, code_x) =
             access_store::create_terminal(&mut conn, service_x, "Kiosk X", Some(admin), at)
                 .unwrap();
@@ -2113,5 +2130,527 @@ on_both_backends!(
             .await
             .unwrap();
         assert!(page.contains("value=\"daily\" selected"));
+    }
+);
+
+/// What a bearer token gets from a path: the status.
+async fn with_token(w: &World, method: Method, path: &str, secret: &str) -> StatusCode {
+    w.app
+        .client
+        .request(method, w.app.url(path))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+fn new_token(w: &World, user: i64, employer: i64, expires_in: Duration) -> (i64, String) {
+    let at = now();
+    access_store::create_api_token(
+        &mut w.app.services.store.conn().unwrap(),
+        employer,
+        user,
+        "extra",
+        at + expires_in,
+        at,
+    )
+    .unwrap()
+}
+
+fn revoked(w: &World, token_id: i64) -> bool {
+    use fairchance::store::schema::api_tokens;
+    let mut conn = w.app.services.store.conn().unwrap();
+    let at: Option<chrono::NaiveDateTime> =
+        fairchance::with_conn!(&mut conn, |c| api_tokens::table
+            .find(token_id)
+            .select(api_tokens::revoked_at)
+            .first(c)
+            .unwrap());
+    at.is_some()
+}
+
+on_both_backends!(
+    api_tokens_open_only_the_json_api_and_never_html_pages,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let token = w.token_a.1.clone();
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &token).await,
+            StatusCode::OK
+        );
+        for (method, path) in [
+            (Method::GET, "/employer/team"),
+            (Method::GET, "/employer/tokens"),
+            (Method::POST, "/employer/tokens"),
+            (Method::GET, "/employer"),
+            (Method::POST, "/account/sign-out-everywhere"),
+        ] {
+            assert_eq!(
+                with_token(&w, method.clone(), path, &token).await,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with a bearer token"
+            );
+        }
+        // Nothing was created through the refused form post.
+        let listed =
+            access_store::list_api_tokens(&mut w.app.services.store.conn().unwrap(), w.employer_a)
+                .unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].last_used_at.is_some(), "the list shows last use");
+    }
+);
+
+on_both_backends!(
+    api_tokens_expire_and_end_with_their_creator,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (admin, admin_csrf) = w.staff_session(w.admin);
+        let (employer, employer_csrf) = w.staff_session(w.employer_user_a);
+
+        // Expiry is chosen at creation, checked, and shown in the list.
+        let res = w
+            .send_with(
+                "POST",
+                "/employer/tokens",
+                &employer,
+                Some(&employer_csrf),
+                Some(&[("name", "short lived"), ("expires_in_days", "0")]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Enter a number of days from 1 to 365"));
+        let res = w
+            .send_with(
+                "POST",
+                "/employer/tokens",
+                &employer,
+                Some(&employer_csrf),
+                Some(&[("name", "month"), ("expires_in_days", "30")]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("Expires"));
+        let listed =
+            access_store::list_api_tokens(&mut w.app.services.store.conn().unwrap(), w.employer_a)
+                .unwrap();
+        let month = listed.iter().find(|t| t.name == "month").unwrap();
+        let days = (month.expires_at.unwrap() - month.created_at).num_days();
+        assert_eq!(days, 30);
+        let default = w
+            .send_with(
+                "POST",
+                "/employer/tokens",
+                &employer,
+                Some(&employer_csrf),
+                Some(&[("name", "default")]),
+            )
+            .await;
+        assert_eq!(default.status(), StatusCode::OK);
+        let listed =
+            access_store::list_api_tokens(&mut w.app.services.store.conn().unwrap(), w.employer_a)
+                .unwrap();
+        let default = listed.iter().find(|t| t.name == "default").unwrap();
+        assert_eq!(
+            (default.expires_at.unwrap() - default.created_at).num_days(),
+            365
+        );
+
+        // An expired token is refused.
+        let (_, expired) = new_token(&w, w.employer_user_a, w.employer_a, Duration::seconds(-1));
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &expired).await,
+            StatusCode::UNAUTHORIZED
+        );
+
+        // A creator disabled behind the service's back (no revocation ran)
+        // takes their tokens down with them.
+        let by_b = w.token_b.1.clone();
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &by_b).await,
+            StatusCode::OK
+        );
+        access_store::set_disabled(
+            &mut w.app.services.store.conn().unwrap(),
+            w.employer_user_b,
+            true,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &by_b).await,
+            StatusCode::UNAUTHORIZED,
+            "a disabled user's token"
+        );
+
+        // Disabling through the admin page revokes, so enabling again does
+        // not bring the token back.
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &w.token_a.1).await,
+            StatusCode::OK
+        );
+        let res = w
+            .send_with(
+                "POST",
+                &format!("/admin/users/{}/disable", w.employer_user_a),
+                &admin,
+                Some(&admin_csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &w.token_a.1).await,
+            StatusCode::UNAUTHORIZED
+        );
+        assert!(revoked(&w, w.token_a.0));
+        let res = w
+            .send_with(
+                "POST",
+                &format!("/admin/users/{}/enable", w.employer_user_a),
+                &admin,
+                Some(&admin_csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &w.token_a.1).await,
+            StatusCode::UNAUTHORIZED,
+            "re-enabling does not revive a revoked token"
+        );
+
+        // Sign out everywhere revokes the member's tokens.
+        let (everywhere_id, everywhere) =
+            new_token(&w, w.employer_user_a, w.employer_a, Duration::days(1));
+        let (employer, employer_csrf) = w.staff_session(w.employer_user_a);
+        let res = w
+            .send_with(
+                "POST",
+                "/account/sign-out-everywhere",
+                &employer,
+                Some(&employer_csrf),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &everywhere).await,
+            StatusCode::UNAUTHORIZED
+        );
+        assert!(revoked(&w, everywhere_id));
+
+        // A password change asks; kept when the box is not ticked, revoked
+        // when it is.
+        let (kept_id, kept) = new_token(&w, w.employer_user_a, w.employer_a, Duration::days(1));
+        let (employer, employer_csrf) = w.staff_session(w.employer_user_a);
+        let form = w
+            .send_with("GET", "/account/password", &employer, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(form.contains("Also revoke the 1 API token you made"));
+        let res = w
+            .send_with(
+                "POST",
+                "/account/password",
+                &employer,
+                Some(&employer_csrf),
+                Some(&[
+                    ("current_password", PASSWORD),
+                    ("new_password", "a brand new passphrase"),
+                    ("confirm_password", "a brand new passphrase"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/account?changed=1");
+        assert!(!revoked(&w, kept_id));
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &kept).await,
+            StatusCode::OK
+        );
+        let res = w
+            .send_with(
+                "POST",
+                "/account/password",
+                &employer,
+                Some(&employer_csrf),
+                Some(&[
+                    ("current_password", "a brand new passphrase"),
+                    ("new_password", "another new passphrase"),
+                    ("confirm_password", "another new passphrase"),
+                    ("revoke_tokens", "yes"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.headers()["location"], "/account?changed=1");
+        assert_eq!(
+            with_token(&w, Method::GET, "/api/v1/vacancies", &kept).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
+
+async fn api_sign_in(
+    w: &World,
+    email: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> reqwest::Response {
+    let mut req = w
+        .app
+        .client
+        .post(w.app.url("/api/v1/session"))
+        .json(&serde_json::json!({"email": email, "password": password}));
+    if let Some(forwarded) = forwarded {
+        req = req.header("x-forwarded-for", forwarded);
+    }
+    req.send().await.unwrap()
+}
+
+on_both_backends!(
+    parallel_wrong_sign_ins_are_held_to_the_limit_exactly,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let attempts = (0..200).map(|_| api_sign_in(&w, "officer.x@example.org", "wrong", None));
+        let statuses: Vec<StatusCode> = futures_util::future::join_all(attempts)
+            .await
+            .into_iter()
+            .map(|r| r.status())
+            .collect();
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        let refused = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert_eq!(
+            (checked, refused),
+            (5, 195),
+            "exactly five passwords were checked"
+        );
+        assert_eq!(
+            api_sign_in(&w, "officer.x@example.org", PASSWORD, None)
+                .await
+                .status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+);
+
+on_both_backends!(
+    sign_in_limits_key_on_the_client_a_trusted_proxy_names,
+    |backend| async move {
+        // Behind a trusted proxy, one client's failures do not lock out the
+        // others who share the proxy's address.
+        let w = World::with(backend, &[("FAIRCHANCE_TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+        for i in 0..20 {
+            let res = api_sign_in(
+                &w,
+                &format!("nobody{i}@example.org"),
+                "x",
+                Some("203.0.113.50, 198.51.100.7"),
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+        }
+        assert_eq!(
+            api_sign_in(&w, "officer.x@example.org", PASSWORD, Some("198.51.100.7"))
+                .await
+                .status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "the client that failed 20 times waits"
+        );
+        let res = api_sign_in(&w, "officer.x@example.org", PASSWORD, Some("198.51.100.8")).await;
+        assert_eq!(res.status(), StatusCode::OK, "its neighbour does not");
+        let mut conn = w.app.services.store.conn().unwrap();
+        let rows = store::audit::search(
+            &mut conn,
+            &store::audit::Filter {
+                action: Some("sign_in.success".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            rows[0].ip.as_deref(),
+            Some("198.51.100.8"),
+            "the audit log names the client"
+        );
+
+        // Without a trusted proxy the header is anyone's to write and is
+        // ignored: changing it does not buy fresh attempts.
+        let w = World::new(backend).await;
+        for i in 0..20 {
+            api_sign_in(
+                &w,
+                &format!("nobody{i}@example.org"),
+                "x",
+                Some(&format!("10.9.9.{i}")),
+            )
+            .await;
+        }
+        assert_eq!(
+            api_sign_in(&w, "officer.x@example.org", PASSWORD, Some("10.9.9.99"))
+                .await
+                .status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+);
+
+on_both_backends!(
+    pin_lockout_counts_every_wrong_pin_since_the_pin_was_issued,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let client = terminal_client(&w);
+        let code = w.seeker_x.1.clone();
+        for _ in 0..4 {
+            let res = seeker_sign_in(&w, &client, &code, "000000").await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        // A right PIN in between does not give four fresh guesses.
+        let res = seeker_sign_in(&w, &client, &code, &w.seeker_x.2).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let client = terminal_client(&w);
+        let res = seeker_sign_in(&w, &client, &code, "000000").await;
+        assert_eq!(
+            res.status(),
+            StatusCode::LOCKED,
+            "the fifth wrong PIN locks"
+        );
+        let res = seeker_sign_in(&w, &client, &code, &w.seeker_x.2).await;
+        assert_eq!(res.status(), StatusCode::LOCKED);
+
+        // Parallel guesses on a fresh PIN: no more than five are checked.
+        use fairchance::store::schema::job_seekers;
+        let mut conn = w.app.services.store.conn().unwrap();
+        fairchance::with_conn!(&mut conn, |c| diesel::update(
+            job_seekers::table.find(w.seeker_x.0)
+        )
+        .set((
+            job_seekers::failed_pin_attempts.eq(0),
+            job_seekers::locked_at.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(c)
+        .unwrap());
+        let api = |pin: &'static str| {
+            let w = &w;
+            let code = code.clone();
+            async move {
+                w.app
+                    .client
+                    .post(w.app.url("/api/v1/terminal/session"))
+                    .header(auth::DEVICE_HEADER, &w.terminal_x.1)
+                    .json(&serde_json::json!({"login_code": code, "pin": pin}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        let statuses = futures_util::future::join_all((0..40).map(|_| api("000001"))).await;
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        assert_eq!(checked, 4, "four wrong, the fifth locks: {statuses:?}");
+        assert_eq!(api("123456").await, StatusCode::FORBIDDEN, "locked");
+    }
+);
+
+on_both_backends!(
+    a_sign_in_flood_leaves_health_and_staff_pages_fast,
+    |backend| async move {
+        // Every attempt from its own client (through a trusted proxy), so
+        // no sign-in limit thins the flood: only the hashing pool does.
+        let w = World::with(backend, &[("FAIRCHANCE_TRUSTED_PROXIES", "127.0.0.1")]).await;
+        let (officer, _) = w.staff_session(w.officer_x);
+        let flood: Vec<_> = (0..200)
+            .map(|i| {
+                let client = w.app.client.clone();
+                let url = w.app.url("/api/v1/session");
+                tokio::spawn(async move {
+                    client
+                        .post(url)
+                        .header("x-forwarded-for", format!("198.51.{}.{}", i / 250, i % 250))
+                        .json(&serde_json::json!({
+                            "email": format!("flood{i}@example.org"),
+                            "password": "not the password",
+                        }))
+                        .send()
+                        .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        for _ in 0..3 {
+            let started = std::time::Instant::now();
+            assert_eq!(w.app.get("/healthz").await.status(), StatusCode::OK);
+            let res = w.send_with("GET", "/officer", &officer, None, None).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let took = started.elapsed();
+            assert!(
+                took < std::time::Duration::from_secs(1),
+                "health and an officer's page took {took:?} during the flood"
+            );
+        }
+        for attempt in flood {
+            let res = attempt.await.unwrap().unwrap();
+            match res.status() {
+                StatusCode::UNAUTHORIZED => {}
+                StatusCode::TOO_MANY_REQUESTS => {
+                    assert!(res.headers().contains_key("retry-after"))
+                }
+                other => panic!("a flooded sign-in answered {other}"),
+            }
+        }
+    }
+);
+
+on_both_backends!(
+    the_officer_apis_answer_only_for_published_vacancies,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (officer, _) = w.staff_session(w.officer_x);
+        let why_not = format!("/api/v1/profiles/{}/matches/{}", w.profile_x, w.vacancy_a);
+        let candidates = format!("/api/v1/vacancies/{}/candidates", w.vacancy_a);
+        for path in [&why_not, &candidates] {
+            let res = w.send_with("GET", path, &officer, None, None).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path} while published");
+        }
+        for status in ["draft", "withdrawn", "paused"] {
+            {
+                use fairchance::store::schema::vacancies;
+                let mut conn = w.app.services.store.conn().unwrap();
+                fairchance::with_conn!(&mut conn, |c| diesel::update(
+                    vacancies::table.find(w.vacancy_a)
+                )
+                .set((
+                    vacancies::status.eq(status),
+                    vacancies::updated_at.eq(now())
+                ))
+                .execute(c)
+                .unwrap());
+            }
+            for path in [&why_not, &candidates] {
+                let res = w.send_with("GET", path, &officer, None, None).await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::NOT_FOUND,
+                    "{path} while {status}, as the HTML pages"
+                );
+            }
+        }
     }
 );

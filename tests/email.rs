@@ -247,9 +247,21 @@ fn subjects_are_one_line_and_message_ids_are_stable() {
     let from: lettre::message::Mailbox = "Fair Chance Jobs <no-reply@fairchance.invalid>"
         .parse()
         .unwrap();
-    let a = notify::message_id("application-forwarded:17", &from);
-    assert_eq!(a, notify::message_id("application-forwarded:17", &from));
-    assert_ne!(a, notify::message_id("application-forwarded:18", &from));
+    let key = [1u8; 32];
+    let a = notify::message_id(&key, "application-forwarded:17", &from);
+    assert_eq!(
+        a,
+        notify::message_id(&key, "application-forwarded:17", &from)
+    );
+    assert_ne!(
+        a,
+        notify::message_id(&key, "application-forwarded:18", &from)
+    );
+    assert_ne!(
+        a,
+        notify::message_id(&[2u8; 32], "application-forwarded:17", &from),
+        "another installation sends another ID for its own application 17"
+    );
     assert!(
         a.starts_with('<') && a.ends_with("@fairchance.invalid>"),
         "{a}"
@@ -471,7 +483,11 @@ on_both_backends!(
             let id = message.message_id().unwrap();
             assert_eq!(
                 format!("<{id}>"),
-                notify::message_id(&email.key, &"x@fairchance.invalid".parse().unwrap())
+                notify::message_id(
+                    &services.config.secret_key,
+                    &email.key,
+                    &"x@fairchance.invalid".parse().unwrap()
+                )
             );
         }
         let by_address = |addr: &str| queued.iter().filter(|e| e.to_address == addr).count();
@@ -733,7 +749,7 @@ async fn the_memory_transport_keeps_what_was_sent() {
     let from: lettre::message::Mailbox = services.config.mail_from.parse().unwrap();
     assert_eq!(
         sent[0].message_id.as_deref(),
-        Some(notify::message_id("memory", &from).as_str())
+        Some(notify::message_id(&services.config.secret_key, "memory", &from).as_str())
     );
     assert!(String::from_utf8_lossy(&sent[0].raw).contains("multipart/alternative"));
 }

@@ -200,10 +200,24 @@ impl Fixture {
             )
             .unwrap();
         }
-        let (_, token_a) =
-            access_store::create_api_token(&mut conn, employer_a, user_a, "ATS A", at).unwrap();
-        let (_, token_b) =
-            access_store::create_api_token(&mut conn, employer_b, user_b, "ATS B", at).unwrap();
+        let (_, token_a) = access_store::create_api_token(
+            &mut conn,
+            employer_a,
+            user_a,
+            "ATS A",
+            at + chrono::Duration::days(365),
+            at,
+        )
+        .unwrap();
+        let (_, token_b) = access_store::create_api_token(
+            &mut conn,
+            employer_b,
+            user_b,
+            "ATS B",
+            at + chrono::Duration::days(365),
+            at,
+        )
+        .unwrap();
         Fixture {
             app,
             employer_a,
@@ -2383,9 +2397,15 @@ on_both_backends!(
                 .select(users::id)
                 .first(c)
                 .unwrap());
-            let (_, token) =
-                access_store::create_api_token(&mut conn, employer, member, "check", now())
-                    .unwrap();
+            let (_, token) = access_store::create_api_token(
+                &mut conn,
+                employer,
+                member,
+                "check",
+                now() + chrono::Duration::days(365),
+                now(),
+            )
+            .unwrap();
             let (cookie, _) = app.staff_session(member);
             for (_, vacancy, application, n) in forwarded.iter().filter(|f| f.0 == employer) {
                 let person = &people[*n].details;

@@ -580,3 +580,90 @@ on_both_backends!(audit_log_is_append_only, |backend| async move {
     let delete = fairchance::with_conn!(&mut conn, |c| diesel::delete(audit_log::table).execute(c));
     assert!(delete.is_err(), "deletes are refused");
 });
+
+/// The production set-up the README shows: migrations run by an owner role,
+/// the service by a role that owns no table and was granted only what it
+/// needs. Neither may empty the audit log; the service's role may not
+/// rewrite it either.
+#[test]
+fn on_postgres_the_app_role_cannot_update_delete_or_truncate_the_audit_log() {
+    use diesel::connection::SimpleConnection;
+    use fairchance::config::DatabaseUrl;
+    let db = TestDb::new(Backend::Postgres);
+    drop(db.services(&[]));
+    let DatabaseUrl::Postgres(url) = &db.url else {
+        panic!("a PostgreSQL database")
+    };
+    let mut conn = diesel::PgConnection::establish(url).unwrap();
+    let insert = "INSERT INTO audit_log (at, actor_kind, actor_label, action) \
+                  VALUES (now(), 'system', 'test', 'test.event')";
+    conn.batch_execute(insert).unwrap();
+    let owner_truncate = conn.batch_execute("TRUNCATE audit_log");
+
+    let role = format!(
+        "fc_app_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    // The grants of the README's production section.
+    conn.batch_execute(&format!(
+        "CREATE ROLE {role} LOGIN;
+         GRANT USAGE ON SCHEMA public TO {role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+         REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role};"
+    ))
+    .unwrap();
+    // The service starts as that role: nothing is pending, so it neither
+    // needs nor tries to create anything.
+    let mut as_app = url::Url::parse(url).unwrap();
+    as_app.set_username(&role).unwrap();
+    let app_store = store::Store::open(&DatabaseUrl::Postgres(as_app.to_string()), 1).unwrap();
+    let app_migrate = app_store.migrate().map_err(|e| e.to_string());
+    let app_current = app_store.migrations_current().map_err(|e| e.to_string());
+    drop(app_store);
+    conn.batch_execute(&format!("SET ROLE {role}")).unwrap();
+    let app_insert = conn.batch_execute(insert);
+    let app_update = conn.batch_execute("UPDATE audit_log SET action = 'tampered'");
+    let app_delete = conn.batch_execute("DELETE FROM audit_log");
+    let app_truncate = conn.batch_execute("TRUNCATE audit_log");
+    conn.batch_execute(&format!(
+        "RESET ROLE; DROP OWNED BY {role}; DROP ROLE {role}"
+    ))
+    .unwrap();
+
+    assert!(
+        owner_truncate
+            .unwrap_err()
+            .to_string()
+            .contains("append-only"),
+        "the statement trigger refuses TRUNCATE even to the owner"
+    );
+    assert_eq!(
+        app_migrate,
+        Ok(0),
+        "the service role starts on a migrated database"
+    );
+    assert_eq!(app_current, Ok(true));
+    assert!(app_insert.is_ok(), "the service can still write audit rows");
+    for (what, result) in [
+        ("update", app_update),
+        ("delete", app_delete),
+        ("truncate", app_truncate),
+    ] {
+        let message = result.expect_err(what).to_string();
+        assert!(
+            message.contains("permission denied") || message.contains("append-only"),
+            "{what}: {message}"
+        );
+    }
+    let count: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM audit_log)",
+    ))
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(count, 2, "both rows survive");
+}

@@ -301,7 +301,11 @@ impl Worker {
 
     async fn send_email(&self, job: &Job) -> Result<(), JobError> {
         let email: Email = payload(job)?;
-        let message = notify::build_message(&email, &self.services.config.mail_from)?;
+        let message = notify::build_message(
+            &email,
+            &self.services.config.mail_from,
+            &self.services.config.secret_key,
+        )?;
         self.transport
             .send(&message, &notify::key_digest(&email.key))
             .await?;

@@ -103,13 +103,35 @@ pub fn key_digest(key: &str) -> String {
 }
 
 /// The Message-ID for a key: the same key always gives the same ID, so a
-/// resent message is the same message to a receiver.
-pub fn message_id(key: &str, from: &Mailbox) -> String {
-    format!("<{}@{}>", key_digest(key), from.email.domain())
+/// resent message is the same message to a receiver. Keys repeat across
+/// installations ("application-forwarded:17" exists in every one), so the
+/// ID is keyed with the installation's secret: two installations never
+/// send one ID for different messages, and the ID reveals nothing of the key.
+pub fn message_id(secret_key: &[u8], key: &str, from: &Mailbox) -> String {
+    use hmac::{Hmac, Mac};
+    let digest: String = match Hmac::<Sha256>::new_from_slice(secret_key) {
+        Ok(mut mac) => {
+            mac.update(b"message-id\0");
+            mac.update(key.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        }
+        // HMAC takes keys of any length; this arm is never reached.
+        Err(_) => key_digest(key),
+    };
+    format!("<{digest}@{}>", from.email.domain())
 }
 
 /// Builds the MIME message (text and HTML alternatives) for a queued email.
-pub fn build_message(email: &Email, mail_from: &str) -> Result<Message, MessageError> {
+pub fn build_message(
+    email: &Email,
+    mail_from: &str,
+    secret_key: &[u8],
+) -> Result<Message, MessageError> {
     let from: Mailbox = mail_from
         .parse()
         .map_err(|e: lettre::address::AddressError| MessageError::From(e.to_string()))?;
@@ -124,7 +146,7 @@ pub fn build_message(email: &Email, mail_from: &str) -> Result<Message, MessageE
             })?;
     let to_name = Some(email.to_name.trim().to_string()).filter(|n| !n.is_empty());
     Ok(Message::builder()
-        .message_id(Some(message_id(&email.key, &from)))
+        .message_id(Some(message_id(secret_key, &email.key, &from)))
         .from(from)
         .to(Mailbox::new(to_name, address))
         .subject(email.subject.clone())
@@ -229,17 +251,24 @@ mod tests {
             html: "<p>Hello</p>\n".into(),
         };
         let from = "Fair Chance Jobs <no-reply@fairchance.invalid>";
-        let raw = String::from_utf8(build_message(&email, from).unwrap().formatted()).unwrap();
+        let key = [9u8; 32];
+        let raw =
+            String::from_utf8(build_message(&email, from, &key).unwrap().formatted()).unwrap();
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
-        let id = message_id("k", &from.parse().unwrap());
+        let id = message_id(&key, "k", &from.parse().unwrap());
         assert!(raw.contains(&format!("Message-ID: {id}")), "{raw}");
+        assert_ne!(
+            id,
+            message_id(&[8u8; 32], "k", &from.parse().unwrap()),
+            "another installation's ID for the same key differs"
+        );
         let bad = Email {
             to_address: "nobody".into(),
             ..email
         };
         assert!(matches!(
-            build_message(&bad, from),
+            build_message(&bad, from, &key),
             Err(MessageError::Recipient { .. })
         ));
     }

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, employers, job_seekers, profiles, services, sessions, sign_in_attempts, terminals,
+    api_tokens, employers, job_seekers, profiles, services, sessions, sign_in_limits, terminals,
     users,
 };
 use super::{AsTx, StoreError, StoreResult};
@@ -222,78 +222,86 @@ pub fn staff_by_email(conn: &mut impl AsTx, email: &str) -> StoreResult<Option<S
         .optional()?))
 }
 
-pub fn record_attempt(
-    conn: &mut impl AsTx,
-    account: &str,
-    ip: &str,
-    succeeded: bool,
-    at: NaiveDateTime,
-) -> StoreResult<()> {
-    with_conn!(conn, |c| diesel::insert_into(sign_in_attempts::table)
-        .values((
-            sign_in_attempts::account.eq(account.trim().to_lowercase()),
-            sign_in_attempts::ip.eq(ip),
-            sign_in_attempts::succeeded.eq(succeeded),
-            sign_in_attempts::at.eq(at),
-        ))
-        .execute(c)?);
-    Ok(())
+/// A key's failures in its current window, after charging this attempt.
+#[derive(Clone, Copy, Debug, QueryableByName)]
+pub struct Charge {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub failures: i32,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    pub window_start: NaiveDateTime,
 }
 
-/// Failed attempts since `since` for an account and for an address, with the
-/// oldest of each (to say when the block lifts).
-pub struct AttemptCounts {
-    pub account_failures: i64,
-    pub account_oldest: Option<NaiveDateTime>,
-    pub ip_failures: i64,
-    pub ip_oldest: Option<NaiveDateTime>,
-}
-
-pub fn recent_failures(
+/// Counts an attempt against a key before its secret is checked, and
+/// returns the count including it: one upsert, so however many attempts
+/// run in parallel, each sees a different count and exactly the first
+/// `limit` are let through. A window older than `since` starts again.
+pub fn charge_attempt(
     conn: &mut impl AsTx,
-    account: &str,
-    ip: &str,
+    key: &str,
     since: NaiveDateTime,
-) -> StoreResult<AttemptCounts> {
-    let account = account.trim().to_lowercase();
-    with_conn!(conn, |c| {
-        let by_account: (i64, Option<NaiveDateTime>) = sign_in_attempts::table
-            .filter(sign_in_attempts::account.eq(&account))
-            .filter(sign_in_attempts::succeeded.eq(false))
-            .filter(sign_in_attempts::at.ge(since))
-            .select((
-                diesel::dsl::count_star(),
-                diesel::dsl::min(sign_in_attempts::at),
-            ))
-            .first(c)?;
-        let by_ip: (i64, Option<NaiveDateTime>) = sign_in_attempts::table
-            .filter(sign_in_attempts::ip.eq(ip))
-            .filter(sign_in_attempts::succeeded.eq(false))
-            .filter(sign_in_attempts::at.ge(since))
-            .select((
-                diesel::dsl::count_star(),
-                diesel::dsl::min(sign_in_attempts::at),
-            ))
-            .first(c)?;
-        Ok(AttemptCounts {
-            account_failures: by_account.0,
-            account_oldest: by_account.1,
-            ip_failures: by_ip.0,
-            ip_oldest: by_ip.1,
-        })
+    at: NaiveDateTime,
+) -> StoreResult<Charge> {
+    use diesel::sql_types::{Text, Timestamp};
+    // Numbered placeholders: `$n` on PostgreSQL, `?n` on SQLite.
+    const SQL: &str = "INSERT INTO sign_in_limits (key, window_start, failures) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+         failures = CASE WHEN sign_in_limits.window_start < $3 THEN 1 ELSE sign_in_limits.failures + 1 END, \
+         window_start = CASE WHEN sign_in_limits.window_start < $3 THEN $2 ELSE sign_in_limits.window_start END \
+         RETURNING failures, window_start";
+    let key: String = key.chars().take(400).collect();
+    Ok(match conn.tx() {
+        super::Tx::Postgres(c) => diesel::sql_query(SQL)
+            .bind::<Text, _>(&key)
+            .bind::<Timestamp, _>(at)
+            .bind::<Timestamp, _>(since)
+            .get_result(c)?,
+        super::Tx::Sqlite(c) => diesel::sql_query(SQL.replace('$', "?"))
+            .bind::<Text, _>(&key)
+            .bind::<Timestamp, _>(at)
+            .bind::<Timestamp, _>(since)
+            .get_result(c)?,
     })
 }
 
-/// Clears an account's failures after a successful sign-in or a reset.
-pub fn clear_failures(conn: &mut impl AsTx, account: &str) -> StoreResult<()> {
-    let account = account.trim().to_lowercase();
+/// Gives back an attempt charged in `window_start`'s window that turned out
+/// not to be a failure (a right password, or a request that was turned
+/// away before anything was checked).
+pub fn refund_attempt(
+    conn: &mut impl AsTx,
+    key: &str,
+    window_start: NaiveDateTime,
+) -> StoreResult<()> {
+    let key: String = key.chars().take(400).collect();
+    with_conn!(conn, |c| diesel::update(
+        sign_in_limits::table
+            .filter(sign_in_limits::key.eq(&key))
+            .filter(sign_in_limits::window_start.eq(window_start))
+            .filter(sign_in_limits::failures.gt(0))
+    )
+    .set(sign_in_limits::failures.eq(sign_in_limits::failures - 1))
+    .execute(c)?);
+    Ok(())
+}
+
+/// Clears a key's failures (an account after a successful sign-in or a
+/// password reset).
+pub fn clear_attempts(conn: &mut impl AsTx, key: &str) -> StoreResult<()> {
+    let key: String = key.chars().take(400).collect();
     with_conn!(conn, |c| diesel::delete(
-        sign_in_attempts::table
-            .filter(sign_in_attempts::account.eq(&account))
-            .filter(sign_in_attempts::succeeded.eq(false))
+        sign_in_limits::table.filter(sign_in_limits::key.eq(&key))
     )
     .execute(c)?);
     Ok(())
+}
+
+/// The limit key of an account (its email as typed, normalised).
+pub fn account_key(email: &str) -> String {
+    format!("account:{}", email.trim().to_lowercase())
+}
+
+/// The limit key of a client address.
+pub fn address_key(ip: &str) -> String {
+    format!("ip:{ip}")
 }
 
 pub fn set_password(
@@ -408,14 +416,28 @@ pub struct ApiTokenListing {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
 }
 
-/// Creates a token for an employer and returns the secret, shown once.
+impl ApiTokenListing {
+    /// Still accepted at `at`: not revoked and not past its expiry.
+    pub fn is_live(&self, at: NaiveDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_some_and(|e| e > at)
+    }
+}
+
+/// How long a new token lives unless its creator picks less, and the most
+/// that can be picked.
+pub const API_TOKEN_DAYS: i64 = 365;
+
+/// Creates a token for an employer that expires at `expires_at` and returns
+/// the secret, shown once.
 pub fn create_api_token(
     conn: &mut impl AsTx,
     employer_id: i64,
     created_by: i64,
     name: &str,
+    expires_at: NaiveDateTime,
     at: NaiveDateTime,
 ) -> StoreResult<(i64, String)> {
     let secret = format!("fcj_{}", token::new_alphanumeric(40));
@@ -428,6 +450,7 @@ pub fn create_api_token(
             api_tokens::prefix.eq(&prefix),
             api_tokens::token_hash.eq(token::digest(&secret)),
             api_tokens::created_at.eq(at),
+            api_tokens::expires_at.eq(expires_at),
         ))
         .returning(api_tokens::id)
         .get_result::<i64>(c)?);
@@ -448,6 +471,7 @@ pub fn list_api_tokens(
             api_tokens::created_at,
             api_tokens::last_used_at,
             api_tokens::revoked_at,
+            api_tokens::expires_at,
         ))
         .load(c)?))
 }
@@ -474,7 +498,38 @@ pub fn revoke_api_token(
     }
 }
 
-/// The employer and creating user behind a live token of an approved employer.
+/// Revokes every live token a staff member created (sign out everywhere,
+/// password change, disabling the account); returns how many.
+pub fn revoke_user_api_tokens(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    Ok(with_conn!(conn, |c| diesel::update(
+        api_tokens::table
+            .filter(api_tokens::created_by.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null())
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(c)?))
+}
+
+/// Live (unrevoked, unexpired) tokens a staff member created.
+pub fn count_user_api_tokens(
+    conn: &mut impl AsTx,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| api_tokens::table
+        .filter(api_tokens::created_by.eq(user_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(at))
+        .count()
+        .get_result(c)?))
+}
+
+/// The employer and creating user behind a live token: unrevoked, unexpired,
+/// its employer approved and its creator not disabled. Records its use.
 pub fn find_api_token(
     conn: &mut impl AsTx,
     secret: &str,
@@ -483,9 +538,13 @@ pub fn find_api_token(
     let hash = token::digest(secret);
     let found = with_conn!(conn, |c| api_tokens::table
         .inner_join(employers::table)
+        .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(&hash))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(at))
         .filter(employers::status.eq("approved"))
+        .filter(users::disabled_at.is_null())
+        .filter(users::employer_id.eq(api_tokens::employer_id.nullable()))
         .select((
             api_tokens::id,
             api_tokens::employer_id,
@@ -749,32 +808,46 @@ pub fn issue_seeker_access(
     }
 }
 
-/// Records a wrong PIN; returns true when this attempt locked the account.
-pub fn record_wrong_pin(
-    conn: &mut impl AsTx,
-    seeker_id: i64,
-    at: NaiveDateTime,
-) -> StoreResult<bool> {
-    let attempts: i32 = with_conn!(conn, |c| diesel::update(job_seekers::table.find(seeker_id))
-        .set(job_seekers::failed_pin_attempts.eq(job_seekers::failed_pin_attempts + 1))
-        .returning(job_seekers::failed_pin_attempts)
-        .get_result(c)?);
-    if attempts >= PIN_ATTEMPTS {
-        with_conn!(conn, |c| diesel::update(
-            job_seekers::table
-                .find(seeker_id)
-                .filter(job_seekers::locked_at.is_null())
-        )
-        .set(job_seekers::locked_at.eq(at))
-        .execute(c)?);
-        return Ok(true);
-    }
-    Ok(false)
+/// Counts a PIN attempt before the PIN is checked, in one statement:
+/// returns the wrong PINs since the PIN was issued including this one, or
+/// None when the account is locked or has no guesses left. Parallel
+/// attempts each get their own count, so no more than `PIN_ATTEMPTS` are
+/// ever checked per issued PIN.
+pub fn charge_pin(conn: &mut impl AsTx, seeker_id: i64) -> StoreResult<Option<i32>> {
+    Ok(with_conn!(conn, |c| diesel::update(
+        job_seekers::table
+            .find(seeker_id)
+            .filter(job_seekers::locked_at.is_null())
+            .filter(job_seekers::failed_pin_attempts.lt(PIN_ATTEMPTS))
+    )
+    .set(job_seekers::failed_pin_attempts.eq(job_seekers::failed_pin_attempts + 1))
+    .returning(job_seekers::failed_pin_attempts)
+    .get_result(c)
+    .optional()?))
 }
 
-pub fn reset_pin_failures(conn: &mut impl AsTx, seeker_id: i64) -> StoreResult<()> {
-    with_conn!(conn, |c| diesel::update(job_seekers::table.find(seeker_id))
-        .set(job_seekers::failed_pin_attempts.eq(0))
-        .execute(c)?);
+/// Gives back a charged attempt whose PIN was right (or was never checked).
+/// A right PIN does not wipe earlier wrong ones: only a new PIN does.
+pub fn refund_pin(conn: &mut impl AsTx, seeker_id: i64) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(
+        job_seekers::table
+            .find(seeker_id)
+            .filter(job_seekers::failed_pin_attempts.gt(0))
+    )
+    .set(job_seekers::failed_pin_attempts.eq(job_seekers::failed_pin_attempts - 1))
+    .execute(c)?);
     Ok(())
+}
+
+/// Locks a job seeker's account until the officer issues a new PIN;
+/// returns true when this call locked it.
+pub fn lock_seeker(conn: &mut impl AsTx, seeker_id: i64, at: NaiveDateTime) -> StoreResult<bool> {
+    Ok(with_conn!(conn, |c| diesel::update(
+        job_seekers::table
+            .find(seeker_id)
+            .filter(job_seekers::locked_at.is_null())
+    )
+    .set(job_seekers::locked_at.eq(at))
+    .execute(c)?)
+        == 1)
 }

@@ -271,9 +271,40 @@ impl Store {
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
+    /// Whether every embedded migration is recorded as applied, read without
+    /// the migration harness (which first runs `CREATE TABLE IF NOT EXISTS`
+    /// and so needs the CREATE privilege a production service role lacks).
+    /// None when the record cannot be read (a new database).
+    fn all_applied(conn: &mut Conn) -> Option<bool> {
+        #[derive(QueryableByName)]
+        struct Applied {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            version: String,
+        }
+        const SQL: &str = "SELECT version FROM __diesel_schema_migrations";
+        let (applied, embedded) = match conn {
+            Conn::Sqlite(c) => (
+                diesel::sql_query(SQL).load::<Applied>(&mut **c).ok()?,
+                embedded_versions::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS)?,
+            ),
+            Conn::Postgres(c) => (
+                diesel::sql_query(SQL).load::<Applied>(&mut **c).ok()?,
+                embedded_versions::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS)?,
+            ),
+        };
+        Some(
+            embedded
+                .iter()
+                .all(|v| applied.iter().any(|a| &a.version == v)),
+        )
+    }
+
     /// Applies every pending migration; returns how many ran.
     pub fn migrate(&self) -> StoreResult<usize> {
         let mut conn = self.conn()?;
+        if Self::all_applied(&mut conn) == Some(true) {
+            return Ok(0);
+        }
         let applied = match &mut conn {
             Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
             Conn::Postgres(c) => c
@@ -286,6 +317,9 @@ impl Store {
     /// True when the database answers and no migration is pending.
     pub fn migrations_current(&self) -> StoreResult<bool> {
         let mut conn = self.conn()?;
+        if let Some(current) = Self::all_applied(&mut conn) {
+            return Ok(current);
+        }
         let pending = match &mut conn {
             Conn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
             Conn::Postgres(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
@@ -294,6 +328,16 @@ impl Store {
             .map(|p| !p)
             .map_err(|e| StoreError::Migration(e.to_string()))
     }
+}
+
+/// The versions of the migrations built into the binary.
+fn embedded_versions<DB: diesel::backend::Backend>(
+    source: &EmbeddedMigrations,
+) -> Option<Vec<String>> {
+    use diesel::migration::MigrationSource;
+    MigrationSource::<DB>::migrations(source)
+        .ok()
+        .map(|all| all.iter().map(|m| m.name().version().to_string()).collect())
 }
 
 fn create_postgres_database_if_missing(url: &str) -> Result<(), OpenError> {

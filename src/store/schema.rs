@@ -98,6 +98,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -245,6 +246,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    sign_in_limits (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        failures -> Integer,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -258,16 +267,6 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
         ip -> Nullable<Text>,
         user_agent -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    sign_in_attempts (id) {
-        id -> BigInt,
-        account -> Text,
-        ip -> Text,
-        succeeded -> Bool,
-        at -> Timestamp,
     }
 }
 
@@ -527,7 +526,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     profile_todos,
     job_seekers,
     sessions,
-    sign_in_attempts,
+    sign_in_limits,
     vacancies,
     vacancy_shifts,
     vacancy_skills,

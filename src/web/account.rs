@@ -12,6 +12,7 @@ use super::errors::AppError;
 use super::pages::page;
 use super::view::Chrome;
 use super::AppState;
+use crate::access::hashing::{self, HashingError};
 use crate::access::{password, token, StaffRole};
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry};
@@ -37,159 +38,219 @@ pub enum SignInOutcome {
     Blocked {
         retry_after: i64,
     },
+    /// Every hashing slot stayed busy; nothing was checked or counted.
+    Busy {
+        retry_after: i64,
+    },
+}
+
+/// The attempt as charged against the account's and the address's limits.
+struct Charged {
+    account: access_store::Charge,
+    address: access_store::Charge,
+}
+
+impl Charged {
+    fn blocked_for(&self, at: chrono::NaiveDateTime) -> Option<i64> {
+        [
+            (i64::from(self.account.failures) > ACCOUNT_FAILURES)
+                .then_some(self.account.window_start),
+            (i64::from(self.address.failures) > ADDRESS_FAILURES)
+                .then_some(self.address.window_start),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|start| (start + FAILURE_WINDOW - at).num_seconds().max(1))
+        .max()
+    }
 }
 
 /// Checks the limits, the password and the account, records the attempt and
-/// the audit entry, and opens a session. Runs on a blocking thread (argon2).
-pub fn attempt_sign_in(
+/// the audit entry, and opens a session. The attempt is counted before the
+/// password is checked (one atomic statement per limit), so parallel
+/// guesses are held to the limit exactly; argon2 runs on the hashing pool
+/// with no database connection held.
+pub async fn attempt_sign_in(
     state: &AppState,
     email: &str,
-    password_text: &str,
+    password_text: String,
     ip: &str,
-    user_agent: Option<&str>,
+    user_agent: Option<String>,
 ) -> Result<SignInOutcome, StoreError> {
     let at = now();
     let email = email.trim().to_lowercase();
-    let mut conn = state.store.conn()?;
+    let account_key = access_store::account_key(&email);
+    let address_key = access_store::address_key(ip);
     let actor = audit::Actor {
         kind: "anonymous",
         label: email.clone(),
         ip: Some(ip.to_string()),
         ..Default::default()
     };
-    let counts = access_store::recent_failures(&mut conn, &email, ip, at - FAILURE_WINDOW)?;
-    let blocked_until = [
-        (counts.account_failures >= ACCOUNT_FAILURES)
-            .then_some(counts.account_oldest)
-            .flatten(),
-        (counts.ip_failures >= ADDRESS_FAILURES)
-            .then_some(counts.ip_oldest)
-            .flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|oldest| oldest + FAILURE_WINDOW)
-    .max();
-    if let Some(until) = blocked_until {
-        audit::record(
-            &mut conn,
-            &actor,
-            Entry {
-                action: "sign_in.blocked",
-                subject_kind: Some("account"),
-                subject_id: None,
-                detail: None,
-            },
-            at,
-        )?;
-        return Ok(SignInOutcome::Blocked {
-            retry_after: (until - at).num_seconds().max(1),
-        });
+
+    let (charged, account) = state
+        .store
+        .run({
+            let (account_key, address_key, email) =
+                (account_key.clone(), address_key.clone(), email.clone());
+            let actor = actor.clone();
+            move |conn| {
+                let since = at - FAILURE_WINDOW;
+                let charged = Charged {
+                    account: access_store::charge_attempt(conn, &account_key, since, at)?,
+                    address: access_store::charge_attempt(conn, &address_key, since, at)?,
+                };
+                if charged.blocked_for(at).is_some() {
+                    // A refused attempt checks nothing, so it is not counted
+                    // (the block still holds: the count stays at the limit).
+                    access_store::refund_attempt(conn, &account_key, charged.account.window_start)?;
+                    access_store::refund_attempt(conn, &address_key, charged.address.window_start)?;
+                    audit::record(
+                        conn,
+                        &actor,
+                        Entry {
+                            action: "sign_in.blocked",
+                            subject_kind: Some("account"),
+                            subject_id: None,
+                            detail: None,
+                        },
+                        at,
+                    )?;
+                    return Ok((charged, None));
+                }
+                Ok((charged, access_store::staff_by_email(conn, &email)?))
+            }
+        })
+        .await?;
+    if let Some(retry_after) = charged.blocked_for(at) {
+        return Ok(SignInOutcome::Blocked { retry_after });
     }
 
-    let account = access_store::staff_by_email(&mut conn, &email)?;
-    let verified = password::verify(
-        password_text,
-        account
-            .as_ref()
-            .map_or(DUMMY_HASH, |a| a.password_hash.as_str()),
-    );
-    let usable = account
+    let stored = account
         .as_ref()
-        .filter(|a| verified && a.disabled_at.is_none());
-    let Some(account) = usable else {
-        access_store::record_attempt(&mut conn, &email, ip, false, at)?;
-        audit::record(
-            &mut conn,
-            &audit::Actor {
-                user_id: account.as_ref().map(|a| a.id),
-                ..actor
-            },
-            Entry {
-                action: "sign_in.failure",
-                subject_kind: Some("user"),
-                subject_id: account.as_ref().map(|a| a.id),
-                detail: None,
-            },
-            at,
-        )?;
-        return Ok(SignInOutcome::Invalid);
-    };
-    let role = StaffRole::parse(&account.role)
-        .ok_or_else(|| StoreError::Corrupt(format!("role {}", account.role)))?;
-    let scope = match (role, account.service_id, account.employer_id) {
-        (StaffRole::Admin, _, _) => auth::Scope::Admin,
-        (StaffRole::Officer, Some(s), _) => auth::Scope::Service(s),
-        (StaffRole::Employer, _, Some(e)) => auth::Scope::Employer(e),
-        _ => {
-            return Err(StoreError::Corrupt(format!(
-                "user {} has no organisation",
-                account.id
-            )))
+        .map_or(DUMMY_HASH, |a| a.password_hash.as_str())
+        .to_string();
+    let verified = match state.hashing.verify(password_text, stored).await {
+        Ok(verified) => verified,
+        Err(HashingError::Busy) => {
+            // Turned away unchecked: the attempt does not count.
+            state
+                .store
+                .run(move |conn| {
+                    access_store::refund_attempt(conn, &account_key, charged.account.window_start)?;
+                    access_store::refund_attempt(conn, &address_key, charged.address.window_start)
+                })
+                .await?;
+            return Ok(SignInOutcome::Busy {
+                retry_after: hashing::RETRY_AFTER_SECONDS,
+            });
         }
+        Err(HashingError::Failed(e)) => return Err(StoreError::Task(e)),
     };
-    if role == StaffRole::Employer && account.employer_status.as_deref() != Some("approved") {
-        access_store::record_attempt(&mut conn, &email, ip, false, at)?;
-        audit::record(
-            &mut conn,
-            &audit::Actor {
-                user_id: Some(account.id),
-                ..actor
-            },
-            Entry {
-                action: "sign_in.refused_suspended",
-                subject_kind: Some("user"),
-                subject_id: Some(account.id),
-                detail: None,
-            },
-            at,
-        )?;
-        return Ok(SignInOutcome::Suspended);
-    }
 
-    let session_token = token::new_secret();
-    let csrf = access_store::create_session(
-        &mut conn,
-        &access_store::NewSession {
-            token: &session_token,
-            user_id: Some(account.id),
-            seeker_id: None,
-            terminal_id: None,
-            expires_at: at + auth::STAFF_LIFETIME,
-            ip: Some(ip),
-            user_agent,
-        },
-        at,
-    )?;
-    access_store::record_attempt(&mut conn, &email, ip, true, at)?;
-    access_store::clear_failures(&mut conn, &email)?;
-    audit::record(
-        &mut conn,
-        &audit::Actor {
-            kind: role.as_str(),
-            user_id: Some(account.id),
-            ..actor
-        },
-        Entry {
-            action: "sign_in.success",
-            subject_kind: Some("user"),
-            subject_id: Some(account.id),
-            detail: None,
-        },
-        at,
-    )?;
-    Ok(SignInOutcome::SignedIn {
-        token: session_token,
-        csrf,
-        actor: StaffActor {
-            user_id: account.id,
-            email: account.email.clone(),
-            name: account.display_name.clone(),
-            role,
-            scope,
-            session_id: None,
-        },
-    })
+    let ip = ip.to_string();
+    state
+        .store
+        .run(move |conn| {
+            let usable = account
+                .as_ref()
+                .filter(|a| verified && a.disabled_at.is_none());
+            let Some(account) = usable else {
+                audit::record(
+                    conn,
+                    &audit::Actor {
+                        user_id: account.as_ref().map(|a| a.id),
+                        ..actor
+                    },
+                    Entry {
+                        action: "sign_in.failure",
+                        subject_kind: Some("user"),
+                        subject_id: account.as_ref().map(|a| a.id),
+                        detail: None,
+                    },
+                    at,
+                )?;
+                return Ok(SignInOutcome::Invalid);
+            };
+            let role = StaffRole::parse(&account.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {}", account.role)))?;
+            let scope = match (role, account.service_id, account.employer_id) {
+                (StaffRole::Admin, _, _) => auth::Scope::Admin,
+                (StaffRole::Officer, Some(s), _) => auth::Scope::Service(s),
+                (StaffRole::Employer, _, Some(e)) => auth::Scope::Employer(e),
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "user {} has no organisation",
+                        account.id
+                    )))
+                }
+            };
+            if role == StaffRole::Employer && account.employer_status.as_deref() != Some("approved")
+            {
+                audit::record(
+                    conn,
+                    &audit::Actor {
+                        user_id: Some(account.id),
+                        ..actor
+                    },
+                    Entry {
+                        action: "sign_in.refused_suspended",
+                        subject_kind: Some("user"),
+                        subject_id: Some(account.id),
+                        detail: None,
+                    },
+                    at,
+                )?;
+                return Ok(SignInOutcome::Suspended);
+            }
+
+            let session_token = token::new_secret();
+            let csrf = access_store::create_session(
+                conn,
+                &access_store::NewSession {
+                    token: &session_token,
+                    user_id: Some(account.id),
+                    seeker_id: None,
+                    terminal_id: None,
+                    expires_at: at + auth::STAFF_LIFETIME,
+                    ip: Some(&ip),
+                    user_agent: user_agent.as_deref(),
+                },
+                at,
+            )?;
+            // A right password is not a failure: the account starts again
+            // and the address gets its attempt back.
+            access_store::clear_attempts(conn, &account_key)?;
+            access_store::refund_attempt(conn, &address_key, charged.address.window_start)?;
+            audit::record(
+                conn,
+                &audit::Actor {
+                    kind: role.as_str(),
+                    user_id: Some(account.id),
+                    ..actor
+                },
+                Entry {
+                    action: "sign_in.success",
+                    subject_kind: Some("user"),
+                    subject_id: Some(account.id),
+                    detail: None,
+                },
+                at,
+            )?;
+            Ok(SignInOutcome::SignedIn {
+                token: session_token,
+                csrf,
+                actor: StaffActor {
+                    user_id: account.id,
+                    email: account.email.clone(),
+                    name: account.display_name.clone(),
+                    role,
+                    scope,
+                    session_id: None,
+                },
+            })
+        })
+        .await
 }
 
 pub fn home_for(role: StaffRole) -> &'static str {
@@ -291,14 +352,14 @@ pub async fn sign_in(
             &form.email,
         ));
     }
-    let ip = visitor.ctx.ip.clone();
-    let ua = user_agent(&req);
-    let email = form.email.clone();
-    let st = state.get_ref().clone();
-    let outcome =
-        web::block(move || attempt_sign_in(&st, &email, &form.password, &ip, ua.as_deref()))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
+    let outcome = attempt_sign_in(
+        &state,
+        &form.email,
+        form.password,
+        &visitor.ctx.ip,
+        user_agent(&req),
+    )
+    .await?;
     Ok(match outcome {
         SignInOutcome::SignedIn { token, actor, .. } => {
             let mut res = redirect(home_for(actor.role));
@@ -333,6 +394,9 @@ pub async fn sign_in(
             );
             res.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
             res
+        }
+        SignInOutcome::Busy { retry_after } => {
+            return Err(AppError::Busy { retry_after });
         }
     })
 }
@@ -376,18 +440,22 @@ pub async fn sign_out_everywhere(
         .store
         .run(move |conn| {
             let at = now();
-            let n = access_store::revoke_user_sessions(conn, user_id, None, at)?;
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "sign_out.everywhere",
-                    subject_kind: Some("user"),
-                    subject_id: Some(user_id),
-                    detail: Some(format!("{n} sessions")),
-                },
-                at,
-            )
+            crate::write_tx!(conn, |c| {
+                let n = access_store::revoke_user_sessions(c, user_id, None, at)?;
+                // A token is a sign-in too: "everywhere" includes them.
+                let tokens = access_store::revoke_user_api_tokens(c, user_id, at)?;
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "sign_out.everywhere",
+                        subject_kind: Some("user"),
+                        subject_id: Some(user_id),
+                        detail: Some(format!("{n} sessions, {tokens} API tokens")),
+                    },
+                    at,
+                )
+            })
         })
         .await?;
     let mut res = redirect("/sign-in?signed_out=1");
@@ -497,16 +565,32 @@ pub async fn set_digest(
 struct PasswordPage {
     chrome: Chrome,
     errors: FieldErrors,
+    /// Live API tokens this person made: the form asks whether to revoke them.
+    tokens: i64,
+    revoke_tokens: bool,
 }
 
-pub async fn password_form(staff: Staff) -> HttpResponse {
-    page(
+async fn live_tokens(state: &AppState, user_id: i64) -> Result<i64, AppError> {
+    Ok(state
+        .store
+        .run(move |conn| access_store::count_user_api_tokens(conn, user_id, now()))
+        .await?)
+}
+
+pub async fn password_form(
+    state: web::Data<AppState>,
+    staff: Staff,
+) -> Result<HttpResponse, AppError> {
+    let tokens = live_tokens(&state, staff.actor.user_id).await?;
+    Ok(page(
         StatusCode::OK,
         &PasswordPage {
             chrome: Chrome::of(&staff.ctx),
             errors: FieldErrors::new(),
+            tokens,
+            revoke_tokens: true,
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -517,6 +601,9 @@ pub struct PasswordForm {
     new_password: String,
     #[serde(default)]
     confirm_password: String,
+    /// "yes" to revoke the API tokens this person made as well.
+    #[serde(default)]
+    revoke_tokens: Option<String>,
 }
 
 pub async fn change_password(
@@ -526,62 +613,81 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let user_id = staff.actor.user_id;
-    let email = staff.actor.email.clone();
     let session_id = staff.actor.session_id;
     let actor = staff.ctx.audit_actor();
-    let errors = state
+    let revoke_tokens = form.revoke_tokens.as_deref() == Some("yes");
+    let (stored, tokens) = state
         .store
         .run(move |conn| {
-            let mut errors = FieldErrors::new();
             let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
-            if form.current_password.is_empty() {
-                errors.add("current_password", "Enter your current password");
-            } else if !password::verify(&form.current_password, &account.password_hash) {
-                errors.add("current_password", "Your current password is not correct");
-            }
-            if let Err(message) = password::check_strength(&form.new_password, &email) {
-                errors.add("new_password", message);
-            } else if form.new_password == form.current_password {
-                errors.add(
-                    "new_password",
-                    "Choose a password you have not used here before",
-                );
-            }
-            if form.confirm_password != form.new_password {
-                errors.add("confirm_password", "Enter the same new password twice");
-            }
-            if !errors.is_empty() {
-                return Ok(errors);
-            }
-            let hash =
-                password::hash(&form.new_password).map_err(|e| StoreError::Task(e.to_string()))?;
-            let at = now();
-            access_store::set_password(conn, user_id, &hash, at)?;
-            // Other devices must sign in again with the new password.
-            let revoked = access_store::revoke_user_sessions(conn, user_id, session_id, at)?;
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "password.changed",
-                    subject_kind: Some("user"),
-                    subject_id: Some(user_id),
-                    detail: Some(format!("{revoked} other sessions ended")),
-                },
-                at,
-            )?;
-            Ok(errors)
+            let tokens = access_store::count_user_api_tokens(conn, user_id, now())?;
+            Ok((account.password_hash, tokens))
         })
         .await?;
-    if errors.is_empty() {
-        Ok(redirect("/account?changed=1"))
-    } else {
-        Ok(page(
+    // Argon2 runs on the hashing pool with no database connection held.
+    let mut errors = FieldErrors::new();
+    if form.current_password.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    } else if !state
+        .hashing
+        .verify(form.current_password.clone(), stored)
+        .await?
+    {
+        errors.add("current_password", "Your current password is not correct");
+    }
+    if let Err(message) = password::check_strength(&form.new_password, &staff.actor.email) {
+        errors.add("new_password", message);
+    } else if form.new_password == form.current_password {
+        errors.add(
+            "new_password",
+            "Choose a password you have not used here before",
+        );
+    }
+    if form.confirm_password != form.new_password {
+        errors.add("confirm_password", "Enter the same new password twice");
+    }
+    if !errors.is_empty() {
+        return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &PasswordPage {
                 chrome: Chrome::of(&staff.ctx),
                 errors,
+                tokens,
+                revoke_tokens,
             },
-        ))
+        ));
     }
+    let hash = state.hashing.hash(form.new_password).await?;
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::write_tx!(conn, |c| {
+                access_store::set_password(c, user_id, &hash, at)?;
+                // Other devices must sign in again with the new password.
+                let revoked = access_store::revoke_user_sessions(c, user_id, session_id, at)?;
+                // Tokens only when the person said so: an integration that
+                // is not compromised should not stop without warning.
+                let tokens = if revoke_tokens {
+                    access_store::revoke_user_api_tokens(c, user_id, at)?
+                } else {
+                    0
+                };
+                audit::record(
+                    c,
+                    &actor,
+                    Entry {
+                        action: "password.changed",
+                        subject_kind: Some("user"),
+                        subject_id: Some(user_id),
+                        detail: Some(format!(
+                            "{revoked} other sessions ended, {tokens} API tokens revoked"
+                        )),
+                    },
+                    at,
+                )
+            })
+        })
+        .await?;
+    Ok(redirect("/account?changed=1"))
 }

@@ -11,7 +11,7 @@ use super::errors::AppError;
 use super::pages::page;
 use super::view::Chrome;
 use super::AppState;
-use crate::access::{password, token};
+use crate::access::token;
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, TerminalListing, UserListing};
 use crate::store::audit::{self, AuditRow, Entry};
@@ -202,13 +202,7 @@ pub async fn create_user(
         .await;
     };
     let temporary = temporary_password();
-    let hash = web::block({
-        let temporary = temporary.clone();
-        move || password::hash(&temporary)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = state.hashing.hash(temporary.clone()).await?;
     let actor = admin.ctx.audit_actor();
     let created = state
         .store
@@ -296,13 +290,7 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let user_id = path.into_inner();
     let temporary = temporary_password();
-    let hash = web::block({
-        let temporary = temporary.clone();
-        move || password::hash(&temporary)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = state.hashing.hash(temporary.clone()).await?;
     let actor = admin.ctx.audit_actor();
     let email = state
         .store
@@ -312,7 +300,7 @@ pub async fn reset_password(
             crate::write_tx!(conn, |c| {
                 access_store::set_password(c, user_id, &hash, at)?;
                 access_store::revoke_user_sessions(c, user_id, None, at)?;
-                access_store::clear_failures(c, &account.email)?;
+                access_store::clear_attempts(c, &access_store::account_key(&account.email))?;
                 audit::record(
                     c,
                     &actor,
@@ -365,6 +353,8 @@ async fn set_disabled(
                 access_store::set_disabled(c, user_id, disabled, at)?;
                 if disabled {
                     access_store::revoke_user_sessions(c, user_id, None, at)?;
+                    // Re-enabling the account must not bring old tokens back.
+                    access_store::revoke_user_api_tokens(c, user_id, at)?;
                 }
                 audit::record(
                     c,

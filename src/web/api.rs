@@ -77,17 +77,12 @@ pub async fn create_session(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let ip = visitor.ctx.ip.clone();
     let ua = req
         .headers()
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let st = state.get_ref().clone();
-    let outcome =
-        web::block(move || attempt_sign_in(&st, &body.email, &body.password, &ip, ua.as_deref()))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let outcome = attempt_sign_in(&state, &body.email, body.password, &visitor.ctx.ip, ua).await?;
     match outcome {
         SignInOutcome::SignedIn { token, csrf, actor } => {
             let mut res = HttpResponse::Ok().json(me_of(&actor, Some(csrf)));
@@ -103,6 +98,10 @@ pub async fn create_session(
         SignInOutcome::Blocked { retry_after } => Err(ApiError::TooManyRequests {
             retry_after,
             message: "Too many attempts to sign in; wait and try again".into(),
+        }),
+        SignInOutcome::Busy { retry_after } => Err(ApiError::TooManyRequests {
+            retry_after,
+            message: "The service is busy. Try again in a moment.".into(),
         }),
     }
 }
@@ -520,6 +519,10 @@ pub async fn profile_match(
             Ok((profile, vacancy))
         })
         .await?;
+    // As on the officer's pages: only vacancies open to applicants.
+    if vacancy.status != crate::domain::vacancy::VacancyStatus::Published {
+        return Err(ApiError::NotFound);
+    }
     let assessment = crate::domain::matching::assess(&vacancy, &profile, today());
     audit_view(
         &state,
@@ -557,6 +560,9 @@ pub async fn vacancy_candidates(
         .store
         .run(move |c| crate::store::vacancies::load(c, vacancy_id, &taxonomy))
         .await?;
+    if vacancy.status != crate::domain::vacancy::VacancyStatus::Published {
+        return Err(ApiError::NotFound);
+    }
     let ranked = state
         .matcher
         .profiles_page(

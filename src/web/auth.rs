@@ -211,10 +211,20 @@ pub fn removal(name: &'static str) -> Cookie<'static> {
     c
 }
 
-fn peer_ip(req: &ServiceRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The real client's address: the TCP peer, or what a trusted proxy says.
+fn client_ip(req: &ServiceRequest, state: &AppState) -> String {
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    super::client_ip::client_ip(
+        req.peer_addr().map(|a| a.ip()),
+        header(header::FORWARDED),
+        header(header::X_FORWARDED_FOR),
+        &state.config.trusted_proxies,
+    )
+    .map_or_else(|| "unknown".into(), |ip| ip.to_string())
 }
 
 struct Resolved {
@@ -481,6 +491,17 @@ where
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(|t| t.trim().to_string());
+            // An API token is for the JSON API only: an HTML page (team,
+            // tokens, status changes) must never be reachable with a leaked
+            // token and without a session's CSRF protection.
+            if bearer.is_some() && !req.path().starts_with("/api/v1/") {
+                return Ok(reject(
+                    req,
+                    StatusCode::UNAUTHORIZED,
+                    "API tokens work only for the JSON API under /api/v1/. Sign in to use the pages.",
+                )
+                .map_into_right_body());
+            }
             let anon_csrf = req
                 .cookie(ANON_CSRF_COOKIE)
                 .map(|c| c.value().to_string())
@@ -538,7 +559,7 @@ where
                 device: resolved.device,
                 via: resolved.via,
                 csrf_token: csrf_token.clone(),
-                ip: peer_ip(&req),
+                ip: client_ip(&req, &state),
                 timed_out: resolved.timed_out,
                 new_anon_csrf,
             };

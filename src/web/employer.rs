@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -13,7 +14,7 @@ use super::pages::page;
 use super::view::Chrome;
 use super::AppState;
 use crate::domain::FieldErrors;
-use crate::store::access::{self as access_store, ApiTokenListing};
+use crate::store::access::{self as access_store, ApiTokenListing, API_TOKEN_DAYS};
 use crate::store::audit::{self, Entry};
 use crate::store::schema::employers;
 use crate::store::{now, StoreError};
@@ -115,6 +116,8 @@ struct TokensPage {
     tokens: Vec<ApiTokenListing>,
     created: Option<String>,
     name: String,
+    days: String,
+    now: NaiveDateTime,
 }
 
 async fn tokens_page(
@@ -124,6 +127,7 @@ async fn tokens_page(
     errors: FieldErrors,
     created: Option<String>,
     name: String,
+    days: String,
 ) -> Result<HttpResponse, AppError> {
     let employer_id = member.employer_id;
     let (employer, tokens) = state
@@ -144,6 +148,8 @@ async fn tokens_page(
             tokens,
             created,
             name,
+            days,
+            now: now(),
         },
     ))
 }
@@ -159,6 +165,7 @@ pub async fn tokens(
         FieldErrors::new(),
         None,
         String::new(),
+        API_TOKEN_DAYS.to_string(),
     )
     .await
 }
@@ -167,6 +174,36 @@ pub async fn tokens(
 pub struct TokenForm {
     #[serde(default)]
     name: String,
+    /// Days until the token stops working; blank means the longest allowed.
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+/// What is wrong with a token request, by field.
+fn check_token_form(name: &str, days: &str) -> Result<i64, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if name.is_empty() {
+        errors.add("name", "Enter what the token is for");
+    } else if name.chars().count() > 80 {
+        errors.add("name", "Use 80 characters or fewer");
+    }
+    let days = if days.is_empty() {
+        Some(API_TOKEN_DAYS)
+    } else {
+        days.parse::<i64>()
+            .ok()
+            .filter(|d| (1..=API_TOKEN_DAYS).contains(d))
+    };
+    if days.is_none() {
+        errors.add(
+            "expires_in_days",
+            format!("Enter a number of days from 1 to {API_TOKEN_DAYS}"),
+        );
+    }
+    match days {
+        Some(days) if errors.is_empty() => Ok(days),
+        _ => Err(errors),
+    }
 }
 
 pub async fn create_token(
@@ -174,23 +211,24 @@ pub async fn create_token(
     member: EmployerMember,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    let name = form.into_inner().name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 80 {
-        let message = if name.is_empty() {
-            "Enter what the token is for"
-        } else {
-            "Use 80 characters or fewer"
-        };
-        return tokens_page(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FieldErrors::single("name", message),
-            None,
-            name,
-        )
-        .await;
-    }
+    let form = form.into_inner();
+    let name = form.name.trim().to_string();
+    let days_text = form.expires_in_days.trim().to_string();
+    let days = match check_token_form(&name, &days_text) {
+        Ok(days) => days,
+        Err(errors) => {
+            return tokens_page(
+                &state,
+                &member,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                None,
+                name,
+                days_text,
+            )
+            .await;
+        }
+    };
     let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
     let actor = member.ctx.audit_actor();
     let secret = state
@@ -200,8 +238,15 @@ pub async fn create_token(
             move |conn| {
                 let at = now();
                 crate::write_tx!(conn, |c| {
-                    let (id, secret) =
-                        access_store::create_api_token(c, employer_id, user_id, &name, at)?;
+                    let expires_at = at + Duration::days(days);
+                    let (id, secret) = access_store::create_api_token(
+                        c,
+                        employer_id,
+                        user_id,
+                        &name,
+                        expires_at,
+                        at,
+                    )?;
                     audit::record(
                         c,
                         &actor,
@@ -209,7 +254,7 @@ pub async fn create_token(
                             action: "api_token.created",
                             subject_kind: Some("api_token"),
                             subject_id: Some(id),
-                            detail: Some(name.clone()),
+                            detail: Some(format!("{name}; expires in {days} days")),
                         },
                         at,
                     )?;
@@ -225,6 +270,7 @@ pub async fn create_token(
         FieldErrors::new(),
         Some(secret),
         String::new(),
+        API_TOKEN_DAYS.to_string(),
     )
     .await
 }
@@ -264,6 +310,7 @@ pub async fn revoke_token(
         FieldErrors::new(),
         None,
         String::new(),
+        API_TOKEN_DAYS.to_string(),
     )
     .await
 }

@@ -213,11 +213,7 @@ pub async fn sign_up(
             errors,
         ));
     }
-    let secret = form.password.clone();
-    let hash = web::block(move || password::hash(&secret))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = state.hashing.hash(form.password.clone()).await?;
     let actor = visitor.ctx.audit_actor();
     let stored = form.clone();
     let result = state
@@ -700,11 +696,7 @@ pub async fn join(
             },
         ));
     }
-    let secret = form.password.clone();
-    let hash = web::block(move || password::hash(&secret))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = state.hashing.hash(form.password.clone()).await?;
     let actor = visitor.ctx.audit_actor();
     let result = state
         .store

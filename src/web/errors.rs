@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{error, HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
+use crate::access::hashing::{HashingError, RETRY_AFTER_SECONDS};
 use crate::domain::FieldErrors;
 use crate::store::StoreError;
 
@@ -18,8 +19,34 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// Every hashing slot stayed busy: come back in a moment.
+    #[error("busy")]
+    Busy { retry_after: i64 },
     #[error("internal error")]
     Internal(String),
+}
+
+impl From<HashingError> for AppError {
+    fn from(e: HashingError) -> Self {
+        match e {
+            HashingError::Busy => Self::Busy {
+                retry_after: RETRY_AFTER_SECONDS,
+            },
+            HashingError::Failed(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<HashingError> for ApiError {
+    fn from(e: HashingError) -> Self {
+        match e {
+            HashingError::Busy => Self::TooManyRequests {
+                retry_after: RETRY_AFTER_SECONDS,
+                message: "The service is busy. Try again in a moment.".into(),
+            },
+            HashingError::Failed(m) => Self::Internal(m),
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -38,6 +65,7 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -45,6 +73,16 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         match self {
+            Self::Busy { retry_after } => {
+                let mut res = super::pages::render_status(
+                    status,
+                    "The service is busy",
+                    "Wait a moment, then go back and try again.",
+                );
+                res.headers_mut()
+                    .insert(actix_web::http::header::RETRY_AFTER, (*retry_after).into());
+                res
+            }
             Self::NotFound => super::pages::render_status(
                 status,
                 "Page not found",

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod api_vacancies;
 pub mod auth;
+pub mod client_ip;
 pub mod employer;
 pub mod employer_applications;
 pub mod employer_signup;
@@ -35,6 +36,7 @@ use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 
+use crate::access::hashing::HashPool;
 use crate::cli::CommandError;
 use crate::config::Config;
 use crate::domain::skills::Taxonomy;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub store: Store,
     pub taxonomy: Arc<Taxonomy>,
     pub matcher: Matcher,
+    /// Where every password and PIN hash runs (never on a connection).
+    pub hashing: HashPool,
 }
 
 impl AppState {
@@ -58,6 +62,7 @@ impl AppState {
             store: services.store,
             taxonomy: services.taxonomy,
             matcher,
+            hashing: HashPool::per_core(),
         }
     }
 }

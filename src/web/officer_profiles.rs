@@ -1096,8 +1096,7 @@ pub async fn issue_access(
             .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
             .collect()
     };
-    let pin_hash = crate::access::password::hash(&pin)
-        .map_err(|e| AppError::Internal(format!("hashing a PIN: {e}")))?;
+    let pin_hash = state.hashing.hash(pin.clone()).await?;
     let actor = officer.ctx.audit_actor();
     let taxonomy = state.taxonomy.clone();
     let (given_name, code, reset) = state

@@ -13,7 +13,8 @@ use super::errors::AppError;
 use super::i18n::{Lang, Messages};
 use super::pages::page;
 use super::AppState;
-use crate::access::{password, token};
+use crate::access::hashing::HashingError;
+use crate::access::token;
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, PIN_ATTEMPTS};
 use crate::store::audit::{self, Entry};
@@ -308,111 +309,163 @@ pub struct SignInForm {
 }
 
 /// Checks a login code and PIN typed on `terminal`; on success opens the
-/// job seeker's session. Every attempt is audited; wrong PINs count
-/// towards the lock. Shared by the sign-in page and the terminal API.
-pub(crate) fn check_pin(
-    conn: &mut crate::store::Conn,
+/// job seeker's session. Every attempt is audited; wrong PINs since the PIN
+/// was issued count towards the lock, and an attempt is counted before the
+/// PIN is checked (argon2 on the hashing pool, no connection held). Shared
+/// by the sign-in page and the terminal API.
+pub(crate) async fn check_pin(
+    state: &AppState,
     terminal: auth::TerminalDevice,
-    lookup_code: &str,
-    pin: &str,
+    lookup_code: String,
+    pin: String,
     ip: String,
     ua: Option<String>,
 ) -> Result<PinOutcome, StoreError> {
     let at = now();
-    let seeker = access_store::seeker_by_code(conn, lookup_code)?;
-    // A seeker only signs in on a terminal of their own service.
-    let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
-        audit::record(
-            conn,
-            &audit::Actor {
-                kind: "terminal",
-                label: format!("terminal {}", terminal.id),
-                ip: Some(ip.clone()),
-                ..Default::default()
-            },
-            Entry {
-                action: "seeker.sign_in_failure",
-                subject_kind: Some("terminal"),
-                subject_id: Some(terminal.id),
-                detail: Some("unknown code".into()),
-            },
-            at,
-        )?;
-        return Ok(PinOutcome::Unknown);
-    };
-    let actor = audit::Actor {
-        kind: "seeker",
-        seeker_id: Some(seeker.id),
-        label: format!("job seeker {}", seeker.id),
+    let terminal_actor = audit::Actor {
+        kind: "terminal",
+        label: format!("terminal {}", terminal.id),
         ip: Some(ip.clone()),
         ..Default::default()
     };
-    if seeker.locked_at.is_some() {
+    let seeker_actor = {
+        let ip = ip.clone();
+        move |id: i64| audit::Actor {
+            kind: "seeker",
+            seeker_id: Some(id),
+            label: format!("job seeker {id}"),
+            ip: Some(ip.clone()),
+            ..Default::default()
+        }
+    };
+    let record = move |conn: &mut crate::store::Conn,
+                       actor: &audit::Actor,
+                       action: &'static str,
+                       subject: (&'static str, i64),
+                       detail: Option<String>| {
         audit::record(
             conn,
-            &actor,
+            actor,
             Entry {
-                action: "seeker.sign_in_locked",
-                subject_kind: Some("job_seeker"),
-                subject_id: Some(seeker.id),
-                detail: None,
+                action,
+                subject_kind: Some(subject.0),
+                subject_id: Some(subject.1),
+                detail,
             },
             at,
-        )?;
-        return Ok(PinOutcome::Locked);
-    }
-    if !password::verify(pin, &seeker.pin_hash) {
-        let locked = access_store::record_wrong_pin(conn, seeker.id, at)?;
-        audit::record(
-            conn,
-            &actor,
-            Entry {
-                action: if locked {
+        )
+    };
+    let charged = state
+        .store
+        .run({
+            let terminal_actor = terminal_actor.clone();
+            let seeker_actor = seeker_actor.clone();
+            move |conn| {
+                let seeker = access_store::seeker_by_code(conn, &lookup_code)?;
+                // A seeker only signs in on a terminal of their own service.
+                let Some(seeker) = seeker.filter(|s| s.service_id == terminal.service_id) else {
+                    record(
+                        conn,
+                        &terminal_actor,
+                        "seeker.sign_in_failure",
+                        ("terminal", terminal.id),
+                        Some("unknown code".into()),
+                    )?;
+                    return Ok(Err(PinOutcome::Unknown));
+                };
+                let actor = seeker_actor(seeker.id);
+                if seeker.locked_at.is_some() {
+                    record(
+                        conn,
+                        &actor,
+                        "seeker.sign_in_locked",
+                        ("job_seeker", seeker.id),
+                        None,
+                    )?;
+                    return Ok(Err(PinOutcome::Locked));
+                }
+                match access_store::charge_pin(conn, seeker.id)? {
+                    Some(wrong_so_far) => Ok(Ok((seeker, wrong_so_far))),
+                    None => {
+                        // Out of guesses (a parallel attempt used the last).
+                        access_store::lock_seeker(conn, seeker.id, at)?;
+                        record(
+                            conn,
+                            &actor,
+                            "seeker.sign_in_locked",
+                            ("job_seeker", seeker.id),
+                            None,
+                        )?;
+                        Ok(Err(PinOutcome::Locked))
+                    }
+                }
+            }
+        })
+        .await?;
+    let (seeker, wrong_so_far) = match charged {
+        Ok(charged) => charged,
+        Err(outcome) => return Ok(outcome),
+    };
+    let seeker_id = seeker.id;
+    let verified = match state.hashing.verify(pin, seeker.pin_hash.clone()).await {
+        Ok(verified) => verified,
+        Err(HashingError::Busy) => {
+            state
+                .store
+                .run(move |conn| access_store::refund_pin(conn, seeker_id))
+                .await?;
+            return Ok(PinOutcome::Busy {
+                retry_after: crate::access::hashing::RETRY_AFTER_SECONDS,
+            });
+        }
+        Err(HashingError::Failed(e)) => return Err(StoreError::Task(e)),
+    };
+    let actor = seeker_actor(seeker_id);
+    state
+        .store
+        .run(move |conn| {
+            if !verified {
+                let locked =
+                    wrong_so_far >= PIN_ATTEMPTS && access_store::lock_seeker(conn, seeker_id, at)?;
+                let action = if locked {
                     "seeker.locked"
                 } else {
                     "seeker.sign_in_failure"
-                },
-                subject_kind: Some("job_seeker"),
-                subject_id: Some(seeker.id),
-                detail: None,
-            },
-            at,
-        )?;
-        return Ok(if locked {
-            PinOutcome::Locked
-        } else {
-            PinOutcome::Wrong {
-                left: PIN_ATTEMPTS - seeker.failed_pin_attempts - 1,
+                };
+                record(conn, &actor, action, ("job_seeker", seeker_id), None)?;
+                return Ok(if wrong_so_far >= PIN_ATTEMPTS {
+                    PinOutcome::Locked
+                } else {
+                    PinOutcome::Wrong {
+                        left: PIN_ATTEMPTS - wrong_so_far,
+                    }
+                });
             }
-        });
-    }
-    let session_token = token::new_secret();
-    access_store::create_session(
-        conn,
-        &access_store::NewSession {
-            token: &session_token,
-            user_id: None,
-            seeker_id: Some(seeker.id),
-            terminal_id: Some(terminal.id),
-            expires_at: at + auth::SEEKER_LIFETIME,
-            ip: Some(&ip),
-            user_agent: ua.as_deref(),
-        },
-        at,
-    )?;
-    access_store::reset_pin_failures(conn, seeker.id)?;
-    audit::record(
-        conn,
-        &actor,
-        Entry {
-            action: "seeker.sign_in_success",
-            subject_kind: Some("job_seeker"),
-            subject_id: Some(seeker.id),
-            detail: None,
-        },
-        at,
-    )?;
-    Ok::<_, StoreError>(PinOutcome::SignedIn(session_token))
+            access_store::refund_pin(conn, seeker_id)?;
+            let session_token = token::new_secret();
+            access_store::create_session(
+                conn,
+                &access_store::NewSession {
+                    token: &session_token,
+                    user_id: None,
+                    seeker_id: Some(seeker_id),
+                    terminal_id: Some(terminal.id),
+                    expires_at: at + auth::SEEKER_LIFETIME,
+                    ip: Some(&ip),
+                    user_agent: ua.as_deref(),
+                },
+                at,
+            )?;
+            record(
+                conn,
+                &actor,
+                "seeker.sign_in_success",
+                ("job_seeker", seeker_id),
+                None,
+            )?;
+            Ok(PinOutcome::SignedIn(session_token))
+        })
+        .await
 }
 
 pub(crate) enum PinOutcome {
@@ -420,6 +473,7 @@ pub(crate) enum PinOutcome {
     Wrong { left: i32 },
     Locked,
     Unknown,
+    Busy { retry_after: i64 },
 }
 
 pub async fn sign_in(
@@ -463,11 +517,7 @@ pub async fn sign_in(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let pin = form.pin.trim().to_string();
-    let lookup_code = code.clone();
-    let outcome = state
-        .store
-        .run(move |conn| check_pin(conn, terminal, &lookup_code, &pin, ip, ua))
-        .await?;
+    let outcome = check_pin(&state, terminal, code.clone(), pin, ip, ua).await?;
     Ok(match outcome {
         PinOutcome::SignedIn(session_token) => {
             let mut res = redirect("/terminal/home");
@@ -496,6 +546,7 @@ pub async fn sign_in(
             FieldErrors::single("pin", t.get("sign_in.error.locked")),
             &code,
         ),
+        PinOutcome::Busy { retry_after } => return Err(AppError::Busy { retry_after }),
     })
 }
 

@@ -61,10 +61,7 @@ pub async fn create_session(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let outcome = state
-        .store
-        .run(move |conn| terminal::check_pin(conn, terminal, &code, &pin, ip, ua))
-        .await?;
+    let outcome = terminal::check_pin(&state, terminal, code, pin, ip, ua).await?;
     match outcome {
         PinOutcome::SignedIn(token) => {
             let session = state
@@ -85,6 +82,10 @@ pub async fn create_session(
         PinOutcome::Locked => Err(ApiError::Forbidden(
             "This account is locked; the officer can unlock it".into(),
         )),
+        PinOutcome::Busy { retry_after } => Err(ApiError::TooManyRequests {
+            retry_after,
+            message: "The service is busy. Try again in a moment.".into(),
+        }),
     }
 }
 

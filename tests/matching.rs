@@ -154,6 +154,7 @@ on_both_backends!(why_not_lists_every_failing_rule, |backend| async move {
     let d = demo(backend).await;
     let today = d.today();
     let mut explained = 0;
+    let mut answered = 0;
     for profile in d
         .profiles
         .iter()
@@ -162,15 +163,19 @@ on_both_backends!(why_not_lists_every_failing_rule, |backend| async move {
     {
         for vacancy in d.vacancies.iter().take(40) {
             let expected = assess(vacancy, profile, today);
-            let body: serde_json::Value = d
+            let res = d
                 .get(&format!(
                     "/api/v1/profiles/{}/matches/{}",
                     profile.id, vacancy.id
                 ))
-                .await
-                .json()
-                .await
-                .unwrap();
+                .await;
+            // The answer is for published vacancies only, like the page.
+            if vacancy.status != fairchance::domain::vacancy::VacancyStatus::Published {
+                assert_eq!(res.status(), 404, "vacancy {} is not published", vacancy.id);
+                continue;
+            }
+            answered += 1;
+            let body: serde_json::Value = res.json().await.unwrap();
             assert_eq!(body["eligible"], expected.eligible());
             let codes: Vec<&str> = body["failures"]
                 .as_array()
@@ -204,9 +209,13 @@ on_both_backends!(why_not_lists_every_failing_rule, |backend| async move {
         0,
     )
     .unwrap();
+    assert!(
+        answered > 100,
+        "most of the vacancies are published ({answered})"
+    );
     assert_eq!(
         audited.len(),
-        6 * 40,
+        answered,
         "every answer about a person is audited"
     );
 });
@@ -1054,9 +1063,10 @@ on_both_backends!(
             store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
             "expired"
         );
-        // Employers and officers read it as closed.
+        // Employers and officers read it as closed: the officers' why-not
+        // answer is for published vacancies only, so it is not found.
         let cookie = s.app.staff_session(s.officer).0;
-        let why: serde_json::Value = s
+        let why = s
             .app
             .client
             .get(
@@ -1066,12 +1076,15 @@ on_both_backends!(
             .header("cookie", cookie)
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
             .unwrap();
-        assert_eq!(why["vacancy_status"], "closed");
-        assert_eq!(why["failures"][0]["code"], "vacancy_not_open");
+        assert_eq!(why.status(), 404);
+        assert_eq!(
+            store::vacancies::load(&mut conn, past, &s.app.services.taxonomy)
+                .unwrap()
+                .status
+                .as_str(),
+            "closed"
+        );
         assert!(dashboard().await.contains("<strong>1</strong> live"));
         let listed = s
             .app

@@ -167,14 +167,21 @@ pub fn page_number(raw: &str) -> usize {
     raw.trim().parse::<usize>().unwrap_or(1).max(1)
 }
 
+/// Where page `page` (from 1) of a list of `len` items lies, ten a page;
+/// empty past the end.
+fn page_range(len: usize, page: usize) -> std::ops::Range<usize> {
+    let start = page.saturating_sub(1).saturating_mul(PAGE_SIZE).min(len);
+    start..start.saturating_add(PAGE_SIZE).min(len)
+}
+
 /// Page `page` (from 1) of a list, ten a page.
 pub fn page_of<T>(items: &[T], page: usize) -> &[T] {
-    let start = page
-        .saturating_sub(1)
-        .saturating_mul(PAGE_SIZE)
-        .min(items.len());
-    let end = start.saturating_add(PAGE_SIZE).min(items.len());
-    &items[start..end]
+    &items[page_range(items.len(), page)]
+}
+
+/// How many pages of ten a list of `len` items fills (at least 1).
+pub fn pages_of(len: usize) -> usize {
+    len.div_ceil(PAGE_SIZE).max(1)
 }
 
 /// "1,204": a count with thousands separated, as people read it.
@@ -604,7 +611,7 @@ pub async fn jobs_for_you(
         Err(e) => return seeker_page_error(f, e),
     };
     let matches = approved_matches(&state, &profile).await?;
-    let pages = matches.len().div_ceil(PAGE_SIZE).max(1);
+    let pages = pages_of(matches.len());
     let page_no = page_number(&query.page).min(pages);
     let jobs = page_of(&matches, page_no)
         .iter()
@@ -1117,11 +1124,9 @@ pub async fn applications(
     let printed = f.t.with("site.printed", "date", f.t.date(today()));
     let mut pager = None;
     if !f.print {
-        let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+        let pages = pages_of(items.len());
         let page_no = page_number(&query.page).min(pages);
-        let start = (page_no - 1) * PAGE_SIZE;
-        items.truncate(start + PAGE_SIZE);
-        items.drain(..start.min(items.len()));
+        items = items.drain(page_range(items.len(), page_no)).collect();
         pager = Pager::of(f.t, page_no, pages, |p| {
             format!("/terminal/applications?page={p}")
         });

@@ -141,7 +141,7 @@ fn paged(t: Messages, total: usize, page: usize, items: Vec<Value>) -> Value {
         "total": total,
         "page": page,
         "per_page": PAGE_SIZE,
-        "pages": total.div_ceil(PAGE_SIZE).max(1),
+        "pages": seeker::pages_of(total),
         "items": items,
     })
 }

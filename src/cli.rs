@@ -140,6 +140,9 @@ pub fn run(command: Command) -> Result<(), CommandError> {
     match command {
         Command::Serve => {
             let services = start()?;
+            for warning in services.config.warnings() {
+                tracing::warn!("{warning}");
+            }
             if services.config.demo {
                 crate::seed::demo::seed_if_empty(&services, true)?;
             }

@@ -249,7 +249,7 @@ impl Config {
         };
 
         let data_dir = PathBuf::from(get("FAIRCHANCE_DATA_DIR").unwrap_or("./data"));
-        std::fs::create_dir_all(&data_dir).map_err(|e| {
+        secure_data_dir(&data_dir).map_err(|e| {
             invalid(
                 "FAIRCHANCE_DATA_DIR",
                 format!("cannot create {}: {e}", data_dir.display()),
@@ -418,6 +418,69 @@ impl Config {
     /// Whether cookies must be marked Secure and HSTS sent.
     pub fn is_https(&self) -> bool {
         self.base_url.scheme() == "https"
+    }
+
+    /// What is unsafe about these settings, for the start-up log and
+    /// `/readyz`: demo data (with its published passwords) on an address
+    /// others can reach.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.demo && !is_loopback(&self.base_url) {
+            warnings.push(format!(
+                "FAIRCHANCE_DEMO is on but FAIRCHANCE_BASE_URL ({}) is not a loopback address: the demo accounts' passwords are printed and saved in demo-logins.txt. Set FAIRCHANCE_DEMO=off for a real installation.",
+                self.base_url
+            ));
+        }
+        warnings
+    }
+}
+
+/// Whether a URL points at this machine only (localhost, 127.0.0.0/8, ::1).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Keeps the data directory to this user: new files are created 0600 and
+/// directories 0700 (the process umask is set to 077 before anything is
+/// written: the SQLite database, the search index, the `.eml` outbox and
+/// the secret key all live here, and the index holds offence categories),
+/// and a directory left readable by an earlier version is tightened, with
+/// everything in it.
+pub fn secure_data_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        fn tighten(path: &Path) -> std::io::Result<()> {
+            let meta = std::fs::symlink_metadata(path)?;
+            if meta.file_type().is_symlink() {
+                return Ok(());
+            }
+            let wanted = if meta.is_dir() { 0o700 } else { 0o600 };
+            if meta.permissions().mode() & 0o777 != wanted {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))?;
+            }
+            if meta.is_dir() {
+                for entry in std::fs::read_dir(path)? {
+                    tighten(&entry?.path())?;
+                }
+            }
+            Ok(())
+        }
+        tighten(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
     }
 }
 

@@ -2660,3 +2660,203 @@ on_both_backends!(
         }
     }
 );
+
+/// Every audit row with `action`.
+fn audit_rows(w: &World, action: &str) -> Vec<store::audit::AuditRow> {
+    let mut conn = w.app.services.store.conn().unwrap();
+    store::audit::search(
+        &mut conn,
+        &store::audit::Filter {
+            action: Some(action.into()),
+            ..Default::default()
+        },
+        1000,
+        0,
+    )
+    .unwrap()
+}
+
+on_both_backends!(
+    a_sign_in_flood_is_counted_not_logged_row_by_row,
+    |backend| async move {
+        let w = World::new(backend).await;
+        // Someone types a password into the email box, 60 times at once.
+        let typed = "Sup3r-secret-passphrase";
+        let statuses: Vec<StatusCode> =
+            futures_util::future::join_all((0..60).map(|_| api_sign_in(&w, typed, "wrong", None)))
+                .await
+                .into_iter()
+                .map(|r| r.status())
+                .collect();
+        assert_eq!(
+            statuses
+                .iter()
+                .filter(|s| **s == StatusCode::UNAUTHORIZED)
+                .count(),
+            5
+        );
+        // Five failures (the account limit), one row for the block, and no
+        // row per refused attempt.
+        let failures = audit_rows(&w, "sign_in.failure");
+        assert_eq!(failures.len(), 5);
+        assert_eq!(audit_rows(&w, "sign_in.blocked").len(), 1);
+        // What was typed is kept nowhere: a fixed label and a keyed digest.
+        let label = &failures[0].actor_label;
+        assert!(label.starts_with("unknown account "), "{label}");
+        assert!(failures.iter().all(|r| &r.actor_label == label));
+        let mut conn = w.app.services.store.conn().unwrap();
+        let everything: Vec<String> = {
+            use fairchance::store::schema::{audit_log, sign_in_limits};
+            let mut texts: Vec<String> = fairchance::with_conn!(&mut conn, |c| audit_log::table
+                .select((audit_log::actor_label, audit_log::detail))
+                .load::<(String, Option<String>)>(c)
+                .unwrap())
+            .into_iter()
+            .flat_map(|(a, d)| [a, d.unwrap_or_default()])
+            .collect();
+            texts.extend(fairchance::with_conn!(&mut conn, |c| sign_in_limits::table
+                .select(sign_in_limits::key)
+                .load::<String>(c)
+                .unwrap()));
+            texts
+        };
+        assert!(
+            everything
+                .iter()
+                .all(|t| !t.to_lowercase().contains(&typed.to_lowercase())),
+            "the typed text was stored"
+        );
+        // A failure for a real account names the account.
+        api_sign_in(&w, "officer.y@example.org", "wrong", None).await;
+        let named = audit_rows(&w, "sign_in.failure");
+        assert!(named
+            .iter()
+            .any(|r| r.actor_label == "officer.y@example.org"
+                && r.actor_user_id == Some(w.officer_y)));
+        // When the window ends, one summary row carries the count of the 55
+        // refused attempts (written by the worker's scheduled sweep).
+        let later = now() + Duration::minutes(16);
+        assert_eq!(store::limits::sweep(&mut conn, later).unwrap(), 1);
+        let summary = audit_rows(&w, "sign_in.blocked_summary");
+        assert_eq!(summary.len(), 1);
+        let detail = summary[0].detail.clone().unwrap();
+        assert!(detail.starts_with("55 attempts refused"), "{detail}");
+        assert_eq!(store::limits::sweep(&mut conn, later).unwrap(), 0, "once");
+    }
+);
+
+on_both_backends!(
+    public_enrolment_is_limited_per_address,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let (_, code) = access_store::create_terminal(
+            &mut w.app.services.store.conn().unwrap(),
+            1,
+            "Kiosk 9",
+            Some(w.admin),
+            now(),
+        )
+        .unwrap();
+        let page = w.app.get("/terminal/enrol").await.text().await.unwrap();
+        let csrf = csrf_in(&page);
+        let enrol = |code: String| {
+            let (client, url, csrf) = (
+                w.app.client.clone(),
+                w.app.url("/terminal/enrol"),
+                csrf.clone(),
+            );
+            async move {
+                client
+                    .post(url)
+                    .form(&[("code", code.as_str()), ("csrf_token", csrf.as_str())])
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        for i in 0..10 {
+            let res = enrol(format!("WRONG{i:03}")).await;
+            assert_eq!(
+                res.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "attempt {i}"
+            );
+        }
+        // The eleventh wrong code from this address waits, and so does the
+        // right one until the window ends: guessing gains nothing.
+        for guess in ["WRONG999".to_string(), code.clone()] {
+            let res = enrol(guess).await;
+            assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert!(res.headers().contains_key("retry-after"));
+            assert!(res.text().await.unwrap().contains("Too many wrong codes"));
+        }
+        assert_eq!(audit_rows(&w, "terminal.enrol_failed").len(), 10);
+        assert_eq!(audit_rows(&w, "terminal.enrol_blocked").len(), 1);
+        assert!(audit_rows(&w, "terminal.enrolled").is_empty());
+    }
+);
+
+on_both_backends!(
+    the_data_directory_is_private_and_demo_settings_are_flagged,
+    |backend| async move {
+        use std::os::unix::fs::PermissionsExt;
+        // A directory an earlier version left readable is tightened at
+        // start, with everything in it.
+        let w = World::new(backend).await;
+        let dir = w.app.services.config.data_dir.clone();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let old = dir.join("left-by-an-old-version.txt");
+        std::fs::write(&old, "x").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        fairchance::config::secure_data_dir(&dir).unwrap();
+        // Everything written since (database, index, outbox) is private.
+        let (_, code) = access_store::create_terminal(
+            &mut w.app.services.store.conn().unwrap(),
+            1,
+            "Kiosk 8",
+            Some(w.admin),
+            now(),
+        )
+        .unwrap();
+        assert!(!code.is_empty());
+        std::fs::write(dir.join("written-after-start.txt"), "y").unwrap();
+        fn walk(path: &std::path::Path, seen: &mut Vec<(std::path::PathBuf, u32)>) {
+            let meta = std::fs::symlink_metadata(path).unwrap();
+            seen.push((path.to_path_buf(), meta.permissions().mode() & 0o777));
+            if meta.is_dir() {
+                for entry in std::fs::read_dir(path).unwrap() {
+                    walk(&entry.unwrap().path(), seen);
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        walk(&dir, &mut seen);
+        assert!(seen.len() >= 4, "{seen:?}");
+        for (path, mode) in &seen {
+            let wanted = if path.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(*mode, wanted, "{}", path.display());
+        }
+
+        // Demo data on an address others can reach is flagged at /readyz.
+        let body: serde_json::Value = w.app.get("/readyz").await.json().await.unwrap();
+        assert_eq!(body["warnings"], serde_json::json!([]), "loopback: {body}");
+        let exposed = World::with(
+            backend,
+            &[
+                ("FAIRCHANCE_DEMO", "on"),
+                ("FAIRCHANCE_BASE_URL", "https://jobs.example.org"),
+            ],
+        )
+        .await;
+        let res = exposed.app.get("/readyz").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(
+            body["warnings"][0]
+                .as_str()
+                .unwrap()
+                .contains("FAIRCHANCE_DEMO is on"),
+            "{body}"
+        );
+    }
+);

@@ -13,9 +13,9 @@ use common::TestDb;
 use diesel::prelude::*;
 use fairchance::jobs::{self, Worker};
 use fairchance::notify::templates::{
-    ApplicationAwaitingReview, ApplicationForwarded, ApplicationStatusChanged, DigestLine,
-    EmployerApproved, EmployerDeclined, EmployerInvitation, OfficerDigest, Parts, ReleaseReadiness,
-    VacancyClosingSoon,
+    AccountExists, ApplicationAwaitingReview, ApplicationForwarded, ApplicationStatusChanged,
+    DigestLine, EmployerApproved, EmployerDeclined, EmployerInvitation, OfficerDigest, Parts,
+    ReleaseReadiness, VacancyClosingSoon,
 };
 use fairchance::notify::{self, Email, NotifyError};
 use fairchance::store::jobs::LEASE;
@@ -151,6 +151,14 @@ fn samples() -> Vec<(&'static str, Parts)> {
                 vacancy_title: "Warehouse operative".into(),
                 closing_date: "Monday 1 March 2027".into(),
                 link: link("/employer/vacancies/3"),
+            }
+            .compose(),
+        ),
+        (
+            "account_exists",
+            AccountExists {
+                name: "Erin Employer".into(),
+                link: link("/sign-in"),
             }
             .compose(),
         ),

@@ -300,7 +300,8 @@ impl Fixture {
             .unwrap())
     }
 
-    /// Payloads of queued emails.
+    /// Queued emails, opened as the worker opens them (an invitation's is
+    /// sealed with the secret key).
     fn emails(&self) -> Vec<Value> {
         let mut conn = self.conn();
         let payloads: Vec<String> = fairchance::with_conn!(&mut conn, |c| jobs::table
@@ -309,9 +310,12 @@ impl Fixture {
             .select(jobs::payload)
             .load(c)
             .unwrap());
+        let key = &self.app.services.config.secret_key;
         payloads
             .iter()
-            .map(|p| serde_json::from_str(p).unwrap())
+            .map(|p| {
+                serde_json::to_value(fairchance::notify::open_payload(key, p).unwrap()).unwrap()
+            })
             .collect()
     }
 
@@ -2497,5 +2501,150 @@ on_both_backends!(
         }
         drop(conn);
         app.stop().await;
+    }
+);
+
+on_both_backends!(
+    joining_tells_no_one_which_addresses_have_accounts,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let users_before = {
+            use fairchance::store::schema::users;
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| users::table
+                .count()
+                .get_result::<i64>(c)
+                .unwrap())
+        };
+        // An address with an account (the officer's) and a new one get the
+        // same answer.
+        let taken = with(
+            &with(&sign_up_form(), "contact_email", "officer@prison.example"),
+            "organisation",
+            "Quayside Joinery",
+        );
+        let fresh = with(
+            &with(&sign_up_form(), "contact_email", "sam@quayside.example"),
+            "organisation",
+            "Quayside Ropeworks",
+        );
+        let a = post_anonymous(&f.app, "/employers/join", &taken).await;
+        let (a_status, a_body) = (a.status(), a.text().await.unwrap());
+        let b = post_anonymous(&f.app, "/employers/join", &fresh).await;
+        let (b_status, b_body) = (b.status(), b.text().await.unwrap());
+        assert_eq!(a_status, StatusCode::OK);
+        assert_eq!((a_status, &a_body), (b_status, &b_body));
+        assert!(!a_body.contains("already exists"));
+        // The existing account was not touched, and no employer was made
+        // for it; its owner is told by email instead.
+        assert!(employer_row(&f, "Quayside Joinery").is_none());
+        assert!(employer_row(&f, "Quayside Ropeworks").is_some());
+        let users_after = {
+            use fairchance::store::schema::users;
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| users::table
+                .count()
+                .get_result::<i64>(c)
+                .unwrap())
+        };
+        assert_eq!(users_after, users_before + 1, "only the new address");
+        let told: Vec<Value> = f
+            .emails()
+            .into_iter()
+            .filter(|e| e["to_address"] == "officer@prison.example")
+            .collect();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("You already have an account"));
+        // Asking again the same day emails no one twice.
+        let again = post_anonymous(&f.app, "/employers/join", &taken).await;
+        assert_eq!(again.status(), StatusCode::OK);
+        assert_eq!(
+            f.emails()
+                .iter()
+                .filter(|e| e["to_address"] == "officer@prison.example")
+                .count(),
+            1
+        );
+
+        // Rate limited per address like sign-in: 10 requests in the window,
+        // then 429 with Retry-After, and nothing is written.
+        for i in 4..=10 {
+            let form = with(
+                &with(
+                    &sign_up_form(),
+                    "contact_email",
+                    &format!("x{i}@quayside.example"),
+                ),
+                "organisation",
+                &format!("Quayside Firm {i}"),
+            );
+            let res = post_anonymous(&f.app, "/employers/join", &form).await;
+            assert_eq!(res.status(), StatusCode::OK, "request {i}");
+        }
+        let form = with(
+            &with(&sign_up_form(), "contact_email", "late@quayside.example"),
+            "organisation",
+            "Quayside Latecomers",
+        );
+        let res = post_anonymous(&f.app, "/employers/join", &form).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(res.headers().contains_key("retry-after"));
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many requests to join"));
+        assert!(employer_row(&f, "Quayside Latecomers").is_none());
+    }
+);
+
+on_both_backends!(
+    a_database_copy_holds_no_redeemable_invitation,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/invitations",
+                &pairs(&[("email", "sam.colleague@employer-a.example")]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        // Everything a copy of the database holds about the email.
+        let mut conn = f.conn();
+        let rows: Vec<(String, Option<String>)> =
+            fairchance::with_conn!(&mut conn, |c| jobs::table
+                .filter(jobs::kind.eq("email.send"))
+                .select((jobs::payload, jobs::idempotency_key))
+                .load(c)
+                .unwrap());
+        drop(conn);
+        assert_eq!(rows.len(), 1);
+        let (payload, key) = &rows[0];
+        assert!(!payload.contains("token="), "{payload}");
+        assert!(!payload.contains("/invitations/accept"), "{payload}");
+        assert!(!key.clone().unwrap_or_default().contains("token"));
+        // The queue page can still say who it is for.
+        assert!(fairchance::notify::describe(payload)
+            .unwrap()
+            .contains("sam.colleague@employer-a.example"));
+        // Without the secret key it opens to nothing; with it, the link
+        // works.
+        assert!(fairchance::notify::open_payload(&[7u8; 64], payload).is_err());
+        let email =
+            fairchance::notify::open_payload(&f.app.services.config.secret_key, payload).unwrap();
+        let start = email.text.find("token=").unwrap() + "token=".len();
+        let token: String = email.text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let page = f
+            .app
+            .get(&format!("/invitations/accept?token={token}"))
+            .await;
+        assert_eq!(page.status(), StatusCode::OK);
     }
 );

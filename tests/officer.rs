@@ -1781,3 +1781,144 @@ on_both_backends!(
         assert_eq!(status, 200);
     }
 );
+
+on_both_backends!(
+    every_read_that_shows_restricted_facts_is_audited,
+    |backend| async move {
+        let d = Desk::new(backend).await;
+        let t = d.app.services.taxonomy.clone();
+        // Xavier, released last week, has a drugs-supply category, which a
+        // second vacancy takes case by case: he is its candidate, with the
+        // category shown.
+        let mut input = person("X1000AA", "Xavier", "Exe", -7);
+        input.offence_categories = vec!["drugs_supply".into()];
+        let details = ProfileDetails::parse(&input, &t).unwrap();
+        let mut conn = d.conn();
+        store::profiles::update(&mut conn, d.profile_x, d.service_x, &details, now()).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        let mut v = generator::vacancy(&mut rng, &TEMPLATES[0], &leeds(), "A", today());
+        v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
+            category: "drugs_supply".into(),
+            stance: "case_by_case".into(),
+            reason: "The role handles the pharmacy delivery van".into(),
+        }];
+        let v = VacancyDetails::parse(&v, &t).unwrap();
+        let employer = store::caseload::vacancy_employer(&mut conn, d.vacancy)
+            .unwrap()
+            .unwrap();
+        let cbc = store::vacancies::insert(
+            &mut conn,
+            employer,
+            VacancyStatus::Published,
+            None,
+            &v,
+            now(),
+        )
+        .unwrap();
+        drop(conn);
+        d.app.matcher.sync_profile(d.profile_x).await.unwrap();
+        d.app.matcher.vacancy_changed(cbc, today()).await.unwrap();
+        let restricted = |d: &Desk| d.audit_count("profile.restricted_viewed", d.profile_x);
+
+        // A candidate list: audited against each person whose line shows
+        // restricted facts, in the HTML page and in its JSON twin.
+        let before = restricted(&d);
+        let (status, page) = d
+            .get(d.officer_x, &format!("/officer/vacancies/{cbc}/candidates"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Xavier"), "{page}");
+        assert_eq!(restricted(&d), before + 1, "the candidate's own row");
+        assert_eq!(
+            d.audit_count("vacancy.candidates_restricted_viewed", cbc),
+            1
+        );
+        let (status, body) = d
+            .get(d.officer_x, &format!("/api/v1/vacancies/{cbc}/candidates"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("drugs_supply"), "{body}");
+        assert_eq!(restricted(&d), before + 2);
+
+        // A decided match whose stored reasons name the category: once the
+        // vacancy closes it is listed from the stored reasons alone.
+        let match_id: i64 = {
+            let mut conn = d.conn();
+            fairchance::with_conn!(&mut conn, |c| matches::table
+                .filter(matches::profile_id.eq(d.profile_x))
+                .filter(matches::vacancy_id.eq(cbc))
+                .select(matches::id)
+                .first(c)
+                .unwrap())
+        };
+        let (status, _, _) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/matches/{match_id}/approve"),
+                &[],
+            )
+            .await;
+        assert_eq!(status, 303);
+        {
+            use fairchance::store::schema::vacancies;
+            let mut conn = d.conn();
+            fairchance::with_conn!(&mut conn, |c| diesel::update(vacancies::table.find(cbc))
+                .set(vacancies::status.eq("closed"))
+                .execute(c)
+                .unwrap());
+        }
+        d.app.matcher.sync_vacancy(cbc).await.unwrap();
+        let before = restricted(&d);
+        let plain_before = d.audit_count("profile.matches_viewed", d.profile_x);
+        let (status, page) = d
+            .get(
+                d.officer_x,
+                &format!("/officer/profiles/{}/matches", d.profile_x),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("case by case") || page.contains("Case by case"),
+            "{page}"
+        );
+        assert_eq!(
+            restricted(&d),
+            before + 1,
+            "stored reasons naming a category make the view restricted"
+        );
+        assert_eq!(
+            d.audit_count("profile.matches_viewed", d.profile_x),
+            plain_before
+        );
+
+        // The general editor: every view audited; it never shows the
+        // restricted sections.
+        let viewed = d.audit_count("profile.viewed", d.profile_x);
+        let (status, page) = d
+            .get(
+                d.officer_x,
+                &format!("/officer/profiles/{}/edit", d.profile_x),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("drugs_supply"));
+        assert_eq!(d.audit_count("profile.viewed", d.profile_x), viewed + 1);
+
+        // The officer's application page (the statement can disclose a
+        // conviction).
+        let a = d.apply(d.profile_x);
+        let (status, _) = d
+            .get(d.officer_x, &format!("/officer/applications/{a}"))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(d.audit_count("application.viewed", a), 1);
+        // Another service's officer sees nothing and leaves no view row.
+        assert_eq!(
+            d.get(d.officer_y, &format!("/officer/applications/{a}"))
+                .await
+                .0,
+            404
+        );
+        assert_eq!(d.audit_count("application.viewed", a), 1);
+    }
+);

@@ -44,6 +44,21 @@ slug_enum! {
     }
 }
 
+impl RuleCode {
+    /// Whether the rule reads offence, licence or barred information, so
+    /// that its failure reveals some.
+    pub fn is_restricted(self) -> bool {
+        matches!(
+            self,
+            RuleCode::OffenceExclusion
+                | RuleCode::RegulatedActivityBarred
+                | RuleCode::CurfewConflict
+                | RuleCode::ExclusionZone
+                | RuleCode::DrivingRestriction
+        )
+    }
+}
+
 /// A group that regulated activity involves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -363,7 +378,20 @@ pub enum Reason {
     ShiftTimesUnknown,
 }
 
+/// Whether any of these reasons (as stored with a match, or given with an
+/// assessment) gives away offence, licence or barred information.
+pub fn reveals_restricted(reasons: &[Reason]) -> bool {
+    reasons.iter().any(Reason::is_restricted)
+}
+
 impl Reason {
+    /// Whether this reason gives away offence, licence or barred
+    /// information: the case-by-case categories, or a curfew behind "no
+    /// shift times".
+    pub fn is_restricted(&self) -> bool {
+        matches!(self, Reason::CaseByCase { .. } | Reason::ShiftTimesUnknown)
+    }
+
     /// A phrase for case officers, such as "3 of 4 required skills:
     /// forklift truck (counterbalance), stock control, manual handling".
     pub fn describe(&self, taxonomy: &Taxonomy) -> String {
@@ -496,6 +524,16 @@ impl Assessment {
     /// Whether no rule failed.
     pub fn eligible(&self) -> bool {
         self.failures.is_empty()
+    }
+
+    /// Whether showing this answer reveals offence, licence or barred
+    /// information: a failure of a rule that reads them, a case-by-case
+    /// category, or a reason that gives one away (no shift times for a
+    /// person with a curfew). Such a view is audited as restricted.
+    pub fn shows_restricted(&self) -> bool {
+        !self.case_by_case.is_empty()
+            || self.failures.iter().any(|f| f.code().is_restricted())
+            || reveals_restricted(&self.reasons)
     }
 
     /// The codes of the failed rules, each once, in rule order.

@@ -492,6 +492,25 @@ pub const PROFILE_FIELDS: &[&str] = &[
     "languages",
 ];
 
+/// The fields of the offence, licence and barred sections: edited on their
+/// own page, whose every view is audited, and never shown elsewhere.
+pub const RESTRICTED_FIELDS: &[&str] = &[
+    "curfews",
+    "exclusion_zones",
+    "no_driving",
+    "other_conditions",
+    "offence_categories",
+    "barred_children",
+    "barred_adults",
+];
+
+/// Whether an error key (such as `curfews[1].start`) belongs to a
+/// restricted section.
+pub fn is_restricted_field(key: &str) -> bool {
+    let head = key.split(['[', '.']).next().unwrap_or(key);
+    RESTRICTED_FIELDS.contains(&head)
+}
+
 /// Longest language name accepted.
 pub const LANGUAGE_MAX_CHARS: usize = 60;
 

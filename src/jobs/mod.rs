@@ -29,7 +29,8 @@ pub use shutdown::{channel as shutdown_channel, Shutdown, ShutdownTrigger};
 pub mod kind {
     /// Send one rendered email ([`crate::notify::Email`]).
     pub const EMAIL: &str = crate::notify::JOB_KIND;
-    /// Queue the digests that are due.
+    /// Queue the digests that are due, and summarise ended attempt-limit
+    /// windows.
     pub const DIGESTS: &str = "schedule.digests";
     /// The daily scans: vacancies past their closing date closed, releases
     /// coming up, vacancies closing unanswered.
@@ -300,7 +301,8 @@ impl Worker {
     }
 
     async fn send_email(&self, job: &Job) -> Result<(), JobError> {
-        let email: Email = payload(job)?;
+        let email: Email = notify::open_payload(&self.services.config.secret_key, &job.payload)
+            .map_err(JobError::Payload)?;
         let message = notify::build_message(
             &email,
             &self.services.config.mail_from,
@@ -322,6 +324,16 @@ impl Worker {
             .await??;
         if queued > 0 {
             tracing::info!(queued, "digests queued");
+        }
+        // On the same tick: attempt-limit windows that ended with refused
+        // attempts get their summary audit row, and ended windows go.
+        let summaries = self
+            .services
+            .store
+            .run(move |c| crate::store::limits::sweep(c, at))
+            .await?;
+        if summaries > 0 {
+            tracing::info!(summaries, "blocked attempts summarised");
         }
         Ok(())
     }

@@ -4,12 +4,12 @@
 use chrono::NaiveDateTime;
 
 use super::templates::{
-    long_date, ApplicationForwarded, EmployerApproved, EmployerDeclined, EmployerInvitation,
-    VacancyClosingSoon,
+    long_date, AccountExists, ApplicationForwarded, EmployerApproved, EmployerDeclined,
+    EmployerInvitation, VacancyClosingSoon,
 };
-use super::{enqueue, link, paths, recipient_email, NotifyResult};
+use super::{enqueue, enqueue_sealed, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
-use crate::store::notifications::{self, ClosingVacancy};
+use crate::store::notifications::{self, ClosingVacancy, Recipient};
 use crate::store::{self, AsTx};
 
 /// The employer's account was approved (call after storing the decision).
@@ -32,15 +32,16 @@ pub fn account_approved(
         link: link(config, invitation_path.unwrap_or(paths::EMPLOYER_SIGN_IN)),
     }
     .compose()?;
-    enqueue(
-        tx,
-        &recipient_email(
-            &decision.contact,
-            decision_key(employer_id, "approved", decision.decided_at),
-            parts,
-        ),
-        store::now(),
-    )
+    let email = recipient_email(
+        &decision.contact,
+        decision_key(employer_id, "approved", decision.decided_at),
+        parts,
+    );
+    match invitation_path {
+        // A one-time link: sealed while it waits in the queue.
+        Some(_) => enqueue_sealed(tx, &config.secret_key, &email, store::now()),
+        None => enqueue(tx, &email, store::now()),
+    }
 }
 
 /// The employer's account was declined (call after storing the decision
@@ -146,5 +147,30 @@ pub fn invitation(
         email: to_email.to_string(),
     };
     let key = format!("employer-invitation:{invitation_id}");
-    enqueue(tx, &recipient_email(&to, key, parts), store::now())
+    // The link redeems the invitation: sealed while it waits in the queue.
+    enqueue_sealed(
+        tx,
+        &config.secret_key,
+        &recipient_email(&to, key, parts),
+        store::now(),
+    )
+}
+
+/// Someone asked to join with an address that already has an account: its
+/// owner is told (at most once a day, so the form cannot be used to flood
+/// an inbox), and the sign-up page answers as for a new address.
+pub fn account_exists(
+    tx: &mut impl AsTx,
+    config: &Config,
+    owner: &Recipient,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> NotifyResult<Option<i64>> {
+    let parts = AccountExists {
+        name: owner.name.clone(),
+        link: link(config, paths::EMPLOYER_SIGN_IN),
+    }
+    .compose()?;
+    let key = format!("account-exists:{user_id}:{}", at.date());
+    enqueue(tx, &recipient_email(owner, key, parts), at)
 }

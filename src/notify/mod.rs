@@ -92,6 +92,110 @@ pub fn enqueue(tx: &mut impl AsTx, email: &Email, at: NaiveDateTime) -> NotifyRe
     Ok(jobs::enqueue(tx, job, at)?)
 }
 
+/// Queues an email whose body carries a one-time link (an invitation):
+/// the payload is sealed with XChaCha20-Poly1305 under a key derived from
+/// the installation's secret key, so a copy of the database alone redeems
+/// nothing. Only the recipient and subject stay readable, for the queue
+/// page. The worker opens it with [`open_payload`].
+pub fn enqueue_sealed(
+    tx: &mut impl AsTx,
+    secret_key: &[u8],
+    email: &Email,
+    at: NaiveDateTime,
+) -> NotifyResult<Option<i64>> {
+    let sealed = seal(secret_key, email)?;
+    let mut job = NewJob::new(JOB_KIND, &sealed, at)?.key(format!("email:{}", email.key));
+    job.max_attempts = MAX_ATTEMPTS;
+    Ok(jobs::enqueue(tx, job, at)?)
+}
+
+/// The payload of a sealed email job.
+#[derive(Serialize, Deserialize)]
+struct SealedEmail {
+    to_address: String,
+    subject: String,
+    /// Base64 of the 24-byte nonce followed by the ciphertext of the
+    /// [`Email`] as JSON.
+    sealed: String,
+}
+
+/// What binds a ciphertext to its use: a sealed email cannot be passed off
+/// as anything else sealed with the same key.
+const SEAL_CONTEXT: &[u8] = b"fairchance email payload v1";
+
+fn seal_cipher(secret_key: &[u8]) -> chacha20poly1305::XChaCha20Poly1305 {
+    use chacha20poly1305::KeyInit;
+    use hmac::{Hmac, Mac};
+    // A key of its own, derived from the secret key (HMAC-SHA256 as a KDF).
+    let key: [u8; 32] = match <Hmac<Sha256> as Mac>::new_from_slice(secret_key) {
+        Ok(mut mac) => {
+            mac.update(b"email-seal-key");
+            mac.finalize().into_bytes().into()
+        }
+        Err(_) => Sha256::digest(secret_key).into(),
+    };
+    chacha20poly1305::XChaCha20Poly1305::new(&key.into())
+}
+
+fn seal(secret_key: &[u8], email: &Email) -> NotifyResult<SealedEmail> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, AeadCore, OsRng, Payload};
+    let plain = serde_json::to_vec(email)
+        .map_err(|e| NotifyError::Store(StoreError::Task(format!("email payload: {e}"))))?;
+    let nonce = chacha20poly1305::XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    let ciphertext = seal_cipher(secret_key)
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: &plain,
+                aad: SEAL_CONTEXT,
+            },
+        )
+        .map_err(|_| NotifyError::Store(StoreError::Task("sealing an email failed".into())))?;
+    let mut bytes = nonce.to_vec();
+    bytes.extend_from_slice(&ciphertext);
+    Ok(SealedEmail {
+        to_address: email.to_address.clone(),
+        subject: email.subject.clone(),
+        sealed: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+/// Reads a queued email's payload, opening it when sealed. Fails when the
+/// payload is not an email, or was sealed under another secret key (the
+/// key was changed while it waited).
+pub fn open_payload(secret_key: &[u8], payload: &str) -> Result<Email, String> {
+    use base64::Engine;
+    use chacha20poly1305::aead::{Aead, Payload};
+    let value: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| format!("not JSON: {e}"))?;
+    if value.get("sealed").is_none() {
+        return serde_json::from_value(value).map_err(|e| format!("not an email: {e}"));
+    }
+    let sealed: SealedEmail =
+        serde_json::from_value(value).map_err(|e| format!("not a sealed email: {e}"))?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(sealed.sealed.as_bytes())
+        .map_err(|e| format!("sealed email is not base64: {e}"))?;
+    if bytes.len() < 24 {
+        return Err("sealed email is too short".into());
+    }
+    let (nonce, ciphertext) = bytes.split_at(24);
+    let plain = seal_cipher(secret_key)
+        .decrypt(
+            chacha20poly1305::XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: SEAL_CONTEXT,
+            },
+        )
+        .map_err(|_| {
+            "the sealed email cannot be opened with this secret key (was FAIRCHANCE_SECRET_KEY changed?)"
+                .to_string()
+        })?;
+    serde_json::from_slice(&plain).map_err(|e| format!("sealed email is not an email: {e}"))
+}
+
 /// A short, stable digest of an idempotency key: names the Message-ID and
 /// the `.eml` file, and carries nothing personal.
 pub fn key_digest(key: &str) -> String {
@@ -189,7 +293,13 @@ pub mod paths {
 /// A one-line description of a queued email for the administrator's queue
 /// page: recipient and subject, never the body.
 pub fn describe(payload: &str) -> Option<String> {
-    let email: Email = serde_json::from_str(payload).ok()?;
+    // Plain and sealed payloads both carry these two in the clear.
+    #[derive(Deserialize)]
+    struct Summary {
+        to_address: String,
+        subject: String,
+    }
+    let email: Summary = serde_json::from_str(payload).ok()?;
     Some(format!("to {}: {}", email.to_address, email.subject))
 }
 

@@ -22,6 +22,8 @@ macro_rules! email_templates {
             pub fn compose(&self) -> Result<Parts, askama::Error> {
                 #[derive(Template)]
                 #[template(path = $subject)]
+                // A subject may name none of the email's fields.
+                #[allow(dead_code)]
                 struct Subject<'a> {
                     e: &'a $data,
                 }
@@ -261,4 +263,21 @@ email_templates!(
     "email/employer_invitation.subject.txt",
     "email/employer_invitation.txt",
     "email/employer_invitation.html"
+);
+
+/// Someone asked to join with an address that already has an account: the
+/// sign-up page answers as for a new address (so it tells no one which
+/// addresses have accounts), and the owner is told instead.
+#[derive(Clone, Debug)]
+pub struct AccountExists {
+    pub name: String,
+    /// The sign-in page.
+    pub link: String,
+}
+
+email_templates!(
+    AccountExists,
+    "email/account_exists.subject.txt",
+    "email/account_exists.txt",
+    "email/account_exists.html"
 );

@@ -237,18 +237,40 @@ pub fn seed_if_empty(services: &Services, print: bool) -> Result<bool, SeedError
     }
     let logins = seed(services)?;
     if print {
-        let text = format_logins(&logins);
-        println!("{text}");
         let path = services.config.data_dir.join("demo-logins.txt");
-        if let Err(e) = std::fs::write(&path, &text) {
+        let text = format_logins(&logins, &path);
+        println!("{text}");
+        if let Err(e) = write_owner_only(&path, &text) {
             tracing::warn!(error = %e, path = %path.display(), "could not save the demo sign-ins");
         }
     }
     Ok(true)
 }
 
-pub fn format_logins(logins: &[DemoLogin]) -> String {
-    let mut out = String::from("\nDemo data loaded. These sign-ins are shown once (also saved in demo-logins.txt in the data directory):\n\n");
+/// Writes a file only its owner can read (0600), replacing any earlier one.
+fn write_owner_only(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(text.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)?.write_all(text.as_bytes())
+    }
+}
+
+pub fn format_logins(logins: &[DemoLogin], saved_in: &std::path::Path) -> String {
+    let mut out = format!(
+        "\nDemo data loaded. These sign-ins are shown once. Their passwords are also saved in {} (readable by this user only): delete it when you no longer need it, and never run the demo data on an address others can reach.\n\n",
+        saved_in.display()
+    );
     for login in logins {
         let _ = writeln!(
             out,

@@ -246,6 +246,7 @@ pub fn charge_attempt(
     const SQL: &str = "INSERT INTO sign_in_limits (key, window_start, failures) VALUES ($1, $2, 1) \
          ON CONFLICT (key) DO UPDATE SET \
          failures = CASE WHEN sign_in_limits.window_start < $3 THEN 1 ELSE sign_in_limits.failures + 1 END, \
+         refused = CASE WHEN sign_in_limits.window_start < $3 THEN 0 ELSE sign_in_limits.refused END, \
          window_start = CASE WHEN sign_in_limits.window_start < $3 THEN $2 ELSE sign_in_limits.window_start END \
          RETURNING failures, window_start";
     let key: String = key.chars().take(400).collect();
@@ -294,14 +295,99 @@ pub fn clear_attempts(conn: &mut impl AsTx, key: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// The limit key of an account (its email as typed, normalised).
-pub fn account_key(email: &str) -> String {
-    format!("account:{}", email.trim().to_lowercase())
+/// The limit key of an account: a keyed digest of the email as typed,
+/// normalised, so what was typed is never stored.
+pub fn account_key(secret_key: &[u8], email: &str) -> String {
+    format!(
+        "account:{}",
+        token::keyed_digest(secret_key, "sign-in account", &email.trim().to_lowercase())
+    )
 }
 
-/// The limit key of a client address.
-pub fn address_key(ip: &str) -> String {
-    format!("ip:{ip}")
+/// Counts an attempt refused unchecked because its key is over the limit,
+/// in the window that started at `window_start`; returns how many have
+/// been refused in that window, this one included (1 = the block starts).
+pub fn refuse_attempt(
+    conn: &mut impl AsTx,
+    key: &str,
+    window_start: NaiveDateTime,
+) -> StoreResult<i32> {
+    let key: String = key.chars().take(400).collect();
+    let refused: Option<i32> = with_conn!(conn, |c| diesel::update(
+        sign_in_limits::table
+            .filter(sign_in_limits::key.eq(&key))
+            .filter(sign_in_limits::window_start.eq(window_start))
+    )
+    .set(sign_in_limits::refused.eq(sign_in_limits::refused + 1))
+    .returning(sign_in_limits::refused)
+    .get_result(c)
+    .optional()?);
+    Ok(refused.unwrap_or(1))
+}
+
+/// A window that ended with attempts refused in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedWindow {
+    pub key: String,
+    pub window_start: NaiveDateTime,
+    pub refused: i32,
+}
+
+/// Takes the refusal counts of windows that started before `since` (so
+/// have ended), for `key` only or for every key: each count is claimed by
+/// one compare-and-set, so two callers never both report it. The caller
+/// writes one summary audit row per window returned.
+pub fn take_ended_refusals(
+    conn: &mut impl AsTx,
+    key: Option<&str>,
+    since: NaiveDateTime,
+) -> StoreResult<Vec<RefusedWindow>> {
+    let key: Option<String> = key.map(|k| k.chars().take(400).collect());
+    let rows: Vec<(String, NaiveDateTime, i32)> = with_conn!(conn, |c| {
+        let mut query = sign_in_limits::table
+            .filter(sign_in_limits::window_start.lt(since))
+            .filter(sign_in_limits::refused.gt(0))
+            .select((
+                sign_in_limits::key,
+                sign_in_limits::window_start,
+                sign_in_limits::refused,
+            ))
+            .into_boxed();
+        if let Some(k) = &key {
+            query = query.filter(sign_in_limits::key.eq(k));
+        }
+        query.load(c)?
+    });
+    let mut taken = Vec::new();
+    for (key, window_start, refused) in rows {
+        let claimed = with_conn!(conn, |c| diesel::update(
+            sign_in_limits::table
+                .filter(sign_in_limits::key.eq(&key))
+                .filter(sign_in_limits::window_start.eq(window_start))
+                .filter(sign_in_limits::refused.eq(refused))
+        )
+        .set(sign_in_limits::refused.eq(0))
+        .execute(c)?);
+        if claimed == 1 {
+            taken.push(RefusedWindow {
+                key,
+                window_start,
+                refused,
+            });
+        }
+    }
+    Ok(taken)
+}
+
+/// Deletes the rows of windows that started before `since` and have no
+/// refusals left to report.
+pub fn delete_ended_limits(conn: &mut impl AsTx, since: NaiveDateTime) -> StoreResult<usize> {
+    Ok(with_conn!(conn, |c| diesel::delete(
+        sign_in_limits::table
+            .filter(sign_in_limits::window_start.lt(since))
+            .filter(sign_in_limits::refused.eq(0))
+    )
+    .execute(c)?))
 }
 
 pub fn set_password(

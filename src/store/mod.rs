@@ -15,6 +15,7 @@ pub mod candidates;
 pub mod caseload;
 pub mod employer_accounts;
 pub mod jobs;
+pub mod limits;
 pub mod matches;
 pub mod meta;
 pub mod notifications;

@@ -250,6 +250,7 @@ diesel::table! {
         key -> Text,
         window_start -> Timestamp,
         failures -> Integer,
+        refused -> Integer,
     }
 }
 

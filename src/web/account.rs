@@ -4,7 +4,6 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::auth::{self, Actor, RequestContext, Staff, StaffActor, Visitor};
@@ -16,12 +15,7 @@ use crate::access::hashing::{self, HashingError};
 use crate::access::{password, token, StaffRole};
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry};
-use crate::store::{access as access_store, now, StoreError};
-
-/// Failed sign-ins per account, and per address, within the window.
-pub const ACCOUNT_FAILURES: i64 = 5;
-pub const ADDRESS_FAILURES: i64 = 20;
-pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
+use crate::store::{access as access_store, limits, now, StoreError};
 
 /// A verifier that always fails, so an unknown email costs as much time as a
 /// wrong password and does not reveal which accounts exist.
@@ -53,15 +47,36 @@ struct Charged {
 impl Charged {
     fn blocked_for(&self, at: chrono::NaiveDateTime) -> Option<i64> {
         [
-            (i64::from(self.account.failures) > ACCOUNT_FAILURES)
-                .then_some(self.account.window_start),
-            (i64::from(self.address.failures) > ADDRESS_FAILURES)
-                .then_some(self.address.window_start),
+            limits::SIGN_IN_ACCOUNT.blocked_for(&self.account, at),
+            limits::SIGN_IN_ADDRESS.blocked_for(&self.address, at),
         ]
         .into_iter()
         .flatten()
-        .map(|start| (start + FAILURE_WINDOW - at).num_seconds().max(1))
         .max()
+    }
+}
+
+/// Who a failed sign-in names in the audit log: the account when the email
+/// belongs to one, otherwise a fixed label and a keyed digest of what was
+/// typed (which may be a password typed in the wrong box), never the text.
+fn sign_in_actor(
+    secret_key: &[u8],
+    email: &str,
+    account: Option<&access_store::StaffAccount>,
+    ip: &str,
+) -> audit::Actor {
+    audit::Actor {
+        kind: "anonymous",
+        user_id: account.map(|a| a.id),
+        label: match account {
+            Some(a) => a.email.clone(),
+            None => format!(
+                "unknown account {}",
+                token::keyed_digest(secret_key, "sign-in typed", email)
+            ),
+        },
+        ip: Some(ip.to_string()),
+        ..Default::default()
     }
 }
 
@@ -79,46 +94,40 @@ pub async fn attempt_sign_in(
 ) -> Result<SignInOutcome, StoreError> {
     let at = now();
     let email = email.trim().to_lowercase();
-    let account_key = access_store::account_key(&email);
-    let address_key = access_store::address_key(ip);
-    let actor = audit::Actor {
-        kind: "anonymous",
-        label: email.clone(),
-        ip: Some(ip.to_string()),
-        ..Default::default()
-    };
+    let secret = state.config.secret_key.clone();
+    let account_key = access_store::account_key(&secret, &email);
+    let address_key = limits::SIGN_IN_ADDRESS.key(ip);
 
-    let (charged, account) = state
+    let (charged, account, actor) = state
         .store
         .run({
             let (account_key, address_key, email) =
                 (account_key.clone(), address_key.clone(), email.clone());
-            let actor = actor.clone();
+            let ip = ip.to_string();
             move |conn| {
-                let since = at - FAILURE_WINDOW;
+                let account = access_store::staff_by_email(conn, &email)?;
+                let actor = sign_in_actor(&secret, &email, account.as_ref(), &ip);
                 let charged = Charged {
-                    account: access_store::charge_attempt(conn, &account_key, since, at)?,
-                    address: access_store::charge_attempt(conn, &address_key, since, at)?,
+                    account: limits::charge(conn, &limits::SIGN_IN_ACCOUNT, &account_key, at)?,
+                    address: limits::charge(conn, &limits::SIGN_IN_ADDRESS, &address_key, at)?,
                 };
                 if charged.blocked_for(at).is_some() {
-                    // A refused attempt checks nothing, so it is not counted
-                    // (the block still holds: the count stays at the limit).
-                    access_store::refund_attempt(conn, &account_key, charged.account.window_start)?;
-                    access_store::refund_attempt(conn, &address_key, charged.address.window_start)?;
-                    audit::record(
-                        conn,
-                        &actor,
-                        Entry {
-                            action: "sign_in.blocked",
-                            subject_kind: Some("account"),
-                            subject_id: None,
-                            detail: None,
-                        },
-                        at,
-                    )?;
-                    return Ok((charged, None));
+                    // Refused unchecked: not counted as a failure (the block
+                    // still holds), and logged once per window, not per try.
+                    let over = [
+                        (&limits::SIGN_IN_ACCOUNT, &account_key, &charged.account),
+                        (&limits::SIGN_IN_ADDRESS, &address_key, &charged.address),
+                    ];
+                    for (limit, key, charge) in over {
+                        if limit.blocked_for(charge, at).is_some() {
+                            limits::refuse(conn, limit, key, charge, &actor, at)?;
+                        } else {
+                            access_store::refund_attempt(conn, key, charge.window_start)?;
+                        }
+                    }
+                    return Ok((charged, None, actor));
                 }
-                Ok((charged, access_store::staff_by_email(conn, &email)?))
+                Ok((charged, account, actor))
             }
         })
         .await?;
@@ -158,10 +167,7 @@ pub async fn attempt_sign_in(
             let Some(account) = usable else {
                 audit::record(
                     conn,
-                    &audit::Actor {
-                        user_id: account.as_ref().map(|a| a.id),
-                        ..actor
-                    },
+                    &actor,
                     Entry {
                         action: "sign_in.failure",
                         subject_kind: Some("user"),

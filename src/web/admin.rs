@@ -292,6 +292,7 @@ pub async fn reset_password(
     let temporary = temporary_password();
     let hash = state.hashing.hash(temporary.clone()).await?;
     let actor = admin.ctx.audit_actor();
+    let secret = state.config.secret_key.clone();
     let email = state
         .store
         .run(move |conn| {
@@ -300,7 +301,10 @@ pub async fn reset_password(
             crate::write_tx!(conn, |c| {
                 access_store::set_password(c, user_id, &hash, at)?;
                 access_store::revoke_user_sessions(c, user_id, None, at)?;
-                access_store::clear_attempts(c, &access_store::account_key(&account.email))?;
+                access_store::clear_attempts(
+                    c,
+                    &access_store::account_key(&secret, &account.email),
+                )?;
                 audit::record(
                     c,
                     &actor,

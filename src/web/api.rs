@@ -392,50 +392,6 @@ fn assessment_json(
     })
 }
 
-/// Whether an answer shows offence, licence or barred information: such
-/// views are audited as restricted.
-fn shows_restricted(a: &crate::domain::matching::Assessment) -> bool {
-    use crate::domain::matching::RuleCode;
-    !a.case_by_case.is_empty()
-        || a.failures.iter().any(|f| {
-            matches!(
-                f.code(),
-                RuleCode::OffenceExclusion
-                    | RuleCode::RegulatedActivityBarred
-                    | RuleCode::CurfewConflict
-                    | RuleCode::ExclusionZone
-                    | RuleCode::DrivingRestriction
-            )
-        })
-}
-
-async fn audit_view(
-    state: &AppState,
-    actor: crate::store::audit::Actor,
-    action: &'static str,
-    kind: &'static str,
-    id: i64,
-    detail: String,
-) -> Result<(), ApiError> {
-    state
-        .store
-        .run(move |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action,
-                    subject_kind: Some(kind),
-                    subject_id: Some(id),
-                    detail: Some(detail),
-                },
-                now(),
-            )
-        })
-        .await?;
-    Ok(())
-}
-
 /// A profile's eligible vacancies, ranked, with reasons (officers).
 pub async fn profile_matches(
     state: web::Data<AppState>,
@@ -459,7 +415,7 @@ pub async fn profile_matches(
         .vacancies_page(&profile, today(), paging)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let restricted = ranked.items.iter().any(|r| shows_restricted(&r.assessment));
+    let restricted = ranked.items.iter().any(|r| r.assessment.shows_restricted());
     let items: Vec<Value> = ranked
         .items
         .iter()
@@ -478,22 +434,19 @@ pub async fn profile_matches(
             })
         })
         .collect();
-    audit_view(
+    super::viewed::record(
         &state,
         officer.ctx.audit_actor(),
-        if restricted {
-            "profile.restricted_viewed"
-        } else {
-            "profile.matches_viewed"
-        },
-        "profile",
-        profile.id,
-        format!(
-            "{} matches (page {} of {} in all)",
-            items.len(),
-            paging.page,
-            ranked.total
-        ),
+        vec![super::viewed::Viewed::profile(
+            profile.id,
+            restricted,
+            format!(
+                "{} matches (page {} of {} in all)",
+                items.len(),
+                paging.page,
+                ranked.total
+            ),
+        )],
     )
     .await?;
     Ok(HttpResponse::Ok().json(with_fields(
@@ -524,17 +477,14 @@ pub async fn profile_match(
         return Err(ApiError::NotFound);
     }
     let assessment = crate::domain::matching::assess(&vacancy, &profile, today());
-    audit_view(
+    super::viewed::record(
         &state,
         officer.ctx.audit_actor(),
-        if shows_restricted(&assessment) {
-            "profile.restricted_viewed"
-        } else {
-            "profile.matches_viewed"
-        },
-        "profile",
-        profile.id,
-        format!("assessment against vacancy {vacancy_id}"),
+        vec![super::viewed::Viewed::profile(
+            profile.id,
+            assessment.shows_restricted(),
+            format!("assessment against vacancy {vacancy_id}"),
+        )],
     )
     .await?;
     let mut body = assessment_json(&assessment, &state.taxonomy);
@@ -573,7 +523,7 @@ pub async fn vacancy_candidates(
         )
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let restricted = ranked.items.iter().any(|r| shows_restricted(&r.assessment));
+    let restricted = ranked.items.iter().any(|r| r.assessment.shows_restricted());
     let items: Vec<Value> = ranked
         .items
         .iter()
@@ -591,24 +541,24 @@ pub async fn vacancy_candidates(
             })
         })
         .collect();
-    audit_view(
-        &state,
-        officer.ctx.audit_actor(),
-        if restricted {
-            "vacancy.candidates_restricted_viewed"
-        } else {
-            "vacancy.candidates_viewed"
-        },
-        "vacancy",
+    let mut views = vec![super::viewed::Viewed::candidates(
         vacancy.id,
+        restricted,
         format!(
             "{} candidates in service {service_id} (page {} of {} in all)",
             items.len(),
             paging.page,
             ranked.total
         ),
-    )
-    .await?;
+    )];
+    views.extend(
+        ranked
+            .items
+            .iter()
+            .filter(|r| r.assessment.shows_restricted())
+            .map(|r| super::viewed::Viewed::candidate(r.item.id, vacancy.id)),
+    );
+    super::viewed::record(&state, officer.ctx.audit_actor(), views).await?;
     Ok(HttpResponse::Ok().json(with_fields(
         json!({ "vacancy_id": vacancy.id, "today": today(), "items": items }),
         page_fields(&ranked),

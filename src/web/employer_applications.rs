@@ -211,9 +211,14 @@ async fn application_page(
             let application =
                 app_store::load_for_employer(conn, id, employer_id)?.ok_or(StoreError::NotFound)?;
             let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
-            let parties = crate::store::notifications::application_parties(conn, id)?;
+            // Only what the page shows: the title, never the prison number.
+            let title = crate::store::caseload::vacancy_titles(conn, &[application.vacancy_id])?
+                .into_iter()
+                .next()
+                .map(|(_, title, _)| title)
+                .unwrap_or_default();
             let events = app_store::events(conn, id)?;
-            Ok((application, candidate, parties.vacancy_title, events))
+            Ok((application, candidate, title, events))
         })
         .await?;
     // The employer's part of the timeline starts when it was forwarded.

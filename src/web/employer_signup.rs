@@ -19,7 +19,7 @@ use crate::notify::NotifyError;
 use crate::store::audit::{self, Entry};
 use crate::store::employer_accounts::{self as accounts, SignUp};
 use crate::store::people::Employer;
-use crate::store::{now, StoreError};
+use crate::store::{limits, now, StoreError};
 
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -213,64 +213,144 @@ pub async fn sign_up(
             errors,
         ));
     }
-    let hash = state.hashing.hash(form.password.clone()).await?;
+    // Each request costs a password hash and may send an email: limited per
+    // address like sign-in, charged before anything is checked.
     let actor = visitor.ctx.audit_actor();
+    let key = limits::JOIN_ADDRESS.key(&visitor.ctx.ip);
+    let blocked = state
+        .store
+        .run({
+            let actor = actor.clone();
+            move |conn| {
+                let at = now();
+                let limit = &limits::JOIN_ADDRESS;
+                let charge = limits::charge(conn, limit, &key, at)?;
+                let blocked = limit.blocked_for(&charge, at);
+                if blocked.is_some() {
+                    limits::refuse(conn, limit, &key, &charge, &actor, at)?;
+                }
+                Ok(blocked)
+            }
+        })
+        .await?;
+    if let Some(retry_after) = blocked {
+        let minutes = (retry_after + 59) / 60;
+        let mut res = sign_up_page(
+            &state,
+            &visitor,
+            StatusCode::TOO_MANY_REQUESTS,
+            form,
+            FieldErrors::single(
+                "organisation",
+                format!("Too many requests to join came from your network. Wait {minutes} minutes and try again."),
+            ),
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, retry_after.into());
+        return Ok(res);
+    }
+    let hash = state.hashing.hash(form.password.clone()).await?;
     let stored = form.clone();
     let result = state
         .store
-        .run(move |conn| {
-            let at = now();
-            let f = &stored;
-            let phone = f.contact_phone.trim();
-            let website = f.website.trim();
-            Ok(crate::write_tx!(conn, |c| {
-                let (employer_id, _) = accounts::request(
-                    c,
-                    &SignUp {
-                        organisation: f.organisation.trim(),
-                        sector_slug: f.sector.trim(),
-                        contact_name: f.contact_name.trim(),
-                        contact_email: f.contact_email.trim(),
-                        contact_phone: (!phone.is_empty()).then_some(phone),
-                        address: f.address.trim(),
-                        website: (!website.is_empty()).then_some(website),
-                        password_hash: &hash,
-                    },
-                )?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "employer.requested",
-                        subject_kind: Some("employer"),
-                        subject_id: Some(employer_id),
-                        detail: Some(f.organisation.trim().to_string()),
-                    },
-                    at,
-                )?;
-                Ok::<_, StoreError>(employer_id)
-            }))
+        .run({
+            let actor = actor.clone();
+            move |conn| {
+                let at = now();
+                let f = &stored;
+                let phone = f.contact_phone.trim();
+                let website = f.website.trim();
+                Ok(crate::write_tx!(conn, |c| {
+                    let (employer_id, _) = accounts::request(
+                        c,
+                        &SignUp {
+                            organisation: f.organisation.trim(),
+                            sector_slug: f.sector.trim(),
+                            contact_name: f.contact_name.trim(),
+                            contact_email: f.contact_email.trim(),
+                            contact_phone: (!phone.is_empty()).then_some(phone),
+                            address: f.address.trim(),
+                            website: (!website.is_empty()).then_some(website),
+                            password_hash: &hash,
+                        },
+                    )?;
+                    audit::record(
+                        c,
+                        &actor,
+                        Entry {
+                            action: "employer.requested",
+                            subject_kind: Some("employer"),
+                            subject_id: Some(employer_id),
+                            detail: Some(f.organisation.trim().to_string()),
+                        },
+                        at,
+                    )?;
+                    Ok::<_, StoreError>(employer_id)
+                }))
+            }
         })
         .await?;
-    match result {
-        Ok(_) => Ok(render_status(
+    let thanks = || {
+        render_status(
             StatusCode::OK,
             "Thank you: we have your request",
             "An administrator checks every new employer. We will email your contact address when your account is approved; you can sign in from then on.",
+        )
+    };
+    match result {
+        Ok(_) => Ok(thanks()),
+        Err(StoreError::Conflict(message)) if message.contains("employer") => Ok(sign_up_page(
+            &state,
+            &visitor,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            FieldErrors::single(
+                "organisation",
+                "An organisation with this name has already asked to join. Contact us if this is yours",
+            ),
         )),
-        Err(StoreError::Conflict(message)) => {
-            let field = if message.contains("employer") {
-                ("organisation", "An organisation with this name has already asked to join. Contact us if this is yours")
-            } else {
-                ("contact_email", "An account with this email address already exists. Sign in instead")
-            };
-            Ok(sign_up_page(
-                &state,
-                &visitor,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                form,
-                FieldErrors::single(field.0, field.1),
-            ))
+        Err(StoreError::Conflict(_)) => {
+            // The address has an account. The page says what it says for a
+            // new address, so it tells no one which addresses have accounts;
+            // the owner is emailed instead.
+            let config = state.config.clone();
+            let email = form.contact_email.trim().to_string();
+            state
+                .store
+                .run(move |conn| {
+                    let at = now();
+                    let Some(owner) = crate::store::people::find_user_by_email(conn, &email)?
+                    else {
+                        return Ok(());
+                    };
+                    crate::write_tx!(conn, |c| {
+                        crate::notify::employer::account_exists(
+                            c,
+                            &config,
+                            &crate::store::notifications::Recipient {
+                                name: owner.display_name.clone(),
+                                email: owner.email.clone(),
+                            },
+                            owner.id,
+                            at,
+                        )
+                        .map_err(store_error)?;
+                        audit::record(
+                            c,
+                            &actor,
+                            Entry {
+                                action: "employer.join_existing_address",
+                                subject_kind: Some("user"),
+                                subject_id: Some(owner.id),
+                                detail: None,
+                            },
+                            at,
+                        )?;
+                        Ok::<_, StoreError>(())
+                    })
+                })
+                .await?;
+            Ok(thanks())
         }
         Err(e) => Err(e.into()),
     }

@@ -1,5 +1,6 @@
 //! `/healthz`: the process is up. `/readyz`: the database answers and its
-//! migrations are current, so a load balancer may send traffic.
+//! migrations are current, so a load balancer may send traffic. Both name
+//! unsafe settings under `warnings` (demo data on a reachable address).
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -13,11 +14,13 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let store = state.store.clone();
     let backend = store.backend_name();
+    let warnings = state.config.warnings();
     let checked = tokio::task::spawn_blocking(move || store.migrations_current()).await;
     match checked {
         Ok(Ok(true)) => HttpResponse::Ok().json(json!({
             "status": "ready",
             "database": { "backend": backend, "reachable": true, "migrations": "current" },
+            "warnings": warnings,
         })),
         Ok(Ok(false)) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "not_ready",

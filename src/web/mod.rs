@@ -30,6 +30,7 @@ pub mod terminal_api;
 pub mod vacancy_form;
 pub mod vacancy_import;
 pub mod view;
+pub mod viewed;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -180,6 +180,7 @@ async fn detail_page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let service_id = officer.service_id;
+    let actor = officer.ctx.audit_actor();
     let loaded = state
         .store
         .run(move |c| {
@@ -199,6 +200,19 @@ async fn detail_page(
             let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
             let users = store::caseload::user_names(c, &user_ids)?;
             let outcome = store::outcomes::for_application(c, id)?;
+            // The statement can disclose a conviction: every view of the
+            // page is audited against the application and the person.
+            audit::record(
+                c,
+                &actor,
+                Entry {
+                    action: "application.viewed",
+                    subject_kind: Some("application"),
+                    subject_id: Some(id),
+                    detail: Some(format!("profile {}", app.profile_id)),
+                },
+                store::now(),
+            )?;
             Ok((app, events, names, pseudonym, titles, users, outcome))
         })
         .await?;

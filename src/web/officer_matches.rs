@@ -14,8 +14,9 @@ use super::officer_forms::Form;
 use super::pages::page;
 use super::seeker::{grouped, page_number};
 use super::view::Chrome;
+use super::viewed::{self, Viewed};
 use super::AppState;
-use crate::domain::matching::{Assessment, Reason, RuleCode};
+use crate::domain::matching::{reveals_restricted, Reason};
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry};
@@ -24,50 +25,6 @@ use crate::store::{self, StoreError};
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-/// Whether an answer shows offence, licence or barred information (such
-/// views are audited as restricted).
-fn shows_restricted(a: &Assessment) -> bool {
-    !a.case_by_case.is_empty()
-        || a.failures.iter().any(|f| {
-            matches!(
-                f.code(),
-                RuleCode::OffenceExclusion
-                    | RuleCode::RegulatedActivityBarred
-                    | RuleCode::CurfewConflict
-                    | RuleCode::ExclusionZone
-                    | RuleCode::DrivingRestriction
-            )
-        })
-}
-
-async fn audit_view(
-    state: &AppState,
-    officer: &Officer,
-    action: &'static str,
-    kind: &'static str,
-    id: i64,
-    detail: String,
-) -> Result<(), AppError> {
-    let actor = officer.ctx.audit_actor();
-    state
-        .store
-        .run(move |c| {
-            audit::record(
-                c,
-                &actor,
-                Entry {
-                    action,
-                    subject_kind: Some(kind),
-                    subject_id: Some(id),
-                    detail: Some(detail),
-                },
-                store::now(),
-            )
-        })
-        .await?;
-    Ok(())
 }
 
 pub struct MatchLine {
@@ -212,7 +169,7 @@ pub async fn profile_matches(
     let t = &state.taxonomy;
     let by_vacancy: HashMap<i64, &store::matches::MatchRecord> =
         records.iter().map(|r| (r.vacancy_id, r)).collect();
-    let mut restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let mut restricted = ranked.iter().any(|r| r.assessment.shows_restricted());
     let ranked_ids: Vec<i64> = ranked.iter().map(|r| r.item.id).collect();
     // Stored matches whose vacancy no longer fits; those that fit are in
     // the ranked list, on this page or another.
@@ -267,6 +224,8 @@ pub async fn profile_matches(
         .map(|r| {
             let (title, employer) = title_of(r.vacancy_id);
             let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
+            // Stored reasons can name case-by-case categories or a curfew.
+            restricted |= reveals_restricted(&reasons);
             MatchLine {
                 vacancy_id: r.vacancy_id,
                 title,
@@ -299,7 +258,7 @@ pub async fn profile_matches(
                 match vacancy {
                     Some(v) if v.status == VacancyStatus::Published => {
                         let a = crate::domain::matching::assess(&v, &profile, today());
-                        restricted |= shows_restricted(&a);
+                        restricted |= a.shows_restricted();
                         let (title, employer) = {
                             let vid = v.id;
                             state
@@ -332,29 +291,26 @@ pub async fn profile_matches(
             }
         }
     }
-    audit_view(
+    viewed::record(
         &state,
-        &officer,
-        if restricted {
-            "profile.restricted_viewed"
-        } else {
-            "profile.matches_viewed"
-        },
-        "profile",
-        id,
-        match &why_not {
-            Some(w) => format!(
-                "{} matches; assessment against vacancy {}",
-                ranked_lines.len(),
-                w.vacancy_id
-            ),
-            None => format!(
-                "{} matches (page {} of {} in all)",
-                ranked_lines.len(),
-                paging.page,
-                found_page.total
-            ),
-        },
+        officer.ctx.audit_actor(),
+        vec![Viewed::profile(
+            id,
+            restricted,
+            match &why_not {
+                Some(w) => format!(
+                    "{} matches; assessment against vacancy {}",
+                    ranked_lines.len(),
+                    w.vacancy_id
+                ),
+                None => format!(
+                    "{} matches (page {} of {} in all)",
+                    ranked_lines.len(),
+                    paging.page,
+                    found_page.total
+                ),
+            },
+        )],
     )
     .await?;
     let d = &profile.details;
@@ -602,7 +558,7 @@ pub async fn candidates(
     });
     let ranked = &found_page.items;
     let t = &state.taxonomy;
-    let restricted = ranked.iter().any(|r| shows_restricted(&r.assessment));
+    let restricted = ranked.iter().any(|r| r.assessment.shows_restricted());
     let lines: Vec<CandidateLine> = ranked
         .iter()
         .filter(|r| r.item.service_id == service_id)
@@ -628,24 +584,23 @@ pub async fn candidates(
             }
         })
         .collect();
-    audit_view(
-        &state,
-        &officer,
-        if restricted {
-            "vacancy.candidates_restricted_viewed"
-        } else {
-            "vacancy.candidates_viewed"
-        },
-        "vacancy",
+    let mut views = vec![Viewed::candidates(
         vacancy_id,
+        restricted,
         format!(
             "{} candidates in service {service_id} (page {} of {} in all)",
             lines.len(),
             paging.page,
             found_page.total
         ),
-    )
-    .await?;
+    )];
+    views.extend(
+        ranked
+            .iter()
+            .filter(|r| r.item.service_id == service_id && r.assessment.shows_restricted())
+            .map(|r| Viewed::candidate(r.item.id, vacancy_id)),
+    );
+    viewed::record(&state, officer.ctx.audit_actor(), views).await?;
     let (title, employer) = titles
         .into_iter()
         .next()

@@ -18,8 +18,8 @@ use super::AppState;
 use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
 use crate::domain::offence::OffenceCategory;
 use crate::domain::profile::{
-    CertificateInput, Gender, ProfileDetails, ProfileInput, ProfileSkillInput, Readiness,
-    SkillSource, TodoInput, TodoKind, WorkHistoryInput, PROFILE_FIELDS,
+    is_restricted_field, CertificateInput, Gender, ProfileDetails, ProfileInput, ProfileSkillInput,
+    Readiness, SkillSource, TodoInput, TodoKind, WorkHistoryInput, PROFILE_FIELDS,
 };
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
@@ -660,6 +660,30 @@ fn rerender(
     )
 }
 
+/// The general editor never shows what is wrong with a restricted section
+/// (the message could reveal a curfew or an offence): it points to that
+/// section's own page, where the view is audited.
+fn without_restricted(errors: FieldErrors, id: i64) -> FieldErrors {
+    let mut kept = FieldErrors::new();
+    let mut hidden = false;
+    for (field, messages) in errors.iter() {
+        if is_restricted_field(field) {
+            hidden = true;
+            continue;
+        }
+        for message in messages {
+            kept.add(field, message.clone());
+        }
+    }
+    if hidden {
+        kept.add(
+            "restricted",
+            format!("The offence, licence and barred information needs correcting first: open it from the profile page (/officer/profiles/{id}/restricted)"),
+        );
+    }
+    kept
+}
+
 pub async fn edit_form(
     state: web::Data<AppState>,
     officer: Officer,
@@ -667,9 +691,26 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let (id, service_id) = (path.into_inner(), officer.service_id);
     let taxonomy = state.taxonomy.clone();
+    let actor = officer.ctx.audit_actor();
+    // Every read of a person's record is audited, as on the profile page;
+    // the editor holds no restricted section.
     let profile = state
         .store
-        .run(move |c| store::profiles::load_in_service(c, id, service_id, &taxonomy))
+        .run(move |c| {
+            let profile = store::profiles::load_in_service(c, id, service_id, &taxonomy)?;
+            audit::record(
+                c,
+                &actor,
+                Entry {
+                    action: "profile.viewed",
+                    subject_kind: Some("profile"),
+                    subject_id: Some(id),
+                    detail: Some("editor".into()),
+                },
+                store::now(),
+            )?;
+            Ok(profile)
+        })
         .await?;
     Ok(editor(
         StatusCode::OK,
@@ -734,7 +775,7 @@ pub async fn update(
         Ok(d) if mine.is_empty() => d,
         Ok(_) => return Ok(rerender(&officer, &state, Some(id), form, mine)),
         Err(theirs) => {
-            let errors = forms::merge(mine, theirs, PROFILE_FIELDS);
+            let errors = forms::merge(mine, without_restricted(theirs, id), PROFILE_FIELDS);
             return Ok(rerender(&officer, &state, Some(id), form, errors));
         }
     };

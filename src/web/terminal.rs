@@ -18,7 +18,7 @@ use crate::access::token;
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, PIN_ATTEMPTS};
 use crate::store::audit::{self, Entry};
-use crate::store::{now, StoreError};
+use crate::store::{limits, now, StoreError};
 
 /// The warning appears one minute before the idle timeout.
 pub const WARN_AFTER_SECONDS: i64 = auth::SEEKER_IDLE.num_seconds() - 60;
@@ -224,11 +224,24 @@ pub async fn enrol(
         ));
     }
     let actor = visitor.ctx.audit_actor();
+    let key = limits::ENROL_ADDRESS.key(&visitor.ctx.ip);
+    // Anyone can reach this page: wrong codes are limited per address (the
+    // attempt is charged before the code is checked), and a right code
+    // gives its attempt back.
     let redeemed = state
         .store
         .run(move |conn| {
             let at = now();
+            let limit = &limits::ENROL_ADDRESS;
+            let charge = limits::charge(conn, limit, &key, at)?;
+            if let Some(retry_after) = limit.blocked_for(&charge, at) {
+                limits::refuse(conn, limit, &key, &charge, &actor, at)?;
+                return Ok(Err(retry_after));
+            }
             let redeemed = access_store::redeem_enrolment(conn, &code, at)?;
+            if redeemed.is_some() {
+                access_store::refund_attempt(conn, &key, charge.window_start)?;
+            }
             audit::record(
                 conn,
                 &actor,
@@ -244,19 +257,36 @@ pub async fn enrol(
                 },
                 at,
             )?;
-            Ok(redeemed)
+            Ok(Ok(redeemed))
         })
         .await?;
     match redeemed {
-        Some((_, credential)) => {
+        Ok(Some((_, credential))) => {
             let mut res = redirect("/terminal");
             let _ = res.add_cookie(&auth::device_cookie(&state, &credential));
             Ok(res)
         }
-        None => Ok(render(
+        Ok(None) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             msg("enrol.error.wrong"),
         )),
+        Err(retry_after) => {
+            let minutes = (retry_after + 59) / 60;
+            let mut res = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &EnrolPage {
+                    f: f.clone(),
+                    errors: FieldErrors::single(
+                        "code",
+                        t.with(msg("enrol.error.too_many"), "minutes", minutes),
+                    ),
+                    enrolled: false,
+                },
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
+            Ok(res)
+        }
     }
 }
 

@@ -125,7 +125,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_DEMO", "on", "Seed the demo data set into an empty database at start (on/off). Turn off in production."),
     ("FAIRCHANCE_WORKER", "on", "Run the background worker inside `serve` (on/off). Turn off when running separate `worker` processes."),
     ("FAIRCHANCE_DIGEST_TICK_SECONDS", "60", "How often the worker looks for digests that are due (1-3600); lower it to see demo digests quickly."),
-    ("FAIRCHANCE_LOG", "info", "Log filter in tracing's EnvFilter syntax, e.g. info,fairchance=debug."),
+    ("FAIRCHANCE_LOG", "warn,fairchance=info", "Log filter in tracing's EnvFilter syntax: the default shows the service's own messages and only warnings from libraries; e.g. info,fairchance=debug for everything."),
     ("FAIRCHANCE_LOG_FORMAT", "text", "text or json."),
     ("FAIRCHANCE_TRUSTED_PROXIES", "(none)", "Addresses or CIDR blocks (comma-separated) of reverse proxies whose X-Forwarded-For / Forwarded headers name the real client, for sign-in limits and the audit log."),
 ];

@@ -34,11 +34,16 @@ pub enum StartupError {
     Search(String),
 }
 
+/// The service's own messages, and only warnings and errors from the
+/// libraries it uses (the search library logs every segment commit at
+/// info). `FAIRCHANCE_LOG` replaces it.
+pub const DEFAULT_LOG_FILTER: &str = "warn,fairchance=info";
+
 pub fn init_logging(config: &Config) {
     let filter = std::env::var("FAIRCHANCE_LOG")
         .ok()
         .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
+        .unwrap_or_else(|| EnvFilter::new(DEFAULT_LOG_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -940,3 +940,128 @@ on_both_backends!(
         fx.app.stop().await;
     }
 );
+
+on_both_backends!(
+    the_seekers_pages_say_what_is_true_and_keep_drafts_in_view,
+    |backend| async move {
+        let fx = Fixture::new(backend, 11, 16).await;
+        let eligible = fx.eligible();
+        let vacancy = *eligible.iter().next().unwrap();
+        let k = fx.signed_in().await;
+
+        // A statement saved for later is listed, with a way back to it.
+        let res = k
+            .post(
+                &format!("/terminal/vacancies/{vacancy}/interested"),
+                &[("statement", "I can drive a forklift."), ("action", "save")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let mine = k.get("/terminal/applications").await.text().await.unwrap();
+        assert!(
+            !mine.contains("You have not asked about any jobs yet"),
+            "{mine}"
+        );
+        assert!(mine.contains("1 application is not sent yet."), "{mine}");
+        assert!(mine.contains("Not sent yet."));
+        assert!(mine.contains(&format!(
+            "href=\"/terminal/vacancies/{vacancy}/interested\""
+        )));
+        assert!(mine.contains("You have not sent any applications yet."));
+        // Sent, it moves to the applications.
+        let res = k
+            .post(
+                &format!("/terminal/vacancies/{vacancy}/interested"),
+                &[("statement", "I can drive a forklift."), ("action", "send")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let mine = k.get("/terminal/applications").await.text().await.unwrap();
+        assert!(!mine.contains("Not sent yet."));
+        assert!(mine.contains("You have 1 application."));
+
+        // Find jobs: the words and the button first, the other choices
+        // folded away, one "any" choice for the type of work, and the
+        // employer named on each result.
+        let page = k.get("/terminal/find").await.text().await.unwrap();
+        let main = main_of(&page);
+        let details = main.find("<details").expect("the choices fold away");
+        assert!(main.find("id=\"q\"").unwrap() < details);
+        assert!(details < main.find("id=\"sector\"").unwrap());
+        let any =
+            main.matches(">Any type of work<").count() + main.matches(">Any kind of work<").count();
+        assert_eq!(any, 1, "one way to say any type of work");
+        let names: Vec<String> = {
+            let ids: Vec<i64> = eligible.iter().copied().collect();
+            let mut conn = fx.app.services.store.conn().unwrap();
+            store::caseload::vacancy_titles(&mut conn, &ids)
+                .unwrap()
+                .into_iter()
+                .map(|(_, _, employer)| employer)
+                .collect()
+        };
+        assert!(main.contains("class=\"employer\""));
+        assert!(names.iter().any(|n| main.contains(n.as_str())), "{main}");
+        // A chosen type of work is named on the folded box.
+        let page = k
+            .get("/terminal/find?hours=part")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("More choices: type of work, hours, distance: <strong>Part time"));
+
+        // Nothing for these words: say so, and offer every job that fits.
+        let page = k
+            .get("/terminal/find?q=zzqqxxyy")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("We found no jobs for these words and choices."),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/terminal/find\""));
+        assert!(page.contains("jobs that fit you</a>") || page.contains("job that fits you</a>"));
+
+        // Nothing fits the person at all: say that, and point to Jobs for
+        // you and their officer instead of "try other words".
+        {
+            use diesel::prelude::*;
+            use fairchance::store::schema::vacancies;
+            let mut conn = fx.app.services.store.conn().unwrap();
+            fairchance::with_conn!(&mut conn, |c| diesel::update(vacancies::table)
+                .set((
+                    vacancies::status.eq("closed"),
+                    vacancies::updated_at.eq(store::now())
+                ))
+                .execute(c)
+                .unwrap());
+        }
+        for id in &fx.vacancies {
+            fx.app.matcher.sync_vacancy(*id).await.unwrap();
+        }
+        let page = k
+            .get("/terminal/find?q=forklift")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("We found no jobs that fit you at the moment."),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/terminal/jobs-for-you\""));
+        assert!(!page.contains("Try other words"));
+
+        // A computer that is not a terminal is told how to become one.
+        let res = fx.app.get("/terminal").await;
+        assert_eq!(res.status(), 403);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("href=\"/terminal/enrol\""));
+    }
+);

@@ -152,7 +152,7 @@ impl Worker {
     /// Claims and runs jobs until `shutdown`; the batch in hand is finished
     /// first, so no claimed job waits for its lease to expire.
     pub async fn run(mut self, mut shutdown: Shutdown) {
-        tracing::info!(worker = %self.id, transport = %self.transport.describe(), "worker started");
+        tracing::debug!(worker = %self.id, transport = %self.transport.describe(), "worker started");
         while !shutdown.is_requested() {
             let at = store::now();
             if let Err(e) = self.schedule(at).await {

@@ -215,6 +215,25 @@ pub fn save_draft(
     Ok(())
 }
 
+/// A person's statements saved for later and not sent yet (sending one
+/// deletes it), newest first: vacancy id and when it was saved.
+pub fn drafts_for_profile(
+    conn: &mut impl AsTx,
+    profile_id: i64,
+) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+    Ok(with_conn!(conn, |c| application_drafts::table
+        .filter(application_drafts::profile_id.eq(profile_id))
+        .order((
+            application_drafts::updated_at.desc(),
+            application_drafts::vacancy_id.desc()
+        ))
+        .select((
+            application_drafts::vacancy_id,
+            application_drafts::updated_at
+        ))
+        .load(c)?))
+}
+
 pub fn load_draft(
     conn: &mut impl AsTx,
     profile_id: i64,

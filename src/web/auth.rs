@@ -707,10 +707,11 @@ impl ResponseError for AuthError {
                 "You cannot see this page",
                 "Your account does not give you access to this page.",
             ),
-            Self::NotATerminal => super::pages::render_status(
+            Self::NotATerminal => super::pages::render_status_with_link(
                 StatusCode::FORBIDDEN,
                 "This computer is not set up for job seekers",
-                "Job-seeker pages only work on a terminal that an administrator has enrolled. Ask a member of staff.",
+                "Job-seeker pages only work on a terminal that an administrator has enrolled. A member of staff can set it up with an enrolment code from the administration pages.",
+                ("/terminal/enrol", "Set up this terminal"),
             ),
         }
     }

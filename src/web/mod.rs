@@ -120,7 +120,17 @@ pub async fn serve(services: Services) -> Result<(), CommandError> {
         .map_err(|e| {
             CommandError::Other(format!("cannot listen on {bind} (FAIRCHANCE_BIND): {e}"))
         })?;
-    tracing::info!(%bind, backend = state.store.backend_name(), base_url = %state.config.base_url, "serving");
+    // The last line of start-up: where to point a browser.
+    tracing::info!(
+        "listening on {} (bound to {bind}; database: {}; search: {})",
+        state.config.base_url,
+        state.store.backend_name(),
+        match &state.config.search {
+            crate::config::SearchEngineKind::Embedded => "embedded index".to_string(),
+            crate::config::SearchEngineKind::Meilisearch { url, .. } =>
+                format!("Meilisearch at {url}"),
+        }
+    );
     let served = server.run().await;
     // The server has drained its requests; let the worker finish its batch.
     if let Some((trigger, handle)) = worker {

@@ -16,6 +16,8 @@ struct Home;
 struct StatusPage<'a> {
     title: &'a str,
     message: &'a str,
+    /// A way on (address and words), shown before the start-page link.
+    next: Option<(&'a str, &'a str)>,
 }
 
 /// Renders a template to a page response; a template fault is logged and
@@ -35,7 +37,31 @@ pub fn page(status: StatusCode, template: &impl Template) -> HttpResponse {
 }
 
 pub fn render_status(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    page(status, &StatusPage { title, message })
+    page(
+        status,
+        &StatusPage {
+            title,
+            message,
+            next: None,
+        },
+    )
+}
+
+/// A status page that also links to where the reader should go next.
+pub fn render_status_with_link(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    next: (&str, &str),
+) -> HttpResponse {
+    page(
+        status,
+        &StatusPage {
+            title,
+            message,
+            next: Some(next),
+        },
+    )
 }
 
 pub async fn home() -> HttpResponse {

@@ -26,7 +26,7 @@ use crate::domain::application::ApplicationStatus;
 use crate::domain::matching::{assess, Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{ContractType, PayPeriod, Vacancy, Workplace};
+use crate::domain::vacancy::{ContractType, PayPeriod, Vacancy, VacancyStatus, Workplace};
 use crate::domain::FieldErrors;
 use crate::matches::{Page, Paging};
 use crate::search::{Near, VacancySearch};
@@ -48,6 +48,24 @@ const PART_TIME_MAX_HOURS: f64 = 29.99;
 
 pub fn today() -> NaiveDate {
     store::now().date()
+}
+
+/// Names the employer of each listing on a page, in one query.
+async fn name_employers(state: &AppState, listings: &mut [Listing]) -> Result<(), StoreError> {
+    let ids: Vec<i64> = listings.iter().map(|l| l.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let names = state
+        .store
+        .run(move |c| store::caseload::vacancy_titles(c, &ids))
+        .await?;
+    for listing in listings.iter_mut() {
+        if let Some((_, _, employer)) = names.iter().find(|(id, _, _)| *id == listing.id) {
+            listing.employer = employer.clone();
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -276,6 +294,11 @@ impl Search {
     }
 
     /// The query string for another page of the same search.
+    /// Whether any choice beyond the words narrows the search.
+    pub fn has_choices(&self) -> bool {
+        self.sector.is_some() || self.hours.is_some() || self.miles.is_some()
+    }
+
     pub fn link(&self, page: usize) -> String {
         let pairs = [
             ("q", self.words.clone()),
@@ -513,6 +536,8 @@ pub fn status_text(t: Messages, status: ApplicationStatus) -> &'static str {
 pub struct Listing {
     pub id: i64,
     pub title: String,
+    /// The employer's name (filled in for the page shown).
+    pub employer: String,
     pub place: String,
     pub pay: String,
     pub hours: String,
@@ -523,6 +548,7 @@ fn listing(t: Messages, vacancy: &Vacancy, assessment: &Assessment) -> Listing {
     Listing {
         id: vacancy.id,
         title: vacancy.details.title().to_string(),
+        employer: String::new(),
         place: place_text(t, vacancy),
         pay: pay_text(t, vacancy),
         hours: hours_text(t, vacancy),
@@ -613,10 +639,11 @@ pub async fn jobs_for_you(
     let matches = approved_matches(&state, &profile).await?;
     let pages = pages_of(matches.len());
     let page_no = page_number(&query.page).min(pages);
-    let jobs = page_of(&matches, page_no)
+    let mut jobs: Vec<Listing> = page_of(&matches, page_no)
         .iter()
         .map(|(v, a)| listing(f.t, v, a))
         .collect();
+    name_employers(&state, &mut jobs).await?;
     let count = count_text(f.t, matches.len(), "jobs.count_one", "jobs.count");
     let pager = Pager::of(f.t, page_no, pages, |p| {
         format!("/terminal/jobs-for-you?page={p}")
@@ -654,6 +681,10 @@ struct FindPage {
     results: Vec<Listing>,
     count_text: String,
     pager: Option<Pager>,
+    /// The choices made, in words, for the closed "More choices" box.
+    chosen: String,
+    /// When nothing was found: where to go instead (address, words).
+    instead: Option<(String, String)>,
 }
 
 pub async fn find(
@@ -664,7 +695,7 @@ pub async fn find(
 ) -> Result<HttpResponse, AppError> {
     let f = Frame::signed_in(&seeker, &req);
     let t = f.t;
-    let sectors = state
+    let sectors: Vec<SectorOption> = state
         .taxonomy
         .sectors()
         .iter()
@@ -681,7 +712,7 @@ pub async fn find(
         Ok(s) => (s, FieldErrors::new()),
         Err((s, errors)) => (s, errors),
     };
-    let distances = DISTANCES_MILES
+    let distances: Vec<SelectOption> = DISTANCES_MILES
         .iter()
         .map(|m| SelectOption {
             value: m.to_string(),
@@ -689,6 +720,7 @@ pub async fn find(
             selected: search_terms.miles == Some(*m),
         })
         .collect();
+    let chosen = chosen_text(t, &search_terms, &sectors, &distances);
     let mut view = FindPage {
         f,
         errors,
@@ -698,6 +730,8 @@ pub async fn find(
         results: Vec::new(),
         count_text: String::new(),
         pager: None,
+        chosen,
+        instead: None,
     };
     if !view.errors.is_empty() {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &view));
@@ -714,13 +748,63 @@ pub async fn find(
         .iter()
         .map(|r| listing(t, &r.item, &r.assessment))
         .collect();
-    view.count_text = match found.total {
-        0 => t.get("find.none").to_string(),
-        n => count_text(t, n, "find.count_one", "find.count"),
-    };
+    name_employers(&state, &mut view.results).await?;
+    view.count_text = count_text(t, found.total, "find.count_one", "find.count");
+    if found.total == 0 {
+        // Say what is true: nothing for these words and choices, or
+        // nothing that fits the person at all today.
+        let narrowed = !view.search.words.trim().is_empty() || view.search.has_choices();
+        let everything = if narrowed {
+            let all = Search {
+                page: 1,
+                ..Search::default()
+            };
+            search(&state, &profile, &all).await?.total
+        } else {
+            0
+        };
+        if everything > 0 {
+            view.count_text = t.get("find.none_for_choices").to_string();
+            view.instead = Some((
+                "/terminal/find".to_string(),
+                count_text(t, everything, "find.see_all_one", "find.see_all"),
+            ));
+        } else {
+            view.count_text = t.get("find.none_at_all").to_string();
+            view.instead = Some((
+                "/terminal/jobs-for-you".to_string(),
+                t.get("find.see_jobs_for_you").to_string(),
+            ));
+        }
+    }
     let search_terms = view.search.clone();
     view.pager = Pager::of(t, view.search.page, found.pages(), |p| search_terms.link(p));
     Ok(page(StatusCode::OK, &view))
+}
+
+/// The choices made, in words ("Shops, part time, up to 10 miles"), or
+/// empty when none.
+fn chosen_text(
+    t: Messages,
+    search: &Search,
+    sectors: &[SectorOption],
+    distances: &[SelectOption],
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(sector) = &search.sector {
+        if let Some(option) = sectors.iter().find(|o| &o.slug == sector) {
+            parts.push(option.label.clone());
+        }
+    }
+    match search.hours.as_deref() {
+        Some("part") => parts.push(t.get("find.hours_part").to_string()),
+        Some("full") => parts.push(t.get("find.hours_full").to_string()),
+        _ => {}
+    }
+    if let Some(option) = distances.iter().find(|d| d.selected) {
+        parts.push(option.label.clone());
+    }
+    parts.join("; ")
 }
 
 /// A vacancy in plain words.
@@ -1100,6 +1184,49 @@ pub async fn my_applications(
         .collect())
 }
 
+/// A statement saved for later and not sent.
+pub struct DraftView {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub saved_on: String,
+    /// False when the job is no longer open: the draft can only be read.
+    pub can_finish: bool,
+}
+
+/// The person's unsent statements, newest first.
+pub async fn my_drafts(
+    state: &AppState,
+    profile_id: i64,
+    t: Messages,
+) -> Result<Vec<DraftView>, SeekerError> {
+    let taxonomy = state.taxonomy.clone();
+    let (drafts, vacancies) = state
+        .store
+        .run(move |c| {
+            let drafts = apps::drafts_for_profile(c, profile_id)?;
+            let ids: Vec<i64> = drafts.iter().map(|(id, _)| *id).collect();
+            let vacancies = store::vacancies::load_many(c, &ids, &taxonomy)?;
+            Ok((drafts, vacancies))
+        })
+        .await?;
+    Ok(drafts
+        .iter()
+        .map(|(vacancy_id, saved)| {
+            let vacancy = vacancies.iter().find(|v| v.id == *vacancy_id);
+            let open = vacancy.is_some_and(|v| v.status == VacancyStatus::Published);
+            DraftView {
+                vacancy_id: *vacancy_id,
+                title: match vacancy {
+                    Some(v) if open => v.details.title().to_string(),
+                    _ => t.get("apps.job_gone").to_string(),
+                },
+                saved_on: t.with("apps.saved_on", "date", t.date(saved.date())),
+                can_finish: open,
+            }
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "terminal/applications.html")]
 struct ApplicationsPage {
@@ -1108,6 +1235,8 @@ struct ApplicationsPage {
     count: String,
     pager: Option<Pager>,
     printed: String,
+    drafts: Vec<DraftView>,
+    drafts_count: String,
 }
 
 /// My applications, newest first, ten a page; the print view holds them
@@ -1120,6 +1249,8 @@ pub async fn applications(
 ) -> Result<HttpResponse, AppError> {
     let f = Frame::signed_in(&seeker, &req);
     let mut items = my_applications(&state, seeker.seeker.profile_id, f.t).await?;
+    let drafts = my_drafts(&state, seeker.seeker.profile_id, f.t).await?;
+    let drafts_count = count_text(f.t, drafts.len(), "apps.drafts_one", "apps.drafts");
     let count = count_text(f.t, items.len(), "apps.count_one", "apps.count");
     let printed = f.t.with("site.printed", "date", f.t.date(today()));
     let mut pager = None;
@@ -1139,6 +1270,8 @@ pub async fn applications(
             count,
             pager,
             printed,
+            drafts,
+            drafts_count,
         },
     ))
 }

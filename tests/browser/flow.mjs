@@ -49,6 +49,8 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: "/usr/bin/chromium",
   headless: true,
   javaScriptEnabled: false,
+  // The smallest supported terminal screen.
+  viewport: { width: 800, height: 600 },
   args: [
     "--headless",
     "--no-sandbox",
@@ -97,6 +99,14 @@ try {
   await picture(page, "find");
   const first = page.locator("ul.results h2 a").first();
   check((await first.count()) === 1, "search shows results");
+  // On an 800 x 600 screen the count and the first result are in view
+  // without scrolling.
+  const countBox = await page.locator("#results").boundingBox();
+  check(countBox !== null && countBox.y + countBox.height <= 600,
+    `the count is in the first screen (${countBox ? Math.round(countBox.y + countBox.height) : "?"} px)`);
+  const firstBox = await first.boundingBox();
+  check(firstBox !== null && firstBox.y + firstBox.height <= 600,
+    `the first result is in the first screen (${firstBox ? Math.round(firstBox.y + firstBox.height) : "?"} px)`);
   const title = await first.innerText();
   await first.click();
   const vacancyPath = new URL(page.url()).pathname;
@@ -133,10 +143,10 @@ try {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const sessionContext = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+  const sessionContext = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true, viewport: { width: 800, height: 600 } });
   await sessionContext.addCookies(cookies);
-  const anonymous = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
-  const deviceOnly = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true });
+  const anonymous = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true, viewport: { width: 800, height: 600 } });
+  const deviceOnly = await axeBrowser.newContext({ bypassCSP: true, javaScriptEnabled: true, viewport: { width: 800, height: 600 } });
   await deviceOnly.addCookies([
     { name: cookieName, value: cookieValue, domain: origin.hostname, path: "/", httpOnly: true },
   ]);
@@ -164,6 +174,9 @@ try {
         .map((el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)}`),
     );
     check(small.length === 0, `${path}: touch targets at least 44 px ${small.join("; ")}`);
+    // Nothing wider than the 800 px screen: no sideways scrolling.
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 800, `${path}: fits 800 px wide (${width} px)`);
     await p.addScriptTag({ content: axeSource });
     // axe's meta-refresh rule flags any refresh sooner than 20 hours; it
     // cannot see that the idle refresh leads to a warning page that gives a

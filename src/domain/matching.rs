@@ -11,9 +11,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::geo::distance_km;
 use super::offence::{ExclusionStance, OffenceCategory};
-use super::profile::{Profile, ProfileDetails, ReleaseArea};
+use super::profile::{Profile, ProfileDetails};
+use super::rules::{AllFailures, AnyFailure, Pair};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
 use super::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Workplace};
@@ -41,21 +41,6 @@ slug_enum! {
         ExclusionZone => "exclusion_zone", "Inside an exclusion zone",
         /// A shift overlaps a curfew.
         CurfewConflict => "curfew_conflict", "Clashes with curfew",
-    }
-}
-
-impl RuleCode {
-    /// Whether the rule reads offence, licence or barred information, so
-    /// that its failure reveals some.
-    pub fn is_restricted(self) -> bool {
-        matches!(
-            self,
-            RuleCode::OffenceExclusion
-                | RuleCode::RegulatedActivityBarred
-                | RuleCode::CurfewConflict
-                | RuleCode::ExclusionZone
-                | RuleCode::DrivingRestriction
-        )
     }
 }
 
@@ -613,7 +598,11 @@ pub fn earliest_start(
 /// before release, and day release does not cover it (the role is not
 /// ROTL-suitable, or the person is not eligible by then). A start as soon
 /// as possible waits for the person, so it never fails on this ground.
-fn starts_too_early(job: &VacancyDetails, person: &ProfileDetails, starts: NaiveDate) -> bool {
+pub(crate) fn starts_too_early(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    starts: NaiveDate,
+) -> bool {
     let rotl_covers = job.rotl_suitable()
         && person
             .rotl_eligible_from()
@@ -662,113 +651,27 @@ fn starts_too_early(job: &VacancyDetails, person: &ProfileDetails, starts: Naive
 ///
 /// Keyword relevance is added by the search layer, not here.
 pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessment {
-    let job = &vacancy.details;
-    let person = &profile.details;
-    let conditions = person.licence_conditions();
-    let starts = effective_start(job, person, today);
-    let mut failures = Vec::new();
-
-    if !vacancy.is_open(today) {
-        failures.push(FailureDetail::VacancyNotOpen {
-            status: vacancy.status,
-            closing_date: job.closing_date(),
-        });
+    let pair = Pair::new(vacancy, profile, today);
+    let mut failures = AllFailures::default();
+    for rule in RuleCode::ALL {
+        // Collecting never stops early.
+        let _ = rule.check(&pair, &mut failures);
     }
-
-    if !person.right_to_work() {
-        failures.push(FailureDetail::NoRightToWork);
-    }
-
-    if job.regulated_children() && person.barred_children() {
-        failures.push(FailureDetail::RegulatedActivityBarred {
-            group: VulnerableGroup::Children,
-        });
-    }
-    if job.regulated_adults() && person.barred_adults() {
-        failures.push(FailureDetail::RegulatedActivityBarred {
-            group: VulnerableGroup::Adults,
-        });
-    }
-
-    let mut case_by_case = Vec::new();
-    for &category in person.offence_categories() {
-        if let Some(exclusion) = job.exclusion_for(category) {
-            match exclusion.stance() {
-                ExclusionStance::Excluded => failures.push(FailureDetail::OffenceExclusion {
-                    category,
-                    reason: exclusion.reason().to_owned(),
-                }),
-                ExclusionStance::CaseByCase => case_by_case.push(category),
-            }
-        }
-    }
-
-    if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
-        failures.push(FailureDetail::DrivingRestriction {
-            has_licence: person.driving_licence(),
-            no_driving_condition: conditions.no_driving(),
-        });
-    }
-
-    for slug in job.required_certificates() {
-        let held = person.certificate(slug);
-        if !held.is_some_and(|certificate| certificate.is_valid_on(starts)) {
-            failures.push(FailureDetail::MissingCertificate {
-                slug: slug.clone(),
-                expires_on: held.and_then(|certificate| certificate.expires_on()),
-                needed_on: starts,
-            });
-        }
-    }
-
-    if starts_too_early(job, person, starts) {
-        failures.push(FailureDetail::StartsBeforeRelease {
-            starts,
-            release_date: person.release_date(),
-            rotl_suitable: job.rotl_suitable(),
-            rotl_eligible_from: person.rotl_eligible_from(),
-        });
-    }
-
-    let distance = match (job.workplace(), person.release_area()) {
-        (Workplace::OnSite(work), ReleaseArea::Place(home)) => {
-            Some(distance_km(work.point(), home.point()))
-        }
-        _ => None,
-    };
-    if let Some(km) = distance {
-        if km > person.travel_radius_km() {
-            failures.push(FailureDetail::BeyondTravelRadius {
-                distance_km: km,
-                radius_km: person.travel_radius_km(),
-            });
-        }
-    }
-
-    if let Some(work) = job.workplace().place() {
-        for zone in conditions.exclusion_zones() {
-            if zone.contains(work.point()) {
-                failures.push(FailureDetail::ExclusionZone {
-                    zone: zone.name().to_owned(),
-                });
-            }
-        }
-    }
-
-    for shift in job.shifts() {
-        for curfew in conditions.curfews() {
-            if let Some(overlap) = shift.overlap(curfew) {
-                failures.push(FailureDetail::CurfewConflict {
-                    shift: shift.clone(),
-                    curfew: curfew.clone(),
-                    overlap,
-                });
-            }
-        }
-    }
-
+    let (job, starts, distance) = (pair.job, pair.starts, pair.distance);
+    // Categories the employer considers case by case: not a failure, but
+    // the officer must see them.
+    let case_by_case: Vec<OffenceCategory> = profile
+        .details
+        .offence_categories()
+        .iter()
+        .copied()
+        .filter(|&category| {
+            job.exclusion_for(category)
+                .is_some_and(|e| e.stance() == ExclusionStance::CaseByCase)
+        })
+        .collect();
     let ranking = rank(job, profile, today, starts, distance, &case_by_case);
-    let failures: Vec<Failure> = failures.into_iter().map(Failure::new).collect();
+    let failures: Vec<Failure> = failures.0.into_iter().map(Failure::new).collect();
     let score = if failures.is_empty() {
         ranking.score
     } else {
@@ -788,66 +691,14 @@ pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessm
 /// thousands of candidates with this, then calls `assess` only for the
 /// ones it shows. A test holds the two together over generated pairs.
 pub fn eligible_score(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Option<f64> {
-    let job = &vacancy.details;
-    let person = &profile.details;
-    if !vacancy.is_open(today) || !person.right_to_work() {
-        return None;
-    }
-    if (job.regulated_children() && person.barred_children())
-        || (job.regulated_adults() && person.barred_adults())
-    {
-        return None;
-    }
-    let excluded = person.offence_categories().iter().any(|&category| {
-        job.exclusion_for(category)
-            .is_some_and(|e| e.stance() == ExclusionStance::Excluded)
-    });
-    if excluded {
-        return None;
-    }
-    let conditions = person.licence_conditions();
-    if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
-        return None;
-    }
-    let starts = effective_start(job, person, today);
-    let certificates_held = job.required_certificates().iter().all(|slug| {
-        person
-            .certificate(slug)
-            .is_some_and(|certificate| certificate.is_valid_on(starts))
-    });
-    if !certificates_held {
-        return None;
-    }
-    if starts_too_early(job, person, starts) {
-        return None;
-    }
-    let distance = match (job.workplace(), person.release_area()) {
-        (Workplace::OnSite(work), ReleaseArea::Place(home)) => {
-            Some(distance_km(work.point(), home.point()))
-        }
-        _ => None,
-    };
-    if distance.is_some_and(|km| km > person.travel_radius_km()) {
-        return None;
-    }
-    if let Some(work) = job.workplace().place() {
-        if conditions
-            .exclusion_zones()
-            .iter()
-            .any(|zone| zone.contains(work.point()))
-        {
+    let pair = Pair::new(vacancy, profile, today);
+    let mut failed = AnyFailure::default();
+    for rule in RuleCode::ALL {
+        if rule.check(&pair, &mut failed).is_break() {
             return None;
         }
     }
-    for shift in job.shifts() {
-        if conditions
-            .curfews()
-            .iter()
-            .any(|curfew| shift.overlap(curfew).is_some())
-        {
-            return None;
-        }
-    }
+    let (job, starts, distance) = (pair.job, pair.starts, pair.distance);
     Some(score_of(job, &profile.details, today, starts, distance))
 }
 

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use super::documents::day_number;
 use super::filter::{Filter, Number};
 use crate::domain::geo::{distance_km, GeoPoint};
+use crate::domain::matching::RuleCode;
 use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{Start, Vacancy, VacancyStatus, Workplace};
@@ -74,169 +75,240 @@ pub fn open_vacancies(today: NaiveDate) -> Filter {
     ])
 }
 
-/// Vacancies that might suit the person today.
+/// Vacancies that might suit the person today: every rule's part (see
+/// [`vacancy_part`]) together.
 pub fn vacancies_for_profile(profile: &Profile, today: NaiveDate, taxonomy: &Taxonomy) -> Filter {
-    let person = &profile.details;
-    // no_right_to_work fails every pair.
-    if !person.right_to_work() {
-        return Filter::Never;
+    let mut parts = Vec::new();
+    for &rule in RuleCode::ALL {
+        match vacancy_part(rule, profile, today, taxonomy) {
+            Part::Never => return Filter::Never,
+            Part::Filter(filter) => parts.push(filter),
+            Part::None => {}
+        }
     }
-    let mut parts = vec![open_vacancies(today)];
-
-    // regulated_activity_barred.
-    if person.barred_children() {
-        parts.push(Filter::eq("regulated_children", false));
-    }
-    if person.barred_adults() {
-        parts.push(Filter::eq("regulated_adults", false));
-    }
-
-    // offence_exclusion: the document lists only "excluded" categories.
-    let categories: Vec<&str> = person
-        .offence_categories()
-        .iter()
-        .map(|c| c.as_str())
-        .collect();
-    parts.push(Filter::any_of("excluded_offences", categories).negate());
-
-    // driving_restriction.
-    if !person.driving_licence() || person.licence_conditions().no_driving() {
-        parts.push(Filter::eq("needs_driving_licence", false));
-    }
-
-    // missing_certificate: every required certificate must at least be held
-    // (whether it is still valid on the start day is left to assess). Written
-    // as "requires none of the certificates not held"; a slug unknown to the
-    // taxonomy is not in that list, so it can only let more through.
-    let not_held: Vec<&str> = taxonomy
-        .certificates()
-        .map(|entry| entry.slug())
-        .filter(|slug| person.certificate(slug).is_none())
-        .collect();
-    parts.push(Filter::any_of("required_certificates", not_held).negate());
-
-    // starts_before_release. A start as soon as possible never fails it.
-    // For a set date the effective start is max(start, today). When
-    // release <= today it is never before release. Otherwise it is before
-    // release exactly when the start is, and ROTL covers it when the role is
-    // ROTL-suitable and eligibility (<= max(start, today)) has begun.
-    let release = person.release_date();
-    if release > today {
-        let rotl = match person.rotl_eligible_from() {
-            None => Filter::Never,
-            Some(eligible) if eligible <= today => Filter::IsTrue("rotl_suitable"),
-            Some(eligible) => Filter::all([
-                Filter::IsTrue("rotl_suitable"),
-                Filter::at_least("start_day", day(eligible)),
-            ]),
-        };
-        parts.push(Filter::any([
-            Filter::IsTrue("start_asap"),
-            Filter::at_least("start_day", day(release)),
-            rotl,
-        ]));
-    }
-
-    // beyond_travel_radius: remote passes, no fixed abode passes.
-    if let ReleaseArea::Place(home) = person.release_area() {
-        parts.push(Filter::any([
-            Filter::IsTrue("remote"),
-            geo_radius(home.point(), padded_metres(person.travel_radius_km())),
-        ]));
-    }
-
     Filter::all(parts)
 }
 
-/// Profiles, within `scope`, that might suit the vacancy today.
+/// Profiles, within `scope`, that might suit the vacancy today: every
+/// rule's part (see [`profile_part`]) together.
 pub fn profiles_for_vacancy(vacancy: &Vacancy, scope: &ServiceScope, today: NaiveDate) -> Filter {
-    // vacancy_not_open fails every pair.
-    if !vacancy.is_open(today) {
-        return Filter::Never;
-    }
-    let job = &vacancy.details;
     let mut parts = Vec::new();
     if let ServiceScope::Only(services) = scope {
         parts.push(Filter::any_of("service_id", services.iter().copied()));
     }
-
-    // no_right_to_work.
-    parts.push(Filter::IsTrue("right_to_work"));
-
-    // regulated_activity_barred.
-    if job.regulated_children() {
-        parts.push(Filter::eq("barred_children", false));
-    }
-    if job.regulated_adults() {
-        parts.push(Filter::eq("barred_adults", false));
-    }
-
-    // offence_exclusion: only the "excluded" stance excludes.
-    let excluded: Vec<&str> = job
-        .offence_exclusions()
-        .iter()
-        .filter(|e| e.stance() == crate::domain::offence::ExclusionStance::Excluded)
-        .map(|e| e.category().as_str())
-        .collect();
-    parts.push(Filter::any_of("offence_categories", excluded).negate());
-
-    // driving_restriction.
-    if job.needs_driving_licence() {
-        parts.push(Filter::IsTrue("can_drive"));
-    }
-
-    // missing_certificate: each required certificate is held (expiry is
-    // checked by assess).
-    for slug in job.required_certificates() {
-        parts.push(Filter::eq("certificates", slug.as_str()));
-    }
-
-    // starts_before_release: a start as soon as possible waits for each
-    // person, so it never fails and nobody is left out on that ground. For
-    // a set date it passes when release <= effective start (max(start,
-    // today)), or the role is ROTL-suitable and eligibility began by then
-    // (rotl_eligible_day is far in the future for people never eligible).
-    if let Start::On(date) = job.start() {
-        let starts = date.max(today);
-        parts.push(Filter::any([
-            Filter::at_most("release_day", day(starts)),
-            if job.rotl_suitable() {
-                Filter::at_most("rotl_eligible_day", day(starts))
-            } else {
-                Filter::Never
-            },
-        ]));
-    }
-
-    // beyond_travel_radius, through radius buckets: a profile of radius r
-    // falls in exactly one bucket (previous, b] with b >= r, whose padded
-    // circle holds every point within r. Radii beyond the last bucket are
-    // not narrowed by distance.
-    if let Workplace::OnSite(work) = job.workplace() {
-        let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
-        let mut previous = Bound::Unbounded;
-        for &bucket in RADIUS_BUCKETS_KM {
-            reach.push(Filter::all([
-                Filter::Range {
-                    attribute: "radius_km",
-                    lower: previous,
-                    upper: Bound::Included(Number::Float(bucket)),
-                },
-                geo_radius(work.point(), padded_metres(bucket)),
-            ]));
-            previous = Bound::Excluded(Number::Float(bucket));
+    for &rule in RuleCode::ALL {
+        match profile_part(rule, vacancy, today) {
+            Part::Never => return Filter::Never,
+            Part::Filter(filter) => parts.push(filter),
+            Part::None => {}
         }
-        if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
-            reach.push(Filter::Range {
-                attribute: "radius_km",
-                lower: Bound::Excluded(Number::Float(largest)),
-                upper: Bound::Unbounded,
-            });
-        }
-        parts.push(Filter::any(reach));
     }
-
     Filter::all(parts)
+}
+
+/// What one rule adds to a narrowing filter.
+enum Part {
+    /// The rule fails every candidate.
+    Never,
+    Filter(Filter),
+    /// Nothing to narrow by (the rule is left to `assess`, or passes for
+    /// everyone here).
+    None,
+}
+
+impl Part {
+    fn when(condition: bool, filter: Filter) -> Self {
+        if condition {
+            Part::Filter(filter)
+        } else {
+            Part::None
+        }
+    }
+}
+
+/// One rule's part of the filter of a person's candidate vacancies. Each
+/// arm is a superset of what the rule accepts (see the module's note), and
+/// uses the fields [`RuleCode::narrowing`] names; a test holds the two
+/// together.
+fn vacancy_part(rule: RuleCode, profile: &Profile, today: NaiveDate, taxonomy: &Taxonomy) -> Part {
+    let person = &profile.details;
+    match rule {
+        RuleCode::VacancyNotOpen => Part::Filter(open_vacancies(today)),
+        RuleCode::NoRightToWork => {
+            if person.right_to_work() {
+                Part::None
+            } else {
+                Part::Never
+            }
+        }
+        RuleCode::RegulatedActivityBarred => {
+            let mut parts = Vec::new();
+            if person.barred_children() {
+                parts.push(Filter::eq("regulated_children", false));
+            }
+            if person.barred_adults() {
+                parts.push(Filter::eq("regulated_adults", false));
+            }
+            Part::when(!parts.is_empty(), Filter::all(parts))
+        }
+        // The document lists only "excluded" categories.
+        RuleCode::OffenceExclusion => {
+            let categories: Vec<&str> = person
+                .offence_categories()
+                .iter()
+                .map(|c| c.as_str())
+                .collect();
+            Part::Filter(Filter::any_of("excluded_offences", categories).negate())
+        }
+        RuleCode::DrivingRestriction => Part::when(
+            !person.driving_licence() || person.licence_conditions().no_driving(),
+            Filter::eq("needs_driving_licence", false),
+        ),
+        // Every required certificate must at least be held (whether it is
+        // still valid on the start day is left to assess). Written as
+        // "requires none of the certificates not held"; a slug unknown to
+        // the taxonomy is not in that list, so it can only let more through.
+        RuleCode::MissingCertificate => {
+            let not_held: Vec<&str> = taxonomy
+                .certificates()
+                .map(|entry| entry.slug())
+                .filter(|slug| person.certificate(slug).is_none())
+                .collect();
+            Part::Filter(Filter::any_of("required_certificates", not_held).negate())
+        }
+        // A start as soon as possible never fails it. For a set date the
+        // effective start is max(start, today). When release <= today it is
+        // never before release. Otherwise it is before release exactly when
+        // the start is, and ROTL covers it when the role is ROTL-suitable
+        // and eligibility (<= max(start, today)) has begun.
+        RuleCode::StartsBeforeRelease => {
+            let release = person.release_date();
+            if release <= today {
+                return Part::None;
+            }
+            let rotl = match person.rotl_eligible_from() {
+                None => Filter::Never,
+                Some(eligible) if eligible <= today => Filter::IsTrue("rotl_suitable"),
+                Some(eligible) => Filter::all([
+                    Filter::IsTrue("rotl_suitable"),
+                    Filter::at_least("start_day", day(eligible)),
+                ]),
+            };
+            Part::Filter(Filter::any([
+                Filter::IsTrue("start_asap"),
+                Filter::at_least("start_day", day(release)),
+                rotl,
+            ]))
+        }
+        // Remote passes, no fixed abode passes.
+        RuleCode::BeyondTravelRadius => match person.release_area() {
+            ReleaseArea::Place(home) => Part::Filter(Filter::any([
+                Filter::IsTrue("remote"),
+                geo_radius(home.point(), padded_metres(person.travel_radius_km())),
+            ])),
+            _ => Part::None,
+        },
+        RuleCode::ExclusionZone | RuleCode::CurfewConflict => Part::None,
+    }
+}
+
+/// One rule's part of the filter of a vacancy's candidate profiles (see
+/// [`vacancy_part`]).
+fn profile_part(rule: RuleCode, vacancy: &Vacancy, today: NaiveDate) -> Part {
+    let job = &vacancy.details;
+    match rule {
+        RuleCode::VacancyNotOpen => {
+            if vacancy.is_open(today) {
+                Part::None
+            } else {
+                Part::Never
+            }
+        }
+        RuleCode::NoRightToWork => Part::Filter(Filter::IsTrue("right_to_work")),
+        RuleCode::RegulatedActivityBarred => {
+            let mut parts = Vec::new();
+            if job.regulated_children() {
+                parts.push(Filter::eq("barred_children", false));
+            }
+            if job.regulated_adults() {
+                parts.push(Filter::eq("barred_adults", false));
+            }
+            Part::when(!parts.is_empty(), Filter::all(parts))
+        }
+        // Only the "excluded" stance excludes.
+        RuleCode::OffenceExclusion => {
+            let excluded: Vec<&str> = job
+                .offence_exclusions()
+                .iter()
+                .filter(|e| e.stance() == crate::domain::offence::ExclusionStance::Excluded)
+                .map(|e| e.category().as_str())
+                .collect();
+            Part::Filter(Filter::any_of("offence_categories", excluded).negate())
+        }
+        RuleCode::DrivingRestriction => {
+            Part::when(job.needs_driving_licence(), Filter::IsTrue("can_drive"))
+        }
+        // Each required certificate is held (expiry is checked by assess).
+        RuleCode::MissingCertificate => {
+            let held: Vec<Filter> = job
+                .required_certificates()
+                .iter()
+                .map(|slug| Filter::eq("certificates", slug.as_str()))
+                .collect();
+            Part::when(!held.is_empty(), Filter::all(held))
+        }
+        // A start as soon as possible waits for each person, so it never
+        // fails and nobody is left out on that ground. For a set date it
+        // passes when release <= effective start (max(start, today)), or
+        // the role is ROTL-suitable and eligibility began by then
+        // (rotl_eligible_day is far in the future for people never
+        // eligible).
+        RuleCode::StartsBeforeRelease => match job.start() {
+            Start::On(date) => {
+                let starts = date.max(today);
+                Part::Filter(Filter::any([
+                    Filter::at_most("release_day", day(starts)),
+                    if job.rotl_suitable() {
+                        Filter::at_most("rotl_eligible_day", day(starts))
+                    } else {
+                        Filter::Never
+                    },
+                ]))
+            }
+            Start::Asap => Part::None,
+        },
+        // Through radius buckets: a profile of radius r falls in exactly one
+        // bucket (previous, b] with b >= r, whose padded circle holds every
+        // point within r. Radii beyond the last bucket are not narrowed by
+        // distance.
+        RuleCode::BeyondTravelRadius => match job.workplace() {
+            Workplace::OnSite(work) => {
+                let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
+                let mut previous = Bound::Unbounded;
+                for &bucket in RADIUS_BUCKETS_KM {
+                    reach.push(Filter::all([
+                        Filter::Range {
+                            attribute: "radius_km",
+                            lower: previous,
+                            upper: Bound::Included(Number::Float(bucket)),
+                        },
+                        geo_radius(work.point(), padded_metres(bucket)),
+                    ]));
+                    previous = Bound::Excluded(Number::Float(bucket));
+                }
+                if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
+                    reach.push(Filter::Range {
+                        attribute: "radius_km",
+                        lower: Bound::Excluded(Number::Float(largest)),
+                        upper: Bound::Unbounded,
+                    });
+                }
+                Part::Filter(Filter::any(reach))
+            }
+            Workplace::Remote => Part::None,
+        },
+        RuleCode::ExclusionZone | RuleCode::CurfewConflict => Part::None,
+    }
 }
 
 /// What a job seeker asks for when searching vacancies by keyword.
@@ -346,6 +418,7 @@ pub fn seeker_filter(
 mod tests {
     use super::*;
     use crate::domain::profile::ProfileDetails;
+    use crate::domain::rules::Narrowing;
     use crate::domain::skills::tests::sample;
     use crate::domain::vacancy::tests::{date, valid_input};
     use crate::domain::vacancy::VacancyDetails;
@@ -378,6 +451,155 @@ mod tests {
             employer_id: 1,
             status: VacancyStatus::Published,
             details: VacancyDetails::parse(&input, &sample()).unwrap(),
+        }
+    }
+
+    /// Every attribute a filter reads.
+    fn attributes(filter: &Filter, out: &mut std::collections::BTreeSet<&'static str>) {
+        match filter {
+            Filter::Always | Filter::Never => {}
+            Filter::Eq(a, _) | Filter::In(a, _) | Filter::IsTrue(a) => {
+                out.insert(a);
+            }
+            Filter::Range { attribute, .. } => {
+                out.insert(attribute);
+            }
+            Filter::GeoRadius { .. } => {
+                out.insert("_geo");
+            }
+            Filter::Not(inner) => attributes(inner, out),
+            Filter::And(parts) | Filter::Or(parts) => {
+                for part in parts {
+                    attributes(part, out);
+                }
+            }
+        }
+    }
+
+    fn fields_of(narrowing: Narrowing) -> (&'static [&'static str], &'static [&'static str]) {
+        match narrowing {
+            Narrowing::Indexed {
+                vacancy_fields,
+                profile_fields,
+            }
+            | Narrowing::Partly {
+                vacancy_fields,
+                profile_fields,
+                ..
+            } => (vacancy_fields, profile_fields),
+            Narrowing::AssessOnly(_) => (&[], &[]),
+        }
+    }
+
+    /// The rule table, in one view: each rule, whether its failure reveals
+    /// restricted information, and how the index narrows by it. A new rule
+    /// must be added here, decided in each column.
+    #[test]
+    fn every_rule_has_its_narrowing_and_restricted_flag() {
+        use RuleCode::*;
+        let expected: [(RuleCode, bool, &str); 10] = [
+            (VacancyNotOpen, false, "indexed"),
+            (NoRightToWork, false, "indexed"),
+            (RegulatedActivityBarred, true, "indexed"),
+            (OffenceExclusion, true, "indexed"),
+            (DrivingRestriction, true, "indexed"),
+            (MissingCertificate, false, "partly"),
+            (StartsBeforeRelease, false, "indexed"),
+            (BeyondTravelRadius, false, "partly"),
+            (ExclusionZone, true, "assess only"),
+            (CurfewConflict, true, "assess only"),
+        ];
+        let actual: Vec<(RuleCode, bool, &str)> = RuleCode::ALL
+            .iter()
+            .map(|&rule| {
+                let kind = match rule.narrowing() {
+                    Narrowing::Indexed { .. } => "indexed",
+                    Narrowing::Partly { .. } => "partly",
+                    Narrowing::AssessOnly(_) => "assess only",
+                };
+                (rule, rule.is_restricted(), kind)
+            })
+            .collect();
+        assert_eq!(actual, expected.to_vec());
+    }
+
+    /// The fields a rule's narrowing names are filterable in the shipped
+    /// Meilisearch settings of the right index (the embedded engine indexes
+    /// the same document fields).
+    #[test]
+    fn narrowing_fields_are_filterable_in_the_shipped_settings() {
+        use crate::search::IndexKind;
+        let filterable = |kind: IndexKind| -> Vec<String> {
+            let settings: serde_json::Value = serde_json::from_str(kind.shipped_json()).unwrap();
+            serde_json::from_value(settings["filterableAttributes"].clone()).unwrap()
+        };
+        let (vacancies, profiles) = (
+            filterable(IndexKind::Vacancies),
+            filterable(IndexKind::Profiles),
+        );
+        for &rule in RuleCode::ALL {
+            let (vacancy_fields, profile_fields) = fields_of(rule.narrowing());
+            for field in vacancy_fields {
+                assert!(vacancies.iter().any(|f| f == field), "{rule}: {field}");
+            }
+            for field in profile_fields {
+                assert!(profiles.iter().any(|f| f == field), "{rule}: {field}");
+            }
+        }
+    }
+
+    /// Each rule's filters read only the fields its narrowing names, and a
+    /// rule left to assess adds no filter, over a spread of people and
+    /// vacancies.
+    #[test]
+    fn each_rule_filters_only_on_the_fields_it_names() {
+        let today = date(2025, 5, 1);
+        let people = [
+            profile(|_| {}),
+            profile(|p| {
+                p.barred_children = true;
+                p.barred_adults = true;
+                p.offence_categories = vec!["arson".into()];
+                p.driving_licence = false;
+                p.rotl_eligible_from = Some(date(2025, 5, 10));
+            }),
+            profile(|p| p.no_fixed_abode = true),
+            profile(|p| {
+                p.right_to_work = false;
+                p.readiness = "no_right_to_work".into();
+            }),
+        ];
+        let jobs = [
+            vacancy(|_| {}),
+            vacancy(|v| {
+                v.needs_driving_licence = true;
+                v.regulated_adults = true;
+                v.regulated_children = true;
+                v.check_level = "enhanced_barred".into();
+                v.rotl_suitable = true;
+                v.required_certificates = vec!["forklift-counterbalance".into()];
+            }),
+        ];
+        for &rule in RuleCode::ALL {
+            let (vacancy_fields, profile_fields) = fields_of(rule.narrowing());
+            for person in &people {
+                let mut read = std::collections::BTreeSet::new();
+                if let Part::Filter(f) = vacancy_part(rule, person, today, &sample()) {
+                    attributes(&f, &mut read);
+                }
+                for field in &read {
+                    assert!(vacancy_fields.contains(field), "{rule} reads {field}");
+                }
+            }
+            for job in &jobs {
+                let mut read = std::collections::BTreeSet::new();
+                if let Part::Filter(f) = profile_part(rule, job, today) {
+                    attributes(&f, &mut read);
+                }
+                for field in &read {
+                    assert!(profile_fields.contains(field), "{rule} reads {field}");
+                }
+            }
         }
     }
 

@@ -41,7 +41,7 @@ impl IndexKind {
         }
     }
 
-    fn shipped_json(self) -> &'static str {
+    pub(crate) fn shipped_json(self) -> &'static str {
         match self {
             IndexKind::Vacancies => VACANCIES_JSON,
             IndexKind::Profiles => PROFILES_JSON,

@@ -1,0 +1,292 @@
+//! The eligibility rules, each written once.
+//!
+//! [`RuleCode`] names the rules in the order they are checked. Each rule's
+//! entry in the three exhaustive matches below decides everything about it:
+//! - [`RuleCode::check`]: when it fails and with what detail. `assess`
+//!   collects every failure; `eligible_score` stops at the first. Both run
+//!   this one function, so they cannot disagree.
+//! - [`RuleCode::is_restricted`]: whether its failure reveals offence,
+//!   licence or barred information (such a view is audited as restricted).
+//! - [`RuleCode::narrowing`]: whether the search index narrows candidates
+//!   by it, on which document fields, or why it is left to `assess`. The
+//!   filters themselves are built in `search::narrowing`, again by an
+//!   exhaustive match on the code.
+//!
+//! A new rule does not compile until each match has its arm: its code and
+//! sentence (the enum and [`FailureDetail`] with its `describe` text), its
+//! check, its narrowing decision, and its tests. The README says how.
+
+use std::ops::ControlFlow;
+
+use chrono::NaiveDate;
+
+use super::geo::distance_km;
+use super::matching::{
+    effective_start, starts_too_early, FailureDetail, RuleCode, VulnerableGroup,
+};
+use super::offence::ExclusionStance;
+use super::profile::{LicenceConditions, Profile, ProfileDetails, ReleaseArea};
+use super::vacancy::{Vacancy, VacancyDetails, Workplace};
+
+/// One vacancy and one person, with the facts every rule shares worked out
+/// once: the effective start and the distance.
+pub struct Pair<'a> {
+    pub vacancy: &'a Vacancy,
+    pub job: &'a VacancyDetails,
+    pub person: &'a ProfileDetails,
+    pub conditions: &'a LicenceConditions,
+    pub today: NaiveDate,
+    /// The day work would start for this person (see `effective_start`).
+    pub starts: NaiveDate,
+    /// Straight-line km from the release area to an on-site workplace, when
+    /// both are known.
+    pub distance: Option<f64>,
+}
+
+impl<'a> Pair<'a> {
+    pub fn new(vacancy: &'a Vacancy, profile: &'a Profile, today: NaiveDate) -> Self {
+        let job = &vacancy.details;
+        let person = &profile.details;
+        let distance = match (job.workplace(), person.release_area()) {
+            (Workplace::OnSite(work), ReleaseArea::Place(home)) => {
+                Some(distance_km(work.point(), home.point()))
+            }
+            _ => None,
+        };
+        Pair {
+            vacancy,
+            job,
+            person,
+            conditions: person.licence_conditions(),
+            today,
+            starts: effective_start(job, person, today),
+            distance,
+        }
+    }
+}
+
+/// Where a rule's failures go.
+pub trait Outcome {
+    /// Records a failure (built only when wanted); `Break` stops checking.
+    fn fail(&mut self, detail: impl FnOnce() -> FailureDetail) -> ControlFlow<()>;
+}
+
+/// Every failure, in rule order: the "why not?" answer.
+#[derive(Default)]
+pub struct AllFailures(pub Vec<FailureDetail>);
+
+impl Outcome for AllFailures {
+    fn fail(&mut self, detail: impl FnOnce() -> FailureDetail) -> ControlFlow<()> {
+        self.0.push(detail());
+        ControlFlow::Continue(())
+    }
+}
+
+/// Stops at the first failure and builds no detail: for ranking thousands
+/// of candidates.
+#[derive(Default)]
+pub struct AnyFailure(pub bool);
+
+impl Outcome for AnyFailure {
+    fn fail(&mut self, _detail: impl FnOnce() -> FailureDetail) -> ControlFlow<()> {
+        self.0 = true;
+        ControlFlow::Break(())
+    }
+}
+
+/// How the search index takes a rule into account when it narrows the
+/// candidates of a person or a vacancy (always a superset of what `assess`
+/// accepts; `assess` decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Narrowing {
+    /// Filtered in both directions on these document fields.
+    Indexed {
+        vacancy_fields: &'static [&'static str],
+        profile_fields: &'static [&'static str],
+    },
+    /// Filtered on these fields, but looser than the rule (the rest is left
+    /// to `assess`), for the reason given.
+    Partly {
+        vacancy_fields: &'static [&'static str],
+        profile_fields: &'static [&'static str],
+        left_to_assess: &'static str,
+    },
+    /// Not filtered by the index, for the reason given.
+    AssessOnly(&'static str),
+}
+
+impl RuleCode {
+    /// Checks this rule for a pair, sending each failure to `out`.
+    pub fn check<O: Outcome>(self, pair: &Pair, out: &mut O) -> ControlFlow<()> {
+        let (job, person, conditions) = (pair.job, pair.person, pair.conditions);
+        match self {
+            RuleCode::VacancyNotOpen => {
+                if !pair.vacancy.is_open(pair.today) {
+                    out.fail(|| FailureDetail::VacancyNotOpen {
+                        status: pair.vacancy.status,
+                        closing_date: job.closing_date(),
+                    })?;
+                }
+            }
+            RuleCode::NoRightToWork => {
+                if !person.right_to_work() {
+                    out.fail(|| FailureDetail::NoRightToWork)?;
+                }
+            }
+            RuleCode::RegulatedActivityBarred => {
+                if job.regulated_children() && person.barred_children() {
+                    out.fail(|| FailureDetail::RegulatedActivityBarred {
+                        group: VulnerableGroup::Children,
+                    })?;
+                }
+                if job.regulated_adults() && person.barred_adults() {
+                    out.fail(|| FailureDetail::RegulatedActivityBarred {
+                        group: VulnerableGroup::Adults,
+                    })?;
+                }
+            }
+            RuleCode::OffenceExclusion => {
+                for &category in person.offence_categories() {
+                    if let Some(exclusion) = job.exclusion_for(category) {
+                        if exclusion.stance() == ExclusionStance::Excluded {
+                            out.fail(|| FailureDetail::OffenceExclusion {
+                                category,
+                                reason: exclusion.reason().to_owned(),
+                            })?;
+                        }
+                    }
+                }
+            }
+            RuleCode::DrivingRestriction => {
+                if job.needs_driving_licence()
+                    && (!person.driving_licence() || conditions.no_driving())
+                {
+                    out.fail(|| FailureDetail::DrivingRestriction {
+                        has_licence: person.driving_licence(),
+                        no_driving_condition: conditions.no_driving(),
+                    })?;
+                }
+            }
+            RuleCode::MissingCertificate => {
+                for slug in job.required_certificates() {
+                    let held = person.certificate(slug);
+                    if !held.is_some_and(|certificate| certificate.is_valid_on(pair.starts)) {
+                        out.fail(|| FailureDetail::MissingCertificate {
+                            slug: slug.clone(),
+                            expires_on: held.and_then(|certificate| certificate.expires_on()),
+                            needed_on: pair.starts,
+                        })?;
+                    }
+                }
+            }
+            RuleCode::StartsBeforeRelease => {
+                if starts_too_early(job, person, pair.starts) {
+                    out.fail(|| FailureDetail::StartsBeforeRelease {
+                        starts: pair.starts,
+                        release_date: person.release_date(),
+                        rotl_suitable: job.rotl_suitable(),
+                        rotl_eligible_from: person.rotl_eligible_from(),
+                    })?;
+                }
+            }
+            RuleCode::BeyondTravelRadius => {
+                if let Some(km) = pair.distance {
+                    if km > person.travel_radius_km() {
+                        out.fail(|| FailureDetail::BeyondTravelRadius {
+                            distance_km: km,
+                            radius_km: person.travel_radius_km(),
+                        })?;
+                    }
+                }
+            }
+            RuleCode::ExclusionZone => {
+                if let Some(work) = job.workplace().place() {
+                    for zone in conditions.exclusion_zones() {
+                        if zone.contains(work.point()) {
+                            out.fail(|| FailureDetail::ExclusionZone {
+                                zone: zone.name().to_owned(),
+                            })?;
+                        }
+                    }
+                }
+            }
+            RuleCode::CurfewConflict => {
+                for shift in job.shifts() {
+                    for curfew in conditions.curfews() {
+                        if let Some(overlap) = shift.overlap(curfew) {
+                            out.fail(|| FailureDetail::CurfewConflict {
+                                shift: shift.clone(),
+                                curfew: curfew.clone(),
+                                overlap,
+                            })?;
+                        }
+                    }
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Whether the rule reads offence, licence or barred information, so
+    /// that its failure reveals some.
+    pub fn is_restricted(self) -> bool {
+        match self {
+            RuleCode::VacancyNotOpen
+            | RuleCode::NoRightToWork
+            | RuleCode::MissingCertificate
+            | RuleCode::StartsBeforeRelease
+            | RuleCode::BeyondTravelRadius => false,
+            RuleCode::RegulatedActivityBarred
+            | RuleCode::OffenceExclusion
+            | RuleCode::DrivingRestriction
+            | RuleCode::ExclusionZone
+            | RuleCode::CurfewConflict => true,
+        }
+    }
+
+    /// How the search index narrows candidates by this rule.
+    pub fn narrowing(self) -> Narrowing {
+        match self {
+            RuleCode::VacancyNotOpen => Narrowing::Indexed {
+                vacancy_fields: &["status", "closing_day", "rolling"],
+                profile_fields: &[],
+            },
+            RuleCode::NoRightToWork => Narrowing::Indexed {
+                vacancy_fields: &[],
+                profile_fields: &["right_to_work"],
+            },
+            RuleCode::RegulatedActivityBarred => Narrowing::Indexed {
+                vacancy_fields: &["regulated_children", "regulated_adults"],
+                profile_fields: &["barred_children", "barred_adults"],
+            },
+            RuleCode::OffenceExclusion => Narrowing::Indexed {
+                vacancy_fields: &["excluded_offences"],
+                profile_fields: &["offence_categories"],
+            },
+            RuleCode::DrivingRestriction => Narrowing::Indexed {
+                vacancy_fields: &["needs_driving_licence"],
+                profile_fields: &["can_drive"],
+            },
+            RuleCode::MissingCertificate => Narrowing::Partly {
+                vacancy_fields: &["required_certificates"],
+                profile_fields: &["certificates"],
+                left_to_assess: "whether a held certificate is still valid on the start day",
+            },
+            RuleCode::StartsBeforeRelease => Narrowing::Indexed {
+                vacancy_fields: &["start_asap", "start_day", "rotl_suitable"],
+                profile_fields: &["release_day", "rotl_eligible_day"],
+            },
+            RuleCode::BeyondTravelRadius => Narrowing::Partly {
+                vacancy_fields: &["_geo", "remote"],
+                profile_fields: &["_geo", "radius_km", "no_fixed_abode"],
+                left_to_assess: "the exact distance: geo filters are padded, and from a vacancy the radius is rounded up to a bucket",
+            },
+            RuleCode::ExclusionZone => Narrowing::AssessOnly(
+                "zones are circles of the person's own, one set per person: no index filter can test a workplace against them",
+            ),
+            RuleCode::CurfewConflict => Narrowing::AssessOnly(
+                "shifts and curfews are weekly time windows that may cross midnight: overlap is not a range filter",
+            ),
+        }
+    }
+}

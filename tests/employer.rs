@@ -2648,3 +2648,47 @@ on_both_backends!(
         assert_eq!(page.status(), StatusCode::OK);
     }
 );
+
+on_both_backends!(
+    the_tokens_page_leads_to_a_readable_api_reference,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let html = f
+            .get_as(f.user_a, "/employer/tokens")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!("<code>{}/api/v1/</code>", f.app.address)),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/api/reference\""));
+        // The reference is public, plain HTML, and describes every
+        // operation of the OpenAPI document with its fields.
+        let res = f.app.get("/api/reference").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let page = res.text().await.unwrap();
+        let doc: Value = f
+            .app
+            .get("/api/v1/openapi.json")
+            .await
+            .json()
+            .await
+            .unwrap();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in ["get", "post", "put", "delete"] {
+                if !item[method].is_null() {
+                    let heading = format!("<code>{} {}</code>", method.to_uppercase(), path);
+                    assert!(page.contains(&heading), "{heading} missing");
+                }
+            }
+        }
+        assert!(page.contains("Request body (JSON)"));
+        assert!(!page.contains("<script"));
+    }
+);

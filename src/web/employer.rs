@@ -118,6 +118,8 @@ struct TokensPage {
     name: String,
     days: String,
     now: NaiveDateTime,
+    /// Where the JSON API lives, from the base URL.
+    api_base: String,
 }
 
 async fn tokens_page(
@@ -150,6 +152,7 @@ async fn tokens_page(
             name,
             days,
             now: now(),
+            api_base: crate::notify::link(&state.config, "/api/v1/"),
         },
     ))
 }

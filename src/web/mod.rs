@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_reference;
 pub mod api_vacancies;
 pub mod auth;
 pub mod client_ip;

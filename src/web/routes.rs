@@ -5,9 +5,10 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, employer, health, officer, pages, reports, seeker, terminal};
+use super::{account, admin, api, api_reference, employer, health, officer, pages, reports};
 use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
 use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
+use super::{seeker, terminal};
 use super::{terminal_api, vacancy_import};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
@@ -180,6 +181,7 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/terminal/applications/{id}/withdraw", Seeker => terminal_api::withdraw),
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
+        route!(GET "/api/reference", Public => api_reference::reference),
         route!(POST "/api/v1/session", Public => api::create_session),
         route!(DELETE "/api/v1/session", Staff => api::delete_session),
         route!(GET "/api/v1/me", Staff => api::me),

@@ -144,20 +144,134 @@ pub async fn me(staff: Staff) -> HttpResponse {
     HttpResponse::Ok().json(me_of(&staff.actor, csrf))
 }
 
-/// Every JSON route, described for client generators and the test that
-/// checks the route table against it.
-pub fn openapi_document() -> Value {
+/// Every JSON route, described for client generators and for the test that
+/// fuzzes the running service against it: every response (errors too) has
+/// a schema, and every body and parameter carries the constraints its
+/// parser enforces. Sector and skill enums come from `taxonomy`.
+pub fn openapi_document(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
     let error = json!({ "$ref": "#/components/schemas/Error" });
+    let err = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": error } } });
+    let ok = |description: &str, schema: &str| json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
     let error_responses = json!({
-        "401": { "description": "Not signed in", "content": { "application/json": { "schema": error } } },
-        "403": { "description": "Signed in, but not allowed (or CSRF token missing)", "content": { "application/json": { "schema": error } } }
+        "401": err("Not signed in"),
+        "403": err("Signed in, but not allowed (or CSRF token missing)")
     });
+    let id = |name: &str, description: &str| json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "integer", "format": "int64" } });
+    let paging = json!([
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1 } },
+        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": 20 } },
+        { "name": "limit", "in": "query", "description": "Older name of per_page (per_page wins when both are given)", "schema": { "type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX } }
+    ]);
+    let with_params = |first: Value, rest: &Value| -> Value {
+        let mut all = vec![first];
+        all.extend(rest.as_array().cloned().unwrap_or_default());
+        Value::Array(all)
+    };
+    let integer = json!({ "type": "integer" });
+    let string = json!({ "type": "string" });
+    let date = json!({ "type": "string", "format": "date" });
+    let number = json!({ "type": "number" });
+    let nullable_number = json!({ "type": "number", "nullable": true });
+    let reasons = json!({ "type": "array", "items": { "$ref": "#/components/schemas/Reason" } });
+    let case_by_case =
+        json!({ "type": "array", "items": { "type": "string", "enum": offence_slugs() } });
+    let page_props =
+        json!({ "total": integer, "page": integer, "per_page": integer, "pages": integer });
+    let paged = |extra_required: &[&str], props: Value, item: Value| -> Value {
+        let mut properties = page_props.as_object().cloned().unwrap_or_default();
+        properties.extend(props.as_object().cloned().unwrap_or_default());
+        properties.insert("items".into(), json!({ "type": "array", "items": item }));
+        let mut required: Vec<&str> = vec!["total", "page", "per_page", "pages", "items"];
+        required.extend_from_slice(extra_required);
+        json!({ "type": "object", "required": required, "properties": properties })
+    };
+    let mut schemas = json!({
+        "Error": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {
+                "error": { "type": "string", "enum": ["invalid", "not_found", "bad_request", "unauthenticated", "forbidden", "conflict", "too_many_requests", "method_not_allowed", "internal"] },
+                "message": { "type": "string" },
+                "fields": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } }
+            }
+        },
+        "Me": {
+            "type": "object",
+            "required": ["user_id", "email", "name", "role", "scope"],
+            "properties": {
+                "user_id": integer,
+                "email": string,
+                "name": string,
+                "role": { "type": "string", "enum": ["admin", "officer", "employer"] },
+                "scope": {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": { "type": "string", "enum": ["all", "service", "employer"] },
+                        "service_id": integer,
+                        "employer_id": integer
+                    }
+                },
+                "csrf_token": { "type": "string", "description": "Send it as X-CSRF-Token on state changes; absent for API tokens" }
+            }
+        },
+        "Reason": {
+            "type": "object",
+            "description": "Why a pair ranks as it does: `kind` and the words for it, with the kind's own data (such as `matched`, `missing` and `total` for skills, `km` for distance)",
+            "required": ["kind", "text"],
+            "properties": { "kind": string, "text": string }
+        },
+        "ProfileMatches": paged(&["profile_id", "today"], json!({ "profile_id": integer, "today": date }), json!({
+            "type": "object",
+            "required": ["vacancy_id", "title", "employer_id", "workplace", "score", "distance_km", "reasons", "case_by_case", "match"],
+            "properties": {
+                "vacancy_id": integer, "title": string, "employer_id": integer,
+                "workplace": { "type": "string", "nullable": true, "description": "Place name; null for remote work" },
+                "score": number, "distance_km": nullable_number, "reasons": reasons, "case_by_case": case_by_case,
+                "match": { "type": "object", "nullable": true, "required": ["id", "status"], "properties": {
+                    "id": integer, "status": { "type": "string", "enum": match_slugs() } } }
+            }
+        })),
+        "Assessment": {
+            "type": "object",
+            "required": ["profile_id", "vacancy_id", "vacancy_status", "eligible", "score", "distance_km", "failures", "reasons", "case_by_case"],
+            "properties": {
+                "profile_id": integer, "vacancy_id": integer,
+                "vacancy_status": { "type": "string", "enum": vacancy_status_slugs() },
+                "eligible": { "type": "boolean" }, "score": number, "distance_km": nullable_number,
+                "failures": { "type": "array", "items": { "type": "object", "required": ["code", "message", "detail"], "properties": {
+                    "code": { "type": "string", "enum": rule_slugs() }, "message": string,
+                    "detail": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string", "enum": rule_slugs() } } } } } },
+                "reasons": reasons, "case_by_case": case_by_case
+            }
+        },
+        "Candidates": paged(&["vacancy_id", "today"], json!({ "vacancy_id": integer, "today": date }), json!({
+            "type": "object",
+            "required": ["profile_id", "name", "reference", "release_date", "score", "distance_km", "reasons", "case_by_case"],
+            "properties": {
+                "profile_id": integer, "name": string, "reference": string, "release_date": date,
+                "score": number, "distance_km": nullable_number, "reasons": reasons, "case_by_case": case_by_case
+            }
+        }))
+    });
+    if let (Some(map), Value::Object(more)) = (
+        schemas.as_object_mut(),
+        super::api_vacancies::openapi_schemas(),
+    ) {
+        map.extend(more);
+    }
+    if let (Some(map), Value::Object(more)) = (
+        schemas.as_object_mut(),
+        super::terminal_api::openapi_schemas(),
+    ) {
+        map.extend(more);
+    }
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Fair Chance Jobs API",
             "version": "1",
-            "description": "Sign in with a session (POST /api/v1/session, then send X-CSRF-Token on state changes) or with an employer API token (Authorization: Bearer). Every anonymous call other than sign-in and this document answers 401."
+            "description": "Sign in with a session (POST /api/v1/session, then send X-CSRF-Token on state changes) or with an employer API token (Authorization: Bearer). Every anonymous call other than sign-in and this document answers 401. A method not listed for a path answers 405 with Allow."
         },
         "servers": [{ "url": "/" }],
         "components": {
@@ -165,42 +279,12 @@ pub fn openapi_document() -> Value {
                 "session": { "type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE },
                 "bearer": { "type": "http", "scheme": "bearer", "description": "Employer API token (fcj_...)" }
             },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error", "message"],
-                    "properties": {
-                        "error": { "type": "string" },
-                        "message": { "type": "string" },
-                        "fields": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "string" } } }
-                    }
-                },
-                "Me": {
-                    "type": "object",
-                    "required": ["user_id", "email", "name", "role", "scope"],
-                    "properties": {
-                        "user_id": { "type": "integer" },
-                        "email": { "type": "string" },
-                        "name": { "type": "string" },
-                        "role": { "type": "string", "enum": ["admin", "officer", "employer"] },
-                        "scope": {
-                            "type": "object",
-                            "required": ["kind"],
-                            "properties": {
-                                "kind": { "type": "string", "enum": ["all", "service", "employer"] },
-                                "service_id": { "type": "integer" },
-                                "employer_id": { "type": "integer" }
-                            }
-                        },
-                        "csrf_token": { "type": "string" }
-                    }
-                }
-            }
+            "schemas": schemas
         },
         "security": [{ "session": [] }, { "bearer": [] }],
         "paths": {
             "/api/v1/openapi.json": {
-                "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI 3 document" } } }
+                "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI 3 document", "content": { "application/json": { "schema": { "type": "object", "required": ["openapi", "paths"] } } } } } }
             },
             "/api/v1/session": {
                 "post": {
@@ -208,81 +292,104 @@ pub fn openapi_document() -> Value {
                     "security": [],
                     "requestBody": { "required": true, "content": { "application/json": { "schema": {
                         "type": "object", "required": ["email", "password"],
-                        "properties": { "email": { "type": "string", "format": "email" }, "password": { "type": "string", "format": "password" } }
+                        "properties": { "email": { "type": "string", "format": "email", "pattern": "\\S" }, "password": { "type": "string", "format": "password", "minLength": 1 } }
                     } } } },
                     "responses": {
-                        "200": { "description": "Signed in; the session cookie is set", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } },
-                        "401": { "description": "Wrong email or password", "content": { "application/json": { "schema": error } } },
-                        "403": { "description": "The employer's account is not active", "content": { "application/json": { "schema": error } } },
-                        "422": { "description": "Missing fields", "content": { "application/json": { "schema": error } } },
-                        "429": { "description": "Too many failed attempts; see Retry-After", "content": { "application/json": { "schema": error } } }
+                        "200": ok("Signed in; the session cookie is set", "Me"),
+                        "400": err("The body is not JSON of this shape"),
+                        "401": err("Wrong email or password"),
+                        "403": err("The employer's account is not active"),
+                        "422": err("Missing fields"),
+                        "429": err("Too many failed attempts, or the service is busy; see Retry-After")
                     }
                 },
                 "delete": {
                     "summary": "Sign out (ends this session)",
-                    "responses": merge(json!({ "204": { "description": "Signed out" } }), &error_responses)
+                    "responses": merge(json!({
+                        "204": { "description": "Signed out" },
+                        "400": err("Called with an API token, which has no session (revoke the token instead)")
+                    }), &error_responses)
                 }
             },
             "/api/v1/profiles/{id}/matches": {
                 "get": {
                     "summary": "A profile's eligible vacancies, ranked, with score, distance and reasons (officers of the profile's service)",
-                    "parameters": [
-                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } },
-                        { "name": "limit", "in": "query", "description": "Older name of per_page", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }
-                    ],
+                    "parameters": with_params(id("id", "Profile id"), &paging),
                     "responses": merge(json!({
-                        "200": { "description": "One page of every eligible vacancy, best first: total, page, per_page, pages, and items[] with vacancy_id, title, score (0-1), distance_km, reasons[] (kind, text, ...), case_by_case[], match (stored status)" },
-                        "404": { "description": "No such profile in your service", "content": { "application/json": { "schema": error } } },
-                        "422": { "description": "Bad page, per_page or limit", "content": { "application/json": { "schema": error } } }
+                        "200": ok("One page of every eligible vacancy, best first", "ProfileMatches"),
+                        "400": err("A query parameter is not a number"),
+                        "404": err("No such profile in your service"),
+                        "422": err("Bad page, per_page or limit")
                     }), &error_responses)
                 }
             },
             "/api/v1/profiles/{id}/matches/{vacancy_id}": {
                 "get": {
                     "summary": "The full assessment of one pair, with every rule that excludes it (the 'why not?' answer)",
-                    "parameters": [
-                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
-                        { "name": "vacancy_id", "in": "path", "required": true, "schema": { "type": "integer" } }
-                    ],
+                    "parameters": [id("id", "Profile id"), id("vacancy_id", "Vacancy id (a published one)")],
                     "responses": merge(json!({
-                        "200": { "description": "eligible, score, distance_km, failures[] (code, message, detail), reasons[], case_by_case[]" },
-                        "404": { "description": "No such profile in your service, or no such vacancy", "content": { "application/json": { "schema": error } } }
+                        "200": ok("The assessment", "Assessment"),
+                        "404": err("No such profile in your service, or no such published vacancy")
                     }), &error_responses)
                 }
             },
             "/api/v1/vacancies/{id}/candidates": {
                 "get": {
                     "summary": "Eligible people of your service for a vacancy, ranked (officers)",
-                    "parameters": [
-                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
-                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
-                        { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 20 } },
-                        { "name": "limit", "in": "query", "description": "Older name of per_page", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }
-                    ],
+                    "parameters": with_params(id("id", "Vacancy id (a published one)"), &paging),
                     "responses": merge(json!({
-                        "200": { "description": "One page of every eligible person of your service, best first: total, page, per_page, pages, and items[] with profile_id, name, reference, release_date, score, distance_km, reasons[], case_by_case[]" },
-                        "404": { "description": "No such vacancy", "content": { "application/json": { "schema": error } } },
-                        "422": { "description": "Bad page, per_page or limit", "content": { "application/json": { "schema": error } } }
+                        "200": ok("One page of every eligible person of your service, best first", "Candidates"),
+                        "400": err("A query parameter is not a number"),
+                        "404": err("No such published vacancy"),
+                        "422": err("Bad page, per_page or limit")
                     }), &error_responses)
                 }
             },
             "/api/v1/me": {
                 "get": {
                     "summary": "The signed-in actor, its role and scope",
-                    "responses": merge(json!({ "200": { "description": "The actor", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } } }), &error_responses)
+                    "responses": merge(json!({ "200": ok("The actor", "Me") }), &error_responses)
                 }
             }
         }
     });
-    doc["paths"] = merge(doc["paths"].take(), &super::terminal_api::openapi_paths());
-    doc["paths"] = merge(doc["paths"].take(), &super::api_vacancies::openapi_paths());
+    doc["paths"] = merge(
+        doc["paths"].take(),
+        &super::terminal_api::openapi_paths(taxonomy),
+    );
+    doc["paths"] = merge(
+        doc["paths"].take(),
+        &super::api_vacancies::openapi_paths(taxonomy),
+    );
     doc["components"]["securitySchemes"] = merge(
         doc["components"]["securitySchemes"].take(),
         &super::terminal_api::openapi_security_schemes(),
     );
     doc
+}
+
+fn slug_list(slugs: impl Iterator<Item = &'static str>) -> Value {
+    Value::Array(slugs.map(|s| Value::String(s.to_string())).collect())
+}
+
+fn offence_slugs() -> Value {
+    use crate::domain::offence::OffenceCategory;
+    slug_list(OffenceCategory::ALL.iter().map(|c| c.as_str()))
+}
+
+fn match_slugs() -> Value {
+    use crate::domain::application::MatchStatus;
+    slug_list(MatchStatus::ALL.iter().map(|c| c.as_str()))
+}
+
+fn vacancy_status_slugs() -> Value {
+    use crate::domain::vacancy::VacancyStatus;
+    slug_list(VacancyStatus::ALL.iter().map(|c| c.as_str()))
+}
+
+fn rule_slugs() -> Value {
+    use crate::domain::matching::RuleCode;
+    slug_list(RuleCode::ALL.iter().map(|c| c.as_str()))
 }
 
 fn merge(mut base: Value, extra: &Value) -> Value {
@@ -294,8 +401,8 @@ fn merge(mut base: Value, extra: &Value) -> Value {
     base
 }
 
-pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(openapi_document())
+pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(openapi_document(&state.taxonomy))
 }
 
 /// `page` and `per_page` of a ranked list; `limit` is the older name of

@@ -53,8 +53,8 @@ struct ReferencePage {
     operations: Vec<Operation>,
 }
 
-pub async fn reference() -> HttpResponse {
-    let doc = super::api::openapi_document();
+pub async fn reference(state: actix_web::web::Data<super::AppState>) -> HttpResponse {
+    let doc = super::api::openapi_document(&state.taxonomy);
     page(StatusCode::OK, &reference_of(&doc))
 }
 
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn every_operation_of_the_document_is_described() {
-        let doc = crate::web::api::openapi_document();
+        let doc = crate::web::api::openapi_document(&crate::domain::skills::tests::sample());
         let page = reference_of(&doc);
         let count: usize = doc["paths"]
             .as_object()

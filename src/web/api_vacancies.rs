@@ -12,7 +12,12 @@ use super::employer_vacancies::today;
 use super::errors::ApiError;
 use super::vacancy_form::resolve_place;
 use super::AppState;
-use crate::domain::vacancy::{VacancyDetails, VacancyInput, VacancyStatus};
+use crate::domain::offence::{ExclusionStance, OffenceCategory};
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::{
+    CheckLevel, ContractType, PayPeriod, VacancyDetails, VacancyInput, VacancyStatus,
+    DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
+};
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry};
 use crate::store::vacancies::{self as vacancy_store, ChangeError};
@@ -299,11 +304,12 @@ pub async fn close(
 }
 
 /// The vacancy routes of the OpenAPI document (merged into it by
-/// `api::openapi_document`).
-pub fn openapi_paths() -> Value {
+/// `api::openapi_document`), with the request body inline; the answer's
+/// schema is in `openapi_schemas`.
+pub fn openapi_paths(taxonomy: &Taxonomy) -> Value {
     let error = json!({ "$ref": "#/components/schemas/Error" });
-    let vacancy = vacancy_schema();
-    let input = input_schema();
+    let vacancy = json!({ "$ref": "#/components/schemas/Vacancy" });
+    let input = input_schema(taxonomy);
     let auth = |mut responses: Value| -> Value {
         if let Some(r) = responses.as_object_mut() {
             r.insert("401".into(), json!({ "description": "Not signed in", "content": { "application/json": { "schema": error } } }));
@@ -311,10 +317,10 @@ pub fn openapi_paths() -> Value {
         }
         responses
     };
-    let id_param =
-        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } });
     let not_found = json!({ "description": "No such vacancy in your organisation", "content": { "application/json": { "schema": error } } });
-    let invalid = json!({ "description": "Some fields need correcting: `fields` maps each field (such as `shifts[0].start` or `place`) to its messages", "content": { "application/json": { "schema": error } } });
+    let invalid = json!({ "description": "Some fields need correcting: `fields` maps each field (such as `shifts[0].start` or `place`) to its messages. Besides the schema's constraints the body must keep the rules between fields: `pay_min` no more than `pay_max`; a desirable skill is not also required; each offence category once; regulated activity needs `check_level` `enhanced_barred`; a shift does not start and end at the same minute; `start_date` given exactly when `start` is `date` (or absent); a closing date is today or later and no more than 2 years after the start date; `place`, when used instead of `workplace`, names one known town or postcode", "content": { "application/json": { "schema": error } } });
+    let bad_body = json!({ "description": "The body is not JSON of this shape", "content": { "application/json": { "schema": error } } });
     let conflict = json!({ "description": "The lifecycle does not allow this move (or the vacancy is filled, closed or withdrawn)", "content": { "application/json": { "schema": error } } });
     let ok_vacancy = json!({ "description": "The vacancy", "content": { "application/json": { "schema": vacancy } } });
     let lifecycle = |summary: &str| {
@@ -331,7 +337,7 @@ pub fn openapi_paths() -> Value {
             "get": {
                 "summary": "Your organisation's vacancies, newest change first (employers)",
                 "parameters": [
-                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1 } },
                     { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
                 ],
                 "responses": auth(json!({
@@ -339,13 +345,17 @@ pub fn openapi_paths() -> Value {
                         "type": "object",
                         "required": ["items", "page", "per_page", "total"],
                         "properties": {
-                            "items": { "type": "array", "items": { "type": "object", "properties": {
-                                "id": { "type": "integer" }, "title": { "type": "string" }, "status": { "type": "string" },
+                            "items": { "type": "array", "items": { "type": "object",
+                                "required": ["id", "title", "status", "place_name", "closing_date", "updated_at"],
+                                "properties": {
+                                "id": { "type": "integer" }, "title": { "type": "string" },
+                                "status": { "type": "string", "enum": slugs(VacancyStatus::ALL.iter().map(|s| s.as_str())) },
                                 "place_name": { "type": "string", "nullable": true }, "closing_date": { "type": "string", "format": "date", "nullable": true },
-                                "updated_at": { "type": "string" } } } },
+                                "updated_at": { "type": "string", "description": "UTC, without offset" } } } },
                             "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }
                         }
                     } } } },
+                    "400": bad_body.clone(),
                     "422": { "description": "Bad paging values", "content": { "application/json": { "schema": error } } }
                 }))
             },
@@ -354,7 +364,7 @@ pub fn openapi_paths() -> Value {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": input.clone() } } },
                 "responses": auth(json!({
                     "201": { "description": "Created", "content": { "application/json": { "schema": vacancy } } },
-                    "400": { "description": "The body is not JSON of this shape", "content": { "application/json": { "schema": error } } },
+                    "400": bad_body.clone(),
                     "422": invalid
                 }))
             }
@@ -371,7 +381,7 @@ pub fn openapi_paths() -> Value {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": input } } },
                 "responses": auth(json!({
                     "200": ok_vacancy.clone(),
-                    "400": { "description": "The body is not JSON of this shape", "content": { "application/json": { "schema": error } } },
+                    "400": bad_body,
                     "404": not_found.clone(),
                     "409": conflict.clone(),
                     "422": invalid
@@ -384,62 +394,138 @@ pub fn openapi_paths() -> Value {
     })
 }
 
-fn input_properties() -> serde_json::Map<String, Value> {
-    let strings = json!({ "type": "array", "items": { "type": "string" } });
-    let props = json!({
-        "title": { "type": "string", "minLength": 3, "maxLength": 120 },
-        "description": { "type": "string", "minLength": 20, "maxLength": 5000 },
-        "sector": { "type": "string", "description": "Sector slug from the taxonomy" },
-        "remote": { "type": "boolean", "default": false },
-        "place": { "type": "string", "description": "A town or postcode, looked up when `workplace` is not given" },
-        "workplace": { "type": "object", "nullable": true, "properties": {
-            "name": { "type": "string" }, "lat": { "type": "number" }, "lon": { "type": "number" } } },
-        "hours_per_week": { "type": "number", "minimum": 1, "maximum": 60 },
-        "shifts": { "type": "array", "maxItems": 14, "items": { "type": "object", "properties": {
-            "days": { "type": "array", "items": { "type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } },
-            "start": { "type": "string", "example": "09:00" }, "end": { "type": "string", "example": "17:00" } } } },
-        "contract": { "type": "string", "enum": ["permanent", "fixed_term", "temporary", "apprenticeship", "casual"] },
-        "pay_min": { "type": "number", "description": "Pounds" },
-        "pay_max": { "type": "number", "description": "Pounds" },
-        "pay_period": { "type": "string", "enum": ["hour", "week", "month", "year"] },
-        "positions": { "type": "integer", "minimum": 1, "maximum": 500 },
-        "start": { "type": "string", "enum": ["date", "asap"], "nullable": true, "description": "`date`: work starts on `start_date`. `asap`: as soon as possible (usual with rolling recruitment), with `start_date` absent or null; each person could start on release, or earlier on day release (ROTL) when the role suits it. Absent or null means `date`, so a body that only gives `start_date` still works. Any other value answers 422 with `fields.start`" },
-        "start_date": { "type": "string", "format": "date", "nullable": true, "description": "First day of work; needed when `start` is `date` or absent, and must be absent or null when `start` is `asap`" },
-        "closing_date": { "type": "string", "format": "date", "nullable": true, "description": "Absent or null for rolling recruitment" },
-        "required_skills": strings.clone(),
-        "desirable_skills": strings.clone(),
-        "required_certificates": strings.clone(),
-        "needs_driving_licence": { "type": "boolean" },
-        "check_level": { "type": "string", "enum": ["none", "basic", "standard", "enhanced", "enhanced_barred"] },
-        "regulated_children": { "type": "boolean" },
-        "regulated_adults": { "type": "boolean" },
-        "offence_exclusions": { "type": "array", "items": { "type": "object", "required": ["category", "stance", "reason"], "properties": {
-            "category": { "type": "string", "enum": ["arson", "sexual", "violence", "driving", "dishonesty", "drugs_supply", "terrorism", "other"] },
-            "stance": { "type": "string", "enum": ["case_by_case", "excluded"] },
-            "reason": { "type": "string", "minLength": 10, "maxLength": 500 } } } },
-        "rotl_suitable": { "type": "boolean" },
-        "ring_fenced": { "type": "boolean" },
-        "how_to_apply": { "type": "string", "maxLength": 2000 },
-        "documents_needed": strings
-    });
-    props.as_object().cloned().unwrap_or_default()
+fn slugs<'a>(values: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(values.map(|v| Value::String(v.to_string())).collect())
 }
 
-fn input_schema() -> Value {
+/// Text the parser trims and then measures: the schema's pattern asks for
+/// `min` characters from the first non-space to the last, so a string it
+/// allows is never too short once trimmed.
+fn trimmed_text(min: usize, max: usize) -> Value {
+    let pattern = match min {
+        0 => String::new(),
+        1 => "\\S".to_string(),
+        2 => "\\S\\S".to_string(),
+        n => format!("\\S[\\s\\S]{{{},}}\\S", n - 2),
+    };
+    let mut schema = json!({ "type": "string", "maxLength": max });
+    if min > 0 {
+        schema["minLength"] = json!(min);
+        schema["pattern"] = json!(pattern);
+    }
+    schema
+}
+
+/// A vacancy as a client sends it, with every constraint of the parser
+/// that one field can carry.
+fn input_schema(taxonomy: &Taxonomy) -> Value {
+    let sectors = slugs(taxonomy.sectors().iter().map(|s| s.slug()));
+    let entries = slugs(taxonomy.entries().iter().map(|e| e.slug()));
+    let certificates = slugs(taxonomy.certificates().map(|e| e.slug()));
+    let days = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+    let time = json!({ "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "09:00" });
+    let contracts = slugs(ContractType::ALL.iter().map(|c| c.as_str()));
+    let periods = slugs(PayPeriod::ALL.iter().map(|c| c.as_str()));
+    let checks = slugs(CheckLevel::ALL.iter().map(|c| c.as_str()));
+    let categories = slugs(OffenceCategory::ALL.iter().map(|c| c.as_str()));
+    let stances = slugs(ExclusionStance::ALL.iter().map(|c| c.as_str()));
+    let pay = |what: &str| {
+        json!({ "type": "number", "minimum": 0.01, "maximum": MAX_PAY_PENCE / 100,
+                "description": format!("{what} pay in pounds (rounded to the penny), from 0.01 to 1,000,000") })
+    };
+    let skill_list = |max: usize, allowed: &Value, what: &str| {
+        json!({ "type": "array", "maxItems": max, "uniqueItems": true, "description": what,
+                "items": { "type": "string", "enum": allowed } })
+    };
     json!({
         "type": "object",
+        "description": "A vacancy: every field of the editor. An on-site job needs `workplace` (or `place` when it is absent); a remote one needs neither.",
         "required": ["title", "description", "sector", "hours_per_week", "contract", "pay_min", "pay_max", "pay_period", "positions", "check_level"],
-        "properties": input_properties()
+        "anyOf": [
+            { "required": ["remote"], "properties": { "remote": { "type": "boolean", "enum": [true] } } },
+            { "required": ["workplace"], "properties": { "workplace": { "type": "object" } } }
+        ],
+        "properties": {
+            "title": trimmed_text(3, 120),
+            "description": trimmed_text(20, 5000),
+            "sector": { "type": "string", "enum": sectors, "description": "Sector slug from the taxonomy" },
+            "remote": { "type": "boolean", "default": false, "description": "Done from home; `workplace` and `place` are then ignored" },
+            "place": { "type": "string", "description": "A town or postcode, looked up when the job is on site and `workplace` is absent or null" },
+            "workplace": { "type": "object", "nullable": true, "required": ["name", "lat", "lon"], "properties": {
+                "name": trimmed_text(1, 120),
+                "lat": { "type": "number", "minimum": -90, "maximum": 90 },
+                "lon": { "type": "number", "minimum": -180, "maximum": 180 } } },
+            "hours_per_week": { "type": "number", "minimum": 1, "maximum": 60 },
+            "shifts": { "type": "array", "maxItems": 14, "items": { "type": "object", "required": ["days", "start", "end"], "properties": {
+                "days": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": days } },
+                "start": time, "end": time } } },
+            "contract": { "type": "string", "enum": contracts },
+            "pay_min": pay("Lowest"),
+            "pay_max": pay("Highest"),
+            "pay_period": { "type": "string", "enum": periods },
+            "positions": { "type": "integer", "minimum": 1, "maximum": 500 },
+            "start": { "type": "string", "enum": ["date", "asap"], "nullable": true, "description": "`date`: work starts on `start_date`. `asap`: as soon as possible (usual with rolling recruitment), with `start_date` absent or null; each person could start on release, or earlier on day release (ROTL) when the role suits it. Absent or null means `date`, so a body that only gives `start_date` still works. Any other value answers 422 with `fields.start`" },
+            "start_date": { "type": "string", "format": "date", "nullable": true, "description": "First day of work; needed when `start` is `date` or absent, and must be absent or null when `start` is `asap`" },
+            "closing_date": { "type": "string", "format": "date", "nullable": true, "description": "Absent or null for rolling recruitment; today or later" },
+            "required_skills": skill_list(20, &entries, "Skill or certificate slugs from the taxonomy"),
+            "desirable_skills": skill_list(20, &entries, "Skill or certificate slugs from the taxonomy, none of them also required"),
+            "required_certificates": skill_list(10, &certificates, "Certificate slugs from the taxonomy"),
+            "needs_driving_licence": { "type": "boolean" },
+            "check_level": { "type": "string", "enum": checks },
+            "regulated_children": { "type": "boolean" },
+            "regulated_adults": { "type": "boolean" },
+            "offence_exclusions": { "type": "array", "items": { "type": "object", "required": ["category", "stance", "reason"], "properties": {
+                "category": { "type": "string", "enum": categories },
+                "stance": { "type": "string", "enum": stances },
+                "reason": trimmed_text(10, 500) } } },
+            "rotl_suitable": { "type": "boolean" },
+            "ring_fenced": { "type": "boolean" },
+            "how_to_apply": { "type": "string", "maxLength": 2000 },
+            "documents_needed": { "type": "array", "maxItems": 10, "items": { "type": "string", "maxLength": DOCUMENT_MAX_CHARS } }
+        }
     })
 }
 
-fn vacancy_schema() -> Value {
-    let mut props = input_properties();
-    props.remove("place");
-    props.insert("id".into(), json!({ "type": "integer" }));
-    props.insert(
-        "status".into(),
-        json!({ "type": "string", "enum": ["draft", "published", "paused", "filled", "closed", "withdrawn"] }),
-    );
-    json!({ "type": "object", "required": ["id", "status", "title"], "properties": props })
+/// A vacancy as the API answers it, for the document's components.
+pub fn openapi_schemas() -> Value {
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    let vacancy = json!({
+        "type": "object",
+        "required": ["id", "status", "title", "description", "sector", "remote", "workplace", "hours_per_week", "shifts", "contract", "pay_min", "pay_max", "pay_period", "positions", "start", "start_date", "closing_date", "required_skills", "desirable_skills", "required_certificates", "needs_driving_licence", "check_level", "regulated_children", "regulated_adults", "offence_exclusions", "rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed"],
+        "properties": {
+            "id": { "type": "integer" },
+            "status": { "type": "string", "enum": slugs(VacancyStatus::ALL.iter().map(|s| s.as_str())) },
+            "title": { "type": "string" },
+            "description": { "type": "string" },
+            "sector": { "type": "string" },
+            "remote": { "type": "boolean" },
+            "workplace": { "type": "object", "nullable": true, "required": ["name", "lat", "lon"], "properties": {
+                "name": { "type": "string" }, "lat": { "type": "number" }, "lon": { "type": "number" } } },
+            "hours_per_week": { "type": "number" },
+            "shifts": { "type": "array", "items": { "type": "object", "required": ["days", "start", "end"], "properties": {
+                "days": strings.clone(), "start": { "type": "string" }, "end": { "type": "string" } } } },
+            "contract": { "type": "string", "enum": slugs(ContractType::ALL.iter().map(|c| c.as_str())) },
+            "pay_min": { "type": "number" },
+            "pay_max": { "type": "number" },
+            "pay_period": { "type": "string", "enum": slugs(PayPeriod::ALL.iter().map(|c| c.as_str())) },
+            "positions": { "type": "integer" },
+            "start": { "type": "string", "enum": ["date", "asap"] },
+            "start_date": { "type": "string", "format": "date", "nullable": true },
+            "closing_date": { "type": "string", "format": "date", "nullable": true },
+            "required_skills": strings.clone(),
+            "desirable_skills": strings.clone(),
+            "required_certificates": strings.clone(),
+            "needs_driving_licence": { "type": "boolean" },
+            "check_level": { "type": "string", "enum": slugs(CheckLevel::ALL.iter().map(|c| c.as_str())) },
+            "regulated_children": { "type": "boolean" },
+            "regulated_adults": { "type": "boolean" },
+            "offence_exclusions": { "type": "array", "items": { "type": "object", "required": ["category", "stance", "reason"], "properties": {
+                "category": { "type": "string" }, "stance": { "type": "string" }, "reason": { "type": "string" } } } },
+            "rotl_suitable": { "type": "boolean" },
+            "ring_fenced": { "type": "boolean" },
+            "how_to_apply": { "type": "string" },
+            "documents_needed": strings
+        }
+    });
+    json!({ "Vacancy": vacancy })
 }

@@ -680,7 +680,7 @@ pub enum AuthError {
     #[error("forbidden")]
     Forbidden { api: bool },
     #[error("this device is not an enrolled terminal")]
-    NotATerminal,
+    NotATerminal { api: bool },
 }
 
 impl ResponseError for AuthError {
@@ -688,7 +688,7 @@ impl ResponseError for AuthError {
         match self {
             Self::SignIn { api: true, .. } => StatusCode::UNAUTHORIZED,
             Self::SignIn { .. } => StatusCode::SEE_OTHER,
-            Self::Forbidden { .. } | Self::NotATerminal => StatusCode::FORBIDDEN,
+            Self::Forbidden { .. } | Self::NotATerminal { .. } => StatusCode::FORBIDDEN,
         }
     }
 
@@ -707,7 +707,11 @@ impl ResponseError for AuthError {
                 "You cannot see this page",
                 "Your account does not give you access to this page.",
             ),
-            Self::NotATerminal => super::pages::render_status_with_link(
+            Self::NotATerminal { api: true } => HttpResponse::Forbidden().json(serde_json::json!({
+                "error": "forbidden",
+                "message": "This device is not an enrolled terminal",
+            })),
+            Self::NotATerminal { api: false } => super::pages::render_status_with_link(
                 StatusCode::FORBIDDEN,
                 "This computer is not set up for job seekers",
                 "Job-seeker pages only work on a terminal that an administrator has enrolled. A member of staff can set it up with an enrolment code from the administration pages.",
@@ -836,9 +840,10 @@ impl FromRequest for Device {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let ctx = context(req);
+        let api = req.path().starts_with("/api/");
         ready(match ctx.device {
             Some(device) => Ok(Device { device, ctx }),
-            None => Err(AuthError::NotATerminal),
+            None => Err(AuthError::NotATerminal { api }),
         })
     }
 }
@@ -857,7 +862,7 @@ impl FromRequest for Seeker {
         let ctx = context(req);
         let api = req.path().starts_with("/api/");
         ready(match (&ctx.device, &ctx.actor) {
-            (None, _) => Err(AuthError::NotATerminal),
+            (None, _) => Err(AuthError::NotATerminal { api }),
             (Some(_), Some(Actor::Seeker(s))) => Ok(Seeker {
                 seeker: s.clone(),
                 ctx: ctx.clone(),

@@ -227,3 +227,25 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
         )
     }
 }
+
+/// A method the route table does not list for a known path: 405 with the
+/// methods it does list in `Allow` (JSON under `/api/`, a page elsewhere).
+pub fn method_not_allowed(req: &HttpRequest, allow: &str) -> HttpResponse {
+    let mut res = if req.path().starts_with("/api/") {
+        HttpResponse::MethodNotAllowed().json(json!({
+            "error": "method_not_allowed",
+            "message": format!("This address answers {allow} only"),
+        }))
+    } else {
+        super::pages::render_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "This address does not take that kind of request",
+            "Go back and try again.",
+        )
+    };
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
+        res.headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    res
+}

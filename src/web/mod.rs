@@ -89,6 +89,23 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .service(
                 web::scope("")
                     .wrap(auth::Authenticate)
+                    // A method the route table does not list for a known
+                    // path is 405, before anything else is judged.
+                    .wrap_fn(|req, srv| {
+                        let call = match routes::undeclared_method(req.method(), req.path()) {
+                            Some(allow) => {
+                                let res = errors::method_not_allowed(req.request(), &allow);
+                                Err(req.into_response(res))
+                            }
+                            None => Ok(actix_web::dev::Service::call(srv, req)),
+                        };
+                        async move {
+                            match call {
+                                Err(res) => Ok(res.map_into_boxed_body()),
+                                Ok(call) => call.await.map(|r| r.map_into_boxed_body()),
+                            }
+                        }
+                    })
                     .wrap(security::SecurityHeaders { https })
                     .configure(routes::register)
                     .default_service(web::to(errors::not_found)),

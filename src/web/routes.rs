@@ -210,3 +210,27 @@ pub fn register(cfg: &mut web::ServiceConfig) {
         (route.register)(cfg);
     }
 }
+
+/// When `path` is a route of the table but `method` is none of its methods
+/// (HEAD counts as GET): the methods it has, for a 405's `Allow`.
+pub fn undeclared_method(method: &actix_web::http::Method, path: &str) -> Option<String> {
+    use std::sync::OnceLock;
+    static PATHS: OnceLock<Vec<(actix_web::dev::ResourceDef, &'static str)>> = OnceLock::new();
+    let paths = PATHS.get_or_init(|| {
+        table()
+            .iter()
+            .map(|r| (actix_web::dev::ResourceDef::new(r.path), r.method))
+            .collect()
+    });
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for (def, m) in paths {
+        if def.is_match(path) && !allowed.contains(m) {
+            allowed.push(m);
+        }
+    }
+    let asked = match method.as_str() {
+        "HEAD" => "GET",
+        other => other,
+    };
+    (!allowed.is_empty() && !allowed.contains(&asked)).then(|| allowed.join(", "))
+}

@@ -313,16 +313,76 @@ pub fn openapi_security_schemes() -> Value {
     })
 }
 
-/// This module's part of the OpenAPI document.
-pub fn openapi_paths() -> Value {
+/// The answers of this module, for the OpenAPI document's components.
+pub fn openapi_schemas() -> Value {
+    let string = json!({ "type": "string" });
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    let integer = json!({ "type": "integer" });
+    let page = |item: &str| {
+        json!({
+            "type": "object",
+            "required": ["language", "total", "page", "per_page", "pages", "items"],
+            "properties": {
+                "language": { "type": "string", "description": "The person's language, as a code" },
+                "total": integer, "page": integer, "per_page": integer, "pages": integer,
+                "items": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } }
+            }
+        })
+    };
+    let statuses: Vec<&str> = crate::domain::application::ApplicationStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    json!({
+        "TerminalSession": { "type": "object", "required": ["csrf_token"], "properties": { "csrf_token": string } },
+        "TerminalListing": {
+            "type": "object",
+            "required": ["vacancy_id", "title", "place", "pay", "hours", "reasons"],
+            "properties": { "vacancy_id": integer, "title": string, "place": string, "pay": string, "hours": string, "reasons": strings }
+        },
+        "TerminalListings": page("TerminalListing"),
+        "TerminalVacancy": {
+            "type": "object",
+            "required": ["vacancy_id", "title", "employer", "description", "pay", "hours", "shifts", "place", "how_far", "starts", "contract", "documents_needed", "certificates_needed", "closing", "reasons", "applied", "draft"],
+            "properties": {
+                "vacancy_id": integer, "title": string, "employer": string, "description": string,
+                "pay": string, "hours": string, "shifts": strings, "place": string, "how_far": string,
+                "starts": string, "contract": string, "documents_needed": strings, "certificates_needed": strings,
+                "closing": string, "reasons": strings, "applied": { "type": "boolean" },
+                "draft": { "type": "string", "nullable": true, "description": "The statement kept as a draft, if any" }
+            }
+        },
+        "TerminalApplication": {
+            "type": "object",
+            "required": ["vacancy_id", "title", "status", "status_text", "sent_on", "statement", "details", "can_withdraw"],
+            "properties": {
+                "vacancy_id": integer, "title": string,
+                "status": { "type": "string", "enum": statuses },
+                "status_text": string, "sent_on": string, "statement": string, "details": strings,
+                "can_withdraw": { "type": "boolean" }
+            }
+        },
+        "TerminalApplications": page("TerminalApplication"),
+        "DraftKept": { "type": "object", "required": ["draft"], "properties": { "draft": { "type": "boolean", "enum": [true] } } }
+    })
+}
+
+/// This module's part of the OpenAPI document; the sector filter's values
+/// come from `taxonomy`.
+pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
     let error = json!({ "$ref": "#/components/schemas/Error" });
     let err = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": error } } });
-    let ok = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": { "type": "object" } } } });
+    let ok = |description: &str, schema: &str| json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
     let security = json!([{ "device": [], "session": [] }, { "deviceHeader": [], "session": [] }]);
-    let id = json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer" } });
-    let page_param = json!({ "name": "page", "in": "query", "description": "Page from 1, ten items a page", "schema": { "type": "integer", "minimum": 1, "default": 1 } });
+    let id = json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer", "format": "int64" } });
+    let page_param = json!({ "name": "page", "in": "query", "description": "Page from 1, ten items a page; past the end the page is empty", "schema": { "type": "integer", "minimum": 1, "default": 1 } });
+    let sectors: Vec<&str> = taxonomy.sectors().iter().map(|s| s.slug()).collect();
     let seeker_errors = |mut responses: Value| {
         if let Some(map) = responses.as_object_mut() {
+            map.insert(
+                "400".into(),
+                err("A query parameter or the body could not be read"),
+            );
             map.insert(
                 "401".into(),
                 err("No job seeker is signed in on this terminal"),
@@ -339,12 +399,15 @@ pub fn openapi_paths() -> Value {
             "post": {
                 "summary": "Sign a job seeker in on this terminal with their login code and PIN (send the device credential as the fc_device cookie or X-Device-Credential); sets the session cookie and returns the CSRF token",
                 "tags": ["terminal"],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["login_code", "pin"], "properties": { "login_code": { "type": "string" }, "pin": { "type": "string", "pattern": "^[0-9]{6}$" } } } } } },
+                "security": [{ "device": [] }, { "deviceHeader": [] }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["login_code", "pin"], "properties": { "login_code": { "type": "string", "pattern": "\\S" }, "pin": { "type": "string", "pattern": "^[0-9]{6}$" } } } } } },
                 "responses": {
-                    "201": ok("Signed in: { csrf_token }"),
-                    "401": err("The code and PIN do not match"),
+                    "201": ok("Signed in", "TerminalSession"),
+                    "400": err("The body is not JSON of this shape"),
+                    "401": err("No enrolled terminal, or the code and PIN do not match"),
                     "403": err("Not an enrolled terminal, or the account is locked"),
-                    "422": err("A field is missing or malformed")
+                    "422": err("A field is missing or malformed"),
+                    "429": err("The service is busy; see Retry-After")
                 }
             },
             "delete": {
@@ -360,7 +423,7 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [page_param.clone()],
-                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items: [{ vacancy_id, title, place, pay, hours, reasons }] }: every approved match that still fits, best first, ten a page") }))
+                "responses": seeker_errors(json!({ "200": ok("Every approved match that still fits, best first, ten a page", "TerminalListings") }))
             }
         },
         "/api/v1/terminal/vacancies": {
@@ -369,13 +432,13 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [
-                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 100 } },
-                    { "name": "sector", "in": "query", "schema": { "type": "string" } },
-                    { "name": "hours", "in": "query", "schema": { "type": "string", "enum": ["part", "full"] } },
-                    { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": [5, 10, 25, 50] } },
+                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": super::seeker::WORDS_MAX } },
+                    { "name": "sector", "in": "query", "schema": { "type": "string", "enum": sectors } },
+                    { "name": "hours", "in": "query", "schema": { "type": "string", "enum": ["any", "part", "full"] } },
+                    { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": super::seeker::DISTANCES_MILES } },
                     page_param.clone()
                 ],
-                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items }: total counts every eligible vacancy the search finds; with no words they are ordered by match score, with words by relevance then score; a page past the end is empty"), "422": err("A filter is not one of the choices") }))
+                "responses": seeker_errors(json!({ "200": ok("total counts every eligible vacancy the search finds; with no words they are ordered by match score, with words by relevance then score; a page past the end is empty", "TerminalListings"), "422": err("A filter is not one of the choices") }))
             }
         },
         "/api/v1/terminal/vacancies/{id}": {
@@ -384,7 +447,7 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [id.clone()],
-                "responses": seeker_errors(json!({ "200": ok("The vacancy, whether the person applied, and their draft"), "404": err("No such vacancy") }))
+                "responses": seeker_errors(json!({ "200": ok("The vacancy, whether the person applied, and their draft", "TerminalVacancy"), "404": err("No such vacancy") }))
             }
         },
         "/api/v1/terminal/vacancies/{id}/application": {
@@ -393,11 +456,13 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [id.clone()],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["statement"], "properties": { "statement": { "type": "string", "maxLength": 2000 }, "draft": { "type": "boolean" } } } } } },
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["statement"], "properties": { "statement": { "type": "string", "maxLength": crate::store::applications::STATEMENT_MAX, "pattern": "\\S", "description": "Not blank when it is sent; a draft may be" }, "draft": { "type": "boolean" } } } } } },
                 "responses": seeker_errors(json!({
-                    "201": ok("The application was made"),
-                    "200": ok("The application already existed, or the draft was kept"),
+                    "201": ok("The application was made", "TerminalApplication"),
+                    "200": { "description": "The application already existed, or the draft was kept", "content": { "application/json": { "schema": { "anyOf": [
+                        { "$ref": "#/components/schemas/TerminalApplication" }, { "$ref": "#/components/schemas/DraftKept" } ] } } } },
                     "404": err("No such vacancy"),
+                    "409": err("The application can no longer change"),
                     "422": err("The statement is empty or too long")
                 }))
             }
@@ -408,7 +473,7 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [page_param],
-                "responses": seeker_errors(json!({ "200": ok("{ language, total, page, per_page, pages, items }") }))
+                "responses": seeker_errors(json!({ "200": ok("A page of applications", "TerminalApplications") }))
             }
         },
         "/api/v1/terminal/applications/{id}/withdraw": {
@@ -417,7 +482,7 @@ pub fn openapi_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [id],
-                "responses": seeker_errors(json!({ "200": ok("The application, now withdrawn"), "404": err("No application for this vacancy") }))
+                "responses": seeker_errors(json!({ "200": ok("The application, now withdrawn", "TerminalApplication"), "404": err("No application for this vacancy") }))
             }
         }
     })

@@ -585,7 +585,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
             Seeker,
         ),
         ("GET", "/api/v1/openapi.json", Public),
-        ("GET", "/api/reference", Public),
+        ("GET", "/api-reference", Public),
         ("POST", "/api/v1/session", Public),
         ("DELETE", "/api/v1/session", Staff),
         ("GET", "/api/v1/me", Staff),

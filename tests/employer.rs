@@ -2663,10 +2663,10 @@ on_both_backends!(
             html.contains(&format!("<code>{}/api/v1/</code>", f.app.address)),
             "{html}"
         );
-        assert!(html.contains("href=\"/api/reference\""));
+        assert!(html.contains("href=\"/api-reference\""));
         // The reference is public, plain HTML, and describes every
         // operation of the OpenAPI document with its fields.
-        let res = f.app.get("/api/reference").await;
+        let res = f.app.get("/api-reference").await;
         assert_eq!(res.status(), StatusCode::OK);
         assert!(res.headers()["content-type"]
             .to_str()

@@ -1,4 +1,4 @@
-//! `/api/reference`: the JSON API described for people, rendered on the
+//! `/api-reference`: the JSON API described for people, rendered on the
 //! server from the same OpenAPI document that `/api/v1/openapi.json`
 //! serves, so the two cannot disagree. Every operation with its address,
 //! who may call it, its parameters, its request body and its answers, each

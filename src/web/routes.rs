@@ -181,7 +181,7 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/terminal/applications/{id}/withdraw", Seeker => terminal_api::withdraw),
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
-        route!(GET "/api/reference", Public => api_reference::reference),
+        route!(GET "/api-reference", Public => api_reference::reference),
         route!(POST "/api/v1/session", Public => api::create_session),
         route!(DELETE "/api/v1/session", Staff => api::delete_session),
         route!(GET "/api/v1/me", Staff => api::me),

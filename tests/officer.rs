@@ -1003,15 +1003,45 @@ on_both_backends!(
         assert_eq!(status, 422);
         assert!(page.contains("Choose one of the reasons listed"));
         assert!(page.contains("id=\"reason-error\""));
-        // Forward: the employer's email is queued with it.
-        let (status, _, _) = d
+        // Forward: the first press asks again and sends nothing.
+        let (status, _, page) = d
             .post(
                 d.officer_x,
                 &format!("/officer/applications/{a}/forward"),
                 &[],
             )
             .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Forward this application to Employer A (test)?"));
+        assert!(page.contains("name=\"confirm\" value=\"yes\""));
+        {
+            let key = format!("email:application-forwarded:{a}");
+            let mut conn = d.conn();
+            let queued: i64 = fairchance::with_conn!(&mut conn, |c| jobs::table
+                .filter(jobs::idempotency_key.eq(&key))
+                .count()
+                .get_result(c)
+                .unwrap());
+            assert_eq!(queued, 0, "nothing is sent before the officer confirms");
+            let app = store::applications::load(&mut conn, a).unwrap().unwrap();
+            assert_eq!(app.status, ApplicationStatus::UnderReview);
+        }
+        // Confirmed: the employer's email is queued with it, and the page
+        // it returns to says so.
+        let (status, location, _) = d
+            .post(
+                d.officer_x,
+                &format!("/officer/applications/{a}/forward"),
+                &[("confirm", "yes")],
+            )
+            .await;
         assert_eq!(status, 303);
+        assert_eq!(
+            location,
+            format!("/officer/applications/{a}?done=forwarded")
+        );
+        let (_, page) = d.get(d.officer_x, &location).await;
+        assert!(page.contains("The application is forwarded. The employer has been emailed"));
         let key = format!("email:application-forwarded:{a}");
         let mut conn = d.conn();
         let queued: Vec<String> = fairchance::with_conn!(&mut conn, |c| jobs::table

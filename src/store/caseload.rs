@@ -440,8 +440,120 @@ pub fn vacancy_titles(
         .load(c)?))
 }
 
-/// Suggested matches across the service, newest first: the page the digest
-/// email links to.
+/// How the service's waiting matches are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WaitingSort {
+    /// Newest first (where the digest email points).
+    #[default]
+    Newest,
+    /// Best score first.
+    Score,
+    /// Soonest release first.
+    Release,
+    /// By family name, then given name.
+    Person,
+    /// By vacancy title, then employer.
+    Vacancy,
+}
+
+impl WaitingSort {
+    pub const ALL: [WaitingSort; 5] = [
+        Self::Newest,
+        Self::Score,
+        Self::Release,
+        Self::Person,
+        Self::Vacancy,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .or((value.is_empty()).then_some(Self::Newest))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Score => "score",
+            Self::Release => "release",
+            Self::Person => "person",
+            Self::Vacancy => "vacancy",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Newest => "Newest first",
+            Self::Score => "Best score first",
+            Self::Release => "Soonest release first",
+            Self::Person => "Person (family name)",
+            Self::Vacancy => "Vacancy title",
+        }
+    }
+}
+
+/// Which waiting matches are worth the officer's time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Floor {
+    /// At least one of the required skills, or a score of 50% or more
+    /// (a vacancy that requires no skill always passes).
+    #[default]
+    Useful,
+    /// A score of at least this many per cent.
+    Score(u8),
+    /// Every waiting match.
+    All,
+}
+
+impl Floor {
+    pub const CHOICES: [Floor; 5] = [
+        Self::Useful,
+        Self::Score(30),
+        Self::Score(50),
+        Self::Score(70),
+        Self::All,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::CHOICES
+            .into_iter()
+            .find(|f| f.as_str() == value)
+            .or((value.is_empty()).then_some(Self::Useful))
+    }
+
+    pub fn as_str(self) -> String {
+        match self {
+            Self::Useful => "useful".into(),
+            Self::Score(n) => n.to_string(),
+            Self::All => "all".into(),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Useful => "At least one required skill, or a score of 50% or more".into(),
+            Self::Score(n) => format!("A score of {n}% or more"),
+            Self::All => "Show every match".into(),
+        }
+    }
+}
+
+/// What the officer asked of the service's waiting matches. The service is
+/// always part of the query.
+#[derive(Clone, Debug, Default)]
+pub struct WaitingQuery {
+    pub service_id: i64,
+    /// Only the people on this officer's caseload.
+    pub officer_id: Option<i64>,
+    /// The person's name or reference, the vacancy title or the employer
+    /// contains this text (any case).
+    pub text: Option<String>,
+    pub floor: Floor,
+    pub sort: WaitingSort,
+}
+
+/// Suggested matches across the service: the page the digest email links to.
 #[derive(Clone, Debug)]
 pub struct WaitingMatch {
     pub match_id: i64,
@@ -449,90 +561,180 @@ pub struct WaitingMatch {
     pub given_name: String,
     pub family_name: String,
     pub reference: String,
+    pub release_date: NaiveDate,
     pub vacancy_id: i64,
     pub title: String,
     pub employer_name: String,
+    pub place_name: Option<String>,
+    pub remote: bool,
     pub score: f64,
+    pub required_met: i32,
+    pub required_total: i32,
     pub created_at: NaiveDateTime,
 }
 
-/// One page (`limit` from `offset`) of the service's suggested matches,
-/// newest first (only the officer's own people when `officer_id` is
-/// given), and how many there are in all.
-pub fn waiting_matches(
-    conn: &mut impl AsTx,
-    service_id: i64,
-    officer_id: Option<i64>,
-    limit: i64,
-    offset: i64,
-) -> StoreResult<(Vec<WaitingMatch>, i64)> {
-    let total: i64 = with_conn!(conn, |c| {
-        let mut q = matches::table
-            .inner_join(profiles::table)
-            .filter(profiles::service_id.eq(service_id))
-            .filter(matches::status.eq("suggested"))
-            .into_boxed();
-        if let Some(officer) = officer_id {
-            q = q.filter(profiles::officer_id.eq(officer));
-        }
-        q.count().get_result(c)?
-    });
-    type R = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        f64,
-        NaiveDateTime,
-    );
-    let rows: Vec<R> = with_conn!(conn, |c| {
-        let mut q = matches::table
+/// One page of waiting matches, how many pass the floor in all, and how
+/// many the floor hides.
+pub struct WaitingPage {
+    pub lines: Vec<WaitingMatch>,
+    pub total: i64,
+    pub below_floor: i64,
+}
+
+/// The service's suggested matches joined to their person, vacancy and
+/// employer, filtered by everything in the query except the floor.
+macro_rules! waiting_filtered {
+    ($q:expr) => {{
+        let q: &WaitingQuery = $q;
+        let mut query = matches::table
             .inner_join(profiles::table)
             .inner_join(vacancies::table.inner_join(employers::table))
-            .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::service_id.eq(q.service_id))
             .filter(matches::status.eq("suggested"))
             .into_boxed();
-        if let Some(officer) = officer_id {
-            q = q.filter(profiles::officer_id.eq(officer));
+        if let Some(officer) = q.officer_id {
+            query = query.filter(profiles::officer_id.eq(officer));
         }
-        q.order((matches::created_at.desc(), matches::id.desc()))
-            .limit(limit)
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = like_pattern(text);
+            query = query.filter(
+                lower(
+                    profiles::given_name
+                        .concat(" ")
+                        .concat(profiles::family_name),
+                )
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(profiles::reference)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(vacancies::title).like(pattern.clone()).escape('\\'))
+                .or(lower(employers::name).like(pattern).escape('\\')),
+            );
+        }
+        query
+    }};
+}
+
+/// Adds the floor to a waiting-matches query.
+macro_rules! above_floor {
+    ($query:expr, $floor:expr) => {{
+        let query = $query;
+        match $floor {
+            Floor::All => query,
+            Floor::Score(n) => query.filter(matches::score.ge(f64::from(n) / 100.0 - 1e-9)),
+            Floor::Useful => query.filter(
+                matches::required_total
+                    .eq(0)
+                    .or(matches::required_met.gt(0))
+                    .or(matches::score.ge(0.5 - 1e-9)),
+            ),
+        }
+    }};
+}
+
+/// One page (`limit` from `offset`) of the service's suggested matches
+/// that pass the floor, in the asked order, with the totals. Filtering,
+/// the floor, ordering and paging all happen in the database.
+pub fn waiting_matches(
+    conn: &mut impl AsTx,
+    query: &WaitingQuery,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<WaitingPage> {
+    let (all, total): (i64, i64) = with_conn!(conn, |c| {
+        let all: i64 = if query.floor == Floor::All {
+            -1
+        } else {
+            waiting_filtered!(query).count().get_result(c)?
+        };
+        let total: i64 = above_floor!(waiting_filtered!(query), query.floor)
+            .count()
+            .get_result(c)?;
+        (all, total)
+    });
+    type R = (
+        (i64, i64, String, String, String, NaiveDate),
+        (i64, String, String, Option<String>, bool),
+        (f64, i32, i32, NaiveDateTime),
+    );
+    let rows: Vec<R> = with_conn!(conn, |c| {
+        let q = above_floor!(waiting_filtered!(query), query.floor);
+        let q = match query.sort {
+            WaitingSort::Newest => q.order((matches::created_at.desc(), matches::id.desc())),
+            WaitingSort::Score => q.order((matches::score.desc(), matches::id.desc())),
+            WaitingSort::Release => q.order((
+                profiles::release_date.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+            WaitingSort::Person => q.order((
+                profiles::family_name.asc(),
+                profiles::given_name.asc(),
+                profiles::id.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+            WaitingSort::Vacancy => q.order((
+                vacancies::title.asc(),
+                employers::name.asc(),
+                vacancies::id.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+        };
+        q.limit(limit)
             .offset(offset)
             .select((
-                matches::id,
-                profiles::id,
-                profiles::given_name,
-                profiles::family_name,
-                profiles::reference,
-                vacancies::id,
-                vacancies::title,
-                employers::name,
-                matches::score,
-                matches::created_at,
+                (
+                    matches::id,
+                    profiles::id,
+                    profiles::given_name,
+                    profiles::family_name,
+                    profiles::reference,
+                    profiles::release_date,
+                ),
+                (
+                    vacancies::id,
+                    vacancies::title,
+                    employers::name,
+                    vacancies::place_name,
+                    vacancies::remote,
+                ),
+                (
+                    matches::score,
+                    matches::required_met,
+                    matches::required_total,
+                    matches::created_at,
+                ),
             ))
             .load(c)?
     });
-    Ok((
-        rows.into_iter()
-            .map(|r| WaitingMatch {
-                match_id: r.0,
-                profile_id: r.1,
-                given_name: r.2,
-                family_name: r.3,
-                reference: r.4,
-                vacancy_id: r.5,
-                title: r.6,
-                employer_name: r.7,
-                score: r.8,
-                created_at: r.9,
-            })
-            .collect::<Vec<_>>(),
+    let lines = rows
+        .into_iter()
+        .map(|(p, v, m)| WaitingMatch {
+            match_id: p.0,
+            profile_id: p.1,
+            given_name: p.2,
+            family_name: p.3,
+            reference: p.4,
+            release_date: p.5,
+            vacancy_id: v.0,
+            title: v.1,
+            employer_name: v.2,
+            place_name: v.3,
+            remote: v.4,
+            score: m.0,
+            required_met: m.1,
+            required_total: m.2,
+            created_at: m.3,
+        })
+        .collect();
+    Ok(WaitingPage {
+        lines,
         total,
-    ))
+        below_floor: if all < 0 { 0 } else { all - total },
+    })
 }
 
 /// The match, only if its person belongs to the service.
@@ -724,4 +926,18 @@ pub fn assign(
         return Err(super::StoreError::NotFound);
     }
     Ok(())
+}
+
+/// A vacancy's employer name and when it was first published (None for a
+/// draft that never was).
+pub fn vacancy_publication(
+    conn: &mut impl AsTx,
+    vacancy_id: i64,
+) -> StoreResult<Option<(String, Option<NaiveDateTime>)>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq(vacancy_id))
+        .select((employers::name, vacancies::published_at))
+        .first(c)
+        .optional()?))
 }

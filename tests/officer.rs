@@ -320,8 +320,14 @@ on_both_backends!(profile_editor_creates_and_updates, |backend| async move {
     assert_eq!(status, 303, "create");
     let id: i64 = location
         .trim_start_matches("/officer/profiles/")
+        .trim_end_matches("?saved=created")
         .parse()
         .expect("redirect to the new profile");
+    let (_, page) = d.get(d.officer_x, &location).await;
+    assert!(
+        page.contains("role=\"status\" id=\"saved\"><p>The profile is created."),
+        "the officer is told the profile was created"
+    );
     assert_eq!(d.job_count("profile.changed"), before + 1);
     assert_eq!(d.audit_count("profile.created", id), 1);
     let taxonomy = d.app.services.taxonomy.clone();
@@ -361,6 +367,13 @@ on_both_backends!(profile_editor_creates_and_updates, |backend| async move {
         )
         .await;
     assert_eq!(status, 303, "{body}");
+    let (_, page) = d
+        .get(
+            d.officer_x,
+            &format!("/officer/profiles/{id}/restricted?saved=restricted"),
+        )
+        .await;
+    assert!(page.contains("offence, licence and barred information are saved"));
     let edit_page = d
         .get(d.officer_x, &format!("/officer/profiles/{id}/edit"))
         .await
@@ -377,7 +390,21 @@ on_both_backends!(profile_editor_creates_and_updates, |backend| async move {
         .post(d.officer_x, &format!("/officer/profiles/{id}"), &form)
         .await;
     assert_eq!(status, 303);
-    assert_eq!(location, format!("/officer/profiles/{id}"));
+    assert_eq!(location, format!("/officer/profiles/{id}?saved=profile"));
+    let (_, page) = d.get(d.officer_x, &location).await;
+    assert!(
+        page.contains("Your changes to the profile are saved."),
+        "saving says so after the redirect"
+    );
+    let (_, page) = d.get(d.officer_x, &format!("/officer/profiles/{id}")).await;
+    assert!(!page.contains("id=\"saved\""), "only after a save");
+    let (_, page) = d
+        .get(
+            d.officer_x,
+            &format!("/officer/profiles/{id}?saved=<b>x</b>"),
+        )
+        .await;
+    assert!(!page.contains("id=\"saved\"") && !page.contains("<b>x</b>"));
     let mut conn = d.conn();
     let p = store::profiles::load(&mut conn, id, &taxonomy).unwrap();
     assert_eq!(p.details.travel_radius_km(), 8.0);
@@ -1335,6 +1362,7 @@ on_both_backends!(
         assert_eq!(status, 303, "{body}");
         let profile: i64 = location
             .trim_start_matches("/officer/profiles/")
+            .trim_end_matches("?saved=created")
             .parse()
             .unwrap();
         // The vacancy is announced as published; the worker matches and emails.

@@ -106,6 +106,8 @@ struct MatchesPage {
     searched: bool,
     why_not: Option<WhyNot>,
     why_not_error: Option<String>,
+    /// A why-not question was asked: its answer comes first on the page.
+    asked: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -324,6 +326,7 @@ pub async fn profile_matches(
             ranked: ranked_lines,
             decided,
             searched: !find.is_empty(),
+            asked: !find.is_empty() || why_not.is_some() || why_not_error.is_some(),
             find,
             found,
             why_not,

@@ -634,7 +634,7 @@ pub async fn create(
         })
         .await;
     match saved {
-        Ok(id) => Ok(see_other(format!("/officer/profiles/{id}"))),
+        Ok(id) => Ok(see_other(format!("/officer/profiles/{id}?saved=created"))),
         Err(e) => {
             let errors = conflict_errors(e)?;
             Ok(rerender(&officer, &state, None, form, errors))
@@ -780,7 +780,7 @@ pub async fn update(
         }
     };
     match save(&state, &officer, id, details, "profile.updated").await {
-        Ok(()) => Ok(see_other(format!("/officer/profiles/{id}"))),
+        Ok(()) => Ok(see_other(format!("/officer/profiles/{id}?saved=profile"))),
         Err(e) => {
             let errors = conflict_errors(e)?;
             Ok(rerender(&officer, &state, Some(id), form, errors))
@@ -1106,7 +1106,9 @@ pub async fn restricted_update(
         }
     };
     save(&state, &officer, id, details, "profile.restricted_updated").await?;
-    Ok(see_other(format!("/officer/profiles/{id}/restricted")))
+    Ok(see_other(format!(
+        "/officer/profiles/{id}/restricted?saved=restricted"
+    )))
 }
 
 // --- Job-seeker sign-in slips --------------------------------------------
@@ -1214,7 +1216,7 @@ pub async fn assign_to_me(
             })
         })
         .await?;
-    Ok(see_other(format!("/officer/profiles/{id}")))
+    Ok(see_other(format!("/officer/profiles/{id}?saved=assigned")))
 }
 
 #[cfg(test)]

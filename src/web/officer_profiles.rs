@@ -1122,6 +1122,10 @@ struct Slip {
     login_code: String,
     pin: String,
     reset: bool,
+    /// The terminal's own button labels, from its message catalogue, so the
+    /// slip names the buttons the person will see.
+    sign_in_button: &'static str,
+    switch_user_button: &'static str,
 }
 
 /// Issues a login code and a new PIN (or a new PIN for the existing code,
@@ -1174,6 +1178,7 @@ pub async fn issue_access(
             })
         })
         .await?;
+    let terminal_words = super::i18n::Messages::new(super::i18n::Lang::En);
     Ok(page(
         StatusCode::OK,
         &Slip {
@@ -1183,6 +1188,8 @@ pub async fn issue_access(
             login_code: code,
             pin,
             reset,
+            sign_in_button: terminal_words.get("sign_in.submit"),
+            switch_user_button: terminal_words.get("site.switch_user"),
         },
     ))
 }

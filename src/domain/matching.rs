@@ -1077,8 +1077,22 @@ fn format_number(value: f64) -> String {
 /// label starting with one keeps its capital mid-sentence ("Python
 /// programming", "Welsh speaking").
 const PROPER_FIRST_WORDS: &[&str] = &[
-    "British", "Cisco", "English", "Excel", "Google", "Irish", "JavaScript", "Linux",
-    "Microsoft", "Polish", "Python", "Sage", "Scottish", "Welsh", "Windows", "Xero",
+    "British",
+    "Cisco",
+    "English",
+    "Excel",
+    "Google",
+    "Irish",
+    "JavaScript",
+    "Linux",
+    "Microsoft",
+    "Polish",
+    "Python",
+    "Sage",
+    "Scottish",
+    "Welsh",
+    "Windows",
+    "Xero",
 ];
 
 /// Lower-cases the first letter of a label for use mid-sentence, only when
@@ -2225,13 +2239,25 @@ mod tests {
         assert_eq!(lower_first("A"), "a");
         // Names keep their capitals; ordinary words do not.
         assert_eq!(lower_first("Microsoft Office"), "Microsoft Office");
-        assert_eq!(lower_first("Gas Safe registration"), "Gas Safe registration");
+        assert_eq!(
+            lower_first("Gas Safe registration"),
+            "Gas Safe registration"
+        );
         assert_eq!(lower_first("CompTIA A+"), "CompTIA A+");
-        assert_eq!(lower_first("IT, office and contact centre"), "IT, office and contact centre");
+        assert_eq!(
+            lower_first("IT, office and contact centre"),
+            "IT, office and contact centre"
+        );
         assert_eq!(lower_first("Python programming"), "Python programming");
         assert_eq!(lower_first("Welsh speaking"), "Welsh speaking");
-        assert_eq!(lower_first("Driving licence category B (car)"), "driving licence category B (car)");
-        assert_eq!(lower_first("Grounds, gardening and landscaping"), "grounds, gardening and landscaping");
+        assert_eq!(
+            lower_first("Driving licence category B (car)"),
+            "driving licence category B (car)"
+        );
+        assert_eq!(
+            lower_first("Grounds, gardening and landscaping"),
+            "grounds, gardening and landscaping"
+        );
         assert_eq!(format_number(37.5), "37.5");
         assert_eq!(format_number(40.0), "40");
         assert_eq!(format_date(date(2025, 6, 2)), "2 June 2025");

@@ -531,16 +531,24 @@ pub fn demo_history(
         fits.truncate(rng.gen_range(3..=6));
         let mut applied_to = 0;
         for (vacancy, a) in fits {
-            // Found from 60 days before release (or a year ago) to now.
-            let earliest = (release - Duration::days(60)).max(today - Duration::days(340));
-            let span = (today - earliest).num_days().max(2);
+            // Found in the weeks around release (work is found before
+            // release for most who find it), never more than a year ago;
+            // for people still inside, in the last two months.
+            let (earliest, latest) = if released {
+                (release - Duration::days(45), release + Duration::days(14))
+            } else {
+                (today - Duration::days(60), today)
+            };
+            let earliest = earliest.max(today - Duration::days(340));
+            let latest = latest.min(today).max(earliest);
+            let span = (latest - earliest).num_days().max(1);
             let created = midnight(earliest + Duration::days(rng.gen_range(0..span)))
                 + Duration::minutes(rng.gen_range(480..1080));
             let decided = created + Duration::days(rng.gen_range(1..6));
             let roll: f64 = rng.gen();
             let (status, decided_at, reason) = if decided > until || roll < 0.15 {
                 ("suggested", None, None)
-            } else if roll < 0.85 {
+            } else if roll < 0.88 {
                 ("approved", Some(decided), None)
             } else {
                 (
@@ -567,7 +575,7 @@ pub fn demo_history(
                 created_at: created,
                 updated_at: decided_at.unwrap_or(created),
             });
-            if status == "approved" && applied_to < 2 && rng.gen_bool(0.8) {
+            if status == "approved" && applied_to < 2 && rng.gen_bool(0.9) {
                 let applied = decided + Duration::days(rng.gen_range(1..7));
                 if applied <= until {
                     applied_to += 1;
@@ -599,7 +607,9 @@ pub fn demo_history(
     let mut added = DemoHistory::default();
     write_tx!(&mut conn, |c| {
         for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(matches::table).values(chunk).execute(c)?;
+            diesel::insert_into(matches::table)
+                .values(chunk)
+                .execute(c)?;
         }
         added.matches = new_matches.len();
         for (profile, vacancy, p) in &planned {

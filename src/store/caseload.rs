@@ -219,8 +219,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -335,7 +335,7 @@ fn searched_page(
     people
         .retain(|(_, given, family, reference, ..)| name_matches(search, given, family, reference));
     match filter.sort {
-        Sort::ReleaseDate => people.sort_by(|a, b| (a.4, a.0).cmp(&(b.4, b.0))),
+        Sort::ReleaseDate => people.sort_by_key(|a| (a.4, a.0)),
         Sort::Name => people.sort_by(|a, b| (&a.2, &a.1, a.0).cmp(&(&b.2, &b.1, b.0))),
         Sort::NewestMatches => people.sort_by(|a, b| {
             (a.5.is_none(), std::cmp::Reverse(a.5), a.0).cmp(&(

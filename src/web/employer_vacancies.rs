@@ -347,16 +347,19 @@ struct VacancyPage {
     applications: usize,
 }
 
-/// What a vacancy says, as rows of facts, and its offence exclusions
-/// (category, treatment, reason): the employer's page and the case
-/// officer's page show the same.
+/// A vacancy's facts (label, value) and its offence exclusions (category,
+/// treatment, reason).
+pub type VacancyFacts = (
+    Vec<(&'static str, String)>,
+    Vec<(&'static str, &'static str, String)>,
+);
+
+/// What a vacancy says, as rows of facts, and its offence exclusions: the
+/// employer's page and the case officer's page show the same.
 pub fn vacancy_facts(
     d: &crate::domain::vacancy::VacancyDetails,
     t: &crate::domain::skills::Taxonomy,
-) -> (
-    Vec<(&'static str, String)>,
-    Vec<(&'static str, &'static str, String)>,
-) {
+) -> VacancyFacts {
     let labels = |slugs: &[String]| -> String {
         if slugs.is_empty() {
             "None".into()

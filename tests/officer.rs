@@ -729,6 +729,14 @@ on_both_backends!(seeker_slip_issues_and_resets_access, |backend| async move {
     let (status, _, slip) = d.post(d.officer_x, &path, &[]).await;
     assert_eq!(status, 200);
     assert!(slip.contains("How to use the jobs terminal"));
+    // The slip names the terminal's own buttons.
+    assert!(
+        slip.contains("always press &quot;Switch user&quot;")
+            || slip.contains("always press \"Switch user\""),
+        "{slip}"
+    );
+    assert!(!slip.contains("press \"Sign out\"") && !slip.contains("press &quot;Sign out&quot;"));
+    assert!(slip.contains("Press &quot;Sign in&quot;") || slip.contains("Press \"Sign in\""));
     let pin_of = |page: &str| {
         let start = page.find("id=\"pin\">").unwrap() + "id=\"pin\">".len();
         page[start..start + 6].to_string()

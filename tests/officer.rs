@@ -2315,6 +2315,7 @@ on_both_backends!(waiting_matches_query_uses_indexes, |backend| async move {
                 .join("\n")
         }
     };
+    println!("{plan}");
     // Never a full scan of matches; one of its indexes leads to the
     // rows (which one depends on the planner's statistics: with them,
     // the service's people and (profile_id, status) win).

@@ -620,7 +620,8 @@ pub fn demo_history(
                     vacancy_id: *vacancy,
                     status,
                     statement: "I have done this kind of work before and I am keen to start.",
-                    unsuccessful_reason: (status == "unsuccessful").then_some("not_shortlisted"),
+                    unsuccessful_reason: (status == "unsuccessful")
+                        .then(|| demo_ending(&p.steps).1),
                     start_date: p.start,
                     created_at: p.steps[0].1,
                     updated_at: last,
@@ -640,6 +641,7 @@ pub fn demo_history(
                         actor_kind: match status {
                             "interested" => "seeker",
                             "under_review" | "forwarded" => "officer",
+                            "unsuccessful" => demo_ending(&p.steps).0,
                             _ => "employer",
                         },
                         at,
@@ -693,7 +695,7 @@ fn demo_path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime)
     let mut at = applied;
     let mut start = None;
     let plan: [(&str, f64, i64); 5] = [
-        ("under_review", 0.97, 2),
+        ("under_review", 1.0, 2),
         ("forwarded", 0.85, 3),
         ("interview", 0.75, 8),
         ("offer", 0.7, 5),
@@ -706,9 +708,9 @@ fn demo_path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime)
             break;
         }
         if !rng.gen_bool(chance) {
-            if steps.len() > 2 {
-                steps.push(("unsuccessful", next));
-            }
+            // Not forwarded by the officer, or not taken further by the
+            // employer: either way the application ends.
+            steps.push(("unsuccessful", next));
             break;
         }
         at = next;
@@ -718,4 +720,15 @@ fn demo_path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime)
         }
     }
     Path { steps, start }
+}
+
+/// Who ended an unsuccessful demo application, and why: the officer when it
+/// was never forwarded, else the employer.
+fn demo_ending(steps: &[(&'static str, NaiveDateTime)]) -> (&'static str, &'static str) {
+    let before = steps.len().checked_sub(2).map(|i| steps[i].0);
+    if before == Some("under_review") {
+        ("officer", "declined_by_officer")
+    } else {
+        ("employer", "not_shortlisted")
+    }
 }

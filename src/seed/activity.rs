@@ -580,6 +580,12 @@ pub fn demo_history(
                 if applied <= until {
                     applied_to += 1;
                     let mut p = demo_path(&mut rng, applied, until);
+                    // The last fortnight's applications wait for the
+                    // officer's review, so the demo has some to review.
+                    if applied > until - Duration::days(14) {
+                        p.steps.truncate(1);
+                        p.start = None;
+                    }
                     match p.start {
                         // A start comes after release.
                         Some(start) if released && start < release => {

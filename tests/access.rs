@@ -502,6 +502,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/officer/matches", Officer),
         ("POST", "/officer/matches/{id}/approve", Officer),
         ("POST", "/officer/matches/{id}/dismiss", Officer),
+        ("GET", "/officer/vacancies/{id}", Officer),
         ("GET", "/officer/vacancies/{id}/candidates", Officer),
         ("GET", "/officer/applications", Officer),
         ("GET", "/officer/applications/{id}", Officer),
@@ -1009,10 +1010,12 @@ on_both_backends!(
             );
         }
         // Routes on shared resources, whose answers are filtered by scope
-        // instead (checked below).
+        // instead (checked below), or that show no person at all (a
+        // published vacancy is open to every service's officers).
         let filtered = [
             "/api/v1/vacancies/{id}/candidates",
             "/officer/vacancies/{id}/candidates",
+            "/officer/vacancies/{id}",
         ];
         for (officer, other) in [(w.officer_x, w.profile_y), (w.officer_y, w.profile_x)] {
             let (cookie, _) = w.staff_session(officer);

@@ -924,14 +924,52 @@ fn format_number(value: f64) -> String {
     text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
-/// Lower-cases the first letter of a label for use mid-sentence, unless it
-/// starts an acronym ("CSCS card" stays as it is).
+/// First words of taxonomy labels that are names, not ordinary words: a
+/// label starting with one keeps its capital mid-sentence ("Python
+/// programming", "Welsh speaking").
+const PROPER_FIRST_WORDS: &[&str] = &[
+    "British",
+    "Cisco",
+    "English",
+    "Excel",
+    "Google",
+    "Irish",
+    "JavaScript",
+    "Linux",
+    "Microsoft",
+    "Polish",
+    "Python",
+    "Sage",
+    "Scottish",
+    "Welsh",
+    "Windows",
+    "Xero",
+];
+
+/// Lower-cases the first letter of a label for use mid-sentence, only when
+/// the label starts with an ordinary word. It is kept when the first word
+/// has a capital after its first letter (an acronym or brand: "CSCS card",
+/// "CompTIA A+", "IT, office and contact centre"), when the second word
+/// starts with a capital (a name: "Microsoft Office", "Gas Safe
+/// registration", "Care Certificate"), or when the first word is a known
+/// proper noun ([`PROPER_FIRST_WORDS`]).
 fn lower_first(label: &str) -> String {
+    let mut words = label.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let name: String = first.chars().filter(|c| c.is_alphanumeric()).collect();
+    let keep = first.chars().skip(1).any(char::is_uppercase)
+        || words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+        || PROPER_FIRST_WORDS.contains(&name.as_str());
+    if keep {
+        return label.to_owned();
+    }
     let mut chars = label.chars();
-    match (chars.next(), chars.next()) {
-        (Some(_), Some(second)) if second.is_uppercase() => label.to_owned(),
-        (Some(first), _) => first.to_lowercase().chain(label.chars().skip(1)).collect(),
-        (None, _) => String::new(),
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -2050,6 +2088,27 @@ mod tests {
         assert_eq!(lower_first("CSCS card"), "CSCS card");
         assert_eq!(lower_first(""), "");
         assert_eq!(lower_first("A"), "a");
+        // Names keep their capitals; ordinary words do not.
+        assert_eq!(lower_first("Microsoft Office"), "Microsoft Office");
+        assert_eq!(
+            lower_first("Gas Safe registration"),
+            "Gas Safe registration"
+        );
+        assert_eq!(lower_first("CompTIA A+"), "CompTIA A+");
+        assert_eq!(
+            lower_first("IT, office and contact centre"),
+            "IT, office and contact centre"
+        );
+        assert_eq!(lower_first("Python programming"), "Python programming");
+        assert_eq!(lower_first("Welsh speaking"), "Welsh speaking");
+        assert_eq!(
+            lower_first("Driving licence category B (car)"),
+            "driving licence category B (car)"
+        );
+        assert_eq!(
+            lower_first("Grounds, gardening and landscaping"),
+            "grounds, gardening and landscaping"
+        );
         assert_eq!(format_number(37.5), "37.5");
         assert_eq!(format_number(40.0), "40");
         assert_eq!(format_date(date(2025, 6, 2)), "2 June 2025");

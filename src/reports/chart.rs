@@ -37,14 +37,51 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn shorten(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let mut short: String = label.chars().take(max - 1).collect();
-        short.push('…');
-        short
+/// Characters per line of a bar's label.
+const LABEL_CHARS: usize = 22;
+/// Height of one line of a label.
+const LINE: f64 = 15.0;
+
+/// Breaks a label into lines of at most `max` characters at spaces (a word
+/// longer than a line is split), so that no label is cut short.
+fn wrap(label: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in label.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let used = line.chars().count();
+            let room = if used == 0 {
+                max
+            } else {
+                max.saturating_sub(used + 1)
+            };
+            if word.len() <= room {
+                if used > 0 {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                break;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word longer than a whole line.
+            let rest = word.split_off(max);
+            lines.push(word.iter().collect());
+            word = rest;
+        }
     }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Height of the row for a label of `lines` lines.
+fn row_height(lines: usize) -> f64 {
+    ROW.max(LINE * lines as f64 + 10.0)
 }
 
 /// An SVG bar chart. `id` must be unique on the page; `max` fixes the scale
@@ -53,7 +90,13 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
     let largest =
         max.unwrap_or_else(|| bars.iter().filter_map(|b| b.value).fold(0.0_f64, f64::max));
     let scale = WIDTH - LABEL_WIDTH - VALUE_SPACE;
-    let height = TOP * 2.0 + ROW * bars.len().max(1) as f64;
+    let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, LABEL_CHARS)).collect();
+    let rows: f64 = if bars.is_empty() {
+        ROW
+    } else {
+        wrapped.iter().map(|l| row_height(l.len())).sum()
+    };
+    let height = TOP * 2.0 + rows;
     let description = bars
         .iter()
         .map(|b| format!("{}: {}", b.label, b.text))
@@ -86,17 +129,29 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         r##"<line x1="{LABEL_WIDTH}" y1="{TOP}" x2="{LABEL_WIDTH}" y2="{}" stroke="#0b0c0c" stroke-width="1"/>"##,
         height - TOP
     );
-    for (i, bar) in bars.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
-        let middle = y + ROW / 2.0 + 5.0;
+    let mut y = TOP;
+    for (bar, lines) in bars.iter().zip(&wrapped) {
+        let row = row_height(lines.len());
+        let middle = y + row / 2.0 + 5.0;
         let label = escape(&bar.label);
         let _ = write!(svg, r#"<g aria-label="{label}: {}">"#, escape(&bar.text));
+        // The label's lines, centred on the bar, ending at the axis.
+        let first = middle - LINE * (lines.len() as f64 - 1.0) / 2.0;
         let _ = write!(
             svg,
-            r##"<text x="{}" y="{middle}" text-anchor="end" font-size="13" fill="#0b0c0c">{}</text>"##,
-            LABEL_WIDTH - 8.0,
-            escape(&shorten(&bar.label, 22))
+            r##"<text x="{x}" y="{first}" text-anchor="end" font-size="13" fill="#0b0c0c">"##,
+            x = LABEL_WIDTH - 8.0,
         );
+        for (n, line) in lines.iter().enumerate() {
+            let _ = write!(
+                svg,
+                r#"<tspan x="{x}" dy="{dy}">{}</tspan>"#,
+                escape(line),
+                x = LABEL_WIDTH - 8.0,
+                dy = if n == 0 { 0.0 } else { LINE },
+            );
+        }
+        svg.push_str("</text>");
         let length = match (bar.value, largest > 0.0) {
             (Some(v), true) => (v / largest * scale).clamp(0.0, scale),
             _ => 0.0,
@@ -105,7 +160,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
             let _ = write!(
                 svg,
                 r##"<rect x="{LABEL_WIDTH}" y="{}" width="{length:.1}" height="{BAR}" fill="url(#{id}-hatch)" stroke="#0b0c0c" stroke-width="1"/>"##,
-                y + (ROW - BAR) / 2.0
+                y + (row - BAR) / 2.0
             );
         }
         let style = if bar.value.is_some() {
@@ -119,6 +174,7 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
             LABEL_WIDTH + length + 6.0,
             escape(&bar.text)
         );
+        y += row;
     }
     svg.push_str("</svg>");
     svg
@@ -158,5 +214,32 @@ mod tests {
         );
         assert!(svg.contains(">fewer than 5</text>"));
         assert!(svg.contains("<desc id=\"c1-desc\">"));
+    }
+
+    #[test]
+    fn long_labels_wrap_onto_lines_and_are_never_cut() {
+        assert_eq!(
+            wrap("Grounds, gardening and landscaping", 22),
+            vec!["Grounds, gardening and", "landscaping"]
+        );
+        assert_eq!(wrap("Retail", 22), vec!["Retail"]);
+        assert_eq!(
+            wrap("Abcdefghijklmnopqrstuvwxyz", 10),
+            vec!["Abcdefghij", "klmnopqrst", "uvwxyz"]
+        );
+        assert_eq!(wrap("", 22), vec![""]);
+        let svg = bars(
+            "c2",
+            "By sector",
+            &[Bar {
+                label: "Grounds, gardening and landscaping".into(),
+                value: Some(12.0),
+                text: "12".into(),
+            }],
+            None,
+        );
+        assert!(svg.contains(">Grounds, gardening and</tspan>"));
+        assert!(svg.contains(">landscaping</tspan>"));
+        assert!(!svg.contains('…'), "no label is shortened");
     }
 }

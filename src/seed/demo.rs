@@ -537,9 +537,15 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         meta::set(c, "demo_seeded_at", &at.to_string())?;
         Ok::<(), StoreError>(())
     })?;
+    // A year of matches, applications and outcomes, so that the reports
+    // and the officers' lists show real figures.
+    let history = super::activity::demo_history(services, today, 77_232)?;
     tracing::info!(
         vacancies = vacancies.len(),
         profiles = profiles.len(),
+        matches = history.matches,
+        applications = history.applications,
+        outcomes = history.outcomes,
         "demo data loaded"
     );
     let mut logins: Vec<DemoLogin> = accounts.into_iter().map(|(login, ..)| login).collect();

@@ -63,7 +63,8 @@ pub struct Filter {
     pub new_matches: bool,
     /// Only people with an outcome check due.
     pub checks_due: bool,
-    /// Name or reference contains this text (any case).
+    /// A forgiving search by name (either order, small typos, the start
+    /// of a name) or prison number; see [`name_matches`].
     pub search: Option<String>,
     pub sort: Sort,
     pub today: NaiveDate,
@@ -195,21 +196,85 @@ macro_rules! filtered {
         if f.checks_due {
             q = q.filter(profiles::id.eq_any(outcomes_due!(f.today, outcomes::profile_id)));
         }
-        if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = like_pattern(search);
-            q = q.filter(
-                lower(
-                    profiles::given_name
-                        .concat(" ")
-                        .concat(profiles::family_name),
-                )
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(profiles::reference).like(pattern).escape('\\')),
-            );
-        }
         q
     }};
+}
+
+/// The words of a name or a search, lower-cased, split at spaces, hyphens,
+/// apostrophes and punctuation.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Edit distance with adjacent swaps (optimal string alignment): "Nathen"
+/// is 1 from "Nathan", "Kowlaski" 1 from "Kowalski".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// Typos forgiven in a searched word of this many letters: none up to 3,
+/// one up to 7, two from 8.
+fn typos_allowed(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Whether a caseload search finds a person: the prison number contains
+/// the text (spaces ignored), or the whole name contains it, or every
+/// searched word fits one of the words of the name, in any order, where a
+/// word fits when the name word starts with it, contains it (3 letters or
+/// more), or is within [`typos_allowed`] edits of it.
+pub fn name_matches(search: &str, given: &str, family: &str, reference: &str) -> bool {
+    let text = search.trim().to_lowercase();
+    if text.is_empty() {
+        return true;
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if reference.to_lowercase().contains(&compact) {
+        return true;
+    }
+    if format!("{given} {family}").to_lowercase().contains(&text) {
+        return true;
+    }
+    let name: Vec<String> = words(given).into_iter().chain(words(family)).collect();
+    let wanted = words(&text);
+    !wanted.is_empty()
+        && wanted.iter().all(|w| {
+            let len = w.chars().count();
+            name.iter().any(|n| {
+                n.starts_with(w.as_str())
+                    || (len >= 3 && n.contains(w.as_str()))
+                    || edit_distance(w, n) <= typos_allowed(len)
+            })
+        })
 }
 
 const NEWEST_MATCH: &str = "(SELECT MAX(m.created_at) FROM matches m \
@@ -232,14 +297,64 @@ fn checks_due_now(row: &DueRow, today: NaiveDate) -> i64 {
 
 type HeadRow = (i64, String, String, String, NaiveDate, String, Option<i64>);
 
-/// One page (from 1) of the caseload, with the total.
-pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Page> {
+/// A searched caseload page. The database narrows to the service and the
+/// other filters and reads only names, prison numbers and the sort keys;
+/// the forgiving comparison ([`name_matches`]), the order (the same as the
+/// unsearched query's) and the paging run here over that set, so the total
+/// is exact and no list of ids is bound into a statement. Then one page of
+/// rows is read.
+fn searched_page(
+    conn: &mut impl AsTx,
+    filter: &Filter,
+    search: &str,
+    offset: i64,
+) -> StoreResult<(i64, Vec<HeadRow>)> {
     use diesel::dsl::sql;
-    use diesel::sql_types::{Bool, Nullable, Timestamp};
-    let offset = (page.max(1) - 1) * PAGE_SIZE;
-    let (total, heads): (i64, Vec<HeadRow>) = with_conn!(conn, |c| {
-        let total: i64 = filtered!(filter).count().get_result(c)?;
+    use diesel::sql_types::{Nullable, Timestamp};
+    type Key = (
+        i64,
+        String,
+        String,
+        String,
+        NaiveDate,
+        Option<NaiveDateTime>,
+    );
+    let newest = filter.sort == Sort::NewestMatches;
+    let mut people: Vec<Key> = with_conn!(conn, |c| {
         let q = filtered!(filter).select((
+            profiles::id,
+            profiles::given_name,
+            profiles::family_name,
+            profiles::reference,
+            profiles::release_date,
+            // Only read when it orders the list.
+            sql::<Nullable<Timestamp>>(if newest { NEWEST_MATCH } else { "NULL" }),
+        ));
+        q.load(c)?
+    });
+    people
+        .retain(|(_, given, family, reference, ..)| name_matches(search, given, family, reference));
+    match filter.sort {
+        Sort::ReleaseDate => people.sort_by_key(|a| (a.4, a.0)),
+        Sort::Name => people.sort_by(|a, b| (&a.2, &a.1, a.0).cmp(&(&b.2, &b.1, b.0))),
+        Sort::NewestMatches => people.sort_by(|a, b| {
+            (a.5.is_none(), std::cmp::Reverse(a.5), a.0).cmp(&(
+                b.5.is_none(),
+                std::cmp::Reverse(b.5),
+                b.0,
+            ))
+        }),
+    }
+    let total = i64::try_from(people.len()).unwrap_or(i64::MAX);
+    let wanted: Vec<i64> = people
+        .iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(PAGE_SIZE as usize)
+        .map(|p| p.0)
+        .collect();
+    let mut heads: Vec<HeadRow> = with_conn!(conn, |c| filtered!(filter)
+        .filter(profiles::id.eq_any(&wanted))
+        .select((
             profiles::id,
             profiles::reference,
             profiles::given_name,
@@ -247,18 +362,47 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
             profiles::release_date,
             profiles::readiness,
             profiles::officer_id,
-        ));
-        let q = match filter.sort {
-            Sort::ReleaseDate => q.order((profiles::release_date, profiles::id)),
-            Sort::Name => q.order((profiles::family_name, profiles::given_name, profiles::id)),
-            Sort::NewestMatches => q
-                .order(sql::<Bool>(&format!("{NEWEST_MATCH} IS NULL")))
-                .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
-                .then_order_by(profiles::id),
-        };
-        let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
-        (total, heads)
-    });
+        ))
+        .load(c)?);
+    heads.sort_by_key(|h| wanted.iter().position(|id| *id == h.0));
+    Ok((total, heads))
+}
+
+/// One page (from 1) of the caseload, with the total.
+pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Page> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Nullable, Timestamp};
+    let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
+    let search = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let (total, heads): (i64, Vec<HeadRow>) = match search {
+        Some(search) => searched_page(conn, filter, search, offset)?,
+        None => with_conn!(conn, |c| {
+            let total: i64 = filtered!(filter).count().get_result(c)?;
+            let q = filtered!(filter).select((
+                profiles::id,
+                profiles::reference,
+                profiles::given_name,
+                profiles::family_name,
+                profiles::release_date,
+                profiles::readiness,
+                profiles::officer_id,
+            ));
+            let q = match filter.sort {
+                Sort::ReleaseDate => q.order((profiles::release_date, profiles::id)),
+                Sort::Name => q.order((profiles::family_name, profiles::given_name, profiles::id)),
+                Sort::NewestMatches => q
+                    .order(sql::<Bool>(&format!("{NEWEST_MATCH} IS NULL")))
+                    .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
+                    .then_order_by(profiles::id),
+            };
+            let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
+            (total, heads)
+        }),
+    };
     let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
     let (suggested, due): (Vec<(i64, i64)>, Vec<DueRow>) = with_conn!(conn, |c| {
         let suggested: Vec<(i64, i64)> = matches::table
@@ -440,8 +584,120 @@ pub fn vacancy_titles(
         .load(c)?))
 }
 
-/// Suggested matches across the service, newest first: the page the digest
-/// email links to.
+/// How the service's waiting matches are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WaitingSort {
+    /// Newest first (where the digest email points).
+    #[default]
+    Newest,
+    /// Best score first.
+    Score,
+    /// Soonest release first.
+    Release,
+    /// By family name, then given name.
+    Person,
+    /// By vacancy title, then employer.
+    Vacancy,
+}
+
+impl WaitingSort {
+    pub const ALL: [WaitingSort; 5] = [
+        Self::Newest,
+        Self::Score,
+        Self::Release,
+        Self::Person,
+        Self::Vacancy,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .or((value.is_empty()).then_some(Self::Newest))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Score => "score",
+            Self::Release => "release",
+            Self::Person => "person",
+            Self::Vacancy => "vacancy",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Newest => "Newest first",
+            Self::Score => "Best score first",
+            Self::Release => "Soonest release first",
+            Self::Person => "Person (family name)",
+            Self::Vacancy => "Vacancy title",
+        }
+    }
+}
+
+/// Which waiting matches are worth the officer's time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Floor {
+    /// At least one of the required skills, or a score of 50% or more
+    /// (a vacancy that requires no skill always passes).
+    #[default]
+    Useful,
+    /// A score of at least this many per cent.
+    Score(u8),
+    /// Every waiting match.
+    All,
+}
+
+impl Floor {
+    pub const CHOICES: [Floor; 5] = [
+        Self::Useful,
+        Self::Score(30),
+        Self::Score(50),
+        Self::Score(70),
+        Self::All,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::CHOICES
+            .into_iter()
+            .find(|f| f.as_str() == value)
+            .or((value.is_empty()).then_some(Self::Useful))
+    }
+
+    pub fn as_str(self) -> String {
+        match self {
+            Self::Useful => "useful".into(),
+            Self::Score(n) => n.to_string(),
+            Self::All => "all".into(),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Useful => "At least one required skill, or a score of 50% or more".into(),
+            Self::Score(n) => format!("A score of {n}% or more"),
+            Self::All => "Show every match".into(),
+        }
+    }
+}
+
+/// What the officer asked of the service's waiting matches. The service is
+/// always part of the query.
+#[derive(Clone, Debug, Default)]
+pub struct WaitingQuery {
+    pub service_id: i64,
+    /// Only the people on this officer's caseload.
+    pub officer_id: Option<i64>,
+    /// The person's name or reference, the vacancy title or the employer
+    /// contains this text (any case).
+    pub text: Option<String>,
+    pub floor: Floor,
+    pub sort: WaitingSort,
+}
+
+/// Suggested matches across the service: the page the digest email links to.
 #[derive(Clone, Debug)]
 pub struct WaitingMatch {
     pub match_id: i64,
@@ -449,90 +705,180 @@ pub struct WaitingMatch {
     pub given_name: String,
     pub family_name: String,
     pub reference: String,
+    pub release_date: NaiveDate,
     pub vacancy_id: i64,
     pub title: String,
     pub employer_name: String,
+    pub place_name: Option<String>,
+    pub remote: bool,
     pub score: f64,
+    pub required_met: i32,
+    pub required_total: i32,
     pub created_at: NaiveDateTime,
 }
 
-/// One page (`limit` from `offset`) of the service's suggested matches,
-/// newest first (only the officer's own people when `officer_id` is
-/// given), and how many there are in all.
-pub fn waiting_matches(
-    conn: &mut impl AsTx,
-    service_id: i64,
-    officer_id: Option<i64>,
-    limit: i64,
-    offset: i64,
-) -> StoreResult<(Vec<WaitingMatch>, i64)> {
-    let total: i64 = with_conn!(conn, |c| {
-        let mut q = matches::table
-            .inner_join(profiles::table)
-            .filter(profiles::service_id.eq(service_id))
-            .filter(matches::status.eq("suggested"))
-            .into_boxed();
-        if let Some(officer) = officer_id {
-            q = q.filter(profiles::officer_id.eq(officer));
-        }
-        q.count().get_result(c)?
-    });
-    type R = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        f64,
-        NaiveDateTime,
-    );
-    let rows: Vec<R> = with_conn!(conn, |c| {
-        let mut q = matches::table
+/// One page of waiting matches, how many pass the floor in all, and how
+/// many the floor hides.
+pub struct WaitingPage {
+    pub lines: Vec<WaitingMatch>,
+    pub total: i64,
+    pub below_floor: i64,
+}
+
+/// The service's suggested matches joined to their person, vacancy and
+/// employer, filtered by everything in the query except the floor.
+macro_rules! waiting_filtered {
+    ($q:expr) => {{
+        let q: &WaitingQuery = $q;
+        let mut query = matches::table
             .inner_join(profiles::table)
             .inner_join(vacancies::table.inner_join(employers::table))
-            .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::service_id.eq(q.service_id))
             .filter(matches::status.eq("suggested"))
             .into_boxed();
-        if let Some(officer) = officer_id {
-            q = q.filter(profiles::officer_id.eq(officer));
+        if let Some(officer) = q.officer_id {
+            query = query.filter(profiles::officer_id.eq(officer));
         }
-        q.order((matches::created_at.desc(), matches::id.desc()))
-            .limit(limit)
+        if let Some(text) = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = like_pattern(text);
+            query = query.filter(
+                lower(
+                    profiles::given_name
+                        .concat(" ")
+                        .concat(profiles::family_name),
+                )
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(profiles::reference)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(vacancies::title).like(pattern.clone()).escape('\\'))
+                .or(lower(employers::name).like(pattern).escape('\\')),
+            );
+        }
+        query
+    }};
+}
+
+/// Adds the floor to a waiting-matches query.
+macro_rules! above_floor {
+    ($query:expr, $floor:expr) => {{
+        let query = $query;
+        match $floor {
+            Floor::All => query,
+            Floor::Score(n) => query.filter(matches::score.ge(f64::from(n) / 100.0 - 1e-9)),
+            Floor::Useful => query.filter(
+                matches::required_total
+                    .eq(0)
+                    .or(matches::required_met.gt(0))
+                    .or(matches::score.ge(0.5 - 1e-9)),
+            ),
+        }
+    }};
+}
+
+/// One page (`limit` from `offset`) of the service's suggested matches
+/// that pass the floor, in the asked order, with the totals. Filtering,
+/// the floor, ordering and paging all happen in the database.
+pub fn waiting_matches(
+    conn: &mut impl AsTx,
+    query: &WaitingQuery,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<WaitingPage> {
+    let (all, total): (i64, i64) = with_conn!(conn, |c| {
+        let all: i64 = if query.floor == Floor::All {
+            -1
+        } else {
+            waiting_filtered!(query).count().get_result(c)?
+        };
+        let total: i64 = above_floor!(waiting_filtered!(query), query.floor)
+            .count()
+            .get_result(c)?;
+        (all, total)
+    });
+    type R = (
+        (i64, i64, String, String, String, NaiveDate),
+        (i64, String, String, Option<String>, bool),
+        (f64, i32, i32, NaiveDateTime),
+    );
+    let rows: Vec<R> = with_conn!(conn, |c| {
+        let q = above_floor!(waiting_filtered!(query), query.floor);
+        let q = match query.sort {
+            WaitingSort::Newest => q.order((matches::created_at.desc(), matches::id.desc())),
+            WaitingSort::Score => q.order((matches::score.desc(), matches::id.desc())),
+            WaitingSort::Release => q.order((
+                profiles::release_date.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+            WaitingSort::Person => q.order((
+                profiles::family_name.asc(),
+                profiles::given_name.asc(),
+                profiles::id.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+            WaitingSort::Vacancy => q.order((
+                vacancies::title.asc(),
+                employers::name.asc(),
+                vacancies::id.asc(),
+                matches::score.desc(),
+                matches::id.desc(),
+            )),
+        };
+        q.limit(limit)
             .offset(offset)
             .select((
-                matches::id,
-                profiles::id,
-                profiles::given_name,
-                profiles::family_name,
-                profiles::reference,
-                vacancies::id,
-                vacancies::title,
-                employers::name,
-                matches::score,
-                matches::created_at,
+                (
+                    matches::id,
+                    profiles::id,
+                    profiles::given_name,
+                    profiles::family_name,
+                    profiles::reference,
+                    profiles::release_date,
+                ),
+                (
+                    vacancies::id,
+                    vacancies::title,
+                    employers::name,
+                    vacancies::place_name,
+                    vacancies::remote,
+                ),
+                (
+                    matches::score,
+                    matches::required_met,
+                    matches::required_total,
+                    matches::created_at,
+                ),
             ))
             .load(c)?
     });
-    Ok((
-        rows.into_iter()
-            .map(|r| WaitingMatch {
-                match_id: r.0,
-                profile_id: r.1,
-                given_name: r.2,
-                family_name: r.3,
-                reference: r.4,
-                vacancy_id: r.5,
-                title: r.6,
-                employer_name: r.7,
-                score: r.8,
-                created_at: r.9,
-            })
-            .collect::<Vec<_>>(),
+    let lines = rows
+        .into_iter()
+        .map(|(p, v, m)| WaitingMatch {
+            match_id: p.0,
+            profile_id: p.1,
+            given_name: p.2,
+            family_name: p.3,
+            reference: p.4,
+            release_date: p.5,
+            vacancy_id: v.0,
+            title: v.1,
+            employer_name: v.2,
+            place_name: v.3,
+            remote: v.4,
+            score: m.0,
+            required_met: m.1,
+            required_total: m.2,
+            created_at: m.3,
+        })
+        .collect();
+    Ok(WaitingPage {
+        lines,
         total,
-    ))
+        below_floor: if all < 0 { 0 } else { all - total },
+    })
 }
 
 /// The match, only if its person belongs to the service.
@@ -724,4 +1070,62 @@ pub fn assign(
         return Err(super::StoreError::NotFound);
     }
     Ok(())
+}
+
+/// A vacancy's employer name and when it was first published (None for a
+/// draft that never was).
+pub fn vacancy_publication(
+    conn: &mut impl AsTx,
+    vacancy_id: i64,
+) -> StoreResult<Option<(String, Option<NaiveDateTime>)>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .inner_join(employers::table)
+        .filter(vacancies::id.eq(vacancy_id))
+        .select((employers::name, vacancies::published_at))
+        .first(c)
+        .optional()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caseload_search_forgives_typos_order_and_partial_names() {
+        let n = |q: &str| name_matches(q, "Nathan", "Kowalski", "A1234BC");
+        // What the exact search already found.
+        assert!(n("Nathan Kowalski"));
+        assert!(n("nathan"));
+        assert!(n("owal"));
+        assert!(n("a1234bc"));
+        assert!(n("A1234"));
+        // Either order, a typo, a swapped pair of letters, a start.
+        assert!(n("Kowalski Nathan"));
+        assert!(n("Nathen"));
+        assert!(n("Kowlaski"));
+        assert!(n("Nath Kow"));
+        assert!(n("kowalsky, nathen"));
+        assert!(n("A 1234 BC"));
+        // Not anybody.
+        assert!(!n("Nathaniel"));
+        assert!(!n("Martin"));
+        assert!(!n("Nathan Smith"));
+        assert!(n("Nat"), "the start of a name");
+        assert!(!n("Kev"));
+        assert!(!n("zz"));
+        // Hyphens and apostrophes split names into words.
+        assert!(name_matches("Reilly", "Sean", "O'Reilly-Smith", "X1"));
+        assert!(name_matches("smith sean", "Sean", "O'Reilly-Smith", "X1"));
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert_eq!(edit_distance("nathen", "nathan"), 1);
+        assert_eq!(edit_distance("kowlaski", "kowalski"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert!(edit_distance("martin", "nathan") > 2);
+        assert_eq!(typos_allowed(3), 0);
+        assert_eq!(typos_allowed(6), 1);
+        assert_eq!(typos_allowed(8), 2);
+    }
 }

@@ -37,6 +37,23 @@ pub enum RunScope {
     Profile(i64),
 }
 
+/// How many required skills a pair's reasons (JSON) say the person has, and
+/// how many the vacancy requires; (0, 0) when it requires none.
+pub fn required_skill_counts(reasons: &str) -> (i32, i32) {
+    let reasons: Vec<crate::domain::matching::Reason> =
+        serde_json::from_str(reasons).unwrap_or_default();
+    reasons
+        .iter()
+        .find_map(|r| match r {
+            crate::domain::matching::Reason::RequiredSkills { matched, total, .. } => Some((
+                i32::try_from(matched.len()).unwrap_or(i32::MAX),
+                i32::try_from(*total).unwrap_or(i32::MAX),
+            )),
+            _ => None,
+        })
+        .unwrap_or((0, 0))
+}
+
 /// Applies a run's result: `found` is the whole eligible set for the scope.
 /// Call inside a transaction.
 pub fn apply_run(
@@ -65,6 +82,7 @@ pub fn apply_run(
         .collect();
     let mut outcome = RunOutcome::default();
     for pair in found {
+        let (met, total) = required_skill_counts(&pair.reasons);
         match by_pair.remove(&(pair.profile_id, pair.vacancy_id)) {
             None => {
                 with_conn!(conn, |c| diesel::insert_into(matches::table)
@@ -75,6 +93,8 @@ pub fn apply_run(
                         matches::score.eq(pair.score),
                         matches::distance_km.eq(pair.distance_km),
                         matches::reasons.eq(&pair.reasons),
+                        matches::required_met.eq(met),
+                        matches::required_total.eq(total),
                         matches::created_at.eq(at),
                         matches::updated_at.eq(at),
                     ))
@@ -90,6 +110,8 @@ pub fn apply_run(
                         matches::score.eq(pair.score),
                         matches::distance_km.eq(pair.distance_km),
                         matches::reasons.eq(&pair.reasons),
+                        matches::required_met.eq(met),
+                        matches::required_total.eq(total),
                         matches::updated_at.eq(at),
                     ))
                     .execute(c)?);

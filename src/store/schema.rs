@@ -363,6 +363,8 @@ diesel::table! {
         notified_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        required_met -> Integer,
+        required_total -> Integer,
     }
 }
 

@@ -347,24 +347,19 @@ struct VacancyPage {
     applications: usize,
 }
 
-async fn vacancy_page(
-    state: &AppState,
-    member: &EmployerMember,
-    vacancy: Vacancy,
-    preview: bool,
-    status: StatusCode,
-    problem: Option<String>,
-    done: Option<&'static str>,
-) -> Result<HttpResponse, AppError> {
-    let vacancy_id = vacancy.id;
-    let applications = state
-        .store
-        .run(move |conn| {
-            Ok(crate::store::applications::for_vacancy_employer(conn, vacancy_id)?.len())
-        })
-        .await?;
-    let d = &vacancy.details;
-    let t = &state.taxonomy;
+/// A vacancy's facts (label, value) and its offence exclusions (category,
+/// treatment, reason).
+pub type VacancyFacts = (
+    Vec<(&'static str, String)>,
+    Vec<(&'static str, &'static str, String)>,
+);
+
+/// What a vacancy says, as rows of facts, and its offence exclusions: the
+/// employer's page and the case officer's page show the same.
+pub fn vacancy_facts(
+    d: &crate::domain::vacancy::VacancyDetails,
+    t: &crate::domain::skills::Taxonomy,
+) -> VacancyFacts {
     let labels = |slugs: &[String]| -> String {
         if slugs.is_empty() {
             "None".into()
@@ -453,6 +448,27 @@ async fn vacancy_page(
             )
         })
         .collect();
+    (facts, exclusions)
+}
+
+async fn vacancy_page(
+    state: &AppState,
+    member: &EmployerMember,
+    vacancy: Vacancy,
+    preview: bool,
+    status: StatusCode,
+    problem: Option<String>,
+    done: Option<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    let vacancy_id = vacancy.id;
+    let applications = state
+        .store
+        .run(move |conn| {
+            Ok(crate::store::applications::for_vacancy_employer(conn, vacancy_id)?.len())
+        })
+        .await?;
+    let d = &vacancy.details;
+    let (facts, exclusions) = vacancy_facts(d, &state.taxonomy);
     Ok(page(
         status,
         &VacancyPage {

@@ -21,6 +21,7 @@ pub mod officer_forms;
 pub mod officer_matches;
 pub mod officer_outcomes;
 pub mod officer_profiles;
+pub mod officer_vacancy;
 pub mod pages;
 pub mod reports;
 pub mod routes;

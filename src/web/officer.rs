@@ -186,6 +186,13 @@ pub async fn caseload(
             serde_urlencoded::to_string(&params).unwrap_or_default()
         )
     };
+    if page_no > pages {
+        // Past the end (an old link, or people moved since): the last
+        // page there is, rather than "page 2 of 1".
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, link(pages)))
+            .finish());
+    }
     let lines = result
         .rows
         .iter()
@@ -282,6 +289,25 @@ struct ProfilePage {
     applications: Vec<ApplicationView>,
     outcomes: Vec<OutcomeView>,
     errors: crate::domain::FieldErrors,
+    /// The confirmation of the change that led here.
+    done: Option<&'static str>,
+}
+
+/// Where a profile change redirects with `?saved=…`, and what it says.
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: String,
+}
+
+fn saved_message(saved: &str) -> Option<&'static str> {
+    Some(match saved {
+        "created" => "The profile is created. Matching starts at once.",
+        "profile" => "Your changes to the profile are saved. Matches are updated.",
+        "restricted" => "Your changes to the offence, licence and barred information are saved. Matches are updated.",
+        "assigned" => "The person is now on your caseload.",
+        _ => return None,
+    })
 }
 
 fn yes_no(value: bool) -> &'static str {
@@ -296,13 +322,15 @@ pub async fn profile(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    profile_page(
+    profile_page_saying(
         &state,
         &officer,
         path.into_inner(),
         StatusCode::OK,
         crate::domain::FieldErrors::new(),
+        saved_message(query.saved.trim()),
     )
     .await
 }
@@ -314,6 +342,18 @@ pub async fn profile_page(
     id: i64,
     status: StatusCode,
     errors: crate::domain::FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    profile_page_saying(state, officer, id, status, errors, None).await
+}
+
+/// The profile page, with a confirmation or messages from a failed form.
+async fn profile_page_saying(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    status: StatusCode,
+    errors: crate::domain::FieldErrors,
+    done: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
     let service_id = officer.service_id;
     let taxonomy = state.taxonomy.clone();
@@ -443,6 +483,7 @@ pub async fn profile_page(
             applications,
             outcomes,
             errors,
+            done,
         },
     ))
 }
@@ -457,6 +498,7 @@ struct RestrictedPage {
     conditions: Vec<String>,
     barred_children: &'static str,
     barred_adults: &'static str,
+    done: Option<&'static str>,
 }
 
 /// Offence categories, licence conditions and barred flags: shown to the
@@ -465,6 +507,7 @@ pub async fn restricted(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (id, service_id) = (path.into_inner(), officer.service_id);
     let taxonomy = state.taxonomy.clone();
@@ -518,6 +561,7 @@ pub async fn restricted(
         StatusCode::OK,
         &RestrictedPage {
             chrome: Chrome::of(&officer.ctx),
+            done: saved_message(query.saved.trim()),
             id: profile.id,
             name: format!("{} {}", d.given_name(), d.family_name()),
             offences: d

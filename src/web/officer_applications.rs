@@ -155,9 +155,12 @@ struct DetailPage {
     profile_id: i64,
     person: String,
     pseudonym: String,
+    vacancy_id: i64,
     vacancy_title: String,
     employer_name: String,
     status: &'static str,
+    /// What the last change did, said after the redirect.
+    done: Option<&'static str>,
     slug: &'static str,
     statement: String,
     share_name: bool,
@@ -257,6 +260,8 @@ async fn detail_page(
             profile_id: app.profile_id,
             person,
             pseudonym,
+            vacancy_id: app.vacancy_id,
+            done: typed.done,
             vacancy_title,
             employer_name,
             status: app.status.label(),
@@ -274,7 +279,7 @@ async fn detail_page(
                 UnsuccessfulReason::Other,
             ]
             .iter()
-            .map(|r| (r.as_str(), r.label()))
+            .map(|r| (r.as_str(), officer_reason_label(*r)))
             .collect(),
             errors,
             typed_reason,
@@ -283,10 +288,44 @@ async fn detail_page(
     ))
 }
 
+/// How a reason reads to the officer choosing it (the stored reason keeps
+/// its label for timelines and reports).
+fn officer_reason_label(reason: UnsuccessfulReason) -> &'static str {
+    match reason {
+        UnsuccessfulReason::DeclinedByOfficer => {
+            "This job is not right for the person now (my decision as their officer)"
+        }
+        UnsuccessfulReason::Other => "Another reason (write it in the note)",
+        other => other.label(),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+/// The confirmation shown after a change, by the `done` value of the
+/// redirect (anything else shows none).
+fn done_message(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "forwarded" => {
+            "The application is forwarded. The employer has been emailed and can now see it."
+        }
+        "declined" => "The application is not forwarded. The person can see this on the terminal.",
+        "reviewing" => "You are reviewing this application.",
+        "statement" => "The statement is saved.",
+        "withdrawn" => "The application is withdrawn.",
+        _ => return None,
+    })
+}
+
 pub async fn detail(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
+    query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     detail_page(
         &state,
@@ -294,7 +333,10 @@ pub async fn detail(
         path.into_inner(),
         StatusCode::OK,
         FieldErrors::new(),
-        Typed::default(),
+        Typed {
+            done: done_message(query.done.trim()),
+            ..Typed::default()
+        },
     )
     .await
 }
@@ -305,6 +347,8 @@ struct Typed {
     statement: Option<(String, bool)>,
     reason: String,
     note: String,
+    /// The confirmation of the last change.
+    done: Option<&'static str>,
 }
 
 /// What a move does besides the status change.
@@ -359,7 +403,16 @@ async fn change(
         })
         .await?;
     match result {
-        Ok(()) => Ok(see_other(format!("/officer/applications/{id}"))),
+        Ok(()) => {
+            let done = match to {
+                "forwarded" => "?done=forwarded",
+                "unsuccessful" => "?done=declined",
+                "under_review" => "?done=reviewing",
+                "withdrawn" => "?done=withdrawn",
+                _ => "",
+            };
+            Ok(see_other(format!("/officer/applications/{id}{done}")))
+        }
         Err(ApplicationError::NotFound) => Err(AppError::NotFound),
         Err(ApplicationError::Invalid(errors)) => {
             detail_page(
@@ -411,15 +464,84 @@ pub async fn review(
     .await
 }
 
+#[derive(Template)]
+#[template(path = "officer/forward_confirm.html")]
+struct ForwardConfirmPage {
+    chrome: Chrome,
+    id: i64,
+    vacancy_title: String,
+    employer_name: String,
+    /// Who the employer will see: the name or the pseudonym.
+    shown_as: String,
+    statement: String,
+}
+
+/// Forwarding sends the application to the employer and cannot be undone,
+/// so the first POST shows what will be sent and asks again; the second
+/// (with `confirm=yes`) forwards. An application that cannot be forwarded
+/// now gets the usual answer at once.
 pub async fn forward(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
+    let form = Form::parse(&body)?;
+    let id = path.into_inner();
+    if form.text("confirm") != "yes" {
+        let service_id = officer.service_id;
+        let loaded = state
+            .store
+            .run(move |c| {
+                let Some(app) = apps::load_in_service(c, id, service_id)? else {
+                    return Ok(None);
+                };
+                let names = store::caseload::names(c, service_id, &[app.profile_id])?;
+                let pseudonym: String = crate::with_conn!(c, |x| {
+                    use diesel::prelude::*;
+                    store::schema::profiles::table
+                        .find(app.profile_id)
+                        .select(store::schema::profiles::pseudonym)
+                        .first(x)?
+                });
+                let titles = store::caseload::vacancy_titles(c, &[app.vacancy_id])?;
+                Ok(Some((app, names, pseudonym, titles)))
+            })
+            .await?;
+        let Some((app, names, pseudonym, titles)) = loaded else {
+            return Err(AppError::NotFound);
+        };
+        if app.status == ApplicationStatus::UnderReview {
+            let (vacancy_title, employer_name) = titles
+                .into_iter()
+                .next()
+                .map(|(_, t, e)| (t, e))
+                .unwrap_or_default();
+            let shown_as = if app.share_name {
+                names
+                    .first()
+                    .map(|(_, g, f, _)| format!("their name, {g} {f}"))
+                    .unwrap_or_default()
+            } else {
+                format!("the pseudonym {pseudonym}")
+            };
+            return Ok(page(
+                StatusCode::OK,
+                &ForwardConfirmPage {
+                    chrome: Chrome::of(&officer.ctx),
+                    id,
+                    vacancy_title,
+                    employer_name,
+                    shown_as,
+                    statement: app.statement,
+                },
+            ));
+        }
+    }
     change(
         &state,
         &officer,
-        path.into_inner(),
+        id,
         Change::to(ApplicationStatus::Forwarded),
         Extra::Forwarded,
         Typed::default(),
@@ -444,6 +566,7 @@ pub async fn decline(
         statement: None,
         reason: reason_text.clone(),
         note,
+        done: None,
     };
     if c.reason.is_none() && !reason_text.is_empty() {
         // A value that is not a reason at all: the same message as for a
@@ -521,7 +644,9 @@ pub async fn edit_statement(
         })
         .await?;
     match result {
-        Ok(()) => Ok(see_other(format!("/officer/applications/{id}"))),
+        Ok(()) => Ok(see_other(format!(
+            "/officer/applications/{id}?done=statement"
+        ))),
         Err(ApplicationError::NotFound) => Err(AppError::NotFound),
         Err(ApplicationError::Invalid(errors)) => {
             detail_page(

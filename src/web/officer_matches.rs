@@ -106,6 +106,8 @@ struct MatchesPage {
     searched: bool,
     why_not: Option<WhyNot>,
     why_not_error: Option<String>,
+    /// A why-not question was asked: its answer comes first on the page.
+    asked: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -324,6 +326,7 @@ pub async fn profile_matches(
             ranked: ranked_lines,
             decided,
             searched: !find.is_empty(),
+            asked: !find.is_empty() || why_not.is_some() || why_not_error.is_some(),
             find,
             found,
             why_not,
@@ -444,40 +447,177 @@ async fn decide(
     }
 }
 
+pub struct WaitingLine {
+    pub match_id: i64,
+    pub profile_id: i64,
+    pub name: String,
+    pub reference: String,
+    pub release_date: String,
+    pub vacancy_id: i64,
+    pub title: String,
+    pub employer: String,
+    pub town: String,
+    pub score: String,
+    pub skills: String,
+    pub found: String,
+}
+
 #[derive(Template)]
 #[template(path = "officer/waiting_matches.html")]
 struct WaitingPage {
     chrome: Chrome,
     pager: StaffPager,
-    lines: Vec<store::caseload::WaitingMatch>,
+    lines: Vec<WaitingLine>,
+    q: String,
+    mine: bool,
+    sort: &'static str,
+    floor: String,
+    sorts: Vec<(&'static str, &'static str)>,
+    floors: Vec<(String, String)>,
+    below_floor: i64,
+    show_all_link: String,
+    errors: FieldErrors,
 }
 
-/// New matches across the service waiting for a decision, newest first,
-/// 50 a page: where the digest email points.
+#[derive(serde::Deserialize, Default)]
+pub struct WaitingQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    mine: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    floor: String,
+    #[serde(default)]
+    page: String,
+}
+
+/// Longest text the officer can filter the waiting matches by.
+const FILTER_TEXT_MAX: usize = 100;
+
+/// New matches across the service waiting for a decision, 50 a page:
+/// where the digest email points. Filtered by person, vacancy or employer,
+/// sorted, and above a floor that hides weak matches (saying how many);
+/// all of it in the database.
 pub async fn waiting(
     state: web::Data<AppState>,
     officer: Officer,
-    query: web::Query<CandidatesQuery>,
+    query: web::Query<WaitingQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
+    use crate::store::caseload::{Floor, WaitingSort};
+    let form = query.into_inner();
+    let mut errors = FieldErrors::new();
+    let mut text = form.q.trim().to_string();
+    if text.chars().count() > FILTER_TEXT_MAX {
+        errors.add("q", format!("Write {FILTER_TEXT_MAX} characters or fewer"));
+        text = text.chars().take(FILTER_TEXT_MAX).collect();
+    }
+    let sort = WaitingSort::parse(form.sort.trim()).unwrap_or_else(|| {
+        errors.add("sort", "Choose an order from the list");
+        WaitingSort::Newest
+    });
+    let floor = Floor::parse(form.floor.trim()).unwrap_or_else(|| {
+        errors.add("floor", "Choose which matches to show from the list");
+        Floor::Useful
+    });
+    let mine = !form.mine.is_empty();
+    let wanted_page = page_number(&form.page);
+    let filter = store::caseload::WaitingQuery {
+        service_id: officer.service_id,
+        officer_id: mine.then_some(officer.actor.user_id),
+        text: Some(text.clone()).filter(|t| !t.is_empty()),
+        floor,
+        sort,
+    };
+    let link = |page: usize, floor: &str| {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if !text.is_empty() {
+            params.push(("q", text.clone()));
+        }
+        if mine {
+            params.push(("mine", "1".into()));
+        }
+        params.push(("sort", sort.as_str().into()));
+        params.push(("floor", floor.to_string()));
+        params.push(("page", page.to_string()));
+        format!(
+            "/officer/matches?{}",
+            serde_urlencoded::to_string(&params).unwrap_or_default()
+        )
+    };
     let paging = crate::matches::Paging {
-        page: page_number(&query.page),
+        page: wanted_page,
         per_page: RANKED_PER_PAGE,
     };
     let (limit, offset) = sql_window(paging);
-    let (lines, total) = state
+    let run = filter.clone();
+    let found = state
         .store
-        .run(move |c| store::caseload::waiting_matches(c, service_id, None, limit, offset))
+        .run(move |c| store::caseload::waiting_matches(c, &run, limit, offset))
         .await?;
-    let pager = StaffPager::new(paging, lines.len(), total as usize, "matches", |p| {
-        format!("/officer/matches?page={p}")
+    let total = usize::try_from(found.total).unwrap_or(0);
+    let pages = total.div_ceil(RANKED_PER_PAGE).max(1);
+    if wanted_page > pages {
+        // A page past the end (an old link, or matches decided since):
+        // the last page that exists.
+        return Ok(see_other(link(pages, &floor.as_str())));
+    }
+    let floor_str = floor.as_str();
+    let pager = StaffPager::new(paging, found.lines.len(), total, "matches", |p| {
+        link(p, &floor_str)
     });
+    let lines = found
+        .lines
+        .into_iter()
+        .map(|l| WaitingLine {
+            match_id: l.match_id,
+            profile_id: l.profile_id,
+            name: format!("{} {}", l.given_name, l.family_name),
+            reference: l.reference,
+            release_date: l.release_date.format("%d %b %Y").to_string(),
+            vacancy_id: l.vacancy_id,
+            title: l.title,
+            employer: l.employer_name,
+            town: if l.remote {
+                "Remote".to_string()
+            } else {
+                l.place_name.unwrap_or_else(|| "Not given".to_string())
+            },
+            score: format!("{:.0}%", l.score * 100.0),
+            skills: if l.required_total == 0 {
+                "None required".to_string()
+            } else {
+                format!("{} of {}", l.required_met, l.required_total)
+            },
+            found: l.created_at.format("%d %b %Y").to_string(),
+        })
+        .collect();
     Ok(page(
-        StatusCode::OK,
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        },
         &WaitingPage {
             chrome: Chrome::of(&officer.ctx),
             pager,
             lines,
+            q: text.clone(),
+            mine,
+            sort: sort.as_str(),
+            floor: floor_str.clone(),
+            sorts: WaitingSort::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            floors: Floor::CHOICES
+                .iter()
+                .map(|f| (f.as_str(), f.label()))
+                .collect(),
+            below_floor: found.below_floor,
+            show_all_link: link(1, "all"),
+            errors,
         },
     ))
 }
@@ -505,6 +645,7 @@ pub struct CandidateLine {
 #[template(path = "officer/candidates.html")]
 struct CandidatesPage {
     chrome: Chrome,
+    vacancy_id: i64,
     title: String,
     employer: String,
     pager: StaffPager,
@@ -610,6 +751,7 @@ pub async fn candidates(
         StatusCode::OK,
         &CandidatesPage {
             chrome: Chrome::of(&officer.ctx),
+            vacancy_id,
             title,
             employer,
             pager,

@@ -634,7 +634,7 @@ pub async fn create(
         })
         .await;
     match saved {
-        Ok(id) => Ok(see_other(format!("/officer/profiles/{id}"))),
+        Ok(id) => Ok(see_other(format!("/officer/profiles/{id}?saved=created"))),
         Err(e) => {
             let errors = conflict_errors(e)?;
             Ok(rerender(&officer, &state, None, form, errors))
@@ -780,7 +780,7 @@ pub async fn update(
         }
     };
     match save(&state, &officer, id, details, "profile.updated").await {
-        Ok(()) => Ok(see_other(format!("/officer/profiles/{id}"))),
+        Ok(()) => Ok(see_other(format!("/officer/profiles/{id}?saved=profile"))),
         Err(e) => {
             let errors = conflict_errors(e)?;
             Ok(rerender(&officer, &state, Some(id), form, errors))
@@ -1106,7 +1106,9 @@ pub async fn restricted_update(
         }
     };
     save(&state, &officer, id, details, "profile.restricted_updated").await?;
-    Ok(see_other(format!("/officer/profiles/{id}/restricted")))
+    Ok(see_other(format!(
+        "/officer/profiles/{id}/restricted?saved=restricted"
+    )))
 }
 
 // --- Job-seeker sign-in slips --------------------------------------------
@@ -1120,6 +1122,10 @@ struct Slip {
     login_code: String,
     pin: String,
     reset: bool,
+    /// The terminal's own button labels, from its message catalogue, so the
+    /// slip names the buttons the person will see.
+    sign_in_button: &'static str,
+    switch_user_button: &'static str,
 }
 
 /// Issues a login code and a new PIN (or a new PIN for the existing code,
@@ -1172,6 +1178,7 @@ pub async fn issue_access(
             })
         })
         .await?;
+    let terminal_words = super::i18n::Messages::new(super::i18n::Lang::En);
     Ok(page(
         StatusCode::OK,
         &Slip {
@@ -1181,6 +1188,8 @@ pub async fn issue_access(
             login_code: code,
             pin,
             reset,
+            sign_in_button: terminal_words.get("sign_in.submit"),
+            switch_user_button: terminal_words.get("site.switch_user"),
         },
     ))
 }
@@ -1214,7 +1223,7 @@ pub async fn assign_to_me(
             })
         })
         .await?;
-    Ok(see_other(format!("/officer/profiles/{id}")))
+    Ok(see_other(format!("/officer/profiles/{id}?saved=assigned")))
 }
 
 #[cfg(test)]

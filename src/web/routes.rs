@@ -7,7 +7,9 @@ use actix_web::web;
 
 use super::{account, admin, api, api_reference, employer, health, officer, pages, reports};
 use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
-use super::{officer_applications, officer_matches, officer_outcomes, officer_profiles};
+use super::{
+    officer_applications, officer_matches, officer_outcomes, officer_profiles, officer_vacancy,
+};
 use super::{seeker, terminal};
 use super::{terminal_api, vacancy_import};
 
@@ -99,6 +101,7 @@ pub fn table() -> Vec<Route> {
         route!(GET "/officer/matches", Officer => officer_matches::waiting),
         route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),
         route!(POST "/officer/matches/{id}/dismiss", Officer => officer_matches::dismiss),
+        route!(GET "/officer/vacancies/{id}", Officer => officer_vacancy::show),
         route!(GET "/officer/vacancies/{id}/candidates", Officer => officer_matches::candidates),
         route!(GET "/officer/applications", Officer => officer_applications::list),
         route!(GET "/officer/applications/{id}", Officer => officer_applications::detail),

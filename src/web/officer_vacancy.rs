@@ -1,0 +1,81 @@
+//! A vacancy as the case officer reads it: everything the employer wrote
+//! for people and officers to judge fit (the offence exclusions with their
+//! reasons included), without the employer's own tools (editing, status
+//! changes, applications from other services). It shows no person's data,
+//! so it writes no audit row; the candidates it links to do.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::auth::Officer;
+use super::employer_vacancies::vacancy_facts;
+use super::errors::AppError;
+use super::pages::page;
+use super::view::Chrome;
+use super::AppState;
+use crate::domain::vacancy::VacancyStatus;
+use crate::store::{self, StoreError};
+
+#[derive(Template)]
+#[template(path = "officer/vacancy.html")]
+struct VacancyPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    employer: String,
+    status: &'static str,
+    open: bool,
+    description: String,
+    facts: Vec<(&'static str, String)>,
+    exclusions: Vec<(&'static str, &'static str, String)>,
+}
+
+/// `/officer/vacancies/{id}`: a vacancy that is or was published. A draft
+/// is the employer's unfinished work and is not found; a paused, filled,
+/// closed or withdrawn one still opens (applications made to it link here)
+/// with its status, but only a published one links to candidates.
+pub async fn show(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let taxonomy = state.taxonomy.clone();
+    let found = state
+        .store
+        .run(move |c| {
+            let Some((employer, published_at)) = store::caseload::vacancy_publication(c, id)?
+            else {
+                return Ok(None);
+            };
+            match store::vacancies::load(c, id, &taxonomy) {
+                Ok(v) => Ok(Some((v, employer, published_at))),
+                Err(StoreError::NotFound) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+    let Some((vacancy, employer, published_at)) = found else {
+        return Err(AppError::NotFound);
+    };
+    if vacancy.status == VacancyStatus::Draft || published_at.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let d = &vacancy.details;
+    let (facts, exclusions) = vacancy_facts(d, &state.taxonomy);
+    Ok(page(
+        StatusCode::OK,
+        &VacancyPage {
+            chrome: Chrome::of(&officer.ctx),
+            id,
+            title: d.title().to_string(),
+            employer,
+            status: vacancy.status.label(),
+            open: vacancy.status == VacancyStatus::Published,
+            description: d.description().to_string(),
+            facts,
+            exclusions,
+        },
+    ))
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::NaiveDate;
-use common::{Backend, TestApp};
+use common::TestApp;
 use fairchance::access::password;
 use fairchance::domain::application::ApplicationStatus;
 use fairchance::domain::profile::ProfileDetails;

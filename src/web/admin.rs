@@ -749,7 +749,7 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    fn from_parts(&self) -> DateParts {
+    fn start_parts(&self) -> DateParts {
         DateParts {
             day: self.from_day.clone(),
             month: self.from_month.clone(),
@@ -864,7 +864,7 @@ pub async fn audit(
     }
     filter.subject_kind = Some(query.subject_kind.trim().to_string()).filter(|s| !s.is_empty());
     filter.action = Some(query.action.trim().to_string()).filter(|s| !s.is_empty());
-    let from_parts = query.from_parts();
+    let from_parts = query.start_parts();
     let until_parts = query.until_parts();
     let from = audit_date("from", "start date", &from_parts, &query.from, &mut errors);
     let until = audit_date("until", "end date", &until_parts, &query.until, &mut errors);

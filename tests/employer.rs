@@ -3313,7 +3313,7 @@ on_both_backends!(
             .await
             .unwrap();
         assert!(
-            !html.contains("<td class=\"wrap\">audit.viewed</td>"),
+            !html.contains("<td class=\"break\">audit.viewed</td>"),
             "{html}"
         );
         let html = f
@@ -3322,7 +3322,7 @@ on_both_backends!(
             .text()
             .await
             .unwrap();
-        assert!(html.contains("<td class=\"wrap\">audit.viewed</td>"));
+        assert!(html.contains("<td class=\"break\">audit.viewed</td>"));
         let html = f
             .get_as(f.admin, "/admin/audit?actor=A%40Employer&action=TOKEN")
             .await

@@ -269,6 +269,8 @@ struct ImportPage {
     field: &'static str,
     /// The sector codes the `sector` column takes, with their labels.
     sectors: Vec<(String, String)>,
+    /// A `sector` cell was refused: the list of codes is shown open.
+    sector_problem: bool,
     /// The drafts just imported: id and title.
     imported: Option<Vec<(i64, String)>>,
 }
@@ -302,15 +304,16 @@ fn import_page(
         status,
         &ImportPage {
             chrome: Chrome::of(&member.ctx),
-            problems,
             csv,
             field: source.field(),
+            sector_problem: problems.iter().any(|p| p.column == "sector"),
             sectors: state
                 .taxonomy
                 .sectors()
                 .iter()
                 .map(|s| (s.slug().to_string(), s.label().to_string()))
                 .collect(),
+            problems,
             imported,
         },
     )

@@ -108,6 +108,17 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
+impl Config {
+    /// The address people are told to write to (a pending employer, for
+    /// example): the address part of FAIRCHANCE_MAIL_FROM.
+    pub fn contact_address(&self) -> String {
+        self.mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map(|m| m.email.to_string())
+            .unwrap_or_else(|_| self.mail_from.clone())
+    }
+}
+
 /// The variables this service reads, for the README and `--help`.
 pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_DATA_DIR", "./data", "Directory for the SQLite file, the embedded search index, the .eml outbox and the generated secret key."),

@@ -535,6 +535,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/employer/vacancies/{id}/withdraw", Employer),
         ("POST", "/employer/vacancies/{id}/duplicate", Employer),
         ("GET", "/employer/vacancies/{id}/applications", Employer),
+        ("GET", "/employer/applications", Employer),
         ("GET", "/employer/applications/{id}", Employer),
         ("POST", "/employer/applications/{id}/status", Employer),
         ("GET", "/employers/join", Public),
@@ -1521,7 +1522,12 @@ on_both_backends!(
         );
         let res = sign_in(&w.app, "employer.a@example.org", PASSWORD).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        assert!(res.text().await.unwrap().contains("not active"));
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("account is suspended")
+                && html.contains("write to Fair Chance Jobs at no-reply@fairchance.invalid"),
+            "{html}"
+        );
         let api = w
             .app
             .client
@@ -2127,11 +2133,19 @@ on_both_backends!(
             "{html}"
         );
         let bad = w
-            .send("GET", "/admin/audit?from=yesterday&actor=abc", Who::Admin)
+            .send(
+                "GET",
+                "/admin/audit?from=yesterday&subject_id=abc",
+                Who::Admin,
+            )
             .await;
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = bad.text().await.unwrap();
-        assert!(html.contains("Enter a date like") && html.contains("Enter a whole number"));
+        assert!(
+            html.contains("The start date must be a real date")
+                && html.contains("Enter the subject number as a whole number"),
+            "{html}"
+        );
         let _ = (w.officer_y, w.vacancy_b, w.employer_user_b, w.profile_y);
     }
 );

@@ -31,6 +31,7 @@ const ZONE_NAME: &str = "Roundhay exclusion area";
 
 struct Fixture {
     app: TestApp,
+    service: i64,
     employer_a: i64,
     user_a: i64,
     user_b: i64,
@@ -220,6 +221,7 @@ impl Fixture {
         .unwrap();
         Fixture {
             app,
+            service,
             employer_a,
             user_a,
             user_b,
@@ -666,9 +668,13 @@ on_both_backends!(
                 "Regulated activity needs an enhanced DBS check with barred lists",
             ),
             (
-                with(&valid_form(), "exclusion_arson_reason", "short"),
+                with(
+                    &with(&valid_form(), "exclusion_arson", "excluded"),
+                    "exclusion_arson_reason",
+                    "short",
+                ),
                 "exclusion_arson_reason",
-                "Explain why in 10 to 500 characters",
+                "Explain why people with convictions for arson cannot be considered, in 10 to 500 characters",
             ),
             (
                 with(&valid_form(), "exclusion_violence", "banned"),
@@ -1155,7 +1161,7 @@ on_both_backends!(
 
         // The dashboard counts it.
         let html = f.get_as(f.user_a, "/employer").await.text().await.unwrap();
-        assert!(html.contains("Started work</th><td>1"), "{html}");
+        assert!(html.contains("Started work</a></th><td>1"), "{html}");
         f.app.stop().await;
     }
 );
@@ -1459,7 +1465,7 @@ on_both_backends!(
             (
                 "website",
                 "harbour dot example",
-                "full address, like https://www.example.org",
+                "Enter the website address, like www.example.org",
             ),
             ("pledge", "", "Accept the fair-chance pledge"),
             ("password", "short", "Use at least 12 characters"),
@@ -2321,10 +2327,10 @@ on_both_backends!(
         let html = f.get_as(f.user_a, "/employer").await.text().await.unwrap();
         assert!(html.contains("Closes soon porter"));
         assert!(!html.contains("Closes later porter"));
-        assert!(html.contains("Forwarded to employer</th><td>1"));
+        assert!(html.contains("Forwarded to employer</a></th><td>1"));
         let html_b = f.get_as(f.user_b, "/employer").await.text().await.unwrap();
         assert!(!html_b.contains("Closes soon porter"));
-        assert!(html_b.contains("Forwarded to employer</th><td>0"));
+        assert!(html_b.contains("Forwarded to employer</a></th><td>0"));
         f.app.stop().await;
     }
 );
@@ -2646,6 +2652,715 @@ on_both_backends!(
             .get(&format!("/invitations/accept?token={token}"))
             .await;
         assert_eq!(page.status(), StatusCode::OK);
+    }
+);
+
+// ---------------------------------------------------------------------------
+// Issue 19 (usability): the employer's inbox, the vacancy form, the import
+// page, the status forms and the administrator's pages.
+
+/// Adds `n` more people whose applications to `vacancy` were forwarded.
+fn forward_more(f: &Fixture, vacancy: i64, n: u64) {
+    let mut conn = f.conn();
+    let services = f.app.services.clone();
+    let town = Town {
+        name: "Leeds".into(),
+        lat: 53.7965,
+        lon: -1.5478,
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
+    for i in 0..n {
+        let input = generator::profile(&mut rng, 100 + i, &town, today());
+        let details = ProfileDetails::parse(&input, &services.taxonomy).unwrap();
+        let at = now();
+        let profile = store::profiles::insert(
+            &mut conn,
+            f.service,
+            Some(f.officer),
+            &format!("Person {i}"),
+            &details,
+            at,
+        )
+        .unwrap();
+        let submitted =
+            app_store::submit(&mut conn, profile, vacancy, "I would like this job.", at).unwrap();
+        for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
+            app_store::change_status(
+                &mut conn,
+                submitted.application.id,
+                &Change::to(to),
+                Actor::officer(f.officer),
+                at,
+            )
+            .unwrap();
+        }
+    }
+}
+
+fn count_links(html: &str, prefix: &str) -> usize {
+    html.match_indices(prefix)
+        .filter(|(i, _)| {
+            html[i + prefix.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
+        .count()
+}
+
+on_both_backends!(
+    the_inbox_lists_every_forwarded_application_of_the_employer_only,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let link = format!("href=\"/employer/applications/{}\"", f.application);
+
+        let res = f.get_as(f.user_a, "/employer/applications").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(&link), "{html}");
+        assert!(html.contains("1 application."), "{html}");
+        for secret in [
+            "Violence",
+            "violence",
+            "Dishonesty",
+            LICENCE_TEXT,
+            ZONE_NAME,
+        ] {
+            assert!(!html.contains(secret), "{secret} reached the employer");
+        }
+        // The pseudonym, since the person did not share their name.
+        assert!(html.contains("Candidate Kestrel</a>"));
+
+        // Another organisation sees none of it.
+        let html = f
+            .get_as(f.user_b, "/employer/applications")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains(&link) && html.contains("0 applications."));
+
+        // Filters by status and vacancy.
+        let html = f
+            .get_as(f.user_a, "/employer/applications?status=interview")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains(&link) && html.contains("0 applications."));
+        let html = f
+            .get_as(
+                f.user_a,
+                &format!(
+                    "/employer/applications?status=forwarded&vacancy={}",
+                    f.vacancy_a
+                ),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&link));
+        // Another employer's vacancy is not a filter this one may use.
+        let res = f
+            .get_as(
+                f.user_a,
+                &format!("/employer/applications?vacancy={}", f.vacancy_b),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose one of your vacancies from the list"));
+        let res = f
+            .get_as(f.user_a, "/employer/applications?status=hired&page=x")
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Choose a status from the list") && html.contains("id=\"page\""));
+
+        // Every application is reachable, page by page, with the total.
+        forward_more(&f, f.vacancy_a, 21);
+        let first = f
+            .get_as(f.user_a, "/employer/applications")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(first.contains("22 applications, page 1 of 2."), "{first}");
+        assert_eq!(count_links(&first, "href=\"/employer/applications/"), 20);
+        assert!(first.contains("page=2"));
+        // Newest first: the fixture's application is the oldest.
+        assert!(!first.contains(&link));
+        let second = f
+            .get_as(f.user_a, "/employer/applications?page=2")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(second.contains("22 applications, page 2 of 2."));
+        assert_eq!(count_links(&second, "href=\"/employer/applications/"), 2);
+        assert!(second.contains(&link));
+
+        // The dashboard and the vacancy list count and link them.
+        let home = f.get_as(f.user_a, "/employer").await.text().await.unwrap();
+        assert!(home.contains("href=\"/employer/applications?status=forwarded\""));
+        assert!(home.contains("All applications (22)"), "{home}");
+        let list = f
+            .get_as(f.user_a, "/employer/vacancies")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(list.contains(&format!(
+            "href=\"/employer/applications?vacancy={}\">22<",
+            f.vacancy_a
+        )));
+        let list_b = f
+            .get_as(f.user_b, "/employer/vacancies")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!list_b.contains("/employer/applications?vacancy="));
+        f.app.stop().await;
+    }
+);
+
+/// The valid form with its dates typed into the day, month and year boxes.
+fn with_date_parts(form: &[(String, String)], field: &str, date: NaiveDate) -> Form {
+    use chrono::Datelike;
+    let mut out: Form = form.iter().filter(|(k, _)| k != field).cloned().collect();
+    out.push((format!("{field}_day"), date.day().to_string()));
+    out.push((format!("{field}_month"), date.month().to_string()));
+    out.push((format!("{field}_year"), date.year().to_string()));
+    out
+}
+
+on_both_backends!(
+    the_vacancy_form_reads_day_month_year_and_refuses_a_past_start,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let html = f
+            .get_as(f.user_a, "/employer/vacancies/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("name=\"start_date_day\"") && html.contains("name=\"closing_date_year\"")
+        );
+        assert!(
+            !html.contains("type=\"date\""),
+            "one date pattern, no browser date picker"
+        );
+        assert!(!html.contains("2027-03-31"));
+        // Labels sit beside their boxes; a shift's days share one row.
+        assert!(html.contains("<div class=\"choice-row\"><div class=\"choice\"><input type=\"checkbox\" id=\"shift0_days_mon\""));
+
+        let start = today() + Duration::days(40);
+        let form = with_date_parts(&valid_form(), "start_date", start);
+        let form = with_date_parts(&form, "closing_date", today() + Duration::days(20));
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let id = created_id(&res);
+        let edit = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/edit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        use chrono::Datelike;
+        assert!(edit.contains(&format!(
+            "name=\"start_date_year\" value=\"{}\"",
+            start.year()
+        )));
+
+        let cases: Vec<(Form, &str)> = vec![
+            (
+                with_date_parts(
+                    &valid_form(),
+                    "start_date",
+                    NaiveDate::from_ymd_opt(2020, 6, 1).unwrap(),
+                ),
+                "Enter a start date that is today or later",
+            ),
+            (
+                with_date_parts(&valid_form(), "start_date", today() - Duration::days(1)),
+                "Enter a start date that is today or later",
+            ),
+            (
+                with(
+                    &with(
+                        &with(&valid_form(), "start_date_day", "31"),
+                        "start_date_month",
+                        "2",
+                    ),
+                    "start_date_year",
+                    "2027",
+                ),
+                "The start date must be a real date",
+            ),
+            (
+                with(
+                    &with(&valid_form(), "closing_date_day", "3"),
+                    "closing_date_month",
+                    "4",
+                ),
+                "The closing date must include a year",
+            ),
+        ];
+        for (form, message) in cases {
+            let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+            let html = res.text().await.unwrap();
+            assert!(html.contains(message), "{message}: {html}");
+            // A start in 2020 is not blamed on the closing date.
+            assert!(!html.contains("2 years after the start date"));
+        }
+
+        // A published vacancy whose start has passed stays editable as
+        // long as the start is kept; a new past start is refused.
+        let t = &f.app.services.taxonomy;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let town = Town {
+            name: "Leeds".into(),
+            lat: 53.7965,
+            lon: -1.5478,
+        };
+        let mut input = generator::vacancy(&mut rng, &TEMPLATES[0], &town, "A", today());
+        let started = today() - Duration::days(10);
+        input.start = None;
+        input.start_date = Some(started);
+        input.closing_date = None;
+        let details = VacancyDetails::parse(&input, t).unwrap();
+        let old = {
+            let mut conn = f.conn();
+            store::vacancies::insert(
+                &mut conn,
+                f.employer_a,
+                VacancyStatus::Published,
+                None,
+                &details,
+                now(),
+            )
+            .unwrap()
+        };
+        let mut keep = with(&valid_form(), "start_date", &started.to_string());
+        keep = with(&keep, "closing_date", "");
+        let res = f
+            .post_as(f.user_a, &format!("/employer/vacancies/{old}"), &keep)
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let moved = with(
+            &keep,
+            "start_date",
+            &(started - Duration::days(1)).to_string(),
+        );
+        let res = f
+            .post_as(f.user_a, &format!("/employer/vacancies/{old}"), &moved)
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // The API keeps the same rule.
+        let mut body = valid_json();
+        body["start_date"] = json!((today() - Duration::days(3)).to_string());
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap().contains("today or later"));
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    case_by_case_needs_no_reason_and_an_exclusion_names_its_category,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let form = with(
+            &with(&valid_form(), "exclusion_violence", "case_by_case"),
+            "exclusion_arson_reason",
+            "",
+        );
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+        let form = with(&valid_form(), "exclusion_drugs_supply", "excluded");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html
+            .contains("Explain why people with convictions for drugs supply cannot be considered"));
+        assert!(html.contains("id=\"exclusion_drugs_supply_reason-error\""));
+
+        // The API and the CSV import share the rule.
+        let mut body = valid_json();
+        body["offence_exclusions"] = json!([{ "category": "other", "stance": "case_by_case" }]);
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        body["offence_exclusions"] =
+            json!([{ "category": "arson", "stance": "excluded", "reason": "" }]);
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("people with convictions for arson cannot be considered"));
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_preview_uses_the_terminal_words_and_offers_only_valid_actions,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let res = f
+            .post_as(f.user_a, "/employer/vacancies", &valid_form())
+            .await;
+        let id = created_id(&res);
+        let html = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/preview"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Monday, Tuesday, 08:00 to 16:00"), "{html}");
+        assert!(!html.contains("mon, tue"));
+        assert!(html.contains(&format!("/employer/vacancies/{id}/publish")));
+        assert!(!html.contains(&format!("/employer/vacancies/{id}/withdraw")));
+        f.post_as(f.user_a, &format!("/employer/vacancies/{id}/publish"), &[])
+            .await;
+        let html = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!("/employer/vacancies/{id}/withdraw")));
+        assert!(!html.contains(&format!("/employer/vacancies/{id}/publish\"")));
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_import_page_lists_sectors_marks_the_pasted_field_and_links_the_drafts,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let html = f
+            .get_as(f.user_a, "/employer/vacancies/import")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<code>warehousing</code>") && html.contains("Warehousing"));
+
+        let mut bad = good_row("Bad row");
+        for cell in bad.iter_mut() {
+            if cell.0 == "sector" {
+                cell.1 = "astronomy";
+            }
+        }
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &csv_file(&[bad]))]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("href=\"#csv\"") && html.contains("id=\"csv-error\""));
+        assert!(!html.contains("href=\"#file\"") && !html.contains("id=\"file-error\""));
+
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &csv_file(&[good_row("Baker's assistant")]))]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("1 vacancy was imported as a draft."),
+            "{html}"
+        );
+        let newest: i64 = {
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| vacancies::table
+                .select(diesel::dsl::max(vacancies::id))
+                .first::<Option<i64>>(c)
+                .unwrap()
+                .unwrap())
+        };
+        assert!(html.contains(&format!("href=\"/employer/vacancies/{newest}/preview\"")));
+        f.app.stop().await;
+    }
+);
+
+/// The HTML of each form on a page.
+fn forms(html: &str) -> Vec<&str> {
+    html.split("<form")
+        .skip(1)
+        .map(|s| s.split("</form>").next().unwrap())
+        .collect()
+}
+
+on_both_backends!(
+    each_next_status_has_its_own_small_form,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let path = format!("/employer/applications/{}", f.application);
+        let html = f.get_as(f.user_a, &path).await.text().await.unwrap();
+        let status_forms: Vec<&str> = forms(&html)
+            .into_iter()
+            .filter(|s| s.contains("/status\""))
+            .collect();
+        assert!(status_forms.len() >= 2, "{html}");
+        for form in &status_forms {
+            let interview = form.contains("value=\"interview\"");
+            let unsuccessful = form.contains("value=\"unsuccessful\"");
+            assert_eq!(form.contains("interview_date_day"), interview);
+            assert_eq!(form.contains("name=\"reason\""), unsuccessful);
+            assert!(!form.contains("start_date_day") || form.contains("value=\"started\""));
+            assert!(form.contains("csrf_token"));
+        }
+        let res = f
+            .post_as(
+                f.user_a,
+                &format!("{path}/status"),
+                &pairs(&[
+                    ("status", "interview"),
+                    ("interview_date_day", "31"),
+                    ("interview_date_month", "2"),
+                    ("interview_date_year", "2027"),
+                    ("interview_time", "10:00"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("id=\"interview_at-error\"")
+                && html.contains("The interview date must be a real date")
+        );
+        let day = today() + Duration::days(5);
+        use chrono::Datelike;
+        let res = f
+            .post_as(
+                f.user_a,
+                &format!("{path}/status"),
+                &pairs(&[
+                    ("status", "interview"),
+                    ("interview_date_day", &day.day().to_string()),
+                    ("interview_date_month", &day.month().to_string()),
+                    ("interview_date_year", &day.year().to_string()),
+                    ("interview_time", "10:00"),
+                ]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        f.app.stop().await;
+    }
+);
+
+async fn sign_in_form(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    post_anonymous(
+        app,
+        "/sign-in",
+        &pairs(&[("email", email), ("password", password)]),
+    )
+    .await
+}
+
+on_both_backends!(
+    a_pending_employer_is_counted_labelled_and_told_it_awaits_approval,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let form = with(&sign_up_form(), "website", "www.harbour-bakery.example");
+        let res = post_anonymous(&f.app, "/employers/join", &form).await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+        let (id, _) = employer_row(&f, "Harbour Bakery Co-operative").unwrap();
+        let website: Option<String> = {
+            use fairchance::store::schema::employers;
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| employers::table
+                .find(id)
+                .select(employers::website)
+                .first(c)
+                .unwrap())
+        };
+        assert_eq!(
+            website.as_deref(),
+            Some("https://www.harbour-bakery.example")
+        );
+
+        let home = f.get_as(f.admin, "/admin").await.text().await.unwrap();
+        assert!(home.contains("<a href=\"/admin/employers\">Employers waiting for approval</a>: <strong>1</strong>"), "{home}");
+        let users = f
+            .get_as(f.admin, "/admin/users?q=harbour")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            users.contains("Awaiting approval") && users.contains("1 user matching"),
+            "{users}"
+        );
+        let review = f
+            .get_as(f.admin, "/admin/employers")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            review.contains("<td>Hospitality and catering</td>"),
+            "{review}"
+        );
+        assert!(!review.contains("<td>hospitality</td>"));
+
+        let res = sign_in_form(
+            &f.app,
+            "morgan@harbour-bakery.example",
+            "flour water salt yeast",
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("waiting for approval") && html.contains("no-reply@fairchance.invalid"),
+            "{html}"
+        );
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_users_list_searches_pages_and_refuses_self_disable,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let html = f
+            .get_as(f.admin, "/admin/users?q=EMPLOYER.example")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("2 users matching"), "{html}");
+        assert!(html.contains("a@employer.example") && !html.contains("officer@prison.example"));
+        let all = f
+            .get_as(f.admin, "/admin/users")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(all.contains("4 users."));
+        assert!(!all.contains(&format!("/admin/users/{}/disable", f.admin)));
+        assert!(all.contains(&format!("/admin/users/{}/disable", f.user_a)));
+        let res = f
+            .post_as(f.admin, &format!("/admin/users/{}/disable", f.admin), &[])
+            .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("You cannot disable your own account"));
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    the_audit_log_filters_by_person_and_partial_action_and_hides_own_views,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let res = f
+            .post_as(f.user_a, "/employer/tokens", &pairs(&[("name", "Payroll")]))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        for _ in 0..3 {
+            f.get_as(f.admin, "/admin/audit").await;
+        }
+        let html = f
+            .get_as(f.admin, "/admin/audit")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("<td class=\"break\">audit.viewed</td>"),
+            "{html}"
+        );
+        let html = f
+            .get_as(f.admin, "/admin/audit?show_own_views=on")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<td class=\"break\">audit.viewed</td>"));
+        let html = f
+            .get_as(f.admin, "/admin/audit?actor=A%40Employer&action=TOKEN")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("api_token.created") && html.contains("1 entry."),
+            "{html}"
+        );
+        let html = f
+            .get_as(f.admin, "/admin/audit?actor=b%40employer&action=token")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("0 entries."));
+        let res = f
+            .get_as(
+                f.admin,
+                "/admin/audit?from_day=2&from_month=12&from_year=2026&until_day=1&until_month=11&until_year=2026",
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("id=\"until-error\"")
+                && html.contains("The end date must be the same as or after the start date")
+        );
+        let res = f
+            .get_as(
+                f.admin,
+                "/admin/audit?from_day=40&from_month=1&from_year=2026",
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap().contains("id=\"from-error\""));
+        f.app.stop().await;
     }
 );
 

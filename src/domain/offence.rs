@@ -45,8 +45,20 @@ pub const REASON_MIN_CHARS: usize = 10;
 /// Longest reason an employer may give for an exclusion.
 pub const REASON_MAX_CHARS: usize = 500;
 
-const REASON_MESSAGE: &str =
-    "Explain why in 10 to 500 characters, for example what the role involves";
+/// What an exclusion without a good reason is told; it names the category,
+/// since the form lists eight of them.
+pub fn reason_message(category: Option<OffenceCategory>) -> String {
+    match category {
+        Some(category) => format!(
+            "Explain why people with convictions for {} cannot be considered, in 10 to 500 characters, for example what the role involves",
+            category.label().to_lowercase()
+        ),
+        None => "Explain why in 10 to 500 characters, for example what the role involves".into(),
+    }
+}
+
+/// What a case-by-case note longer than the limit is told.
+const NOTE_TOO_LONG: &str = "Keep the note for case officers to 500 characters or fewer";
 
 /// An exclusion as typed on a form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
@@ -56,17 +68,15 @@ pub struct OffenceExclusionInput {
     pub category: String,
     /// `"excluded"` or `"case_by_case"`.
     pub stance: String,
-    /// Why the role cannot accept, or must consider, this category.
-    #[validate(length(
-        min = 10,
-        max = 500,
-        message = "Explain why in 10 to 500 characters, for example what the role involves"
-    ))]
+    /// Why the role cannot accept this category (10 to 500 characters,
+    /// required for an exclusion); for "case by case" an optional note of
+    /// up to 500 characters. Checked by `OffenceExclusion::parse`, since
+    /// the rule depends on the stance.
     pub reason: String,
 }
 
-/// An employer's statement about one offence category for one vacancy,
-/// always with a reason.
+/// An employer's statement about one offence category for one vacancy: an
+/// exclusion always with a reason, "case by case" with an optional note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "OffenceExclusionInput", into = "OffenceExclusionInput")]
 pub struct OffenceExclusion {
@@ -76,8 +86,11 @@ pub struct OffenceExclusion {
 }
 
 impl OffenceExclusion {
-    /// Checks the category, stance and reason (10 to 500 characters once
-    /// trimmed). Errors use the input's field names.
+    /// Checks the category, stance and reason: an exclusion needs a reason
+    /// of 10 to 500 characters once trimmed; "case by case" needs none (it
+    /// is the default employers are steered to), and a note given with it
+    /// is kept if it is at most 500 characters. Errors use the input's
+    /// field names.
     pub fn parse(input: &OffenceExclusionInput) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let category = OffenceCategory::parse(input.category.trim());
@@ -92,8 +105,18 @@ impl OffenceExclusion {
             );
         }
         let reason = input.reason.trim();
-        if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&reason.chars().count()) {
-            errors.add("reason", REASON_MESSAGE);
+        let length = reason.chars().count();
+        match stance {
+            Ok(ExclusionStance::CaseByCase) => {
+                if length > REASON_MAX_CHARS {
+                    errors.add("reason", NOTE_TOO_LONG);
+                }
+            }
+            _ => {
+                if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&length) {
+                    errors.add("reason", reason_message(category.as_ref().ok().copied()));
+                }
+            }
         }
         match (category, stance) {
             (Ok(category), Ok(stance)) if errors.is_empty() => Ok(Self {
@@ -206,7 +229,11 @@ mod tests {
             format!("   {}   ", "x".repeat(9)),
         ] {
             let errors = OffenceExclusion::parse(&input("arson", "excluded", &reason)).unwrap_err();
-            assert_eq!(errors.first("reason"), Some(REASON_MESSAGE));
+            assert_eq!(
+                errors.first("reason"),
+                Some(reason_message(Some(OffenceCategory::Arson)).as_str())
+            );
+            assert!(errors.first("reason").unwrap().contains("arson"));
         }
     }
 
@@ -217,10 +244,23 @@ mod tests {
     }
 
     #[test]
-    fn validator_message_matches_parse_message() {
-        let bad = input("arson", "excluded", "short");
-        let from_validator = FieldErrors::from(bad.validate().unwrap_err());
-        assert_eq!(from_validator.first("reason"), Some(REASON_MESSAGE));
+    fn case_by_case_needs_no_reason_but_an_exclusion_does() {
+        // The reason rule depends on the stance, so the derived validator
+        // leaves it to `parse` (which every entry point calls).
+        assert!(input("arson", "case_by_case", "").validate().is_ok());
+        let exclusion = OffenceExclusion::parse(&input("arson", "case_by_case", "  ")).unwrap();
+        assert_eq!(exclusion.reason(), "");
+        assert!(OffenceExclusion::parse(&input("arson", "case_by_case", "Talk to us")).is_ok());
+        let long =
+            OffenceExclusion::parse(&input("arson", "case_by_case", &"x".repeat(501))).unwrap_err();
+        assert_eq!(long.first("reason"), Some(NOTE_TOO_LONG));
+        let errors = OffenceExclusion::parse(&input("violence", "excluded", "")).unwrap_err();
+        assert_eq!(
+            errors.first("reason"),
+            Some(
+                "Explain why people with convictions for violence cannot be considered, in 10 to 500 characters, for example what the role involves"
+            )
+        );
     }
 
     #[test]
@@ -229,8 +269,13 @@ mod tests {
         let exclusion: OffenceExclusion = serde_json::from_str(json).unwrap();
         assert_eq!(exclusion.stance(), ExclusionStance::CaseByCase);
         assert_eq!(serde_json::to_string(&exclusion).unwrap(), json);
+        // "Case by case" takes a short note or none; an exclusion does not.
         assert!(serde_json::from_str::<OffenceExclusion>(
             r#"{"category":"violence","stance":"case_by_case","reason":"no"}"#
+        )
+        .is_ok());
+        assert!(serde_json::from_str::<OffenceExclusion>(
+            r#"{"category":"violence","stance":"excluded","reason":"no"}"#
         )
         .is_err());
     }

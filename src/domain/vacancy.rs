@@ -417,6 +417,19 @@ pub const VACANCY_FIELDS: &[&str] = &[
 /// Longest description of one needed document.
 pub const DOCUMENT_MAX_CHARS: usize = 200;
 
+/// What a start date in the past is told (form, CSV import and API alike).
+pub const START_IN_PAST: &str =
+    "Enter a start date that is today or later, or say that the job starts as soon as possible";
+
+/// Whether a start date given now is refused for being in the past. Like
+/// the closing date this is the caller's check, since stored vacancies
+/// legitimately have one: `kept` is the start the vacancy already has,
+/// which an edit may keep (a published job that has started stays
+/// editable).
+pub fn start_in_past(start: Option<NaiveDate>, today: NaiveDate, kept: Option<NaiveDate>) -> bool {
+    start.is_some_and(|start| start < today && Some(start) != kept)
+}
+
 /// How long after the start date a closing date may be: a vacancy still
 /// recruiting two years after work began is a mistake or a stale advert.
 pub const CLOSING_AFTER_START_MONTHS: u32 = 24;
@@ -1421,7 +1434,7 @@ pub(crate) mod tests {
         });
         input.offence_exclusions.push(OffenceExclusionInput {
             category: "violence".into(),
-            stance: "case_by_case".into(),
+            stance: "excluded".into(),
             reason: "short".into(),
         });
         input.offence_exclusions.push(OffenceExclusionInput {
@@ -1436,7 +1449,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             errors.messages("offence_exclusions[2].reason"),
-            ["Explain why in 10 to 500 characters, for example what the role involves"]
+            ["Explain why people with convictions for violence cannot be considered, in 10 to 500 characters, for example what the role involves"]
         );
         assert_eq!(
             errors.first("offence_exclusions[3].category"),

@@ -438,6 +438,9 @@ pub struct UserListing {
     pub role: String,
     pub organisation: Option<String>,
     pub disabled_at: Option<NaiveDateTime>,
+    /// An employer's user whose organisation is still waiting for approval
+    /// (they cannot sign in yet).
+    pub awaiting_approval: bool,
 }
 
 type StaffRow = (
@@ -467,8 +470,8 @@ pub fn list_users(conn: &mut impl AsTx) -> StoreResult<Vec<UserListing>> {
         let service_names: Vec<(i64, String)> = services::table
             .select((services::id, services::name))
             .load(c)?;
-        let employer_names: Vec<(i64, String)> = employers::table
-            .select((employers::id, employers::name))
+        let employer_names: Vec<(i64, String, String)> = employers::table
+            .select((employers::id, employers::name, employers::status))
             .load(c)?;
         (staff, (service_names, employer_names))
     });
@@ -476,6 +479,7 @@ pub fn list_users(conn: &mut impl AsTx) -> StoreResult<Vec<UserListing>> {
     let name_of = |list: &[(i64, String)], id: Option<i64>| -> Option<String> {
         id.and_then(|id| list.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()))
     };
+    let employer_of = |id: Option<i64>| id.and_then(|id| employer_names.iter().find(|e| e.0 == id));
     Ok(staff
         .into_iter()
         .map(
@@ -485,8 +489,9 @@ pub fn list_users(conn: &mut impl AsTx) -> StoreResult<Vec<UserListing>> {
                 display_name,
                 role,
                 organisation: name_of(&service_names, service_id)
-                    .or_else(|| name_of(&employer_names, employer_id)),
+                    .or_else(|| employer_of(employer_id).map(|e| e.1.clone())),
                 disabled_at,
+                awaiting_approval: employer_of(employer_id).is_some_and(|e| e.2 == "pending"),
             },
         )
         .collect())

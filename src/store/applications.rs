@@ -459,6 +459,96 @@ pub fn for_vacancy_employer(
     from_rows(rows)
 }
 
+/// Filters for an employer's inbox of forwarded applications.
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    pub vacancy_id: Option<i64>,
+    pub status: Option<ApplicationStatus>,
+}
+
+/// One page of the applications forwarded to `employer_id` (the employer is
+/// part of the query), newest first, each with its vacancy's title, and the
+/// total that match the filter.
+pub fn inbox_for_employer(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    filter: &InboxFilter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<(Application, String)>, i64)> {
+    use super::schema::vacancies;
+    let status = filter.status.map(|s| s.as_str().to_string());
+    let vacancy_id = filter.vacancy_id;
+    let (rows, titles, total) = with_conn!(conn, |c| {
+        let forwarded = application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id);
+        let mut query = applications::table
+            .inner_join(vacancies::table)
+            .filter(vacancies::employer_id.eq(employer_id))
+            .filter(applications::id.eq_any(forwarded))
+            .into_boxed();
+        if let Some(v) = vacancy_id {
+            query = query.filter(applications::vacancy_id.eq(v));
+        }
+        if let Some(s) = &status {
+            query = query.filter(applications::status.eq(s.clone()));
+        }
+        let rows: Vec<(Row, String)> = query
+            .order((applications::created_at.desc(), applications::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .select((columns!(), vacancies::title))
+            .load(c)?;
+        let forwarded = application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id);
+        let mut count = applications::table
+            .inner_join(vacancies::table)
+            .filter(vacancies::employer_id.eq(employer_id))
+            .filter(applications::id.eq_any(forwarded))
+            .into_boxed();
+        if let Some(v) = vacancy_id {
+            count = count.filter(applications::vacancy_id.eq(v));
+        }
+        if let Some(s) = &status {
+            count = count.filter(applications::status.eq(s.clone()));
+        }
+        let total: i64 = count.count().get_result(c)?;
+        let (rows, titles): (Vec<Row>, Vec<String>) = rows.into_iter().unzip();
+        (rows, titles, total)
+    });
+    let applications = from_rows(rows)?;
+    Ok((applications.into_iter().zip(titles).collect(), total))
+}
+
+/// The vacancy and status of every application forwarded to `employer_id`
+/// (whatever happened after): what the dashboard and the vacancy list count.
+pub fn forwarded_heads_for_employer(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+) -> StoreResult<Vec<(i64, ApplicationStatus)>> {
+    use super::schema::vacancies;
+    let rows: Vec<(i64, String)> = with_conn!(conn, |c| {
+        let forwarded = application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id);
+        applications::table
+            .inner_join(vacancies::table)
+            .filter(vacancies::employer_id.eq(employer_id))
+            .filter(applications::id.eq_any(forwarded))
+            .select((applications::vacancy_id, applications::status))
+            .load(c)?
+    });
+    rows.into_iter()
+        .map(|(v, s)| {
+            ApplicationStatus::parse(&s)
+                .map(|s| (v, s))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect()
+}
+
 /// The timeline, oldest first.
 pub fn events(conn: &mut impl AsTx, application_id: i64) -> StoreResult<Vec<Event>> {
     type EventRow = (

@@ -78,11 +78,106 @@ pub struct AuditRow {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub actor_user_id: Option<i64>,
+    /// Part of the actor's name, email address or label, any case.
+    pub actor_text: Option<String>,
+    /// The subject kind, any case.
     pub subject_kind: Option<String>,
     pub subject_id: Option<i64>,
+    /// Part of the action code, any case ("status" finds
+    /// "vacancy.status_changed").
     pub action: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
+    /// Leave out this user's own `audit.viewed` rows (each look at the log
+    /// adds one; they are still kept).
+    pub hide_views_by: Option<i64>,
+}
+
+diesel::define_sql_function! {
+    /// SQL lower(), the same on SQLite and PostgreSQL for the ASCII codes
+    /// and addresses searched here.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A LIKE pattern that finds `text` anywhere, lowercased, with the
+/// wildcards in it taken literally (escaped with `\`).
+fn contains_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The filters applied to a boxed query of `audit_log` (the same for the
+/// page and its count).
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &Filter = $filter;
+        let mut query = audit_log::table.into_boxed();
+        if let Some(id) = filter.actor_user_id {
+            query = query.filter(audit_log::actor_user_id.eq(id));
+        }
+        if let Some(text) = &filter.actor_text {
+            let pattern = contains_pattern(text);
+            let people = super::schema::users::table
+                .filter(
+                    lower(super::schema::users::email)
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(super::schema::users::display_name)
+                            .like(pattern.clone())
+                            .escape('\\')),
+                )
+                .select(super::schema::users::id);
+            query = query.filter(
+                lower(audit_log::actor_label)
+                    .like(pattern)
+                    .escape('\\')
+                    .or(audit_log::actor_user_id.eq_any(people.nullable())),
+            );
+        }
+        if let Some(kind) = &filter.subject_kind {
+            query = query
+                .filter(lower(audit_log::subject_kind.assume_not_null()).eq(kind.to_lowercase()));
+        }
+        if let Some(id) = filter.subject_id {
+            query = query.filter(audit_log::subject_id.eq(id));
+        }
+        if let Some(action) = &filter.action {
+            query = query.filter(
+                lower(audit_log::action)
+                    .like(contains_pattern(action))
+                    .escape('\\'),
+            );
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(audit_log::at.ge(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_log::at.lt(until));
+        }
+        if let Some(me) = filter.hide_views_by {
+            query = query.filter(
+                audit_log::action
+                    .ne("audit.viewed")
+                    .or(audit_log::actor_user_id.ne(me))
+                    .or(audit_log::actor_user_id.is_null()),
+            );
+        }
+        query
+    }};
+}
+
+/// How many rows match `filter`.
+pub fn count(conn: &mut impl AsTx, filter: &Filter) -> StoreResult<i64> {
+    Ok(with_conn!(conn, |c| filtered!(filter)
+        .count()
+        .get_result(c)?))
 }
 
 pub fn search(
@@ -92,25 +187,7 @@ pub fn search(
     offset: i64,
 ) -> StoreResult<Vec<AuditRow>> {
     Ok(with_conn!(conn, |c| {
-        let mut query = audit_log::table.into_boxed();
-        if let Some(id) = filter.actor_user_id {
-            query = query.filter(audit_log::actor_user_id.eq(id));
-        }
-        if let Some(kind) = &filter.subject_kind {
-            query = query.filter(audit_log::subject_kind.eq(kind.clone()));
-        }
-        if let Some(id) = filter.subject_id {
-            query = query.filter(audit_log::subject_id.eq(id));
-        }
-        if let Some(action) = &filter.action {
-            query = query.filter(audit_log::action.eq(action.clone()));
-        }
-        if let Some(from) = filter.from {
-            query = query.filter(audit_log::at.ge(from));
-        }
-        if let Some(until) = filter.until {
-            query = query.filter(audit_log::at.lt(until));
-        }
+        let query = filtered!(filter);
         query
             .order((audit_log::at.desc(), audit_log::id.desc()))
             .limit(limit)

@@ -28,7 +28,11 @@ pub enum SignInOutcome {
         actor: StaffActor,
     },
     Invalid,
-    Suspended,
+    /// An employer's user whose organisation is not approved: still
+    /// waiting for approval (`pending`) or suspended.
+    Suspended {
+        pending: bool,
+    },
     Blocked {
         retry_after: i64,
     },
@@ -207,7 +211,9 @@ pub async fn attempt_sign_in(
                     },
                     at,
                 )?;
-                return Ok(SignInOutcome::Suspended);
+                return Ok(SignInOutcome::Suspended {
+                    pending: account.employer_status.as_deref() == Some("pending"),
+                });
             }
 
             let session_token = token::new_secret();
@@ -378,11 +384,21 @@ pub async fn sign_in(
             &visitor.ctx,
             &form.email,
         ),
-        SignInOutcome::Suspended => render(
+        SignInOutcome::Suspended { pending } => render(
             StatusCode::FORBIDDEN,
             FieldErrors::single(
                 "email",
-                "Your organisation's account is not active, so you cannot sign in. Contact Fair Chance Jobs.",
+                if pending {
+                    format!(
+                        "Your organisation's request to join is waiting for approval by Fair Chance Jobs, so you cannot sign in yet. We email you when it is decided; to ask about it, write to {}.",
+                        state.config.contact_address()
+                    )
+                } else {
+                    format!(
+                        "Your organisation's account is suspended, so you cannot sign in. To ask why, write to Fair Chance Jobs at {}.",
+                        state.config.contact_address()
+                    )
+                },
             ),
             &visitor.ctx,
             &form.email,
@@ -393,12 +409,16 @@ pub async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS,
                 FieldErrors::single(
                     "email",
-                    format!("Too many attempts to sign in. Wait {minutes} minute{} and try again.", if minutes == 1 { "" } else { "s" }),
+                    format!(
+                        "Too many attempts to sign in. Wait {minutes} minute{} and try again.",
+                        if minutes == 1 { "" } else { "s" }
+                    ),
                 ),
                 &visitor.ctx,
                 &form.email,
             );
-            res.headers_mut().insert(header::RETRY_AFTER, retry_after.into());
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
             res
         }
         SignInOutcome::Busy { retry_after } => {

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::auth::Admin;
 use super::errors::AppError;
 use super::pages::page;
+use super::vacancy_form::DateParts;
 use super::view::Chrome;
 use super::AppState;
 use crate::access::token;
@@ -24,15 +25,18 @@ struct Dashboard {
     chrome: Chrome,
     users: usize,
     terminals: usize,
+    /// Employers whose request to join waits for a decision.
+    pending_employers: usize,
 }
 
 pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
-    let (users, terminals) = state
+    let (users, terminals, pending_employers) = state
         .store
         .run(|conn| {
             Ok((
                 access_store::list_users(conn)?.len(),
                 access_store::list_terminals(conn)?.len(),
+                crate::store::employer_accounts::pending(conn)?.len(),
             ))
         })
         .await?;
@@ -42,6 +46,7 @@ pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpR
             chrome: Chrome::of(&admin.ctx),
             users,
             terminals,
+            pending_employers,
         },
     ))
 }
@@ -52,29 +57,111 @@ struct UsersPage {
     chrome: Chrome,
     users: Vec<UserListing>,
     notice: Option<String>,
+    problem: Option<String>,
+    secret: Option<(String, String)>,
+    /// The administrator looking at the page (their own row has no
+    /// Disable button).
+    me: i64,
+    q: String,
+    total: usize,
+    page: usize,
+    pages: usize,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// Users a page of the list shows.
+const USERS_PAGE: usize = 50;
+
+#[derive(Default, Deserialize)]
+pub struct UsersQuery {
+    /// Part of a name or email address.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+}
+
+fn users_link(q: &str, page: usize) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    if !q.is_empty() {
+        out.append_pair("q", q);
+    }
+    out.append_pair("page", &page.to_string());
+    format!("/admin/users?{}", out.finish())
+}
+
+/// What the users page says after a request.
+#[derive(Default)]
+struct UsersFeedback {
+    notice: Option<String>,
+    problem: Option<String>,
     secret: Option<(String, String)>,
 }
 
 async fn users_page(
     state: &AppState,
     admin: &Admin,
-    notice: Option<String>,
-    secret: Option<(String, String)>,
+    status: StatusCode,
+    query: UsersQuery,
+    feedback: UsersFeedback,
 ) -> Result<HttpResponse, AppError> {
-    let users = state.store.run(access_store::list_users).await?;
+    let all = state.store.run(access_store::list_users).await?;
+    let q = query.q.trim().to_string();
+    let needle = q.to_lowercase();
+    let matching: Vec<UserListing> = all
+        .into_iter()
+        .filter(|u| {
+            needle.is_empty()
+                || u.email.to_lowercase().contains(&needle)
+                || u.display_name.to_lowercase().contains(&needle)
+        })
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(USERS_PAGE).max(1);
+    let page_number = query
+        .page
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let users = matching
+        .into_iter()
+        .skip((page_number - 1) * USERS_PAGE)
+        .take(USERS_PAGE)
+        .collect();
     Ok(page(
-        StatusCode::OK,
+        status,
         &UsersPage {
             chrome: Chrome::of(&admin.ctx),
             users,
-            notice,
-            secret,
+            notice: feedback.notice,
+            problem: feedback.problem,
+            secret: feedback.secret,
+            me: admin.actor.user_id,
+            prev_link: (page_number > 1).then(|| users_link(&q, page_number - 1)),
+            next_link: (page_number < pages).then(|| users_link(&q, page_number + 1)),
+            q,
+            total,
+            page: page_number,
+            pages,
         },
     ))
 }
 
-pub async fn users(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
-    users_page(&state, &admin, None, None).await
+pub async fn users(
+    state: web::Data<AppState>,
+    admin: Admin,
+    query: web::Query<UsersQuery>,
+) -> Result<HttpResponse, AppError> {
+    users_page(
+        &state,
+        &admin,
+        StatusCode::OK,
+        query.into_inner(),
+        UsersFeedback::default(),
+    )
+    .await
 }
 
 #[derive(Default, Deserialize)]
@@ -265,8 +352,13 @@ pub async fn create_user(
             users_page(
                 &state,
                 &admin,
-                Some(format!("Added {email}.")),
-                Some((email, temporary)),
+                StatusCode::OK,
+                UsersQuery::default(),
+                UsersFeedback {
+                    notice: Some(format!("Added {email}.")),
+                    secret: Some((email, temporary)),
+                    ..UsersFeedback::default()
+                },
             )
             .await
         }
@@ -324,10 +416,15 @@ pub async fn reset_password(
     users_page(
         &state,
         &admin,
-        Some(format!(
-            "Reset the password of {email} and signed them out everywhere."
-        )),
-        Some((email, temporary)),
+        StatusCode::OK,
+        UsersQuery::default(),
+        UsersFeedback {
+            notice: Some(format!(
+                "Reset the password of {email} and signed them out everywhere."
+            )),
+            secret: Some((email, temporary)),
+            ..UsersFeedback::default()
+        },
     )
     .await
 }
@@ -342,8 +439,15 @@ async fn set_disabled(
         return users_page(
             state,
             admin,
-            Some("You cannot disable your own account.".into()),
-            None,
+            StatusCode::CONFLICT,
+            UsersQuery::default(),
+            UsersFeedback {
+                problem: Some(
+                    "You cannot disable your own account: the service would have no way back in for you. Ask another administrator to do it."
+                        .into(),
+                ),
+                ..UsersFeedback::default()
+            },
         )
         .await;
     }
@@ -385,7 +489,17 @@ async fn set_disabled(
     } else {
         format!("Enabled {email}.")
     };
-    users_page(state, admin, Some(notice), None).await
+    users_page(
+        state,
+        admin,
+        StatusCode::OK,
+        UsersQuery::default(),
+        UsersFeedback {
+            notice: Some(notice),
+            ..UsersFeedback::default()
+        },
+    )
+    .await
 }
 
 pub async fn disable_user(
@@ -600,6 +714,7 @@ pub async fn revoke_terminal(
 
 #[derive(Default, Deserialize)]
 pub struct AuditQuery {
+    /// Part of a name or email address, or a user's number.
     #[serde(default)]
     actor: String,
     #[serde(default)]
@@ -608,12 +723,51 @@ pub struct AuditQuery {
     subject_id: String,
     #[serde(default)]
     action: String,
+    /// A date as one text (YYYY-MM-DD), as links made before the day,
+    /// month and year boxes carry it.
     #[serde(default)]
     from: String,
     #[serde(default)]
+    from_day: String,
+    #[serde(default)]
+    from_month: String,
+    #[serde(default)]
+    from_year: String,
+    #[serde(default)]
     until: String,
     #[serde(default)]
+    until_day: String,
+    #[serde(default)]
+    until_month: String,
+    #[serde(default)]
+    until_year: String,
+    /// "on" shows the viewer's own `audit.viewed` rows too.
+    #[serde(default)]
+    show_own_views: String,
+    #[serde(default)]
     page: Option<u32>,
+}
+
+impl AuditQuery {
+    fn start_parts(&self) -> DateParts {
+        DateParts {
+            day: self.from_day.clone(),
+            month: self.from_month.clone(),
+            year: self.from_year.clone(),
+        }
+    }
+
+    fn until_parts(&self) -> DateParts {
+        DateParts {
+            day: self.until_day.clone(),
+            month: self.until_month.clone(),
+            year: self.until_year.clone(),
+        }
+    }
+
+    fn shows_own_views(&self) -> bool {
+        !self.show_own_views.trim().is_empty()
+    }
 }
 
 #[derive(Template)]
@@ -622,8 +776,12 @@ struct AuditPage {
     chrome: Chrome,
     errors: FieldErrors,
     query: AuditQuery,
+    from_parts: DateParts,
+    until_parts: DateParts,
     rows: Vec<AuditRow>,
+    total: i64,
     page: u32,
+    pages: i64,
     has_more: bool,
     prev_link: String,
     next_link: String,
@@ -631,21 +789,52 @@ struct AuditPage {
 
 const AUDIT_PAGE: i64 = 50;
 
-fn link(query: &AuditQuery, page: u32) -> String {
+fn link(query: &AuditQuery, from: &DateParts, until: &DateParts, page: u32) -> String {
     let pairs = [
         ("actor", query.actor.as_str()),
         ("subject_kind", query.subject_kind.as_str()),
         ("subject_id", query.subject_id.as_str()),
         ("action", query.action.as_str()),
-        ("from", query.from.as_str()),
-        ("until", query.until.as_str()),
+        ("from_day", from.day.as_str()),
+        ("from_month", from.month.as_str()),
+        ("from_year", from.year.as_str()),
+        ("until_day", until.day.as_str()),
+        ("until_month", until.month.as_str()),
+        ("until_year", until.year.as_str()),
+        ("show_own_views", query.show_own_views.as_str()),
     ];
     let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
-        out.append_pair(k, v);
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        out.append_pair(k, v.trim());
     }
     out.append_pair("page", &page.to_string());
     format!("/admin/audit?{}", out.finish())
+}
+
+/// A date filter from its boxes, or from the one-text form older links
+/// use; what is wrong goes beside the field.
+fn audit_date(
+    field: &str,
+    what: &str,
+    parts: &DateParts,
+    text: &str,
+    errors: &mut FieldErrors,
+) -> Option<NaiveDate> {
+    if !parts.is_empty() {
+        return parts.read(what).map_err(|m| errors.add(field, m)).ok();
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if parsed.is_none() {
+        errors.add(
+            field,
+            format!("The {what} must be a real date, like 27 11 2026"),
+        );
+    }
+    parsed
 }
 
 pub async fn audit(
@@ -656,33 +845,54 @@ pub async fn audit(
     let query = query.into_inner();
     let mut errors = FieldErrors::new();
     let mut filter = audit::Filter::default();
-    let number = |field: &str, value: &str, errors: &mut FieldErrors| -> Option<i64> {
-        if value.trim().is_empty() {
-            return None;
+    let actor_text = query.actor.trim();
+    if !actor_text.is_empty() {
+        match actor_text.parse::<i64>() {
+            Ok(id) => filter.actor_user_id = Some(id),
+            Err(_) => filter.actor_text = Some(actor_text.to_string()),
         }
-        let parsed = value.trim().parse::<i64>().ok();
-        if parsed.is_none() {
-            errors.add(field, "Enter a whole number");
+    }
+    let subject_id = query.subject_id.trim();
+    if !subject_id.is_empty() {
+        match subject_id.parse::<i64>() {
+            Ok(id) => filter.subject_id = Some(id),
+            Err(_) => errors.add(
+                "subject_id",
+                "Enter the subject number as a whole number, like 42",
+            ),
         }
-        parsed
-    };
-    filter.actor_user_id = number("actor", &query.actor, &mut errors);
-    filter.subject_id = number("subject_id", &query.subject_id, &mut errors);
+    }
     filter.subject_kind = Some(query.subject_kind.trim().to_string()).filter(|s| !s.is_empty());
     filter.action = Some(query.action.trim().to_string()).filter(|s| !s.is_empty());
-    let date = |field: &str, value: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
-        if value.trim().is_empty() {
-            return None;
+    let from_parts = query.start_parts();
+    let until_parts = query.until_parts();
+    let from = audit_date("from", "start date", &from_parts, &query.from, &mut errors);
+    let until = audit_date("until", "end date", &until_parts, &query.until, &mut errors);
+    if let (Some(from), Some(until)) = (from, until) {
+        if until < from {
+            errors.add(
+                "until",
+                format!(
+                    "The end date must be the same as or after the start date ({})",
+                    from.format("%-d %B %Y")
+                ),
+            );
         }
-        let parsed = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
-        if parsed.is_none() {
-            errors.add(field, "Enter a date like 2026-11-27");
-        }
-        parsed
+    }
+    // The boxes show what was asked for, however it came.
+    let from_parts = match (from_parts.is_empty(), from) {
+        (true, Some(d)) => DateParts::of(d),
+        _ => from_parts,
     };
-    filter.from = date("from", &query.from, &mut errors).and_then(|d| d.and_hms_opt(0, 0, 0));
-    filter.until = date("until", &query.until, &mut errors)
-        .and_then(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0));
+    let until_parts = match (until_parts.is_empty(), until) {
+        (true, Some(d)) => DateParts::of(d),
+        _ => until_parts,
+    };
+    filter.from = from.and_then(|d| d.and_hms_opt(0, 0, 0));
+    filter.until = until.and_then(|d| (d + Duration::days(1)).and_hms_opt(0, 0, 0));
+    if !query.shows_own_views() {
+        filter.hide_views_by = Some(admin.actor.user_id);
+    }
     let page_number = query.page.unwrap_or(1).clamp(1, 10_000);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -690,16 +900,20 @@ pub async fn audit(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let actor = admin.ctx.audit_actor();
-    let rows = if errors.is_empty() {
+    let (rows, total) = if errors.is_empty() {
         state
             .store
             .run(move |conn| {
+                let total = audit::count(conn, &filter)?;
                 let rows = audit::search(
                     conn,
                     &filter,
-                    AUDIT_PAGE + 1,
+                    AUDIT_PAGE,
                     (i64::from(page_number) - 1) * AUDIT_PAGE,
                 )?;
+                // Every look at the log is itself logged (the log is
+                // append-only); the viewer's own views are hidden by
+                // default, not dropped.
                 audit::record(
                     conn,
                     &actor,
@@ -711,24 +925,33 @@ pub async fn audit(
                     },
                     now(),
                 )?;
-                Ok(rows)
+                Ok((rows, total))
             })
             .await?
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
-    let has_more = rows.len() as i64 > AUDIT_PAGE;
-    let rows = rows.into_iter().take(AUDIT_PAGE as usize).collect();
-    let prev_link = link(&query, page_number.saturating_sub(1).max(1));
-    let next_link = link(&query, page_number + 1);
+    let pages = ((total + AUDIT_PAGE - 1) / AUDIT_PAGE).max(1);
+    let has_more = i64::from(page_number) < pages;
+    let prev_link = link(
+        &query,
+        &from_parts,
+        &until_parts,
+        page_number.saturating_sub(1).max(1),
+    );
+    let next_link = link(&query, &from_parts, &until_parts, page_number + 1);
     Ok(page(
         status,
         &AuditPage {
             chrome: Chrome::of(&admin.ctx),
             errors,
             query,
+            from_parts,
+            until_parts,
             rows,
+            total,
             page: page_number,
+            pages,
             has_more,
             prev_link,
             next_link,

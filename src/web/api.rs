@@ -92,7 +92,11 @@ pub async fn create_session(
         SignInOutcome::Invalid => Err(ApiError::Unauthorized(
             "The email address or password is not correct".into(),
         )),
-        SignInOutcome::Suspended => Err(ApiError::Forbidden(
+        SignInOutcome::Suspended { pending: true } => Err(ApiError::Forbidden(format!(
+            "Your organisation's account is waiting for approval; write to {} to ask about it",
+            state.config.contact_address()
+        ))),
+        SignInOutcome::Suspended { pending: false } => Err(ApiError::Forbidden(
             "Your organisation's account is not active".into(),
         )),
         SignInOutcome::Blocked { retry_after } => Err(ApiError::TooManyRequests {

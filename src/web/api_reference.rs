@@ -80,8 +80,8 @@ fn reference_of(doc: &Value) -> ReferencePage {
                         name: text(&p["name"]),
                         location: text(&p["in"]),
                         required: p["required"].as_bool().unwrap_or(false),
-                        kind: kind_of(doc, &schema),
-                        notes: join_notes(&text(&p["description"]), &limits_of(&schema)),
+                        kind: kind_of(doc, schema),
+                        notes: join_notes(&text(&p["description"]), &limits_of(schema)),
                     });
                 }
                 let mut body = Vec::new();
@@ -95,7 +95,7 @@ fn reference_of(doc: &Value) -> ReferencePage {
                     for (status, response) in responses {
                         let response = resolve(doc, response);
                         let mut fields = Vec::new();
-                        if let Some(schema) = json_schema(&response) {
+                        if let Some(schema) = json_schema(response) {
                             flatten(doc, schema, "", true, 0, &mut fields);
                         }
                         answers.push(Answer {

@@ -43,8 +43,13 @@ pub struct VacancyBody {
 }
 
 /// Checks a body as the form is checked: the domain's parse, a closing date
-/// no earlier than today and the place lookup.
-pub fn parse_body(body: VacancyBody, state: &AppState) -> Result<VacancyDetails, FieldErrors> {
+/// no earlier than today, a start date no earlier than today (unless it is
+/// `kept_start`, the one the vacancy already has) and the place lookup.
+pub fn parse_body(
+    body: VacancyBody,
+    state: &AppState,
+    kept_start: Option<chrono::NaiveDate>,
+) -> Result<VacancyDetails, FieldErrors> {
     let mut input = body.input;
     let mut errors = FieldErrors::new();
     if !input.remote && input.workplace.is_none() {
@@ -54,6 +59,9 @@ pub fn parse_body(body: VacancyBody, state: &AppState) -> Result<VacancyDetails,
                 Err(message) => errors.add("place", message),
             }
         }
+    }
+    if crate::domain::vacancy::start_in_past(input.start_date, today(), kept_start) {
+        errors.add("start_date", crate::domain::vacancy::START_IN_PAST);
     }
     if let Some(closing) = input.closing_date {
         if closing < today() {
@@ -69,6 +77,9 @@ pub fn parse_body(body: VacancyBody, state: &AppState) -> Result<VacancyDetails,
         Err(domain) => {
             for (field, messages) in domain.iter() {
                 if field == "workplace" && errors.has("place") {
+                    continue;
+                }
+                if field == "closing_date" && errors.has("start_date") {
                     continue;
                 }
                 for m in messages {
@@ -164,7 +175,7 @@ pub async fn create(
     member: EmployerMember,
     body: web::Json<VacancyBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let details = parse_body(body.into_inner(), &state).map_err(ApiError::Invalid)?;
+    let details = parse_body(body.into_inner(), &state, None).map_err(ApiError::Invalid)?;
     let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
     let actor = member.ctx.audit_actor();
     let id = state
@@ -215,11 +226,12 @@ pub async fn update(
     let employer_id = member.employer_id;
     // Out of scope is 404 before the body is judged.
     let taxonomy = state.taxonomy.clone();
-    state
+    let current = state
         .store
         .run(move |conn| vacancy_store::load_for_employer(conn, id, employer_id, &taxonomy))
         .await?;
-    let details = parse_body(body.into_inner(), &state).map_err(ApiError::Invalid)?;
+    let kept_start = current.details.start().date();
+    let details = parse_body(body.into_inner(), &state, kept_start).map_err(ApiError::Invalid)?;
     let actor = member.ctx.audit_actor();
     state
         .store

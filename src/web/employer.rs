@@ -28,8 +28,11 @@ struct Home {
     name: String,
     live: i64,
     drafts: i64,
-    /// Forwarded applications by the stage they are at, in pipeline order.
-    stages: Vec<(&'static str, i64)>,
+    /// Forwarded applications by the stage they are at, in pipeline order:
+    /// status code, label, count.
+    stages: Vec<(&'static str, &'static str, i64)>,
+    /// Every application forwarded to this employer.
+    applications: i64,
     /// Published vacancies closing within 7 days: id, title, closing date.
     closing: Vec<(i64, String, chrono::NaiveDate)>,
 }
@@ -45,20 +48,17 @@ pub async fn home(
     state: web::Data<AppState>,
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
-    use crate::domain::application::ApplicationStatus;
     let employer_id = member.employer_id;
     let today = chrono::Utc::now().date_naive();
     let soon = today + chrono::Duration::days(7);
-    let (employer, vacancies, applications) = state
+    let (employer, vacancies, forwarded) = state
         .store
         .run(move |conn| {
             let name = employer_name(conn, employer_id)?;
             let vacancies = crate::store::vacancies::ids_for_employer(conn, employer_id)?;
-            let mut applications = Vec::new();
-            for (id, ..) in &vacancies {
-                applications.extend(crate::store::applications::for_vacancy_employer(conn, *id)?);
-            }
-            Ok((name, vacancies, applications))
+            let forwarded =
+                crate::store::applications::forwarded_heads_for_employer(conn, employer_id)?;
+            Ok((name, vacancies, forwarded))
         })
         .await?;
     let count = |status: &str| vacancies.iter().filter(|v| v.2 == status).count() as i64;
@@ -68,22 +68,17 @@ pub async fn home(
         .iter()
         .filter(|v| v.2 == "published" && v.3.is_none_or(|closing| closing >= today))
         .count() as i64;
-    let stages = [
-        ApplicationStatus::Forwarded,
-        ApplicationStatus::Interview,
-        ApplicationStatus::Offer,
-        ApplicationStatus::Started,
-        ApplicationStatus::Unsuccessful,
-        ApplicationStatus::Withdrawn,
-    ]
-    .into_iter()
-    .map(|s| {
-        (
-            s.label(),
-            applications.iter().filter(|a| a.status == s).count() as i64,
-        )
-    })
-    .collect();
+    let stages = super::employer_applications::EMPLOYER_STATUSES
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                s.label(),
+                forwarded.iter().filter(|(_, a)| *a == s).count() as i64,
+            )
+        })
+        .collect();
+    let applications = forwarded.len() as i64;
     let closing = vacancies
         .iter()
         .filter(|v| v.2 == "published")
@@ -102,6 +97,7 @@ pub async fn home(
             live,
             drafts: count("draft"),
             stages,
+            applications,
             closing,
         },
     ))
@@ -331,8 +327,18 @@ pub struct PageQuery {
 struct VacanciesPage {
     chrome: Chrome,
     rows: Vec<crate::store::vacancies::VacancyListing>,
+    /// Applications forwarded, per vacancy id on this page.
+    counts: std::collections::HashMap<i64, i64>,
+    total: i64,
     page: u32,
+    pages: u32,
     has_more: bool,
+}
+
+impl VacanciesPage {
+    fn applications(&self, id: &i64) -> i64 {
+        self.counts.get(id).copied().unwrap_or(0)
+    }
 }
 
 pub async fn vacancies(
@@ -342,24 +348,35 @@ pub async fn vacancies(
 ) -> Result<HttpResponse, AppError> {
     let page_number = query.page.unwrap_or(1).clamp(1, 100_000);
     let employer_id = member.employer_id;
-    let (rows, total) = state
+    let (rows, total, forwarded) = state
         .store
         .run(move |conn| {
-            crate::store::vacancies::list_for_employer(
+            let (rows, total) = crate::store::vacancies::list_for_employer(
                 conn,
                 employer_id,
                 VACANCY_PAGE,
                 (i64::from(page_number) - 1) * VACANCY_PAGE,
-            )
+            )?;
+            let forwarded =
+                crate::store::applications::forwarded_heads_for_employer(conn, employer_id)?;
+            Ok((rows, total, forwarded))
         })
         .await?;
+    let mut counts = std::collections::HashMap::new();
+    for (vacancy_id, _) in forwarded {
+        *counts.entry(vacancy_id).or_insert(0) += 1;
+    }
+    let pages = u32::try_from(((total + VACANCY_PAGE - 1) / VACANCY_PAGE).max(1)).unwrap_or(1);
     let has_more = i64::from(page_number) * VACANCY_PAGE < total;
     Ok(page(
         StatusCode::OK,
         &VacanciesPage {
             chrome: Chrome::of(&member.ctx),
             rows,
+            counts,
+            total,
             page: page_number,
+            pages,
             has_more,
         },
     ))

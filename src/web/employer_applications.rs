@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::auth::EmployerMember;
 use super::errors::AppError;
 use super::pages::page;
+use super::vacancy_form::DateParts;
 use super::view::Chrome;
 use super::AppState;
 use crate::domain::application::{ApplicationStatus, Role, UnsuccessfulReason};
@@ -104,6 +105,175 @@ pub async fn inbox(
     ))
 }
 
+/// Applications a page of the employer's inbox shows.
+pub const INBOX_PAGE: i64 = 20;
+
+/// One line of the inbox across vacancies.
+pub struct InboxRow {
+    pub application_id: i64,
+    /// The pseudonym, or the name when the person agreed to share it.
+    pub candidate: String,
+    pub vacancy_id: i64,
+    pub vacancy_title: String,
+    pub status: &'static str,
+    pub received: NaiveDate,
+}
+
+#[derive(Default, Deserialize)]
+pub struct InboxQuery {
+    #[serde(default)]
+    vacancy: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "employer/inbox.html")]
+struct AllApplicationsPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    vacancy: String,
+    status: String,
+    vacancies: Vec<(i64, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    rows: Vec<InboxRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+/// The statuses an application can have once it reached the employer.
+pub const EMPLOYER_STATUSES: [ApplicationStatus; 6] = [
+    ApplicationStatus::Forwarded,
+    ApplicationStatus::Interview,
+    ApplicationStatus::Offer,
+    ApplicationStatus::Started,
+    ApplicationStatus::Unsuccessful,
+    ApplicationStatus::Withdrawn,
+];
+
+fn inbox_link(vacancy: &str, status: &str, page: i64) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    if !vacancy.is_empty() {
+        out.append_pair("vacancy", vacancy);
+    }
+    if !status.is_empty() {
+        out.append_pair("status", status);
+    }
+    out.append_pair("page", &page.to_string());
+    format!("/employer/applications?{}", out.finish())
+}
+
+/// Every application forwarded to this employer, across its vacancies,
+/// newest first, filtered by vacancy and status and paged with the total.
+pub async fn all(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let employer_id = member.employer_id;
+    let vacancy = query.vacancy.trim().to_string();
+    let status = query.status.trim().to_string();
+    let vacancies: Vec<(i64, String)> = state
+        .store
+        .run(move |conn| {
+            Ok(
+                crate::store::vacancies::ids_for_employer(conn, employer_id)?
+                    .into_iter()
+                    .map(|(id, title, ..)| (id, title))
+                    .collect(),
+            )
+        })
+        .await?;
+    let mut errors = FieldErrors::new();
+    let mut filter = app_store::InboxFilter::default();
+    if !vacancy.is_empty() {
+        match vacancy.parse::<i64>() {
+            Ok(id) if vacancies.iter().any(|(v, _)| *v == id) => filter.vacancy_id = Some(id),
+            _ => errors.add("vacancy", "Choose one of your vacancies from the list"),
+        }
+    }
+    if !status.is_empty() {
+        match ApplicationStatus::parse(&status) {
+            Ok(s) if EMPLOYER_STATUSES.contains(&s) => filter.status = Some(s),
+            _ => errors.add("status", "Choose a status from the list"),
+        }
+    }
+    let requested_page = match query.page.trim() {
+        "" => 1,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => n,
+            _ => {
+                errors.add("page", "Use a page number of 1 or more");
+                1
+            }
+        },
+    };
+    let (found, total) = if errors.is_empty() {
+        state
+            .store
+            .run(move |conn| {
+                let (apps, total) = app_store::inbox_for_employer(
+                    conn,
+                    employer_id,
+                    &filter,
+                    INBOX_PAGE,
+                    (requested_page - 1) * INBOX_PAGE,
+                )?;
+                let mut rows = Vec::with_capacity(apps.len());
+                for (application, title) in apps {
+                    let candidate =
+                        candidates::card(conn, application.profile_id, application.share_name)?;
+                    rows.push(InboxRow {
+                        application_id: application.id,
+                        candidate: candidate.name.unwrap_or(candidate.pseudonym),
+                        vacancy_id: application.vacancy_id,
+                        vacancy_title: title,
+                        status: application.status.label(),
+                        received: application.created_at.date(),
+                    });
+                }
+                Ok((rows, total))
+            })
+            .await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let pages = ((total + INBOX_PAGE - 1) / INBOX_PAGE).max(1);
+    let http_status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(page(
+        http_status,
+        &AllApplicationsPage {
+            chrome: Chrome::of(&member.ctx),
+            errors,
+            prev_link: (requested_page > 1)
+                .then(|| inbox_link(&vacancy, &status, (requested_page - 1).min(pages))),
+            next_link: (requested_page < pages)
+                .then(|| inbox_link(&vacancy, &status, requested_page + 1)),
+            vacancy,
+            status,
+            vacancies,
+            statuses: EMPLOYER_STATUSES
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
+            rows: found,
+            total,
+            page: requested_page,
+            pages,
+        },
+    ))
+}
+
 /// One step of the timeline as the employer sees it: status and time, and
 /// the note only when the employer wrote it.
 pub struct Step {
@@ -132,12 +302,25 @@ struct ApplicationPage {
 pub struct StatusForm {
     #[serde(default)]
     pub status: String,
+    /// A date as one text (ISO or dd/mm/yyyy), as older forms sent it.
     #[serde(default)]
     pub interview_date: String,
+    #[serde(default)]
+    pub interview_date_day: String,
+    #[serde(default)]
+    pub interview_date_month: String,
+    #[serde(default)]
+    pub interview_date_year: String,
     #[serde(default)]
     pub interview_time: String,
     #[serde(default)]
     pub start_date: String,
+    #[serde(default)]
+    pub start_date_day: String,
+    #[serde(default)]
+    pub start_date_month: String,
+    #[serde(default)]
+    pub start_date_year: String,
     #[serde(default)]
     pub reason: String,
     #[serde(default)]
@@ -278,6 +461,34 @@ pub async fn show(
     .await
 }
 
+impl StatusForm {
+    pub fn interview_parts(&self) -> DateParts {
+        DateParts {
+            day: self.interview_date_day.clone(),
+            month: self.interview_date_month.clone(),
+            year: self.interview_date_year.clone(),
+        }
+    }
+
+    pub fn start_parts(&self) -> DateParts {
+        DateParts {
+            day: self.start_date_day.clone(),
+            month: self.start_date_month.clone(),
+            year: self.start_date_year.clone(),
+        }
+    }
+
+    /// The id of the note box of the choice `value`: the submitted form's
+    /// box is "note", so its error and the summary's link find it.
+    pub fn note_id(&self, value: &str) -> String {
+        if self.status == value {
+            "note".into()
+        } else {
+            format!("note_{value}")
+        }
+    }
+}
+
 /// Reads the form into a change; problems only the form can have (a date
 /// that cannot be read) are reported by field.
 fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
@@ -286,7 +497,15 @@ fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
     if to.is_none() {
         errors.add("status", "Choose what happened");
     }
-    let date = |text: &str, field: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
+    let date = |parts: DateParts,
+                text: &str,
+                field: &str,
+                what: &str,
+                errors: &mut FieldErrors|
+     -> Option<NaiveDate> {
+        if !parts.is_empty() {
+            return parts.read(what).map_err(|m| errors.add(field, m)).ok();
+        }
         let text = text.trim();
         if text.is_empty() {
             return None;
@@ -302,7 +521,13 @@ fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
     };
     match to {
         Some(ApplicationStatus::Interview) => {
-            let day = date(&form.interview_date, "interview_at", &mut errors);
+            let day = date(
+                form.interview_parts(),
+                &form.interview_date,
+                "interview_at",
+                "interview date",
+                &mut errors,
+            );
             let time = match form.interview_time.trim() {
                 "" => None,
                 t => NaiveTime::parse_from_str(t, "%H:%M")
@@ -323,7 +548,13 @@ fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
             change.interview_at = day.zip(time).map(|(d, t)| d.and_time(t));
         }
         Some(ApplicationStatus::Started) => {
-            change.start_date = date(&form.start_date, "start_date", &mut errors);
+            change.start_date = date(
+                form.start_parts(),
+                &form.start_date,
+                "start_date",
+                "first day",
+                &mut errors,
+            );
         }
         Some(ApplicationStatus::Unsuccessful) => {
             change.reason = UnsuccessfulReason::parse(form.reason.trim()).ok();

@@ -170,16 +170,15 @@ fn check_sign_up(form: &SignUpForm, taxonomy: &Taxonomy) -> FieldErrors {
             "Enter your organisation's address, up to 500 characters",
         );
     }
-    let website = form.website.trim();
+    let website = normalise_website(&form.website);
     if !website.is_empty()
-        && (!(website.starts_with("https://") || website.starts_with("http://"))
-            || url::Url::parse(website).is_err()
+        && (url::Url::parse(&website)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.contains('.')))
+            != Some(true)
             || website.chars().count() > 200)
     {
-        errors.add(
-            "website",
-            "Enter the website's full address, like https://www.example.org",
-        );
+        errors.add("website", "Enter the website address, like www.example.org");
     }
     if form.pledge != "accepted" {
         errors.add(
@@ -197,12 +196,28 @@ fn check_sign_up(form: &SignUpForm, taxonomy: &Taxonomy) -> FieldErrors {
     errors
 }
 
+/// A website as people write it ("www.example.org", "example.org/jobs")
+/// made a full address: https:// is added when no scheme is given.
+pub fn normalise_website(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        text.to_string()
+    } else {
+        format!("https://{}", text.trim_start_matches('/'))
+    }
+}
+
 pub async fn sign_up(
     state: web::Data<AppState>,
     visitor: Visitor,
     form: web::Form<SignUpForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let mut form = form.into_inner();
+    form.website = normalise_website(&form.website);
     let errors = check_sign_up(&form, &state.taxonomy);
     if !errors.is_empty() {
         return Ok(sign_up_page(
@@ -368,6 +383,14 @@ struct ReviewPage {
     failed: Option<i64>,
     reason: String,
     done: Option<String>,
+    taxonomy: std::sync::Arc<crate::domain::skills::Taxonomy>,
+}
+
+impl ReviewPage {
+    /// The sector's name from the taxonomy (the code if it is unknown).
+    fn sector_label<'a>(&'a self, slug: &'a str) -> &'a str {
+        self.taxonomy.sector_label(slug)
+    }
 }
 
 async fn review_page(
@@ -389,6 +412,7 @@ async fn review_page(
             failed,
             reason,
             done,
+            taxonomy: state.taxonomy.clone(),
         },
     ))
 }
@@ -803,5 +827,31 @@ pub async fn join(
         Ok(_) => Ok(see_other("/sign-in?joined=1")),
         Err(StoreError::Conflict(_)) => Ok(unusable_link()),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_website;
+
+    #[test]
+    fn a_website_without_a_scheme_gets_https() {
+        assert_eq!(
+            normalise_website(" www.example.org "),
+            "https://www.example.org"
+        );
+        assert_eq!(
+            normalise_website("example.org/jobs"),
+            "https://example.org/jobs"
+        );
+        assert_eq!(
+            normalise_website("http://example.org"),
+            "http://example.org"
+        );
+        assert_eq!(
+            normalise_website("HTTPS://Example.org"),
+            "HTTPS://Example.org"
+        );
+        assert_eq!(normalise_website(""), "");
     }
 }

@@ -16,9 +16,7 @@ use super::view::Chrome;
 use super::AppState;
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
-use crate::domain::vacancy::{
-    CheckLevel, ContractType, PayPeriod, Start, StartKind, Vacancy, VacancyStatus,
-};
+use crate::domain::vacancy::{CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyStatus};
 use crate::domain::FieldErrors;
 use crate::store::audit::{self, Entry as AuditEntry};
 use crate::store::vacancies::{self as vacancy_store, ChangeError};
@@ -142,7 +140,7 @@ pub async fn create(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let values = FormValues::from_pairs(&form);
-    let details = match values.parse(&state.taxonomy, today()) {
+    let details = match values.parse(&state.taxonomy, today(), None) {
         Ok(d) => d,
         Err(errors) => {
             return Ok(form_page(
@@ -241,7 +239,8 @@ pub async fn update(
     // Out of scope is not found, before anything else is said.
     let current = load(&state, &member, id).await?;
     let values = FormValues::from_pairs(&form);
-    let details = match values.parse(&state.taxonomy, today()) {
+    let kept_start = current.details.start().date();
+    let details = match values.parse(&state.taxonomy, today(), kept_start) {
         Ok(d) => d,
         Err(errors) => {
             return Ok(form_page(
@@ -311,6 +310,9 @@ fn actions(status: VacancyStatus) -> Vec<Action> {
     ];
     all.iter()
         .filter(|(to, ..)| VacancyStatus::can_transition(status, *to))
+        // A draft was never advertised: nothing to withdraw. It stays a
+        // draft until it is published (the API can still withdraw it).
+        .filter(|(to, ..)| !(status == Draft && *to == Withdrawn))
         .map(|&(to, path, label, warning)| {
             if to == Published && status == Paused {
                 Action {
@@ -357,9 +359,10 @@ pub type VacancyFacts = (
 /// What a vacancy says, as rows of facts, and its offence exclusions: the
 /// employer's page and the case officer's page show the same.
 pub fn vacancy_facts(
-    d: &crate::domain::vacancy::VacancyDetails,
+    vacancy: &crate::domain::vacancy::Vacancy,
     t: &crate::domain::skills::Taxonomy,
 ) -> VacancyFacts {
+    let d = &vacancy.details;
     let labels = |slugs: &[String]| -> String {
         if slugs.is_empty() {
             "None".into()
@@ -372,42 +375,38 @@ pub fn vacancy_facts(
         }
     };
     let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
+    // The facts a job seeker reads on the terminal, in the terminal's own
+    // words (English), so the preview shows exactly what they will see.
+    let words = super::i18n::Messages::new(super::i18n::Lang::En);
     let shifts = if d.shifts().is_empty() {
         "Hours agreed with the person".to_string()
     } else {
-        d.shifts()
-            .iter()
-            .map(|s| {
-                let i = s.to_input();
-                format!("{} {} to {}", i.days.join(", "), i.start, i.end)
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        super::seeker::shift_texts(words, vacancy).join("; ")
     };
     let facts = vec![
         ("Sector", t.sector_label(d.sector()).to_string()),
-        (
-            "Where",
-            d.workplace()
-                .place()
-                .map_or("From home (remote)".to_string(), |p| p.name().to_string()),
-        ),
-        ("Hours a week", format!("{}", d.hours_per_week())),
+        ("Where", super::seeker::place_text(words, vacancy)),
+        ("Hours", super::seeker::hours_text(words, vacancy)),
         ("Shifts", shifts),
-        ("Contract", d.contract().label().to_string()),
-        ("Pay", d.pay().to_string()),
+        (
+            "Contract",
+            super::seeker::contract_text(words, d.contract()).to_string(),
+        ),
+        ("Pay", super::seeker::pay_text(words, vacancy)),
         ("Number of jobs", d.positions().to_string()),
         (
             "Starts",
             match d.start() {
-                Start::Asap => StartKind::Asap.label().to_string(),
-                Start::On(date) => date.format("%d %B %Y").to_string(),
+                Start::Asap => words.get("vacancy.starts_asap").to_string(),
+                Start::On(date) => words.date(date),
             },
         ),
         (
             "Closing date",
-            d.closing_date()
-                .map_or("Rolling".to_string(), |c| c.format("%d %B %Y").to_string()),
+            d.closing_date().map_or_else(
+                || words.get("vacancy.rolling").to_string(),
+                |c| words.date(c),
+            ),
         ),
         ("Required skills", labels(d.required_skills())),
         ("Desirable skills", labels(d.desirable_skills())),
@@ -468,7 +467,7 @@ async fn vacancy_page(
         })
         .await?;
     let d = &vacancy.details;
-    let (facts, exclusions) = vacancy_facts(d, &state.taxonomy);
+    let (facts, exclusions) = vacancy_facts(&vacancy, &state.taxonomy);
     Ok(page(
         status,
         &VacancyPage {

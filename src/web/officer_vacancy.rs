@@ -63,7 +63,7 @@ pub async fn show(
         return Err(AppError::NotFound);
     }
     let d = &vacancy.details;
-    let (facts, exclusions) = vacancy_facts(d, &state.taxonomy);
+    let (facts, exclusions) = vacancy_facts(&vacancy, &state.taxonomy);
     Ok(page(
         StatusCode::OK,
         &VacancyPage {

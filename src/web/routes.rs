@@ -137,6 +137,7 @@ pub fn table() -> Vec<Route> {
         route!(POST "/employer/vacancies/{id}/withdraw", Employer => employer_vacancies::withdraw),
         route!(POST "/employer/vacancies/{id}/duplicate", Employer => employer_vacancies::duplicate),
         route!(GET "/employer/vacancies/{id}/applications", Employer => employer_applications::inbox),
+        route!(GET "/employer/applications", Employer => employer_applications::all),
         route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
         route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
         // Employer portal: accounts (sign-up, review, invitations).

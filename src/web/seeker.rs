@@ -486,7 +486,7 @@ pub fn place_text(t: Messages, vacancy: &Vacancy) -> String {
     }
 }
 
-fn contract_text(t: Messages, contract: ContractType) -> &'static str {
+pub fn contract_text(t: Messages, contract: ContractType) -> &'static str {
     t.get(match contract {
         ContractType::Permanent => "vacancy.contract.permanent",
         ContractType::FixedTerm => "vacancy.contract.fixed_term",

@@ -85,6 +85,64 @@ impl ShiftValues {
     }
 }
 
+/// A date typed as three boxes (day, month, year), GOV.UK style: it reads
+/// the same in every browser, with or without JavaScript.
+#[derive(Clone, Debug, Default)]
+pub struct DateParts {
+    pub day: String,
+    pub month: String,
+    pub year: String,
+}
+
+impl DateParts {
+    pub fn of(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        Self {
+            day: date.day().to_string(),
+            month: date.month().to_string(),
+            year: date.year().to_string(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.day.trim().is_empty() && self.month.trim().is_empty() && self.year.trim().is_empty()
+    }
+
+    /// The date, or what is wrong with it; `what` is "start date" or
+    /// "closing date".
+    pub fn read(&self, what: &str) -> Result<NaiveDate, String> {
+        let (day, month, year) = (self.day.trim(), self.month.trim(), self.year.trim());
+        let mut missing = Vec::new();
+        if day.is_empty() {
+            missing.push("day");
+        }
+        if month.is_empty() {
+            missing.push("month");
+        }
+        if year.is_empty() {
+            missing.push("year");
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "The {what} must include a {}",
+                missing.join(" and a ")
+            ));
+        }
+        let number = |text: &str| text.parse::<u32>().ok();
+        let year_number = year.parse::<i32>().ok().filter(|_| year.len() == 4);
+        match (number(day), number(month), year_number) {
+            (Some(d), Some(m), Some(y)) => NaiveDate::from_ymd_opt(y, m, d)
+                .ok_or_else(|| format!("The {what} must be a real date, like 31 3 2027")),
+            (_, _, None) => Err(format!(
+                "The year of the {what} must have 4 numbers, like 2027"
+            )),
+            _ => Err(format!(
+                "The {what} must be a real date, written in numbers, like 31 3 2027"
+            )),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ExclusionValues {
     pub category: &'static str,
@@ -113,8 +171,13 @@ pub struct FormValues {
     pub positions: String,
     /// "date" (a set start date) or "asap" (as soon as possible).
     pub start: String,
+    /// A date as one text (the CSV import, older forms): ISO or dd/mm/yyyy.
     pub start_date: String,
     pub closing_date: String,
+    /// The date as the form's three boxes; read instead of the text when
+    /// any box is filled in.
+    pub start_parts: DateParts,
+    pub closing_parts: DateParts,
     pub required_skills: Vec<String>,
     pub desirable_skills: Vec<String>,
     pub required_certificates: Vec<String>,
@@ -149,6 +212,8 @@ impl Default for FormValues {
             start: StartKind::OnDate.as_str().into(),
             start_date: String::new(),
             closing_date: String::new(),
+            start_parts: DateParts::default(),
+            closing_parts: DateParts::default(),
             required_skills: Vec::new(),
             desirable_skills: Vec::new(),
             required_certificates: Vec::new(),
@@ -219,6 +284,12 @@ impl FormValues {
                 "start" => v.start = text,
                 "start_date" => v.start_date = text,
                 "closing_date" => v.closing_date = text,
+                "start_date_day" => v.start_parts.day = text,
+                "start_date_month" => v.start_parts.month = text,
+                "start_date_year" => v.start_parts.year = text,
+                "closing_date_day" => v.closing_parts.day = text,
+                "closing_date_month" => v.closing_parts.month = text,
+                "closing_date_year" => v.closing_parts.year = text,
                 "required_skills" => v.required_skills.push(text),
                 "desirable_skills" => v.desirable_skills.push(text),
                 "required_certificates" => v.required_certificates.push(text),
@@ -305,6 +376,8 @@ impl FormValues {
             regulated_adults: input.regulated_adults,
             rotl_suitable: input.rotl_suitable,
             ring_fenced: input.ring_fenced,
+            start_parts: input.start_date.map(DateParts::of).unwrap_or_default(),
+            closing_parts: input.closing_date.map(DateParts::of).unwrap_or_default(),
             how_to_apply: input.how_to_apply.clone(),
             documents_needed: input.documents_needed.join("\n"),
             ..Self::default()
@@ -352,14 +425,20 @@ impl FormValues {
     }
 
     /// Checks the form as the domain does, with the closing date no earlier
-    /// than `today`. Errors are keyed by the form's field names.
+    /// than `today` and a start date no earlier than `today` unless it is
+    /// `kept_start`, the start the vacancy being edited already has.
+    /// Errors are keyed by the form's field names.
     pub fn parse(
         &self,
         taxonomy: &Taxonomy,
         today: NaiveDate,
+        kept_start: Option<NaiveDate>,
     ) -> Result<VacancyDetails, FieldErrors> {
         let mut errors = FieldErrors::new();
         let (input, shift_rows, exclusion_rows) = self.to_input(&mut errors);
+        if crate::domain::vacancy::start_in_past(input.start_date, today, kept_start) {
+            errors.add("start_date", crate::domain::vacancy::START_IN_PAST);
+        }
         if let Some(closing) = input.closing_date {
             if closing < today {
                 errors.add(
@@ -377,6 +456,11 @@ impl FormValues {
                     // A form-only message (a number or date that cannot be
                     // read, a place not found) already explains the field.
                     if errors.has(&name) {
+                        continue;
+                    }
+                    // A closing date measured against a start date that is
+                    // itself refused would blame the wrong field.
+                    if name == "closing_date" && errors.has("start_date") {
                         continue;
                     }
                     for message in messages {
@@ -413,7 +497,15 @@ impl FormValues {
                 }
             }
         };
-        let date = |field: &str, text: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
+        let date = |field: &str,
+                    parts: &DateParts,
+                    text: &str,
+                    errors: &mut FieldErrors|
+         -> Option<NaiveDate> {
+            if !parts.is_empty() {
+                let what = field.replace('_', " ");
+                return parts.read(&what).map_err(|m| errors.add(field, m)).ok();
+            }
             let text = text.trim();
             if text.is_empty() {
                 return None;
@@ -466,9 +558,14 @@ impl FormValues {
         let start_date = if start == StartKind::Asap.as_str() {
             None
         } else {
-            date("start_date", &self.start_date, errors)
+            date("start_date", &self.start_parts, &self.start_date, errors)
         };
-        let closing_date = date("closing_date", &self.closing_date, errors);
+        let closing_date = date(
+            "closing_date",
+            &self.closing_parts,
+            &self.closing_date,
+            errors,
+        );
 
         let workplace = if self.remote {
             None

@@ -229,7 +229,7 @@ pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>,
                 pairs.push((name, cell.to_string()));
             }
         }
-        match FormValues::from_pairs(&pairs).parse(taxonomy, today()) {
+        match FormValues::from_pairs(&pairs).parse(taxonomy, today(), None) {
             Ok(details) => parsed.push(details),
             Err(field_errors) => {
                 for (field, messages) in field_errors.iter() {
@@ -264,29 +264,71 @@ struct ImportPage {
     chrome: Chrome,
     problems: Vec<CellError>,
     csv: String,
-    imported: Option<usize>,
+    /// Where the problems are: "file" (an uploaded file) or "csv" (the
+    /// pasted text).
+    field: &'static str,
+    /// The sector codes the `sector` column takes, with their labels.
+    sectors: Vec<(String, String)>,
+    /// A `sector` cell was refused: the list of codes is shown open.
+    sector_problem: bool,
+    /// The drafts just imported: id and title.
+    imported: Option<Vec<(i64, String)>>,
+}
+
+/// Where the rows came from, so problems are marked on that field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    File,
+    Pasted,
+}
+
+impl Source {
+    fn field(self) -> &'static str {
+        match self {
+            Source::File => "file",
+            Source::Pasted => "csv",
+        }
+    }
 }
 
 fn import_page(
+    state: &AppState,
     member: &EmployerMember,
     status: StatusCode,
     problems: Vec<CellError>,
     csv: String,
-    imported: Option<usize>,
+    source: Source,
+    imported: Option<Vec<(i64, String)>>,
 ) -> HttpResponse {
     page(
         status,
         &ImportPage {
             chrome: Chrome::of(&member.ctx),
-            problems,
             csv,
+            field: source.field(),
+            sector_problem: problems.iter().any(|p| p.column == "sector"),
+            sectors: state
+                .taxonomy
+                .sectors()
+                .iter()
+                .map(|s| (s.slug().to_string(), s.label().to_string()))
+                .collect(),
+            problems,
             imported,
         },
     )
 }
 
-pub async fn form(member: EmployerMember) -> HttpResponse {
-    import_page(&member, StatusCode::OK, Vec::new(), String::new(), None)
+pub async fn form(state: web::Data<AppState>, member: EmployerMember) -> HttpResponse {
+    import_page(
+        &state,
+        &member,
+        StatusCode::OK,
+        Vec::new(),
+        String::new(),
+        Source::Pasted,
+        None,
+    )
 }
 
 pub async fn template(_member: EmployerMember) -> HttpResponse {
@@ -310,14 +352,20 @@ pub async fn import(
     member: EmployerMember,
     form: web::Form<ImportForm>,
 ) -> Result<HttpResponse, AppError> {
-    import_text(&state, &member, form.into_inner().csv).await
+    import_text(&state, &member, form.into_inner().csv, Source::Pasted).await
 }
 
 /// Largest CSV file accepted (about 500 full rows).
 pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
 
-fn upload_problem(member: &EmployerMember, status: StatusCode, message: &str) -> HttpResponse {
+fn upload_problem(
+    state: &AppState,
+    member: &EmployerMember,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
     import_page(
+        state,
         member,
         status,
         vec![CellError {
@@ -326,6 +374,7 @@ fn upload_problem(member: &EmployerMember, status: StatusCode, message: &str) ->
             message: message.to_string(),
         }],
         String::new(),
+        Source::File,
         None,
     )
 }
@@ -349,6 +398,7 @@ pub async fn upload(
                 .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
             if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
                 return Ok(upload_problem(
+                    &state,
                     &member,
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "The file is larger than 2 MB. Split it into smaller files",
@@ -362,6 +412,7 @@ pub async fn upload(
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return Ok(upload_problem(
+            &state,
             &member,
             StatusCode::UNPROCESSABLE_ENTITY,
             "Choose a CSV file to import",
@@ -369,39 +420,49 @@ pub async fn upload(
     };
     let Ok(text) = String::from_utf8(bytes) else {
         return Ok(upload_problem(
+            &state,
             &member,
             StatusCode::UNPROCESSABLE_ENTITY,
             "The file is not CSV text. In your spreadsheet, save it as \"CSV UTF-8\" and try again",
         ));
     };
-    import_text(&state, &member, text).await
+    import_text(&state, &member, text, Source::File).await
 }
 
 async fn import_text(
     state: &AppState,
     member: &EmployerMember,
     text: String,
+    source: Source,
 ) -> Result<HttpResponse, AppError> {
     let rows = match parse_csv(&text, &state.taxonomy) {
         Ok(rows) => rows,
         Err(problems) => {
+            // A file's contents are not put into the paste box.
+            let text = if source == Source::Pasted {
+                text
+            } else {
+                String::new()
+            };
             return Ok(import_page(
+                state,
                 member,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 problems,
                 text,
+                source,
                 None,
-            ))
+            ));
         }
     };
     let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
     let actor = member.ctx.audit_actor();
-    let count = rows.len();
-    state
+    let imported = state
         .store
         .run(move |conn| {
             let at = now();
             crate::write_tx!(conn, |c| {
+                let mut imported = Vec::with_capacity(rows.len());
                 for details in &rows {
                     let id = vacancy_store::create(
                         c,
@@ -422,17 +483,20 @@ async fn import_text(
                         },
                         at,
                     )?;
+                    imported.push((id, details.title().to_string()));
                 }
-                Ok::<_, crate::store::StoreError>(())
+                Ok::<_, crate::store::StoreError>(imported)
             })
         })
         .await?;
     Ok(import_page(
+        state,
         member,
         StatusCode::OK,
         Vec::new(),
         String::new(),
-        Some(count),
+        source,
+        Some(imported),
     ))
 }
 

@@ -667,3 +667,63 @@ fn on_postgres_the_app_role_cannot_update_delete_or_truncate_the_audit_log() {
     .unwrap();
     assert_eq!(count, 2, "both rows survive");
 }
+
+#[test]
+fn the_default_log_shows_the_services_own_lines_and_ends_start_up_with_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let address = format!("127.0.0.1:{port}");
+    let mut child = binary()
+        .env_remove("FAIRCHANCE_LOG")
+        .env("FAIRCHANCE_DATA_DIR", dir.path())
+        .env("FAIRCHANCE_BIND", &address)
+        .env("FAIRCHANCE_DEMO", "on")
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(&address, &mut child);
+    assert!(terminate(&mut child).success());
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    // Without colour codes, one entry a line.
+    let plain: String = {
+        let mut out = String::new();
+        let mut chars = log.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let lines: Vec<&str> = plain.lines().filter(|l| !l.trim().is_empty()).collect();
+    let listening = lines
+        .iter()
+        .position(|l| l.contains("listening on http://"))
+        .unwrap_or_else(|| panic!("no line says where it listens:\n{plain}"));
+    assert!(lines[listening].contains(&address), "{}", lines[listening]);
+    for line in &lines[..listening] {
+        // Library lines only at warning level or above.
+        if line.contains(" INFO ") || line.contains(" DEBUG ") {
+            assert!(
+                line.contains(" fairchance"),
+                "a library's info line: {line}"
+            );
+        }
+    }
+    assert!(!plain.contains("tantivy"), "{plain}");
+}

@@ -724,6 +724,11 @@ fn the_default_log_shows_the_services_own_lines_and_ends_start_up_with_its_addre
                 "a library's info line: {line}"
             );
         }
+        // A first start on the defaults has nothing to warn about.
+        assert!(
+            !line.contains(" ERROR ") && !line.contains(" WARN "),
+            "a clean first start logged: {line}"
+        );
     }
     assert!(!plain.contains("tantivy"), "{plain}");
 }

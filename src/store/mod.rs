@@ -214,6 +214,23 @@ impl Store {
                         reason: one_line(e),
                     })?;
                 }
+                // Switch a new database file to WAL once, on one connection,
+                // before the pool opens several at the same time: the switch
+                // needs a moment's exclusive lock, and connections racing for
+                // it would log "database is locked" on the first start.
+                {
+                    let mut first = SqliteConnection::establish(&path.display().to_string())
+                        .map_err(|e| OpenError::Sqlite {
+                            path: path.display().to_string(),
+                            reason: one_line(e),
+                        })?;
+                    first
+                        .batch_execute("PRAGMA busy_timeout = 15000; PRAGMA journal_mode = WAL;")
+                        .map_err(|e| OpenError::Sqlite {
+                            path: path.display().to_string(),
+                            reason: one_line(e),
+                        })?;
+                }
                 let manager =
                     ConnectionManager::<SqliteConnection>::new(path.display().to_string());
                 let pool = Pool::builder()

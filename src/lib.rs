@@ -2,6 +2,7 @@
 //! people leaving custody, reviewed by case officers.
 
 pub mod access;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -108,6 +108,44 @@ impl AsTx for Conn {
     }
 }
 
+/// A connection inside a write transaction. It reads and writes like any
+/// other connection but has no way to begin another transaction, so a
+/// nested transaction does not compile. Functions whose statements must
+/// commit together take `&mut InTx`; only [`Conn::write`] makes one.
+pub struct InTx<'a>(Tx<'a>);
+
+impl AsTx for InTx<'_> {
+    fn tx(&mut self) -> Tx<'_> {
+        match &mut self.0 {
+            Tx::Sqlite(c) => Tx::Sqlite(c),
+            Tx::Postgres(c) => Tx::Postgres(c),
+        }
+    }
+}
+
+impl Conn {
+    /// Runs `work` in one write transaction: `BEGIN IMMEDIATE` on SQLite (so
+    /// two writers queue on the busy timeout instead of failing on lock
+    /// upgrade) and an ordinary transaction on PostgreSQL. An `Err` from
+    /// `work` rolls everything back. Only a pooled connection can begin a
+    /// transaction; the handle `work` gets cannot begin another.
+    pub fn write<T, E>(&mut self, work: impl FnOnce(&mut InTx<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error>,
+    {
+        match self {
+            Conn::Sqlite(pooled) => {
+                let raw: &mut SqliteConnection = pooled;
+                raw.immediate_transaction(|c| work(&mut InTx(Tx::Sqlite(c))))
+            }
+            Conn::Postgres(pooled) => {
+                let raw: &mut PgConnection = pooled;
+                raw.transaction(|c| work(&mut InTx(Tx::Postgres(c))))
+            }
+        }
+    }
+}
+
 impl AsTx for SqliteConnection {
     fn tx(&mut self) -> Tx<'_> {
         Tx::Sqlite(self)

@@ -249,3 +249,46 @@ pub fn method_not_allowed(req: &HttpRequest, allow: &str) -> HttpResponse {
     }
     res
 }
+
+/// Every use case's failure, answered on a page.
+impl From<crate::app::Failure> for AppError {
+    fn from(f: crate::app::Failure) -> Self {
+        use crate::app::Failure;
+        match f {
+            Failure::NotFound => Self::NotFound,
+            Failure::Invalid(fields) => Self::BadRequest(
+                fields
+                    .iter()
+                    .flat_map(|(_, messages)| messages.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Failure::Forbidden(m) | Failure::BadRequest(m) => Self::BadRequest(m),
+            Failure::Conflict(m) => Self::Conflict(m),
+            Failure::TooMany { retry_after, .. } => Self::Busy { retry_after },
+            Failure::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+/// Every use case's failure, answered in JSON.
+impl From<crate::app::Failure> for ApiError {
+    fn from(f: crate::app::Failure) -> Self {
+        use crate::app::Failure;
+        match f {
+            Failure::NotFound => Self::NotFound,
+            Failure::Invalid(fields) => Self::Invalid(fields),
+            Failure::Forbidden(m) => Self::Forbidden(m),
+            Failure::BadRequest(m) => Self::BadRequest(m),
+            Failure::Conflict(m) => Self::Conflict(m),
+            Failure::TooMany {
+                retry_after,
+                message,
+            } => Self::TooManyRequests {
+                retry_after,
+                message,
+            },
+            Failure::Internal(m) => Self::Internal(m),
+        }
+    }
+}

@@ -6,15 +6,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::account::{attempt_sign_in, SignInOutcome};
-use super::auth::{self, Officer, Scope, Staff, StaffActor, Visitor};
-use super::errors::ApiError;
-use super::AppState;
 use crate::domain::FieldErrors;
 use crate::matches::Paging;
 use crate::store::access as access_store;
 use crate::store::audit::{self, Entry};
 use crate::store::now;
+use crate::web::account::{attempt_sign_in, SignInOutcome};
+use crate::web::auth::{self, Officer, Scope, Staff, StaffActor, Visitor};
+use crate::web::errors::ApiError;
+use crate::web::AppState;
 
 #[derive(Serialize)]
 pub struct Me {
@@ -260,13 +260,13 @@ pub fn openapi_document(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
     });
     if let (Some(map), Value::Object(more)) = (
         schemas.as_object_mut(),
-        super::api_vacancies::openapi_schemas(),
+        crate::web::api_vacancies::openapi_schemas(),
     ) {
         map.extend(more);
     }
     if let (Some(map), Value::Object(more)) = (
         schemas.as_object_mut(),
-        super::terminal_api::openapi_schemas(),
+        crate::web::terminal_api::openapi_schemas(),
     ) {
         map.extend(more);
     }
@@ -359,15 +359,15 @@ pub fn openapi_document(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
     });
     doc["paths"] = merge(
         doc["paths"].take(),
-        &super::terminal_api::openapi_paths(taxonomy),
+        &crate::web::terminal_api::openapi_paths(taxonomy),
     );
     doc["paths"] = merge(
         doc["paths"].take(),
-        &super::api_vacancies::openapi_paths(taxonomy),
+        &crate::web::api_vacancies::openapi_paths(taxonomy),
     );
     doc["components"]["securitySchemes"] = merge(
         doc["components"]["securitySchemes"].take(),
-        &super::terminal_api::openapi_security_schemes(),
+        &crate::web::terminal_api::openapi_security_schemes(),
     );
     doc
 }
@@ -545,10 +545,10 @@ pub async fn profile_matches(
             })
         })
         .collect();
-    super::viewed::record(
+    crate::web::viewed::record(
         &state,
         officer.ctx.audit_actor(),
-        vec![super::viewed::Viewed::profile(
+        vec![crate::web::viewed::Viewed::profile(
             profile.id,
             restricted,
             format!(
@@ -588,10 +588,10 @@ pub async fn profile_match(
         return Err(ApiError::NotFound);
     }
     let assessment = crate::domain::matching::assess(&vacancy, &profile, today());
-    super::viewed::record(
+    crate::web::viewed::record(
         &state,
         officer.ctx.audit_actor(),
-        vec![super::viewed::Viewed::profile(
+        vec![crate::web::viewed::Viewed::profile(
             profile.id,
             assessment.shows_restricted(),
             format!("assessment against vacancy {vacancy_id}"),
@@ -652,7 +652,7 @@ pub async fn vacancy_candidates(
             })
         })
         .collect();
-    let mut views = vec![super::viewed::Viewed::candidates(
+    let mut views = vec![crate::web::viewed::Viewed::candidates(
         vacancy.id,
         restricted,
         format!(
@@ -667,9 +667,9 @@ pub async fn vacancy_candidates(
             .items
             .iter()
             .filter(|r| r.assessment.shows_restricted())
-            .map(|r| super::viewed::Viewed::candidate(r.item.id, vacancy.id)),
+            .map(|r| crate::web::viewed::Viewed::candidate(r.item.id, vacancy.id)),
     );
-    super::viewed::record(&state, officer.ctx.audit_actor(), views).await?;
+    crate::web::viewed::record(&state, officer.ctx.audit_actor(), views).await?;
     Ok(HttpResponse::Ok().json(with_fields(
         json!({ "vacancy_id": vacancy.id, "today": today(), "items": items }),
         page_fields(&ranked),

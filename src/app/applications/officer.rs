@@ -1,0 +1,1 @@
+//! Application use cases of the officer.

@@ -1,0 +1,78 @@
+//! The application layer: one function per use case. Each owns its
+//! transaction, its audit rows and the jobs and emails it queues, and returns
+//! its area's error. The web pages, the JSON API, the CSV imports, the
+//! terminal and the command line only read their input, call one of these and
+//! render the answer, so the twins of a use case cannot drift apart.
+//!
+//! Each area's error converts into [`Failure`], which `web::errors` maps to an
+//! HTTP answer (a page or JSON) in one place.
+
+use crate::domain::FieldErrors;
+use crate::store::StoreError;
+
+pub mod accounts;
+pub mod applications;
+pub mod employers;
+pub mod matches;
+pub mod outcomes;
+pub mod profiles;
+pub mod reports;
+pub mod terminals;
+pub mod vacancies;
+
+/// How a use case failed, in terms every interface can render.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Input that does not pass validation: the fields and what is wrong.
+    #[error("the request is invalid")]
+    Invalid(FieldErrors),
+    /// Nothing by that id within the caller's reach (also used where telling
+    /// "exists but not yours" apart would leak that it exists).
+    #[error("not found")]
+    NotFound,
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request clashes with the current state (a duplicate, a move the
+    /// lifecycle does not allow).
+    #[error("{0}")]
+    Conflict(String),
+    /// A request that cannot be read as it stands.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Over a rate limit, or every hashing slot busy: try again later.
+    #[error("{message}")]
+    TooMany { retry_after: i64, message: String },
+    /// A fault of ours: logged, never shown in detail.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict(m) => Self::Conflict(m),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for Failure {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<crate::access::hashing::HashingError> for Failure {
+    fn from(e: crate::access::hashing::HashingError) -> Self {
+        use crate::access::hashing::{HashingError, RETRY_AFTER_SECONDS};
+        match e {
+            HashingError::Busy => Self::TooMany {
+                retry_after: RETRY_AFTER_SECONDS,
+                message: "The service is busy. Try again in a moment.".into(),
+            },
+            HashingError::Failed(m) => Self::Internal(m),
+        }
+    }
+}

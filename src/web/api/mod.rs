@@ -1,0 +1,13 @@
+//! The JSON API under `/api/v1/`, one module per area. Handlers read the
+//! request, call one use case in `crate::app` and answer JSON.
+
+pub mod matches;
+pub mod openapi;
+pub mod reference;
+pub mod sessions;
+pub mod vacancies;
+
+// Being split into the modules above; its items keep their old paths until
+// then.
+mod v1;
+pub use v1::*;

@@ -108,6 +108,8 @@ pub enum CommandError {
     Store(#[from] crate::store::StoreError),
     #[error("seeding failed: {0}")]
     Seed(#[from] crate::seed::SeedError),
+    #[error(transparent)]
+    Serve(#[from] crate::web::ServeError),
     #[error("{0}")]
     Other(String),
 }
@@ -146,7 +148,8 @@ pub fn run(command: Command) -> Result<(), CommandError> {
             if services.config.demo {
                 crate::seed::demo::seed_if_empty(&services, true)?;
             }
-            runtime()?.block_on(crate::web::serve(services))
+            runtime()?.block_on(crate::web::serve(services))?;
+            Ok(())
         }
         Command::Migrate => {
             let config = Config::from_env().map_err(StartupError::from)?;
@@ -324,7 +327,7 @@ fn enrol_terminal(services: &Services, service: &str, label: &str) -> Result<(),
         CommandError::Usage(format!("--service: no service is named {service:?}"))
     })?;
     let at = crate::store::now();
-    let (id, code) = crate::write_tx!(&mut conn, |c| {
+    let (id, code) = conn.write(|c| {
         let (id, code) = crate::store::access::create_terminal(c, found.id, label, None, at)?;
         crate::store::audit::record(
             c,

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
 
 use crate::domain::matching::{assess, eligible_score, Assessment};
 use crate::domain::profile::Profile;
@@ -18,17 +17,12 @@ use crate::search::{
     CandidateOptions, IndexKind, MatchIndex, ProfileDoc, SearchError, ServiceScope, VacancyDoc,
     VacancySearch,
 };
-use crate::store::jobs::{self, NewJob};
 use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
-use crate::store::{self, AsTx, Store, StoreError, StoreResult};
+use crate::store::{self, Store, StoreError, StoreResult};
 
-/// Job kinds this module handles.
-pub mod kind {
-    /// A vacancy was created or changed: re-index it and re-run its matches.
-    pub const VACANCY_CHANGED: &str = "vacancy.changed";
-    /// A profile was created or changed.
-    pub const PROFILE_CHANGED: &str = "profile.changed";
-}
+// The change notices live with the job queue so that the store can queue
+// them without calling up into this module; they keep their names here.
+pub use crate::store::jobs::changes::{kind, profile_changed, vacancy_changed, Changed};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
@@ -36,40 +30,6 @@ pub enum MatchError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] SearchError),
-}
-
-#[derive(Serialize, serde::Deserialize)]
-pub struct Changed {
-    pub id: i64,
-}
-
-/// Queues the index update and matching run for a changed vacancy; call in
-/// the transaction that changed it.
-pub fn vacancy_changed(
-    conn: &mut impl AsTx,
-    id: i64,
-    at: chrono::NaiveDateTime,
-) -> StoreResult<()> {
-    jobs::enqueue(
-        conn,
-        NewJob::new(kind::VACANCY_CHANGED, &Changed { id }, at)?,
-        at,
-    )?;
-    Ok(())
-}
-
-/// Queues the index update and matching run for a changed profile.
-pub fn profile_changed(
-    conn: &mut impl AsTx,
-    id: i64,
-    at: chrono::NaiveDateTime,
-) -> StoreResult<()> {
-    jobs::enqueue(
-        conn,
-        NewJob::new(kind::PROFILE_CHANGED, &Changed { id }, at)?,
-        at,
-    )?;
-    Ok(())
 }
 
 /// A pair that passed, with its assessment.
@@ -581,7 +541,7 @@ impl Matcher {
             .store
             .run(move |conn| {
                 let at = store::now();
-                crate::write_tx!(conn, |c| stored::apply_run(c, scope, &found, at))
+                conn.write(|c| stored::apply_run(c, scope, &found, at))
             })
             .await?)
     }

@@ -71,6 +71,7 @@ pub mod geo;
 pub mod matching;
 pub mod offence;
 pub mod profile;
+pub mod reports;
 pub mod rules;
 pub mod schedule;
 pub mod skills;

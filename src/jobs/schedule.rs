@@ -11,8 +11,7 @@ use crate::notify::{self, NotifyError};
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::notifications;
 use crate::store::vacancies;
-use crate::store::AsTx;
-use crate::write_tx;
+use crate::store::Conn;
 
 /// "Due for release within 12 weeks".
 pub const RELEASE_WINDOW_DAYS: u64 = 12 * 7;
@@ -26,15 +25,11 @@ pub const KEEP_FINISHED_SCHEDULER_JOBS_DAYS: i64 = 7;
 
 /// Queues the digests due at `at`, one transaction per officer; returns how
 /// many were queued. Call on a pooled connection, not inside a transaction.
-pub fn digests(
-    conn: &mut impl AsTx,
-    config: &Config,
-    at: NaiveDateTime,
-) -> Result<usize, NotifyError> {
+pub fn digests(conn: &mut Conn, config: &Config, at: NaiveDateTime) -> Result<usize, NotifyError> {
     let officers = notifications::officers_due_a_digest(conn, at)?;
     let mut queued = 0;
     for officer in &officers {
-        let job = write_tx!(conn, |tx| notify::officer::digest(tx, config, officer, at))?;
+        let job = conn.write(|tx| notify::officer::digest(tx, config, officer, at))?;
         queued += usize::from(job.is_some());
     }
     Ok(queued)
@@ -56,7 +51,7 @@ pub struct DailyReport {
 /// (once a week each), and published vacancies closing within 3 days with
 /// no applications (once each). Call on a pooled connection.
 pub fn daily(
-    conn: &mut impl AsTx,
+    conn: &mut Conn,
     config: &Config,
     day: NaiveDate,
     at: NaiveDateTime,
@@ -66,7 +61,7 @@ pub fn daily(
     let due = notifications::releases_due_not_ready(conn, day, release_until)?;
     let closing_until = day + Days::new(CLOSING_WINDOW_DAYS);
     let closing = notifications::vacancies_closing_unanswered(conn, day, closing_until)?;
-    let report = write_tx!(conn, |tx| {
+    let report = conn.write(|tx| {
         let mut report = DailyReport {
             vacancies_closed,
             ..DailyReport::default()
@@ -96,14 +91,14 @@ pub fn daily(
 /// queued (so its matches expire) and an audit row naming the system as
 /// the actor. Returns how many were closed.
 pub fn close_past_closing_date(
-    conn: &mut impl AsTx,
+    conn: &mut Conn,
     day: NaiveDate,
     at: NaiveDateTime,
 ) -> Result<usize, NotifyError> {
     let actor = Actor::system("daily scan");
     let mut total = 0;
     loop {
-        let closed = write_tx!(conn, |tx| {
+        let closed = conn.write(|tx| {
             let batch = vacancies::close_past_closing_date(tx, day, at, CLOSE_BATCH)?;
             for vacancy in &batch {
                 audit::record(

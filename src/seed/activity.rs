@@ -21,7 +21,7 @@ use crate::store::schema::{
     application_events, applications, matches, outcomes, profiles, users, vacancies,
 };
 use crate::store::{now, StoreError, CHILD_ROWS_PER_INSERT};
-use crate::{with_conn, write_tx};
+use crate::with_conn;
 
 /// People per officer's caseload.
 const CASELOAD: i64 = 40;
@@ -192,17 +192,19 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
         .collect();
     let at = now();
     for chunk in moved.chunks(PROFILES_PER_BATCH) {
-        write_tx!(&mut conn, |c| {
-            for (id, release, rotl) in chunk {
-                diesel::update(profiles::table.find(id))
-                    .set((
-                        profiles::release_date.eq(release),
-                        profiles::rotl_eligible_from.eq(rotl),
-                        profiles::updated_at.eq(at),
-                    ))
-                    .execute(c)?;
-            }
-            Ok::<_, diesel::result::Error>(())
+        conn.write(|c| {
+            with_conn!(c, |c| {
+                for (id, release, rotl) in chunk {
+                    diesel::update(profiles::table.find(id))
+                        .set((
+                            profiles::release_date.eq(release),
+                            profiles::rotl_eligible_from.eq(rotl),
+                            profiles::updated_at.eq(at),
+                        ))
+                        .execute(c)?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
         })
         .map_err(StoreError::from)?;
     }
@@ -217,31 +219,34 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
     let mut services_sorted: Vec<_> = by_service.into_iter().collect();
     services_sorted.sort_by_key(|(s, _)| *s);
     for (service, ids) in services_sorted {
-        write_tx!(&mut conn, |c| {
-            for (n, caseload) in ids.chunks(CASELOAD as usize).enumerate() {
-                let officer: i64 = diesel::insert_into(users::table)
-                    .values((
-                        users::email.eq(format!("officer-{tag}-{service}-{n}@synthetic.invalid")),
-                        users::display_name.eq(format!("Synthetic officer {n}")),
-                        // Not a valid hash: these accounts cannot sign in.
-                        users::password_hash.eq("!synthetic"),
-                        users::role.eq("officer"),
-                        users::service_id.eq(Some(service)),
-                        users::password_changed_at.eq(at),
-                        users::created_at.eq(at),
-                        users::updated_at.eq(at),
-                    ))
-                    .returning(users::id)
-                    .get_result(c)?;
-                diesel::update(profiles::table.filter(profiles::id.eq_any(caseload)))
-                    .set((
-                        profiles::officer_id.eq(Some(officer)),
-                        profiles::updated_at.eq(at),
-                    ))
-                    .execute(c)?;
-                officers += 1;
-            }
-            Ok::<_, diesel::result::Error>(())
+        conn.write(|c| {
+            with_conn!(c, |c| {
+                for (n, caseload) in ids.chunks(CASELOAD as usize).enumerate() {
+                    let officer: i64 = diesel::insert_into(users::table)
+                        .values((
+                            users::email
+                                .eq(format!("officer-{tag}-{service}-{n}@synthetic.invalid")),
+                            users::display_name.eq(format!("Synthetic officer {n}")),
+                            // Not a valid hash: these accounts cannot sign in.
+                            users::password_hash.eq("!synthetic"),
+                            users::role.eq("officer"),
+                            users::service_id.eq(Some(service)),
+                            users::password_changed_at.eq(at),
+                            users::created_at.eq(at),
+                            users::updated_at.eq(at),
+                        ))
+                        .returning(users::id)
+                        .get_result(c)?;
+                    diesel::update(profiles::table.filter(profiles::id.eq_any(caseload)))
+                        .set((
+                            profiles::officer_id.eq(Some(officer)),
+                            profiles::updated_at.eq(at),
+                        ))
+                        .execute(c)?;
+                    officers += 1;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
         })
         .map_err(StoreError::from)?;
     }
@@ -302,108 +307,112 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
                 }
             }
         }
-        let counts = write_tx!(&mut conn, |c| {
-            for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
-                diesel::insert_into(matches::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-            let rows: Vec<NewApplication> = planned
-                .iter()
-                .map(|(profile, vacancy, p)| {
-                    let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
-                    NewApplication {
-                        profile_id: *profile,
-                        vacancy_id: *vacancy,
-                        status,
-                        statement: "I have done this kind of work before and I am keen to start.",
-                        unsuccessful_reason: (status == "unsuccessful")
-                            .then_some("not_shortlisted"),
-                        start_date: p.start,
-                        created_at: p.steps[0].1,
-                        updated_at: last,
+        let counts = conn
+            .write(|c| {
+                with_conn!(c, |c| {
+                    for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
+                        diesel::insert_into(matches::table)
+                            .values(chunk)
+                            .execute(c)?;
                     }
-                })
-                .collect();
-            for chunk in rows.chunks(CHILD_ROWS_PER_INSERT) {
-                diesel::insert_into(applications::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-            let batch_ids: Vec<i64> = batch.iter().map(|p| p.0).collect();
-            let ids: HashMap<(i64, i64), i64> = applications::table
-                .filter(applications::profile_id.eq_any(&batch_ids))
-                .select((
-                    applications::profile_id,
-                    applications::vacancy_id,
-                    applications::id,
-                ))
-                .load::<(i64, i64, i64)>(c)?
-                .into_iter()
-                .map(|(p, v, id)| ((p, v), id))
-                .collect();
-            let mut events = Vec::new();
-            let mut results = Vec::new();
-            for (profile, vacancy, p) in &planned {
-                let Some(&id) = ids.get(&(*profile, *vacancy)) else {
-                    continue;
-                };
-                let mut from = None;
-                for &(status, at) in &p.steps {
-                    events.push(NewEvent {
-                        application_id: id,
-                        from_status: from,
-                        to_status: status,
-                        actor_kind: match status {
-                            "interested" => "seeker",
-                            "under_review" | "forwarded" => "officer",
-                            _ => "employer",
-                        },
-                        at,
-                    });
-                    from = Some(status);
-                }
-                // A start still to come has no outcome yet.
-                if let Some(start) = p.start.filter(|s| *s <= today) {
-                    let due = |days: i64| start + Duration::days(days) <= today;
-                    let mut still = true;
-                    let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
-                        if !due(days) {
-                            return None;
+                    let rows: Vec<NewApplication> = planned
+                        .iter()
+                        .map(|(profile, vacancy, p)| {
+                            let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
+                            NewApplication {
+                                profile_id: *profile,
+                                vacancy_id: *vacancy,
+                                status,
+                                statement:
+                                    "I have done this kind of work before and I am keen to start.",
+                                unsuccessful_reason: (status == "unsuccessful")
+                                    .then_some("not_shortlisted"),
+                                start_date: p.start,
+                                created_at: p.steps[0].1,
+                                updated_at: last,
+                            }
+                        })
+                        .collect();
+                    for chunk in rows.chunks(CHILD_ROWS_PER_INSERT) {
+                        diesel::insert_into(applications::table)
+                            .values(chunk)
+                            .execute(c)?;
+                    }
+                    let batch_ids: Vec<i64> = batch.iter().map(|p| p.0).collect();
+                    let ids: HashMap<(i64, i64), i64> = applications::table
+                        .filter(applications::profile_id.eq_any(&batch_ids))
+                        .select((
+                            applications::profile_id,
+                            applications::vacancy_id,
+                            applications::id,
+                        ))
+                        .load::<(i64, i64, i64)>(c)?
+                        .into_iter()
+                        .map(|(p, v, id)| ((p, v), id))
+                        .collect();
+                    let mut events = Vec::new();
+                    let mut results = Vec::new();
+                    for (profile, vacancy, p) in &planned {
+                        let Some(&id) = ids.get(&(*profile, *vacancy)) else {
+                            continue;
+                        };
+                        let mut from = None;
+                        for &(status, at) in &p.steps {
+                            events.push(NewEvent {
+                                application_id: id,
+                                from_status: from,
+                                to_status: status,
+                                actor_kind: match status {
+                                    "interested" => "seeker",
+                                    "under_review" | "forwarded" => "officer",
+                                    _ => "employer",
+                                },
+                                at,
+                            });
+                            from = Some(status);
                         }
-                        still = still && rng.gen_bool(chance);
-                        Some(still)
-                    };
-                    let w6 = check(42, 0.8, &mut rng);
-                    let w13 = check(91, 0.85, &mut rng);
-                    let m6 = check(182, 0.85, &mut rng);
-                    let at = midnight(start);
-                    results.push(NewOutcome {
-                        profile_id: *profile,
-                        application_id: Some(id),
-                        employer_id: employer_of.get(vacancy).copied(),
-                        started_on: start,
-                        in_work_6_weeks: w6,
-                        in_work_13_weeks: w13,
-                        in_work_6_months: m6,
-                        created_at: at,
-                        updated_at: at,
-                    });
-                }
-            }
-            for chunk in events.chunks(CHILD_ROWS_PER_INSERT) {
-                diesel::insert_into(application_events::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-            for chunk in results.chunks(CHILD_ROWS_PER_INSERT) {
-                diesel::insert_into(outcomes::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-            Ok::<_, diesel::result::Error>((rows.len(), events.len(), results.len()))
-        })
-        .map_err(StoreError::from)?;
+                        // A start still to come has no outcome yet.
+                        if let Some(start) = p.start.filter(|s| *s <= today) {
+                            let due = |days: i64| start + Duration::days(days) <= today;
+                            let mut still = true;
+                            let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
+                                if !due(days) {
+                                    return None;
+                                }
+                                still = still && rng.gen_bool(chance);
+                                Some(still)
+                            };
+                            let w6 = check(42, 0.8, &mut rng);
+                            let w13 = check(91, 0.85, &mut rng);
+                            let m6 = check(182, 0.85, &mut rng);
+                            let at = midnight(start);
+                            results.push(NewOutcome {
+                                profile_id: *profile,
+                                application_id: Some(id),
+                                employer_id: employer_of.get(vacancy).copied(),
+                                started_on: start,
+                                in_work_6_weeks: w6,
+                                in_work_13_weeks: w13,
+                                in_work_6_months: m6,
+                                created_at: at,
+                                updated_at: at,
+                            });
+                        }
+                    }
+                    for chunk in events.chunks(CHILD_ROWS_PER_INSERT) {
+                        diesel::insert_into(application_events::table)
+                            .values(chunk)
+                            .execute(c)?;
+                    }
+                    for chunk in results.chunks(CHILD_ROWS_PER_INSERT) {
+                        diesel::insert_into(outcomes::table)
+                            .values(chunk)
+                            .execute(c)?;
+                    }
+                    Ok::<_, diesel::result::Error>((rows.len(), events.len(), results.len()))
+                })
+            })
+            .map_err(StoreError::from)?;
         match_count += new_matches.len();
         application_count += counts.0;
         event_count += counts.1;
@@ -466,33 +475,35 @@ pub fn demo_history(
     let taxonomy = services.taxonomy.clone();
     let mut conn = services.store.conn()?;
     let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
-    write_tx!(&mut conn, |c| {
-        let people: Vec<(i64, Option<i64>, NaiveDate, Option<NaiveDate>)> = profiles::table
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                matches::table.filter(matches::profile_id.eq(profiles::id)),
-            )))
-            .select((
-                profiles::id,
-                profiles::officer_id,
-                profiles::release_date,
-                profiles::rotl_eligible_from,
-            ))
-            .order(profiles::id)
-            .load(c)?;
-        // Two in three were released during the last year, at least 7
-        // weeks ago, so that the employment measures have people due.
-        for (id, _, release, rotl) in &people {
-            if rng.gen_bool(0.67) {
-                let back = Duration::days(rng.gen_range(50..330)) + (*release - today);
-                diesel::update(profiles::table.find(id))
-                    .set((
-                        profiles::release_date.eq(*release - back),
-                        profiles::rotl_eligible_from.eq(rotl.map(|d| d - back)),
-                    ))
-                    .execute(c)?;
+    conn.write(|c| {
+        with_conn!(c, |c| {
+            let people: Vec<(i64, Option<i64>, NaiveDate, Option<NaiveDate>)> = profiles::table
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    matches::table.filter(matches::profile_id.eq(profiles::id)),
+                )))
+                .select((
+                    profiles::id,
+                    profiles::officer_id,
+                    profiles::release_date,
+                    profiles::rotl_eligible_from,
+                ))
+                .order(profiles::id)
+                .load(c)?;
+            // Two in three were released during the last year, at least 7
+            // weeks ago, so that the employment measures have people due.
+            for (id, _, release, rotl) in &people {
+                if rng.gen_bool(0.67) {
+                    let back = Duration::days(rng.gen_range(50..330)) + (*release - today);
+                    diesel::update(profiles::table.find(id))
+                        .set((
+                            profiles::release_date.eq(*release - back),
+                            profiles::rotl_eligible_from.eq(rotl.map(|d| d - back)),
+                        ))
+                        .execute(c)?;
+                }
             }
-        }
-        Ok::<_, diesel::result::Error>(())
+            Ok::<_, diesel::result::Error>(())
+        })
     })
     .map_err(StoreError::from)?;
     let vacancy_ids: Vec<i64> = with_conn!(&mut conn, |c| vacancies::table
@@ -611,84 +622,86 @@ pub fn demo_history(
         }
     }
     let mut added = DemoHistory::default();
-    write_tx!(&mut conn, |c| {
-        for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(matches::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        added.matches = new_matches.len();
-        for (profile, vacancy, p) in &planned {
-            let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
-            let id: i64 = diesel::insert_into(applications::table)
-                .values(&NewApplication {
-                    profile_id: *profile,
-                    vacancy_id: *vacancy,
-                    status,
-                    statement: "I have done this kind of work before and I am keen to start.",
-                    unsuccessful_reason: (status == "unsuccessful")
-                        .then(|| demo_ending(&p.steps).1),
-                    start_date: p.start,
-                    created_at: p.steps[0].1,
-                    updated_at: last,
-                })
-                .returning(applications::id)
-                .get_result(c)?;
-            added.applications += 1;
-            let mut from = None;
-            let events: Vec<NewEvent> = p
-                .steps
-                .iter()
-                .map(|&(status, at)| {
-                    let event = NewEvent {
-                        application_id: id,
-                        from_status: from,
-                        to_status: status,
-                        actor_kind: match status {
-                            "interested" => "seeker",
-                            "under_review" | "forwarded" => "officer",
-                            "unsuccessful" => demo_ending(&p.steps).0,
-                            _ => "employer",
-                        },
-                        at,
-                    };
-                    from = Some(status);
-                    event
-                })
-                .collect();
-            diesel::insert_into(application_events::table)
-                .values(&events)
-                .execute(c)?;
-            if let Some(start) = p.start {
-                let due = |days: i64| start + Duration::days(days) <= today;
-                let mut still = true;
-                let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
-                    if !due(days) {
-                        return None;
-                    }
-                    still = still && rng.gen_bool(chance);
-                    Some(still)
-                };
-                let w6 = check(42, 0.85, &mut rng);
-                let w13 = check(91, 0.9, &mut rng);
-                let m6 = check(182, 0.9, &mut rng);
-                diesel::insert_into(outcomes::table)
-                    .values(&NewOutcome {
-                        profile_id: *profile,
-                        application_id: Some(id),
-                        employer_id: employer_of.get(vacancy).copied(),
-                        started_on: start,
-                        in_work_6_weeks: w6,
-                        in_work_13_weeks: w13,
-                        in_work_6_months: m6,
-                        created_at: midnight(start),
-                        updated_at: midnight(start),
-                    })
+    conn.write(|c| {
+        with_conn!(c, |c| {
+            for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
+                diesel::insert_into(matches::table)
+                    .values(chunk)
                     .execute(c)?;
-                added.outcomes += 1;
             }
-        }
-        Ok::<_, diesel::result::Error>(())
+            added.matches = new_matches.len();
+            for (profile, vacancy, p) in &planned {
+                let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
+                let id: i64 = diesel::insert_into(applications::table)
+                    .values(&NewApplication {
+                        profile_id: *profile,
+                        vacancy_id: *vacancy,
+                        status,
+                        statement: "I have done this kind of work before and I am keen to start.",
+                        unsuccessful_reason: (status == "unsuccessful")
+                            .then(|| demo_ending(&p.steps).1),
+                        start_date: p.start,
+                        created_at: p.steps[0].1,
+                        updated_at: last,
+                    })
+                    .returning(applications::id)
+                    .get_result(c)?;
+                added.applications += 1;
+                let mut from = None;
+                let events: Vec<NewEvent> = p
+                    .steps
+                    .iter()
+                    .map(|&(status, at)| {
+                        let event = NewEvent {
+                            application_id: id,
+                            from_status: from,
+                            to_status: status,
+                            actor_kind: match status {
+                                "interested" => "seeker",
+                                "under_review" | "forwarded" => "officer",
+                                "unsuccessful" => demo_ending(&p.steps).0,
+                                _ => "employer",
+                            },
+                            at,
+                        };
+                        from = Some(status);
+                        event
+                    })
+                    .collect();
+                diesel::insert_into(application_events::table)
+                    .values(&events)
+                    .execute(c)?;
+                if let Some(start) = p.start {
+                    let due = |days: i64| start + Duration::days(days) <= today;
+                    let mut still = true;
+                    let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
+                        if !due(days) {
+                            return None;
+                        }
+                        still = still && rng.gen_bool(chance);
+                        Some(still)
+                    };
+                    let w6 = check(42, 0.85, &mut rng);
+                    let w13 = check(91, 0.9, &mut rng);
+                    let m6 = check(182, 0.9, &mut rng);
+                    diesel::insert_into(outcomes::table)
+                        .values(&NewOutcome {
+                            profile_id: *profile,
+                            application_id: Some(id),
+                            employer_id: employer_of.get(vacancy).copied(),
+                            started_on: start,
+                            in_work_6_weeks: w6,
+                            in_work_13_weeks: w13,
+                            in_work_6_months: m6,
+                            created_at: midnight(start),
+                            updated_at: midnight(start),
+                        })
+                        .execute(c)?;
+                    added.outcomes += 1;
+                }
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
     })
     .map_err(StoreError::from)?;
     Ok(added)

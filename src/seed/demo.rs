@@ -21,7 +21,6 @@ use crate::store::people::{
     self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
 };
 use crate::store::{self, meta, now, StoreError};
-use crate::write_tx;
 
 /// A region: the service based there and the towns people are released to.
 struct Region {
@@ -414,7 +413,7 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     let at = now();
     let mut seeker_logins = Vec::new();
     let mut conn = services.store.conn()?;
-    write_tx!(&mut conn, |c| {
+    conn.write(|c| {
         let mut service_ids = Vec::new();
         for (region, (base, _)) in REGIONS.iter().zip(&region_towns) {
             service_ids.push(people::create_service(

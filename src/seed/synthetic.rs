@@ -21,7 +21,7 @@ use crate::gazetteer::Gazetteer;
 use crate::startup::Services;
 use crate::store::people::{self, EmployerStatus, NewEmployer, NewService, ServiceKind};
 use crate::store::{self, now, StoreError, Tx};
-use crate::{with_conn, write_tx};
+use crate::with_conn;
 
 pub struct Options {
     pub profiles: u32,
@@ -129,47 +129,49 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     // over the largest towns.
     let service_count = (options.profiles as usize / 2_500).clamp(1, towns.len());
     let employer_count = (options.vacancies as usize / 100).clamp(1, 5_000);
-    let (service_ids, employer_ids) = write_tx!(&mut conn, |c| {
-        let mut service_ids = Vec::new();
-        for i in 0..service_count {
-            let town = &towns[i % towns.len()];
-            service_ids.push((
-                people::create_service(
-                    c,
-                    &NewService {
-                        name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
-                        kind: if i % 5 == 4 {
-                            ServiceKind::Probation
-                        } else {
-                            ServiceKind::Prison
+    let (service_ids, employer_ids) = conn.write(|c| {
+        with_conn!(c, |c| {
+            let mut service_ids = Vec::new();
+            for i in 0..service_count {
+                let town = &towns[i % towns.len()];
+                service_ids.push((
+                    people::create_service(
+                        c,
+                        &NewService {
+                            name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
+                            kind: if i % 5 == 4 {
+                                ServiceKind::Probation
+                            } else {
+                                ServiceKind::Prison
+                            },
+                            place_name: &town.name,
+                            lat: town.lat,
+                            lon: town.lon,
                         },
-                        place_name: &town.name,
-                        lat: town.lat,
-                        lon: town.lon,
+                    )?,
+                    i % towns.len(),
+                ));
+            }
+            let mut employer_ids = Vec::new();
+            for i in 0..employer_count {
+                let sector = TEMPLATES[i % TEMPLATES.len()].sector;
+                employer_ids.push(people::create_employer(
+                    c,
+                    &NewEmployer {
+                        name: &format!("Synthetic employer {tag}-{i:05}"),
+                        sector_slug: sector,
+                        contact_name: "Synthetic contact",
+                        contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
+                        contact_phone: None,
+                        address: "Synthetic address",
+                        website: None,
+                        status: EmployerStatus::Approved,
+                        decided_by: None,
                     },
-                )?,
-                i % towns.len(),
-            ));
-        }
-        let mut employer_ids = Vec::new();
-        for i in 0..employer_count {
-            let sector = TEMPLATES[i % TEMPLATES.len()].sector;
-            employer_ids.push(people::create_employer(
-                c,
-                &NewEmployer {
-                    name: &format!("Synthetic employer {tag}-{i:05}"),
-                    sector_slug: sector,
-                    contact_name: "Synthetic contact",
-                    contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
-                    contact_phone: None,
-                    address: "Synthetic address",
-                    website: None,
-                    status: EmployerStatus::Approved,
-                    decided_by: None,
-                },
-            )?);
-        }
-        Ok::<_, StoreError>((service_ids, employer_ids))
+                )?);
+            }
+            Ok::<_, StoreError>((service_ids, employer_ids))
+        })
     })?;
 
     let progress = bar(u64::from(options.vacancies), "vacancies", options.progress);
@@ -204,7 +206,7 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
                 },
             )
             .collect();
-        write_tx!(&mut conn, |c| store::vacancies::insert_many(c, &items, at))?;
+        conn.write(|c| store::vacancies::insert_many(c, &items, at))?;
         done += n;
         progress.set_position(done as u64);
     }
@@ -241,7 +243,7 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
                 },
             )
             .collect();
-        write_tx!(&mut conn, |c| store::profiles::insert_many(c, &items, at))?;
+        conn.write(|c| store::profiles::insert_many(c, &items, at))?;
         done += n;
         progress.set_position(done as u64);
     }

@@ -9,8 +9,8 @@ use rand::Rng;
 use serde::Serialize;
 
 use super::schema::jobs;
-use super::{AsTx, StoreError, StoreResult, Tx};
-use crate::{with_conn, write_tx};
+use super::{AsTx, Conn, StoreError, StoreResult, Tx};
+use crate::with_conn;
 
 /// A running job whose worker stopped answering for this long is taken back.
 pub const LEASE: Duration = Duration::minutes(5);
@@ -222,18 +222,21 @@ pub fn fail(
 }
 
 /// Puts a dead job back in the queue with a fresh set of attempts.
-pub fn retry_dead(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
-    let n = write_tx!(conn, |c| diesel::update(
-        jobs::table.filter(jobs::id.eq(id).and(jobs::status.eq("dead")))
-    )
-    .set((
-        jobs::status.eq("queued"),
-        jobs::attempts.eq(0),
-        jobs::run_at.eq(at),
-        jobs::finished_at.eq(None::<NaiveDateTime>),
-        jobs::updated_at.eq(at),
-    ))
-    .execute(c))?;
+pub fn retry_dead(conn: &mut Conn, id: i64, at: NaiveDateTime) -> StoreResult<()> {
+    let n = conn.write(|tx| {
+        with_conn!(tx, |c| diesel::update(
+            jobs::table.filter(jobs::id.eq(id).and(jobs::status.eq("dead")))
+        )
+        .set((
+            jobs::status.eq("queued"),
+            jobs::attempts.eq(0),
+            jobs::run_at.eq(at),
+            jobs::finished_at.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(at),
+        ))
+        .execute(c)
+        .map_err(StoreError::from))
+    })?;
     if n == 1 {
         Ok(())
     } else {
@@ -257,4 +260,55 @@ pub fn list(conn: &mut impl AsTx, status: &str, limit: i64) -> StoreResult<Vec<J
         .limit(limit)
         .select(Job::as_select())
         .load(c)?))
+}
+
+/// The jobs that tell the matcher a vacancy or profile changed, queued in the
+/// transaction that changed it.
+pub mod changes {
+    use serde::Serialize;
+
+    use super::{enqueue, NewJob};
+    use crate::store::StoreResult;
+
+    /// Job kinds the matcher handles.
+    pub mod kind {
+        /// A vacancy was created or changed: re-index it and re-run its matches.
+        pub const VACANCY_CHANGED: &str = "vacancy.changed";
+        /// A profile was created or changed.
+        pub const PROFILE_CHANGED: &str = "profile.changed";
+    }
+
+    #[derive(Serialize, serde::Deserialize)]
+    pub struct Changed {
+        pub id: i64,
+    }
+
+    /// Queues the index update and matching run for a changed vacancy; call in
+    /// the transaction that changed it.
+    pub fn vacancy_changed(
+        conn: &mut impl crate::store::AsTx,
+        id: i64,
+        at: chrono::NaiveDateTime,
+    ) -> StoreResult<()> {
+        enqueue(
+            conn,
+            NewJob::new(kind::VACANCY_CHANGED, &Changed { id }, at)?,
+            at,
+        )?;
+        Ok(())
+    }
+
+    /// Queues the index update and matching run for a changed profile.
+    pub fn profile_changed(
+        conn: &mut impl crate::store::AsTx,
+        id: i64,
+        at: chrono::NaiveDateTime,
+    ) -> StoreResult<()> {
+        enqueue(
+            conn,
+            NewJob::new(kind::PROFILE_CHANGED, &Changed { id }, at)?,
+            at,
+        )?;
+        Ok(())
+    }
 }

@@ -8,6 +8,16 @@
 
 pub mod schema;
 
+/// Inserts `$rows` (a slice or Vec of `Insertable` rows) into `$table` in
+/// statements of [`CHILD_ROWS_PER_INSERT`] rows; `?` returns a diesel error.
+macro_rules! insert_chunks {
+    ($c:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::store::CHILD_ROWS_PER_INSERT) {
+            diesel::insert_into($table).values(chunk).execute($c)?;
+        }
+    };
+}
+
 pub mod access;
 pub mod applications;
 pub mod audit;

@@ -12,7 +12,7 @@ use super::schema::{
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
     profiles,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult, CHILD_ROWS_PER_INSERT};
+use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
 use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
 use crate::domain::profile::{
     CertificateInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput, TodoInput,
@@ -52,6 +52,107 @@ struct ProfileRow {
     gender: Option<String>,
 }
 
+const DUPLICATE_REFERENCE: &str = "a profile with this reference already exists in this service";
+
+impl ProfileRow {
+    /// The row's content as the domain's input, parts still empty.
+    fn into_input(self) -> ProfileInput {
+        ProfileInput {
+            given_name: self.given_name,
+            family_name: self.family_name,
+            reference: self.reference,
+            release_date: Some(self.release_date),
+            no_fixed_abode: self.no_fixed_abode,
+            release_area: match (self.release_place_name, self.release_lat, self.release_lon) {
+                (Some(name), Some(lat), Some(lon)) => Some(PlaceInput { name, lat, lon }),
+                _ => None,
+            },
+            travel_radius_km: self.travel_radius_km,
+            skills: Vec::new(),
+            certificates: Vec::new(),
+            work_history: Vec::new(),
+            sectors_of_interest: Vec::new(),
+            preferred_hours_min: self.preferred_hours_min,
+            preferred_hours_max: self.preferred_hours_max,
+            right_to_work: self.right_to_work,
+            driving_licence: self.driving_licence,
+            rotl_eligible_from: self.rotl_eligible_from,
+            curfews: Vec::new(),
+            exclusion_zones: Vec::new(),
+            no_driving: self.no_driving,
+            other_conditions: self.other_conditions.unwrap_or_default(),
+            offence_categories: Vec::new(),
+            barred_children: self.barred_children,
+            barred_adults: self.barred_adults,
+            readiness: self.readiness,
+            todos: Vec::new(),
+            consent_to_share_name: self.consent_to_share_name,
+            gender: self.gender.unwrap_or_default(),
+            languages: Vec::new(),
+        }
+    }
+}
+
+/// The columns a profile's details set, written by both insert and update
+/// (absent optional values are written as NULL).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = profiles, treat_none_as_null = true)]
+struct Content<'a> {
+    reference: &'a str,
+    given_name: &'a str,
+    family_name: &'a str,
+    release_date: NaiveDate,
+    no_fixed_abode: bool,
+    release_place_name: Option<&'a str>,
+    release_lat: Option<f64>,
+    release_lon: Option<f64>,
+    travel_radius_km: f64,
+    preferred_hours_min: Option<f64>,
+    preferred_hours_max: Option<f64>,
+    right_to_work: bool,
+    driving_licence: bool,
+    rotl_eligible_from: Option<NaiveDate>,
+    no_driving: bool,
+    other_conditions: Option<&'a str>,
+    barred_children: bool,
+    barred_adults: bool,
+    readiness: &'a str,
+    consent_to_share_name: bool,
+    gender: Option<&'a str>,
+}
+
+impl<'a> Content<'a> {
+    fn of(input: &'a ProfileInput) -> StoreResult<Self> {
+        let release_date = input.release_date.ok_or_else(|| {
+            StoreError::Corrupt("a parsed profile always has a release date".into())
+        })?;
+        let area = input.release_area.as_ref();
+        Ok(Self {
+            reference: &input.reference,
+            given_name: &input.given_name,
+            family_name: &input.family_name,
+            release_date,
+            no_fixed_abode: input.no_fixed_abode,
+            release_place_name: area.map(|p| p.name.as_str()),
+            release_lat: area.map(|p| p.lat),
+            release_lon: area.map(|p| p.lon),
+            travel_radius_km: input.travel_radius_km,
+            preferred_hours_min: input.preferred_hours_min,
+            preferred_hours_max: input.preferred_hours_max,
+            right_to_work: input.right_to_work,
+            driving_licence: input.driving_licence,
+            rotl_eligible_from: input.rotl_eligible_from,
+            no_driving: input.no_driving,
+            other_conditions: non_empty(&input.other_conditions),
+            barred_children: input.barred_children,
+            barred_adults: input.barred_adults,
+            readiness: &input.readiness,
+            consent_to_share_name: input.consent_to_share_name,
+            gender: non_empty(&input.gender),
+        })
+    }
+}
+
 /// Optional text is an empty string in the domain's input and NULL in the row.
 fn non_empty(text: &str) -> Option<&str> {
     Some(text).filter(|t| !t.trim().is_empty())
@@ -62,182 +163,353 @@ fn parse_time(text: &str) -> StoreResult<NaiveTime> {
         .map_err(|_| StoreError::Corrupt(format!("time {text:?}")))
 }
 
-/// Writes the child rows of new profiles, many rows per statement.
-fn write_children(conn: &mut impl AsTx, rows: &[(i64, ProfileInput)]) -> StoreResult<()> {
-    with_conn!(conn, |c| {
-        let mut all_skills = Vec::new();
-        let mut all_certificates = Vec::new();
-        let mut all_history = Vec::new();
-        let mut all_sectors = Vec::new();
-        let mut all_languages = Vec::new();
-        let mut all_curfews = Vec::new();
-        let mut all_zones = Vec::new();
-        let mut all_offences = Vec::new();
-        let mut all_todos = Vec::new();
-        for (id, input) in rows {
-            let id = *id;
-            let skills: Vec<_> = input
-                .skills
-                .iter()
-                .map(|s| {
-                    (
-                        profile_skills::profile_id.eq(id),
-                        profile_skills::skill_slug.eq(&s.slug),
-                        profile_skills::source.eq(&s.source),
-                    )
-                })
-                .collect();
-            all_skills.extend(skills);
-            let certificates: Vec<_> = input
-                .certificates
-                .iter()
-                .map(|h| {
-                    (
-                        profile_certificates::profile_id.eq(id),
-                        profile_certificates::certificate_slug.eq(&h.slug),
-                        profile_certificates::expires_on.eq(h.expires_on),
-                    )
-                })
-                .collect();
-            all_certificates.extend(certificates);
-            let history: Vec<_> = input
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_skills)]
+struct SkillRow {
+    profile_id: i64,
+    skill_slug: String,
+    source: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_certificates)]
+struct CertificateRow {
+    profile_id: i64,
+    certificate_slug: String,
+    expires_on: Option<NaiveDate>,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_work_history)]
+struct HistoryRow {
+    profile_id: i64,
+    position: i32,
+    role: String,
+    employer_name: String,
+    sector_slug: Option<String>,
+    from_year: i32,
+    to_year: Option<i32>,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_sectors)]
+struct SectorRow {
+    profile_id: i64,
+    sector_slug: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_languages)]
+struct LanguageRow {
+    profile_id: i64,
+    language: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_curfews)]
+struct CurfewRow {
+    profile_id: i64,
+    days: i32,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_exclusion_zones)]
+struct ZoneRow {
+    profile_id: i64,
+    name: String,
+    lat: f64,
+    lon: f64,
+    radius_km: f64,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_offences)]
+struct OffenceRow {
+    profile_id: i64,
+    category: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = profile_todos)]
+struct TodoRow {
+    profile_id: i64,
+    kind: String,
+    note: String,
+    done: bool,
+}
+
+/// The child rows of some profiles, one list per table.
+#[derive(Default)]
+struct Parts {
+    skills: Vec<SkillRow>,
+    certificates: Vec<CertificateRow>,
+    history: Vec<HistoryRow>,
+    sectors: Vec<SectorRow>,
+    languages: Vec<LanguageRow>,
+    curfews: Vec<CurfewRow>,
+    zones: Vec<ZoneRow>,
+    offences: Vec<OffenceRow>,
+    todos: Vec<TodoRow>,
+}
+
+impl Parts {
+    /// Adds the parts of one profile's details.
+    fn add(&mut self, profile_id: i64, input: &ProfileInput) -> StoreResult<()> {
+        self.add_work(profile_id, input);
+        self.add_conditions(profile_id, input)?;
+        self.sectors
+            .extend(input.sectors_of_interest.iter().map(|s| SectorRow {
+                profile_id,
+                sector_slug: s.clone(),
+            }));
+        self.languages
+            .extend(input.languages.iter().map(|l| LanguageRow {
+                profile_id,
+                language: l.clone(),
+            }));
+        self.todos.extend(input.todos.iter().map(|t| TodoRow {
+            profile_id,
+            kind: t.kind.clone(),
+            note: t.note.clone(),
+            done: t.done,
+        }));
+        Ok(())
+    }
+
+    /// Skills, certificates and work history.
+    fn add_work(&mut self, profile_id: i64, input: &ProfileInput) {
+        self.skills.extend(input.skills.iter().map(|s| SkillRow {
+            profile_id,
+            skill_slug: s.slug.clone(),
+            source: s.source.clone(),
+        }));
+        self.certificates
+            .extend(input.certificates.iter().map(|h| CertificateRow {
+                profile_id,
+                certificate_slug: h.slug.clone(),
+                expires_on: h.expires_on,
+            }));
+        self.history.extend(
+            input
                 .work_history
                 .iter()
                 .enumerate()
-                .map(|(i, w)| {
-                    (
-                        profile_work_history::profile_id.eq(id),
-                        profile_work_history::position.eq(i as i32),
-                        profile_work_history::role.eq(&w.role),
-                        profile_work_history::employer_name.eq(&w.employer_name),
-                        profile_work_history::sector_slug.eq(non_empty(&w.sector)),
-                        profile_work_history::from_year.eq(w.from_year),
-                        profile_work_history::to_year.eq(w.to_year),
-                    )
-                })
-                .collect();
-            all_history.extend(history);
-            let sectors: Vec<_> = input
-                .sectors_of_interest
-                .iter()
-                .map(|s| {
-                    (
-                        profile_sectors::profile_id.eq(id),
-                        profile_sectors::sector_slug.eq(s),
-                    )
-                })
-                .collect();
-            all_sectors.extend(sectors);
-            let languages: Vec<_> = input
-                .languages
-                .iter()
-                .map(|l| {
-                    (
-                        profile_languages::profile_id.eq(id),
-                        profile_languages::language.eq(l),
-                    )
-                })
-                .collect();
-            all_languages.extend(languages);
-            let curfews: Vec<_> = input
-                .curfews
-                .iter()
-                .map(|w| {
-                    Ok((
-                        profile_curfews::profile_id.eq(id),
-                        profile_curfews::days.eq(days_from_names(&w.days)?),
-                        profile_curfews::start_time.eq(parse_time(&w.start)?),
-                        profile_curfews::end_time.eq(parse_time(&w.end)?),
-                    ))
-                })
-                .collect::<StoreResult<_>>()?;
-            all_curfews.extend(curfews);
-            let zones: Vec<_> = input
-                .exclusion_zones
-                .iter()
-                .map(|z| {
-                    (
-                        profile_exclusion_zones::profile_id.eq(id),
-                        profile_exclusion_zones::name.eq(&z.name),
-                        profile_exclusion_zones::lat.eq(z.lat),
-                        profile_exclusion_zones::lon.eq(z.lon),
-                        profile_exclusion_zones::radius_km.eq(z.radius_km),
-                    )
-                })
-                .collect();
-            all_zones.extend(zones);
-            let offences: Vec<_> = input
-                .offence_categories
-                .iter()
-                .map(|o| {
-                    (
-                        profile_offences::profile_id.eq(id),
-                        profile_offences::category.eq(o),
-                    )
-                })
-                .collect();
-            all_offences.extend(offences);
-            let todos: Vec<_> = input
-                .todos
-                .iter()
-                .map(|t| {
-                    (
-                        profile_todos::profile_id.eq(id),
-                        profile_todos::kind.eq(&t.kind),
-                        profile_todos::note.eq(&t.note),
-                        profile_todos::done.eq(t.done),
-                    )
-                })
-                .collect();
-            all_todos.extend(todos);
+                .map(|(i, w)| HistoryRow {
+                    profile_id,
+                    position: i as i32,
+                    role: w.role.clone(),
+                    employer_name: w.employer_name.clone(),
+                    sector_slug: non_empty(&w.sector).map(str::to_owned),
+                    from_year: w.from_year,
+                    to_year: w.to_year,
+                }),
+        );
+    }
+
+    /// Curfews, exclusion zones and offence categories.
+    fn add_conditions(&mut self, profile_id: i64, input: &ProfileInput) -> StoreResult<()> {
+        for w in &input.curfews {
+            self.curfews.push(CurfewRow {
+                profile_id,
+                days: days_from_names(&w.days)?,
+                start_time: parse_time(&w.start)?,
+                end_time: parse_time(&w.end)?,
+            });
         }
-        for chunk in all_skills.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_skills::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_certificates.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_certificates::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_history.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_work_history::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_sectors.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_sectors::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_languages.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_languages::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_curfews.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_curfews::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_zones.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_exclusion_zones::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_offences.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_offences::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_todos.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(profile_todos::table)
-                .values(chunk)
-                .execute(c)?;
-        }
+        self.zones
+            .extend(input.exclusion_zones.iter().map(|z| ZoneRow {
+                profile_id,
+                name: z.name.clone(),
+                lat: z.lat,
+                lon: z.lon,
+                radius_km: z.radius_km,
+            }));
+        self.offences
+            .extend(input.offence_categories.iter().map(|o| OffenceRow {
+                profile_id,
+                category: o.clone(),
+            }));
         Ok(())
-    })
+    }
+
+    /// Writes every row, many rows per statement.
+    fn insert(&self, conn: &mut impl AsTx) -> StoreResult<()> {
+        with_conn!(conn, |c| {
+            insert_chunks!(c, profile_skills::table, self.skills);
+            insert_chunks!(c, profile_certificates::table, self.certificates);
+            insert_chunks!(c, profile_work_history::table, self.history);
+            insert_chunks!(c, profile_sectors::table, self.sectors);
+            insert_chunks!(c, profile_languages::table, self.languages);
+            insert_chunks!(c, profile_curfews::table, self.curfews);
+            insert_chunks!(c, profile_exclusion_zones::table, self.zones);
+            insert_chunks!(c, profile_offences::table, self.offences);
+            insert_chunks!(c, profile_todos::table, self.todos);
+        });
+        Ok(())
+    }
+
+    /// Deletes the parts of one profile (before writing them again).
+    fn delete(conn: &mut impl AsTx, id: i64) -> StoreResult<()> {
+        macro_rules! delete_of {
+            ($c:expr, $($t:ident),+) => {
+                $(diesel::delete($t::table.filter($t::profile_id.eq(id))).execute($c)?;)+
+            };
+        }
+        with_conn!(conn, |c| {
+            delete_of!(
+                c,
+                profile_skills,
+                profile_certificates,
+                profile_work_history,
+                profile_sectors,
+                profile_languages,
+                profile_curfews,
+                profile_exclusion_zones,
+                profile_offences,
+                profile_todos
+            );
+        });
+        Ok(())
+    }
+
+    /// The parts of these profiles, each list in its stored order.
+    fn load(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Self> {
+        use profile_certificates as certs;
+        use profile_exclusion_zones as zones;
+        use profile_work_history as history;
+        Ok(with_conn!(conn, |c| Self {
+            skills: profile_skills::table
+                .filter(profile_skills::profile_id.eq_any(ids))
+                .order((profile_skills::profile_id, profile_skills::skill_slug))
+                .select(SkillRow::as_select())
+                .load(c)?,
+            certificates: certs::table
+                .filter(certs::profile_id.eq_any(ids))
+                .order((certs::profile_id, certs::certificate_slug))
+                .select(CertificateRow::as_select())
+                .load(c)?,
+            history: history::table
+                .filter(history::profile_id.eq_any(ids))
+                .order((history::profile_id, history::position))
+                .select(HistoryRow::as_select())
+                .load(c)?,
+            sectors: profile_sectors::table
+                .filter(profile_sectors::profile_id.eq_any(ids))
+                .order((profile_sectors::profile_id, profile_sectors::sector_slug))
+                .select(SectorRow::as_select())
+                .load(c)?,
+            languages: profile_languages::table
+                .filter(profile_languages::profile_id.eq_any(ids))
+                .order((profile_languages::profile_id, profile_languages::language))
+                .select(LanguageRow::as_select())
+                .load(c)?,
+            curfews: profile_curfews::table
+                .filter(profile_curfews::profile_id.eq_any(ids))
+                .order((profile_curfews::profile_id, profile_curfews::id))
+                .select(CurfewRow::as_select())
+                .load(c)?,
+            zones: zones::table
+                .filter(zones::profile_id.eq_any(ids))
+                .order((zones::profile_id, zones::id))
+                .select(ZoneRow::as_select())
+                .load(c)?,
+            offences: profile_offences::table
+                .filter(profile_offences::profile_id.eq_any(ids))
+                .order((profile_offences::profile_id, profile_offences::category))
+                .select(OffenceRow::as_select())
+                .load(c)?,
+            todos: profile_todos::table
+                .filter(profile_todos::profile_id.eq_any(ids))
+                .order((profile_todos::profile_id, profile_todos::id))
+                .select(TodoRow::as_select())
+                .load(c)?,
+        }))
+    }
+
+    /// Puts each row into its profile's input.
+    fn attach(self, inputs: &mut HashMap<i64, ProfileInput>) {
+        for r in self.skills {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.skills.push(ProfileSkillInput {
+                    slug: r.skill_slug,
+                    source: r.source,
+                });
+            }
+        }
+        for r in self.certificates {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.certificates.push(CertificateInput {
+                    slug: r.certificate_slug,
+                    expires_on: r.expires_on,
+                });
+            }
+        }
+        for r in self.history {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.work_history.push(WorkHistoryInput {
+                    role: r.role,
+                    employer_name: r.employer_name,
+                    sector: r.sector_slug.unwrap_or_default(),
+                    from_year: r.from_year,
+                    to_year: r.to_year,
+                });
+            }
+        }
+        for r in self.sectors {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.sectors_of_interest.push(r.sector_slug);
+            }
+        }
+        for r in self.languages {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.languages.push(r.language);
+            }
+        }
+        Self::attach_conditions(self.curfews, self.zones, self.offences, inputs);
+        for r in self.todos {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.todos.push(TodoInput {
+                    kind: r.kind,
+                    note: r.note,
+                    done: r.done,
+                });
+            }
+        }
+    }
+
+    fn attach_conditions(
+        curfews: Vec<CurfewRow>,
+        zones: Vec<ZoneRow>,
+        offences: Vec<OffenceRow>,
+        inputs: &mut HashMap<i64, ProfileInput>,
+    ) {
+        for r in curfews {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.curfews.push(TimeWindowInput {
+                    days: days_to_names(r.days),
+                    start: r.start_time.format("%H:%M").to_string(),
+                    end: r.end_time.format("%H:%M").to_string(),
+                });
+            }
+        }
+        for r in zones {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.exclusion_zones.push(ExclusionZoneInput {
+                    name: r.name,
+                    lat: r.lat,
+                    lon: r.lon,
+                    radius_km: r.radius_km,
+                });
+            }
+        }
+        for r in offences {
+            if let Some(p) = inputs.get_mut(&r.profile_id) {
+                p.offence_categories.push(r.category);
+            }
+        }
+    }
 }
 
 /// Stores a new profile; call inside a transaction.
@@ -278,70 +550,36 @@ pub fn insert_many(
     items: &[NewProfile],
     at: NaiveDateTime,
 ) -> StoreResult<Vec<i64>> {
-    let mut rows = Vec::with_capacity(items.len());
+    let mut ids = Vec::with_capacity(items.len());
+    let mut parts = Parts::default();
     for item in items {
         let input = item.details.to_input();
-        let id = insert_row(
-            conn,
-            item.service_id,
-            item.officer_id,
-            item.pseudonym,
-            &input,
-            at,
-        )?;
-        rows.push((id, input));
+        let id = insert_row(conn, item, &input, at)?;
+        parts.add(id, &input)?;
+        ids.push(id);
     }
-    write_children(conn, &rows)?;
-    Ok(rows.into_iter().map(|(id, _)| id).collect())
+    parts.insert(conn)?;
+    Ok(ids)
 }
 
 fn insert_row(
     conn: &mut impl AsTx,
-    service_id: i64,
-    officer_id: Option<i64>,
-    pseudonym: &str,
+    item: &NewProfile,
     input: &ProfileInput,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    let release_date = input
-        .release_date
-        .ok_or_else(|| StoreError::Corrupt("a parsed profile always has a release date".into()))?;
-    let area = input.release_area.as_ref();
     let id: i64 = with_conn!(conn, |c| diesel::insert_into(profiles::table)
         .values((
-            profiles::service_id.eq(service_id),
-            profiles::officer_id.eq(officer_id),
-            profiles::reference.eq(&input.reference),
-            profiles::given_name.eq(&input.given_name),
-            profiles::family_name.eq(&input.family_name),
-            profiles::pseudonym.eq(pseudonym),
-            profiles::release_date.eq(release_date),
-            profiles::no_fixed_abode.eq(input.no_fixed_abode),
-            profiles::release_place_name.eq(area.map(|p| p.name.as_str())),
-            profiles::release_lat.eq(area.map(|p| p.lat)),
-            profiles::release_lon.eq(area.map(|p| p.lon)),
-            profiles::travel_radius_km.eq(input.travel_radius_km),
-            profiles::preferred_hours_min.eq(input.preferred_hours_min),
-            profiles::preferred_hours_max.eq(input.preferred_hours_max),
-            profiles::right_to_work.eq(input.right_to_work),
-            profiles::driving_licence.eq(input.driving_licence),
-            profiles::rotl_eligible_from.eq(input.rotl_eligible_from),
-            profiles::no_driving.eq(input.no_driving),
-            profiles::other_conditions.eq(non_empty(&input.other_conditions)),
-            profiles::barred_children.eq(input.barred_children),
-            profiles::barred_adults.eq(input.barred_adults),
-            profiles::readiness.eq(&input.readiness),
-            profiles::consent_to_share_name.eq(input.consent_to_share_name),
-            profiles::gender.eq(non_empty(&input.gender)),
+            Content::of(input)?,
+            profiles::service_id.eq(item.service_id),
+            profiles::officer_id.eq(item.officer_id),
+            profiles::pseudonym.eq(item.pseudonym),
             profiles::created_at.eq(at),
             profiles::updated_at.eq(at),
         ))
         .returning(profiles::id)
         .get_result(c)
-        .map_err(|e| StoreError::from_write(
-            e,
-            "a profile with this reference already exists in this service"
-        ))?);
+        .map_err(|e| StoreError::from_write(e, DUPLICATE_REFERENCE))?);
     Ok(id)
 }
 
@@ -368,118 +606,13 @@ pub fn load(conn: &mut impl AsTx, id: i64, taxonomy: &Taxonomy) -> StoreResult<P
         .ok_or(StoreError::NotFound)
 }
 
-type HistoryRow = (i64, String, String, Option<String>, i32, Option<i32>);
-type WindowRow = (i64, i32, NaiveTime, NaiveTime);
-type ZoneRow = (i64, String, f64, f64, f64);
-type TodoRow = (i64, String, String, bool);
-
 fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreResult<Vec<Profile>> {
-    let (rows, skills, certificates, history, sectors, languages, curfews, zones, offences, todos) =
-        with_conn!(conn, |c| {
-            let rows: Vec<ProfileRow> = profiles::table
-                .filter(profiles::id.eq_any(ids))
-                .select(ProfileRow::as_select())
-                .load(c)?;
-            let skills: Vec<(i64, String, String)> = profile_skills::table
-                .filter(profile_skills::profile_id.eq_any(ids))
-                .order((profile_skills::profile_id, profile_skills::skill_slug))
-                .select((
-                    profile_skills::profile_id,
-                    profile_skills::skill_slug,
-                    profile_skills::source,
-                ))
-                .load(c)?;
-            let certificates: Vec<(i64, String, Option<NaiveDate>)> = profile_certificates::table
-                .filter(profile_certificates::profile_id.eq_any(ids))
-                .order((
-                    profile_certificates::profile_id,
-                    profile_certificates::certificate_slug,
-                ))
-                .select((
-                    profile_certificates::profile_id,
-                    profile_certificates::certificate_slug,
-                    profile_certificates::expires_on,
-                ))
-                .load(c)?;
-            let history: Vec<HistoryRow> = profile_work_history::table
-                .filter(profile_work_history::profile_id.eq_any(ids))
-                .order((
-                    profile_work_history::profile_id,
-                    profile_work_history::position,
-                ))
-                .select((
-                    profile_work_history::profile_id,
-                    profile_work_history::role,
-                    profile_work_history::employer_name,
-                    profile_work_history::sector_slug,
-                    profile_work_history::from_year,
-                    profile_work_history::to_year,
-                ))
-                .load(c)?;
-            let sectors: Vec<(i64, String)> = profile_sectors::table
-                .filter(profile_sectors::profile_id.eq_any(ids))
-                .order((profile_sectors::profile_id, profile_sectors::sector_slug))
-                .select((profile_sectors::profile_id, profile_sectors::sector_slug))
-                .load(c)?;
-            let languages: Vec<(i64, String)> = profile_languages::table
-                .filter(profile_languages::profile_id.eq_any(ids))
-                .order((profile_languages::profile_id, profile_languages::language))
-                .select((profile_languages::profile_id, profile_languages::language))
-                .load(c)?;
-            let curfews: Vec<WindowRow> = profile_curfews::table
-                .filter(profile_curfews::profile_id.eq_any(ids))
-                .order((profile_curfews::profile_id, profile_curfews::id))
-                .select((
-                    profile_curfews::profile_id,
-                    profile_curfews::days,
-                    profile_curfews::start_time,
-                    profile_curfews::end_time,
-                ))
-                .load(c)?;
-            let zones: Vec<ZoneRow> = profile_exclusion_zones::table
-                .filter(profile_exclusion_zones::profile_id.eq_any(ids))
-                .order((
-                    profile_exclusion_zones::profile_id,
-                    profile_exclusion_zones::id,
-                ))
-                .select((
-                    profile_exclusion_zones::profile_id,
-                    profile_exclusion_zones::name,
-                    profile_exclusion_zones::lat,
-                    profile_exclusion_zones::lon,
-                    profile_exclusion_zones::radius_km,
-                ))
-                .load(c)?;
-            let offences: Vec<(i64, String)> = profile_offences::table
-                .filter(profile_offences::profile_id.eq_any(ids))
-                .order((profile_offences::profile_id, profile_offences::category))
-                .select((profile_offences::profile_id, profile_offences::category))
-                .load(c)?;
-            let todos: Vec<TodoRow> = profile_todos::table
-                .filter(profile_todos::profile_id.eq_any(ids))
-                .order((profile_todos::profile_id, profile_todos::id))
-                .select((
-                    profile_todos::profile_id,
-                    profile_todos::kind,
-                    profile_todos::note,
-                    profile_todos::done,
-                ))
-                .load(c)?;
-            (
-                rows,
-                skills,
-                certificates,
-                history,
-                sectors,
-                languages,
-                curfews,
-                zones,
-                offences,
-                todos,
-            )
-        });
-
-    let mut heads = Vec::new();
+    let rows: Vec<ProfileRow> = with_conn!(conn, |c| profiles::table
+        .filter(profiles::id.eq_any(ids))
+        .select(ProfileRow::as_select())
+        .load(c)?);
+    let parts = Parts::load(conn, ids)?;
+    let mut heads = Vec::with_capacity(rows.len());
     let mut inputs: HashMap<i64, ProfileInput> = HashMap::new();
     for row in rows {
         heads.push((
@@ -488,103 +621,9 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
             row.officer_id,
             row.pseudonym.clone(),
         ));
-        inputs.insert(
-            row.id,
-            ProfileInput {
-                given_name: row.given_name,
-                family_name: row.family_name,
-                reference: row.reference,
-                release_date: Some(row.release_date),
-                no_fixed_abode: row.no_fixed_abode,
-                release_area: match (row.release_place_name, row.release_lat, row.release_lon) {
-                    (Some(name), Some(lat), Some(lon)) => Some(PlaceInput { name, lat, lon }),
-                    _ => None,
-                },
-                travel_radius_km: row.travel_radius_km,
-                skills: Vec::new(),
-                certificates: Vec::new(),
-                work_history: Vec::new(),
-                sectors_of_interest: Vec::new(),
-                preferred_hours_min: row.preferred_hours_min,
-                preferred_hours_max: row.preferred_hours_max,
-                right_to_work: row.right_to_work,
-                driving_licence: row.driving_licence,
-                rotl_eligible_from: row.rotl_eligible_from,
-                curfews: Vec::new(),
-                exclusion_zones: Vec::new(),
-                no_driving: row.no_driving,
-                other_conditions: row.other_conditions.unwrap_or_default(),
-                offence_categories: Vec::new(),
-                barred_children: row.barred_children,
-                barred_adults: row.barred_adults,
-                readiness: row.readiness,
-                todos: Vec::new(),
-                consent_to_share_name: row.consent_to_share_name,
-                gender: row.gender.unwrap_or_default(),
-                languages: Vec::new(),
-            },
-        );
+        inputs.insert(row.id, row.into_input());
     }
-    for (id, slug, source) in skills {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.skills.push(ProfileSkillInput { slug, source });
-        }
-    }
-    for (id, slug, expires_on) in certificates {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.certificates.push(CertificateInput { slug, expires_on });
-        }
-    }
-    for (id, role, employer_name, sector, from_year, to_year) in history {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.work_history.push(WorkHistoryInput {
-                role,
-                employer_name,
-                sector: sector.unwrap_or_default(),
-                from_year,
-                to_year,
-            });
-        }
-    }
-    for (id, sector) in sectors {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.sectors_of_interest.push(sector);
-        }
-    }
-    for (id, language) in languages {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.languages.push(language);
-        }
-    }
-    for (id, days, start, end) in curfews {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.curfews.push(TimeWindowInput {
-                days: days_to_names(days),
-                start: start.format("%H:%M").to_string(),
-                end: end.format("%H:%M").to_string(),
-            });
-        }
-    }
-    for (id, name, lat, lon, radius_km) in zones {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.exclusion_zones.push(ExclusionZoneInput {
-                name,
-                lat,
-                lon,
-                radius_km,
-            });
-        }
-    }
-    for (id, category) in offences {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.offence_categories.push(category);
-        }
-    }
-    for (id, kind, note, done) in todos {
-        if let Some(p) = inputs.get_mut(&id) {
-            p.todos.push(TodoInput { kind, note, done });
-        }
-    }
+    parts.attach(&mut inputs);
     heads
         .into_iter()
         .map(|(id, service_id, officer_id, pseudonym)| {
@@ -673,67 +712,19 @@ pub fn update(
     at: NaiveDateTime,
 ) -> StoreResult<()> {
     let input = details.to_input();
-    let release_date = input
-        .release_date
-        .ok_or_else(|| StoreError::Corrupt("a parsed profile always has a release date".into()))?;
-    let area = input.release_area.as_ref();
     let changed = with_conn!(conn, |c| diesel::update(
         profiles::table
             .filter(profiles::id.eq(id))
             .filter(profiles::service_id.eq(service_id))
     )
-    .set((
-        profiles::reference.eq(&input.reference),
-        profiles::given_name.eq(&input.given_name),
-        profiles::family_name.eq(&input.family_name),
-        profiles::release_date.eq(release_date),
-        profiles::no_fixed_abode.eq(input.no_fixed_abode),
-        profiles::release_place_name.eq(area.map(|p| p.name.as_str())),
-        profiles::release_lat.eq(area.map(|p| p.lat)),
-        profiles::release_lon.eq(area.map(|p| p.lon)),
-        profiles::travel_radius_km.eq(input.travel_radius_km),
-        profiles::preferred_hours_min.eq(input.preferred_hours_min),
-        profiles::preferred_hours_max.eq(input.preferred_hours_max),
-        profiles::right_to_work.eq(input.right_to_work),
-        profiles::driving_licence.eq(input.driving_licence),
-        profiles::rotl_eligible_from.eq(input.rotl_eligible_from),
-        profiles::no_driving.eq(input.no_driving),
-        profiles::other_conditions.eq(non_empty(&input.other_conditions)),
-        profiles::barred_children.eq(input.barred_children),
-        profiles::barred_adults.eq(input.barred_adults),
-        profiles::readiness.eq(&input.readiness),
-        profiles::consent_to_share_name.eq(input.consent_to_share_name),
-        profiles::gender.eq(non_empty(&input.gender)),
-        profiles::updated_at.eq(at),
-    ))
+    .set((Content::of(&input)?, profiles::updated_at.eq(at)))
     .execute(c)
-    .map_err(|e| StoreError::from_write(
-        e,
-        "a profile with this reference already exists in this service"
-    ))?);
+    .map_err(|e| StoreError::from_write(e, DUPLICATE_REFERENCE))?);
     if changed == 0 {
         return Err(StoreError::NotFound);
     }
-    with_conn!(conn, |c| {
-        diesel::delete(profile_skills::table.filter(profile_skills::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_certificates::table.filter(profile_certificates::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_work_history::table.filter(profile_work_history::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_sectors::table.filter(profile_sectors::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_languages::table.filter(profile_languages::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_curfews::table.filter(profile_curfews::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(
-            profile_exclusion_zones::table.filter(profile_exclusion_zones::profile_id.eq(id)),
-        )
-        .execute(c)?;
-        diesel::delete(profile_offences::table.filter(profile_offences::profile_id.eq(id)))
-            .execute(c)?;
-        diesel::delete(profile_todos::table.filter(profile_todos::profile_id.eq(id))).execute(c)?;
-    });
-    write_children(conn, &[(id, input)])
+    Parts::delete(conn, id)?;
+    let mut parts = Parts::default();
+    parts.add(id, &input)?;
+    parts.insert(conn)
 }

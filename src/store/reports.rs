@@ -11,7 +11,7 @@ use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 
 use super::schema::services;
 use super::{AsTx, StoreResult, Tx};
-use crate::reports::{
+use crate::domain::reports::{
     gender_label, DateRange, Dimension, Employment, Figures, Scope, Stage, SIX_MONTHS_DAYS,
     SIX_WEEKS_DAYS,
 };

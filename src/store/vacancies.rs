@@ -11,7 +11,7 @@ use super::schema::{
     vacancies, vacancy_certificates, vacancy_documents, vacancy_offence_exclusions, vacancy_shifts,
     vacancy_skills,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult, CHILD_ROWS_PER_INSERT};
+use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
 use crate::domain::geo::PlaceInput;
 use crate::domain::offence::OffenceExclusionInput;
 use crate::domain::schedule::TimeWindowInput;
@@ -19,6 +19,7 @@ use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{StartKind, Vacancy, VacancyDetails, VacancyInput, VacancyStatus};
 use crate::with_conn;
 
+/// A vacancy row as stored; its parts are in the child tables ([`Parts`]).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = vacancies)]
 struct VacancyRow {
@@ -49,114 +50,322 @@ struct VacancyRow {
     how_to_apply: String,
 }
 
+impl VacancyRow {
+    /// The row's content as the domain's input, parts still empty.
+    fn into_input(self) -> VacancyInput {
+        VacancyInput {
+            title: self.title,
+            description: self.description,
+            sector: self.sector_slug,
+            remote: self.remote,
+            workplace: match (self.place_name, self.lat, self.lon) {
+                (Some(name), Some(lat), Some(lon)) => Some(PlaceInput { name, lat, lon }),
+                _ => None,
+            },
+            hours_per_week: self.hours_per_week,
+            shifts: Vec::new(),
+            contract: self.contract_type,
+            pay_min: self.pay_min_pence as f64 / 100.0,
+            pay_max: self.pay_max_pence as f64 / 100.0,
+            pay_period: self.pay_period,
+            positions: self.positions.max(0) as u32,
+            // No start date: the job starts as soon as possible.
+            start: Some(
+                match self.start_date {
+                    Some(_) => StartKind::OnDate,
+                    None => StartKind::Asap,
+                }
+                .as_str()
+                .to_owned(),
+            ),
+            start_date: self.start_date,
+            closing_date: self.closing_date,
+            required_skills: Vec::new(),
+            desirable_skills: Vec::new(),
+            required_certificates: Vec::new(),
+            needs_driving_licence: self.needs_driving_licence,
+            check_level: self.check_level,
+            regulated_children: self.regulated_children,
+            regulated_adults: self.regulated_adults,
+            offence_exclusions: Vec::new(),
+            rotl_suitable: self.rotl_suitable,
+            ring_fenced: self.ring_fenced,
+            how_to_apply: self.how_to_apply,
+            documents_needed: Vec::new(),
+        }
+    }
+}
+
+/// The columns a vacancy's content sets, written by both insert and update
+/// (an absent place or date is written as NULL).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = vacancies, treat_none_as_null = true)]
+struct Content<'a> {
+    title: &'a str,
+    description: &'a str,
+    sector_slug: &'a str,
+    remote: bool,
+    place_name: Option<&'a str>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    hours_per_week: f64,
+    contract_type: &'a str,
+    pay_min_pence: i64,
+    pay_max_pence: i64,
+    pay_period: &'a str,
+    positions: i32,
+    start_date: Option<NaiveDate>,
+    closing_date: Option<NaiveDate>,
+    needs_driving_licence: bool,
+    check_level: &'a str,
+    regulated_children: bool,
+    regulated_adults: bool,
+    rotl_suitable: bool,
+    ring_fenced: bool,
+    how_to_apply: &'a str,
+}
+
+impl<'a> Content<'a> {
+    fn of(input: &'a VacancyInput) -> Self {
+        let workplace = input.workplace.as_ref();
+        Self {
+            title: &input.title,
+            description: &input.description,
+            sector_slug: &input.sector,
+            remote: input.remote,
+            place_name: workplace.map(|p| p.name.as_str()),
+            lat: workplace.map(|p| p.lat),
+            lon: workplace.map(|p| p.lon),
+            hours_per_week: input.hours_per_week,
+            contract_type: &input.contract,
+            pay_min_pence: pence(input.pay_min),
+            pay_max_pence: pence(input.pay_max),
+            pay_period: &input.pay_period,
+            positions: input.positions as i32,
+            start_date: input.start_date,
+            closing_date: input.closing_date,
+            needs_driving_licence: input.needs_driving_licence,
+            check_level: &input.check_level,
+            regulated_children: input.regulated_children,
+            regulated_adults: input.regulated_adults,
+            rotl_suitable: input.rotl_suitable,
+            ring_fenced: input.ring_fenced,
+            how_to_apply: &input.how_to_apply,
+        }
+    }
+}
+
 fn pence(pounds: f64) -> i64 {
     (pounds * 100.0).round() as i64
 }
 
-/// Writes the child rows of new vacancies, many rows per statement.
-fn write_children(conn: &mut impl AsTx, rows: &[(i64, VacancyInput)]) -> StoreResult<()> {
-    with_conn!(conn, |c| {
-        let mut all_shifts = Vec::new();
-        let mut all_skills = Vec::new();
-        let mut all_certificates = Vec::new();
-        let mut all_exclusions = Vec::new();
-        let mut all_documents = Vec::new();
-        for (id, input) in rows {
-            let id = *id;
-            let shifts: Vec<_> = input
-                .shifts
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    Ok((
-                        vacancy_shifts::vacancy_id.eq(id),
-                        vacancy_shifts::position.eq(i as i32),
-                        vacancy_shifts::days.eq(days_from_names(&s.days)?),
-                        vacancy_shifts::start_time.eq(parse_time(&s.start)?),
-                        vacancy_shifts::end_time.eq(parse_time(&s.end)?),
-                    ))
-                })
-                .collect::<StoreResult<_>>()?;
-            all_shifts.extend(shifts);
-            let skills: Vec<_> = input
-                .required_skills
-                .iter()
-                .map(|s| (s, "required"))
-                .chain(input.desirable_skills.iter().map(|s| (s, "desirable")))
-                .map(|(slug, requirement)| {
-                    (
-                        vacancy_skills::vacancy_id.eq(id),
-                        vacancy_skills::skill_slug.eq(slug),
-                        vacancy_skills::requirement.eq(requirement),
-                    )
-                })
-                .collect();
-            all_skills.extend(skills);
-            let certificates: Vec<_> = input
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = vacancy_shifts)]
+struct ShiftRow {
+    vacancy_id: i64,
+    position: i32,
+    days: i32,
+    start_time: NaiveTime,
+    end_time: NaiveTime,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = vacancy_skills)]
+struct SkillRow {
+    vacancy_id: i64,
+    skill_slug: String,
+    requirement: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = vacancy_certificates)]
+struct CertificateRow {
+    vacancy_id: i64,
+    certificate_slug: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = vacancy_offence_exclusions)]
+struct ExclusionRow {
+    vacancy_id: i64,
+    category: String,
+    stance: String,
+    reason: String,
+}
+
+#[derive(Insertable, Queryable, Selectable)]
+#[diesel(table_name = vacancy_documents)]
+struct DocumentRow {
+    vacancy_id: i64,
+    position: i32,
+    document: String,
+}
+
+/// The child rows of some vacancies: shifts, skills, certificates, offence
+/// exclusions and documents.
+#[derive(Default)]
+struct Parts {
+    shifts: Vec<ShiftRow>,
+    skills: Vec<SkillRow>,
+    certificates: Vec<CertificateRow>,
+    exclusions: Vec<ExclusionRow>,
+    documents: Vec<DocumentRow>,
+}
+
+impl Parts {
+    /// Adds the parts of one vacancy's content.
+    fn add(&mut self, vacancy_id: i64, input: &VacancyInput) -> StoreResult<()> {
+        for (i, s) in input.shifts.iter().enumerate() {
+            self.shifts.push(ShiftRow {
+                vacancy_id,
+                position: i as i32,
+                days: days_from_names(&s.days)?,
+                start_time: parse_time(&s.start)?,
+                end_time: parse_time(&s.end)?,
+            });
+        }
+        let required = input.required_skills.iter().map(|s| (s, "required"));
+        let desirable = input.desirable_skills.iter().map(|s| (s, "desirable"));
+        for (slug, requirement) in required.chain(desirable) {
+            self.skills.push(SkillRow {
+                vacancy_id,
+                skill_slug: slug.clone(),
+                requirement: requirement.to_owned(),
+            });
+        }
+        self.certificates.extend(
+            input
                 .required_certificates
                 .iter()
-                .map(|slug| {
-                    (
-                        vacancy_certificates::vacancy_id.eq(id),
-                        vacancy_certificates::certificate_slug.eq(slug),
-                    )
-                })
-                .collect();
-            all_certificates.extend(certificates);
-            let exclusions: Vec<_> = input
-                .offence_exclusions
-                .iter()
-                .map(|e| {
-                    (
-                        vacancy_offence_exclusions::vacancy_id.eq(id),
-                        vacancy_offence_exclusions::category.eq(&e.category),
-                        vacancy_offence_exclusions::stance.eq(&e.stance),
-                        vacancy_offence_exclusions::reason.eq(&e.reason),
-                    )
-                })
-                .collect();
-            all_exclusions.extend(exclusions);
-            let documents: Vec<_> = input
-                .documents_needed
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    (
-                        vacancy_documents::vacancy_id.eq(id),
-                        vacancy_documents::position.eq(i as i32),
-                        vacancy_documents::document.eq(d),
-                    )
-                })
-                .collect();
-            all_documents.extend(documents);
-        }
-        for chunk in all_shifts.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(vacancy_shifts::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_skills.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(vacancy_skills::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_certificates.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(vacancy_certificates::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_exclusions.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(vacancy_offence_exclusions::table)
-                .values(chunk)
-                .execute(c)?;
-        }
-        for chunk in all_documents.chunks(CHILD_ROWS_PER_INSERT) {
-            diesel::insert_into(vacancy_documents::table)
-                .values(chunk)
-                .execute(c)?;
-        }
+                .map(|slug| CertificateRow {
+                    vacancy_id,
+                    certificate_slug: slug.clone(),
+                }),
+        );
+        self.exclusions
+            .extend(input.offence_exclusions.iter().map(|e| ExclusionRow {
+                vacancy_id,
+                category: e.category.clone(),
+                stance: e.stance.clone(),
+                reason: e.reason.clone(),
+            }));
+        self.documents
+            .extend(
+                input
+                    .documents_needed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| DocumentRow {
+                        vacancy_id,
+                        position: i as i32,
+                        document: d.clone(),
+                    }),
+            );
         Ok(())
-    })
+    }
+
+    /// Writes every row, many rows per statement.
+    fn insert(&self, conn: &mut impl AsTx) -> StoreResult<()> {
+        with_conn!(conn, |c| {
+            insert_chunks!(c, vacancy_shifts::table, self.shifts);
+            insert_chunks!(c, vacancy_skills::table, self.skills);
+            insert_chunks!(c, vacancy_certificates::table, self.certificates);
+            insert_chunks!(c, vacancy_offence_exclusions::table, self.exclusions);
+            insert_chunks!(c, vacancy_documents::table, self.documents);
+        });
+        Ok(())
+    }
+
+    /// Deletes the parts of one vacancy (before writing them again).
+    fn delete(conn: &mut impl AsTx, id: i64) -> StoreResult<()> {
+        use vacancy_certificates as certs;
+        use vacancy_offence_exclusions as excl;
+        with_conn!(conn, |c| {
+            diesel::delete(vacancy_shifts::table.filter(vacancy_shifts::vacancy_id.eq(id)))
+                .execute(c)?;
+            diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
+                .execute(c)?;
+            diesel::delete(certs::table.filter(certs::vacancy_id.eq(id))).execute(c)?;
+            diesel::delete(excl::table.filter(excl::vacancy_id.eq(id))).execute(c)?;
+            diesel::delete(vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(id)))
+                .execute(c)?;
+        });
+        Ok(())
+    }
+
+    /// The parts of these vacancies, each list in its stored order.
+    fn load(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Self> {
+        use vacancy_certificates as certs;
+        use vacancy_offence_exclusions as excl;
+        Ok(with_conn!(conn, |c| Self {
+            shifts: vacancy_shifts::table
+                .filter(vacancy_shifts::vacancy_id.eq_any(ids))
+                .order((vacancy_shifts::vacancy_id, vacancy_shifts::position))
+                .select(ShiftRow::as_select())
+                .load(c)?,
+            skills: vacancy_skills::table
+                .filter(vacancy_skills::vacancy_id.eq_any(ids))
+                .order((vacancy_skills::vacancy_id, vacancy_skills::skill_slug))
+                .select(SkillRow::as_select())
+                .load(c)?,
+            certificates: certs::table
+                .filter(certs::vacancy_id.eq_any(ids))
+                .order((certs::vacancy_id, certs::certificate_slug))
+                .select(CertificateRow::as_select())
+                .load(c)?,
+            exclusions: excl::table
+                .filter(excl::vacancy_id.eq_any(ids))
+                .order((excl::vacancy_id, excl::category))
+                .select(ExclusionRow::as_select())
+                .load(c)?,
+            documents: vacancy_documents::table
+                .filter(vacancy_documents::vacancy_id.eq_any(ids))
+                .order((vacancy_documents::vacancy_id, vacancy_documents::position))
+                .select(DocumentRow::as_select())
+                .load(c)?,
+        }))
+    }
+
+    /// Puts each row into its vacancy's input.
+    fn attach(self, inputs: &mut HashMap<i64, VacancyInput>) {
+        for s in self.shifts {
+            if let Some(input) = inputs.get_mut(&s.vacancy_id) {
+                input.shifts.push(TimeWindowInput {
+                    days: days_to_names(s.days),
+                    start: s.start_time.format("%H:%M").to_string(),
+                    end: s.end_time.format("%H:%M").to_string(),
+                });
+            }
+        }
+        for s in self.skills {
+            if let Some(input) = inputs.get_mut(&s.vacancy_id) {
+                if s.requirement == "required" {
+                    input.required_skills.push(s.skill_slug);
+                } else {
+                    input.desirable_skills.push(s.skill_slug);
+                }
+            }
+        }
+        for cert in self.certificates {
+            if let Some(input) = inputs.get_mut(&cert.vacancy_id) {
+                input.required_certificates.push(cert.certificate_slug);
+            }
+        }
+        for e in self.exclusions {
+            if let Some(input) = inputs.get_mut(&e.vacancy_id) {
+                input.offence_exclusions.push(OffenceExclusionInput {
+                    category: e.category,
+                    stance: e.stance,
+                    reason: e.reason,
+                });
+            }
+        }
+        for d in self.documents {
+            if let Some(input) = inputs.get_mut(&d.vacancy_id) {
+                input.documents_needed.push(d.document);
+            }
+        }
+    }
 }
 
 fn parse_time(text: &str) -> StoreResult<NaiveTime> {
@@ -202,60 +411,31 @@ pub fn insert_many(
     items: &[NewVacancy],
     at: NaiveDateTime,
 ) -> StoreResult<Vec<i64>> {
-    let mut rows = Vec::with_capacity(items.len());
+    let mut ids = Vec::with_capacity(items.len());
+    let mut parts = Parts::default();
     for item in items {
         let input = item.details.to_input();
-        let id = insert_row(
-            conn,
-            item.employer_id,
-            item.status,
-            item.created_by,
-            &input,
-            at,
-        )?;
-        rows.push((id, input));
+        let id = insert_row(conn, item, &input, at)?;
+        parts.add(id, &input)?;
+        ids.push(id);
     }
-    write_children(conn, &rows)?;
-    Ok(rows.into_iter().map(|(id, _)| id).collect())
+    parts.insert(conn)?;
+    Ok(ids)
 }
 
 fn insert_row(
     conn: &mut impl AsTx,
-    employer_id: i64,
-    status: VacancyStatus,
-    created_by: Option<i64>,
+    item: &NewVacancy,
     input: &VacancyInput,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    let published_at = (status == VacancyStatus::Published).then_some(at);
-    let workplace = input.workplace.as_ref();
+    let published_at = (item.status == VacancyStatus::Published).then_some(at);
     let id: i64 = with_conn!(conn, |c| diesel::insert_into(vacancies::table)
         .values((
-            vacancies::employer_id.eq(employer_id),
-            vacancies::status.eq(status.as_str()),
-            vacancies::title.eq(&input.title),
-            vacancies::description.eq(&input.description),
-            vacancies::sector_slug.eq(&input.sector),
-            vacancies::remote.eq(input.remote),
-            vacancies::place_name.eq(workplace.map(|p| p.name.as_str())),
-            vacancies::lat.eq(workplace.map(|p| p.lat)),
-            vacancies::lon.eq(workplace.map(|p| p.lon)),
-            vacancies::hours_per_week.eq(input.hours_per_week),
-            vacancies::contract_type.eq(&input.contract),
-            vacancies::pay_min_pence.eq(pence(input.pay_min)),
-            vacancies::pay_max_pence.eq(pence(input.pay_max)),
-            vacancies::pay_period.eq(&input.pay_period),
-            vacancies::positions.eq(input.positions as i32),
-            vacancies::start_date.eq(input.start_date),
-            vacancies::closing_date.eq(input.closing_date),
-            vacancies::needs_driving_licence.eq(input.needs_driving_licence),
-            vacancies::check_level.eq(&input.check_level),
-            vacancies::regulated_children.eq(input.regulated_children),
-            vacancies::regulated_adults.eq(input.regulated_adults),
-            vacancies::rotl_suitable.eq(input.rotl_suitable),
-            vacancies::ring_fenced.eq(input.ring_fenced),
-            vacancies::how_to_apply.eq(&input.how_to_apply),
-            vacancies::created_by.eq(created_by),
+            Content::of(input),
+            vacancies::employer_id.eq(item.employer_id),
+            vacancies::status.eq(item.status.as_str()),
+            vacancies::created_by.eq(item.created_by),
             vacancies::published_at.eq(published_at),
             vacancies::created_at.eq(at),
             vacancies::updated_at.eq(at),
@@ -289,160 +469,27 @@ pub fn load(conn: &mut impl AsTx, id: i64, taxonomy: &Taxonomy) -> StoreResult<V
         .ok_or(StoreError::NotFound)
 }
 
-type ShiftRow = (i64, i32, NaiveTime, NaiveTime);
-type SkillRow = (i64, String, String);
-type ExclusionRow = (i64, String, String, String);
-
 fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreResult<Vec<Vacancy>> {
-    let (rows, shifts, skills, certificates, exclusions, documents) = with_conn!(conn, |c| {
-        let rows: Vec<VacancyRow> = vacancies::table
-            .filter(vacancies::id.eq_any(ids))
-            .select(VacancyRow::as_select())
-            .load(c)?;
-        let shifts: Vec<ShiftRow> = vacancy_shifts::table
-            .filter(vacancy_shifts::vacancy_id.eq_any(ids))
-            .order((vacancy_shifts::vacancy_id, vacancy_shifts::position))
-            .select((
-                vacancy_shifts::vacancy_id,
-                vacancy_shifts::days,
-                vacancy_shifts::start_time,
-                vacancy_shifts::end_time,
-            ))
-            .load(c)?;
-        let skills: Vec<SkillRow> = vacancy_skills::table
-            .filter(vacancy_skills::vacancy_id.eq_any(ids))
-            .order((vacancy_skills::vacancy_id, vacancy_skills::skill_slug))
-            .select((
-                vacancy_skills::vacancy_id,
-                vacancy_skills::skill_slug,
-                vacancy_skills::requirement,
-            ))
-            .load(c)?;
-        let certificates: Vec<(i64, String)> = vacancy_certificates::table
-            .filter(vacancy_certificates::vacancy_id.eq_any(ids))
-            .order((
-                vacancy_certificates::vacancy_id,
-                vacancy_certificates::certificate_slug,
-            ))
-            .select((
-                vacancy_certificates::vacancy_id,
-                vacancy_certificates::certificate_slug,
-            ))
-            .load(c)?;
-        let exclusions: Vec<ExclusionRow> = vacancy_offence_exclusions::table
-            .filter(vacancy_offence_exclusions::vacancy_id.eq_any(ids))
-            .order((
-                vacancy_offence_exclusions::vacancy_id,
-                vacancy_offence_exclusions::category,
-            ))
-            .select((
-                vacancy_offence_exclusions::vacancy_id,
-                vacancy_offence_exclusions::category,
-                vacancy_offence_exclusions::stance,
-                vacancy_offence_exclusions::reason,
-            ))
-            .load(c)?;
-        let documents: Vec<(i64, String)> = vacancy_documents::table
-            .filter(vacancy_documents::vacancy_id.eq_any(ids))
-            .order((vacancy_documents::vacancy_id, vacancy_documents::position))
-            .select((vacancy_documents::vacancy_id, vacancy_documents::document))
-            .load(c)?;
-        (rows, shifts, skills, certificates, exclusions, documents)
-    });
-
+    let rows: Vec<VacancyRow> = with_conn!(conn, |c| vacancies::table
+        .filter(vacancies::id.eq_any(ids))
+        .select(VacancyRow::as_select())
+        .load(c)?);
+    let parts = Parts::load(conn, ids)?;
     let mut inputs: HashMap<i64, VacancyInput> = HashMap::new();
-    let mut heads: Vec<(i64, i64, String)> = Vec::new();
+    let mut heads: Vec<(i64, i64, String)> = Vec::with_capacity(rows.len());
     for row in rows {
         heads.push((row.id, row.employer_id, row.status.clone()));
-        inputs.insert(
-            row.id,
-            VacancyInput {
-                title: row.title,
-                description: row.description,
-                sector: row.sector_slug,
-                remote: row.remote,
-                workplace: match (row.place_name, row.lat, row.lon) {
-                    (Some(name), Some(lat), Some(lon)) => Some(PlaceInput { name, lat, lon }),
-                    _ => None,
-                },
-                hours_per_week: row.hours_per_week,
-                shifts: Vec::new(),
-                contract: row.contract_type,
-                pay_min: row.pay_min_pence as f64 / 100.0,
-                pay_max: row.pay_max_pence as f64 / 100.0,
-                pay_period: row.pay_period,
-                positions: row.positions.max(0) as u32,
-                // No start date: the job starts as soon as possible.
-                start: Some(
-                    match row.start_date {
-                        Some(_) => StartKind::OnDate,
-                        None => StartKind::Asap,
-                    }
-                    .as_str()
-                    .to_owned(),
-                ),
-                start_date: row.start_date,
-                closing_date: row.closing_date,
-                required_skills: Vec::new(),
-                desirable_skills: Vec::new(),
-                required_certificates: Vec::new(),
-                needs_driving_licence: row.needs_driving_licence,
-                check_level: row.check_level,
-                regulated_children: row.regulated_children,
-                regulated_adults: row.regulated_adults,
-                offence_exclusions: Vec::new(),
-                rotl_suitable: row.rotl_suitable,
-                ring_fenced: row.ring_fenced,
-                how_to_apply: row.how_to_apply,
-                documents_needed: Vec::new(),
-            },
-        );
+        inputs.insert(row.id, row.into_input());
     }
-    for (id, days, start, end) in shifts {
-        if let Some(input) = inputs.get_mut(&id) {
-            input.shifts.push(TimeWindowInput {
-                days: days_to_names(days),
-                start: start.format("%H:%M").to_string(),
-                end: end.format("%H:%M").to_string(),
-            });
-        }
-    }
-    for (id, slug, requirement) in skills {
-        if let Some(input) = inputs.get_mut(&id) {
-            if requirement == "required" {
-                input.required_skills.push(slug);
-            } else {
-                input.desirable_skills.push(slug);
-            }
-        }
-    }
-    for (id, slug) in certificates {
-        if let Some(input) = inputs.get_mut(&id) {
-            input.required_certificates.push(slug);
-        }
-    }
-    for (id, category, stance, reason) in exclusions {
-        if let Some(input) = inputs.get_mut(&id) {
-            input.offence_exclusions.push(OffenceExclusionInput {
-                category,
-                stance,
-                reason,
-            });
-        }
-    }
-    for (id, document) in documents {
-        if let Some(input) = inputs.get_mut(&id) {
-            input.documents_needed.push(document);
-        }
-    }
+    parts.attach(&mut inputs);
     heads
         .into_iter()
         .map(|(id, employer_id, status)| {
             let input = inputs.remove(&id).ok_or(StoreError::NotFound)?;
-            let details = VacancyDetails::parse(&input, taxonomy)
-                .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
-            let status = VacancyStatus::parse(&status)
-                .map_err(|e| StoreError::Corrupt(format!("vacancy {id}: {e}")))?;
+            let corrupt =
+                |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("vacancy {id}: {e}"));
+            let details = VacancyDetails::parse(&input, taxonomy).map_err(|e| corrupt(&e))?;
+            let status = VacancyStatus::parse(&status).map_err(|e| corrupt(&e))?;
             Ok(Vacancy {
                 id,
                 employer_id,
@@ -616,7 +663,7 @@ pub fn create(
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
     let id = insert(conn, employer_id, status, created_by, details, at)?;
-    crate::matches::vacancy_changed(conn, id, at)?;
+    super::jobs::changes::vacancy_changed(conn, id, at)?;
     Ok(id)
 }
 
@@ -639,60 +686,19 @@ pub fn update(
         )));
     }
     let input = details.to_input();
-    let workplace = input.workplace.as_ref();
-    with_conn!(conn, |c| {
-        diesel::update(
-            vacancies::table
-                .filter(vacancies::id.eq(id))
-                .filter(vacancies::employer_id.eq(employer_id)),
-        )
-        .set((
-            vacancies::title.eq(&input.title),
-            vacancies::description.eq(&input.description),
-            vacancies::sector_slug.eq(&input.sector),
-            vacancies::remote.eq(input.remote),
-            vacancies::place_name.eq(workplace.map(|p| p.name.as_str())),
-            vacancies::lat.eq(workplace.map(|p| p.lat)),
-            vacancies::lon.eq(workplace.map(|p| p.lon)),
-            vacancies::hours_per_week.eq(input.hours_per_week),
-            vacancies::contract_type.eq(&input.contract),
-            vacancies::pay_min_pence.eq(pence(input.pay_min)),
-            vacancies::pay_max_pence.eq(pence(input.pay_max)),
-            vacancies::pay_period.eq(&input.pay_period),
-            vacancies::positions.eq(input.positions as i32),
-            vacancies::start_date.eq(input.start_date),
-            vacancies::closing_date.eq(input.closing_date),
-            vacancies::needs_driving_licence.eq(input.needs_driving_licence),
-            vacancies::check_level.eq(&input.check_level),
-            vacancies::regulated_children.eq(input.regulated_children),
-            vacancies::regulated_adults.eq(input.regulated_adults),
-            vacancies::rotl_suitable.eq(input.rotl_suitable),
-            vacancies::ring_fenced.eq(input.ring_fenced),
-            vacancies::how_to_apply.eq(&input.how_to_apply),
-            vacancies::updated_at.eq(at),
-        ))
-        .execute(c)
-        .map_err(StoreError::from)?;
-        diesel::delete(vacancy_shifts::table.filter(vacancy_shifts::vacancy_id.eq(id)))
-            .execute(c)
-            .map_err(StoreError::from)?;
-        diesel::delete(vacancy_skills::table.filter(vacancy_skills::vacancy_id.eq(id)))
-            .execute(c)
-            .map_err(StoreError::from)?;
-        diesel::delete(vacancy_certificates::table.filter(vacancy_certificates::vacancy_id.eq(id)))
-            .execute(c)
-            .map_err(StoreError::from)?;
-        diesel::delete(
-            vacancy_offence_exclusions::table.filter(vacancy_offence_exclusions::vacancy_id.eq(id)),
-        )
-        .execute(c)
-        .map_err(StoreError::from)?;
-        diesel::delete(vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(id)))
-            .execute(c)
-            .map_err(StoreError::from)?;
-    });
-    write_children(conn, &[(id, input)])?;
-    crate::matches::vacancy_changed(conn, id, at)?;
+    with_conn!(conn, |c| diesel::update(
+        vacancies::table
+            .filter(vacancies::id.eq(id))
+            .filter(vacancies::employer_id.eq(employer_id)),
+    )
+    .set((Content::of(&input), vacancies::updated_at.eq(at)))
+    .execute(c)
+    .map_err(StoreError::from))?;
+    Parts::delete(conn, id)?;
+    let mut parts = Parts::default();
+    parts.add(id, &input)?;
+    parts.insert(conn)?;
+    super::jobs::changes::vacancy_changed(conn, id, at)?;
     Ok(())
 }
 
@@ -737,7 +743,7 @@ pub fn change_status(
             .map_err(StoreError::from)?;
         }
     });
-    crate::matches::vacancy_changed(conn, id, at)?;
+    super::jobs::changes::vacancy_changed(conn, id, at)?;
     Ok(from)
 }
 
@@ -809,7 +815,7 @@ pub fn close_past_closing_date(
     ))
     .execute(c)?);
     for id in ids {
-        crate::matches::vacancy_changed(conn, id, at)?;
+        super::jobs::changes::vacancy_changed(conn, id, at)?;
     }
     Ok(closed)
 }

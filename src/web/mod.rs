@@ -40,7 +40,6 @@ use std::time::Duration;
 use actix_web::{web, App, HttpServer};
 
 use crate::access::hashing::HashPool;
-use crate::cli::CommandError;
 use crate::config::Config;
 use crate::domain::skills::Taxonomy;
 use crate::matches::Matcher;
@@ -114,14 +113,23 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     }
 }
 
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Startup(#[from] crate::startup::StartupError),
+    #[error("{0}")]
+    Other(String),
+}
+
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
-pub async fn serve(services: Services) -> Result<(), CommandError> {
+pub async fn serve(services: Services) -> Result<(), ServeError> {
     let matcher = crate::startup::open_matcher(&services).await?;
     // The worker runs beside the server unless separate workers do the job.
     let worker = if services.config.run_worker {
         let worker = crate::jobs::Worker::new(services.clone())
             .map_err(|e| {
-                CommandError::Other(format!("cannot set up email (FAIRCHANCE_SMTP_URL): {e}"))
+                ServeError::Other(format!("cannot set up email (FAIRCHANCE_SMTP_URL): {e}"))
             })?
             .matcher(matcher.clone());
         let (trigger, shutdown) = crate::jobs::shutdown_channel();
@@ -137,7 +145,7 @@ pub async fn serve(services: Services) -> Result<(), CommandError> {
         .client_request_timeout(Duration::from_secs(30))
         .bind(bind)
         .map_err(|e| {
-            CommandError::Other(format!("cannot listen on {bind} (FAIRCHANCE_BIND): {e}"))
+            ServeError::Other(format!("cannot listen on {bind} (FAIRCHANCE_BIND): {e}"))
         })?;
     // The last line of start-up: where to point a browser.
     tracing::info!(
@@ -156,5 +164,5 @@ pub async fn serve(services: Services) -> Result<(), CommandError> {
         trigger.trigger();
         let _ = handle.await;
     }
-    served.map_err(|e| CommandError::Other(format!("server stopped: {e}")))
+    served.map_err(|e| ServeError::Other(format!("server stopped: {e}")))
 }

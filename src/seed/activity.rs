@@ -10,18 +10,14 @@ use std::collections::HashMap;
 use std::time::{Duration as Elapsed, Instant};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use diesel::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::SeedError;
 use crate::startup::Services;
-use crate::store::schema::{
-    application_events, applications, matches, outcomes, profiles, users, vacancies,
-};
-use crate::store::{now, StoreError, CHILD_ROWS_PER_INSERT};
-use crate::with_conn;
+use crate::store::history::{self, ApplicationRow, EventRow, MatchRow, OutcomeRow};
+use crate::store::{now, Conn, InTx, StoreError};
 
 /// People per officer's caseload.
 const CASELOAD: i64 = 40;
@@ -50,57 +46,6 @@ impl std::fmt::Display for ActivityReport {
             self.elapsed.as_secs_f64()
         )
     }
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = matches)]
-struct NewMatch {
-    profile_id: i64,
-    vacancy_id: i64,
-    status: &'static str,
-    score: f64,
-    reasons: &'static str,
-    dismiss_reason: Option<&'static str>,
-    decided_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = applications)]
-struct NewApplication {
-    profile_id: i64,
-    vacancy_id: i64,
-    status: &'static str,
-    statement: &'static str,
-    unsuccessful_reason: Option<&'static str>,
-    start_date: Option<NaiveDate>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = application_events)]
-struct NewEvent {
-    application_id: i64,
-    from_status: Option<&'static str>,
-    to_status: &'static str,
-    actor_kind: &'static str,
-    at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = outcomes)]
-struct NewOutcome {
-    profile_id: i64,
-    application_id: Option<i64>,
-    employer_id: Option<i64>,
-    started_on: NaiveDate,
-    in_work_6_weeks: Option<bool>,
-    in_work_13_weeks: Option<bool>,
-    in_work_6_months: Option<bool>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
 }
 
 /// One application's path: (status, when), the first being the submission.
@@ -146,44 +91,67 @@ fn path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime) -> P
 pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError> {
     let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_acc7);
-    let today = Utc::now().date_naive();
-    let until = now();
     let mut conn = services.store.conn()?;
-    let vacancy_rows: Vec<(i64, i64)> = with_conn!(&mut conn, |c| vacancies::table
-        .filter(vacancies::status.eq("published"))
-        .select((vacancies::id, vacancies::employer_id))
-        .load(c)
-        .map_err(StoreError::from)?);
+    let vacancy_rows = history::published_vacancies(&mut conn)?;
     if vacancy_rows.is_empty() {
         return Err(SeedError::Data(
             "there are no published vacancies to match".into(),
         ));
     }
-    let employer_of: HashMap<i64, i64> = vacancy_rows.iter().copied().collect();
-    let vacancy_ids: Vec<i64> = vacancy_rows.iter().map(|(id, _)| *id).collect();
-    let loaded: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> =
-        with_conn!(&mut conn, |c| profiles::table
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                matches::table.filter(matches::profile_id.eq(profiles::id))
-            )))
-            .select((
-                profiles::id,
-                profiles::service_id,
-                profiles::release_date,
-                profiles::rotl_eligible_from,
-            ))
-            .order(profiles::id)
-            .load(c)
-            .map_err(StoreError::from)?);
-    // The synthetic profiles are released around today; move most releases
-    // back over the period so that the employment measures have people due.
+    let people = move_releases_back(&mut conn, &mut rng)?;
+    let officers = add_officers(&mut conn, &people, seed)?;
+    let mut report = ActivityReport {
+        officers,
+        matches: 0,
+        applications: 0,
+        events: 0,
+        outcomes: 0,
+        elapsed: started.elapsed(),
+    };
+    let world = World {
+        today: Utc::now().date_naive(),
+        until: now(),
+        employer_of: vacancy_rows.iter().copied().collect(),
+        vacancy_ids: vacancy_rows.iter().map(|(id, _)| *id).collect(),
+    };
+    for batch in people.chunks(PROFILES_PER_BATCH) {
+        let (new_matches, planned) = plan_batch(&world, batch, &mut rng);
+        let counts =
+            conn.write(|tx| write_batch(tx, &world, batch, &new_matches, &planned, &mut rng))?;
+        report.matches += new_matches.len();
+        report.applications += counts.0;
+        report.events += counts.1;
+        report.outcomes += counts.2;
+    }
+    history::analyze(&mut conn)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// What the synthetic activity is drawn from.
+struct World {
+    today: NaiveDate,
+    until: NaiveDateTime,
+    employer_of: HashMap<i64, i64>,
+    vacancy_ids: Vec<i64>,
+}
+
+/// The synthetic profiles are released around today; moves most releases
+/// back over the period so that the employment measures have people due.
+/// Returns everyone without matches as (id, service, release).
+fn move_releases_back(
+    conn: &mut Conn,
+    rng: &mut ChaCha8Rng,
+) -> Result<Vec<(i64, i64, NaiveDate)>, SeedError> {
+    let loaded = history::unmatched_people(conn)?;
     let mut moved: Vec<(i64, NaiveDate, Option<NaiveDate>)> = Vec::new();
     let people: Vec<(i64, i64, NaiveDate)> = loaded
         .into_iter()
-        .map(|(id, service, release, rotl)| {
+        .map(|p| {
+            let (id, service, release) = (p.id, p.service_id, p.release_date);
             if rng.gen_bool(0.6) {
                 let back = Duration::days(rng.gen_range(60..DAYS_BACK));
-                moved.push((id, release - back, rotl.map(|d| d - back)));
+                moved.push((id, release - back, p.rotl_eligible_from.map(|d| d - back)));
                 (id, service, release - back)
             } else {
                 (id, service, release)
@@ -192,259 +160,234 @@ pub fn seed(services: &Services, seed: u64) -> Result<ActivityReport, SeedError>
         .collect();
     let at = now();
     for chunk in moved.chunks(PROFILES_PER_BATCH) {
-        conn.write(|c| {
-            with_conn!(c, |c| {
-                for (id, release, rotl) in chunk {
-                    diesel::update(profiles::table.find(id))
-                        .set((
-                            profiles::release_date.eq(release),
-                            profiles::rotl_eligible_from.eq(rotl),
-                            profiles::updated_at.eq(at),
-                        ))
-                        .execute(c)?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })
-        })
-        .map_err(StoreError::from)?;
+        conn.write(|tx| {
+            for (id, release, rotl) in chunk {
+                history::move_release(tx, *id, *release, *rotl, Some(at))?;
+            }
+            Ok::<_, StoreError>(())
+        })?;
     }
+    Ok(people)
+}
 
-    // Officers: one per CASELOAD people of a service, each given a slice.
+/// Officers: one per CASELOAD people of a service, each given a slice.
+fn add_officers(
+    conn: &mut Conn,
+    people: &[(i64, i64, NaiveDate)],
+    seed: u64,
+) -> Result<usize, SeedError> {
     let mut by_service: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (id, service, _) in &people {
+    for (id, service, _) in people {
         by_service.entry(*service).or_default().push(*id);
     }
     let mut officers = 0usize;
     let tag = format!("s{seed}");
     let mut services_sorted: Vec<_> = by_service.into_iter().collect();
     services_sorted.sort_by_key(|(s, _)| *s);
+    let at = now();
     for (service, ids) in services_sorted {
-        conn.write(|c| {
-            with_conn!(c, |c| {
-                for (n, caseload) in ids.chunks(CASELOAD as usize).enumerate() {
-                    let officer: i64 = diesel::insert_into(users::table)
-                        .values((
-                            users::email
-                                .eq(format!("officer-{tag}-{service}-{n}@synthetic.invalid")),
-                            users::display_name.eq(format!("Synthetic officer {n}")),
-                            // Not a valid hash: these accounts cannot sign in.
-                            users::password_hash.eq("!synthetic"),
-                            users::role.eq("officer"),
-                            users::service_id.eq(Some(service)),
-                            users::password_changed_at.eq(at),
-                            users::created_at.eq(at),
-                            users::updated_at.eq(at),
-                        ))
-                        .returning(users::id)
-                        .get_result(c)?;
-                    diesel::update(profiles::table.filter(profiles::id.eq_any(caseload)))
-                        .set((
-                            profiles::officer_id.eq(Some(officer)),
-                            profiles::updated_at.eq(at),
-                        ))
-                        .execute(c)?;
-                    officers += 1;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })
-        })
-        .map_err(StoreError::from)?;
+        conn.write(|tx| {
+            for (n, caseload) in ids.chunks(CASELOAD as usize).enumerate() {
+                history::add_officer_with_caseload(
+                    tx,
+                    &format!("officer-{tag}-{service}-{n}@synthetic.invalid"),
+                    &format!("Synthetic officer {n}"),
+                    service,
+                    caseload,
+                    at,
+                )?;
+                officers += 1;
+            }
+            Ok::<_, StoreError>(())
+        })?;
     }
+    Ok(officers)
+}
 
-    let (mut match_count, mut application_count, mut event_count, mut outcome_count) = (0, 0, 0, 0);
-    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
-    for batch in people.chunks(PROFILES_PER_BATCH) {
-        let mut new_matches = Vec::new();
-        let mut planned: Vec<(i64, i64, Path)> = Vec::new();
-        for &(profile, _, release) in batch {
-            let count = rng.gen_range(0..=8);
-            let chosen: Vec<i64> = vacancy_ids
-                .choose_multiple(&mut rng, count)
-                .copied()
-                .collect();
-            for vacancy in chosen {
-                let created = midnight(today - Duration::days(rng.gen_range(1..DAYS_BACK)))
-                    + Duration::minutes(rng.gen_range(0..1440));
-                let decided = created + Duration::days(rng.gen_range(0..10));
-                let roll: f64 = rng.gen();
-                let (status, decided_at, reason) = if decided > until || roll < 0.4 {
-                    ("suggested", None, None)
-                } else if roll < 0.75 {
-                    ("approved", Some(decided), None)
-                } else if roll < 0.9 {
-                    (
-                        "dismissed",
-                        Some(decided),
-                        Some("Not a good fit at the moment"),
-                    )
-                } else {
-                    ("expired", None, None)
-                };
-                new_matches.push(NewMatch {
-                    profile_id: profile,
-                    vacancy_id: vacancy,
-                    status,
-                    score: rng.gen_range(0.2..1.0),
-                    reasons: "[]",
-                    dismiss_reason: reason,
-                    decided_at,
-                    created_at: created,
-                    updated_at: decided_at.unwrap_or(created),
-                });
-                if status == "approved" && rng.gen_bool(0.4) {
-                    let applied = decided + Duration::days(rng.gen_range(1..14));
-                    if applied <= until {
-                        // People apply before release and start after it.
-                        let p = path(&mut rng, applied, until);
-                        let p = Path {
-                            start: p
-                                .start
-                                .map(|s| s.max(release + Duration::days(rng.gen_range(0..60)))),
-                            steps: p.steps,
-                        };
-                        planned.push((profile, vacancy, p));
-                    }
+fn midnight(d: NaiveDate) -> NaiveDateTime {
+    d.and_time(NaiveTime::MIN)
+}
+
+/// The matches of one batch of people, and the applications that follow
+/// from some of the approved ones: (person, vacancy, path).
+fn plan_batch(
+    world: &World,
+    batch: &[(i64, i64, NaiveDate)],
+    rng: &mut ChaCha8Rng,
+) -> (Vec<MatchRow>, Vec<(i64, i64, Path)>) {
+    let (today, until) = (world.today, world.until);
+    let mut new_matches = Vec::new();
+    let mut planned: Vec<(i64, i64, Path)> = Vec::new();
+    for &(profile, _, release) in batch {
+        let count = rng.gen_range(0..=8);
+        let chosen: Vec<i64> = world
+            .vacancy_ids
+            .choose_multiple(rng, count)
+            .copied()
+            .collect();
+        for vacancy in chosen {
+            let created = midnight(today - Duration::days(rng.gen_range(1..DAYS_BACK)))
+                + Duration::minutes(rng.gen_range(0..1440));
+            let decided = created + Duration::days(rng.gen_range(0..10));
+            let roll: f64 = rng.gen();
+            let (status, decided_at, reason) = if decided > until || roll < 0.4 {
+                ("suggested", None, None)
+            } else if roll < 0.75 {
+                ("approved", Some(decided), None)
+            } else if roll < 0.9 {
+                (
+                    "dismissed",
+                    Some(decided),
+                    Some("Not a good fit at the moment"),
+                )
+            } else {
+                ("expired", None, None)
+            };
+            new_matches.push(MatchRow {
+                profile_id: profile,
+                vacancy_id: vacancy,
+                status,
+                score: rng.gen_range(0.2..1.0),
+                distance_km: None,
+                reasons: "[]".into(),
+                required_met: 0,
+                required_total: 0,
+                dismiss_reason: reason,
+                decided_by: None,
+                decided_at,
+                created_at: created,
+                updated_at: decided_at.unwrap_or(created),
+            });
+            if status == "approved" && rng.gen_bool(0.4) {
+                let applied = decided + Duration::days(rng.gen_range(1..14));
+                if applied <= until {
+                    // People apply before release and start after it.
+                    let p = path(rng, applied, until);
+                    let p = Path {
+                        start: p
+                            .start
+                            .map(|s| s.max(release + Duration::days(rng.gen_range(0..60)))),
+                        steps: p.steps,
+                    };
+                    planned.push((profile, vacancy, p));
                 }
             }
         }
-        let counts = conn
-            .write(|c| {
-                with_conn!(c, |c| {
-                    for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
-                        diesel::insert_into(matches::table)
-                            .values(chunk)
-                            .execute(c)?;
-                    }
-                    let rows: Vec<NewApplication> = planned
-                        .iter()
-                        .map(|(profile, vacancy, p)| {
-                            let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
-                            NewApplication {
-                                profile_id: *profile,
-                                vacancy_id: *vacancy,
-                                status,
-                                statement:
-                                    "I have done this kind of work before and I am keen to start.",
-                                unsuccessful_reason: (status == "unsuccessful")
-                                    .then_some("not_shortlisted"),
-                                start_date: p.start,
-                                created_at: p.steps[0].1,
-                                updated_at: last,
-                            }
-                        })
-                        .collect();
-                    for chunk in rows.chunks(CHILD_ROWS_PER_INSERT) {
-                        diesel::insert_into(applications::table)
-                            .values(chunk)
-                            .execute(c)?;
-                    }
-                    let batch_ids: Vec<i64> = batch.iter().map(|p| p.0).collect();
-                    let ids: HashMap<(i64, i64), i64> = applications::table
-                        .filter(applications::profile_id.eq_any(&batch_ids))
-                        .select((
-                            applications::profile_id,
-                            applications::vacancy_id,
-                            applications::id,
-                        ))
-                        .load::<(i64, i64, i64)>(c)?
-                        .into_iter()
-                        .map(|(p, v, id)| ((p, v), id))
-                        .collect();
-                    let mut events = Vec::new();
-                    let mut results = Vec::new();
-                    for (profile, vacancy, p) in &planned {
-                        let Some(&id) = ids.get(&(*profile, *vacancy)) else {
-                            continue;
-                        };
-                        let mut from = None;
-                        for &(status, at) in &p.steps {
-                            events.push(NewEvent {
-                                application_id: id,
-                                from_status: from,
-                                to_status: status,
-                                actor_kind: match status {
-                                    "interested" => "seeker",
-                                    "under_review" | "forwarded" => "officer",
-                                    _ => "employer",
-                                },
-                                at,
-                            });
-                            from = Some(status);
-                        }
-                        // A start still to come has no outcome yet.
-                        if let Some(start) = p.start.filter(|s| *s <= today) {
-                            let due = |days: i64| start + Duration::days(days) <= today;
-                            let mut still = true;
-                            let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
-                                if !due(days) {
-                                    return None;
-                                }
-                                still = still && rng.gen_bool(chance);
-                                Some(still)
-                            };
-                            let w6 = check(42, 0.8, &mut rng);
-                            let w13 = check(91, 0.85, &mut rng);
-                            let m6 = check(182, 0.85, &mut rng);
-                            let at = midnight(start);
-                            results.push(NewOutcome {
-                                profile_id: *profile,
-                                application_id: Some(id),
-                                employer_id: employer_of.get(vacancy).copied(),
-                                started_on: start,
-                                in_work_6_weeks: w6,
-                                in_work_13_weeks: w13,
-                                in_work_6_months: m6,
-                                created_at: at,
-                                updated_at: at,
-                            });
-                        }
-                    }
-                    for chunk in events.chunks(CHILD_ROWS_PER_INSERT) {
-                        diesel::insert_into(application_events::table)
-                            .values(chunk)
-                            .execute(c)?;
-                    }
-                    for chunk in results.chunks(CHILD_ROWS_PER_INSERT) {
-                        diesel::insert_into(outcomes::table)
-                            .values(chunk)
-                            .execute(c)?;
-                    }
-                    Ok::<_, diesel::result::Error>((rows.len(), events.len(), results.len()))
-                })
-            })
-            .map_err(StoreError::from)?;
-        match_count += new_matches.len();
-        application_count += counts.0;
-        event_count += counts.1;
-        outcome_count += counts.2;
     }
-    with_conn!(&mut conn, |c| diesel::sql_query("ANALYZE").execute(c)).map_err(StoreError::from)?;
-    Ok(ActivityReport {
-        officers,
-        matches: match_count,
-        applications: application_count,
-        events: event_count,
-        outcomes: outcome_count,
-        elapsed: started.elapsed(),
-    })
+    (new_matches, planned)
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = matches)]
-struct DemoMatch {
-    profile_id: i64,
-    vacancy_id: i64,
-    status: &'static str,
-    score: f64,
-    distance_km: Option<f64>,
-    reasons: String,
-    required_met: i32,
-    required_total: i32,
-    dismiss_reason: Option<&'static str>,
-    decided_by: Option<i64>,
-    decided_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+const STATEMENT: &str = "I have done this kind of work before and I am keen to start.";
+
+/// Writes one batch: its matches, applications, their events and outcomes.
+/// Returns (applications, events, outcomes) written.
+fn write_batch(
+    tx: &mut InTx,
+    world: &World,
+    batch: &[(i64, i64, NaiveDate)],
+    new_matches: &[MatchRow],
+    planned: &[(i64, i64, Path)],
+    rng: &mut ChaCha8Rng,
+) -> Result<(usize, usize, usize), StoreError> {
+    history::insert_matches(tx, new_matches)?;
+    let rows: Vec<ApplicationRow> = planned
+        .iter()
+        .map(|(profile, vacancy, p)| {
+            let (status, last) = *p.steps.last().unwrap_or(&("interested", world.until));
+            ApplicationRow {
+                profile_id: *profile,
+                vacancy_id: *vacancy,
+                status,
+                statement: STATEMENT,
+                unsuccessful_reason: (status == "unsuccessful").then_some("not_shortlisted"),
+                start_date: p.start,
+                created_at: p.steps[0].1,
+                updated_at: last,
+            }
+        })
+        .collect();
+    history::insert_applications(tx, &rows)?;
+    let batch_ids: Vec<i64> = batch.iter().map(|p| p.0).collect();
+    let ids = history::application_ids(tx, &batch_ids)?;
+    let mut events = Vec::new();
+    let mut results = Vec::new();
+    for (profile, vacancy, p) in planned {
+        let Some(&id) = ids.get(&(*profile, *vacancy)) else {
+            continue;
+        };
+        events.extend(events_of(id, &p.steps, |_| "employer"));
+        // A start still to come has no outcome yet.
+        if let Some(start) = p.start.filter(|s| *s <= world.today) {
+            let (w6, w13, m6) = follow_ups(rng, start, world.today, [0.8, 0.85, 0.85]);
+            results.push(OutcomeRow {
+                profile_id: *profile,
+                application_id: Some(id),
+                employer_id: world.employer_of.get(vacancy).copied(),
+                started_on: start,
+                in_work_6_weeks: w6,
+                in_work_13_weeks: w13,
+                in_work_6_months: m6,
+                created_at: midnight(start),
+                updated_at: midnight(start),
+            });
+        }
+    }
+    history::insert_events(tx, &events)?;
+    history::insert_outcomes(tx, &results)?;
+    Ok((rows.len(), events.len(), results.len()))
+}
+
+/// One event per step of an application's path. Who acted: the person
+/// applied, the officer reviewed and forwarded, and `unsuccessful` says who
+/// ended it; everything else is the employer's.
+fn events_of(
+    application_id: i64,
+    steps: &[(&'static str, NaiveDateTime)],
+    unsuccessful: impl Fn(&[(&'static str, NaiveDateTime)]) -> &'static str,
+) -> Vec<EventRow> {
+    let mut from = None;
+    steps
+        .iter()
+        .map(|&(status, at)| {
+            let event = EventRow {
+                application_id,
+                from_status: from,
+                to_status: status,
+                actor_kind: match status {
+                    "interested" => "seeker",
+                    "under_review" | "forwarded" => "officer",
+                    "unsuccessful" => unsuccessful(steps),
+                    _ => "employer",
+                },
+                at,
+            };
+            from = Some(status);
+            event
+        })
+        .collect()
+}
+
+/// Whether someone who started on `start` was still in work at 6 weeks, 13
+/// weeks and 6 months (None where not yet due): each check passes with its
+/// chance, and once out of work they stay out.
+fn follow_ups(
+    rng: &mut ChaCha8Rng,
+    start: NaiveDate,
+    today: NaiveDate,
+    chances: [f64; 3],
+) -> (Option<bool>, Option<bool>, Option<bool>) {
+    let mut still = true;
+    let mut check = |days: i64, chance: f64| {
+        if start + Duration::days(days) > today {
+            return None;
+        }
+        still = still && rng.gen_bool(chance);
+        Some(still)
+    };
+    let w6 = check(42, chances[0]);
+    let w13 = check(91, chances[1]);
+    let m6 = check(182, chances[2]);
+    (w6, w13, m6)
 }
 
 /// What [`demo_history`] added.
@@ -474,236 +417,205 @@ pub fn demo_history(
     let until = now();
     let taxonomy = services.taxonomy.clone();
     let mut conn = services.store.conn()?;
-    let midnight = |d: NaiveDate| d.and_time(NaiveTime::MIN);
-    conn.write(|c| {
-        with_conn!(c, |c| {
-            let people: Vec<(i64, Option<i64>, NaiveDate, Option<NaiveDate>)> = profiles::table
-                .filter(diesel::dsl::not(diesel::dsl::exists(
-                    matches::table.filter(matches::profile_id.eq(profiles::id)),
-                )))
-                .select((
-                    profiles::id,
-                    profiles::officer_id,
-                    profiles::release_date,
-                    profiles::rotl_eligible_from,
-                ))
-                .order(profiles::id)
-                .load(c)?;
-            // Two in three were released during the last year, at least 7
-            // weeks ago, so that the employment measures have people due.
-            for (id, _, release, rotl) in &people {
-                if rng.gen_bool(0.67) {
-                    let back = Duration::days(rng.gen_range(50..330)) + (*release - today);
-                    diesel::update(profiles::table.find(id))
-                        .set((
-                            profiles::release_date.eq(*release - back),
-                            profiles::rotl_eligible_from.eq(rotl.map(|d| d - back)),
-                        ))
-                        .execute(c)?;
-                }
+    // Two in three were released during the last year, at least 7 weeks
+    // ago, so that the employment measures have people due.
+    let unmatched = history::unmatched_people(&mut conn)?;
+    conn.write(|tx| {
+        for p in &unmatched {
+            if rng.gen_bool(0.67) {
+                let back = Duration::days(rng.gen_range(50..330)) + (p.release_date - today);
+                let rotl = p.rotl_eligible_from.map(|d| d - back);
+                history::move_release(tx, p.id, p.release_date - back, rotl, None)?;
             }
-            Ok::<_, diesel::result::Error>(())
-        })
-    })
-    .map_err(StoreError::from)?;
-    let vacancy_ids: Vec<i64> = with_conn!(&mut conn, |c| vacancies::table
-        .filter(vacancies::status.eq("published"))
-        .select(vacancies::id)
-        .order(vacancies::id)
-        .load(c)
-        .map_err(StoreError::from)?);
-    let employer_of: HashMap<i64, i64> = with_conn!(&mut conn, |c| vacancies::table
-        .select((vacancies::id, vacancies::employer_id))
-        .load::<(i64, i64)>(c)
-        .map_err(StoreError::from)?)
-    .into_iter()
-    .collect();
-    let person_ids: Vec<i64> = with_conn!(&mut conn, |c| profiles::table
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            matches::table.filter(matches::profile_id.eq(profiles::id)),
-        )))
-        .select(profiles::id)
-        .order(profiles::id)
-        .load(c)
-        .map_err(StoreError::from)?);
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    let vacancy_ids: Vec<i64> = history::published_vacancies(&mut conn)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let employer_of = history::employer_of_every_vacancy(&mut conn)?;
+    let person_ids: Vec<i64> = unmatched.iter().map(|p| p.id).collect();
     let open = crate::store::vacancies::load_many(&mut conn, &vacancy_ids, &taxonomy)?;
     let people = crate::store::profiles::load_many(&mut conn, &person_ids, &taxonomy)?;
     let mut new_matches = Vec::new();
     let mut planned: Vec<(i64, i64, Path)> = Vec::new();
     for person in &people {
-        let release = person.details.release_date();
-        let released = release <= today;
-        let mut fits: Vec<(i64, crate::domain::matching::Assessment)> = open
-            .iter()
-            .map(|v| (v.id, crate::domain::matching::assess(v, person, today)))
-            .filter(|(_, a)| a.eligible())
-            .collect();
-        fits.shuffle(&mut rng);
-        fits.truncate(rng.gen_range(3..=6));
-        let mut applied_to = 0;
-        for (vacancy, a) in fits {
-            // Found in the weeks around release (work is found before
-            // release for most who find it), never more than a year ago;
-            // for people still inside, in the last two months.
-            let (earliest, latest) = if released {
-                (release - Duration::days(45), release + Duration::days(14))
-            } else {
-                (today - Duration::days(60), today)
-            };
-            let earliest = earliest.max(today - Duration::days(340));
-            let latest = latest.min(today).max(earliest);
-            let span = (latest - earliest).num_days().max(1);
-            let created = midnight(earliest + Duration::days(rng.gen_range(0..span)))
-                + Duration::minutes(rng.gen_range(480..1080));
-            let decided = created + Duration::days(rng.gen_range(1..6));
-            let roll: f64 = rng.gen();
-            let (status, decided_at, reason) = if decided > until || roll < 0.15 {
-                ("suggested", None, None)
-            } else if roll < 0.88 {
-                ("approved", Some(decided), None)
-            } else {
-                (
-                    "dismissed",
-                    Some(decided),
-                    Some("Talked it through: not the right job for now"),
-                )
-            };
-            let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into());
-            let (required_met, required_total) =
-                crate::store::matches::required_skill_counts(&reasons);
-            new_matches.push(DemoMatch {
-                profile_id: person.id,
-                vacancy_id: vacancy,
-                status,
-                score: a.score.clamp(0.0, 1.0),
-                distance_km: a.distance_km,
-                reasons,
-                required_met,
-                required_total,
-                dismiss_reason: reason,
-                decided_by: decided_at.and(person.officer_id),
-                decided_at,
-                created_at: created,
-                updated_at: decided_at.unwrap_or(created),
-            });
-            if status == "approved" && applied_to < 2 && rng.gen_bool(0.9) {
-                let applied = decided + Duration::days(rng.gen_range(1..7));
-                if applied <= until {
-                    applied_to += 1;
-                    let mut p = demo_path(&mut rng, applied, until);
-                    // The last fortnight's applications wait for the
-                    // officer's review, so the demo has some to review.
-                    if applied > until - Duration::days(14) {
-                        p.steps.truncate(1);
-                        p.start = None;
-                    }
-                    match p.start {
-                        // A start comes after release.
-                        Some(start) if released && start < release => {
-                            p.start = Some(release + Duration::days(rng.gen_range(0..21)));
-                            if p.start > Some(today) {
-                                p.start = None;
-                            }
-                        }
-                        Some(_) if !released => p.start = None,
-                        _ => {}
-                    }
-                    if p.start.is_none() {
-                        // No start: the path stops before it.
-                        if let Some(i) = p.steps.iter().position(|(s, _)| *s == "started") {
-                            p.steps.truncate(i);
-                        }
-                    } else if let (Some(start), Some(last)) = (p.start, p.steps.last_mut()) {
-                        last.1 = last.1.max(midnight(start) - Duration::days(1));
-                    }
-                    planned.push((person.id, vacancy, p));
-                }
+        let (matches, applications) = demo_person(person, &open, today, until, &mut rng);
+        new_matches.extend(matches);
+        planned.extend(applications);
+    }
+    let world = World {
+        today,
+        until,
+        employer_of,
+        vacancy_ids,
+    };
+    Ok(conn.write(|tx| write_demo(tx, &world, &new_matches, &planned, &mut rng))?)
+}
+
+/// One demo person's matches to vacancies that really fit them, and the
+/// applications that follow from some of the approved ones.
+fn demo_person(
+    person: &crate::domain::profile::Profile,
+    open: &[crate::domain::vacancy::Vacancy],
+    today: NaiveDate,
+    until: NaiveDateTime,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<MatchRow>, Vec<(i64, i64, Path)>) {
+    let release = person.details.release_date();
+    let released = release <= today;
+    let mut fits: Vec<(i64, crate::domain::matching::Assessment)> = open
+        .iter()
+        .map(|v| (v.id, crate::domain::matching::assess(v, person, today)))
+        .filter(|(_, a)| a.eligible())
+        .collect();
+    fits.shuffle(rng);
+    fits.truncate(rng.gen_range(3..=6));
+    let mut new_matches = Vec::new();
+    let mut planned = Vec::new();
+    for (vacancy, a) in fits {
+        // Found in the weeks around release (work is found before release
+        // for most who find it), never more than a year ago; for people
+        // still inside, in the last two months.
+        let (earliest, latest) = if released {
+            (release - Duration::days(45), release + Duration::days(14))
+        } else {
+            (today - Duration::days(60), today)
+        };
+        let earliest = earliest.max(today - Duration::days(340));
+        let latest = latest.min(today).max(earliest);
+        let span = (latest - earliest).num_days().max(1);
+        let created = midnight(earliest + Duration::days(rng.gen_range(0..span)))
+            + Duration::minutes(rng.gen_range(480..1080));
+        let decided = created + Duration::days(rng.gen_range(1..6));
+        let roll: f64 = rng.gen();
+        let (status, decided_at, reason) = if decided > until || roll < 0.15 {
+            ("suggested", None, None)
+        } else if roll < 0.88 {
+            ("approved", Some(decided), None)
+        } else {
+            (
+                "dismissed",
+                Some(decided),
+                Some("Talked it through: not the right job for now"),
+            )
+        };
+        let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into());
+        let (required_met, required_total) = crate::store::matches::required_skill_counts(&reasons);
+        new_matches.push(MatchRow {
+            profile_id: person.id,
+            vacancy_id: vacancy,
+            status,
+            score: a.score.clamp(0.0, 1.0),
+            distance_km: a.distance_km,
+            reasons,
+            required_met,
+            required_total,
+            dismiss_reason: reason,
+            decided_by: decided_at.and(person.officer_id),
+            decided_at,
+            created_at: created,
+            updated_at: decided_at.unwrap_or(created),
+        });
+        if status == "approved" && planned.len() < 2 && rng.gen_bool(0.9) {
+            let applied = decided + Duration::days(rng.gen_range(1..7));
+            if applied <= until {
+                let p = demo_application(rng, applied, until, release, today);
+                planned.push((person.id, vacancy, p));
             }
         }
     }
-    let mut added = DemoHistory::default();
-    conn.write(|c| {
-        with_conn!(c, |c| {
-            for chunk in new_matches.chunks(CHILD_ROWS_PER_INSERT) {
-                diesel::insert_into(matches::table)
-                    .values(chunk)
-                    .execute(c)?;
+    (new_matches, planned)
+}
+
+/// The path of a demo application made at `applied` by someone released
+/// (or to be released) on `release`.
+fn demo_application(
+    rng: &mut ChaCha8Rng,
+    applied: NaiveDateTime,
+    until: NaiveDateTime,
+    release: NaiveDate,
+    today: NaiveDate,
+) -> Path {
+    let released = release <= today;
+    let mut p = demo_path(rng, applied, until);
+    // The last fortnight's applications wait for the officer's review, so
+    // the demo has some to review.
+    if applied > until - Duration::days(14) {
+        p.steps.truncate(1);
+        p.start = None;
+    }
+    match p.start {
+        // A start comes after release.
+        Some(start) if released && start < release => {
+            p.start = Some(release + Duration::days(rng.gen_range(0..21)));
+            if p.start > Some(today) {
+                p.start = None;
             }
-            added.matches = new_matches.len();
-            for (profile, vacancy, p) in &planned {
-                let (status, last) = *p.steps.last().unwrap_or(&("interested", until));
-                let id: i64 = diesel::insert_into(applications::table)
-                    .values(&NewApplication {
-                        profile_id: *profile,
-                        vacancy_id: *vacancy,
-                        status,
-                        statement: "I have done this kind of work before and I am keen to start.",
-                        unsuccessful_reason: (status == "unsuccessful")
-                            .then(|| demo_ending(&p.steps).1),
-                        start_date: p.start,
-                        created_at: p.steps[0].1,
-                        updated_at: last,
-                    })
-                    .returning(applications::id)
-                    .get_result(c)?;
-                added.applications += 1;
-                let mut from = None;
-                let events: Vec<NewEvent> = p
-                    .steps
-                    .iter()
-                    .map(|&(status, at)| {
-                        let event = NewEvent {
-                            application_id: id,
-                            from_status: from,
-                            to_status: status,
-                            actor_kind: match status {
-                                "interested" => "seeker",
-                                "under_review" | "forwarded" => "officer",
-                                "unsuccessful" => demo_ending(&p.steps).0,
-                                _ => "employer",
-                            },
-                            at,
-                        };
-                        from = Some(status);
-                        event
-                    })
-                    .collect();
-                diesel::insert_into(application_events::table)
-                    .values(&events)
-                    .execute(c)?;
-                if let Some(start) = p.start {
-                    let due = |days: i64| start + Duration::days(days) <= today;
-                    let mut still = true;
-                    let mut check = |days: i64, chance: f64, rng: &mut ChaCha8Rng| {
-                        if !due(days) {
-                            return None;
-                        }
-                        still = still && rng.gen_bool(chance);
-                        Some(still)
-                    };
-                    let w6 = check(42, 0.85, &mut rng);
-                    let w13 = check(91, 0.9, &mut rng);
-                    let m6 = check(182, 0.9, &mut rng);
-                    diesel::insert_into(outcomes::table)
-                        .values(&NewOutcome {
-                            profile_id: *profile,
-                            application_id: Some(id),
-                            employer_id: employer_of.get(vacancy).copied(),
-                            started_on: start,
-                            in_work_6_weeks: w6,
-                            in_work_13_weeks: w13,
-                            in_work_6_months: m6,
-                            created_at: midnight(start),
-                            updated_at: midnight(start),
-                        })
-                        .execute(c)?;
-                    added.outcomes += 1;
-                }
-            }
-            Ok::<_, diesel::result::Error>(())
-        })
-    })
-    .map_err(StoreError::from)?;
+        }
+        Some(_) if !released => p.start = None,
+        _ => {}
+    }
+    if p.start.is_none() {
+        // No start: the path stops before it.
+        if let Some(i) = p.steps.iter().position(|(s, _)| *s == "started") {
+            p.steps.truncate(i);
+        }
+    } else if let (Some(start), Some(last)) = (p.start, p.steps.last_mut()) {
+        last.1 = last.1.max(midnight(start) - Duration::days(1));
+    }
+    p
+}
+
+/// Writes the demo's matches, then each application with its events and
+/// outcome.
+fn write_demo(
+    tx: &mut InTx,
+    world: &World,
+    new_matches: &[MatchRow],
+    planned: &[(i64, i64, Path)],
+    rng: &mut ChaCha8Rng,
+) -> Result<DemoHistory, StoreError> {
+    history::insert_matches(tx, new_matches)?;
+    let mut added = DemoHistory {
+        matches: new_matches.len(),
+        ..DemoHistory::default()
+    };
+    for (profile, vacancy, p) in planned {
+        let (status, last) = *p.steps.last().unwrap_or(&("interested", world.until));
+        let id = history::insert_application(
+            tx,
+            &ApplicationRow {
+                profile_id: *profile,
+                vacancy_id: *vacancy,
+                status,
+                statement: STATEMENT,
+                unsuccessful_reason: (status == "unsuccessful").then(|| demo_ending(&p.steps).1),
+                start_date: p.start,
+                created_at: p.steps[0].1,
+                updated_at: last,
+            },
+        )?;
+        added.applications += 1;
+        history::insert_events(tx, &events_of(id, &p.steps, |s| demo_ending(s).0))?;
+        if let Some(start) = p.start {
+            let (w6, w13, m6) = follow_ups(rng, start, world.today, [0.85, 0.9, 0.9]);
+            let outcome = OutcomeRow {
+                profile_id: *profile,
+                application_id: Some(id),
+                employer_id: world.employer_of.get(vacancy).copied(),
+                started_on: start,
+                in_work_6_weeks: w6,
+                in_work_13_weeks: w13,
+                in_work_6_months: m6,
+                created_at: midnight(start),
+                updated_at: midnight(start),
+            };
+            history::insert_outcomes(tx, std::slice::from_ref(&outcome))?;
+            added.outcomes += 1;
+        }
+    }
     Ok(added)
 }
 

@@ -6,8 +6,6 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -20,8 +18,7 @@ use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
 use crate::gazetteer::Gazetteer;
 use crate::startup::Services;
 use crate::store::people::{self, EmployerStatus, NewEmployer, NewService, ServiceKind};
-use crate::store::{self, now, StoreError, Tx};
-use crate::with_conn;
+use crate::store::{self, now, StoreError};
 
 pub struct Options {
     pub profiles: u32,
@@ -79,27 +76,9 @@ fn bar(total: u64, label: &'static str, show: bool) -> ProgressBar {
     bar
 }
 
-#[derive(QueryableByName)]
-struct Size {
-    #[diesel(sql_type = BigInt)]
-    bytes: i64,
-}
-
 fn database_bytes(services: &Services) -> Result<Option<u64>, StoreError> {
     let mut conn = services.store.conn()?;
-    let size = match store::AsTx::tx(&mut conn) {
-        Tx::Postgres(c) => {
-            diesel::sql_query("SELECT pg_database_size(current_database())::BIGINT AS bytes")
-                .get_result::<Size>(c)
-                .map(|s| Some(s.bytes as u64))?
-        }
-        Tx::Sqlite(c) => diesel::sql_query(
-            "SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()",
-        )
-        .get_result::<Size>(c)
-        .map(|s| Some(s.bytes as u64))?,
-    };
-    Ok(size)
+    Ok(Some(store::history::database_bytes(&mut conn)?))
 }
 
 /// Adds the synthetic set to whatever the database already holds.
@@ -130,48 +109,46 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     let service_count = (options.profiles as usize / 2_500).clamp(1, towns.len());
     let employer_count = (options.vacancies as usize / 100).clamp(1, 5_000);
     let (service_ids, employer_ids) = conn.write(|c| {
-        with_conn!(c, |c| {
-            let mut service_ids = Vec::new();
-            for i in 0..service_count {
-                let town = &towns[i % towns.len()];
-                service_ids.push((
-                    people::create_service(
-                        c,
-                        &NewService {
-                            name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
-                            kind: if i % 5 == 4 {
-                                ServiceKind::Probation
-                            } else {
-                                ServiceKind::Prison
-                            },
-                            place_name: &town.name,
-                            lat: town.lat,
-                            lon: town.lon,
-                        },
-                    )?,
-                    i % towns.len(),
-                ));
-            }
-            let mut employer_ids = Vec::new();
-            for i in 0..employer_count {
-                let sector = TEMPLATES[i % TEMPLATES.len()].sector;
-                employer_ids.push(people::create_employer(
+        let mut service_ids = Vec::new();
+        for i in 0..service_count {
+            let town = &towns[i % towns.len()];
+            service_ids.push((
+                people::create_service(
                     c,
-                    &NewEmployer {
-                        name: &format!("Synthetic employer {tag}-{i:05}"),
-                        sector_slug: sector,
-                        contact_name: "Synthetic contact",
-                        contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
-                        contact_phone: None,
-                        address: "Synthetic address",
-                        website: None,
-                        status: EmployerStatus::Approved,
-                        decided_by: None,
+                    &NewService {
+                        name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
+                        kind: if i % 5 == 4 {
+                            ServiceKind::Probation
+                        } else {
+                            ServiceKind::Prison
+                        },
+                        place_name: &town.name,
+                        lat: town.lat,
+                        lon: town.lon,
                     },
-                )?);
-            }
-            Ok::<_, StoreError>((service_ids, employer_ids))
-        })
+                )?,
+                i % towns.len(),
+            ));
+        }
+        let mut employer_ids = Vec::new();
+        for i in 0..employer_count {
+            let sector = TEMPLATES[i % TEMPLATES.len()].sector;
+            employer_ids.push(people::create_employer(
+                c,
+                &NewEmployer {
+                    name: &format!("Synthetic employer {tag}-{i:05}"),
+                    sector_slug: sector,
+                    contact_name: "Synthetic contact",
+                    contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
+                    contact_phone: None,
+                    address: "Synthetic address",
+                    website: None,
+                    status: EmployerStatus::Approved,
+                    decided_by: None,
+                },
+            )?);
+        }
+        Ok::<_, StoreError>((service_ids, employer_ids))
     })?;
 
     let progress = bar(u64::from(options.vacancies), "vacancies", options.progress);
@@ -250,7 +227,7 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     progress.finish();
 
     // Planner statistics after a bulk load.
-    with_conn!(&mut conn, |c| diesel::sql_query("ANALYZE").execute(c)).map_err(StoreError::from)?;
+    store::history::analyze(&mut conn)?;
 
     Ok(Report {
         backend: services.store.backend_name(),

@@ -24,6 +24,7 @@ pub mod audit;
 pub mod candidates;
 pub mod caseload;
 pub mod employer_accounts;
+pub mod history;
 pub mod jobs;
 pub mod limits;
 pub mod matches;

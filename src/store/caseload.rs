@@ -370,8 +370,6 @@ fn searched_page(
 
 /// One page (from 1) of the caseload, with the total.
 pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Page> {
-    use diesel::dsl::sql;
-    use diesel::sql_types::{Bool, Nullable, Timestamp};
     let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
     let search = filter
         .search
@@ -380,29 +378,50 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
         .filter(|s| !s.is_empty());
     let (total, heads): (i64, Vec<HeadRow>) = match search {
         Some(search) => searched_page(conn, filter, search, offset)?,
-        None => with_conn!(conn, |c| {
-            let total: i64 = filtered!(filter).count().get_result(c)?;
-            let q = filtered!(filter).select((
-                profiles::id,
-                profiles::reference,
-                profiles::given_name,
-                profiles::family_name,
-                profiles::release_date,
-                profiles::readiness,
-                profiles::officer_id,
-            ));
-            let q = match filter.sort {
-                Sort::ReleaseDate => q.order((profiles::release_date, profiles::id)),
-                Sort::Name => q.order((profiles::family_name, profiles::given_name, profiles::id)),
-                Sort::NewestMatches => q
-                    .order(sql::<Bool>(&format!("{NEWEST_MATCH} IS NULL")))
-                    .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
-                    .then_order_by(profiles::id),
-            };
-            let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
-            (total, heads)
-        }),
+        None => listed_page(conn, filter, offset)?,
     };
+    let rows = with_counts(conn, heads, filter.today)?;
+    Ok(Page { rows, total })
+}
+
+/// A page of the caseload in the filter's order (no search words).
+fn listed_page(
+    conn: &mut impl AsTx,
+    filter: &Filter,
+    offset: i64,
+) -> StoreResult<(i64, Vec<HeadRow>)> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Nullable, Timestamp};
+    Ok(with_conn!(conn, |c| {
+        let total: i64 = filtered!(filter).count().get_result(c)?;
+        let q = filtered!(filter).select((
+            profiles::id,
+            profiles::reference,
+            profiles::given_name,
+            profiles::family_name,
+            profiles::release_date,
+            profiles::readiness,
+            profiles::officer_id,
+        ));
+        let q = match filter.sort {
+            Sort::ReleaseDate => q.order((profiles::release_date, profiles::id)),
+            Sort::Name => q.order((profiles::family_name, profiles::given_name, profiles::id)),
+            Sort::NewestMatches => q
+                .order(sql::<Bool>(&format!("{NEWEST_MATCH} IS NULL")))
+                .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
+                .then_order_by(profiles::id),
+        };
+        let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
+        (total, heads)
+    }))
+}
+
+/// The page's rows with each person's waiting matches and checks due.
+fn with_counts(
+    conn: &mut impl AsTx,
+    heads: Vec<HeadRow>,
+    today: NaiveDate,
+) -> StoreResult<Vec<Row>> {
     let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
     let (suggested, due): (Vec<(i64, i64)>, Vec<DueRow>) = with_conn!(conn, |c| {
         let suggested: Vec<(i64, i64)> = matches::table
@@ -412,7 +431,7 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
             .select((matches::profile_id, diesel::dsl::count_star()))
             .load(c)?;
         let due: Vec<DueRow> = outcomes_due!(
-            filter.today,
+            today,
             (
                 outcomes::profile_id,
                 outcomes::started_on,
@@ -425,7 +444,7 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
         .load(c)?;
         (suggested, due)
     });
-    let rows = heads
+    Ok(heads
         .into_iter()
         .map(
             |(id, reference, given_name, family_name, release_date, readiness, officer_id)| Row {
@@ -443,12 +462,11 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
                 checks_due: due
                     .iter()
                     .filter(|d| d.0 == id)
-                    .map(|d| checks_due_now(d, filter.today))
+                    .map(|d| checks_due_now(d, today))
                     .sum(),
             },
         )
-        .collect();
-    Ok(Page { rows, total })
+        .collect())
 }
 
 /// Counts for the officer's home page.
@@ -797,12 +815,22 @@ pub fn waiting_matches(
             .get_result(c)?;
         (all, total)
     });
-    type R = (
-        (i64, i64, String, String, String, NaiveDate),
-        (i64, String, String, Option<String>, bool),
-        (f64, i32, i32, NaiveDateTime),
-    );
-    let rows: Vec<R> = with_conn!(conn, |c| {
+    let lines = waiting_rows(conn, query, limit, offset)?;
+    Ok(WaitingPage {
+        lines,
+        total,
+        below_floor: if all < 0 { 0 } else { all - total },
+    })
+}
+
+/// One page of waiting matches in the query's order.
+fn waiting_rows(
+    conn: &mut impl AsTx,
+    query: &WaitingQuery,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<Vec<WaitingMatch>> {
+    let rows: Vec<WaitingLine> = with_conn!(conn, |c| {
         let q = above_floor!(waiting_filtered!(query), query.floor);
         let q = match query.sort {
             WaitingSort::Newest => q.order((matches::created_at.desc(), matches::id.desc())),
@@ -854,31 +882,7 @@ pub fn waiting_matches(
             ))
             .load(c)?
     });
-    let lines = rows
-        .into_iter()
-        .map(|(p, v, m)| WaitingMatch {
-            match_id: p.0,
-            profile_id: p.1,
-            given_name: p.2,
-            family_name: p.3,
-            reference: p.4,
-            release_date: p.5,
-            vacancy_id: v.0,
-            title: v.1,
-            employer_name: v.2,
-            place_name: v.3,
-            remote: v.4,
-            score: m.0,
-            required_met: m.1,
-            required_total: m.2,
-            created_at: m.3,
-        })
-        .collect();
-    Ok(WaitingPage {
-        lines,
-        total,
-        below_floor: if all < 0 { 0 } else { all - total },
-    })
+    Ok(rows.into_iter().map(waiting_match).collect())
 }
 
 /// The match, only if its person belongs to the service.
@@ -1084,6 +1088,32 @@ pub fn vacancy_publication(
         .select((employers::name, vacancies::published_at))
         .first(c)
         .optional()?))
+}
+
+type WaitingLine = (
+    (i64, i64, String, String, String, NaiveDate),
+    (i64, String, String, Option<String>, bool),
+    (f64, i32, i32, NaiveDateTime),
+);
+
+fn waiting_match((p, v, m): WaitingLine) -> WaitingMatch {
+    WaitingMatch {
+        match_id: p.0,
+        profile_id: p.1,
+        given_name: p.2,
+        family_name: p.3,
+        reference: p.4,
+        release_date: p.5,
+        vacancy_id: v.0,
+        title: v.1,
+        employer_name: v.2,
+        place_name: v.3,
+        remote: v.4,
+        score: m.0,
+        required_met: m.1,
+        required_total: m.2,
+        created_at: m.3,
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,31 @@ pub fn required_skill_counts(reasons: &str) -> (i32, i32) {
         .unwrap_or((0, 0))
 }
 
+/// What a matching run sets on a pair it found.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = matches, treat_none_as_null = true)]
+struct Assessed<'a> {
+    score: f64,
+    distance_km: Option<f64>,
+    reasons: &'a str,
+    required_met: i32,
+    required_total: i32,
+    updated_at: NaiveDateTime,
+}
+
+/// Marks these matches expired; returns how many.
+fn expire(conn: &mut impl AsTx, ids: &[i64], at: NaiveDateTime) -> StoreResult<usize> {
+    let mut expired = 0;
+    for chunk in ids.chunks(500) {
+        expired += with_conn!(conn, |c| diesel::update(
+            matches::table.filter(matches::id.eq_any(chunk))
+        )
+        .set((matches::status.eq("expired"), matches::updated_at.eq(at)))
+        .execute(c)?);
+    }
+    Ok(expired)
+}
+
 /// Applies a run's result: `found` is the whole eligible set for the scope.
 /// Call inside a transaction.
 pub fn apply_run(
@@ -82,21 +107,24 @@ pub fn apply_run(
         .collect();
     let mut outcome = RunOutcome::default();
     for pair in found {
-        let (met, total) = required_skill_counts(&pair.reasons);
+        let (required_met, required_total) = required_skill_counts(&pair.reasons);
+        let assessed = Assessed {
+            score: pair.score,
+            distance_km: pair.distance_km,
+            reasons: &pair.reasons,
+            required_met,
+            required_total,
+            updated_at: at,
+        };
         match by_pair.remove(&(pair.profile_id, pair.vacancy_id)) {
             None => {
                 with_conn!(conn, |c| diesel::insert_into(matches::table)
                     .values((
+                        assessed,
                         matches::profile_id.eq(pair.profile_id),
                         matches::vacancy_id.eq(pair.vacancy_id),
                         matches::status.eq("suggested"),
-                        matches::score.eq(pair.score),
-                        matches::distance_km.eq(pair.distance_km),
-                        matches::reasons.eq(&pair.reasons),
-                        matches::required_met.eq(met),
-                        matches::required_total.eq(total),
                         matches::created_at.eq(at),
-                        matches::updated_at.eq(at),
                     ))
                     .execute(c)?);
                 outcome.suggested += 1;
@@ -106,14 +134,7 @@ pub fn apply_run(
                 // An expired pair that holds again is news for the officer.
                 let revived = status == "expired";
                 with_conn!(conn, |c| diesel::update(matches::table.find(id))
-                    .set((
-                        matches::score.eq(pair.score),
-                        matches::distance_km.eq(pair.distance_km),
-                        matches::reasons.eq(&pair.reasons),
-                        matches::required_met.eq(met),
-                        matches::required_total.eq(total),
-                        matches::updated_at.eq(at),
-                    ))
+                    .set(assessed)
                     .execute(c)?);
                 if revived {
                     with_conn!(conn, |c| diesel::update(matches::table.find(id))
@@ -134,13 +155,7 @@ pub fn apply_run(
         .filter(|(_, status)| status == "suggested" || status == "approved")
         .map(|(id, _)| id)
         .collect();
-    for chunk in stale.chunks(500) {
-        outcome.expired += with_conn!(conn, |c| diesel::update(
-            matches::table.filter(matches::id.eq_any(chunk))
-        )
-        .set((matches::status.eq("expired"), matches::updated_at.eq(at)))
-        .execute(c)?);
-    }
+    outcome.expired = expire(conn, &stale, at)?;
     Ok(outcome)
 }
 

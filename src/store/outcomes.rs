@@ -167,6 +167,30 @@ pub fn load_in_service(
         .optional()?))
 }
 
+/// Sets one check's answer if it has none yet; returns the rows changed.
+fn set_answer(
+    conn: &mut impl AsTx,
+    id: i64,
+    check: Check,
+    in_work: bool,
+    at: NaiveDateTime,
+) -> Result<usize, diesel::result::Error> {
+    macro_rules! answer {
+        ($column:expr) => {
+            with_conn!(conn, |c| diesel::update(
+                outcomes::table.find(id).filter($column.is_null())
+            )
+            .set(($column.eq(Some(in_work)), outcomes::updated_at.eq(at)))
+            .execute(c))
+        };
+    }
+    match check {
+        Check::SixWeeks => answer!(outcomes::in_work_6_weeks),
+        Check::ThirteenWeeks => answer!(outcomes::in_work_13_weeks),
+        Check::SixMonths => answer!(outcomes::in_work_6_months),
+    }
+}
+
 /// Records the answer to one check: refused (with a message for the form)
 /// before the check is due or when it was already answered. Call in a write
 /// transaction, with the scope checked.
@@ -203,38 +227,7 @@ pub fn record_check(
             ),
         ));
     }
-    let result = match check {
-        Check::SixWeeks => with_conn!(conn, |c| diesel::update(
-            outcomes::table
-                .find(id)
-                .filter(outcomes::in_work_6_weeks.is_null())
-        )
-        .set((
-            outcomes::in_work_6_weeks.eq(Some(in_work)),
-            outcomes::updated_at.eq(at)
-        ))
-        .execute(c)),
-        Check::ThirteenWeeks => with_conn!(conn, |c| diesel::update(
-            outcomes::table
-                .find(id)
-                .filter(outcomes::in_work_13_weeks.is_null())
-        )
-        .set((
-            outcomes::in_work_13_weeks.eq(Some(in_work)),
-            outcomes::updated_at.eq(at)
-        ))
-        .execute(c)),
-        Check::SixMonths => with_conn!(conn, |c| diesel::update(
-            outcomes::table
-                .find(id)
-                .filter(outcomes::in_work_6_months.is_null())
-        )
-        .set((
-            outcomes::in_work_6_months.eq(Some(in_work)),
-            outcomes::updated_at.eq(at)
-        ))
-        .execute(c)),
-    };
+    let result = set_answer(conn, id, check, in_work, at);
     match result {
         Ok(1) => {}
         Ok(_) => {

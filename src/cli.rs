@@ -138,64 +138,72 @@ fn start() -> Result<Services, CommandError> {
     Ok(startup::open(config)?)
 }
 
+fn serve() -> Result<(), CommandError> {
+    let services = start()?;
+    for warning in services.config.warnings() {
+        tracing::warn!("{warning}");
+    }
+    if services.config.demo {
+        crate::seed::demo::seed_if_empty(&services, true)?;
+    }
+    runtime()?.block_on(crate::web::serve(services))?;
+    Ok(())
+}
+
+fn migrate() -> Result<(), CommandError> {
+    let config = Config::from_env().map_err(StartupError::from)?;
+    startup::init_logging(&config);
+    let store = crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
+    let applied = store.migrate()?;
+    println!("{applied} migration(s) applied on {}", store.backend_name());
+    // Search settings are applied here and at every start; an
+    // embedded index held by a running server gets them at its next start.
+    let taxonomy = std::sync::Arc::new(startup::load_taxonomy()?);
+    let applied = runtime()?.block_on(async {
+        let index = crate::search::open(&config, taxonomy)?;
+        index.apply_settings().await
+    });
+    match applied {
+        Ok(_) => println!("search settings applied"),
+        Err(e) => eprintln!(
+            "search settings not applied now ({e}); they are applied when the service starts"
+        ),
+    }
+    Ok(())
+}
+
+fn seed(args: &SeedArgs) -> Result<(), CommandError> {
+    let services = start()?;
+    if args.demo {
+        if !crate::seed::demo::seed_if_empty(&services, true)? {
+            return Err(CommandError::Usage(
+                "the database already holds data; the demo set only goes into an empty database"
+                    .into(),
+            ));
+        }
+        Ok(())
+    } else {
+        let options = crate::seed::synthetic::Options {
+            profiles: args.profiles,
+            vacancies: args.vacancies,
+            seed: args.seed,
+            progress: std::io::stderr().is_terminal(),
+        };
+        let report = crate::seed::synthetic::seed(&services, &options)?;
+        println!("{report}");
+        if args.activity {
+            let activity = crate::seed::activity::seed(&services, args.seed)?;
+            println!("{activity}");
+        }
+        Ok(())
+    }
+}
+
 pub fn run(command: Command) -> Result<(), CommandError> {
     match command {
-        Command::Serve => {
-            let services = start()?;
-            for warning in services.config.warnings() {
-                tracing::warn!("{warning}");
-            }
-            if services.config.demo {
-                crate::seed::demo::seed_if_empty(&services, true)?;
-            }
-            runtime()?.block_on(crate::web::serve(services))?;
-            Ok(())
-        }
-        Command::Migrate => {
-            let config = Config::from_env().map_err(StartupError::from)?;
-            startup::init_logging(&config);
-            let store =
-                crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
-            let applied = store.migrate()?;
-            println!("{applied} migration(s) applied on {}", store.backend_name());
-            // Search settings are applied here and at every start; an
-            // embedded index held by a running server gets them at its next start.
-            let taxonomy = std::sync::Arc::new(startup::load_taxonomy()?);
-            let applied = runtime()?.block_on(async {
-                let index = crate::search::open(&config, taxonomy)?;
-                index.apply_settings().await
-            });
-            match applied {
-                Ok(_) => println!("search settings applied"),
-                Err(e) => eprintln!("search settings not applied now ({e}); they are applied when the service starts"),
-            }
-            Ok(())
-        }
-        Command::Seed(args) => {
-            let services = start()?;
-            if args.demo {
-                if !crate::seed::demo::seed_if_empty(&services, true)? {
-                    return Err(CommandError::Usage(
-                        "the database already holds data; the demo set only goes into an empty database".into(),
-                    ));
-                }
-                Ok(())
-            } else {
-                let options = crate::seed::synthetic::Options {
-                    profiles: args.profiles,
-                    vacancies: args.vacancies,
-                    seed: args.seed,
-                    progress: std::io::stderr().is_terminal(),
-                };
-                let report = crate::seed::synthetic::seed(&services, &options)?;
-                println!("{report}");
-                if args.activity {
-                    let activity = crate::seed::activity::seed(&services, args.seed)?;
-                    println!("{activity}");
-                }
-                Ok(())
-            }
-        }
+        Command::Serve => serve(),
+        Command::Migrate => migrate(),
+        Command::Seed(args) => seed(&args),
         Command::User(UserCommand::Create {
             email,
             role,

@@ -20,7 +20,7 @@ use crate::startup::Services;
 use crate::store::people::{
     self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
 };
-use crate::store::{self, meta, now, StoreError};
+use crate::store::{self, meta, now, InTx, StoreError};
 
 /// A region: the service based there and the towns people are released to.
 struct Region {
@@ -280,16 +280,79 @@ pub fn format_logins(logins: &[DemoLogin], saved_in: &std::path::Path) -> String
     out
 }
 
+/// A demo sign-in with its password hash and where it belongs (a region's
+/// service or an employer; neither for the administrator).
+type Account = (DemoLogin, String, Option<usize>, Option<usize>);
+
+/// Everything the demo writes, built and validated before anything is.
+struct Plan {
+    accounts: Vec<Account>,
+    /// (PIN, hash) of each demo job seeker.
+    seekers: Vec<(String, String)>,
+    /// Each region's base town and the towns its people and jobs are in.
+    region_towns: Vec<(Town, Vec<Town>)>,
+    /// (employer, status, details).
+    vacancies: Vec<(usize, VacancyStatus, VacancyDetails)>,
+    /// (region, officer within it, pseudonym, details).
+    profiles: Vec<(usize, usize, String, ProfileDetails)>,
+}
+
 /// Builds the demo set; fails without writing anything if any part is invalid.
 pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     let gazetteer = Gazetteer::embedded().map_err(|e| SeedError::Data(e.to_string()))?;
     let taxonomy = services.taxonomy.clone();
     let today = Utc::now().date_naive();
     let mut rng = ChaCha8Rng::seed_from_u64(77_232);
+    let accounts = demo_accounts()?;
+    // Three job seekers at the first prison, and a terminal there to sign in on.
+    let mut seekers = Vec::new();
+    for _ in 0..3 {
+        let pin = token::new_pin();
+        let hash = password::hash(&pin).map_err(|e| SeedError::Data(e.to_string()))?;
+        seekers.push((pin, hash));
+    }
+    let mut region_towns = Vec::new();
+    for region in REGIONS {
+        let towns = region
+            .towns
+            .iter()
+            .map(|t| town(&gazetteer, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        region_towns.push((town(&gazetteer, region.base)?, towns));
+    }
+    let vacancies = plan_vacancies(&mut rng, &region_towns, &taxonomy, today)?;
+    let profiles = plan_profiles(&mut rng, &region_towns, &taxonomy, today)?;
+    let plan = Plan {
+        accounts,
+        seekers,
+        region_towns,
+        vacancies,
+        profiles,
+    };
+    let at = now();
+    let mut conn = services.store.conn()?;
+    let seeker_logins = conn.write(|tx| write_plan(tx, &plan, &taxonomy, today, at))?;
+    // A year of matches, applications and outcomes, so that the reports
+    // and the officers' lists show real figures.
+    let history = super::activity::demo_history(services, today, 77_232)?;
+    tracing::info!(
+        vacancies = plan.vacancies.len(),
+        profiles = plan.profiles.len(),
+        matches = history.matches,
+        applications = history.applications,
+        outcomes = history.outcomes,
+        "demo data loaded"
+    );
+    let mut logins: Vec<DemoLogin> = plan.accounts.into_iter().map(|(login, ..)| login).collect();
+    logins.extend(seeker_logins);
+    Ok(logins)
+}
 
-    // Passwords are random per installation; argon2 runs before the
-    // transaction so the write lock is held briefly.
-    let mut accounts: Vec<(DemoLogin, String, Option<usize>, Option<usize>)> = Vec::new();
+/// The administrator, every officer and every employer's contact, with a
+/// random password each. Passwords are random per installation; argon2 runs
+/// before the transaction so the write lock is held briefly.
+fn demo_accounts() -> Result<Vec<Account>, SeedError> {
+    let mut accounts: Vec<Account> = Vec::new();
     let mut add = |role: &'static str,
                    name: &str,
                    domain: &str,
@@ -299,17 +362,13 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
      -> Result<(), SeedError> {
         let password = format!("demo-{}-{}", role, token::new_alphanumeric(10));
         let hash = password::hash(&password).map_err(|e| SeedError::Data(e.to_string()))?;
-        accounts.push((
-            DemoLogin {
-                role,
-                email: demo_email(name, domain),
-                password,
-                organisation: organisation.to_string(),
-            },
-            hash,
-            region,
-            employer,
-        ));
+        let login = DemoLogin {
+            role,
+            email: demo_email(name, domain),
+            password,
+            organisation: organisation.to_string(),
+        };
+        accounts.push((login, hash, region, employer));
         Ok(())
     };
     add(
@@ -322,51 +381,35 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     )?;
     for (r, region) in REGIONS.iter().enumerate() {
         for officer in region.officers {
-            add(
-                "officer",
-                officer,
-                &domain_of(region.service),
-                region.service,
-                Some(r),
-                None,
-            )?;
+            let domain = domain_of(region.service);
+            add("officer", officer, &domain, region.service, Some(r), None)?;
         }
     }
     for (e, (name, _, _, contact)) in EMPLOYERS.iter().enumerate() {
         add("employer", contact, &domain_of(name), name, None, Some(e))?;
     }
+    Ok(accounts)
+}
 
-    // Three job seekers at the first prison, and a terminal there to sign in on.
-    let mut seekers = Vec::new();
-    for _ in 0..3 {
-        let pin = token::new_pin();
-        let hash = password::hash(&pin).map_err(|e| SeedError::Data(e.to_string()))?;
-        seekers.push((pin, hash));
-    }
-
-    let mut region_towns = Vec::new();
-    for region in REGIONS {
-        let towns = region
-            .towns
-            .iter()
-            .map(|t| town(&gazetteer, t))
-            .collect::<Result<Vec<_>, _>>()?;
-        region_towns.push((town(&gazetteer, region.base)?, towns));
-    }
-
-    // Build and validate every vacancy and profile before writing anything.
-    let mut vacancies: Vec<(usize, VacancyStatus, VacancyDetails)> = Vec::new();
+/// The demo's vacancies, each parsed as an employer's would be.
+fn plan_vacancies(
+    rng: &mut ChaCha8Rng,
+    region_towns: &[(Town, Vec<Town>)],
+    taxonomy: &crate::domain::skills::Taxonomy,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(usize, VacancyStatus, VacancyDetails)>, SeedError> {
+    let mut vacancies = Vec::new();
     for i in 0..VACANCIES {
         let e = i % EMPLOYERS.len();
         let (employer_name, sector, region, _) = EMPLOYERS[e];
         let own: Vec<_> = TEMPLATES.iter().filter(|t| t.sector == sector).collect();
         let template = if rng.gen_bool(0.75) {
-            own.choose(&mut rng)
+            own.choose(rng)
         } else {
             None
         }
         .copied()
-        .or_else(|| TEMPLATES.choose(&mut rng))
+        .or_else(|| TEMPLATES.choose(rng))
         .ok_or_else(|| SeedError::Data("no vacancy templates".into()))?;
         let region = if rng.gen_bool(0.85) {
             region
@@ -375,11 +418,11 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         };
         let place = region_towns[region]
             .1
-            .choose(&mut rng)
+            .choose(rng)
             .cloned()
             .ok_or_else(|| SeedError::Data("no towns".into()))?;
-        let input = generator::vacancy(&mut rng, template, &place, employer_name, today);
-        let details = VacancyDetails::parse(&input, &taxonomy)
+        let input = generator::vacancy(rng, template, &place, employer_name, today);
+        let details = VacancyDetails::parse(&input, taxonomy)
             .map_err(|errors| SeedError::Data(format!("demo vacancy {i} is invalid: {errors}")))?;
         let status = match i % 20 {
             0 => VacancyStatus::Draft,
@@ -390,165 +433,198 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
         };
         vacancies.push((e, status, details));
     }
-    let mut profiles: Vec<(usize, usize, String, ProfileDetails)> = Vec::new();
+    Ok(vacancies)
+}
+
+/// The demo's people, each parsed as an officer's profile would be.
+fn plan_profiles(
+    rng: &mut ChaCha8Rng,
+    region_towns: &[(Town, Vec<Town>)],
+    taxonomy: &crate::domain::skills::Taxonomy,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(usize, usize, String, ProfileDetails)>, SeedError> {
+    let mut profiles = Vec::new();
     for i in 0..PROFILES {
         let r = i % REGIONS.len();
         let place = region_towns[r]
             .1
-            .choose(&mut rng)
+            .choose(rng)
             .cloned()
             .ok_or_else(|| SeedError::Data("no towns".into()))?;
-        let input = generator::profile(&mut rng, i as u64 + 1, &place, today);
-        let details = ProfileDetails::parse(&input, &taxonomy)
+        let input = generator::profile(rng, i as u64 + 1, &place, today);
+        let details = ProfileDetails::parse(&input, taxonomy)
             .map_err(|errors| SeedError::Data(format!("demo profile {i} is invalid: {errors}")))?;
-        let pseudonym = generator::pseudonym(&mut rng, i as u64 + 1);
-        profiles.push((
-            r,
-            rng.gen_range(0..REGIONS[r].officers.len()),
-            pseudonym,
-            details,
-        ));
+        let pseudonym = generator::pseudonym(rng, i as u64 + 1);
+        let officer = rng.gen_range(0..REGIONS[r].officers.len());
+        profiles.push((r, officer, pseudonym, details));
     }
+    Ok(profiles)
+}
 
-    let at = now();
-    let mut seeker_logins = Vec::new();
-    let mut conn = services.store.conn()?;
-    conn.write(|c| {
-        let mut service_ids = Vec::new();
-        for (region, (base, _)) in REGIONS.iter().zip(&region_towns) {
-            service_ids.push(people::create_service(
-                c,
-                &NewService {
-                    name: region.service,
-                    kind: region.kind.clone(),
-                    place_name: &base.name,
-                    lat: base.lat,
-                    lon: base.lon,
-                },
-            )?);
+/// The ids the demo's organisations and accounts were stored under.
+struct Stored {
+    service_ids: Vec<i64>,
+    employer_ids: Vec<i64>,
+    officer_ids: Vec<Vec<i64>>,
+    admin_id: Option<i64>,
+}
+
+/// Writes the whole plan in the caller's transaction; returns the job
+/// seekers' and the terminal's sign-ins.
+fn write_plan(
+    tx: &mut InTx,
+    plan: &Plan,
+    taxonomy: &crate::domain::skills::Taxonomy,
+    today: chrono::NaiveDate,
+    at: chrono::NaiveDateTime,
+) -> Result<Vec<DemoLogin>, StoreError> {
+    let stored = write_organisations(tx, plan)?;
+    let mut vacancy_ids = Vec::new();
+    for (e, status, details) in &plan.vacancies {
+        let employer = stored.employer_ids[*e];
+        let id = store::vacancies::insert(tx, employer, *status, stored.admin_id, details, at)?;
+        vacancy_ids.push(id);
+        // The worker indexes it and stores its matches, as for any new vacancy.
+        crate::matches::vacancy_changed(tx, id, at)?;
+    }
+    let mut first_prison_profiles = Vec::new();
+    for (r, officer, pseudonym, details) in &plan.profiles {
+        let officer = stored.officer_ids[*r].get(*officer).copied();
+        let service = stored.service_ids[*r];
+        let id = store::profiles::insert(tx, service, officer, pseudonym, details, at)?;
+        if *r == 0 {
+            first_prison_profiles.push((id, details.given_name().to_string(), officer));
         }
-        let mut admin_id = None;
-        let mut officer_ids: Vec<Vec<i64>> = vec![Vec::new(); REGIONS.len()];
-        let mut employer_ids = Vec::new();
-        for (name, sector, region, contact) in EMPLOYERS {
-            let base = &region_towns[*region].0;
-            employer_ids.push(people::create_employer(
-                c,
-                &NewEmployer {
-                    name,
-                    sector_slug: sector,
-                    contact_name: contact,
-                    contact_email: &demo_email(contact, &domain_of(name)),
-                    contact_phone: Some("01632 960000"),
-                    address: &format!("Unit 1, Demo Business Park, {}", base.name),
-                    website: None,
-                    status: EmployerStatus::Approved,
-                    decided_by: None,
-                },
-            )?);
+    }
+    // The demo job seekers are the first people at the first prison who
+    // have jobs to see: their officer approved the best few of their matches.
+    let demo_vacancies = store::vacancies::load_many(tx, &vacancy_ids, taxonomy)?;
+    let mut demo_seekers = Vec::new();
+    for (profile_id, given_name, officer) in &first_prison_profiles {
+        if demo_seekers.len() == plan.seekers.len() {
+            break;
         }
-        for (login, hash, region, employer) in &accounts {
-            let membership = match (region, employer) {
-                (Some(r), _) => Membership::Service(service_ids[*r]),
-                (_, Some(e)) => Membership::Employer(employer_ids[*e]),
-                _ => Membership::Admin,
-            };
-            let display_name = match (region, employer) {
-                (Some(_), _) | (_, Some(_)) => login
-                    .email
-                    .split('@')
-                    .next()
-                    .unwrap_or("")
-                    .replace('.', " "),
-                _ => "Demo administrator".to_string(),
-            };
-            let id = people::create_user(
-                c,
-                &NewUser {
-                    email: &login.email,
-                    display_name: &title_case(&display_name),
-                    password_hash: hash,
-                    membership,
-                },
-            )?;
-            match region {
-                Some(r) => officer_ids[*r].push(id),
-                None if employer.is_none() => admin_id = Some(id),
-                None => {}
-            }
+        let Some(officer) = officer else { continue };
+        let approved = approve_demo_matches(
+            tx,
+            &demo_vacancies,
+            *profile_id,
+            *officer,
+            taxonomy,
+            today,
+            at,
+        )?;
+        if approved > 0 {
+            demo_seekers.push((*profile_id, given_name.clone(), Some(*officer)));
         }
-        let mut vacancy_ids = Vec::new();
-        for (e, status, details) in &vacancies {
-            let id = store::vacancies::insert(c, employer_ids[*e], *status, admin_id, details, at)?;
-            vacancy_ids.push(id);
-            // The worker indexes it and stores its matches, as for any new vacancy.
-            crate::matches::vacancy_changed(c, id, at)?;
+    }
+    let logins = write_seeker_access(tx, plan, &stored, &demo_seekers, at)?;
+    meta::set(tx, "demo_seeded_at", &at.to_string())?;
+    Ok(logins)
+}
+
+/// The services, employers and staff accounts.
+fn write_organisations(tx: &mut InTx, plan: &Plan) -> Result<Stored, StoreError> {
+    let mut stored = Stored {
+        service_ids: Vec::new(),
+        employer_ids: Vec::new(),
+        officer_ids: vec![Vec::new(); REGIONS.len()],
+        admin_id: None,
+    };
+    for (region, (base, _)) in REGIONS.iter().zip(&plan.region_towns) {
+        stored.service_ids.push(people::create_service(
+            tx,
+            &NewService {
+                name: region.service,
+                kind: region.kind.clone(),
+                place_name: &base.name,
+                lat: base.lat,
+                lon: base.lon,
+            },
+        )?);
+    }
+    for (name, sector, region, contact) in EMPLOYERS {
+        let base = &plan.region_towns[*region].0;
+        stored.employer_ids.push(people::create_employer(
+            tx,
+            &NewEmployer {
+                name,
+                sector_slug: sector,
+                contact_name: contact,
+                contact_email: &demo_email(contact, &domain_of(name)),
+                contact_phone: Some("01632 960000"),
+                address: &format!("Unit 1, Demo Business Park, {}", base.name),
+                website: None,
+                status: EmployerStatus::Approved,
+                decided_by: None,
+            },
+        )?);
+    }
+    for (login, hash, region, employer) in &plan.accounts {
+        let membership = match (region, employer) {
+            (Some(r), _) => Membership::Service(stored.service_ids[*r]),
+            (_, Some(e)) => Membership::Employer(stored.employer_ids[*e]),
+            _ => Membership::Admin,
+        };
+        let display_name = match (region, employer) {
+            (Some(_), _) | (_, Some(_)) => login
+                .email
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .replace('.', " "),
+            _ => "Demo administrator".to_string(),
+        };
+        let id = people::create_user(
+            tx,
+            &NewUser {
+                email: &login.email,
+                display_name: &title_case(&display_name),
+                password_hash: hash,
+                membership,
+            },
+        )?;
+        match region {
+            Some(r) => stored.officer_ids[*r].push(id),
+            None if employer.is_none() => stored.admin_id = Some(id),
+            None => {}
         }
-        let mut first_prison_profiles = Vec::new();
-        for (r, officer, pseudonym, details) in &profiles {
-            let officer = officer_ids[*r].get(*officer).copied();
-            let id = store::profiles::insert(c, service_ids[*r], officer, pseudonym, details, at)?;
-            if *r == 0 {
-                first_prison_profiles.push((id, details.given_name().to_string(), officer));
-            }
-        }
-        // The demo job seekers have jobs to see: their officer approved the
-        // best few of their matches.
-        // The demo job seekers are the first people at the first prison who
-        // have jobs to see.
-        let demo_vacancies = store::vacancies::load_many(c, &vacancy_ids, &taxonomy)?;
-        let mut demo_seekers = Vec::new();
-        for (profile_id, given_name, officer) in &first_prison_profiles {
-            if demo_seekers.len() == seekers.len() {
-                break;
-            }
-            let Some(officer) = officer else { continue };
-            let approved = approve_demo_matches(
-                c,
-                &demo_vacancies,
-                *profile_id,
-                *officer,
-                &taxonomy,
-                today,
-                at,
-            )?;
-            if approved > 0 {
-                demo_seekers.push((*profile_id, given_name.clone(), Some(*officer)));
-            }
-        }
-        for ((profile_id, given_name, officer), (pin, hash)) in demo_seekers.iter().zip(&seekers) {
-            let (_, code) = store::access::issue_seeker_access(c, *profile_id, hash, *officer, at)?;
-            seeker_logins.push(DemoLogin {
-                role: "seeker",
-                email: format!("code {code}"),
-                password: format!("PIN {pin}"),
-                organisation: format!("{given_name}, {}", REGIONS[0].service),
-            });
-        }
-        let (_, enrolment) =
-            store::access::create_terminal(c, service_ids[0], "Demo kiosk", admin_id, at)?;
-        seeker_logins.push(DemoLogin {
-            role: "terminal",
-            email: format!("enrolment code {enrolment}"),
-            password: "type it at /terminal/enrol".to_string(),
-            organisation: REGIONS[0].service.to_string(),
+    }
+    Ok(stored)
+}
+
+/// Sign-in codes for the demo job seekers and an enrolment code for a
+/// kiosk at the first prison.
+fn write_seeker_access(
+    tx: &mut InTx,
+    plan: &Plan,
+    stored: &Stored,
+    demo_seekers: &[(i64, String, Option<i64>)],
+    at: chrono::NaiveDateTime,
+) -> Result<Vec<DemoLogin>, StoreError> {
+    let mut logins = Vec::new();
+    for ((profile_id, given_name, officer), (pin, hash)) in demo_seekers.iter().zip(&plan.seekers) {
+        let (_, code) = store::access::issue_seeker_access(tx, *profile_id, hash, *officer, at)?;
+        logins.push(DemoLogin {
+            role: "seeker",
+            email: format!("code {code}"),
+            password: format!("PIN {pin}"),
+            organisation: format!("{given_name}, {}", REGIONS[0].service),
         });
-        meta::set(c, "demo_seeded_at", &at.to_string())?;
-        Ok::<(), StoreError>(())
-    })?;
-    // A year of matches, applications and outcomes, so that the reports
-    // and the officers' lists show real figures.
-    let history = super::activity::demo_history(services, today, 77_232)?;
-    tracing::info!(
-        vacancies = vacancies.len(),
-        profiles = profiles.len(),
-        matches = history.matches,
-        applications = history.applications,
-        outcomes = history.outcomes,
-        "demo data loaded"
-    );
-    let mut logins: Vec<DemoLogin> = accounts.into_iter().map(|(login, ..)| login).collect();
-    logins.extend(seeker_logins);
+    }
+    let (_, enrolment) = store::access::create_terminal(
+        tx,
+        stored.service_ids[0],
+        "Demo kiosk",
+        stored.admin_id,
+        at,
+    )?;
+    logins.push(DemoLogin {
+        role: "terminal",
+        email: format!("enrolment code {enrolment}"),
+        password: "type it at /terminal/enrol".to_string(),
+        organisation: REGIONS[0].service.to_string(),
+    });
     Ok(logins)
 }
 

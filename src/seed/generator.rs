@@ -194,20 +194,7 @@ pub fn vacancy(
     } else {
         Some(today + Duration::days(rng.gen_range(3..=60)))
     };
-    let mut exclusions = Vec::new();
-    if rng.gen_bool(0.35) {
-        let (category, stance, reason) = match rng.gen_range(0..4) {
-            0 => (OffenceCategory::Arson, "excluded", "The role works in a site storing flammable materials and our insurer requires this."),
-            1 => (OffenceCategory::Dishonesty, "case_by_case", "The role handles cash and customer property; we will talk it through with the officer."),
-            2 => (OffenceCategory::Driving, "case_by_case", "Driving is part of some days; we will look at each person's licence history."),
-            _ => (OffenceCategory::Sexual, "excluded", "The role works unsupervised in people's homes, including homes with children."),
-        };
-        exclusions.push(OffenceExclusionInput {
-            category: category.as_str().to_string(),
-            stance: stance.to_string(),
-            reason: reason.to_string(),
-        });
-    }
+    let exclusions = vacancy_exclusions(rng);
     let regulated_adults =
         template.sector == "care" && template.required.contains(&"personal-care");
     VacancyInput {
@@ -227,15 +214,7 @@ pub fn vacancy(
             lon: (lon * 10_000.0).round() / 10_000.0,
         }),
         hours_per_week: template.hours,
-        shifts: template
-            .shifts
-            .iter()
-            .map(|(days, start, end)| TimeWindowInput {
-                days: days.iter().map(|d| d.to_string()).collect(),
-                start: start.to_string(),
-                end: end.to_string(),
-            })
-            .collect(),
+        shifts: template_shifts(template),
         contract: ["permanent", "permanent", "permanent", "fixed_term", "temporary", "apprenticeship"]
             .choose(rng)
             .copied()
@@ -263,6 +242,37 @@ pub fn vacancy(
     }
 }
 
+/// Maybe one offence exclusion, with the employer's reason.
+fn vacancy_exclusions(rng: &mut ChaCha8Rng) -> Vec<OffenceExclusionInput> {
+    let mut exclusions = Vec::new();
+    if rng.gen_bool(0.35) {
+        let (category, stance, reason) = match rng.gen_range(0..4) {
+            0 => (OffenceCategory::Arson, "excluded", "The role works in a site storing flammable materials and our insurer requires this."),
+            1 => (OffenceCategory::Dishonesty, "case_by_case", "The role handles cash and customer property; we will talk it through with the officer."),
+            2 => (OffenceCategory::Driving, "case_by_case", "Driving is part of some days; we will look at each person's licence history."),
+            _ => (OffenceCategory::Sexual, "excluded", "The role works unsupervised in people's homes, including homes with children."),
+        };
+        exclusions.push(OffenceExclusionInput {
+            category: category.as_str().to_string(),
+            stance: stance.to_string(),
+            reason: reason.to_string(),
+        });
+    }
+    exclusions
+}
+
+fn template_shifts(template: &Template) -> Vec<TimeWindowInput> {
+    template
+        .shifts
+        .iter()
+        .map(|(days, start, end)| TimeWindowInput {
+            days: days.iter().map(|d| d.to_string()).collect(),
+            start: start.to_string(),
+            end: end.to_string(),
+        })
+        .collect()
+}
+
 /// Skills a person might have from one sector's templates, with sources.
 fn skills_for(rng: &mut ChaCha8Rng, sector: &str) -> Vec<&'static str> {
     let mut pool: Vec<&'static str> = TEMPLATES
@@ -281,94 +291,17 @@ const SOURCES: &[&str] = &["prison_course", "prison_work", "past_job", "self_dec
 
 /// One profile for a person released to `town` around `today`.
 pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> ProfileInput {
-    let sectors: Vec<&str> = TEMPLATES.iter().map(|t| t.sector).collect();
-    let first = *sectors.choose(rng).unwrap_or(&"warehousing");
-    let second = *sectors.choose(rng).unwrap_or(&"cleaning");
-    let mut skill_slugs = skills_for(rng, first);
-    if rng.gen_bool(0.6) {
-        skill_slugs.extend(skills_for(rng, second));
-    }
-    if rng.gen_bool(0.5) {
-        skill_slugs.push("teamwork");
-    }
-    skill_slugs.sort_unstable();
-    skill_slugs.dedup();
-    let mut certificates: Vec<&str> = TEMPLATES
-        .iter()
-        .filter(|t| t.sector == first || t.sector == second)
-        .flat_map(|t| t.certificates.iter().copied())
-        .filter(|_| rng.gen_bool(0.4))
-        .collect();
-    certificates.sort_unstable();
-    certificates.dedup();
-
+    let (first, second, skill_slugs, certificates) = profile_skills(rng);
     let release_date = today + Duration::days(rng.gen_range(-56..=182));
     let nfa = rng.gen_bool(0.06);
     let (lat, lon) = jitter(rng, town, 3.0);
     let right_to_work = !rng.gen_bool(0.03);
     let driving_licence = rng.gen_bool(0.45);
-    let mut offences: Vec<OffenceCategory> = Vec::new();
-    for category in OffenceCategory::ALL {
-        let likelihood = match category {
-            OffenceCategory::Dishonesty => 0.3,
-            OffenceCategory::Violence => 0.25,
-            OffenceCategory::DrugsSupply => 0.2,
-            OffenceCategory::Driving => 0.1,
-            OffenceCategory::Arson | OffenceCategory::Sexual => 0.04,
-            OffenceCategory::Terrorism => 0.005,
-            OffenceCategory::Other => 0.08,
-        };
-        if rng.gen_bool(likelihood) {
-            offences.push(*category);
-        }
-    }
-    let curfews = if rng.gen_bool(0.3) {
-        let (start, end) = *[("19:00", "07:00"), ("20:00", "06:00"), ("21:00", "07:00")]
-            .choose(rng)
-            .unwrap_or(&("19:00", "07:00"));
-        vec![TimeWindowInput {
-            days: EVERY_DAY.iter().map(|d| d.to_string()).collect(),
-            start: start.to_string(),
-            end: end.to_string(),
-        }]
-    } else {
-        Vec::new()
-    };
-    let exclusion_zones = if rng.gen_bool(0.15) {
-        let (zlat, zlon) = jitter(rng, town, 6.0);
-        vec![ExclusionZoneInput {
-            name: format!("Area around an address in {}", town.name),
-            lat: (zlat * 10_000.0).round() / 10_000.0,
-            lon: (zlon * 10_000.0).round() / 10_000.0,
-            radius_km: [0.5, 1.0, 2.0].choose(rng).copied().unwrap_or(1.0),
-        }]
-    } else {
-        Vec::new()
-    };
-    let readiness = if !right_to_work {
-        "no_right_to_work"
-    } else {
-        [
-            "not_started",
-            "support_needed",
-            "ready_to_work",
-            "ready_to_work",
-            "support_declined",
-        ]
-        .choose(rng)
-        .copied()
-        .unwrap_or("not_started")
-    };
-    let mut todos = Vec::new();
-    for kind in ["id", "bank_account", "cv", "disclosure_letter", "housing"] {
-        if rng.gen_bool(0.35) {
-            todos.push(TodoInput {
-                kind: kind.to_string(),
-                note: String::new(),
-                done: rng.gen_bool(0.4),
-            });
-        }
-    }
+    let offences = offences(rng);
+    let curfews = curfews(rng);
+    let exclusion_zones = exclusion_zones(rng, town);
+    let readiness = readiness(rng, right_to_work);
+    let todos = todos(rng);
     let rotl_eligible_from = rng
         .gen_bool(0.25)
         .then(|| release_date - Duration::days(rng.gen_range(30..=120)));
@@ -379,6 +312,12 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
     });
     let given = GIVEN_NAMES.choose(rng).copied().unwrap_or("Sam");
     let family = FAMILY_NAMES.choose(rng).copied().unwrap_or("Smith");
+    let travel_radius_km = [5.0, 10.0, 15.0, 20.0, 25.0, 40.0]
+        .choose(rng)
+        .copied()
+        .unwrap_or(15.0);
+    let (skills, certificates, work_history) =
+        work_record(rng, &skill_slugs, &certificates, first, today);
     ProfileInput {
         given_name: given.to_string(),
         family_name: family.to_string(),
@@ -390,46 +329,10 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
             lat: (lat * 10_000.0).round() / 10_000.0,
             lon: (lon * 10_000.0).round() / 10_000.0,
         }),
-        travel_radius_km: [5.0, 10.0, 15.0, 20.0, 25.0, 40.0]
-            .choose(rng)
-            .copied()
-            .unwrap_or(15.0),
-        skills: skill_slugs
-            .into_iter()
-            .map(|slug| ProfileSkillInput {
-                slug: slug.to_string(),
-                source: SOURCES
-                    .choose(rng)
-                    .copied()
-                    .unwrap_or("self_declared")
-                    .to_string(),
-            })
-            .collect(),
-        certificates: certificates
-            .into_iter()
-            .map(|slug| CertificateInput {
-                slug: slug.to_string(),
-                expires_on: rng
-                    .gen_bool(0.5)
-                    .then(|| today + Duration::days(rng.gen_range(-30..=1000))),
-            })
-            .collect(),
-        work_history: if rng.gen_bool(0.6) {
-            vec![WorkHistoryInput {
-                role: TEMPLATES
-                    .iter()
-                    .find(|t| t.sector == first)
-                    .map(|t| t.title)
-                    .unwrap_or("Labourer")
-                    .to_string(),
-                employer_name: "A previous employer".to_string(),
-                sector: first.to_string(),
-                from_year: rng.gen_range(2008..=2018),
-                to_year: Some(rng.gen_range(2019..=2023)),
-            }]
-        } else {
-            Vec::new()
-        },
+        travel_radius_km,
+        skills,
+        certificates,
+        work_history,
         sectors_of_interest: {
             let mut s = vec![first.to_string()];
             if second != first {
@@ -463,4 +366,169 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
             Vec::new()
         },
     }
+}
+
+/// Two sectors a person knows, their skills in them and the certificates
+/// they hold.
+fn profile_skills(
+    rng: &mut ChaCha8Rng,
+) -> (
+    &'static str,
+    &'static str,
+    Vec<&'static str>,
+    Vec<&'static str>,
+) {
+    let sectors: Vec<&str> = TEMPLATES.iter().map(|t| t.sector).collect();
+    let first = *sectors.choose(rng).unwrap_or(&"warehousing");
+    let second = *sectors.choose(rng).unwrap_or(&"cleaning");
+    let mut skill_slugs = skills_for(rng, first);
+    if rng.gen_bool(0.6) {
+        skill_slugs.extend(skills_for(rng, second));
+    }
+    if rng.gen_bool(0.5) {
+        skill_slugs.push("teamwork");
+    }
+    skill_slugs.sort_unstable();
+    skill_slugs.dedup();
+    let mut certificates: Vec<&str> = TEMPLATES
+        .iter()
+        .filter(|t| t.sector == first || t.sector == second)
+        .flat_map(|t| t.certificates.iter().copied())
+        .filter(|_| rng.gen_bool(0.4))
+        .collect();
+    certificates.sort_unstable();
+    certificates.dedup();
+
+    (first, second, skill_slugs, certificates)
+}
+
+/// Skills with where each was shown, certificates with expiry dates, and
+/// maybe a past job in the first sector.
+fn work_record(
+    rng: &mut ChaCha8Rng,
+    skill_slugs: &[&str],
+    certificates: &[&str],
+    first: &str,
+    today: NaiveDate,
+) -> (
+    Vec<ProfileSkillInput>,
+    Vec<CertificateInput>,
+    Vec<WorkHistoryInput>,
+) {
+    let skills = skill_slugs
+        .iter()
+        .map(|slug| ProfileSkillInput {
+            slug: slug.to_string(),
+            source: SOURCES
+                .choose(rng)
+                .copied()
+                .unwrap_or("self_declared")
+                .to_string(),
+        })
+        .collect();
+    let certificates = certificates
+        .iter()
+        .map(|slug| CertificateInput {
+            slug: slug.to_string(),
+            expires_on: rng
+                .gen_bool(0.5)
+                .then(|| today + Duration::days(rng.gen_range(-30..=1000))),
+        })
+        .collect();
+    let history = if rng.gen_bool(0.6) {
+        vec![WorkHistoryInput {
+            role: TEMPLATES
+                .iter()
+                .find(|t| t.sector == first)
+                .map(|t| t.title)
+                .unwrap_or("Labourer")
+                .to_string(),
+            employer_name: "A previous employer".to_string(),
+            sector: first.to_string(),
+            from_year: rng.gen_range(2008..=2018),
+            to_year: Some(rng.gen_range(2019..=2023)),
+        }]
+    } else {
+        Vec::new()
+    };
+    (skills, certificates, history)
+}
+
+fn offences(rng: &mut ChaCha8Rng) -> Vec<OffenceCategory> {
+    let mut offences: Vec<OffenceCategory> = Vec::new();
+    for category in OffenceCategory::ALL {
+        let likelihood = match category {
+            OffenceCategory::Dishonesty => 0.3,
+            OffenceCategory::Violence => 0.25,
+            OffenceCategory::DrugsSupply => 0.2,
+            OffenceCategory::Driving => 0.1,
+            OffenceCategory::Arson | OffenceCategory::Sexual => 0.04,
+            OffenceCategory::Terrorism => 0.005,
+            OffenceCategory::Other => 0.08,
+        };
+        if rng.gen_bool(likelihood) {
+            offences.push(*category);
+        }
+    }
+    offences
+}
+
+fn curfews(rng: &mut ChaCha8Rng) -> Vec<TimeWindowInput> {
+    if rng.gen_bool(0.3) {
+        let (start, end) = *[("19:00", "07:00"), ("20:00", "06:00"), ("21:00", "07:00")]
+            .choose(rng)
+            .unwrap_or(&("19:00", "07:00"));
+        vec![TimeWindowInput {
+            days: EVERY_DAY.iter().map(|d| d.to_string()).collect(),
+            start: start.to_string(),
+            end: end.to_string(),
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+fn exclusion_zones(rng: &mut ChaCha8Rng, town: &Town) -> Vec<ExclusionZoneInput> {
+    if rng.gen_bool(0.15) {
+        let (zlat, zlon) = jitter(rng, town, 6.0);
+        vec![ExclusionZoneInput {
+            name: format!("Area around an address in {}", town.name),
+            lat: (zlat * 10_000.0).round() / 10_000.0,
+            lon: (zlon * 10_000.0).round() / 10_000.0,
+            radius_km: [0.5, 1.0, 2.0].choose(rng).copied().unwrap_or(1.0),
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+fn readiness(rng: &mut ChaCha8Rng, right_to_work: bool) -> &'static str {
+    if !right_to_work {
+        "no_right_to_work"
+    } else {
+        [
+            "not_started",
+            "support_needed",
+            "ready_to_work",
+            "ready_to_work",
+            "support_declined",
+        ]
+        .choose(rng)
+        .copied()
+        .unwrap_or("not_started")
+    }
+}
+
+fn todos(rng: &mut ChaCha8Rng) -> Vec<TodoInput> {
+    let mut todos = Vec::new();
+    for kind in ["id", "bank_account", "cv", "disclosure_letter", "housing"] {
+        if rng.gen_bool(0.35) {
+            todos.push(TodoInput {
+                kind: kind.to_string(),
+                note: String::new(),
+                done: rng.gen_bool(0.4),
+            });
+        }
+    }
+    todos
 }

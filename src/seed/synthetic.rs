@@ -18,7 +18,7 @@ use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
 use crate::gazetteer::Gazetteer;
 use crate::startup::Services;
 use crate::store::people::{self, EmployerStatus, NewEmployer, NewService, ServiceKind};
-use crate::store::{self, now, StoreError};
+use crate::store::{self, now, Conn, InTx, StoreError};
 
 pub struct Options {
     pub profiles: u32,
@@ -97,60 +97,105 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     if towns.is_empty() {
         return Err(SeedError::Data("the gazetteer is empty".into()));
     }
-    let taxonomy = services.taxonomy.clone();
-    let today = Utc::now().date_naive();
+    let set = Set {
+        towns,
+        taxonomy: services.taxonomy.clone(),
+        today: Utc::now().date_naive(),
+        tag: format!("s{}", options.seed),
+        at: now(),
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let tag = format!("s{}", options.seed);
-    let at = now();
     let mut conn = services.store.conn()?;
-
     // One service per 2,500 people and one employer per 100 vacancies, spread
     // over the largest towns.
-    let service_count = (options.profiles as usize / 2_500).clamp(1, towns.len());
+    let service_count = (options.profiles as usize / 2_500).clamp(1, set.towns.len());
     let employer_count = (options.vacancies as usize / 100).clamp(1, 5_000);
-    let (service_ids, employer_ids) = conn.write(|c| {
-        let mut service_ids = Vec::new();
-        for i in 0..service_count {
-            let town = &towns[i % towns.len()];
-            service_ids.push((
-                people::create_service(
-                    c,
-                    &NewService {
-                        name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
-                        kind: if i % 5 == 4 {
-                            ServiceKind::Probation
-                        } else {
-                            ServiceKind::Prison
-                        },
-                        place_name: &town.name,
-                        lat: town.lat,
-                        lon: town.lon,
-                    },
-                )?,
-                i % towns.len(),
-            ));
-        }
-        let mut employer_ids = Vec::new();
-        for i in 0..employer_count {
-            let sector = TEMPLATES[i % TEMPLATES.len()].sector;
-            employer_ids.push(people::create_employer(
-                c,
-                &NewEmployer {
-                    name: &format!("Synthetic employer {tag}-{i:05}"),
-                    sector_slug: sector,
-                    contact_name: "Synthetic contact",
-                    contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
-                    contact_phone: None,
-                    address: "Synthetic address",
-                    website: None,
-                    status: EmployerStatus::Approved,
-                    decided_by: None,
-                },
-            )?);
-        }
-        Ok::<_, StoreError>((service_ids, employer_ids))
-    })?;
+    let (service_ids, employer_ids) =
+        conn.write(|tx| add_organisations(tx, &set, service_count, employer_count))?;
+    add_vacancies(&mut conn, &set, &mut rng, options, &employer_ids)?;
+    add_profiles(&mut conn, &set, &mut rng, options, &service_ids)?;
+    // Planner statistics after a bulk load.
+    store::history::analyze(&mut conn)?;
+    Ok(Report {
+        backend: services.store.backend_name(),
+        services: service_ids.len(),
+        employers: employer_ids.len(),
+        profiles: options.profiles,
+        vacancies: options.vacancies,
+        elapsed: started.elapsed(),
+        database_bytes: database_bytes(services)?,
+    })
+}
 
+/// What every part of one synthetic set shares.
+struct Set {
+    towns: Vec<Town>,
+    taxonomy: std::sync::Arc<crate::domain::skills::Taxonomy>,
+    today: chrono::NaiveDate,
+    /// Marks this set's names, so two sets with other seeds can coexist.
+    tag: String,
+    at: chrono::NaiveDateTime,
+}
+
+/// The services, each with the index of its town, and the employers.
+#[allow(clippy::type_complexity)]
+fn add_organisations(
+    c: &mut InTx,
+    set: &Set,
+    service_count: usize,
+    employer_count: usize,
+) -> Result<(Vec<(i64, usize)>, Vec<i64>), StoreError> {
+    let (towns, tag) = (&set.towns, &set.tag);
+    let mut service_ids = Vec::new();
+    for i in 0..service_count {
+        let town = &towns[i % towns.len()];
+        service_ids.push((
+            people::create_service(
+                c,
+                &NewService {
+                    name: &format!("Synthetic service {tag}-{i:03} ({})", town.name),
+                    kind: if i % 5 == 4 {
+                        ServiceKind::Probation
+                    } else {
+                        ServiceKind::Prison
+                    },
+                    place_name: &town.name,
+                    lat: town.lat,
+                    lon: town.lon,
+                },
+            )?,
+            i % towns.len(),
+        ));
+    }
+    let mut employer_ids = Vec::new();
+    for i in 0..employer_count {
+        let sector = TEMPLATES[i % TEMPLATES.len()].sector;
+        employer_ids.push(people::create_employer(
+            c,
+            &NewEmployer {
+                name: &format!("Synthetic employer {tag}-{i:05}"),
+                sector_slug: sector,
+                contact_name: "Synthetic contact",
+                contact_email: &format!("employer-{tag}-{i}@synthetic.invalid"),
+                contact_phone: None,
+                address: "Synthetic address",
+                website: None,
+                status: EmployerStatus::Approved,
+                decided_by: None,
+            },
+        )?);
+    }
+    Ok((service_ids, employer_ids))
+}
+
+fn add_vacancies(
+    conn: &mut Conn,
+    set: &Set,
+    rng: &mut ChaCha8Rng,
+    options: &Options,
+    employer_ids: &[i64],
+) -> Result<(), SeedError> {
+    let (towns, taxonomy, today, at) = (&set.towns, &set.taxonomy, set.today, set.at);
     let progress = bar(u64::from(options.vacancies), "vacancies", options.progress);
     let mut done = 0usize;
     while done < options.vacancies as usize {
@@ -158,12 +203,12 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
         let mut batch = Vec::with_capacity(n);
         for _ in 0..n {
             let template = TEMPLATES
-                .choose(&mut rng)
+                .choose(rng)
                 .ok_or_else(|| SeedError::Data("no templates".into()))?;
             let town = &towns[rng.gen_range(0..towns.len())];
             let employer = employer_ids[rng.gen_range(0..employer_ids.len())];
-            let input = generator::vacancy(&mut rng, template, town, "This employer", today);
-            let details = VacancyDetails::parse(&input, &taxonomy)
+            let input = generator::vacancy(rng, template, town, "This employer", today);
+            let details = VacancyDetails::parse(&input, taxonomy)
                 .map_err(|e| SeedError::Data(format!("generated vacancy is invalid: {e}")))?;
             let status = if rng.gen_bool(0.9) {
                 VacancyStatus::Published
@@ -189,6 +234,18 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     }
     progress.finish();
 
+    Ok(())
+}
+
+fn add_profiles(
+    conn: &mut Conn,
+    set: &Set,
+    rng: &mut ChaCha8Rng,
+    options: &Options,
+    service_ids: &[(i64, usize)],
+) -> Result<(), SeedError> {
+    let (towns, taxonomy, today, at, tag) =
+        (&set.towns, &set.taxonomy, set.today, set.at, &set.tag);
     let progress = bar(u64::from(options.profiles), "profiles", options.progress);
     let mut done = 0usize;
     while done < options.profiles as usize {
@@ -203,10 +260,10 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
                 &towns[rng.gen_range(0..towns.len())]
             };
             let number = (done + k) as u64 + 1;
-            let input = generator::profile(&mut rng, number, town, today);
-            let details = ProfileDetails::parse(&input, &taxonomy)
+            let input = generator::profile(rng, number, town, today);
+            let details = ProfileDetails::parse(&input, taxonomy)
                 .map_err(|e| SeedError::Data(format!("generated profile is invalid: {e}")))?;
-            let pseudonym = format!("{} {tag}", generator::pseudonym(&mut rng, number));
+            let pseudonym = format!("{} {tag}", generator::pseudonym(rng, number));
             batch.push((service, pseudonym, details));
         }
         let items: Vec<store::profiles::NewProfile> = batch
@@ -226,16 +283,5 @@ pub fn seed(services: &Services, options: &Options) -> Result<Report, SeedError>
     }
     progress.finish();
 
-    // Planner statistics after a bulk load.
-    store::history::analyze(&mut conn)?;
-
-    Ok(Report {
-        backend: services.store.backend_name(),
-        services: service_ids.len(),
-        employers: employer_ids.len(),
-        profiles: options.profiles,
-        vacancies: options.vacancies,
-        elapsed: started.elapsed(),
-        database_bytes: database_bytes(services)?,
-    })
+    Ok(())
 }

@@ -354,15 +354,13 @@ pub async fn sign_out_everywhere(
     actor: audit::Actor,
     user_id: i64,
 ) -> Result<(), Failure> {
-    crate::app::run(&state.store, move |conn| {
-        conn.write(|tx| {
-            let at = now();
-            let n = access_store::revoke_user_sessions(tx, user_id, None, at)?;
-            let tokens = access_store::revoke_user_api_tokens(tx, user_id, at)?;
-            let detail = Some(format!("{n} sessions, {tokens} API tokens"));
-            record_on_user(tx, &actor, "sign_out.everywhere", Some(user_id), detail)?;
-            Ok::<_, Failure>(())
-        })
+    crate::app::write(&state.store, move |tx| {
+        let at = now();
+        let n = access_store::revoke_user_sessions(tx, user_id, None, at)?;
+        let tokens = access_store::revoke_user_api_tokens(tx, user_id, at)?;
+        let detail = Some(format!("{n} sessions, {tokens} API tokens"));
+        record_on_user(tx, &actor, "sign_out.everywhere", Some(user_id), detail)?;
+        Ok(())
     })
     .await
 }
@@ -471,22 +469,19 @@ pub async fn change_password(
     }
     let revoke_tokens = change.revoke_tokens;
     let hash = state.hashing.hash(change.new).await?;
-    crate::app::run(&state.store, move |conn| {
-        conn.write(|tx| {
-            let at = now();
-            access_store::set_password(tx, user_id, &hash, at)?;
-            let revoked = access_store::revoke_user_sessions(tx, user_id, session_id, at)?;
-            let tokens = if revoke_tokens {
-                access_store::revoke_user_api_tokens(tx, user_id, at)?
-            } else {
-                0
-            };
-            let detail = Some(format!(
-                "{revoked} other sessions ended, {tokens} API tokens revoked"
-            ));
-            record_on_user(tx, &actor, "password.changed", Some(user_id), detail)?;
-            Ok::<_, Failure>(())
-        })
+    crate::app::write(&state.store, move |tx| {
+        let at = now();
+        access_store::set_password(tx, user_id, &hash, at)?;
+        let revoked = access_store::revoke_user_sessions(tx, user_id, session_id, at)?;
+        let tokens = if revoke_tokens {
+            access_store::revoke_user_api_tokens(tx, user_id, at)?
+        } else {
+            0
+        };
+        let detail = Some(format!(
+            "{revoked} other sessions ended, {tokens} API tokens revoked"
+        ));
+        record_on_user(tx, &actor, "password.changed", Some(user_id), detail).map_err(Failure::from)
     })
     .await
 }
@@ -557,6 +552,22 @@ pub async fn create_user(
     .await
 }
 
+/// Changes a staff account in one transaction with `work`, after reading
+/// it; returns their email address.
+async fn change_account<F>(state: &AppState, user_id: i64, work: F) -> Result<String, Failure>
+where
+    F: FnOnce(&mut crate::store::InTx<'_>, &access_store::StaffAccount) -> StoreResult<()>
+        + Send
+        + 'static,
+{
+    crate::app::run(&state.store, move |conn| {
+        let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
+        conn.write(|tx| work(tx, &account).map_err(Failure::from))?;
+        Ok(account.email)
+    })
+    .await
+}
+
 /// Gives a staff account a new temporary password, signs them out
 /// everywhere and lifts any sign-in block; returns their email address.
 pub async fn reset_password(
@@ -567,17 +578,12 @@ pub async fn reset_password(
 ) -> Result<String, Failure> {
     let hash = state.hashing.hash(temporary).await?;
     let secret = state.config.secret_key.clone();
-    crate::app::run(&state.store, move |conn| {
-        let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
-        conn.write(|tx| {
-            let at = now();
-            access_store::set_password(tx, user_id, &hash, at)?;
-            access_store::revoke_user_sessions(tx, user_id, None, at)?;
-            access_store::clear_attempts(tx, &access_store::account_key(&secret, &account.email))?;
-            record_on_user(tx, &actor, "password.reset", Some(user_id), None)?;
-            Ok::<_, Failure>(())
-        })?;
-        Ok(account.email)
+    change_account(state, user_id, move |tx, account| {
+        let at = now();
+        access_store::set_password(tx, user_id, &hash, at)?;
+        access_store::revoke_user_sessions(tx, user_id, None, at)?;
+        access_store::clear_attempts(tx, &access_store::account_key(&secret, &account.email))?;
+        record_on_user(tx, &actor, "password.reset", Some(user_id), None)
     })
     .await
 }
@@ -590,24 +596,19 @@ pub async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<String, Failure> {
-    crate::app::run(&state.store, move |conn| {
-        let account = access_store::staff_by_id(conn, user_id)?.ok_or(StoreError::NotFound)?;
-        conn.write(|tx| {
-            let at = now();
-            access_store::set_disabled(tx, user_id, disabled, at)?;
-            if disabled {
-                access_store::revoke_user_sessions(tx, user_id, None, at)?;
-                access_store::revoke_user_api_tokens(tx, user_id, at)?;
-            }
-            let action = if disabled {
-                "user.disabled"
-            } else {
-                "user.enabled"
-            };
-            record_on_user(tx, &actor, action, Some(user_id), None)?;
-            Ok::<_, Failure>(())
-        })?;
-        Ok(account.email)
+    change_account(state, user_id, move |tx, _| {
+        let at = now();
+        access_store::set_disabled(tx, user_id, disabled, at)?;
+        if disabled {
+            access_store::revoke_user_sessions(tx, user_id, None, at)?;
+            access_store::revoke_user_api_tokens(tx, user_id, at)?;
+        }
+        let action = if disabled {
+            "user.disabled"
+        } else {
+            "user.enabled"
+        };
+        record_on_user(tx, &actor, action, Some(user_id), None)
     })
     .await
 }

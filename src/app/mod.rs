@@ -95,3 +95,13 @@ where
     .await
     .map_err(|e| StoreError::Task(e.to_string()))?
 }
+
+/// Runs `work` in one write transaction off the async executor: the use
+/// case's statements commit together or not at all.
+pub async fn write<T, F>(store: &crate::store::Store, work: F) -> Result<T, Failure>
+where
+    F: FnOnce(&mut crate::store::InTx<'_>) -> Result<T, Failure> + Send + 'static,
+    T: Send + 'static,
+{
+    run(store, move |conn| conn.write(work)).await
+}

@@ -372,19 +372,17 @@ pub async fn create(
 
 /// Revokes a terminal: anyone using it is signed out.
 pub async fn revoke(state: &AppState, actor: audit::Actor, id: i64) -> Result<(), Failure> {
-    crate::app::run(&state.store, move |conn| {
-        conn.write(|tx| {
-            let at = now();
-            access_store::revoke_terminal(tx, id, at)?;
-            let entry = Entry {
-                action: "terminal.revoked",
-                subject_kind: Some("terminal"),
-                subject_id: Some(id),
-                detail: None,
-            };
-            audit::record(tx, &actor, entry, at)?;
-            Ok::<_, Failure>(())
-        })
+    crate::app::write(&state.store, move |tx| {
+        let at = now();
+        access_store::revoke_terminal(tx, id, at)?;
+        let entry = Entry {
+            action: "terminal.revoked",
+            subject_kind: Some("terminal"),
+            subject_id: Some(id),
+            detail: None,
+        };
+        audit::record(tx, &actor, entry, at)?;
+        Ok(())
     })
     .await
 }

@@ -28,15 +28,29 @@ struct TerminalsPage {
     label: String,
 }
 
+/// What the terminals page says after a request.
+#[derive(Default)]
+struct TerminalsFeedback {
+    errors: FieldErrors,
+    notice: Option<String>,
+    /// A new terminal's name and enrolment code.
+    code: Option<(String, String)>,
+    /// The name typed, shown again.
+    label: String,
+}
+
 async fn terminals_page(
     state: &AppState,
     admin: &Admin,
     status: StatusCode,
-    errors: FieldErrors,
-    notice: Option<String>,
-    code: Option<(String, String)>,
-    label: String,
+    feedback: TerminalsFeedback,
 ) -> Result<HttpResponse, AppError> {
+    let TerminalsFeedback {
+        errors,
+        notice,
+        code,
+        label,
+    } = feedback;
     let (terminals, services) = state
         .store
         .run(|conn| {
@@ -61,16 +75,7 @@ async fn terminals_page(
 }
 
 pub async fn terminals(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
-    terminals_page(
-        &state,
-        &admin,
-        StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        None,
-        String::new(),
-    )
-    .await
+    terminals_page(&state, &admin, StatusCode::OK, TerminalsFeedback::default()).await
 }
 
 #[derive(Deserialize)]
@@ -103,10 +108,11 @@ pub async fn enrol_terminal(
             &state,
             &admin,
             StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            None,
-            None,
-            label,
+            TerminalsFeedback {
+                errors,
+                label,
+                ..TerminalsFeedback::default()
+            },
         )
         .await;
     };
@@ -118,10 +124,10 @@ pub async fn enrol_terminal(
                 &state,
                 &admin,
                 StatusCode::OK,
-                FieldErrors::new(),
-                None,
-                Some((label, code)),
-                String::new(),
+                TerminalsFeedback {
+                    code: Some((label, code)),
+                    ..TerminalsFeedback::default()
+                },
             )
             .await
         }
@@ -130,10 +136,14 @@ pub async fn enrol_terminal(
                 &state,
                 &admin,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                FieldErrors::single("service_id", "Choose the service the terminal belongs to"),
-                None,
-                None,
-                label,
+                TerminalsFeedback {
+                    errors: FieldErrors::single(
+                        "service_id",
+                        "Choose the service the terminal belongs to",
+                    ),
+                    label,
+                    ..TerminalsFeedback::default()
+                },
             )
             .await
         }
@@ -151,10 +161,10 @@ pub async fn revoke_terminal(
         &state,
         &admin,
         StatusCode::OK,
-        FieldErrors::new(),
-        Some("The terminal is revoked. Anyone using it has been signed out.".into()),
-        None,
-        String::new(),
+        TerminalsFeedback {
+            notice: Some("The terminal is revoked. Anyone using it has been signed out.".into()),
+            ..TerminalsFeedback::default()
+        },
     )
     .await
 }

@@ -833,6 +833,19 @@ impl FromRequest for Staff {
     }
 }
 
+/// A signed-in staff member whom `within` accepts (by their scope);
+/// anyone else on staff is forbidden.
+fn staff_in_scope<T>(
+    req: &HttpRequest,
+    within: impl FnOnce(StaffActor, RequestContext) -> Option<T>,
+) -> Ready<Result<T, AuthError>> {
+    let api = req.path().starts_with("/api/");
+    ready(
+        staff_of(req)
+            .and_then(|(actor, ctx)| within(actor, ctx).ok_or(AuthError::Forbidden { api })),
+    )
+}
+
 /// An administrator.
 pub struct Admin {
     pub actor: StaffActor,
@@ -844,11 +857,10 @@ impl FromRequest for Admin {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Admin => Ok(Admin { actor, ctx }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Admin => Some(Admin { actor, ctx }),
+            _ => None,
+        })
     }
 }
 
@@ -864,15 +876,14 @@ impl FromRequest for Officer {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Service(service_id) => Ok(Officer {
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Service(service_id) => Some(Officer {
                 actor,
                 service_id,
                 ctx,
             }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+            _ => None,
+        })
     }
 }
 
@@ -888,15 +899,14 @@ impl FromRequest for EmployerMember {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Employer(employer_id) => Ok(EmployerMember {
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Employer(employer_id) => Some(EmployerMember {
                 actor,
                 employer_id,
                 ctx,
             }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+            _ => None,
+        })
     }
 }
 

@@ -1770,7 +1770,7 @@ on_both_backends!(
 #[tokio::test]
 async fn the_openapi_document_covers_every_json_route() {
     let taxonomy = fairchance::startup::load_taxonomy().unwrap();
-    let doc = fairchance::web::api::openapi_document(&taxonomy);
+    let doc = fairchance::web::api::openapi::openapi_document(&taxonomy);
     assert_eq!(doc["openapi"], "3.0.3");
     for route in routes::table()
         .iter()

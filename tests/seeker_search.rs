@@ -626,7 +626,10 @@ async fn html_pages(
     let shown = match seen.len() {
         0 => "We found no jobs".to_string(),
         1 => "We found 1 job.".to_string(),
-        n => format!("We found {} jobs.", fairchance::web::seeker::grouped(n)),
+        n => format!(
+            "We found {} jobs.",
+            fairchance::web::terminal::seeker::grouped(n)
+        ),
     };
     assert!(
         count_line.starts_with(&shown),
@@ -739,7 +742,7 @@ async fn officer_recall(app: &TestApp, data: &Data) {
         if want.len() > 50 {
             let line = format!(
                 "Showing 1 to 50 of {} vacancies.",
-                fairchance::web::seeker::grouped(want.len())
+                fairchance::web::terminal::seeker::grouped(want.len())
             );
             assert!(body.contains(&line), "the matches page says {line:?}");
         }

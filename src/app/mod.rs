@@ -11,6 +11,7 @@ use crate::domain::FieldErrors;
 use crate::store::StoreError;
 
 pub mod accounts;
+pub mod admin;
 pub mod applications;
 pub mod employers;
 pub mod matches;
@@ -75,4 +76,32 @@ impl From<crate::access::hashing::HashingError> for Failure {
             HashingError::Failed(m) => Self::Internal(m),
         }
     }
+}
+
+/// Runs blocking database work off the async executor, like
+/// [`crate::store::Store::run`], but in the use case's own error type, so a
+/// transaction's error comes back as it is (no `Result` in a `Result`).
+pub async fn run<T, E, F>(store: &crate::store::Store, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut crate::store::Conn) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = store.conn()?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| StoreError::Task(e.to_string()))?
+}
+
+/// Runs `work` in one write transaction off the async executor: the use
+/// case's statements commit together or not at all.
+pub async fn write<T, F>(store: &crate::store::Store, work: F) -> Result<T, Failure>
+where
+    F: FnOnce(&mut crate::store::InTx<'_>) -> Result<T, Failure> + Send + 'static,
+    T: Send + 'static,
+{
+    run(store, move |conn| conn.write(work)).await
 }

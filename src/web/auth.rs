@@ -235,6 +235,118 @@ struct Resolved {
     timed_out: bool,
 }
 
+impl Resolved {
+    fn nobody() -> Self {
+        Self {
+            actor: None,
+            device: None,
+            via: Via::None,
+            session_csrf: None,
+            timed_out: false,
+        }
+    }
+}
+
+/// The enrolled terminal for a device credential, seen now.
+fn device_of(
+    conn: &mut store::Conn,
+    credential: &str,
+    at: NaiveDateTime,
+) -> Result<Option<TerminalDevice>, StoreError> {
+    let Some((id, service_id, last_seen)) = access_store::find_terminal(conn, credential)? else {
+        return Ok(None);
+    };
+    if last_seen.is_none_or(|seen| at - seen > TOUCH_EVERY) {
+        access_store::touch_terminal(conn, id, at)?;
+    }
+    Ok(Some(TerminalDevice { id, service_id }))
+}
+
+/// The employer's user an API token acts for.
+fn bearer_actor(
+    conn: &mut store::Conn,
+    secret: &str,
+    at: NaiveDateTime,
+) -> Result<Option<Actor>, StoreError> {
+    let Some((_, employer_id, user_id)) = access_store::find_api_token(conn, secret, at)? else {
+        return Ok(None);
+    };
+    Ok(access_store::staff_by_id(conn, user_id)?.map(|account| {
+        Actor::Staff(StaffActor {
+            user_id,
+            email: account.email,
+            name: account.display_name,
+            role: StaffRole::Employer,
+            scope: Scope::Employer(employer_id),
+            session_id: None,
+        })
+    }))
+}
+
+/// The staff member of a session, while their account is usable.
+fn staff_of_session(
+    conn: &mut store::Conn,
+    user_id: i64,
+    session_id: i64,
+) -> Result<Option<Actor>, StoreError> {
+    let Some(a) = access_store::staff_by_id(conn, user_id)?.filter(|a| a.disabled_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let role = StaffRole::parse(&a.role);
+    let scope = match (role, a.service_id, a.employer_id) {
+        (Some(StaffRole::Admin), _, _) => Some(Scope::Admin),
+        (Some(StaffRole::Officer), Some(s), _) => Some(Scope::Service(s)),
+        (Some(StaffRole::Employer), _, Some(e))
+            if a.employer_status.as_deref() == Some("approved") =>
+        {
+            Some(Scope::Employer(e))
+        }
+        _ => None,
+    };
+    Ok(match (role, scope) {
+        (Some(role), Some(scope)) => Some(Actor::Staff(StaffActor {
+            user_id,
+            email: a.email,
+            name: a.display_name,
+            role,
+            scope,
+            session_id: Some(session_id),
+        })),
+        _ => None,
+    })
+}
+
+/// The job seeker of a session: it lives only on the terminal that started
+/// it, while the account is not locked.
+fn seeker_of_session(
+    conn: &mut store::Conn,
+    (seeker_id, terminal_id): (i64, i64),
+    session_id: i64,
+    device: Option<TerminalDevice>,
+) -> Result<Option<Actor>, StoreError> {
+    Ok(
+        match (access_store::seeker_by_id(conn, seeker_id)?, device) {
+            (Some(s), Some(device))
+                if s.locked_at.is_none()
+                    && device.id == terminal_id
+                    && device.service_id == s.service_id =>
+            {
+                Some(Actor::Seeker(SeekerActor {
+                    seeker_id,
+                    profile_id: s.profile_id,
+                    service_id: s.service_id,
+                    terminal_id,
+                    session_id,
+                    language: s.language,
+                    given_name: s.given_name,
+                }))
+            }
+            _ => None,
+        },
+    )
+}
+
 /// Looks up the cookie session, bearer token and device cookie.
 fn resolve(
     conn: &mut store::Conn,
@@ -243,41 +355,18 @@ fn resolve(
     device_credential: Option<String>,
     at: NaiveDateTime,
 ) -> Result<Resolved, StoreError> {
-    let mut resolved = Resolved {
-        actor: None,
-        device: None,
-        via: Via::None,
-        session_csrf: None,
-        timed_out: false,
-    };
-
+    let mut resolved = Resolved::nobody();
     if let Some(credential) = device_credential {
-        if let Some((id, service_id, last_seen)) = access_store::find_terminal(conn, &credential)? {
-            if last_seen.is_none_or(|seen| at - seen > TOUCH_EVERY) {
-                access_store::touch_terminal(conn, id, at)?;
-            }
-            resolved.device = Some(TerminalDevice { id, service_id });
-        }
+        resolved.device = device_of(conn, &credential, at)?;
     }
-
     if let Some(secret) = bearer {
-        if let Some((_, employer_id, user_id)) = access_store::find_api_token(conn, &secret, at)? {
-            if let Some(account) = access_store::staff_by_id(conn, user_id)? {
-                resolved.actor = Some(Actor::Staff(StaffActor {
-                    user_id,
-                    email: account.email,
-                    name: account.display_name,
-                    role: StaffRole::Employer,
-                    scope: Scope::Employer(employer_id),
-                    session_id: None,
-                }));
-                resolved.via = Via::Bearer;
-            }
+        if let Some(actor) = bearer_actor(conn, &secret, at)? {
+            resolved.actor = Some(actor);
+            resolved.via = Via::Bearer;
         }
         // A bearer request never falls back to cookies.
         return Ok(resolved);
     }
-
     let Some(token) = session_token else {
         return Ok(resolved);
     };
@@ -294,62 +383,13 @@ fn resolve(
         resolved.timed_out = true;
         return Ok(resolved);
     }
-
     let actor = if let Some(user_id) = session.user_id {
-        match access_store::staff_by_id(conn, user_id)? {
-            Some(a) if a.disabled_at.is_none() => {
-                let role = StaffRole::parse(&a.role);
-                let scope = match (role, a.service_id, a.employer_id) {
-                    (Some(StaffRole::Admin), _, _) => Some(Scope::Admin),
-                    (Some(StaffRole::Officer), Some(s), _) => Some(Scope::Service(s)),
-                    (Some(StaffRole::Employer), _, Some(e))
-                        if a.employer_status.as_deref() == Some("approved") =>
-                    {
-                        Some(Scope::Employer(e))
-                    }
-                    _ => None,
-                };
-                match (role, scope) {
-                    (Some(role), Some(scope)) => Some(Actor::Staff(StaffActor {
-                        user_id,
-                        email: a.email,
-                        name: a.display_name,
-                        role,
-                        scope,
-                        session_id: Some(session.id),
-                    })),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
+        staff_of_session(conn, user_id, session.id)?
     } else if let (Some(seeker_id), Some(terminal_id)) = (session.seeker_id, session.terminal_id) {
-        // A seeker session lives only on the terminal that started it.
-        match (
-            access_store::seeker_by_id(conn, seeker_id)?,
-            resolved.device,
-        ) {
-            (Some(s), Some(device))
-                if s.locked_at.is_none()
-                    && device.id == terminal_id
-                    && device.service_id == s.service_id =>
-            {
-                Some(Actor::Seeker(SeekerActor {
-                    seeker_id,
-                    profile_id: s.profile_id,
-                    service_id: s.service_id,
-                    terminal_id,
-                    session_id: session.id,
-                    language: s.language,
-                    given_name: s.given_name,
-                }))
-            }
-            _ => None,
-        }
+        seeker_of_session(conn, (seeker_id, terminal_id), session.id, resolved.device)?
     } else {
         None
     };
-
     match actor {
         Some(actor) => {
             if at - session.last_seen_at > TOUCH_EVERY {
@@ -461,205 +501,12 @@ where
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-                return Ok(reject(
-                    req,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The service is not configured",
-                )
-                .map_into_right_body());
-            };
-            let key = state.config.secret_key.clone();
-            let session_token = req
-                .cookie(SESSION_COOKIE)
-                .and_then(|c| verify_signed(&key, c.value()));
-            // A terminal vendor's app may send the device credential as a
-            // header instead of the cookie.
-            let device_credential = req
-                .cookie(DEVICE_COOKIE)
-                .and_then(|c| verify_signed(&key, c.value()))
-                .or_else(|| {
-                    req.headers()
-                        .get(DEVICE_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(|v| v.trim().to_string())
-                        .filter(|v| !v.is_empty())
-                });
-            let bearer = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|t| t.trim().to_string());
-            // An API token is for the JSON API only: an HTML page (team,
-            // tokens, status changes) must never be reachable with a leaked
-            // token and without a session's CSRF protection.
-            if bearer.is_some() && !req.path().starts_with("/api/v1/") {
-                return Ok(reject(
-                    req,
-                    StatusCode::UNAUTHORIZED,
-                    "API tokens work only for the JSON API under /api/v1/. Sign in to use the pages.",
-                )
-                .map_into_right_body());
-            }
-            let anon_csrf = req
-                .cookie(ANON_CSRF_COOKIE)
-                .map(|c| c.value().to_string())
-                .filter(|v| v.len() == 64);
-
-            let needs_lookup =
-                session_token.is_some() || bearer.is_some() || device_credential.is_some();
-            let resolved = if needs_lookup {
-                let at = now();
-                let store = state.store.clone();
-                match tokio::task::spawn_blocking(move || {
-                    let mut conn = store.conn()?;
-                    resolve(&mut conn, session_token, bearer, device_credential, at)
-                })
-                .await
-                {
-                    Ok(Ok(resolved)) => resolved,
-                    Ok(Err(e)) => {
-                        tracing::error!(error = %e, "could not resolve the session");
-                        return Ok(reject(
-                            req,
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            "The service is busy. Please try again.",
-                        )
-                        .map_into_right_body());
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "session lookup panicked");
-                        return Ok(reject(
-                            req,
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "Something went wrong on our side.",
-                        )
-                        .map_into_right_body());
-                    }
-                }
-            } else {
-                Resolved {
-                    actor: None,
-                    device: None,
-                    via: Via::None,
-                    session_csrf: None,
-                    timed_out: false,
+            let (context, csrf_token, https) = match admit(&mut req).await {
+                Ok(admitted) => admitted,
+                Err((status, message)) => {
+                    return Ok(reject(req, status, message).map_into_right_body())
                 }
             };
-
-            let new_anon_csrf = resolved.session_csrf.is_none() && anon_csrf.is_none();
-            let csrf_token = resolved
-                .session_csrf
-                .clone()
-                .or_else(|| anon_csrf.clone())
-                .unwrap_or_else(token::new_secret);
-            let context = RequestContext {
-                actor: resolved.actor,
-                device: resolved.device,
-                via: resolved.via,
-                csrf_token: csrf_token.clone(),
-                ip: client_ip(&req, &state),
-                timed_out: resolved.timed_out,
-                new_anon_csrf,
-            };
-
-            let path = req.path().to_string();
-            if path.starts_with("/api/v1/")
-                && context.actor.is_none()
-                && !is_public_api(req.method(), &path)
-            {
-                return Ok(reject(
-                    req,
-                    StatusCode::UNAUTHORIZED,
-                    "Sign in first, or send an API token",
-                )
-                .map_into_right_body());
-            }
-
-            // CSRF: any state change that a cookie could authorise (a bearer
-            // request carries no cookies and needs no token).
-            if is_unsafe(req.method()) && context.via != Via::Bearer {
-                if !same_origin(&req, &state) {
-                    return Ok(reject(
-                        req,
-                        StatusCode::FORBIDDEN,
-                        "The request came from another site",
-                    )
-                    .map_into_right_body());
-                }
-                let content_type = req
-                    .headers()
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                let presented =
-                    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-                        Some(h.to_string())
-                    } else if content_type.starts_with("application/x-www-form-urlencoded") {
-                        let mut payload = req.take_payload();
-                        let mut body = web::BytesMut::new();
-                        while let Some(chunk) = payload.next().await {
-                            let Ok(chunk) = chunk else {
-                                return Ok(reject(
-                                    req,
-                                    StatusCode::BAD_REQUEST,
-                                    "The form could not be read",
-                                )
-                                .map_into_right_body());
-                            };
-                            if body.len() + chunk.len() > FORM_LIMIT {
-                                return Ok(reject(
-                                    req,
-                                    StatusCode::PAYLOAD_TOO_LARGE,
-                                    "The form is too large",
-                                )
-                                .map_into_right_body());
-                            }
-                            body.extend_from_slice(&chunk);
-                        }
-                        let body = body.freeze();
-                        let fields: HashMap<String, String> =
-                            serde_urlencoded::from_bytes(&body).unwrap_or_default();
-                        let (_, mut fresh) = actix_http::h1::Payload::create(true);
-                        fresh.unread_data(body);
-                        req.set_payload(fresh.into());
-                        fields.get(CSRF_FIELD).cloned()
-                    } else if content_type.starts_with("multipart/form-data") {
-                        // A file upload form carries the token in its action
-                        // address; the body is left to the handler.
-                        serde_urlencoded::from_str::<HashMap<String, String>>(req.query_string())
-                            .unwrap_or_default()
-                            .get(CSRF_FIELD)
-                            .cloned()
-                    } else {
-                        None
-                    };
-                // A JSON body without a session (API sign-in) cannot be sent
-                // cross-site without a CORS preflight, which is never granted.
-                let anonymous_json =
-                    context.via == Via::None && content_type.starts_with("application/json");
-                // A session's token must match it; before sign-in, the token
-                // must match the anonymous cookie (double submit).
-                let expected = if context.via == Via::Cookie {
-                    Some(context.csrf_token.as_str())
-                } else {
-                    anon_csrf.as_deref()
-                };
-                let valid = anonymous_json
-                    || matches!((&presented, expected), (Some(p), Some(e)) if constant_time_eq(p.as_bytes(), e.as_bytes()));
-                if !valid {
-                    return Ok(reject(
-                        req,
-                        StatusCode::FORBIDDEN,
-                        "This form has expired or did not come from this site. Go back, reload the page and try again.",
-                    )
-                    .map_into_right_body());
-                }
-            }
-
-            let https = state.config.is_https();
             req.extensions_mut().insert(context.clone());
             let mut res = service.call(req).await?;
             if context.new_anon_csrf {
@@ -669,6 +516,231 @@ where
             }
             Ok(res.map_into_left_body())
         })
+    }
+}
+
+/// Why the middleware turned a request away: the status and the words.
+type Refusal = (StatusCode, &'static str);
+
+/// What the request presents to prove who it is.
+struct Credentials {
+    session_token: Option<String>,
+    device_credential: Option<String>,
+    bearer: Option<String>,
+    anon_csrf: Option<String>,
+}
+
+impl Credentials {
+    fn of(req: &ServiceRequest, key: &[u8]) -> Self {
+        let session_token = req
+            .cookie(SESSION_COOKIE)
+            .and_then(|c| verify_signed(key, c.value()));
+        // A terminal vendor's app may send the device credential as a
+        // header instead of the cookie.
+        let device_credential = req
+            .cookie(DEVICE_COOKIE)
+            .and_then(|c| verify_signed(key, c.value()))
+            .or_else(|| {
+                req.headers()
+                    .get(DEVICE_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            });
+        let bearer = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        let anon_csrf = req
+            .cookie(ANON_CSRF_COOKIE)
+            .map(|c| c.value().to_string())
+            .filter(|v| v.len() == 64);
+        Self {
+            session_token,
+            device_credential,
+            bearer,
+            anon_csrf,
+        }
+    }
+}
+
+/// Looks the credentials up off the async executor.
+async fn lookup(state: &AppState, creds: &Credentials) -> Result<Resolved, Refusal> {
+    let needs_lookup = creds.session_token.is_some()
+        || creds.bearer.is_some()
+        || creds.device_credential.is_some();
+    if !needs_lookup {
+        return Ok(Resolved::nobody());
+    }
+    let at = now();
+    let store = state.store.clone();
+    let (session_token, bearer, device_credential) = (
+        creds.session_token.clone(),
+        creds.bearer.clone(),
+        creds.device_credential.clone(),
+    );
+    match tokio::task::spawn_blocking(move || {
+        let mut conn = store.conn()?;
+        resolve(&mut conn, session_token, bearer, device_credential, at)
+    })
+    .await
+    {
+        Ok(Ok(resolved)) => Ok(resolved),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "could not resolve the session");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The service is busy. Please try again.",
+            ))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup panicked");
+            Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            ))
+        }
+    }
+}
+
+/// Resolves who is asking and judges whether the request may go on: an API
+/// token only for the JSON API, a signed-in caller for the JSON API beyond
+/// its public routes, and the CSRF checks on a state change. Returns the
+/// request's context, its CSRF token and whether cookies are secure.
+async fn admit(req: &mut ServiceRequest) -> Result<(RequestContext, String, bool), Refusal> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The service is not configured",
+        ));
+    };
+    let creds = Credentials::of(req, &state.config.secret_key);
+    // An API token is for the JSON API only: an HTML page (team, tokens,
+    // status changes) must never be reachable with a leaked token and
+    // without a session's CSRF protection.
+    if creds.bearer.is_some() && !req.path().starts_with("/api/v1/") {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "API tokens work only for the JSON API under /api/v1/. Sign in to use the pages.",
+        ));
+    }
+    let resolved = lookup(&state, &creds).await?;
+    let new_anon_csrf = resolved.session_csrf.is_none() && creds.anon_csrf.is_none();
+    let csrf_token = resolved
+        .session_csrf
+        .clone()
+        .or_else(|| creds.anon_csrf.clone())
+        .unwrap_or_else(token::new_secret);
+    let context = RequestContext {
+        actor: resolved.actor,
+        device: resolved.device,
+        via: resolved.via,
+        csrf_token: csrf_token.clone(),
+        ip: client_ip(req, &state),
+        timed_out: resolved.timed_out,
+        new_anon_csrf,
+    };
+    let path = req.path().to_string();
+    if path.starts_with("/api/v1/")
+        && context.actor.is_none()
+        && !is_public_api(req.method(), &path)
+    {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "Sign in first, or send an API token",
+        ));
+    }
+    // CSRF: any state change that a cookie could authorise (a bearer request
+    // carries no cookies and needs no token).
+    if is_unsafe(req.method()) && context.via != Via::Bearer {
+        if !same_origin(req, &state) {
+            return Err((StatusCode::FORBIDDEN, "The request came from another site"));
+        }
+        check_csrf(req, &context, creds.anon_csrf.as_deref()).await?;
+    }
+    Ok((context, csrf_token, state.config.is_https()))
+}
+
+fn content_type(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Reads a form body for its token and puts the body back for the handler.
+async fn token_in_form(req: &mut ServiceRequest) -> Result<Option<String>, Refusal> {
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return Err((StatusCode::BAD_REQUEST, "The form could not be read"));
+        };
+        if body.len() + chunk.len() > FORM_LIMIT {
+            return Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is too large"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let (_, mut fresh) = actix_http::h1::Payload::create(true);
+    fresh.unread_data(body);
+    req.set_payload(fresh.into());
+    Ok(fields.get(CSRF_FIELD).cloned())
+}
+
+/// The CSRF token the request presents: the header, the form field, or for
+/// a file upload form the action address (its body is left to the handler).
+async fn presented_token(
+    req: &mut ServiceRequest,
+    content_type: &str,
+) -> Result<Option<String>, Refusal> {
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Ok(Some(h.to_string()));
+    }
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return token_in_form(req).await;
+    }
+    if content_type.starts_with("multipart/form-data") {
+        return Ok(
+            serde_urlencoded::from_str::<HashMap<String, String>>(req.query_string())
+                .unwrap_or_default()
+                .get(CSRF_FIELD)
+                .cloned(),
+        );
+    }
+    Ok(None)
+}
+
+/// A session's token must match it; before sign-in, the token must match
+/// the anonymous cookie (double submit).
+async fn check_csrf(
+    req: &mut ServiceRequest,
+    context: &RequestContext,
+    anon_csrf: Option<&str>,
+) -> Result<(), Refusal> {
+    let content_type = content_type(req);
+    let presented = presented_token(req, &content_type).await?;
+    // A JSON body without a session (API sign-in) cannot be sent cross-site
+    // without a CORS preflight, which is never granted.
+    let anonymous_json = context.via == Via::None && content_type.starts_with("application/json");
+    let expected = if context.via == Via::Cookie {
+        Some(context.csrf_token.as_str())
+    } else {
+        anon_csrf
+    };
+    let valid = anonymous_json
+        || matches!((&presented, expected), (Some(p), Some(e)) if constant_time_eq(p.as_bytes(), e.as_bytes()));
+    if valid {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::FORBIDDEN,
+            "This form has expired or did not come from this site. Go back, reload the page and try again.",
+        ))
     }
 }
 
@@ -761,6 +833,19 @@ impl FromRequest for Staff {
     }
 }
 
+/// A signed-in staff member whom `within` accepts (by their scope);
+/// anyone else on staff is forbidden.
+fn staff_in_scope<T>(
+    req: &HttpRequest,
+    within: impl FnOnce(StaffActor, RequestContext) -> Option<T>,
+) -> Ready<Result<T, AuthError>> {
+    let api = req.path().starts_with("/api/");
+    ready(
+        staff_of(req)
+            .and_then(|(actor, ctx)| within(actor, ctx).ok_or(AuthError::Forbidden { api })),
+    )
+}
+
 /// An administrator.
 pub struct Admin {
     pub actor: StaffActor,
@@ -772,11 +857,10 @@ impl FromRequest for Admin {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Admin => Ok(Admin { actor, ctx }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Admin => Some(Admin { actor, ctx }),
+            _ => None,
+        })
     }
 }
 
@@ -792,15 +876,14 @@ impl FromRequest for Officer {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Service(service_id) => Ok(Officer {
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Service(service_id) => Some(Officer {
                 actor,
                 service_id,
                 ctx,
             }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+            _ => None,
+        })
     }
 }
 
@@ -816,15 +899,14 @@ impl FromRequest for EmployerMember {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        ready(staff_of(req).and_then(|(actor, ctx)| match actor.scope {
-            Scope::Employer(employer_id) => Ok(EmployerMember {
+        staff_in_scope(req, |actor, ctx| match actor.scope {
+            Scope::Employer(employer_id) => Some(EmployerMember {
                 actor,
                 employer_id,
                 ctx,
             }),
-            _ => Err(AuthError::Forbidden { api }),
-        }))
+            _ => None,
+        })
     }
 }
 

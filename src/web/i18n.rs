@@ -228,13 +228,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
         files_under(&root.join("templates/terminal"), "html", &mut files);
-        for source in [
-            "src/web/terminal.rs",
-            "src/web/seeker.rs",
-            "src/web/i18n.rs",
-        ] {
-            files.push(root.join(source));
-        }
+        files_under(&root.join("src/web/terminal"), "rs", &mut files);
+        files.push(root.join("src/web/i18n.rs"));
         let en = parse_catalogue(EN);
         let mut missing = Vec::new();
         let mut used = 0;

@@ -4,7 +4,6 @@
 pub mod account;
 pub mod admin;
 pub mod api;
-pub mod api_reference;
 pub mod api_vacancies;
 pub mod auth;
 pub mod client_ip;
@@ -26,13 +25,15 @@ pub mod pages;
 pub mod reports;
 pub mod routes;
 pub mod security;
-pub mod seeker;
 pub mod terminal;
-pub mod terminal_api;
 pub mod vacancy_form;
 pub mod vacancy_import;
 pub mod view;
 pub mod viewed;
+
+// The job-seeker pages' wording, which other audiences reuse, by its old
+// path.
+pub use terminal::seeker;
 
 use std::sync::Arc;
 use std::time::Duration;

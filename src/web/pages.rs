@@ -74,3 +74,17 @@ pub async fn stylesheet() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLESHEET)
 }
+
+/// A form answered "too many attempts": `render` gets the wait in whole
+/// minutes and draws the form (with status 429); the answer carries the
+/// wait in seconds as `Retry-After`.
+pub fn too_many_attempts(
+    retry_after: i64,
+    render: impl FnOnce(i64) -> HttpResponse,
+) -> HttpResponse {
+    let minutes = (retry_after + 59) / 60;
+    let mut res = render(minutes);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, retry_after.into());
+    res
+}

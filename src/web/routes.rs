@@ -5,13 +5,14 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, api_reference, employer, health, officer, pages, reports};
+use super::api::reference as api_reference;
+use super::terminal::{self, api as terminal_api, seeker};
+use super::vacancy_import;
+use super::{account, admin, api, employer, health, officer, pages, reports};
 use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
 use super::{
     officer_applications, officer_matches, officer_outcomes, officer_profiles, officer_vacancy,
 };
-use super::{seeker, terminal};
-use super::{terminal_api, vacancy_import};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

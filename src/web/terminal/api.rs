@@ -6,24 +6,25 @@
 //! and returns the CSRF token to send as `X-CSRF-Token` on changes. Words
 //! come in the person's language; ids are vacancy ids only.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::{self, Device, Seeker};
-use super::errors::ApiError;
-use super::i18n::Messages;
 use super::seeker::{self, Search, SearchQuery, SeekerError, PAGE_SIZE};
-use super::terminal::{self, PinOutcome};
-use super::AppState;
+use crate::app::applications::seeker as seeker_app;
+use crate::app::terminals::{self, Ending, PinOutcome};
 use crate::domain::matching::Assessment;
 use crate::domain::vacancy::Vacancy;
 use crate::domain::FieldErrors;
-use crate::store::{access as access_store, now};
+use crate::web::api::openapi::{err, ok};
+use crate::web::auth::{self, Device, Seeker};
+use crate::web::errors::ApiError;
+use crate::web::i18n::Messages;
+use crate::web::AppState;
 
 fn messages(seeker: &Seeker) -> Messages {
-    Messages::new(terminal::seeker_lang(&seeker.seeker))
+    Messages::new(super::seeker_lang(&seeker.seeker))
 }
 
 #[derive(Deserialize)]
@@ -54,24 +55,10 @@ pub async fn create_session(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let terminal = device.device;
     let ip = device.ctx.ip.clone();
-    let ua = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let outcome = terminal::check_pin(&state, terminal, code, pin, ip, ua).await?;
-    match outcome {
-        PinOutcome::SignedIn(token) => {
-            let session = state
-                .store
-                .run({
-                    let token = token.clone();
-                    move |conn| access_store::find_session(conn, &token, now())
-                })
-                .await?;
-            let csrf = session.map(|s| s.csrf_token).unwrap_or_default();
+    let ua = crate::web::account::user_agent(&req);
+    match terminals::sign_in(&state, device.device, code, pin, ip, ua).await? {
+        PinOutcome::SignedIn { token, csrf } => {
             let mut res = HttpResponse::Created().json(json!({ "csrf_token": csrf }));
             let _ = res.add_cookie(&auth::session_cookie(&state, &token));
             Ok(res)
@@ -82,10 +69,6 @@ pub async fn create_session(
         PinOutcome::Locked => Err(ApiError::Forbidden(
             "This account is locked; the officer can unlock it".into(),
         )),
-        PinOutcome::Busy { retry_after } => Err(ApiError::TooManyRequests {
-            retry_after,
-            message: "The service is busy. Try again in a moment.".into(),
-        }),
     }
 }
 
@@ -94,11 +77,8 @@ pub async fn delete_session(
     state: web::Data<AppState>,
     seeker: Seeker,
 ) -> Result<HttpResponse, ApiError> {
-    let session_id = seeker.seeker.session_id;
-    state
-        .store
-        .run(move |conn| access_store::revoke_session(conn, session_id, now()))
-        .await?;
+    let ip = seeker.ctx.ip.clone();
+    terminals::sign_out(&state, &seeker.seeker, Ending::Api, ip).await?;
     let mut res = HttpResponse::NoContent().finish();
     let _ = res.add_removal_cookie(&auth::removal(auth::SESSION_COOKIE));
     Ok(res)
@@ -177,15 +157,7 @@ pub async fn vacancy(
     let (vacancy, assessment, employer) = seeker::eligible_vacancy(&state, &profile, id).await?;
     let v = seeker::vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
     let profile_id = profile.id;
-    let (existing, draft) = state
-        .store
-        .run(move |c| {
-            Ok((
-                crate::store::applications::find(c, profile_id, id)?,
-                crate::store::applications::load_draft(c, profile_id, id)?,
-            ))
-        })
-        .await?;
+    let (existing, draft) = seeker::application_and_draft(&state, profile_id, id).await?;
     Ok(HttpResponse::Ok().json(json!({
         "vacancy_id": v.id,
         "title": v.title,
@@ -245,20 +217,10 @@ pub async fn apply(
     seeker::check_statement(t, &body.statement, !body.draft).map_err(ApiError::Invalid)?;
     let profile_id = profile.id;
     if body.draft {
-        let statement = body.statement;
-        state
-            .store
-            .run(move |conn| {
-                let at = now();
-                Ok(crate::write_tx!(conn, |tx| {
-                    crate::store::applications::save_draft(tx, profile_id, id, &statement, at)
-                }))
-            })
-            .await?
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        seeker_app::save_draft(&state, profile_id, id, body.statement).await?;
         return Ok(HttpResponse::Ok().json(json!({ "draft": true })));
     }
-    let submitted = seeker::submit_application(&state, profile_id, id, body.statement)
+    let submitted = seeker_app::submit(&state, profile_id, id, body.statement)
         .await
         .map_err(|e| match e {
             SeekerError::Invalid(_) => {
@@ -300,7 +262,7 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, ApiError> {
     let t = messages(&seeker);
     let id = path.into_inner();
-    seeker::withdraw_application(&state, seeker.seeker.profile_id, id).await?;
+    seeker_app::withdraw(&state, seeker.seeker.profile_id, id).await?;
     let view = seeker::one_application(&state, seeker.seeker.profile_id, id, t).await?;
     Ok(HttpResponse::Ok().json(application_json(&view)))
 }
@@ -367,33 +329,43 @@ pub fn openapi_schemas() -> Value {
     })
 }
 
-/// This module's part of the OpenAPI document; the sector filter's values
-/// come from `taxonomy`.
-pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
-    let error = json!({ "$ref": "#/components/schemas/Error" });
-    let err = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": error } } });
-    let ok = |description: &str, schema: &str| json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
-    let security = json!([{ "device": [], "session": [] }, { "deviceHeader": [], "session": [] }]);
-    let id = json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer", "format": "int64" } });
-    let page_param = json!({ "name": "page", "in": "query", "description": "Page from 1, ten items a page; past the end the page is empty", "schema": { "type": "integer", "minimum": 1, "default": 1 } });
-    let sectors: Vec<&str> = taxonomy.sectors().iter().map(|s| s.slug()).collect();
-    let seeker_errors = |mut responses: Value| {
-        if let Some(map) = responses.as_object_mut() {
-            map.insert(
-                "400".into(),
-                err("A query parameter or the body could not be read"),
-            );
-            map.insert(
-                "401".into(),
-                err("No job seeker is signed in on this terminal"),
-            );
-            map.insert(
-                "403".into(),
-                err("Not an enrolled terminal, or the CSRF token is missing"),
-            );
-        }
-        responses
-    };
+/// Every answer a signed-in job seeker's route may give beyond its own.
+fn seeker_errors(mut responses: Value) -> Value {
+    if let Some(map) = responses.as_object_mut() {
+        map.insert(
+            "400".into(),
+            err("A query parameter or the body could not be read"),
+        );
+        map.insert(
+            "401".into(),
+            err("No job seeker is signed in on this terminal"),
+        );
+        map.insert(
+            "403".into(),
+            err("Not an enrolled terminal, or the CSRF token is missing"),
+        );
+    }
+    responses
+}
+
+/// How a signed-in job seeker's request proves itself.
+fn security() -> Value {
+    json!([{ "device": [], "session": [] }, { "deviceHeader": [], "session": [] }])
+}
+
+/// The vacancy id in a path.
+fn id() -> Value {
+    json!({ "name": "id", "in": "path", "required": true, "description": "Vacancy id", "schema": { "type": "integer", "format": "int64" } })
+}
+
+/// The page of a list.
+fn page_param() -> Value {
+    json!({ "name": "page", "in": "query", "description": "Page from 1, ten items a page; past the end the page is empty", "schema": { "type": "integer", "minimum": 1, "default": 1 } })
+}
+
+/// Signing a job seeker in and out.
+fn session_paths() -> Value {
+    let security = security();
     json!({
         "/api/v1/terminal/session": {
             "post": {
@@ -416,7 +388,15 @@ pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
                 "security": security,
                 "responses": seeker_errors(json!({ "204": { "description": "Signed out" } }))
             }
-        },
+        }
+    })
+}
+
+/// Approved matches, search and one vacancy.
+fn listing_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
+    let (security, id, page_param) = (security(), id(), page_param());
+    let sectors: Vec<&str> = taxonomy.sectors().iter().map(|s| s.slug()).collect();
+    json!({
         "/api/v1/terminal/matches": {
             "get": {
                 "summary": "Jobs the person's officer approved that still fit, with reasons in plain words",
@@ -432,10 +412,10 @@ pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [
-                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": super::seeker::WORDS_MAX } },
+                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": seeker::WORDS_MAX } },
                     { "name": "sector", "in": "query", "schema": { "type": "string", "enum": sectors } },
                     { "name": "hours", "in": "query", "schema": { "type": "string", "enum": ["any", "part", "full"] } },
-                    { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": super::seeker::DISTANCES_MILES } },
+                    { "name": "distance", "in": "query", "description": "Miles", "schema": { "type": "integer", "enum": seeker::DISTANCES_MILES } },
                     page_param.clone()
                 ],
                 "responses": seeker_errors(json!({ "200": ok("total counts every eligible vacancy the search finds; with no words they are ordered by match score, with words by relevance then score; a page past the end is empty", "TerminalListings"), "422": err("A filter is not one of the choices") }))
@@ -449,7 +429,14 @@ pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
                 "parameters": [id.clone()],
                 "responses": seeker_errors(json!({ "200": ok("The vacancy, whether the person applied, and their draft", "TerminalVacancy"), "404": err("No such vacancy") }))
             }
-        },
+        }
+    })
+}
+
+/// Applying, the list of applications and withdrawing.
+fn application_paths() -> Value {
+    let (security, id, page_param) = (security(), id(), page_param());
+    json!({
         "/api/v1/terminal/vacancies/{id}/application": {
             "post": {
                 "summary": "\"I'm interested\": send a statement (idempotent: one application per vacancy), or keep it as a draft with draft: true",
@@ -486,4 +473,18 @@ pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
             }
         }
     })
+}
+
+/// This module's part of the OpenAPI document; the sector filter's values
+/// come from `taxonomy`.
+pub fn openapi_paths(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
+    let mut paths = session_paths();
+    if let Some(map) = paths.as_object_mut() {
+        for more in [listing_paths(taxonomy), application_paths()] {
+            if let Value::Object(more) = more {
+                map.extend(more);
+            }
+        }
+    }
+    paths
 }

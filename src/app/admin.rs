@@ -1,0 +1,53 @@
+//! Use cases of the administrator beyond accounts and terminals: reading
+//! the audit log (itself logged) and retrying a dead job.
+
+use crate::app::Failure;
+use crate::store::audit::{self, AuditRow, Entry};
+use crate::store::now;
+use crate::web::AppState;
+
+/// One page of the audit log under `filter`, and how many rows match in
+/// all. Every look at the log is itself logged (the log is append-only);
+/// the viewer's own views are hidden by default, not dropped.
+pub async fn read_audit(
+    state: &AppState,
+    actor: audit::Actor,
+    filter: audit::Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditRow>, i64), Failure> {
+    Ok(state
+        .store
+        .run(move |conn| {
+            let total = audit::count(conn, &filter)?;
+            let rows = audit::search(conn, &filter, limit, offset)?;
+            let entry = Entry {
+                action: "audit.viewed",
+                subject_kind: None,
+                subject_id: None,
+                detail: None,
+            };
+            audit::record(conn, &actor, entry, now())?;
+            Ok((rows, total))
+        })
+        .await?)
+}
+
+/// Puts a dead job back in the queue.
+pub async fn retry_job(state: &AppState, actor: audit::Actor, id: i64) -> Result<(), Failure> {
+    state
+        .store
+        .run(move |conn| {
+            let at = now();
+            crate::store::jobs::retry_dead(conn, id, at)?;
+            let entry = Entry {
+                action: "job.retried",
+                subject_kind: Some("job"),
+                subject_id: Some(id),
+                detail: None,
+            };
+            audit::record(conn, &actor, entry, at)
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Administrator pages: users, terminals, the audit log and the job queue.
+//! The use cases are in `app::accounts`, `app::terminals` and `app::admin`.
+
+mod audit;
+mod queue;
+mod terminals;
+mod users;
+
+pub use audit::*;
+pub use queue::*;
+pub use terminals::*;
+pub use users::*;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::store::access as access_store;
+use crate::web::auth::Admin;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    chrome: Chrome,
+    users: usize,
+    terminals: usize,
+    /// Employers whose request to join waits for a decision.
+    pending_employers: usize,
+}
+
+pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
+    let (users, terminals, pending_employers) = state
+        .store
+        .run(|conn| {
+            Ok((
+                access_store::list_users(conn)?.len(),
+                access_store::list_terminals(conn)?.len(),
+                crate::store::employer_accounts::pending(conn)?.len(),
+            ))
+        })
+        .await?;
+    Ok(page(
+        StatusCode::OK,
+        &Dashboard {
+            chrome: Chrome::of(&admin.ctx),
+            users,
+            terminals,
+            pending_employers,
+        },
+    ))
+}

@@ -1,0 +1,193 @@
+//! "My applications": the list, one application, and withdrawing.
+
+use super::*;
+
+/// One of the person's applications, in plain words.
+pub struct ApplicationView {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub sent_on: String,
+    pub status: &'static str,
+    pub status_code: &'static str,
+    pub statement: String,
+    pub details: Vec<String>,
+    pub can_withdraw: bool,
+}
+
+pub(super) fn application_view(
+    t: Messages,
+    a: &Application,
+    title: Option<&str>,
+) -> ApplicationView {
+    let mut details = Vec::new();
+    if a.status == ApplicationStatus::Interview {
+        if let Some(at) = a.interview_at {
+            details.push(t.fill(
+                "apps.interview",
+                &[("date", t.date(at.date())), ("time", time_text(at.time()))],
+            ));
+        }
+    }
+    if let Some(start) = a.start_date {
+        if matches!(
+            a.status,
+            ApplicationStatus::Offer | ApplicationStatus::Started
+        ) {
+            details.push(t.with("apps.start_date", "date", t.date(start)));
+        }
+    }
+    ApplicationView {
+        vacancy_id: a.vacancy_id,
+        title: title
+            .map(str::to_string)
+            .unwrap_or_else(|| t.get("apps.job_gone").to_string()),
+        sent_on: t.with("apps.sent_on", "date", t.date(a.created_at.date())),
+        status: status_text(t, a.status),
+        status_code: a.status.as_str(),
+        statement: a.statement.clone(),
+        details,
+        can_withdraw: !a.status.is_final(),
+    }
+}
+
+/// The person's applications with their vacancies' titles, newest first.
+pub async fn my_applications(
+    state: &AppState,
+    profile_id: i64,
+    t: Messages,
+) -> Result<Vec<ApplicationView>, SeekerError> {
+    let taxonomy = state.taxonomy.clone();
+    let (list, vacancies) = state
+        .store
+        .run(move |c| {
+            let list = apps::for_profile(c, profile_id)?;
+            let ids: Vec<i64> = list.iter().map(|a| a.vacancy_id).collect();
+            let vacancies = store::vacancies::load_many(c, &ids, &taxonomy)?;
+            Ok((list, vacancies))
+        })
+        .await?;
+    Ok(list
+        .iter()
+        .map(|a| {
+            let title = vacancies
+                .iter()
+                .find(|v| v.id == a.vacancy_id)
+                .map(|v| v.details.title());
+            application_view(t, a, title)
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "terminal/applications.html")]
+pub(super) struct ApplicationsPage {
+    f: Frame,
+    items: Vec<ApplicationView>,
+    count: String,
+    pager: Option<Pager>,
+    printed: String,
+    drafts: Vec<DraftView>,
+    drafts_count: String,
+}
+
+/// My applications, newest first, ten a page; the print view holds them
+/// all.
+pub async fn applications(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let mut items = my_applications(&state, seeker.seeker.profile_id, f.t).await?;
+    let drafts = my_drafts(&state, seeker.seeker.profile_id, f.t).await?;
+    let drafts_count = count_text(f.t, drafts.len(), "apps.drafts_one", "apps.drafts");
+    let count = count_text(f.t, items.len(), "apps.count_one", "apps.count");
+    let printed = f.t.with("site.printed", "date", f.t.date(today()));
+    let mut pager = None;
+    if !f.print {
+        let pages = pages_of(items.len());
+        let page_no = page_number(&query.page).min(pages);
+        items = items.drain(page_range(items.len(), page_no)).collect();
+        pager = Pager::of(f.t, page_no, pages, |p| {
+            format!("/terminal/applications?page={p}")
+        });
+    }
+    Ok(page(
+        StatusCode::OK,
+        &ApplicationsPage {
+            f,
+            items,
+            count,
+            pager,
+            printed,
+            drafts,
+            drafts_count,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "terminal/application.html")]
+pub(super) struct ApplicationPage {
+    f: Frame,
+    a: ApplicationView,
+    printed: String,
+}
+
+pub async fn one_application(
+    state: &AppState,
+    profile_id: i64,
+    vacancy_id: i64,
+    t: Messages,
+) -> Result<ApplicationView, SeekerError> {
+    let taxonomy = state.taxonomy.clone();
+    let (application, vacancy) = state
+        .store
+        .run(move |c| {
+            let application = apps::find(c, profile_id, vacancy_id)?;
+            let vacancy = store::vacancies::load_many(c, &[vacancy_id], &taxonomy)?.pop();
+            Ok((application, vacancy))
+        })
+        .await?;
+    let application = application.ok_or(SeekerError::NotFound)?;
+    Ok(application_view(
+        t,
+        &application,
+        vacancy.as_ref().map(|v| v.details.title()),
+    ))
+}
+
+pub async fn application(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let t = f.t;
+    match one_application(&state, seeker.seeker.profile_id, path.into_inner(), t).await {
+        Ok(a) => Ok(page(
+            StatusCode::OK,
+            &ApplicationPage {
+                a,
+                printed: t.with("site.printed", "date", t.date(today())),
+                f,
+            },
+        )),
+        Err(e) => seeker_page_error(f, e),
+    }
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    match crate::app::applications::seeker::withdraw(&state, seeker.seeker.profile_id, id).await {
+        Ok(()) => Ok(redirect(&format!("/terminal/applications/{id}"))),
+        Err(e) => seeker_page_error(Frame::signed_in(&seeker, &req), e),
+    }
+}

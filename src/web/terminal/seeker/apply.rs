@@ -1,0 +1,135 @@
+//! "I'm interested": the statement, sent or kept as a draft.
+
+use super::*;
+use crate::app::applications::seeker as seeker_app;
+
+#[derive(Template)]
+#[template(path = "terminal/apply.html")]
+pub(super) struct ApplyPage {
+    f: Frame,
+    errors: FieldErrors,
+    vacancy_id: i64,
+    title_line: String,
+    statement: String,
+    hint: String,
+    saved: bool,
+}
+
+pub async fn apply_form(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let t = f.t;
+    let id = path.into_inner();
+    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
+    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
+        Ok(found) => found,
+        Err(e) => return seeker_page_error(f, e),
+    };
+    let profile_id = profile.id;
+    let (existing, draft) = application_and_draft(&state, profile_id, id).await?;
+    if existing.is_some() {
+        return Ok(redirect(&format!("/terminal/applications/{id}")));
+    }
+    Ok(page(
+        StatusCode::OK,
+        &ApplyPage {
+            errors: FieldErrors::new(),
+            vacancy_id: id,
+            title_line: t.with("apply.for", "title", vacancy.details.title()),
+            statement: draft.unwrap_or_default(),
+            hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
+            saved: false,
+            f,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    #[serde(default)]
+    statement: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// Checks a statement, with messages in the person's language.
+pub fn check_statement(t: Messages, statement: &str, sending: bool) -> Result<(), FieldErrors> {
+    if statement.chars().count() > STATEMENT_MAX {
+        return Err(FieldErrors::single(
+            "statement",
+            t.with("apply.error.too_long", "max", STATEMENT_MAX),
+        ));
+    }
+    if sending && statement.trim().is_empty() {
+        return Err(FieldErrors::single("statement", t.get("apply.error.empty")));
+    }
+    Ok(())
+}
+
+pub async fn apply(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: web::Form<ApplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let t = f.t;
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
+    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
+        Ok(found) => found,
+        Err(e) => return seeker_page_error(f, e),
+    };
+    let saving = form.action == "save";
+    let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
+        page(
+            status,
+            &ApplyPage {
+                errors,
+                vacancy_id: id,
+                title_line: t.with("apply.for", "title", vacancy.details.title()),
+                statement: form.statement.clone(),
+                hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
+                saved,
+                f,
+            },
+        )
+    };
+    if let Err(errors) = check_statement(t, &form.statement, !saving) {
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
+    }
+    let profile_id = profile.id;
+    if saving {
+        let statement = form.statement.clone();
+        let saved = seeker_app::save_draft(&state, profile_id, id, statement).await;
+        return match saved {
+            Ok(()) => Ok(render(StatusCode::OK, FieldErrors::new(), true, f)),
+            Err(SeekerError::Invalid(_)) => Ok(render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FieldErrors::single(
+                    "statement",
+                    t.with("apply.error.too_long", "max", STATEMENT_MAX),
+                ),
+                false,
+                f,
+            )),
+            Err(e) => Err(e.into()),
+        };
+    }
+    match seeker_app::submit(&state, profile_id, id, form.statement.clone()).await {
+        Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
+        Err(SeekerError::Invalid(_)) => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldErrors::single("statement", t.get("apply.error.empty")),
+            false,
+            f,
+        )),
+        Err(e) => seeker_page_error(f, e),
+    }
+}

@@ -1,0 +1,46 @@
+//! Statements kept as drafts and not sent.
+
+use super::*;
+
+/// A statement saved for later and not sent.
+pub struct DraftView {
+    pub vacancy_id: i64,
+    pub title: String,
+    pub saved_on: String,
+    /// False when the job is no longer open: the draft can only be read.
+    pub can_finish: bool,
+}
+
+/// The person's unsent statements, newest first.
+pub async fn my_drafts(
+    state: &AppState,
+    profile_id: i64,
+    t: Messages,
+) -> Result<Vec<DraftView>, SeekerError> {
+    let taxonomy = state.taxonomy.clone();
+    let (drafts, vacancies) = state
+        .store
+        .run(move |c| {
+            let drafts = apps::drafts_for_profile(c, profile_id)?;
+            let ids: Vec<i64> = drafts.iter().map(|(id, _)| *id).collect();
+            let vacancies = store::vacancies::load_many(c, &ids, &taxonomy)?;
+            Ok((drafts, vacancies))
+        })
+        .await?;
+    Ok(drafts
+        .iter()
+        .map(|(vacancy_id, saved)| {
+            let vacancy = vacancies.iter().find(|v| v.id == *vacancy_id);
+            let open = vacancy.is_some_and(|v| v.status == VacancyStatus::Published);
+            DraftView {
+                vacancy_id: *vacancy_id,
+                title: match vacancy {
+                    Some(v) if open => v.details.title().to_string(),
+                    _ => t.get("apps.job_gone").to_string(),
+                },
+                saved_on: t.with("apps.saved_on", "date", t.date(saved.date())),
+                can_finish: open,
+            }
+        })
+        .collect())
+}

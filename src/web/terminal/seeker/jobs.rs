@@ -1,0 +1,152 @@
+//! "Jobs for you" (the matches the officer approved) and one vacancy in
+//! plain words.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "terminal/jobs_for_you.html")]
+pub(super) struct JobsPage {
+    f: Frame,
+    jobs: Vec<Listing>,
+    count: String,
+    pager: Option<Pager>,
+}
+
+pub async fn jobs_for_you(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let profile = match load_profile(&state, seeker.seeker.profile_id).await {
+        Ok(p) => p,
+        Err(e) => return seeker_page_error(f, e),
+    };
+    let matches = approved_matches(&state, &profile).await?;
+    let pages = pages_of(matches.len());
+    let page_no = page_number(&query.page).min(pages);
+    let mut jobs: Vec<Listing> = page_of(&matches, page_no)
+        .iter()
+        .map(|(v, a)| listing(f.t, v, a))
+        .collect();
+    name_employers(&state, &mut jobs).await?;
+    let count = count_text(f.t, matches.len(), "jobs.count_one", "jobs.count");
+    let pager = Pager::of(f.t, page_no, pages, |p| {
+        format!("/terminal/jobs-for-you?page={p}")
+    });
+    Ok(page(
+        StatusCode::OK,
+        &JobsPage {
+            f,
+            jobs,
+            count,
+            pager,
+        },
+    ))
+}
+
+/// A vacancy in plain words.
+pub struct VacancyView {
+    pub id: i64,
+    pub title: String,
+    pub employer: String,
+    pub description: String,
+    pub pay: String,
+    pub hours: String,
+    pub shifts: Vec<String>,
+    pub place: String,
+    pub how_far: String,
+    pub starts: String,
+    pub contract: &'static str,
+    pub documents: Vec<String>,
+    pub certificates: Vec<String>,
+    pub closing: String,
+    pub reasons: Vec<String>,
+}
+
+pub fn vacancy_view(
+    t: Messages,
+    taxonomy: &Taxonomy,
+    vacancy: &Vacancy,
+    assessment: &Assessment,
+    employer: String,
+) -> VacancyView {
+    let d = &vacancy.details;
+    let how_far = match (d.workplace(), assessment.distance_km) {
+        (Workplace::Remote, _) => t.get("reason.remote").to_string(),
+        (_, Some(km)) => distance_text(t, km),
+        (_, None) => t.get("vacancy.far_unknown").to_string(),
+    };
+    VacancyView {
+        id: vacancy.id,
+        title: d.title().to_string(),
+        employer,
+        description: d.description().to_string(),
+        pay: pay_text(t, vacancy),
+        hours: hours_text(t, vacancy),
+        shifts: shift_texts(t, vacancy),
+        place: place_text(t, vacancy),
+        how_far,
+        starts: match d.start() {
+            crate::domain::vacancy::Start::Asap => t.get("vacancy.starts_asap").to_string(),
+            crate::domain::vacancy::Start::On(start) if start <= today() => {
+                t.get("reason.start_now").to_string()
+            }
+            crate::domain::vacancy::Start::On(start) => t.date(start),
+        },
+        contract: contract_text(t, d.contract()),
+        documents: d.documents_needed().to_vec(),
+        certificates: d
+            .required_certificates()
+            .iter()
+            .map(|slug| taxonomy.label(slug).to_string())
+            .collect(),
+        closing: match d.closing_date() {
+            Some(date) => t.date(date),
+            None => t.get("vacancy.rolling").to_string(),
+        },
+        reasons: plain_reasons(t, assessment),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "terminal/vacancy.html")]
+pub(super) struct VacancyPage {
+    f: Frame,
+    v: VacancyView,
+    applied_on: Option<String>,
+    printed: String,
+}
+
+pub async fn vacancy(
+    state: web::Data<AppState>,
+    seeker: Seeker,
+    req: HttpRequest,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let f = Frame::signed_in(&seeker, &req);
+    let t = f.t;
+    let id = path.into_inner();
+    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
+    let (vacancy, assessment, employer) = match eligible_vacancy(&state, &profile, id).await {
+        Ok(found) => found,
+        Err(e) => return seeker_page_error(f, e),
+    };
+    let profile_id = profile.id;
+    let existing = state
+        .store
+        .run(move |c| apps::find(c, profile_id, id))
+        .await?;
+    let v = vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
+    Ok(page(
+        StatusCode::OK,
+        &VacancyPage {
+            v,
+            applied_on: existing
+                .map(|a| t.with("vacancy.already", "date", t.date(a.created_at.date()))),
+            printed: t.with("site.printed", "date", t.date(today())),
+            f,
+        },
+    ))
+}

@@ -76,3 +76,20 @@ impl From<crate::access::hashing::HashingError> for Failure {
         }
     }
 }
+
+/// Runs a use case's blocking database work off the async executor, on a
+/// connection from the pool; the work opens its own transaction with
+/// [`crate::store::Conn::write`].
+pub async fn run<T, F>(store: &crate::store::Store, work: F) -> Result<T, Failure>
+where
+    F: FnOnce(&mut crate::store::Conn) -> Result<T, Failure> + Send + 'static,
+    T: Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = store.conn()?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| Failure::Internal(StoreError::Task(e.to_string()).to_string()))?
+}

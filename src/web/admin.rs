@@ -7,9 +7,9 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::auth::Admin;
+use super::employer::vacancy_form::DateParts;
 use super::errors::AppError;
 use super::pages::page;
-use super::vacancy_form::DateParts;
 use super::view::Chrome;
 use super::AppState;
 use crate::access::token;

@@ -258,10 +258,9 @@ pub fn openapi_document(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
             }
         }))
     });
-    if let (Some(map), Value::Object(more)) = (
-        schemas.as_object_mut(),
-        crate::web::api_vacancies::openapi_schemas(),
-    ) {
+    if let (Some(map), Value::Object(more)) =
+        (schemas.as_object_mut(), super::vacancies::openapi_schemas())
+    {
         map.extend(more);
     }
     if let (Some(map), Value::Object(more)) = (
@@ -363,7 +362,7 @@ pub fn openapi_document(taxonomy: &crate::domain::skills::Taxonomy) -> Value {
     );
     doc["paths"] = merge(
         doc["paths"].take(),
-        &crate::web::api_vacancies::openapi_paths(taxonomy),
+        &super::vacancies::openapi_paths(taxonomy),
     );
     doc["components"]["securitySchemes"] = merge(
         doc["components"]["securitySchemes"].take(),

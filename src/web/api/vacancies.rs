@@ -226,29 +226,26 @@ async fn move_to(
     answer(&state, by, id, StatusCode::OK).await
 }
 
-pub async fn publish(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    move_to(state, member, path.into_inner(), vacancies::publish).await
+/// A lifecycle move's handler: the use case in `app::vacancies` it calls.
+macro_rules! lifecycle {
+    ($(#[$doc:meta])* $name:ident => $use_case:path) => {
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            member: EmployerMember,
+            path: web::Path<i64>,
+        ) -> Result<HttpResponse, ApiError> {
+            move_to(state, member, path.into_inner(), $use_case).await
+        }
+    };
 }
 
-pub async fn pause(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    move_to(state, member, path.into_inner(), vacancies::pause).await
-}
-
-pub async fn close(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    move_to(state, member, path.into_inner(), vacancies::close).await
-}
+lifecycle!(
+    /// Publishes a draft, or opens a paused vacancy's applications again.
+    publish => vacancies::publish
+);
+lifecycle!(pause => vacancies::pause);
+lifecycle!(close => vacancies::close);
 
 /// The vacancy routes of the OpenAPI document (merged into it by
 /// `api::openapi_document`), with the request body inline; the answer's

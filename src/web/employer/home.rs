@@ -145,20 +145,23 @@ async fn tokens_page(
     ))
 }
 
+/// The tokens page with an empty form; `created` is a new token's secret,
+/// shown once.
+async fn fresh_tokens_page(
+    state: &AppState,
+    member: &EmployerMember,
+    created: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (status, errors) = (StatusCode::OK, FieldErrors::new());
+    let days = API_TOKEN_DAYS.to_string();
+    tokens_page(state, member, status, errors, created, String::new(), days).await
+}
+
 pub async fn tokens(
     state: web::Data<AppState>,
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+    fresh_tokens_page(&state, &member, None).await
 }
 
 #[derive(Deserialize)]
@@ -228,16 +231,7 @@ pub async fn create_token(
         })
         .await?
     };
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        Some(secret),
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+    fresh_tokens_page(&state, &member, Some(secret)).await
 }
 
 pub async fn revoke_token(
@@ -251,16 +245,7 @@ pub async fn revoke_token(
         employers::revoke_token(conn, &by, id)
     })
     .await?;
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+    fresh_tokens_page(&state, &member, None).await
 }
 
 const VACANCY_PAGE: i64 = 25;

@@ -496,60 +496,33 @@ async fn move_to(
     }
 }
 
-pub async fn publish(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::publish, "publish").await
+/// A lifecycle button's handler: the use case in `app::vacancies` it calls
+/// and the `done` it confirms with.
+macro_rules! lifecycle {
+    ($(#[$doc:meta])* $name:ident => $use_case:path, $done:literal) => {
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            member: EmployerMember,
+            path: web::Path<i64>,
+        ) -> Result<HttpResponse, AppError> {
+            move_to(state, member, path.into_inner(), $use_case, $done).await
+        }
+    };
 }
 
-pub async fn pause(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::pause, "pause").await
-}
-
-/// Opens a paused vacancy's applications again: it is published again.
-pub async fn resume(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::publish, "resume").await
-}
-
-pub async fn fill(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::fill, "fill").await
-}
-
-pub async fn close(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::close, "close").await
-}
-
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    move_to(state, member, id, vacancies::withdraw, "withdraw").await
-}
+lifecycle!(
+    /// Publishes a draft.
+    publish => vacancies::publish, "publish"
+);
+lifecycle!(pause => vacancies::pause, "pause");
+lifecycle!(
+    /// Opens a paused vacancy's applications again: it is published again.
+    resume => vacancies::publish, "resume"
+);
+lifecycle!(fill => vacancies::fill, "fill");
+lifecycle!(close => vacancies::close, "close");
+lifecycle!(withdraw => vacancies::withdraw, "withdraw");
 
 pub async fn duplicate(
     state: web::Data<AppState>,

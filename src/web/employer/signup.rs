@@ -227,7 +227,34 @@ pub async fn sign_up(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(sign_up_page(&state, &visitor, status, form, errors));
     }
-    match request_to_join(&state, &visitor, &form).await {
+    // Each request costs a password hash and may send an email: limited per
+    // address like sign-in, charged before anything is checked.
+    let actor = visitor.ctx.audit_actor();
+    let (charged, ip) = (actor.clone(), visitor.ctx.ip.clone());
+    let limited = app::run(&state.store, move |conn| {
+        employers::charge_join(conn, &ip, &charged)
+    })
+    .await;
+    if let Err(Failure::TooMany {
+        retry_after,
+        message,
+    }) = limited
+    {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let errors = FieldErrors::single("organisation", message);
+        let mut res = sign_up_page(&state, &visitor, status, form, errors);
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, retry_after.into());
+        return Ok(res);
+    }
+    limited?;
+    let hash = state.hashing.hash(form.password.clone()).await?;
+    let (request, config) = (form.request(), state.config.clone());
+    let stored = app::run(&state.store, move |conn| {
+        employers::request_to_join(conn, &config, &actor, &request, &hash)
+    })
+    .await;
+    match stored {
         Ok(()) => Ok(render_status(
             StatusCode::OK,
             "Thank you: we have your request",
@@ -237,43 +264,8 @@ pub async fn sign_up(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(sign_up_page(&state, &visitor, status, form, errors))
         }
-        Err(Failure::TooMany {
-            retry_after,
-            message,
-        }) => {
-            let status = StatusCode::TOO_MANY_REQUESTS;
-            let errors = FieldErrors::single("organisation", message);
-            let mut res = sign_up_page(&state, &visitor, status, form, errors);
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, retry_after.into());
-            Ok(res)
-        }
         Err(other) => Err(other.into()),
     }
-}
-
-/// The request to join: charged against the address's limit before
-/// anything else, then the password hashed and the request stored.
-async fn request_to_join(
-    state: &AppState,
-    visitor: &Visitor,
-    form: &SignUpForm,
-) -> Result<(), Failure> {
-    let actor = visitor.ctx.audit_actor();
-    {
-        let (actor, ip) = (actor.clone(), visitor.ctx.ip.clone());
-        app::run(&state.store, move |conn| {
-            employers::charge_join(conn, &ip, &actor)
-        })
-        .await?;
-    }
-    let hash = state.hashing.hash(form.password.clone()).await?;
-    let request = form.request();
-    let config = state.config.clone();
-    app::run(&state.store, move |conn| {
-        employers::request_to_join(conn, &config, &actor, &request, &hash)
-    })
-    .await
 }
 
 // ------------------------------------------------------------ admin review

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::vacancy_form::FormValues;
 use super::{member_of, today};
 use crate::app::{self, vacancies};
-use crate::domain::offence::OffenceCategory;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{StartKind, VacancyDetails};
 use crate::web::auth::EmployerMember;
@@ -64,18 +63,7 @@ pub fn columns() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for c in OffenceCategory::ALL {
-        out.push(format!("exclusion_{}", c.as_str()));
-        out.push(format!("exclusion_{}_reason", c.as_str()));
-    }
-    for c in [
-        "rotl_suitable",
-        "ring_fenced",
-        "how_to_apply",
-        "documents_needed",
-    ] {
-        out.push(c.to_string());
-    }
+    out.extend(super::vacancy_form::last_fields());
     out
 }
 

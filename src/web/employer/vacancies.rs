@@ -458,9 +458,7 @@ pub async fn show(
     path: web::Path<i64>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy = load(&state, &member, path.into_inner()).await?;
-    let done = done_message(query.done.as_deref());
-    vacancy_page(&state, &member, vacancy, false, StatusCode::OK, None, done).await
+    shown(&state, &member, path.into_inner(), &query, false).await
 }
 
 pub async fn preview(
@@ -469,9 +467,21 @@ pub async fn preview(
     path: web::Path<i64>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy = load(&state, &member, path.into_inner()).await?;
+    shown(&state, &member, path.into_inner(), &query, true).await
+}
+
+/// The vacancy page, or its preview in the terminal's words, with the
+/// confirmation of what was just done.
+async fn shown(
+    state: &AppState,
+    member: &EmployerMember,
+    id: i64,
+    query: &DoneQuery,
+    preview: bool,
+) -> Result<HttpResponse, AppError> {
+    let vacancy = load(state, member, id).await?;
     let done = done_message(query.done.as_deref());
-    vacancy_page(&state, &member, vacancy, true, StatusCode::OK, None, done).await
+    vacancy_page(state, member, vacancy, preview, StatusCode::OK, None, done).await
 }
 
 /// A lifecycle move (`vacancies::publish`, `pause`...); `action` names it

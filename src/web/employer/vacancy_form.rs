@@ -751,9 +751,18 @@ fn form_order() -> Vec<String> {
     ] {
         order.push(name.to_string());
     }
+    order.extend(last_fields());
+    order
+}
+
+/// The fields the form and the CSV template both end with: each offence
+/// category's stance and reason, then day release, ring-fencing, how to
+/// apply and the documents needed.
+pub fn last_fields() -> Vec<String> {
+    let mut out = Vec::new();
     for category in OffenceCategory::ALL {
-        order.push(format!("exclusion_{}", category.as_str()));
-        order.push(format!("exclusion_{}_reason", category.as_str()));
+        out.push(format!("exclusion_{}", category.as_str()));
+        out.push(format!("exclusion_{}_reason", category.as_str()));
     }
     for name in [
         "rotl_suitable",
@@ -761,9 +770,9 @@ fn form_order() -> Vec<String> {
         "how_to_apply",
         "documents_needed",
     ] {
-        order.push(name.to_string());
+        out.push(name.to_string());
     }
-    order
+    out
 }
 
 /// The form field a domain error belongs to.

@@ -1970,7 +1970,7 @@ on_both_backends!(
 
 /// A CSV file from rows of (column, value), in the template's columns.
 fn csv_file(rows: &[Vec<(&str, &str)>]) -> String {
-    let columns = fairchance::web::vacancy_import::columns();
+    let columns = fairchance::web::employer::import::columns();
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&columns).unwrap();
     for row in rows {

@@ -4,13 +4,9 @@
 pub mod account;
 pub mod admin;
 pub mod api;
-pub mod api_vacancies;
 pub mod auth;
 pub mod client_ip;
 pub mod employer;
-pub mod employer_applications;
-pub mod employer_signup;
-pub mod employer_vacancies;
 pub mod errors;
 pub mod health;
 pub mod i18n;
@@ -26,8 +22,6 @@ pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod terminal;
-pub mod vacancy_form;
-pub mod vacancy_import;
 pub mod view;
 pub mod viewed;
 

@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::auth::Officer;
-use super::employer_vacancies::vacancy_facts;
+use super::employer::vacancies::vacancy_facts;
 use super::errors::AppError;
 use super::pages::page;
 use super::view::Chrome;

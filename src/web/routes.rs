@@ -6,10 +6,11 @@
 use actix_web::web;
 
 use super::api::reference as api_reference;
+use super::employer::vacancies as employer_vacancies;
+use super::employer::{applications as employer_applications, home as employer_home};
+use super::employer::{import as vacancy_import, signup as employer_signup};
 use super::terminal::{self, api as terminal_api, seeker};
-use super::vacancy_import;
-use super::{account, admin, api, employer, health, officer, pages, reports};
-use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
+use super::{account, admin, api, health, officer, pages, reports};
 use super::{
     officer_applications, officer_matches, officer_outcomes, officer_profiles, officer_vacancy,
 };
@@ -117,8 +118,8 @@ pub fn table() -> Vec<Route> {
         route!(GET "/officer/profiles/{id}", Officer => officer::profile),
         route!(GET "/officer/profiles/{id}/restricted", Officer => officer::restricted),
         // Employers.
-        route!(GET "/employer", Employer => employer::home),
-        route!(GET "/employer/vacancies", Employer => employer::vacancies),
+        route!(GET "/employer", Employer => employer_home::home),
+        route!(GET "/employer/vacancies", Employer => employer_home::vacancies),
         // Employer portal: the vacancy editor (before "/employer/vacancies/{id}").
         route!(GET "/employer/vacancies/new", Employer => employer_vacancies::new_form),
         route!(POST "/employer/vacancies", Employer => employer_vacancies::create),
@@ -151,9 +152,9 @@ pub fn table() -> Vec<Route> {
         route!(POST "/employer/invitations", Employer => employer_signup::invite),
         route!(GET "/invitations/accept", Public => employer_signup::join_form),
         route!(POST "/invitations/accept", Public => employer_signup::join),
-        route!(GET "/employer/tokens", Employer => employer::tokens),
-        route!(POST "/employer/tokens", Employer => employer::create_token),
-        route!(POST "/employer/tokens/{id}/revoke", Employer => employer::revoke_token),
+        route!(GET "/employer/tokens", Employer => employer_home::tokens),
+        route!(POST "/employer/tokens", Employer => employer_home::create_token),
+        route!(POST "/employer/tokens/{id}/revoke", Employer => employer_home::revoke_token),
         // Supported terminals and job seekers.
         route!(GET "/terminal/enrol", Public => terminal::enrol_form),
         route!(POST "/terminal/enrol", Public => terminal::enrol),
@@ -191,13 +192,13 @@ pub fn table() -> Vec<Route> {
         route!(DELETE "/api/v1/session", Staff => api::delete_session),
         route!(GET "/api/v1/me", Staff => api::me),
         // Employer portal: the vacancy API.
-        route!(GET "/api/v1/vacancies", Employer => api_vacancies::list),
-        route!(POST "/api/v1/vacancies", Employer => api_vacancies::create),
-        route!(GET "/api/v1/vacancies/{id}", Employer => api_vacancies::get),
-        route!(PUT "/api/v1/vacancies/{id}", Employer => api_vacancies::update),
-        route!(POST "/api/v1/vacancies/{id}/publish", Employer => api_vacancies::publish),
-        route!(POST "/api/v1/vacancies/{id}/pause", Employer => api_vacancies::pause),
-        route!(POST "/api/v1/vacancies/{id}/close", Employer => api_vacancies::close),
+        route!(GET "/api/v1/vacancies", Employer => api::vacancies::list),
+        route!(POST "/api/v1/vacancies", Employer => api::vacancies::create),
+        route!(GET "/api/v1/vacancies/{id}", Employer => api::vacancies::get),
+        route!(PUT "/api/v1/vacancies/{id}", Employer => api::vacancies::update),
+        route!(POST "/api/v1/vacancies/{id}/publish", Employer => api::vacancies::publish),
+        route!(POST "/api/v1/vacancies/{id}/pause", Employer => api::vacancies::pause),
+        route!(POST "/api/v1/vacancies/{id}/close", Employer => api::vacancies::close),
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),

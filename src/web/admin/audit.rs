@@ -14,7 +14,7 @@ use crate::web::AppState;
 use chrono::{Duration, NaiveDate};
 
 use crate::store::audit::{self, AuditRow};
-use crate::web::vacancy_form::DateParts;
+use crate::web::employer::vacancy_form::DateParts;
 
 #[derive(Default, Deserialize)]
 pub struct AuditQuery {

@@ -244,12 +244,12 @@ fn me_paths() -> Value {
 /// parser enforces. Sector and skill enums come from `taxonomy`.
 pub fn openapi_document(taxonomy: &Taxonomy) -> Value {
     let mut schemas = merge(core_schemas(), &match_schemas());
-    schemas = merge(schemas, &crate::web::api_vacancies::openapi_schemas());
+    schemas = merge(schemas, &super::vacancies::openapi_schemas());
     schemas = merge(schemas, &crate::web::terminal::api::openapi_schemas());
     let mut paths = merge(session_paths(), &match_paths());
     paths = merge(paths, &me_paths());
     paths = merge(paths, &crate::web::terminal::api::openapi_paths(taxonomy));
-    paths = merge(paths, &crate::web::api_vacancies::openapi_paths(taxonomy));
+    paths = merge(paths, &super::vacancies::openapi_paths(taxonomy));
     let security_schemes = merge(
         json!({
             "session": { "type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE },

@@ -2,29 +2,25 @@
 //! preview and lifecycle buttons, and duplication. Every store call carries
 //! the member's employer, so another organisation's vacancy is not found.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::auth::EmployerMember;
-use super::errors::AppError;
-use super::pages::page;
 use super::vacancy_form::{FormValues, DAYS};
-use super::view::Chrome;
-use super::AppState;
+use super::{member_of, see_other, today};
+use crate::app::employers::Member;
+use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
 use crate::domain::vacancy::{CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyStatus};
 use crate::domain::FieldErrors;
-use crate::store::audit::{self, Entry as AuditEntry};
-use crate::store::vacancies::{self as vacancy_store, ChangeError};
-use crate::store::{now, StoreError};
-
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
+use crate::store::Conn;
+use crate::web::auth::EmployerMember;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 /// One sector's entries, for a checkbox group.
 pub struct SkillGroup<'a> {
@@ -105,21 +101,6 @@ fn form_page(
     )
 }
 
-fn audit_entry(action: &'static str, id: i64, detail: Option<String>) -> AuditEntry<'static> {
-    AuditEntry {
-        action,
-        subject_kind: Some("vacancy"),
-        subject_id: Some(id),
-        detail,
-    }
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
 pub async fn new_form(
     state: web::Data<AppState>,
     member: EmployerMember,
@@ -153,43 +134,23 @@ pub async fn create(
             ))
         }
     };
-    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
-    let actor = member.ctx.audit_actor();
-    let id = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            crate::write_tx!(conn, |c| {
-                let id = vacancy_store::create(
-                    c,
-                    employer_id,
-                    VacancyStatus::Draft,
-                    Some(user_id),
-                    &details,
-                    at,
-                )?;
-                audit::record(
-                    c,
-                    &actor,
-                    audit_entry("vacancy.created", id, Some(details.title().to_string())),
-                    at,
-                )?;
-                Ok::<_, StoreError>(id)
-            })
-        })
-        .await?;
+    let by = member_of(&member);
+    let id = app::run(&state.store, move |conn| {
+        vacancies::create(conn, &by, &details)
+    })
+    .await?;
     Ok(see_other(format!(
         "/employer/vacancies/{id}/preview?done=saved"
     )))
 }
 
 async fn load(state: &AppState, member: &EmployerMember, id: i64) -> Result<Vacancy, AppError> {
-    let employer_id = member.employer_id;
+    let by = member_of(member);
     let taxonomy = state.taxonomy.clone();
-    Ok(state
-        .store
-        .run(move |conn| vacancy_store::load_for_employer(conn, id, employer_id, &taxonomy))
-        .await?)
+    Ok(app::run(&state.store, move |conn| {
+        vacancies::get(conn, &by, id, &taxonomy)
+    })
+    .await?)
 }
 
 pub async fn edit_form(
@@ -253,42 +214,20 @@ pub async fn update(
             ))
         }
     };
-    let employer_id = member.employer_id;
-    let actor = member.ctx.audit_actor();
-    let result = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            Ok(crate::write_tx!(conn, |c| {
-                vacancy_store::update(c, id, employer_id, &details, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    audit_entry("vacancy.updated", id, Some(details.title().to_string())),
-                    at,
-                )?;
-                Ok::<_, ChangeError>(())
-            }))
-        })
-        .await?;
+    let by = member_of(&member);
+    let result = app::run(&state.store, move |conn| {
+        vacancies::update(conn, &by, id, &details)
+    })
+    .await;
     match result {
         Ok(()) => Ok(see_other(format!(
             "/employer/vacancies/{id}/preview?done=saved"
         ))),
-        Err(ChangeError::NotFound) => Err(AppError::NotFound),
-        Err(ChangeError::Illegal(message)) => {
-            vacancy_page(
-                &state,
-                &member,
-                current,
-                false,
-                StatusCode::CONFLICT,
-                Some(message),
-                None,
-            )
-            .await
+        Err(Failure::Conflict(message)) => {
+            let status = StatusCode::CONFLICT;
+            vacancy_page(&state, &member, current, false, status, Some(message), None).await
         }
-        Err(ChangeError::Store(e)) => Err(e.into()),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -377,22 +316,22 @@ pub fn vacancy_facts(
     let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
     // The facts a job seeker reads on the terminal, in the terminal's own
     // words (English), so the preview shows exactly what they will see.
-    let words = super::i18n::Messages::new(super::i18n::Lang::En);
+    let words = crate::web::i18n::Messages::new(crate::web::i18n::Lang::En);
     let shifts = if d.shifts().is_empty() {
         "Hours agreed with the person".to_string()
     } else {
-        super::seeker::shift_texts(words, vacancy).join("; ")
+        crate::web::seeker::shift_texts(words, vacancy).join("; ")
     };
     let facts = vec![
         ("Sector", t.sector_label(d.sector()).to_string()),
-        ("Where", super::seeker::place_text(words, vacancy)),
-        ("Hours", super::seeker::hours_text(words, vacancy)),
+        ("Where", crate::web::seeker::place_text(words, vacancy)),
+        ("Hours", crate::web::seeker::hours_text(words, vacancy)),
         ("Shifts", shifts),
         (
             "Contract",
-            super::seeker::contract_text(words, d.contract()).to_string(),
+            crate::web::seeker::contract_text(words, d.contract()).to_string(),
         ),
-        ("Pay", super::seeker::pay_text(words, vacancy)),
+        ("Pay", crate::web::seeker::pay_text(words, vacancy)),
         ("Number of jobs", d.positions().to_string()),
         (
             "Starts",
@@ -433,7 +372,13 @@ pub fn vacancy_facts(
             },
         ),
     ];
-    let exclusions = d
+    (facts, exclusion_rows(vacancy))
+}
+
+/// A vacancy's offence exclusions: category, treatment and reason.
+fn exclusion_rows(vacancy: &Vacancy) -> Vec<(&'static str, &'static str, String)> {
+    vacancy
+        .details
         .offence_exclusions()
         .iter()
         .map(|e| {
@@ -446,8 +391,7 @@ pub fn vacancy_facts(
                 e.reason().to_string(),
             )
         })
-        .collect();
-    (facts, exclusions)
+        .collect()
 }
 
 async fn vacancy_page(
@@ -514,9 +458,7 @@ pub async fn show(
     path: web::Path<i64>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy = load(&state, &member, path.into_inner()).await?;
-    let done = done_message(query.done.as_deref());
-    vacancy_page(&state, &member, vacancy, false, StatusCode::OK, None, done).await
+    shown(&state, &member, path.into_inner(), &query, false).await
 }
 
 pub async fn preview(
@@ -525,149 +467,72 @@ pub async fn preview(
     path: web::Path<i64>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy = load(&state, &member, path.into_inner()).await?;
-    let done = done_message(query.done.as_deref());
-    vacancy_page(&state, &member, vacancy, true, StatusCode::OK, None, done).await
+    shown(&state, &member, path.into_inner(), &query, true).await
 }
 
+/// The vacancy page, or its preview in the terminal's words, with the
+/// confirmation of what was just done.
+async fn shown(
+    state: &AppState,
+    member: &EmployerMember,
+    id: i64,
+    query: &DoneQuery,
+    preview: bool,
+) -> Result<HttpResponse, AppError> {
+    let vacancy = load(state, member, id).await?;
+    let done = done_message(query.done.as_deref());
+    vacancy_page(state, member, vacancy, preview, StatusCode::OK, None, done).await
+}
+
+/// A lifecycle move (`vacancies::publish`, `pause`...); `action` names it
+/// in the confirmation. A move the lifecycle refuses shows the vacancy page
+/// with the reason.
 async fn move_to(
     state: web::Data<AppState>,
     member: EmployerMember,
     id: i64,
-    to: VacancyStatus,
+    change: fn(&mut Conn, &Member, i64) -> Result<(), Failure>,
     action: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let employer_id = member.employer_id;
-    let actor = member.ctx.audit_actor();
-    let result = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            Ok(crate::write_tx!(conn, |c| {
-                let from = vacancy_store::change_status(c, id, employer_id, to, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    audit_entry(
-                        "vacancy.status_changed",
-                        id,
-                        Some(format!("{} -> {}", from.as_str(), to.as_str())),
-                    ),
-                    at,
-                )?;
-                Ok::<_, ChangeError>(())
-            }))
-        })
-        .await?;
-    match result {
+    let by = member_of(&member);
+    match app::run(&state.store, move |conn| change(conn, &by, id)).await {
         Ok(()) => Ok(see_other(format!("/employer/vacancies/{id}?done={action}"))),
-        Err(ChangeError::NotFound) => Err(AppError::NotFound),
-        Err(ChangeError::Illegal(message)) => {
+        Err(Failure::Conflict(message)) => {
             let vacancy = load(&state, &member, id).await?;
-            vacancy_page(
-                &state,
-                &member,
-                vacancy,
-                false,
-                StatusCode::CONFLICT,
-                Some(message),
-                None,
-            )
-            .await
+            let status = StatusCode::CONFLICT;
+            vacancy_page(&state, &member, vacancy, false, status, Some(message), None).await
         }
-        Err(ChangeError::Store(e)) => Err(e.into()),
+        Err(other) => Err(other.into()),
     }
 }
 
-pub async fn publish(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Published,
-        "publish",
-    )
-    .await
+/// A lifecycle button's handler: the use case in `app::vacancies` it calls
+/// and the `done` it confirms with.
+macro_rules! lifecycle {
+    ($(#[$doc:meta])* $name:ident => $use_case:path, $done:literal) => {
+        $(#[$doc])*
+        pub async fn $name(
+            state: web::Data<AppState>,
+            member: EmployerMember,
+            path: web::Path<i64>,
+        ) -> Result<HttpResponse, AppError> {
+            move_to(state, member, path.into_inner(), $use_case, $done).await
+        }
+    };
 }
 
-pub async fn pause(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Paused,
-        "pause",
-    )
-    .await
-}
-
-pub async fn resume(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Published,
-        "resume",
-    )
-    .await
-}
-
-pub async fn fill(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Filled,
-        "fill",
-    )
-    .await
-}
-
-pub async fn close(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Closed,
-        "close",
-    )
-    .await
-}
-
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    move_to(
-        state,
-        member,
-        path.into_inner(),
-        VacancyStatus::Withdrawn,
-        "withdraw",
-    )
-    .await
-}
+lifecycle!(
+    /// Publishes a draft.
+    publish => vacancies::publish, "publish"
+);
+lifecycle!(pause => vacancies::pause, "pause");
+lifecycle!(
+    /// Opens a paused vacancy's applications again: it is published again.
+    resume => vacancies::publish, "resume"
+);
+lifecycle!(fill => vacancies::fill, "fill");
+lifecycle!(close => vacancies::close, "close");
+lifecycle!(withdraw => vacancies::withdraw, "withdraw");
 
 pub async fn duplicate(
     state: web::Data<AppState>,
@@ -675,34 +540,11 @@ pub async fn duplicate(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
-    let actor = member.ctx.audit_actor();
+    let by = member_of(&member);
     let taxonomy = state.taxonomy.clone();
-    let result = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            Ok(crate::write_tx!(conn, |c| {
-                let copy =
-                    vacancy_store::duplicate(c, id, employer_id, Some(user_id), &taxonomy, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    audit_entry(
-                        "vacancy.created",
-                        copy,
-                        Some(format!("copy of vacancy {id}")),
-                    ),
-                    at,
-                )?;
-                Ok::<_, ChangeError>(copy)
-            }))
-        })
-        .await?;
-    match result {
-        Ok(copy) => Ok(see_other(format!("/employer/vacancies/{copy}/edit?copy=1"))),
-        Err(ChangeError::NotFound) => Err(AppError::NotFound),
-        Err(ChangeError::Illegal(m)) => Err(AppError::Conflict(m)),
-        Err(ChangeError::Store(e)) => Err(e.into()),
-    }
+    let copy = app::run(&state.store, move |conn| {
+        vacancies::duplicate(conn, &by, id, &taxonomy)
+    })
+    .await?;
+    Ok(see_other(format!("/employer/vacancies/{copy}/edit?copy=1")))
 }

@@ -3,24 +3,25 @@
 //! started, unsuccessful). The employer sees a pseudonymous candidate card
 //! (`store::candidates`) and never offence, licence or barred information.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
-use super::auth::EmployerMember;
-use super::errors::AppError;
-use super::pages::page;
 use super::vacancy_form::DateParts;
-use super::view::Chrome;
-use super::AppState;
+use super::{member_of, see_other};
+use crate::app::applications::employer as answers;
+use crate::app::{self, Failure};
 use crate::domain::application::{ApplicationStatus, Role, UnsuccessfulReason};
 use crate::domain::FieldErrors;
-use crate::store::applications::{self as app_store, Actor, Application, ApplicationError, Change};
-use crate::store::audit::{self, Entry};
-use crate::store::candidates::{self, Candidate};
-use crate::store::{now, StoreError};
+use crate::store::applications::{self as app_store, Application, Change, InboxFilter};
+use crate::store::candidates::Candidate;
+use crate::web::auth::EmployerMember;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 /// A candidate card with labels instead of slugs.
 pub struct Card {
@@ -70,26 +71,13 @@ pub async fn inbox(
     member: EmployerMember,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (vacancy_id, employer_id) = (path.into_inner(), member.employer_id);
+    let vacancy_id = path.into_inner();
+    let by = member_of(&member);
     let taxonomy = state.taxonomy.clone();
-    let (title, rows) = state
-        .store
-        .run(move |conn| {
-            let vacancy = crate::store::vacancies::load_for_employer(
-                conn,
-                vacancy_id,
-                employer_id,
-                &taxonomy,
-            )?;
-            let mut rows = Vec::new();
-            for application in app_store::for_vacancy_employer(conn, vacancy.id)? {
-                let candidate =
-                    candidates::card(conn, application.profile_id, application.share_name)?;
-                rows.push((application, candidate));
-            }
-            Ok((vacancy.details.title().to_string(), rows))
-        })
-        .await?;
+    let (title, rows) = app::run(&state.store, move |conn| {
+        answers::for_vacancy(conn, &by, vacancy_id, &taxonomy)
+    })
+    .await?;
     let cards = rows
         .into_iter()
         .map(|(a, c)| card_of(&state, &a, c))
@@ -168,30 +156,16 @@ fn inbox_link(vacancy: &str, status: &str, page: i64) -> String {
     format!("/employer/applications?{}", out.finish())
 }
 
-/// Every application forwarded to this employer, across its vacancies,
-/// newest first, filtered by vacancy and status and paged with the total.
-pub async fn all(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    query: web::Query<InboxQuery>,
-) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
-    let employer_id = member.employer_id;
-    let vacancy = query.vacancy.trim().to_string();
-    let status = query.status.trim().to_string();
-    let vacancies: Vec<(i64, String)> = state
-        .store
-        .run(move |conn| {
-            Ok(
-                crate::store::vacancies::ids_for_employer(conn, employer_id)?
-                    .into_iter()
-                    .map(|(id, title, ..)| (id, title))
-                    .collect(),
-            )
-        })
-        .await?;
+/// The inbox's filters read from the query: the filter, the page asked
+/// for, and what is wrong with them. `vacancies` are the employer's own.
+fn read_filter(
+    vacancy: &str,
+    status: &str,
+    page_text: &str,
+    vacancies: &[(i64, String)],
+) -> (InboxFilter, i64, FieldErrors) {
     let mut errors = FieldErrors::new();
-    let mut filter = app_store::InboxFilter::default();
+    let mut filter = InboxFilter::default();
     if !vacancy.is_empty() {
         match vacancy.parse::<i64>() {
             Ok(id) if vacancies.iter().any(|(v, _)| *v == id) => filter.vacancy_id = Some(id),
@@ -199,12 +173,12 @@ pub async fn all(
         }
     }
     if !status.is_empty() {
-        match ApplicationStatus::parse(&status) {
+        match ApplicationStatus::parse(status) {
             Ok(s) if EMPLOYER_STATUSES.contains(&s) => filter.status = Some(s),
             _ => errors.add("status", "Choose a status from the list"),
         }
     }
-    let requested_page = match query.page.trim() {
+    let requested_page = match page_text.trim() {
         "" => 1,
         text => match text.parse::<i64>() {
             Ok(n) if (1..=1_000_000).contains(&n) => n,
@@ -214,33 +188,60 @@ pub async fn all(
             }
         },
     };
+    (filter, requested_page, errors)
+}
+
+/// One page of the inbox as lines: the candidate's name or pseudonym, the
+/// vacancy and the stage.
+async fn inbox_rows(
+    state: &AppState,
+    member: &EmployerMember,
+    filter: InboxFilter,
+    requested_page: i64,
+) -> Result<(Vec<InboxRow>, i64), AppError> {
+    let by = member_of(member);
+    let offset = (requested_page - 1) * INBOX_PAGE;
+    let (found, total) = app::run(&state.store, move |conn| {
+        answers::inbox(conn, &by, &filter, INBOX_PAGE, offset)
+    })
+    .await?;
+    let rows = found
+        .into_iter()
+        .map(|((application, candidate), title)| InboxRow {
+            application_id: application.id,
+            candidate: candidate.name.unwrap_or(candidate.pseudonym),
+            vacancy_id: application.vacancy_id,
+            vacancy_title: title,
+            status: application.status.label(),
+            received: application.created_at.date(),
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// Every application forwarded to this employer, across its vacancies,
+/// newest first, filtered by vacancy and status and paged with the total.
+pub async fn all(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let vacancy = query.vacancy.trim().to_string();
+    let status = query.status.trim().to_string();
+    let by = member_of(&member);
+    let vacancies: Vec<(i64, String)> = app::run(&state.store, move |conn| {
+        Ok::<_, app::Failure>(
+            crate::store::vacancies::ids_for_employer(conn, by.employer_id)?
+                .into_iter()
+                .map(|(id, title, ..)| (id, title))
+                .collect(),
+        )
+    })
+    .await?;
+    let (filter, requested_page, errors) = read_filter(&vacancy, &status, &query.page, &vacancies);
     let (found, total) = if errors.is_empty() {
-        state
-            .store
-            .run(move |conn| {
-                let (apps, total) = app_store::inbox_for_employer(
-                    conn,
-                    employer_id,
-                    &filter,
-                    INBOX_PAGE,
-                    (requested_page - 1) * INBOX_PAGE,
-                )?;
-                let mut rows = Vec::with_capacity(apps.len());
-                for (application, title) in apps {
-                    let candidate =
-                        candidates::card(conn, application.profile_id, application.share_name)?;
-                    rows.push(InboxRow {
-                        application_id: application.id,
-                        candidate: candidate.name.unwrap_or(candidate.pseudonym),
-                        vacancy_id: application.vacancy_id,
-                        vacancy_title: title,
-                        status: application.status.label(),
-                        received: application.created_at.date(),
-                    });
-                }
-                Ok((rows, total))
-            })
-            .await?
+        inbox_rows(&state, &member, filter, requested_page).await?
     } else {
         (Vec::new(), 0)
     };
@@ -387,23 +388,13 @@ async fn application_page(
         done,
         form,
     } = feedback;
-    let employer_id = member.employer_id;
-    let (application, candidate, title, events) = state
-        .store
-        .run(move |conn| {
-            let application =
-                app_store::load_for_employer(conn, id, employer_id)?.ok_or(StoreError::NotFound)?;
-            let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
-            // Only what the page shows: the title, never the prison number.
-            let title = crate::store::caseload::vacancy_titles(conn, &[application.vacancy_id])?
-                .into_iter()
-                .next()
-                .map(|(_, title, _)| title)
-                .unwrap_or_default();
-            let events = app_store::events(conn, id)?;
-            Ok((application, candidate, title, events))
-        })
-        .await?;
+    let by = member_of(member);
+    let answers::Detail {
+        application,
+        candidate,
+        vacancy_title: title,
+        events,
+    } = app::run(&state.store, move |conn| answers::detail(conn, &by, id)).await?;
     // The employer's part of the timeline starts when it was forwarded.
     let steps = events
         .iter()
@@ -569,24 +560,10 @@ fn change_of(form: &StatusForm) -> (Change, FieldErrors) {
     (change, errors)
 }
 
-pub async fn change_status(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-    form: web::Form<StatusForm>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let form = form.into_inner();
-    let employer_id = member.employer_id;
-    // Out of scope (or never forwarded) is not found.
-    let in_scope = state
-        .store
-        .run(move |conn| Ok(app_store::load_for_employer(conn, id, employer_id)?.is_some()))
-        .await?;
-    if !in_scope {
-        return Err(AppError::NotFound);
-    }
-    let (change, mut errors) = change_of(&form);
+/// The form's own problems and the domain's checks of the change, by
+/// field (a field the form already faulted keeps the form's message).
+fn check_form(form: &StatusForm) -> (Change, FieldErrors) {
+    let (change, mut errors) = change_of(form);
     if let Err(domain) = app_store::check_change(&change, Role::Employer) {
         for (field, messages) in domain.iter() {
             if errors.has(field) {
@@ -597,91 +574,60 @@ pub async fn change_status(
             }
         }
     }
+    (change, errors)
+}
+
+pub async fn change_status(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let by = member_of(&member);
+    // Out of scope (or never forwarded) is not found.
+    {
+        let by = by.clone();
+        app::run(&state.store, move |conn| answers::get(conn, &by, id)).await?;
+    }
+    let (change, errors) = check_form(&form);
     if !errors.is_empty() {
-        return application_page(
-            &state,
-            &member,
-            id,
+        let feedback = Feedback {
+            errors,
+            form,
+            ..Feedback::none()
+        };
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return application_page(&state, &member, id, status, feedback).await;
+    }
+    let config = state.config.clone();
+    let result = app::run(&state.store, move |conn| {
+        answers::answer(conn, &config, &by, id, &change)
+    })
+    .await;
+    let (status, feedback) = match result {
+        Ok(_) => return Ok(see_other(format!("/employer/applications/{id}?done=1"))),
+        Err(Failure::Invalid(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Feedback {
                 errors,
                 form,
                 ..Feedback::none()
             },
-        )
-        .await;
-    }
-    let user_id = member.actor.user_id;
-    let actor = member.ctx.audit_actor();
-    let config = state.config.clone();
-    let result = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            Ok(crate::write_tx!(conn, |c| {
-                let changed =
-                    app_store::change_status(c, id, &change, Actor::employer(user_id), at)?;
-                crate::notify::officer::application_status_changed(c, &config, id).map_err(
-                    |e| match e {
-                        crate::notify::NotifyError::Store(s) => ApplicationError::Store(s),
-                        other => ApplicationError::Store(StoreError::Task(other.to_string())),
-                    },
-                )?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "application.status_changed",
-                        subject_kind: Some("application"),
-                        subject_id: Some(id),
-                        detail: Some(changed.status.as_str().to_string()),
-                    },
-                    at,
-                )?;
-                Ok::<_, ApplicationError>(())
-            }))
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                header::LOCATION,
-                format!("/employer/applications/{id}?done=1"),
-            ))
-            .finish()),
-        Err(ApplicationError::NotFound) => Err(AppError::NotFound),
-        Err(ApplicationError::Invalid(errors)) => {
-            application_page(
-                &state,
-                &member,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Feedback {
-                    errors,
-                    form,
-                    ..Feedback::none()
-                },
-            )
-            .await
-        }
-        Err(ApplicationError::Refused(refused)) => {
-            let message = format!(
-                "This change is not possible: {}. Reload the page to see where the application is now.",
-                refused
-            );
-            application_page(
-                &state,
-                &member,
-                id,
-                StatusCode::CONFLICT,
-                Feedback {
-                    problem: Some(message),
-                    form,
-                    ..Feedback::none()
-                },
-            )
-            .await
-        }
-        Err(ApplicationError::Store(e)) => Err(e.into()),
-    }
+        ),
+        Err(Failure::Conflict(refused)) => (
+            StatusCode::CONFLICT,
+            Feedback {
+                problem: Some(format!(
+                    "This change is not possible: {}. Reload the page to see where the application is now.",
+                    refused
+                )),
+                form,
+                ..Feedback::none()
+            },
+        ),
+        Err(other) => return Err(other.into()),
+    };
+    application_page(&state, &member, id, status, feedback).await
 }

@@ -479,172 +479,42 @@ impl FormValues {
     /// that cannot be read, a place that cannot be found) go into `errors`.
     /// Also returns which form row each shift and exclusion came from.
     fn to_input(&self, errors: &mut FieldErrors) -> (VacancyInput, Vec<usize>, Vec<&'static str>) {
-        let decimal = |field: &str, text: &str, message: &str, errors: &mut FieldErrors| -> f64 {
-            let cleaned: String = text
-                .trim()
-                .trim_start_matches('£')
-                .chars()
-                .filter(|c| *c != ',')
-                .collect();
-            if cleaned.is_empty() {
-                return 0.0;
-            }
-            match cleaned.parse::<f64>() {
-                Ok(n) if n.is_finite() => n,
-                _ => {
-                    errors.add(field, message);
-                    f64::NAN
-                }
-            }
-        };
-        let date = |field: &str,
-                    parts: &DateParts,
-                    text: &str,
-                    errors: &mut FieldErrors|
-         -> Option<NaiveDate> {
-            if !parts.is_empty() {
-                let what = field.replace('_', " ");
-                return parts.read(&what).map_err(|m| errors.add(field, m)).ok();
-            }
-            let text = text.trim();
-            if text.is_empty() {
-                return None;
-            }
-            match NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-            {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.add(
-                        field,
-                        "Enter a real date, like 2027-03-31 (year, month, day) or 31/03/2027",
-                    );
-                    None
-                }
-            }
-        };
-
-        let hours_per_week = decimal(
+        let hours_per_week = read_decimal(
             "hours_per_week",
             &self.hours_per_week,
             "Enter the hours per week as a number, like 37.5",
             errors,
         );
-        let pay_min = decimal(
+        let pay_min = read_decimal(
             "pay_min",
             &self.pay_min,
             "Enter the lowest pay as a number of pounds, like 11.44",
             errors,
         );
-        let pay_max = decimal(
+        let pay_max = read_decimal(
             "pay_max",
             &self.pay_max,
             "Enter the highest pay as a number of pounds, like 12.50",
             errors,
         );
-        let positions = match self.positions.trim() {
-            "" => 0,
-            text => text.parse::<u32>().unwrap_or_else(|_| {
-                errors.add(
-                    "positions",
-                    "Enter the number of jobs as a whole number, like 2",
-                );
-                0
-            }),
-        };
+        let positions = self.positions(errors);
         // With "as soon as possible" chosen, a date left in the field below
         // the other choice is not read: without JavaScript it stays visible.
         let start = self.start.trim().to_ascii_lowercase();
         let start_date = if start == StartKind::Asap.as_str() {
             None
         } else {
-            date("start_date", &self.start_parts, &self.start_date, errors)
+            read_date("start_date", &self.start_parts, &self.start_date, errors)
         };
-        let closing_date = date(
+        let closing_date = read_date(
             "closing_date",
             &self.closing_parts,
             &self.closing_date,
             errors,
         );
-
-        let workplace = if self.remote {
-            None
-        } else {
-            let (lat, lon) = (self.lat.trim(), self.lon.trim());
-            if !lat.is_empty() || !lon.is_empty() {
-                let lat_n = lat.parse::<f64>();
-                let lon_n = lon.parse::<f64>();
-                if lat_n.is_err() {
-                    errors.add("lat", "Enter a latitude between -90 and 90, like 53.7965");
-                }
-                if lon_n.is_err() {
-                    errors.add(
-                        "lon",
-                        "Enter a longitude between -180 and 180, like -1.5478",
-                    );
-                }
-                match (lat_n, lon_n) {
-                    (Ok(lat), Ok(lon)) => Some(PlaceInput {
-                        name: if self.place.trim().is_empty() {
-                            format!("{lat}, {lon}")
-                        } else {
-                            self.place.trim().to_string()
-                        },
-                        lat,
-                        lon,
-                    }),
-                    _ => None,
-                }
-            } else if self.place.trim().is_empty() {
-                None
-            } else {
-                match resolve_place(&self.place) {
-                    Ok(place) => Some(place),
-                    Err(message) => {
-                        errors.add("place", message);
-                        None
-                    }
-                }
-            }
-        };
-
-        let mut shift_rows = Vec::new();
-        let mut shifts = Vec::new();
-        for (row, shift) in self.shifts.iter().enumerate() {
-            if shift.days.is_empty() && shift.start.trim().is_empty() && shift.end.trim().is_empty()
-            {
-                continue;
-            }
-            shift_rows.push(row);
-            shifts.push(TimeWindowInput {
-                days: shift.days.clone(),
-                start: shift.start.trim().to_string(),
-                end: shift.end.trim().to_string(),
-            });
-        }
-
-        let mut exclusion_rows = Vec::new();
-        let mut offence_exclusions = Vec::new();
-        for e in &self.exclusions {
-            let stance = e.stance.trim();
-            if stance.is_empty() || stance == "none" {
-                continue;
-            }
-            if ExclusionStance::parse(stance).is_err() {
-                errors.add(
-                    format!("exclusion_{}", e.category),
-                    "Choose whether people with these convictions cannot be considered or are considered case by case",
-                );
-                continue;
-            }
-            exclusion_rows.push(e.category);
-            offence_exclusions.push(OffenceExclusionInput {
-                category: e.category.to_string(),
-                stance: stance.to_string(),
-                reason: e.reason.clone(),
-            });
-        }
-
+        let workplace = self.workplace(errors);
+        let (shift_rows, shifts) = self.shift_inputs();
+        let (exclusion_rows, offence_exclusions) = self.exclusion_inputs(errors);
         let input = VacancyInput {
             title: self.title.clone(),
             description: self.description.clone(),
@@ -681,6 +551,164 @@ impl FormValues {
                 .collect(),
         };
         (input, shift_rows, exclusion_rows)
+    }
+
+    /// The number of jobs; 0 when blank or unreadable (the domain then says
+    /// what is wrong).
+    fn positions(&self, errors: &mut FieldErrors) -> u32 {
+        match self.positions.trim() {
+            "" => 0,
+            text => text.parse::<u32>().unwrap_or_else(|_| {
+                errors.add(
+                    "positions",
+                    "Enter the number of jobs as a whole number, like 2",
+                );
+                0
+            }),
+        }
+    }
+
+    /// Where the job is: none when remote; else the typed coordinates, or
+    /// the place looked up by name or postcode.
+    fn workplace(&self, errors: &mut FieldErrors) -> Option<PlaceInput> {
+        if self.remote {
+            return None;
+        }
+        let (lat, lon) = (self.lat.trim(), self.lon.trim());
+        if !lat.is_empty() || !lon.is_empty() {
+            let lat_n = lat.parse::<f64>();
+            let lon_n = lon.parse::<f64>();
+            if lat_n.is_err() {
+                errors.add("lat", "Enter a latitude between -90 and 90, like 53.7965");
+            }
+            if lon_n.is_err() {
+                errors.add(
+                    "lon",
+                    "Enter a longitude between -180 and 180, like -1.5478",
+                );
+            }
+            match (lat_n, lon_n) {
+                (Ok(lat), Ok(lon)) => Some(PlaceInput {
+                    name: if self.place.trim().is_empty() {
+                        format!("{lat}, {lon}")
+                    } else {
+                        self.place.trim().to_string()
+                    },
+                    lat,
+                    lon,
+                }),
+                _ => None,
+            }
+        } else if self.place.trim().is_empty() {
+            None
+        } else {
+            match resolve_place(&self.place) {
+                Ok(place) => Some(place),
+                Err(message) => {
+                    errors.add("place", message);
+                    None
+                }
+            }
+        }
+    }
+
+    /// The shift rows filled in, with the form row each came from.
+    fn shift_inputs(&self) -> (Vec<usize>, Vec<TimeWindowInput>) {
+        let mut shift_rows = Vec::new();
+        let mut shifts = Vec::new();
+        for (row, shift) in self.shifts.iter().enumerate() {
+            if shift.days.is_empty() && shift.start.trim().is_empty() && shift.end.trim().is_empty()
+            {
+                continue;
+            }
+            shift_rows.push(row);
+            shifts.push(TimeWindowInput {
+                days: shift.days.clone(),
+                start: shift.start.trim().to_string(),
+                end: shift.end.trim().to_string(),
+            });
+        }
+        (shift_rows, shifts)
+    }
+
+    /// The offence categories given a stance, with the category of each.
+    fn exclusion_inputs(
+        &self,
+        errors: &mut FieldErrors,
+    ) -> (Vec<&'static str>, Vec<OffenceExclusionInput>) {
+        let mut exclusion_rows = Vec::new();
+        let mut offence_exclusions = Vec::new();
+        for e in &self.exclusions {
+            let stance = e.stance.trim();
+            if stance.is_empty() || stance == "none" {
+                continue;
+            }
+            if ExclusionStance::parse(stance).is_err() {
+                errors.add(
+                    format!("exclusion_{}", e.category),
+                    "Choose whether people with these convictions cannot be considered or are considered case by case",
+                );
+                continue;
+            }
+            exclusion_rows.push(e.category);
+            offence_exclusions.push(OffenceExclusionInput {
+                category: e.category.to_string(),
+                stance: stance.to_string(),
+                reason: e.reason.clone(),
+            });
+        }
+        (exclusion_rows, offence_exclusions)
+    }
+}
+
+/// A number as typed (a leading £ and thousands commas allowed); 0 when
+/// blank, NaN with a message on `field` when it cannot be read.
+fn read_decimal(field: &str, text: &str, message: &str, errors: &mut FieldErrors) -> f64 {
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches('£')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    if cleaned.is_empty() {
+        return 0.0;
+    }
+    match cleaned.parse::<f64>() {
+        Ok(n) if n.is_finite() => n,
+        _ => {
+            errors.add(field, message);
+            f64::NAN
+        }
+    }
+}
+
+/// A date from the three boxes when any is filled in, else from one text
+/// (ISO or dd/mm/yyyy); None when blank or unreadable (with a message).
+fn read_date(
+    field: &str,
+    parts: &DateParts,
+    text: &str,
+    errors: &mut FieldErrors,
+) -> Option<NaiveDate> {
+    if !parts.is_empty() {
+        let what = field.replace('_', " ");
+        return parts.read(&what).map_err(|m| errors.add(field, m)).ok();
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+    {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.add(
+                field,
+                "Enter a real date, like 2027-03-31 (year, month, day) or 31/03/2027",
+            );
+            None
+        }
     }
 }
 
@@ -723,9 +751,18 @@ fn form_order() -> Vec<String> {
     ] {
         order.push(name.to_string());
     }
+    order.extend(last_fields());
+    order
+}
+
+/// The fields the form and the CSV template both end with: each offence
+/// category's stance and reason, then day release, ring-fencing, how to
+/// apply and the documents needed.
+pub fn last_fields() -> Vec<String> {
+    let mut out = Vec::new();
     for category in OffenceCategory::ALL {
-        order.push(format!("exclusion_{}", category.as_str()));
-        order.push(format!("exclusion_{}_reason", category.as_str()));
+        out.push(format!("exclusion_{}", category.as_str()));
+        out.push(format!("exclusion_{}_reason", category.as_str()));
     }
     for name in [
         "rotl_suitable",
@@ -733,9 +770,9 @@ fn form_order() -> Vec<String> {
         "how_to_apply",
         "documents_needed",
     ] {
-        order.push(name.to_string());
+        out.push(name.to_string());
     }
-    order
+    out
 }
 
 /// The form field a domain error belongs to.

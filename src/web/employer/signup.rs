@@ -7,25 +7,20 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::{Admin, EmployerMember, Visitor};
-use super::errors::AppError;
-use super::pages::{page, render_status};
-use super::view::Chrome;
-use super::AppState;
+use super::{member_of, see_other};
 use crate::access::password;
+use crate::app::employers::{self, JoinRequest};
+use crate::app::{self, Failure};
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
-use crate::notify::NotifyError;
-use crate::store::audit::{self, Entry};
-use crate::store::employer_accounts::{self as accounts, SignUp};
+use crate::store::employer_accounts as accounts;
+use crate::store::now;
 use crate::store::people::Employer;
-use crate::store::{limits, now, StoreError};
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_string()))
-        .finish()
-}
+use crate::web::auth::{Admin, EmployerMember, Visitor};
+use crate::web::errors::AppError;
+use crate::web::pages::{page, render_status};
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 fn looks_like_email(email: &str) -> bool {
     let email = email.trim();
@@ -55,13 +50,6 @@ fn check_new_password(
         errors.add(field, message);
     } else if password != confirm {
         errors.add("password_confirm", "Enter the same password twice");
-    }
-}
-
-fn store_error(e: NotifyError) -> StoreError {
-    match e {
-        NotifyError::Store(s) => s,
-        other => StoreError::Task(other.to_string()),
     }
 }
 
@@ -211,6 +199,22 @@ pub fn normalise_website(text: &str) -> String {
     }
 }
 
+impl SignUpForm {
+    /// The request as the use case takes it: trimmed, blanks left out.
+    fn request(&self) -> JoinRequest {
+        let optional = |text: &str| Some(text.trim().to_string()).filter(|t| !t.is_empty());
+        JoinRequest {
+            organisation: self.organisation.trim().to_string(),
+            sector: self.sector.trim().to_string(),
+            contact_name: self.contact_name.trim().to_string(),
+            contact_email: self.contact_email.trim().to_string(),
+            contact_phone: optional(&self.contact_phone),
+            address: self.address.trim().to_string(),
+            website: optional(&self.website),
+        }
+    }
+}
+
 pub async fn sign_up(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -220,154 +224,47 @@ pub async fn sign_up(
     form.website = normalise_website(&form.website);
     let errors = check_sign_up(&form, &state.taxonomy);
     if !errors.is_empty() {
-        return Ok(sign_up_page(
-            &state,
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            errors,
-        ));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(sign_up_page(&state, &visitor, status, form, errors));
     }
     // Each request costs a password hash and may send an email: limited per
     // address like sign-in, charged before anything is checked.
     let actor = visitor.ctx.audit_actor();
-    let key = limits::JOIN_ADDRESS.key(&visitor.ctx.ip);
-    let blocked = state
-        .store
-        .run({
-            let actor = actor.clone();
-            move |conn| {
-                let at = now();
-                let limit = &limits::JOIN_ADDRESS;
-                let charge = limits::charge(conn, limit, &key, at)?;
-                let blocked = limit.blocked_for(&charge, at);
-                if blocked.is_some() {
-                    limits::refuse(conn, limit, &key, &charge, &actor, at)?;
-                }
-                Ok(blocked)
-            }
-        })
-        .await?;
-    if let Some(retry_after) = blocked {
-        let minutes = (retry_after + 59) / 60;
-        let mut res = sign_up_page(
-            &state,
-            &visitor,
-            StatusCode::TOO_MANY_REQUESTS,
-            form,
-            FieldErrors::single(
-                "organisation",
-                format!("Too many requests to join came from your network. Wait {minutes} minutes and try again."),
-            ),
-        );
+    let (charged, ip) = (actor.clone(), visitor.ctx.ip.clone());
+    let limited = app::run(&state.store, move |conn| {
+        employers::charge_join(conn, &ip, &charged)
+    })
+    .await;
+    if let Err(Failure::TooMany {
+        retry_after,
+        message,
+    }) = limited
+    {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let errors = FieldErrors::single("organisation", message);
+        let mut res = sign_up_page(&state, &visitor, status, form, errors);
         res.headers_mut()
             .insert(header::RETRY_AFTER, retry_after.into());
         return Ok(res);
     }
+    limited?;
     let hash = state.hashing.hash(form.password.clone()).await?;
-    let stored = form.clone();
-    let result = state
-        .store
-        .run({
-            let actor = actor.clone();
-            move |conn| {
-                let at = now();
-                let f = &stored;
-                let phone = f.contact_phone.trim();
-                let website = f.website.trim();
-                Ok(crate::write_tx!(conn, |c| {
-                    let (employer_id, _) = accounts::request(
-                        c,
-                        &SignUp {
-                            organisation: f.organisation.trim(),
-                            sector_slug: f.sector.trim(),
-                            contact_name: f.contact_name.trim(),
-                            contact_email: f.contact_email.trim(),
-                            contact_phone: (!phone.is_empty()).then_some(phone),
-                            address: f.address.trim(),
-                            website: (!website.is_empty()).then_some(website),
-                            password_hash: &hash,
-                        },
-                    )?;
-                    audit::record(
-                        c,
-                        &actor,
-                        Entry {
-                            action: "employer.requested",
-                            subject_kind: Some("employer"),
-                            subject_id: Some(employer_id),
-                            detail: Some(f.organisation.trim().to_string()),
-                        },
-                        at,
-                    )?;
-                    Ok::<_, StoreError>(employer_id)
-                }))
-            }
-        })
-        .await?;
-    let thanks = || {
-        render_status(
+    let (request, config) = (form.request(), state.config.clone());
+    let stored = app::run(&state.store, move |conn| {
+        employers::request_to_join(conn, &config, &actor, &request, &hash)
+    })
+    .await;
+    match stored {
+        Ok(()) => Ok(render_status(
             StatusCode::OK,
             "Thank you: we have your request",
             "An administrator checks every new employer. We will email your contact address when your account is approved; you can sign in from then on.",
-        )
-    };
-    match result {
-        Ok(_) => Ok(thanks()),
-        Err(StoreError::Conflict(message)) if message.contains("employer") => Ok(sign_up_page(
-            &state,
-            &visitor,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form,
-            FieldErrors::single(
-                "organisation",
-                "An organisation with this name has already asked to join. Contact us if this is yours",
-            ),
         )),
-        Err(StoreError::Conflict(_)) => {
-            // The address has an account. The page says what it says for a
-            // new address, so it tells no one which addresses have accounts;
-            // the owner is emailed instead.
-            let config = state.config.clone();
-            let email = form.contact_email.trim().to_string();
-            state
-                .store
-                .run(move |conn| {
-                    let at = now();
-                    let Some(owner) = crate::store::people::find_user_by_email(conn, &email)?
-                    else {
-                        return Ok(());
-                    };
-                    crate::write_tx!(conn, |c| {
-                        crate::notify::employer::account_exists(
-                            c,
-                            &config,
-                            &crate::store::notifications::Recipient {
-                                name: owner.display_name.clone(),
-                                email: owner.email.clone(),
-                            },
-                            owner.id,
-                            at,
-                        )
-                        .map_err(store_error)?;
-                        audit::record(
-                            c,
-                            &actor,
-                            Entry {
-                                action: "employer.join_existing_address",
-                                subject_kind: Some("user"),
-                                subject_id: Some(owner.id),
-                                detail: None,
-                            },
-                            at,
-                        )?;
-                        Ok::<_, StoreError>(())
-                    })
-                })
-                .await?;
-            Ok(thanks())
+        Err(Failure::Invalid(errors)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(sign_up_page(&state, &visitor, status, form, errors))
         }
-        Err(e) => Err(e.into()),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -451,44 +348,15 @@ async fn decide(
     state: &AppState,
     admin: &Admin,
     id: i64,
-    approve: bool,
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let admin_id = admin.actor.user_id;
     let actor = admin.ctx.audit_actor();
     let config = state.config.clone();
-    state
-        .store
-        .run(move |conn| {
-            let at = now();
-            crate::write_tx!(conn, |c| {
-                accounts::decide(c, id, approve, reason.as_deref(), admin_id, at)?;
-                if approve {
-                    crate::notify::employer::account_approved(c, &config, id, None)
-                        .map_err(store_error)?;
-                } else {
-                    crate::notify::employer::account_declined(c, &config, id)
-                        .map_err(store_error)?;
-                }
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: if approve {
-                            "employer.approved"
-                        } else {
-                            "employer.declined"
-                        },
-                        subject_kind: Some("employer"),
-                        subject_id: Some(id),
-                        detail: reason.clone(),
-                    },
-                    at,
-                )?;
-                Ok::<_, StoreError>(())
-            })
-        })
-        .await?;
+    app::run(&state.store, move |conn| {
+        employers::decide(conn, &config, admin_id, &actor, id, reason)
+    })
+    .await?;
     Ok(())
 }
 
@@ -497,7 +365,7 @@ pub async fn approve(
     admin: Admin,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    decide(&state, &admin, path.into_inner(), true, None).await?;
+    decide(&state, &admin, path.into_inner(), None).await?;
     Ok(see_other("/admin/employers?done=approved"))
 }
 
@@ -517,10 +385,7 @@ pub async fn decline(
     let reason = form.into_inner().reason.trim().to_string();
     if !(10..=1000).contains(&reason.chars().count()) {
         // Unknown ids are not found before the form is judged.
-        let exists = state
-            .store
-            .run(move |conn| Ok(accounts::pending(conn)?.iter().any(|e| e.id == id)))
-            .await?;
+        let exists = app::run(&state.store, move |conn| employers::is_pending(conn, id)).await?;
         if !exists {
             return Err(AppError::NotFound);
         }
@@ -539,7 +404,7 @@ pub async fn decline(
         )
         .await;
     }
-    decide(&state, &admin, id, false, Some(reason)).await?;
+    decide(&state, &admin, id, Some(reason)).await?;
     Ok(see_other("/admin/employers?done=declined"))
 }
 
@@ -628,79 +493,27 @@ pub async fn invite(
         )
         .await;
     }
-    let taken = {
-        let email = email.clone();
-        state
-            .store
-            .run(move |conn| Ok(crate::store::people::find_user_by_email(conn, &email)?.is_some()))
-            .await?
-    };
-    if taken {
-        return team_page(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FieldErrors::single("email", "This person already has an account"),
-            email,
-            None,
-        )
-        .await;
-    }
-    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
+    let by = member_of(&member);
     let inviter = member.actor.name.clone();
-    let actor = member.ctx.audit_actor();
     let config = state.config.clone();
-    {
+    let result = {
         let email = email.clone();
-        state
-            .store
-            .run(move |conn| {
-                let at = now();
-                crate::write_tx!(conn, |c| {
-                    let (id, secret) = accounts::invite(c, employer_id, &email, user_id, at)?;
-                    let employer_name: String = crate::with_conn!(c, |d| {
-                        use crate::store::schema::employers;
-                        use diesel::prelude::*;
-                        employers::table
-                            .find(employer_id)
-                            .select(employers::name)
-                            .first(d)?
-                    });
-                    crate::notify::employer::invitation(
-                        c,
-                        &config,
-                        id,
-                        &email,
-                        &employer_name,
-                        &inviter,
-                        &format!("/invitations/accept?token={secret}"),
-                    )
-                    .map_err(store_error)?;
-                    audit::record(
-                        c,
-                        &actor,
-                        Entry {
-                            action: "employer.invited",
-                            subject_kind: Some("invitation"),
-                            subject_id: Some(id),
-                            detail: Some(email.clone()),
-                        },
-                        at,
-                    )?;
-                    Ok::<_, StoreError>(())
-                })
-            })
-            .await?;
-    }
-    team_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        String::new(),
-        Some(email),
-    )
-    .await
+        app::run(&state.store, move |conn| {
+            employers::invite(conn, &config, &by, &inviter, &email)
+        })
+        .await
+    };
+    let (status, errors, email, sent) = match result {
+        Ok(()) => (
+            StatusCode::OK,
+            FieldErrors::new(),
+            String::new(),
+            Some(email),
+        ),
+        Err(Failure::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, email, None),
+        Err(other) => return Err(other.into()),
+    };
+    team_page(&state, &member, status, errors, email, sent).await
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -802,30 +615,13 @@ pub async fn join(
     }
     let hash = state.hashing.hash(form.password.clone()).await?;
     let actor = visitor.ctx.audit_actor();
-    let result = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            Ok(crate::write_tx!(conn, |c| {
-                let user_id = accounts::accept(c, &invitation, &name, &hash, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "employer.invitation_accepted",
-                        subject_kind: Some("user"),
-                        subject_id: Some(user_id),
-                        detail: Some(format!("invitation {}", invitation.id)),
-                    },
-                    at,
-                )?;
-                Ok::<_, StoreError>(user_id)
-            }))
-        })
-        .await?;
+    let result = app::run(&state.store, move |conn| {
+        employers::join(conn, &actor, &invitation, &name, &hash)
+    })
+    .await;
     match result {
         Ok(_) => Ok(see_other("/sign-in?joined=1")),
-        Err(StoreError::Conflict(_)) => Ok(unusable_link()),
+        Err(Failure::Conflict(_)) => Ok(unusable_link()),
         Err(e) => Err(e.into()),
     }
 }

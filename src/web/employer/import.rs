@@ -8,19 +8,16 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::auth::EmployerMember;
-use super::employer_vacancies::today;
-use super::errors::AppError;
-use super::pages::page;
 use super::vacancy_form::FormValues;
-use super::view::Chrome;
-use super::AppState;
-use crate::domain::offence::OffenceCategory;
+use super::{member_of, today};
+use crate::app::{self, vacancies};
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyStatus};
-use crate::store::audit::{self, Entry};
-use crate::store::now;
-use crate::store::vacancies as vacancy_store;
+use crate::domain::vacancy::{StartKind, VacancyDetails};
+use crate::web::auth::EmployerMember;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 /// Most rows one import may hold.
 pub const MAX_ROWS: usize = 500;
@@ -66,18 +63,7 @@ pub fn columns() -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for c in OffenceCategory::ALL {
-        out.push(format!("exclusion_{}", c.as_str()));
-        out.push(format!("exclusion_{}_reason", c.as_str()));
-    }
-    for c in [
-        "rotl_suitable",
-        "ring_fenced",
-        "how_to_apply",
-        "documents_needed",
-    ] {
-        out.push(c.to_string());
-    }
+    out.extend(super::vacancy_form::last_fields());
     out
 }
 
@@ -134,13 +120,9 @@ fn column_of(field: &str) -> String {
     }
 }
 
-/// Reads and checks every row; the details in order, or every problem.
-pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>, Vec<CellError>> {
-    let mut errors = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+/// The header's column names (trimmed, lower case), or why they cannot be
+/// used: a line that is not CSV, an unknown column, no title column.
+fn read_header(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, Vec<CellError>> {
     let known = columns();
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
@@ -152,6 +134,7 @@ pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>,
             }])
         }
     };
+    let mut errors = Vec::new();
     for (i, name) in header.iter().enumerate() {
         if !known.contains(name) {
             errors.push(CellError {
@@ -171,9 +154,93 @@ pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>,
             message: "The file has no title column. Start from the template".into(),
         });
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(header)
+    } else {
+        Err(errors)
     }
+}
+
+/// One row's cells as the editor's form fields: list cells split on `;`,
+/// the shift columns renamed to the form's first shift row, and "asap" in
+/// the start date column read as the start choice.
+fn row_pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for (column, cell) in header.iter().zip(record.iter()) {
+        let name = match column.strip_prefix("shift_") {
+            Some(part) => format!("shift0_{part}"),
+            None => column.clone(),
+        };
+        if column == "start_date" && cell.trim().eq_ignore_ascii_case(StartKind::Asap.as_str()) {
+            // "asap" in place of a date: the job starts as soon as possible.
+            pairs.push(("start".to_string(), StartKind::Asap.as_str().to_string()));
+        } else if LIST_COLUMNS.contains(&column.as_str()) {
+            for item in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                pairs.push((name.clone(), item.to_string()));
+            }
+        } else {
+            pairs.push((name, cell.to_string()));
+        }
+    }
+    pairs
+}
+
+/// One row checked by the editor's rules: its details, or its problems by
+/// column. None for a blank row.
+fn parse_row(
+    header: &[String],
+    record: csv::Result<csv::StringRecord>,
+    row: usize,
+    taxonomy: &Taxonomy,
+) -> Option<Result<VacancyDetails, Vec<CellError>>> {
+    let problem = |message: String| {
+        Some(Err(vec![CellError {
+            row,
+            column: String::new(),
+            message,
+        }]))
+    };
+    let record = match record {
+        Ok(r) => r,
+        Err(e) => return problem(format!("This row could not be read: {e}")),
+    };
+    if record.iter().all(|cell| cell.trim().is_empty()) {
+        return None;
+    }
+    if record.len() > header.len() {
+        return problem(format!(
+            "This row has {} cells but the header has {} columns",
+            record.len(),
+            header.len()
+        ));
+    }
+    let pairs = row_pairs(header, &record);
+    Some(
+        FormValues::from_pairs(&pairs)
+            .parse(taxonomy, today(), None)
+            .map_err(|field_errors| {
+                field_errors
+                    .iter()
+                    .flat_map(|(field, messages)| {
+                        messages.iter().map(move |message| CellError {
+                            row,
+                            column: column_of(field),
+                            message: message.clone(),
+                        })
+                    })
+                    .collect()
+            }),
+    )
+}
+
+/// Reads and checks every row; the details in order, or every problem.
+pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>, Vec<CellError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = read_header(&mut reader)?;
+    let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let row = index + 2;
@@ -185,63 +252,10 @@ pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>,
             });
             break;
         }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(CellError {
-                    row,
-                    column: String::new(),
-                    message: format!("This row could not be read: {e}"),
-                });
-                continue;
-            }
-        };
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if record.len() > header.len() {
-            errors.push(CellError {
-                row,
-                column: String::new(),
-                message: format!(
-                    "This row has {} cells but the header has {} columns",
-                    record.len(),
-                    header.len()
-                ),
-            });
-            continue;
-        }
-        let mut pairs = Vec::new();
-        for (column, cell) in header.iter().zip(record.iter()) {
-            let name = match column.strip_prefix("shift_") {
-                Some(part) => format!("shift0_{part}"),
-                None => column.clone(),
-            };
-            if column == "start_date" && cell.trim().eq_ignore_ascii_case(StartKind::Asap.as_str())
-            {
-                // "asap" in place of a date: the job starts as soon as possible.
-                pairs.push(("start".to_string(), StartKind::Asap.as_str().to_string()));
-            } else if LIST_COLUMNS.contains(&column.as_str()) {
-                for item in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-                    pairs.push((name.clone(), item.to_string()));
-                }
-            } else {
-                pairs.push((name, cell.to_string()));
-            }
-        }
-        match FormValues::from_pairs(&pairs).parse(taxonomy, today(), None) {
-            Ok(details) => parsed.push(details),
-            Err(field_errors) => {
-                for (field, messages) in field_errors.iter() {
-                    for message in messages {
-                        errors.push(CellError {
-                            row,
-                            column: column_of(field),
-                            message: message.clone(),
-                        });
-                    }
-                }
-            }
+        match parse_row(&header, record, row, taxonomy) {
+            None => {}
+            Some(Ok(details)) => parsed.push(details),
+            Some(Err(problems)) => errors.extend(problems),
         }
     }
     if parsed.is_empty() && errors.is_empty() {
@@ -455,40 +469,11 @@ async fn import_text(
             ));
         }
     };
-    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
-    let actor = member.ctx.audit_actor();
-    let imported = state
-        .store
-        .run(move |conn| {
-            let at = now();
-            crate::write_tx!(conn, |c| {
-                let mut imported = Vec::with_capacity(rows.len());
-                for details in &rows {
-                    let id = vacancy_store::create(
-                        c,
-                        employer_id,
-                        VacancyStatus::Draft,
-                        Some(user_id),
-                        details,
-                        at,
-                    )?;
-                    audit::record(
-                        c,
-                        &actor,
-                        Entry {
-                            action: "vacancy.created",
-                            subject_kind: Some("vacancy"),
-                            subject_id: Some(id),
-                            detail: Some(format!("imported: {}", details.title())),
-                        },
-                        at,
-                    )?;
-                    imported.push((id, details.title().to_string()));
-                }
-                Ok::<_, crate::store::StoreError>(imported)
-            })
-        })
-        .await?;
+    let by = member_of(member);
+    let imported = app::run(&state.store, move |conn| {
+        vacancies::import(conn, &by, &rows)
+    })
+    .await?;
     Ok(import_page(
         state,
         member,

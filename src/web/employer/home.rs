@@ -4,21 +4,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::auth::EmployerMember;
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
+use super::member_of;
+use crate::app::{self, employers};
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, ApiTokenListing, API_TOKEN_DAYS};
-use crate::store::audit::{self, Entry};
-use crate::store::schema::employers;
-use crate::store::{now, StoreError};
-use crate::with_conn;
+use crate::store::now;
+use crate::store::seekers::employer_name;
+use crate::web::auth::EmployerMember;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "employer/home.html")]
@@ -35,13 +34,6 @@ struct Home {
     applications: i64,
     /// Published vacancies closing within 7 days: id, title, closing date.
     closing: Vec<(i64, String, chrono::NaiveDate)>,
-}
-
-fn employer_name(conn: &mut crate::store::Conn, employer_id: i64) -> Result<String, StoreError> {
-    Ok(with_conn!(conn, |c| employers::table
-        .find(employer_id)
-        .select(employers::name)
-        .first(c)?))
 }
 
 pub async fn home(
@@ -68,7 +60,7 @@ pub async fn home(
         .iter()
         .filter(|v| v.2 == "published" && v.3.is_none_or(|closing| closing >= today))
         .count() as i64;
-    let stages = super::employer_applications::EMPLOYER_STATUSES
+    let stages = super::applications::EMPLOYER_STATUSES
         .into_iter()
         .map(|s| {
             (
@@ -153,20 +145,23 @@ async fn tokens_page(
     ))
 }
 
+/// The tokens page with an empty form; `created` is a new token's secret,
+/// shown once.
+async fn fresh_tokens_page(
+    state: &AppState,
+    member: &EmployerMember,
+    created: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (status, errors) = (StatusCode::OK, FieldErrors::new());
+    let days = API_TOKEN_DAYS.to_string();
+    tokens_page(state, member, status, errors, created, String::new(), days).await
+}
+
 pub async fn tokens(
     state: web::Data<AppState>,
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+    fresh_tokens_page(&state, &member, None).await
 }
 
 #[derive(Deserialize)]
@@ -228,50 +223,15 @@ pub async fn create_token(
             .await;
         }
     };
-    let (employer_id, user_id) = (member.employer_id, member.actor.user_id);
-    let actor = member.ctx.audit_actor();
-    let secret = state
-        .store
-        .run({
-            let name = name.clone();
-            move |conn| {
-                let at = now();
-                crate::write_tx!(conn, |c| {
-                    let expires_at = at + Duration::days(days);
-                    let (id, secret) = access_store::create_api_token(
-                        c,
-                        employer_id,
-                        user_id,
-                        &name,
-                        expires_at,
-                        at,
-                    )?;
-                    audit::record(
-                        c,
-                        &actor,
-                        Entry {
-                            action: "api_token.created",
-                            subject_kind: Some("api_token"),
-                            subject_id: Some(id),
-                            detail: Some(format!("{name}; expires in {days} days")),
-                        },
-                        at,
-                    )?;
-                    Ok::<_, StoreError>(secret)
-                })
-            }
+    let by = member_of(&member);
+    let secret = {
+        let name = name.clone();
+        app::run(&state.store, move |conn| {
+            employers::create_token(conn, &by, &name, days)
         })
-        .await?;
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        Some(secret),
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+        .await?
+    };
+    fresh_tokens_page(&state, &member, Some(secret)).await
 }
 
 pub async fn revoke_token(
@@ -280,38 +240,12 @@ pub async fn revoke_token(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let employer_id = member.employer_id;
-    let actor = member.ctx.audit_actor();
-    state
-        .store
-        .run(move |conn| {
-            let at = now();
-            crate::write_tx!(conn, |c| {
-                access_store::revoke_api_token(c, employer_id, id, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "api_token.revoked",
-                        subject_kind: Some("api_token"),
-                        subject_id: Some(id),
-                        detail: None,
-                    },
-                    at,
-                )
-            })
-        })
-        .await?;
-    tokens_page(
-        &state,
-        &member,
-        StatusCode::OK,
-        FieldErrors::new(),
-        None,
-        String::new(),
-        API_TOKEN_DAYS.to_string(),
-    )
-    .await
+    let by = member_of(&member);
+    app::run(&state.store, move |conn| {
+        employers::revoke_token(conn, &by, id)
+    })
+    .await?;
+    fresh_tokens_page(&state, &member, None).await
 }
 
 const VACANCY_PAGE: i64 = 25;

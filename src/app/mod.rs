@@ -76,3 +76,20 @@ impl From<crate::access::hashing::HashingError> for Failure {
         }
     }
 }
+
+/// Runs a use case's blocking database work off the async executor, with
+/// the use case's own error type (`Store::run` only knows `StoreError`).
+pub async fn run<T, E, F>(store: &crate::store::Store, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut crate::store::Conn) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = store.conn()?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| StoreError::Task(e.to_string()))?
+}

@@ -1086,6 +1086,14 @@ pub fn vacancy_publication(
         .optional()?))
 }
 
+/// A person's pseudonym: what an employer sees when the name is not shared.
+pub fn pseudonym(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<String> {
+    Ok(with_conn!(conn, |c| profiles::table
+        .find(profile_id)
+        .select(profiles::pseudonym)
+        .first(c)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,11 +5,13 @@
 
 use actix_web::web;
 
-use super::{account, admin, api, api_reference, employer, health, officer, pages, reports};
-use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
-use super::{
-    officer_applications, officer_matches, officer_outcomes, officer_profiles, officer_vacancy,
+use super::officer::{self, reports};
+use super::officer::{
+    applications as officer_applications, matches as officer_matches, outcomes as officer_outcomes,
+    profiles as officer_profiles, vacancy as officer_vacancy,
 };
+use super::{account, admin, api, api_reference, employer, health, pages};
+use super::{api_vacancies, employer_applications, employer_signup, employer_vacancies};
 use super::{seeker, terminal};
 use super::{terminal_api, vacancy_import};
 
@@ -197,9 +199,9 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/vacancies/{id}/publish", Employer => api_vacancies::publish),
         route!(POST "/api/v1/vacancies/{id}/pause", Employer => api_vacancies::pause),
         route!(POST "/api/v1/vacancies/{id}/close", Employer => api_vacancies::close),
-        route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
-        route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
-        route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),
+        route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::matches::vacancy_candidates),
+        route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
+        route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
         // Outcome reports.
         route!(GET "/officer/reports", Officer => reports::officer_page),
         route!(GET "/officer/reports/export.csv", Officer => reports::officer_export),

@@ -9,15 +9,14 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::auth::{Admin, Officer, RequestContext};
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
+use crate::app::reports as app;
 use crate::domain::FieldErrors;
-use crate::reports::{self, DateRange, Scope, Table};
-use crate::store::audit::{self, Entry};
-use crate::store::{self, now};
+use crate::reports::{DateRange, Scope, Table};
+use crate::web::auth::{Admin, Officer, RequestContext};
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Default, Deserialize)]
 #[serde(default)]
@@ -101,9 +100,7 @@ async fn resolve_officer(
         return Ok(Err(errors));
     };
     let service_id = officer.service_id;
-    let service = state
-        .store
-        .run(move |conn| store::reports::service_name(conn, service_id))
+    let service = app::service_name(state, service_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let label = match scope {
@@ -127,9 +124,7 @@ async fn resolve_admin(
         Some(None)
     } else {
         match wanted.parse::<i64>() {
-            Ok(id) => state
-                .store
-                .run(move |conn| store::reports::service_name(conn, id))
+            Ok(id) => app::service_name(state, id)
                 .await?
                 .map(|name| Some((id, name))),
             Err(_) => None,
@@ -157,12 +152,7 @@ async fn resolve_admin(
 }
 
 async fn report_tables(state: &AppState, resolved: &Resolved) -> Result<Vec<Table>, AppError> {
-    let (scope, range, today) = (resolved.scope.clone(), resolved.range, today());
-    let figures = state
-        .store
-        .run(move |conn| store::reports::figures(conn, &scope, &range, today))
-        .await?;
-    Ok(reports::tables(&figures))
+    Ok(app::tables(state, resolved.scope.clone(), resolved.range).await?)
 }
 
 fn export_base(path: &str, query: &[(&str, String)]) -> String {
@@ -268,7 +258,7 @@ pub async fn admin_page(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let services = state.store.run(store::reports::services).await?;
+    let services = app::services(&state).await?;
     let outcome = match resolve_admin(&state, &query).await? {
         Ok(resolved) => {
             let tables = report_tables(&state, &resolved).await?;
@@ -297,44 +287,8 @@ async fn export(
         )
     })?;
     let wanted = query.table.trim().to_string();
-    let tables = report_tables(state, &resolved).await?;
-    let table = tables
-        .into_iter()
-        .find(|t| t.key == wanted)
-        .ok_or_else(|| {
-            AppError::BadRequest(
-                "There is no such table in this report; use a download link on the report page"
-                    .into(),
-            )
-        })?;
-    let body = table
-        .to_csv()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    let actor = ctx.audit_actor();
-    let detail = format!(
-        "table={} scope={} from={} to={}",
-        table.key,
-        resolved.scope.slug(),
-        resolved.range.from,
-        resolved.range.to
-    );
-    let service_id = resolved.scope.service_id();
-    state
-        .store
-        .run(move |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "report.exported",
-                    subject_kind: service_id.map(|_| "service"),
-                    subject_id: service_id,
-                    detail: Some(detail),
-                },
-                now(),
-            )
-        })
-        .await?;
+    let (scope, range) = (resolved.scope.clone(), resolved.range);
+    let table = app::export(state, ctx.audit_actor(), scope, range, wanted).await?;
     let filename = format!(
         "fairchance-{}-{}-{}-{}.csv",
         table.key,
@@ -348,7 +302,7 @@ async fn export(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .body(body))
+        .body(table.csv))
 }
 
 pub async fn officer_export(

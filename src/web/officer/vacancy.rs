@@ -8,14 +8,14 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::auth::Officer;
-use super::employer_vacancies::vacancy_facts;
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
 use crate::domain::vacancy::VacancyStatus;
 use crate::store::{self, StoreError};
+use crate::web::auth::Officer;
+use crate::web::employer_vacancies::vacancy_facts;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "officer/vacancy.html")]

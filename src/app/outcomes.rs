@@ -4,10 +4,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::profiles::Caseworker;
+use super::profiles::{audit_profile, Caseworker};
 use super::Failure;
 use crate::domain::application::ApplicationStatus;
-use crate::store::audit::{self, Actor, Entry};
+use crate::store::audit::Actor;
 use crate::store::outcomes::{self, Check, NewStart, Outcome};
 use crate::store::{self, AsTx, StoreError};
 use crate::web::AppState;
@@ -25,17 +25,7 @@ fn audit_outcome(
     detail: String,
     at: NaiveDateTime,
 ) -> Result<(), StoreError> {
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action,
-            subject_kind: Some("profile"),
-            subject_id: Some(profile_id),
-            detail: Some(detail),
-        },
-        at,
-    )
+    audit_profile(conn, actor, action, profile_id, Some(detail), at)
 }
 
 /// Records by hand that a person of the officer's service started work.

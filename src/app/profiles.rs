@@ -25,7 +25,7 @@ pub struct Caseworker {
 }
 
 /// One audit row about a person.
-fn audit_profile(
+pub(crate) fn audit_profile(
     conn: &mut impl AsTx,
     actor: &Actor,
     action: &'static str,

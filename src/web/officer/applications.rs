@@ -101,20 +101,15 @@ pub async fn list(
         })
         .await?;
     let (a, o) = (awaiting_paging.page, others_paging.page);
-    let awaiting_pager = StaffPager::new(
-        awaiting_paging,
-        awaiting.len(),
-        awaiting_total as usize,
-        "applications",
-        |p| format!("/officer/applications?awaiting_page={p}&others_page={o}#awaiting"),
-    );
-    let others_pager = StaffPager::new(
-        others_paging,
-        others.len(),
-        others_total as usize,
-        "applications",
-        |p| format!("/officer/applications?awaiting_page={a}&others_page={p}#others"),
-    );
+    let pager = |paging: Paging, shown: usize, total: i64, link: &dyn Fn(usize) -> String| {
+        StaffPager::new(paging, shown, total as usize, "applications", link)
+    };
+    let awaiting_pager = pager(awaiting_paging, awaiting.len(), awaiting_total, &|p| {
+        format!("/officer/applications?awaiting_page={p}&others_page={o}#awaiting")
+    });
+    let others_pager = pager(others_paging, others.len(), others_total, &|p| {
+        format!("/officer/applications?awaiting_page={a}&others_page={p}#others")
+    });
     let wrap = |lines: Vec<ApplicationLine>| {
         lines
             .into_iter()

@@ -178,21 +178,27 @@ fn title_of(titles: &Titles, vid: i64) -> (String, String) {
         .unwrap_or_else(|| ("(vacancy)".to_string(), String::new()))
 }
 
+/// How an assessment reads on a line: the score, the reasons and the
+/// case-by-case categories.
+fn assessment_words(t: &Taxonomy, a: &Assessment) -> (String, Vec<String>, Vec<&'static str>) {
+    (
+        format!("{:.0}%", a.score * 100.0),
+        a.reasons.iter().map(|x| x.describe(t)).collect(),
+        a.case_by_case.iter().map(|c| c.label()).collect(),
+    )
+}
+
 fn ranked_line(t: &Taxonomy, answer: &ProfileMatches, r: &Ranked<Vacancy>) -> MatchLine {
     let stored = answer.stored.get(&r.item.id);
     let (title, employer) = title_of(&answer.titles, r.item.id);
+    let (score, reasons, case_by_case) = assessment_words(t, &r.assessment);
     MatchLine {
         vacancy_id: r.item.id,
         title,
         employer,
-        score: format!("{:.0}%", r.assessment.score * 100.0),
-        reasons: r.assessment.reasons.iter().map(|x| x.describe(t)).collect(),
-        case_by_case: r
-            .assessment
-            .case_by_case
-            .iter()
-            .map(|c| c.label())
-            .collect(),
+        score,
+        reasons,
+        case_by_case,
         match_id: stored.map(|m| m.id),
         status: stored
             .map(|m| status_label(&m.status))
@@ -219,6 +225,7 @@ fn decided_line(t: &Taxonomy, titles: &Titles, r: &MatchRecord) -> MatchLine {
 
 fn why_not_of(t: &Taxonomy, titles: &Titles, v: &Vacancy, a: &Assessment) -> WhyNot {
     let (title, employer) = titles.get(&v.id).cloned().unwrap_or_default();
+    let (_, reasons, case_by_case) = assessment_words(t, a);
     WhyNot {
         vacancy_id: v.id,
         title,
@@ -229,8 +236,8 @@ fn why_not_of(t: &Taxonomy, titles: &Titles, v: &Vacancy, a: &Assessment) -> Why
             .iter()
             .map(|f| (f.code().as_str(), f.describe(t)))
             .collect(),
-        reasons: a.reasons.iter().map(|x| x.describe(t)).collect(),
-        case_by_case: a.case_by_case.iter().map(|c| c.label()).collect(),
+        reasons,
+        case_by_case,
     }
 }
 
@@ -611,19 +618,15 @@ pub async fn candidates(
 
 fn candidate_line(t: &Taxonomy, found: &Candidates, r: &Ranked<Profile>) -> CandidateLine {
     let d = &r.item.details;
+    let (score, reasons, case_by_case) = assessment_words(t, &r.assessment);
     CandidateLine {
         profile_id: r.item.id,
         name: format!("{} {}", d.given_name(), d.family_name()),
         reference: d.reference().to_string(),
         release_date: d.release_date().format("%d %b %Y").to_string(),
-        score: format!("{:.0}%", r.assessment.score * 100.0),
-        reasons: r.assessment.reasons.iter().map(|x| x.describe(t)).collect(),
-        case_by_case: r
-            .assessment
-            .case_by_case
-            .iter()
-            .map(|c| c.label())
-            .collect(),
+        score,
+        reasons,
+        case_by_case,
         status: found
             .stored
             .get(&r.item.id)

@@ -415,3 +415,33 @@ pub async fn match_profile(
     })
     .await
 }
+
+/// A page of the service's matches waiting for a decision, filtered and
+/// sorted in the database.
+pub async fn waiting(
+    state: &AppState,
+    filter: store::caseload::WaitingQuery,
+    paging: Paging,
+) -> Result<store::caseload::WaitingPage, Failure> {
+    let (limit, offset) = super::applications::officer::sql_window(paging);
+    super::run(&state.store, move |c| {
+        Ok(store::caseload::waiting_matches(c, &filter, limit, offset)?)
+    })
+    .await
+}
+
+/// A vacancy that is or was published, with its employer's name, as the
+/// officer reads it; a draft (or one never published) is not found.
+pub async fn published_vacancy(state: &AppState, id: i64) -> Result<(Vacancy, String), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    super::run(&state.store, move |c| {
+        let (employer, published_at) =
+            store::caseload::vacancy_publication(c, id)?.ok_or(Failure::NotFound)?;
+        let vacancy = store::vacancies::load(c, id, &taxonomy)?;
+        if vacancy.status == VacancyStatus::Draft || published_at.is_none() {
+            return Err(Failure::NotFound);
+        }
+        Ok((vacancy, employer))
+    })
+    .await
+}

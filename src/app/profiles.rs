@@ -61,6 +61,18 @@ pub async fn home(
     .await
 }
 
+/// One page of the service's people, filtered and sorted in the database.
+pub async fn caseload(
+    state: &AppState,
+    filter: store::caseload::Filter,
+    page: i64,
+) -> Result<store::caseload::Page, Failure> {
+    super::run(&state.store, move |c| {
+        Ok(store::caseload::page(c, &filter, page)?)
+    })
+    .await
+}
+
 /// A person's record as the profile page shows it.
 pub struct ProfileRecord {
     pub profile: Profile,

@@ -7,10 +7,12 @@ use chrono::NaiveDateTime;
 
 use crate::app::profiles::Caseworker;
 use crate::app::Failure;
+use crate::matches::Paging;
 use crate::store::applications::{
     self as apps, Actor, Application, ApplicationError, Change, Event,
 };
 use crate::store::audit::{self, Entry};
+use crate::store::caseload::ApplicationLine;
 use crate::store::outcomes::Outcome;
 use crate::store::{self, AsTx, StoreError};
 use crate::web::AppState;
@@ -166,4 +168,54 @@ pub async fn edit_statement(
         })
     })
     .await
+}
+
+/// A page of applications with the number in the whole list.
+pub type Lines = (Vec<ApplicationLine>, i64);
+
+/// The service's applications: those waiting for the officer (oldest
+/// first) and the others (newest change first), a page of each.
+pub async fn queue(
+    state: &AppState,
+    service_id: i64,
+    awaiting: Paging,
+    others: Paging,
+) -> Result<(Lines, Lines), Failure> {
+    super::super::run(&state.store, move |c| {
+        let (limit, offset) = sql_window(awaiting);
+        let awaiting = store::caseload::applications(
+            c,
+            service_id,
+            &["interested", "under_review"],
+            true,
+            limit,
+            offset,
+        )?;
+        let (limit, offset) = sql_window(others);
+        let others = store::caseload::applications(
+            c,
+            service_id,
+            &[
+                "forwarded",
+                "interview",
+                "offer",
+                "started",
+                "unsuccessful",
+                "withdrawn",
+            ],
+            false,
+            limit,
+            offset,
+        )?;
+        Ok((awaiting, others))
+    })
+    .await
+}
+
+/// LIMIT and OFFSET for a page.
+pub fn sql_window(paging: Paging) -> (i64, i64) {
+    (
+        i64::try_from(paging.per_page).unwrap_or(i64::MAX),
+        i64::try_from(paging.offset()).unwrap_or(i64::MAX),
+    )
 }

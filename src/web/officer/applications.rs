@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::forms::Form;
-use super::matches::{sql_window, StaffPager, RANKED_PER_PAGE};
+use super::matches::{StaffPager, RANKED_PER_PAGE};
 use super::{caseworker, see_other};
 use crate::app::applications::officer::{self as officer_apps, ApplicationRecord, Summary};
 use crate::app::outcomes::{self, StartError};
@@ -17,7 +17,7 @@ use crate::domain::FieldErrors;
 use crate::matches::Paging;
 use crate::store::applications::{ApplicationError, Change, Event};
 use crate::store::caseload::ApplicationLine;
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
 use crate::web::pages::page;
@@ -62,44 +62,14 @@ pub async fn list(
     officer: Officer,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
     let paging = |raw: &str| Paging {
         page: page_number(raw),
         per_page: RANKED_PER_PAGE,
     };
     let (awaiting_paging, others_paging) =
         (paging(&query.awaiting_page), paging(&query.others_page));
-    let ((awaiting, awaiting_total), (others, others_total)) = state
-        .store
-        .run(move |c| {
-            let (limit, offset) = sql_window(awaiting_paging);
-            let awaiting = store::caseload::applications(
-                c,
-                service_id,
-                &["interested", "under_review"],
-                true,
-                limit,
-                offset,
-            )?;
-            let (limit, offset) = sql_window(others_paging);
-            let others = store::caseload::applications(
-                c,
-                service_id,
-                &[
-                    "forwarded",
-                    "interview",
-                    "offer",
-                    "started",
-                    "unsuccessful",
-                    "withdrawn",
-                ],
-                false,
-                limit,
-                offset,
-            )?;
-            Ok((awaiting, others))
-        })
-        .await?;
+    let ((awaiting, awaiting_total), (others, others_total)) =
+        officer_apps::queue(&state, officer.service_id, awaiting_paging, others_paging).await?;
     let (a, o) = (awaiting_paging.page, others_paging.page);
     let pager = |paging: Paging, shown: usize, total: i64, link: &dyn Fn(usize) -> String| {
         StaffPager::new(paging, shown, total as usize, "applications", link)

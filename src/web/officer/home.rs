@@ -203,11 +203,7 @@ pub async fn caseload(
     let (filter, errors, page_no) = caseload_filter(&officer, &q);
     let mine = !q.mine.is_empty();
     let user_id = officer.actor.user_id;
-    let run_filter = filter.clone();
-    let result = state
-        .store
-        .run(move |c| crate::store::caseload::page(c, &run_filter, page_no))
-        .await?;
+    let result = profiles::caseload(&state, filter.clone(), page_no).await?;
     let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let link = |p: i64| caseload_link(&filter, mine, p);
     if page_no > pages {

@@ -420,12 +420,7 @@ pub async fn waiting(
         page: wanted_page,
         per_page: RANKED_PER_PAGE,
     };
-    let (limit, offset) = sql_window(paging);
-    let run = filter.clone();
-    let found = state
-        .store
-        .run(move |c| store::caseload::waiting_matches(c, &run, limit, offset))
-        .await?;
+    let found = matches::waiting(&state, filter.clone(), paging).await?;
     let total = usize::try_from(found.total).unwrap_or(0);
     let pages = total.div_ceil(RANKED_PER_PAGE).max(1);
     let floor_str = filter.floor.as_str();
@@ -541,14 +536,6 @@ fn waiting_line(l: store::caseload::WaitingMatch) -> WaitingLine {
         },
         found: l.created_at.format("%d %b %Y").to_string(),
     }
-}
-
-/// LIMIT and OFFSET for a page.
-pub fn sql_window(paging: crate::matches::Paging) -> (i64, i64) {
-    (
-        i64::try_from(paging.per_page).unwrap_or(i64::MAX),
-        i64::try_from(paging.offset()).unwrap_or(i64::MAX),
-    )
 }
 
 pub struct CandidateLine {

@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::app::reports as app;
+use crate::app::Failure;
 use crate::domain::FieldErrors;
 use crate::reports::{DateRange, Scope, Table};
 use crate::web::auth::{Admin, Officer, RequestContext};
@@ -90,34 +91,31 @@ async fn resolve_officer(
     state: &AppState,
     officer: &Officer,
     query: &ReportQuery,
-) -> Result<Result<Resolved, FieldErrors>, AppError> {
+) -> Result<Resolved, Failure> {
     let mut errors = FieldErrors::new();
     let scope = officer_scope(officer, query)
         .map_err(|e| errors.absorb("", e))
         .ok();
     let range = range_of(query, &mut errors);
     let (Some(scope), Some(range)) = (scope, range) else {
-        return Ok(Err(errors));
+        return Err(Failure::Invalid(errors));
     };
     let service_id = officer.service_id;
     let service = app::service_name(state, service_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Failure::NotFound)?;
     let label = match scope {
         Scope::Caseload { .. } => format!("Your caseload at {service}"),
         _ => service,
     };
-    Ok(Ok(Resolved {
+    Ok(Resolved {
         scope,
         label,
         range,
-    }))
+    })
 }
 
-async fn resolve_admin(
-    state: &AppState,
-    query: &ReportQuery,
-) -> Result<Result<Resolved, FieldErrors>, AppError> {
+async fn resolve_admin(state: &AppState, query: &ReportQuery) -> Result<Resolved, Failure> {
     let mut errors = FieldErrors::new();
     let wanted = query.service.trim().to_string();
     let service = if wanted.is_empty() {
@@ -135,9 +133,9 @@ async fn resolve_admin(
     }
     let range = range_of(query, &mut errors);
     let (Some(service), Some(range)) = (service, range) else {
-        return Ok(Err(errors));
+        return Err(Failure::Invalid(errors));
     };
-    Ok(Ok(match service {
+    Ok(match service {
         Some((service_id, name)) => Resolved {
             scope: Scope::Service { service_id },
             label: name,
@@ -148,7 +146,7 @@ async fn resolve_admin(
             label: "All services".into(),
             range,
         },
-    }))
+    })
 }
 
 async fn report_tables(state: &AppState, resolved: &Resolved) -> Result<Vec<Table>, AppError> {
@@ -242,12 +240,13 @@ pub async fn officer_page(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let outcome = match resolve_officer(&state, &officer, &query).await? {
+    let outcome = match resolve_officer(&state, &officer, &query).await {
         Ok(resolved) => {
             let tables = report_tables(&state, &resolved).await?;
             Ok((resolved, tables))
         }
-        Err(errors) => Err((errors, "Your caseload or service".to_string())),
+        Err(Failure::Invalid(errors)) => Err((errors, "Your caseload or service".to_string())),
+        Err(other) => return Err(other.into()),
     };
     Ok(render(&officer.ctx, false, &query, Vec::new(), outcome))
 }
@@ -259,12 +258,13 @@ pub async fn admin_page(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let services = app::services(&state).await?;
-    let outcome = match resolve_admin(&state, &query).await? {
+    let outcome = match resolve_admin(&state, &query).await {
         Ok(resolved) => {
             let tables = report_tables(&state, &resolved).await?;
             Ok((resolved, tables))
         }
-        Err(errors) => Err((errors, "All services".to_string())),
+        Err(Failure::Invalid(errors)) => Err((errors, "All services".to_string())),
+        Err(other) => return Err(other.into()),
     };
     Ok(render(&admin.ctx, true, &query, services, outcome))
 }
@@ -274,17 +274,18 @@ pub async fn admin_page(
 async fn export(
     state: &AppState,
     ctx: &RequestContext,
-    resolved: Result<Resolved, FieldErrors>,
+    resolved: Result<Resolved, Failure>,
     query: &ReportQuery,
 ) -> Result<HttpResponse, AppError> {
-    let resolved = resolved.map_err(|errors| {
-        AppError::BadRequest(
+    let resolved = resolved.map_err(|failure| match failure {
+        Failure::Invalid(errors) => AppError::BadRequest(
             errors
                 .iter()
                 .flat_map(|(_, messages)| messages.iter().cloned())
                 .collect::<Vec<_>>()
                 .join(". "),
-        )
+        ),
+        other => other.into(),
     })?;
     let wanted = query.table.trim().to_string();
     let (scope, range) = (resolved.scope.clone(), resolved.range);
@@ -311,7 +312,7 @@ pub async fn officer_export(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let resolved = resolve_officer(&state, &officer, &query).await?;
+    let resolved = resolve_officer(&state, &officer, &query).await;
     export(&state, &officer.ctx, resolved, &query).await
 }
 
@@ -321,6 +322,6 @@ pub async fn admin_export(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let resolved = resolve_admin(&state, &query).await?;
+    let resolved = resolve_admin(&state, &query).await;
     export(&state, &admin.ctx, resolved, &query).await
 }

@@ -1,1 +1,447 @@
-//! Use cases: matches.
+//! Matches for case officers: a person's ranked vacancies, the assessment of
+//! one pair ("why not?"), a vacancy's candidates, and the officer's decision
+//! on a suggested match. The HTML pages and their JSON twins call these, so
+//! the scope checks and the audit rows for what an officer was shown are
+//! the same for both.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::profiles::Caseworker;
+use super::Failure;
+use crate::domain::matching::{assess, reveals_restricted, Assessment, Reason};
+use crate::domain::profile::Profile;
+use crate::domain::vacancy::{Vacancy, VacancyStatus};
+use crate::matches::{Page, Paging};
+use crate::search::ServiceScope;
+use crate::store::audit::{self, Actor, Entry};
+use crate::store::caseload::VacancyHit;
+use crate::store::matches::{DecisionError, MatchRecord, StoredMatch};
+use crate::store::{self, AsTx, StoreError, StoreResult};
+use crate::web::AppState;
+
+/// The day eligibility is judged on.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// One audit row for something an officer was shown.
+pub struct Viewed {
+    action: &'static str,
+    kind: &'static str,
+    id: i64,
+    detail: String,
+}
+
+impl Viewed {
+    /// A person's matches or a "why not?" answer; restricted when what was
+    /// shown reveals offence, licence or barred information.
+    pub fn profile(profile_id: i64, restricted: bool, detail: String) -> Self {
+        Self {
+            action: if restricted {
+                "profile.restricted_viewed"
+            } else {
+                "profile.matches_viewed"
+            },
+            kind: "profile",
+            id: profile_id,
+            detail,
+        }
+    }
+
+    /// A vacancy's list of candidates.
+    pub fn candidates(vacancy_id: i64, restricted: bool, detail: String) -> Self {
+        Self {
+            action: if restricted {
+                "vacancy.candidates_restricted_viewed"
+            } else {
+                "vacancy.candidates_viewed"
+            },
+            kind: "vacancy",
+            id: vacancy_id,
+            detail,
+        }
+    }
+
+    /// One person in a candidate list whose line shows restricted
+    /// information: audited against the person, not only the vacancy, so
+    /// "who saw this person's record?" finds it.
+    pub fn candidate(profile_id: i64, vacancy_id: i64) -> Self {
+        Self {
+            action: "profile.restricted_viewed",
+            kind: "profile",
+            id: profile_id,
+            detail: format!("candidate for vacancy {vacancy_id}"),
+        }
+    }
+}
+
+/// Writes the rows of one answer, all or none.
+fn record_views(conn: &mut store::Conn, actor: &Actor, views: Vec<Viewed>) -> Result<(), Failure> {
+    if views.is_empty() {
+        return Ok(());
+    }
+    let at = store::now();
+    conn.write(|tx| {
+        for v in views {
+            audit::record(
+                tx,
+                actor,
+                Entry {
+                    action: v.action,
+                    subject_kind: Some(v.kind),
+                    subject_id: Some(v.id),
+                    detail: Some(v.detail),
+                },
+                at,
+            )?;
+        }
+        Ok::<_, Failure>(())
+    })
+}
+
+fn matcher_failed(e: impl std::fmt::Display) -> Failure {
+    Failure::Internal(e.to_string())
+}
+
+/// A vacancy open to applicants (officers see no other), or None.
+fn open_vacancy(
+    conn: &mut impl AsTx,
+    vacancy_id: i64,
+    taxonomy: &crate::domain::skills::Taxonomy,
+) -> StoreResult<Option<Vacancy>> {
+    match store::vacancies::load(conn, vacancy_id, taxonomy) {
+        Ok(v) if v.status == VacancyStatus::Published => Ok(Some(v)),
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Vacancy titles and employer names by vacancy id.
+pub type Titles = HashMap<i64, (String, String)>;
+
+fn titles_of(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Titles> {
+    Ok(store::caseload::vacancy_titles(conn, ids)?
+        .into_iter()
+        .map(|(id, title, employer)| (id, (title, employer)))
+        .collect())
+}
+
+/// What the officer asks of a person's matches.
+#[derive(Clone, Debug)]
+pub struct MatchesAsk {
+    pub paging: Paging,
+    /// Also the stored matches whose vacancy no longer fits.
+    pub decided: bool,
+    /// Open vacancies to search for by title or employer.
+    pub find: Option<String>,
+    /// The vacancy to assess against ("why not?").
+    pub why_not: Option<i64>,
+}
+
+/// The "why not?" answer: the open vacancy and the full assessment, or
+/// None when the vacancy is not open.
+pub type WhyNot = Option<(Vacancy, Assessment)>;
+
+/// A person's matches as an officer is shown them.
+pub struct ProfileMatches {
+    pub profile: Profile,
+    /// One page of the eligible vacancies, best first.
+    pub ranked: Page<Vacancy>,
+    /// The stored match of each vacancy, by vacancy id.
+    pub stored: HashMap<i64, MatchRecord>,
+    /// Stored matches whose vacancy no longer fits (when asked).
+    pub decided: Vec<MatchRecord>,
+    /// Titles of the ranked, decided and why-not vacancies.
+    pub titles: Titles,
+    /// Open vacancies found by `find`.
+    pub found: Vec<VacancyHit>,
+    /// Present when a why-not vacancy was asked about.
+    pub why_not: Option<WhyNot>,
+}
+
+/// A person's eligible vacancies, ranked, for an officer of the person's
+/// service; the stored match of each, and what else was asked. Audited,
+/// as restricted when any of it reveals offence, licence or barred facts.
+pub async fn profile_matches(
+    state: &AppState,
+    officer: Caseworker,
+    profile_id: i64,
+    ask: MatchesAsk,
+) -> Result<ProfileMatches, Failure> {
+    let Caseworker {
+        actor, service_id, ..
+    } = officer;
+    let taxonomy = state.taxonomy.clone();
+    let find = ask.find.clone();
+    let (profile, records, found) = super::run(&state.store, move |c| {
+        let profile = store::profiles::load_in_service(c, profile_id, service_id, &taxonomy)?;
+        let records = store::matches::records_for_profile(c, profile_id, &[])?;
+        let found = match find.filter(|f| !f.is_empty()) {
+            Some(text) => store::caseload::search_open_vacancies(c, &text, 25)?,
+            None => Vec::new(),
+        };
+        Ok::<_, Failure>((profile, records, found))
+    })
+    .await?;
+    let ranked = state
+        .matcher
+        .vacancies_page(&profile, today(), ask.paging)
+        .await
+        .map_err(matcher_failed)?;
+    // Stored matches whose vacancy no longer fits; those that fit are in
+    // the ranked list, on this page or another.
+    let eligible: HashSet<i64> = ranked.every_id.iter().copied().collect();
+    let (decided, stored): (Vec<MatchRecord>, Vec<MatchRecord>) = records
+        .into_iter()
+        .partition(|r| !eligible.contains(&r.vacancy_id));
+    let decided = if ask.decided { decided } else { Vec::new() };
+    let mut answer = ProfileMatches {
+        profile,
+        ranked,
+        stored: stored.into_iter().map(|r| (r.vacancy_id, r)).collect(),
+        decided,
+        titles: Titles::new(),
+        found,
+        why_not: None,
+    };
+    finish_matches(state, actor, ask, &mut answer).await?;
+    Ok(answer)
+}
+
+/// The second round trip of [`profile_matches`]: titles, the why-not
+/// assessment and the audit row.
+async fn finish_matches(
+    state: &AppState,
+    actor: Actor,
+    ask: MatchesAsk,
+    answer: &mut ProfileMatches,
+) -> Result<(), Failure> {
+    let mut ids: Vec<i64> = answer.ranked.items.iter().map(|r| r.item.id).collect();
+    ids.extend(answer.decided.iter().map(|r| r.vacancy_id));
+    let mut restricted = answer
+        .ranked
+        .items
+        .iter()
+        .any(|r| r.assessment.shows_restricted())
+        || answer.decided.iter().any(|r| {
+            // Stored reasons can name case-by-case categories or a curfew.
+            let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
+            reveals_restricted(&reasons)
+        });
+    let shown = answer.ranked.items.len();
+    let detail_total = (ask.paging.page, answer.ranked.total);
+    let profile = answer.profile.clone();
+    let taxonomy = state.taxonomy.clone();
+    let (titles, why_not) = super::run(&state.store, move |conn| {
+        let why_not = match ask.why_not {
+            None => None,
+            Some(vid) => Some(open_vacancy(conn, vid, &taxonomy)?.map(|v| {
+                let a = assess(&v, &profile, today());
+                (v, a)
+            })),
+        };
+        if let Some(Some((v, a))) = &why_not {
+            restricted |= a.shows_restricted();
+            ids.push(v.id);
+        }
+        let titles = titles_of(conn, &ids)?;
+        let detail = match &why_not {
+            Some(Some((v, _))) => format!("{shown} matches; assessment against vacancy {}", v.id),
+            _ => format!(
+                "{shown} matches (page {} of {} in all)",
+                detail_total.0, detail_total.1
+            ),
+        };
+        let view = Viewed::profile(profile.id, restricted, detail);
+        record_views(conn, &actor, vec![view])?;
+        Ok::<_, Failure>((titles, why_not))
+    })
+    .await?;
+    answer.titles = titles;
+    answer.why_not = why_not;
+    Ok(())
+}
+
+/// The full assessment of one person against one open vacancy, every
+/// failing rule included: the answer to "why is this job not shown?".
+/// Audited.
+pub async fn profile_match(
+    state: &AppState,
+    officer: Caseworker,
+    profile_id: i64,
+    vacancy_id: i64,
+) -> Result<(Profile, Vacancy, Assessment), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    let Caseworker {
+        actor, service_id, ..
+    } = officer;
+    super::run(&state.store, move |conn| {
+        let profile = store::profiles::load_in_service(conn, profile_id, service_id, &taxonomy)?;
+        let vacancy = open_vacancy(conn, vacancy_id, &taxonomy)?.ok_or(Failure::NotFound)?;
+        let assessment = assess(&vacancy, &profile, today());
+        let view = Viewed::profile(
+            profile.id,
+            assessment.shows_restricted(),
+            format!("assessment against vacancy {vacancy_id}"),
+        );
+        record_views(conn, &actor, vec![view])?;
+        Ok((profile, vacancy, assessment))
+    })
+    .await
+}
+
+/// The people of a service who fit an open vacancy.
+pub struct Candidates {
+    pub vacancy: Vacancy,
+    /// The vacancy's title and employer's name.
+    pub title: (String, String),
+    /// One page of the eligible people of the service, best first.
+    pub ranked: Page<Profile>,
+    /// The stored match of each person, by profile id.
+    pub stored: HashMap<i64, StoredMatch>,
+}
+
+/// The people of the officer's service who fit a published vacancy,
+/// ranked. A vacancy that is not published is not found. Audited against
+/// the vacancy, and against each person whose line shows restricted facts.
+pub async fn candidates(
+    state: &AppState,
+    officer: Caseworker,
+    vacancy_id: i64,
+    paging: Paging,
+) -> Result<Candidates, Failure> {
+    let Caseworker {
+        actor, service_id, ..
+    } = officer;
+    let taxonomy = state.taxonomy.clone();
+    let (vacancy, stored, mut titles) = super::run(&state.store, move |c| {
+        let vacancy = open_vacancy(c, vacancy_id, &taxonomy)?.ok_or(Failure::NotFound)?;
+        let stored = store::matches::for_vacancy(c, vacancy_id)?;
+        let titles = titles_of(c, &[vacancy_id])?;
+        Ok::<_, Failure>((vacancy, stored, titles))
+    })
+    .await?;
+    let scope = ServiceScope::Only(vec![service_id]);
+    let mut ranked = state
+        .matcher
+        .profiles_page(&vacancy, &scope, today(), paging)
+        .await
+        .map_err(matcher_failed)?;
+    let restricted = ranked.items.iter().any(|r| r.assessment.shows_restricted());
+    ranked.items.retain(|r| r.item.service_id == service_id);
+    let mut views = vec![Viewed::candidates(
+        vacancy_id,
+        restricted,
+        format!(
+            "{} candidates in service {service_id} (page {} of {} in all)",
+            ranked.items.len(),
+            paging.page,
+            ranked.total
+        ),
+    )];
+    views.extend(
+        ranked
+            .items
+            .iter()
+            .filter(|r| r.assessment.shows_restricted())
+            .map(|r| Viewed::candidate(r.item.id, vacancy_id)),
+    );
+    super::run(&state.store, move |conn| record_views(conn, &actor, views)).await?;
+    Ok(Candidates {
+        vacancy,
+        title: titles.remove(&vacancy_id).unwrap_or_default(),
+        ranked,
+        stored,
+    })
+}
+
+/// The officer approves a suggested match (shown to the person from then
+/// on) or dismisses it with a reason; audited. Answers the person's id.
+pub async fn decide(
+    state: &AppState,
+    officer: Caseworker,
+    match_id: i64,
+    approve: bool,
+    reason: Option<String>,
+) -> Result<i64, DecisionError> {
+    let Caseworker {
+        actor,
+        service_id,
+        user_id,
+    } = officer;
+    super::run(&state.store, move |conn| {
+        let Some((profile_id, vacancy_id)) =
+            store::caseload::match_in_service(conn, match_id, service_id)?
+        else {
+            return Err(DecisionError::NotFound);
+        };
+        let at = store::now();
+        conn.write(|tx| {
+            let record =
+                store::matches::decide(tx, match_id, approve, reason.as_deref(), user_id, at)?;
+            audit::record(
+                tx,
+                &actor,
+                Entry {
+                    action: if approve {
+                        "match.approved"
+                    } else {
+                        "match.dismissed"
+                    },
+                    subject_kind: Some("match"),
+                    subject_id: Some(match_id),
+                    detail: Some(format!("profile {profile_id}, vacancy {vacancy_id}")),
+                },
+                at,
+            )?;
+            Ok(record.profile_id)
+        })
+    })
+    .await
+}
+
+/// The person a match of the service belongs to.
+pub async fn match_profile(
+    state: &AppState,
+    service_id: i64,
+    match_id: i64,
+) -> Result<i64, Failure> {
+    super::run(&state.store, move |c| {
+        store::caseload::match_in_service(c, match_id, service_id)?
+            .map(|(p, _)| p)
+            .ok_or(Failure::NotFound)
+    })
+    .await
+}
+
+/// A page of the service's matches waiting for a decision, filtered and
+/// sorted in the database.
+pub async fn waiting(
+    state: &AppState,
+    filter: store::caseload::WaitingQuery,
+    paging: Paging,
+) -> Result<store::caseload::WaitingPage, Failure> {
+    let (limit, offset) = super::applications::officer::sql_window(paging);
+    super::run(&state.store, move |c| {
+        Ok(store::caseload::waiting_matches(c, &filter, limit, offset)?)
+    })
+    .await
+}
+
+/// A vacancy that is or was published, with its employer's name, as the
+/// officer reads it; a draft (or one never published) is not found.
+pub async fn published_vacancy(state: &AppState, id: i64) -> Result<(Vacancy, String), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    super::run(&state.store, move |c| {
+        let (employer, published_at) =
+            store::caseload::vacancy_publication(c, id)?.ok_or(Failure::NotFound)?;
+        let vacancy = store::vacancies::load(c, id, &taxonomy)?;
+        if vacancy.status == VacancyStatus::Draft || published_at.is_none() {
+            return Err(Failure::NotFound);
+        }
+        Ok((vacancy, employer))
+    })
+    .await
+}

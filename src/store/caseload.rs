@@ -1116,6 +1116,14 @@ fn waiting_match((p, v, m): WaitingLine) -> WaitingMatch {
     }
 }
 
+/// A person's pseudonym: what an employer sees when the name is not shared.
+pub fn pseudonym(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<String> {
+    Ok(with_conn!(conn, |c| profiles::table
+        .find(profile_id)
+        .select(profiles::pseudonym)
+        .first(c)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,19 +11,11 @@ pub mod errors;
 pub mod health;
 pub mod i18n;
 pub mod officer;
-pub mod officer_applications;
-pub mod officer_forms;
-pub mod officer_matches;
-pub mod officer_outcomes;
-pub mod officer_profiles;
-pub mod officer_vacancy;
 pub mod pages;
-pub mod reports;
 pub mod routes;
 pub mod security;
 pub mod terminal;
 pub mod view;
-pub mod viewed;
 
 // The job-seeker pages' wording, which other audiences reuse, by its old
 // path.

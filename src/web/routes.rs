@@ -9,11 +9,13 @@ use super::api::reference as api_reference;
 use super::employer::vacancies as employer_vacancies;
 use super::employer::{applications as employer_applications, home as employer_home};
 use super::employer::{import as vacancy_import, signup as employer_signup};
-use super::terminal::{self, api as terminal_api, seeker};
-use super::{account, admin, api, health, officer, pages, reports};
-use super::{
-    officer_applications, officer_matches, officer_outcomes, officer_profiles, officer_vacancy,
+use super::officer::{self, reports};
+use super::officer::{
+    applications as officer_applications, matches as officer_matches, outcomes as officer_outcomes,
+    profiles as officer_profiles, vacancy as officer_vacancy,
 };
+use super::terminal::{self, api as terminal_api, seeker};
+use super::{account, admin, api, health, pages};
 
 /// Who a route is for. The handler's extractor enforces it; this records it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,9 +201,9 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/vacancies/{id}/publish", Employer => api::vacancies::publish),
         route!(POST "/api/v1/vacancies/{id}/pause", Employer => api::vacancies::pause),
         route!(POST "/api/v1/vacancies/{id}/close", Employer => api::vacancies::close),
-        route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::vacancy_candidates),
-        route!(GET "/api/v1/profiles/{id}/matches", Officer => api::profile_matches),
-        route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::profile_match),
+        route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::matches::vacancy_candidates),
+        route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
+        route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
         // Outcome reports.
         route!(GET "/officer/reports", Officer => reports::officer_page),
         route!(GET "/officer/reports/export.csv", Officer => reports::officer_export),

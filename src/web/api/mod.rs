@@ -7,9 +7,5 @@ pub mod reference;
 pub mod sessions;
 pub mod vacancies;
 
-// Being split into the modules above; its items keep their old paths until
-// then.
-mod v1;
 pub use openapi::{openapi, openapi_document};
 pub use sessions::{create_session, delete_session, me};
-pub use v1::*;

@@ -5,7 +5,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
-use super::v1::PER_PAGE_MAX;
+use super::matches::PER_PAGE_MAX;
 use crate::domain::skills::Taxonomy;
 use crate::web::auth;
 use crate::web::AppState;

@@ -4,15 +4,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use diesel::prelude::*;
 
-use super::auth::Officer;
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
-use crate::store::schema::services;
-use crate::with_conn;
+use super::{caseworker, see_other};
+use crate::app::profiles::{self, ProfileRecord};
+use crate::domain::skills::Taxonomy;
+use crate::web::auth::Officer;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "officer/home.html")]
@@ -28,19 +28,8 @@ fn today() -> chrono::NaiveDate {
 }
 
 pub async fn home(state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
-    let user_id = officer.actor.user_id;
-    let (service, counts) = state
-        .store
-        .run(move |conn| {
-            let service: String = with_conn!(conn, |c| services::table
-                .find(service_id)
-                .select(services::name)
-                .first(c)?);
-            let counts = crate::store::caseload::counts(conn, service_id, user_id, today())?;
-            Ok((service, counts))
-        })
-        .await?;
+    let (service_id, user_id) = (officer.service_id, officer.actor.user_id);
+    let (service, counts) = profiles::home(&state, service_id, user_id).await?;
     Ok(page(
         StatusCode::OK,
         &Home {
@@ -107,14 +96,18 @@ struct CaseloadPage {
     errors: crate::domain::FieldErrors,
 }
 
-pub async fn caseload(
-    state: web::Data<AppState>,
-    officer: Officer,
-    query: web::Query<CaseloadQuery>,
-) -> Result<HttpResponse, AppError> {
+/// The caseload's filter as the query asks for it, with messages for the
+/// parameters that could not be read, and the page wanted.
+fn caseload_filter(
+    officer: &Officer,
+    q: &CaseloadQuery,
+) -> (
+    crate::store::caseload::Filter,
+    crate::domain::FieldErrors,
+    i64,
+) {
     use crate::domain::profile::Readiness;
-    use crate::store::caseload::{Filter, Sort, PAGE_SIZE};
-    let q = query.into_inner();
+    use crate::store::caseload::{Filter, Sort};
     let mut errors = crate::domain::FieldErrors::new();
     let mut filter = Filter::new(officer.service_id, today());
     filter.search = Some(q.q.trim().to_string()).filter(|s| !s.is_empty());
@@ -133,8 +126,7 @@ pub async fn caseload(
     }
     filter.new_matches = !q.new_matches.is_empty();
     filter.checks_due = !q.checks_due.is_empty();
-    let mine = !q.mine.is_empty();
-    if mine {
+    if !q.mine.is_empty() {
         filter.officer_id = Some(officer.actor.user_id);
     }
     filter.sort = Sort::parse(&q.sort).unwrap_or_else(|| {
@@ -152,62 +144,77 @@ pub async fn caseload(
             }
         }
     };
+    (filter, errors, page_no)
+}
+
+/// The caseload's address for page `p` of the same filter.
+fn caseload_link(filter: &crate::store::caseload::Filter, mine: bool, p: i64) -> String {
+    let mut params: Vec<(&str, String)> = Vec::new();
+    if let Some(s) = &filter.search {
+        params.push(("q", s.clone()));
+    }
+    if let Some(w) = filter.release_within_weeks {
+        params.push(("weeks", w.to_string()));
+    }
+    if let Some(r) = &filter.readiness {
+        params.push(("readiness", r.clone()));
+    }
+    if filter.new_matches {
+        params.push(("new_matches", "1".into()));
+    }
+    if filter.checks_due {
+        params.push(("checks_due", "1".into()));
+    }
+    if mine {
+        params.push(("mine", "1".into()));
+    }
+    params.push(("sort", filter.sort.as_str().into()));
+    params.push(("page", p.to_string()));
+    format!(
+        "/officer/caseload?{}",
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    )
+}
+
+fn caseload_line(r: &crate::store::caseload::Row, user_id: i64) -> CaseloadLine {
+    use crate::domain::profile::Readiness;
+    CaseloadLine {
+        id: r.id,
+        name: format!("{} {}", r.given_name, r.family_name),
+        reference: r.reference.clone(),
+        release_date: r.release_date.format("%d %b %Y").to_string(),
+        readiness: Readiness::parse(&r.readiness)
+            .map(|x| x.label())
+            .unwrap_or("Unknown"),
+        suggested: r.suggested,
+        checks_due: r.checks_due,
+        mine: r.officer_id == Some(user_id),
+    }
+}
+
+pub async fn caseload(
+    state: web::Data<AppState>,
+    officer: Officer,
+    query: web::Query<CaseloadQuery>,
+) -> Result<HttpResponse, AppError> {
+    use crate::domain::profile::Readiness;
+    use crate::store::caseload::PAGE_SIZE;
+    let q = query.into_inner();
+    let (filter, errors, page_no) = caseload_filter(&officer, &q);
+    let mine = !q.mine.is_empty();
     let user_id = officer.actor.user_id;
-    let run_filter = filter.clone();
-    let result = state
-        .store
-        .run(move |c| crate::store::caseload::page(c, &run_filter, page_no))
-        .await?;
+    let result = profiles::caseload(&state, filter.clone(), page_no).await?;
     let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let link = |p: i64| {
-        let mut params: Vec<(&str, String)> = Vec::new();
-        if let Some(s) = &filter.search {
-            params.push(("q", s.clone()));
-        }
-        if let Some(w) = filter.release_within_weeks {
-            params.push(("weeks", w.to_string()));
-        }
-        if let Some(r) = &filter.readiness {
-            params.push(("readiness", r.clone()));
-        }
-        if filter.new_matches {
-            params.push(("new_matches", "1".into()));
-        }
-        if filter.checks_due {
-            params.push(("checks_due", "1".into()));
-        }
-        if mine {
-            params.push(("mine", "1".into()));
-        }
-        params.push(("sort", filter.sort.as_str().into()));
-        params.push(("page", p.to_string()));
-        format!(
-            "/officer/caseload?{}",
-            serde_urlencoded::to_string(&params).unwrap_or_default()
-        )
-    };
+    let link = |p: i64| caseload_link(&filter, mine, p);
     if page_no > pages {
         // Past the end (an old link, or people moved since): the last
         // page there is, rather than "page 2 of 1".
-        return Ok(HttpResponse::SeeOther()
-            .insert_header((actix_web::http::header::LOCATION, link(pages)))
-            .finish());
+        return Ok(see_other(link(pages)));
     }
     let lines = result
         .rows
         .iter()
-        .map(|r| CaseloadLine {
-            id: r.id,
-            name: format!("{} {}", r.given_name, r.family_name),
-            reference: r.reference.clone(),
-            release_date: r.release_date.format("%d %b %Y").to_string(),
-            readiness: Readiness::parse(&r.readiness)
-                .map(|x| x.label())
-                .unwrap_or("Unknown"),
-            suggested: r.suggested,
-            checks_due: r.checks_due,
-            mine: r.officer_id == Some(user_id),
-        })
+        .map(|r| caseload_line(r, user_id))
         .collect::<Vec<_>>();
     let first = if lines.is_empty() {
         0
@@ -224,7 +231,7 @@ pub async fn caseload(
         &CaseloadPage {
             chrome: Chrome::of(&officer.ctx),
             q: q.q.trim().to_string(),
-            weeks: weeks.to_string(),
+            weeks: q.weeks.trim().to_string(),
             readiness: filter.readiness.clone().unwrap_or_default(),
             new_matches: filter.new_matches,
             checks_due: filter.checks_due,
@@ -355,36 +362,48 @@ async fn profile_page_saying(
     errors: crate::domain::FieldErrors,
     done: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
-    let taxonomy = state.taxonomy.clone();
-    let actor = officer.ctx.audit_actor();
-    let (profile, access, applications, titles, outcomes) = state
-        .store
-        .run(move |conn| {
-            let profile = crate::store::profiles::load_in_service(conn, id, service_id, &taxonomy)?;
-            crate::store::audit::record(
-                conn,
-                &actor,
-                crate::store::audit::Entry {
-                    action: "profile.viewed",
-                    subject_kind: Some("profile"),
-                    subject_id: Some(id),
-                    detail: None,
-                },
-                crate::store::now(),
-            )?;
-            let access = crate::store::caseload::seeker_status(conn, id)?;
-            let applications = crate::store::applications::for_profile(conn, id)?;
-            let ids: Vec<i64> = applications.iter().map(|a| a.vacancy_id).collect();
-            let titles = crate::store::caseload::vacancy_titles(conn, &ids)?;
-            let outcomes = crate::store::outcomes::for_profile(conn, id)?;
-            Ok((profile, access, applications, titles, outcomes))
+    let record = profiles::view(state, caseworker(officer), id).await?;
+    let ProfileRecord {
+        profile,
+        access,
+        applications,
+        titles,
+        outcomes,
+    } = record;
+    let view = profile_view(&profile, &state.taxonomy);
+    let applications = applications
+        .iter()
+        .map(|a| ApplicationView {
+            id: a.id,
+            vacancy: titles
+                .iter()
+                .find(|(v, _, _)| *v == a.vacancy_id)
+                .map(|(_, title, employer)| format!("{title}, {employer}"))
+                .unwrap_or_default(),
+            status: a.status.label(),
         })
-        .await?;
+        .collect();
     let today = today();
+    let outcomes = outcomes.iter().map(|o| outcome_view(o, today)).collect();
+    Ok(page(
+        status,
+        &ProfilePage {
+            chrome: Chrome::of(&officer.ctx),
+            view,
+            access: access
+                .map(|(issued, locked)| (issued.format("%d %b %Y").to_string(), locked.is_some())),
+            mine: profile.officer_id == Some(officer.actor.user_id),
+            applications,
+            outcomes,
+            errors,
+            done,
+        },
+    ))
+}
+
+fn profile_view(profile: &crate::domain::profile::Profile, t: &Taxonomy) -> ProfileView {
     let d = &profile.details;
-    let t = &state.taxonomy;
-    let view = ProfileView {
+    ProfileView {
         id: profile.id,
         name: format!("{} {}", d.given_name(), d.family_name()),
         reference: d.reference().to_string(),
@@ -436,56 +455,30 @@ async fn profile_page_saying(
                 )
             })
             .collect(),
-    };
-    let applications = applications
-        .iter()
-        .map(|a| ApplicationView {
-            id: a.id,
-            vacancy: titles
-                .iter()
-                .find(|(v, _, _)| *v == a.vacancy_id)
-                .map(|(_, title, employer)| format!("{title}, {employer}"))
-                .unwrap_or_default(),
-            status: a.status.label(),
-        })
-        .collect();
-    let outcomes = outcomes
-        .iter()
-        .map(|o| OutcomeView {
-            id: o.id,
-            started_on: o.started_on.format("%d %B %Y").to_string(),
-            from_application: o.application_id.is_some(),
-            checks: crate::store::outcomes::Check::ALL
-                .iter()
-                .map(|c| {
-                    let due_on = c.due_on(o.started_on);
-                    let (text, due_now) = match o.answer(*c) {
-                        Some(true) => ("In work".to_string(), false),
-                        Some(false) => ("Not in work".to_string(), false),
-                        None if due_on <= today => {
-                            (format!("Due since {}", due_on.format("%d %b %Y")), true)
-                        }
-                        None => (format!("Due on {}", due_on.format("%d %b %Y")), false),
-                    };
-                    (c.as_str(), c.label(), text, due_now)
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(page(
-        status,
-        &ProfilePage {
-            chrome: Chrome::of(&officer.ctx),
-            view,
-            access: access
-                .map(|(issued, locked)| (issued.format("%d %b %Y").to_string(), locked.is_some())),
-            mine: profile.officer_id == Some(officer.actor.user_id),
-            applications,
-            outcomes,
-            errors,
-            done,
-        },
-    ))
+    }
+}
+
+fn outcome_view(o: &crate::store::outcomes::Outcome, today: chrono::NaiveDate) -> OutcomeView {
+    OutcomeView {
+        id: o.id,
+        started_on: o.started_on.format("%d %B %Y").to_string(),
+        from_application: o.application_id.is_some(),
+        checks: crate::store::outcomes::Check::ALL
+            .iter()
+            .map(|c| {
+                let due_on = c.due_on(o.started_on);
+                let (text, due_now) = match o.answer(*c) {
+                    Some(true) => ("In work".to_string(), false),
+                    Some(false) => ("Not in work".to_string(), false),
+                    None if due_on <= today => {
+                        (format!("Due since {}", due_on.format("%d %b %Y")), true)
+                    }
+                    None => (format!("Due on {}", due_on.format("%d %b %Y")), false),
+                };
+                (c.as_str(), c.label(), text, due_now)
+            })
+            .collect(),
+    }
 }
 
 #[derive(Template)]
@@ -509,27 +502,9 @@ pub async fn restricted(
     path: web::Path<i64>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, service_id) = (path.into_inner(), officer.service_id);
-    let taxonomy = state.taxonomy.clone();
-    let actor = officer.ctx.audit_actor();
-    let profile = state
-        .store
-        .run(move |conn| {
-            let profile = crate::store::profiles::load_in_service(conn, id, service_id, &taxonomy)?;
-            crate::store::audit::record(
-                conn,
-                &actor,
-                crate::store::audit::Entry {
-                    action: "profile.restricted_viewed",
-                    subject_kind: Some("profile"),
-                    subject_id: Some(id),
-                    detail: Some("offence, licence and barred sections".into()),
-                },
-                crate::store::now(),
-            )?;
-            Ok(profile)
-        })
-        .await?;
+    let id = path.into_inner();
+    let detail = "offence, licence and barred sections";
+    let profile = profiles::view_restricted(&state, caseworker(&officer), id, detail).await?;
     let d = &profile.details;
     let conditions = d.licence_conditions();
     let mut lines: Vec<String> = conditions

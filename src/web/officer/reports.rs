@@ -9,15 +9,15 @@ use askama::Template;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::auth::{Admin, Officer, RequestContext};
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
+use crate::app::reports as app;
+use crate::app::Failure;
 use crate::domain::FieldErrors;
-use crate::reports::{self, DateRange, Scope, Table};
-use crate::store::audit::{self, Entry};
-use crate::store::{self, now};
+use crate::reports::{DateRange, Scope, Table};
+use crate::web::auth::{Admin, Officer, RequestContext};
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Default, Deserialize)]
 #[serde(default)]
@@ -91,45 +91,38 @@ async fn resolve_officer(
     state: &AppState,
     officer: &Officer,
     query: &ReportQuery,
-) -> Result<Result<Resolved, FieldErrors>, AppError> {
+) -> Result<Resolved, Failure> {
     let mut errors = FieldErrors::new();
     let scope = officer_scope(officer, query)
         .map_err(|e| errors.absorb("", e))
         .ok();
     let range = range_of(query, &mut errors);
     let (Some(scope), Some(range)) = (scope, range) else {
-        return Ok(Err(errors));
+        return Err(Failure::Invalid(errors));
     };
     let service_id = officer.service_id;
-    let service = state
-        .store
-        .run(move |conn| store::reports::service_name(conn, service_id))
+    let service = app::service_name(state, service_id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Failure::NotFound)?;
     let label = match scope {
         Scope::Caseload { .. } => format!("Your caseload at {service}"),
         _ => service,
     };
-    Ok(Ok(Resolved {
+    Ok(Resolved {
         scope,
         label,
         range,
-    }))
+    })
 }
 
-async fn resolve_admin(
-    state: &AppState,
-    query: &ReportQuery,
-) -> Result<Result<Resolved, FieldErrors>, AppError> {
+async fn resolve_admin(state: &AppState, query: &ReportQuery) -> Result<Resolved, Failure> {
     let mut errors = FieldErrors::new();
     let wanted = query.service.trim().to_string();
     let service = if wanted.is_empty() {
         Some(None)
     } else {
         match wanted.parse::<i64>() {
-            Ok(id) => state
-                .store
-                .run(move |conn| store::reports::service_name(conn, id))
+            Ok(id) => app::service_name(state, id)
                 .await?
                 .map(|name| Some((id, name))),
             Err(_) => None,
@@ -140,9 +133,9 @@ async fn resolve_admin(
     }
     let range = range_of(query, &mut errors);
     let (Some(service), Some(range)) = (service, range) else {
-        return Ok(Err(errors));
+        return Err(Failure::Invalid(errors));
     };
-    Ok(Ok(match service {
+    Ok(match service {
         Some((service_id, name)) => Resolved {
             scope: Scope::Service { service_id },
             label: name,
@@ -153,16 +146,11 @@ async fn resolve_admin(
             label: "All services".into(),
             range,
         },
-    }))
+    })
 }
 
 async fn report_tables(state: &AppState, resolved: &Resolved) -> Result<Vec<Table>, AppError> {
-    let (scope, range, today) = (resolved.scope.clone(), resolved.range, today());
-    let figures = state
-        .store
-        .run(move |conn| store::reports::figures(conn, &scope, &range, today))
-        .await?;
-    Ok(reports::tables(&figures))
+    Ok(app::tables(state, resolved.scope.clone(), resolved.range).await?)
 }
 
 fn export_base(path: &str, query: &[(&str, String)]) -> String {
@@ -252,12 +240,13 @@ pub async fn officer_page(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let outcome = match resolve_officer(&state, &officer, &query).await? {
+    let outcome = match resolve_officer(&state, &officer, &query).await {
         Ok(resolved) => {
             let tables = report_tables(&state, &resolved).await?;
             Ok((resolved, tables))
         }
-        Err(errors) => Err((errors, "Your caseload or service".to_string())),
+        Err(Failure::Invalid(errors)) => Err((errors, "Your caseload or service".to_string())),
+        Err(other) => return Err(other.into()),
     };
     Ok(render(&officer.ctx, false, &query, Vec::new(), outcome))
 }
@@ -268,13 +257,14 @@ pub async fn admin_page(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let services = state.store.run(store::reports::services).await?;
-    let outcome = match resolve_admin(&state, &query).await? {
+    let services = app::services(&state).await?;
+    let outcome = match resolve_admin(&state, &query).await {
         Ok(resolved) => {
             let tables = report_tables(&state, &resolved).await?;
             Ok((resolved, tables))
         }
-        Err(errors) => Err((errors, "All services".to_string())),
+        Err(Failure::Invalid(errors)) => Err((errors, "All services".to_string())),
+        Err(other) => return Err(other.into()),
     };
     Ok(render(&admin.ctx, true, &query, services, outcome))
 }
@@ -284,57 +274,22 @@ pub async fn admin_page(
 async fn export(
     state: &AppState,
     ctx: &RequestContext,
-    resolved: Result<Resolved, FieldErrors>,
+    resolved: Result<Resolved, Failure>,
     query: &ReportQuery,
 ) -> Result<HttpResponse, AppError> {
-    let resolved = resolved.map_err(|errors| {
-        AppError::BadRequest(
+    let resolved = resolved.map_err(|failure| match failure {
+        Failure::Invalid(errors) => AppError::BadRequest(
             errors
                 .iter()
                 .flat_map(|(_, messages)| messages.iter().cloned())
                 .collect::<Vec<_>>()
                 .join(". "),
-        )
+        ),
+        other => other.into(),
     })?;
     let wanted = query.table.trim().to_string();
-    let tables = report_tables(state, &resolved).await?;
-    let table = tables
-        .into_iter()
-        .find(|t| t.key == wanted)
-        .ok_or_else(|| {
-            AppError::BadRequest(
-                "There is no such table in this report; use a download link on the report page"
-                    .into(),
-            )
-        })?;
-    let body = table
-        .to_csv()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    let actor = ctx.audit_actor();
-    let detail = format!(
-        "table={} scope={} from={} to={}",
-        table.key,
-        resolved.scope.slug(),
-        resolved.range.from,
-        resolved.range.to
-    );
-    let service_id = resolved.scope.service_id();
-    state
-        .store
-        .run(move |conn| {
-            audit::record(
-                conn,
-                &actor,
-                Entry {
-                    action: "report.exported",
-                    subject_kind: service_id.map(|_| "service"),
-                    subject_id: service_id,
-                    detail: Some(detail),
-                },
-                now(),
-            )
-        })
-        .await?;
+    let (scope, range) = (resolved.scope.clone(), resolved.range);
+    let table = app::export(state, ctx.audit_actor(), scope, range, wanted).await?;
     let filename = format!(
         "fairchance-{}-{}-{}-{}.csv",
         table.key,
@@ -348,7 +303,7 @@ async fn export(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .body(body))
+        .body(table.csv))
 }
 
 pub async fn officer_export(
@@ -357,7 +312,7 @@ pub async fn officer_export(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let resolved = resolve_officer(&state, &officer, &query).await?;
+    let resolved = resolve_officer(&state, &officer, &query).await;
     export(&state, &officer.ctx, resolved, &query).await
 }
 
@@ -367,6 +322,6 @@ pub async fn admin_export(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
-    let resolved = resolve_admin(&state, &query).await?;
+    let resolved = resolve_admin(&state, &query).await;
     export(&state, &admin.ctx, resolved, &query).await
 }

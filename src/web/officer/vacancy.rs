@@ -8,14 +8,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::auth::Officer;
-use super::employer::vacancies::vacancy_facts;
-use super::errors::AppError;
-use super::pages::page;
-use super::view::Chrome;
-use super::AppState;
 use crate::domain::vacancy::VacancyStatus;
-use crate::store::{self, StoreError};
+use crate::web::auth::Officer;
+use crate::web::employer::vacancies::vacancy_facts;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 #[derive(Template)]
 #[template(path = "officer/vacancy.html")]
@@ -41,27 +40,7 @@ pub async fn show(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let taxonomy = state.taxonomy.clone();
-    let found = state
-        .store
-        .run(move |c| {
-            let Some((employer, published_at)) = store::caseload::vacancy_publication(c, id)?
-            else {
-                return Ok(None);
-            };
-            match store::vacancies::load(c, id, &taxonomy) {
-                Ok(v) => Ok(Some((v, employer, published_at))),
-                Err(StoreError::NotFound) => Ok(None),
-                Err(e) => Err(e),
-            }
-        })
-        .await?;
-    let Some((vacancy, employer, published_at)) = found else {
-        return Err(AppError::NotFound);
-    };
-    if vacancy.status == VacancyStatus::Draft || published_at.is_none() {
-        return Err(AppError::NotFound);
-    }
+    let (vacancy, employer) = crate::app::matches::published_vacancy(&state, id).await?;
     let d = &vacancy.details;
     let (facts, exclusions) = vacancy_facts(&vacancy, &state.taxonomy);
     Ok(page(

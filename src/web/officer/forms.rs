@@ -3,8 +3,8 @@
 
 use actix_web::web;
 
-use super::errors::AppError;
 use crate::domain::FieldErrors;
+use crate::web::errors::AppError;
 
 /// A form body as ordered key/value pairs.
 pub struct Form(Vec<(String, String)>);

@@ -3,31 +3,27 @@
 //! with the person, forward with the employer's email, decline, withdraw),
 //! plus recording a start for the outcome checks.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::auth::Officer;
-use super::errors::AppError;
-use super::officer_forms::Form;
-use super::officer_matches::{sql_window, StaffPager, RANKED_PER_PAGE};
-use super::pages::page;
-use super::seeker::page_number;
-use super::view::Chrome;
-use super::AppState;
+use super::forms::Form;
+use super::matches::{StaffPager, RANKED_PER_PAGE};
+use super::{caseworker, see_other};
+use crate::app::applications::officer::{self as officer_apps, ApplicationRecord, Summary};
+use crate::app::outcomes::{self, StartError};
 use crate::domain::application::{ApplicationStatus, UnsuccessfulReason};
 use crate::domain::FieldErrors;
 use crate::matches::Paging;
-use crate::store::applications::{self as apps, Actor, ApplicationError, Change};
-use crate::store::audit::{self, Entry};
+use crate::store::applications::{ApplicationError, Change, Event};
 use crate::store::caseload::ApplicationLine;
-use crate::store::{self, StoreError};
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
+use crate::store::StoreError;
+use crate::web::auth::Officer;
+use crate::web::errors::AppError;
+use crate::web::pages::page;
+use crate::web::seeker::page_number;
+use crate::web::view::Chrome;
+use crate::web::AppState;
 
 fn status_label(slug: &str) -> &'static str {
     ApplicationStatus::parse(slug)
@@ -66,59 +62,24 @@ pub async fn list(
     officer: Officer,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
     let paging = |raw: &str| Paging {
         page: page_number(raw),
         per_page: RANKED_PER_PAGE,
     };
     let (awaiting_paging, others_paging) =
         (paging(&query.awaiting_page), paging(&query.others_page));
-    let ((awaiting, awaiting_total), (others, others_total)) = state
-        .store
-        .run(move |c| {
-            let (limit, offset) = sql_window(awaiting_paging);
-            let awaiting = store::caseload::applications(
-                c,
-                service_id,
-                &["interested", "under_review"],
-                true,
-                limit,
-                offset,
-            )?;
-            let (limit, offset) = sql_window(others_paging);
-            let others = store::caseload::applications(
-                c,
-                service_id,
-                &[
-                    "forwarded",
-                    "interview",
-                    "offer",
-                    "started",
-                    "unsuccessful",
-                    "withdrawn",
-                ],
-                false,
-                limit,
-                offset,
-            )?;
-            Ok((awaiting, others))
-        })
-        .await?;
+    let ((awaiting, awaiting_total), (others, others_total)) =
+        officer_apps::queue(&state, officer.service_id, awaiting_paging, others_paging).await?;
     let (a, o) = (awaiting_paging.page, others_paging.page);
-    let awaiting_pager = StaffPager::new(
-        awaiting_paging,
-        awaiting.len(),
-        awaiting_total as usize,
-        "applications",
-        |p| format!("/officer/applications?awaiting_page={p}&others_page={o}#awaiting"),
-    );
-    let others_pager = StaffPager::new(
-        others_paging,
-        others.len(),
-        others_total as usize,
-        "applications",
-        |p| format!("/officer/applications?awaiting_page={a}&others_page={p}#others"),
-    );
+    let pager = |paging: Paging, shown: usize, total: i64, link: &dyn Fn(usize) -> String| {
+        StaffPager::new(paging, shown, total as usize, "applications", link)
+    };
+    let awaiting_pager = pager(awaiting_paging, awaiting.len(), awaiting_total, &|p| {
+        format!("/officer/applications?awaiting_page={p}&others_page={o}#awaiting")
+    });
+    let others_pager = pager(others_paging, others.len(), others_total, &|p| {
+        format!("/officer/applications?awaiting_page={a}&others_page={p}#others")
+    });
     let wrap = |lines: Vec<ApplicationLine>| {
         lines
             .into_iter()
@@ -182,44 +143,19 @@ async fn detail_page(
     errors: FieldErrors,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let service_id = officer.service_id;
-    let actor = officer.ctx.audit_actor();
-    let loaded = state
-        .store
-        .run(move |c| {
-            let Some(app) = apps::load_in_service(c, id, service_id)? else {
-                return Err(StoreError::NotFound);
-            };
-            let events = apps::events(c, id)?;
-            let names = store::caseload::names(c, service_id, &[app.profile_id])?;
-            let pseudonym: String = crate::with_conn!(c, |x| {
-                use diesel::prelude::*;
-                store::schema::profiles::table
-                    .find(app.profile_id)
-                    .select(store::schema::profiles::pseudonym)
-                    .first(x)?
-            });
-            let titles = store::caseload::vacancy_titles(c, &[app.vacancy_id])?;
-            let user_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_user_id).collect();
-            let users = store::caseload::user_names(c, &user_ids)?;
-            let outcome = store::outcomes::for_application(c, id)?;
-            // The statement can disclose a conviction: every view of the
-            // page is audited against the application and the person.
-            audit::record(
-                c,
-                &actor,
-                Entry {
-                    action: "application.viewed",
-                    subject_kind: Some("application"),
-                    subject_id: Some(id),
-                    detail: Some(format!("profile {}", app.profile_id)),
-                },
-                store::now(),
-            )?;
-            Ok((app, events, names, pseudonym, titles, users, outcome))
-        })
-        .await?;
-    let (app, events, names, pseudonym, titles, users, outcome) = loaded;
+    let record = officer_apps::view(state, caseworker(officer), id).await?;
+    let ApplicationRecord {
+        summary,
+        events,
+        users,
+        outcome,
+    } = record;
+    let Summary {
+        application: app,
+        names,
+        pseudonym,
+        titles,
+    } = summary;
     let person = names
         .first()
         .map(|(_, g, f, r)| format!("{g} {f} ({r})"))
@@ -229,25 +165,7 @@ async fn detail_page(
         .next()
         .map(|(_, t, e)| (t, e))
         .unwrap_or_default();
-    let timeline = events
-        .iter()
-        .map(|e| {
-            let name = e
-                .actor_user_id
-                .and_then(|u| users.iter().find(|(id, _)| *id == u))
-                .map(|(_, n)| format!(" ({n})"))
-                .unwrap_or_default();
-            EventLine {
-                at: e.at.format("%d %b %Y %H:%M").to_string(),
-                change: match e.from_status {
-                    Some(from) => format!("{} → {}", from.label(), e.to_status.label()),
-                    None => e.to_status.label().to_string(),
-                },
-                who: format!("{}{name}", e.actor.label()),
-                note: e.note.clone().unwrap_or_default(),
-            }
-        })
-        .collect();
+    let timeline = events.iter().map(|e| event_line(e, &users)).collect();
     let (statement, share_name) = typed
         .statement
         .unwrap_or_else(|| (app.statement.clone(), app.share_name));
@@ -286,6 +204,24 @@ async fn detail_page(
             typed_note,
         },
     ))
+}
+
+/// One line of an application's timeline, naming the staff who acted.
+fn event_line(e: &Event, users: &[(i64, String)]) -> EventLine {
+    let name = e
+        .actor_user_id
+        .and_then(|u| users.iter().find(|(id, _)| *id == u))
+        .map(|(_, n)| format!(" ({n})"))
+        .unwrap_or_default();
+    EventLine {
+        at: e.at.format("%d %b %Y %H:%M").to_string(),
+        change: match e.from_status {
+            Some(from) => format!("{} → {}", from.label(), e.to_status.label()),
+            None => e.to_status.label().to_string(),
+        },
+        who: format!("{}{name}", e.actor.label()),
+        note: e.note.clone().unwrap_or_default(),
+    }
 }
 
 /// How a reason reads to the officer choosing it (the stored reason keeps
@@ -351,13 +287,6 @@ struct Typed {
     done: Option<&'static str>,
 }
 
-/// What a move does besides the status change.
-enum Extra {
-    None,
-    /// Queue the employer's email.
-    Forwarded,
-}
-
 /// Makes one officer move on an application of the officer's service, with
 /// its audit row and email, in one transaction; re-shows the page with
 /// messages when the move is refused.
@@ -366,42 +295,10 @@ async fn change(
     officer: &Officer,
     id: i64,
     change: Change,
-    extra: Extra,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let (service_id, user_id) = (officer.service_id, officer.actor.user_id);
-    let actor = officer.ctx.audit_actor();
-    let config = state.config.clone();
     let to = change.to.map(|s| s.as_str()).unwrap_or("");
-    let result = state
-        .store
-        .run(move |conn| {
-            if apps::load_in_service(conn, id, service_id)?.is_none() {
-                return Ok(Err(ApplicationError::NotFound));
-            }
-            let at = store::now();
-            Ok(crate::write_tx!(conn, |c| {
-                apps::change_status(c, id, &change, Actor::officer(user_id), at)?;
-                if let Extra::Forwarded = extra {
-                    crate::notify::employer::application_forwarded(c, &config, id).map_err(
-                        |e| ApplicationError::Store(StoreError::Task(format!("email: {e}"))),
-                    )?;
-                }
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "application.status_changed",
-                        subject_kind: Some("application"),
-                        subject_id: Some(id),
-                        detail: Some(format!("to {to}")),
-                    },
-                    at,
-                )?;
-                Ok::<_, ApplicationError>(())
-            }))
-        })
-        .await?;
+    let result = officer_apps::change(state, caseworker(officer), id, change).await;
     match result {
         Ok(()) => {
             let done = match to {
@@ -458,7 +355,6 @@ pub async fn review(
         &officer,
         path.into_inner(),
         Change::to(ApplicationStatus::UnderReview),
-        Extra::None,
         Typed::default(),
     )
     .await
@@ -489,28 +385,12 @@ pub async fn forward(
     let form = Form::parse(&body)?;
     let id = path.into_inner();
     if form.text("confirm") != "yes" {
-        let service_id = officer.service_id;
-        let loaded = state
-            .store
-            .run(move |c| {
-                let Some(app) = apps::load_in_service(c, id, service_id)? else {
-                    return Ok(None);
-                };
-                let names = store::caseload::names(c, service_id, &[app.profile_id])?;
-                let pseudonym: String = crate::with_conn!(c, |x| {
-                    use diesel::prelude::*;
-                    store::schema::profiles::table
-                        .find(app.profile_id)
-                        .select(store::schema::profiles::pseudonym)
-                        .first(x)?
-                });
-                let titles = store::caseload::vacancy_titles(c, &[app.vacancy_id])?;
-                Ok(Some((app, names, pseudonym, titles)))
-            })
-            .await?;
-        let Some((app, names, pseudonym, titles)) = loaded else {
-            return Err(AppError::NotFound);
-        };
+        let Summary {
+            application: app,
+            names,
+            pseudonym,
+            titles,
+        } = officer_apps::before_forwarding(&state, officer.service_id, id).await?;
         if app.status == ApplicationStatus::UnderReview {
             let (vacancy_title, employer_name) = titles
                 .into_iter()
@@ -543,7 +423,6 @@ pub async fn forward(
         &officer,
         id,
         Change::to(ApplicationStatus::Forwarded),
-        Extra::Forwarded,
         Typed::default(),
     )
     .await
@@ -581,7 +460,7 @@ pub async fn decline(
         )
         .await;
     }
-    change(&state, &officer, id, c, Extra::None, typed).await
+    change(&state, &officer, id, c, typed).await
 }
 
 pub async fn withdraw(
@@ -593,15 +472,7 @@ pub async fn withdraw(
     let form = Form::parse(&body)?;
     let mut c = Change::to(ApplicationStatus::Withdrawn);
     c.note = Some(form.text("withdraw_note")).filter(|n| !n.is_empty());
-    change(
-        &state,
-        &officer,
-        path.into_inner(),
-        c,
-        Extra::None,
-        Typed::default(),
-    )
-    .await
+    change(&state, &officer, path.into_inner(), c, Typed::default()).await
 }
 
 /// The officer edits the statement with the person and records whether
@@ -616,33 +487,14 @@ pub async fn edit_statement(
     let form = Form::parse(&body)?;
     let statement = form.text("statement");
     let share_name = form.checked("share_name");
-    let service_id = officer.service_id;
-    let actor = officer.ctx.audit_actor();
-    let statement_run = statement.clone();
-    let result = state
-        .store
-        .run(move |conn| {
-            if apps::load_in_service(conn, id, service_id)?.is_none() {
-                return Ok(Err(ApplicationError::NotFound));
-            }
-            let at = store::now();
-            Ok(crate::write_tx!(conn, |c| {
-                apps::edit_before_forwarding(c, id, &statement_run, share_name, at)?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "application.statement_edited",
-                        subject_kind: Some("application"),
-                        subject_id: Some(id),
-                        detail: Some(format!("share name: {share_name}")),
-                    },
-                    at,
-                )?;
-                Ok::<_, ApplicationError>(())
-            }))
-        })
-        .await?;
+    let result = officer_apps::edit_statement(
+        &state,
+        caseworker(&officer),
+        id,
+        statement.clone(),
+        share_name,
+    )
+    .await;
     match result {
         Ok(()) => Ok(see_other(format!(
             "/officer/applications/{id}?done=statement"
@@ -674,65 +526,23 @@ pub async fn record_start(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (service_id, user_id) = (officer.service_id, officer.actor.user_id);
-    let actor = officer.ctx.audit_actor();
-    let result = state
-        .store
-        .run(move |conn| {
-            let Some(app) = apps::load_in_service(conn, id, service_id)? else {
-                return Err(StoreError::NotFound);
-            };
-            let (ApplicationStatus::Started, Some(started_on)) = (app.status, app.start_date)
-            else {
-                return Ok(Err(
-                    "Only an application where the person started work can be followed up",
-                ));
-            };
-            let employer_id = store::caseload::vacancy_employer(conn, app.vacancy_id)?;
-            let at = store::now();
-            crate::write_tx!(conn, |c| {
-                let outcome = store::outcomes::record_start(
-                    c,
-                    &store::outcomes::NewStart {
-                        profile_id: app.profile_id,
-                        application_id: Some(id),
-                        employer_id,
-                        started_on,
-                        recorded_by: Some(user_id),
-                    },
-                    at,
-                )?;
-                audit::record(
-                    c,
-                    &actor,
-                    Entry {
-                        action: "outcome.start_recorded",
-                        subject_kind: Some("profile"),
-                        subject_id: Some(app.profile_id),
-                        detail: Some(format!("outcome {outcome} from application {id}")),
-                    },
-                    at,
-                )?;
-                Ok::<_, StoreError>(Ok(app.profile_id))
-            })
-        })
-        .await;
+    let result = outcomes::start_from_application(&state, caseworker(&officer), id).await;
     match result {
-        Ok(Ok(profile_id)) => Ok(see_other(format!(
+        Ok(profile_id) => Ok(see_other(format!(
             "/officer/profiles/{profile_id}#outcomes"
         ))),
-        Ok(Err(message)) => {
+        Err(e @ StartError::NotStarted) => {
             detail_page(
                 &state,
                 &officer,
                 id,
                 StatusCode::CONFLICT,
-                FieldErrors::single("status", message),
+                FieldErrors::single("status", e.to_string()),
                 Typed::default(),
             )
             .await
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(StartError::Store(StoreError::Conflict(_))) => {
             detail_page(
                 &state,
                 &officer,
@@ -743,6 +553,6 @@ pub async fn record_start(
             )
             .await
         }
-        Err(e) => Err(e.into()),
+        Err(StartError::Store(e)) => Err(e.into()),
     }
 }

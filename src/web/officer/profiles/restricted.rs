@@ -1,0 +1,123 @@
+//! The separate, audited editor for the offence, licence and barred
+//! sections.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::restricted_form::{RestrictedForm, DAYS};
+use crate::app::profiles;
+use crate::domain::offence::OffenceCategory;
+use crate::domain::profile::{ProfileDetails, PROFILE_FIELDS};
+use crate::domain::FieldErrors;
+use crate::web::auth::Officer;
+use crate::web::errors::AppError;
+use crate::web::officer::forms::{self as forms, Form};
+use crate::web::officer::{caseworker, see_other};
+use crate::web::pages::page;
+use crate::web::view::Chrome;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "officer/restricted_form.html")]
+struct RestrictedEditor {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    form: RestrictedForm,
+    errors: FieldErrors,
+    offences: Vec<(&'static str, &'static str)>,
+    days: [(&'static str, &'static str); 7],
+}
+
+fn restricted_editor(
+    status: StatusCode,
+    officer: &Officer,
+    id: i64,
+    name: String,
+    form: RestrictedForm,
+    errors: FieldErrors,
+) -> HttpResponse {
+    page(
+        status,
+        &RestrictedEditor {
+            chrome: Chrome::of(&officer.ctx),
+            id,
+            name,
+            form,
+            errors,
+            offences: OffenceCategory::ALL
+                .iter()
+                .map(|o| (o.as_str(), o.label()))
+                .collect(),
+            days: DAYS,
+        },
+    )
+}
+
+pub async fn restricted_edit_form(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let profile = profiles::view_restricted(
+        &state,
+        caseworker(&officer),
+        id,
+        "editor for offence, licence and barred sections",
+    )
+    .await?;
+    let d = &profile.details;
+    Ok(restricted_editor(
+        StatusCode::OK,
+        &officer,
+        id,
+        format!("{} {}", d.given_name(), d.family_name()),
+        RestrictedForm::of(&d.to_input()),
+        FieldErrors::new(),
+    ))
+}
+
+pub async fn restricted_update(
+    state: web::Data<AppState>,
+    officer: Officer,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let profile = profiles::view_restricted(
+        &state,
+        caseworker(&officer),
+        id,
+        "saving offence, licence and barred sections",
+    )
+    .await?;
+    let d = &profile.details;
+    let name = format!("{} {}", d.given_name(), d.family_name());
+    let form = RestrictedForm::read(&Form::parse(&body)?);
+    let (input, mine) = form.apply(&d.to_input());
+    let details = match ProfileDetails::parse(&input, &state.taxonomy) {
+        Ok(d) if mine.is_empty() => d,
+        result => {
+            let errors = match result {
+                Err(theirs) => forms::merge(mine, theirs, PROFILE_FIELDS),
+                Ok(_) => mine,
+            };
+            let mut form = form;
+            form.pad();
+            return Ok(restricted_editor(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &officer,
+                id,
+                name,
+                form,
+                errors,
+            ));
+        }
+    };
+    profiles::update_restricted(&state, caseworker(&officer), id, details).await?;
+    Ok(see_other(format!(
+        "/officer/profiles/{id}/restricted?saved=restricted"
+    )))
+}

@@ -570,8 +570,11 @@ impl ProfileDetails {
         let preferred_hours = parse_preferred_hours(&mut errors, &input);
         check_rotl_date(&mut errors, &input);
         let curfews = errors.parse_each("curfews", &input.curfews, TimeWindow::from_input);
-        let exclusion_zones =
-            errors.parse_each("exclusion_zones", &input.exclusion_zones, ExclusionZone::parse);
+        let exclusion_zones = errors.parse_each(
+            "exclusion_zones",
+            &input.exclusion_zones,
+            ExclusionZone::parse,
+        );
         let offence_categories = parse_offence_categories(&mut errors, &input.offence_categories);
         let readiness = parse_readiness(&mut errors, &input);
         let todos = parse_todos(&mut errors, &input.todos);
@@ -868,7 +871,10 @@ fn parse_release(errors: &mut FieldErrors, input: &ProfileInput) -> Option<Relea
 }
 
 /// The hours a week the person would like, both ends or neither.
-fn parse_preferred_hours(errors: &mut FieldErrors, input: &ProfileInput) -> Option<HoursPreference> {
+fn parse_preferred_hours(
+    errors: &mut FieldErrors,
+    input: &ProfileInput,
+) -> Option<HoursPreference> {
     match (input.preferred_hours_min, input.preferred_hours_max) {
         (None, None) => None,
         (Some(min), Some(max)) => match HoursPreference::parse(min, max) {

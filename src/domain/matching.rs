@@ -473,11 +473,7 @@ impl Reason {
             Reason::CouldStartNow => "Already released; could start now".to_owned(),
             Reason::CaseByCase { categories } => format!(
                 "The employer considers case by case: {}",
-                categories
-                    .iter()
-                    .map(|category| lower_first(category.label()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                category_labels(categories)
             ),
             Reason::ShiftTimesUnknown => {
                 "Shift times are not given; check them against the curfew".to_owned()
@@ -494,6 +490,15 @@ fn skills_held(kind: &str, matched: usize, total: usize, labels: &str) -> String
     } else {
         format!("{matched} of {total} {kind} skills: {labels}")
     }
+}
+
+/// Offence category labels joined for a sentence, each with `lower_first`.
+fn category_labels(categories: &[OffenceCategory]) -> String {
+    categories
+        .iter()
+        .map(|category| lower_first(category.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How the hours compare with the preferred range.

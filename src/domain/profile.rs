@@ -651,17 +651,7 @@ impl ProfileDetails {
                     expires_on: certificate.expires_on,
                 })
                 .collect(),
-            work_history: self
-                .work_history
-                .iter()
-                .map(|job| WorkHistoryInput {
-                    role: job.role.clone(),
-                    employer_name: job.employer_name.clone(),
-                    sector: job.sector.clone().unwrap_or_default(),
-                    from_year: job.from_year,
-                    to_year: job.to_year,
-                })
-                .collect(),
+            work_history: self.work_history.iter().map(work_history_input).collect(),
             sectors_of_interest: self.sectors_of_interest.clone(),
             preferred_hours_min: self.preferred_hours.map(|hours| hours.min),
             preferred_hours_max: self.preferred_hours.map(|hours| hours.max),
@@ -688,15 +678,7 @@ impl ProfileDetails {
             barred_children: self.barred_children,
             barred_adults: self.barred_adults,
             readiness: self.readiness.as_str().to_owned(),
-            todos: self
-                .todos
-                .iter()
-                .map(|todo| TodoInput {
-                    kind: todo.kind.as_str().to_owned(),
-                    note: todo.note.clone(),
-                    done: todo.done,
-                })
-                .collect(),
+            todos: self.todos.iter().map(todo_input).collect(),
             consent_to_share_name: self.consent_to_share_name,
             gender: self
                 .gender
@@ -974,6 +956,26 @@ fn check_languages(errors: &mut FieldErrors, languages: &[String]) {
         } else if !seen_languages.insert(language.to_lowercase()) {
             errors.add("languages", format!("{language} is listed more than once"));
         }
+    }
+}
+
+/// The input that parses back to a past job.
+fn work_history_input(job: &WorkHistoryEntry) -> WorkHistoryInput {
+    WorkHistoryInput {
+        role: job.role.clone(),
+        employer_name: job.employer_name.clone(),
+        sector: job.sector.clone().unwrap_or_default(),
+        from_year: job.from_year,
+        to_year: job.to_year,
+    }
+}
+
+/// The input that parses back to a to-do.
+fn todo_input(todo: &Todo) -> TodoInput {
+    TodoInput {
+        kind: todo.kind.as_str().to_owned(),
+        note: todo.note.clone(),
+        done: todo.done,
     }
 }
 

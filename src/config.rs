@@ -243,38 +243,42 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
-impl Config {
-    /// Reads the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        let vars: HashMap<String, String> = std::env::vars().collect();
-        Self::from_vars(&vars)
+/// The variables settings are read from; a blank value counts as unset.
+struct Vars<'a>(&'a HashMap<String, String>);
+
+impl<'a> Vars<'a> {
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
     }
 
-    /// Builds the settings from a map of variables. Creates the data directory
-    /// (and the secret key inside it when none is given).
-    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            vars.get(name)
-                .map(String::as_str)
-                .filter(|v| !v.trim().is_empty())
-        };
-
-        let data_dir = PathBuf::from(get("FAIRCHANCE_DATA_DIR").unwrap_or("./data"));
+    /// The data directory, created (privately) when missing.
+    fn data_dir(&self) -> Result<PathBuf, ConfigError> {
+        let data_dir = PathBuf::from(self.get("FAIRCHANCE_DATA_DIR").unwrap_or("./data"));
         secure_data_dir(&data_dir).map_err(|e| {
             invalid(
                 "FAIRCHANCE_DATA_DIR",
                 format!("cannot create {}: {e}", data_dir.display()),
             )
         })?;
+        Ok(data_dir)
+    }
 
-        let database = match get("FAIRCHANCE_DATABASE_URL") {
+    /// The database, by default a SQLite file in the data directory.
+    fn database(&self, data_dir: &Path) -> Result<DatabaseUrl, ConfigError> {
+        Ok(match self.get("FAIRCHANCE_DATABASE_URL") {
             Some(url) => {
                 DatabaseUrl::parse(url).map_err(|m| invalid("FAIRCHANCE_DATABASE_URL", m))?
             }
             None => DatabaseUrl::Sqlite(data_dir.join("fairchance.sqlite3")),
-        };
+        })
+    }
 
-        let bind_raw = get("FAIRCHANCE_BIND").unwrap_or("127.0.0.1:8080");
+    /// The address to listen on and the public address of the service.
+    fn addresses(&self) -> Result<(SocketAddr, Url), ConfigError> {
+        let bind_raw = self.get("FAIRCHANCE_BIND").unwrap_or("127.0.0.1:8080");
         let bind: SocketAddr = bind_raw.trim().parse().map_err(|_| {
             invalid(
                 "FAIRCHANCE_BIND",
@@ -282,7 +286,8 @@ impl Config {
             )
         })?;
 
-        let base_raw = get("FAIRCHANCE_BASE_URL")
+        let base_raw = self
+            .get("FAIRCHANCE_BASE_URL")
             .map(str::to_string)
             .unwrap_or_else(|| format!("http://{bind}"));
         let base_url = Url::parse(base_raw.trim())
@@ -293,66 +298,83 @@ impl Config {
                 "expected an http:// or https:// address",
             ));
         }
+        Ok((bind, base_url))
+    }
 
-        let secret_key = match get("FAIRCHANCE_SECRET_KEY") {
+    /// The signing key: given, or generated once into the data directory.
+    fn secret_key(&self, data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
+        match self.get("FAIRCHANCE_SECRET_KEY") {
             Some(raw) => decode_key(raw).filter(|k| k.len() >= 32).ok_or_else(|| {
                 invalid(
                     "FAIRCHANCE_SECRET_KEY",
                     "expected at least 32 bytes written as hex or base64",
                 )
-            })?,
-            None => generated_key(&data_dir)?,
-        };
+            }),
+            None => generated_key(data_dir),
+        }
+    }
 
-        let search = match get("FAIRCHANCE_SEARCH").map(|s| s.trim().to_ascii_lowercase()) {
-            None => SearchEngineKind::Embedded,
-            Some(s) if s == "embedded" => SearchEngineKind::Embedded,
-            Some(s) if s == "meilisearch" => {
-                let url = get("MEILISEARCH_URL").ok_or_else(|| {
-                    invalid(
-                        "MEILISEARCH_URL",
-                        "required when FAIRCHANCE_SEARCH=meilisearch",
-                    )
-                })?;
-                let parsed = Url::parse(url.trim())
-                    .map_err(|e| invalid("MEILISEARCH_URL", format!("not a valid URL ({e})")))?;
-                if !matches!(parsed.scheme(), "http" | "https") {
+    /// Which search engine to use, with Meilisearch's address and key.
+    fn search_engine(&self) -> Result<SearchEngineKind, ConfigError> {
+        Ok(
+            match self
+                .get("FAIRCHANCE_SEARCH")
+                .map(|s| s.trim().to_ascii_lowercase())
+            {
+                None => SearchEngineKind::Embedded,
+                Some(s) if s == "embedded" => SearchEngineKind::Embedded,
+                Some(s) if s == "meilisearch" => {
+                    let url = self.get("MEILISEARCH_URL").ok_or_else(|| {
+                        invalid(
+                            "MEILISEARCH_URL",
+                            "required when FAIRCHANCE_SEARCH=meilisearch",
+                        )
+                    })?;
+                    let parsed = Url::parse(url.trim()).map_err(|e| {
+                        invalid("MEILISEARCH_URL", format!("not a valid URL ({e})"))
+                    })?;
+                    if !matches!(parsed.scheme(), "http" | "https") {
+                        return Err(invalid(
+                            "MEILISEARCH_URL",
+                            "expected an http:// or https:// address",
+                        ));
+                    }
+                    SearchEngineKind::Meilisearch {
+                        url: url.trim().trim_end_matches('/').to_string(),
+                        api_key: self.get("MEILISEARCH_API_KEY").map(str::to_string),
+                    }
+                }
+                Some(other) => {
                     return Err(invalid(
-                        "MEILISEARCH_URL",
-                        "expected an http:// or https:// address",
-                    ));
+                        "FAIRCHANCE_SEARCH",
+                        format!("expected embedded or meilisearch, got {other:?}"),
+                    ))
                 }
-                SearchEngineKind::Meilisearch {
-                    url: url.trim().trim_end_matches('/').to_string(),
-                    api_key: get("MEILISEARCH_API_KEY").map(str::to_string),
-                }
-            }
-            Some(other) => {
-                return Err(invalid(
-                    "FAIRCHANCE_SEARCH",
-                    format!("expected embedded or meilisearch, got {other:?}"),
-                ))
-            }
-        };
+            },
+        )
+    }
 
-        let search_prefix = match get("FAIRCHANCE_SEARCH_PREFIX").map(str::trim) {
-            None => crate::search::DEFAULT_PREFIX.to_string(),
+    /// The prefix of the search index names.
+    fn search_prefix(&self) -> Result<String, ConfigError> {
+        match self.get("FAIRCHANCE_SEARCH_PREFIX").map(str::trim) {
+            None => Ok(crate::search::DEFAULT_PREFIX.to_string()),
             Some(prefix)
                 if !prefix.is_empty()
                     && prefix.len() <= 60
                     && crate::search::check_prefix(prefix).is_ok() =>
             {
-                prefix.to_string()
+                Ok(prefix.to_string())
             }
-            Some(_) => {
-                return Err(invalid(
-                    "FAIRCHANCE_SEARCH_PREFIX",
-                    "use 1 to 60 letters, digits, '-' and '_'",
-                ))
-            }
-        };
+            Some(_) => Err(invalid(
+                "FAIRCHANCE_SEARCH_PREFIX",
+                "use 1 to 60 letters, digits, '-' and '_'",
+            )),
+        }
+    }
 
-        let smtp_url = match get("FAIRCHANCE_SMTP_URL") {
+    /// The mail server (if any) and the sender of the mail.
+    fn email(&self) -> Result<(Option<String>, String), ConfigError> {
+        let smtp_url = match self.get("FAIRCHANCE_SMTP_URL") {
             None => None,
             Some(raw) => {
                 let parsed = Url::parse(raw.trim()).map_err(|e| {
@@ -368,7 +390,8 @@ impl Config {
             }
         };
 
-        let mail_from = get("FAIRCHANCE_MAIL_FROM")
+        let mail_from = self
+            .get("FAIRCHANCE_MAIL_FROM")
             .unwrap_or("Fair Chance Jobs <no-reply@fairchance.invalid>")
             .trim()
             .to_string();
@@ -378,19 +401,46 @@ impl Config {
                 format!("not an email address: {mail_from:?}"),
             ));
         }
+        Ok((smtp_url, mail_from))
+    }
 
-        let log_format = match get("FAIRCHANCE_LOG_FORMAT").map(|s| s.trim().to_ascii_lowercase()) {
-            None => LogFormat::Text,
-            Some(s) if s == "text" => LogFormat::Text,
-            Some(s) if s == "json" => LogFormat::Json,
-            Some(other) => {
-                return Err(invalid(
-                    "FAIRCHANCE_LOG_FORMAT",
-                    format!("expected text or json, got {other:?}"),
-                ))
-            }
-        };
+    /// Plain text or JSON log lines.
+    fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self
+            .get("FAIRCHANCE_LOG_FORMAT")
+            .map(|s| s.trim().to_ascii_lowercase())
+        {
+            None => Ok(LogFormat::Text),
+            Some(s) if s == "text" => Ok(LogFormat::Text),
+            Some(s) if s == "json" => Ok(LogFormat::Json),
+            Some(other) => Err(invalid(
+                "FAIRCHANCE_LOG_FORMAT",
+                format!("expected text or json, got {other:?}"),
+            )),
+        }
+    }
+}
 
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_vars(&vars)
+    }
+
+    /// Builds the settings from a map of variables. Creates the data directory
+    /// (and the secret key inside it when none is given).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let vars = Vars(vars);
+        let get = |name: &str| vars.get(name);
+        let data_dir = vars.data_dir()?;
+        let database = vars.database(&data_dir)?;
+        let (bind, base_url) = vars.addresses()?;
+        let secret_key = vars.secret_key(&data_dir)?;
+        let search = vars.search_engine()?;
+        let search_prefix = vars.search_prefix()?;
+        let (smtp_url, mail_from) = vars.email()?;
+        let log_format = vars.log_format()?;
         let trusted_proxies =
             crate::web::client_ip::parse_trusted(get("FAIRCHANCE_TRUSTED_PROXIES").unwrap_or(""))
                 .map_err(|m| invalid("FAIRCHANCE_TRUSTED_PROXIES", m))?;

@@ -90,6 +90,24 @@ impl FieldErrors {
         }
     }
 
+    /// Parses each item of a list with `parse`, keeping those that parse
+    /// and adding the errors of the others under `field[i]`.
+    pub fn parse_each<I, T>(
+        &mut self,
+        field: &str,
+        items: &[I],
+        parse: impl Fn(&I) -> Result<T, FieldErrors>,
+    ) -> Vec<T> {
+        let mut parsed = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match parse(item) {
+                Ok(value) => parsed.push(value),
+                Err(nested) => self.absorb(&format!("{field}[{i}]"), nested),
+            }
+        }
+        parsed
+    }
+
     /// Whether the field has at least one message.
     pub fn has(&self, field: &str) -> bool {
         self.fields.iter().any(|(name, _)| name == field)

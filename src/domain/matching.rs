@@ -182,15 +182,7 @@ impl Failure {
             FailureDetail::VacancyNotOpen {
                 status,
                 closing_date,
-            } => match (status, closing_date) {
-                (VacancyStatus::Published, Some(closing)) => {
-                    format!("Applications closed on {}", format_date(*closing))
-                }
-                _ => format!(
-                    "The vacancy is {}, not published",
-                    status.label().to_lowercase()
-                ),
-            },
+            } => describe_not_open(*status, *closing_date),
             FailureDetail::NoRightToWork => "The person has no right to work in the UK".to_owned(),
             FailureDetail::RegulatedActivityBarred { group } => match group {
                 VulnerableGroup::Children => "The role is regulated activity with children and \
@@ -219,37 +211,18 @@ impl Failure {
                 slug,
                 expires_on,
                 needed_on,
-            } => {
-                let name = lower_first(taxonomy.label(slug));
-                match expires_on {
-                    None => format!("Needs {name}, which the person does not hold"),
-                    Some(expiry) => format!(
-                        "Needs {name}, which expires on {}, before the start on {}",
-                        format_date(*expiry),
-                        format_date(*needed_on)
-                    ),
-                }
-            }
+            } => describe_missing_certificate(taxonomy.label(slug), *expires_on, *needed_on),
             FailureDetail::StartsBeforeRelease {
                 starts,
                 release_date,
                 rotl_suitable,
                 rotl_eligible_from,
-            } => {
-                let rotl = match (rotl_suitable, rotl_eligible_from) {
-                    (false, _) => "the role is not suitable for day release (ROTL)".to_owned(),
-                    (true, None) => "the person is not eligible for day release (ROTL)".to_owned(),
-                    (true, Some(from)) => format!(
-                        "the person is eligible for day release (ROTL) only from {}",
-                        format_date(*from)
-                    ),
-                };
-                format!(
-                    "Starts on {}, before release on {}; {rotl}",
-                    format_date(*starts),
-                    format_date(*release_date)
-                )
-            }
+            } => describe_start_before_release(
+                *starts,
+                *release_date,
+                *rotl_suitable,
+                *rotl_eligible_from,
+            ),
             FailureDetail::BeyondTravelRadius {
                 distance_km,
                 radius_km,
@@ -276,6 +249,58 @@ impl Failure {
             }
         }
     }
+}
+
+/// Why a vacancy that is not open cannot be applied to.
+fn describe_not_open(status: VacancyStatus, closing_date: Option<NaiveDate>) -> String {
+    match (status, closing_date) {
+        (VacancyStatus::Published, Some(closing)) => {
+            format!("Applications closed on {}", format_date(closing))
+        }
+        _ => format!(
+            "The vacancy is {}, not published",
+            status.label().to_lowercase()
+        ),
+    }
+}
+
+/// A certificate the person lacks, or holds only until before the start.
+fn describe_missing_certificate(
+    label: &str,
+    expires_on: Option<NaiveDate>,
+    needed_on: NaiveDate,
+) -> String {
+    let name = lower_first(label);
+    match expires_on {
+        None => format!("Needs {name}, which the person does not hold"),
+        Some(expiry) => format!(
+            "Needs {name}, which expires on {}, before the start on {}",
+            format_date(expiry),
+            format_date(needed_on)
+        ),
+    }
+}
+
+/// A start before release, and why day release (ROTL) does not cover it.
+fn describe_start_before_release(
+    starts: NaiveDate,
+    release_date: NaiveDate,
+    rotl_suitable: bool,
+    rotl_eligible_from: Option<NaiveDate>,
+) -> String {
+    let rotl = match (rotl_suitable, rotl_eligible_from) {
+        (false, _) => "the role is not suitable for day release (ROTL)".to_owned(),
+        (true, None) => "the person is not eligible for day release (ROTL)".to_owned(),
+        (true, Some(from)) => format!(
+            "the person is eligible for day release (ROTL) only from {}",
+            format_date(from)
+        ),
+    };
+    format!(
+        "Starts on {}, before release on {}; {rotl}",
+        format_date(starts),
+        format_date(release_date)
+    )
 }
 
 /// Why a pair ranks as it does, as data: the web layer words it for
@@ -393,30 +418,14 @@ impl Reason {
                 missing,
                 total,
             } => {
-                let mut text = if matched.is_empty() {
-                    format!("None of the {total} required skills")
-                } else {
-                    format!(
-                        "{} of {total} required skills: {}",
-                        matched.len(),
-                        labels(matched)
-                    )
-                };
+                let mut text = skills_held("required", matched.len(), *total, &labels(matched));
                 if !missing.is_empty() {
                     text.push_str(&format!("; missing: {}", labels(missing)));
                 }
                 text
             }
             Reason::DesirableSkills { matched, total } => {
-                if matched.is_empty() {
-                    format!("None of the {total} desirable skills")
-                } else {
-                    format!(
-                        "{} of {total} desirable skills: {}",
-                        matched.len(),
-                        labels(matched)
-                    )
-                }
+                skills_held("desirable", matched.len(), *total, &labels(matched))
             }
             Reason::SectorInterest { sector } => {
                 format!(
@@ -433,20 +442,7 @@ impl Reason {
                 hours_per_week,
                 preferred_min,
                 preferred_max,
-            } => {
-                let range = format!(
-                    "{}–{}",
-                    format_number(*preferred_min),
-                    format_number(*preferred_max)
-                );
-                let fits = (*preferred_min..=*preferred_max).contains(hours_per_week);
-                let hours = format_number(*hours_per_week);
-                if fits {
-                    format!("{hours} hours a week, within the preferred {range}")
-                } else {
-                    format!("{hours} hours a week; prefers {range}")
-                }
-            }
+            } => describe_hours_fit(*hours_per_week, *preferred_min, *preferred_max),
             Reason::StartsAfterRelease { days } => match days {
                 0 => "Starts on the day of release".to_owned(),
                 1 => "Starts 1 day after release".to_owned(),
@@ -477,16 +473,47 @@ impl Reason {
             Reason::CouldStartNow => "Already released; could start now".to_owned(),
             Reason::CaseByCase { categories } => format!(
                 "The employer considers case by case: {}",
-                categories
-                    .iter()
-                    .map(|category| lower_first(category.label()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                category_labels(categories)
             ),
             Reason::ShiftTimesUnknown => {
                 "Shift times are not given; check them against the curfew".to_owned()
             }
         }
+    }
+}
+
+/// How many of the required or desirable skills the person has, naming
+/// them (`labels`) when there are any.
+fn skills_held(kind: &str, matched: usize, total: usize, labels: &str) -> String {
+    if matched == 0 {
+        format!("None of the {total} {kind} skills")
+    } else {
+        format!("{matched} of {total} {kind} skills: {labels}")
+    }
+}
+
+/// Offence category labels joined for a sentence, each with `lower_first`.
+fn category_labels(categories: &[OffenceCategory]) -> String {
+    categories
+        .iter()
+        .map(|category| lower_first(category.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How the hours compare with the preferred range.
+fn describe_hours_fit(hours_per_week: f64, preferred_min: f64, preferred_max: f64) -> String {
+    let range = format!(
+        "{}–{}",
+        format_number(preferred_min),
+        format_number(preferred_max)
+    );
+    let fits = (preferred_min..=preferred_max).contains(&hours_per_week);
+    let hours = format_number(hours_per_week);
+    if fits {
+        format!("{hours} hours a week, within the preferred {range}")
+    } else {
+        format!("{hours} hours a week; prefers {range}")
     }
 }
 
@@ -779,6 +806,53 @@ fn rank(
     case_by_case: &[OffenceCategory],
 ) -> Ranking {
     let person = &profile.details;
+    let mut reasons = skill_reasons(job, person);
+
+    if person
+        .sectors_of_interest()
+        .iter()
+        .any(|s| s == job.sector())
+    {
+        reasons.push(Reason::SectorInterest {
+            sector: job.sector().to_owned(),
+        });
+    }
+
+    reasons.push(match (job.workplace(), distance) {
+        (Workplace::Remote, _) => Reason::Remote,
+        (Workplace::OnSite(_), Some(km)) => Reason::Distance { km },
+        (Workplace::OnSite(_), None) => Reason::NoFixedAbode,
+    });
+
+    if let Some(preferred) = person.preferred_hours() {
+        reasons.push(Reason::HoursFit {
+            hours_per_week: job.hours_per_week(),
+            preferred_min: preferred.min(),
+            preferred_max: preferred.max(),
+        });
+    }
+
+    reasons.extend(start_reason(job, person, today, starts));
+    if !case_by_case.is_empty() {
+        reasons.push(Reason::CaseByCase {
+            categories: case_by_case.to_vec(),
+        });
+    }
+    if job.shifts().is_empty() && !person.licence_conditions().curfews().is_empty() {
+        reasons.push(Reason::ShiftTimesUnknown);
+    }
+
+    // The reasons above explain the score; `score_of` computes it, so the
+    // fast path (`eligible_score`) and `assess` cannot drift apart.
+    Ranking {
+        score: score_of(job, person, today, starts, distance),
+        reasons,
+    }
+}
+
+/// The required and desirable skills the person has, for a vacancy that
+/// lists any.
+fn skill_reasons(job: &VacancyDetails, person: &ProfileDetails) -> Vec<Reason> {
     let mut reasons = Vec::new();
     let has = |slug: &String| person.has_skill(slug) || person.certificate(slug).is_some();
 
@@ -807,36 +881,21 @@ fn rank(
             total: job.desirable_skills().len(),
         });
     }
+    reasons
+}
 
-    if person
-        .sectors_of_interest()
-        .iter()
-        .any(|s| s == job.sector())
-    {
-        reasons.push(Reason::SectorInterest {
-            sector: job.sector().to_owned(),
-        });
-    }
-
-    reasons.push(match (job.workplace(), distance) {
-        (Workplace::Remote, _) => Reason::Remote,
-        (Workplace::OnSite(_), Some(km)) => Reason::Distance { km },
-        (Workplace::OnSite(_), None) => Reason::NoFixedAbode,
-    });
-
-    if let Some(preferred) = person.preferred_hours() {
-        reasons.push(Reason::HoursFit {
-            hours_per_week: job.hours_per_week(),
-            preferred_min: preferred.min(),
-            preferred_max: preferred.max(),
-        });
-    }
-
+/// When the person could start, relative to release and today.
+fn start_reason(
+    job: &VacancyDetails,
+    person: &ProfileDetails,
+    today: NaiveDate,
+    starts: NaiveDate,
+) -> Option<Reason> {
     let release = person.release_date();
     if job.start() == Start::Asap {
         // The earliest start is the release date, an earlier start on day
         // release, or today for someone already out.
-        reasons.push(if starts < release {
+        Some(if starts < release {
             Reason::CouldStartOnDayRelease {
                 date: starts,
                 days_before_release: (release - starts).num_days(),
@@ -845,42 +904,25 @@ fn rank(
             Reason::CouldStartOnRelease { date: release }
         } else {
             Reason::CouldStartNow
-        });
+        })
     } else if starts < release {
         // Only reachable for an eligible pair through ROTL; for an
         // ineligible one the failure already explains it.
-        if job.rotl_suitable()
+        (job.rotl_suitable()
             && person
                 .rotl_eligible_from()
-                .is_some_and(|eligible| eligible <= starts)
-        {
-            reasons.push(Reason::RotlBeforeRelease {
-                days_before_release: (release - starts).num_days(),
-            });
-        }
+                .is_some_and(|eligible| eligible <= starts))
+        .then(|| Reason::RotlBeforeRelease {
+            days_before_release: (release - starts).num_days(),
+        })
     } else if release >= today {
-        reasons.push(Reason::StartsAfterRelease {
+        Some(Reason::StartsAfterRelease {
             days: (starts - release).num_days(),
-        });
+        })
     } else {
-        reasons.push(Reason::AlreadyReleased {
+        Some(Reason::AlreadyReleased {
             starts_in_days: (starts - today).num_days(),
-        });
-    }
-    if !case_by_case.is_empty() {
-        reasons.push(Reason::CaseByCase {
-            categories: case_by_case.to_vec(),
-        });
-    }
-    if job.shifts().is_empty() && !person.licence_conditions().curfews().is_empty() {
-        reasons.push(Reason::ShiftTimesUnknown);
-    }
-
-    // The reasons above explain the score; `score_of` computes it, so the
-    // fast path (`eligible_score`) and `assess` cannot drift apart.
-    Ranking {
-        score: score_of(job, person, today, starts, distance),
-        reasons,
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use super::geo::{ExclusionZone, ExclusionZoneInput, Place, PlaceInput};
 use super::offence::OffenceCategory;
 use super::schedule::{TimeWindow, TimeWindowInput};
 use super::skills::Taxonomy;
-use super::vacancy::{check_slugs, clean_list};
+use super::vacancy::{check_slugs, clean_list, parse_place};
 
 slug_enum! {
     /// Where a skill was gained or shown.
@@ -555,54 +555,10 @@ impl ProfileDetails {
             Ok(()) => FieldErrors::new(),
             Err(validation) => FieldErrors::from_validation(&validation),
         };
-
-        if !input
-            .reference
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            errors.add(
-                "reference",
-                "Enter the prison number using letters and numbers only, like A1234BC",
-            );
-        }
-
-        if input.release_date.is_none() {
-            errors.add("release_date", "Enter the release date");
-        }
-
-        let release_area = if input.no_fixed_abode {
-            Some(ReleaseArea::NoFixedAbode)
-        } else {
-            match &input.release_area {
-                None => {
-                    errors.add(
-                        "release_area",
-                        "Enter where the person will live, or say they have no fixed abode",
-                    );
-                    None
-                }
-                Some(place) => match Place::parse(place) {
-                    Ok(place) => Some(ReleaseArea::Place(place)),
-                    Err(place_errors) => {
-                        errors.absorb("release_area", place_errors);
-                        None
-                    }
-                },
-            }
-        };
-
-        if !input.travel_radius_km.is_finite() {
-            errors.add(
-                "travel_radius_km",
-                "Enter how far the person can travel, from 0 to 200 km",
-            );
-        }
-
+        let release_area = parse_release(&mut errors, &input);
         let skills = parse_skills(&mut errors, &input.skills, taxonomy);
         let certificates = parse_certificates(&mut errors, &input.certificates, taxonomy);
         let work_history = parse_work_history(&mut errors, &input.work_history, taxonomy);
-
         check_slugs(
             &mut errors,
             "sectors_of_interest",
@@ -611,108 +567,19 @@ impl ProfileDetails {
             |slug| taxonomy.is_known_sector(slug),
             "Choose sectors from the list",
         );
-
-        let preferred_hours = match (input.preferred_hours_min, input.preferred_hours_max) {
-            (None, None) => None,
-            (Some(min), Some(max)) => match HoursPreference::parse(min, max) {
-                Ok(hours) => Some(hours),
-                Err(hours_errors) => {
-                    errors.absorb("", hours_errors);
-                    None
-                }
-            },
-            (None, Some(_)) => {
-                errors.add(
-                    "preferred_hours_min",
-                    "Enter the fewest hours a week as well as the most",
-                );
-                None
-            }
-            (Some(_), None) => {
-                errors.add(
-                    "preferred_hours_max",
-                    "Enter the most hours a week as well as the fewest",
-                );
-                None
-            }
-        };
-
-        if let (Some(rotl), Some(release)) = (input.rotl_eligible_from, input.release_date) {
-            if rotl > release {
-                errors.add(
-                    "rotl_eligible_from",
-                    "Enter a day release (ROTL) date that is on or before the release date",
-                );
-            }
-        }
-
-        let mut curfews = Vec::with_capacity(input.curfews.len());
-        for (i, curfew) in input.curfews.iter().enumerate() {
-            match TimeWindow::from_input(curfew) {
-                Ok(window) => curfews.push(window),
-                Err(curfew_errors) => errors.absorb(&format!("curfews[{i}]"), curfew_errors),
-            }
-        }
-        let mut exclusion_zones = Vec::with_capacity(input.exclusion_zones.len());
-        for (i, zone) in input.exclusion_zones.iter().enumerate() {
-            match ExclusionZone::parse(zone) {
-                Ok(zone) => exclusion_zones.push(zone),
-                Err(zone_errors) => errors.absorb(&format!("exclusion_zones[{i}]"), zone_errors),
-            }
-        }
-
-        let mut offence_categories = Vec::with_capacity(input.offence_categories.len());
-        for slug in &input.offence_categories {
-            match OffenceCategory::parse(slug) {
-                Ok(category) if offence_categories.contains(&category) => errors.add(
-                    "offence_categories",
-                    format!("{} is listed more than once", category.label()),
-                ),
-                Ok(category) => offence_categories.push(category),
-                Err(_) => errors.add(
-                    "offence_categories",
-                    "Choose offence categories from the list",
-                ),
-            }
-        }
-
-        let readiness = Readiness::parse(&input.readiness).ok();
-        match readiness {
-            None => errors.add("readiness", "Choose how ready the person is to work"),
-            Some(Readiness::ReadyToWork) if !input.right_to_work => errors.add(
-                "readiness",
-                "A person without the right to work cannot be ready to work. \
-                 Choose another answer, or check the right to work answer",
-            ),
-            Some(_) => {}
-        }
-
+        let preferred_hours = parse_preferred_hours(&mut errors, &input);
+        check_rotl_date(&mut errors, &input);
+        let curfews = errors.parse_each("curfews", &input.curfews, TimeWindow::from_input);
+        let exclusion_zones = errors.parse_each(
+            "exclusion_zones",
+            &input.exclusion_zones,
+            ExclusionZone::parse,
+        );
+        let offence_categories = parse_offence_categories(&mut errors, &input.offence_categories);
+        let readiness = parse_readiness(&mut errors, &input);
         let todos = parse_todos(&mut errors, &input.todos);
-
-        let gender = if input.gender.is_empty() {
-            None
-        } else {
-            let gender = Gender::parse(&input.gender).ok();
-            if gender.is_none() {
-                errors.add(
-                    "gender",
-                    "Choose an answer from the list, or leave it blank",
-                );
-            }
-            gender
-        };
-
-        let mut seen_languages = HashSet::new();
-        for language in &input.languages {
-            if language.chars().count() > LANGUAGE_MAX_CHARS {
-                errors.add(
-                    "languages",
-                    "Enter each language using no more than 60 characters",
-                );
-            } else if !seen_languages.insert(language.to_lowercase()) {
-                errors.add("languages", format!("{language} is listed more than once"));
-            }
-        }
+        let gender = parse_gender(&mut errors, &input.gender);
+        check_languages(&mut errors, &input.languages);
 
         let (Some(release_date), Some(release_area), Some(readiness)) =
             (input.release_date, release_area, readiness)
@@ -784,17 +651,7 @@ impl ProfileDetails {
                     expires_on: certificate.expires_on,
                 })
                 .collect(),
-            work_history: self
-                .work_history
-                .iter()
-                .map(|job| WorkHistoryInput {
-                    role: job.role.clone(),
-                    employer_name: job.employer_name.clone(),
-                    sector: job.sector.clone().unwrap_or_default(),
-                    from_year: job.from_year,
-                    to_year: job.to_year,
-                })
-                .collect(),
+            work_history: self.work_history.iter().map(work_history_input).collect(),
             sectors_of_interest: self.sectors_of_interest.clone(),
             preferred_hours_min: self.preferred_hours.map(|hours| hours.min),
             preferred_hours_max: self.preferred_hours.map(|hours| hours.max),
@@ -821,15 +678,7 @@ impl ProfileDetails {
             barred_children: self.barred_children,
             barred_adults: self.barred_adults,
             readiness: self.readiness.as_str().to_owned(),
-            todos: self
-                .todos
-                .iter()
-                .map(|todo| TodoInput {
-                    kind: todo.kind.as_str().to_owned(),
-                    note: todo.note.clone(),
-                    done: todo.done,
-                })
-                .collect(),
+            todos: self.todos.iter().map(todo_input).collect(),
             consent_to_share_name: self.consent_to_share_name,
             gender: self
                 .gender
@@ -964,6 +813,169 @@ impl ProfileDetails {
     /// Languages spoken.
     pub fn languages(&self) -> &[String] {
         &self.languages
+    }
+}
+
+/// The prison number, the release date, where the person will live and how
+/// far they can travel.
+fn parse_release(errors: &mut FieldErrors, input: &ProfileInput) -> Option<ReleaseArea> {
+    if !input
+        .reference
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        errors.add(
+            "reference",
+            "Enter the prison number using letters and numbers only, like A1234BC",
+        );
+    }
+    if input.release_date.is_none() {
+        errors.add("release_date", "Enter the release date");
+    }
+    let release_area = if input.no_fixed_abode {
+        Some(ReleaseArea::NoFixedAbode)
+    } else {
+        parse_place(
+            errors,
+            "release_area",
+            input.release_area.as_ref(),
+            "Enter where the person will live, or say they have no fixed abode",
+        )
+        .map(ReleaseArea::Place)
+    };
+    if !input.travel_radius_km.is_finite() {
+        errors.add(
+            "travel_radius_km",
+            "Enter how far the person can travel, from 0 to 200 km",
+        );
+    }
+    release_area
+}
+
+/// The hours a week the person would like, both ends or neither.
+fn parse_preferred_hours(
+    errors: &mut FieldErrors,
+    input: &ProfileInput,
+) -> Option<HoursPreference> {
+    match (input.preferred_hours_min, input.preferred_hours_max) {
+        (None, None) => None,
+        (Some(min), Some(max)) => match HoursPreference::parse(min, max) {
+            Ok(hours) => Some(hours),
+            Err(hours_errors) => {
+                errors.absorb("", hours_errors);
+                None
+            }
+        },
+        (None, Some(_)) => {
+            errors.add(
+                "preferred_hours_min",
+                "Enter the fewest hours a week as well as the most",
+            );
+            None
+        }
+        (Some(_), None) => {
+            errors.add(
+                "preferred_hours_max",
+                "Enter the most hours a week as well as the fewest",
+            );
+            None
+        }
+    }
+}
+
+/// Day release (ROTL) cannot begin after release.
+fn check_rotl_date(errors: &mut FieldErrors, input: &ProfileInput) {
+    if let (Some(rotl), Some(release)) = (input.rotl_eligible_from, input.release_date) {
+        if rotl > release {
+            errors.add(
+                "rotl_eligible_from",
+                "Enter a day release (ROTL) date that is on or before the release date",
+            );
+        }
+    }
+}
+
+/// The person's offence categories, each from the list and listed once.
+fn parse_offence_categories(errors: &mut FieldErrors, slugs: &[String]) -> Vec<OffenceCategory> {
+    let mut offence_categories = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        match OffenceCategory::parse(slug) {
+            Ok(category) if offence_categories.contains(&category) => errors.add(
+                "offence_categories",
+                format!("{} is listed more than once", category.label()),
+            ),
+            Ok(category) => offence_categories.push(category),
+            Err(_) => errors.add(
+                "offence_categories",
+                "Choose offence categories from the list",
+            ),
+        }
+    }
+    offence_categories
+}
+
+/// How ready the person is to work, which needs the right to work.
+fn parse_readiness(errors: &mut FieldErrors, input: &ProfileInput) -> Option<Readiness> {
+    let readiness = Readiness::parse(&input.readiness).ok();
+    match readiness {
+        None => errors.add("readiness", "Choose how ready the person is to work"),
+        Some(Readiness::ReadyToWork) if !input.right_to_work => errors.add(
+            "readiness",
+            "A person without the right to work cannot be ready to work. \
+             Choose another answer, or check the right to work answer",
+        ),
+        Some(_) => {}
+    }
+    readiness
+}
+
+/// The gender, which may be left blank.
+fn parse_gender(errors: &mut FieldErrors, gender: &str) -> Option<Gender> {
+    if gender.is_empty() {
+        return None;
+    }
+    let parsed = Gender::parse(gender).ok();
+    if parsed.is_none() {
+        errors.add(
+            "gender",
+            "Choose an answer from the list, or leave it blank",
+        );
+    }
+    parsed
+}
+
+/// Languages are short and each listed once (ignoring case).
+fn check_languages(errors: &mut FieldErrors, languages: &[String]) {
+    let mut seen_languages = HashSet::new();
+    for language in languages {
+        if language.chars().count() > LANGUAGE_MAX_CHARS {
+            errors.add(
+                "languages",
+                "Enter each language using no more than 60 characters",
+            );
+        } else if !seen_languages.insert(language.to_lowercase()) {
+            errors.add("languages", format!("{language} is listed more than once"));
+        }
+    }
+}
+
+/// The input that parses back to a past job.
+fn work_history_input(job: &WorkHistoryEntry) -> WorkHistoryInput {
+    WorkHistoryInput {
+        role: job.role.clone(),
+        employer_name: job.employer_name.clone(),
+        sector: job.sector.clone().unwrap_or_default(),
+        from_year: job.from_year,
+        to_year: job.to_year,
+    }
+}
+
+/// The input that parses back to a to-do.
+fn todo_input(todo: &Todo) -> TodoInput {
+    TodoInput {
+        kind: todo.kind.as_str().to_owned(),
+        note: todo.note.clone(),
+        done: todo.done,
     }
 }
 

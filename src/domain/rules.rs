@@ -2,9 +2,10 @@
 //!
 //! [`RuleCode`] names the rules in the order they are checked. Each rule's
 //! entry in the three exhaustive matches below decides everything about it:
-//! - [`RuleCode::check`]: when it fails and with what detail. `assess`
-//!   collects every failure; `eligible_score` stops at the first. Both run
-//!   this one function, so they cannot disagree.
+//! - [`RuleCode::check`]: when it fails and with what detail (each arm
+//!   calls the rule's own `check_*` function). `assess` collects every
+//!   failure; `eligible_score` stops at the first. Both run this one
+//!   function, so they cannot disagree.
 //! - [`RuleCode::is_restricted`]: whether its failure reveals offence,
 //!   licence or barred information (such a view is audited as restricted).
 //! - [`RuleCode::narrowing`]: whether the search index narrows candidates
@@ -118,113 +119,18 @@ pub enum Narrowing {
 impl RuleCode {
     /// Checks this rule for a pair, sending each failure to `out`.
     pub fn check<O: Outcome>(self, pair: &Pair, out: &mut O) -> ControlFlow<()> {
-        let (job, person, conditions) = (pair.job, pair.person, pair.conditions);
         match self {
-            RuleCode::VacancyNotOpen => {
-                if !pair.vacancy.is_open(pair.today) {
-                    out.fail(|| FailureDetail::VacancyNotOpen {
-                        status: pair.vacancy.status,
-                        closing_date: job.closing_date(),
-                    })?;
-                }
-            }
-            RuleCode::NoRightToWork => {
-                if !person.right_to_work() {
-                    out.fail(|| FailureDetail::NoRightToWork)?;
-                }
-            }
-            RuleCode::RegulatedActivityBarred => {
-                if job.regulated_children() && person.barred_children() {
-                    out.fail(|| FailureDetail::RegulatedActivityBarred {
-                        group: VulnerableGroup::Children,
-                    })?;
-                }
-                if job.regulated_adults() && person.barred_adults() {
-                    out.fail(|| FailureDetail::RegulatedActivityBarred {
-                        group: VulnerableGroup::Adults,
-                    })?;
-                }
-            }
-            RuleCode::OffenceExclusion => {
-                for &category in person.offence_categories() {
-                    if let Some(exclusion) = job.exclusion_for(category) {
-                        if exclusion.stance() == ExclusionStance::Excluded {
-                            out.fail(|| FailureDetail::OffenceExclusion {
-                                category,
-                                reason: exclusion.reason().to_owned(),
-                            })?;
-                        }
-                    }
-                }
-            }
-            RuleCode::DrivingRestriction => {
-                if job.needs_driving_licence()
-                    && (!person.driving_licence() || conditions.no_driving())
-                {
-                    out.fail(|| FailureDetail::DrivingRestriction {
-                        has_licence: person.driving_licence(),
-                        no_driving_condition: conditions.no_driving(),
-                    })?;
-                }
-            }
-            RuleCode::MissingCertificate => {
-                for slug in job.required_certificates() {
-                    let held = person.certificate(slug);
-                    if !held.is_some_and(|certificate| certificate.is_valid_on(pair.starts)) {
-                        out.fail(|| FailureDetail::MissingCertificate {
-                            slug: slug.clone(),
-                            expires_on: held.and_then(|certificate| certificate.expires_on()),
-                            needed_on: pair.starts,
-                        })?;
-                    }
-                }
-            }
-            RuleCode::StartsBeforeRelease => {
-                if starts_too_early(job, person, pair.starts) {
-                    out.fail(|| FailureDetail::StartsBeforeRelease {
-                        starts: pair.starts,
-                        release_date: person.release_date(),
-                        rotl_suitable: job.rotl_suitable(),
-                        rotl_eligible_from: person.rotl_eligible_from(),
-                    })?;
-                }
-            }
-            RuleCode::BeyondTravelRadius => {
-                if let Some(km) = pair.distance {
-                    if km > person.travel_radius_km() {
-                        out.fail(|| FailureDetail::BeyondTravelRadius {
-                            distance_km: km,
-                            radius_km: person.travel_radius_km(),
-                        })?;
-                    }
-                }
-            }
-            RuleCode::ExclusionZone => {
-                if let Some(work) = job.workplace().place() {
-                    for zone in conditions.exclusion_zones() {
-                        if zone.contains(work.point()) {
-                            out.fail(|| FailureDetail::ExclusionZone {
-                                zone: zone.name().to_owned(),
-                            })?;
-                        }
-                    }
-                }
-            }
-            RuleCode::CurfewConflict => {
-                for shift in job.shifts() {
-                    for curfew in conditions.curfews() {
-                        if let Some(overlap) = shift.overlap(curfew) {
-                            out.fail(|| FailureDetail::CurfewConflict {
-                                shift: shift.clone(),
-                                curfew: curfew.clone(),
-                                overlap,
-                            })?;
-                        }
-                    }
-                }
-            }
+            RuleCode::VacancyNotOpen => check_open(pair, out),
+            RuleCode::NoRightToWork => check_right_to_work(pair, out),
+            RuleCode::RegulatedActivityBarred => check_barred(pair, out),
+            RuleCode::OffenceExclusion => check_offences(pair, out),
+            RuleCode::DrivingRestriction => check_driving(pair, out),
+            RuleCode::MissingCertificate => check_certificates(pair, out),
+            RuleCode::StartsBeforeRelease => check_start(pair, out),
+            RuleCode::BeyondTravelRadius => check_travel(pair, out),
+            RuleCode::ExclusionZone => check_exclusion_zones(pair, out),
+            RuleCode::CurfewConflict => check_curfews(pair, out),
         }
-        ControlFlow::Continue(())
     }
 
     /// Whether the rule reads offence, licence or barred information, so
@@ -289,4 +195,145 @@ impl RuleCode {
             ),
         }
     }
+}
+
+/// [`RuleCode::VacancyNotOpen`]: the vacancy takes applications today.
+fn check_open(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    if !pair.vacancy.is_open(pair.today) {
+        out.fail(|| FailureDetail::VacancyNotOpen {
+            status: pair.vacancy.status,
+            closing_date: pair.job.closing_date(),
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::NoRightToWork`]: the person may work in the UK.
+fn check_right_to_work(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    if !pair.person.right_to_work() {
+        out.fail(|| FailureDetail::NoRightToWork)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::RegulatedActivityBarred`]: no regulated activity with a
+/// group the person is barred from.
+fn check_barred(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    let (job, person) = (pair.job, pair.person);
+    if job.regulated_children() && person.barred_children() {
+        out.fail(|| FailureDetail::RegulatedActivityBarred {
+            group: VulnerableGroup::Children,
+        })?;
+    }
+    if job.regulated_adults() && person.barred_adults() {
+        out.fail(|| FailureDetail::RegulatedActivityBarred {
+            group: VulnerableGroup::Adults,
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::OffenceExclusion`]: none of the person's offence categories
+/// is one the employer excludes.
+fn check_offences(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    for &category in pair.person.offence_categories() {
+        if let Some(exclusion) = pair.job.exclusion_for(category) {
+            if exclusion.stance() == ExclusionStance::Excluded {
+                out.fail(|| FailureDetail::OffenceExclusion {
+                    category,
+                    reason: exclusion.reason().to_owned(),
+                })?;
+            }
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::DrivingRestriction`]: a role that needs a licence goes to
+/// someone who holds one and may drive.
+fn check_driving(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    let (job, person, conditions) = (pair.job, pair.person, pair.conditions);
+    if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
+        out.fail(|| FailureDetail::DrivingRestriction {
+            has_licence: person.driving_licence(),
+            no_driving_condition: conditions.no_driving(),
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::MissingCertificate`]: every required certificate is held
+/// and still valid on the start.
+fn check_certificates(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    for slug in pair.job.required_certificates() {
+        let held = pair.person.certificate(slug);
+        if !held.is_some_and(|certificate| certificate.is_valid_on(pair.starts)) {
+            out.fail(|| FailureDetail::MissingCertificate {
+                slug: slug.clone(),
+                expires_on: held.and_then(|certificate| certificate.expires_on()),
+                needed_on: pair.starts,
+            })?;
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::StartsBeforeRelease`]: work starts after release, or on day
+/// release (ROTL) where both sides allow it.
+fn check_start(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    let (job, person) = (pair.job, pair.person);
+    if starts_too_early(job, person, pair.starts) {
+        out.fail(|| FailureDetail::StartsBeforeRelease {
+            starts: pair.starts,
+            release_date: person.release_date(),
+            rotl_suitable: job.rotl_suitable(),
+            rotl_eligible_from: person.rotl_eligible_from(),
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::BeyondTravelRadius`]: a known distance is within the
+/// person's travel limit.
+fn check_travel(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    if let Some(km) = pair.distance {
+        if km > pair.person.travel_radius_km() {
+            out.fail(|| FailureDetail::BeyondTravelRadius {
+                distance_km: km,
+                radius_km: pair.person.travel_radius_km(),
+            })?;
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::ExclusionZone`]: the workplace is outside every exclusion
+/// zone of the licence.
+fn check_exclusion_zones(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    if let Some(work) = pair.job.workplace().place() {
+        for zone in pair.conditions.exclusion_zones() {
+            if zone.contains(work.point()) {
+                out.fail(|| FailureDetail::ExclusionZone {
+                    zone: zone.name().to_owned(),
+                })?;
+            }
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::CurfewConflict`]: no shift overlaps a curfew.
+fn check_curfews(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    for shift in pair.job.shifts() {
+        for curfew in pair.conditions.curfews() {
+            if let Some(overlap) = shift.overlap(curfew) {
+                out.fail(|| FailureDetail::CurfewConflict {
+                    shift: shift.clone(),
+                    curfew: curfew.clone(),
+                    overlap,
+                })?;
+            }
+        }
+    }
+    ControlFlow::Continue(())
 }

@@ -203,90 +203,77 @@ impl Taxonomy {
         if raw.version != TAXONOMY_VERSION {
             return Err(TaxonomyError::UnsupportedVersion(raw.version));
         }
-
-        let mut sectors = Vec::with_capacity(raw.sectors.len());
-        let mut sector_index = HashMap::new();
-        for sector in raw.sectors {
-            check_slug_and_label(&sector.slug, &sector.label)?;
-            if sector_index
-                .insert(sector.slug.clone(), sectors.len())
-                .is_some()
-            {
-                return Err(TaxonomyError::DuplicateSlug { slug: sector.slug });
-            }
-            sectors.push(Sector {
-                slug: sector.slug,
-                label: sector.label.trim().to_owned(),
-            });
-        }
-
-        let mut entries = Vec::with_capacity(raw.entries.len());
-        let mut entry_index = HashMap::new();
-        let mut terms: HashMap<String, usize> = HashMap::new();
-        for raw_entry in raw.entries {
-            let slug = raw_entry.slug;
-            check_slug_and_label(&slug, &raw_entry.label)?;
-            if entry_index.contains_key(&slug) {
-                return Err(TaxonomyError::DuplicateSlug { slug });
-            }
-            let kind =
-                EntryKind::parse(&raw_entry.kind).map_err(|_| TaxonomyError::UnknownKind {
-                    slug: slug.clone(),
-                    kind: raw_entry.kind.clone(),
-                })?;
-            if !sector_index.contains_key(&raw_entry.sector) {
-                return Err(TaxonomyError::UnknownSector {
-                    slug,
-                    sector: raw_entry.sector,
-                });
-            }
-            let index = entries.len();
-            let synonyms: Vec<String> = raw_entry
-                .synonyms
-                .iter()
-                .map(|synonym| synonym.trim().to_owned())
-                .collect();
-            let folded: Vec<String> = [slug.as_str(), raw_entry.label.as_str()]
-                .into_iter()
-                .chain(synonyms.iter().map(String::as_str))
-                .map(fold_term)
-                .collect();
-            for term in folded {
-                if term.is_empty() {
-                    return Err(TaxonomyError::EmptySynonym { slug });
-                }
-                match terms.get(&term) {
-                    Some(&other) if other != index => {
-                        return Err(TaxonomyError::Collision {
-                            slug,
-                            other: entries_slug(&entries, other),
-                            term,
-                        });
-                    }
-                    Some(_) => {}
-                    None => {
-                        terms.insert(term, index);
-                    }
-                }
-            }
-            entry_index.insert(slug.clone(), index);
-            entries.push(Entry {
-                slug,
-                label: raw_entry.label.trim().to_owned(),
-                kind,
-                sector: raw_entry.sector,
-                synonyms,
-            });
-        }
-
-        Ok(Self {
+        let (sectors, sector_index) = parse_sectors(raw.sectors)?;
+        let mut taxonomy = Self {
             version: raw.version,
             sectors,
-            entries,
+            entries: Vec::with_capacity(raw.entries.len()),
             sector_index,
-            entry_index,
-            terms,
-        })
+            entry_index: HashMap::new(),
+            terms: HashMap::new(),
+        };
+        for raw_entry in raw.entries {
+            taxonomy.add_entry(raw_entry)?;
+        }
+        Ok(taxonomy)
+    }
+
+    /// Checks one entry against the sectors and the entries before it, and
+    /// adds it with its folded terms.
+    fn add_entry(&mut self, raw_entry: RawEntry) -> Result<(), TaxonomyError> {
+        let slug = raw_entry.slug;
+        check_slug_and_label(&slug, &raw_entry.label)?;
+        if self.entry_index.contains_key(&slug) {
+            return Err(TaxonomyError::DuplicateSlug { slug });
+        }
+        let kind = EntryKind::parse(&raw_entry.kind).map_err(|_| TaxonomyError::UnknownKind {
+            slug: slug.clone(),
+            kind: raw_entry.kind.clone(),
+        })?;
+        if !self.sector_index.contains_key(&raw_entry.sector) {
+            return Err(TaxonomyError::UnknownSector {
+                slug,
+                sector: raw_entry.sector,
+            });
+        }
+        let index = self.entries.len();
+        let synonyms: Vec<String> = raw_entry
+            .synonyms
+            .iter()
+            .map(|synonym| synonym.trim().to_owned())
+            .collect();
+        let folded: Vec<String> = [slug.as_str(), raw_entry.label.as_str()]
+            .into_iter()
+            .chain(synonyms.iter().map(String::as_str))
+            .map(fold_term)
+            .collect();
+        for term in folded {
+            if term.is_empty() {
+                return Err(TaxonomyError::EmptySynonym { slug });
+            }
+            match self.terms.get(&term) {
+                Some(&other) if other != index => {
+                    return Err(TaxonomyError::Collision {
+                        slug,
+                        other: entries_slug(&self.entries, other),
+                        term,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    self.terms.insert(term, index);
+                }
+            }
+        }
+        self.entry_index.insert(slug.clone(), index);
+        self.entries.push(Entry {
+            slug,
+            label: raw_entry.label.trim().to_owned(),
+            kind,
+            sector: raw_entry.sector,
+            synonyms,
+        });
+        Ok(())
     }
 
     /// The file format version.
@@ -379,6 +366,28 @@ impl Taxonomy {
             })
             .collect()
     }
+}
+
+/// The sectors in file order, each slug once, with their positions.
+fn parse_sectors(
+    raw: Vec<RawSector>,
+) -> Result<(Vec<Sector>, HashMap<String, usize>), TaxonomyError> {
+    let mut sectors = Vec::with_capacity(raw.len());
+    let mut sector_index = HashMap::new();
+    for sector in raw {
+        check_slug_and_label(&sector.slug, &sector.label)?;
+        if sector_index
+            .insert(sector.slug.clone(), sectors.len())
+            .is_some()
+        {
+            return Err(TaxonomyError::DuplicateSlug { slug: sector.slug });
+        }
+        sectors.push(Sector {
+            slug: sector.slug,
+            label: sector.label.trim().to_owned(),
+        });
+    }
+    Ok((sectors, sector_index))
 }
 
 fn entries_slug(entries: &[Entry], index: usize) -> String {

@@ -477,197 +477,20 @@ impl VacancyDetails {
             Ok(()) => FieldErrors::new(),
             Err(validation) => FieldErrors::from_validation(&validation),
         };
-
-        if input.sector.is_empty() {
-            errors.add("sector", "Choose a sector");
-        } else if !taxonomy.is_known_sector(&input.sector) {
-            errors.add("sector", "Choose a sector from the list");
-        }
-
-        let workplace = if input.remote {
-            Some(Workplace::Remote)
-        } else {
-            match &input.workplace {
-                None => {
-                    errors.add(
-                        "workplace",
-                        "Enter where the job is, or say that it is done from home",
-                    );
-                    None
-                }
-                Some(place) => match Place::parse(place) {
-                    Ok(place) => Some(Workplace::OnSite(place)),
-                    Err(place_errors) => {
-                        errors.absorb("workplace", place_errors);
-                        None
-                    }
-                },
-            }
-        };
-
-        if !input.hours_per_week.is_finite() {
-            errors.add("hours_per_week", "Enter the hours per week, from 1 to 60");
-        }
-
-        let mut shifts = Vec::with_capacity(input.shifts.len());
-        for (i, shift) in input.shifts.iter().enumerate() {
-            match TimeWindow::from_input(shift) {
-                Ok(window) => shifts.push(window),
-                Err(shift_errors) => errors.absorb(&format!("shifts[{i}]"), shift_errors),
-            }
-        }
-
+        check_sector(&mut errors, &input, taxonomy);
+        let workplace = parse_workplace(&mut errors, &input);
+        let shifts = parse_hours_and_shifts(&mut errors, &input);
         let contract = ContractType::parse(&input.contract).ok();
         if contract.is_none() {
             errors.add("contract", "Choose the type of contract");
         }
-
-        let period = PayPeriod::parse(&input.pay_period).ok();
-        if period.is_none() {
-            errors.add(
-                "pay_period",
-                "Choose whether the pay is per hour, week, month or year",
-            );
-        }
-        let pay = match PayRange::from_pounds(
-            input.pay_min,
-            input.pay_max,
-            period.unwrap_or(PayPeriod::Hour),
-        ) {
-            Ok(pay) => Some(pay),
-            Err(pay_errors) => {
-                errors.absorb("", pay_errors);
-                None
-            }
-        };
-
-        let start = match StartKind::parse(input.start.as_deref().unwrap_or_default()) {
-            Ok(StartKind::Asap) => match input.start_date {
-                None => Some(Start::Asap),
-                Some(_) => {
-                    errors.add(
-                        "start_date",
-                        "Leave the start date out when the job starts as soon as possible, \
-                         or say that it starts on a set date",
-                    );
-                    None
-                }
-            },
-            Ok(StartKind::OnDate) => {
-                if input.start_date.is_none() {
-                    errors.add("start_date", "Enter the start date");
-                }
-                input.start_date.map(Start::On)
-            }
-            Err(_) if input.start.is_none() => {
-                if input.start_date.is_none() {
-                    errors.add(
-                        "start_date",
-                        "Enter the start date, or say that the job starts as soon as possible",
-                    );
-                }
-                input.start_date.map(Start::On)
-            }
-            Err(_) => {
-                errors.add(
-                    "start",
-                    "Choose whether the job starts on a set date or as soon as possible",
-                );
-                None
-            }
-        };
-        if let (Some(Start::On(start)), Some(closing)) = (start, input.closing_date) {
-            let latest = start.checked_add_months(Months::new(CLOSING_AFTER_START_MONTHS));
-            if latest.is_some_and(|latest| closing > latest) {
-                errors.add(
-                    "closing_date",
-                    "Enter a closing date no more than 2 years after the start date",
-                );
-            }
-        }
-
-        check_slugs(
-            &mut errors,
-            "required_skills",
-            &input.required_skills,
-            taxonomy,
-            |slug| taxonomy.is_known_entry(slug),
-            "Choose required skills from the list",
-        );
-        check_slugs(
-            &mut errors,
-            "desirable_skills",
-            &input.desirable_skills,
-            taxonomy,
-            |slug| taxonomy.is_known_entry(slug),
-            "Choose desirable skills from the list",
-        );
-        let required: HashSet<&str> = input.required_skills.iter().map(String::as_str).collect();
-        for slug in &input.desirable_skills {
-            if required.contains(slug.as_str()) && taxonomy.is_known_entry(slug) {
-                errors.add(
-                    "desirable_skills",
-                    format!(
-                        "{} is already a required skill. Remove it from desirable skills",
-                        taxonomy.label(slug)
-                    ),
-                );
-            }
-        }
-        check_slugs(
-            &mut errors,
-            "required_certificates",
-            &input.required_certificates,
-            taxonomy,
-            |slug| taxonomy.is_known_certificate(slug),
-            "Choose required certificates from the list",
-        );
-
-        let check_level = CheckLevel::parse(&input.check_level).ok();
-        match check_level {
-            None => errors.add("check_level", "Choose the level of criminal record check"),
-            Some(level) => {
-                if (input.regulated_children || input.regulated_adults)
-                    && level != CheckLevel::EnhancedBarred
-                {
-                    errors.add(
-                        "check_level",
-                        "Regulated activity needs an enhanced DBS check with barred lists. \
-                         Choose that check, or untick regulated activity",
-                    );
-                }
-            }
-        }
-
-        let mut exclusions = Vec::with_capacity(input.offence_exclusions.len());
-        let mut seen = HashSet::new();
-        for (i, exclusion) in input.offence_exclusions.iter().enumerate() {
-            let prefix = format!("offence_exclusions[{i}]");
-            if let Ok(category) = OffenceCategory::parse(&exclusion.category) {
-                if !seen.insert(category) {
-                    errors.add(
-                        format!("{prefix}.category"),
-                        format!(
-                            "{} is already listed. List each offence category once",
-                            category.label()
-                        ),
-                    );
-                }
-            }
-            match OffenceExclusion::parse(exclusion) {
-                Ok(parsed) => exclusions.push(parsed),
-                Err(exclusion_errors) => errors.absorb(&prefix, exclusion_errors),
-            }
-        }
-
-        for (i, document) in input.documents_needed.iter().enumerate() {
-            if document.chars().count() > DOCUMENT_MAX_CHARS {
-                errors.add(
-                    format!("documents_needed[{i}]"),
-                    "Describe each document in no more than 200 characters",
-                );
-            }
-        }
+        let pay = parse_pay(&mut errors, &input);
+        let start = parse_start(&mut errors, &input);
+        check_closing_date(&mut errors, start, input.closing_date);
+        check_skills(&mut errors, &input, taxonomy);
+        let check_level = parse_check_level(&mut errors, &input);
+        let exclusions = parse_offence_exclusions(&mut errors, &input.offence_exclusions);
+        check_documents(&mut errors, &input.documents_needed);
 
         let (Some(workplace), Some(contract), Some(pay), Some(start), Some(check_level)) =
             (workplace, contract, pay, start, check_level)
@@ -864,6 +687,238 @@ impl VacancyDetails {
     /// Documents the person must bring.
     pub fn documents_needed(&self) -> &[String] {
         &self.documents_needed
+    }
+}
+
+/// The sector must be given and be one the taxonomy knows.
+fn check_sector(errors: &mut FieldErrors, input: &VacancyInput, taxonomy: &Taxonomy) {
+    if input.sector.is_empty() {
+        errors.add("sector", "Choose a sector");
+    } else if !taxonomy.is_known_sector(&input.sector) {
+        errors.add("sector", "Choose a sector from the list");
+    }
+}
+
+/// Where the job is done: from home, or at a place that must be given.
+fn parse_workplace(errors: &mut FieldErrors, input: &VacancyInput) -> Option<Workplace> {
+    if input.remote {
+        return Some(Workplace::Remote);
+    }
+    parse_place(
+        errors,
+        "workplace",
+        input.workplace.as_ref(),
+        "Enter where the job is, or say that it is done from home",
+    )
+    .map(Workplace::OnSite)
+}
+
+/// A place that must be given, with its errors under `field`. Shared by
+/// the vacancy's workplace and the profile's release area.
+pub(crate) fn parse_place(
+    errors: &mut FieldErrors,
+    field: &str,
+    place: Option<&PlaceInput>,
+    missing: &str,
+) -> Option<Place> {
+    match place {
+        None => {
+            errors.add(field, missing);
+            None
+        }
+        Some(place) => match Place::parse(place) {
+            Ok(place) => Some(place),
+            Err(place_errors) => {
+                errors.absorb(field, place_errors);
+                None
+            }
+        },
+    }
+}
+
+/// The weekly hours and the shifts worked.
+fn parse_hours_and_shifts(errors: &mut FieldErrors, input: &VacancyInput) -> Vec<TimeWindow> {
+    if !input.hours_per_week.is_finite() {
+        errors.add("hours_per_week", "Enter the hours per week, from 1 to 60");
+    }
+    errors.parse_each("shifts", &input.shifts, TimeWindow::from_input)
+}
+
+/// The pay period and the range of pay in it.
+fn parse_pay(errors: &mut FieldErrors, input: &VacancyInput) -> Option<PayRange> {
+    let period = PayPeriod::parse(&input.pay_period).ok();
+    if period.is_none() {
+        errors.add(
+            "pay_period",
+            "Choose whether the pay is per hour, week, month or year",
+        );
+    }
+    match PayRange::from_pounds(
+        input.pay_min,
+        input.pay_max,
+        period.unwrap_or(PayPeriod::Hour),
+    ) {
+        Ok(pay) => Some(pay),
+        Err(pay_errors) => {
+            errors.absorb("", pay_errors);
+            None
+        }
+    }
+}
+
+/// When the job starts: as soon as possible, or on a date that must then
+/// be given (a date alone, without the choice, means that date).
+fn parse_start(errors: &mut FieldErrors, input: &VacancyInput) -> Option<Start> {
+    match StartKind::parse(input.start.as_deref().unwrap_or_default()) {
+        Ok(StartKind::Asap) => match input.start_date {
+            None => Some(Start::Asap),
+            Some(_) => {
+                errors.add(
+                    "start_date",
+                    "Leave the start date out when the job starts as soon as possible, \
+                     or say that it starts on a set date",
+                );
+                None
+            }
+        },
+        Ok(StartKind::OnDate) => {
+            if input.start_date.is_none() {
+                errors.add("start_date", "Enter the start date");
+            }
+            input.start_date.map(Start::On)
+        }
+        Err(_) if input.start.is_none() => {
+            if input.start_date.is_none() {
+                errors.add(
+                    "start_date",
+                    "Enter the start date, or say that the job starts as soon as possible",
+                );
+            }
+            input.start_date.map(Start::On)
+        }
+        Err(_) => {
+            errors.add(
+                "start",
+                "Choose whether the job starts on a set date or as soon as possible",
+            );
+            None
+        }
+    }
+}
+
+/// A closing date may be at most [`CLOSING_AFTER_START_MONTHS`] after a
+/// set start date.
+fn check_closing_date(errors: &mut FieldErrors, start: Option<Start>, closing: Option<NaiveDate>) {
+    if let (Some(Start::On(start)), Some(closing)) = (start, closing) {
+        let latest = start.checked_add_months(Months::new(CLOSING_AFTER_START_MONTHS));
+        if latest.is_some_and(|latest| closing > latest) {
+            errors.add(
+                "closing_date",
+                "Enter a closing date no more than 2 years after the start date",
+            );
+        }
+    }
+}
+
+/// Required and desirable skills and required certificates come from the
+/// taxonomy, and a skill is not both required and desirable.
+fn check_skills(errors: &mut FieldErrors, input: &VacancyInput, taxonomy: &Taxonomy) {
+    check_slugs(
+        errors,
+        "required_skills",
+        &input.required_skills,
+        taxonomy,
+        |slug| taxonomy.is_known_entry(slug),
+        "Choose required skills from the list",
+    );
+    check_slugs(
+        errors,
+        "desirable_skills",
+        &input.desirable_skills,
+        taxonomy,
+        |slug| taxonomy.is_known_entry(slug),
+        "Choose desirable skills from the list",
+    );
+    let required: HashSet<&str> = input.required_skills.iter().map(String::as_str).collect();
+    for slug in &input.desirable_skills {
+        if required.contains(slug.as_str()) && taxonomy.is_known_entry(slug) {
+            errors.add(
+                "desirable_skills",
+                format!(
+                    "{} is already a required skill. Remove it from desirable skills",
+                    taxonomy.label(slug)
+                ),
+            );
+        }
+    }
+    check_slugs(
+        errors,
+        "required_certificates",
+        &input.required_certificates,
+        taxonomy,
+        |slug| taxonomy.is_known_certificate(slug),
+        "Choose required certificates from the list",
+    );
+}
+
+/// The criminal record check, which regulated activity requires to be an
+/// enhanced check with barred lists.
+fn parse_check_level(errors: &mut FieldErrors, input: &VacancyInput) -> Option<CheckLevel> {
+    let check_level = CheckLevel::parse(&input.check_level).ok();
+    match check_level {
+        None => errors.add("check_level", "Choose the level of criminal record check"),
+        Some(level) => {
+            if (input.regulated_children || input.regulated_adults)
+                && level != CheckLevel::EnhancedBarred
+            {
+                errors.add(
+                    "check_level",
+                    "Regulated activity needs an enhanced DBS check with barred lists. \
+                     Choose that check, or untick regulated activity",
+                );
+            }
+        }
+    }
+    check_level
+}
+
+/// The offences the employer excludes, each category listed once.
+fn parse_offence_exclusions(
+    errors: &mut FieldErrors,
+    input: &[OffenceExclusionInput],
+) -> Vec<OffenceExclusion> {
+    let mut exclusions = Vec::with_capacity(input.len());
+    let mut seen = HashSet::new();
+    for (i, exclusion) in input.iter().enumerate() {
+        let prefix = format!("offence_exclusions[{i}]");
+        if let Ok(category) = OffenceCategory::parse(&exclusion.category) {
+            if !seen.insert(category) {
+                errors.add(
+                    format!("{prefix}.category"),
+                    format!(
+                        "{} is already listed. List each offence category once",
+                        category.label()
+                    ),
+                );
+            }
+        }
+        match OffenceExclusion::parse(exclusion) {
+            Ok(parsed) => exclusions.push(parsed),
+            Err(exclusion_errors) => errors.absorb(&prefix, exclusion_errors),
+        }
+    }
+    exclusions
+}
+
+/// Each needed document is described briefly.
+fn check_documents(errors: &mut FieldErrors, documents: &[String]) {
+    for (i, document) in documents.iter().enumerate() {
+        if document.chars().count() > DOCUMENT_MAX_CHARS {
+            errors.add(
+                format!("documents_needed[{i}]"),
+                "Describe each document in no more than 200 characters",
+            );
+        }
     }
 }
 

@@ -89,7 +89,6 @@ fn row_height(lines: usize) -> f64 {
 pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
     let largest =
         max.unwrap_or_else(|| bars.iter().filter_map(|b| b.value).fold(0.0_f64, f64::max));
-    let scale = WIDTH - LABEL_WIDTH - VALUE_SPACE;
     let wrapped: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, LABEL_CHARS)).collect();
     let rows: f64 = if bars.is_empty() {
         ROW
@@ -97,13 +96,25 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         wrapped.iter().map(|l| row_height(l.len())).sum()
     };
     let height = TOP * 2.0 + rows;
+    let id = escape(id);
+    let mut svg = String::new();
+    write_frame(&mut svg, &id, title, bars, height);
+    let mut y = TOP;
+    for (bar, lines) in bars.iter().zip(&wrapped) {
+        y += write_bar(&mut svg, &id, bar, lines, y, largest);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The opening of the chart: its title and description (every bar's label
+/// and text), the hatch pattern and the axis.
+fn write_frame(svg: &mut String, id: &str, title: &str, bars: &[Bar], height: f64) {
     let description = bars
         .iter()
         .map(|b| format!("{}: {}", b.label, b.text))
         .collect::<Vec<_>>()
         .join("; ");
-    let id = escape(id);
-    let mut svg = String::new();
     let _ = write!(
         svg,
         r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">"#
@@ -129,55 +140,56 @@ pub fn bars(id: &str, title: &str, bars: &[Bar], max: Option<f64>) -> String {
         r##"<line x1="{LABEL_WIDTH}" y1="{TOP}" x2="{LABEL_WIDTH}" y2="{}" stroke="#0b0c0c" stroke-width="1"/>"##,
         height - TOP
     );
-    let mut y = TOP;
-    for (bar, lines) in bars.iter().zip(&wrapped) {
-        let row = row_height(lines.len());
-        let middle = y + row / 2.0 + 5.0;
-        let label = escape(&bar.label);
-        let _ = write!(svg, r#"<g aria-label="{label}: {}">"#, escape(&bar.text));
-        // The label's lines, centred on the bar, ending at the axis.
-        let first = middle - LINE * (lines.len() as f64 - 1.0) / 2.0;
+}
+
+/// One bar's row from `y` down: its wrapped label, the bar (scaled so that
+/// `largest` fills the width) and its text. Returns the row's height.
+fn write_bar(svg: &mut String, id: &str, bar: &Bar, lines: &[String], y: f64, largest: f64) -> f64 {
+    let scale = WIDTH - LABEL_WIDTH - VALUE_SPACE;
+    let row = row_height(lines.len());
+    let middle = y + row / 2.0 + 5.0;
+    let label = escape(&bar.label);
+    let _ = write!(svg, r#"<g aria-label="{label}: {}">"#, escape(&bar.text));
+    // The label's lines, centred on the bar, ending at the axis.
+    let first = middle - LINE * (lines.len() as f64 - 1.0) / 2.0;
+    let _ = write!(
+        svg,
+        r##"<text x="{x}" y="{first}" text-anchor="end" font-size="13" fill="#0b0c0c">"##,
+        x = LABEL_WIDTH - 8.0,
+    );
+    for (n, line) in lines.iter().enumerate() {
         let _ = write!(
             svg,
-            r##"<text x="{x}" y="{first}" text-anchor="end" font-size="13" fill="#0b0c0c">"##,
+            r#"<tspan x="{x}" dy="{dy}">{}</tspan>"#,
+            escape(line),
             x = LABEL_WIDTH - 8.0,
+            dy = if n == 0 { 0.0 } else { LINE },
         );
-        for (n, line) in lines.iter().enumerate() {
-            let _ = write!(
-                svg,
-                r#"<tspan x="{x}" dy="{dy}">{}</tspan>"#,
-                escape(line),
-                x = LABEL_WIDTH - 8.0,
-                dy = if n == 0 { 0.0 } else { LINE },
-            );
-        }
-        svg.push_str("</text>");
-        let length = match (bar.value, largest > 0.0) {
-            (Some(v), true) => (v / largest * scale).clamp(0.0, scale),
-            _ => 0.0,
-        };
-        if bar.value.is_some() && length > 0.0 {
-            let _ = write!(
-                svg,
-                r##"<rect x="{LABEL_WIDTH}" y="{}" width="{length:.1}" height="{BAR}" fill="url(#{id}-hatch)" stroke="#0b0c0c" stroke-width="1"/>"##,
-                y + (row - BAR) / 2.0
-            );
-        }
-        let style = if bar.value.is_some() {
-            ""
-        } else {
-            r#" font-style="italic""#
-        };
+    }
+    svg.push_str("</text>");
+    let length = match (bar.value, largest > 0.0) {
+        (Some(v), true) => (v / largest * scale).clamp(0.0, scale),
+        _ => 0.0,
+    };
+    if bar.value.is_some() && length > 0.0 {
         let _ = write!(
             svg,
-            r##"<text x="{:.1}" y="{middle}" font-size="13" font-weight="bold" fill="#0b0c0c"{style}>{}</text></g>"##,
-            LABEL_WIDTH + length + 6.0,
-            escape(&bar.text)
+            r##"<rect x="{LABEL_WIDTH}" y="{}" width="{length:.1}" height="{BAR}" fill="url(#{id}-hatch)" stroke="#0b0c0c" stroke-width="1"/>"##,
+            y + (row - BAR) / 2.0
         );
-        y += row;
     }
-    svg.push_str("</svg>");
-    svg
+    let style = if bar.value.is_some() {
+        ""
+    } else {
+        r#" font-style="italic""#
+    };
+    let _ = write!(
+        svg,
+        r##"<text x="{:.1}" y="{middle}" font-size="13" font-weight="bold" fill="#0b0c0c"{style}>{}</text></g>"##,
+        LABEL_WIDTH + length + 6.0,
+        escape(&bar.text)
+    );
+    row
 }
 
 #[cfg(test)]

@@ -119,9 +119,27 @@ fn fold_employers(mut rows: Vec<(String, [i64; 7])>) -> Vec<(String, [i64; 7])> 
 
 /// Builds every published table from the counts.
 pub fn tables(figures: &Figures) -> Vec<Table> {
-    let mut out = Vec::new();
-    // The service breakdown covers everyone once, so its sum is the total.
-    let total = figures
+    let total = service_total(figures);
+    let mut out = vec![funnel_table(&total)];
+    out.extend(employment_table(figures));
+    out.push(summary_table(figures));
+    for dim in [
+        Dimension::Service,
+        Dimension::Sector,
+        Dimension::Employer,
+        Dimension::Gender,
+    ] {
+        out.push(funnel_breakdown_table(figures, dim, &total));
+    }
+    for dim in [Dimension::Service, Dimension::Gender] {
+        out.push(employment_breakdown_table(figures, dim));
+    }
+    out
+}
+
+/// The service breakdown covers everyone once, so its sum is the total.
+fn service_total(figures: &Figures) -> [i64; 7] {
+    figures
         .funnel
         .get("service")
         .map(|rows| {
@@ -132,11 +150,18 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
                 acc
             })
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
 
-    // Funnel.
+/// The rows of one employment breakdown as counted.
+fn employment_rows(figures: &Figures, dim: &str) -> Vec<(String, Employment)> {
+    figures.employment.get(dim).cloned().unwrap_or_default()
+}
+
+/// Funnel: the count at each stage.
+fn funnel_table(total: &[i64; 7]) -> Table {
     let cells: Vec<Cell> = total.iter().map(|&n| Cell::of(n)).collect();
-    out.push(Table {
+    Table {
         key: "funnel".into(),
         title: "From match to start".into(),
         header: vec!["Stage".into(), "Count".into(), "What is counted".into()],
@@ -156,65 +181,67 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
             None,
         )),
         notes: vec![],
-    });
+    }
+}
 
-    // Employment after release, total row of the service grid.
-    let employment_rows = |dim: &str| -> Vec<(String, Employment)> {
-        figures.employment.get(dim).cloned().unwrap_or_default()
-    };
-    let service_employment = employment_rows("service");
+/// Employment after release, total row of the service grid.
+fn employment_table(figures: &Figures) -> Option<Table> {
+    let service_employment = employment_rows(figures, "service");
     let (_, total_grid) = employment_grids(&service_employment);
     let total_cells = total_grid.last().cloned().unwrap_or_default();
-    if let [w_in, w_out, w_due, m_in, m_out, m_due] = total_cells[..] {
-        out.push(Table {
-            key: "employment".into(),
-            title: "In work after release".into(),
-            header: vec![
-                "Measure".into(),
-                "Released, due the measure".into(),
-                "In work".into(),
-                "Not in work".into(),
-                "Rate".into(),
+    let [w_in, w_out, w_due, m_in, m_out, m_due] = total_cells[..] else {
+        return None;
+    };
+    Some(Table {
+        key: "employment".into(),
+        title: "In work after release".into(),
+        header: vec![
+            "Measure".into(),
+            "Released, due the measure".into(),
+            "In work".into(),
+            "Not in work".into(),
+            "Rate".into(),
+        ],
+        rows: vec![
+            vec![
+                "6 weeks after release".into(),
+                w_due.to_string(),
+                w_in.to_string(),
+                w_out.to_string(),
+                rate(w_in, w_due),
             ],
-            rows: vec![
-                vec![
-                    "6 weeks after release".into(),
-                    w_due.to_string(),
-                    w_in.to_string(),
-                    w_out.to_string(),
-                    rate(w_in, w_due),
-                ],
-                vec![
-                    "6 months after release".into(),
-                    m_due.to_string(),
-                    m_in.to_string(),
-                    m_out.to_string(),
-                    rate(m_in, m_due),
-                ],
+            vec![
+                "6 months after release".into(),
+                m_due.to_string(),
+                m_in.to_string(),
+                m_out.to_string(),
+                rate(m_in, m_due),
             ],
-            chart: Some(chart::bars(
-                "chart-employment",
-                "Share of people in work after release (per cent)",
-                &[
-                    rate_bar("6 weeks after release", w_in, w_due),
-                    rate_bar("6 months after release", m_in, m_due),
-                ],
-                Some(100.0),
-            )),
-            notes: vec![
-                format!(
-                    "People released in the range whose release was at least 6 weeks ({SIX_WEEKS_DAYS} days) before today are due the 6-week measure; \
-                     they count as in work when a job start is recorded on or before release + {SIX_WEEKS_DAYS} days and that job was not recorded as ended at its 6-week check."
-                ),
-                format!(
-                    "People released at least 6 months ({SIX_MONTHS_DAYS} days) before today are due the 6-month measure; \
-                     they count as in work when a job start is recorded on or before release + {SIX_MONTHS_DAYS} days and that job was not recorded as ended at any of its checks (6 weeks, 13 weeks, 6 months)."
-                ),
+        ],
+        chart: Some(chart::bars(
+            "chart-employment",
+            "Share of people in work after release (per cent)",
+            &[
+                rate_bar("6 weeks after release", w_in, w_due),
+                rate_bar("6 months after release", m_in, m_due),
             ],
-        });
-    }
+            Some(100.0),
+        )),
+        notes: vec![
+            format!(
+                "People released in the range whose release was at least 6 weeks ({SIX_WEEKS_DAYS} days) before today are due the 6-week measure; \
+                 they count as in work when a job start is recorded on or before release + {SIX_WEEKS_DAYS} days and that job was not recorded as ended at its 6-week check."
+            ),
+            format!(
+                "People released at least 6 months ({SIX_MONTHS_DAYS} days) before today are due the 6-month measure; \
+                 they count as in work when a job start is recorded on or before release + {SIX_MONTHS_DAYS} days and that job was not recorded as ended at any of its checks (6 weeks, 13 weeks, 6 months)."
+            ),
+        ],
+    })
+}
 
-    // Time to work, vacancies filled, applications per vacancy.
+/// Time to work, vacancies filled, applications per vacancy.
+fn summary_table(figures: &Figures) -> Table {
     let delays: i64 = figures.start_delays.iter().map(|(_, n)| n).sum();
     let people_started = Cell::of(delays);
     let median_text = match (people_started, median(&figures.start_delays)) {
@@ -227,7 +254,7 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
         (Some(a), Some(v)) if v > 0 => format!("{:.1}", a as f64 / v as f64),
         _ => "not shown".into(),
     };
-    out.push(Table {
+    Table {
         key: "summary".into(),
         title: "Time to work and vacancies".into(),
         header: vec!["Measure".into(), "Figure".into()],
@@ -258,123 +285,117 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
         notes: vec![
             "Days to work count from the release date to the first recorded job start; a start on or before release day counts as 0 days.".into(),
         ],
-    });
-
-    // Funnel breakdowns.
-    for dim in [
-        Dimension::Service,
-        Dimension::Sector,
-        Dimension::Employer,
-        Dimension::Gender,
-    ] {
-        let mut rows = figures.funnel.get(dim.slug()).cloned().unwrap_or_default();
-        if dim == Dimension::Employer {
-            rows = fold_employers(rows);
-        } else {
-            rows.sort_by(|a, b| a.0.cmp(&b.0));
-        }
-        let mut grid: Vec<Vec<i64>> = rows.iter().map(|(_, c)| c.to_vec()).collect();
-        grid.push(total.to_vec());
-        let cells = protect(&grid, Additive::Columns);
-        let mut header = vec![dim.label().to_string()];
-        header.extend(Stage::ALL.iter().map(|s| s.label().to_string()));
-        let labels: Vec<String> = rows
-            .iter()
-            .map(|(l, _)| l.clone())
-            .chain(std::iter::once("Total".to_string()))
-            .collect();
-        let table_rows: Vec<Vec<String>> = labels
-            .iter()
-            .zip(&cells)
-            .map(|(label, row)| {
-                std::iter::once(label.clone())
-                    .chain(row.iter().map(Cell::to_string))
-                    .collect()
-            })
-            .collect();
-        let bars: Vec<chart::Bar> = labels
-            .iter()
-            .zip(&cells)
-            .take(rows.len())
-            .map(|(label, row)| cell_bar(label, row[2]))
-            .collect();
-        out.push(Table {
-            key: format!("funnel_by_{}", dim.slug()),
-            title: format!("From match to start by {}", dim.label().to_lowercase()),
-            header,
-            rows: table_rows,
-            chart: Some(chart::bars(
-                &format!("chart-funnel-{}", dim.slug()),
-                &format!("Applications by {}", dim.label().to_lowercase()),
-                &bars,
-                None,
-            )),
-            notes: if dim == Dimension::Employer {
-                vec![format!(
-                    "The {EMPLOYER_ROWS} employers with most applications are listed; the rest are one row."
-                )]
-            } else {
-                vec![]
-            },
-        });
     }
+}
 
-    // Employment breakdowns.
-    for dim in [Dimension::Service, Dimension::Gender] {
-        let mut rows = employment_rows(dim.slug());
+/// The funnel broken down by one dimension, with a total row.
+fn funnel_breakdown_table(figures: &Figures, dim: Dimension, total: &[i64; 7]) -> Table {
+    let mut rows = figures.funnel.get(dim.slug()).cloned().unwrap_or_default();
+    if dim == Dimension::Employer {
+        rows = fold_employers(rows);
+    } else {
         rows.sort_by(|a, b| a.0.cmp(&b.0));
-        let (labels, grid) = employment_grids(&rows);
-        let table_rows: Vec<Vec<String>> = labels
-            .iter()
-            .zip(&grid)
-            .map(|(label, c)| {
-                vec![
-                    label.clone(),
-                    c[2].to_string(),
-                    c[0].to_string(),
-                    c[1].to_string(),
-                    rate(c[0], c[2]),
-                    c[5].to_string(),
-                    c[3].to_string(),
-                    c[4].to_string(),
-                    rate(c[3], c[5]),
-                ]
-            })
-            .collect();
-        let bars: Vec<chart::Bar> = labels
-            .iter()
-            .zip(&grid)
-            .take(rows.len())
-            .map(|(label, c)| rate_bar(label, c[0], c[2]))
-            .collect();
-        out.push(Table {
-            key: format!("employment_by_{}", dim.slug()),
-            title: format!("In work after release by {}", dim.label().to_lowercase()),
-            header: vec![
-                dim.label().to_string(),
-                "Due the 6-week measure".into(),
-                "In work at 6 weeks".into(),
-                "Not in work at 6 weeks".into(),
-                "Rate at 6 weeks".into(),
-                "Due the 6-month measure".into(),
-                "In work at 6 months".into(),
-                "Not in work at 6 months".into(),
-                "Rate at 6 months".into(),
-            ],
-            rows: table_rows,
-            chart: Some(chart::bars(
-                &format!("chart-employment-{}", dim.slug()),
-                &format!(
-                    "Share in work 6 weeks after release by {} (per cent)",
-                    dim.label().to_lowercase()
-                ),
-                &bars,
-                Some(100.0),
-            )),
-            notes: vec![],
-        });
     }
-    out
+    let mut grid: Vec<Vec<i64>> = rows.iter().map(|(_, c)| c.to_vec()).collect();
+    grid.push(total.to_vec());
+    let cells = protect(&grid, Additive::Columns);
+    let mut header = vec![dim.label().to_string()];
+    header.extend(Stage::ALL.iter().map(|s| s.label().to_string()));
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(l, _)| l.clone())
+        .chain(std::iter::once("Total".to_string()))
+        .collect();
+    let table_rows: Vec<Vec<String>> = labels
+        .iter()
+        .zip(&cells)
+        .map(|(label, row)| {
+            std::iter::once(label.clone())
+                .chain(row.iter().map(Cell::to_string))
+                .collect()
+        })
+        .collect();
+    let bars: Vec<chart::Bar> = labels
+        .iter()
+        .zip(&cells)
+        .take(rows.len())
+        .map(|(label, row)| cell_bar(label, row[2]))
+        .collect();
+    Table {
+        key: format!("funnel_by_{}", dim.slug()),
+        title: format!("From match to start by {}", dim.label().to_lowercase()),
+        header,
+        rows: table_rows,
+        chart: Some(chart::bars(
+            &format!("chart-funnel-{}", dim.slug()),
+            &format!("Applications by {}", dim.label().to_lowercase()),
+            &bars,
+            None,
+        )),
+        notes: if dim == Dimension::Employer {
+            vec![format!(
+                "The {EMPLOYER_ROWS} employers with most applications are listed; the rest are one row."
+            )]
+        } else {
+            vec![]
+        },
+    }
+}
+
+/// Employment after release broken down by one dimension, with a total row.
+fn employment_breakdown_table(figures: &Figures, dim: Dimension) -> Table {
+    let mut rows = employment_rows(figures, dim.slug());
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let (labels, grid) = employment_grids(&rows);
+    let table_rows: Vec<Vec<String>> = labels
+        .iter()
+        .zip(&grid)
+        .map(|(label, c)| {
+            vec![
+                label.clone(),
+                c[2].to_string(),
+                c[0].to_string(),
+                c[1].to_string(),
+                rate(c[0], c[2]),
+                c[5].to_string(),
+                c[3].to_string(),
+                c[4].to_string(),
+                rate(c[3], c[5]),
+            ]
+        })
+        .collect();
+    let bars: Vec<chart::Bar> = labels
+        .iter()
+        .zip(&grid)
+        .take(rows.len())
+        .map(|(label, c)| rate_bar(label, c[0], c[2]))
+        .collect();
+    Table {
+        key: format!("employment_by_{}", dim.slug()),
+        title: format!("In work after release by {}", dim.label().to_lowercase()),
+        header: vec![
+            dim.label().to_string(),
+            "Due the 6-week measure".into(),
+            "In work at 6 weeks".into(),
+            "Not in work at 6 weeks".into(),
+            "Rate at 6 weeks".into(),
+            "Due the 6-month measure".into(),
+            "In work at 6 months".into(),
+            "Not in work at 6 months".into(),
+            "Rate at 6 months".into(),
+        ],
+        rows: table_rows,
+        chart: Some(chart::bars(
+            &format!("chart-employment-{}", dim.slug()),
+            &format!(
+                "Share in work 6 weeks after release by {} (per cent)",
+                dim.label().to_lowercase()
+            ),
+            &bars,
+            Some(100.0),
+        )),
+        notes: vec![],
+    }
 }
 
 fn rate_bar(label: &str, part: Cell, whole: Cell) -> chart::Bar {

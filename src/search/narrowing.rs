@@ -14,9 +14,9 @@ use super::documents::day_number;
 use super::filter::{Filter, Number};
 use crate::domain::geo::{distance_km, GeoPoint};
 use crate::domain::matching::RuleCode;
-use crate::domain::profile::{Profile, ReleaseArea};
+use crate::domain::profile::{Profile, ProfileDetails, ReleaseArea};
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{Start, Vacancy, VacancyStatus, Workplace};
+use crate::domain::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 /// Extra share of a radius that geo filters allow, so that an engine whose
 /// distance differs slightly from `domain::geo::distance_km` (another Earth
@@ -141,16 +141,10 @@ fn vacancy_part(rule: RuleCode, profile: &Profile, today: NaiveDate, taxonomy: &
                 Part::Never
             }
         }
-        RuleCode::RegulatedActivityBarred => {
-            let mut parts = Vec::new();
-            if person.barred_children() {
-                parts.push(Filter::eq("regulated_children", false));
-            }
-            if person.barred_adults() {
-                parts.push(Filter::eq("regulated_adults", false));
-            }
-            Part::when(!parts.is_empty(), Filter::all(parts))
-        }
+        RuleCode::RegulatedActivityBarred => not_both(
+            ("regulated_children", person.barred_children()),
+            ("regulated_adults", person.barred_adults()),
+        ),
         // The document lists only "excluded" categories.
         RuleCode::OffenceExclusion => {
             let categories: Vec<&str> = person
@@ -181,25 +175,7 @@ fn vacancy_part(rule: RuleCode, profile: &Profile, today: NaiveDate, taxonomy: &
         // never before release. Otherwise it is before release exactly when
         // the start is, and ROTL covers it when the role is ROTL-suitable
         // and eligibility (<= max(start, today)) has begun.
-        RuleCode::StartsBeforeRelease => {
-            let release = person.release_date();
-            if release <= today {
-                return Part::None;
-            }
-            let rotl = match person.rotl_eligible_from() {
-                None => Filter::Never,
-                Some(eligible) if eligible <= today => Filter::IsTrue("rotl_suitable"),
-                Some(eligible) => Filter::all([
-                    Filter::IsTrue("rotl_suitable"),
-                    Filter::at_least("start_day", day(eligible)),
-                ]),
-            };
-            Part::Filter(Filter::any([
-                Filter::IsTrue("start_asap"),
-                Filter::at_least("start_day", day(release)),
-                rotl,
-            ]))
-        }
+        RuleCode::StartsBeforeRelease => starts_after_release(person, today),
         // Remote passes, no fixed abode passes.
         RuleCode::BeyondTravelRadius => match person.release_area() {
             ReleaseArea::Place(home) => Part::Filter(Filter::any([
@@ -225,16 +201,10 @@ fn profile_part(rule: RuleCode, vacancy: &Vacancy, today: NaiveDate) -> Part {
             }
         }
         RuleCode::NoRightToWork => Part::Filter(Filter::IsTrue("right_to_work")),
-        RuleCode::RegulatedActivityBarred => {
-            let mut parts = Vec::new();
-            if job.regulated_children() {
-                parts.push(Filter::eq("barred_children", false));
-            }
-            if job.regulated_adults() {
-                parts.push(Filter::eq("barred_adults", false));
-            }
-            Part::when(!parts.is_empty(), Filter::all(parts))
-        }
+        RuleCode::RegulatedActivityBarred => not_both(
+            ("barred_children", job.regulated_children()),
+            ("barred_adults", job.regulated_adults()),
+        ),
         // Only the "excluded" stance excludes.
         RuleCode::OffenceExclusion => {
             let excluded: Vec<&str> = job
@@ -263,52 +233,95 @@ fn profile_part(rule: RuleCode, vacancy: &Vacancy, today: NaiveDate) -> Part {
         // the role is ROTL-suitable and eligibility began by then
         // (rotl_eligible_day is far in the future for people never
         // eligible).
-        RuleCode::StartsBeforeRelease => match job.start() {
-            Start::On(date) => {
-                let starts = date.max(today);
-                Part::Filter(Filter::any([
-                    Filter::at_most("release_day", day(starts)),
-                    if job.rotl_suitable() {
-                        Filter::at_most("rotl_eligible_day", day(starts))
-                    } else {
-                        Filter::Never
-                    },
-                ]))
-            }
-            Start::Asap => Part::None,
-        },
+        RuleCode::StartsBeforeRelease => released_by_start(job, today),
         // Through radius buckets: a profile of radius r falls in exactly one
         // bucket (previous, b] with b >= r, whose padded circle holds every
         // point within r. Radii beyond the last bucket are not narrowed by
         // distance.
         RuleCode::BeyondTravelRadius => match job.workplace() {
-            Workplace::OnSite(work) => {
-                let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
-                let mut previous = Bound::Unbounded;
-                for &bucket in RADIUS_BUCKETS_KM {
-                    reach.push(Filter::all([
-                        Filter::Range {
-                            attribute: "radius_km",
-                            lower: previous,
-                            upper: Bound::Included(Number::Float(bucket)),
-                        },
-                        geo_radius(work.point(), padded_metres(bucket)),
-                    ]));
-                    previous = Bound::Excluded(Number::Float(bucket));
-                }
-                if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
-                    reach.push(Filter::Range {
-                        attribute: "radius_km",
-                        lower: Bound::Excluded(Number::Float(largest)),
-                        upper: Bound::Unbounded,
-                    });
-                }
-                Part::Filter(Filter::any(reach))
-            }
+            Workplace::OnSite(work) => Part::Filter(within_reach(work.point())),
             Workplace::Remote => Part::None,
         },
         RuleCode::ExclusionZone | RuleCode::CurfewConflict => Part::None,
     }
+}
+
+/// Regulated activity: for each group that applies, the other side must
+/// have `false` in the named field.
+fn not_both(children: (&'static str, bool), adults: (&'static str, bool)) -> Part {
+    let parts: Vec<Filter> = [children, adults]
+        .into_iter()
+        .filter(|(_, applies)| *applies)
+        .map(|(field, _)| Filter::eq(field, false))
+        .collect();
+    Part::when(!parts.is_empty(), Filter::all(parts))
+}
+
+/// Vacancies a person can start without starting before release; see
+/// [`vacancy_part`].
+fn starts_after_release(person: &ProfileDetails, today: NaiveDate) -> Part {
+    let release = person.release_date();
+    if release <= today {
+        return Part::None;
+    }
+    let rotl = match person.rotl_eligible_from() {
+        None => Filter::Never,
+        Some(eligible) if eligible <= today => Filter::IsTrue("rotl_suitable"),
+        Some(eligible) => Filter::all([
+            Filter::IsTrue("rotl_suitable"),
+            Filter::at_least("start_day", day(eligible)),
+        ]),
+    };
+    Part::Filter(Filter::any([
+        Filter::IsTrue("start_asap"),
+        Filter::at_least("start_day", day(release)),
+        rotl,
+    ]))
+}
+
+/// People released (or on day release) by a vacancy's set start; see
+/// [`profile_part`].
+fn released_by_start(job: &VacancyDetails, today: NaiveDate) -> Part {
+    match job.start() {
+        Start::On(date) => {
+            let starts = date.max(today);
+            Part::Filter(Filter::any([
+                Filter::at_most("release_day", day(starts)),
+                if job.rotl_suitable() {
+                    Filter::at_most("rotl_eligible_day", day(starts))
+                } else {
+                    Filter::Never
+                },
+            ]))
+        }
+        Start::Asap => Part::None,
+    }
+}
+
+/// People who could travel to a workplace at `work`, through the radius
+/// buckets (see [`profile_part`]), and everyone with no fixed abode.
+fn within_reach(work: GeoPoint) -> Filter {
+    let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
+    let mut previous = Bound::Unbounded;
+    for &bucket in RADIUS_BUCKETS_KM {
+        reach.push(Filter::all([
+            Filter::Range {
+                attribute: "radius_km",
+                lower: previous,
+                upper: Bound::Included(Number::Float(bucket)),
+            },
+            geo_radius(work, padded_metres(bucket)),
+        ]));
+        previous = Bound::Excluded(Number::Float(bucket));
+    }
+    if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
+        reach.push(Filter::Range {
+            attribute: "radius_km",
+            lower: Bound::Excluded(Number::Float(largest)),
+            upper: Bound::Unbounded,
+        });
+    }
+    Filter::any(reach)
 }
 
 /// What a job seeker asks for when searching vacancies by keyword.

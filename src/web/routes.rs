@@ -58,7 +58,24 @@ macro_rules! route {
     (@method DELETE) => { web::delete() };
 }
 
+/// Every route, by audience, in the order they are matched.
 pub fn table() -> Vec<Route> {
+    [
+        public_routes(),
+        admin_routes(),
+        officer_routes(),
+        employer_routes(),
+        terminal_routes(),
+        api_routes(),
+        reports_routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Public pages, health, and staff sign-in and accounts.
+fn public_routes() -> Vec<Route> {
     vec![
         route!(GET "/", Public => pages::home),
         route!(GET "/static/app.css", Public => pages::stylesheet),
@@ -73,6 +90,12 @@ pub fn table() -> Vec<Route> {
         route!(POST "/account/password", Staff => account::change_password),
         route!(POST "/account/sign-out-everywhere", Staff => account::sign_out_everywhere),
         route!(POST "/account/email-digest", Staff => account::set_digest),
+    ]
+}
+
+/// Administrators' pages.
+fn admin_routes() -> Vec<Route> {
+    vec![
         // Administrators.
         route!(GET "/admin", Admin => admin::dashboard),
         route!(GET "/admin/users", Admin => admin::users),
@@ -87,6 +110,12 @@ pub fn table() -> Vec<Route> {
         route!(GET "/admin/audit", Admin => admin::audit),
         route!(GET "/admin/queue", Admin => admin::queue),
         route!(POST "/admin/queue/{id}/retry", Admin => admin::retry_job),
+    ]
+}
+
+/// Case officers' pages.
+fn officer_routes() -> Vec<Route> {
+    vec![
         // Case officers.
         route!(GET "/officer", Officer => officer::home),
         // Case officer workspace: caseload, profile editor, sign-in slips,
@@ -119,6 +148,12 @@ pub fn table() -> Vec<Route> {
         route!(POST "/officer/outcomes/{id}/check", Officer => officer_outcomes::record_check),
         route!(GET "/officer/profiles/{id}", Officer => officer::profile),
         route!(GET "/officer/profiles/{id}/restricted", Officer => officer::restricted),
+    ]
+}
+
+/// Employers' pages.
+fn employer_routes() -> Vec<Route> {
+    vec![
         // Employers.
         route!(GET "/employer", Employer => employer_home::home),
         route!(GET "/employer/vacancies", Employer => employer_home::vacancies),
@@ -157,6 +192,12 @@ pub fn table() -> Vec<Route> {
         route!(GET "/employer/tokens", Employer => employer_home::tokens),
         route!(POST "/employer/tokens", Employer => employer_home::create_token),
         route!(POST "/employer/tokens/{id}/revoke", Employer => employer_home::revoke_token),
+    ]
+}
+
+/// Terminals, job seekers, and the terminal vendors' JSON.
+fn terminal_routes() -> Vec<Route> {
+    vec![
         // Supported terminals and job seekers.
         route!(GET "/terminal/enrol", Public => terminal::enrol_form),
         route!(POST "/terminal/enrol", Public => terminal::enrol),
@@ -187,6 +228,12 @@ pub fn table() -> Vec<Route> {
         route!(POST "/api/v1/terminal/vacancies/{id}/application", Seeker => terminal_api::apply),
         route!(GET "/api/v1/terminal/applications", Seeker => terminal_api::applications),
         route!(POST "/api/v1/terminal/applications/{id}/withdraw", Seeker => terminal_api::withdraw),
+    ]
+}
+
+/// The JSON API for staff.
+fn api_routes() -> Vec<Route> {
+    vec![
         // JSON API v1.
         route!(GET "/api/v1/openapi.json", Public => api::openapi),
         route!(GET "/api-reference", Public => api_reference::reference),
@@ -204,6 +251,12 @@ pub fn table() -> Vec<Route> {
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::matches::vacancy_candidates),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
+    ]
+}
+
+/// Outcome reports.
+fn reports_routes() -> Vec<Route> {
+    vec![
         // Outcome reports.
         route!(GET "/officer/reports", Officer => reports::officer_page),
         route!(GET "/officer/reports/export.csv", Officer => reports::officer_export),

@@ -25,7 +25,7 @@ fn queue(services: &fairchance::startup::Services, round: usize, count: usize) {
     let mut conn = services.store.conn().expect("conn");
     let at = store::now();
     for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
-        fairchance::write_tx!(&mut conn, |c| {
+        conn.write(|c| {
             for i in chunk {
                 let email = Email {
                     key: format!("bench:{round}:{i}"),

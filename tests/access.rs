@@ -158,42 +158,26 @@ impl World {
             "employer.b@example.org",
             Membership::Employer(employer_b),
         );
-        let profile_x = store::profiles::insert(
-            &mut conn,
-            service_x,
-            Some(officer_x),
-            "Pseudonym X",
-            &p1,
-            at,
-        )
-        .unwrap();
-        let profile_y = store::profiles::insert(
-            &mut conn,
-            service_y,
-            Some(officer_y),
-            "Pseudonym Y",
-            &p2,
-            at,
-        )
-        .unwrap();
-        let vacancy_a = store::vacancies::insert(
-            &mut conn,
-            employer_a,
-            VacancyStatus::Published,
-            None,
-            &v1,
-            at,
-        )
-        .unwrap();
-        let vacancy_b = store::vacancies::insert(
-            &mut conn,
-            employer_b,
-            VacancyStatus::Published,
-            None,
-            &v2,
-            at,
-        )
-        .unwrap();
+        let profile_x = conn
+            .write(|tx| {
+                store::profiles::insert(tx, service_x, Some(officer_x), "Pseudonym X", &p1, at)
+            })
+            .unwrap();
+        let profile_y = conn
+            .write(|tx| {
+                store::profiles::insert(tx, service_y, Some(officer_y), "Pseudonym Y", &p2, at)
+            })
+            .unwrap();
+        let vacancy_a = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer_a, VacancyStatus::Published, None, &v1, at)
+            })
+            .unwrap();
+        let vacancy_b = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer_b, VacancyStatus::Published, None, &v2, at)
+            })
+            .unwrap();
         let token_a = access_store::create_api_token(
             &mut conn,
             employer_a,
@@ -685,15 +669,18 @@ impl Ids {
         .unwrap();
         let first =
             store::vacancies::load(&mut conn, w.vacancy_a, &w.app.services.taxonomy).unwrap();
-        let spare_vacancy = store::vacancies::insert(
-            &mut conn,
-            first.employer_id,
-            VacancyStatus::Published,
-            None,
-            &first.details,
-            at,
-        )
-        .unwrap();
+        let spare_vacancy = conn
+            .write(|tx| {
+                store::vacancies::insert(
+                    tx,
+                    first.employer_id,
+                    VacancyStatus::Published,
+                    None,
+                    &first.details,
+                    at,
+                )
+            })
+            .unwrap();
         Ids {
             user,
             terminal,
@@ -838,14 +825,16 @@ on_both_backends!(
                 let first =
                     store::vacancies::load(&mut conn, w.vacancy_a, &w.app.services.taxonomy)
                         .unwrap();
-                store::vacancies::insert(
-                    &mut conn,
-                    first.employer_id,
-                    first.status,
-                    None,
-                    &first.details,
-                    now(),
-                )
+                conn.write(|tx| {
+                    store::vacancies::insert(
+                        tx,
+                        first.employer_id,
+                        first.status,
+                        None,
+                        &first.details,
+                        now(),
+                    )
+                })
                 .unwrap()
             };
             let id = app_store::submit(
@@ -859,13 +848,15 @@ on_both_backends!(
             .application
             .id;
             for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-                app_store::change_status(
-                    &mut conn,
-                    id,
-                    &Change::to(to),
-                    Actor::officer(w.officer_x),
-                    now(),
-                )
+                conn.write(|tx| {
+                    app_store::change_status(
+                        tx,
+                        id,
+                        &Change::to(to),
+                        Actor::officer(w.officer_x),
+                        now(),
+                    )
+                })
                 .unwrap();
             }
             id

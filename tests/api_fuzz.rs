@@ -135,21 +135,26 @@ impl Fixture {
             "employer@example.org",
             Membership::Employer(employer),
         );
-        let profile = store::profiles::insert(
-            &mut conn,
-            service,
-            Some(officer),
-            "Pseudonym X",
-            &profile_details,
-            at,
-        )
-        .unwrap();
-        let published =
-            store::vacancies::insert(&mut conn, employer, VacancyStatus::Published, None, &v1, at)
-                .unwrap();
-        let draft =
-            store::vacancies::insert(&mut conn, employer, VacancyStatus::Draft, None, &v2, at)
-                .unwrap();
+        let profile = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    service,
+                    Some(officer),
+                    "Pseudonym X",
+                    &profile_details,
+                    at,
+                )
+            })
+            .unwrap();
+        let published = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer, VacancyStatus::Published, None, &v1, at)
+            })
+            .unwrap();
+        let draft = conn
+            .write(|tx| store::vacancies::insert(tx, employer, VacancyStatus::Draft, None, &v2, at))
+            .unwrap();
         let (_, employer_token) = access_store::create_api_token(
             &mut conn,
             employer,

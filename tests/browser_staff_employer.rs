@@ -115,25 +115,24 @@ fn seed(app: &TestApp) {
         t,
     )
     .unwrap();
-    let vacancy = store::vacancies::insert(
-        &mut conn,
-        bakery,
-        VacancyStatus::Published,
-        None,
-        &details,
-        at,
-    )
-    .unwrap();
+    let vacancy = conn
+        .write(|tx| {
+            store::vacancies::insert(tx, bakery, VacancyStatus::Published, None, &details, at)
+        })
+        .unwrap();
     let profile_input = generator::profile(&mut rng, 1, &town, today());
-    let profile = store::profiles::insert(
-        &mut conn,
-        service,
-        Some(officer),
-        "Robin Example",
-        &ProfileDetails::parse(&profile_input, t).unwrap(),
-        at,
-    )
-    .unwrap();
+    let profile = conn
+        .write(|tx| {
+            store::profiles::insert(
+                tx,
+                service,
+                Some(officer),
+                "Robin Example",
+                &ProfileDetails::parse(&profile_input, t).unwrap(),
+                at,
+            )
+        })
+        .unwrap();
     let submitted = app_store::submit(
         &mut conn,
         profile,
@@ -143,13 +142,15 @@ fn seed(app: &TestApp) {
     )
     .unwrap();
     for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-        app_store::change_status(
-            &mut conn,
-            submitted.application.id,
-            &Change::to(to),
-            Actor::officer(officer),
-            at,
-        )
+        conn.write(|tx| {
+            app_store::change_status(
+                tx,
+                submitted.application.id,
+                &Change::to(to),
+                Actor::officer(officer),
+                at,
+            )
+        })
         .unwrap();
     }
 }

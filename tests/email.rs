@@ -22,7 +22,7 @@ use fairchance::store::jobs::LEASE;
 use fairchance::store::people::EmployerStatus;
 use fairchance::store::schema::employers;
 use fairchance::store::{self, Conn};
-use fairchance::{with_conn, write_tx};
+use fairchance::with_conn;
 use notify_support::*;
 
 const BASE: &str = "https://jobs.example.org/fc";
@@ -375,7 +375,7 @@ on_both_backends!(
         let refused = employer(&mut conn, &w.sector, "Refused Ltd", EmployerStatus::Pending);
 
         // What the portal will do, each inside its own transaction.
-        write_tx!(&mut conn, |tx| {
+        conn.write(|tx| {
             assert!(notify::officer::application_awaiting_review(tx, &config, app)?.is_some());
             assert!(
                 notify::officer::application_awaiting_review(tx, &config, app)?.is_none(),
@@ -384,13 +384,13 @@ on_both_backends!(
             Ok::<_, NotifyError>(())
         })
         .unwrap();
-        write_tx!(&mut conn, |tx| {
+        conn.write(|tx| {
             notify::employer::application_forwarded(tx, &config, app)?;
             Ok::<_, NotifyError>(())
         })
         .unwrap();
         set_application_status(&mut conn, app, "interview");
-        write_tx!(&mut conn, |tx| {
+        conn.write(|tx| {
             notify::officer::application_status_changed(tx, &config, app)?;
             Ok::<_, NotifyError>(())
         })
@@ -402,7 +402,7 @@ on_both_backends!(
             "declined",
             Some("We could not confirm the registration."),
         );
-        write_tx!(&mut conn, |tx| {
+        conn.write(|tx| {
             assert!(
                 notify::employer::account_declined(tx, &config, newcomer)?.is_none(),
                 "not declined"
@@ -704,11 +704,8 @@ on_both_backends!(
             None,
         );
         let app = application(&mut conn, person, role, "under_review");
-        write_tx!(
-            &mut conn,
-            |tx| notify::officer::application_awaiting_review(tx, &config, app)
-        )
-        .unwrap();
+        conn.write(|tx| notify::officer::application_awaiting_review(tx, &config, app))
+            .unwrap();
         let queued = queued_emails(&mut conn).remove(0);
 
         let (trigger, shutdown) = jobs::shutdown_channel();

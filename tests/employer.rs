@@ -134,24 +134,16 @@ impl Fixture {
             t,
         )
         .unwrap();
-        let vacancy_a = store::vacancies::insert(
-            &mut conn,
-            employer_a,
-            VacancyStatus::Published,
-            None,
-            &v1,
-            at,
-        )
-        .unwrap();
-        let vacancy_b = store::vacancies::insert(
-            &mut conn,
-            employer_b,
-            VacancyStatus::Published,
-            None,
-            &v2,
-            at,
-        )
-        .unwrap();
+        let vacancy_a = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer_a, VacancyStatus::Published, None, &v1, at)
+            })
+            .unwrap();
+        let vacancy_b = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer_b, VacancyStatus::Published, None, &v2, at)
+            })
+            .unwrap();
 
         // A person with everything an employer must never see.
         let mut input = generator::profile(&mut rng, 1, &town, today());
@@ -171,15 +163,18 @@ impl Fixture {
             radius_km: 1.0,
         }];
         let profile_details = ProfileDetails::parse(&input, t).unwrap();
-        let profile = store::profiles::insert(
-            &mut conn,
-            service,
-            Some(officer),
-            "Candidate Kestrel",
-            &profile_details,
-            at,
-        )
-        .unwrap();
+        let profile = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    service,
+                    Some(officer),
+                    "Candidate Kestrel",
+                    &profile_details,
+                    at,
+                )
+            })
+            .unwrap();
         // The officer forwards an application (the store, as the officer's
         // pages would).
         let submitted = app_store::submit(
@@ -192,13 +187,15 @@ impl Fixture {
         .unwrap();
         let application = submitted.application.id;
         for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-            app_store::change_status(
-                &mut conn,
-                application,
-                &Change::to(to),
-                Actor::officer(officer),
-                at,
-            )
+            conn.write(|tx| {
+                app_store::change_status(
+                    tx,
+                    application,
+                    &Change::to(to),
+                    Actor::officer(officer),
+                    at,
+                )
+            })
             .unwrap();
         }
         let (_, token_a) = access_store::create_api_token(
@@ -1184,15 +1181,18 @@ on_both_backends!(
         let details =
             ProfileDetails::parse(&generator::profile(&mut rng, 2, &town, today()), t).unwrap();
         let service = people::list_services(&mut conn).unwrap()[0].id;
-        let profile = store::profiles::insert(
-            &mut conn,
-            service,
-            Some(f.officer),
-            "Candidate Wren",
-            &details,
-            now(),
-        )
-        .unwrap();
+        let profile = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    service,
+                    Some(f.officer),
+                    "Candidate Wren",
+                    &details,
+                    now(),
+                )
+            })
+            .unwrap();
         let pending = app_store::submit(
             &mut conn,
             profile,
@@ -2258,15 +2258,18 @@ on_both_backends!(the_name_is_shown_only_with_consent, |backend| async move {
         ProfileDetails::parse(&generator::profile(&mut rng, 3, &town, today()), t).unwrap();
     let name = format!("{} {}", details.given_name(), details.family_name());
     let service = people::list_services(&mut conn).unwrap()[0].id;
-    let profile = store::profiles::insert(
-        &mut conn,
-        service,
-        Some(f.officer),
-        "Candidate Plover",
-        &details,
-        now(),
-    )
-    .unwrap();
+    let profile = conn
+        .write(|tx| {
+            store::profiles::insert(
+                tx,
+                service,
+                Some(f.officer),
+                "Candidate Plover",
+                &details,
+                now(),
+            )
+        })
+        .unwrap();
     let id = app_store::submit(
         &mut conn,
         profile,
@@ -2280,13 +2283,9 @@ on_both_backends!(the_name_is_shown_only_with_consent, |backend| async move {
     app_store::edit_before_forwarding(&mut conn, id, "I can start straight away.", true, now())
         .unwrap();
     for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-        app_store::change_status(
-            &mut conn,
-            id,
-            &Change::to(to),
-            Actor::officer(f.officer),
-            now(),
-        )
+        conn.write(|tx| {
+            app_store::change_status(tx, id, &Change::to(to), Actor::officer(f.officer), now())
+        })
         .unwrap();
     }
     let html = f
@@ -2389,13 +2388,15 @@ on_both_backends!(
             .application
             .id;
             for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-                app_store::change_status(
-                    &mut conn,
-                    id,
-                    &Change::to(to),
-                    Actor::officer(officer),
-                    now(),
-                )
+                conn.write(|tx| {
+                    app_store::change_status(
+                        tx,
+                        id,
+                        &Change::to(to),
+                        Actor::officer(officer),
+                        now(),
+                    )
+                })
                 .unwrap();
             }
             forwarded.push((employer, vacancy, id, n));
@@ -2673,25 +2674,30 @@ fn forward_more(f: &Fixture, vacancy: i64, n: u64) {
         let input = generator::profile(&mut rng, 100 + i, &town, today());
         let details = ProfileDetails::parse(&input, &services.taxonomy).unwrap();
         let at = now();
-        let profile = store::profiles::insert(
-            &mut conn,
-            f.service,
-            Some(f.officer),
-            &format!("Person {i}"),
-            &details,
-            at,
-        )
-        .unwrap();
+        let profile = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    f.service,
+                    Some(f.officer),
+                    &format!("Person {i}"),
+                    &details,
+                    at,
+                )
+            })
+            .unwrap();
         let submitted =
             app_store::submit(&mut conn, profile, vacancy, "I would like this job.", at).unwrap();
         for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
-            app_store::change_status(
-                &mut conn,
-                submitted.application.id,
-                &Change::to(to),
-                Actor::officer(f.officer),
-                at,
-            )
+            conn.write(|tx| {
+                app_store::change_status(
+                    tx,
+                    submitted.application.id,
+                    &Change::to(to),
+                    Actor::officer(f.officer),
+                    at,
+                )
+            })
             .unwrap();
         }
     }
@@ -2938,14 +2944,16 @@ on_both_backends!(
         let details = VacancyDetails::parse(&input, t).unwrap();
         let old = {
             let mut conn = f.conn();
-            store::vacancies::insert(
-                &mut conn,
-                f.employer_a,
-                VacancyStatus::Published,
-                None,
-                &details,
-                now(),
-            )
+            conn.write(|tx| {
+                store::vacancies::insert(
+                    tx,
+                    f.employer_a,
+                    VacancyStatus::Published,
+                    None,
+                    &details,
+                    now(),
+                )
+            })
             .unwrap()
         };
         let mut keep = with(&valid_form(), "start_date", &started.to_string());

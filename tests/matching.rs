@@ -514,30 +514,30 @@ on_both_backends!(
                 },
             )
             .unwrap();
-            let id = store::vacancies::insert(
-                &mut conn,
-                employer,
-                VacancyStatus::Published,
-                None,
-                &vacancy,
-                at,
-            )
+            let id = conn
+                .write(|tx| {
+                    store::vacancies::insert(
+                        tx,
+                        employer,
+                        VacancyStatus::Published,
+                        None,
+                        &vacancy,
+                        at,
+                    )
+                })
+                .unwrap();
+            conn.write(|tx| {
+                store::vacancies::insert(tx, employer, VacancyStatus::Published, None, &cleaner, at)
+            })
             .unwrap();
-            store::vacancies::insert(
-                &mut conn,
-                employer,
-                VacancyStatus::Published,
-                None,
-                &cleaner,
-                at,
-            )
-            .unwrap();
-            let seeker =
-                store::profiles::insert(&mut conn, service, None, "P1", &eligible_person, at)
-                    .unwrap();
-            let blocked =
-                store::profiles::insert(&mut conn, service, None, "P2", &ineligible_person, at)
-                    .unwrap();
+            let seeker = conn
+                .write(|tx| store::profiles::insert(tx, service, None, "P1", &eligible_person, at))
+                .unwrap();
+            let blocked = conn
+                .write(|tx| {
+                    store::profiles::insert(tx, service, None, "P2", &ineligible_person, at)
+                })
+                .unwrap();
             (id, seeker, blocked)
         };
         app.matcher.reindex(|_, _, _| {}).await.unwrap();
@@ -849,28 +849,25 @@ on_both_backends!(
             let at = now();
             let mut publish = |input| {
                 let details = VacancyDetails::parse(&input, &t).unwrap();
-                store::vacancies::insert(
-                    &mut conn,
-                    s.employer,
-                    VacancyStatus::Published,
-                    None,
-                    &details,
-                    at,
-                )
+                conn.write(|tx| {
+                    store::vacancies::insert(
+                        tx,
+                        s.employer,
+                        VacancyStatus::Published,
+                        None,
+                        &details,
+                        at,
+                    )
+                })
                 .unwrap()
             };
             let rolling = publish(forklift_job(None, None));
             let fixed = publish(forklift_job(Some(today + Duration::days(30)), None));
             let mut person = |reference: &str, release| {
                 let details = ProfileDetails::parse(&released_on(reference, release), &t).unwrap();
-                store::profiles::insert(
-                    &mut conn,
-                    s.service,
-                    Some(s.officer),
-                    reference,
-                    &details,
-                    at,
-                )
+                conn.write(|tx| {
+                    store::profiles::insert(tx, s.service, Some(s.officer), reference, &details, at)
+                })
                 .unwrap()
             };
             let later = person("L1", in_90_days);
@@ -963,16 +960,21 @@ on_both_backends!(
             let at = now();
             let mut add = |status, closing| {
                 let details = VacancyDetails::parse(&forklift_job(start, closing), &t).unwrap();
-                store::vacancies::insert(&mut conn, s.employer, status, None, &details, at).unwrap()
+                conn.write(|tx| {
+                    store::vacancies::insert(tx, s.employer, status, None, &details, at)
+                })
+                .unwrap()
             };
             let past = add(VacancyStatus::Published, Some(yesterday));
             let paused = add(VacancyStatus::Paused, Some(yesterday));
             let closes_today = add(VacancyStatus::Published, Some(today));
             let draft = add(VacancyStatus::Draft, Some(yesterday));
             let details = ProfileDetails::parse(&released_on("C1", today), &t).unwrap();
-            let person =
-                store::profiles::insert(&mut conn, s.service, Some(s.officer), "C1", &details, at)
-                    .unwrap();
+            let person = conn
+                .write(|tx| {
+                    store::profiles::insert(tx, s.service, Some(s.officer), "C1", &details, at)
+                })
+                .unwrap();
             (past, paused, closes_today, draft, person)
         };
         let member = {

@@ -130,12 +130,16 @@ impl Desk {
         let px = ProfileDetails::parse(&person("X1000AA", "Xavier", "Exe", 30), t).unwrap();
         let py = ProfileDetails::parse(&person("Y1000AA", "Yusuf", "Wye", 30), t).unwrap();
         let at = now();
-        let profile_x =
-            store::profiles::insert(&mut conn, service_x, Some(officer_x), "Pseudo X", &px, at)
-                .unwrap();
-        let profile_y =
-            store::profiles::insert(&mut conn, service_y, Some(officer_y), "Pseudo Y", &py, at)
-                .unwrap();
+        let profile_x = conn
+            .write(|tx| {
+                store::profiles::insert(tx, service_x, Some(officer_x), "Pseudo X", &px, at)
+            })
+            .unwrap();
+        let profile_y = conn
+            .write(|tx| {
+                store::profiles::insert(tx, service_y, Some(officer_y), "Pseudo Y", &py, at)
+            })
+            .unwrap();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let v = VacancyDetails::parse(
             &generator::vacancy(&mut rng, &TEMPLATES[0], &leeds(), "A", today()),
@@ -143,9 +147,11 @@ impl Desk {
         )
         .unwrap();
         let vacancy_title = v.title().to_string();
-        let vacancy =
-            store::vacancies::insert(&mut conn, employer, VacancyStatus::Published, None, &v, at)
-                .unwrap();
+        let vacancy = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer, VacancyStatus::Published, None, &v, at)
+            })
+            .unwrap();
         Desk {
             app,
             service_x,
@@ -607,28 +613,32 @@ on_both_backends!(
             let details = ProfileDetails::parse(&input, &taxonomy).unwrap();
             let officer = if n < 10 { None } else { Some(d.officer_x) };
             ids.push(
-                store::profiles::insert(
-                    &mut conn,
-                    d.service_x,
-                    officer,
-                    &format!("Pseudo {n}"),
-                    &details,
-                    at,
-                )
+                conn.write(|tx| {
+                    store::profiles::insert(
+                        tx,
+                        d.service_x,
+                        officer,
+                        &format!("Pseudo {n}"),
+                        &details,
+                        at,
+                    )
+                })
                 .unwrap(),
             );
         }
         for n in 0..5u64 {
             let input = generator::profile(&mut rng, 900 + n, &leeds(), today());
             let details = ProfileDetails::parse(&input, &taxonomy).unwrap();
-            store::profiles::insert(
-                &mut conn,
-                d.service_x + 1,
-                None,
-                &format!("Other {n}"),
-                &details,
-                at,
-            )
+            conn.write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    d.service_x + 1,
+                    None,
+                    &format!("Other {n}"),
+                    &details,
+                    at,
+                )
+            })
             .unwrap();
         }
         drop(conn);
@@ -880,7 +890,8 @@ on_both_backends!(matches_approve_dismiss_and_why_not, |backend| async move {
     input.readiness = "no_right_to_work".into();
     let details = ProfileDetails::parse(&input, &d.app.services.taxonomy).unwrap();
     let mut conn = d.conn();
-    store::profiles::update(&mut conn, d.profile_x, d.service_x, &details, now()).unwrap();
+    conn.write(|tx| store::profiles::update(tx, d.profile_x, d.service_x, &details, now()))
+        .unwrap();
     drop(conn);
     let word = d
         .vacancy_title
@@ -1108,15 +1119,18 @@ on_both_backends!(
         let mut conn = d.conn();
         let taxonomy = d.app.services.taxonomy.clone();
         let other = ProfileDetails::parse(&person("X2000AA", "Zoe", "Zed", 40), &taxonomy).unwrap();
-        let p2 = store::profiles::insert(
-            &mut conn,
-            d.service_x,
-            Some(d.officer_x),
-            "Pseudo Z",
-            &other,
-            now(),
-        )
-        .unwrap();
+        let p2 = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    d.service_x,
+                    Some(d.officer_x),
+                    "Pseudo Z",
+                    &other,
+                    now(),
+                )
+            })
+            .unwrap();
         drop(conn);
         let b = d.apply(p2);
         let (status, _, _) = d
@@ -1253,36 +1267,44 @@ on_both_backends!(
         let mut conn = d.conn();
         let at = now();
         use store::applications::{change_status, Actor, Change};
-        change_status(
-            &mut conn,
-            a,
-            &Change::to(ApplicationStatus::UnderReview),
-            Actor::officer(d.officer_x),
-            at,
-        )
+        conn.write(|tx| {
+            change_status(
+                tx,
+                a,
+                &Change::to(ApplicationStatus::UnderReview),
+                Actor::officer(d.officer_x),
+                at,
+            )
+        })
         .unwrap();
-        change_status(
-            &mut conn,
-            a,
-            &Change::to(ApplicationStatus::Forwarded),
-            Actor::officer(d.officer_x),
-            at,
-        )
+        conn.write(|tx| {
+            change_status(
+                tx,
+                a,
+                &Change::to(ApplicationStatus::Forwarded),
+                Actor::officer(d.officer_x),
+                at,
+            )
+        })
         .unwrap();
         let mut interview = Change::to(ApplicationStatus::Interview);
         interview.interview_at = Some(at);
-        change_status(&mut conn, a, &interview, Actor::employer(d.officer_x), at).unwrap();
-        change_status(
-            &mut conn,
-            a,
-            &Change::to(ApplicationStatus::Offer),
-            Actor::employer(d.officer_x),
-            at,
-        )
+        conn.write(|tx| change_status(tx, a, &interview, Actor::employer(d.officer_x), at))
+            .unwrap();
+        conn.write(|tx| {
+            change_status(
+                tx,
+                a,
+                &Change::to(ApplicationStatus::Offer),
+                Actor::employer(d.officer_x),
+                at,
+            )
+        })
         .unwrap();
         let mut started = Change::to(ApplicationStatus::Started);
         started.start_date = Some(today() - Duration::days(7));
-        change_status(&mut conn, a, &started, Actor::employer(d.officer_x), at).unwrap();
+        conn.write(|tx| change_status(tx, a, &started, Actor::employer(d.officer_x), at))
+            .unwrap();
         drop(conn);
         let (status, _, _) = d
             .post(
@@ -1566,7 +1588,7 @@ on_both_backends!(
         let config = d.app.services.config.clone();
         let mut conn = d.conn();
         let user = d.officer_x;
-        fairchance::write_tx!(&mut conn, |c| {
+        conn.write(|c| {
             let mut interview = store::applications::Change::to(ApplicationStatus::Interview);
             interview.interview_at = Some(now() + Duration::days(3));
             store::applications::change_status(
@@ -1622,15 +1644,18 @@ on_both_backends!(
         }];
         let details = ProfileDetails::parse(&input, &t).unwrap();
         let mut conn = d.conn();
-        let id = store::profiles::insert(
-            &mut conn,
-            d.service_x,
-            Some(d.officer_x),
-            "Pseudo K",
-            &details,
-            now(),
-        )
-        .unwrap();
+        let id = conn
+            .write(|tx| {
+                store::profiles::insert(
+                    tx,
+                    d.service_x,
+                    Some(d.officer_x),
+                    "Pseudo K",
+                    &details,
+                    now(),
+                )
+            })
+            .unwrap();
         drop(conn);
         // The main editor, saved as shown.
         let (_, page) = d
@@ -1692,7 +1717,8 @@ on_both_backends!(
         input.offence_categories = vec!["drugs_supply".into()];
         let details = ProfileDetails::parse(&input, &t).unwrap();
         let mut conn = d.conn();
-        store::profiles::update(&mut conn, d.profile_x, d.service_x, &details, now()).unwrap();
+        conn.write(|tx| store::profiles::update(tx, d.profile_x, d.service_x, &details, now()))
+            .unwrap();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
         let mut v = generator::vacancy(&mut rng, &TEMPLATES[1], &leeds(), "A", today());
         v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
@@ -1704,15 +1730,11 @@ on_both_backends!(
         let employer = store::caseload::vacancy_employer(&mut conn, d.vacancy)
             .unwrap()
             .unwrap();
-        let excluding = store::vacancies::insert(
-            &mut conn,
-            employer,
-            VacancyStatus::Published,
-            None,
-            &v,
-            now(),
-        )
-        .unwrap();
+        let excluding = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer, VacancyStatus::Published, None, &v, now())
+            })
+            .unwrap();
         drop(conn);
         let before = d.audit_count("profile.restricted_viewed", d.profile_x);
         let (status, page) = d
@@ -1778,14 +1800,16 @@ on_both_backends!(
                 )
                 .unwrap();
                 vacancies.push(
-                    store::vacancies::insert(
-                        &mut conn,
-                        employer,
-                        VacancyStatus::Published,
-                        None,
-                        &v,
-                        now(),
-                    )
+                    conn.write(|tx| {
+                        store::vacancies::insert(
+                            tx,
+                            employer,
+                            VacancyStatus::Published,
+                            None,
+                            &v,
+                            now(),
+                        )
+                    })
                     .unwrap(),
                 );
             }
@@ -1860,7 +1884,8 @@ on_both_backends!(
         input.offence_categories = vec!["drugs_supply".into()];
         let details = ProfileDetails::parse(&input, &t).unwrap();
         let mut conn = d.conn();
-        store::profiles::update(&mut conn, d.profile_x, d.service_x, &details, now()).unwrap();
+        conn.write(|tx| store::profiles::update(tx, d.profile_x, d.service_x, &details, now()))
+            .unwrap();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
         let mut v = generator::vacancy(&mut rng, &TEMPLATES[0], &leeds(), "A", today());
         v.offence_exclusions = vec![fairchance::domain::offence::OffenceExclusionInput {
@@ -1872,15 +1897,11 @@ on_both_backends!(
         let employer = store::caseload::vacancy_employer(&mut conn, d.vacancy)
             .unwrap()
             .unwrap();
-        let cbc = store::vacancies::insert(
-            &mut conn,
-            employer,
-            VacancyStatus::Published,
-            None,
-            &v,
-            now(),
-        )
-        .unwrap();
+        let cbc = conn
+            .write(|tx| {
+                store::vacancies::insert(tx, employer, VacancyStatus::Published, None, &v, now())
+            })
+            .unwrap();
         drop(conn);
         d.app.matcher.sync_profile(d.profile_x).await.unwrap();
         d.app.matcher.vacancy_changed(cbc, today()).await.unwrap();
@@ -2001,7 +2022,8 @@ impl Desk {
         let employer = store::caseload::vacancy_employer(&mut conn, self.vacancy)
             .unwrap()
             .unwrap();
-        store::vacancies::insert(&mut conn, employer, status, None, &v, now()).unwrap()
+        conn.write(|tx| store::vacancies::insert(tx, employer, status, None, &v, now()))
+            .unwrap()
     }
 
     /// A suggested match with a score and required-skill counts.
@@ -2246,18 +2268,20 @@ on_both_backends!(
             }])
             .unwrap();
             let mut conn = d.conn();
-            store::matches::apply_run(
-                &mut conn,
-                store::matches::RunScope::Profile(d.profile_y),
-                &[store::matches::Found {
-                    profile_id: d.profile_y,
-                    vacancy_id: strong,
-                    score: 0.3,
-                    distance_km: None,
-                    reasons,
-                }],
-                now(),
-            )
+            conn.write(|tx| {
+                store::matches::apply_run(
+                    tx,
+                    store::matches::RunScope::Profile(d.profile_y),
+                    &[store::matches::Found {
+                        profile_id: d.profile_y,
+                        vacancy_id: strong,
+                        score: 0.3,
+                        distance_km: None,
+                        reasons,
+                    }],
+                    now(),
+                )
+            })
             .unwrap();
             let counts: (i32, i32) = fairchance::with_conn!(&mut conn, |c| matches::table
                 .filter(matches::profile_id.eq(d.profile_y))
@@ -2344,14 +2368,9 @@ on_both_backends!(
             let p =
                 ProfileDetails::parse(&person("K2000AA", "Nathan", "Kowalski", 40), &t).unwrap();
             let mut conn = d.conn();
-            store::profiles::insert(
-                &mut conn,
-                d.service_x,
-                Some(d.officer_x),
-                "Pseudo K",
-                &p,
-                now(),
-            )
+            conn.write(|tx| {
+                store::profiles::insert(tx, d.service_x, Some(d.officer_x), "Pseudo K", &p, now())
+            })
             .unwrap();
         }
         for q in ["Nathen", "Kowalski+Nathan", "kowlaski", "nath", "K2000"] {

@@ -177,9 +177,9 @@ async fn build(app: &TestApp) -> Data {
             details: d,
         })
         .collect();
-    let vacancy_ids =
-        fairchance::write_tx!(&mut conn, |c| store::vacancies::insert_many(c, &items, at))
-            .expect("store vacancies");
+    let vacancy_ids = conn
+        .write(|c| store::vacancies::insert_many(c, &items, at))
+        .expect("store vacancies");
 
     let mut people_details = Vec::with_capacity(PROFILES);
     for n in 0..PROFILES {
@@ -231,9 +231,9 @@ async fn build(app: &TestApp) -> Data {
             details: d,
         })
         .collect();
-    let profile_ids =
-        fairchance::write_tx!(&mut conn, |c| store::profiles::insert_many(c, &items, at))
-            .expect("store profiles");
+    let profile_ids = conn
+        .write(|c| store::profiles::insert_many(c, &items, at))
+        .expect("store profiles");
 
     let pin_hash = password::hash(PIN).expect("pin");
     let mut codes = Vec::new();

@@ -876,15 +876,18 @@ on_both_backends!(
         input.start_date = None;
         input.closing_date = None;
         let details = VacancyDetails::parse(&input, &taxonomy).unwrap();
-        let id = store::vacancies::insert(
-            &mut conn,
-            employer,
-            VacancyStatus::Published,
-            None,
-            &details,
-            store::now(),
-        )
-        .unwrap();
+        let id = conn
+            .write(|tx| {
+                store::vacancies::insert(
+                    tx,
+                    employer,
+                    VacancyStatus::Published,
+                    None,
+                    &details,
+                    store::now(),
+                )
+            })
+            .unwrap();
 
         // Released three days ago: they could start now.
         let k = fx.signed_in().await;

@@ -73,7 +73,7 @@ pub fn application_status_changed(
 /// The digest of new matches for one officer, when one is due and something
 /// is new: marks the matches notified, records the digest time and queues
 /// the email, all in the caller's transaction (run it in its own
-/// `write_tx!`). Returns None when nothing was sent: nothing new, not due,
+/// `Conn::write`). Returns None when nothing was sent: nothing new, not due,
 /// or another worker took this digest.
 pub fn digest(
     tx: &mut impl AsTx,

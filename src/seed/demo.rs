@@ -635,7 +635,7 @@ const DEMO_APPROVED: usize = 3;
 /// matching run would) and approves the best few as their officer; returns
 /// how many were approved. Nothing is stored for a person with no match.
 fn approve_demo_matches(
-    c: &mut impl store::AsTx,
+    c: &mut InTx,
     vacancies: &[crate::domain::vacancy::Vacancy],
     profile_id: i64,
     officer: i64,

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{application_drafts, application_events, applications, profiles};
-use super::{AsTx, StoreError, StoreResult, Tx};
+use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::domain::application::{
     transition, ApplicationStatus, Role, TransitionError, UnsuccessfulReason,
 };
@@ -653,11 +653,11 @@ pub fn check_change(change: &Change, by: Role) -> Result<ApplicationStatus, Fiel
 
 /// Moves an application to a new status if `actor` may make that move from
 /// the status it has now, storing the details and an event row. Run it in
-/// a write transaction (`write_tx!`); on PostgreSQL the row is locked first
+/// a write transaction (`Conn::write`); on PostgreSQL the row is locked first
 /// so two concurrent changes cannot both pass the check. Queue the email
 /// for the change in the same transaction.
 pub fn change_status(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     id: i64,
     change: &Change,
     actor: Actor,

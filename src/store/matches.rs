@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::matches;
-use super::{AsTx, StoreResult};
+use super::{AsTx, InTx, StoreResult};
 use crate::with_conn;
 
 /// One eligible pair found by a run.
@@ -82,7 +82,7 @@ fn expire(conn: &mut impl AsTx, ids: &[i64], at: NaiveDateTime) -> StoreResult<u
 /// Applies a run's result: `found` is the whole eligible set for the scope.
 /// Call inside a transaction.
 pub fn apply_run(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     scope: RunScope,
     found: &[Found],
     at: NaiveDateTime,

@@ -1,10 +1,15 @@
 //! Storage over SQLite and PostgreSQL from one code path.
 //!
-//! Each query is written once inside [`with_conn!`] or [`write_tx!`]; the
-//! macro compiles it for both backends, so the same statement runs on the
-//! embedded default and in production. This keeps every diesel feature
-//! available (RETURNING, ON CONFLICT, row locks on PostgreSQL) where
-//! `MultiConnection` would limit us to the features both share.
+//! Each query is written once inside [`with_conn!`]; the macro compiles it
+//! for both backends, so the same statement runs on the embedded default and
+//! in production. This keeps every diesel feature available (RETURNING, ON
+//! CONFLICT, row locks on PostgreSQL) where `MultiConnection` would limit us
+//! to the features both share.
+//!
+//! The transaction boundary is a type: only a pooled [`Conn`] can begin a
+//! write transaction ([`Conn::write`]), and the [`InTx`] handle its work gets
+//! cannot begin another, so a nested transaction does not compile. Readers
+//! take `&mut impl AsTx` and run on either.
 
 pub mod schema;
 
@@ -177,21 +182,6 @@ macro_rules! with_conn {
         match $crate::store::AsTx::tx($conn) {
             $crate::store::Tx::Sqlite($c) => $body,
             $crate::store::Tx::Postgres($c) => $body,
-        }
-    };
-}
-
-/// Runs `$body` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so two
-/// writers queue on the busy timeout instead of failing on lock upgrade) and
-/// an ordinary transaction on PostgreSQL. The body returns
-/// `Result<T, E>` where `E: From<diesel::result::Error>`. Call it on a pooled
-/// connection, not inside another transaction.
-#[macro_export]
-macro_rules! write_tx {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $crate::store::AsTx::tx($conn) {
-            $crate::store::Tx::Sqlite(conn) => conn.immediate_transaction(|$c| $body),
-            $crate::store::Tx::Postgres(conn) => diesel::Connection::transaction(conn, |$c| $body),
         }
     };
 }

@@ -12,7 +12,7 @@ use super::schema::{
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
     profiles,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
+use super::{days_from_names, days_to_names, AsTx, InTx, StoreError, StoreResult};
 use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
 use crate::domain::profile::{
     CertificateInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput, TodoInput,
@@ -514,7 +514,7 @@ impl Parts {
 
 /// Stores a new profile; call inside a transaction.
 pub fn insert(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     service_id: i64,
     officer_id: Option<i64>,
     pseudonym: &str,
@@ -546,7 +546,7 @@ pub struct NewProfile<'a> {
 /// Stores new profiles: each row, then all their parts in a few statements.
 /// Call inside a transaction. Returns the ids in order.
 pub fn insert_many(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     items: &[NewProfile],
     at: NaiveDateTime,
 ) -> StoreResult<Vec<i64>> {
@@ -705,7 +705,7 @@ pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, Naiv
 /// (with the `profile.changed` job for the matcher). The service is part of
 /// the query: a profile elsewhere is NotFound and nothing is written.
 pub fn update(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     id: i64,
     service_id: i64,
     details: &ProfileDetails,

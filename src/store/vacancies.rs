@@ -11,7 +11,7 @@ use super::schema::{
     vacancies, vacancy_certificates, vacancy_documents, vacancy_offence_exclusions, vacancy_shifts,
     vacancy_skills,
 };
-use super::{days_from_names, days_to_names, AsTx, StoreError, StoreResult};
+use super::{days_from_names, days_to_names, AsTx, InTx, StoreError, StoreResult};
 use crate::domain::geo::PlaceInput;
 use crate::domain::offence::OffenceExclusionInput;
 use crate::domain::schedule::TimeWindowInput;
@@ -375,7 +375,7 @@ fn parse_time(text: &str) -> StoreResult<NaiveTime> {
 
 /// Stores a new vacancy; call inside a transaction.
 pub fn insert(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     employer_id: i64,
     status: VacancyStatus,
     created_by: Option<i64>,
@@ -407,7 +407,7 @@ pub struct NewVacancy<'a> {
 /// Stores new vacancies: each row, then all their parts in a few statements.
 /// Call inside a transaction. Returns the ids in order.
 pub fn insert_many(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     items: &[NewVacancy],
     at: NaiveDateTime,
 ) -> StoreResult<Vec<i64>> {
@@ -603,7 +603,7 @@ pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, Naiv
 // ---------------------------------------------------------------------------
 // Employer changes: create, update, lifecycle, duplicate. Every function is
 // scoped by the employer and queues the `vacancy.changed` job in the same
-// transaction; call them inside `write_tx!`.
+// transaction; they take the `InTx` of the caller's `Conn::write`.
 
 /// Why a change to a vacancy was refused.
 #[derive(Debug, thiserror::Error)]
@@ -655,7 +655,7 @@ fn status_for_employer(
 /// Stores a new vacancy of this employer (draft or published) and queues
 /// its matching run.
 pub fn create(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     employer_id: i64,
     status: VacancyStatus,
     created_by: Option<i64>,
@@ -672,7 +672,7 @@ pub fn create(
 /// matching run queued. Filled, closed and withdrawn vacancies are final
 /// and cannot be edited.
 pub fn update(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     id: i64,
     employer_id: i64,
     details: &VacancyDetails,
@@ -706,7 +706,7 @@ pub fn update(
 /// (draft -> published <-> paused -> filled | closed | withdrawn) and queues
 /// the matching run. Returns the status it had.
 pub fn change_status(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     id: i64,
     employer_id: i64,
     to: VacancyStatus,
@@ -762,7 +762,7 @@ pub struct ClosedByDate {
 /// matches expire. Call inside a transaction, in batches until it returns
 /// none; the rows are locked on PostgreSQL so an employer's change waits.
 pub fn close_past_closing_date(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     day: NaiveDate,
     at: NaiveDateTime,
     limit: i64,
@@ -822,7 +822,7 @@ pub fn close_past_closing_date(
 
 /// A new draft with the content of this employer's vacancy; returns its id.
 pub fn duplicate(
-    conn: &mut impl AsTx,
+    conn: &mut InTx,
     id: i64,
     employer_id: i64,
     created_by: Option<i64>,

@@ -123,8 +123,9 @@ impl Fixture {
             input.travel_radius_km = 40.0;
         }
         let details = ProfileDetails::parse(&input, &taxonomy).unwrap();
-        let profile =
-            store::profiles::insert(&mut conn, service, Some(officer), "P1", &details, at).unwrap();
+        let profile = conn
+            .write(|tx| store::profiles::insert(tx, service, Some(officer), "P1", &details, at))
+            .unwrap();
         let mut vacancies = Vec::new();
         for i in 0..count {
             let place = if i % 4 == 3 { &exeter } else { &leeds };
@@ -139,8 +140,10 @@ impl Fixture {
             } else {
                 VacancyStatus::Published
             };
-            vacancies
-                .push(store::vacancies::insert(&mut conn, employer, status, None, &v, at).unwrap());
+            vacancies.push(
+                conn.write(|tx| store::vacancies::insert(tx, employer, status, None, &v, at))
+                    .unwrap(),
+            );
         }
         // Every pair stored and approved, eligible or not.
         let found: Vec<Found> = vacancies
@@ -153,13 +156,8 @@ impl Fixture {
                 reasons: "[]".into(),
             })
             .collect();
-        fairchance::write_tx!(&mut conn, |c| store::matches::apply_run(
-            c,
-            RunScope::Profile(profile),
-            &found,
-            at
-        ))
-        .unwrap();
+        conn.write(|c| store::matches::apply_run(c, RunScope::Profile(profile), &found, at))
+            .unwrap();
         for record in store::matches::records_for_profile(&mut conn, profile, &[]).unwrap() {
             store::matches::decide(&mut conn, record.id, true, None, officer, at).unwrap();
         }

@@ -10,6 +10,30 @@ use std::time::Duration;
 use rand::RngCore;
 use url::Url;
 
+/// The prefix of the search index names when `FAIRCHANCE_SEARCH_PREFIX` is
+/// not set.
+pub const DEFAULT_SEARCH_PREFIX: &str = "fairchance_";
+
+/// Whether `prefix` may start an index name: letters, digits, '-' and '_'.
+pub fn is_index_prefix(prefix: &str) -> bool {
+    prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parses `FAIRCHANCE_TRUSTED_PROXIES`: addresses or CIDR blocks separated
+/// by commas or spaces.
+pub fn parse_trusted(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{item:?} is not an IP address or CIDR block"))
+        })
+        .collect()
+}
+
 /// A setting that could not be used, naming the variable it came from.
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
@@ -357,12 +381,8 @@ impl<'a> Vars<'a> {
     /// The prefix of the search index names.
     fn search_prefix(&self) -> Result<String, ConfigError> {
         match self.get("FAIRCHANCE_SEARCH_PREFIX").map(str::trim) {
-            None => Ok(crate::search::DEFAULT_PREFIX.to_string()),
-            Some(prefix)
-                if !prefix.is_empty()
-                    && prefix.len() <= 60
-                    && crate::search::check_prefix(prefix).is_ok() =>
-            {
+            None => Ok(DEFAULT_SEARCH_PREFIX.to_string()),
+            Some(prefix) if !prefix.is_empty() && prefix.len() <= 60 && is_index_prefix(prefix) => {
                 Ok(prefix.to_string())
             }
             Some(_) => Err(invalid(
@@ -441,9 +461,8 @@ impl Config {
         let search_prefix = vars.search_prefix()?;
         let (smtp_url, mail_from) = vars.email()?;
         let log_format = vars.log_format()?;
-        let trusted_proxies =
-            crate::web::client_ip::parse_trusted(get("FAIRCHANCE_TRUSTED_PROXIES").unwrap_or(""))
-                .map_err(|m| invalid("FAIRCHANCE_TRUSTED_PROXIES", m))?;
+        let trusted_proxies = parse_trusted(get("FAIRCHANCE_TRUSTED_PROXIES").unwrap_or(""))
+            .map_err(|m| invalid("FAIRCHANCE_TRUSTED_PROXIES", m))?;
 
         Ok(Self {
             trusted_proxies,

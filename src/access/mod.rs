@@ -1,5 +1,6 @@
 //! Identity: staff roles, password hashing and secret tokens.
 
+pub mod actor;
 pub mod hashing;
 pub mod password;
 pub mod token;

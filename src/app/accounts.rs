@@ -4,14 +4,14 @@
 
 use chrono::NaiveDateTime;
 
+use crate::access::actor::{self as auth, StaffActor};
 use crate::access::hashing::HashingError;
 use crate::access::{token, StaffRole};
+use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::access as access_store;
 use crate::store::audit::{self, Entry};
 use crate::store::{limits, now, AsTx, StoreError, StoreResult};
-use crate::web::auth::{self, StaffActor};
-use crate::web::AppState;
 
 /// A verifier that always fails, so an unknown email costs as much time as a
 /// wrong password and does not reveal which accounts exist.

@@ -1,10 +1,10 @@
 //! Use cases of the administrator beyond accounts and terminals: reading
 //! the audit log (itself logged) and retrying a dead job.
 
+use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::audit::{self, AuditRow, Entry};
 use crate::store::now;
-use crate::web::AppState;
 
 /// One page of the audit log under `filter`, and how many rows match in
 /// all. Every look at the log is itself logged (the log is append-only);

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use super::profiles::Caseworker;
 use super::Failure;
+use crate::app::AppState;
 use crate::domain::matching::{assess, reveals_restricted, Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::vacancy::{Vacancy, VacancyStatus};
@@ -19,7 +20,6 @@ use crate::store::audit::{self, Actor, Entry};
 use crate::store::caseload::VacancyHit;
 use crate::store::matches::{DecisionError, MatchRecord, StoredMatch};
 use crate::store::{self, AsTx, StoreError, StoreResult};
-use crate::web::AppState;
 
 /// The day eligibility is judged on.
 pub fn today() -> NaiveDate {

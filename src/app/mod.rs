@@ -7,7 +7,15 @@
 //! Each area's error converts into [`Failure`], which `web::errors` maps to an
 //! HTTP answer (a page or JSON) in one place.
 
+use std::sync::Arc;
+
+use crate::access::hashing::HashPool;
+use crate::config::Config;
+use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
+use crate::matches::Matcher;
+use crate::startup::Services;
+use crate::store::Store;
 use crate::store::StoreError;
 
 pub mod accounts;
@@ -104,4 +112,27 @@ where
     T: Send + 'static,
 {
     run(store, move |conn| conn.write(work)).await
+}
+
+/// What every use case and request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub taxonomy: Arc<Taxonomy>,
+    pub matcher: Matcher,
+    /// Where every password and PIN hash runs (never on a connection).
+    pub hashing: HashPool,
+}
+
+impl AppState {
+    pub fn new(services: Services, matcher: Matcher) -> Self {
+        Self {
+            config: services.config,
+            store: services.store,
+            taxonomy: services.taxonomy,
+            matcher,
+            hashing: HashPool::per_core(),
+        }
+    }
 }

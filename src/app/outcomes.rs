@@ -6,11 +6,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::profiles::{audit_profile, Caseworker};
 use super::Failure;
+use crate::app::AppState;
 use crate::domain::application::ApplicationStatus;
 use crate::store::audit::Actor;
 use crate::store::outcomes::{self, Check, NewStart, Outcome};
 use crate::store::{self, AsTx, StoreError};
-use crate::web::AppState;
 
 fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()

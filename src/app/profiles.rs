@@ -7,13 +7,13 @@ use chrono::NaiveDateTime;
 use rand::Rng;
 
 use super::Failure;
+use crate::app::AppState;
 use crate::domain::profile::{Profile, ProfileDetails};
 use crate::domain::FieldErrors;
 use crate::store::applications::Application;
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::outcomes::Outcome;
 use crate::store::{self, AsTx, InTx, StoreError};
-use crate::web::AppState;
 
 /// The case officer a use case acts for: who to audit, the service whose
 /// people they may see, and their own user id.

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::Failure;
+use crate::app::AppState;
 use crate::reports::{self, DateRange, Scope, Table};
 use crate::store;
 use crate::store::audit::{self, Actor, Entry};
-use crate::web::AppState;
 
 fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()

@@ -3,14 +3,14 @@
 //! page and the terminal API call the same function), and signs out or is
 //! timed out. Every attempt is audited and limited as before.
 
+use crate::access::actor::{self as auth, SeekerActor, TerminalDevice};
 use crate::access::hashing::HashingError;
 use crate::access::token;
+use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::access::{self as access_store, SeekerAccount, PIN_ATTEMPTS};
 use crate::store::audit::{self, Entry};
 use crate::store::{limits, now, AsTx, StoreError, StoreResult};
-use crate::web::auth::{self, SeekerActor, TerminalDevice};
-use crate::web::AppState;
 
 /// How a login code and PIN fared.
 pub enum PinOutcome {

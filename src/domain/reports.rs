@@ -1,5 +1,5 @@
 //! What a report is about (its scope, range, stages and dimensions) and the
-//! counts the store gathers for it. `crate::reports` turns these counts into
+//! counts the store gathers for it. The `reports` module turns these counts into
 //! published tables; the store fills them without depending on that module.
 
 use std::collections::BTreeMap;

@@ -38,7 +38,7 @@ pub use settings::IndexKind;
 
 /// The index name prefix used when `FAIRCHANCE_SEARCH_PREFIX` is not set;
 /// tests use their own so each run gets fresh indexes.
-pub const DEFAULT_PREFIX: &str = "fairchance_";
+pub const DEFAULT_PREFIX: &str = crate::config::DEFAULT_SEARCH_PREFIX;
 
 /// Why the search layer failed.
 #[derive(Debug, thiserror::Error)]
@@ -272,10 +272,7 @@ pub trait MatchIndex: Send + Sync {
 /// Checks an index name prefix: Meilisearch index uids allow letters,
 /// digits, `-` and `_`, and the embedded engine uses it as a folder name.
 pub fn check_prefix(prefix: &str) -> Result<(), SearchError> {
-    if prefix
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if crate::config::is_index_prefix(prefix) {
         Ok(())
     } else {
         Err(SearchError::InvalidPrefix(prefix.to_owned()))

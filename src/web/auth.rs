@@ -25,6 +25,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::AppState;
+pub use crate::access::actor::{
+    Actor, Scope, SeekerActor, StaffActor, TerminalDevice, SEEKER_IDLE, SEEKER_LIFETIME,
+    STAFF_IDLE, STAFF_LIFETIME,
+};
 use crate::access::{token, StaffRole};
 use crate::store::{self, access as access_store, now, StoreError};
 
@@ -37,59 +41,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// that do not keep cookies for it.
 pub const DEVICE_HEADER: &str = "x-device-credential";
 
-pub const STAFF_IDLE: Duration = Duration::minutes(30);
-pub const STAFF_LIFETIME: Duration = Duration::hours(12);
-pub const SEEKER_IDLE: Duration = Duration::minutes(10);
-pub const SEEKER_LIFETIME: Duration = Duration::hours(2);
 /// A device credential cookie lasts as long as the enrolment (revocation is
 /// checked on every request).
 const DEVICE_COOKIE_DAYS: i64 = 400;
 /// `last_seen_at` is written at most this often, to keep reads cheap.
 const TOUCH_EVERY: Duration = Duration::seconds(30);
 const FORM_LIMIT: usize = 256 * 1024;
-
-/// What a staff member may reach.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    Admin,
-    Service(i64),
-    Employer(i64),
-}
-
-#[derive(Clone, Debug)]
-pub struct StaffActor {
-    pub user_id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: StaffRole,
-    pub scope: Scope,
-    /// None when the request came with an API token.
-    pub session_id: Option<i64>,
-}
-
-#[derive(Clone, Debug)]
-pub struct SeekerActor {
-    pub seeker_id: i64,
-    pub profile_id: i64,
-    pub service_id: i64,
-    pub terminal_id: i64,
-    pub session_id: i64,
-    pub language: String,
-    pub given_name: String,
-}
-
-#[derive(Clone, Debug)]
-pub enum Actor {
-    Staff(StaffActor),
-    Seeker(SeekerActor),
-}
-
-/// An enrolled, unrevoked terminal.
-#[derive(Clone, Copy, Debug)]
-pub struct TerminalDevice {
-    pub id: i64,
-    pub service_id: i64,
-}
 
 /// How the request proved who it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

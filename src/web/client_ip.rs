@@ -74,18 +74,7 @@ pub fn client_ip(
     Some(client)
 }
 
-/// Parses `FAIRCHANCE_TRUSTED_PROXIES`: addresses or CIDR blocks separated
-/// by commas or spaces.
-pub fn parse_trusted(text: &str) -> Result<Vec<IpNet>, String> {
-    text.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(|item| {
-            item.parse::<IpNet>()
-                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("{item:?} is not an IP address or CIDR block"))
-        })
-        .collect()
-}
+pub use crate::config::parse_trusted;
 
 #[cfg(test)]
 mod tests {

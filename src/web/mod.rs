@@ -21,40 +21,13 @@ pub mod view;
 // path.
 pub use terminal::seeker;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::{web, App, HttpServer};
 
-use crate::access::hashing::HashPool;
-use crate::config::Config;
-use crate::domain::skills::Taxonomy;
-use crate::matches::Matcher;
 use crate::startup::Services;
-use crate::store::Store;
 
-/// Shared by every request handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: Store,
-    pub taxonomy: Arc<Taxonomy>,
-    pub matcher: Matcher,
-    /// Where every password and PIN hash runs (never on a connection).
-    pub hashing: HashPool,
-}
-
-impl AppState {
-    pub fn new(services: Services, matcher: Matcher) -> Self {
-        Self {
-            config: services.config,
-            store: services.store,
-            taxonomy: services.taxonomy,
-            matcher,
-            hashing: HashPool::per_core(),
-        }
-    }
-}
+pub use crate::app::AppState;
 
 /// Registers every route. Tests build the same app.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {

@@ -6,6 +6,7 @@
 use chrono::NaiveDateTime;
 
 use crate::app::profiles::Caseworker;
+use crate::app::AppState;
 use crate::app::Failure;
 use crate::matches::Paging;
 use crate::store::applications::{
@@ -15,7 +16,6 @@ use crate::store::audit::{self, Entry};
 use crate::store::caseload::ApplicationLine;
 use crate::store::outcomes::Outcome;
 use crate::store::{self, AsTx, StoreError};
-use crate::web::AppState;
 
 /// An application with the person and the vacancy it is for.
 pub struct Summary {

@@ -2,12 +2,12 @@
 //! terminal API (both call these): keep a statement as a draft, send it
 //! (once per vacancy, telling the officer), and withdraw.
 
+use crate::app::AppState;
 use crate::app::Failure;
 use crate::domain::application::ApplicationStatus;
 use crate::domain::FieldErrors;
 use crate::store::applications::{self as apps, ApplicationError};
 use crate::store::{self, StoreError};
-use crate::web::AppState;
 
 /// Why a seeker's request found nothing or failed.
 #[derive(Debug, thiserror::Error)]

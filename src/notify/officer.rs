@@ -36,7 +36,10 @@ pub fn application_awaiting_review(
             link: link(config, &paths::officer_application(application_id)),
         }
         .compose()?;
-        Ok((format!("application-awaiting-review:{application_id}"), parts))
+        Ok((
+            format!("application-awaiting-review:{application_id}"),
+            parts,
+        ))
     })
 }
 

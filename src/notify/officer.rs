@@ -4,13 +4,13 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::templates::{
     how_soon, long_date, ApplicationAwaitingReview, ApplicationStatusChanged, DigestLine,
-    OfficerDigest, ReleaseReadiness,
+    OfficerDigest, Parts, ReleaseReadiness,
 };
 use super::{enqueue, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
 use crate::domain::application::ApplicationStatus;
 use crate::domain::profile::Readiness;
-use crate::store::notifications::{self, Officer, ReleaseDue};
+use crate::store::notifications::{self, ApplicationParties, Officer, Recipient, ReleaseDue};
 use crate::store::{self, AsTx};
 
 /// How officers see a person in an email: the pseudonym and their own
@@ -27,20 +27,20 @@ pub fn application_awaiting_review(
     config: &Config,
     application_id: i64,
 ) -> NotifyResult<Option<i64>> {
-    let parties = notifications::application_parties(tx, application_id)?;
-    let Some(officer) = &parties.officer else {
-        return Ok(None);
-    };
-    let parts = ApplicationAwaitingReview {
-        officer_name: officer.name.clone(),
-        person: person(&parties.pseudonym, &parties.reference),
-        vacancy_title: parties.vacancy_title.clone(),
-        employer_name: parties.employer_name.clone(),
-        link: link(config, &paths::officer_application(application_id)),
-    }
-    .compose()?;
-    let key = format!("application-awaiting-review:{application_id}");
-    enqueue(tx, &recipient_email(officer, key, parts), store::now())
+    to_officer(tx, application_id, |parties, officer| {
+        let parts = ApplicationAwaitingReview {
+            officer_name: officer.name.clone(),
+            person: person(&parties.pseudonym, &parties.reference),
+            vacancy_title: parties.vacancy_title.clone(),
+            employer_name: parties.employer_name.clone(),
+            link: link(config, &paths::officer_application(application_id)),
+        }
+        .compose()?;
+        Ok((
+            format!("application-awaiting-review:{application_id}"),
+            parts,
+        ))
+    })
 }
 
 /// The employer moved an application to a new status (call after storing
@@ -50,23 +50,37 @@ pub fn application_status_changed(
     config: &Config,
     application_id: i64,
 ) -> NotifyResult<Option<i64>> {
+    to_officer(tx, application_id, |parties, officer| {
+        let status = ApplicationStatus::parse(&parties.status)
+            .map(|s| s.label().to_string())
+            .unwrap_or_else(|_| parties.status.replace('_', " "));
+        let parts = ApplicationStatusChanged {
+            officer_name: officer.name.clone(),
+            person: person(&parties.pseudonym, &parties.reference),
+            vacancy_title: parties.vacancy_title.clone(),
+            employer_name: parties.employer_name.clone(),
+            status,
+            link: link(config, &paths::officer_application(application_id)),
+        }
+        .compose()?;
+        let key = format!("application-status:{application_id}:{}", parties.status);
+        Ok((key, parts))
+    })
+}
+
+/// Queues the email `compose` makes (its key and parts) from an
+/// application's parties to the person's case officer; None when the person
+/// has no active officer, or when the key was already queued.
+fn to_officer(
+    tx: &mut impl AsTx,
+    application_id: i64,
+    compose: impl FnOnce(&ApplicationParties, &Recipient) -> NotifyResult<(String, Parts)>,
+) -> NotifyResult<Option<i64>> {
     let parties = notifications::application_parties(tx, application_id)?;
     let Some(officer) = &parties.officer else {
         return Ok(None);
     };
-    let status = ApplicationStatus::parse(&parties.status)
-        .map(|s| s.label().to_string())
-        .unwrap_or_else(|_| parties.status.replace('_', " "));
-    let parts = ApplicationStatusChanged {
-        officer_name: officer.name.clone(),
-        person: person(&parties.pseudonym, &parties.reference),
-        vacancy_title: parties.vacancy_title.clone(),
-        employer_name: parties.employer_name.clone(),
-        status,
-        link: link(config, &paths::officer_application(application_id)),
-    }
-    .compose()?;
-    let key = format!("application-status:{application_id}:{}", parties.status);
+    let (key, parts) = compose(&parties, officer)?;
     enqueue(tx, &recipient_email(officer, key, parts), store::now())
 }
 

@@ -131,6 +131,18 @@ pub struct Query {
     pub limit: Option<usize>,
 }
 
+impl Query {
+    /// A vacancy search's words (none when blank) and limit, within `filter`.
+    fn searching(filter: Filter, search: &VacancySearch) -> Self {
+        let text = search.text.trim();
+        Query {
+            filter,
+            text: (!text.is_empty()).then(|| text.to_owned()),
+            limit: search.limit,
+        }
+    }
+}
+
 /// Options for candidate queries.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CandidateOptions {
@@ -234,16 +246,9 @@ pub trait MatchIndex: Send + Sync {
         search: &VacancySearch,
         today: NaiveDate,
     ) -> Result<Vec<Hit>, SearchError> {
-        let text = search.text.trim();
-        self.query(
-            IndexKind::Vacancies,
-            &Query {
-                filter: narrowing::keyword_filter(search, today),
-                text: (!text.is_empty()).then(|| text.to_owned()),
-                limit: search.limit,
-            },
-        )
-        .await
+        let filter = narrowing::keyword_filter(search, today);
+        self.query(IndexKind::Vacancies, &Query::searching(filter, search))
+            .await
     }
 
     /// A job seeker's search: every open vacancy that may suit the person
@@ -256,16 +261,9 @@ pub trait MatchIndex: Send + Sync {
         search: &VacancySearch,
         today: NaiveDate,
     ) -> Result<Vec<Hit>, SearchError> {
-        let text = search.text.trim();
-        self.query(
-            IndexKind::Vacancies,
-            &Query {
-                filter: narrowing::seeker_filter(profile, search, today, self.taxonomy()),
-                text: (!text.is_empty()).then(|| text.to_owned()),
-                limit: search.limit,
-            },
-        )
-        .await
+        let filter = narrowing::seeker_filter(profile, search, today, self.taxonomy());
+        self.query(IndexKind::Vacancies, &Query::searching(filter, search))
+            .await
     }
 }
 

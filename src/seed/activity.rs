@@ -55,24 +55,41 @@ struct Path {
 }
 
 fn path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime) -> Path {
-    let mut steps = vec![("interested", applied)];
-    let mut at = applied;
-    let mut start = None;
-    let plan: [(&str, f64, i64); 5] = [
+    let plan = [
         ("under_review", 0.95, 2),
         ("forwarded", 0.7, 3),
         ("interview", 0.45, 10),
         ("offer", 0.55, 6),
         ("started", 0.85, 14),
     ];
-    for (status, chance, days) in plan {
-        let next =
-            at + Duration::days(rng.gen_range(1..=days)) + Duration::minutes(rng.gen_range(0..600));
+    walk(rng, applied, until, &plan, 600, false)
+}
+
+/// Walks an application from its submission through `plan`'s steps
+/// (status, chance of reaching it, most days it takes), each step also
+/// taking up to `minutes` minutes, until `until`, a refusal or the start.
+/// A refusal at the first step ends the application as unsuccessful only
+/// when `refuse_first` is set.
+fn walk(
+    rng: &mut ChaCha8Rng,
+    applied: NaiveDateTime,
+    until: NaiveDateTime,
+    plan: &[(&'static str, f64, i64)],
+    minutes: i64,
+    refuse_first: bool,
+) -> Path {
+    let mut steps = vec![("interested", applied)];
+    let mut at = applied;
+    let mut start = None;
+    for &(status, chance, days) in plan {
+        let next = at
+            + Duration::days(rng.gen_range(1..=days))
+            + Duration::minutes(rng.gen_range(0..minutes));
         if next > until {
             break;
         }
         if !rng.gen_bool(chance) {
-            if steps.len() > 1 {
+            if refuse_first || steps.len() > 1 {
                 steps.push(("unsuccessful", next));
             }
             break;
@@ -622,35 +639,16 @@ fn write_demo(
 /// A demo application's path: like [`path`], with the better odds of
 /// applications an officer has reviewed with the person.
 fn demo_path(rng: &mut ChaCha8Rng, applied: NaiveDateTime, until: NaiveDateTime) -> Path {
-    let mut steps = vec![("interested", applied)];
-    let mut at = applied;
-    let mut start = None;
-    let plan: [(&str, f64, i64); 5] = [
+    let plan = [
         ("under_review", 1.0, 2),
         ("forwarded", 0.85, 3),
         ("interview", 0.75, 8),
         ("offer", 0.7, 5),
         ("started", 0.9, 10),
     ];
-    for (status, chance, days) in plan {
-        let next =
-            at + Duration::days(rng.gen_range(1..=days)) + Duration::minutes(rng.gen_range(0..480));
-        if next > until {
-            break;
-        }
-        if !rng.gen_bool(chance) {
-            // Not forwarded by the officer, or not taken further by the
-            // employer: either way the application ends.
-            steps.push(("unsuccessful", next));
-            break;
-        }
-        at = next;
-        steps.push((status, at));
-        if status == "started" {
-            start = Some(at.date());
-        }
-    }
-    Path { steps, start }
+    // A refusal, even at the first step, is the officer not forwarding it
+    // or the employer not taking it further: either way it ends.
+    walk(rng, applied, until, &plan, 480, true)
 }
 
 /// Who ended an unsuccessful demo application, and why: the officer when it

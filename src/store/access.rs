@@ -8,9 +8,37 @@ use super::schema::{
     api_tokens, employers, job_seekers, profiles, services, sessions, sign_in_limits, terminals,
     users,
 };
-use super::{AsTx, StoreError, StoreResult};
+use super::{one_row, AsTx, StoreError, StoreResult};
 use crate::access::token;
 use crate::with_conn;
+
+/// Revokes the unrevoked rows of `$table` whose `$owner` is `$id`, at `$at`;
+/// evaluates to how many. A macro since the statement is compiled per
+/// backend.
+macro_rules! revoke_live {
+    ($conn:expr, $table:ident, $owner:ident, $id:expr, $at:expr) => {
+        with_conn!($conn, |c| diesel::update(
+            $table::table
+                .filter($table::$owner.eq($id))
+                .filter($table::revoked_at.is_null())
+        )
+        .set($table::revoked_at.eq($at))
+        .execute(c)?)
+    };
+}
+
+/// Counts the rows of `$table` whose `$owner` is `$id` that are live at
+/// `$at`: unrevoked and unexpired.
+macro_rules! count_live {
+    ($conn:expr, $table:ident, $owner:ident, $id:expr, $at:expr) => {
+        with_conn!($conn, |c| $table::table
+            .filter($table::$owner.eq($id))
+            .filter($table::revoked_at.is_null())
+            .filter($table::expires_at.gt($at))
+            .count()
+            .get_result(c)?)
+    };
+}
 
 /// A live session joined with whoever it belongs to.
 #[derive(Clone, Debug)]
@@ -156,13 +184,7 @@ pub fn revoke_seeker_sessions(
     seeker_id: i64,
     at: NaiveDateTime,
 ) -> StoreResult<usize> {
-    Ok(with_conn!(conn, |c| diesel::update(
-        sessions::table
-            .filter(sessions::seeker_id.eq(seeker_id))
-            .filter(sessions::revoked_at.is_null())
-    )
-    .set(sessions::revoked_at.eq(at))
-    .execute(c)?))
+    Ok(revoke_live!(conn, sessions, seeker_id, seeker_id, at))
 }
 
 pub fn count_live_sessions(
@@ -170,12 +192,7 @@ pub fn count_live_sessions(
     user_id: i64,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    Ok(with_conn!(conn, |c| sessions::table
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(at))
-        .count()
-        .get_result(c)?))
+    Ok(count_live!(conn, sessions, user_id, user_id, at))
 }
 
 /// A staff account as the session layer needs it, with its employer's status.
@@ -403,11 +420,7 @@ pub fn set_password(
             users::updated_at.eq(at)
         ))
         .execute(c)?);
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 pub fn set_disabled(
@@ -422,11 +435,7 @@ pub fn set_disabled(
             users::updated_at.eq(at)
         ))
         .execute(c)?);
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 /// One row of the admin's list of accounts.
@@ -582,11 +591,7 @@ pub fn revoke_api_token(
     )
     .set(api_tokens::revoked_at.eq(at))
     .execute(c)?);
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    one_row(n)
 }
 
 /// Revokes every live token a staff member created (sign out everywhere,
@@ -596,13 +601,7 @@ pub fn revoke_user_api_tokens(
     user_id: i64,
     at: NaiveDateTime,
 ) -> StoreResult<usize> {
-    Ok(with_conn!(conn, |c| diesel::update(
-        api_tokens::table
-            .filter(api_tokens::created_by.eq(user_id))
-            .filter(api_tokens::revoked_at.is_null())
-    )
-    .set(api_tokens::revoked_at.eq(at))
-    .execute(c)?))
+    Ok(revoke_live!(conn, api_tokens, created_by, user_id, at))
 }
 
 /// Live (unrevoked, unexpired) tokens a staff member created.
@@ -611,12 +610,7 @@ pub fn count_user_api_tokens(
     user_id: i64,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    Ok(with_conn!(conn, |c| api_tokens::table
-        .filter(api_tokens::created_by.eq(user_id))
-        .filter(api_tokens::revoked_at.is_null())
-        .filter(api_tokens::expires_at.gt(at))
-        .count()
-        .get_result(c)?))
+    Ok(count_live!(conn, api_tokens, created_by, user_id, at))
 }
 
 /// The employer and creating user behind a live token: unrevoked, unexpired,
@@ -779,18 +773,8 @@ pub fn revoke_terminal(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> Stor
         terminals::credential_hash.eq(None::<String>),
     ))
     .execute(c)?);
-    with_conn!(conn, |c| diesel::update(
-        sessions::table
-            .filter(sessions::terminal_id.eq(id))
-            .filter(sessions::revoked_at.is_null())
-    )
-    .set(sessions::revoked_at.eq(at))
-    .execute(c)?);
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    revoke_live!(conn, sessions, terminal_id, id, at);
+    one_row(n)
 }
 
 // --- Job seekers ---------------------------------------------------------

@@ -237,11 +237,7 @@ pub fn retry_dead(conn: &mut Conn, id: i64, at: NaiveDateTime) -> StoreResult<()
         .execute(c)
         .map_err(StoreError::from))
     })?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    super::one_row(n)
 }
 
 /// Number of jobs in each state.
@@ -290,12 +286,7 @@ pub mod changes {
         id: i64,
         at: chrono::NaiveDateTime,
     ) -> StoreResult<()> {
-        enqueue(
-            conn,
-            NewJob::new(kind::VACANCY_CHANGED, &Changed { id }, at)?,
-            at,
-        )?;
-        Ok(())
+        changed(conn, kind::VACANCY_CHANGED, id, at)
     }
 
     /// Queues the index update and matching run for a changed profile.
@@ -304,11 +295,17 @@ pub mod changes {
         id: i64,
         at: chrono::NaiveDateTime,
     ) -> StoreResult<()> {
-        enqueue(
-            conn,
-            NewJob::new(kind::PROFILE_CHANGED, &Changed { id }, at)?,
-            at,
-        )?;
+        changed(conn, kind::PROFILE_CHANGED, id, at)
+    }
+
+    /// Queues a job of `job_kind` about the record `id`.
+    fn changed(
+        conn: &mut impl crate::store::AsTx,
+        job_kind: &str,
+        id: i64,
+        at: chrono::NaiveDateTime,
+    ) -> StoreResult<()> {
+        enqueue(conn, NewJob::new(job_kind, &Changed { id }, at)?, at)?;
         Ok(())
     }
 }

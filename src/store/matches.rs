@@ -169,21 +169,25 @@ pub struct StoredMatch {
     pub distance_km: Option<f64>,
 }
 
+#[diesel::dsl::auto_type]
+fn stored_query() -> _ {
+    matches::table.select((
+        matches::id,
+        matches::profile_id,
+        matches::vacancy_id,
+        matches::status,
+        matches::score,
+        matches::distance_km,
+    ))
+}
+
 /// Stored matches of one profile, by vacancy id.
 pub fn for_profile(
     conn: &mut impl AsTx,
     profile_id: i64,
 ) -> StoreResult<HashMap<i64, StoredMatch>> {
-    let rows: Vec<StoredMatch> = with_conn!(conn, |c| matches::table
+    let rows: Vec<StoredMatch> = with_conn!(conn, |c| stored_query()
         .filter(matches::profile_id.eq(profile_id))
-        .select((
-            matches::id,
-            matches::profile_id,
-            matches::vacancy_id,
-            matches::status,
-            matches::score,
-            matches::distance_km
-        ))
         .load(c)?);
     Ok(rows.into_iter().map(|m| (m.vacancy_id, m)).collect())
 }
@@ -193,16 +197,8 @@ pub fn for_vacancy(
     conn: &mut impl AsTx,
     vacancy_id: i64,
 ) -> StoreResult<HashMap<i64, StoredMatch>> {
-    let rows: Vec<StoredMatch> = with_conn!(conn, |c| matches::table
+    let rows: Vec<StoredMatch> = with_conn!(conn, |c| stored_query()
         .filter(matches::vacancy_id.eq(vacancy_id))
-        .select((
-            matches::id,
-            matches::profile_id,
-            matches::vacancy_id,
-            matches::status,
-            matches::score,
-            matches::distance_km
-        ))
         .load(c)?);
     Ok(rows.into_iter().map(|m| (m.profile_id, m)).collect())
 }

@@ -449,6 +449,16 @@ fn create_postgres_database_if_missing(url: &str) -> Result<(), OpenError> {
     }
 }
 
+/// Ok when a statement touched exactly one row, else [`StoreError::NotFound`]
+/// (the row is missing, or not in the state the statement required).
+pub(crate) fn one_row(n: usize) -> StoreResult<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 /// The current time as stored: UTC, microsecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -59,11 +59,7 @@ pub fn set_digest_interval(
         users::updated_at.eq(at),
     ))
     .execute(c)?);
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    super::one_row(n)
 }
 
 /// The officers whose digest is due at `at`: the interval is hourly or daily,

@@ -9,6 +9,7 @@ use rand::Rng;
 use super::Failure;
 use crate::app::AppState;
 use crate::domain::profile::{Profile, ProfileDetails};
+use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
 use crate::store::applications::Application;
 use crate::store::audit::{self, Actor, Entry};
@@ -93,15 +94,7 @@ pub async fn view(
 ) -> Result<ProfileRecord, Failure> {
     let taxonomy = state.taxonomy.clone();
     super::run(&state.store, move |conn| {
-        let profile = store::profiles::load_in_service(conn, id, officer.service_id, &taxonomy)?;
-        audit_profile(
-            conn,
-            &officer.actor,
-            "profile.viewed",
-            id,
-            None,
-            store::now(),
-        )?;
+        let profile = load_and_audit(conn, &officer, id, &taxonomy, "profile.viewed", None)?;
         let access = store::caseload::seeker_status(conn, id)?;
         let applications = store::applications::for_profile(conn, id)?;
         let ids: Vec<i64> = applications.iter().map(|a| a.vacancy_id).collect();
@@ -148,18 +141,24 @@ async fn load_audited(
 ) -> Result<Profile, Failure> {
     let taxonomy = state.taxonomy.clone();
     super::run(&state.store, move |conn| {
-        let profile = store::profiles::load_in_service(conn, id, officer.service_id, &taxonomy)?;
-        audit_profile(
-            conn,
-            &officer.actor,
-            action,
-            id,
-            Some(detail.into()),
-            store::now(),
-        )?;
-        Ok(profile)
+        let detail = Some(detail.into());
+        load_and_audit(conn, &officer, id, &taxonomy, action, detail)
     })
     .await
+}
+
+/// A person of the officer's service, with the audit row of the read.
+fn load_and_audit(
+    conn: &mut impl AsTx,
+    officer: &Caseworker,
+    id: i64,
+    taxonomy: &Taxonomy,
+    action: &'static str,
+    detail: Option<String>,
+) -> Result<Profile, Failure> {
+    let profile = store::profiles::load_in_service(conn, id, officer.service_id, taxonomy)?;
+    audit_profile(conn, &officer.actor, action, id, detail, store::now())?;
+    Ok(profile)
 }
 
 /// A person of the service as stored, to apply a change to (not audited:
@@ -245,11 +244,8 @@ pub async fn update(
     id: i64,
     details: ProfileDetails,
 ) -> Result<(), Failure> {
-    super::run(&state.store, move |conn| {
-        conn.write(|tx| save(tx, &officer, id, &details, "profile.updated"))
-            .map_err(reference_taken)
-    })
-    .await
+    let action = "profile.updated";
+    save_in_tx(state, officer, id, details, action, reference_taken).await
 }
 
 /// The officer's changes to the offence, licence and barred sections.
@@ -259,9 +255,23 @@ pub async fn update_restricted(
     id: i64,
     details: ProfileDetails,
 ) -> Result<(), Failure> {
+    let action = "profile.restricted_updated";
+    save_in_tx(state, officer, id, details, action, Failure::from).await
+}
+
+/// [`save`] in a transaction of its own; `failed` says what a store error
+/// means to the officer.
+async fn save_in_tx(
+    state: &AppState,
+    officer: Caseworker,
+    id: i64,
+    details: ProfileDetails,
+    action: &'static str,
+    failed: fn(StoreError) -> Failure,
+) -> Result<(), Failure> {
     super::run(&state.store, move |conn| {
-        conn.write(|tx| save(tx, &officer, id, &details, "profile.restricted_updated"))
-            .map_err(Failure::from)
+        conn.write(|tx| save(tx, &officer, id, &details, action))
+            .map_err(failed)
     })
     .await
 }

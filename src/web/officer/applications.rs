@@ -299,7 +299,7 @@ async fn change(
 ) -> Result<HttpResponse, AppError> {
     let to = change.to.map(|s| s.as_str()).unwrap_or("");
     let result = officer_apps::change(state, caseworker(officer), id, change).await;
-    match result {
+    let (status, errors) = match result {
         Ok(()) => {
             let done = match to {
                 "forwarded" => "?done=forwarded",
@@ -308,33 +308,17 @@ async fn change(
                 "withdrawn" => "?done=withdrawn",
                 _ => "",
             };
-            Ok(see_other(format!("/officer/applications/{id}{done}")))
+            return Ok(see_other(format!("/officer/applications/{id}{done}")));
         }
-        Err(ApplicationError::NotFound) => Err(AppError::NotFound),
-        Err(ApplicationError::Invalid(errors)) => {
-            detail_page(
-                state,
-                officer,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                typed,
-            )
-            .await
-        }
-        Err(ApplicationError::Refused(e)) => {
-            detail_page(
-                state,
-                officer,
-                id,
-                StatusCode::CONFLICT,
-                FieldErrors::single("status", capitalise(&e.to_string())),
-                typed,
-            )
-            .await
-        }
-        Err(ApplicationError::Store(e)) => Err(e.into()),
-    }
+        Err(ApplicationError::NotFound) => return Err(AppError::NotFound),
+        Err(ApplicationError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(ApplicationError::Refused(e)) => (
+            StatusCode::CONFLICT,
+            FieldErrors::single("status", capitalise(&e.to_string())),
+        ),
+        Err(ApplicationError::Store(e)) => return Err(e.into()),
+    };
+    detail_page(state, officer, id, status, errors, typed).await
 }
 
 fn capitalise(text: &str) -> String {
@@ -527,32 +511,19 @@ pub async fn record_start(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let result = outcomes::start_from_application(&state, caseworker(&officer), id).await;
-    match result {
-        Ok(profile_id) => Ok(see_other(format!(
-            "/officer/profiles/{profile_id}#outcomes"
-        ))),
-        Err(e @ StartError::NotStarted) => {
-            detail_page(
-                &state,
-                &officer,
-                id,
-                StatusCode::CONFLICT,
-                FieldErrors::single("status", e.to_string()),
-                Typed::default(),
-            )
-            .await
+    let refused = match result {
+        Ok(profile_id) => {
+            return Ok(see_other(format!(
+                "/officer/profiles/{profile_id}#outcomes"
+            )))
         }
+        Err(e @ StartError::NotStarted) => e.to_string(),
         Err(StartError::Store(StoreError::Conflict(_))) => {
-            detail_page(
-                &state,
-                &officer,
-                id,
-                StatusCode::CONFLICT,
-                FieldErrors::single("status", "This start has already been recorded"),
-                Typed::default(),
-            )
-            .await
+            "This start has already been recorded".to_string()
         }
-        Err(StartError::Store(e)) => Err(e.into()),
-    }
+        Err(StartError::Store(e)) => return Err(e.into()),
+    };
+    let errors = FieldErrors::single("status", refused);
+    let typed = Typed::default();
+    detail_page(&state, &officer, id, StatusCode::CONFLICT, errors, typed).await
 }

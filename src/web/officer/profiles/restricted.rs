@@ -8,7 +8,7 @@ use askama::Template;
 use super::restricted_form::{RestrictedForm, DAYS};
 use crate::app::profiles;
 use crate::domain::offence::OffenceCategory;
-use crate::domain::profile::{ProfileDetails, PROFILE_FIELDS};
+use crate::domain::profile::{ProfileDetails, ProfileInput, PROFILE_FIELDS};
 use crate::domain::FieldErrors;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
@@ -55,26 +55,34 @@ fn restricted_editor(
     )
 }
 
+/// The person's details as the form takes them, and their name; the read
+/// is audited as restricted, saying `what` for.
+async fn restricted_input(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    what: &'static str,
+) -> Result<(ProfileInput, String), AppError> {
+    let profile = profiles::view_restricted(state, caseworker(officer), id, what).await?;
+    let d = &profile.details;
+    let name = format!("{} {}", d.given_name(), d.family_name());
+    Ok((d.to_input(), name))
+}
+
 pub async fn restricted_edit_form(
     state: web::Data<AppState>,
     officer: Officer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let profile = profiles::view_restricted(
-        &state,
-        caseworker(&officer),
-        id,
-        "editor for offence, licence and barred sections",
-    )
-    .await?;
-    let d = &profile.details;
+    let what = "editor for offence, licence and barred sections";
+    let (input, name) = restricted_input(&state, &officer, id, what).await?;
     Ok(restricted_editor(
         StatusCode::OK,
         &officer,
         id,
-        format!("{} {}", d.given_name(), d.family_name()),
-        RestrictedForm::of(&d.to_input()),
+        name,
+        RestrictedForm::of(&input),
         FieldErrors::new(),
     ))
 }
@@ -86,17 +94,10 @@ pub async fn restricted_update(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let profile = profiles::view_restricted(
-        &state,
-        caseworker(&officer),
-        id,
-        "saving offence, licence and barred sections",
-    )
-    .await?;
-    let d = &profile.details;
-    let name = format!("{} {}", d.given_name(), d.family_name());
+    let what = "saving offence, licence and barred sections";
+    let (current, name) = restricted_input(&state, &officer, id, what).await?;
     let form = RestrictedForm::read(&Form::parse(&body)?);
-    let (input, mine) = form.apply(&d.to_input());
+    let (input, mine) = form.apply(&current);
     let details = match ProfileDetails::parse(&input, &state.taxonomy) {
         Ok(d) if mine.is_empty() => d,
         result => {

@@ -21,14 +21,17 @@ pub async fn apply_form(
     req: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
-    let t = f.t;
     let id = path.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
+    let Visit {
+        f,
+        profile,
+        vacancy,
+        ..
+    } = match visit_vacancy(&state, &seeker, &req, id).await? {
+        Ok(visit) => visit,
+        Err(not_found) => return Ok(not_found),
     };
+    let t = f.t;
     let profile_id = profile.id;
     let (existing, draft) = application_and_draft(&state, profile_id, id).await?;
     if existing.is_some() {
@@ -77,15 +80,18 @@ pub async fn apply(
     path: web::Path<i64>,
     form: web::Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
-    let t = f.t;
     let id = path.into_inner();
     let form = form.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
+    let Visit {
+        f,
+        profile,
+        vacancy,
+        ..
+    } = match visit_vacancy(&state, &seeker, &req, id).await? {
+        Ok(visit) => visit,
+        Err(not_found) => return Ok(not_found),
     };
+    let t = f.t;
     let saving = form.action == "save";
     let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
         page(

@@ -125,14 +125,18 @@ pub async fn vacancy(
     req: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
-    let t = f.t;
     let id = path.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, assessment, employer) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
+    let Visit {
+        f,
+        profile,
+        vacancy,
+        assessment,
+        employer,
+    } = match visit_vacancy(&state, &seeker, &req, id).await? {
+        Ok(visit) => visit,
+        Err(not_found) => return Ok(not_found),
     };
+    let t = f.t;
     let profile_id = profile.id;
     let existing = state
         .store

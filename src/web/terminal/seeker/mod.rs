@@ -255,6 +255,38 @@ fn seeker_page_error(f: Frame, e: SeekerError) -> Result<HttpResponse, AppError>
     }
 }
 
+/// The start of every page about one vacancy: the frame, the person's
+/// profile and the vacancy if they are eligible for it today; any other id
+/// is the terminal's not-found page (`Err`), other failures the error page.
+async fn visit_vacancy(
+    state: &AppState,
+    seeker: &Seeker,
+    req: &HttpRequest,
+    vacancy_id: i64,
+) -> Result<Result<Visit, HttpResponse>, AppError> {
+    let f = Frame::signed_in(seeker, req);
+    let profile = load_profile(state, seeker.seeker.profile_id).await?;
+    match eligible_vacancy(state, &profile, vacancy_id).await {
+        Ok((vacancy, assessment, employer)) => Ok(Ok(Visit {
+            f,
+            profile,
+            vacancy,
+            assessment,
+            employer,
+        })),
+        Err(e) => seeker_page_error(f, e).map(Err),
+    }
+}
+
+/// What `visit_vacancy` found.
+struct Visit {
+    f: Frame,
+    profile: Profile,
+    vacancy: Vacancy,
+    assessment: Assessment,
+    employer: String,
+}
+
 /// Links to the pages before and after, and where this one is.
 pub struct Pager {
     pub text: String,

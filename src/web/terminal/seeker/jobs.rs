@@ -125,17 +125,18 @@ pub async fn vacancy(
     req: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    on_vacancy(&state, &seeker, &req, path, |v| vacancy_page(&state, v)).await
+}
+
+async fn vacancy_page(state: &AppState, visit: Visit) -> Result<HttpResponse, AppError> {
     let Visit {
         f,
+        id,
         profile,
         vacancy,
         assessment,
         employer,
-    } = match visit_vacancy(&state, &seeker, &req, id).await? {
-        Ok(visit) => visit,
-        Err(not_found) => return Ok(not_found),
-    };
+    } = visit;
     let t = f.t;
     let profile_id = profile.id;
     let existing = state

@@ -255,32 +255,43 @@ fn seeker_page_error(f: Frame, e: SeekerError) -> Result<HttpResponse, AppError>
     }
 }
 
-/// The start of every page about one vacancy: the frame, the person's
-/// profile and the vacancy if they are eligible for it today; any other id
-/// is the terminal's not-found page (`Err`), other failures the error page.
-async fn visit_vacancy(
+/// Every page about one vacancy: the frame, the person's profile and the
+/// vacancy, handed to `then` if they are eligible for it today; any other id
+/// is the terminal's not-found page, other failures the error page.
+async fn on_vacancy<F, Fut>(
     state: &AppState,
     seeker: &Seeker,
     req: &HttpRequest,
-    vacancy_id: i64,
-) -> Result<Result<Visit, HttpResponse>, AppError> {
+    path: web::Path<i64>,
+    then: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(Visit) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    let id = path.into_inner();
     let f = Frame::signed_in(seeker, req);
     let profile = load_profile(state, seeker.seeker.profile_id).await?;
-    match eligible_vacancy(state, &profile, vacancy_id).await {
-        Ok((vacancy, assessment, employer)) => Ok(Ok(Visit {
-            f,
-            profile,
-            vacancy,
-            assessment,
-            employer,
-        })),
-        Err(e) => seeker_page_error(f, e).map(Err),
+    match eligible_vacancy(state, &profile, id).await {
+        Ok((vacancy, assessment, employer)) => {
+            then(Visit {
+                f,
+                id,
+                profile,
+                vacancy,
+                assessment,
+                employer,
+            })
+            .await
+        }
+        Err(e) => seeker_page_error(f, e),
     }
 }
 
-/// What `visit_vacancy` found.
+/// What `on_vacancy` found.
 struct Visit {
     f: Frame,
+    id: i64,
     profile: Profile,
     vacancy: Vacancy,
     assessment: Assessment,

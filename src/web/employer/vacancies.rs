@@ -124,13 +124,15 @@ fn parse_or_form(
     id: Option<i64>,
     form: &[(String, String)],
     kept_start: Option<chrono::NaiveDate>,
-) -> Result<VacancyDetails, HttpResponse> {
+) -> Result<VacancyDetails, Box<HttpResponse>> {
     let values = FormValues::from_pairs(form);
     match values.parse(&state.taxonomy, today(), kept_start) {
         Ok(details) => Ok(details),
         Err(errors) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            Err(form_page(state, member, status, id, values, errors))
+            Err(Box::new(form_page(
+                state, member, status, id, values, errors,
+            )))
         }
     }
 }
@@ -142,7 +144,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let details = match parse_or_form(&state, &member, None, &form, None) {
         Ok(details) => details,
-        Err(form_again) => return Ok(form_again),
+        Err(form_again) => return Ok(*form_again),
     };
     let by = member_of(&member);
     let id = app::run(&state.store, move |conn| {
@@ -212,7 +214,7 @@ pub async fn update(
     let kept_start = current.details.start().date();
     let details = match parse_or_form(&state, &member, Some(id), &form, kept_start) {
         Ok(details) => details,
-        Err(form_again) => return Ok(form_again),
+        Err(form_again) => return Ok(*form_again),
     };
     let by = member_of(&member);
     let result = app::run(&state.store, move |conn| {

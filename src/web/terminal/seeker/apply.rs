@@ -115,7 +115,7 @@ async fn send_or_keep(
     let profile_id = visit.profile.id;
     if saving {
         let statement = form.statement.clone();
-        let saved = seeker_app::save_draft(&state, profile_id, id, statement).await;
+        let saved = seeker_app::save_draft(state, profile_id, id, statement).await;
         return match saved {
             Ok(()) => Ok(render(StatusCode::OK, FieldErrors::new(), true, f)),
             Err(SeekerError::Invalid(_)) => Ok(render(
@@ -130,7 +130,7 @@ async fn send_or_keep(
             Err(e) => Err(e.into()),
         };
     }
-    match seeker_app::submit(&state, profile_id, id, form.statement.clone()).await {
+    match seeker_app::submit(state, profile_id, id, form.statement.clone()).await {
         Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
         Err(SeekerError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -762,6 +762,21 @@ fn context(req: &HttpRequest) -> RequestContext {
     })
 }
 
+/// Each extractor below answers at once from the request's context;
+/// `$answer` reads the request as `$req`.
+macro_rules! extractor {
+    ($name:ident, |$req:ident| $answer:expr) => {
+        impl FromRequest for $name {
+            type Error = AuthError;
+            type Future = Ready<Result<Self, Self::Error>>;
+
+            fn from_request($req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                $answer
+            }
+        }
+    };
+}
+
 fn staff_of(req: &HttpRequest) -> Result<(StaffActor, RequestContext), AuthError> {
     let ctx = context(req);
     let api = req.path().starts_with("/api/");
@@ -781,14 +796,9 @@ pub struct Staff {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Staff {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(staff_of(req).map(|(actor, ctx)| Staff { actor, ctx }))
-    }
-}
+extractor!(Staff, |req| ready(
+    staff_of(req).map(|(actor, ctx)| Staff { actor, ctx })
+));
 
 /// A signed-in staff member whom `within` accepts (by their scope);
 /// anyone else on staff is forbidden.
@@ -809,17 +819,12 @@ pub struct Admin {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Admin {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        staff_in_scope(req, |actor, ctx| match actor.scope {
-            Scope::Admin => Some(Admin { actor, ctx }),
-            _ => None,
-        })
+extractor!(Admin, |req| staff_in_scope(req, |actor, ctx| {
+    match actor.scope {
+        Scope::Admin => Some(Admin { actor, ctx }),
+        _ => None,
     }
-}
+}));
 
 /// A case officer, with the service whose profiles they may see.
 pub struct Officer {
@@ -828,21 +833,17 @@ pub struct Officer {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Officer {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        staff_in_scope(req, |actor, ctx| match actor.scope {
-            Scope::Service(service_id) => Some(Officer {
-                actor,
-                service_id,
-                ctx,
-            }),
-            _ => None,
-        })
+extractor!(Officer, |req| staff_in_scope(
+    req,
+    |actor, ctx| match actor.scope {
+        Scope::Service(service_id) => Some(Officer {
+            actor,
+            service_id,
+            ctx,
+        }),
+        _ => None,
     }
-}
+));
 
 /// A member of an approved employer (by session or API token).
 pub struct EmployerMember {
@@ -851,21 +852,17 @@ pub struct EmployerMember {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for EmployerMember {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        staff_in_scope(req, |actor, ctx| match actor.scope {
-            Scope::Employer(employer_id) => Some(EmployerMember {
-                actor,
-                employer_id,
-                ctx,
-            }),
-            _ => None,
-        })
+extractor!(EmployerMember, |req| staff_in_scope(
+    req,
+    |actor, ctx| match actor.scope {
+        Scope::Employer(employer_id) => Some(EmployerMember {
+            actor,
+            employer_id,
+            ctx,
+        }),
+        _ => None,
     }
-}
+));
 
 /// An enrolled terminal (with or without a job seeker signed in).
 pub struct Device {
@@ -873,19 +870,14 @@ pub struct Device {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Device {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let ctx = context(req);
-        let api = req.path().starts_with("/api/");
-        ready(match ctx.device {
-            Some(device) => Ok(Device { device, ctx }),
-            None => Err(AuthError::NotATerminal { api }),
-        })
-    }
-}
+extractor!(Device, |req| {
+    let ctx = context(req);
+    let api = req.path().starts_with("/api/");
+    ready(match ctx.device {
+        Some(device) => Ok(Device { device, ctx }),
+        None => Err(AuthError::NotATerminal { api }),
+    })
+});
 
 /// A job seeker signed in on the enrolled terminal of their own service.
 pub struct Seeker {
@@ -893,27 +885,22 @@ pub struct Seeker {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Seeker {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let ctx = context(req);
-        let api = req.path().starts_with("/api/");
-        ready(match (&ctx.device, &ctx.actor) {
-            (None, _) => Err(AuthError::NotATerminal { api }),
-            (Some(_), Some(Actor::Seeker(s))) => Ok(Seeker {
-                seeker: s.clone(),
-                ctx: ctx.clone(),
-            }),
-            (Some(_), Some(Actor::Staff(_))) => Err(AuthError::Forbidden { api }),
-            (Some(_), None) => Err(AuthError::SignIn {
-                api,
-                terminal: true,
-            }),
-        })
-    }
-}
+extractor!(Seeker, |req| {
+    let ctx = context(req);
+    let api = req.path().starts_with("/api/");
+    ready(match (&ctx.device, &ctx.actor) {
+        (None, _) => Err(AuthError::NotATerminal { api }),
+        (Some(_), Some(Actor::Seeker(s))) => Ok(Seeker {
+            seeker: s.clone(),
+            ctx: ctx.clone(),
+        }),
+        (Some(_), Some(Actor::Staff(_))) => Err(AuthError::Forbidden { api }),
+        (Some(_), None) => Err(AuthError::SignIn {
+            api,
+            terminal: true,
+        }),
+    })
+});
 
 /// The request context for pages anyone may see (sign-in forms need the
 /// CSRF token).
@@ -921,14 +908,7 @@ pub struct Visitor {
     pub ctx: RequestContext,
 }
 
-impl FromRequest for Visitor {
-    type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Visitor { ctx: context(req) }))
-    }
-}
+extractor!(Visitor, |req| ready(Ok(Visitor { ctx: context(req) })));
 
 #[cfg(test)]
 mod tests {

@@ -33,11 +33,9 @@ const LIST_COLUMNS: [&str; 5] = [
 
 /// The template's columns, in order.
 pub fn columns() -> Vec<String> {
-    let mut out: Vec<String> = [
-        "title",
-        "description",
-        "sector",
-        "remote",
+    use super::vacancy_form::domain_fields;
+    let mut out: Vec<String> = domain_fields("title", "remote").collect();
+    for name in [
         "place",
         "lat",
         "lon",
@@ -45,24 +43,11 @@ pub fn columns() -> Vec<String> {
         "shift_days",
         "shift_start",
         "shift_end",
-        "contract",
-        "pay_min",
-        "pay_max",
-        "pay_period",
-        "positions",
-        "start_date",
-        "closing_date",
-        "required_skills",
-        "desirable_skills",
-        "required_certificates",
-        "needs_driving_licence",
-        "check_level",
-        "regulated_children",
-        "regulated_adults",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ] {
+        out.push(name.to_string());
+    }
+    out.extend(domain_fields("contract", "positions"));
+    out.extend(domain_fields("start_date", "regulated_adults"));
     out.extend(super::vacancy_form::last_fields());
     out
 }

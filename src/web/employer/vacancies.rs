@@ -13,7 +13,9 @@ use crate::app::employers::Member;
 use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
-use crate::domain::vacancy::{CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyStatus};
+use crate::domain::vacancy::{
+    CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyDetails, VacancyStatus,
+};
 use crate::domain::FieldErrors;
 use crate::store::Conn;
 use crate::web::auth::EmployerMember;
@@ -115,24 +117,34 @@ pub async fn new_form(
     ))
 }
 
+/// The submitted vacancy, or the form again with its errors (422).
+fn parse_or_form(
+    state: &AppState,
+    member: &EmployerMember,
+    id: Option<i64>,
+    form: &[(String, String)],
+    kept_start: Option<chrono::NaiveDate>,
+) -> Result<VacancyDetails, Box<HttpResponse>> {
+    let values = FormValues::from_pairs(form);
+    match values.parse(&state.taxonomy, today(), kept_start) {
+        Ok(details) => Ok(details),
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            Err(Box::new(form_page(
+                state, member, status, id, values, errors,
+            )))
+        }
+    }
+}
+
 pub async fn create(
     state: web::Data<AppState>,
     member: EmployerMember,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let values = FormValues::from_pairs(&form);
-    let details = match values.parse(&state.taxonomy, today(), None) {
-        Ok(d) => d,
-        Err(errors) => {
-            return Ok(form_page(
-                &state,
-                &member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                values,
-                errors,
-            ))
-        }
+    let details = match parse_or_form(&state, &member, None, &form, None) {
+        Ok(details) => details,
+        Err(form_again) => return Ok(*form_again),
     };
     let by = member_of(&member);
     let id = app::run(&state.store, move |conn| {
@@ -199,20 +211,10 @@ pub async fn update(
     let id = path.into_inner();
     // Out of scope is not found, before anything else is said.
     let current = load(&state, &member, id).await?;
-    let values = FormValues::from_pairs(&form);
     let kept_start = current.details.start().date();
-    let details = match values.parse(&state.taxonomy, today(), kept_start) {
-        Ok(d) => d,
-        Err(errors) => {
-            return Ok(form_page(
-                &state,
-                &member,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(id),
-                values,
-                errors,
-            ))
-        }
+    let details = match parse_or_form(&state, &member, Some(id), &form, kept_start) {
+        Ok(details) => details,
+        Err(form_again) => return Ok(*form_again),
     };
     let by = member_of(&member);
     let result = app::run(&state.store, move |conn| {

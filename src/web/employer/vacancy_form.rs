@@ -12,7 +12,7 @@ use crate::domain::geo::PlaceInput;
 use crate::domain::offence::{ExclusionStance, OffenceCategory, OffenceExclusionInput};
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput};
+use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput, VACANCY_FIELDS};
 use crate::domain::FieldErrors;
 use crate::gazetteer::{Gazetteer, Lookup};
 
@@ -712,43 +712,33 @@ fn read_date(
     }
 }
 
+/// The domain's vacancy fields from `first` to `last`, in its form order
+/// (`VACANCY_FIELDS`), where the form and the CSV template agree with it.
+pub(super) fn domain_fields(first: &str, last: &str) -> impl Iterator<Item = String> {
+    let at = |name: &str| {
+        VACANCY_FIELDS
+            .iter()
+            .position(|field| *field == name)
+            .unwrap_or_else(|| panic!("{name} is not a vacancy field"))
+    };
+    VACANCY_FIELDS[at(first)..=at(last)]
+        .iter()
+        .map(|field| field.to_string())
+}
+
 /// The form's fields from top to bottom, for the error summary.
 fn form_order() -> Vec<String> {
-    let mut order: Vec<String> = [
-        "title",
-        "description",
-        "sector",
-        "remote",
-        "place",
-        "lat",
-        "lon",
-        "hours_per_week",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut order: Vec<String> = domain_fields("title", "remote").collect();
+    for name in ["place", "lat", "lon", "hours_per_week"] {
+        order.push(name.to_string());
+    }
     for row in 0..MAX_SHIFT_ROWS {
         for part in ["days", "start", "end"] {
             order.push(format!("shift{row}_{part}"));
         }
     }
-    for name in [
-        "contract",
-        "pay_min",
-        "pay_max",
-        "pay_period",
-        "positions",
-        "start",
-        "start_date",
-        "closing_date",
-        "required_skills",
-        "desirable_skills",
-        "required_certificates",
-        "needs_driving_licence",
-        "regulated_children",
-        "regulated_adults",
-        "check_level",
-    ] {
+    order.extend(domain_fields("contract", "needs_driving_licence"));
+    for name in ["regulated_children", "regulated_adults", "check_level"] {
         order.push(name.to_string());
     }
     order.extend(last_fields());
@@ -764,14 +754,7 @@ pub fn last_fields() -> Vec<String> {
         out.push(format!("exclusion_{}", category.as_str()));
         out.push(format!("exclusion_{}_reason", category.as_str()));
     }
-    for name in [
-        "rotl_suitable",
-        "ring_fenced",
-        "how_to_apply",
-        "documents_needed",
-    ] {
-        out.push(name.to_string());
-    }
+    out.extend(domain_fields("rotl_suitable", "documents_needed"));
     out
 }
 

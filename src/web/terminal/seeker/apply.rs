@@ -21,31 +21,40 @@ pub async fn apply_form(
     req: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
-    let t = f.t;
-    let id = path.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
-    };
-    let profile_id = profile.id;
-    let (existing, draft) = application_and_draft(&state, profile_id, id).await?;
+    on_vacancy(&state, &seeker, &req, path, |v| apply_form_page(&state, v)).await
+}
+
+async fn apply_form_page(state: &AppState, visit: Visit) -> Result<HttpResponse, AppError> {
+    let (existing, draft) = application_and_draft(state, visit.profile.id, visit.id).await?;
     if existing.is_some() {
-        return Ok(redirect(&format!("/terminal/applications/{id}")));
+        return Ok(redirect(&format!("/terminal/applications/{}", visit.id)));
     }
-    Ok(page(
-        StatusCode::OK,
-        &ApplyPage {
-            errors: FieldErrors::new(),
-            vacancy_id: id,
+    let statement = draft.unwrap_or_default();
+    let (errors, saved) = (FieldErrors::new(), false);
+    let form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
+    Ok(page(StatusCode::OK, &form))
+}
+
+impl ApplyPage {
+    fn new(
+        f: Frame,
+        vacancy_id: i64,
+        vacancy: &Vacancy,
+        statement: String,
+        errors: FieldErrors,
+        saved: bool,
+    ) -> Self {
+        let t = f.t;
+        Self {
+            errors,
+            vacancy_id,
             title_line: t.with("apply.for", "title", vacancy.details.title()),
-            statement: draft.unwrap_or_default(),
+            statement,
             hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
-            saved: false,
+            saved,
             f,
-        },
-    ))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -77,37 +86,36 @@ pub async fn apply(
     path: web::Path<i64>,
     form: web::Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
-    let t = f.t;
-    let id = path.into_inner();
     let form = form.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, _, _) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
-    };
+    on_vacancy(&state, &seeker, &req, path, |v| {
+        send_or_keep(&state, v, form)
+    })
+    .await
+}
+
+/// Sends the statement, or keeps it as a draft when the person asked to.
+async fn send_or_keep(
+    state: &AppState,
+    visit: Visit,
+    form: ApplyForm,
+) -> Result<HttpResponse, AppError> {
+    let (f, id, vacancy) = (visit.f, visit.id, visit.vacancy);
+    let t = f.t;
     let saving = form.action == "save";
     let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
+        let statement = form.statement.clone();
         page(
             status,
-            &ApplyPage {
-                errors,
-                vacancy_id: id,
-                title_line: t.with("apply.for", "title", vacancy.details.title()),
-                statement: form.statement.clone(),
-                hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
-                saved,
-                f,
-            },
+            &ApplyPage::new(f, id, &vacancy, statement, errors, saved),
         )
     };
     if let Err(errors) = check_statement(t, &form.statement, !saving) {
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
     }
-    let profile_id = profile.id;
+    let profile_id = visit.profile.id;
     if saving {
         let statement = form.statement.clone();
-        let saved = seeker_app::save_draft(&state, profile_id, id, statement).await;
+        let saved = seeker_app::save_draft(state, profile_id, id, statement).await;
         return match saved {
             Ok(()) => Ok(render(StatusCode::OK, FieldErrors::new(), true, f)),
             Err(SeekerError::Invalid(_)) => Ok(render(
@@ -122,7 +130,7 @@ pub async fn apply(
             Err(e) => Err(e.into()),
         };
     }
-    match seeker_app::submit(&state, profile_id, id, form.statement.clone()).await {
+    match seeker_app::submit(state, profile_id, id, form.statement.clone()).await {
         Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
         Err(SeekerError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,

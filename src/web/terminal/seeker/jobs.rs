@@ -125,14 +125,19 @@ pub async fn vacancy(
     req: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let f = Frame::signed_in(&seeker, &req);
+    on_vacancy(&state, &seeker, &req, path, |v| vacancy_page(&state, v)).await
+}
+
+async fn vacancy_page(state: &AppState, visit: Visit) -> Result<HttpResponse, AppError> {
+    let Visit {
+        f,
+        id,
+        profile,
+        vacancy,
+        assessment,
+        employer,
+    } = visit;
     let t = f.t;
-    let id = path.into_inner();
-    let profile = load_profile(&state, seeker.seeker.profile_id).await?;
-    let (vacancy, assessment, employer) = match eligible_vacancy(&state, &profile, id).await {
-        Ok(found) => found,
-        Err(e) => return seeker_page_error(f, e),
-    };
     let profile_id = profile.id;
     let existing = state
         .store

@@ -255,6 +255,49 @@ fn seeker_page_error(f: Frame, e: SeekerError) -> Result<HttpResponse, AppError>
     }
 }
 
+/// Every page about one vacancy: the frame, the person's profile and the
+/// vacancy, handed to `then` if they are eligible for it today; any other id
+/// is the terminal's not-found page, other failures the error page.
+async fn on_vacancy<F, Fut>(
+    state: &AppState,
+    seeker: &Seeker,
+    req: &HttpRequest,
+    path: web::Path<i64>,
+    then: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(Visit) -> Fut,
+    Fut: std::future::Future<Output = Result<HttpResponse, AppError>>,
+{
+    let id = path.into_inner();
+    let f = Frame::signed_in(seeker, req);
+    let profile = load_profile(state, seeker.seeker.profile_id).await?;
+    match eligible_vacancy(state, &profile, id).await {
+        Ok((vacancy, assessment, employer)) => {
+            then(Visit {
+                f,
+                id,
+                profile,
+                vacancy,
+                assessment,
+                employer,
+            })
+            .await
+        }
+        Err(e) => seeker_page_error(f, e),
+    }
+}
+
+/// What `on_vacancy` found.
+struct Visit {
+    f: Frame,
+    id: i64,
+    profile: Profile,
+    vacancy: Vacancy,
+    assessment: Assessment,
+    employer: String,
+}
+
 /// Links to the pages before and after, and where this one is.
 pub struct Pager {
     pub text: String,

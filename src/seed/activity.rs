@@ -335,18 +335,8 @@ fn write_batch(
         events.extend(events_of(id, &p.steps, |_| "employer"));
         // A start still to come has no outcome yet.
         if let Some(start) = p.start.filter(|s| *s <= world.today) {
-            let (w6, w13, m6) = follow_ups(rng, start, world.today, [0.8, 0.85, 0.85]);
-            results.push(OutcomeRow {
-                profile_id: *profile,
-                application_id: Some(id),
-                employer_id: world.employer_of.get(vacancy).copied(),
-                started_on: start,
-                in_work_6_weeks: w6,
-                in_work_13_weeks: w13,
-                in_work_6_months: m6,
-                created_at: midnight(start),
-                updated_at: midnight(start),
-            });
+            let chances = [0.8, 0.85, 0.85];
+            results.push(outcome(rng, world, *profile, id, *vacancy, start, chances));
         }
     }
     history::insert_events(tx, &events)?;
@@ -384,27 +374,41 @@ fn events_of(
         .collect()
 }
 
-/// Whether someone who started on `start` was still in work at 6 weeks, 13
-/// weeks and 6 months (None where not yet due): each check passes with its
-/// chance, and once out of work they stay out.
-fn follow_ups(
+/// The outcome of an application that led to a start on `start`: whether
+/// the person was still in work at 6 weeks, 13 weeks and 6 months (None
+/// where not yet due). Each check passes with its chance, and once out of
+/// work they stay out.
+fn outcome(
     rng: &mut ChaCha8Rng,
+    world: &World,
+    profile_id: i64,
+    application_id: i64,
+    vacancy_id: i64,
     start: NaiveDate,
-    today: NaiveDate,
     chances: [f64; 3],
-) -> (Option<bool>, Option<bool>, Option<bool>) {
+) -> OutcomeRow {
     let mut still = true;
     let mut check = |days: i64, chance: f64| {
-        if start + Duration::days(days) > today {
+        if start + Duration::days(days) > world.today {
             return None;
         }
         still = still && rng.gen_bool(chance);
         Some(still)
     };
-    let w6 = check(42, chances[0]);
-    let w13 = check(91, chances[1]);
-    let m6 = check(182, chances[2]);
-    (w6, w13, m6)
+    let in_work_6_weeks = check(42, chances[0]);
+    let in_work_13_weeks = check(91, chances[1]);
+    let in_work_6_months = check(182, chances[2]);
+    OutcomeRow {
+        profile_id,
+        application_id: Some(application_id),
+        employer_id: world.employer_of.get(&vacancy_id).copied(),
+        started_on: start,
+        in_work_6_weeks,
+        in_work_13_weeks,
+        in_work_6_months,
+        created_at: midnight(start),
+        updated_at: midnight(start),
+    }
 }
 
 /// What [`demo_history`] added.
@@ -617,19 +621,9 @@ fn write_demo(
         added.applications += 1;
         history::insert_events(tx, &events_of(id, &p.steps, |s| demo_ending(s).0))?;
         if let Some(start) = p.start {
-            let (w6, w13, m6) = follow_ups(rng, start, world.today, [0.85, 0.9, 0.9]);
-            let outcome = OutcomeRow {
-                profile_id: *profile,
-                application_id: Some(id),
-                employer_id: world.employer_of.get(vacancy).copied(),
-                started_on: start,
-                in_work_6_weeks: w6,
-                in_work_13_weeks: w13,
-                in_work_6_months: m6,
-                created_at: midnight(start),
-                updated_at: midnight(start),
-            };
-            history::insert_outcomes(tx, std::slice::from_ref(&outcome))?;
+            let chances = [0.85, 0.9, 0.9];
+            let row = outcome(rng, world, *profile, id, *vacancy, start, chances);
+            history::insert_outcomes(tx, std::slice::from_ref(&row))?;
             added.outcomes += 1;
         }
     }

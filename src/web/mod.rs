@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client_ip;
 pub mod employer;
 pub mod errors;
+pub mod extract;
 pub mod health;
 pub mod i18n;
 pub mod officer;

@@ -4,11 +4,16 @@
 //! applicant-tracking systems. Each write runs in one transaction with its
 //! audit row and the email it queues.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 
 use super::Failure;
 use crate::config::Config;
+use crate::domain::application::ApplicationStatus;
+use crate::domain::vacancy::VacancyStatus;
 use crate::domain::FieldErrors;
+use crate::store::access::ApiTokenListing;
+use crate::store::applications::forwarded_heads_for_employer;
+use crate::store::seekers::employer_name;
 use crate::notify::NotifyError;
 use crate::store::audit::{self, Entry};
 use crate::store::employer_accounts::{self as accounts, Invitation};
@@ -296,4 +301,62 @@ pub fn revoke_token(conn: &mut Conn, member: &Member, id: i64) -> Result<(), Fai
         };
         record(tx, &member.audit, entry, at)
     })
+}
+
+// ------------------------------------------------------------ reading
+
+/// What an employer's dashboard counts.
+pub struct Dashboard {
+    pub employer: String,
+    /// Published vacancies whose closing date has not passed (a vacancy
+    /// past it is not live even before the daily pass marks it closed).
+    pub live: i64,
+    pub drafts: i64,
+    /// Applications forwarded to the employer, by where they are now.
+    pub forwarded: Vec<ApplicationStatus>,
+    /// Published vacancies closing from `today` to a week later: id, title,
+    /// closing date.
+    pub closing: Vec<(i64, String, NaiveDate)>,
+}
+
+pub fn dashboard(conn: &mut Conn, member: &Member, today: NaiveDate) -> Result<Dashboard, Failure> {
+    let employer_id = member.employer_id;
+    let employer = employer_name(conn, employer_id)?;
+    let vacancies = crate::store::vacancies::ids_for_employer(conn, employer_id)?;
+    let forwarded = forwarded_heads_for_employer(conn, employer_id)?
+        .into_iter()
+        .map(|(_, status)| status)
+        .collect();
+    let published = || {
+        vacancies
+            .iter()
+            .filter(|v| v.status == VacancyStatus::Published)
+    };
+    let soon = today + Duration::days(7);
+    Ok(Dashboard {
+        employer,
+        live: published()
+            .filter(|v| v.closing_date.is_none_or(|closing| closing >= today))
+            .count() as i64,
+        drafts: vacancies
+            .iter()
+            .filter(|v| v.status == VacancyStatus::Draft)
+            .count() as i64,
+        forwarded,
+        closing: published()
+            .filter_map(|v| {
+                v.closing_date
+                    .filter(|d| *d >= today && *d <= soon)
+                    .map(|d| (v.id, v.title.clone(), d))
+            })
+            .collect(),
+    })
+}
+
+/// The employer's name and its API tokens (live and ended).
+pub fn tokens(conn: &mut Conn, member: &Member) -> Result<(String, Vec<ApiTokenListing>), Failure> {
+    Ok((
+        employer_name(conn, member.employer_id)?,
+        crate::store::access::list_api_tokens(conn, member.employer_id)?,
+    ))
 }

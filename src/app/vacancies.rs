@@ -6,12 +6,15 @@
 //! change). Every call is scoped by the member's employer, so another
 //! organisation's vacancy is not found.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 
 use super::employers::Member;
 use super::Failure;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{Vacancy, VacancyDetails, VacancyStatus};
+use crate::store::applications::{forwarded_count_for_employer, forwarded_heads_for_employer};
 use crate::store::audit::{self, Entry};
 use crate::store::vacancies::{self as vacancy_store, ChangeError, VacancyListing};
 use crate::store::{now, AsTx, Conn, InTx};
@@ -80,6 +83,37 @@ pub fn list(
         limit,
         offset,
     )?)
+}
+
+/// A page of this employer's vacancies (as [`list`]) with the number of
+/// applications forwarded to each vacancy on the page.
+pub fn list_with_counts(
+    conn: &mut impl AsTx,
+    member: &Member,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<VacancyListing>, i64, HashMap<i64, i64>), Failure> {
+    let (rows, total) = list(conn, member, limit, offset)?;
+    let mut counts = HashMap::new();
+    for (vacancy_id, _) in forwarded_heads_for_employer(conn, member.employer_id)? {
+        *counts.entry(vacancy_id).or_insert(0) += 1;
+    }
+    Ok((rows, total, counts))
+}
+
+/// Every vacancy of this employer (id and title), oldest first: the
+/// choices of the inbox's vacancy filter.
+pub fn titles(conn: &mut impl AsTx, member: &Member) -> Result<Vec<(i64, String)>, Failure> {
+    Ok(vacancy_store::ids_for_employer(conn, member.employer_id)?
+        .into_iter()
+        .map(|v| (v.id, v.title))
+        .collect())
+}
+
+/// How many applications were forwarded to the employer for one of its
+/// vacancies.
+pub fn forwarded_count(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<i64, Failure> {
+    Ok(forwarded_count_for_employer(conn, member.employer_id, id)?)
 }
 
 /// Stores a new draft inside the caller's transaction, with its audit row

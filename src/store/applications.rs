@@ -522,6 +522,28 @@ pub fn inbox_for_employer(
     Ok((applications.into_iter().zip(titles).collect(), total))
 }
 
+/// How many applications were forwarded for one vacancy of `employer_id`
+/// (none for another employer's vacancy).
+pub fn forwarded_count_for_employer(
+    conn: &mut impl AsTx,
+    employer_id: i64,
+    vacancy_id: i64,
+) -> StoreResult<i64> {
+    use super::schema::vacancies;
+    Ok(with_conn!(conn, |c| {
+        let forwarded = application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id);
+        applications::table
+            .inner_join(vacancies::table)
+            .filter(vacancies::employer_id.eq(employer_id))
+            .filter(applications::vacancy_id.eq(vacancy_id))
+            .filter(applications::id.eq_any(forwarded))
+            .count()
+            .get_result(c)?
+    }))
+}
+
 /// The vacancy and status of every application forwarded to `employer_id`
 /// (whatever happened after): what the dashboard and the vacancy list count.
 pub fn forwarded_heads_for_employer(

@@ -840,7 +840,14 @@ pub fn duplicate(
 }
 
 /// A vacancy's id, title, status and closing date.
-pub type VacancyHead = (i64, String, String, Option<NaiveDate>);
+#[derive(Clone, Debug, Queryable)]
+pub struct VacancyHead {
+    pub id: i64,
+    pub title: String,
+    #[diesel(deserialize_as = String)]
+    pub status: VacancyStatus,
+    pub closing_date: Option<NaiveDate>,
+}
 
 /// This employer's vacancy ids with their status (dashboard, inbox).
 pub fn ids_for_employer(conn: &mut impl AsTx, employer_id: i64) -> StoreResult<Vec<VacancyHead>> {

@@ -226,15 +226,7 @@ pub async fn all(
     let vacancy = query.vacancy.trim().to_string();
     let status = query.status.trim().to_string();
     let by = member_of(&member);
-    let vacancies: Vec<(i64, String)> = app::run(&state.store, move |conn| {
-        Ok::<_, app::Failure>(
-            crate::store::vacancies::ids_for_employer(conn, by.employer_id)?
-                .into_iter()
-                .map(|(id, title, ..)| (id, title))
-                .collect(),
-        )
-    })
-    .await?;
+    let vacancies = app::run(&state.store, move |conn| app::vacancies::titles(conn, &by)).await?;
     let (filter, requested_page, errors) = read_filter(&vacancy, &status, &query.page, &vacancies);
     let (found, total) = if errors.is_empty() {
         inbox_rows(&state, &member, filter, requested_page).await?

@@ -10,9 +10,8 @@ use serde::Deserialize;
 use super::member_of;
 use crate::app::{self, employers};
 use crate::domain::FieldErrors;
-use crate::store::access::{self as access_store, ApiTokenListing, API_TOKEN_DAYS};
+use crate::store::access::{ApiTokenListing, API_TOKEN_DAYS};
 use crate::store::now;
-use crate::store::seekers::employer_name;
 use crate::web::auth::EmployerMember;
 use crate::web::errors::AppError;
 use crate::web::extract::On;
@@ -41,57 +40,26 @@ pub async fn home(
     state: web::Data<AppState>,
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
-    let employer_id = member.employer_id;
-    let today = chrono::Utc::now().date_naive();
-    let soon = today + chrono::Duration::days(7);
-    let (employer, vacancies, forwarded) = state
-        .store
-        .run(move |conn| {
-            let name = employer_name(conn, employer_id)?;
-            let vacancies = crate::store::vacancies::ids_for_employer(conn, employer_id)?;
-            let forwarded =
-                crate::store::applications::forwarded_heads_for_employer(conn, employer_id)?;
-            Ok((name, vacancies, forwarded))
-        })
-        .await?;
-    let count = |status: &str| vacancies.iter().filter(|v| v.2 == status).count() as i64;
-    // A published vacancy whose closing date has passed is no longer live,
-    // even before the worker's daily pass marks it closed.
-    let live = vacancies
-        .iter()
-        .filter(|v| v.2 == "published" && v.3.is_none_or(|closing| closing >= today))
-        .count() as i64;
+    let (by, today) = (member_of(&member), chrono::Utc::now().date_naive());
+    let d = app::run(&state.store, move |conn| employers::dashboard(conn, &by, today)).await?;
     let stages = super::applications::EMPLOYER_STATUSES
         .into_iter()
         .map(|s| {
-            (
-                s.as_str(),
-                s.label(),
-                forwarded.iter().filter(|(_, a)| *a == s).count() as i64,
-            )
-        })
-        .collect();
-    let applications = forwarded.len() as i64;
-    let closing = vacancies
-        .iter()
-        .filter(|v| v.2 == "published")
-        .filter_map(|(id, title, _, closing)| {
-            closing
-                .filter(|d| *d >= today && *d <= soon)
-                .map(|d| (*id, title.clone(), d))
+            let count = d.forwarded.iter().filter(|a| **a == s).count() as i64;
+            (s.as_str(), s.label(), count)
         })
         .collect();
     Ok(page(
         StatusCode::OK,
         &Home {
             chrome: Chrome::of(&member.ctx),
-            employer,
+            employer: d.employer,
             name: member.actor.name.clone(),
-            live,
-            drafts: count("draft"),
+            live: d.live,
+            drafts: d.drafts,
             stages,
-            applications,
-            closing,
+            applications: d.forwarded.len() as i64,
+            closing: d.closing,
         },
     ))
 }
@@ -120,16 +88,8 @@ async fn tokens_page(
     name: String,
     days: String,
 ) -> Result<HttpResponse, AppError> {
-    let employer_id = member.employer_id;
-    let (employer, tokens) = state
-        .store
-        .run(move |conn| {
-            Ok((
-                employer_name(conn, employer_id)?,
-                access_store::list_api_tokens(conn, employer_id)?,
-            ))
-        })
-        .await?;
+    let by = member_of(member);
+    let (employer, tokens) = app::run(&state.store, move |conn| employers::tokens(conn, &by)).await?;
     Ok(page(
         status,
         &TokensPage {
@@ -277,25 +237,12 @@ pub async fn vacancies(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page_number = query.page.unwrap_or(1).clamp(1, 100_000);
-    let employer_id = member.employer_id;
-    let (rows, total, forwarded) = state
-        .store
-        .run(move |conn| {
-            let (rows, total) = crate::store::vacancies::list_for_employer(
-                conn,
-                employer_id,
-                VACANCY_PAGE,
-                (i64::from(page_number) - 1) * VACANCY_PAGE,
-            )?;
-            let forwarded =
-                crate::store::applications::forwarded_heads_for_employer(conn, employer_id)?;
-            Ok((rows, total, forwarded))
-        })
-        .await?;
-    let mut counts = std::collections::HashMap::new();
-    for (vacancy_id, _) in forwarded {
-        *counts.entry(vacancy_id).or_insert(0) += 1;
-    }
+    let by = member_of(&member);
+    let offset = (i64::from(page_number) - 1) * VACANCY_PAGE;
+    let (rows, total, counts) = app::run(&state.store, move |conn| {
+        app::vacancies::list_with_counts(conn, &by, VACANCY_PAGE, offset)
+    })
+    .await?;
     let pages = u32::try_from(((total + VACANCY_PAGE - 1) / VACANCY_PAGE).max(1)).unwrap_or(1);
     let has_more = i64::from(page_number) * VACANCY_PAGE < total;
     Ok(page(

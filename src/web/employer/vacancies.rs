@@ -288,7 +288,7 @@ struct VacancyPage {
     actions: Vec<Action>,
     problem: Option<String>,
     done: Option<&'static str>,
-    applications: usize,
+    applications: i64,
 }
 
 /// A vacancy's facts (label, value) and its offence exclusions (category,
@@ -406,13 +406,11 @@ async fn vacancy_page(
     problem: Option<String>,
     done: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy_id = vacancy.id;
-    let applications = state
-        .store
-        .run(move |conn| {
-            Ok(crate::store::applications::for_vacancy_employer(conn, vacancy_id)?.len())
-        })
-        .await?;
+    let (by, vacancy_id) = (member_of(member), vacancy.id);
+    let applications = app::run(&state.store, move |conn| {
+        vacancies::forwarded_count(conn, &by, vacancy_id)
+    })
+    .await?;
     let d = &vacancy.details;
     let (facts, exclusions) = vacancy_facts(&vacancy, &state.taxonomy);
     Ok(page(

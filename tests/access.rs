@@ -2256,6 +2256,69 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    the_dead_letters_page_through_every_dead_job_with_a_total,
+    |backend| async move {
+        use fairchance::store::jobs::{self, Failure, NewJob};
+        let w = World::new(backend).await;
+        let at = now();
+        let expected: std::collections::BTreeSet<i64> = {
+            let mut conn = w.app.services.store.conn().unwrap();
+            for n in 0..123 {
+                let payload = format!("not an email {n}");
+                jobs::enqueue(&mut conn, NewJob::new("email", &payload, at).unwrap(), at)
+                    .unwrap()
+                    .unwrap();
+            }
+            let claimed = jobs::claim(&mut conn, "w", 200, at).unwrap();
+            for job in claimed.iter().take(117) {
+                jobs::fail(&mut conn, job, "w", Failure::Permanent, "550 no", at).unwrap();
+            }
+            // Brute force: every job the database holds as dead.
+            let mut dead = std::collections::BTreeSet::new();
+            let mut offset = 0;
+            loop {
+                let (rows, _) = jobs::list(&mut conn, "dead", 1_000, offset).unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                offset += rows.len() as i64;
+                dead.extend(rows.iter().map(|j| j.id));
+            }
+            dead
+        };
+        assert_eq!(expected.len(), 117);
+        let mut seen = Vec::new();
+        let mut page = 1;
+        loop {
+            let html = w
+                .send("GET", &format!("/admin/queue?page={page}"), Who::Admin)
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert!(
+                html.contains("of 117"),
+                "page {page} names the total: {html}"
+            );
+            let ids: Vec<i64> = html
+                .split("/admin/queue/")
+                .skip(1)
+                .filter_map(|rest| rest.split('/').next()?.parse().ok())
+                .collect();
+            seen.extend(ids);
+            if !html.contains(&format!("/admin/queue?page={}", page + 1)) {
+                break;
+            }
+            page += 1;
+        }
+        assert_eq!(page, 3, "50 a page");
+        let unique: std::collections::BTreeSet<i64> = seen.iter().copied().collect();
+        assert_eq!(unique.len(), seen.len(), "no dead letter on two pages");
+        assert_eq!(unique, expected, "the pages hold every dead letter");
+    }
+);
+
+on_both_backends!(
     officers_choose_how_often_they_get_digests,
     |backend| async move {
         let w = World::new(backend).await;

@@ -1,10 +1,56 @@
-//! Use cases of the administrator beyond accounts and terminals: reading
-//! the audit log (itself logged) and retrying a dead job.
+//! Use cases of the administrator beyond accounts and terminals: the
+//! dashboard's counts, the delivery queue, reading the audit log (itself
+//! logged) and retrying a dead job.
 
 use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::audit::{self, AuditRow, Entry};
+use crate::store::jobs::Job;
 use crate::store::now;
+
+/// What the administrator's dashboard counts.
+pub struct Overview {
+    pub users: usize,
+    pub terminals: usize,
+    /// Employers whose request to join waits for a decision.
+    pub pending_employers: usize,
+}
+
+pub async fn overview(state: &AppState) -> Result<Overview, Failure> {
+    Ok(state
+        .store
+        .run(|conn| {
+            Ok(Overview {
+                users: crate::store::access::list_users(conn)?.len(),
+                terminals: crate::store::access::list_terminals(conn)?.len(),
+                pending_employers: crate::store::employer_accounts::pending(conn)?.len(),
+            })
+        })
+        .await?)
+}
+
+/// The delivery queue: how many jobs are in each state, and one page of
+/// the dead letters (latest first) with how many there are in all.
+pub struct Queue {
+    pub counts: Vec<(String, i64)>,
+    pub dead: Vec<Job>,
+    pub dead_total: i64,
+}
+
+pub async fn queue(state: &AppState, limit: i64, offset: i64) -> Result<Queue, Failure> {
+    Ok(state
+        .store
+        .run(move |conn| {
+            let counts = crate::store::jobs::counts(conn)?;
+            let (dead, dead_total) = crate::store::jobs::list(conn, "dead", limit, offset)?;
+            Ok(Queue {
+                counts,
+                dead,
+                dead_total,
+            })
+        })
+        .await?)
+}
 
 /// One page of the audit log under `filter`, and how many rows match in
 /// all. Every look at the log is itself logged (the log is append-only);

@@ -11,14 +11,14 @@ use crate::config::Config;
 use crate::domain::application::ApplicationStatus;
 use crate::domain::vacancy::VacancyStatus;
 use crate::domain::FieldErrors;
+use crate::notify::NotifyError;
 use crate::store::access::ApiTokenListing;
 use crate::store::applications::forwarded_heads_for_employer;
-use crate::store::seekers::employer_name;
-use crate::notify::NotifyError;
 use crate::store::audit::{self, Entry};
 use crate::store::employer_accounts::{self as accounts, Invitation};
 use crate::store::notifications::Recipient;
 use crate::store::people::{EmployerStatus, NewEmployer};
+use crate::store::seekers::employer_name;
 use crate::store::{limits, now, Conn, InTx, StoreError};
 
 /// An employer's member acting: the organisation every change is scoped by,

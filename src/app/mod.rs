@@ -26,6 +26,7 @@ pub mod matches;
 pub mod outcomes;
 pub mod profiles;
 pub mod reports;
+pub mod seekers;
 pub mod terminals;
 pub mod vacancies;
 

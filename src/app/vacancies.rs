@@ -85,6 +85,9 @@ pub fn list(
     )?)
 }
 
+/// A page of vacancies, the total, and forwarded applications by vacancy id.
+pub type CountedPage = (Vec<VacancyListing>, i64, HashMap<i64, i64>);
+
 /// A page of this employer's vacancies (as [`list`]) with the number of
 /// applications forwarded to each vacancy on the page.
 pub fn list_with_counts(
@@ -92,7 +95,7 @@ pub fn list_with_counts(
     member: &Member,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<VacancyListing>, i64, HashMap<i64, i64>), Failure> {
+) -> Result<CountedPage, Failure> {
     let (rows, total) = list(conn, member, limit, offset)?;
     let mut counts = HashMap::new();
     for (vacancy_id, _) in forwarded_heads_for_employer(conn, member.employer_id)? {

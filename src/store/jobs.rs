@@ -249,13 +249,28 @@ pub fn counts(conn: &mut impl AsTx) -> StoreResult<Vec<(String, i64)>> {
         .load(c)?))
 }
 
-pub fn list(conn: &mut impl AsTx, status: &str, limit: i64) -> StoreResult<Vec<Job>> {
-    Ok(with_conn!(conn, |c| jobs::table
-        .filter(jobs::status.eq(status))
-        .order(jobs::updated_at.desc())
-        .limit(limit)
-        .select(Job::as_select())
-        .load(c)?))
+/// One page of the jobs in `status`, the latest change first (then id),
+/// and how many there are in all.
+pub fn list(
+    conn: &mut impl AsTx,
+    status: &str,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Job>, i64)> {
+    Ok(with_conn!(conn, |c| {
+        let total: i64 = jobs::table
+            .filter(jobs::status.eq(status))
+            .count()
+            .get_result(c)?;
+        let rows = jobs::table
+            .filter(jobs::status.eq(status))
+            .order((jobs::updated_at.desc(), jobs::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .select(Job::as_select())
+            .load(c)?;
+        (rows, total)
+    }))
 }
 
 /// The jobs that tell the matcher a vacancy or profile changed, queued in the

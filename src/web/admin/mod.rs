@@ -15,7 +15,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use crate::store::access as access_store;
 use crate::web::auth::Admin;
 use crate::web::errors::AppError;
 use crate::web::pages::page;
@@ -33,23 +32,14 @@ struct Dashboard {
 }
 
 pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
-    let (users, terminals, pending_employers) = state
-        .store
-        .run(|conn| {
-            Ok((
-                access_store::list_users(conn)?.len(),
-                access_store::list_terminals(conn)?.len(),
-                crate::store::employer_accounts::pending(conn)?.len(),
-            ))
-        })
-        .await?;
+    let counts = crate::app::admin::overview(&state).await?;
     Ok(page(
         StatusCode::OK,
         &Dashboard {
             chrome: Chrome::of(&admin.ctx),
-            users,
-            terminals,
-            pending_employers,
+            users: counts.users,
+            terminals: counts.terminals,
+            pending_employers: counts.pending_employers,
         },
     ))
 }

@@ -41,7 +41,10 @@ pub async fn home(
     member: EmployerMember,
 ) -> Result<HttpResponse, AppError> {
     let (by, today) = (member_of(&member), chrono::Utc::now().date_naive());
-    let d = app::run(&state.store, move |conn| employers::dashboard(conn, &by, today)).await?;
+    let d = app::run(&state.store, move |conn| {
+        employers::dashboard(conn, &by, today)
+    })
+    .await?;
     let stages = super::applications::EMPLOYER_STATUSES
         .into_iter()
         .map(|s| {
@@ -89,7 +92,8 @@ async fn tokens_page(
     days: String,
 ) -> Result<HttpResponse, AppError> {
     let by = member_of(member);
-    let (employer, tokens) = app::run(&state.store, move |conn| employers::tokens(conn, &by)).await?;
+    let (employer, tokens) =
+        app::run(&state.store, move |conn| employers::tokens(conn, &by)).await?;
     Ok(page(
         status,
         &TokensPage {

@@ -1,6 +1,7 @@
 //! "My applications": the list, one application, and withdrawing.
 
 use super::*;
+use crate::app::seekers;
 
 /// One of the person's applications, in plain words.
 pub struct ApplicationView {
@@ -56,16 +57,7 @@ pub async fn my_applications(
     profile_id: i64,
     t: Messages,
 ) -> Result<Vec<ApplicationView>, SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    let (list, vacancies) = state
-        .store
-        .run(move |c| {
-            let list = apps::for_profile(c, profile_id)?;
-            let ids: Vec<i64> = list.iter().map(|a| a.vacancy_id).collect();
-            let vacancies = store::vacancies::load_many(c, &ids, &taxonomy)?;
-            Ok((list, vacancies))
-        })
-        .await?;
+    let (list, vacancies) = seekers::applications_with_vacancies(state, profile_id).await?;
     Ok(list
         .iter()
         .map(|a| {
@@ -141,16 +133,8 @@ pub async fn one_application(
     vacancy_id: i64,
     t: Messages,
 ) -> Result<ApplicationView, SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    let (application, vacancy) = state
-        .store
-        .run(move |c| {
-            let application = apps::find(c, profile_id, vacancy_id)?;
-            let vacancy = store::vacancies::load_many(c, &[vacancy_id], &taxonomy)?.pop();
-            Ok((application, vacancy))
-        })
-        .await?;
-    let application = application.ok_or(SeekerError::NotFound)?;
+    let (application, vacancy) =
+        seekers::application_with_vacancy(state, profile_id, vacancy_id).await?;
     Ok(application_view(
         t,
         &application,

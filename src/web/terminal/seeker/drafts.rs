@@ -1,6 +1,7 @@
 //! Statements kept as drafts and not sent.
 
 use super::*;
+use crate::app::seekers;
 
 /// A statement saved for later and not sent.
 pub struct DraftView {
@@ -17,16 +18,7 @@ pub async fn my_drafts(
     profile_id: i64,
     t: Messages,
 ) -> Result<Vec<DraftView>, SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    let (drafts, vacancies) = state
-        .store
-        .run(move |c| {
-            let drafts = apps::drafts_for_profile(c, profile_id)?;
-            let ids: Vec<i64> = drafts.iter().map(|(id, _)| *id).collect();
-            let vacancies = store::vacancies::load_many(c, &ids, &taxonomy)?;
-            Ok((drafts, vacancies))
-        })
-        .await?;
+    let (drafts, vacancies) = seekers::drafts_with_vacancies(state, profile_id).await?;
     Ok(drafts
         .iter()
         .map(|(vacancy_id, saved)| {

@@ -12,12 +12,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::{NaiveDate, Timelike};
+use chrono::Timelike;
 use serde::Deserialize;
 
 use super::Frame;
-use crate::domain::application::{ApplicationStatus, MatchStatus};
-use crate::domain::matching::{assess, Assessment, Reason};
+use crate::domain::application::ApplicationStatus;
+use crate::domain::matching::{Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{ContractType, PayPeriod, Vacancy, VacancyStatus, Workplace};
@@ -25,7 +25,7 @@ use crate::domain::FieldErrors;
 use crate::matches::{Page, Paging};
 use crate::search::{Near, VacancySearch};
 use crate::store::applications::{self as apps, Application, STATEMENT_MAX};
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use crate::web::account::redirect;
 use crate::web::auth::Seeker;
 use crate::web::errors::AppError;
@@ -60,20 +60,13 @@ const FULL_TIME_HOURS: f64 = 30.0;
 /// The most hours a "part time" job has: hours are whole or in hundredths.
 const PART_TIME_MAX_HOURS: f64 = 29.99;
 
-pub fn today() -> NaiveDate {
-    store::now().date()
-}
-
 /// Names the employer of each listing on a page, in one query.
 async fn name_employers(state: &AppState, listings: &mut [Listing]) -> Result<(), StoreError> {
     let ids: Vec<i64> = listings.iter().map(|l| l.id).collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let names = state
-        .store
-        .run(move |c| store::caseload::vacancy_titles(c, &ids))
-        .await?;
+    let names = crate::app::seekers::vacancy_titles(state, ids).await?;
     for listing in listings.iter_mut() {
         if let Some((_, _, employer)) = names.iter().find(|(id, _, _)| *id == listing.id) {
             listing.employer = employer.clone();
@@ -83,7 +76,11 @@ async fn name_employers(state: &AppState, listings: &mut [Listing]) -> Result<()
 }
 
 // ---------------------------------------------------------------------------
-// Loading, shared with the JSON API.
+// Loading, shared with the JSON API: the use cases are in `app::seekers`.
+
+pub use crate::app::seekers::{
+    application_and_draft, approved_matches, eligible_vacancy, load_profile, today,
+};
 
 pub use crate::app::applications::seeker::SeekerError;
 
@@ -105,86 +102,6 @@ impl From<SeekerError> for crate::web::errors::ApiError {
             SeekerError::Internal(m) => Self::Internal(m),
         }
     }
-}
-
-pub async fn load_profile(state: &AppState, profile_id: i64) -> Result<Profile, SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    Ok(state
-        .store
-        .run(move |c| store::profiles::load(c, profile_id, &taxonomy))
-        .await?)
-}
-
-/// A vacancy the person is eligible for today, with its assessment; any
-/// other id is simply not found.
-pub async fn eligible_vacancy(
-    state: &AppState,
-    profile: &Profile,
-    vacancy_id: i64,
-) -> Result<(Vacancy, Assessment, String), SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    let (vacancy, employer) = state
-        .store
-        .run(move |c| {
-            let vacancy = store::vacancies::load(c, vacancy_id, &taxonomy)?;
-            let employer = store::seekers::employer_name(c, vacancy.employer_id)?;
-            Ok((vacancy, employer))
-        })
-        .await?;
-    let assessment = assess(&vacancy, profile, today());
-    if !assessment.eligible() {
-        return Err(SeekerError::NotFound);
-    }
-    Ok((vacancy, assessment, employer))
-}
-
-/// The person's application for a vacancy, if any, and their draft.
-pub async fn application_and_draft(
-    state: &AppState,
-    profile_id: i64,
-    vacancy_id: i64,
-) -> Result<(Option<Application>, Option<String>), SeekerError> {
-    Ok(state
-        .store
-        .run(move |c| {
-            Ok((
-                apps::find(c, profile_id, vacancy_id)?,
-                apps::load_draft(c, profile_id, vacancy_id)?,
-            ))
-        })
-        .await?)
-}
-
-/// The approved matches that still hold, best first (score, then id).
-pub async fn approved_matches(
-    state: &AppState,
-    profile: &Profile,
-) -> Result<Vec<(Vacancy, Assessment)>, SeekerError> {
-    let (profile_id, taxonomy) = (profile.id, state.taxonomy.clone());
-    let vacancies = state
-        .store
-        .run(move |c| {
-            let records =
-                store::matches::records_for_profile(c, profile_id, &[MatchStatus::Approved])?;
-            let ids: Vec<i64> = records.iter().map(|r| r.vacancy_id).collect();
-            store::vacancies::load_many(c, &ids, &taxonomy)
-        })
-        .await?;
-    let today = today();
-    let mut found: Vec<(Vacancy, Assessment)> = vacancies
-        .into_iter()
-        .filter_map(|v| {
-            let a = assess(&v, profile, today);
-            a.eligible().then_some((v, a))
-        })
-        .collect();
-    found.sort_by(|(va, a), (vb, b)| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(va.id.cmp(&vb.id))
-    });
-    Ok(found)
 }
 
 /// The page number asked for in a query string: a whole number from 1;

@@ -504,6 +504,49 @@ pub const RESTRICTED_FIELDS: &[&str] = &[
     "barred_adults",
 ];
 
+/// The offence, licence and barred sections of a profile's input: what
+/// the restricted editor and `/api/v1/profiles/{id}/restricted` read and
+/// write, and nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestrictedInput {
+    pub curfews: Vec<TimeWindowInput>,
+    pub exclusion_zones: Vec<ExclusionZoneInput>,
+    pub no_driving: bool,
+    pub other_conditions: String,
+    pub offence_categories: Vec<String>,
+    pub barred_children: bool,
+    pub barred_adults: bool,
+}
+
+impl RestrictedInput {
+    /// The restricted sections of `input`.
+    pub fn of(input: &ProfileInput) -> Self {
+        Self {
+            curfews: input.curfews.clone(),
+            exclusion_zones: input.exclusion_zones.clone(),
+            no_driving: input.no_driving,
+            other_conditions: input.other_conditions.clone(),
+            offence_categories: input.offence_categories.clone(),
+            barred_children: input.barred_children,
+            barred_adults: input.barred_adults,
+        }
+    }
+
+    /// `input` with these restricted sections in place of its own (the
+    /// other fields untouched).
+    pub fn applied_to(self, mut input: ProfileInput) -> ProfileInput {
+        input.curfews = self.curfews;
+        input.exclusion_zones = self.exclusion_zones;
+        input.no_driving = self.no_driving;
+        input.other_conditions = self.other_conditions;
+        input.offence_categories = self.offence_categories;
+        input.barred_children = self.barred_children;
+        input.barred_adults = self.barred_adults;
+        input
+    }
+}
+
 /// Whether an error key (such as `curfews[1].start`) belongs to a
 /// restricted section.
 pub fn is_restricted_field(key: &str) -> bool {

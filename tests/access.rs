@@ -970,7 +970,10 @@ on_both_backends!(
             ("/api/v1/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/employer/tokens/{id}/revoke", (w.token_a.0, Who::Employer)),
             ("/api/v1/profiles/{id}", (w.profile_x, Who::Officer)),
-            ("/api/v1/profiles/{id}/restricted", (w.profile_x, Who::Officer)),
+            (
+                "/api/v1/profiles/{id}/restricted",
+                (w.profile_x, Who::Officer),
+            ),
             ("/api/v1/profiles/{id}/matches", (w.profile_x, Who::Officer)),
             (
                 "/api/v1/profiles/{id}/matches/{vacancy_id}",

@@ -351,7 +351,7 @@ fn slugs<'a>(values: impl Iterator<Item = &'a str>) -> Value {
 /// Text the parser trims and then measures: the schema's pattern asks for
 /// `min` characters from the first non-space to the last, so a string it
 /// allows is never too short once trimmed.
-fn trimmed_text(min: usize, max: usize) -> Value {
+pub(crate) fn trimmed_text(min: usize, max: usize) -> Value {
     let pattern = match min {
         0 => String::new(),
         1 => "\\S".to_string(),

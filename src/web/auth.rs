@@ -96,8 +96,9 @@ impl RequestContext {
                 label: format!("job seeker {}", s.seeker_id),
                 ip: Some(self.ip.clone()),
             },
+            // The audit log's API-token kind, named by the token's label.
             Some(Actor::Integration(i)) => store::audit::Actor {
-                kind: "integration_token",
+                kind: "api_token",
                 label: i.label.clone(),
                 ip: Some(self.ip.clone()),
                 ..Default::default()

@@ -9,13 +9,11 @@ mod common;
 use chrono::{Duration, NaiveDate};
 use common::{Backend, TestApp};
 use diesel::prelude::*;
-use fairchance::access::{password, IntegrationScope};
+use fairchance::access::IntegrationScope;
 use fairchance::domain::profile::{ProfileDetails, ProfileInput};
 use fairchance::seed::generator::{self, Town};
 use fairchance::store::integrations::{self, NewIntegration};
-use fairchance::store::people::{
-    self, EmployerStatus, Membership, NewEmployer, NewService, NewUser, ServiceKind,
-};
+use fairchance::store::people::Membership;
 use fairchance::store::schema::{audit_log, integration_tokens, profiles};
 use fairchance::store::{self, now};
 use fairchance::web::routes::{self, Access};
@@ -68,54 +66,15 @@ impl World {
         let app = TestApp::spawn(backend).await;
         let services = app.services.clone();
         let mut conn = services.store.conn().unwrap();
-        let hash = password::hash("correct horse battery staple").unwrap();
-        let service = |c: &mut store::Conn, name: &str| {
-            people::create_service(
-                c,
-                &NewService {
-                    name,
-                    kind: ServiceKind::Prison,
-                    place_name: "Leeds",
-                    lat: 53.8,
-                    lon: -1.5,
-                },
-            )
-            .unwrap()
-        };
-        let service_x = service(&mut conn, "Service X");
-        let service_y = service(&mut conn, "Service Y");
-        let employer = people::create_employer(
-            &mut conn,
-            &NewEmployer {
-                name: "Employer A (test)",
-                sector_slug: "warehousing",
-                contact_name: "Contact A",
-                contact_email: "contact.a@example.org",
-                contact_phone: None,
-                address: "Somewhere",
-                website: None,
-                status: EmployerStatus::Approved,
-                decided_by: None,
-            },
-        )
-        .unwrap();
-        let mut user = |email: &str, membership: Membership| {
-            people::create_user(
-                &mut conn,
-                &NewUser {
-                    email,
-                    display_name: email,
-                    password_hash: &hash,
-                    membership,
-                },
-            )
-            .unwrap()
-        };
+        let service_x = common::service(&mut conn, "Service X");
+        let service_y = common::service(&mut conn, "Service Y");
+        let employer = common::approved_employer(&mut conn, "Employer A (test)");
+        let mut user =
+            |email: &str, membership: Membership| common::staff_user(&mut conn, email, membership);
         let officer_x = user("officer.x@example.org", Membership::Service(service_x));
         let officer_y = user("officer.y@example.org", Membership::Service(service_y));
         let admin = user("admin@example.org", Membership::Admin);
         let employer_user = user("employer@example.org", Membership::Employer(employer));
-        drop(user);
         let input: ProfileInput = serde_json::from_value(body("Y1000AA", "Yan", "Wye")).unwrap();
         let details = ProfileDetails::parse(&input, &services.taxonomy).unwrap();
         let profile_y = conn
@@ -164,6 +123,26 @@ impl World {
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Posts a form as the administrator (with the session's CSRF token
+    /// unless `csrf` is false); answers the status and the page.
+    async fn admin_post(&self, path: &str, fields: &[(&str, &str)], csrf: bool) -> (u16, String) {
+        let (cookie, token) = self.app.staff_session(self.admin);
+        let mut form = fields.to_vec();
+        if csrf {
+            form.push(("csrf_token", &token));
+        }
+        let res = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("cookie", cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
     }
 
     /// A token for service X made straight in the store.
@@ -664,26 +643,15 @@ fn other_routes() -> Vec<(&'static str, String)> {
 
 /// Makes a token for service X on the admin page; answers its secret.
 async fn token_from_admin_page(w: &World, label: &str, scope: &str) -> String {
-    let (cookie, csrf) = w.app.staff_session(w.admin);
     let service = w.service_x.to_string();
     let form = [
-        ("csrf_token", csrf.as_str()),
         ("service_id", service.as_str()),
         ("name", label),
         ("scope", scope),
         ("expires_in_days", "30"),
     ];
-    let res = w
-        .app
-        .client
-        .post(w.app.url("/admin/integrations"))
-        .header("cookie", cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let page = res.text().await.unwrap();
+    let (status, page) = w.admin_post("/admin/integrations", &form, true).await;
+    assert_eq!(status, 200);
     let start = page.find("fci_").expect("the secret is shown once");
     page[start..]
         .chars()
@@ -804,7 +772,7 @@ on_both_backends!(
             assert_eq!(status, 403, "{method} {path}: {answer}");
         }
         // The admin page shows its last use; revoking it there stops it at once.
-        let (cookie, csrf) = w.app.staff_session(w.admin);
+        let (cookie, _) = w.app.staff_session(w.admin);
         let page = w
             .app
             .client
@@ -836,16 +804,9 @@ on_both_backends!(
         };
         let used = used.expect("last use recorded");
         assert!(page.contains(&used.format("%d %b %Y %H:%M").to_string()));
-        let res = w
-            .app
-            .client
-            .post(w.app.url(&format!("/admin/integrations/{token_id}/revoke")))
-            .header("cookie", &cookie)
-            .form(&[("csrf_token", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
+        let revoke = format!("/admin/integrations/{token_id}/revoke");
+        let (status, _) = w.admin_post(&revoke, &[], true).await;
+        assert_eq!(status, 200);
         let (status, _) = w.call("GET", &path, &writer, None).await;
         assert_eq!(status, 401);
         assert_eq!(
@@ -880,25 +841,14 @@ on_both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_admin_form_says_what_is_wrong() {
     let w = World::new(Backend::Sqlite).await;
-    let (cookie, csrf) = w.app.staff_session(w.admin);
     let form = [
-        ("csrf_token", csrf.as_str()),
         ("service_id", "999999"),
         ("name", ""),
         ("scope", "everything"),
         ("expires_in_days", "9000"),
     ];
-    let res = w
-        .app
-        .client
-        .post(w.app.url("/admin/integrations"))
-        .header("cookie", &cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    let page = res.text().await.unwrap();
+    let (status, page) = w.admin_post("/admin/integrations", &form, true).await;
+    assert_eq!(status, 422);
     for message in [
         "Enter what the token is for",
         "Choose what the token may do",
@@ -908,32 +858,15 @@ async fn the_admin_form_says_what_is_wrong() {
     }
     // A service that does not exist.
     let form = [
-        ("csrf_token", csrf.as_str()),
         ("service_id", "999999"),
         ("name", "Sync"),
         ("scope", "profiles:read"),
         ("expires_in_days", "10"),
     ];
-    let res = w
-        .app
-        .client
-        .post(w.app.url("/admin/integrations"))
-        .header("cookie", &cookie)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
+    let (status, _) = w.admin_post("/admin/integrations", &form, true).await;
+    assert_eq!(status, 422);
     // Without the CSRF token the form is refused.
-    let res = w
-        .app
-        .client
-        .post(w.app.url("/admin/integrations"))
-        .header("cookie", &cookie)
-        .form(&[("name", "Sync")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    let (status, _) = w.admin_post("/admin/integrations", &form, false).await;
+    assert_eq!(status, 403);
     w.app.stop().await;
 }

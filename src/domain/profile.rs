@@ -598,6 +598,7 @@ impl ProfileDetails {
             Ok(()) => FieldErrors::new(),
             Err(validation) => FieldErrors::from_validation(&validation),
         };
+        check_no_nul(&mut errors, &input);
         let release_area = parse_release(&mut errors, &input);
         let skills = parse_skills(&mut errors, &input.skills, taxonomy);
         let certificates = parse_certificates(&mut errors, &input.certificates, taxonomy);
@@ -1022,6 +1023,41 @@ fn todo_input(todo: &Todo) -> TodoInput {
     }
 }
 
+/// Free text with a NUL character is refused: no database keeps one in
+/// text (PostgreSQL refuses the row), and nobody types it.
+fn check_no_nul(errors: &mut FieldErrors, input: &ProfileInput) {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("given_name".into(), &input.given_name),
+        ("family_name".into(), &input.family_name),
+        ("reference".into(), &input.reference),
+        ("other_conditions".into(), &input.other_conditions),
+    ];
+    if let Some(place) = &input.release_area {
+        texts.push(("release_area.name".into(), &place.name));
+    }
+    for (i, zone) in input.exclusion_zones.iter().enumerate() {
+        texts.push((format!("exclusion_zones[{i}].name"), &zone.name));
+    }
+    for (i, job) in input.work_history.iter().enumerate() {
+        texts.push((format!("work_history[{i}].role"), &job.role));
+        texts.push((
+            format!("work_history[{i}].employer_name"),
+            &job.employer_name,
+        ));
+    }
+    for (i, todo) in input.todos.iter().enumerate() {
+        texts.push((format!("todos[{i}].note"), &todo.note));
+    }
+    for (i, language) in input.languages.iter().enumerate() {
+        texts.push((format!("languages[{i}]"), language));
+    }
+    for (field, text) in texts {
+        if text.contains('\0') {
+            errors.add(field, "Remove the null character (\\0) from this text");
+        }
+    }
+}
+
 fn normalise(raw: &ProfileInput) -> ProfileInput {
     let mut input = raw.clone();
     for text in [
@@ -1269,6 +1305,46 @@ pub(crate) mod tests {
 
     fn errors(input: &ProfileInput) -> FieldErrors {
         ProfileDetails::parse(input, &sample()).unwrap_err()
+    }
+
+    #[test]
+    fn a_null_character_in_free_text_is_a_field_error() {
+        let mut input = valid_input();
+        input.given_name = "Sa\0m".into();
+        input.exclusion_zones = vec![ExclusionZoneInput {
+            name: "Leeds\0".into(),
+            lat: 53.8,
+            lon: -1.5,
+            radius_km: 2.0,
+        }];
+        let errors = ProfileDetails::parse(&input, &sample()).unwrap_err();
+        assert!(errors.has("given_name"), "{errors:?}");
+        assert!(errors.has("exclusion_zones[0].name"), "{errors:?}");
+    }
+
+    #[test]
+    fn restricted_input_holds_exactly_the_restricted_fields() {
+        let json = serde_json::to_value(RestrictedInput::default()).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut restricted = RESTRICTED_FIELDS.to_vec();
+        restricted.sort_unstable();
+        assert_eq!(keys, restricted);
+        // Applying a profile's own sections gives it back; applying them
+        // to another input changes only those sections.
+        let mut input = valid_input();
+        input.offence_categories = vec!["drugs_supply".into()];
+        input.no_driving = true;
+        let sections = RestrictedInput::of(&input);
+        assert_eq!(sections.clone().applied_to(input.clone()), input);
+        let other = sections.applied_to(ProfileInput::default());
+        assert_eq!(other.offence_categories, input.offence_categories);
+        assert!(other.no_driving && other.given_name.is_empty());
     }
 
     #[test]

@@ -43,12 +43,7 @@ fn record(
     id: i64,
     detail: String,
 ) -> StoreResult<()> {
-    let entry = Entry {
-        action,
-        subject_kind: Some("integration_token"),
-        subject_id: Some(id),
-        detail: Some(detail),
-    };
+    let entry = Entry::about(action, "integration_token", Some(id)).with_detail(Some(detail));
     audit::record(conn, actor, entry, now())
 }
 

@@ -398,12 +398,7 @@ pub async fn list(
             "page {} ({} a page) of {} people",
             query.page, query.per_page, page.total
         );
-        let entry = Entry {
-            action: "profile.listed",
-            subject_kind: None,
-            subject_id: None,
-            detail: Some(detail),
-        };
+        let entry = Entry::about("profile.listed", "profile", None).with_detail(Some(detail));
         audit::record(conn, &reader.actor, entry, store::now())?;
         Ok(page)
     })

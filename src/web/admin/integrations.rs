@@ -18,6 +18,7 @@ use crate::store::people::Service;
 use crate::web::auth::Admin;
 use crate::web::employer::home::check_token_form;
 use crate::web::errors::AppError;
+use crate::web::extract::On;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
@@ -161,15 +162,11 @@ pub async fn create_integration(
     integrations_page(&state, &admin, status, feedback).await
 }
 
-pub async fn revoke_integration(
-    state: web::Data<AppState>,
-    admin: Admin,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    integrations::revoke(&state, admin.ctx.audit_actor(), path.into_inner()).await?;
+pub async fn revoke_integration(on: On<Admin>) -> Result<HttpResponse, AppError> {
+    integrations::revoke(&on.state, on.actor.ctx.audit_actor(), on.id).await?;
     let feedback = Feedback {
         notice: Some("The token is revoked: it is refused from now on.".into()),
         ..Feedback::default()
     };
-    integrations_page(&state, &admin, StatusCode::OK, feedback).await
+    integrations_page(&on.state, &on.actor, StatusCode::OK, feedback).await
 }

@@ -23,6 +23,7 @@ use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
 use crate::web::auth::{ProfileClient, ProfileReader, ProfileWriter};
 use crate::web::errors::ApiError;
+use crate::web::extract::On;
 use crate::web::AppState;
 
 /// Most people on one page of the list.
@@ -177,12 +178,8 @@ pub async fn create(
 }
 
 /// A person of the caller's service, without the restricted sections.
-pub async fn get(
-    state: web::Data<AppState>,
-    reader: ProfileReader,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let profile = profiles::get(&state, actor(&reader.0), path.into_inner()).await?;
+pub async fn get(on: On<ProfileReader>) -> Result<HttpResponse, ApiError> {
+    let profile = profiles::get(&on.state, actor(&on.actor.0), on.id).await?;
     let mut body = object_of(profile.details.to_input())?;
     body.retain(|key, _| !RESTRICTED_FIELDS.contains(&key.as_str()));
     body.insert("id".into(), json!(profile.id));
@@ -194,15 +191,12 @@ pub async fn get(
 /// Replaces every field of a person of the caller's service but the
 /// restricted sections, which stay as they are.
 pub async fn update(
-    state: web::Data<AppState>,
-    writer: ProfileWriter,
-    path: web::Path<i64>,
+    on: On<ProfileWriter>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
     let input = general_input(body.into_inner())?;
-    profiles::replace(&state, actor(&writer.0), id, input).await?;
-    Ok(saved(id, false))
+    profiles::replace(&on.state, actor(&on.actor.0), on.id, input).await?;
+    Ok(saved(on.id, false))
 }
 
 /// Creates (201) or replaces (200) the person of the caller's service with
@@ -230,31 +224,24 @@ pub async fn upsert_by_reference(
 
 /// The offence, licence and barred sections of a person of the caller's
 /// service. Audited as restricted.
-pub async fn get_restricted(
-    state: web::Data<AppState>,
-    reader: ProfileReader,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+pub async fn get_restricted(on: On<ProfileReader>) -> Result<HttpResponse, ApiError> {
     let what = "api: offence, licence and barred sections";
-    let profile = profiles::view_restricted(&state, actor(&reader.0), id, what).await?;
+    let profile = profiles::view_restricted(&on.state, actor(&on.actor.0), on.id, what).await?;
     let restricted = RestrictedInput::of(&profile.details.to_input());
     let mut body = object_of(restricted)?;
-    body.insert("id".into(), json!(id));
+    body.insert("id".into(), json!(on.id));
     Ok(HttpResponse::Ok().json(body))
 }
 
 /// Replaces the offence, licence and barred sections (every one of them:
 /// a section left out is emptied). Audited as restricted.
 pub async fn update_restricted(
-    state: web::Data<AppState>,
-    writer: ProfileWriter,
-    path: web::Path<i64>,
+    on: On<ProfileWriter>,
     body: web::Json<RestrictedInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    profiles::replace_restricted(&state, actor(&writer.0), id, body.into_inner()).await?;
-    Ok(saved(id, false))
+    let (state, writer) = (&on.state, actor(&on.actor.0));
+    profiles::replace_restricted(state, writer, on.id, body.into_inner()).await?;
+    Ok(saved(on.id, false))
 }
 
 // ------------------------------------------------------------ OpenAPI

@@ -1,14 +1,16 @@
 //! Who is asking, decided in one place.
 //!
 //! The [`Authenticate`] middleware resolves each request once: a staff or
-//! job-seeker session from the session cookie, an employer API token from
-//! `Authorization: Bearer`, and an enrolled terminal from the device cookie.
-//! It enforces the CSRF token and the Origin check on every state-changing
-//! request that relies on a cookie, and answers anonymous `/api/v1` calls
-//! with 401 before any handler runs. Handlers then take an extractor
-//! ([`Staff`], [`Admin`], [`Officer`], [`EmployerMember`], [`Seeker`],
-//! [`Device`]) that yields the actor with its scope; store queries take that
-//! scope, so a resource outside it is simply not found.
+//! job-seeker session from the session cookie, an employer API token or a
+//! service's integration token from `Authorization: Bearer`, and an enrolled
+//! terminal from the device cookie. It enforces the CSRF token and the
+//! Origin check on every state-changing request that relies on a cookie,
+//! answers anonymous `/api/v1` calls with 401 before any handler runs, and
+//! an integration token anywhere but the profile API with 403. Handlers then
+//! take an extractor ([`Staff`], [`Admin`], [`Officer`], [`EmployerMember`],
+//! [`ProfileReader`], [`ProfileWriter`], [`Seeker`], [`Device`]) that yields
+//! the actor with its scope; store queries take that scope, so a resource
+//! outside it is simply not found.
 
 use std::collections::HashMap;
 use std::future::{ready, Ready};

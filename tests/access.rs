@@ -423,14 +423,19 @@ fn expected(access: Access, who: Who, path: &str) -> Outcome {
         (Access::Seeker, Who::Anonymous | Who::Device) if path.starts_with("/api/") => SignIn,
         (Access::Public, _) => Allowed,
         (Access::Staff, Who::Admin | Who::Officer | Who::Employer) => Allowed,
+        // Integration tokens of the profile API are tested in
+        // tests/profile_api.rs; among the people here only officers pass.
         (Access::Admin, Who::Admin)
-        | (Access::Officer, Who::Officer)
+        | (Access::Officer | Access::Profiles, Who::Officer)
         | (Access::Employer, Who::Employer) => Allowed,
         (
-            Access::Staff | Access::Admin | Access::Officer | Access::Employer,
+            Access::Staff | Access::Admin | Access::Officer | Access::Employer | Access::Profiles,
             Who::Anonymous | Who::Device,
         ) => SignIn,
-        (Access::Staff | Access::Admin | Access::Officer | Access::Employer, _) => Forbidden,
+        (
+            Access::Staff | Access::Admin | Access::Officer | Access::Employer | Access::Profiles,
+            _,
+        ) => Forbidden,
         (Access::Device, Who::Device | Who::Seeker) => Allowed,
         (Access::Device, _) => Forbidden,
         (Access::Seeker, Who::Seeker) => Allowed,
@@ -468,6 +473,9 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/admin/terminals/{id}/revoke", Admin),
         ("GET", "/admin/audit", Admin),
         ("GET", "/admin/queue", Admin),
+        ("GET", "/admin/integrations", Admin),
+        ("POST", "/admin/integrations", Admin),
+        ("POST", "/admin/integrations/{id}/revoke", Admin),
         ("POST", "/admin/queue/{id}/retry", Admin),
         ("GET", "/officer", Officer),
         ("GET", "/officer/profiles/{id}", Officer),
@@ -583,6 +591,13 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/api/v1/vacancies/{id}/pause", Employer),
         ("POST", "/api/v1/vacancies/{id}/close", Employer),
         ("GET", "/api/v1/vacancies/{id}/candidates", Officer),
+        ("GET", "/api/v1/profiles", Profiles),
+        ("POST", "/api/v1/profiles", Profiles),
+        ("PUT", "/api/v1/profiles/by-reference/{reference}", Profiles),
+        ("GET", "/api/v1/profiles/{id}", Profiles),
+        ("PUT", "/api/v1/profiles/{id}", Profiles),
+        ("GET", "/api/v1/profiles/{id}/restricted", Profiles),
+        ("PUT", "/api/v1/profiles/{id}/restricted", Profiles),
         ("GET", "/api/v1/profiles/{id}/matches", Officer),
         ("GET", "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer),
         // Outcome reports.
@@ -604,6 +619,7 @@ struct Ids {
     user: i64,
     terminal: i64,
     token: i64,
+    integration: i64,
     job: i64,
     pending_employer: i64,
     spare_vacancy: i64,
@@ -642,6 +658,18 @@ impl Ids {
             w.employer_user_a,
             "Spare",
             at + Duration::days(30),
+            at,
+        )
+        .unwrap();
+        let (integration, _) = store::integrations::create(
+            &mut conn,
+            &store::integrations::NewIntegration {
+                service_id: service,
+                label: "Spare sync",
+                scope: fairchance::access::IntegrationScope::ProfilesRead,
+                created_by: Some(w.admin),
+                expires_at: at + Duration::days(30),
+            },
             at,
         )
         .unwrap();
@@ -685,6 +713,7 @@ impl Ids {
             user,
             terminal,
             token,
+            integration,
             job,
             pending_employer,
             spare_vacancy,
@@ -703,6 +732,7 @@ impl Ids {
             ("/admin/users/", self.user),
             ("/admin/terminals/", self.terminal),
             ("/admin/queue/", self.job),
+            ("/admin/integrations/", self.integration),
             ("/admin/employers/", self.pending_employer),
             ("/employer/tokens/", self.token),
             ("/employer/vacancies/", self.spare_vacancy),
@@ -724,7 +754,7 @@ impl Ids {
         .find(|(prefix, _)| path.starts_with(prefix))
         .map(|(_, id)| id);
         if !path.contains("{id}") {
-            return path.to_string();
+            return path.replace("{reference}", "A1234BC");
         }
         let id = id.unwrap_or_else(|| panic!("no fixture for the id in {path}"));
         path.replace("{id}", &id.to_string())
@@ -939,6 +969,11 @@ on_both_backends!(
             ("/employer/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/api/v1/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/employer/tokens/{id}/revoke", (w.token_a.0, Who::Employer)),
+            ("/api/v1/profiles/{id}", (w.profile_x, Who::Officer)),
+            (
+                "/api/v1/profiles/{id}/restricted",
+                (w.profile_x, Who::Officer),
+            ),
             ("/api/v1/profiles/{id}/matches", (w.profile_x, Who::Officer)),
             (
                 "/api/v1/profiles/{id}/matches/{vacancy_id}",
@@ -1029,7 +1064,10 @@ on_both_backends!(
             }
         }
         for route in routes::table() {
-            let scoped = matches!(route.access, Access::Officer | Access::Employer);
+            let scoped = matches!(
+                route.access,
+                Access::Officer | Access::Employer | Access::Profiles
+            );
             if scoped && route.path.contains("{id}") && !filtered.contains(&route.path) {
                 assert!(
                     owned.contains_key(route.path)

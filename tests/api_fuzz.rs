@@ -1,12 +1,13 @@
 //! The OpenAPI document against the running service: schemathesis (pinned
 //! in `.ci/test`, installed in `tests/api_fuzz/.venv`) generates requests
 //! for every operation from the document, as an officer (session cookie and
-//! CSRF header), as an employer (API token) and as a job seeker signed in on
-//! a terminal, with the ids of real fixtures. A run fails on any 5xx, any
-//! status the document does not list, a response that breaks its schema or
-//! content type, a method the document does not declare that is not 405,
-//! and a schema-valid request refused (except the vacancy bodies, whose
-//! rules between fields no schema can say: see `the_vacancy_body_schema_*`).
+//! CSRF header), as an employer (API token), as a service's integration
+//! token and as a job seeker signed in on a terminal, with the ids of real
+//! fixtures. A run fails on any 5xx, any status the document does not list,
+//! a response that breaks its schema or content type, a method the document
+//! does not declare that is not 405, and a schema-valid request refused
+//! (except the vacancy and profile bodies, whose rules between fields no
+//! schema can say: see `the_vacancy_body_schema_*`).
 
 mod common;
 
@@ -53,6 +54,8 @@ struct Fixture {
     app: TestApp,
     officer: (String, String),
     employer_token: String,
+    /// A `profiles:write` integration token of the officer's service.
+    integration_token: String,
     /// Session cookie, device cookie, CSRF token.
     seeker: (String, String, String),
     profile: i64,
@@ -164,6 +167,18 @@ impl Fixture {
             at,
         )
         .unwrap();
+        let (_, integration_token) = fairchance::store::integrations::create(
+            &mut conn,
+            &fairchance::store::integrations::NewIntegration {
+                service_id: service,
+                label: "Nightly sync",
+                scope: fairchance::access::IntegrationScope::ProfilesWrite,
+                created_by: None,
+                expires_at: at + Duration::days(30),
+            },
+            at,
+        )
+        .unwrap();
         let (_, enrolment) =
             access_store::create_terminal(&mut conn, service, "Kiosk", None, at).unwrap();
         let terminal = access_store::redeem_enrolment(&mut conn, &enrolment, at)
@@ -215,6 +230,7 @@ impl Fixture {
             app,
             officer,
             employer_token,
+            integration_token,
             seeker: (seeker_cookies.0, seeker_cookies.1, seeker_csrf),
             profile,
             published,
@@ -276,12 +292,7 @@ fn config(base_url: &str, run: &Run) -> String {
         "\n[[operations]]\ninclude-path = \"/api/v1/session\"\ninclude-method = \"DELETE\"\n\
          checks.positive_data_acceptance.expected-statuses = {TOKEN_SIGN_OUT}\n"
     ));
-    for method in ["POST", "PUT"] {
-        let path = if method == "POST" {
-            "/api/v1/vacancies"
-        } else {
-            "/api/v1/vacancies/{id}"
-        };
+    for (method, path) in BODY_OPERATIONS {
         toml.push_str(&format!(
             "\n[[operations]]\ninclude-path = \"{path}\"\ninclude-method = \"{method}\"\n\
              checks.positive_data_acceptance.enabled = false\n\
@@ -301,6 +312,20 @@ fn config(base_url: &str, run: &Run) -> String {
     }
     toml
 }
+
+/// The operations whose bodies have rules between fields that no schema
+/// can state: fuzzed with more examples, acceptance not judged.
+const BODY_OPERATIONS: [(&str, &str); 6] = [
+    ("POST", "/api/v1/vacancies"),
+    ("PUT", "/api/v1/vacancies/{id}"),
+    ("POST", "/api/v1/profiles"),
+    ("PUT", "/api/v1/profiles/{id}"),
+    ("PUT", "/api/v1/profiles/by-reference/{reference}"),
+    ("PUT", "/api/v1/profiles/{id}/restricted"),
+];
+
+/// The profile API's paths (a path regex).
+const PROFILE_PATHS: &str = "profiles(/\\{id\\}(/restricted)?|/by-reference/\\{reference\\})?";
 
 /// What every run checks.
 const CHECKS: [&str; 8] = [
@@ -387,20 +412,40 @@ on_both_backends!(
     |backend| async move {
         let f = Fixture::new(backend).await;
         let dir = tempfile::tempdir().unwrap();
+        let profile_ids = || {
+            ["/api/v1/profiles/{id}", "/api/v1/profiles/{id}/restricted"]
+                .into_iter()
+                .map(|p| (p, vec![("id", f.profile)]))
+        };
+        let officer_own =
+            "^/api/v1/(session|me|openapi\\.json|profiles(/.*)?|vacancies/\\{id\\}/candidates)$";
+        let integration_own = format!("^/api/v1/{PROFILE_PATHS}$");
         let runs = [
             Run {
                 name: "officer",
-                own: "^/api/v1/(session|me|openapi\\.json|profiles/.*|vacancies/\\{id\\}/candidates)$",
+                own: officer_own,
                 auth: vec![("session", "api_key", cookie_value(&f.officer.0))],
                 headers: vec![format!("X-CSRF-Token: {}", f.officer.1)],
-                ids: vec![
-                    ("/api/v1/profiles/{id}/matches", vec![("id", f.profile)]),
-                    (
-                        "/api/v1/profiles/{id}/matches/{vacancy_id}",
-                        vec![("id", f.profile), ("vacancy_id", f.published)],
-                    ),
-                    ("/api/v1/vacancies/{id}/candidates", vec![("id", f.published)]),
-                ],
+                ids: profile_ids()
+                    .chain([
+                        ("/api/v1/profiles/{id}/matches", vec![("id", f.profile)]),
+                        (
+                            "/api/v1/profiles/{id}/matches/{vacancy_id}",
+                            vec![("id", f.profile), ("vacancy_id", f.published)],
+                        ),
+                        (
+                            "/api/v1/vacancies/{id}/candidates",
+                            vec![("id", f.published)],
+                        ),
+                    ])
+                    .collect(),
+            },
+            Run {
+                name: "integration",
+                own: &integration_own,
+                auth: vec![("bearer", "bearer", f.integration_token.clone())],
+                headers: vec![],
+                ids: profile_ids().collect(),
             },
             Run {
                 name: "employer",

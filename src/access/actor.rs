@@ -1,11 +1,11 @@
 //! Who a request acts for, once `web::auth` has resolved it: a staff member
-//! with the scope they may reach, a job seeker signed in on a terminal, or
-//! an enrolled terminal. The use cases in `app` take these; the web layer
-//! makes them.
+//! with the scope they may reach, a job seeker signed in on a terminal, a
+//! service's integration token, or an enrolled terminal. The use cases in
+//! `app` take these; the web layer makes them.
 
 use chrono::Duration;
 
-use super::StaffRole;
+use super::{IntegrationScope, StaffRole};
 
 pub const STAFF_IDLE: Duration = Duration::minutes(30);
 pub const STAFF_LIFETIME: Duration = Duration::hours(12);
@@ -41,10 +41,22 @@ pub struct SeekerActor {
     pub given_name: String,
 }
 
+/// A service's own system, by its integration token (no person): it
+/// reaches only that service's profile API.
+#[derive(Clone, Debug)]
+pub struct IntegrationActor {
+    pub token_id: i64,
+    pub service_id: i64,
+    /// What the administrator called the token; the audit log names it.
+    pub label: String,
+    pub scope: IntegrationScope,
+}
+
 #[derive(Clone, Debug)]
 pub enum Actor {
     Staff(StaffActor),
     Seeker(SeekerActor),
+    Integration(IntegrationActor),
 }
 
 /// An enrolled, unrevoked terminal.

@@ -34,6 +34,24 @@ pub fn new_alphanumeric(length: usize) -> String {
         .collect()
 }
 
+/// The start of an employer API token's secret.
+pub const EMPLOYER_TOKEN_KIND: &str = "fcj";
+/// The start of an integration token's secret.
+pub const INTEGRATION_TOKEN_KIND: &str = "fci";
+
+/// Characters of an API secret shown in lists, so its owner can tell
+/// tokens apart.
+const SHOWN_PREFIX: usize = 10;
+
+/// A bearer secret for an API client, `{kind}_` and 40 letters and digits,
+/// and its first characters for lists. `kind` tells which table holds its
+/// digest (`fcj` employer tokens, `fci` integration tokens).
+pub fn new_api_secret(kind: &str) -> (String, String) {
+    let secret = format!("{kind}_{}", new_alphanumeric(40));
+    let prefix = secret.chars().take(SHOWN_PREFIX).collect();
+    (secret, prefix)
+}
+
 pub fn digest(secret: &str) -> String {
     to_hex(&Sha256::digest(secret.as_bytes()))
 }

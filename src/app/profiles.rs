@@ -8,7 +8,7 @@ use rand::Rng;
 
 use super::Failure;
 use crate::app::AppState;
-use crate::domain::profile::{Profile, ProfileDetails};
+use crate::domain::profile::{Profile, ProfileDetails, ProfileInput, RestrictedInput};
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
 use crate::store::applications::Application;
@@ -23,6 +23,27 @@ pub struct Caseworker {
     pub actor: Actor,
     pub service_id: i64,
     pub user_id: i64,
+}
+
+/// Who reads or writes a service's profiles: an officer of the service,
+/// or an integration token of it (the profile API).
+#[derive(Clone, Debug)]
+pub struct ProfileActor {
+    pub actor: Actor,
+    pub service_id: i64,
+    /// The officer (a new profile joins their caseload); None for an
+    /// integration token.
+    pub officer_id: Option<i64>,
+}
+
+impl From<Caseworker> for ProfileActor {
+    fn from(officer: Caseworker) -> Self {
+        Self {
+            actor: officer.actor,
+            service_id: officer.service_id,
+            officer_id: Some(officer.user_id),
+        }
+    }
 }
 
 /// One audit row about a person.
@@ -93,6 +114,7 @@ pub async fn view(
     id: i64,
 ) -> Result<ProfileRecord, Failure> {
     let taxonomy = state.taxonomy.clone();
+    let officer = ProfileActor::from(officer);
     super::run(&state.store, move |conn| {
         let profile = load_and_audit(conn, &officer, id, &taxonomy, "profile.viewed", None)?;
         let access = store::caseload::seeker_status(conn, id)?;
@@ -125,7 +147,7 @@ pub async fn view_for_editor(
 /// sections: every view is audited as restricted, saying what for.
 pub async fn view_restricted(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     id: i64,
     detail: &'static str,
 ) -> Result<Profile, Failure> {
@@ -134,12 +156,13 @@ pub async fn view_restricted(
 
 async fn load_audited(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     id: i64,
     action: &'static str,
     detail: &'static str,
 ) -> Result<Profile, Failure> {
     let taxonomy = state.taxonomy.clone();
+    let officer = officer.into();
     super::run(&state.store, move |conn| {
         let detail = Some(detail.into());
         load_and_audit(conn, &officer, id, &taxonomy, action, detail)
@@ -150,7 +173,7 @@ async fn load_audited(
 /// A person of the officer's service, with the audit row of the read.
 fn load_and_audit(
     conn: &mut impl AsTx,
-    officer: &Caseworker,
+    officer: &ProfileActor,
     id: i64,
     taxonomy: &Taxonomy,
     action: &'static str,
@@ -198,34 +221,37 @@ fn reference_taken(e: StoreError) -> Failure {
 /// invalid `reference`.
 pub async fn create(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     details: ProfileDetails,
 ) -> Result<i64, Failure> {
+    let officer = officer.into();
     super::run(&state.store, move |conn| {
-        let at = store::now();
-        conn.write(|tx| {
-            let id = store::profiles::insert(
-                tx,
-                officer.service_id,
-                Some(officer.user_id),
-                &new_pseudonym(),
-                &details,
-                at,
-            )?;
-            crate::matches::profile_changed(tx, id, at)?;
-            audit_profile(tx, &officer.actor, "profile.created", id, None, at)?;
-            Ok::<_, StoreError>(id)
-        })
-        .map_err(reference_taken)
+        conn.write(|tx| insert(tx, &officer, &details))
+            .map_err(reference_taken)
     })
     .await
+}
+
+/// A new person of the actor's service (on the officer's caseload), with
+/// the matcher's job and an audit row.
+fn insert(
+    tx: &mut InTx<'_>,
+    officer: &ProfileActor,
+    details: &ProfileDetails,
+) -> Result<i64, StoreError> {
+    let at = store::now();
+    let (service, pseudonym) = (officer.service_id, new_pseudonym());
+    let id = store::profiles::insert(tx, service, officer.officer_id, &pseudonym, details, at)?;
+    crate::matches::profile_changed(tx, id, at)?;
+    audit_profile(tx, &officer.actor, "profile.created", id, None, at)?;
+    Ok(id)
 }
 
 /// New details for a profile of the officer's service, with the matcher's
 /// job and an audit row, in one transaction.
 fn save(
     tx: &mut InTx<'_>,
-    officer: &Caseworker,
+    officer: &ProfileActor,
     id: i64,
     details: &ProfileDetails,
     action: &'static str,
@@ -240,7 +266,7 @@ fn save(
 /// number already in the service is an invalid `reference`.
 pub async fn update(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     id: i64,
     details: ProfileDetails,
 ) -> Result<(), Failure> {
@@ -251,7 +277,7 @@ pub async fn update(
 /// The officer's changes to the offence, licence and barred sections.
 pub async fn update_restricted(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     id: i64,
     details: ProfileDetails,
 ) -> Result<(), Failure> {
@@ -263,12 +289,13 @@ pub async fn update_restricted(
 /// means to the officer.
 async fn save_in_tx(
     state: &AppState,
-    officer: Caseworker,
+    officer: impl Into<ProfileActor>,
     id: i64,
     details: ProfileDetails,
     action: &'static str,
     failed: fn(StoreError) -> Failure,
 ) -> Result<(), Failure> {
+    let officer = officer.into();
     super::run(&state.store, move |conn| {
         conn.write(|tx| save(tx, &officer, id, &details, action))
             .map_err(failed)
@@ -338,4 +365,145 @@ pub async fn issue_access(state: &AppState, officer: Caseworker, id: i64) -> Res
         pin,
         reset,
     })
+}
+
+// ------------------------------------------------------------ profile API
+
+/// What a caller of the profile API asks of the service's people.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// A name or prison number, searched as on the caseload page.
+    pub search: Option<String>,
+    /// Only people released from today to this many weeks ahead.
+    pub released_within_weeks: Option<u32>,
+    /// From 1.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One page of the service's people with the total, filtered as the
+/// caseload is. Audited: the list names people.
+pub async fn list(
+    state: &AppState,
+    reader: ProfileActor,
+    query: ListQuery,
+) -> Result<store::caseload::Page, Failure> {
+    super::run(&state.store, move |conn| {
+        let today = chrono::Utc::now().date_naive();
+        let mut filter = store::caseload::Filter::new(reader.service_id, today);
+        filter.search = query.search;
+        filter.release_within_weeks = query.released_within_weeks;
+        let page = store::caseload::sized_page(conn, &filter, query.page, query.per_page)?;
+        let detail = format!(
+            "page {} ({} a page) of {} people",
+            query.page, query.per_page, page.total
+        );
+        let entry = Entry::about("profile.listed", "profile", None).with_detail(Some(detail));
+        audit::record(conn, &reader.actor, entry, store::now())?;
+        Ok(page)
+    })
+    .await
+}
+
+/// A person of the service without the restricted sections (they are
+/// read back but not shown), audited as a view.
+pub async fn get(state: &AppState, reader: ProfileActor, id: i64) -> Result<Profile, Failure> {
+    load_audited(state, reader, id, "profile.viewed", "api").await
+}
+
+/// `input` (its restricted sections ignored) with the restricted sections
+/// of the stored profile `id`, parsed as the editor's form is.
+fn merged(
+    tx: &mut InTx<'_>,
+    id: i64,
+    input: ProfileInput,
+    taxonomy: &Taxonomy,
+) -> Result<ProfileDetails, Failure> {
+    let current = store::profiles::load(tx, id, taxonomy)?;
+    let kept = RestrictedInput::of(&current.details.to_input());
+    ProfileDetails::parse(&kept.applied_to(input), taxonomy).map_err(Failure::Invalid)
+}
+
+/// Replaces the general fields of a person of the service (the restricted
+/// sections stay as they are), in one transaction with the matcher's job
+/// and the audit row. A prison number already in the service is an
+/// invalid `reference`.
+pub async fn replace(
+    state: &AppState,
+    writer: ProfileActor,
+    id: i64,
+    input: ProfileInput,
+) -> Result<(), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    super::write(&state.store, move |tx| {
+        let key = store::profiles::Key::Id(id);
+        store::profiles::lock_in_service(tx, writer.service_id, key)?.ok_or(Failure::NotFound)?;
+        let details = merged(tx, id, input, &taxonomy)?;
+        save(tx, &writer, id, &details, "profile.updated").map_err(reference_taken)
+    })
+    .await
+}
+
+/// Creates or replaces the service's person with `input`'s prison number
+/// (a replace keeps the restricted sections). Answers the id and whether
+/// it was created. Two calls at once cannot make two people: the database
+/// holds one prison number once per service, and the call that loses the
+/// race replaces the winner's row instead.
+pub async fn upsert_by_reference(
+    state: &AppState,
+    writer: ProfileActor,
+    input: ProfileInput,
+) -> Result<(i64, bool), Failure> {
+    // The prison number as it is stored (trimmed, upper-case), and the
+    // details a new person would have.
+    let fresh = ProfileDetails::parse(&input, &state.taxonomy).map_err(Failure::Invalid)?;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let (writer, input, fresh) = (writer.clone(), input.clone(), fresh.clone());
+        let taxonomy = state.taxonomy.clone();
+        let result = super::run(&state.store, move |conn| {
+            conn.write(|tx| upsert_in(tx, &writer, input, &fresh, &taxonomy))
+        })
+        .await;
+        match result {
+            // Another call created this person meanwhile: replace it.
+            Err(Failure::Conflict(_)) if attempts < 2 => continue,
+            other => return other,
+        }
+    }
+}
+
+fn upsert_in(
+    tx: &mut InTx<'_>,
+    writer: &ProfileActor,
+    input: ProfileInput,
+    fresh: &ProfileDetails,
+    taxonomy: &Taxonomy,
+) -> Result<(i64, bool), Failure> {
+    let key = store::profiles::Key::Reference(fresh.reference());
+    match store::profiles::lock_in_service(tx, writer.service_id, key)? {
+        Some(id) => {
+            let details = merged(tx, id, input, taxonomy)?;
+            save(tx, writer, id, &details, "profile.updated")?;
+            Ok((id, false))
+        }
+        None => Ok((insert(tx, writer, fresh)?, true)),
+    }
+}
+
+/// Replaces the offence, licence and barred sections as the restricted
+/// editor does: the read of the current profile and the write are each
+/// audited as restricted.
+pub async fn replace_restricted(
+    state: &AppState,
+    writer: ProfileActor,
+    id: i64,
+    restricted: RestrictedInput,
+) -> Result<(), Failure> {
+    let what = "api: saving offence, licence and barred sections";
+    let current = view_restricted(state, writer.clone(), id, what).await?;
+    let input = restricted.applied_to(current.details.to_input());
+    let details = ProfileDetails::parse(&input, &state.taxonomy).map_err(Failure::Invalid)?;
+    update_restricted(state, writer, id, details).await
 }

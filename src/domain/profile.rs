@@ -504,6 +504,49 @@ pub const RESTRICTED_FIELDS: &[&str] = &[
     "barred_adults",
 ];
 
+/// The offence, licence and barred sections of a profile's input: what
+/// the restricted editor and `/api/v1/profiles/{id}/restricted` read and
+/// write, and nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RestrictedInput {
+    pub curfews: Vec<TimeWindowInput>,
+    pub exclusion_zones: Vec<ExclusionZoneInput>,
+    pub no_driving: bool,
+    pub other_conditions: String,
+    pub offence_categories: Vec<String>,
+    pub barred_children: bool,
+    pub barred_adults: bool,
+}
+
+impl RestrictedInput {
+    /// The restricted sections of `input`.
+    pub fn of(input: &ProfileInput) -> Self {
+        Self {
+            curfews: input.curfews.clone(),
+            exclusion_zones: input.exclusion_zones.clone(),
+            no_driving: input.no_driving,
+            other_conditions: input.other_conditions.clone(),
+            offence_categories: input.offence_categories.clone(),
+            barred_children: input.barred_children,
+            barred_adults: input.barred_adults,
+        }
+    }
+
+    /// `input` with these restricted sections in place of its own (the
+    /// other fields untouched).
+    pub fn applied_to(self, mut input: ProfileInput) -> ProfileInput {
+        input.curfews = self.curfews;
+        input.exclusion_zones = self.exclusion_zones;
+        input.no_driving = self.no_driving;
+        input.other_conditions = self.other_conditions;
+        input.offence_categories = self.offence_categories;
+        input.barred_children = self.barred_children;
+        input.barred_adults = self.barred_adults;
+        input
+    }
+}
+
 /// Whether an error key (such as `curfews[1].start`) belongs to a
 /// restricted section.
 pub fn is_restricted_field(key: &str) -> bool {
@@ -555,6 +598,7 @@ impl ProfileDetails {
             Ok(()) => FieldErrors::new(),
             Err(validation) => FieldErrors::from_validation(&validation),
         };
+        check_no_nul(&mut errors, &input);
         let release_area = parse_release(&mut errors, &input);
         let skills = parse_skills(&mut errors, &input.skills, taxonomy);
         let certificates = parse_certificates(&mut errors, &input.certificates, taxonomy);
@@ -979,6 +1023,41 @@ fn todo_input(todo: &Todo) -> TodoInput {
     }
 }
 
+/// Free text with a NUL character is refused: no database keeps one in
+/// text (PostgreSQL refuses the row), and nobody types it.
+fn check_no_nul(errors: &mut FieldErrors, input: &ProfileInput) {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("given_name".into(), &input.given_name),
+        ("family_name".into(), &input.family_name),
+        ("reference".into(), &input.reference),
+        ("other_conditions".into(), &input.other_conditions),
+    ];
+    if let Some(place) = &input.release_area {
+        texts.push(("release_area.name".into(), &place.name));
+    }
+    for (i, zone) in input.exclusion_zones.iter().enumerate() {
+        texts.push((format!("exclusion_zones[{i}].name"), &zone.name));
+    }
+    for (i, job) in input.work_history.iter().enumerate() {
+        texts.push((format!("work_history[{i}].role"), &job.role));
+        texts.push((
+            format!("work_history[{i}].employer_name"),
+            &job.employer_name,
+        ));
+    }
+    for (i, todo) in input.todos.iter().enumerate() {
+        texts.push((format!("todos[{i}].note"), &todo.note));
+    }
+    for (i, language) in input.languages.iter().enumerate() {
+        texts.push((format!("languages[{i}]"), language));
+    }
+    for (field, text) in texts {
+        if text.contains('\0') {
+            errors.add(field, "Remove the null character (\\0) from this text");
+        }
+    }
+}
+
 fn normalise(raw: &ProfileInput) -> ProfileInput {
     let mut input = raw.clone();
     for text in [
@@ -1226,6 +1305,46 @@ pub(crate) mod tests {
 
     fn errors(input: &ProfileInput) -> FieldErrors {
         ProfileDetails::parse(input, &sample()).unwrap_err()
+    }
+
+    #[test]
+    fn a_null_character_in_free_text_is_a_field_error() {
+        let mut input = valid_input();
+        input.given_name = "Sa\0m".into();
+        input.exclusion_zones = vec![ExclusionZoneInput {
+            name: "Leeds\0".into(),
+            lat: 53.8,
+            lon: -1.5,
+            radius_km: 2.0,
+        }];
+        let errors = ProfileDetails::parse(&input, &sample()).unwrap_err();
+        assert!(errors.has("given_name"), "{errors:?}");
+        assert!(errors.has("exclusion_zones[0].name"), "{errors:?}");
+    }
+
+    #[test]
+    fn restricted_input_holds_exactly_the_restricted_fields() {
+        let json = serde_json::to_value(RestrictedInput::default()).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        let mut restricted = RESTRICTED_FIELDS.to_vec();
+        restricted.sort_unstable();
+        assert_eq!(keys, restricted);
+        // Applying a profile's own sections gives it back; applying them
+        // to another input changes only those sections.
+        let mut input = valid_input();
+        input.offence_categories = vec!["drugs_supply".into()];
+        input.no_driving = true;
+        let sections = RestrictedInput::of(&input);
+        assert_eq!(sections.clone().applied_to(input.clone()), input);
+        let other = sections.applied_to(ProfileInput::default());
+        assert_eq!(other.offence_categories, input.offence_categories);
+        assert!(other.no_driving && other.given_name.is_empty());
     }
 
     #[test]

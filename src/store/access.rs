@@ -540,8 +540,7 @@ pub fn create_api_token(
     expires_at: NaiveDateTime,
     at: NaiveDateTime,
 ) -> StoreResult<(i64, String)> {
-    let secret = format!("fcj_{}", token::new_alphanumeric(40));
-    let prefix: String = secret.chars().take(10).collect();
+    let (secret, prefix) = token::new_api_secret(token::EMPLOYER_TOKEN_KIND);
     let id = with_conn!(conn, |c| diesel::insert_into(api_tokens::table)
         .values((
             api_tokens::employer_id.eq(employer_id),

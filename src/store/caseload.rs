@@ -308,7 +308,7 @@ fn searched_page(
     conn: &mut impl AsTx,
     filter: &Filter,
     search: &str,
-    offset: i64,
+    (offset, limit): (i64, i64),
 ) -> StoreResult<(i64, Vec<HeadRow>)> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Nullable, Timestamp};
@@ -350,7 +350,7 @@ fn searched_page(
     let wanted: Vec<i64> = people
         .iter()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(PAGE_SIZE as usize)
+        .take(usize::try_from(limit).unwrap_or(0))
         .map(|p| p.0)
         .collect();
     let mut heads: Vec<HeadRow> = with_conn!(conn, |c| filtered!(filter)
@@ -371,15 +371,27 @@ fn searched_page(
 
 /// One page (from 1) of the caseload, with the total.
 pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Page> {
-    let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
+    sized_page(conn, filter, page, PAGE_SIZE)
+}
+
+/// One page (from 1) of `per_page` people of the caseload, with the total.
+pub fn sized_page(
+    conn: &mut impl AsTx,
+    filter: &Filter,
+    page: i64,
+    per_page: i64,
+) -> StoreResult<Page> {
+    let per_page = per_page.max(1);
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
+    let window = (offset, per_page);
     let search = filter
         .search
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let (total, heads): (i64, Vec<HeadRow>) = match search {
-        Some(search) => searched_page(conn, filter, search, offset)?,
-        None => listed_page(conn, filter, offset)?,
+        Some(search) => searched_page(conn, filter, search, window)?,
+        None => listed_page(conn, filter, window)?,
     };
     let rows = with_counts(conn, heads, filter.today)?;
     Ok(Page { rows, total })
@@ -389,7 +401,7 @@ pub fn page(conn: &mut impl AsTx, filter: &Filter, page: i64) -> StoreResult<Pag
 fn listed_page(
     conn: &mut impl AsTx,
     filter: &Filter,
-    offset: i64,
+    (offset, limit): (i64, i64),
 ) -> StoreResult<(i64, Vec<HeadRow>)> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Nullable, Timestamp};
@@ -412,7 +424,7 @@ fn listed_page(
                 .then_order_by(sql::<Nullable<Timestamp>>(&format!("{NEWEST_MATCH} DESC")))
                 .then_order_by(profiles::id),
         };
-        let heads: Vec<HeadRow> = q.limit(PAGE_SIZE).offset(offset).load(c)?;
+        let heads: Vec<HeadRow> = q.limit(limit).offset(offset).load(c)?;
         (total, heads)
     }))
 }

@@ -30,6 +30,7 @@ pub mod candidates;
 pub mod caseload;
 pub mod employer_accounts;
 pub mod history;
+pub mod integrations;
 pub mod jobs;
 pub mod limits;
 pub mod matches;

@@ -674,6 +674,40 @@ pub fn load_in_service(
     }
 }
 
+/// Which profile of a service a write is about.
+#[derive(Clone, Copy, Debug)]
+pub enum Key<'a> {
+    Id(i64),
+    /// The prison number, as parsed (upper-case).
+    Reference(&'a str),
+}
+
+/// The id of the service's profile with this key, its row locked until the
+/// transaction ends on PostgreSQL (SQLite's write transaction already holds
+/// the database lock); None when the service has no such profile. The
+/// service is part of the query.
+pub fn lock_in_service(conn: &mut InTx, service_id: i64, key: Key) -> StoreResult<Option<i64>> {
+    let found: Option<i64> = with_conn!(conn, |c| {
+        let q = profiles::table
+            .filter(profiles::service_id.eq(service_id))
+            .select(profiles::id)
+            .into_boxed();
+        let q = match key {
+            Key::Id(id) => q.filter(profiles::id.eq(id)),
+            Key::Reference(reference) => q.filter(profiles::reference.eq(reference.to_string())),
+        };
+        q.first(c).optional()?
+    });
+    if let (Some(id), super::Tx::Postgres(c)) = (found, conn.tx()) {
+        profiles::table
+            .find(id)
+            .select(profiles::id)
+            .for_update()
+            .first::<i64>(c)?;
+    }
+    Ok(found)
+}
+
 /// The `updated_at` of each profile asked for: every change to a profile
 /// moves it, so it tells a cache which parsed copies are stale.
 /// Rows whose `updated_at` is at or after `since`, with it (an indexed

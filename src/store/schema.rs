@@ -103,6 +103,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    integration_tokens (id) {
+        id -> BigInt,
+        service_id -> BigInt,
+        label -> Text,
+        scope -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     terminals (id) {
         id -> BigInt,
         service_id -> BigInt,
@@ -465,6 +481,8 @@ diesel::joinable!(invitations -> employers (employer_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(api_tokens -> employers (employer_id));
 diesel::joinable!(api_tokens -> users (created_by));
+diesel::joinable!(integration_tokens -> services (service_id));
+diesel::joinable!(integration_tokens -> users (created_by));
 diesel::joinable!(terminals -> services (service_id));
 diesel::joinable!(terminals -> users (created_by));
 diesel::joinable!(profiles -> services (service_id));
@@ -516,6 +534,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     invitations,
     api_tokens,
+    integration_tokens,
     terminals,
     profiles,
     profile_skills,

@@ -1,14 +1,16 @@
 //! Who is asking, decided in one place.
 //!
 //! The [`Authenticate`] middleware resolves each request once: a staff or
-//! job-seeker session from the session cookie, an employer API token from
-//! `Authorization: Bearer`, and an enrolled terminal from the device cookie.
-//! It enforces the CSRF token and the Origin check on every state-changing
-//! request that relies on a cookie, and answers anonymous `/api/v1` calls
-//! with 401 before any handler runs. Handlers then take an extractor
-//! ([`Staff`], [`Admin`], [`Officer`], [`EmployerMember`], [`Seeker`],
-//! [`Device`]) that yields the actor with its scope; store queries take that
-//! scope, so a resource outside it is simply not found.
+//! job-seeker session from the session cookie, an employer API token or a
+//! service's integration token from `Authorization: Bearer`, and an enrolled
+//! terminal from the device cookie. It enforces the CSRF token and the
+//! Origin check on every state-changing request that relies on a cookie,
+//! answers anonymous `/api/v1` calls with 401 before any handler runs, and
+//! an integration token anywhere but the profile API with 403. Handlers then
+//! take an extractor ([`Staff`], [`Admin`], [`Officer`], [`EmployerMember`],
+//! [`ProfileReader`], [`ProfileWriter`], [`Seeker`], [`Device`]) that yields
+//! the actor with its scope; store queries take that scope, so a resource
+//! outside it is simply not found.
 
 use std::collections::HashMap;
 use std::future::{ready, Ready};
@@ -26,8 +28,8 @@ use sha2::Sha256;
 
 use super::AppState;
 pub use crate::access::actor::{
-    Actor, Scope, SeekerActor, StaffActor, TerminalDevice, SEEKER_IDLE, SEEKER_LIFETIME,
-    STAFF_IDLE, STAFF_LIFETIME,
+    Actor, IntegrationActor, Scope, SeekerActor, StaffActor, TerminalDevice, SEEKER_IDLE,
+    SEEKER_LIFETIME, STAFF_IDLE, STAFF_LIFETIME,
 };
 use crate::access::{token, StaffRole};
 use crate::store::{self, access as access_store, now, StoreError};
@@ -95,6 +97,13 @@ impl RequestContext {
                 seeker_id: Some(s.seeker_id),
                 label: format!("job seeker {}", s.seeker_id),
                 ip: Some(self.ip.clone()),
+            },
+            // The audit log's API-token kind, named by the token's label.
+            Some(Actor::Integration(i)) => store::audit::Actor {
+                kind: "api_token",
+                label: i.label.clone(),
+                ip: Some(self.ip.clone()),
+                ..Default::default()
             },
             None => store::audit::Actor {
                 kind: "anonymous",
@@ -219,12 +228,24 @@ fn device_of(
     Ok(Some(TerminalDevice { id, service_id }))
 }
 
-/// The employer's user an API token acts for.
+/// Whether a bearer secret is an integration token's (by its start).
+fn is_integration_secret(secret: &str) -> bool {
+    secret
+        .strip_prefix(token::INTEGRATION_TOKEN_KIND)
+        .is_some_and(|rest| rest.starts_with('_'))
+}
+
+/// The employer's user an API token acts for, or the service an
+/// integration token belongs to.
 fn bearer_actor(
     conn: &mut store::Conn,
     secret: &str,
     at: NaiveDateTime,
 ) -> Result<Option<Actor>, StoreError> {
+    if is_integration_secret(secret) {
+        let found = store::integrations::find(conn, secret, at)?;
+        return Ok(found.map(Actor::Integration));
+    }
     let Some((_, employer_id, user_id)) = access_store::find_api_token(conn, secret, at)? else {
         return Ok(None);
     };
@@ -389,6 +410,11 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The profile API: the only routes an integration token may reach.
+fn is_profile_api(path: &str) -> bool {
+    path == "/api/v1/profiles" || path.starts_with("/api/v1/profiles/")
+}
+
 /// The API routes an anonymous caller may use.
 fn is_public_api(method: &Method, path: &str) -> bool {
     (method == Method::POST && path == "/api/v1/session")
@@ -403,7 +429,9 @@ fn reject(
     status: StatusCode,
     message: &str,
 ) -> ServiceResponse<actix_web::body::BoxBody> {
-    let response = if req.path().starts_with("/api/") {
+    // A bearer client is a program: it is answered in JSON anywhere.
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    let response = if req.path().starts_with("/api/") || bearer {
         let code = match status {
             StatusCode::UNAUTHORIZED => "unauthenticated",
             StatusCode::FORBIDDEN => "forbidden",
@@ -577,13 +605,30 @@ async fn admit(req: &mut ServiceRequest) -> Result<(RequestContext, String, bool
     // An API token is for the JSON API only: an HTML page (team, tokens,
     // status changes) must never be reachable with a leaked token and
     // without a session's CSRF protection.
-    if creds.bearer.is_some() && !req.path().starts_with("/api/v1/") {
+    let integration = creds.bearer.as_deref().is_some_and(is_integration_secret);
+    if creds.bearer.is_some() && !integration && !req.path().starts_with("/api/v1/") {
         return Err((
             StatusCode::UNAUTHORIZED,
             "API tokens work only for the JSON API under /api/v1/. Sign in to use the pages.",
         ));
     }
     let resolved = lookup(&state, &creds).await?;
+    // An integration token reaches its service's profile API and nothing
+    // else; within it, the handlers' extractors decide.
+    if let Some(Actor::Integration(_)) = resolved.actor {
+        if !is_profile_api(req.path()) {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "An integration token works only for the profile API under /api/v1/profiles",
+            ));
+        }
+    }
+    if integration && resolved.actor.is_none() && !req.path().starts_with("/api/v1/") {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "This integration token is not valid (revoked, expired or unknown)",
+        ));
+    }
     let new_anon_csrf = resolved.session_csrf.is_none() && creds.anon_csrf.is_none();
     let csrf_token = resolved
         .session_csrf
@@ -782,7 +827,7 @@ fn staff_of(req: &HttpRequest) -> Result<(StaffActor, RequestContext), AuthError
     let api = req.path().starts_with("/api/");
     match &ctx.actor {
         Some(Actor::Staff(s)) => Ok((s.clone(), ctx.clone())),
-        Some(Actor::Seeker(_)) => Err(AuthError::Forbidden { api }),
+        Some(Actor::Seeker(_) | Actor::Integration(_)) => Err(AuthError::Forbidden { api }),
         None => Err(AuthError::SignIn {
             api,
             terminal: false,
@@ -845,6 +890,64 @@ extractor!(Officer, |req| staff_in_scope(
     }
 ));
 
+/// A caller of the profile API: an officer of a service (by session), or
+/// an integration token of the service.
+pub struct ProfileClient {
+    pub service_id: i64,
+    /// The officer; None for an integration token.
+    pub officer_id: Option<i64>,
+    /// Whether the caller may create and change profiles (an officer, or
+    /// a token with the `profiles:write` scope).
+    pub can_write: bool,
+    pub ctx: RequestContext,
+}
+
+/// The profile API's caller; `write` refuses a read-only token.
+fn profile_client(req: &HttpRequest, write: bool) -> Result<ProfileClient, AuthError> {
+    let ctx = context(req);
+    let api = req.path().starts_with("/api/");
+    let (service_id, officer_id, can_write) = match &ctx.actor {
+        Some(Actor::Integration(i)) => (i.service_id, None, i.scope.can_write()),
+        Some(Actor::Staff(StaffActor {
+            scope: Scope::Service(service_id),
+            user_id,
+            ..
+        })) => (*service_id, Some(*user_id), true),
+        Some(_) => return Err(AuthError::Forbidden { api }),
+        None => {
+            return Err(AuthError::SignIn {
+                api,
+                terminal: false,
+            })
+        }
+    };
+    if write && !can_write {
+        return Err(AuthError::Forbidden { api });
+    }
+    Ok(ProfileClient {
+        service_id,
+        officer_id,
+        can_write,
+        ctx,
+    })
+}
+
+/// May read the service's profiles (an officer or any of its integration
+/// tokens).
+pub struct ProfileReader(pub ProfileClient);
+
+extractor!(ProfileReader, |req| ready(
+    profile_client(req, false).map(ProfileReader)
+));
+
+/// May change the service's profiles (an officer or a `profiles:write`
+/// integration token).
+pub struct ProfileWriter(pub ProfileClient);
+
+extractor!(ProfileWriter, |req| ready(
+    profile_client(req, true).map(ProfileWriter)
+));
+
 /// A member of an approved employer (by session or API token).
 pub struct EmployerMember {
     pub actor: StaffActor,
@@ -894,7 +997,9 @@ extractor!(Seeker, |req| {
             seeker: s.clone(),
             ctx: ctx.clone(),
         }),
-        (Some(_), Some(Actor::Staff(_))) => Err(AuthError::Forbidden { api }),
+        (Some(_), Some(Actor::Staff(_) | Actor::Integration(_))) => {
+            Err(AuthError::Forbidden { api })
+        }
         (Some(_), None) => Err(AuthError::SignIn {
             api,
             terminal: true,

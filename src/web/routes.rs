@@ -31,6 +31,9 @@ pub enum Access {
     Device,
     /// A job seeker signed in on an enrolled terminal.
     Seeker,
+    /// The profile API: a case officer, or an integration token of the
+    /// officer's service (which reaches nothing else).
+    Profiles,
 }
 
 pub struct Route {
@@ -109,6 +112,9 @@ fn admin_routes() -> Vec<Route> {
         route!(POST "/admin/terminals/{id}/revoke", Admin => admin::revoke_terminal),
         route!(GET "/admin/audit", Admin => admin::audit),
         route!(GET "/admin/queue", Admin => admin::queue),
+        route!(GET "/admin/integrations", Admin => admin::integrations),
+        route!(POST "/admin/integrations", Admin => admin::create_integration),
+        route!(POST "/admin/integrations/{id}/revoke", Admin => admin::revoke_integration),
         route!(POST "/admin/queue/{id}/retry", Admin => admin::retry_job),
     ]
 }
@@ -249,6 +255,15 @@ fn api_routes() -> Vec<Route> {
         route!(POST "/api/v1/vacancies/{id}/pause", Employer => api::vacancies::pause),
         route!(POST "/api/v1/vacancies/{id}/close", Employer => api::vacancies::close),
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::matches::vacancy_candidates),
+        // Profiles of the officer's service, for officers and integration
+        // tokens (before "/api/v1/profiles/{id}").
+        route!(GET "/api/v1/profiles", Profiles => api::profiles::list),
+        route!(POST "/api/v1/profiles", Profiles => api::profiles::create),
+        route!(PUT "/api/v1/profiles/by-reference/{reference}", Profiles => api::profiles::upsert_by_reference),
+        route!(GET "/api/v1/profiles/{id}", Profiles => api::profiles::get),
+        route!(PUT "/api/v1/profiles/{id}", Profiles => api::profiles::update),
+        route!(GET "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::get_restricted),
+        route!(PUT "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::update_restricted),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
     ]

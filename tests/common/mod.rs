@@ -275,3 +275,63 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("free port")
 }
+
+/// A prison service near Leeds, by name.
+pub fn service(conn: &mut fairchance::store::Conn, name: &str) -> i64 {
+    use fairchance::store::people::{create_service, NewService, ServiceKind};
+    create_service(
+        conn,
+        &NewService {
+            name,
+            kind: ServiceKind::Prison,
+            place_name: "Leeds",
+            lat: 53.8,
+            lon: -1.5,
+        },
+    )
+    .expect("service")
+}
+
+/// An approved employer, by name (its contact made up from it).
+pub fn approved_employer(conn: &mut fairchance::store::Conn, name: &str) -> i64 {
+    use fairchance::store::people::{create_employer, EmployerStatus, NewEmployer};
+    create_employer(
+        conn,
+        &NewEmployer {
+            name,
+            sector_slug: "warehousing",
+            contact_name: "Contact",
+            contact_email: "contact@example.org",
+            contact_phone: None,
+            address: "Somewhere",
+            website: None,
+            status: EmployerStatus::Approved,
+            decided_by: None,
+        },
+    )
+    .expect("employer")
+}
+
+/// The password of every account [`staff_user`] makes.
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+/// A staff account with [`STAFF_PASSWORD`], named by its email address.
+pub fn staff_user(
+    conn: &mut fairchance::store::Conn,
+    email: &str,
+    membership: fairchance::store::people::Membership,
+) -> i64 {
+    static HASH: OnceLock<String> = OnceLock::new();
+    let hash =
+        HASH.get_or_init(|| fairchance::access::password::hash(STAFF_PASSWORD).expect("hash"));
+    fairchance::store::people::create_user(
+        conn,
+        &fairchance::store::people::NewUser {
+            email,
+            display_name: email,
+            password_hash: hash,
+            membership,
+        },
+    )
+    .expect("user")
+}

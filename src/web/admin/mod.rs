@@ -1,12 +1,15 @@
-//! Administrator pages: users, terminals, the audit log and the job queue.
-//! The use cases are in `app::accounts`, `app::terminals` and `app::admin`.
+//! Administrator pages: users, terminals, integration tokens, the audit log
+//! and the job queue. The use cases are in `app::accounts`,
+//! `app::terminals`, `app::integrations` and `app::admin`.
 
 mod audit;
+mod integrations;
 mod queue;
 mod terminals;
 mod users;
 
 pub use audit::*;
+pub use integrations::*;
 pub use queue::*;
 pub use terminals::*;
 pub use users::*;

@@ -35,17 +35,12 @@ pub const PER_PAGE_MAX: u32 = 500;
 fn paging_of(query: &PageQuery) -> Result<Paging, ApiError> {
     let mut errors = FieldErrors::new();
     let page = query.page.unwrap_or(1);
-    if page == 0 || page > 1_000_000 {
-        errors.add("page", "Use a page number of 1 or more");
-    }
     let (field, per_page) = match (query.per_page, query.limit) {
         (Some(n), _) => ("per_page", n),
         (None, Some(n)) => ("limit", n),
         (None, None) => ("per_page", 20),
     };
-    if per_page == 0 || per_page > PER_PAGE_MAX {
-        errors.add(field, format!("Use 1 to {PER_PAGE_MAX} items a page"));
-    }
+    super::check_paging(&mut errors, page, (field, per_page), PER_PAGE_MAX);
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }

@@ -21,7 +21,7 @@ pub(crate) fn ok(description: &str, schema: &str) -> Value {
 }
 
 /// The answers every signed-in route may give.
-fn error_responses() -> Value {
+pub(crate) fn error_responses() -> Value {
     json!({
         "401": err("Not signed in"),
         "403": err("Signed in, but not allowed (or CSRF token missing)")
@@ -29,7 +29,7 @@ fn error_responses() -> Value {
 }
 
 /// A path parameter holding an id.
-fn id(name: &str, description: &str) -> Value {
+pub(crate) fn id(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "description": description, "schema": { "type": "integer", "format": "int64" } })
 }
 
@@ -245,15 +245,17 @@ fn me_paths() -> Value {
 pub fn openapi_document(taxonomy: &Taxonomy) -> Value {
     let mut schemas = merge(core_schemas(), &match_schemas());
     schemas = merge(schemas, &super::vacancies::openapi_schemas());
+    schemas = merge(schemas, &super::profiles::openapi_schemas(taxonomy));
     schemas = merge(schemas, &crate::web::terminal::api::openapi_schemas());
     let mut paths = merge(session_paths(), &match_paths());
     paths = merge(paths, &me_paths());
     paths = merge(paths, &crate::web::terminal::api::openapi_paths(taxonomy));
     paths = merge(paths, &super::vacancies::openapi_paths(taxonomy));
+    paths = merge(paths, &super::profiles::openapi_paths());
     let security_schemes = merge(
         json!({
             "session": { "type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE },
-            "bearer": { "type": "http", "scheme": "bearer", "description": "Employer API token (fcj_...)" }
+            "bearer": { "type": "http", "scheme": "bearer", "description": "Employer API token (fcj_...), or a service's integration token (fci_...), which reaches only /api/v1/profiles and its sub-paths" }
         }),
         &crate::web::terminal::api::openapi_security_schemes(),
     );
@@ -262,7 +264,7 @@ pub fn openapi_document(taxonomy: &Taxonomy) -> Value {
         "info": {
             "title": "Fair Chance Jobs API",
             "version": "1",
-            "description": "Sign in with a session (POST /api/v1/session, then send X-CSRF-Token on state changes) or with an employer API token (Authorization: Bearer). Every anonymous call other than sign-in and this document answers 401. A method not listed for a path answers 405 with Allow."
+            "description": "Sign in with a session (POST /api/v1/session, then send X-CSRF-Token on state changes) or with an API token (Authorization: Bearer): an employer's, or a service's integration token for the profile API. Every anonymous call other than sign-in and this document answers 401. A method not listed for a path answers 405 with Allow."
         },
         "servers": [{ "url": "/" }],
         "components": {
@@ -274,7 +276,7 @@ pub fn openapi_document(taxonomy: &Taxonomy) -> Value {
     })
 }
 
-fn slug_list(slugs: impl Iterator<Item = &'static str>) -> Value {
+pub(crate) fn slug_list<'a>(slugs: impl Iterator<Item = &'a str>) -> Value {
     Value::Array(slugs.map(|s| Value::String(s.to_string())).collect())
 }
 
@@ -298,7 +300,7 @@ fn rule_slugs() -> Value {
     slug_list(RuleCode::ALL.iter().map(|c| c.as_str()))
 }
 
-fn merge(mut base: Value, extra: &Value) -> Value {
+pub(crate) fn merge(mut base: Value, extra: &Value) -> Value {
     if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
         for (k, v) in extra {
             base.insert(k.clone(), v.clone());

@@ -110,12 +110,7 @@ pub async fn list(
     let page = paging.page.unwrap_or(1);
     let per_page = paging.per_page.unwrap_or(50);
     let mut errors = FieldErrors::new();
-    if page == 0 || page > 1_000_000 {
-        errors.add("page", "Use a page number of 1 or more");
-    }
-    if per_page == 0 || per_page > 200 {
-        errors.add("per_page", "Use 1 to 200 items a page");
-    }
+    super::check_paging(&mut errors, page, ("per_page", per_page), 200);
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
@@ -356,7 +351,7 @@ fn slugs<'a>(values: impl Iterator<Item = &'a str>) -> Value {
 /// Text the parser trims and then measures: the schema's pattern asks for
 /// `min` characters from the first non-space to the last, so a string it
 /// allows is never too short once trimmed.
-fn trimmed_text(min: usize, max: usize) -> Value {
+pub(crate) fn trimmed_text(min: usize, max: usize) -> Value {
     let pattern = match min {
         0 => String::new(),
         1 => "\\S".to_string(),

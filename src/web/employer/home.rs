@@ -139,7 +139,7 @@ pub struct TokenForm {
 }
 
 /// What is wrong with a token request, by field.
-fn check_token_form(name: &str, days: &str) -> Result<i64, FieldErrors> {
+pub(crate) fn check_token_form(name: &str, days: &str) -> Result<i64, FieldErrors> {
     let mut errors = FieldErrors::new();
     if name.is_empty() {
         errors.add("name", "Enter what the token is for");

@@ -425,12 +425,16 @@ fn expected(access: Access, who: Who, path: &str) -> Outcome {
         (Access::Staff, Who::Admin | Who::Officer | Who::Employer) => Allowed,
         (Access::Admin, Who::Admin)
         | (Access::Officer, Who::Officer)
+        | (Access::Casework, Who::Admin | Who::Officer)
         | (Access::Employer, Who::Employer) => Allowed,
         (
-            Access::Staff | Access::Admin | Access::Officer | Access::Employer,
+            Access::Staff | Access::Admin | Access::Officer | Access::Casework | Access::Employer,
             Who::Anonymous | Who::Device,
         ) => SignIn,
-        (Access::Staff | Access::Admin | Access::Officer | Access::Employer, _) => Forbidden,
+        (
+            Access::Staff | Access::Admin | Access::Officer | Access::Casework | Access::Employer,
+            _,
+        ) => Forbidden,
         (Access::Device, Who::Device | Who::Seeker) => Allowed,
         (Access::Device, _) => Forbidden,
         (Access::Seeker, Who::Seeker) => Allowed,
@@ -475,6 +479,10 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         // Case officer workspace.
         ("GET", "/officer/caseload", Officer),
         ("GET", "/officer/profiles/new", Officer),
+        ("GET", "/officer/profiles/import", Casework),
+        ("GET", "/officer/profiles/import/template.csv", Casework),
+        ("POST", "/officer/profiles/import/preview", Casework),
+        ("POST", "/officer/profiles/import", Casework),
         ("POST", "/officer/profiles", Officer),
         ("GET", "/officer/profiles/{id}/edit", Officer),
         ("POST", "/officer/profiles/{id}", Officer),

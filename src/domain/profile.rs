@@ -688,6 +688,20 @@ impl ProfileDetails {
         }
     }
 
+    /// These details with the offence, licence and barred sections of
+    /// `other`: an edit that does not touch those sections keeps them as
+    /// stored. No rule links those sections to the rest, so the result is as
+    /// valid as both halves.
+    pub fn with_restricted_of(&self, other: &ProfileDetails) -> ProfileDetails {
+        ProfileDetails {
+            licence_conditions: other.licence_conditions.clone(),
+            offence_categories: other.offence_categories.clone(),
+            barred_children: other.barred_children,
+            barred_adults: other.barred_adults,
+            ..self.clone()
+        }
+    }
+
     /// Given name.
     pub fn given_name(&self) -> &str {
         &self.given_name

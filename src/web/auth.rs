@@ -845,6 +845,31 @@ extractor!(Officer, |req| staff_in_scope(
     }
 ));
 
+/// A case officer or an administrator: the officer's service, or None for
+/// an administrator (who chooses one where a page needs it).
+pub struct Casework {
+    pub actor: StaffActor,
+    pub service_id: Option<i64>,
+    pub ctx: RequestContext,
+}
+
+extractor!(Casework, |req| staff_in_scope(
+    req,
+    |actor, ctx| match actor.scope {
+        Scope::Service(service_id) => Some(Casework {
+            actor,
+            service_id: Some(service_id),
+            ctx,
+        }),
+        Scope::Admin => Some(Casework {
+            actor,
+            service_id: None,
+            ctx,
+        }),
+        Scope::Employer(_) => None,
+    }
+));
+
 /// A member of an approved employer (by session or API token).
 pub struct EmployerMember {
     pub actor: StaffActor,

@@ -12,11 +12,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 
-use super::profiles::{audit_profile, new_pseudonym, Caseworker};
+use super::profiles::{new_pseudonym, Caseworker};
 use super::{CellError, Failure};
 use crate::domain::profile::{is_restricted_field, Profile, ProfileDetails, PROFILE_FIELDS};
 use crate::domain::skills::Taxonomy;
-use crate::store::audit::Actor;
+use crate::store::audit::{self, Actor, Entry};
 use crate::store::profiles::NewProfile;
 use crate::store::{self, AsTx, Conn, InTx, StoreError};
 
@@ -258,18 +258,37 @@ fn held(
         .collect())
 }
 
+/// Lists the store keeps as sets and reads back sorted: their order in a
+/// file is no change.
+const UNORDERED: [&str; 5] = [
+    "skills",
+    "certificates",
+    "sectors_of_interest",
+    "languages",
+    "offence_categories",
+];
+
+/// A profile's fields as JSON values by name, the unordered lists sorted.
+fn comparable(details: &ProfileDetails) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields = match serde_json::to_value(details.to_input()) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    for name in UNORDERED {
+        if let Some(serde_json::Value::Array(items)) = fields.get_mut(name) {
+            items.sort_by_key(|item| item.to_string());
+        }
+    }
+    fields
+}
+
 /// The fields that differ, in form order.
 fn changed_fields(old: &ProfileDetails, new: &ProfileDetails) -> Vec<&'static str> {
-    let (Ok(old), Ok(new)) = (
-        serde_json::to_value(old.to_input()),
-        serde_json::to_value(new.to_input()),
-    ) else {
-        return PROFILE_FIELDS.to_vec();
-    };
+    let (old, new) = (comparable(old), comparable(new));
     PROFILE_FIELDS
         .iter()
         .copied()
-        .filter(|field| old.get(field) != new.get(field))
+        .filter(|field| old.get(*field) != new.get(*field))
         .collect()
 }
 
@@ -326,28 +345,82 @@ fn plan(
     })
 }
 
-/// The audit row and the matcher's job of one stored profile.
-fn after_write(
-    tx: &mut InTx<'_>,
-    importer: &Importer,
-    action: &'static str,
-    id: i64,
-    with_restricted: bool,
-    at: NaiveDateTime,
-) -> Result<(), StoreError> {
-    crate::matches::profile_changed(tx, id, at)?;
-    let detail = if with_restricted {
-        format!(
-            "{}, with offence, licence and barred sections",
-            importer.via
-        )
-    } else {
-        importer.via.to_string()
-    };
-    audit_profile(tx, &importer.actor, action, id, Some(detail), at)
+/// What an import wrote: each profile with its audit action.
+#[derive(Default)]
+struct Written {
+    ids: Vec<i64>,
+    actions: Vec<&'static str>,
+    /// Whether each write touched the restricted sections.
+    restricted: Vec<bool>,
 }
 
-/// Writes the plan: new people in chunks of [`CHUNK`], then the changes.
+impl Written {
+    fn push(&mut self, id: i64, action: &'static str, restricted: bool) {
+        self.ids.push(id);
+        self.actions.push(action);
+        self.restricted.push(restricted);
+    }
+
+    /// The audit rows and the matcher's jobs of everything written.
+    fn record(
+        &self,
+        tx: &mut InTx<'_>,
+        importer: &Importer,
+        at: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        crate::matches::profiles_changed(tx, &self.ids, at)?;
+        let with = format!(
+            "{}, with offence, licence and barred sections",
+            importer.via
+        );
+        let entries: Vec<Entry> = (0..self.ids.len())
+            .map(|i| Entry {
+                action: self.actions[i],
+                subject_kind: Some("profile"),
+                subject_id: Some(self.ids[i]),
+                detail: Some(if self.restricted[i] {
+                    with.clone()
+                } else {
+                    importer.via.to_string()
+                }),
+            })
+            .collect();
+        audit::record_many(tx, &importer.actor, &entries, at)
+    }
+}
+
+/// New profiles of one chunk, each with a pseudonym not used in this import.
+fn insert_chunk(
+    tx: &mut InTx<'_>,
+    importer: &Importer,
+    chunk: &[&PlannedRow],
+    pseudonyms: &mut HashSet<String>,
+    at: NaiveDateTime,
+) -> Result<Vec<i64>, StoreError> {
+    let names: Vec<String> = chunk
+        .iter()
+        .map(|_| loop {
+            let name = new_pseudonym();
+            if pseudonyms.insert(name.clone()) {
+                break name;
+            }
+        })
+        .collect();
+    let items: Vec<NewProfile> = chunk
+        .iter()
+        .zip(&names)
+        .map(|(row, pseudonym)| NewProfile {
+            service_id: importer.service_id,
+            officer_id: importer.officer_id,
+            pseudonym,
+            details: &row.details,
+        })
+        .collect();
+    store::profiles::insert_many(tx, &items, at)
+}
+
+/// Writes the plan: new people in chunks of [`CHUNK`], then the changes,
+/// then every audit row and job.
 fn store_plan(
     tx: &mut InTx<'_>,
     importer: &Importer,
@@ -356,52 +429,33 @@ fn store_plan(
 ) -> Result<(), ImportError> {
     let at = store::now();
     let total = plan.rows.len();
-    let restricted = plan.with_restricted;
     let created: Vec<&PlannedRow> = plan
         .rows
         .iter()
         .filter(|r| r.change == Change::Create)
         .collect();
     let mut done = plan.unchanged();
+    let mut written = Written::default();
     let mut pseudonyms = HashSet::new();
     for chunk in created.chunks(CHUNK) {
-        let names: Vec<String> = chunk
-            .iter()
-            .map(|_| loop {
-                let name = new_pseudonym();
-                if pseudonyms.insert(name.clone()) {
-                    break name;
-                }
-            })
-            .collect();
-        let items: Vec<NewProfile> = chunk
-            .iter()
-            .zip(&names)
-            .map(|(row, pseudonym)| NewProfile {
-                service_id: importer.service_id,
-                officer_id: importer.officer_id,
-                pseudonym,
-                details: &row.details,
-            })
-            .collect();
-        for id in store::profiles::insert_many(tx, &items, at)? {
-            after_write(tx, importer, "profile.created", id, restricted, at)?;
+        for id in insert_chunk(tx, importer, chunk, &mut pseudonyms, at)? {
+            written.push(id, "profile.created", plan.with_restricted);
         }
         done += chunk.len();
         progress(done, total);
     }
     for row in &plan.rows {
         if let (Change::Update(fields), Some(id)) = (&row.change, row.id) {
-            let service = importer.service_id;
-            store::profiles::update(tx, id, service, &row.details, at)?;
+            store::profiles::update(tx, id, importer.service_id, &row.details, at)?;
             let touched = fields.iter().any(|f| is_restricted_field(f));
-            after_write(tx, importer, "profile.updated", id, touched, at)?;
+            written.push(id, "profile.updated", touched);
             done += 1;
-            if done % CHUNK == 0 || done == total {
+            if done % CHUNK == 0 {
                 progress(done, total);
             }
         }
     }
+    written.record(tx, importer, at)?;
     progress(total, total);
     Ok(())
 }

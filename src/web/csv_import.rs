@@ -273,7 +273,7 @@ mod tests {
         Sheet {
             known,
             required: &["a"],
-            max_rows: 2,
+            max_rows: 3,
             rows_are: "things",
         }
     }
@@ -293,9 +293,8 @@ mod tests {
         let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
         assert_eq!(columns, ["c", "b", "a"]);
         assert!(read("a\n").unwrap_err()[0].message.contains("no things"));
-        assert!(read("a\n1\n2\n3\n").unwrap_err()[0]
-            .message
-            .contains("at most 2"));
+        let limited = read("a\n1\n2\n3\n4\n").unwrap_err();
+        assert!(limited[0].message.contains("at most 3"));
         assert_eq!(read("a\n1,2\n").unwrap_err()[0].row, 2);
     }
 

@@ -30,14 +30,14 @@ pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 /// Separates the parts of one item in a list cell.
 pub const PART_SEPARATOR: char = '|';
 
-/// The columns, in the editor's order: the profile's fields, the restricted
-/// ones last (only with `restricted`).
+/// The columns, in the editor's order: the profile's fields, then the
+/// restricted ones (only with `restricted`).
 pub fn columns(restricted: bool) -> Vec<String> {
-    PROFILE_FIELDS
-        .iter()
-        .filter(|f| restricted || !is_restricted_field(f))
-        .map(|f| (*f).to_string())
-        .collect()
+    let mut out: Vec<String> = required().into_iter().map(str::to_string).collect();
+    if restricted {
+        out.extend(RESTRICTED_FIELDS.iter().map(|f| (*f).to_string()));
+    }
+    out
 }
 
 /// Every column but the restricted ones must be in the header.

@@ -31,6 +31,25 @@ pub fn file_problem(message: impl Into<String>) -> CellError {
     }
 }
 
+/// An editor's field errors as the cells of `row`, each field named by
+/// its column with `column_of`.
+pub fn cell_errors(
+    row: usize,
+    errors: &crate::domain::FieldErrors,
+    column_of: fn(&str) -> String,
+) -> Vec<CellError> {
+    errors
+        .iter()
+        .flat_map(|(field, messages)| {
+            messages.iter().map(move |message| CellError {
+                row,
+                column: column_of(field),
+                message: message.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The shape of one kind of import file.
 pub struct Sheet<'a> {
     /// Every column the template has.

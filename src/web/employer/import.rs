@@ -129,18 +129,7 @@ fn parse_row(
     let pairs = row_pairs(header, record);
     FormValues::from_pairs(&pairs)
         .parse(taxonomy, today(), None)
-        .map_err(|field_errors| {
-            field_errors
-                .iter()
-                .flat_map(|(field, messages)| {
-                    messages.iter().map(move |message| CellError {
-                        row,
-                        column: column_of(field),
-                        message: message.clone(),
-                    })
-                })
-                .collect()
-        })
+        .map_err(|errors| csv_import::cell_errors(row, &errors, column_of))
 }
 
 /// Reads and checks every row; the details in order, or every problem.

@@ -87,7 +87,8 @@ pub fn help(column: &str) -> &'static str {
     match column {
         "given_name" | "family_name" => "Text, up to 80 characters.",
         "reference" => "The prison number, like A1234BC. A person of the service with this number is updated; otherwise a new person is added.",
-        "release_date" | "rotl_eligible_from" => "A date like 2027-03-14 (day release may be blank).",
+        "release_date" => "A date like 2027-03-14.",
+        "rotl_eligible_from" => "The first day of day release (ROTL), like 2027-01-10, or blank.",
         "release_area" => "A town or a postcode district, like Leeds or LS1; blank with no fixed abode.",
         "travel_radius_km" => "How far the person can travel to work, 0 to 200 km.",
         "skills" => "Skill codes, each with where it came from: code|source; separate skills with ;",
@@ -95,7 +96,8 @@ pub fn help(column: &str) -> &'static str {
         "work_history" => "Past jobs: role|employer|sector code|from year|to year; separate jobs with ;",
         "sectors_of_interest" | "offence_categories" => "Codes from the lists below, separated by ;",
         "preferred_hours_min" | "preferred_hours_max" => "Hours a week, like 16 or 37.5; both or neither.",
-        "readiness" | "gender" => "A code from the lists below (gender may be blank).",
+        "readiness" => "A code from the lists below.",
+        "gender" => "A code from the lists below, or blank.",
         "todos" => "To-dos: kind code|note|yes when done; separate them with ;",
         "languages" => "Languages, separated by ;",
         "curfews" => "Curfews: days (mon tue ...)|start|end, like mon tue wed|19:00|07:00; separate them with ;",
@@ -301,16 +303,7 @@ pub fn parse_row(
         Ok(_) => mine,
         Err(theirs) => forms::merge(mine, theirs, PROFILE_FIELDS),
     };
-    Err(errors
-        .iter()
-        .flat_map(|(field, messages)| {
-            messages.iter().map(move |message| CellError {
-                row,
-                column: column_of(field),
-                message: message.clone(),
-            })
-        })
-        .collect())
+    Err(csv_import::cell_errors(row, &errors, column_of))
 }
 
 /// Reads a whole file: every row parsed, and the restricted columns it

@@ -991,7 +991,7 @@ on_both_backends!(
             // Nothing of X's changed hands.
             let mut conn = w.app.services.store.conn().unwrap();
             let m = store::matches::load(&mut conn, w.match_x).unwrap().unwrap();
-            assert_eq!(m.status, "suggested");
+            assert_eq!(m.status.as_str(), "suggested");
             let a = store::applications::load(&mut conn, w.application_x)
                 .unwrap()
                 .unwrap();

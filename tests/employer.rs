@@ -2125,7 +2125,7 @@ on_both_backends!(
         assert!(rows
             .iter()
             .filter(|r| r.title.starts_with("Office cleaner"))
-            .all(|r| r.status == "draft"));
+            .all(|r| r.status.as_str() == "draft"));
         let imported = rows
             .iter()
             .find(|r| r.title == "Office cleaner")

@@ -346,7 +346,7 @@ on_both_backends!(
         let mut conn = d.app.services.store.conn().unwrap();
         let stored = store::matches::for_vacancy(&mut conn, vacancy.id).unwrap();
         assert_eq!(stored.keys().copied().collect::<BTreeSet<_>>(), eligible);
-        assert!(stored.values().all(|m| m.status == "suggested"));
+        assert!(stored.values().all(|m| m.status.as_str() == "suggested"));
         // Running again changes nothing.
         let again = d
             .app
@@ -389,11 +389,15 @@ on_both_backends!(
         assert_eq!(closed.expired, eligible.len() - 1);
         let stored = store::matches::for_vacancy(&mut conn, vacancy.id).unwrap();
         assert_eq!(
-            stored[&dismissed].status, "dismissed",
+            stored[&dismissed].status.as_str(),
+            "dismissed",
             "a run never undoes a dismissal"
         );
         assert_eq!(
-            stored.values().filter(|m| m.status == "expired").count(),
+            stored
+                .values()
+                .filter(|m| m.status.as_str() == "expired")
+                .count(),
             eligible.len() - 1
         );
         // Published again: the expired pairs come back as suggestions.
@@ -421,7 +425,7 @@ on_both_backends!(
         let outcome = d.app.matcher.profile_changed(profile, today).await.unwrap();
         assert_eq!(outcome.expired, 0);
         let by_profile = store::matches::for_profile(&mut conn, profile).unwrap();
-        assert_eq!(by_profile[&vacancy.id].status, "suggested");
+        assert_eq!(by_profile[&vacancy.id].status.as_str(), "suggested");
     }
 );
 
@@ -1013,7 +1017,9 @@ on_both_backends!(
         assert_eq!(run.suggested, 1);
         let mut conn = s.app.services.store.conn().unwrap();
         assert_eq!(
-            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person]
+                .status
+                .as_str(),
             "suggested"
         );
         let status =
@@ -1062,7 +1068,9 @@ on_both_backends!(
             .matcher(s.app.matcher.clone());
         while worker.work(at).await.unwrap() > 0 {}
         assert_eq!(
-            store::matches::for_vacancy(&mut conn, past).unwrap()[&person].status,
+            store::matches::for_vacancy(&mut conn, past).unwrap()[&person]
+                .status
+                .as_str(),
             "expired"
         );
         // Employers and officers read it as closed: the officers' why-not

@@ -1404,8 +1404,12 @@ on_both_backends!(
             .matcher(d.app.matcher.clone());
         drain(&worker).await;
         let mut conn = d.conn();
-        let records =
-            store::matches::records_for_profile(&mut conn, profile, &["suggested"]).unwrap();
+        let records = store::matches::records_for_profile(
+            &mut conn,
+            profile,
+            &[fairchance::domain::application::MatchStatus::Suggested],
+        )
+        .unwrap();
         drop(conn);
         let record = records
             .iter()

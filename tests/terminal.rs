@@ -792,8 +792,12 @@ fn demo_approved(app: &TestApp) -> Vec<(i64, Vec<String>)> {
         .into_iter()
         .map(|profile_id| {
             let profile = store::profiles::load(&mut conn, profile_id, &taxonomy).unwrap();
-            let records =
-                store::matches::records_for_profile(&mut conn, profile_id, &["approved"]).unwrap();
+            let records = store::matches::records_for_profile(
+                &mut conn,
+                profile_id,
+                &[fairchance::domain::application::MatchStatus::Approved],
+            )
+            .unwrap();
             let titles = records
                 .iter()
                 .map(|r| {

@@ -5,12 +5,12 @@
 use chrono::NaiveDateTime;
 
 use crate::access::actor::{self as auth, StaffActor};
-use crate::access::hashing::HashingError;
 use crate::access::{token, StaffRole};
 use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::access as access_store;
 use crate::store::audit::{self, Entry};
+use crate::store::people::EmployerStatus;
 use crate::store::{limits, now, AsTx, StoreError, StoreResult};
 
 /// A verifier that always fails, so an unknown email costs as much time as a
@@ -134,17 +134,7 @@ fn record_sign_in(
     user_id: Option<i64>,
     at: NaiveDateTime,
 ) -> StoreResult<()> {
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action,
-            subject_kind: Some("user"),
-            subject_id: user_id,
-            detail: None,
-        },
-        at,
-    )
+    audit::record(conn, actor, Entry::about(action, "user", user_id), at)
 }
 
 /// The attempt whose password was checked.
@@ -161,19 +151,11 @@ struct Checked {
 /// Records a checked attempt and, for a right password on a usable account,
 /// opens the session.
 fn settle_sign_in(conn: &mut impl AsTx, checked: Checked) -> StoreResult<SignInOutcome> {
-    let Checked {
-        keys,
-        charged,
-        account,
-        verified,
-        ip,
-        user_agent,
-        at,
-    } = checked;
+    let (keys, account, at) = (&checked.keys, &checked.account, checked.at);
     let actor = keys.actor.clone();
     let usable = account
         .as_ref()
-        .filter(|a| verified && a.disabled_at.is_none());
+        .filter(|a| checked.verified && a.disabled_at.is_none());
     let Some(account) = usable else {
         let user_id = account.as_ref().map(|a| a.id);
         record_sign_in(conn, &actor, "sign_in.failure", user_id, at)?;
@@ -205,15 +187,15 @@ fn settle_sign_in(conn: &mut impl AsTx, checked: Checked) -> StoreResult<SignInO
             seeker_id: None,
             terminal_id: None,
             expires_at: at + auth::STAFF_LIFETIME,
-            ip: Some(&ip),
-            user_agent: user_agent.as_deref(),
+            ip: Some(&checked.ip),
+            user_agent: checked.user_agent.as_deref(),
         },
         at,
     )?;
     // A right password is not a failure: the account starts again and the
     // address gets its attempt back.
     access_store::clear_attempts(conn, &keys.account)?;
-    access_store::refund_attempt(conn, &keys.address, charged.address.window_start)?;
+    access_store::refund_attempt(conn, &keys.address, checked.charged.address.window_start)?;
     let actor = audit::Actor {
         kind: role.as_str(),
         user_id: Some(account.id),
@@ -275,25 +257,13 @@ pub async fn sign_in(
         .as_ref()
         .map_or(DUMMY_HASH, |a| a.password_hash.as_str())
         .to_string();
-    let verified = match state.hashing.verify(password_text, stored).await {
-        Ok(verified) => verified,
-        Err(HashingError::Busy) => {
-            // Turned away unchecked: the attempt does not count.
-            state
-                .store
-                .run(move |conn| {
-                    access_store::refund_attempt(
-                        conn,
-                        &keys.account,
-                        charged.account.window_start,
-                    )?;
-                    access_store::refund_attempt(conn, &keys.address, charged.address.window_start)
-                })
-                .await?;
-            return Err(HashingError::Busy.into());
-        }
-        Err(HashingError::Failed(e)) => return Err(StoreError::Task(e).into()),
-    };
+    let window = (charged.account.window_start, charged.address.window_start);
+    let refund = (keys.account.clone(), keys.address.clone());
+    let verified = super::verify_or_refund(state, password_text, stored, move |conn| {
+        access_store::refund_attempt(conn, &refund.0, window.0)?;
+        access_store::refund_attempt(conn, &refund.1, window.1)
+    })
+    .await?;
     let checked = Checked {
         keys,
         charged,
@@ -316,17 +286,11 @@ fn record_on_user(
     user_id: Option<i64>,
     detail: Option<String>,
 ) -> StoreResult<()> {
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action,
-            subject_kind: user_id.map(|_| "user"),
-            subject_id: user_id,
-            detail,
-        },
-        now(),
-    )
+    let entry = Entry {
+        subject_kind: user_id.map(|_| "user"),
+        ..Entry::about(action, "user", user_id)
+    };
+    audit::record(conn, actor, entry.with_detail(detail), now())
 }
 
 /// Ends this session (the sign-out button and `DELETE /api/v1/session`).
@@ -504,7 +468,7 @@ fn organisation_known(
         Membership::Service(id) => people::list_services(conn)?.iter().any(|s| s.id == id),
         Membership::Employer(id) => people::list_employers(conn)?
             .iter()
-            .any(|e| e.id == id && e.status == "approved"),
+            .any(|e| e.id == id && e.status == EmployerStatus::Approved),
     })
 }
 

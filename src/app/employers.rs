@@ -11,8 +11,9 @@ use crate::config::Config;
 use crate::domain::FieldErrors;
 use crate::notify::NotifyError;
 use crate::store::audit::{self, Entry};
-use crate::store::employer_accounts::{self as accounts, Invitation, SignUp};
+use crate::store::employer_accounts::{self as accounts, Invitation};
 use crate::store::notifications::Recipient;
+use crate::store::people::{EmployerStatus, NewEmployer};
 use crate::store::{limits, now, Conn, InTx, StoreError};
 
 /// An employer's member acting: the organisation every change is scoped by,
@@ -89,25 +90,20 @@ pub fn request_to_join(
 ) -> Result<(), Failure> {
     let at = now();
     let stored = conn.write(|tx| {
-        let (employer_id, _) = accounts::request(
-            tx,
-            &SignUp {
-                organisation: &request.organisation,
-                sector_slug: &request.sector,
-                contact_name: &request.contact_name,
-                contact_email: &request.contact_email,
-                contact_phone: request.contact_phone.as_deref(),
-                address: &request.address,
-                website: request.website.as_deref(),
-                password_hash,
-            },
-        )?;
-        let entry = Entry {
-            action: "employer.requested",
-            subject_kind: Some("employer"),
-            subject_id: Some(employer_id),
-            detail: Some(request.organisation.clone()),
+        let employer = NewEmployer {
+            name: &request.organisation,
+            sector_slug: &request.sector,
+            contact_name: &request.contact_name,
+            contact_email: &request.contact_email,
+            contact_phone: request.contact_phone.as_deref(),
+            address: &request.address,
+            website: request.website.as_deref(),
+            status: EmployerStatus::Pending,
+            decided_by: None,
         };
+        let (employer_id, _) = accounts::request(tx, employer, password_hash)?;
+        let entry = Entry::about("employer.requested", "employer", Some(employer_id))
+            .with_detail(Some(request.organisation.clone()));
         audit::record(tx, actor, entry, at)?;
         Ok::<_, StoreError>(())
     });

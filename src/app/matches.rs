@@ -170,9 +170,7 @@ pub async fn profile_matches(
     profile_id: i64,
     ask: MatchesAsk,
 ) -> Result<ProfileMatches, Failure> {
-    let Caseworker {
-        actor, service_id, ..
-    } = officer;
+    let service_id = officer.service_id;
     let taxonomy = state.taxonomy.clone();
     let find = ask.find.clone();
     let (profile, records, found) = super::run(&state.store, move |c| {
@@ -206,7 +204,7 @@ pub async fn profile_matches(
         found,
         why_not: None,
     };
-    finish_matches(state, actor, ask, &mut answer).await?;
+    finish_matches(state, officer.actor, ask, &mut answer).await?;
     Ok(answer)
 }
 

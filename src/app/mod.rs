@@ -125,6 +125,28 @@ where
     run(store, move |conn| conn.write(work)).await
 }
 
+/// Checks a typed secret against its hash on the hashing pool. A busy pool
+/// turns the attempt away unchecked, so `refund` takes back what was
+/// counted against the limits before it, and the caller gets `TooMany`.
+pub async fn verify_or_refund<F>(
+    state: &AppState,
+    typed: String,
+    stored: String,
+    refund: F,
+) -> Result<bool, Failure>
+where
+    F: FnOnce(&mut crate::store::Conn) -> crate::store::StoreResult<()> + Send + 'static,
+{
+    use crate::access::hashing::HashingError;
+    match state.hashing.verify(typed, stored).await {
+        Err(HashingError::Busy) => {
+            state.store.run(refund).await?;
+            Err(HashingError::Busy.into())
+        }
+        verified => Ok(verified?),
+    }
+}
+
 /// What every use case and request handler shares.
 #[derive(Clone)]
 pub struct AppState {

@@ -4,13 +4,12 @@
 //! timed out. Every attempt is audited and limited as before.
 
 use crate::access::actor::{self as auth, SeekerActor, TerminalDevice};
-use crate::access::hashing::HashingError;
 use crate::access::token;
 use crate::app::AppState;
 use crate::app::Failure;
 use crate::store::access::{self as access_store, SeekerAccount, PIN_ATTEMPTS};
 use crate::store::audit::{self, Entry};
-use crate::store::{limits, now, AsTx, StoreError, StoreResult};
+use crate::store::{limits, now, AsTx, StoreResult};
 
 /// How a login code and PIN fared.
 pub enum PinOutcome {
@@ -54,17 +53,8 @@ fn record(
     subject: (&'static str, i64),
     detail: Option<String>,
 ) -> StoreResult<()> {
-    audit::record(
-        conn,
-        actor,
-        Entry {
-            action,
-            subject_kind: Some(subject.0),
-            subject_id: Some(subject.1),
-            detail,
-        },
-        now(),
-    )
+    let entry = Entry::about(action, subject.0, Some(subject.1)).with_detail(detail);
+    audit::record(conn, actor, entry, now())
 }
 
 /// A sign-in attempt after the code is looked up.
@@ -201,18 +191,10 @@ pub async fn sign_in(
         Attempt::Ended(outcome) => return Ok(outcome),
     };
     let seeker_id = seeker.id;
-    let verified = match state.hashing.verify(pin, seeker.pin_hash.clone()).await {
-        Ok(verified) => verified,
-        Err(HashingError::Busy) => {
-            // Turned away unchecked: the attempt does not count.
-            state
-                .store
-                .run(move |conn| access_store::refund_pin(conn, seeker_id))
-                .await?;
-            return Err(HashingError::Busy.into());
-        }
-        Err(HashingError::Failed(e)) => return Err(StoreError::Task(e).into()),
-    };
+    let verified = super::verify_or_refund(state, pin, seeker.pin_hash.clone(), move |conn| {
+        access_store::refund_pin(conn, seeker_id)
+    })
+    .await?;
     let checked = Checked {
         seeker_id,
         wrong_so_far,

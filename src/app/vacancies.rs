@@ -91,14 +91,13 @@ pub fn create_in(
     origin: Origin,
     at: NaiveDateTime,
 ) -> Result<i64, Failure> {
-    let id = vacancy_store::create(
-        tx,
-        member.employer_id,
-        VacancyStatus::Draft,
-        Some(member.user_id),
+    let new = vacancy_store::NewVacancy {
+        employer_id: member.employer_id,
+        status: VacancyStatus::Draft,
+        created_by: Some(member.user_id),
         details,
-        at,
-    )?;
+    };
+    let id = vacancy_store::create(tx, new, at)?;
     let detail = match origin {
         Origin::Editor => details.title().to_string(),
         Origin::Import => format!("imported: {}", details.title()),

@@ -55,6 +55,15 @@ macro_rules! slug_enum {
             }
         }
 
+        /// Reads a stored slug (the store loads a status column this way).
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::errors::UnknownValue;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = $crate::domain::errors::UnknownValue;
 

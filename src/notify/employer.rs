@@ -10,6 +10,7 @@ use super::templates::{
 use super::{enqueue, enqueue_sealed, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
 use crate::store::notifications::{self, ClosingVacancy, Recipient};
+use crate::store::people::EmployerStatus;
 use crate::store::{self, AsTx};
 
 /// The employer's account was approved (call after storing the decision).
@@ -23,7 +24,7 @@ pub fn account_approved(
     invitation_path: Option<&str>,
 ) -> NotifyResult<Option<i64>> {
     let decision = notifications::employer_decision(tx, employer_id)?;
-    if decision.status != "approved" {
+    if decision.status != EmployerStatus::Approved {
         return Ok(None);
     }
     let parts = EmployerApproved {
@@ -52,7 +53,7 @@ pub fn account_declined(
     employer_id: i64,
 ) -> NotifyResult<Option<i64>> {
     let decision = notifications::employer_decision(tx, employer_id)?;
-    if decision.status != "declined" {
+    if decision.status != EmployerStatus::Declined {
         return Ok(None);
     }
     let parts = EmployerDeclined {

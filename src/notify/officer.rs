@@ -8,7 +8,6 @@ use super::templates::{
 };
 use super::{enqueue, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
-use crate::domain::application::ApplicationStatus;
 use crate::domain::profile::Readiness;
 use crate::store::notifications::{self, ApplicationParties, Officer, Recipient, ReleaseDue};
 use crate::store::{self, AsTx};
@@ -51,9 +50,7 @@ pub fn application_status_changed(
     application_id: i64,
 ) -> NotifyResult<Option<i64>> {
     to_officer(tx, application_id, |parties, officer| {
-        let status = ApplicationStatus::parse(&parties.status)
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|_| parties.status.replace('_', " "));
+        let status = parties.status.label().to_string();
         let parts = ApplicationStatusChanged {
             officer_name: officer.name.clone(),
             person: person(&parties.pseudonym, &parties.reference),

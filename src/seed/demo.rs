@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use super::generator::{self, Town, TEMPLATES};
 use super::SeedError;
 use crate::access::{password, token};
+use crate::domain::application::MatchStatus;
 use crate::domain::profile::ProfileDetails;
 use crate::domain::vacancy::{VacancyDetails, VacancyStatus};
 use crate::gazetteer::{Gazetteer, Lookup};
@@ -669,7 +670,7 @@ fn approve_demo_matches(
         return Ok(0);
     }
     store::matches::apply_run(c, store::matches::RunScope::Profile(profile_id), &found, at)?;
-    let records = store::matches::records_for_profile(c, profile_id, &["suggested"])?;
+    let records = store::matches::records_for_profile(c, profile_id, &[MatchStatus::Suggested])?;
     let mut approved = 0;
     for (vacancy_id, _) in eligible.iter().take(DEMO_APPROVED) {
         if let Some(record) = records.iter().find(|r| r.vacancy_id == *vacancy_id) {

@@ -36,6 +36,23 @@ pub struct Entry<'a> {
     pub detail: Option<String>,
 }
 
+impl<'a> Entry<'a> {
+    /// An entry about one record of `kind`; the kind stays when the record
+    /// is unknown (a sign-in to an address no account has).
+    pub fn about(action: &'a str, kind: &'a str, id: Option<i64>) -> Self {
+        Entry {
+            action,
+            subject_kind: Some(kind),
+            subject_id: id,
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(self, detail: Option<String>) -> Self {
+        Entry { detail, ..self }
+    }
+}
+
 pub fn record(
     conn: &mut impl AsTx,
     actor: &Actor,

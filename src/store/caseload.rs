@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{employers, matches, outcomes, profiles, vacancies};
 use super::{AsTx, StoreResult};
+use crate::domain::application::ApplicationStatus;
 use crate::with_conn;
 
 diesel::define_sql_function! {
@@ -928,7 +929,7 @@ pub fn user_names(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, St
 }
 
 /// An application as the officer's list shows it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Queryable)]
 pub struct ApplicationLine {
     pub id: i64,
     pub profile_id: i64,
@@ -938,7 +939,8 @@ pub struct ApplicationLine {
     pub vacancy_id: i64,
     pub title: String,
     pub employer_name: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: ApplicationStatus,
     pub updated_at: NaiveDateTime,
 }
 
@@ -949,25 +951,13 @@ pub struct ApplicationLine {
 pub fn applications(
     conn: &mut impl AsTx,
     service_id: i64,
-    statuses: &[&str],
+    statuses: &[ApplicationStatus],
     oldest_first: bool,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<ApplicationLine>, i64)> {
     use super::schema::applications;
-    type R = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        NaiveDateTime,
-    );
-    let statuses: Vec<String> = statuses.iter().map(|s| s.to_string()).collect();
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let total: i64 = with_conn!(conn, |c| {
         let mut q = applications::table
             .inner_join(profiles::table)
@@ -978,7 +968,7 @@ pub fn applications(
         }
         q.count().get_result(c)?
     });
-    let rows: Vec<R> = with_conn!(conn, |c| {
+    let rows: Vec<ApplicationLine> = with_conn!(conn, |c| {
         let mut q = applications::table
             .inner_join(profiles::table)
             .inner_join(vacancies::table.inner_join(employers::table))
@@ -1008,23 +998,7 @@ pub fn applications(
         };
         q.load(c)?
     });
-    Ok((
-        rows.into_iter()
-            .map(|r| ApplicationLine {
-                id: r.0,
-                profile_id: r.1,
-                given_name: r.2,
-                family_name: r.3,
-                reference: r.4,
-                vacancy_id: r.5,
-                title: r.6,
-                employer_name: r.7,
-                status: r.8,
-                updated_at: r.9,
-            })
-            .collect::<Vec<_>>(),
-        total,
-    ))
+    Ok((rows, total))
 }
 
 /// The employer of a vacancy.

@@ -14,41 +14,27 @@ use crate::with_conn;
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
 
-pub struct SignUp<'a> {
-    pub organisation: &'a str,
-    pub sector_slug: &'a str,
-    pub contact_name: &'a str,
-    pub contact_email: &'a str,
-    pub contact_phone: Option<&'a str>,
-    pub address: &'a str,
-    pub website: Option<&'a str>,
-    pub password_hash: &'a str,
-}
-
-/// Stores a pending employer (the pledge accepted now) and its first
-/// member, who cannot sign in until the employer is approved. Call inside a
-/// transaction. Returns (employer id, user id).
-pub fn request(conn: &mut impl AsTx, new: &SignUp) -> StoreResult<(i64, i64)> {
-    let employer_id = people::create_employer(
-        conn,
-        &NewEmployer {
-            name: new.organisation,
-            sector_slug: new.sector_slug,
-            contact_name: new.contact_name,
-            contact_email: new.contact_email,
-            contact_phone: new.contact_phone,
-            address: new.address,
-            website: new.website,
-            status: EmployerStatus::Pending,
-            decided_by: None,
-        },
-    )?;
+/// Stores an employer as pending, whatever `new` says (the pledge accepted
+/// now), and its first member, the contact, who cannot sign in until the
+/// employer is approved. Call inside a transaction. Returns (employer id,
+/// user id).
+pub fn request(
+    conn: &mut impl AsTx,
+    new: NewEmployer,
+    password_hash: &str,
+) -> StoreResult<(i64, i64)> {
+    let new = NewEmployer {
+        status: EmployerStatus::Pending,
+        decided_by: None,
+        ..new
+    };
+    let employer_id = people::create_employer(conn, &new)?;
     let user_id = people::create_user(
         conn,
         &NewUser {
             email: new.contact_email,
             display_name: new.contact_name,
-            password_hash: new.password_hash,
+            password_hash,
             membership: Membership::Employer(employer_id),
         },
     )?;

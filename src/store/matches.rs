@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use super::schema::matches;
 use super::{AsTx, InTx, StoreResult};
+use crate::domain::application::MatchStatus;
 use crate::with_conn;
 
 /// One eligible pair found by a run.
@@ -164,7 +165,8 @@ pub struct StoredMatch {
     pub id: i64,
     pub profile_id: i64,
     pub vacancy_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MatchStatus,
     pub score: f64,
     pub distance_km: Option<f64>,
 }
@@ -231,12 +233,14 @@ impl From<diesel::result::Error> for DecisionError {
 }
 
 /// One stored match with its officer-facing details.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, Queryable, Selectable)]
+#[diesel(table_name = matches)]
 pub struct MatchRecord {
     pub id: i64,
     pub profile_id: i64,
     pub vacancy_id: i64,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: MatchStatus,
     pub score: f64,
     pub distance_km: Option<f64>,
     /// The reasons, as JSON.
@@ -247,61 +251,12 @@ pub struct MatchRecord {
     pub created_at: NaiveDateTime,
 }
 
-type RecordRow = (
-    i64,
-    i64,
-    i64,
-    String,
-    f64,
-    Option<f64>,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-);
-
-fn record(row: RecordRow) -> MatchRecord {
-    MatchRecord {
-        id: row.0,
-        profile_id: row.1,
-        vacancy_id: row.2,
-        status: row.3,
-        score: row.4,
-        distance_km: row.5,
-        reasons: row.6,
-        dismiss_reason: row.7,
-        decided_by: row.8,
-        decided_at: row.9,
-        created_at: row.10,
-    }
-}
-
-macro_rules! record_columns {
-    () => {
-        (
-            matches::id,
-            matches::profile_id,
-            matches::vacancy_id,
-            matches::status,
-            matches::score,
-            matches::distance_km,
-            matches::reasons,
-            matches::dismiss_reason,
-            matches::decided_by,
-            matches::decided_at,
-            matches::created_at,
-        )
-    };
-}
-
 pub fn load(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<MatchRecord>> {
-    let row: Option<RecordRow> = with_conn!(conn, |c| matches::table
+    Ok(with_conn!(conn, |c| matches::table
         .find(id)
-        .select(record_columns!())
+        .select(MatchRecord::as_select())
         .first(c)
-        .optional()?);
-    Ok(row.map(record))
+        .optional()?))
 }
 
 /// A profile's stored matches with the given statuses (all when empty),
@@ -309,20 +264,20 @@ pub fn load(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<MatchRecord>> {
 pub fn records_for_profile(
     conn: &mut impl AsTx,
     profile_id: i64,
-    statuses: &[&str],
+    statuses: &[MatchStatus],
 ) -> StoreResult<Vec<MatchRecord>> {
-    let rows: Vec<RecordRow> = with_conn!(conn, |c| {
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    Ok(with_conn!(conn, |c| {
         let mut query = matches::table
             .filter(matches::profile_id.eq(profile_id))
-            .select(record_columns!())
+            .select(MatchRecord::as_select())
             .order((matches::score.desc(), matches::id))
             .into_boxed();
         if !statuses.is_empty() {
-            query = query.filter(matches::status.eq_any(statuses.to_vec()));
+            query = query.filter(matches::status.eq_any(statuses));
         }
         query.load(c)?
-    });
-    Ok(rows.into_iter().map(record).collect())
+    }))
 }
 
 /// Longest dismissal reason, in characters.
@@ -341,14 +296,18 @@ pub fn decide(
     at: NaiveDateTime,
 ) -> Result<MatchRecord, DecisionError> {
     let current = load(conn, id)?.ok_or(DecisionError::NotFound)?;
-    let to = if approve { "approved" } else { "dismissed" };
+    let to = if approve {
+        MatchStatus::Approved
+    } else {
+        MatchStatus::Dismissed
+    };
     let allowed = matches!(
-        (current.status.as_str(), approve),
-        ("suggested", _) | ("approved", false)
+        (current.status, approve),
+        (MatchStatus::Suggested, _) | (MatchStatus::Approved, false)
     );
     if !allowed {
         return Err(DecisionError::NotAllowed {
-            from: current.status,
+            from: current.status.to_string(),
             to: to.to_string(),
         });
     }
@@ -379,10 +338,10 @@ pub fn decide(
     let changed = with_conn!(conn, |c| diesel::update(
         matches::table
             .find(id)
-            .filter(matches::status.eq(&current.status))
+            .filter(matches::status.eq(current.status.as_str()))
     )
     .set((
-        matches::status.eq(to),
+        matches::status.eq(to.as_str()),
         matches::dismiss_reason.eq(if approve { None } else { reason }),
         matches::decided_by.eq(Some(officer_id)),
         matches::decided_at.eq(Some(at)),

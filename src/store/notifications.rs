@@ -9,8 +9,10 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::people::EmployerStatus;
 use super::schema::{applications, employers, jobs, matches, profiles, users, vacancies};
 use super::{AsTx, StoreError, StoreResult};
+use crate::domain::application::ApplicationStatus;
 use crate::with_conn;
 
 /// How often an officer wants the digest of new matches.
@@ -212,7 +214,7 @@ pub fn mark_matches_notified(
 #[derive(Clone, Debug)]
 pub struct ApplicationParties {
     pub application_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub profile_id: i64,
     pub reference: String,
     pub pseudonym: String,
@@ -284,7 +286,8 @@ pub fn application_parties(
     };
     Ok(ApplicationParties {
         application_id,
-        status,
+        status: ApplicationStatus::try_from(status)
+            .map_err(|e| StoreError::Corrupt(format!("application {application_id}: {e}")))?,
         profile_id,
         reference,
         pseudonym,
@@ -317,7 +320,7 @@ pub struct EmployerDecision {
     pub employer_id: i64,
     pub employer_name: String,
     pub contact: Recipient,
-    pub status: String,
+    pub status: EmployerStatus,
     pub decline_reason: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
 }
@@ -351,7 +354,8 @@ pub fn employer_decision(conn: &mut impl AsTx, employer_id: i64) -> StoreResult<
         employer_id,
         employer_name,
         contact: Recipient { name, email },
-        status,
+        status: EmployerStatus::try_from(status)
+            .map_err(|e| StoreError::Corrupt(format!("employer {employer_id}: {e}")))?,
         decline_reason,
         decided_at,
     })

@@ -77,7 +77,8 @@ pub fn find_service_by_name(conn: &mut impl AsTx, name: &str) -> StoreResult<Opt
         .optional()?))
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EmployerStatus {
     Pending,
     Approved,
@@ -96,6 +97,23 @@ impl EmployerStatus {
     }
 }
 
+/// Reads a stored status.
+impl TryFrom<String> for EmployerStatus {
+    type Error = crate::domain::UnknownValue;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        [
+            Self::Pending,
+            Self::Approved,
+            Self::Declined,
+            Self::Suspended,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == value)
+        .ok_or_else(|| crate::domain::UnknownValue::new("employer status", &value))
+    }
+}
+
 #[derive(Clone, Debug, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = employers)]
 pub struct Employer {
@@ -107,7 +125,8 @@ pub struct Employer {
     pub contact_phone: Option<String>,
     pub address: String,
     pub website: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: EmployerStatus,
     pub decline_reason: Option<String>,
 }
 

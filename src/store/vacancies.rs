@@ -519,7 +519,8 @@ pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
 pub struct VacancyListing {
     pub id: i64,
     pub title: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: VacancyStatus,
     pub place_name: Option<String>,
     pub closing_date: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
@@ -654,15 +655,10 @@ fn status_for_employer(
 
 /// Stores a new vacancy of this employer (draft or published) and queues
 /// its matching run.
-pub fn create(
-    conn: &mut InTx,
-    employer_id: i64,
-    status: VacancyStatus,
-    created_by: Option<i64>,
-    details: &VacancyDetails,
-    at: NaiveDateTime,
-) -> StoreResult<i64> {
-    let id = insert(conn, employer_id, status, created_by, details, at)?;
+pub fn create(conn: &mut InTx, new: NewVacancy, at: NaiveDateTime) -> StoreResult<i64> {
+    let id = insert_many(conn, &[new], at)?
+        .pop()
+        .ok_or(StoreError::NotFound)?;
     super::jobs::changes::vacancy_changed(conn, id, at)?;
     Ok(id)
 }
@@ -834,14 +830,13 @@ pub fn duplicate(
         Err(StoreError::NotFound) => return Err(ChangeError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    Ok(create(
-        conn,
+    let copy = NewVacancy {
         employer_id,
-        VacancyStatus::Draft,
+        status: VacancyStatus::Draft,
         created_by,
-        &original.details,
-        at,
-    )?)
+        details: &original.details,
+    };
+    Ok(create(conn, copy, at)?)
 }
 
 /// A vacancy's id, title, status and closing date.

@@ -9,6 +9,7 @@ pub mod client_ip;
 pub mod csv_import;
 pub mod employer;
 pub mod errors;
+pub mod extract;
 pub mod health;
 pub mod i18n;
 pub mod officer;

@@ -5,7 +5,10 @@ use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use askama::Template;
 
-const STYLESHEET: &str = include_str!("static/app.css");
+const STYLESHEET: &str = concat!(
+    include_str!("static/messages.css"),
+    include_str!("static/app.css")
+);
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use crate::app::profiles::Caseworker;
 use crate::app::AppState;
 use crate::app::Failure;
+use crate::domain::application::ApplicationStatus;
 use crate::matches::Paging;
 use crate::store::applications::{
     self as apps, Actor, Application, ApplicationError, Change, Event,
@@ -186,7 +187,10 @@ pub async fn queue(
         let awaiting = store::caseload::applications(
             c,
             service_id,
-            &["interested", "under_review"],
+            &[
+                ApplicationStatus::Interested,
+                ApplicationStatus::UnderReview,
+            ],
             true,
             limit,
             offset,
@@ -196,12 +200,12 @@ pub async fn queue(
             c,
             service_id,
             &[
-                "forwarded",
-                "interview",
-                "offer",
-                "started",
-                "unsuccessful",
-                "withdrawn",
+                ApplicationStatus::Forwarded,
+                ApplicationStatus::Interview,
+                ApplicationStatus::Offer,
+                ApplicationStatus::Started,
+                ApplicationStatus::Unsuccessful,
+                ApplicationStatus::Withdrawn,
             ],
             false,
             limit,

@@ -45,12 +45,6 @@ async fn terminals_page(
     status: StatusCode,
     feedback: TerminalsFeedback,
 ) -> Result<HttpResponse, AppError> {
-    let TerminalsFeedback {
-        errors,
-        notice,
-        code,
-        label,
-    } = feedback;
     let (terminals, services) = state
         .store
         .run(|conn| {
@@ -64,12 +58,12 @@ async fn terminals_page(
         status,
         &TerminalsPage {
             chrome: Chrome::of(&admin.ctx),
-            errors,
+            errors: feedback.errors,
             terminals,
             services,
-            notice,
-            code,
-            label,
+            notice: feedback.notice,
+            code: feedback.code,
+            label: feedback.label,
         },
     ))
 }

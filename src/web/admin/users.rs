@@ -10,7 +10,7 @@ use crate::app::accounts;
 use crate::app::Failure;
 use crate::domain::FieldErrors;
 use crate::store::access::{self as access_store, UserListing};
-use crate::store::people::{self, Employer, Membership, Service};
+use crate::store::people::{self, Employer, EmployerStatus, Membership, Service};
 use crate::web::auth::Admin;
 use crate::web::errors::AppError;
 use crate::web::pages::page;
@@ -164,7 +164,7 @@ async fn new_user_page(
         .await?;
     let employers = employers
         .into_iter()
-        .filter(|e| e.status == "approved")
+        .filter(|e| e.status == EmployerStatus::Approved)
         .collect();
     Ok(page(
         status,

@@ -19,6 +19,7 @@ use crate::store::applications::{self as app_store, Application, Change, InboxFi
 use crate::store::candidates::Candidate;
 use crate::web::auth::EmployerMember;
 use crate::web::errors::AppError;
+use crate::web::extract::On;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
@@ -66,14 +67,9 @@ struct InboxPage {
     cards: Vec<Card>,
 }
 
-pub async fn inbox(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let vacancy_id = path.into_inner();
-    let by = member_of(&member);
-    let taxonomy = state.taxonomy.clone();
+pub async fn inbox(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
+    let (by, vacancy_id) = (member_of(&on.actor), on.id);
+    let (taxonomy, state, member) = (on.state.taxonomy.clone(), on.state, on.actor);
     let (title, rows) = app::run(&state.store, move |conn| {
         answers::for_vacancy(conn, &by, vacancy_id, &taxonomy)
     })
@@ -382,12 +378,6 @@ async fn application_page(
     status: StatusCode,
     feedback: Feedback,
 ) -> Result<HttpResponse, AppError> {
-    let Feedback {
-        errors,
-        problem,
-        done,
-        form,
-    } = feedback;
     let by = member_of(member);
     let answers::Detail {
         application,
@@ -417,10 +407,10 @@ async fn application_page(
             vacancy_id,
             vacancy_title: title,
             steps,
-            errors,
-            problem,
-            done,
-            form,
+            errors: feedback.errors,
+            problem: feedback.problem,
+            done: feedback.done,
+            form: feedback.form,
             choices,
             reasons: employer_reasons(),
         },
@@ -434,15 +424,13 @@ pub struct DoneQuery {
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
+    on: On<EmployerMember>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     application_page(
-        &state,
-        &member,
-        path.into_inner(),
+        &on.state,
+        &on.actor,
+        on.id,
         StatusCode::OK,
         Feedback {
             done: query.done.is_some(),

@@ -15,6 +15,7 @@ use crate::store::now;
 use crate::store::seekers::employer_name;
 use crate::web::auth::EmployerMember;
 use crate::web::errors::AppError;
+use crate::web::extract::On;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
@@ -234,18 +235,13 @@ pub async fn create_token(
     fresh_tokens_page(&state, &member, Some(secret)).await
 }
 
-pub async fn revoke_token(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let by = member_of(&member);
-    app::run(&state.store, move |conn| {
+pub async fn revoke_token(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
+    let (by, id) = (member_of(&on.actor), on.id);
+    app::run(&on.state.store, move |conn| {
         employers::revoke_token(conn, &by, id)
     })
     .await?;
-    fresh_tokens_page(&state, &member, None).await
+    fresh_tokens_page(&on.state, &on.actor, None).await
 }
 
 const VACANCY_PAGE: i64 = 25;

@@ -20,6 +20,7 @@ use crate::domain::FieldErrors;
 use crate::store::Conn;
 use crate::web::auth::EmployerMember;
 use crate::web::errors::AppError;
+use crate::web::extract::On;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
@@ -455,21 +456,17 @@ fn done_message(done: Option<&str>) -> Option<&'static str> {
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
+    on: On<EmployerMember>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    shown(&state, &member, path.into_inner(), &query, false).await
+    shown(&on.state, &on.actor, on.id, &query, false).await
 }
 
 pub async fn preview(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
+    on: On<EmployerMember>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    shown(&state, &member, path.into_inner(), &query, true).await
+    shown(&on.state, &on.actor, on.id, &query, true).await
 }
 
 /// The vacancy page, or its preview in the terminal's words, with the
@@ -536,15 +533,9 @@ lifecycle!(fill => vacancies::fill, "fill");
 lifecycle!(close => vacancies::close, "close");
 lifecycle!(withdraw => vacancies::withdraw, "withdraw");
 
-pub async fn duplicate(
-    state: web::Data<AppState>,
-    member: EmployerMember,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let by = member_of(&member);
-    let taxonomy = state.taxonomy.clone();
-    let copy = app::run(&state.store, move |conn| {
+pub async fn duplicate(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
+    let (by, id, taxonomy) = (member_of(&on.actor), on.id, on.state.taxonomy.clone());
+    let copy = app::run(&on.state.store, move |conn| {
         vacancies::duplicate(conn, &by, id, &taxonomy)
     })
     .await?;

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::forms::Form;
+use super::forms::Posted;
 use super::matches::{StaffPager, RANKED_PER_PAGE};
 use super::{caseworker, see_other};
 use crate::app::applications::officer::{self as officer_apps, ApplicationRecord, Summary};
@@ -24,12 +24,6 @@ use crate::web::pages::page;
 use crate::web::seeker::page_number;
 use crate::web::view::Chrome;
 use crate::web::AppState;
-
-fn status_label(slug: &str) -> &'static str {
-    ApplicationStatus::parse(slug)
-        .map(|s| s.label())
-        .unwrap_or("Unknown")
-}
 
 pub struct ListLine {
     pub line: ApplicationLine,
@@ -84,7 +78,7 @@ pub async fn list(
         lines
             .into_iter()
             .map(|line| ListLine {
-                status: status_label(&line.status),
+                status: line.status.label(),
                 line,
             })
             .collect()
@@ -361,13 +355,13 @@ struct ForwardConfirmPage {
 /// (with `confirm=yes`) forwards. An application that cannot be forwarded
 /// now gets the usual answer at once.
 pub async fn forward(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
-    let id = path.into_inner();
     if form.text("confirm") != "yes" {
         let Summary {
             application: app,
@@ -413,15 +407,15 @@ pub async fn forward(
 }
 
 pub async fn decline(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
     let reason_text = form.text("reason");
     let note = form.text("note");
-    let id = path.into_inner();
     let mut c = Change::to(ApplicationStatus::Unsuccessful);
     c.reason = UnsuccessfulReason::parse(&reason_text).ok();
     c.note = Some(note.clone()).filter(|n| !n.is_empty());
@@ -448,27 +442,28 @@ pub async fn decline(
 }
 
 pub async fn withdraw(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
     let mut c = Change::to(ApplicationStatus::Withdrawn);
     c.note = Some(form.text("withdraw_note")).filter(|n| !n.is_empty());
-    change(&state, &officer, path.into_inner(), c, Typed::default()).await
+    change(&state, &officer, id, c, Typed::default()).await
 }
 
 /// The officer edits the statement with the person and records whether
 /// the person agrees to share their name with the employer.
 pub async fn edit_statement(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let form = Form::parse(&body)?;
     let statement = form.text("statement");
     let share_name = form.checked("share_name");
     let result = officer_apps::edit_statement(

@@ -1,10 +1,43 @@
 //! Reading the officer's HTML forms: repeated keys (checkbox groups) and
 //! numbered rows (`skills[0].slug`), without JavaScript on the page.
 
-use actix_web::web;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
 
+use crate::app::AppState;
 use crate::domain::FieldErrors;
+use crate::web::auth::Officer;
 use crate::web::errors::AppError;
+use crate::web::extract::On;
+
+/// An officer's form post about one record (`/officer/.../{id}/...`): the
+/// signed-in officer, the record's id from the path and the form as read.
+/// Sign-in is checked first, so a bad body never reaches someone signed out.
+pub struct Posted {
+    pub state: web::Data<AppState>,
+    pub officer: Officer,
+    pub id: i64,
+    pub form: Form,
+}
+
+impl FromRequest for Posted {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let parts = <(On<Officer>, web::Bytes)>::from_request(req, payload);
+        Box::pin(async move {
+            let (on, body) = parts.await?;
+            Ok(Posted {
+                state: on.state,
+                officer: on.actor,
+                id: on.id,
+                form: Form::parse(&body)?,
+            })
+        })
+    }
+}
 
 /// A form body as ordered key/value pairs.
 pub struct Form(Vec<(String, String)>);

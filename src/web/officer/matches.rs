@@ -6,9 +6,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::forms::Form;
+use super::forms::Posted;
 use super::{caseworker, see_other};
 use crate::app::matches::{self, Candidates, MatchesAsk, ProfileMatches, Titles};
+use crate::domain::application::MatchStatus;
 use crate::domain::matching::{Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
@@ -118,13 +119,12 @@ pub struct MatchesQuery {
     page: String,
 }
 
-fn status_label(status: &str) -> String {
+fn status_label(status: &MatchStatus) -> String {
     match status {
-        "suggested" => "Waiting for your decision",
-        "approved" => "Approved: shown to the person",
-        "dismissed" => "Dismissed",
-        "expired" => "No longer matches",
-        other => other,
+        MatchStatus::Suggested => "Waiting for your decision",
+        MatchStatus::Approved => "Approved: shown to the person",
+        MatchStatus::Dismissed => "Dismissed",
+        MatchStatus::Expired => "No longer matches",
     }
     .to_string()
 }
@@ -307,14 +307,15 @@ struct DismissPage {
 }
 
 pub async fn dismiss(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let form = Form::parse(&body)?;
     let reason = form.text("dismiss_reason");
-    decide(&state, &officer, path.into_inner(), false, Some(reason)).await
+    decide(&state, &officer, id, false, Some(reason)).await
 }
 
 async fn decide(

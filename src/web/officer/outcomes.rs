@@ -2,16 +2,14 @@
 //! 6-week, 13-week and 6-month checks once each is due.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
-use super::forms::{self as forms, Form};
+use super::forms::{self as forms, Posted};
 use super::{caseworker, see_other};
 use crate::app::{outcomes, Failure};
 use crate::domain::FieldErrors;
 use crate::store::outcomes::Check;
-use crate::web::auth::Officer;
 use crate::web::errors::AppError;
-use crate::web::AppState;
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
@@ -19,13 +17,13 @@ fn today() -> chrono::NaiveDate {
 
 /// Records a start by hand for a person of the officer's service.
 pub async fn record_start(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let form = Form::parse(&body)?;
     let mut errors = FieldErrors::new();
     let text = form.text("started_on");
     let started_on = if text.is_empty() {
@@ -64,13 +62,13 @@ pub async fn record_start(
 
 /// Answers one due check: still in work, or not.
 pub async fn record_check(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let form = Form::parse(&body)?;
     let outcome = outcomes::in_service(&state, officer.service_id, id).await?;
     let mut errors = FieldErrors::new();
     let check = Check::parse(&form.text("check"));

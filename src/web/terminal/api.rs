@@ -20,6 +20,7 @@ use crate::domain::FieldErrors;
 use crate::web::api::openapi::{err, ok};
 use crate::web::auth::{self, Device, Seeker};
 use crate::web::errors::ApiError;
+use crate::web::extract::On;
 use crate::web::i18n::Messages;
 use crate::web::AppState;
 
@@ -146,13 +147,9 @@ pub async fn search(
 }
 
 /// One vacancy in plain words; only one the person is eligible for.
-pub async fn vacancy(
-    state: web::Data<AppState>,
-    seeker: Seeker,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn vacancy(on: On<Seeker>) -> Result<HttpResponse, ApiError> {
+    let (state, seeker, id) = (on.state, on.actor, on.id);
     let t = messages(&seeker);
-    let id = path.into_inner();
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
     let (vacancy, assessment, employer) = seeker::eligible_vacancy(&state, &profile, id).await?;
     let v = seeker::vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
@@ -203,14 +200,9 @@ fn application_json(a: &seeker::ApplicationView) -> Value {
 
 /// "I'm interested": sends the statement (201 when this call made the
 /// application, 200 when it already existed), or keeps it as a draft.
-pub async fn apply(
-    state: web::Data<AppState>,
-    seeker: Seeker,
-    path: web::Path<i64>,
-    body: web::Json<ApplyBody>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn apply(on: On<Seeker>, body: web::Json<ApplyBody>) -> Result<HttpResponse, ApiError> {
+    let (state, seeker, id) = (on.state, on.actor, on.id);
     let t = messages(&seeker);
-    let id = path.into_inner();
     let body = body.into_inner();
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
     seeker::eligible_vacancy(&state, &profile, id).await?;
@@ -255,13 +247,9 @@ pub async fn applications(
 
 /// Withdraws the application for a vacancy (nothing changes when it has
 /// already ended).
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    seeker: Seeker,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn withdraw(on: On<Seeker>) -> Result<HttpResponse, ApiError> {
+    let (state, seeker, id) = (on.state, on.actor, on.id);
     let t = messages(&seeker);
-    let id = path.into_inner();
     seeker_app::withdraw(&state, seeker.seeker.profile_id, id).await?;
     let view = seeker::one_application(&state, seeker.seeker.profile_id, id, t).await?;
     Ok(HttpResponse::Ok().json(application_json(&view)))

@@ -17,7 +17,10 @@ use crate::web::i18n::Messages;
 use crate::web::pages::{page, too_many_attempts};
 use crate::web::AppState;
 
-const STYLESHEET: &str = include_str!("../static/terminal.css");
+const STYLESHEET: &str = concat!(
+    include_str!("../static/messages.css"),
+    include_str!("../static/terminal.css")
+);
 
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()

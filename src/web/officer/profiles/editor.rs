@@ -12,7 +12,7 @@ use crate::domain::profile::{ProfileDetails, PROFILE_FIELDS};
 use crate::domain::FieldErrors;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
-use crate::web::officer::forms::{self as forms, Form};
+use crate::web::officer::forms::{self as forms, Form, Posted};
 use crate::web::officer::{caseworker, see_other};
 use crate::web::pages::page;
 use crate::web::view::Chrome;
@@ -159,14 +159,15 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
     let current = profiles::current(&state, officer.service_id, id).await?;
-    let form = ProfileForm::read(&Form::parse(&body)?);
+    let form = ProfileForm::read(&form);
     let (input, mine) = form.apply(&current.details.to_input());
     let details = match ProfileDetails::parse(&input, &state.taxonomy) {
         Ok(d) if mine.is_empty() => d,

@@ -12,7 +12,7 @@ use crate::domain::profile::{ProfileDetails, ProfileInput, PROFILE_FIELDS};
 use crate::domain::FieldErrors;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
-use crate::web::officer::forms::{self as forms, Form};
+use crate::web::officer::forms::{self as forms, Posted};
 use crate::web::officer::{caseworker, see_other};
 use crate::web::pages::page;
 use crate::web::view::Chrome;
@@ -88,15 +88,16 @@ pub async fn restricted_edit_form(
 }
 
 pub async fn restricted_update(
-    state: web::Data<AppState>,
-    officer: Officer,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
     let what = "saving offence, licence and barred sections";
     let (current, name) = restricted_input(&state, &officer, id, what).await?;
-    let form = RestrictedForm::read(&Form::parse(&body)?);
+    let form = RestrictedForm::read(&form);
     let (input, mine) = form.apply(&current);
     let details = match ProfileDetails::parse(&input, &state.taxonomy) {
         Ok(d) if mine.is_empty() => d,

@@ -16,7 +16,7 @@ use chrono::{NaiveDate, Timelike};
 use serde::Deserialize;
 
 use super::Frame;
-use crate::domain::application::ApplicationStatus;
+use crate::domain::application::{ApplicationStatus, MatchStatus};
 use crate::domain::matching::{assess, Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
@@ -164,7 +164,8 @@ pub async fn approved_matches(
     let vacancies = state
         .store
         .run(move |c| {
-            let records = store::matches::records_for_profile(c, profile_id, &["approved"])?;
+            let records =
+                store::matches::records_for_profile(c, profile_id, &[MatchStatus::Approved])?;
             let ids: Vec<i64> = records.iter().map(|r| r.vacancy_id).collect();
             store::vacancies::load_many(c, &ids, &taxonomy)
         })

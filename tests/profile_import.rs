@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate};
 use common::{Backend, TestApp, TestDb};
 use diesel::prelude::*;
 use fairchance::access::password;
+use fairchance::domain::application::MatchStatus;
 use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
 use fairchance::seed::generator::{self, Town, TEMPLATES};
 use fairchance::store::people::{
@@ -583,7 +584,9 @@ on_both_backends!(
         assert_eq!(pending, 0);
         for n in 1..=25 {
             let id = o.id_of(o.service_x, &format!("T{n:05}X"));
-            let found = store::matches::records_for_profile(&mut conn, id, &["suggested"]).unwrap();
+            let found =
+                store::matches::records_for_profile(&mut conn, id, &[MatchStatus::Suggested])
+                    .unwrap();
             assert!(
                 found.iter().any(|m| m.vacancy_id == o.vacancy),
                 "profile {n} was not matched"

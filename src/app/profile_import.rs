@@ -374,15 +374,14 @@ impl Written {
             importer.via
         );
         let entries: Vec<Entry> = (0..self.ids.len())
-            .map(|i| Entry {
-                action: self.actions[i],
-                subject_kind: Some("profile"),
-                subject_id: Some(self.ids[i]),
-                detail: Some(if self.restricted[i] {
+            .map(|i| {
+                let detail = if self.restricted[i] {
                     with.clone()
                 } else {
                     importer.via.to_string()
-                }),
+                };
+                Entry::about(self.actions[i], "profile", Some(self.ids[i]))
+                    .with_detail(Some(detail))
             })
             .collect();
         audit::record_many(tx, &importer.actor, &entries, at)
@@ -450,7 +449,7 @@ fn store_plan(
             let touched = fields.iter().any(|f| is_restricted_field(f));
             written.push(id, "profile.updated", touched);
             done += 1;
-            if done % CHUNK == 0 {
+            if done.is_multiple_of(CHUNK) {
                 progress(done, total);
             }
         }

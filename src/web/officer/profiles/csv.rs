@@ -309,6 +309,9 @@ pub fn parse_row(
 /// Reads a whole file: every row parsed, and the restricted columns it
 /// has (all of them or none), or every problem.
 pub fn read_file(text: &str, taxonomy: &Taxonomy) -> Result<Table, Vec<CellError>> {
+    // A file sent back from the preview's form comes with CRLF line ends
+    // (browsers send them so); the preview read it with LF inside cells.
+    let text = text.replace("\r\n", "\n");
     let known = columns(true);
     let required = required();
     let sheet = Sheet {
@@ -317,7 +320,7 @@ pub fn read_file(text: &str, taxonomy: &Taxonomy) -> Result<Table, Vec<CellError
         max_rows: MAX_ROWS,
         rows_are: "people",
     };
-    let (header, rows) = csv_import::read_rows(text, &sheet, |header, record, row| {
+    let (header, rows) = csv_import::read_rows(&text, &sheet, |header, record, row| {
         parse_row(header, record, row, taxonomy).map(|details| (row, details))
     })?;
     let restricted_columns: Vec<String> = header
@@ -362,6 +365,21 @@ mod tests {
                 if restricted { 7 } else { 0 }
             );
         }
+    }
+
+    #[test]
+    fn line_ends_do_not_change_a_cell() {
+        let taxonomy = crate::startup::load_taxonomy().unwrap();
+        let lf = csv_import::template(&columns(true), |c| match c {
+            "other_conditions" => "Report weekly\nNo contact with the victim".into(),
+            other => example(other).into(),
+        });
+        let crlf = lf.replace('\n', "\r\n");
+        let (a, b) = (read_file(&lf, &taxonomy), read_file(&crlf, &taxonomy));
+        let (a, b) = (a.unwrap().rows, b.unwrap().rows);
+        assert_eq!(a[0].1, b[0].1);
+        let conditions = a[0].1.licence_conditions().other().unwrap().to_string();
+        assert_eq!(conditions, "Report weekly\nNo contact with the victim");
     }
 
     #[test]

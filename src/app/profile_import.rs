@@ -458,3 +458,70 @@ fn store_plan(
     progress(total, total);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::profile::ProfileInput;
+
+    fn person(skills: &[&str], radius: f64) -> ProfileDetails {
+        let taxonomy = crate::startup::load_taxonomy().unwrap();
+        let input = ProfileInput {
+            given_name: "Sam".into(),
+            family_name: "Example".into(),
+            reference: "A1234BC".into(),
+            release_date: chrono::NaiveDate::from_ymd_opt(2027, 3, 14),
+            release_area: Some(crate::domain::geo::PlaceInput {
+                name: "Leeds".into(),
+                lat: 53.7965,
+                lon: -1.5478,
+            }),
+            travel_radius_km: radius,
+            skills: skills
+                .iter()
+                .map(|s| crate::domain::profile::ProfileSkillInput {
+                    slug: (*s).into(),
+                    source: "past_job".into(),
+                })
+                .collect(),
+            right_to_work: true,
+            readiness: "support_needed".into(),
+            ..ProfileInput::default()
+        };
+        ProfileDetails::parse(&input, &taxonomy).unwrap()
+    }
+
+    #[test]
+    fn the_order_of_a_set_is_no_change_but_a_value_is() {
+        let held = person(&["stock-control", "pick-and-pack"], 15.0);
+        let same = person(&["pick-and-pack", "stock-control"], 15.0);
+        assert!(changed_fields(&held, &same).is_empty());
+        let moved = person(&["pick-and-pack"], 20.0);
+        assert_eq!(
+            changed_fields(&held, &moved),
+            ["travel_radius_km", "skills"]
+        );
+    }
+
+    #[test]
+    fn restricted_columns_from_an_administrator_and_a_number_twice_are_refused() {
+        let admin = Importer::administrator(Actor::system("test"), 1);
+        let table = Table {
+            rows: vec![(2, person(&[], 15.0)), (3, person(&[], 20.0))],
+            restricted_columns: vec!["offence_categories".into()],
+        };
+        let problems = check(&admin, &table);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(
+            (problems[0].row, problems[0].column.as_str()),
+            (1, "offence_categories")
+        );
+        assert_eq!(
+            (problems[1].row, problems[1].column.as_str()),
+            (3, "reference")
+        );
+        assert!(problems[1].message.contains("already on row 2"));
+        let cli = Importer::command_line(1);
+        assert_eq!(check(&cli, &table).len(), 1);
+    }
+}

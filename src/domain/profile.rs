@@ -1336,6 +1336,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn with_restricted_of_takes_only_the_restricted_sections() {
+        let mut held = valid_input();
+        held.no_driving = true;
+        held.offence_categories = vec!["dishonesty".into()];
+        held.barred_adults = true;
+        held.other_conditions = "Report weekly".into();
+        let held = details(&held);
+        let mut edited = valid_input();
+        edited.family_name = "Renamed".into();
+        edited.offence_categories = vec!["violence".into()];
+        let edited = details(&edited);
+        let merged = edited.with_restricted_of(&held);
+        assert_eq!(merged.family_name(), "Renamed");
+        assert_eq!(merged.licence_conditions(), held.licence_conditions());
+        assert_eq!(merged.offence_categories(), held.offence_categories());
+        assert!(merged.barred_adults() && !merged.barred_children());
+        // As valid as a parse: it parses back to itself.
+        assert_eq!(details(&merged.to_input()), merged);
+    }
+
+    #[test]
     fn empty_input_reports_required_fields_in_form_order() {
         let errors = errors(&ProfileInput::default());
         let fields: Vec<&str> = errors.iter().map(|(field, _)| field).collect();

@@ -1,5 +1,5 @@
 //! The command line: serve (the default), worker, migrate, seed, reindex,
-//! user and terminal.
+//! user, terminal and import.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -40,6 +40,9 @@ pub enum Command {
     /// Manage supported terminals.
     #[command(subcommand)]
     Terminal(TerminalCommand),
+    /// Import records from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
 }
 
 #[derive(Args, Debug)]
@@ -94,6 +97,23 @@ pub enum TerminalCommand {
         service: String,
         #[arg(long)]
         label: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Add or update the profiles of a service from a CSV file in the
+    /// officers' import template (upsert by prison number): every row or
+    /// none, in one transaction. Problems are listed by row and column.
+    Profiles {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The service's name.
+        #[arg(long)]
+        service: String,
+        /// Check the file and say what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -217,6 +237,14 @@ pub fn run(command: Command) -> Result<(), CommandError> {
         Command::Terminal(TerminalCommand::Enrol { service, label }) => {
             let services = start()?;
             enrol_terminal(&services, &service, &label)
+        }
+        Command::Import(ImportCommand::Profiles {
+            file,
+            service,
+            dry_run,
+        }) => {
+            let services = start()?;
+            import_profiles(&services, &file, &service, dry_run)
         }
         Command::Reindex => {
             let services = start()?;
@@ -360,6 +388,83 @@ fn enrol_terminal(services: &Services, service: &str, label: &str) -> Result<(),
     Ok(())
 }
 
+/// A progress bar on standard error when it is a terminal (hidden
+/// otherwise), showing `{pos}/{len}` and the rate.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+    }
+    bar
+}
+
+/// `import profiles`: reads the file as the web import does, then previews
+/// or imports it for the named service, with a progress bar.
+fn import_profiles(
+    services: &Services,
+    file: &std::path::Path,
+    service: &str,
+    dry_run: bool,
+) -> Result<(), CommandError> {
+    use crate::app::profile_import::{self, ImportError, Importer};
+    let started = std::time::Instant::now();
+    let bytes = std::fs::read(file)
+        .map_err(|e| CommandError::Usage(format!("cannot read {}: {e}", file.display())))?;
+    let text = crate::web::csv_import::csv_text(Some(bytes))
+        .map_err(|p| CommandError::Usage(format!("{}: {}", file.display(), p.message())))?;
+    let mut conn = services.store.conn()?;
+    let found = people::find_service_by_name(&mut conn, service)?.ok_or_else(|| {
+        CommandError::Usage(format!("--service: no service is named {service:?}"))
+    })?;
+    let refused = |problems: Vec<crate::app::CellError>| {
+        for p in &problems {
+            eprintln!("row {}, column {}: {}", p.row, p.column, p.message);
+        }
+        CommandError::Usage(format!(
+            "nothing was imported: {} problem(s) in {}",
+            problems.len(),
+            file.display()
+        ))
+    };
+    let taxonomy = &services.taxonomy;
+    let table = crate::web::officer::profiles::csv::read_file(&text, taxonomy).map_err(refused)?;
+    let importer = Importer::command_line(found.id);
+    let bar = progress_bar();
+    bar.set_message("importing");
+    bar.set_length(table.rows.len() as u64);
+    let planned = if dry_run {
+        profile_import::preview(&mut conn, &importer, &table, taxonomy)
+    } else {
+        let progress = |done: usize, _total: usize| bar.set_position(done as u64);
+        profile_import::import(&mut conn, &importer, &table, taxonomy, &progress)
+    };
+    bar.finish_and_clear();
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(ImportError::Cells(problems)) => return Err(refused(problems)),
+        Err(ImportError::Failed(f)) => return Err(CommandError::Other(f.to_string())),
+    };
+    println!(
+        "{} {}: {} new, {} changed, {} unchanged ({:.1} s)",
+        if dry_run {
+            "would import into"
+        } else {
+            "imported into"
+        },
+        plan.service_name,
+        plan.created(),
+        plan.changed(),
+        plan.unchanged(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Rebuilds the search index from the database with a progress bar.
 async fn reindex(services: &Services) -> Result<(), CommandError> {
     let started = std::time::Instant::now();
@@ -371,16 +476,7 @@ async fn reindex(services: &Services) -> Result<(), CommandError> {
         .map_err(|e| CommandError::Other(format!("cannot apply the search settings: {e}")))?;
     let matcher =
         crate::matches::Matcher::new(services.store.clone(), index, services.taxonomy.clone());
-    let show = std::io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::hidden();
-    if show {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-    }
+    let bar = progress_bar();
     let (vacancies, profiles) = matcher
         .reindex(|kind, done, total| {
             bar.set_message(match kind {

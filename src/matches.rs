@@ -22,7 +22,9 @@ use crate::store::{self, Store, StoreError, StoreResult};
 
 // The change notices live with the job queue so that the store can queue
 // them without calling up into this module; they keep their names here.
-pub use crate::store::jobs::changes::{kind, profile_changed, vacancy_changed, Changed};
+pub use crate::store::jobs::changes::{
+    kind, profile_changed, profiles_changed, vacancy_changed, Changed,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {

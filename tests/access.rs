@@ -427,13 +427,24 @@ fn expected(access: Access, who: Who, path: &str) -> Outcome {
         // tests/profile_api.rs; among the people here only officers pass.
         (Access::Admin, Who::Admin)
         | (Access::Officer | Access::Profiles, Who::Officer)
+        | (Access::Casework, Who::Admin | Who::Officer)
         | (Access::Employer, Who::Employer) => Allowed,
         (
-            Access::Staff | Access::Admin | Access::Officer | Access::Employer | Access::Profiles,
+            Access::Staff
+            | Access::Admin
+            | Access::Officer
+            | Access::Casework
+            | Access::Employer
+            | Access::Profiles,
             Who::Anonymous | Who::Device,
         ) => SignIn,
         (
-            Access::Staff | Access::Admin | Access::Officer | Access::Employer | Access::Profiles,
+            Access::Staff
+            | Access::Admin
+            | Access::Officer
+            | Access::Casework
+            | Access::Employer
+            | Access::Profiles,
             _,
         ) => Forbidden,
         (Access::Device, Who::Device | Who::Seeker) => Allowed,
@@ -483,6 +494,10 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         // Case officer workspace.
         ("GET", "/officer/caseload", Officer),
         ("GET", "/officer/profiles/new", Officer),
+        ("GET", "/officer/profiles/import", Casework),
+        ("GET", "/officer/profiles/import/template.csv", Casework),
+        ("POST", "/officer/profiles/import/preview", Casework),
+        ("POST", "/officer/profiles/import", Casework),
         ("POST", "/officer/profiles", Officer),
         ("GET", "/officer/profiles/{id}/edit", Officer),
         ("POST", "/officer/profiles/{id}", Officer),

@@ -25,11 +25,22 @@ pub mod employers;
 pub mod integrations;
 pub mod matches;
 pub mod outcomes;
+pub mod profile_import;
 pub mod profiles;
 pub mod reports;
 pub mod seekers;
 pub mod terminals;
 pub mod vacancies;
+
+/// One bad cell (or row) of an imported table: the spreadsheet row number
+/// (the header is row 1; 0 for the file as a whole), the column (blank for
+/// the whole row) and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
 
 /// How a use case failed, in terms every interface can render.
 #[derive(Debug, thiserror::Error)]

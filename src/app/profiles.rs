@@ -196,7 +196,7 @@ pub async fn current(state: &AppState, service_id: i64, id: i64) -> Result<Profi
     .await
 }
 
-fn new_pseudonym() -> String {
+pub(crate) fn new_pseudonym() -> String {
     use rand::SeedableRng;
     let mut rng = rand_chacha::ChaCha8Rng::from_entropy();
     let n: u64 = rng.gen_range(10_000..100_000_000);

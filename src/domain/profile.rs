@@ -732,6 +732,20 @@ impl ProfileDetails {
         }
     }
 
+    /// These details with the offence, licence and barred sections of
+    /// `other`: an edit that does not touch those sections keeps them as
+    /// stored. No rule links those sections to the rest, so the result is as
+    /// valid as both halves.
+    pub fn with_restricted_of(&self, other: &ProfileDetails) -> ProfileDetails {
+        ProfileDetails {
+            licence_conditions: other.licence_conditions.clone(),
+            offence_categories: other.offence_categories.clone(),
+            barred_children: other.barred_children,
+            barred_adults: other.barred_adults,
+            ..self.clone()
+        }
+    }
+
     /// Given name.
     pub fn given_name(&self) -> &str {
         &self.given_name
@@ -1438,6 +1452,27 @@ pub(crate) mod tests {
         assert_eq!(parsed.gender(), None);
         assert_eq!(parsed.preferred_hours(), None);
         assert_eq!(details(&parsed.to_input()), parsed);
+    }
+
+    #[test]
+    fn with_restricted_of_takes_only_the_restricted_sections() {
+        let mut held = valid_input();
+        held.no_driving = true;
+        held.offence_categories = vec!["dishonesty".into()];
+        held.barred_adults = true;
+        held.other_conditions = "Report weekly".into();
+        let held = details(&held);
+        let mut edited = valid_input();
+        edited.family_name = "Renamed".into();
+        edited.offence_categories = vec!["violence".into()];
+        let edited = details(&edited);
+        let merged = edited.with_restricted_of(&held);
+        assert_eq!(merged.family_name(), "Renamed");
+        assert_eq!(merged.licence_conditions(), held.licence_conditions());
+        assert_eq!(merged.offence_categories(), held.offence_categories());
+        assert!(merged.barred_adults() && !merged.barred_children());
+        // As valid as a parse: it parses back to itself.
+        assert_eq!(details(&merged.to_input()), merged);
     }
 
     #[test]

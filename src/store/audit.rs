@@ -59,20 +59,50 @@ pub fn record(
     entry: Entry,
     at: NaiveDateTime,
 ) -> StoreResult<()> {
-    with_conn!(conn, |c| diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(at),
-            audit_log::actor_kind.eq(actor.kind),
-            audit_log::actor_user_id.eq(actor.user_id),
-            audit_log::actor_seeker_id.eq(actor.seeker_id),
-            audit_log::actor_label.eq(&actor.label),
-            audit_log::action.eq(entry.action),
-            audit_log::subject_kind.eq(entry.subject_kind),
-            audit_log::subject_id.eq(entry.subject_id),
-            audit_log::detail.eq(&entry.detail),
-            audit_log::ip.eq(&actor.ip),
-        ))
-        .execute(c)?);
+    record_many(conn, actor, &[entry], at)
+}
+
+/// One row to write.
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewRow<'a> {
+    at: NaiveDateTime,
+    actor_kind: &'a str,
+    actor_user_id: Option<i64>,
+    actor_seeker_id: Option<i64>,
+    actor_label: &'a str,
+    action: &'a str,
+    subject_kind: Option<&'a str>,
+    subject_id: Option<i64>,
+    detail: Option<&'a str>,
+    ip: Option<&'a str>,
+}
+
+/// Rows by one actor at one time (a bulk change), many per statement.
+pub fn record_many(
+    conn: &mut impl AsTx,
+    actor: &Actor,
+    entries: &[Entry],
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    let rows: Vec<NewRow> = entries
+        .iter()
+        .map(|entry| NewRow {
+            at,
+            actor_kind: actor.kind,
+            actor_user_id: actor.user_id,
+            actor_seeker_id: actor.seeker_id,
+            actor_label: &actor.label,
+            action: entry.action,
+            subject_kind: entry.subject_kind,
+            subject_id: entry.subject_id,
+            detail: entry.detail.as_deref(),
+            ip: actor.ip.as_deref(),
+        })
+        .collect();
+    with_conn!(conn, |c| {
+        insert_chunks!(c, audit_log::table, rows);
+    });
     Ok(())
 }
 

@@ -80,6 +80,44 @@ pub fn enqueue(conn: &mut impl AsTx, job: NewJob, at: NaiveDateTime) -> StoreRes
         .optional()?))
 }
 
+/// One queued job as written.
+#[derive(Insertable)]
+#[diesel(table_name = jobs)]
+struct QueuedRow<'a> {
+    kind: &'a str,
+    payload: &'a str,
+    idempotency_key: Option<&'a str>,
+    status: &'a str,
+    attempts: i32,
+    max_attempts: i32,
+    run_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Adds many jobs, many rows per statement (for jobs without idempotency
+/// keys: a key already taken fails the whole batch; use [`enqueue`] for those).
+pub fn enqueue_many(conn: &mut impl AsTx, new: &[NewJob], at: NaiveDateTime) -> StoreResult<()> {
+    let rows: Vec<QueuedRow> = new
+        .iter()
+        .map(|job| QueuedRow {
+            kind: job.kind,
+            payload: &job.payload,
+            idempotency_key: job.idempotency_key.as_deref(),
+            status: "queued",
+            attempts: 0,
+            max_attempts: job.max_attempts,
+            run_at: job.run_at,
+            created_at: at,
+            updated_at: at,
+        })
+        .collect();
+    with_conn!(conn, |c| {
+        insert_chunks!(c, jobs::table, rows);
+    });
+    Ok(())
+}
+
 /// Takes up to `limit` due jobs for `worker`, marking them running. A job whose
 /// lease expired (its worker died) is due again.
 pub fn claim(
@@ -311,6 +349,20 @@ pub mod changes {
         at: chrono::NaiveDateTime,
     ) -> StoreResult<()> {
         changed(conn, kind::PROFILE_CHANGED, id, at)
+    }
+
+    /// Queues the matcher's jobs for many changed profiles (a bulk import),
+    /// many rows per statement.
+    pub fn profiles_changed(
+        conn: &mut impl crate::store::AsTx,
+        ids: &[i64],
+        at: chrono::NaiveDateTime,
+    ) -> StoreResult<()> {
+        let jobs = ids
+            .iter()
+            .map(|id| NewJob::new(kind::PROFILE_CHANGED, &Changed { id: *id }, at))
+            .collect::<StoreResult<Vec<_>>>()?;
+        super::enqueue_many(conn, &jobs, at)
     }
 
     /// Queues a job of `job_kind` about the record `id`.

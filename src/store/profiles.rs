@@ -762,3 +762,25 @@ pub fn update(
     parts.add(id, &input)?;
     parts.insert(conn)
 }
+
+/// The ids of this service's profiles with these references (prison
+/// numbers, upper case), by reference. Should the database hold one
+/// reference twice in a service, the oldest profile answers for it.
+pub fn ids_by_reference(
+    conn: &mut impl AsTx,
+    service_id: i64,
+    references: &[String],
+) -> StoreResult<HashMap<String, i64>> {
+    let mut found = HashMap::with_capacity(references.len());
+    for chunk in references.chunks(5_000) {
+        let rows: Vec<(String, i64)> = with_conn!(conn, |c| profiles::table
+            .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::reference.eq_any(chunk))
+            .order(profiles::id.desc())
+            .select((profiles::reference, profiles::id))
+            .load(c)?);
+        // Newest first, so the oldest is inserted last and kept.
+        found.extend(rows);
+    }
+    Ok(found)
+}

@@ -946,6 +946,29 @@ pub struct ProfileWriter(pub ProfileClient);
 
 extractor!(ProfileWriter, |req| ready(
     profile_client(req, true).map(ProfileWriter)
+/// A case officer or an administrator: the officer's service, or None for
+/// an administrator (who chooses one where a page needs it).
+pub struct Casework {
+    pub actor: StaffActor,
+    pub service_id: Option<i64>,
+    pub ctx: RequestContext,
+}
+
+extractor!(Casework, |req| staff_in_scope(
+    req,
+    |actor, ctx| match actor.scope {
+        Scope::Service(service_id) => Some(Casework {
+            actor,
+            service_id: Some(service_id),
+            ctx,
+        }),
+        Scope::Admin => Some(Casework {
+            actor,
+            service_id: None,
+            ctx,
+        }),
+        Scope::Employer(_) => None,
+    }
 ));
 
 /// A member of an approved employer (by session or API token).

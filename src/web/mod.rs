@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod client_ip;
+pub mod csv_import;
 pub mod employer;
 pub mod errors;
 pub mod extract;

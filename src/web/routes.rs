@@ -26,6 +26,8 @@ pub enum Access {
     Staff,
     Admin,
     Officer,
+    /// A case officer or an administrator.
+    Casework,
     Employer,
     /// An enrolled terminal, before a job seeker signs in.
     Device,
@@ -129,6 +131,10 @@ fn officer_routes() -> Vec<Route> {
         // so that /officer/profiles/new is not read as an id.
         route!(GET "/officer/caseload", Officer => officer::caseload),
         route!(GET "/officer/profiles/new", Officer => officer_profiles::new_form),
+        route!(GET "/officer/profiles/import", Casework => officer_profiles::import_form),
+        route!(GET "/officer/profiles/import/template.csv", Casework => officer_profiles::import_template),
+        route!(POST "/officer/profiles/import/preview", Casework => officer_profiles::import_preview),
+        route!(POST "/officer/profiles/import", Casework => officer_profiles::import),
         route!(POST "/officer/profiles", Officer => officer_profiles::create),
         route!(GET "/officer/profiles/{id}/edit", Officer => officer_profiles::edit_form),
         route!(POST "/officer/profiles/{id}", Officer => officer_profiles::update),

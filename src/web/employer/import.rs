@@ -3,7 +3,7 @@
 //! bad cell by row and column, and stores nothing unless every row is good
 //! (all rows in one transaction, as drafts).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -14,6 +14,7 @@ use crate::app::{self, vacancies};
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{StartKind, VacancyDetails};
 use crate::web::auth::EmployerMember;
+use crate::web::csv_import::{self, CellError, Sheet, UploadProblem};
 use crate::web::errors::AppError;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
@@ -82,19 +83,7 @@ pub fn template_csv() -> String {
         }
         .to_string()
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(&columns);
-    let _ = writer.write_record(columns.iter().map(|c| example(c)));
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-/// One bad cell (or row): the spreadsheet row number (the header is row 1)
-/// and the column.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CellError {
-    pub row: usize,
-    pub column: String,
-    pub message: String,
+    csv_import::template(&columns, example)
 }
 
 /// The CSV column an editor field's error belongs to.
@@ -102,47 +91,6 @@ fn column_of(field: &str) -> String {
     match field.strip_prefix("shift0_") {
         Some(part) => format!("shift_{part}"),
         None => field.to_string(),
-    }
-}
-
-/// The header's column names (trimmed, lower case), or why they cannot be
-/// used: a line that is not CSV, an unknown column, no title column.
-fn read_header(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, Vec<CellError>> {
-    let known = columns();
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => {
-            return Err(vec![CellError {
-                row: 1,
-                column: String::new(),
-                message: format!("The first line could not be read as CSV column names: {e}"),
-            }])
-        }
-    };
-    let mut errors = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        if !known.contains(name) {
-            errors.push(CellError {
-                row: 1,
-                column: name.clone(),
-                message: format!(
-                    "Column {} ({name:?}) is not one we know. Use the columns of the template",
-                    i + 1
-                ),
-            });
-        }
-    }
-    if !header.iter().any(|h| h == "title") {
-        errors.push(CellError {
-            row: 1,
-            column: "title".into(),
-            message: "The file has no title column. Start from the template".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(header)
-    } else {
-        Err(errors)
     }
 }
 
@@ -160,7 +108,7 @@ fn row_pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, Stri
             // "asap" in place of a date: the job starts as soon as possible.
             pairs.push(("start".to_string(), StartKind::Asap.as_str().to_string()));
         } else if LIST_COLUMNS.contains(&column.as_str()) {
-            for item in cell.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            for item in csv_import::items(cell) {
                 pairs.push((name.clone(), item.to_string()));
             }
         } else {
@@ -171,90 +119,32 @@ fn row_pairs(header: &[String], record: &csv::StringRecord) -> Vec<(String, Stri
 }
 
 /// One row checked by the editor's rules: its details, or its problems by
-/// column. None for a blank row.
+/// column.
 fn parse_row(
     header: &[String],
-    record: csv::Result<csv::StringRecord>,
+    record: &csv::StringRecord,
     row: usize,
     taxonomy: &Taxonomy,
-) -> Option<Result<VacancyDetails, Vec<CellError>>> {
-    let problem = |message: String| {
-        Some(Err(vec![CellError {
-            row,
-            column: String::new(),
-            message,
-        }]))
-    };
-    let record = match record {
-        Ok(r) => r,
-        Err(e) => return problem(format!("This row could not be read: {e}")),
-    };
-    if record.iter().all(|cell| cell.trim().is_empty()) {
-        return None;
-    }
-    if record.len() > header.len() {
-        return problem(format!(
-            "This row has {} cells but the header has {} columns",
-            record.len(),
-            header.len()
-        ));
-    }
-    let pairs = row_pairs(header, &record);
-    Some(
-        FormValues::from_pairs(&pairs)
-            .parse(taxonomy, today(), None)
-            .map_err(|field_errors| {
-                field_errors
-                    .iter()
-                    .flat_map(|(field, messages)| {
-                        messages.iter().map(move |message| CellError {
-                            row,
-                            column: column_of(field),
-                            message: message.clone(),
-                        })
-                    })
-                    .collect()
-            }),
-    )
+) -> Result<VacancyDetails, Vec<CellError>> {
+    let pairs = row_pairs(header, record);
+    FormValues::from_pairs(&pairs)
+        .parse(taxonomy, today(), None)
+        .map_err(|errors| csv_import::cell_errors(row, &errors, column_of))
 }
 
 /// Reads and checks every row; the details in order, or every problem.
 pub fn parse_csv(text: &str, taxonomy: &Taxonomy) -> Result<Vec<VacancyDetails>, Vec<CellError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let header = read_header(&mut reader)?;
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        if index >= MAX_ROWS {
-            errors.push(CellError {
-                row,
-                column: String::new(),
-                message: format!("Import at most {MAX_ROWS} vacancies at a time"),
-            });
-            break;
-        }
-        match parse_row(&header, record, row, taxonomy) {
-            None => {}
-            Some(Ok(details)) => parsed.push(details),
-            Some(Err(problems)) => errors.extend(problems),
-        }
-    }
-    if parsed.is_empty() && errors.is_empty() {
-        errors.push(CellError {
-            row: 2,
-            column: String::new(),
-            message: "The file has no vacancies in it".into(),
-        });
-    }
-    if errors.is_empty() {
-        Ok(parsed)
-    } else {
-        Err(errors)
-    }
+    let known = columns();
+    let sheet = Sheet {
+        known: &known,
+        required: &["title"],
+        max_rows: MAX_ROWS,
+        rows_are: "vacancies",
+    };
+    let (_, rows) = csv_import::read_rows(text, &sheet, |header, record, row| {
+        parse_row(header, record, row, taxonomy)
+    })?;
+    Ok(rows)
 }
 
 #[derive(Template)]
@@ -331,13 +221,7 @@ pub async fn form(state: web::Data<AppState>, member: EmployerMember) -> HttpRes
 }
 
 pub async fn template(_member: EmployerMember) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"vacancies-template.csv\"",
-        ))
-        .body(template_csv())
+    csv_import::download("vacancies-template.csv", template_csv())
 }
 
 #[derive(Deserialize)]
@@ -360,18 +244,13 @@ pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024;
 fn upload_problem(
     state: &AppState,
     member: &EmployerMember,
-    status: StatusCode,
-    message: &str,
+    problem: &UploadProblem,
 ) -> HttpResponse {
     import_page(
         state,
         member,
-        status,
-        vec![CellError {
-            row: 0,
-            column: String::new(),
-            message: message.to_string(),
-        }],
+        problem.status(),
+        vec![csv_import::file_problem(problem.message())],
         String::new(),
         Source::File,
         None,
@@ -383,49 +262,15 @@ fn upload_problem(
 pub async fn upload(
     state: web::Data<AppState>,
     member: EmployerMember,
-    mut payload: actix_multipart::Multipart,
+    payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, AppError> {
-    use futures_util::StreamExt;
-    let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = payload.next().await {
-        let mut field = field
-            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
-        let is_file = field.name() == Some("file");
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk
-                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Ok(upload_problem(
-                    &state,
-                    &member,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The file is larger than 2 MB. Split it into smaller files",
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if is_file {
-            file = Some(bytes);
-        }
+    let text = csv_import::multipart_fields(payload, MAX_UPLOAD_BYTES)
+        .await?
+        .and_then(|mut fields| csv_import::csv_text(fields.remove("file")));
+    match text {
+        Ok(text) => import_text(&state, &member, text, Source::File).await,
+        Err(problem) => Ok(upload_problem(&state, &member, &problem)),
     }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Ok(upload_problem(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a CSV file to import",
-        ));
-    };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(upload_problem(
-            &state,
-            &member,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The file is not CSV text. In your spreadsheet, save it as \"CSV UTF-8\" and try again",
-        ));
-    };
-    import_text(&state, &member, text, Source::File).await
 }
 
 async fn import_text(

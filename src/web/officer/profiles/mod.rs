@@ -8,14 +8,19 @@ use crate::web::auth::Officer;
 use crate::web::errors::AppError;
 use crate::web::AppState;
 
+pub mod csv;
 mod editor;
 pub mod form;
+mod import;
 mod places;
 mod restricted;
 pub mod restricted_form;
 mod slips;
 
 pub use editor::{create, edit_form, new_form, update};
+pub use import::{
+    form as import_form, import, preview as import_preview, template as import_template,
+};
 pub use restricted::{restricted_edit_form, restricted_update};
 pub use slips::issue_access;
 

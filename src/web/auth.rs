@@ -946,6 +946,8 @@ pub struct ProfileWriter(pub ProfileClient);
 
 extractor!(ProfileWriter, |req| ready(
     profile_client(req, true).map(ProfileWriter)
+));
+
 /// A case officer or an administrator: the officer's service, or None for
 /// an administrator (who chooses one where a page needs it).
 pub struct Casework {

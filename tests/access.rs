@@ -506,6 +506,9 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/officer/profiles/{id}/access", Officer),
         ("POST", "/officer/profiles/{id}/assign", Officer),
         ("GET", "/officer/profiles/{id}/matches", Officer),
+        ("GET", "/officer/profiles/{id}/export", Officer),
+        ("GET", "/officer/profiles/{id}/export.json", Officer),
+        ("GET", "/api/v1/profiles/{id}/export", Officer),
         ("GET", "/officer/matches", Officer),
         ("POST", "/officer/matches/{id}/approve", Officer),
         ("POST", "/officer/matches/{id}/dismiss", Officer),
@@ -977,6 +980,12 @@ on_both_backends!(
                 "/officer/profiles/{id}/matches",
                 (w.profile_x, Who::Officer),
             ),
+            ("/officer/profiles/{id}/export", (w.profile_x, Who::Officer)),
+            (
+                "/officer/profiles/{id}/export.json",
+                (w.profile_x, Who::Officer),
+            ),
+            ("/api/v1/profiles/{id}/export", (w.profile_x, Who::Officer)),
             (
                 "/officer/applications/{id}",
                 (w.application_x, Who::Officer),

@@ -154,6 +154,25 @@ pub async fn view_restricted(
     load_audited(state, officer, id, "profile.restricted_viewed", detail).await
 }
 
+/// Everything held about a person of the officer's service, for a subject
+/// access request: every row that refers to them and the audit entries
+/// about them (secrets left out). The export is audited, as restricted:
+/// it holds the offence, licence and barred sections.
+pub async fn export(
+    state: &AppState,
+    officer: impl Into<ProfileActor>,
+    id: i64,
+) -> Result<store::export::Held, Failure> {
+    let (officer, taxonomy) = (officer.into(), state.taxonomy.clone());
+    super::write(&state.store, move |tx| {
+        store::profiles::load_in_service(tx, id, officer.service_id, &taxonomy)?;
+        let at = store::now();
+        audit_profile(tx, &officer.actor, "profile.exported", id, None, at)?;
+        Ok(store::export::person(tx, id)?)
+    })
+    .await
+}
+
 async fn load_audited(
     state: &AppState,
     officer: impl Into<ProfileActor>,

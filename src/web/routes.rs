@@ -143,6 +143,8 @@ fn officer_routes() -> Vec<Route> {
         route!(POST "/officer/profiles/{id}/access", Officer => officer_profiles::issue_access),
         route!(POST "/officer/profiles/{id}/assign", Officer => officer_profiles::assign_to_me),
         route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),
+        route!(GET "/officer/profiles/{id}/export", Officer => officer_profiles::export_page),
+        route!(GET "/officer/profiles/{id}/export.json", Officer => officer_profiles::export_json),
         route!(GET "/officer/matches", Officer => officer_matches::waiting),
         route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),
         route!(POST "/officer/matches/{id}/dismiss", Officer => officer_matches::dismiss),
@@ -271,6 +273,7 @@ fn api_routes() -> Vec<Route> {
         route!(GET "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::get_restricted),
         route!(PUT "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::update_restricted),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
+        route!(GET "/api/v1/profiles/{id}/export", Officer => api::profiles::export),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
     ]
 }

@@ -201,6 +201,24 @@ fn match_paths() -> Value {
                 }), &error_responses())
             }
         },
+        "/api/v1/profiles/{id}/export": {
+            "get": {
+                "summary": "Everything held about a person of your service, for a subject access request: every row that refers to them, table by table, and the audit entries about them; secrets are left out (officers; audited)",
+                "parameters": [id("id", "Profile id")],
+                "responses": merge(json!({
+                    "200": { "description": "The rows, by table", "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "required": ["profile_id", "generated_at", "tables"],
+                        "properties": {
+                            "profile_id": { "type": "integer", "format": "int64" },
+                            "generated_at": { "type": "string" },
+                            "tables": { "type": "object", "additionalProperties": { "type": "array", "items": { "type": "object" } } }
+                        }
+                    } } } },
+                    "404": err("No such profile in your service")
+                }), &error_responses())
+            }
+        },
         "/api/v1/profiles/{id}/matches/{vacancy_id}": {
             "get": {
                 "summary": "The full assessment of one pair, with every rule that excludes it (the 'why not?' answer)",

@@ -21,9 +21,10 @@ use crate::domain::profile::{
 };
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
-use crate::web::auth::{ProfileClient, ProfileReader, ProfileWriter};
+use crate::web::auth::{Officer, ProfileClient, ProfileReader, ProfileWriter};
 use crate::web::errors::ApiError;
 use crate::web::extract::On;
+use crate::web::officer::caseworker;
 use crate::web::AppState;
 
 /// Most people on one page of the list.
@@ -446,4 +447,15 @@ pub fn openapi_schemas(taxonomy: &Taxonomy) -> Value {
             "properties": { "items": { "type": "array", "items": row }, "page": { "type": "integer" }, "per_page": { "type": "integer" }, "total": { "type": "integer" }, "pages": { "type": "integer" } }
         }
     })
+}
+
+/// Everything held about a person of the officer's service, for a subject
+/// access request (audited; integration tokens may not).
+pub async fn export(on: On<Officer>) -> Result<HttpResponse, ApiError> {
+    let held = profiles::export(&on.state, caseworker(&on.actor), on.id).await?;
+    Ok(
+        HttpResponse::Ok().json(crate::web::officer::profiles::export::document(
+            on.id, &held,
+        )),
+    )
 }

@@ -10,6 +10,7 @@ use crate::web::AppState;
 
 pub mod csv;
 mod editor;
+pub mod export;
 pub mod form;
 mod import;
 mod places;
@@ -18,6 +19,7 @@ pub mod restricted_form;
 mod slips;
 
 pub use editor::{create, edit_form, new_form, update};
+pub use export::{json as export_json, page_of as export_page};
 pub use import::{
     form as import_form, import, preview as import_preview, template as import_template,
 };

@@ -424,6 +424,38 @@ on_both_backends!(profile_editor_creates_and_updates, |backend| async move {
     assert_eq!(d.job_count("profile.changed"), before + 3);
     assert_eq!(d.audit_count("profile.updated", id), 1);
     assert_eq!(d.audit_count("profile.restricted_updated", id), 1);
+    // Each correction is in its audit row: the general fields before and
+    // after, a restricted change only as a fact, never its values.
+    let details: Vec<Option<String>> = fairchance::with_conn!(&mut conn, |c| audit_log::table
+        .filter(audit_log::subject_id.eq(id))
+        .filter(audit_log::action.eq_any(["profile.restricted_updated", "profile.updated"]))
+        .order(audit_log::id)
+        .select(audit_log::detail)
+        .load(c)
+        .unwrap());
+    let (restricted_text, general_text) =
+        (details[0].clone().unwrap(), details[1].clone().unwrap());
+    let restricted: serde_json::Value = serde_json::from_str(&restricted_text).unwrap();
+    assert_eq!(restricted["restricted_changed"], true, "{restricted_text}");
+    assert!(restricted["changed"].as_object().unwrap().is_empty());
+    for secret in ["drugs_supply", "Bradford", "19:00"] {
+        assert!(!restricted_text.contains(secret), "{restricted_text}");
+    }
+    let general: serde_json::Value = serde_json::from_str(&general_text).unwrap();
+    assert_eq!(general["restricted_changed"], false, "{general_text}");
+    assert_eq!(general["changed"]["travel_radius_km"]["after"], 8.0);
+    assert_ne!(general["changed"]["travel_radius_km"]["before"], 8.0);
+    assert_eq!(
+        general["changed"]["skills"]["before"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        general["changed"].get("given_name").is_none(),
+        "only what changed"
+    );
 
     // Another service's officer reaches none of it.
     for path in [

@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 
 use super::profiles::{new_pseudonym, Caseworker};
 use super::{CellError, Failure};
-use crate::domain::profile::{is_restricted_field, Profile, ProfileDetails, PROFILE_FIELDS};
+use crate::domain::profile::{changed_fields, is_restricted_field, Profile, ProfileDetails};
 use crate::domain::skills::Taxonomy;
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::profiles::NewProfile;
@@ -256,40 +256,6 @@ fn held(
         .into_iter()
         .map(|p| (p.details.reference().to_string(), p))
         .collect())
-}
-
-/// Lists the store keeps as sets and reads back sorted: their order in a
-/// file is no change.
-const UNORDERED: [&str; 5] = [
-    "skills",
-    "certificates",
-    "sectors_of_interest",
-    "languages",
-    "offence_categories",
-];
-
-/// A profile's fields as JSON values by name, the unordered lists sorted.
-fn comparable(details: &ProfileDetails) -> serde_json::Map<String, serde_json::Value> {
-    let mut fields = match serde_json::to_value(details.to_input()) {
-        Ok(serde_json::Value::Object(fields)) => fields,
-        _ => serde_json::Map::new(),
-    };
-    for name in UNORDERED {
-        if let Some(serde_json::Value::Array(items)) = fields.get_mut(name) {
-            items.sort_by_key(|item| item.to_string());
-        }
-    }
-    fields
-}
-
-/// The fields that differ, in form order.
-fn changed_fields(old: &ProfileDetails, new: &ProfileDetails) -> Vec<&'static str> {
-    let (old, new) = (comparable(old), comparable(new));
-    PROFILE_FIELDS
-        .iter()
-        .copied()
-        .filter(|field| old.get(*field) != new.get(*field))
-        .collect()
 }
 
 /// Checks the rows and compares each with the person held, if any.

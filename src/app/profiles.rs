@@ -8,7 +8,9 @@ use rand::Rng;
 
 use super::Failure;
 use crate::app::AppState;
-use crate::domain::profile::{Profile, ProfileDetails, ProfileInput, RestrictedInput};
+use crate::domain::profile::{
+    rectification, Profile, ProfileDetails, ProfileInput, RestrictedInput,
+};
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
 use crate::store::applications::Application;
@@ -268,17 +270,22 @@ fn insert(
 
 /// New details for a profile of the officer's service, with the matcher's
 /// job and an audit row, in one transaction.
+/// Replaces a profile's details with the matcher's job and an audit row
+/// that keeps what was corrected (`domain::profile::rectification`).
 fn save(
     tx: &mut InTx<'_>,
     officer: &ProfileActor,
     id: i64,
     details: &ProfileDetails,
     action: &'static str,
+    taxonomy: &Taxonomy,
 ) -> Result<(), StoreError> {
     let at = store::now();
+    let before = store::profiles::load(tx, id, taxonomy)?;
     store::profiles::update(tx, id, officer.service_id, details, at)?;
     crate::matches::profile_changed(tx, id, at)?;
-    audit_profile(tx, &officer.actor, action, id, None, at)
+    let detail = rectification(&before.details, details);
+    audit_profile(tx, &officer.actor, action, id, detail, at)
 }
 
 /// The officer's changes to a profile (the general editor). A prison
@@ -314,9 +321,9 @@ async fn save_in_tx(
     action: &'static str,
     failed: fn(StoreError) -> Failure,
 ) -> Result<(), Failure> {
-    let officer = officer.into();
+    let (officer, taxonomy) = (officer.into(), state.taxonomy.clone());
     super::run(&state.store, move |conn| {
-        conn.write(|tx| save(tx, &officer, id, &details, action))
+        conn.write(|tx| save(tx, &officer, id, &details, action, &taxonomy))
             .map_err(failed)
     })
     .await
@@ -458,7 +465,7 @@ pub async fn replace(
         let key = store::profiles::Key::Id(id);
         store::profiles::lock_in_service(tx, writer.service_id, key)?.ok_or(Failure::NotFound)?;
         let details = merged(tx, id, input, &taxonomy)?;
-        save(tx, &writer, id, &details, "profile.updated").map_err(reference_taken)
+        save(tx, &writer, id, &details, "profile.updated", &taxonomy).map_err(reference_taken)
     })
     .await
 }
@@ -504,7 +511,7 @@ fn upsert_in(
     match store::profiles::lock_in_service(tx, writer.service_id, key)? {
         Some(id) => {
             let details = merged(tx, id, input, taxonomy)?;
-            save(tx, writer, id, &details, "profile.updated")?;
+            save(tx, writer, id, &details, "profile.updated", taxonomy)?;
             Ok((id, false))
         }
         None => Ok((insert(tx, writer, fresh)?, true)),

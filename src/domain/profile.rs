@@ -554,6 +554,62 @@ pub fn is_restricted_field(key: &str) -> bool {
     RESTRICTED_FIELDS.contains(&head)
 }
 
+/// Lists the store keeps as sets and reads back sorted: their order is no
+/// change.
+const UNORDERED: [&str; 5] = [
+    "skills",
+    "certificates",
+    "sectors_of_interest",
+    "languages",
+    "offence_categories",
+];
+
+/// A profile's fields as JSON values by name, the unordered lists sorted.
+fn comparable(details: &ProfileDetails) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields = match serde_json::to_value(details.to_input()) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    for name in UNORDERED {
+        if let Some(serde_json::Value::Array(items)) = fields.get_mut(name) {
+            items.sort_by_key(|item| item.to_string());
+        }
+    }
+    fields
+}
+
+/// The fields that differ between two versions of a profile, in form order.
+pub fn changed_fields(old: &ProfileDetails, new: &ProfileDetails) -> Vec<&'static str> {
+    let (old, new) = (comparable(old), comparable(new));
+    PROFILE_FIELDS
+        .iter()
+        .copied()
+        .filter(|field| old.get(*field) != new.get(*field))
+        .collect()
+}
+
+/// What a correction changed, for its audit row (as JSON): each general
+/// field's value before and after, and only the fact that the offence,
+/// licence or barred sections changed, never their values. None when
+/// nothing changed.
+pub fn rectification(old: &ProfileDetails, new: &ProfileDetails) -> Option<String> {
+    let changed = changed_fields(old, new);
+    if changed.is_empty() {
+        return None;
+    }
+    let (before, after) = (comparable(old), comparable(new));
+    let general: serde_json::Map<String, serde_json::Value> = changed
+        .iter()
+        .filter(|f| !is_restricted_field(f))
+        .map(|f| {
+            let pair = serde_json::json!({ "before": before.get(*f), "after": after.get(*f) });
+            (f.to_string(), pair)
+        })
+        .collect();
+    let restricted = changed.iter().any(|f| is_restricted_field(f));
+    Some(serde_json::json!({ "changed": general, "restricted_changed": restricted }).to_string())
+}
+
 /// Longest language name accepted.
 pub const LANGUAGE_MAX_CHARS: usize = 60;
 

@@ -161,6 +161,19 @@ slug_enum! {
     }
 }
 
+impl ApplicationStatus {
+    /// The statuses an application can have once it was forwarded to the
+    /// employer, in pipeline order.
+    pub const FORWARDED_ONWARDS: [ApplicationStatus; 6] = [
+        ApplicationStatus::Forwarded,
+        ApplicationStatus::Interview,
+        ApplicationStatus::Offer,
+        ApplicationStatus::Started,
+        ApplicationStatus::Unsuccessful,
+        ApplicationStatus::Withdrawn,
+    ];
+}
+
 impl MatchStatus {
     /// Whether a match may move from `from` to `to`: suggested -> approved |
     /// dismissed | expired; approved -> expired; expired -> suggested when the

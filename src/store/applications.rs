@@ -459,6 +459,21 @@ pub fn for_vacancy_employer(
     from_rows(rows)
 }
 
+/// The applications forwarded to an employer (whatever happened after), as
+/// a boxed query to narrow further; inside `with_conn!`.
+macro_rules! forwarded_to {
+    ($employer_id:expr) => {{
+        let forwarded = application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id);
+        applications::table
+            .inner_join(super::schema::vacancies::table)
+            .filter(super::schema::vacancies::employer_id.eq($employer_id))
+            .filter(applications::id.eq_any(forwarded))
+            .into_boxed()
+    }};
+}
+
 /// Filters for an employer's inbox of forwarded applications.
 #[derive(Clone, Debug, Default)]
 pub struct InboxFilter {
@@ -479,42 +494,30 @@ pub fn inbox_for_employer(
     use super::schema::vacancies;
     let status = filter.status.map(|s| s.as_str().to_string());
     let vacancy_id = filter.vacancy_id;
+    // The filter's vacancy and status on a query of forwarded applications.
+    macro_rules! filtered {
+        ($query:expr) => {{
+            let mut query = $query;
+            if let Some(v) = vacancy_id {
+                query = query.filter(applications::vacancy_id.eq(v));
+            }
+            if let Some(s) = &status {
+                query = query.filter(applications::status.eq(s.clone()));
+            }
+            query
+        }};
+    }
     let (rows, titles, total) = with_conn!(conn, |c| {
-        let forwarded = application_events::table
-            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
-            .select(application_events::application_id);
-        let mut query = applications::table
-            .inner_join(vacancies::table)
-            .filter(vacancies::employer_id.eq(employer_id))
-            .filter(applications::id.eq_any(forwarded))
-            .into_boxed();
-        if let Some(v) = vacancy_id {
-            query = query.filter(applications::vacancy_id.eq(v));
-        }
-        if let Some(s) = &status {
-            query = query.filter(applications::status.eq(s.clone()));
-        }
+        let query = filtered!(forwarded_to!(employer_id));
         let rows: Vec<(Row, String)> = query
             .order((applications::created_at.desc(), applications::id.desc()))
             .limit(limit)
             .offset(offset)
             .select((columns!(), vacancies::title))
             .load(c)?;
-        let forwarded = application_events::table
-            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
-            .select(application_events::application_id);
-        let mut count = applications::table
-            .inner_join(vacancies::table)
-            .filter(vacancies::employer_id.eq(employer_id))
-            .filter(applications::id.eq_any(forwarded))
-            .into_boxed();
-        if let Some(v) = vacancy_id {
-            count = count.filter(applications::vacancy_id.eq(v));
-        }
-        if let Some(s) = &status {
-            count = count.filter(applications::status.eq(s.clone()));
-        }
-        let total: i64 = count.count().get_result(c)?;
+        let total: i64 = filtered!(forwarded_to!(employer_id))
+            .count()
+            .get_result(c)?;
         let (rows, titles): (Vec<Row>, Vec<String>) = rows.into_iter().unzip();
         (rows, titles, total)
     });
@@ -529,16 +532,9 @@ pub fn forwarded_count_for_employer(
     employer_id: i64,
     vacancy_id: i64,
 ) -> StoreResult<i64> {
-    use super::schema::vacancies;
     Ok(with_conn!(conn, |c| {
-        let forwarded = application_events::table
-            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
-            .select(application_events::application_id);
-        applications::table
-            .inner_join(vacancies::table)
-            .filter(vacancies::employer_id.eq(employer_id))
+        forwarded_to!(employer_id)
             .filter(applications::vacancy_id.eq(vacancy_id))
-            .filter(applications::id.eq_any(forwarded))
             .count()
             .get_result(c)?
     }))
@@ -550,15 +546,8 @@ pub fn forwarded_heads_for_employer(
     conn: &mut impl AsTx,
     employer_id: i64,
 ) -> StoreResult<Vec<(i64, ApplicationStatus)>> {
-    use super::schema::vacancies;
     let rows: Vec<(i64, String)> = with_conn!(conn, |c| {
-        let forwarded = application_events::table
-            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
-            .select(application_events::application_id);
-        applications::table
-            .inner_join(vacancies::table)
-            .filter(vacancies::employer_id.eq(employer_id))
-            .filter(applications::id.eq_any(forwarded))
+        forwarded_to!(employer_id)
             .select((applications::vacancy_id, applications::status))
             .load(c)?
     });

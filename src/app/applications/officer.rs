@@ -199,14 +199,7 @@ pub async fn queue(
         let others = store::caseload::applications(
             c,
             service_id,
-            &[
-                ApplicationStatus::Forwarded,
-                ApplicationStatus::Interview,
-                ApplicationStatus::Offer,
-                ApplicationStatus::Started,
-                ApplicationStatus::Unsuccessful,
-                ApplicationStatus::Withdrawn,
-            ],
+            &ApplicationStatus::FORWARDED_ONWARDS,
             false,
             limit,
             offset,

@@ -131,14 +131,7 @@ struct AllApplicationsPage {
 }
 
 /// The statuses an application can have once it reached the employer.
-pub const EMPLOYER_STATUSES: [ApplicationStatus; 6] = [
-    ApplicationStatus::Forwarded,
-    ApplicationStatus::Interview,
-    ApplicationStatus::Offer,
-    ApplicationStatus::Started,
-    ApplicationStatus::Unsuccessful,
-    ApplicationStatus::Withdrawn,
-];
+pub const EMPLOYER_STATUSES: [ApplicationStatus; 6] = ApplicationStatus::FORWARDED_ONWARDS;
 
 fn inbox_link(vacancy: &str, status: &str, page: i64) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());

@@ -188,10 +188,7 @@ pub fn for_profile(
     conn: &mut impl AsTx,
     profile_id: i64,
 ) -> StoreResult<HashMap<i64, StoredMatch>> {
-    let rows: Vec<StoredMatch> = with_conn!(conn, |c| stored_query()
-        .filter(matches::profile_id.eq(profile_id))
-        .load(c)?);
-    Ok(rows.into_iter().map(|m| (m.vacancy_id, m)).collect())
+    stored_of(conn, Side::Profile(profile_id))
 }
 
 /// Stored matches of one vacancy, by profile id.
@@ -199,10 +196,32 @@ pub fn for_vacancy(
     conn: &mut impl AsTx,
     vacancy_id: i64,
 ) -> StoreResult<HashMap<i64, StoredMatch>> {
-    let rows: Vec<StoredMatch> = with_conn!(conn, |c| stored_query()
-        .filter(matches::vacancy_id.eq(vacancy_id))
-        .load(c)?);
-    Ok(rows.into_iter().map(|m| (m.profile_id, m)).collect())
+    stored_of(conn, Side::Vacancy(vacancy_id))
+}
+
+/// One side of the pairs: its matches are keyed by the other side's id.
+#[derive(Clone, Copy)]
+enum Side {
+    Profile(i64),
+    Vacancy(i64),
+}
+
+fn stored_of(conn: &mut impl AsTx, side: Side) -> StoreResult<HashMap<i64, StoredMatch>> {
+    let rows: Vec<StoredMatch> = with_conn!(conn, |c| {
+        let query = stored_query().into_boxed();
+        match side {
+            Side::Profile(id) => query.filter(matches::profile_id.eq(id)),
+            Side::Vacancy(id) => query.filter(matches::vacancy_id.eq(id)),
+        }
+        .load(c)?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|m| match side {
+            Side::Profile(_) => (m.vacancy_id, m),
+            Side::Vacancy(_) => (m.profile_id, m),
+        })
+        .collect())
 }
 
 pub fn count_by_status(conn: &mut impl AsTx) -> StoreResult<Vec<(String, i64)>> {

@@ -160,7 +160,9 @@ pub fn apply_run(
     Ok(outcome)
 }
 
-#[derive(Clone, Debug, Queryable, serde::Serialize)]
+/// A stored match: the pair, where it is, and how well it fits.
+#[derive(Clone, Debug, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = matches)]
 pub struct StoredMatch {
     pub id: i64,
     pub profile_id: i64,
@@ -169,18 +171,6 @@ pub struct StoredMatch {
     pub status: MatchStatus,
     pub score: f64,
     pub distance_km: Option<f64>,
-}
-
-#[diesel::dsl::auto_type]
-fn stored_query() -> _ {
-    matches::table.select((
-        matches::id,
-        matches::profile_id,
-        matches::vacancy_id,
-        matches::status,
-        matches::score,
-        matches::distance_km,
-    ))
 }
 
 /// Stored matches of one profile, by vacancy id.
@@ -208,7 +198,7 @@ enum Side {
 
 fn stored_of(conn: &mut impl AsTx, side: Side) -> StoreResult<HashMap<i64, StoredMatch>> {
     let rows: Vec<StoredMatch> = with_conn!(conn, |c| {
-        let query = stored_query().into_boxed();
+        let query = matches::table.select(StoredMatch::as_select()).into_boxed();
         match side {
             Side::Profile(id) => query.filter(matches::profile_id.eq(id)),
             Side::Vacancy(id) => query.filter(matches::vacancy_id.eq(id)),
@@ -251,23 +241,28 @@ impl From<diesel::result::Error> for DecisionError {
     }
 }
 
-/// One stored match with its officer-facing details.
+/// One stored match with its officer-facing details (the match's own
+/// fields are read through `Deref`).
 #[derive(Clone, Debug, serde::Serialize, Queryable, Selectable)]
 #[diesel(table_name = matches)]
 pub struct MatchRecord {
-    pub id: i64,
-    pub profile_id: i64,
-    pub vacancy_id: i64,
-    #[diesel(deserialize_as = String)]
-    pub status: MatchStatus,
-    pub score: f64,
-    pub distance_km: Option<f64>,
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub stored: StoredMatch,
     /// The reasons, as JSON.
     pub reasons: String,
     pub dismiss_reason: Option<String>,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+}
+
+impl std::ops::Deref for MatchRecord {
+    type Target = StoredMatch;
+
+    fn deref(&self) -> &StoredMatch {
+        &self.stored
+    }
 }
 
 pub fn load(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<MatchRecord>> {

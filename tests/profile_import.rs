@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use chrono::{Duration, NaiveDate};
 use common::{Backend, TestApp, TestDb};
@@ -204,43 +204,7 @@ impl Office {
         fields: &[(&str, &[u8])],
         csrf: bool,
     ) -> (u16, String) {
-        let (cookie, token) = self.app.staff_session(user);
-        let boundary = "----fairchance-test-boundary";
-        let mut body: Vec<u8> = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let filename = if *name == "file" {
-                "; filename=\"people.csv\"\r\nContent-Type: text/csv"
-            } else {
-                ""
-            };
-            body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(value);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let address = if csrf {
-            format!("{path}?csrf_token={token}")
-        } else {
-            path.to_string()
-        };
-        let res = self
-            .app
-            .client
-            .post(self.app.url(&address))
-            .header("cookie", cookie)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        (res.status().as_u16(), res.text().await.unwrap())
+        self.app.post_multipart(user, path, fields, csrf).await
     }
 
     async fn preview(&self, user: i64, file: &str) -> (u16, String) {
@@ -682,13 +646,7 @@ on_both_backends!(
 );
 
 fn binary(db: &TestDb) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fairchance"));
-    command
-        .env("FAIRCHANCE_DATABASE_URL", db.env_url())
-        .env("FAIRCHANCE_DATA_DIR", db.dir.path())
-        .env("FAIRCHANCE_LOG", "warn")
-        .stdin(Stdio::null());
-    command
+    common::command_line(db)
 }
 
 on_both_backends!(

@@ -28,6 +28,9 @@ use serde_json::Value;
 
 const PROFILES: usize = 400;
 
+/// A profile, with the mistake made in it if any.
+type Case = (ProfileInput, Option<&'static str>);
+
 /// Requests in flight at once on the HTTP paths.
 const CONCURRENCY: usize = 4;
 
@@ -197,7 +200,7 @@ fn untidy(input: &mut ProfileInput, kind: usize, places: &[PlaceInput]) {
 /// The profiles: synthetic people released to places the gazetteer knows,
 /// about a quarter with a mistake (the reason beside it) and some typed
 /// untidily.
-fn cases() -> Vec<(ProfileInput, Option<&'static str>)> {
+fn cases() -> Vec<Case> {
     let places = places();
     let mut rng = ChaCha8Rng::seed_from_u64(204);
     (0..PROFILES)
@@ -237,9 +240,12 @@ fn yes(b: bool) -> String {
     if b { "yes" } else { "no" }.into()
 }
 
+/// A form's fields as a browser posts them, in order.
+type Pairs = Vec<(String, String)>;
+
 /// The editor's two forms as a browser posts them: the main form and the
 /// restricted one (offence, licence and barred sections).
-fn form_pairs(input: &ProfileInput) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn form_pairs(input: &ProfileInput) -> (Pairs, Pairs) {
     let mut main: Vec<(String, String)> = Vec::new();
     let put = |form: &mut Vec<(String, String)>, k: &str, v: String| form.push((k.into(), v));
     let tick = |form: &mut Vec<(String, String)>, k: &str, on: bool| {
@@ -452,7 +458,7 @@ fn csv_cells(input: &ProfileInput) -> HashMap<&'static str, String> {
 }
 
 /// An import file (every column, the restricted ones too) of these cases.
-fn csv_file(cases: &[&(ProfileInput, Option<&'static str>)]) -> String {
+fn csv_file(cases: &[&Case]) -> String {
     let columns = columns(true);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&columns).unwrap();
@@ -462,6 +468,12 @@ fn csv_file(cases: &[&(ProfileInput, Option<&'static str>)]) -> String {
             .unwrap();
     }
     String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// The cases accepted.
+fn kept<'a>(cases: &'a [Case], accepted: &[bool]) -> Vec<&'a Case> {
+    let pairs = cases.iter().zip(accepted);
+    pairs.filter(|(_, a)| **a).map(|(c, _)| c).collect()
 }
 
 /// The data rows of a file (header is row 1) that its problems are on.
@@ -591,11 +603,7 @@ impl Paths {
 
     /// Submits every case through a per-profile path, a few at a time;
     /// whether each was accepted.
-    async fn each<'a, F, Fut>(
-        &'a self,
-        cases: &'a [(ProfileInput, Option<&'static str>)],
-        submit: F,
-    ) -> Vec<bool>
+    async fn each<'a, F, Fut>(&'a self, cases: &'a [Case], submit: F) -> Vec<bool>
     where
         F: Fn(&'a ProfileInput) -> Fut + Copy,
         Fut: std::future::Future<Output = bool>,
@@ -617,7 +625,7 @@ impl Paths {
 
     /// The CSV upload: previews of a few rows at a time name the rows
     /// refused; then one file of every accepted row is imported.
-    async fn through_upload(&self, cases: &[(ProfileInput, Option<&'static str>)]) -> Vec<bool> {
+    async fn through_upload(&self, cases: &[Case]) -> Vec<bool> {
         let officer = self.services[2].1;
         let mut refused = BTreeSet::new();
         for (n, chunk) in cases.chunks(PREVIEW_ROWS).enumerate() {
@@ -635,12 +643,7 @@ impl Paths {
             }
         }
         let accepted: Vec<bool> = (0..cases.len()).map(|i| !refused.contains(&i)).collect();
-        let kept: Vec<_> = cases
-            .iter()
-            .zip(&accepted)
-            .filter(|(_, a)| **a)
-            .map(|(c, _)| c)
-            .collect();
+        let kept = kept(cases, &accepted);
         let file = csv_file(&kept);
         let fields: [(&str, &[u8]); 1] = [("csv", file.as_bytes())];
         let path = "/officer/profiles/import";
@@ -652,20 +655,10 @@ impl Paths {
 
     /// The command line: a dry run of the whole file names the rows
     /// refused; then a file of every accepted row is imported.
-    fn through_command_line(&self, cases: &[(ProfileInput, Option<&'static str>)]) -> Vec<bool> {
+    fn through_command_line(&self, cases: &[Case]) -> Vec<bool> {
         let db = &self.app.db;
         let file = db.dir.path().join("people.csv");
-        let run = |extra: &[&str]| {
-            let mut args = vec![
-                "import",
-                "profiles",
-                file.to_str().unwrap(),
-                "--service",
-                "Service 3",
-            ];
-            args.extend_from_slice(extra);
-            common::command_line(db).args(&args).output().unwrap()
-        };
+        let run = |extra: &[&str]| common::import_profiles(db, &file, "Service 3", extra);
         std::fs::write(&file, csv_file(&cases.iter().collect::<Vec<_>>())).unwrap();
         let out = run(&["--dry-run"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -674,12 +667,7 @@ impl Paths {
         let accepted: Vec<bool> = (0..cases.len())
             .map(|i| !refused.contains(&(i + 2)))
             .collect();
-        let kept: Vec<_> = cases
-            .iter()
-            .zip(&accepted)
-            .filter(|(_, a)| **a)
-            .map(|(c, _)| c)
-            .collect();
+        let kept = kept(cases, &accepted);
         std::fs::write(&file, csv_file(&kept)).unwrap();
         let out = run(&[]);
         let stdout = String::from_utf8_lossy(&out.stdout);

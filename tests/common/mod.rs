@@ -327,6 +327,23 @@ pub fn command_line(db: &TestDb) -> std::process::Command {
     command
 }
 
+/// Runs `fairchance import profiles FILE --service SERVICE` with `extra`
+/// arguments on `db`.
+pub fn import_profiles(
+    db: &TestDb,
+    file: &std::path::Path,
+    service: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let file = file.to_str().expect("a UTF-8 path");
+    let mut args = vec!["import", "profiles", file, "--service", service];
+    args.extend_from_slice(extra);
+    command_line(db)
+        .args(&args)
+        .output()
+        .expect("run fairchance")
+}
+
 /// A free TCP port on loopback (for servers started as separate processes).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -178,6 +178,10 @@ fn spoil(input: &mut ProfileInput, kind: usize, rng: &mut ChaCha8Rng) -> &'stati
             }
             "a skill source not in the list"
         }
+        19 => {
+            input.release_date = Some(not_a_day());
+            "a release date that is not a day"
+        }
         _ => {
             input.reference = format!("{}-{}", input.reference, long(14));
             "a prison number too long"
@@ -223,7 +227,7 @@ fn cases() -> Vec<Case> {
             }
             let mistake = rng
                 .gen_bool(0.25)
-                .then(|| spoil(&mut input, rng.gen_range(0..19), &mut rng));
+                .then(|| spoil(&mut input, rng.gen_range(0..20), &mut rng));
             if mistake.is_none() && rng.gen_bool(0.1) {
                 untidy(&mut input, rng.gen_range(0..3), &places);
             }
@@ -232,8 +236,20 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
+/// Stands for a date typed as 30 February, which no `NaiveDate` holds:
+/// every path is sent [`NOT_A_DAY`] for it, and it must be refused.
+fn not_a_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()
+}
+
+const NOT_A_DAY: &str = "2027-02-30";
+
+/// A date as typed in a form, a cell or JSON.
 fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+    match d {
+        Some(d) if d == not_a_day() => NOT_A_DAY.into(),
+        d => d.map(|d| d.to_string()).unwrap_or_default(),
+    }
 }
 
 fn yes(b: bool) -> String {
@@ -581,6 +597,9 @@ impl Paths {
             unreachable!()
         };
         body.retain(|k, _| !RESTRICTED_FIELDS.contains(&k.as_str()));
+        if input.release_date == Some(not_a_day()) {
+            body.insert("release_date".into(), NOT_A_DAY.into());
+        }
         let post = reqwest::Method::POST;
         let (status, created) = self.api(post, "/api/v1/profiles", body.into()).await;
         match status {
@@ -705,7 +724,12 @@ on_both_backends!(
         let taxonomy = &p.app.services.taxonomy;
         let direct: Vec<Option<ProfileDetails>> = cases
             .iter()
-            .map(|(input, _)| ProfileDetails::parse(input, taxonomy).ok())
+            .map(|(input, _)| {
+                let typed = input.release_date != Some(not_a_day());
+                ProfileDetails::parse(input, taxonomy)
+                    .ok()
+                    .filter(|_| typed)
+            })
             .collect();
         // Every mistake is one the parser refuses, and nothing else is.
         for ((input, mistake), parsed) in cases.iter().zip(&direct) {

@@ -7,7 +7,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
 
 use chrono::{Duration, NaiveDate};
 use common::{Backend, TestApp, TestDb};
@@ -195,63 +194,17 @@ impl Office {
         (1..=count).map(|n| self.person(n)).collect()
     }
 
-    /// Posts a multipart form as `user` (with the session's CSRF token in
-    /// the address unless `csrf` is false); the status and the body.
-    async fn post(
-        &self,
-        user: i64,
-        path: &str,
-        fields: &[(&str, &[u8])],
-        csrf: bool,
-    ) -> (u16, String) {
-        let (cookie, token) = self.app.staff_session(user);
-        let boundary = "----fairchance-test-boundary";
-        let mut body: Vec<u8> = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let filename = if *name == "file" {
-                "; filename=\"people.csv\"\r\nContent-Type: text/csv"
-            } else {
-                ""
-            };
-            body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(value);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let address = if csrf {
-            format!("{path}?csrf_token={token}")
-        } else {
-            path.to_string()
-        };
-        let res = self
-            .app
-            .client
-            .post(self.app.url(&address))
-            .header("cookie", cookie)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        (res.status().as_u16(), res.text().await.unwrap())
-    }
-
     async fn preview(&self, user: i64, file: &str) -> (u16, String) {
         let path = "/officer/profiles/import/preview";
-        self.post(user, path, &[("file", file.as_bytes())], true)
+        self.app
+            .post_multipart(user, path, &[("file", file.as_bytes())], true)
             .await
     }
 
     async fn import(&self, user: i64, file: &str) -> (u16, String) {
         let path = "/officer/profiles/import";
-        self.post(user, path, &[("csv", file.as_bytes())], true)
+        self.app
+            .post_multipart(user, path, &[("csv", file.as_bytes())], true)
             .await
     }
 
@@ -410,7 +363,8 @@ on_both_backends!(
         // someone else: the import adds one in this service.
         let other = o.file(&o.people(1), false);
         let (status, _) = o
-            .post(
+            .app
+            .post_multipart(
                 o.admin,
                 "/officer/profiles/import",
                 &[
@@ -496,7 +450,8 @@ on_both_backends!(
         let y = o.service_y.to_string();
         // An administrator may not write them: refused, nothing stored.
         let (status, body) = o
-            .post(
+            .app
+            .post_multipart(
                 o.admin,
                 "/officer/profiles/import/preview",
                 &[
@@ -536,7 +491,8 @@ on_both_backends!(
         let main = o.file(&people, false);
         let x = o.service_x.to_string();
         let (status, body) = o
-            .post(
+            .app
+            .post_multipart(
                 o.admin,
                 "/officer/profiles/import",
                 &[("service_id", x.as_bytes()), ("csv", main.as_bytes())],
@@ -610,14 +566,15 @@ on_both_backends!(csrf_and_authorization, |backend| async move {
     // Without the CSRF token nothing happens.
     let path = "/officer/profiles/import";
     let (status, _) = o
-        .post(o.officer_x, path, &[("csv", file.as_bytes())], false)
+        .app
+        .post_multipart(o.officer_x, path, &[("csv", file.as_bytes())], false)
         .await;
     assert_eq!(status, 403);
     assert_eq!(o.profiles_in(o.service_x), 0);
     // An officer imports into their own service, whatever the form says.
     let y = o.service_y.to_string();
     let fields: [(&str, &[u8]); 2] = [("service_id", y.as_bytes()), ("csv", file.as_bytes())];
-    let (status, body) = o.post(o.officer_x, path, &fields, true).await;
+    let (status, body) = o.app.post_multipart(o.officer_x, path, &fields, true).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("imported into Service X"), "{body}");
     assert_eq!(
@@ -629,16 +586,20 @@ on_both_backends!(csrf_and_authorization, |backend| async move {
     assert_eq!(status, 200);
     assert!(body.contains("Service to import into"), "{body}");
     let (status, body) = o
-        .post(o.admin, path, &[("csv", file.as_bytes())], true)
+        .app
+        .post_multipart(o.admin, path, &[("csv", file.as_bytes())], true)
         .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("Choose the service to import into"), "{body}");
-    let (status, body) = o.post(o.admin, path, &fields, true).await;
+    let (status, body) = o.app.post_multipart(o.admin, path, &fields, true).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("imported into Service Y"), "{body}");
     assert_eq!(o.profiles_in(o.service_y), 2);
     let missing: [(&str, &[u8]); 2] = [("service_id", b"999999"), ("csv", file.as_bytes())];
-    assert_eq!(o.post(o.admin, path, &missing, true).await.0, 404);
+    assert_eq!(
+        o.app.post_multipart(o.admin, path, &missing, true).await.0,
+        404
+    );
 });
 
 on_both_backends!(
@@ -666,7 +627,10 @@ on_both_backends!(
         ];
         for (bytes, status, message) in cases {
             let path = "/officer/profiles/import/preview";
-            let (got, body) = o.post(o.officer_x, path, &[("file", &bytes)], true).await;
+            let (got, body) = o
+                .app
+                .post_multipart(o.officer_x, path, &[("file", &bytes)], true)
+                .await;
             assert_eq!(got, status, "{message}: {body}");
             assert!(body.contains(message), "{message}: {body}");
         }
@@ -680,16 +644,6 @@ on_both_backends!(
         assert_eq!(o.profiles_in(o.service_x), 0);
     }
 );
-
-fn binary(db: &TestDb) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fairchance"));
-    command
-        .env("FAIRCHANCE_DATABASE_URL", db.env_url())
-        .env("FAIRCHANCE_DATA_DIR", db.dir.path())
-        .env("FAIRCHANCE_LOG", "warn")
-        .stdin(Stdio::null());
-    command
-}
 
 on_both_backends!(
     the_command_line_imports_a_file_into_a_named_service,
@@ -729,17 +683,7 @@ on_both_backends!(
         }
         let file = db.dir.path().join("people.csv");
         std::fs::write(&file, w.into_inner().unwrap()).unwrap();
-        let run = |extra: &[&str]| {
-            let mut args = vec![
-                "import",
-                "profiles",
-                file.to_str().unwrap(),
-                "--service",
-                "Service Z",
-            ];
-            args.extend_from_slice(extra);
-            binary(&db).args(&args).output().unwrap()
-        };
+        let run = |extra: &[&str]| common::import_profiles(&db, &file, "Service Z", extra);
         let out = run(&["--dry-run"]);
         assert!(
             out.status.success(),
@@ -787,7 +731,7 @@ on_both_backends!(
             stderr.contains("nothing was imported: 3 problem(s)"),
             "{stderr}"
         );
-        let out = binary(&db)
+        let out = common::command_line(&db)
             .args([
                 "import",
                 "profiles",

@@ -263,9 +263,85 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Posts a multipart form as `user` (with the session's CSRF token in
+    /// the address unless `csrf` is false); the status and the body. A
+    /// field named `file` is sent as a CSV file.
+    pub async fn post_multipart(
+        &self,
+        user: i64,
+        path: &str,
+        fields: &[(&str, &[u8])],
+        csrf: bool,
+    ) -> (u16, String) {
+        let (cookie, token) = self.staff_session(user);
+        let boundary = "----fairchance-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let filename = if *name == "file" {
+                "; filename=\"people.csv\"\r\nContent-Type: text/csv"
+            } else {
+                ""
+            };
+            body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"{filename}\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let address = if csrf {
+            format!("{path}?csrf_token={token}")
+        } else {
+            path.to_string()
+        };
+        let res = self
+            .client
+            .post(self.url(&address))
+            .header("cookie", cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        (res.status().as_u16(), res.text().await.expect("body"))
+    }
+
     pub async fn stop(self) {
         self.server.stop(true).await;
     }
+}
+
+/// The `fairchance` binary, set up to run commands on `db`.
+pub fn command_line(db: &TestDb) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fairchance"));
+    command
+        .env("FAIRCHANCE_DATABASE_URL", db.env_url())
+        .env("FAIRCHANCE_DATA_DIR", db.dir.path())
+        .env("FAIRCHANCE_LOG", "warn")
+        .stdin(std::process::Stdio::null());
+    command
+}
+
+/// Runs `fairchance import profiles FILE --service SERVICE` with `extra`
+/// arguments on `db`.
+pub fn import_profiles(
+    db: &TestDb,
+    file: &std::path::Path,
+    service: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let file = file.to_str().expect("a UTF-8 path");
+    let mut args = vec!["import", "profiles", file, "--service", service];
+    args.extend_from_slice(extra);
+    command_line(db)
+        .args(&args)
+        .output()
+        .expect("run fairchance")
 }
 
 /// A free TCP port on loopback (for servers started as separate processes).

@@ -63,8 +63,11 @@ pub async fn page_of(on: On<Officer>) -> Result<HttpResponse, AppError> {
             chrome: Chrome::of(&on.actor.ctx),
             id: on.id,
             generated: crate::store::now().format("%Y-%m-%d %H:%M").to_string(),
+            // The profile first, then the other tables by name.
             sections: held
-                .iter()
+                .get_key_value("profiles")
+                .into_iter()
+                .chain(held.iter().filter(|(table, _)| *table != "profiles"))
                 .map(|(table, rows)| section(table.clone(), rows))
                 .collect(),
         },

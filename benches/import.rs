@@ -41,7 +41,7 @@ use diesel::RunQueryDsl;
 use fairchance::access::IntegrationScope;
 use fairchance::config::Config;
 use fairchance::domain::profile::{ProfileInput, RESTRICTED_FIELDS};
-use fairchance::gazetteer::Gazetteer;
+use fairchance::gazetteer::{Gazetteer, Lookup};
 use fairchance::seed::generator::{self, Town};
 use fairchance::startup::Services;
 use fairchance::store::integrations::{self, NewIntegration};
@@ -109,13 +109,17 @@ fn service(services: &Services) -> people::Service {
 }
 
 /// `count` people, generated as the synthetic seed does (most near the
-/// service's town, some anywhere among the largest 200 towns), with
-/// prison numbers `{prefix}000001` on. The same `seed` gives the same people.
+/// service's town, some anywhere among the largest 200 towns), with the
+/// generator's prison numbers. The same `seed` gives the same people. Towns
+/// whose name the gazetteer finds more than once (Newport, Preston) are
+/// left out: an officer's file names them some other way, and the import
+/// refuses the bare name.
 fn people_for(home: &str, count: usize, seed: u64) -> Vec<ProfileInput> {
     let gazetteer = Gazetteer::embedded().expect("gazetteer");
     let towns: Vec<Town> = gazetteer
         .largest(200)
         .into_iter()
+        .filter(|p| p.name == home || matches!(gazetteer.resolve(&p.name), Lookup::Found(_)))
         .map(|p| Town {
             name: p.name,
             lat: p.lat,

@@ -127,7 +127,7 @@ result import_vacancies "$IMPORT_VACANCIES"
 result import_concurrency "$IMPORT_CONCURRENCY"
 
 log "building release binaries and benches (one build)"
-cargo build --release --bin fairchance
+cargo build --release --bins --benches
 cargo bench --no-run --bench matching --bench http_setup --bench email --bench import
 
 SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Writes BENCHMARKS.md (to standard output) from the figures that
-benches/run.sh collected: report.py RESULTS_FILE WORK_DIR."""
+benches/run.sh collected: report.py RESULTS_FILE WORK_DIR [BENCHMARKS.md].
+
+After a partial run (BENCH_ONLY=import) it takes the current BENCHMARKS.md
+as the third argument and writes it back with only the import section
+replaced (or added before "Reproducing"), so the other sections keep the
+figures of the full run they came from."""
 
 import os
 import sys
 
 results_path, work = sys.argv[1], sys.argv[2]
+existing_path = sys.argv[3] if len(sys.argv) > 3 else None
 r = {}
 with open(results_path, encoding="utf-8") as f:
     for line in f:
@@ -44,6 +50,100 @@ def read(name):
     with open(path, encoding="utf-8", errors="replace") as f:
         return f.read().strip()
 
+
+IMPORT_HEADING = "## Import of profiles (CSV and API)"
+
+
+def fmt_s(key):
+    v = num(key)
+    return "n/a" if v is None else f"{v:,.1f} s"
+
+
+def fmt_n(key):
+    v = num(key)
+    return "n/a" if v is None else f"{v:,.0f}"
+
+
+def import_section():
+    """The import benchmark of issue #20, as lines (empty when not run)."""
+    done = [b for b in ("sqlite", "postgres") if f"import_{b}_csv_rows_per_s" in r]
+    if not done:
+        return []
+    rows = r.get("import_profiles", "25000")
+    lines = [IMPORT_HEADING, ""]
+    a = lines.append
+    a(f"Run {r.get('started', '?')} to {r.get('finished', '?')}, commit `{r.get('git_commit', '?')}`"
+      f"{' (`BENCH_ONLY=import`, this section only)' if r.get('only') == 'import' else ''}. "
+      f"For each backend, a fresh database with `fairchance seed --synthetic --profiles 0 --vacancies "
+      f"{r.get('import_vacancies')}` (about 90% published, one service, no people) and `fairchance reindex`; "
+      f"then {int(float(rows)):,} people made by the synthetic generator (`seed::generator::profile`), "
+      "every row checked with the import's own `parse_row` before the clock starts. The files and the "
+      "API bodies hold the profile's own columns, not the offence, licence and barred ones (those go to "
+      "their own address in the API).")
+    a("")
+    a("- CSV: written in the officers' import format (`web::officer::profiles::csv::columns`), in files "
+      "of at most 10,000 rows (`MAX_ROWS`, the import's limit per file), then "
+      "`fairchance import profiles FILE --service NAME` (release binary) on each file in turn, timed "
+      "end to end (start-up, reading, checking, one transaction per file, the matcher's jobs queued). "
+      "Then `fairchance worker` (one process, one worker) is started and the queue is polled every "
+      "0.2 s until every `profile.changed` job the import queued is done.")
+    a(f"- API: the same people with other prison numbers, `PUT /api/v1/profiles/by-reference/{{reference}}` "
+      f"with a `profiles:write` integration token, {r.get('import_concurrency')} requests in flight "
+      "(reqwest, `cargo bench --bench import`), against a release `fairchance serve` with its worker on "
+      "(FAIRCHANCE_WORKER=on, matching while the requests arrive). \"Every profile matched\" is from the "
+      "first request until the last of its jobs is done.")
+    a("")
+    a("| Backend | CSV rows/s | CSV import | Worker until all matched | CSV: import + matching | "
+      "API rows/s | API p50 / p99 | API: first request until all matched | People with a match (CSV / API) | "
+      "Load average (1, 5, 15 min) |")
+    a("|---|---|---|---|---|---|---|---|---|---|")
+    for b in done:
+        p = f"import_{b}_"
+        csv_s, drain_s = num(p + "csv_seconds"), num(p + "csv_drain_seconds")
+        total = f"{csv_s + drain_s:,.1f} s" if csv_s is not None and drain_s is not None else "n/a"
+        load = (f"{r.get(p + 'csv_load_before', '?')} before the CSV; "
+                f"{r.get(p + 'api_load_before', '?')} before the API; {r.get(p + 'api_load_after', '?')} after")
+        a(f"| {b} | **{fmt_n(p + 'csv_rows_per_s')}** | {fmt_s(p + 'csv_seconds')} | {fmt_s(p + 'csv_drain_seconds')} "
+          f"| **{total}** | **{fmt_n(p + 'api_rows_per_s')}** | {fmt_ms(p + 'api_p50_ms')} / {fmt_ms(p + 'api_p99_ms')} "
+          f"| **{fmt_s(p + 'api_matched_seconds')}** | {fmt_n(p + 'csv_people_matched')} / {fmt_n(p + 'api_people_matched')} "
+          f"| {load} |")
+    a("")
+    for b in done:
+        p = f"import_{b}_"
+        a(f"- {b}: {r.get(p + 'seed')}; {r.get(p + 'reindex')}. CSV: {r.get(p + 'files')} files, "
+          f"{(num(p + 'csv_bytes') or 0) / 1024 / 1024:,.1f} MiB; {fmt_n(p + 'csv_people')} people stored, "
+          f"{fmt_n(p + 'csv_runs_done')} matching runs done ({r.get(p + 'csv_runs_not_done')} not done), "
+          f"{fmt_n(p + 'csv_matches')} matches. API: {fmt_n(p + 'api_created')} answered 201 "
+          f"({r.get(p + 'api_not_created')} did not) in {fmt_s(p + 'api_seconds')}; the last matching run "
+          f"finished {fmt_s(p + 'api_drain_after_seconds')} after the last answer; "
+          f"{fmt_n(p + 'api_runs_done')} runs done ({r.get(p + 'api_runs_not_done')} not done), "
+          f"{fmt_n(p + 'api_matches')} matches. Warnings and errors logged: worker "
+          f"{r.get(p + 'worker_log_errors')}, server {r.get(p + 'server_log_errors')}.")
+    if "postgres" not in done:
+        a("- PostgreSQL: not run (BENCH_PG=off).")
+    a("")
+    a("2 cores run the importer or server, the worker, the client and the database together; the load "
+      "averages show what else the machine was doing.")
+    a("")
+    return lines
+
+
+def merged(existing, section):
+    """`existing` (BENCHMARKS.md) with its import section replaced by
+    `section`, or `section` added before "## Reproducing"."""
+    lines = existing.rstrip("\n").split("\n")
+    if IMPORT_HEADING in lines:
+        start = lines.index(IMPORT_HEADING)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        return lines[:start] + section + lines[end:]
+    at = next((i for i, l in enumerate(lines) if l == "## Reproducing"), len(lines))
+    return lines[:at] + section + lines[at:]
+
+
+if r.get("only") == "import":
+    with open(existing_path, encoding="utf-8") as f:
+        print("\n".join(merged(f.read(), import_section())))
+    sys.exit(0)
 
 out = []
 w = out.append
@@ -299,6 +399,9 @@ for k in sorted(k for k in r if k.startswith("email_workers_") and k.endswith("_
     w(f"| {n} | {r.get(f'email_workers_{n}_seconds')} s | {num(k):,.0f} | {r.get(f'email_workers_{n}_not_done')} |")
 w("")
 
+# --- Import -----------------------------------------------------------------
+out.extend(import_section())
+
 # --- Reproduce --------------------------------------------------------------
 w("## Reproducing")
 w("")
@@ -308,6 +411,8 @@ w("bash benches/run.sh                       # about 15 minutes on 2 cores; rewr
 w("```")
 w("")
 w("Knobs: BENCH_PROFILES, BENCH_VACANCIES, BENCH_DURATION (wrk seconds per endpoint), "
-  "BENCH_CONNECTIONS, BENCH_EMAILS, BENCH_PG (postgres://user@host:port, or off), MEILISEARCH_URL. "
+  "BENCH_CONNECTIONS, BENCH_EMAILS, BENCH_PG (postgres://user@host:port, or off), MEILISEARCH_URL, "
+  "BENCH_IMPORT_PROFILES, BENCH_IMPORT_VACANCIES, BENCH_IMPORT_CONCURRENCY; BENCH_ONLY=import runs only "
+  "the import and replaces only its section. "
   "Single parts: `cargo bench --bench matching`, `FAIRCHANCE_SMTP_URL=smtp://127.0.0.1:2525 cargo bench --bench email`.")
 print("\n".join(out))

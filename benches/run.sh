@@ -16,13 +16,22 @@
 # token (`cargo bench --bench http_setup`), start `fairchance serve`, check
 # each URL answers 200, load each endpoint with wrk (32 connections) and read
 # the server's peak resident memory; then email throughput to a loopback SMTP
-# server (`cargo bench --bench email`); then write BENCHMARKS.md.
+# server (`cargo bench --bench email`); then the import of issue #20 for
+# SQLite and PostgreSQL (`cargo bench --bench import`, see run_import below);
+# then write BENCHMARKS.md.
 #
 # Knobs: BENCH_PROFILES (100000), BENCH_VACANCIES (50000), BENCH_DURATION
 # (wrk seconds per endpoint, 10), BENCH_CONNECTIONS (32), BENCH_EMAILS (2000),
 # BENCH_OUT (where BENCHMARKS.md goes; the repository root by default),
 # BENCH_SETTLE (seconds after the seed before measuring the steady state, 125).
-# Takes about 13 minutes on 2 cores. Not part of the test suite or CI.
+# Import: BENCH_IMPORT_PROFILES (people imported each way, 25000),
+# BENCH_IMPORT_VACANCIES (published and draft vacancies seeded first, 10000),
+# BENCH_IMPORT_CONCURRENCY (API requests in flight, 16).
+# BENCH_ONLY=import runs only the import part (and needs neither wrk nor
+# aiosmtpd); BENCHMARKS.md then keeps its other sections and only the import
+# section is replaced.
+# Takes about 13 minutes on 2 cores, plus the import. Not part of the test
+# suite or CI.
 
 set -euo pipefail
 
@@ -35,6 +44,14 @@ DURATION="${BENCH_DURATION:-10}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 EMAILS="${BENCH_EMAILS:-2000}"
 SETTLE="${BENCH_SETTLE:-125}"
+IMPORT_PROFILES="${BENCH_IMPORT_PROFILES:-25000}"
+IMPORT_VACANCIES="${BENCH_IMPORT_VACANCIES:-10000}"
+IMPORT_CONCURRENCY="${BENCH_IMPORT_CONCURRENCY:-16}"
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in
+    "" | import) ;;
+    *) echo "benches/run.sh: BENCH_ONLY is empty (everything) or import, not $ONLY" >&2; exit 1 ;;
+esac
 PG_BASE="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -44,6 +61,7 @@ RESULTS="$WORK/results.txt"
 PG_DB="fc_bench_$(date +%s)_$$"
 SERVER_PID=""
 SMTP_PID=""
+WORKER_PID=""
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 result() { printf '%s=%s\n' "$1" "$2" >>"$RESULTS"; }
@@ -57,8 +75,13 @@ cleanup() {
         kill "$SMTP_PID" 2>/dev/null || true
         wait "$SMTP_PID" 2>/dev/null || true
     fi
+    if [[ -n "$WORKER_PID" ]] && kill -0 "$WORKER_PID" 2>/dev/null; then
+        kill "$WORKER_PID" 2>/dev/null || true
+        wait "$WORKER_PID" 2>/dev/null || true
+    fi
     if [[ "$PG_BASE" != off ]]; then
         psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
+        psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS ${PG_DB}_import" >/dev/null 2>&1 || true
     fi
     rm -rf "$WORK"
 }
@@ -68,11 +91,13 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-for tool in wrk curl python3; do
+TOOLS=(curl python3)
+[[ -z "$ONLY" ]] && TOOLS+=(wrk)
+for tool in "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || { echo "benches/run.sh: $tool is not installed" >&2; exit 1; }
 done
 SMTP_PYTHON=python3
-if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+if [[ -z "$ONLY" ]] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
         SMTP_PYTHON=/usr/bin/python3
     else
@@ -90,23 +115,125 @@ result cpu_mhz "$(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//
 result memory "$(free -m | awk '/^Mem:/ {print $2 " MiB total, " $7 " MiB available"}')"
 result uname "$(uname -srmo)"
 result rustc "$(rustc --version)"
-result wrk_version "$(wrk -v 2>&1 | head -n1 | sed 's/ Copyright.*//')"
+result wrk_version "$(wrk -v 2>&1 | head -n1 | sed 's/ Copyright.*//' || true)"
 result git_commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 result profiles "$PROFILES"
 result vacancies "$VACANCIES"
 result duration "$DURATION"
 result connections "$CONNECTIONS"
+result only "$ONLY"
+result import_profiles "$IMPORT_PROFILES"
+result import_vacancies "$IMPORT_VACANCIES"
+result import_concurrency "$IMPORT_CONCURRENCY"
 
 log "building release binaries and benches (one build)"
-cargo build --release --bin fairchance
-cargo bench --no-run --bench matching --bench http_setup --bench email
+cargo build --release --bins --benches
+cargo bench --no-run --bench matching --bench http_setup --bench email --bench import
+
+SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+
+# run_import NAME DATABASE_URL: issue #20, 25,000 people imported by CSV
+# and by the API into a fresh database of published vacancies.
+run_import() {
+    local backend="$1" url="$2"
+    local data="$WORK/import-$backend" port setup
+    mkdir -p "$data/csv"
+    port="$(free_port)"
+    export FAIRCHANCE_DATA_DIR="$data" FAIRCHANCE_DATABASE_URL="$url" \
+        FAIRCHANCE_SECRET_KEY="$SECRET" FAIRCHANCE_DEMO=off FAIRCHANCE_WORKER=off \
+        FAIRCHANCE_BIND="127.0.0.1:$port" FAIRCHANCE_LOG=warn
+    log "import $backend: seeding $IMPORT_VACANCIES vacancies and one service"
+    "$BIN" seed --synthetic --profiles 0 --vacancies "$IMPORT_VACANCIES" | tee "$WORK/import-seed-$backend.txt"
+    result "import_${backend}_seed" "$(tail -n1 "$WORK/import-seed-$backend.txt")"
+    "$BIN" reindex | tee "$WORK/import-reindex-$backend.txt"
+    result "import_${backend}_reindex" "$(tail -n1 "$WORK/import-reindex-$backend.txt")"
+    log "import $backend: writing $IMPORT_PROFILES people as CSV, and a token"
+    setup="$WORK/import-setup-$backend.sh"
+    FAIRCHANCE_BENCH_IMPORT_STEP=prepare FAIRCHANCE_BENCH_IMPORT_DIR="$data/csv" \
+        FAIRCHANCE_BENCH_IMPORT_PROFILES="$IMPORT_PROFILES" cargo bench -q --bench import >"$setup"
+    # shellcheck disable=SC1090
+    source "$setup"
+    result "import_${backend}_files" "$(echo "$BENCH_IMPORT_FILES" | wc -w)"
+    result "import_${backend}_csv_bytes" "$(cat $BENCH_IMPORT_FILES | wc -c)"
+
+    # CSV: the command line, file after file (at most MAX_ROWS rows each).
+    result "import_${backend}_csv_load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    log "import $backend: fairchance import profiles ($(echo "$BENCH_IMPORT_FILES" | wc -w) files) into $BENCH_IMPORT_SERVICE"
+    local started ended file
+    started="$(date +%s.%N)"
+    for file in $BENCH_IMPORT_FILES; do
+        "$BIN" import profiles "$file" --service "$BENCH_IMPORT_SERVICE" 2>>"$WORK/import-csv-$backend.log" \
+            | tee -a "$WORK/import-csv-$backend.txt"
+    done
+    ended="$(date +%s.%N)"
+    result "import_${backend}_csv_seconds" "$(python3 -c "print(f'{$ended - $started:.1f}')")"
+    result "import_${backend}_csv_rows_per_s" "$(python3 -c "print(f'{$IMPORT_PROFILES / ($ended - $started):.0f}')")"
+    log "import $backend: CSV took $(python3 -c "print(f'{$ended - $started:.1f}')") s; the worker matches them"
+    local since
+    since="$(date +%s.%N)"
+    "$BIN" worker >"$WORK/import-worker-$backend.log" 2>&1 &
+    WORKER_PID=$!
+    FAIRCHANCE_BENCH_IMPORT_STEP=wait FAIRCHANCE_BENCH_IMPORT_MARK="$BENCH_IMPORT_MARK" \
+        FAIRCHANCE_BENCH_IMPORT_SINCE="$since" FAIRCHANCE_BENCH_IMPORT_PROFILES="$IMPORT_PROFILES" \
+        cargo bench -q --bench import | tee "$WORK/import-wait-$backend.txt"
+    result "import_${backend}_csv_load_after" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    grep '^RESULT ' "$WORK/import-wait-$backend.txt" | sed "s/^RESULT /import_${backend}_/" >>"$RESULTS"
+    kill "$WORKER_PID"
+    wait "$WORKER_PID" 2>/dev/null || true
+    WORKER_PID=""
+    result "import_${backend}_worker_log_errors" "$(grep -ciE ' (ERROR|WARN) ' "$WORK/import-worker-$backend.log" || true)"
+
+    # API: a server with its worker, and the batched client.
+    log "import $backend: the API, $IMPORT_CONCURRENCY requests in flight"
+    FAIRCHANCE_WORKER=on "$BIN" serve >"$WORK/import-serve-$backend.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 120); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
+        sleep 0.5
+    done
+    curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" || {
+        echo "the server did not start; its log:" >&2
+        cat "$WORK/import-serve-$backend.log" >&2
+        exit 1
+    }
+    result "import_${backend}_api_load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    FAIRCHANCE_BENCH_IMPORT_STEP=api FAIRCHANCE_BENCH_IMPORT_URL="http://127.0.0.1:$port" \
+        FAIRCHANCE_BENCH_IMPORT_TOKEN="$BENCH_IMPORT_TOKEN" FAIRCHANCE_BENCH_IMPORT_PROFILES="$IMPORT_PROFILES" \
+        FAIRCHANCE_BENCH_IMPORT_CONCURRENCY="$IMPORT_CONCURRENCY" \
+        cargo bench -q --bench import | tee "$WORK/import-api-$backend.txt"
+    result "import_${backend}_api_load_after" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    grep '^RESULT ' "$WORK/import-api-$backend.txt" | sed "s/^RESULT /import_${backend}_/" >>"$RESULTS"
+    result "import_${backend}_server_log_errors" "$(grep -ciE ' (ERROR|WARN) ' "$WORK/import-serve-$backend.log" || true)"
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    unset FAIRCHANCE_DATA_DIR FAIRCHANCE_DATABASE_URL FAIRCHANCE_BIND
+}
+
+# run_imports: run_import on each backend.
+run_imports() {
+    run_import sqlite "sqlite://$WORK/import-sqlite/fairchance.sqlite3"
+    if [[ "$PG_BASE" != off ]]; then
+        run_import postgres "$PG_BASE/${PG_DB}_import"
+        psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS ${PG_DB}_import" >/dev/null
+    fi
+}
+
+if [[ "$ONLY" == import ]]; then
+    run_imports
+    result uptime_after "$(uptime)"
+    result finished "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    # Only the import section of BENCHMARKS.md is replaced.
+    python3 "$ROOT/benches/report.py" "$RESULTS" "$WORK" "$OUT" >"$WORK/BENCHMARKS.md"
+    cp "$WORK/BENCHMARKS.md" "$OUT"
+    log "wrote the import section of $OUT"
+    exit 0
+fi
 
 log "matching benchmark (seeds its own SQLite database)"
 FAIRCHANCE_BENCH_PROFILES="$PROFILES" FAIRCHANCE_BENCH_VACANCIES="$VACANCIES" FAIRCHANCE_BENCH_SETTLE_SECONDS="$SETTLE" \
     cargo bench -q --bench matching | tee "$WORK/matching.txt"
 grep '^RESULT ' "$WORK/matching.txt" | sed 's/^RESULT /matching_/' >>"$RESULTS"
-
-SECRET="$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 
 # load_endpoint BACKEND NAME PATHS COOKIE AUTH
 load_endpoint() {
@@ -227,6 +354,8 @@ grep '^RESULT ' "$WORK/email.txt" | sed 's/^RESULT //' >>"$RESULTS"
 kill "$SMTP_PID"
 wait "$SMTP_PID" 2>/dev/null || true
 SMTP_PID=""
+
+run_imports
 
 result uptime_after "$(uptime)"
 result finished "$(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -14,7 +14,7 @@ use super::employers::Member;
 use super::Failure;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{Vacancy, VacancyDetails, VacancyStatus};
-use crate::store::applications::{forwarded_count_for_employer, forwarded_heads_for_employer};
+use crate::store::applications::forwarded_counts_for_employer;
 use crate::store::audit::{self, Entry};
 use crate::store::vacancies::{self as vacancy_store, ChangeError, VacancyListing};
 use crate::store::{now, AsTx, Conn, InTx};
@@ -97,10 +97,8 @@ pub fn list_with_counts(
     offset: i64,
 ) -> Result<CountedPage, Failure> {
     let (rows, total) = list(conn, member, limit, offset)?;
-    let mut counts = HashMap::new();
-    for (vacancy_id, _) in forwarded_heads_for_employer(conn, member.employer_id)? {
-        *counts.entry(vacancy_id).or_insert(0) += 1;
-    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let counts = forwarded_counts_for_employer(conn, member.employer_id, &ids)?;
     Ok((rows, total, counts))
 }
 
@@ -116,7 +114,8 @@ pub fn titles(conn: &mut impl AsTx, member: &Member) -> Result<Vec<(i64, String)
 /// How many applications were forwarded to the employer for one of its
 /// vacancies.
 pub fn forwarded_count(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<i64, Failure> {
-    Ok(forwarded_count_for_employer(conn, member.employer_id, id)?)
+    let counts = forwarded_counts_for_employer(conn, member.employer_id, &[id])?;
+    Ok(counts.get(&id).copied().unwrap_or(0))
 }
 
 /// Stores a new draft inside the caller's transaction, with its audit row

@@ -4,6 +4,8 @@
 //! an event row (the timeline), and made in the caller's transaction so the
 //! email that announces it is queued with it.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -525,19 +527,25 @@ pub fn inbox_for_employer(
     Ok((applications.into_iter().zip(titles).collect(), total))
 }
 
-/// How many applications were forwarded for one vacancy of `employer_id`
-/// (none for another employer's vacancy).
-pub fn forwarded_count_for_employer(
+/// How many applications were forwarded for each of these vacancies of
+/// `employer_id` (another employer's vacancies count none; a vacancy with
+/// none is left out).
+pub fn forwarded_counts_for_employer(
     conn: &mut impl AsTx,
     employer_id: i64,
-    vacancy_id: i64,
-) -> StoreResult<i64> {
-    Ok(with_conn!(conn, |c| {
-        forwarded_to!(employer_id)
-            .filter(applications::vacancy_id.eq(vacancy_id))
-            .count()
-            .get_result(c)?
-    }))
+    vacancy_ids: &[i64],
+) -> StoreResult<HashMap<i64, i64>> {
+    let mut counts = HashMap::new();
+    for chunk in vacancy_ids.chunks(1_000) {
+        let ids: Vec<i64> = with_conn!(conn, |c| forwarded_to!(employer_id)
+            .filter(applications::vacancy_id.eq_any(chunk))
+            .select(applications::vacancy_id)
+            .load(c)?);
+        for id in ids {
+            *counts.entry(id).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
 }
 
 /// The vacancy and status of every application forwarded to `employer_id`

@@ -130,6 +130,29 @@ pub struct Config {
     pub digest_tick: Duration,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long people's data is kept; read by the retention pass, the
+    /// privacy page and the record of processing alike.
+    pub retention: Retention,
+}
+
+/// How long personal data is kept after release and after the licence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Whole months after the release date before a person is anonymised.
+    pub months_after_release: u32,
+    /// Days after the licence conditions end before the restricted sections
+    /// (offences, licence conditions, barred lists) are deleted; 0 means on
+    /// the day after they end.
+    pub restricted_days_after_licence: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            months_after_release: 24,
+            restricted_days_after_licence: 0,
+        }
+    }
 }
 
 impl Config {
@@ -162,6 +185,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_DIGEST_TICK_SECONDS", "60", "How often the worker looks for digests that are due (1-3600); lower it to see demo digests quickly."),
     ("FAIRCHANCE_LOG", "warn,fairchance=info", "Log filter in tracing's EnvFilter syntax: the default shows the service's own messages and only warnings from libraries; e.g. info,fairchance=debug for everything."),
     ("FAIRCHANCE_LOG_FORMAT", "text", "text or json."),
+    ("FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE", "24", "Months after a person's release date before the daily retention pass anonymises them (1-120)."),
+    ("FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE", "0", "Days after a person's licence conditions end before their offence, licence and barred-list data is deleted (0-3650; 0 = as soon as they end)."),
     ("FAIRCHANCE_TRUSTED_PROXIES", "(none)", "Addresses or CIDR blocks (comma-separated) of reverse proxies whose X-Forwarded-For / Forwarded headers name the real client, for sign-in limits and the audit log."),
 ];
 
@@ -492,6 +517,22 @@ impl Config {
                 1,
                 3600,
             )?),
+            retention: Retention {
+                months_after_release: parse_number(
+                    "FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE",
+                    get("FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE"),
+                    24u32,
+                    1,
+                    120,
+                )?,
+                restricted_days_after_licence: parse_number(
+                    "FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE",
+                    get("FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE"),
+                    0u32,
+                    0,
+                    3650,
+                )?,
+            },
         })
     }
 

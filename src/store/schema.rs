@@ -163,6 +163,8 @@ diesel::table! {
         gender -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        licence_ends_on -> Nullable<Date>,
+        no_driving_until -> Nullable<Date>,
     }
 }
 
@@ -216,6 +218,7 @@ diesel::table! {
         days -> Integer,
         start_time -> Time,
         end_time -> Time,
+        ends_on -> Nullable<Date>,
     }
 }
 
@@ -227,6 +230,7 @@ diesel::table! {
         lat -> Double,
         lon -> Double,
         radius_km -> Double,
+        ends_on -> Nullable<Date>,
     }
 }
 

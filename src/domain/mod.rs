@@ -81,6 +81,7 @@ pub mod matching;
 pub mod offence;
 pub mod profile;
 pub mod reports;
+pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod skills;

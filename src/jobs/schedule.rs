@@ -43,13 +43,19 @@ pub struct DailyReport {
     pub vacancies_closed: usize,
     pub release_reminders: usize,
     pub closing_reminders: usize,
+    /// People the retention pass anonymised.
+    pub anonymised: usize,
+    /// People whose offence, licence and barred data the retention pass
+    /// deleted at the end of their licence.
+    pub restricted_deleted: usize,
 }
 
 /// The daily scans for `day`: first every published or paused vacancy
 /// whose closing date is before `day` is closed; then people due for
 /// release within 12 weeks who are not ready to work are reminded about
 /// (once a week each), and published vacancies closing within 3 days with
-/// no applications (once each). Call on a pooled connection.
+/// no applications (once each); last the retention pass
+/// ([`crate::app::retention`]) runs for `day`. Call on a pooled connection.
 pub fn daily(
     conn: &mut Conn,
     config: &Config,
@@ -78,6 +84,12 @@ pub fn daily(
         }
         Ok::<_, NotifyError>(report)
     })?;
+    let retention = crate::app::retention::run(conn, &config.retention, day, &|_| {})?;
+    let report = DailyReport {
+        anonymised: retention.anonymised,
+        restricted_deleted: retention.restricted_deleted,
+        ..report
+    };
     notifications::purge_finished_jobs(
         conn,
         &[super::kind::DIGESTS, super::kind::DAILY],

@@ -173,6 +173,7 @@ macro_rules! filtered {
         let f: &Filter = $f;
         let mut q = profiles::table
             .filter(profiles::service_id.eq(f.service_id))
+            .filter(profiles::anonymised_at.is_null())
             .into_boxed();
         if let Some(officer) = f.officer_id {
             q = q.filter(profiles::officer_id.eq(officer));

@@ -42,6 +42,7 @@ pub mod people;
 pub mod profiles;
 pub mod reference;
 pub mod reports;
+pub mod retention;
 pub mod seekers;
 pub mod vacancies;
 

@@ -641,8 +641,10 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
         .collect()
 }
 
+/// Every profile that is not anonymised (the search index holds these).
 pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
     Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::anonymised_at.is_null())
         .order(profiles::id)
         .select(profiles::id)
         .load(c)?))
@@ -750,6 +752,7 @@ pub fn update(
         profiles::table
             .filter(profiles::id.eq(id))
             .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::anonymised_at.is_null())
     )
     .set((Content::of(&input)?, profiles::updated_at.eq(at)))
     .execute(c)

@@ -128,7 +128,8 @@ fn anonymise_one(conn: &mut Conn, id: i64, at: NaiveDateTime) -> StoreResult<boo
         };
         crate::matches::profile_changed(tx, id, at)?;
         let detail = serde_json::to_string(&done).unwrap_or_default();
-        let entry = Entry::about("profile.anonymised", "profile", Some(id)).with_detail(Some(detail));
+        let entry =
+            Entry::about("profile.anonymised", "profile", Some(id)).with_detail(Some(detail));
         audit::record(tx, &Actor::system(ACTOR), entry, at)?;
         Ok(true)
     })

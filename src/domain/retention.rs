@@ -58,7 +58,9 @@ pub fn licence_end(
 /// `licence_end`: the end day itself plus the configured days.
 pub fn restricted_kept_until(retention: &Retention, licence_end: NaiveDate) -> NaiveDate {
     licence_end
-        .checked_add_days(Days::new(u64::from(retention.restricted_days_after_licence)))
+        .checked_add_days(Days::new(u64::from(
+            retention.restricted_days_after_licence,
+        )))
         .unwrap_or(NaiveDate::MAX)
 }
 
@@ -309,9 +311,9 @@ mod tests {
         assert_eq!(restricted.then, Then::Deleted);
         assert!(restricted.held_for.contains("14 days after the licence"));
         let default = steps(&Retention::default());
-        assert!(default
-            .iter()
-            .any(|s| s.held_for.contains("the day after the licence conditions end")));
+        assert!(default.iter().any(|s| s
+            .held_for
+            .contains("the day after the licence conditions end")));
         assert!(steps(&settings(1, 1))
             .iter()
             .any(|s| s.held_for.contains("1 month after") && !s.held_for.contains("1 months")));

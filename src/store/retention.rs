@@ -30,10 +30,26 @@ use crate::with_conn;
 pub const HANDLED: &[(&str, &str, &str)] = &[
     ("application_drafts", "profiles", "deleted"),
     ("application_events", "applications", "notes emptied"),
-    ("applications", "matches", "kept, statement and notes emptied"),
-    ("applications", "profiles", "kept, statement and notes emptied"),
-    ("audit_log", "job_seekers", "kept, details naming the person redacted"),
-    ("job_seekers", "profiles", "login code and PIN removed, locked"),
+    (
+        "applications",
+        "matches",
+        "kept, statement and notes emptied",
+    ),
+    (
+        "applications",
+        "profiles",
+        "kept, statement and notes emptied",
+    ),
+    (
+        "audit_log",
+        "job_seekers",
+        "kept, details naming the person redacted",
+    ),
+    (
+        "job_seekers",
+        "profiles",
+        "login code and PIN removed, locked",
+    ),
     ("matches", "profiles", "kept, reasons and notes emptied"),
     ("outcomes", "applications", "kept (the reports count them)"),
     ("outcomes", "profiles", "kept (the reports count them)"),
@@ -113,7 +129,8 @@ pub fn licence_holders(
     let (rows, curfews, zones): (Vec<HolderRow>, Vec<(i64, Option<NaiveDate>)>, Vec<_>) =
         with_conn!(conn, |c| {
             let with_curfew = profile_curfews::table.select(profile_curfews::profile_id);
-            let with_zone = profile_exclusion_zones::table.select(profile_exclusion_zones::profile_id);
+            let with_zone =
+                profile_exclusion_zones::table.select(profile_exclusion_zones::profile_id);
             let rows = profiles::table
                 .filter(profiles::anonymised_at.is_null())
                 .filter(profiles::release_date.ge(released_from))
@@ -157,11 +174,13 @@ pub fn licence_holders(
         });
     let mut holders: Vec<LicenceHolder> = rows
         .into_iter()
-        .map(|(id, pseudonym, recorded, no_driving, until)| LicenceHolder {
-            person: Person { id, pseudonym },
-            recorded,
-            conditions: if no_driving { vec![until] } else { Vec::new() },
-        })
+        .map(
+            |(id, pseudonym, recorded, no_driving, until)| LicenceHolder {
+                person: Person { id, pseudonym },
+                recorded,
+                conditions: if no_driving { vec![until] } else { Vec::new() },
+            },
+        )
         .collect();
     let index: std::collections::HashMap<i64, usize> = holders
         .iter()
@@ -319,17 +338,23 @@ fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
 /// but empties their text; deletes unsent drafts.
 fn empty_pairs(conn: &mut InTx, id: i64, done: &mut Scrubbed) -> StoreResult<()> {
     with_conn!(conn, |c| {
-        done.drafts_deleted = diesel::delete(
-            application_drafts::table.filter(application_drafts::profile_id.eq(id)),
-        )
-        .execute(c)?;
+        done.drafts_deleted =
+            diesel::delete(application_drafts::table.filter(application_drafts::profile_id.eq(id)))
+                .execute(c)?;
         done.matches_kept = diesel::update(matches::table.filter(matches::profile_id.eq(id)))
             .set((
                 matches::reasons.eq("[]"),
-                matches::dismiss_reason.eq(None::<String>),
                 matches::distance_km.eq(None::<f64>),
             ))
             .execute(c)?;
+        // A dismissed match must keep a reason: the officer's words go.
+        diesel::update(
+            matches::table
+                .filter(matches::profile_id.eq(id))
+                .filter(matches::dismiss_reason.is_not_null()),
+        )
+        .set(matches::dismiss_reason.eq(""))
+        .execute(c)?;
         done.applications_kept =
             diesel::update(applications::table.filter(applications::profile_id.eq(id)))
                 .set((
@@ -450,12 +475,7 @@ fn redacted(detail: &str, who: &Identity) -> Option<String> {
         .then(|| format!("{REDACTED_PREFIX}}}"))
 }
 
-fn redact_audit(
-    conn: &mut InTx,
-    id: i64,
-    seekers: &[i64],
-    who: &Identity,
-) -> StoreResult<usize> {
+fn redact_audit(conn: &mut InTx, id: i64, seekers: &[i64], who: &Identity) -> StoreResult<usize> {
     let mut n = 0;
     for (row, detail) in audit_about(conn, id, seekers)? {
         let Some(new) = detail.as_deref().and_then(|d| redacted(d, who)) else {

@@ -118,6 +118,8 @@ pub struct LicenceHolder {
 }
 
 type HolderRow = (i64, String, Option<NaiveDate>, bool, Option<NaiveDate>);
+/// (profile id, a condition's end).
+type ConditionEnd = (i64, Option<NaiveDate>);
 
 /// People released on or after `released_from` (so not due for
 /// anonymisation), not anonymised, with a licence end date or at least
@@ -126,52 +128,31 @@ pub fn licence_holders(
     conn: &mut impl AsTx,
     released_from: NaiveDate,
 ) -> StoreResult<Vec<LicenceHolder>> {
-    let (rows, curfews, zones): (Vec<HolderRow>, Vec<(i64, Option<NaiveDate>)>, Vec<_>) =
-        with_conn!(conn, |c| {
-            let with_curfew = profile_curfews::table.select(profile_curfews::profile_id);
-            let with_zone =
-                profile_exclusion_zones::table.select(profile_exclusion_zones::profile_id);
-            let rows = profiles::table
-                .filter(profiles::anonymised_at.is_null())
-                .filter(profiles::release_date.ge(released_from))
-                .filter(
-                    profiles::licence_ends_on
-                        .is_not_null()
-                        .or(profiles::no_driving.eq(true))
-                        .or(profiles::id.eq_any(with_curfew))
-                        .or(profiles::id.eq_any(with_zone)),
-                )
-                .order(profiles::id)
-                .select((
-                    profiles::id,
-                    profiles::pseudonym,
-                    profiles::licence_ends_on,
-                    profiles::no_driving,
-                    profiles::no_driving_until,
-                ))
-                .load::<HolderRow>(c)?;
-            let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-            let mut curfews = Vec::new();
-            let mut zones = Vec::new();
-            for chunk in ids.chunks(5_000) {
-                curfews.extend(
-                    profile_curfews::table
-                        .filter(profile_curfews::profile_id.eq_any(chunk))
-                        .select((profile_curfews::profile_id, profile_curfews::ends_on))
-                        .load::<(i64, Option<NaiveDate>)>(c)?,
-                );
-                zones.extend(
-                    profile_exclusion_zones::table
-                        .filter(profile_exclusion_zones::profile_id.eq_any(chunk))
-                        .select((
-                            profile_exclusion_zones::profile_id,
-                            profile_exclusion_zones::ends_on,
-                        ))
-                        .load::<(i64, Option<NaiveDate>)>(c)?,
-                );
-            }
-            (rows, curfews, zones)
-        });
+    let rows: Vec<HolderRow> = with_conn!(conn, |c| {
+        let with_curfew = profile_curfews::table.select(profile_curfews::profile_id);
+        let with_zone = profile_exclusion_zones::table.select(profile_exclusion_zones::profile_id);
+        profiles::table
+            .filter(profiles::anonymised_at.is_null())
+            .filter(profiles::release_date.ge(released_from))
+            .filter(
+                profiles::licence_ends_on
+                    .is_not_null()
+                    .or(profiles::no_driving.eq(true))
+                    .or(profiles::id.eq_any(with_curfew))
+                    .or(profiles::id.eq_any(with_zone)),
+            )
+            .order(profiles::id)
+            .select((
+                profiles::id,
+                profiles::pseudonym,
+                profiles::licence_ends_on,
+                profiles::no_driving,
+                profiles::no_driving_until,
+            ))
+            .load::<HolderRow>(c)?
+    });
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ends = condition_ends(conn, &ids)?;
     let mut holders: Vec<LicenceHolder> = rows
         .into_iter()
         .map(
@@ -187,12 +168,37 @@ pub fn licence_holders(
         .enumerate()
         .map(|(i, h)| (h.person.id, i))
         .collect();
-    for (pid, end) in curfews.into_iter().chain(zones) {
+    for (pid, end) in ends {
         if let Some(&i) = index.get(&pid) {
             holders[i].conditions.push(end);
         }
     }
     Ok(holders)
+}
+
+/// The end of each curfew and exclusion zone of these people.
+fn condition_ends(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<ConditionEnd>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| {
+            out.extend(
+                profile_curfews::table
+                    .filter(profile_curfews::profile_id.eq_any(chunk))
+                    .select((profile_curfews::profile_id, profile_curfews::ends_on))
+                    .load::<ConditionEnd>(c)?,
+            );
+            out.extend(
+                profile_exclusion_zones::table
+                    .filter(profile_exclusion_zones::profile_id.eq_any(chunk))
+                    .select((
+                        profile_exclusion_zones::profile_id,
+                        profile_exclusion_zones::ends_on,
+                    ))
+                    .load::<ConditionEnd>(c)?,
+            );
+        });
+    }
+    Ok(out)
 }
 
 /// Deletes a person's offence, licence and barred-list data (the
@@ -270,19 +276,19 @@ fn mark_and_empty_profile(
     id: i64,
     at: NaiveDateTime,
 ) -> StoreResult<Option<Identity>> {
-    let found: Option<(String, String, String, Option<f64>, Option<f64>)> =
-        with_conn!(conn, |c| profiles::table
-            .find(id)
-            .filter(profiles::anonymised_at.is_null())
-            .select((
-                profiles::given_name,
-                profiles::family_name,
-                profiles::reference,
-                profiles::release_lat,
-                profiles::release_lon,
-            ))
-            .first(c)
-            .optional()?);
+    type Found = (String, String, String, Option<f64>, Option<f64>);
+    let found: Option<Found> = with_conn!(conn, |c| profiles::table
+        .find(id)
+        .filter(profiles::anonymised_at.is_null())
+        .select((
+            profiles::given_name,
+            profiles::family_name,
+            profiles::reference,
+            profiles::release_lat,
+            profiles::release_lon,
+        ))
+        .first(c)
+        .optional()?);
     let Some((given_name, family_name, reference, lat, lon)) = found else {
         return Ok(None);
     };

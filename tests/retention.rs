@@ -713,3 +713,16 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(the_daily_scans_run_the_pass, |backend| async move {
+    let (app, old, _recent) = world(backend).await;
+    let mut conn = app.services.store.conn().unwrap();
+    let at = fairchance::store::now();
+    let report =
+        fairchance::jobs::schedule::daily(&mut conn, &app.services.config, today(), at).unwrap();
+    assert_eq!((report.anonymised, report.restricted_deleted), (1, 0));
+    assert!(fairchance::store::retention::is_anonymised(&mut conn, old).unwrap());
+    let again =
+        fairchance::jobs::schedule::daily(&mut conn, &app.services.config, today(), at).unwrap();
+    assert_eq!((again.anonymised, again.restricted_deleted), (0, 0));
+});

@@ -120,6 +120,17 @@ fn held(conn: &mut Conn, pid: i64) -> String {
     serde_json::to_string(&fairchance::store::export::person(conn, pid).unwrap()).unwrap()
 }
 
+/// The people of the service's caseload list.
+fn listed(conn: &mut Conn, service: i64) -> Vec<i64> {
+    let filter = fairchance::store::caseload::Filter::new(service, today());
+    fairchance::store::caseload::sized_page(conn, &filter, 1, 10_000)
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
 /// Every figure of every report scope over a few ranges, as text.
 fn all_figures(conn: &mut Conn, service: i64, officer: i64) -> String {
     let today = today();
@@ -338,6 +349,7 @@ on_both_backends!(
         );
         assert!(plan.restricted.is_empty());
         assert!(!found_anywhere(&mut conn, &[GIVEN, FAMILY, REFERENCE, STATEMENT]).is_empty());
+        assert!(listed(&mut conn, service).contains(&old));
         let recent_before = held(&mut conn, recent);
         let figures_before = all_figures(&mut conn, service, officer);
         let audit_before = count(&mut conn, "SELECT COUNT(*) AS n FROM audit_log");
@@ -398,6 +410,9 @@ on_both_backends!(
             ) > 0,
             "applications kept"
         );
+        // Officers' lists no longer show the person.
+        let shown = listed(&mut conn, service);
+        assert!(!shown.contains(&old) && !shown.is_empty(), "{shown:?}");
         // The matcher drops the person from the index and never finds them.
         assert!(app.matcher.sync_profile(old).await.unwrap().is_none());
         assert!(app.matcher.sync_profile(recent).await.unwrap().is_some());

@@ -410,6 +410,11 @@ on_both_backends!(
             ) > 0,
             "applications kept"
         );
+        // The record still reads (pages opened directly show "Anonymised").
+        let profile = fairchance::store::profiles::load(&mut conn, old, &app.services.taxonomy)
+            .expect("an anonymised profile still parses");
+        assert_eq!(profile.details.given_name(), "Anonymised");
+        assert_eq!(profile.details.reference(), format!("ANON{old}"));
         // Officers' lists no longer show the person.
         let shown = listed(&mut conn, service);
         assert!(!shown.contains(&old) && !shown.is_empty(), "{shown:?}");

@@ -426,6 +426,19 @@ on_both_backends!(
         assert_eq!(pass(&store), retention::Report::default());
         assert_eq!(held(&mut conn, old), after);
         assert_eq!(all_figures(&mut conn, service, officer), figures_before);
+        // The officer cannot give the person a way to sign in again.
+        let (cookie, csrf) = app.staff_session(officer);
+        let res = app
+            .client
+            .post(app.url(&format!("/officer/profiles/{old}/access")))
+            .header("cookie", cookie)
+            .form(&[("csrf_token", csrf)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 409);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("anonymised"), "{body}");
         // The audit log still refuses any other change.
         for sql in [
             "UPDATE audit_log SET action = 'tampered'",

@@ -421,6 +421,16 @@ on_both_backends!(
         // The matcher drops the person from the index and never finds them.
         assert!(app.matcher.sync_profile(old).await.unwrap().is_none());
         assert!(app.matcher.sync_profile(recent).await.unwrap().is_some());
+        // A rebuild leaves them out, and start-up sees the index in step.
+        let (_, indexed) = app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let everyone = count(&mut conn, "SELECT COUNT(*) AS n FROM profiles");
+        assert_eq!(indexed as i64, everyone - 1);
+        assert_eq!(
+            fairchance::store::profiles::count(&mut conn).unwrap(),
+            everyone - 1
+        );
+        let in_index = app.matcher.index().counts().await.unwrap().profiles;
+        assert_eq!(in_index, indexed as u64);
         // Idempotent: a second pass does nothing.
         let after = held(&mut conn, old);
         assert_eq!(pass(&store), retention::Report::default());

@@ -650,8 +650,11 @@ pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
         .load(c)?))
 }
 
+/// How many profiles are not anonymised (as many as the search index
+/// should hold).
 pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::anonymised_at.is_null())
         .count()
         .get_result(c)?))
 }

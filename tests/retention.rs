@@ -410,6 +410,27 @@ on_both_backends!(
             ) > 0,
             "applications kept"
         );
+        // Employers' inboxes leave them out.
+        let employers = ids(
+            &mut conn,
+            &format!(
+                "SELECT DISTINCT v.employer_id AS id FROM applications a JOIN vacancies v ON v.id = a.vacancy_id \
+                 JOIN application_events e ON e.application_id = a.id \
+                 WHERE a.profile_id = {old} AND e.to_status = 'forwarded'"
+            ),
+        );
+        assert!(
+            !employers.is_empty(),
+            "the person had applications forwarded"
+        );
+        for employer in employers {
+            let filter = fairchance::store::applications::InboxFilter::default();
+            let (rows, _) = fairchance::store::applications::inbox_for_employer(
+                &mut conn, employer, &filter, 10_000, 0,
+            )
+            .unwrap();
+            assert!(rows.iter().all(|(a, _)| a.profile_id != old));
+        }
         // The record still reads (pages opened directly show "Anonymised").
         let profile = fairchance::store::profiles::load(&mut conn, old, &app.services.taxonomy)
             .expect("an anonymised profile still parses");

@@ -79,6 +79,7 @@ pub mod errors;
 pub mod geo;
 pub mod matching;
 pub mod offence;
+pub mod processing;
 pub mod profile;
 pub mod reports;
 pub mod rules;

@@ -593,6 +593,19 @@ pub fn changed_fields(old: &ProfileDetails, new: &ProfileDetails) -> Vec<&'stati
 /// licence or barred sections changed, never their values. None when
 /// nothing changed.
 pub fn rectification(old: &ProfileDetails, new: &ProfileDetails) -> Option<String> {
+    rectification_json(old, new).map(|detail| detail.to_string())
+}
+
+/// A correction that came another way (a CSV import, say): the same as
+/// [`rectification`], saying `via` what.
+pub fn rectification_via(old: &ProfileDetails, new: &ProfileDetails, via: &str) -> Option<String> {
+    rectification_json(old, new).map(|mut detail| {
+        detail["via"] = serde_json::Value::from(via);
+        detail.to_string()
+    })
+}
+
+fn rectification_json(old: &ProfileDetails, new: &ProfileDetails) -> Option<serde_json::Value> {
     let changed = changed_fields(old, new);
     if changed.is_empty() {
         return None;
@@ -607,7 +620,7 @@ pub fn rectification(old: &ProfileDetails, new: &ProfileDetails) -> Option<Strin
         })
         .collect();
     let restricted = changed.iter().any(|f| is_restricted_field(f));
-    Some(serde_json::json!({ "changed": general, "restricted_changed": restricted }).to_string())
+    Some(serde_json::json!({ "changed": general, "restricted_changed": restricted }))
 }
 
 /// Longest language name accepted.

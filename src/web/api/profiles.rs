@@ -21,10 +21,9 @@ use crate::domain::profile::{
 };
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
-use crate::web::auth::{Officer, ProfileClient, ProfileReader, ProfileWriter};
+use crate::web::auth::{Casework, ProfileClient, ProfileReader, ProfileWriter};
 use crate::web::errors::ApiError;
 use crate::web::extract::On;
-use crate::web::officer::caseworker;
 use crate::web::AppState;
 
 /// Most people on one page of the list.
@@ -449,10 +448,12 @@ pub fn openapi_schemas(taxonomy: &Taxonomy) -> Value {
     })
 }
 
-/// Everything held about a person of the officer's service, for a subject
-/// access request (audited; integration tokens may not).
-pub async fn export(on: On<Officer>) -> Result<HttpResponse, ApiError> {
-    let held = profiles::export(&on.state, caseworker(&on.actor), on.id).await?;
+/// Everything held about a person, for a subject access request: an
+/// officer for their service, an administrator for anyone (audited;
+/// integration tokens may not).
+pub async fn export(on: On<Casework>) -> Result<HttpResponse, ApiError> {
+    let who = crate::web::officer::profiles::export::exporter(&on.actor);
+    let held = profiles::export(&on.state, who, on.id).await?;
     Ok(
         HttpResponse::Ok().json(crate::web::officer::profiles::export::document(
             on.id, &held,

@@ -45,8 +45,8 @@ pub struct DailyReport {
     pub vacancies_closed: usize,
     pub release_reminders: usize,
     pub closing_reminders: usize,
-    /// People whose matching was re-run because a licence condition (or
-    /// the licence) ended the day before.
+    /// Matching runs queued for people whose licence condition (or the
+    /// licence) ended the day before.
     pub licence_conditions_ended: usize,
 }
 
@@ -101,7 +101,7 @@ pub fn daily(
 /// Queues one `profile.changed` matching job for each person with a
 /// licence condition, or the licence, whose last day in force was the day
 /// before `day` (keyed by person and day, so a repeated pass queues
-/// nothing more). Returns how many people that is.
+/// nothing more). Returns how many jobs it queued.
 pub fn requeue_ended_conditions(
     conn: &mut Conn,
     day: NaiveDate,
@@ -112,6 +112,7 @@ pub fn requeue_ended_conditions(
     };
     let ids = profiles::ids_with_condition_ending_on(conn, last_day)?;
     conn.write(|tx| {
+        let mut queued = 0;
         for id in &ids {
             let job = NewJob::new(
                 changes::kind::PROFILE_CHANGED,
@@ -119,9 +120,9 @@ pub fn requeue_ended_conditions(
                 at,
             )?
             .key(format!("licence-condition-ended:{id}:{last_day}"));
-            crate::store::jobs::enqueue(tx, job, at)?;
+            queued += usize::from(crate::store::jobs::enqueue(tx, job, at)?.is_some());
         }
-        Ok(ids.len())
+        Ok(queued)
     })
 }
 

@@ -661,13 +661,7 @@ impl ProfileDetails {
             &input.exclusion_zones,
             ExclusionZone::parse,
         );
-        EndDates {
-            licence: input.licence_ends_on,
-            no_driving: input.no_driving_until,
-            curfews: &input.curfews,
-            zones: &input.exclusion_zones,
-        }
-        .check(&mut errors);
+        check_end_dates(&mut errors, &input);
         let offence_categories = parse_offence_categories(&mut errors, &input.offence_categories);
         let readiness = parse_readiness(&mut errors, &input);
         let todos = parse_todos(&mut errors, &input.todos);
@@ -1010,6 +1004,17 @@ fn check_rotl_date(errors: &mut FieldErrors, input: &ProfileInput) {
             );
         }
     }
+}
+
+/// The licence's end dates: real dates, none after the licence ends.
+fn check_end_dates(errors: &mut FieldErrors, input: &ProfileInput) {
+    EndDates {
+        licence: input.licence_ends_on,
+        no_driving: input.no_driving_until,
+        curfews: &input.curfews,
+        zones: &input.exclusion_zones,
+    }
+    .check(errors);
 }
 
 /// The person's offence categories, each from the list and listed once.

@@ -77,6 +77,7 @@ macro_rules! slug_enum {
 pub mod application;
 pub mod errors;
 pub mod geo;
+pub mod licence;
 pub mod matching;
 pub mod offence;
 pub mod processing;

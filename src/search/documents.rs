@@ -383,7 +383,7 @@ impl VacancyDoc {
 
 impl ProfileDoc {
     /// The document for a profile, with its licence conditions as in force
-    /// on `today` (the view `assess` uses).
+    /// on the day after `today` (see `can_drive`).
     pub fn build(profile: &Profile, taxonomy: &Taxonomy, today: NaiveDate) -> Self {
         let person = &profile.details;
         let mut texts = EntryTexts::default();
@@ -416,8 +416,16 @@ impl ProfileDoc {
             no_fixed_abode,
             geo,
             radius_km: person.travel_radius_km(),
+            // As of the day after `today`: a ban still in force then was in
+            // force today too, so the document stays a superset of what
+            // `assess` accepts on both days, and a ban that ends today does
+            // not hide the person between midnight and the daily pass that
+            // re-indexes them.
             can_drive: person.driving_licence()
-                && !person.licence_conditions().as_of(today).no_driving(),
+                && !person
+                    .licence_conditions()
+                    .as_of(today.succ_opt().unwrap_or(today))
+                    .no_driving(),
             barred_children: person.barred_children(),
             barred_adults: person.barred_adults(),
             offence_categories: person

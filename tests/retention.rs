@@ -440,8 +440,18 @@ on_both_backends!(
         let shown = listed(&mut conn, service);
         assert!(!shown.contains(&old) && !shown.is_empty(), "{shown:?}");
         // The matcher drops the person from the index and never finds them.
-        assert!(app.matcher.sync_profile(old).await.unwrap().is_none());
-        assert!(app.matcher.sync_profile(recent).await.unwrap().is_some());
+        assert!(app
+            .matcher
+            .sync_profile(old, today())
+            .await
+            .unwrap()
+            .is_none());
+        assert!(app
+            .matcher
+            .sync_profile(recent, today())
+            .await
+            .unwrap()
+            .is_some());
         // Idempotent: a second pass does nothing.
         let after = held(&mut conn, old);
         assert_eq!(pass(&store), retention::Report::default());

@@ -77,8 +77,10 @@ macro_rules! slug_enum {
 pub mod application;
 pub mod errors;
 pub mod geo;
+pub mod licence;
 pub mod matching;
 pub mod offence;
+pub mod processing;
 pub mod profile;
 pub mod reports;
 pub mod retention;

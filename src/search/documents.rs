@@ -636,7 +636,11 @@ mod tests {
             ..profile.clone()
         };
         assert!(ProfileDoc::build(&ended, &taxonomy, date(2025, 5, 1)).can_drive);
-        assert!(!ProfileDoc::build(&ended, &taxonomy, date(2025, 4, 30)).can_drive);
+        // Built on its last day, the document already lets driving jobs
+        // through (a superset: `assess` still refuses them that day), so
+        // the person is not hidden between midnight and the daily pass.
+        assert!(ProfileDoc::build(&ended, &taxonomy, date(2025, 4, 30)).can_drive);
+        assert!(!ProfileDoc::build(&ended, &taxonomy, date(2025, 4, 29)).can_drive);
         assert!(doc.barred_adults && !doc.barred_children);
         assert_eq!(doc.offence_categories, vec!["arson", "violence"]);
         assert_eq!(doc.release_day, day_number(date(2025, 5, 20)));

@@ -79,7 +79,7 @@ fn profile_data(retention: &Retention) -> Vec<Held> {
             includes: "Skills, certificates, past jobs, sectors and languages, hours wanted, readiness for work, things to sort out before starting work",
             why: "To find vacancies that suit the person",
             who_sees: "Case officers of the person's service. Employers see skills and certificates on an application forwarded to them, while it is open",
-            kept: format!("{then} free text (notes, past employers' names) is removed; what the reports count is kept without the name"),
+            kept: format!("{then} skills, certificates, past jobs, sectors, languages and to-dos are removed; the travel distance, right to work, driving licence and readiness stay, describing no one on their own"),
             sensitive: false,
         },
         Held {
@@ -98,7 +98,7 @@ fn profile_data(retention: &Retention) -> Vec<Held> {
             why: "Only to rule out jobs the person may not legally or safely do. Every view is recorded with the reason given",
             who_sees: "Case officers of the person's service, after saying why they need it. Never employers: they only learn that a person was or was not put forward",
             kept: format!(
-                "Deleted {}, or at {anonymised} if that is sooner",
+                "Deleted {}, or at {anonymised} if that is sooner or the licence's end is not known",
                 restricted_deleted_after(retention)
             ),
             sensitive: true,
@@ -125,7 +125,7 @@ fn history_and_accounts(retention: &Retention) -> Vec<Held> {
             includes: "Gender, if the person chose to give it",
             why: "Equality reports, as totals only",
             who_sees: "Nobody sees it for one person outside their own profile; reports show totals",
-            kept: format!("{then} kept only inside the report totals"),
+            kept: format!("{then} kept without the name, because the reports break down by gender"),
             sensitive: true,
         },
         Held {

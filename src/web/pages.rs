@@ -19,6 +19,7 @@ struct Home;
 #[template(path = "privacy.html")]
 struct Privacy {
     held: Vec<crate::domain::processing::Held>,
+    steps: Vec<crate::domain::retention::Step>,
     anonymised_after: String,
     restricted_deleted_after: String,
     contact: String,
@@ -88,6 +89,7 @@ pub async fn privacy(state: actix_web::web::Data<crate::web::AppState>) -> HttpR
         StatusCode::OK,
         &Privacy {
             held: processing::record(&retention),
+            steps: crate::domain::retention::steps(&retention),
             anonymised_after: processing::anonymised_after(&retention),
             restricted_deleted_after: processing::restricted_deleted_after(&retention),
             contact: state.config.contact_address(),

@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::app::{profiles, Failure};
 use crate::domain::processing::{self, Held};
+use crate::domain::retention::{self, Step};
 use crate::domain::FieldErrors;
 use crate::store::people::PersonFound;
 use crate::web::auth::Admin;
@@ -22,6 +23,8 @@ use crate::web::AppState;
 struct ProcessingPage {
     chrome: Chrome,
     held: Vec<Held>,
+    /// What the retention pass does, step by step (its own table).
+    steps: Vec<Step>,
     anonymised_after: String,
     restricted_deleted_after: String,
     months_after_release: u32,
@@ -60,6 +63,7 @@ pub async fn processing(
         &ProcessingPage {
             chrome: Chrome::of(&admin.ctx),
             held: processing::record(&retention),
+            steps: retention::steps(&retention),
             anonymised_after: processing::anonymised_after(&retention),
             restricted_deleted_after: processing::restricted_deleted_after(&retention),
             months_after_release: retention.months_after_release,

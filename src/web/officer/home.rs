@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{caseworker, see_other};
+use crate::web::officer::profiles::purpose;
 use crate::app::profiles::{self, ProfileRecord};
 use crate::domain::skills::Taxonomy;
 use crate::web::auth::Officer;
@@ -503,8 +504,13 @@ pub async fn restricted(
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let purpose = match purpose::gate(&state, &officer, id, purpose::Next::Page).await? {
+        Ok(p) => p,
+        Err(question) => return Ok(question),
+    };
     let detail = "offence, licence and barred sections";
-    let profile = profiles::view_restricted(&state, caseworker(&officer), id, detail).await?;
+    let profile =
+        profiles::view_restricted(&state, caseworker(&officer), id, detail, &purpose).await?;
     let d = &profile.details;
     let conditions = d.licence_conditions();
     let mut lines: Vec<String> = conditions

@@ -124,6 +124,24 @@ impl Recorded {
     }
 }
 
+/// The purpose an audit detail records, in words ("Risk check", "Other:
+/// court report", "Through the API", "Integration: Nightly sync"), or None
+/// when the detail holds none.
+pub fn describe(detail: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(detail).ok()?;
+    let slug = v.get(PURPOSE_FIELD)?.as_str()?;
+    let text = v.get(DETAIL_FIELD).and_then(Value::as_str);
+    let name = match slug {
+        "api" => "Through the API",
+        "integration" => "Integration",
+        other => PurposeKind::parse(other).ok()?.label(),
+    };
+    Some(match text {
+        Some(t) => format!("{name}: {t}"),
+        None => name.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +175,9 @@ mod tests {
         assert_eq!((v["purpose"].as_str(), v["restricted_changed"].as_bool()), (Some("api"), Some(true)));
         let t = Recorded::Integration("Nightly sync".into()).audit_detail(None);
         assert!(t.contains(r#""purpose_detail":"Nightly sync""#));
+        assert_eq!(describe(&t).as_deref(), Some("Integration: Nightly sync"));
+        let o = Recorded::Given(Purpose::parse("other", "court report").unwrap());
+        assert_eq!(describe(&o.audit_detail(None)).as_deref(), Some("Other: court report"));
+        assert_eq!(describe("to officer 4"), None);
     }
 }

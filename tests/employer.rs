@@ -3444,7 +3444,8 @@ fn forwarded_candidate(f: &Fixture, seed: u64, consent: bool) -> (i64, String, S
             store::profiles::insert(tx, service, Some(f.officer), &pseudonym, &details, now())
         })
         .unwrap();
-    let statement = "I packed orders on the prison workshop line for two years.";
+    let statement = format!("I packed orders on {} for two years.", statement_mark(seed));
+    let statement = statement.as_str();
     let id = app_store::submit(&mut conn, profile, f.vacancy_a, statement, now())
         .unwrap()
         .application
@@ -3473,7 +3474,11 @@ fn forwarded_on(f: &Fixture, id: i64, on: NaiveDate) {
     .unwrap());
 }
 
-const STATEMENT_MARK: &str = "prison workshop line";
+/// Words only this person's statement holds.
+fn statement_mark(seed: u64) -> String {
+    format!("workshop line {seed}")
+}
+
 const SKILLS_ROW: &str = "<th scope=\"row\">Skills</th>";
 
 /// The employer's three views of applications: the application's page,
@@ -3494,15 +3499,17 @@ async fn employer_views(f: &Fixture, id: i64) -> [String; 3] {
 
 /// The application's own page and its card show only the pseudonym and the
 /// outcome; the inbox line names it by pseudonym.
-async fn assert_ended(f: &Fixture, id: i64, (name, pseudonym): (&str, &str), outcome: &str) {
+async fn assert_ended(f: &Fixture, id: i64, who: (&str, &str, u64), outcome: &str) {
+    let (name, pseudonym, seed) = who;
     let [page, cards, inbox] = employer_views(f, id).await;
     for html in [&page, &cards, &inbox] {
         assert!(html.contains(pseudonym), "{html}");
         assert!(!html.contains(name), "no name once ended: {html}");
-        assert!(!html.contains(STATEMENT_MARK) && !html.contains(SKILLS_ROW));
-        assert!(!html.contains("Case officer</th>"), "no contact once ended");
+        assert!(!html.contains(&statement_mark(seed)), "no statement once ended");
         assert!(html.contains(outcome), "the outcome is shown: {outcome}");
     }
+    assert!(!page.contains(SKILLS_ROW) && !page.contains("Case officer</th>"));
+    assert!(!page.contains("Interview</th>") && !page.contains("What has happened"));
     assert!(page.contains("This application has ended"));
     assert!(!page.contains("Record what happened next"), "nothing more to record");
 }
@@ -3513,7 +3520,8 @@ on_both_backends!(
         let f = Fixture::new(backend).await;
         let (id, name, pseudonym) = forwarded_candidate(&f, 31, true);
         let [page, _, inbox] = employer_views(&f, id).await;
-        assert!(page.contains(&name) && page.contains(STATEMENT_MARK) && page.contains(SKILLS_ROW));
+        assert!(page.contains(&name) && page.contains(&statement_mark(31)));
+        assert!(page.contains(SKILLS_ROW));
         assert!(inbox.contains(&name), "open: the name, with consent");
         let reason = fairchance::domain::application::UnsuccessfulReason::ALL
             .iter()
@@ -3527,14 +3535,14 @@ on_both_backends!(
         f.conn()
             .write(|tx| app_store::change_status(tx, id, &change, Actor::employer(f.user_a), now()))
             .unwrap();
-        assert_ended(&f, id, (&name, &pseudonym), "Unsuccessful").await;
+        assert_ended(&f, id, (&name, &pseudonym, 31), "Unsuccessful").await;
 
         let (id, name, pseudonym) = forwarded_candidate(&f, 32, true);
         let withdraw = Change::to(ApplicationStatus::Withdrawn);
         f.conn()
             .write(|tx| app_store::change_status(tx, id, &withdraw, Actor::officer(f.officer), now()))
             .unwrap();
-        assert_ended(&f, id, (&name, &pseudonym), "Withdrawn").await;
+        assert_ended(&f, id, (&name, &pseudonym, 32), "Withdrawn").await;
         f.app.stop().await;
     }
 );
@@ -3548,12 +3556,12 @@ on_both_backends!(
         let (open, name, _) = forwarded_candidate(&f, 41, true);
         forwarded_on(&f, open, six_months_ago + Duration::days(1));
         let [page, _, _] = employer_views(&f, open).await;
-        assert!(page.contains(&name) && page.contains(STATEMENT_MARK) && page.contains(SKILLS_ROW));
-        assert!(page.contains("Record what happened next"));
+        assert!(page.contains(&name) && page.contains(&statement_mark(41)));
+        assert!(page.contains(SKILLS_ROW) && page.contains("Record what happened next"));
         // Six months and a day: only the pseudonym and the outcome.
         let (old, name, pseudonym) = forwarded_candidate(&f, 42, true);
         forwarded_on(&f, old, six_months_ago - Duration::days(1));
-        assert_ended(&f, old, (&name, &pseudonym), "Forwarded to employer").await;
+        assert_ended(&f, old, (&name, &pseudonym, 42), "Forwarded to employer").await;
         // And the employer can record nothing more on it.
         let fields = vec![
             ("status".to_string(), "interview".to_string()),
@@ -3566,7 +3574,8 @@ on_both_backends!(
         assert_eq!(res.status(), StatusCode::CONFLICT);
         let body = res.text().await.unwrap();
         assert!(body.contains("ended for you 6 months after it was forwarded"), "{body}");
-        assert_eq!(f.status_of(old), "forwarded");
+        let now_status = app_store::load(&mut f.conn(), old).unwrap().unwrap().status;
+        assert_eq!(now_status, ApplicationStatus::Forwarded);
         f.app.stop().await;
     }
 );
@@ -3581,7 +3590,7 @@ on_both_backends!(
         for html in [&page, &cards, &inbox] {
             assert!(html.contains(&pseudonym) && !html.contains(&name), "{html}");
         }
-        assert!(page.contains(STATEMENT_MARK), "the rest of the card is there");
+        assert!(page.contains(&statement_mark(51)), "the rest of the card is there");
         f.app.stop().await;
     }
 );

@@ -90,7 +90,11 @@ impl World {
     }
 
     /// Posts the purpose form; the status, the Location and the body.
-    async fn give(&self, session: &(String, String), fields: &[(&str, &str)]) -> (u16, String, String) {
+    async fn give(
+        &self,
+        session: &(String, String),
+        fields: &[(&str, &str)],
+    ) -> (u16, String, String) {
         let mut form = fields.to_vec();
         form.push(("csrf_token", &session.1));
         let path = format!("/officer/profiles/{}/restricted/purpose", self.profile);
@@ -169,7 +173,10 @@ on_both_backends!(
         assert!(page.contains("Choose why you need to see this"), "{page}");
         assert!(page.contains("id=\"purpose-error\""));
         let (status, _, page) = w
-            .give(&session, &[("purpose", "other"), ("purpose_detail", " ab ")])
+            .give(
+                &session,
+                &[("purpose", "other"), ("purpose_detail", " ab ")],
+            )
             .await;
         assert_eq!(status, 422);
         assert!(page.contains("Say why, in 3 to 200 characters"), "{page}");
@@ -216,7 +223,9 @@ on_both_backends!(
         // Asked once: the page and the editor open at once in this session.
         let (_, page) = w.get(&session.0, &w.restricted_path()).await;
         assert!(page.contains("Arson"));
-        let (_, edit) = w.get(&session.0, &format!("{}/edit", w.restricted_path())).await;
+        let (_, edit) = w
+            .get(&session.0, &format!("{}/edit", w.restricted_path()))
+            .await;
         assert!(!edit.contains("Why do you need to see it?"));
         assert_eq!(w.details(VIEWED).len(), 3);
         assert!(w.details(VIEWED).iter().all(|d| d["purpose"] == "other"));
@@ -277,7 +286,10 @@ on_both_backends!(
         let updated = w.details("profile.restricted_updated");
         assert_eq!(updated.len(), 1);
         assert_eq!(updated[0]["purpose"], "persons_request");
-        assert_eq!(updated[0]["restricted_changed"], true, "today's detail kept");
+        assert_eq!(
+            updated[0]["restricted_changed"], true,
+            "today's detail kept"
+        );
         // The export: the page's audit section and the JSON say why.
         let export = format!("/officer/profiles/{}/export", w.profile);
         let (status, page) = w.get(&session.0, &export).await;
@@ -321,11 +333,17 @@ on_both_backends!(
         assert_eq!(w.details(VIEWED).last().unwrap()["purpose"], "api");
         let (status, _) = call("?purpose=matching_review").await;
         assert_eq!(status, 200);
-        assert_eq!(w.details(VIEWED).last().unwrap()["purpose"], "matching_review");
+        assert_eq!(
+            w.details(VIEWED).last().unwrap()["purpose"],
+            "matching_review"
+        );
         let (status, body) = call("?purpose=other&purpose_detail=Home%20visit%20plan").await;
         assert_eq!(status, 200, "{body}");
         let last = w.details(VIEWED).pop().unwrap();
-        assert_eq!((last["purpose"].as_str(), last["purpose_detail"].as_str()), (Some("other"), Some("Home visit plan")));
+        assert_eq!(
+            (last["purpose"].as_str(), last["purpose_detail"].as_str()),
+            (Some("other"), Some("Home visit plan"))
+        );
         let before = w.details(VIEWED).len();
         let (status, body) = call("?purpose=nosiness").await;
         assert_eq!(status, 422);
@@ -333,6 +351,10 @@ on_both_backends!(
         let (status, body) = call("?purpose=other").await;
         assert_eq!(status, 422);
         assert!(body["fields"]["purpose_detail"].is_array(), "{body}");
-        assert_eq!(w.details(VIEWED).len(), before, "refused reads are not made");
+        assert_eq!(
+            w.details(VIEWED).len(),
+            before,
+            "refused reads are not made"
+        );
     }
 );

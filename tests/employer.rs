@@ -3435,7 +3435,10 @@ fn forwarded_candidate(f: &Fixture, seed: u64, consent: bool) -> (i64, String, S
     let mut input = generator::profile(&mut rng, seed, &town, today());
     input.consent_to_share_name = consent;
     let details = ProfileDetails::parse(&input, &f.app.services.taxonomy).unwrap();
-    assert!(!details.skills().is_empty(), "the person has skills to hide");
+    assert!(
+        !details.skills().is_empty(),
+        "the person has skills to hide"
+    );
     let name = format!("{} {}", details.given_name(), details.family_name());
     let pseudonym = format!("Candidate Ended {seed}");
     let service = f.service;
@@ -3505,13 +3508,19 @@ async fn assert_ended(f: &Fixture, id: i64, who: (&str, &str, u64), outcome: &st
     for html in [&page, &cards, &inbox] {
         assert!(html.contains(pseudonym), "{html}");
         assert!(!html.contains(name), "no name once ended: {html}");
-        assert!(!html.contains(&statement_mark(seed)), "no statement once ended");
+        assert!(
+            !html.contains(&statement_mark(seed)),
+            "no statement once ended"
+        );
         assert!(html.contains(outcome), "the outcome is shown: {outcome}");
     }
     assert!(!page.contains(SKILLS_ROW) && !page.contains("Case officer</th>"));
     assert!(!page.contains("Interview</th>") && !page.contains("What has happened"));
     assert!(page.contains("This application has ended"));
-    assert!(!page.contains("Record what happened next"), "nothing more to record");
+    assert!(
+        !page.contains("Record what happened next"),
+        "nothing more to record"
+    );
 }
 
 on_both_backends!(
@@ -3540,7 +3549,9 @@ on_both_backends!(
         let (id, name, pseudonym) = forwarded_candidate(&f, 32, true);
         let withdraw = Change::to(ApplicationStatus::Withdrawn);
         f.conn()
-            .write(|tx| app_store::change_status(tx, id, &withdraw, Actor::officer(f.officer), now()))
+            .write(|tx| {
+                app_store::change_status(tx, id, &withdraw, Actor::officer(f.officer), now())
+            })
             .unwrap();
         assert_ended(&f, id, (&name, &pseudonym, 32), "Withdrawn").await;
         f.app.stop().await;
@@ -3565,15 +3576,25 @@ on_both_backends!(
         // And the employer can record nothing more on it.
         let fields = vec![
             ("status".to_string(), "interview".to_string()),
-            ("interview_date".to_string(), (today() + Duration::days(3)).to_string()),
+            (
+                "interview_date".to_string(),
+                (today() + Duration::days(3)).to_string(),
+            ),
             ("interview_time".to_string(), "10:00".to_string()),
         ];
         let res = f
-            .post_as(f.user_a, &format!("/employer/applications/{old}/status"), &fields)
+            .post_as(
+                f.user_a,
+                &format!("/employer/applications/{old}/status"),
+                &fields,
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CONFLICT);
         let body = res.text().await.unwrap();
-        assert!(body.contains("ended for you 6 months after it was forwarded"), "{body}");
+        assert!(
+            body.contains("ended for you 6 months after it was forwarded"),
+            "{body}"
+        );
         let now_status = app_store::load(&mut f.conn(), old).unwrap().unwrap().status;
         assert_eq!(now_status, ApplicationStatus::Forwarded);
         f.app.stop().await;
@@ -3590,7 +3611,10 @@ on_both_backends!(
         for html in [&page, &cards, &inbox] {
             assert!(html.contains(&pseudonym) && !html.contains(&name), "{html}");
         }
-        assert!(page.contains(&statement_mark(51)), "the rest of the card is there");
+        assert!(
+            page.contains(&statement_mark(51)),
+            "the rest of the card is there"
+        );
         f.app.stop().await;
     }
 );

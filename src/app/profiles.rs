@@ -525,7 +525,15 @@ pub async fn replace(
         let key = store::profiles::Key::Id(id);
         store::profiles::lock_in_service(tx, writer.service_id, key)?.ok_or(Failure::NotFound)?;
         let details = merged(tx, id, input, &taxonomy)?;
-        save(tx, &writer, id, (&details, None), "profile.updated", &taxonomy).map_err(reference_taken)
+        save(
+            tx,
+            &writer,
+            id,
+            (&details, None),
+            "profile.updated",
+            &taxonomy,
+        )
+        .map_err(reference_taken)
     })
     .await
 }
@@ -571,7 +579,14 @@ fn upsert_in(
     match store::profiles::lock_in_service(tx, writer.service_id, key)? {
         Some(id) => {
             let details = merged(tx, id, input, taxonomy)?;
-            save(tx, writer, id, (&details, None), "profile.updated", taxonomy)?;
+            save(
+                tx,
+                writer,
+                id,
+                (&details, None),
+                "profile.updated",
+                taxonomy,
+            )?;
             Ok((id, false))
         }
         None => Ok((insert(tx, writer, fresh)?, true)),

@@ -155,7 +155,9 @@ mod tests {
 
     #[test]
     fn other_needs_three_to_two_hundred_characters() {
-        assert!(Purpose::parse("other", "  ab ").unwrap_err().has(DETAIL_FIELD));
+        assert!(Purpose::parse("other", "  ab ")
+            .unwrap_err()
+            .has(DETAIL_FIELD));
         assert!(Purpose::parse("other", &"x".repeat(201)).is_err());
         let p = Purpose::parse("other", "  court report ").unwrap();
         assert_eq!(p.detail(), Some("court report"));
@@ -172,12 +174,18 @@ mod tests {
         assert_eq!(v["what"], "the page");
         let merged = Recorded::Api.audit_detail(Some(r#"{"restricted_changed":true}"#));
         let v: Value = serde_json::from_str(&merged).unwrap();
-        assert_eq!((v["purpose"].as_str(), v["restricted_changed"].as_bool()), (Some("api"), Some(true)));
+        assert_eq!(
+            (v["purpose"].as_str(), v["restricted_changed"].as_bool()),
+            (Some("api"), Some(true))
+        );
         let t = Recorded::Integration("Nightly sync".into()).audit_detail(None);
         assert!(t.contains(r#""purpose_detail":"Nightly sync""#));
         assert_eq!(describe(&t).as_deref(), Some("Integration: Nightly sync"));
         let o = Recorded::Given(Purpose::parse("other", "court report").unwrap());
-        assert_eq!(describe(&o.audit_detail(None)).as_deref(), Some("Other: court report"));
+        assert_eq!(
+            describe(&o.audit_detail(None)).as_deref(),
+            Some("Other: court report")
+        );
         assert_eq!(describe("to officer 4"), None);
     }
 }

@@ -380,11 +380,26 @@ mod tests {
             assert!(ended_for_employer(status, forwarded, None, d(2026, 2, 1)));
         }
         // Calendar months: 31 January + 6 months is 31 July.
-        assert!(!ended_for_employer(Interview, forwarded, None, d(2026, 7, 30)));
-        assert!(ended_for_employer(Interview, forwarded, None, d(2026, 7, 31)));
+        assert!(!ended_for_employer(
+            Interview,
+            forwarded,
+            None,
+            d(2026, 7, 30)
+        ));
+        assert!(ended_for_employer(
+            Interview,
+            forwarded,
+            None,
+            d(2026, 7, 31)
+        ));
         // A start counts from the first day at work.
         let start = Some(d(2026, 3, 2));
-        assert!(!ended_for_employer(Started, forwarded, start, d(2026, 9, 1)));
+        assert!(!ended_for_employer(
+            Started,
+            forwarded,
+            start,
+            d(2026, 9, 1)
+        ));
         assert!(ended_for_employer(Started, forwarded, start, d(2026, 9, 2)));
         assert!(!ended_for_employer(Offer, None, None, d(2030, 1, 1)));
     }

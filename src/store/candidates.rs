@@ -115,7 +115,10 @@ pub fn employer_dates(conn: &mut impl AsTx, application_id: i64) -> StoreResult<
         .load(c)?);
     let forwarded = crate::domain::application::ApplicationStatus::Forwarded.as_str();
     Ok(EmployerDates {
-        forwarded_at: moves.iter().find(|(s, _)| s == forwarded).map(|(_, at)| *at),
+        forwarded_at: moves
+            .iter()
+            .find(|(s, _)| s == forwarded)
+            .map(|(_, at)| *at),
         status_since: moves.last().map(|(_, at)| *at),
     })
 }

@@ -12,7 +12,11 @@ use crate::domain::access_purpose::Purpose;
 use crate::with_conn;
 
 /// The purpose given in this session for this person, if any.
-pub fn find(conn: &mut impl AsTx, session_id: i64, profile_id: i64) -> StoreResult<Option<Purpose>> {
+pub fn find(
+    conn: &mut impl AsTx,
+    session_id: i64,
+    profile_id: i64,
+) -> StoreResult<Option<Purpose>> {
     let row: Option<(String, Option<String>)> = with_conn!(conn, |c| session_purposes::table
         .find((session_id, profile_id))
         .select((session_purposes::purpose, session_purposes::detail))

@@ -244,7 +244,10 @@ fn recorded_purpose(client: &ProfileClient, params: &PurposeParams) -> Result<Re
             _ => Recorded::Api,
         }),
         (kind, detail) => {
-            let (kind, detail) = (kind.as_deref().unwrap_or(""), detail.as_deref().unwrap_or(""));
+            let (kind, detail) = (
+                kind.as_deref().unwrap_or(""),
+                detail.as_deref().unwrap_or(""),
+            );
             Purpose::parse(kind, detail)
                 .map(Recorded::Given)
                 .map_err(ApiError::Invalid)
@@ -361,7 +364,8 @@ pub fn openapi_paths() -> Value {
 
 /// The path's id and the optional purpose of a restricted read or write.
 fn purpose_params(id_param: &Value) -> Value {
-    let kinds = json!({ "type": "string", "enum": slug_list(PurposeKind::ALL.iter().map(|k| k.as_str())) });
+    let kinds =
+        json!({ "type": "string", "enum": slug_list(PurposeKind::ALL.iter().map(|k| k.as_str())) });
     json!([
         id_param,
         { "name": "purpose", "in": "query", "description": "Why you read or change this (recorded in the audit log). Without it the log records `api` for an officer and `integration` with the token's label for an integration token", "schema": kinds },

@@ -51,7 +51,11 @@ fn card_of(state: &AppState, application: &Application, shown: Shown) -> Card {
     let (full, pseudonym, outcome_on) = match shown {
         Shown::Card(candidate) => {
             let pseudonym = candidate.pseudonym.clone();
-            (Some(full_card(state, application, candidate)), pseudonym, None)
+            (
+                Some(full_card(state, application, candidate)),
+                pseudonym,
+                None,
+            )
         }
         Shown::Ended {
             pseudonym,
@@ -407,7 +411,10 @@ async fn application_page(
         shown,
         vacancy_title: title,
         events,
-    } = app::run(&state.store, move |conn| answers::detail(conn, &by, id, today())).await?;
+    } = app::run(&state.store, move |conn| {
+        answers::detail(conn, &by, id, today())
+    })
+    .await?;
     // The employer's part of the timeline starts when it was forwarded.
     let steps = events
         .iter()

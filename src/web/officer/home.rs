@@ -6,11 +6,11 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{caseworker, see_other};
-use crate::web::officer::profiles::purpose;
 use crate::app::profiles::{self, ProfileRecord};
 use crate::domain::skills::Taxonomy;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
+use crate::web::officer::profiles::purpose;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;

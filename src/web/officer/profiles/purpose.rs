@@ -120,7 +120,12 @@ pub async fn gate(
     match profiles::session_purpose(state, session_id, id).await? {
         Some(p) => Ok(Ok(Recorded::Given(p))),
         None => {
-            let blank = (StatusCode::OK, String::new(), String::new(), FieldErrors::new());
+            let blank = (
+                StatusCode::OK,
+                String::new(),
+                String::new(),
+                FieldErrors::new(),
+            );
             Ok(Err(question(state, officer, id, next, blank).await?))
         }
     }

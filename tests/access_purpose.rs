@@ -18,6 +18,7 @@ use serde_json::Value;
 /// and an officer of another service.
 struct World {
     app: TestApp,
+    service: i64,
     officer: i64,
     colleague: i64,
     profile: i64,
@@ -71,6 +72,7 @@ impl World {
             .unwrap();
         World {
             app,
+            service,
             officer,
             colleague,
             profile,
@@ -356,5 +358,52 @@ on_both_backends!(
             before,
             "refused reads are not made"
         );
+    }
+);
+
+on_both_backends!(
+    api_writes_and_integration_reads_record_their_purpose,
+    |backend| async move {
+        let w = World::new(backend).await;
+        let path = format!("/api/v1/profiles/{}/restricted", w.profile);
+        // An officer's change with a purpose.
+        let (cookie, csrf) = w.app.staff_session(w.officer);
+        let res = w
+            .app
+            .client
+            .put(w.app.url(&format!("{path}?purpose=risk_check")))
+            .header("cookie", cookie)
+            .header("x-csrf-token", csrf)
+            .json(&serde_json::json!({ "offence_categories": ["drugs_supply"] }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
+        let updated = w.details("profile.restricted_updated");
+        assert_eq!(updated.last().unwrap()["purpose"], "risk_check");
+        assert_eq!(w.details(VIEWED).last().unwrap()["purpose"], "risk_check");
+        // An integration token that gives none: `integration` and its label.
+        let at = now();
+        let new = fairchance::store::integrations::NewIntegration {
+            service_id: w.service,
+            label: "Nightly sync (test)",
+            scope: fairchance::access::IntegrationScope::ProfilesRead,
+            created_by: None,
+            expires_at: at + Duration::days(30),
+        };
+        let mut conn = w.app.services.store.conn().unwrap();
+        let (_, secret) = fairchance::store::integrations::create(&mut conn, &new, at).unwrap();
+        let res = w
+            .app
+            .client
+            .get(w.app.url(&path))
+            .bearer_auth(secret)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let last = w.details(VIEWED).pop().unwrap();
+        assert_eq!(last["purpose"], "integration");
+        assert_eq!(last["purpose_detail"], "Nightly sync (test)");
     }
 );

@@ -222,6 +222,17 @@ on_both_backends!(
         assert_eq!(rows[0]["purpose"], "other");
         assert_eq!(rows[0]["purpose_detail"], "Preparing a court report");
         assert_eq!(rows[0]["what"], "offence, licence and barred sections");
+        // The audit page says why, in words.
+        let mut conn = w.app.services.store.conn().unwrap();
+        let admin = common::staff_user(&mut conn, "admin.p@example.org", Membership::Admin);
+        let (admin_cookie, _) = w.app.staff_session(admin);
+        let audit = format!("/admin/audit?action={VIEWED}");
+        let (status, page) = w.get(&admin_cookie, &audit).await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Purpose: Other: Preparing a court report"),
+            "{page}"
+        );
         // Asked once: the page and the editor open at once in this session.
         let (_, page) = w.get(&session.0, &w.restricted_path()).await;
         assert!(page.contains("Arson"));

@@ -485,10 +485,16 @@ impl Matcher {
         }
     }
 
-    pub async fn sync_profile(&self, id: i64) -> Result<Option<Arc<Profile>>, MatchError> {
+    /// Re-indexes one profile from the database (or drops it when gone),
+    /// its licence conditions as in force on `today`.
+    pub async fn sync_profile(
+        &self,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<Option<Arc<Profile>>, MatchError> {
         match self.load_profiles(vec![id]).await?.pop() {
             Some(profile) => {
-                self.index.index_profile(&profile).await?;
+                self.index.index_profile(&profile, today).await?;
                 Ok(Some(profile))
             }
             None => {
@@ -522,7 +528,7 @@ impl Matcher {
         id: i64,
         today: NaiveDate,
     ) -> Result<RunOutcome, MatchError> {
-        let found = match self.sync_profile(id).await? {
+        let found = match self.sync_profile(id, today).await? {
             Some(profile) => self
                 .vacancies_for(&profile, today, usize::MAX)
                 .await?
@@ -556,6 +562,9 @@ impl Matcher {
         mut progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<(usize, usize), MatchError> {
         let store = self.store.clone();
+        // Profile documents hold the licence conditions in force today (the
+        // worker's day: the UTC date).
+        let today = chrono::Utc::now().date_naive();
         let vacancy_ids = store.run(store::vacancies::all_ids).await?;
         let profile_ids = store.run(store::profiles::all_ids).await?;
         self.index.clear().await?;
@@ -585,7 +594,7 @@ impl Matcher {
                 .await?;
             let docs: Vec<ProfileDoc> = profiles
                 .iter()
-                .map(|p| ProfileDoc::build(p, &self.taxonomy))
+                .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
                 .collect();
             self.index.upsert_profiles(&docs).await?;
             done += chunk.len();

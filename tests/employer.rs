@@ -155,12 +155,14 @@ impl Fixture {
             days: vec!["mon".into(), "tue".into()],
             start: "21:00".into(),
             end: "06:00".into(),
-        }];
+        }
+        .into()];
         input.exclusion_zones = vec![ExclusionZoneInput {
             name: ZONE_NAME.into(),
             lat: 53.83,
             lon: -1.5,
             radius_km: 1.0,
+            ends_on: None,
         }];
         let profile_details = ProfileDetails::parse(&input, t).unwrap();
         let profile = conn

@@ -286,5 +286,148 @@ on_both_backends!(
                 .unwrap();
             assert_eq!(res.status().as_u16(), 404, "{path}");
         }
+        // An administrator answers a request about anyone, audited as
+        // themselves; a profile that does not exist is 404.
+        let admin: i64 = fairchance::with_conn!(&mut conn, |c| users::table
+            .filter(users::role.eq("admin"))
+            .select(users::id)
+            .first(c)
+            .unwrap());
+        let (admin_cookie, _) = app.staff_session(admin);
+        for path in [
+            format!("/officer/profiles/{pid}/export"),
+            format!("/officer/profiles/{pid}/export.json"),
+            format!("/api/v1/profiles/{pid}/export"),
+        ] {
+            let res = app
+                .client
+                .get(app.url(&path))
+                .header("cookie", &admin_cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200, "{path}");
+            let missing = path.replace(&format!("/{pid}/"), "/999999999/");
+            let res = app
+                .client
+                .get(app.url(&missing))
+                .header("cookie", &admin_cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 404, "{missing}");
+        }
+        let by_admin: i64 = fairchance::with_conn!(&mut conn, |c| audit_log::table
+            .filter(audit_log::action.eq("profile.exported"))
+            .filter(audit_log::subject_id.eq(pid))
+            .filter(audit_log::actor_user_id.eq(admin))
+            .count()
+            .get_result(c)
+            .unwrap());
+        assert_eq!(
+            by_admin, 3,
+            "the administrator's exports are audited as theirs"
+        );
+    }
+);
+
+/// GET `path` with a staff cookie; the status and the body.
+async fn page_as(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+on_both_backends!(
+    the_privacy_notice_and_record_of_processing_follow_the_retention_settings,
+    |backend| async move {
+        let app = TestApp::spawn_with(
+            backend,
+            &[
+                ("FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE", "18"),
+                ("FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE", "30"),
+            ],
+        )
+        .await;
+        fairchance::seed::demo::seed(&app.services).unwrap();
+        // The public notice, for anyone, says the periods in force.
+        let res = app.get("/privacy").await;
+        assert_eq!(res.status().as_u16(), 200);
+        let notice = res.text().await.unwrap();
+        assert!(
+            notice.contains("18 months after the release date"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("30 days after the licence ends"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("Employers never see your offence"),
+            "{notice}"
+        );
+        // The administrator's record says the same, with the settings.
+        let mut conn = app.services.store.conn().unwrap();
+        let (admin, reference, pid, pseudonym): (i64, String, i64, String) =
+            fairchance::with_conn!(&mut conn, |c| {
+                let admin = users::table
+                    .filter(users::role.eq("admin"))
+                    .select(users::id)
+                    .first(c)
+                    .unwrap();
+                let (reference, pid, pseudonym) = profiles::table
+                    .order(profiles::id)
+                    .select((profiles::reference, profiles::id, profiles::pseudonym))
+                    .first::<(String, i64, String)>(c)
+                    .unwrap();
+                (admin, reference, pid, pseudonym)
+            });
+        let (cookie, _) = app.staff_session(admin);
+        let (status, record) = page_as(&app, &cookie, "/admin/processing").await;
+        assert_eq!(status, 200);
+        for expected in [
+            "FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE</code></td><td>18<",
+            "FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE</code></td><td>30<",
+            "18 months after the release date",
+            "30 days after the licence ends",
+        ] {
+            assert!(record.contains(expected), "{expected}");
+        }
+        // The subject access finder: by prison number, in any case and
+        // with spaces, to the person's export; the search is audited
+        // without the number.
+        let asked = format!("/admin/processing?reference=+{}+", reference.to_lowercase());
+        let (status, found) = page_as(&app, &cookie, &asked).await;
+        assert_eq!(status, 200);
+        assert!(
+            found.contains(&format!("/officer/profiles/{pid}/export")),
+            "{found}"
+        );
+        assert!(found.contains(&pseudonym), "{found}");
+        let searched: Vec<Option<String>> = fairchance::with_conn!(&mut conn, |c| audit_log::table
+            .filter(audit_log::action.eq("subject_access.searched"))
+            .select(audit_log::detail)
+            .load(c)
+            .unwrap());
+        assert_eq!(searched, [Some("1 found".to_string())]);
+        let (status, none) = page_as(&app, &cookie, "/admin/processing?reference=ZZ9999ZZ").await;
+        assert_eq!(status, 200);
+        assert!(
+            none.contains("No one with prison number <strong>ZZ9999ZZ</strong>"),
+            "{none}"
+        );
+        // A blank number is an error beside the field, not a search.
+        let (status, blank) = page_as(&app, &cookie, "/admin/processing?reference=+").await;
+        assert_eq!(status, 422);
+        assert!(blank.contains("id=\"reference-error\""), "{blank}");
+        assert!(blank.contains("Enter the prison number"), "{blank}");
+        let long = format!("/admin/processing?reference={}", "A".repeat(41));
+        let (status, _) = page_as(&app, &cookie, &long).await;
+        assert_eq!(status, 422);
     }
 );

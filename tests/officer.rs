@@ -1677,6 +1677,7 @@ on_both_backends!(
             lat: 53.80,
             lon: -1.55,
             radius_km: 1.0,
+            ends_on: None,
         }];
         let details = ProfileDetails::parse(&input, &t).unwrap();
         let mut conn = d.conn();
@@ -1939,7 +1940,11 @@ on_both_backends!(
             })
             .unwrap();
         drop(conn);
-        d.app.matcher.sync_profile(d.profile_x).await.unwrap();
+        d.app
+            .matcher
+            .sync_profile(d.profile_x, today())
+            .await
+            .unwrap();
         d.app.matcher.vacancy_changed(cbc, today()).await.unwrap();
         let restricted = |d: &Desk| d.audit_count("profile.restricted_viewed", d.profile_x);
 

@@ -502,6 +502,31 @@ on_both_backends!(
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("0 new, 1 changed, 1 unchanged"), "{body}");
         assert_eq!(o.offences_of(id), ["dishonesty"]);
+        // The correction's audit row keeps what changed, before and after,
+        // as the editor's does, and says how it came.
+        let detail: String = {
+            let mut conn = o.conn();
+            fairchance::with_conn!(&mut conn, |c| audit_log::table
+                .filter(audit_log::action.eq("profile.updated"))
+                .filter(audit_log::subject_id.eq(id))
+                .order(audit_log::id.desc())
+                .select(audit_log::detail)
+                .first::<Option<String>>(c)
+                .unwrap()
+                .unwrap())
+        };
+        let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        assert_eq!(detail["via"], "CSV import", "{detail}");
+        assert_eq!(
+            detail["changed"]["travel_radius_km"]["after"], 30.0,
+            "{detail}"
+        );
+        assert!(
+            detail["changed"]["travel_radius_km"]["before"].is_number(),
+            "{detail}"
+        );
+        assert_eq!(detail["restricted_changed"], false, "{detail}");
+        assert_eq!(detail["changed"].as_object().unwrap().len(), 1, "{detail}");
         // Some restricted columns but not all: refused (a missing one would
         // clear what is held).
         // (barred_adults is the last column: cut it from every line.)

@@ -117,10 +117,11 @@ fn spoil(input: &mut ProfileInput, kind: usize, rng: &mut ChaCha8Rng) -> &'stati
             "an offence category not in the list"
         }
         9 => {
-            input.curfews = vec![fairchance::domain::schedule::TimeWindowInput {
+            input.curfews = vec![fairchance::domain::profile::CurfewInput {
                 days: vec!["mon".into(), "tue".into()],
                 start: "25:00".into(),
                 end: "07:00".into(),
+                ends_on: None,
             }];
             "a curfew at 25:00"
         }
@@ -342,6 +343,11 @@ fn form_pairs(input: &ProfileInput) -> (Pairs, Pairs) {
     put(&mut main, "languages", input.languages.join(", "));
 
     let mut restricted: Vec<(String, String)> = Vec::new();
+    put(
+        &mut restricted,
+        "licence_ends_on",
+        date(input.licence_ends_on),
+    );
     for (i, c) in input.curfews.iter().enumerate() {
         for d in &c.days {
             let day: String = d.to_lowercase().chars().take(3).collect();
@@ -353,13 +359,24 @@ fn form_pairs(input: &ProfileInput) -> (Pairs, Pairs) {
             c.start.clone(),
         );
         put(&mut restricted, &format!("curfews[{i}].end"), c.end.clone());
+        put(
+            &mut restricted,
+            &format!("curfews[{i}].ends_on"),
+            date(c.ends_on),
+        );
     }
     for (i, z) in input.exclusion_zones.iter().enumerate() {
         let k = |f: &str| format!("exclusion_zones[{i}].{f}");
         put(&mut restricted, &k("name"), z.name.clone());
         put(&mut restricted, &k("radius_km"), fmt_num(z.radius_km));
+        put(&mut restricted, &k("ends_on"), date(z.ends_on));
     }
     tick(&mut restricted, "no_driving", input.no_driving);
+    put(
+        &mut restricted,
+        "no_driving_until",
+        date(input.no_driving_until),
+    );
     put(
         &mut restricted,
         "other_conditions",
@@ -437,7 +454,11 @@ fn csv_cells(input: &ProfileInput) -> HashMap<&'static str, String> {
                 input
                     .curfews
                     .iter()
-                    .map(|c| format!("{}|{}|{}", c.days.join(" "), c.start, c.end))
+                    .map(|c| {
+                        let days = c.days.join(" ");
+                        let last = date(c.ends_on);
+                        format!("{days}|{}|{}|{last}", c.start, c.end)
+                    })
                     .collect(),
             ),
         ),
@@ -447,11 +468,16 @@ fn csv_cells(input: &ProfileInput) -> HashMap<&'static str, String> {
                 input
                     .exclusion_zones
                     .iter()
-                    .map(|z| format!("{}|{}", z.name, fmt_num(z.radius_km)))
+                    .map(|z| {
+                        let (radius, last) = (fmt_num(z.radius_km), date(z.ends_on));
+                        format!("{}|{radius}|{last}", z.name)
+                    })
                     .collect(),
             ),
         ),
+        ("licence_ends_on", date(input.licence_ends_on)),
         ("no_driving", yes(input.no_driving)),
+        ("no_driving_until", date(input.no_driving_until)),
         ("other_conditions", input.other_conditions.clone()),
         ("offence_categories", list(input.offence_categories.clone())),
         ("barred_children", yes(input.barred_children)),

@@ -269,7 +269,7 @@ async fn upserts_replace_and_deletes_remove(engine: &TestEngine) {
             .expect("index vacancy");
     }
     index
-        .index_profile(&profile(taxonomy, 1, |_| {}))
+        .index_profile(&profile(taxonomy, 1, |_| {}), today())
         .await
         .expect("index profile");
     let counts = index.counts().await.expect("counts");
@@ -805,7 +805,10 @@ async fn candidates_come_back_both_ways(engine: &TestEngine) {
         index.index_vacancy(job).await.expect("index vacancy");
     }
     for person in &people {
-        index.index_profile(person).await.expect("index profile");
+        index
+            .index_profile(person, today())
+            .await
+            .expect("index profile");
     }
     let options = CandidateOptions::default();
     for person in &people {

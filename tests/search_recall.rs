@@ -246,7 +246,7 @@ async fn recall(index: Arc<dyn MatchIndex>, taxonomy: &Taxonomy) {
     let profile_docs: Vec<ProfileDoc> = data
         .profiles
         .iter()
-        .map(|p| ProfileDoc::build(p, taxonomy))
+        .map(|p| ProfileDoc::build(p, taxonomy, today()))
         .collect();
     index
         .upsert_vacancies(&vacancy_docs)

@@ -14,7 +14,9 @@ use chrono::NaiveDateTime;
 
 use super::profiles::{new_pseudonym, Caseworker};
 use super::{CellError, Failure};
-use crate::domain::profile::{changed_fields, is_restricted_field, Profile, ProfileDetails};
+use crate::domain::profile::{
+    changed_fields, is_restricted_field, rectification_via, Profile, ProfileDetails,
+};
 use crate::domain::skills::Taxonomy;
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::profiles::NewProfile;
@@ -112,6 +114,9 @@ pub struct PlannedRow {
     pub change: Change,
     /// The details the profile will have.
     pub details: ProfileDetails,
+    /// For an update, what it corrects, as its audit row keeps it
+    /// (`domain::profile::rectification`).
+    pub corrected: Option<String>,
 }
 
 /// What an import does (or did), row by row.
@@ -282,6 +287,7 @@ fn plan(
                 id: None,
                 change: Change::Create,
                 details: details.clone(),
+                corrected: None,
             },
             Some(old) => {
                 let details = if keeps_restricted {
@@ -290,7 +296,9 @@ fn plan(
                     details.clone()
                 };
                 let fields = changed_fields(&old.details, &details);
+                let corrected = rectification_via(&old.details, &details, importer.via);
                 PlannedRow {
+                    corrected,
                     row: *row,
                     id: Some(old.id),
                     change: if fields.is_empty() {
@@ -318,6 +326,8 @@ struct Written {
     actions: Vec<&'static str>,
     /// Whether each write touched the restricted sections.
     restricted: Vec<bool>,
+    /// What each update corrected (None for a new profile).
+    corrected: Vec<Option<String>>,
 }
 
 impl Written {
@@ -325,6 +335,14 @@ impl Written {
         self.ids.push(id);
         self.actions.push(action);
         self.restricted.push(restricted);
+        self.corrected.push(None);
+    }
+
+    fn push_update(&mut self, id: i64, restricted: bool, corrected: Option<String>) {
+        self.push(id, "profile.updated", restricted);
+        if let Some(last) = self.corrected.last_mut() {
+            *last = corrected;
+        }
     }
 
     /// The audit rows and the matcher's jobs of everything written.
@@ -341,10 +359,10 @@ impl Written {
         );
         let entries: Vec<Entry> = (0..self.ids.len())
             .map(|i| {
-                let detail = if self.restricted[i] {
-                    with.clone()
-                } else {
-                    importer.via.to_string()
+                let detail = match &self.corrected[i] {
+                    Some(corrected) => corrected.clone(),
+                    None if self.restricted[i] => with.clone(),
+                    None => importer.via.to_string(),
                 };
                 Entry::about(self.actions[i], "profile", Some(self.ids[i]))
                     .with_detail(Some(detail))
@@ -413,7 +431,7 @@ fn store_plan(
         if let (Change::Update(fields), Some(id)) = (&row.change, row.id) {
             store::profiles::update(tx, id, importer.service_id, &row.details, at)?;
             let touched = fields.iter().any(|f| is_restricted_field(f));
-            written.push(id, "profile.updated", touched);
+            written.push_update(id, touched, row.corrected.clone());
             done += 1;
             if done.is_multiple_of(CHUNK) {
                 progress(done, total);

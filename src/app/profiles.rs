@@ -208,20 +208,44 @@ pub async fn name_for_purpose(
     Ok(format!("{} {}", d.given_name(), d.family_name()))
 }
 
-/// Everything held about a person of the officer's service, for a subject
-/// access request: every row that refers to them and the audit entries
-/// about them (secrets left out). The export is audited, as restricted:
-/// it holds the offence, licence and barred sections.
+/// Who answers a subject access request: an officer, for a person of
+/// their service, or an administrator, for anyone.
+#[derive(Clone, Debug)]
+pub enum Exporter {
+    Officer(ProfileActor),
+    Admin(Actor),
+}
+
+impl From<Caseworker> for Exporter {
+    fn from(officer: Caseworker) -> Self {
+        Self::Officer(officer.into())
+    }
+}
+
+/// Everything held about a person, for a subject access request: every row
+/// that refers to them and the audit entries about them (secrets left out).
+/// An officer reaches only their service's people (the service is in the
+/// query). The export is audited, as restricted: it holds the offence,
+/// licence and barred sections.
 pub async fn export(
     state: &AppState,
-    officer: impl Into<ProfileActor>,
+    who: impl Into<Exporter>,
     id: i64,
 ) -> Result<store::export::Held, Failure> {
-    let (officer, taxonomy) = (officer.into(), state.taxonomy.clone());
+    let (who, taxonomy) = (who.into(), state.taxonomy.clone());
     super::write(&state.store, move |tx| {
-        store::profiles::load_in_service(tx, id, officer.service_id, &taxonomy)?;
+        let actor = match &who {
+            Exporter::Officer(officer) => {
+                store::profiles::load_in_service(tx, id, officer.service_id, &taxonomy)?;
+                &officer.actor
+            }
+            Exporter::Admin(actor) => {
+                store::profiles::load(tx, id, &taxonomy)?;
+                actor
+            }
+        };
         let at = store::now();
-        audit_profile(tx, &officer.actor, "profile.exported", id, None, at)?;
+        audit_profile(tx, actor, "profile.exported", id, None, at)?;
         Ok(store::export::person(tx, id)?)
     })
     .await
@@ -608,4 +632,40 @@ pub async fn replace_restricted(
     let input = restricted.applied_to(current.details.to_input());
     let details = ProfileDetails::parse(&input, &state.taxonomy).map_err(Failure::Invalid)?;
     update_restricted(state, writer, id, details, purpose).await
+}
+
+/// Longest prison number the subject access finder takes.
+pub const REFERENCE_MAX_CHARS: usize = 40;
+
+/// The people held under a prison number in any service, for an
+/// administrator answering a subject access request (the export itself is
+/// then opened and audited per person). The search is audited without the
+/// number. An empty or overlong number is a field error on `reference`.
+pub async fn find_by_reference(
+    state: &AppState,
+    admin: Actor,
+    reference: &str,
+) -> Result<Vec<store::people::PersonFound>, Failure> {
+    let reference = reference.trim().to_uppercase();
+    let mut errors = FieldErrors::new();
+    if reference.is_empty() {
+        errors.add("reference", "Enter the prison number");
+    } else if reference.chars().count() > REFERENCE_MAX_CHARS {
+        errors.add(
+            "reference",
+            format!("Use at most {REFERENCE_MAX_CHARS} characters"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Invalid(errors));
+    }
+    super::write(&state.store, move |tx| {
+        let found = store::people::by_reference(tx, &reference)?;
+        let detail = format!("{} found", found.len());
+        let entry =
+            Entry::about("subject_access.searched", "profile", None).with_detail(Some(detail));
+        audit::record(tx, &admin, entry, store::now())?;
+        Ok(found)
+    })
+    .await
 }

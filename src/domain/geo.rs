@@ -223,6 +223,10 @@ pub struct ExclusionZoneInput {
         message = "Enter a radius more than 0 and no more than 500 km"
     ))]
     pub radius_km: f64,
+    /// The last day the zone applies; none when it lasts as long as the
+    /// licence (see `domain::licence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<chrono::NaiveDate>,
 }
 
 /// A licence condition: an area (circle) the person must not enter.
@@ -232,6 +236,7 @@ pub struct ExclusionZone {
     name: String,
     centre: GeoPoint,
     radius_km: f64,
+    ends_on: Option<chrono::NaiveDate>,
 }
 
 impl ExclusionZone {
@@ -263,6 +268,7 @@ impl ExclusionZone {
                 name: name.to_owned(),
                 centre,
                 radius_km: input.radius_km,
+                ends_on: input.ends_on,
             }),
             _ => Err(errors),
         }
@@ -297,7 +303,14 @@ impl ExclusionZone {
             lat: self.centre.lat,
             lon: self.centre.lon,
             radius_km: self.radius_km,
+            ends_on: self.ends_on,
         }
+    }
+
+    /// The zone's own last day, if it ends before the licence does (the
+    /// end date is checked with the rest of the licence).
+    pub fn ends_on(&self) -> Option<chrono::NaiveDate> {
+        self.ends_on
     }
 }
 
@@ -349,6 +362,7 @@ pub(crate) mod tests {
             lat: 53.7997,
             lon: -1.5492,
             radius_km,
+            ends_on: None,
         })
         .unwrap()
     }
@@ -467,6 +481,7 @@ pub(crate) mod tests {
                 lat: 0.0,
                 lon: 0.0,
                 radius_km: radius,
+                ends_on: None,
             })
             .unwrap_err();
             assert!(errors.has("radius_km"), "{radius}");
@@ -486,6 +501,7 @@ pub(crate) mod tests {
             lat: 0.0,
             lon: 0.0,
             radius_km: 0.0,
+            ends_on: None,
         };
         let from_validator = FieldErrors::from(input.validate().unwrap_err());
         let from_parse = ExclusionZone::parse(&input).unwrap_err();

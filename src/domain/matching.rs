@@ -655,9 +655,12 @@ pub(crate) fn starts_too_early(
 /// - the travel limit is inclusive (exactly on the radius passes); remote
 ///   roles pass; with no fixed abode the distance is unknown, so the rule
 ///   passes and a [`Reason::NoFixedAbode`] tells the officer to check;
+/// - curfews, exclusion zones and the driving ban count only while in force
+///   on `today` (see `domain::licence`): a condition still applies on its
+///   last day, and never after the licence ends;
 /// - a workplace on the edge of an exclusion zone is inside it;
 /// - a vacancy without shift times passes the curfew rule (its hours are
-///   unknown); when the person has a curfew, [`Reason::ShiftTimesUnknown`]
+///   unknown); when the person has a curfew in force, [`Reason::ShiftTimesUnknown`]
 ///   asks the officer to check. Windows that only touch do not clash.
 ///
 /// The score, 0 when ineligible, is a weighted sum of components in 0..=1:
@@ -697,6 +700,7 @@ pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessm
                 .is_some_and(|e| e.stance() == ExclusionStance::CaseByCase)
         })
         .collect();
+    let curfew_in_force = !pair.conditions.curfews().is_empty();
     let ranking = rank(job, profile, today, starts, distance, &case_by_case);
     let failures: Vec<Failure> = failures.0.into_iter().map(Failure::new).collect();
     let score = if failures.is_empty() {
@@ -704,10 +708,14 @@ pub fn assess(vacancy: &Vacancy, profile: &Profile, today: NaiveDate) -> Assessm
     } else {
         0.0
     };
+    let mut reasons = ranking.reasons;
+    if job.shifts().is_empty() && curfew_in_force {
+        reasons.push(Reason::ShiftTimesUnknown);
+    }
     Assessment {
         failures,
         score,
-        reasons: ranking.reasons,
+        reasons,
         distance_km: distance,
         case_by_case,
     }
@@ -837,9 +845,6 @@ fn rank(
         reasons.push(Reason::CaseByCase {
             categories: case_by_case.to_vec(),
         });
-    }
-    if job.shifts().is_empty() && !person.licence_conditions().curfews().is_empty() {
-        reasons.push(Reason::ShiftTimesUnknown);
     }
 
     // The reasons above explain the score; `score_of` computes it, so the
@@ -1023,7 +1028,7 @@ mod tests {
     use crate::domain::offence::OffenceExclusionInput;
     use crate::domain::profile::tests as profile_fixtures;
     use crate::domain::profile::{
-        CertificateInput, ProfileDetails, ProfileInput, ProfileSkillInput,
+        CertificateInput, CurfewInput, ProfileDetails, ProfileInput, ProfileSkillInput,
     };
     use crate::domain::schedule::TimeWindowInput;
     use crate::domain::skills::tests::sample;
@@ -1694,6 +1699,7 @@ mod tests {
                 lat: 53.6833,
                 lon: -1.4977,
                 radius_km: 50.0,
+                ends_on: None,
             }];
         });
         let assessment = assess(&job, &person, today());
@@ -1724,6 +1730,7 @@ mod tests {
                 lat: 53.6833,
                 lon: -1.4977,
                 radius_km: 1.0,
+                ends_on: None,
             }];
         });
         assert_eq!(
@@ -1742,6 +1749,7 @@ mod tests {
                 lat: centre.lat(),
                 lon: centre.lon(),
                 radius_km,
+                ends_on: None,
             }];
         })
     }
@@ -1771,11 +1779,104 @@ mod tests {
     }
 
     fn with_curfew(curfew: TimeWindowInput) -> Profile {
-        profile_with(|p| p.curfews = vec![curfew])
+        profile_with(|p| p.curfews = vec![curfew.into()])
     }
 
     fn with_shifts(shifts: Vec<TimeWindowInput>) -> Vacancy {
         vacancy_with(|v| v.shifts = shifts)
+    }
+
+    /// A night curfew every day ending on `ends_on`, on a licence ending
+    /// on `licence`, against a night shift.
+    fn curfew_ending(ends_on: Option<NaiveDate>, licence: Option<NaiveDate>) -> Assessment {
+        let job = with_shifts(vec![shift(&["fri"], "22:00", "06:00")]);
+        let person = profile_with(|p| {
+            p.curfews = vec![CurfewInput {
+                ends_on,
+                ..shift(&every_day(), "19:00", "07:00").into()
+            }];
+            p.licence_ends_on = licence;
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn a_curfew_counts_up_to_and_including_its_last_day() {
+        let yesterday = today().pred_opt().unwrap();
+        let tomorrow = today().succ_opt().unwrap();
+        let ended = curfew_ending(Some(yesterday), None);
+        assert!(ended.eligible(), "{:?}", ended.codes());
+        assert!(!ended.reasons.contains(&Reason::ShiftTimesUnknown));
+        let last_day = curfew_ending(Some(today()), None);
+        assert_eq!(last_day.codes(), vec![RuleCode::CurfewConflict]);
+        let running = curfew_ending(Some(tomorrow), Some(tomorrow));
+        assert_eq!(running.codes(), vec![RuleCode::CurfewConflict]);
+        // The description of a condition in force is unchanged by its end.
+        assert_eq!(
+            descriptions(&running),
+            vec!["Night shift Fri 22:00–06:00 overlaps the curfew 19:00–07:00 every day (first clash Fri 22:00–06:00)"]
+        );
+        // A licence that ended yesterday ends a curfew with no end of its own.
+        assert!(curfew_ending(None, Some(yesterday)).eligible());
+    }
+
+    #[test]
+    fn the_licence_end_wins_over_a_later_end_of_the_condition() {
+        let yesterday = today().pred_opt().unwrap();
+        let tomorrow = today().succ_opt().unwrap();
+        // The parser refuses a condition ending after the licence, so build
+        // the conditions directly: the earlier (licence) end counts.
+        let job = with_shifts(vec![shift(&["fri"], "22:00", "06:00")]);
+        let mut person = profile();
+        let conditions = crate::domain::licence::LicenceConditions {
+            curfews: vec![crate::domain::licence::Curfew::parse(&CurfewInput {
+                ends_on: Some(tomorrow),
+                ..shift(&every_day(), "19:00", "07:00").into()
+            })
+            .unwrap()],
+            no_driving: true,
+            no_driving_until: Some(tomorrow),
+            licence_ends_on: Some(yesterday),
+            ..Default::default()
+        };
+        person.details = person.details.with_licence_conditions(conditions);
+        assert!(assess(&job, &person, today()).eligible());
+        let driving = vacancy_with(|v| v.needs_driving_licence = true);
+        assert!(assess(&driving, &person, today()).eligible());
+    }
+
+    #[test]
+    fn an_ended_zone_or_driving_ban_no_longer_excludes() {
+        let yesterday = today().pred_opt().unwrap();
+        let job = vacancy();
+        let workplace = job.details.workplace().place().unwrap().point();
+        let person = |zone_end: Option<NaiveDate>, ban_end: Option<NaiveDate>| {
+            profile_with(|p| {
+                p.exclusion_zones = vec![ExclusionZoneInput {
+                    name: "Wakefield".into(),
+                    lat: workplace.lat(),
+                    lon: workplace.lon(),
+                    radius_km: 1.0,
+                    ends_on: zone_end,
+                }];
+                p.no_driving = true;
+                p.no_driving_until = ban_end;
+            })
+        };
+        let driving = vacancy_with(|v| v.needs_driving_licence = true);
+        let ended = person(Some(yesterday), Some(yesterday));
+        assert!(assess(&job, &ended, today()).eligible());
+        assert!(assess(&driving, &ended, today()).eligible());
+        let running = person(Some(today()), Some(today()));
+        assert_eq!(
+            assess(&job, &running, today()).codes(),
+            vec![RuleCode::ExclusionZone]
+        );
+        assert!(assess(&driving, &running, today()).fails(RuleCode::DrivingRestriction));
+        assert_eq!(
+            eligible_score(&driving, &ended, today()).is_some(),
+            assess(&driving, &ended, today()).eligible()
+        );
     }
 
     #[test]
@@ -1871,8 +1972,9 @@ mod tests {
                 lat: workplace.lat(),
                 lon: workplace.lon(),
                 radius_km: 1.0,
+                ends_on: None,
             }];
-            p.curfews = vec![shift(&every_day(), "20:00", "06:00")];
+            p.curfews = vec![shift(&every_day(), "20:00", "06:00").into()];
         });
         let assessment = assess(&job, &person, today());
         assert_eq!(assessment.codes(), RuleCode::ALL.to_vec());

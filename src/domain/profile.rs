@@ -12,8 +12,9 @@ use validator::Validate;
 
 use super::errors::FieldErrors;
 use super::geo::{ExclusionZone, ExclusionZoneInput, Place, PlaceInput};
+use super::licence::EndDates;
+pub use super::licence::{Curfew, CurfewInput, LicenceConditions};
 use super::offence::OffenceCategory;
-use super::schedule::{TimeWindow, TimeWindowInput};
 use super::skills::Taxonomy;
 use super::vacancy::{check_slugs, clean_list, parse_place};
 
@@ -177,37 +178,6 @@ impl ReleaseArea {
             ReleaseArea::Place(place) => Some(place),
             ReleaseArea::NoFixedAbode => None,
         }
-    }
-}
-
-/// Licence conditions that decide which jobs are possible.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct LicenceConditions {
-    curfews: Vec<TimeWindow>,
-    exclusion_zones: Vec<ExclusionZone>,
-    no_driving: bool,
-    other: Option<String>,
-}
-
-impl LicenceConditions {
-    /// Curfew windows.
-    pub fn curfews(&self) -> &[TimeWindow] {
-        &self.curfews
-    }
-
-    /// Areas the person must not enter.
-    pub fn exclusion_zones(&self) -> &[ExclusionZone] {
-        &self.exclusion_zones
-    }
-
-    /// Whether the person must not drive.
-    pub fn no_driving(&self) -> bool {
-        self.no_driving
-    }
-
-    /// Any other condition, in the officer's words.
-    pub fn other(&self) -> Option<&str> {
-        self.other.as_deref()
     }
 }
 
@@ -423,9 +393,12 @@ pub struct ProfileInput {
     pub driving_licence: bool,
     /// First day the person may work on day release.
     pub rotl_eligible_from: Option<NaiveDate>,
-    /// Curfew windows.
+    /// The last day of the licence period, if known: no condition applies
+    /// after it.
+    pub licence_ends_on: Option<NaiveDate>,
+    /// Curfews, each with an optional last day.
     #[validate(length(max = 14, message = "List no more than 14 curfews"), nested)]
-    pub curfews: Vec<TimeWindowInput>,
+    pub curfews: Vec<CurfewInput>,
     /// Exclusion zones.
     #[validate(
         length(max = 20, message = "List no more than 20 exclusion zones"),
@@ -434,6 +407,9 @@ pub struct ProfileInput {
     pub exclusion_zones: Vec<ExclusionZoneInput>,
     /// Licence forbids driving.
     pub no_driving: bool,
+    /// The driving ban's last day, if it ends before the licence does
+    /// (ignored without `no_driving`).
+    pub no_driving_until: Option<NaiveDate>,
     /// Any other licence condition.
     #[validate(length(
         max = 1000,
@@ -478,9 +454,11 @@ pub const PROFILE_FIELDS: &[&str] = &[
     "right_to_work",
     "driving_licence",
     "rotl_eligible_from",
+    "licence_ends_on",
     "curfews",
     "exclusion_zones",
     "no_driving",
+    "no_driving_until",
     "other_conditions",
     "offence_categories",
     "barred_children",
@@ -495,9 +473,11 @@ pub const PROFILE_FIELDS: &[&str] = &[
 /// The fields of the offence, licence and barred sections: edited on their
 /// own page, whose every view is audited, and never shown elsewhere.
 pub const RESTRICTED_FIELDS: &[&str] = &[
+    "licence_ends_on",
     "curfews",
     "exclusion_zones",
     "no_driving",
+    "no_driving_until",
     "other_conditions",
     "offence_categories",
     "barred_children",
@@ -510,9 +490,11 @@ pub const RESTRICTED_FIELDS: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestrictedInput {
-    pub curfews: Vec<TimeWindowInput>,
+    pub licence_ends_on: Option<NaiveDate>,
+    pub curfews: Vec<CurfewInput>,
     pub exclusion_zones: Vec<ExclusionZoneInput>,
     pub no_driving: bool,
+    pub no_driving_until: Option<NaiveDate>,
     pub other_conditions: String,
     pub offence_categories: Vec<String>,
     pub barred_children: bool,
@@ -523,9 +505,11 @@ impl RestrictedInput {
     /// The restricted sections of `input`.
     pub fn of(input: &ProfileInput) -> Self {
         Self {
+            licence_ends_on: input.licence_ends_on,
             curfews: input.curfews.clone(),
             exclusion_zones: input.exclusion_zones.clone(),
             no_driving: input.no_driving,
+            no_driving_until: input.no_driving_until,
             other_conditions: input.other_conditions.clone(),
             offence_categories: input.offence_categories.clone(),
             barred_children: input.barred_children,
@@ -536,9 +520,11 @@ impl RestrictedInput {
     /// `input` with these restricted sections in place of its own (the
     /// other fields untouched).
     pub fn applied_to(self, mut input: ProfileInput) -> ProfileInput {
+        input.licence_ends_on = self.licence_ends_on;
         input.curfews = self.curfews;
         input.exclusion_zones = self.exclusion_zones;
         input.no_driving = self.no_driving;
+        input.no_driving_until = self.no_driving_until;
         input.other_conditions = self.other_conditions;
         input.offence_categories = self.offence_categories;
         input.barred_children = self.barred_children;
@@ -593,6 +579,19 @@ pub fn changed_fields(old: &ProfileDetails, new: &ProfileDetails) -> Vec<&'stati
 /// licence or barred sections changed, never their values. None when
 /// nothing changed.
 pub fn rectification(old: &ProfileDetails, new: &ProfileDetails) -> Option<String> {
+    rectification_json(old, new).map(|detail| detail.to_string())
+}
+
+/// A correction that came another way (a CSV import, say): the same as
+/// [`rectification`], saying `via` what.
+pub fn rectification_via(old: &ProfileDetails, new: &ProfileDetails, via: &str) -> Option<String> {
+    rectification_json(old, new).map(|mut detail| {
+        detail["via"] = serde_json::Value::from(via);
+        detail.to_string()
+    })
+}
+
+fn rectification_json(old: &ProfileDetails, new: &ProfileDetails) -> Option<serde_json::Value> {
     let changed = changed_fields(old, new);
     if changed.is_empty() {
         return None;
@@ -607,7 +606,7 @@ pub fn rectification(old: &ProfileDetails, new: &ProfileDetails) -> Option<Strin
         })
         .collect();
     let restricted = changed.iter().any(|f| is_restricted_field(f));
-    Some(serde_json::json!({ "changed": general, "restricted_changed": restricted }).to_string())
+    Some(serde_json::json!({ "changed": general, "restricted_changed": restricted }))
 }
 
 /// Longest language name accepted.
@@ -669,12 +668,13 @@ impl ProfileDetails {
         );
         let preferred_hours = parse_preferred_hours(&mut errors, &input);
         check_rotl_date(&mut errors, &input);
-        let curfews = errors.parse_each("curfews", &input.curfews, TimeWindow::from_input);
+        let curfews = errors.parse_each("curfews", &input.curfews, Curfew::parse);
         let exclusion_zones = errors.parse_each(
             "exclusion_zones",
             &input.exclusion_zones,
             ExclusionZone::parse,
         );
+        check_end_dates(&mut errors, &input);
         let offence_categories = parse_offence_categories(&mut errors, &input.offence_categories);
         let readiness = parse_readiness(&mut errors, &input);
         let todos = parse_todos(&mut errors, &input.todos);
@@ -711,7 +711,9 @@ impl ProfileDetails {
                 curfews,
                 exclusion_zones,
                 no_driving: input.no_driving,
+                no_driving_until: input.no_driving_until,
                 other,
+                licence_ends_on: input.licence_ends_on,
             },
             offence_categories,
             barred_children: input.barred_children,
@@ -758,17 +760,15 @@ impl ProfileDetails {
             right_to_work: self.right_to_work,
             driving_licence: self.driving_licence,
             rotl_eligible_from: self.rotl_eligible_from,
-            curfews: conditions
-                .curfews
-                .iter()
-                .map(TimeWindow::to_input)
-                .collect(),
+            licence_ends_on: conditions.licence_ends_on,
+            curfews: conditions.curfews.iter().map(Curfew::to_input).collect(),
             exclusion_zones: conditions
                 .exclusion_zones
                 .iter()
                 .map(ExclusionZone::to_input)
                 .collect(),
             no_driving: conditions.no_driving,
+            no_driving_until: conditions.no_driving_until,
             other_conditions: conditions.other.clone().unwrap_or_default(),
             offence_categories: self
                 .offence_categories
@@ -799,6 +799,16 @@ impl ProfileDetails {
             barred_children: other.barred_children,
             barred_adults: other.barred_adults,
             ..self.clone()
+        }
+    }
+
+    /// These details with other licence conditions, unchecked (for tests
+    /// of conditions the parser would refuse).
+    #[cfg(test)]
+    pub(crate) fn with_licence_conditions(self, licence_conditions: LicenceConditions) -> Self {
+        Self {
+            licence_conditions,
+            ..self
         }
     }
 
@@ -1009,6 +1019,17 @@ fn check_rotl_date(errors: &mut FieldErrors, input: &ProfileInput) {
     }
 }
 
+/// The licence's end dates: real dates, none after the licence ends.
+fn check_end_dates(errors: &mut FieldErrors, input: &ProfileInput) {
+    EndDates {
+        licence: input.licence_ends_on,
+        no_driving: input.no_driving_until,
+        curfews: &input.curfews,
+        zones: &input.exclusion_zones,
+    }
+    .check(errors);
+}
+
 /// The person's offence categories, each from the list and listed once.
 fn parse_offence_categories(errors: &mut FieldErrors, slugs: &[String]) -> Vec<OffenceCategory> {
     let mut offence_categories = Vec::with_capacity(slugs.len());
@@ -1165,6 +1186,9 @@ fn normalise(raw: &ProfileInput) -> ProfileInput {
     }
     if input.no_fixed_abode {
         input.release_area = None;
+    }
+    if !input.no_driving {
+        input.no_driving_until = None;
     }
     if let Some(place) = &mut input.release_area {
         place.name = place.name.trim().to_owned();
@@ -1350,9 +1374,11 @@ pub(crate) mod tests {
             right_to_work: true,
             driving_licence: true,
             rotl_eligible_from: Some(date(2025, 3, 1)),
+            licence_ends_on: None,
             curfews: vec![],
             exclusion_zones: vec![],
             no_driving: false,
+            no_driving_until: None,
             other_conditions: String::new(),
             offence_categories: vec!["dishonesty".into()],
             barred_children: false,
@@ -1386,6 +1412,7 @@ pub(crate) mod tests {
             lat: 53.8,
             lon: -1.5,
             radius_km: 2.0,
+            ends_on: None,
         }];
         let errors = ProfileDetails::parse(&input, &sample()).unwrap_err();
         assert!(errors.has("given_name"), "{errors:?}");
@@ -1480,16 +1507,19 @@ pub(crate) mod tests {
     fn round_trip_with_conditions_and_no_fixed_abode() {
         let mut input = valid_input();
         input.no_fixed_abode = true;
-        input.curfews = vec![TimeWindowInput {
+        input.licence_ends_on = Some(date(2026, 6, 30));
+        input.curfews = vec![CurfewInput {
             days: vec!["mon".into(), "sun".into()],
             start: "19:00".into(),
             end: "07:00".into(),
+            ends_on: Some(date(2026, 1, 31)),
         }];
         input.exclusion_zones = vec![ExclusionZoneInput {
             name: "Bradford".into(),
             lat: 53.795,
             lon: -1.759,
             radius_km: 3.0,
+            ends_on: None,
         }];
         input.no_driving = true;
         input.other_conditions = "  Report weekly  ".into();
@@ -1505,6 +1535,10 @@ pub(crate) mod tests {
         );
         assert!(parsed.licence_conditions().no_driving());
         assert_eq!(parsed.licence_conditions().other(), Some("Report weekly"));
+        let conditions = parsed.licence_conditions();
+        assert_eq!(conditions.licence_ends_on(), Some(date(2026, 6, 30)));
+        assert_eq!(conditions.curfews()[0].ends_on(), Some(date(2026, 1, 31)));
+        assert_eq!(conditions.ends_on(), Some(date(2026, 6, 30)));
         assert_eq!(parsed.gender(), None);
         assert_eq!(parsed.preferred_hours(), None);
         assert_eq!(details(&parsed.to_input()), parsed);
@@ -1714,22 +1748,58 @@ pub(crate) mod tests {
     #[test]
     fn licence_condition_errors_are_nested() {
         let mut input = valid_input();
-        input.curfews = vec![TimeWindowInput {
+        input.curfews = vec![CurfewInput {
             days: vec!["mon".into()],
             start: "19:00".into(),
             end: "19:00".into(),
+            ends_on: None,
         }];
         input.exclusion_zones = vec![ExclusionZoneInput {
             name: "Zone".into(),
             lat: 53.0,
             lon: -1.0,
             radius_km: 0.0,
+            ends_on: None,
         }];
         input.other_conditions = "x".repeat(1001);
         let errors = errors(&input);
         assert!(errors.has("curfews[0].end"));
         assert_eq!(errors.messages("exclusion_zones[0].radius_km").len(), 1);
         assert!(errors.has("other_conditions"));
+    }
+
+    #[test]
+    fn end_dates_are_real_and_not_after_the_licence() {
+        let mut input = valid_input();
+        input.licence_ends_on = Some(date(2027, 3, 14));
+        input.curfews = vec![CurfewInput {
+            days: vec!["mon".into()],
+            start: "19:00".into(),
+            end: "07:00".into(),
+            ends_on: Some(date(2027, 3, 15)),
+        }];
+        input.no_driving = true;
+        input.no_driving_until = Some(date(2127, 1, 1));
+        let errors = errors(&input);
+        assert!(errors
+            .first("curfews[0].ends_on")
+            .unwrap()
+            .contains("ends after the licence ends (14 March 2027)"));
+        assert!(errors.has("no_driving_until"));
+        input.curfews[0].ends_on = Some(date(2027, 3, 14));
+        input.no_driving_until = Some(date(2027, 1, 1));
+        let parsed = details(&input);
+        assert_eq!(
+            parsed.licence_conditions().no_driving_until(),
+            Some(date(2027, 1, 1))
+        );
+        assert_eq!(details(&parsed.to_input()), parsed);
+        // A ban's end date without the ban is dropped.
+        input.no_driving = false;
+        assert_eq!(
+            details(&input).licence_conditions().no_driving_until(),
+            None
+        );
     }
 
     #[test]

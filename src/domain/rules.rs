@@ -17,6 +17,7 @@
 //! sentence (the enum and [`FailureDetail`] with its `describe` text), its
 //! check, its narrowing decision, and its tests. The README says how.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use chrono::NaiveDate;
@@ -35,7 +36,9 @@ pub struct Pair<'a> {
     pub vacancy: &'a Vacancy,
     pub job: &'a VacancyDetails,
     pub person: &'a ProfileDetails,
-    pub conditions: &'a LicenceConditions,
+    /// The licence conditions in force on `today`
+    /// ([`LicenceConditions::as_of`]): one that has ended no longer counts.
+    pub conditions: Cow<'a, LicenceConditions>,
     pub today: NaiveDate,
     /// The day work would start for this person (see `effective_start`).
     pub starts: NaiveDate,
@@ -58,7 +61,7 @@ impl<'a> Pair<'a> {
             vacancy,
             job,
             person,
-            conditions: person.licence_conditions(),
+            conditions: person.licence_conditions().as_of(today),
             today,
             starts: effective_start(job, person, today),
             distance,
@@ -252,7 +255,7 @@ fn check_offences(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
 /// [`RuleCode::DrivingRestriction`]: a role that needs a licence goes to
 /// someone who holds one and may drive.
 fn check_driving(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
-    let (job, person, conditions) = (pair.job, pair.person, pair.conditions);
+    let (job, person, conditions) = (pair.job, pair.person, &pair.conditions);
     if job.needs_driving_licence() && (!person.driving_licence() || conditions.no_driving()) {
         out.fail(|| FailureDetail::DrivingRestriction {
             has_licence: person.driving_licence(),
@@ -326,6 +329,7 @@ fn check_exclusion_zones(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()>
 fn check_curfews(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     for shift in pair.job.shifts() {
         for curfew in pair.conditions.curfews() {
+            let curfew = curfew.window();
             if let Some(overlap) = shift.overlap(curfew) {
                 out.fail(|| FailureDetail::CurfewConflict {
                     shift: shift.clone(),

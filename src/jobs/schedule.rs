@@ -1,6 +1,7 @@
 //! The scheduled work: digests every `FAIRCHANCE_DIGEST_TICK_SECONDS`, and
 //! once a day closing vacancies whose closing date has passed and the
-//! release-readiness and closing-vacancy scans. Each runs as
+//! release-readiness and closing-vacancy scans, and the matching re-runs of
+//! people whose licence condition ended the day before. Each runs as
 //! a job keyed by its time slot, so however many workers are running, each
 //! slot runs once, and a failure is retried and visible in the queue.
 
@@ -9,9 +10,10 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use crate::config::Config;
 use crate::notify::{self, NotifyError};
 use crate::store::audit::{self, Actor, Entry};
+use crate::store::jobs::{changes, NewJob};
 use crate::store::notifications;
 use crate::store::vacancies;
-use crate::store::Conn;
+use crate::store::{profiles, Conn, StoreResult};
 
 /// "Due for release within 12 weeks".
 pub const RELEASE_WINDOW_DAYS: u64 = 12 * 7;
@@ -43,13 +45,19 @@ pub struct DailyReport {
     pub vacancies_closed: usize,
     pub release_reminders: usize,
     pub closing_reminders: usize,
+    /// Matching runs queued for people whose licence condition (or the
+    /// licence) ended the day before.
+    pub licence_conditions_ended: usize,
 }
 
 /// The daily scans for `day`: first every published or paused vacancy
 /// whose closing date is before `day` is closed; then people due for
 /// release within 12 weeks who are not ready to work are reminded about
 /// (once a week each), and published vacancies closing within 3 days with
-/// no applications (once each). Call on a pooled connection.
+/// no applications (once each); last, each person with a licence condition
+/// whose last day was the day before `day` gets a matching run queued, so
+/// their search document and stored matches change on the first day it
+/// no longer applies. Call on a pooled connection.
 pub fn daily(
     conn: &mut Conn,
     config: &Config,
@@ -78,12 +86,44 @@ pub fn daily(
         }
         Ok::<_, NotifyError>(report)
     })?;
+    let report = DailyReport {
+        licence_conditions_ended: requeue_ended_conditions(conn, day, at)?,
+        ..report
+    };
     notifications::purge_finished_jobs(
         conn,
         &[super::kind::DIGESTS, super::kind::DAILY],
         at - chrono::Duration::days(KEEP_FINISHED_SCHEDULER_JOBS_DAYS),
     )?;
     Ok(report)
+}
+
+/// Queues one `profile.changed` matching job for each person with a
+/// licence condition, or the licence, whose last day in force was the day
+/// before `day` (keyed by person and day, so a repeated pass queues
+/// nothing more). Returns how many jobs it queued.
+pub fn requeue_ended_conditions(
+    conn: &mut Conn,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    let Some(last_day) = day.pred_opt() else {
+        return Ok(0);
+    };
+    let ids = profiles::ids_with_condition_ending_on(conn, last_day)?;
+    conn.write(|tx| {
+        let mut queued = 0;
+        for id in &ids {
+            let job = NewJob::new(
+                changes::kind::PROFILE_CHANGED,
+                &changes::Changed { id: *id },
+                at,
+            )?
+            .key(format!("licence-condition-ended:{id}:{last_day}"));
+            queued += usize::from(crate::store::jobs::enqueue(tx, job, at)?.is_some());
+        }
+        Ok(queued)
+    })
 }
 
 /// Closes every published or paused vacancy whose closing date is before

@@ -171,7 +171,9 @@ pub struct ProfileDoc {
     pub geo: Option<GeoDoc>,
     /// Travel radius in kilometres.
     pub radius_km: f64,
-    /// Holds a licence and no condition forbids driving.
+    /// Holds a licence and no driving ban is in force on the day the
+    /// document was built (a ban that ends gets the document rebuilt the
+    /// next day: see `jobs::schedule::daily`).
     pub can_drive: bool,
     /// Barred from work with children.
     pub barred_children: bool,
@@ -380,8 +382,9 @@ impl VacancyDoc {
 }
 
 impl ProfileDoc {
-    /// The document for a profile.
-    pub fn build(profile: &Profile, taxonomy: &Taxonomy) -> Self {
+    /// The document for a profile, with its licence conditions as in force
+    /// on the day after `today` (see `can_drive`).
+    pub fn build(profile: &Profile, taxonomy: &Taxonomy, today: NaiveDate) -> Self {
         let person = &profile.details;
         let mut texts = EntryTexts::default();
         for slug in person
@@ -413,7 +416,16 @@ impl ProfileDoc {
             no_fixed_abode,
             geo,
             radius_km: person.travel_radius_km(),
-            can_drive: person.driving_licence() && !person.licence_conditions().no_driving(),
+            // As of the day after `today`: a ban still in force then was in
+            // force today too, so the document stays a superset of what
+            // `assess` accepts on both days, and a ban that ends today does
+            // not hide the person between midnight and the daily pass that
+            // re-indexes them.
+            can_drive: person.driving_licence()
+                && !person
+                    .licence_conditions()
+                    .as_of(today.succ_opt().unwrap_or(today))
+                    .no_driving(),
             barred_children: person.barred_children(),
             barred_adults: person.barred_adults(),
             offence_categories: person
@@ -610,12 +622,21 @@ mod tests {
             pseudonym: "Amber Fern 0009".into(),
             details: ProfileDetails::parse(&input, &taxonomy).unwrap(),
         };
-        let doc = ProfileDoc::build(&profile, &taxonomy);
+        let doc = ProfileDoc::build(&profile, &taxonomy, date(2025, 5, 1));
         assert_eq!((doc.id, doc.service_id), (9, 4));
         assert!(
             !doc.can_drive,
             "a no-driving condition overrides the licence"
         );
+        // A ban that ended is not in force: the document lets driving jobs
+        // through, as `assess` would.
+        input.no_driving_until = Some(date(2025, 4, 30));
+        let ended = Profile {
+            details: ProfileDetails::parse(&input, &taxonomy).unwrap(),
+            ..profile.clone()
+        };
+        assert!(ProfileDoc::build(&ended, &taxonomy, date(2025, 5, 1)).can_drive);
+        assert!(!ProfileDoc::build(&ended, &taxonomy, date(2025, 4, 30)).can_drive);
         assert!(doc.barred_adults && !doc.barred_children);
         assert_eq!(doc.offence_categories, vec!["arson", "violence"]);
         assert_eq!(doc.release_day, day_number(date(2025, 5, 20)));
@@ -645,7 +666,7 @@ mod tests {
             details: ProfileDetails::parse(&input, &taxonomy).unwrap(),
             ..profile
         };
-        let doc = ProfileDoc::build(&nfa, &taxonomy);
+        let doc = ProfileDoc::build(&nfa, &taxonomy, date(2025, 5, 1));
         assert!(doc.no_fixed_abode && doc.geo.is_none());
         assert_eq!(doc.rotl_eligible_day, FAR_FUTURE_DAY);
     }

@@ -194,9 +194,9 @@ pub trait MatchIndex: Send + Sync {
         self.upsert_vacancies(std::slice::from_ref(&doc)).await
     }
 
-    /// Indexes one profile.
-    async fn index_profile(&self, profile: &Profile) -> Result<(), SearchError> {
-        let doc = ProfileDoc::build(profile, self.taxonomy());
+    /// Indexes one profile, its licence conditions as in force on `today`.
+    async fn index_profile(&self, profile: &Profile, today: NaiveDate) -> Result<(), SearchError> {
+        let doc = ProfileDoc::build(profile, self.taxonomy(), today);
         self.upsert_profiles(std::slice::from_ref(&doc)).await
     }
 

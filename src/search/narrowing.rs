@@ -155,7 +155,7 @@ fn vacancy_part(rule: RuleCode, profile: &Profile, today: NaiveDate, taxonomy: &
             Part::Filter(Filter::any_of("excluded_offences", categories).negate())
         }
         RuleCode::DrivingRestriction => Part::when(
-            !person.driving_licence() || person.licence_conditions().no_driving(),
+            !person.driving_licence() || person.licence_conditions().as_of(today).no_driving(),
             Filter::eq("needs_driving_licence", false),
         ),
         // Every required certificate must at least be held (whether it is

@@ -345,9 +345,12 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
         right_to_work,
         driving_licence,
         rotl_eligible_from,
-        curfews,
+        // Demo people have no licence end dates (no random draws here).
+        licence_ends_on: None,
+        curfews: curfews.into_iter().map(Into::into).collect(),
         exclusion_zones,
         no_driving: driving_licence && rng.gen_bool(0.05),
+        no_driving_until: None,
         other_conditions: String::new(),
         offence_categories: offences.iter().map(|c| c.as_str().to_string()).collect(),
         barred_children: rng.gen_bool(0.05),
@@ -496,6 +499,7 @@ fn exclusion_zones(rng: &mut ChaCha8Rng, town: &Town) -> Vec<ExclusionZoneInput>
             lat: (zlat * 10_000.0).round() / 10_000.0,
             lon: (zlon * 10_000.0).round() / 10_000.0,
             radius_km: [0.5, 1.0, 2.0].choose(rng).copied().unwrap_or(1.0),
+            ends_on: None,
         }]
     } else {
         Vec::new()

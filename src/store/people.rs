@@ -264,3 +264,32 @@ pub fn find_user_by_email(conn: &mut impl AsTx, email: &str) -> StoreResult<Opti
 pub fn count_users(conn: &mut impl AsTx) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| users::table.count().get_result(c)?))
 }
+
+/// A person found by prison number, for an administrator answering a
+/// subject access request: only what it takes to open the export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonFound {
+    pub profile_id: i64,
+    pub pseudonym: String,
+    pub service_name: String,
+}
+
+/// Everyone with this prison number, in any service (a number is unique
+/// within a service, so at most one per service), by service name.
+pub fn by_reference(conn: &mut impl AsTx, reference: &str) -> StoreResult<Vec<PersonFound>> {
+    use super::schema::profiles;
+    let rows: Vec<(i64, String, String)> = with_conn!(conn, |c| profiles::table
+        .inner_join(services::table)
+        .filter(profiles::reference.eq(reference))
+        .order((services::name, profiles::id))
+        .select((profiles::id, profiles::pseudonym, services::name))
+        .load(c)?);
+    Ok(rows
+        .into_iter()
+        .map(|(profile_id, pseudonym, service_name)| PersonFound {
+            profile_id,
+            pseudonym,
+            service_name,
+        })
+        .collect())
+}

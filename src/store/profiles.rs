@@ -15,10 +15,9 @@ use super::schema::{
 use super::{days_from_names, days_to_names, AsTx, InTx, StoreError, StoreResult};
 use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
 use crate::domain::profile::{
-    CertificateInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput, TodoInput,
-    WorkHistoryInput,
+    CertificateInput, CurfewInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput,
+    TodoInput, WorkHistoryInput,
 };
-use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
 use crate::with_conn;
 
@@ -50,6 +49,8 @@ struct ProfileRow {
     readiness: String,
     consent_to_share_name: bool,
     gender: Option<String>,
+    licence_ends_on: Option<NaiveDate>,
+    no_driving_until: Option<NaiveDate>,
 }
 
 const DUPLICATE_REFERENCE: &str = "a profile with this reference already exists in this service";
@@ -77,9 +78,11 @@ impl ProfileRow {
             right_to_work: self.right_to_work,
             driving_licence: self.driving_licence,
             rotl_eligible_from: self.rotl_eligible_from,
+            licence_ends_on: self.licence_ends_on,
             curfews: Vec::new(),
             exclusion_zones: Vec::new(),
             no_driving: self.no_driving,
+            no_driving_until: self.no_driving_until,
             other_conditions: self.other_conditions.unwrap_or_default(),
             offence_categories: Vec::new(),
             barred_children: self.barred_children,
@@ -119,6 +122,8 @@ struct Content<'a> {
     readiness: &'a str,
     consent_to_share_name: bool,
     gender: Option<&'a str>,
+    licence_ends_on: Option<NaiveDate>,
+    no_driving_until: Option<NaiveDate>,
 }
 
 impl<'a> Content<'a> {
@@ -149,6 +154,8 @@ impl<'a> Content<'a> {
             readiness: &input.readiness,
             consent_to_share_name: input.consent_to_share_name,
             gender: non_empty(&input.gender),
+            licence_ends_on: input.licence_ends_on,
+            no_driving_until: input.no_driving_until,
         })
     }
 }
@@ -212,6 +219,7 @@ struct CurfewRow {
     days: i32,
     start_time: NaiveTime,
     end_time: NaiveTime,
+    ends_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable, Queryable, Selectable)]
@@ -222,6 +230,7 @@ struct ZoneRow {
     lat: f64,
     lon: f64,
     radius_km: f64,
+    ends_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable, Queryable, Selectable)]
@@ -316,6 +325,7 @@ impl Parts {
                 days: days_from_names(&w.days)?,
                 start_time: parse_time(&w.start)?,
                 end_time: parse_time(&w.end)?,
+                ends_on: w.ends_on,
             });
         }
         self.zones
@@ -325,6 +335,7 @@ impl Parts {
                 lat: z.lat,
                 lon: z.lon,
                 radius_km: z.radius_km,
+                ends_on: z.ends_on,
             }));
         self.offences
             .extend(input.offence_categories.iter().map(|o| OffenceRow {
@@ -487,10 +498,11 @@ impl Parts {
     ) {
         for r in curfews {
             if let Some(p) = inputs.get_mut(&r.profile_id) {
-                p.curfews.push(TimeWindowInput {
+                p.curfews.push(CurfewInput {
                     days: days_to_names(r.days),
                     start: r.start_time.format("%H:%M").to_string(),
                     end: r.end_time.format("%H:%M").to_string(),
+                    ends_on: r.ends_on,
                 });
             }
         }
@@ -501,6 +513,7 @@ impl Parts {
                     lat: r.lat,
                     lon: r.lon,
                     radius_km: r.radius_km,
+                    ends_on: r.ends_on,
                 });
             }
         }
@@ -646,6 +659,39 @@ pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
         .order(profiles::id)
         .select(profiles::id)
         .load(c)?))
+}
+
+/// Profiles with a licence condition, or the licence itself, whose
+/// effective end is `day` (its last day in force), sorted and each once.
+/// A condition never ends after the licence (the parser refuses it), so
+/// its effective end is its own end date when it has one.
+pub fn ids_with_condition_ending_on(conn: &mut impl AsTx, day: NaiveDate) -> StoreResult<Vec<i64>> {
+    let mut ids: Vec<i64> = with_conn!(conn, |c| {
+        let mut ids: Vec<i64> = profiles::table
+            .filter(
+                profiles::licence_ends_on.eq(day).or(profiles::no_driving
+                    .eq(true)
+                    .and(profiles::no_driving_until.eq(day))),
+            )
+            .select(profiles::id)
+            .load(c)?;
+        ids.extend(
+            profile_curfews::table
+                .filter(profile_curfews::ends_on.eq(day))
+                .select(profile_curfews::profile_id)
+                .load::<i64>(c)?,
+        );
+        ids.extend(
+            profile_exclusion_zones::table
+                .filter(profile_exclusion_zones::ends_on.eq(day))
+                .select(profile_exclusion_zones::profile_id)
+                .load::<i64>(c)?,
+        );
+        ids
+    });
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {

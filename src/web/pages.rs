@@ -14,6 +14,16 @@ const STYLESHEET: &str = concat!(
 #[template(path = "home.html")]
 struct Home;
 
+/// The privacy notice, from the same settings the retention pass reads.
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct Privacy {
+    held: Vec<crate::domain::processing::Held>,
+    anonymised_after: String,
+    restricted_deleted_after: String,
+    contact: String,
+}
+
 #[derive(Template)]
 #[template(path = "status.html")]
 struct StatusPage<'a> {
@@ -69,6 +79,20 @@ pub fn render_status_with_link(
 
 pub async fn home() -> HttpResponse {
     page(StatusCode::OK, &Home)
+}
+
+pub async fn privacy(state: actix_web::web::Data<crate::web::AppState>) -> HttpResponse {
+    use crate::domain::processing;
+    let retention = state.config.retention;
+    page(
+        StatusCode::OK,
+        &Privacy {
+            held: processing::record(&retention),
+            anonymised_after: processing::anonymised_after(&retention),
+            restricted_deleted_after: processing::restricted_deleted_after(&retention),
+            contact: state.config.contact_address(),
+        },
+    )
 }
 
 pub async fn stylesheet() -> HttpResponse {

@@ -84,6 +84,7 @@ fn public_routes() -> Vec<Route> {
     vec![
         route!(GET "/", Public => pages::home),
         route!(GET "/static/app.css", Public => pages::stylesheet),
+        route!(GET "/privacy", Public => pages::privacy),
         route!(GET "/healthz", Public => health::healthz),
         route!(GET "/readyz", Public => health::readyz),
         // Staff sign-in and accounts.
@@ -113,6 +114,7 @@ fn admin_routes() -> Vec<Route> {
         route!(POST "/admin/terminals", Admin => admin::enrol_terminal),
         route!(POST "/admin/terminals/{id}/revoke", Admin => admin::revoke_terminal),
         route!(GET "/admin/audit", Admin => admin::audit),
+        route!(GET "/admin/processing", Admin => admin::processing),
         route!(GET "/admin/queue", Admin => admin::queue),
         route!(GET "/admin/integrations", Admin => admin::integrations),
         route!(POST "/admin/integrations", Admin => admin::create_integration),
@@ -144,8 +146,8 @@ fn officer_routes() -> Vec<Route> {
         route!(POST "/officer/profiles/{id}/access", Officer => officer_profiles::issue_access),
         route!(POST "/officer/profiles/{id}/assign", Officer => officer_profiles::assign_to_me),
         route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),
-        route!(GET "/officer/profiles/{id}/export", Officer => officer_profiles::export_page),
-        route!(GET "/officer/profiles/{id}/export.json", Officer => officer_profiles::export_json),
+        route!(GET "/officer/profiles/{id}/export", Casework => officer_profiles::export_page),
+        route!(GET "/officer/profiles/{id}/export.json", Casework => officer_profiles::export_json),
         route!(GET "/officer/matches", Officer => officer_matches::waiting),
         route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),
         route!(POST "/officer/matches/{id}/dismiss", Officer => officer_matches::dismiss),
@@ -274,7 +276,7 @@ fn api_routes() -> Vec<Route> {
         route!(GET "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::get_restricted),
         route!(PUT "/api/v1/profiles/{id}/restricted", Profiles => api::profiles::update_restricted),
         route!(GET "/api/v1/profiles/{id}/matches", Officer => api::matches::profile_matches),
-        route!(GET "/api/v1/profiles/{id}/export", Officer => api::profiles::export),
+        route!(GET "/api/v1/profiles/{id}/export", Casework => api::profiles::export),
         route!(GET "/api/v1/profiles/{id}/matches/{vacancy_id}", Officer => api::matches::profile_match),
     ]
 }

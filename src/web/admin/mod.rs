@@ -4,12 +4,14 @@
 
 mod audit;
 mod integrations;
+mod processing;
 mod queue;
 mod terminals;
 mod users;
 
 pub use audit::*;
 pub use integrations::*;
+pub use processing::*;
 pub use queue::*;
 pub use terminals::*;
 pub use users::*;

@@ -203,7 +203,7 @@ fn match_paths() -> Value {
         },
         "/api/v1/profiles/{id}/export": {
             "get": {
-                "summary": "Everything held about a person of your service, for a subject access request: every row that refers to them, table by table, and the audit entries about them; secrets are left out (officers; audited)",
+                "summary": "Everything held about a person, for a subject access request: every row that refers to them, table by table, and the audit entries about them; secrets are left out (an officer for a person of their service, an administrator for anyone; audited)",
                 "parameters": [id("id", "Profile id")],
                 "responses": merge(json!({
                     "200": { "description": "The rows, by table", "content": { "application/json": { "schema": {

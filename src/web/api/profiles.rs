@@ -24,10 +24,9 @@ use crate::domain::profile::{
 };
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
-use crate::web::auth::{Actor, Officer, ProfileClient, ProfileReader, ProfileWriter};
+use crate::web::auth::{Actor, Casework, ProfileClient, ProfileReader, ProfileWriter};
 use crate::web::errors::ApiError;
 use crate::web::extract::On;
-use crate::web::officer::caseworker;
 use crate::web::AppState;
 
 /// Most people on one page of the list.
@@ -276,12 +275,46 @@ pub async fn get_restricted(
 pub async fn update_restricted(
     on: On<ProfileWriter>,
     params: web::Query<PurposeParams>,
-    body: web::Json<RestrictedInput>,
+    body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let purpose = recorded_purpose(&on.actor.0, &params)?;
+    let body = body.into_inner();
+    let errors = end_date_errors(&body);
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let sections: RestrictedInput = serde_json::from_value(Value::Object(body))
+        .map_err(|e| ApiError::BadRequest(format!("The JSON body could not be read: {e}")))?;
     let (state, writer) = (&on.state, actor(&on.actor.0));
-    profiles::replace_restricted(state, writer, on.id, body.into_inner(), purpose).await?;
+    profiles::replace_restricted(state, writer, on.id, sections, purpose).await?;
     Ok(saved(on.id, false))
+}
+
+/// The end dates of a restricted body that are not real dates
+/// (`YYYY-MM-DD`), by field: a field error, where reading the body would
+/// only say it could not be read.
+fn end_date_errors(body: &Map<String, Value>) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    let mut check = |field: String, value: Option<&Value>| {
+        let real = match value {
+            None | Some(Value::Null) => true,
+            Some(Value::String(text)) => text.parse::<chrono::NaiveDate>().is_ok(),
+            Some(_) => false,
+        };
+        if !real {
+            errors.add(field, "Enter a real date, like 2027-03-14, or null");
+        }
+    };
+    for field in ["licence_ends_on", "no_driving_until"] {
+        check(field.to_string(), body.get(field));
+    }
+    for list in ["curfews", "exclusion_zones"] {
+        let items = body.get(list).and_then(Value::as_array);
+        for (i, item) in items.into_iter().flatten().enumerate() {
+            check(format!("{list}[{i}].ends_on"), item.get("ends_on"));
+        }
+    }
+    errors
 }
 
 // ------------------------------------------------------------ OpenAPI
@@ -377,17 +410,21 @@ fn purpose_params(id_param: &Value) -> Value {
 fn restricted_properties() -> Value {
     let days = json!(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
     let time = json!({ "type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "19:00" });
+    let ends_on = json!({ "type": "string", "format": "date", "nullable": true, "description": "The last day the condition applies (it applies on this day and never after the licence ends); absent or null when it lasts as long as the licence. Not after `licence_ends_on`" });
     let categories = slug_list(OffenceCategory::ALL.iter().map(|c| c.as_str()));
     json!({
+        "licence_ends_on": { "type": "string", "format": "date", "nullable": true, "description": "The last day of the licence period: no condition applies after it" },
         "curfews": { "type": "array", "maxItems": 14, "items": { "type": "object", "required": ["days", "start", "end"], "additionalProperties": false, "properties": {
             "days": { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "type": "string", "enum": days } },
-            "start": time, "end": time } } },
+            "start": time, "end": time, "ends_on": ends_on.clone() } } },
         "exclusion_zones": { "type": "array", "maxItems": 20, "items": { "type": "object", "required": ["name", "lat", "lon", "radius_km"], "additionalProperties": false, "properties": {
             "name": trimmed_text(1, 120),
             "lat": { "type": "number", "minimum": -90, "maximum": 90 },
             "lon": { "type": "number", "minimum": -180, "maximum": 180 },
-            "radius_km": { "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 500 } } } },
+            "radius_km": { "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 500 },
+            "ends_on": ends_on.clone() } } },
         "no_driving": { "type": "boolean" },
+        "no_driving_until": ends_on,
         "other_conditions": { "type": "string", "maxLength": 1000 },
         "offence_categories": { "type": "array", "uniqueItems": true, "items": { "type": "string", "enum": categories } },
         "barred_children": { "type": "boolean" },
@@ -499,10 +536,12 @@ pub fn openapi_schemas(taxonomy: &Taxonomy) -> Value {
     })
 }
 
-/// Everything held about a person of the officer's service, for a subject
-/// access request (audited; integration tokens may not).
-pub async fn export(on: On<Officer>) -> Result<HttpResponse, ApiError> {
-    let held = profiles::export(&on.state, caseworker(&on.actor), on.id).await?;
+/// Everything held about a person, for a subject access request: an
+/// officer for their service, an administrator for anyone (audited;
+/// integration tokens may not).
+pub async fn export(on: On<Casework>) -> Result<HttpResponse, ApiError> {
+    let who = crate::web::officer::profiles::export::exporter(&on.actor);
+    let held = profiles::export(&on.state, who, on.id).await?;
     Ok(
         HttpResponse::Ok().json(crate::web::officer::profiles::export::document(
             on.id, &held,

@@ -512,32 +512,8 @@ pub async fn restricted(
     let profile =
         profiles::view_restricted(&state, caseworker(&officer), id, detail, &purpose).await?;
     let d = &profile.details;
-    let conditions = d.licence_conditions();
-    let mut lines: Vec<String> = conditions
-        .curfews()
-        .iter()
-        .map(|w| {
-            format!(
-                "Curfew {} {}–{}",
-                w.days(),
-                w.start().format("%H:%M"),
-                w.end().format("%H:%M")
-            )
-        })
-        .collect();
-    lines.extend(conditions.exclusion_zones().iter().map(|z| {
-        format!(
-            "Exclusion zone: {} (within {:.1} km)",
-            z.name(),
-            z.radius_km()
-        )
-    }));
-    if conditions.no_driving() {
-        lines.push("Must not drive".into());
-    }
-    if let Some(other) = conditions.other() {
-        lines.push(other.to_string());
-    }
+    // Each condition says until when it applies, or that it has ended.
+    let lines = d.licence_conditions().lines(today());
     Ok(page(
         StatusCode::OK,
         &RestrictedPage {

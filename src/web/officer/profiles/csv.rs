@@ -7,6 +7,12 @@
 //! Lists take several items separated by `;`; an item with parts separates
 //! them with `|` (`pick-and-pack|prison_work;stock-control|past_job`). Yes/no
 //! columns take `yes` or `no` (blank is no). Dates are written 2027-03-14.
+//!
+//! Licence end dates: the columns `licence_ends_on` and `no_driving_until`,
+//! and an optional last part of a curfew (`days|start|end|last day`) or an
+//! exclusion zone (`place|radius|last day`). Files written before those
+//! existed still read: an item without the part, or a file without the two
+//! columns, has no end dates (the conditions last as long as the licence).
 
 use std::collections::HashMap;
 
@@ -29,6 +35,10 @@ pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
 /// Separates the parts of one item in a list cell.
 pub const PART_SEPARATOR: char = '|';
+
+/// Restricted columns a file may leave out (added after the others: a file
+/// without them has no end dates).
+pub const OPTIONAL_RESTRICTED: [&str; 2] = ["licence_ends_on", "no_driving_until"];
 
 /// The columns, in the editor's order: the profile's fields, then the
 /// restricted ones (only with `restricted`).
@@ -68,9 +78,11 @@ fn example(column: &str) -> &'static str {
         "right_to_work" => "yes",
         "driving_licence" => "no",
         "rotl_eligible_from" => "2027-01-10",
-        "curfews" => "mon tue wed thu fri|19:00|07:00",
+        "licence_ends_on" => "2028-03-13",
+        "curfews" => "mon tue wed thu fri|19:00|07:00|2027-06-13",
         "exclusion_zones" => "LS1|2",
         "no_driving" => "no",
+        "no_driving_until" => "",
         "offence_categories" => "dishonesty",
         "barred_children" => "no",
         "barred_adults" => "no",
@@ -100,8 +112,10 @@ pub fn help(column: &str) -> &'static str {
         "gender" => "A code from the lists below, or blank.",
         "todos" => "To-dos: kind code|note|yes when done; separate them with ;",
         "languages" => "Languages, separated by ;",
-        "curfews" => "Curfews: days (mon tue ...)|start|end, like mon tue wed|19:00|07:00; separate them with ;",
-        "exclusion_zones" => "Exclusion zones: place|radius in km, like LS1|2; separate them with ;",
+        "curfews" => "Curfews: days (mon tue ...)|start|end|last day if it ends before the licence, like mon tue wed|19:00|07:00|2027-06-13 or mon tue wed|19:00|07:00; separate them with ;",
+        "exclusion_zones" => "Exclusion zones: place|radius in km|last day if it ends before the licence, like LS1|2|2027-06-13 or LS1|2; separate them with ;",
+        "licence_ends_on" => "The last day of the licence, like 2028-03-13, or blank. No condition applies after it. This column may be left out.",
+        "no_driving_until" => "The last day of the driving ban, like 2027-06-13, or blank when it lasts as long as the licence. This column may be left out.",
         "other_conditions" => "Any other licence condition, as text.",
         _ => "yes or no (blank is no).",
     }
@@ -230,8 +244,9 @@ fn todo_rows(cells: &Cells, e: &mut FieldErrors) -> Vec<TodoRow> {
 /// The editor's restricted form as the row fills it.
 fn restricted_form(cells: &Cells, e: &mut FieldErrors) -> RestrictedForm {
     RestrictedForm {
+        licence_ends_on: cells.text("licence_ends_on"),
         curfews: cells
-            .parts("curfews", 3)
+            .parts("curfews", 4)
             .into_iter()
             .map(|mut p| CurfewRow {
                 days: p[0]
@@ -241,17 +256,20 @@ fn restricted_form(cells: &Cells, e: &mut FieldErrors) -> RestrictedForm {
                     .collect(),
                 start: std::mem::take(&mut p[1]),
                 end: std::mem::take(&mut p[2]),
+                ends_on: std::mem::take(&mut p[3]),
             })
             .collect(),
         zones: cells
-            .parts("exclusion_zones", 2)
+            .parts("exclusion_zones", 3)
             .into_iter()
             .map(|mut p| ZoneRow {
                 place: std::mem::take(&mut p[0]),
                 radius_km: std::mem::take(&mut p[1]),
+                ends_on: std::mem::take(&mut p[2]),
             })
             .collect(),
         no_driving: cells.yes(e, "no_driving"),
+        no_driving_until: cells.text("no_driving_until"),
         other_conditions: cells.text("other_conditions"),
         offences: cells.list("offence_categories"),
         barred_children: cells.yes(e, "barred_children"),
@@ -328,12 +346,13 @@ pub fn read_file(text: &str, taxonomy: &Taxonomy) -> Result<Table, Vec<CellError
         .filter(|h| is_restricted_field(h))
         .cloned()
         .collect();
-    if !restricted_columns.is_empty() && restricted_columns.len() < RESTRICTED_FIELDS.len() {
-        let missing: Vec<&str> = RESTRICTED_FIELDS
-            .iter()
-            .copied()
-            .filter(|f| !restricted_columns.iter().any(|c| c == f))
-            .collect();
+    let missing: Vec<&str> = RESTRICTED_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| !OPTIONAL_RESTRICTED.contains(f))
+        .filter(|f| !restricted_columns.iter().any(|c| c == f))
+        .collect();
+    if !restricted_columns.is_empty() && !missing.is_empty() {
         return Err(vec![CellError {
             row: 1,
             column: missing.join(", "),
@@ -362,8 +381,17 @@ mod tests {
             assert_eq!(table.rows[0].1.reference(), "A1234BC");
             assert_eq!(
                 table.restricted_columns.len(),
-                if restricted { 7 } else { 0 }
+                if restricted { 9 } else { 0 }
             );
+            if restricted {
+                let conditions = table.rows[0].1.licence_conditions();
+                assert_eq!(
+                    conditions.licence_ends_on().unwrap().to_string(),
+                    "2028-03-13"
+                );
+                let curfew = &conditions.curfews()[0];
+                assert_eq!(curfew.ends_on().unwrap().to_string(), "2027-06-13");
+            }
         }
     }
 
@@ -380,6 +408,46 @@ mod tests {
         assert_eq!(a[0].1, b[0].1);
         let conditions = a[0].1.licence_conditions().other().unwrap().to_string();
         assert_eq!(conditions, "Report weekly\nNo contact with the victim");
+    }
+
+    #[test]
+    fn end_dates_are_optional_columns_and_parts() {
+        let taxonomy = crate::startup::load_taxonomy().unwrap();
+        let old_columns: Vec<String> = columns(true)
+            .into_iter()
+            .filter(|c| !OPTIONAL_RESTRICTED.contains(&c.as_str()))
+            .collect();
+        let old = csv_import::template(&old_columns, |c| match c {
+            "curfews" => "mon|19:00|07:00".into(),
+            "exclusion_zones" => "LS1|2".into(),
+            other => example(other).into(),
+        });
+        let table = read_file(&old, &taxonomy).unwrap_or_else(|e| panic!("{e:?}"));
+        let conditions = table.rows[0].1.licence_conditions();
+        assert_eq!(conditions.curfews()[0].ends_on(), None);
+        assert_eq!(conditions.exclusion_zones()[0].ends_on(), None);
+        assert_eq!(conditions.licence_ends_on(), None);
+        let bad = csv_import::template(&columns(true), |c| match c {
+            "curfews" => "mon|19:00|07:00|2027-02-30".into(),
+            "exclusion_zones" => "LS1|2|2029-01-01".into(),
+            other => example(other).into(),
+        });
+        let errors = read_file(&bad, &taxonomy).unwrap_err();
+        let about = |column: &str| {
+            errors
+                .iter()
+                .find(|e| e.column == column)
+                .map(|e| e.message.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            about("curfews (item 1)").contains("real date"),
+            "{errors:?}"
+        );
+        assert!(
+            about("exclusion_zones (item 1)").contains("ends after the licence ends"),
+            "{errors:?}"
+        );
     }
 
     #[test]

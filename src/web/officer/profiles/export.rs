@@ -7,10 +7,10 @@ use askama::Template;
 use serde_json::Value;
 
 use crate::app::profiles;
-use crate::web::auth::Officer;
+use crate::app::profiles::{Caseworker, Exporter};
+use crate::web::auth::Casework;
 use crate::web::errors::AppError;
 use crate::web::extract::On;
-use crate::web::officer::caseworker;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 
@@ -55,8 +55,20 @@ fn section(table: String, rows: &[Value]) -> Section {
     }
 }
 
-pub async fn page_of(on: On<Officer>) -> Result<HttpResponse, AppError> {
-    let held = profiles::export(&on.state, caseworker(&on.actor), on.id).await?;
+/// The exporter the signed-in officer or administrator is.
+pub fn exporter(who: &Casework) -> Exporter {
+    match who.service_id {
+        Some(service_id) => Exporter::from(Caseworker {
+            actor: who.ctx.audit_actor(),
+            service_id,
+            user_id: who.actor.user_id,
+        }),
+        None => Exporter::Admin(who.ctx.audit_actor()),
+    }
+}
+
+pub async fn page_of(on: On<Casework>) -> Result<HttpResponse, AppError> {
+    let held = profiles::export(&on.state, exporter(&on.actor), on.id).await?;
     Ok(page(
         StatusCode::OK,
         &ExportPage {
@@ -84,8 +96,8 @@ pub fn document(profile_id: i64, held: &crate::store::export::Held) -> Value {
     })
 }
 
-pub async fn json(on: On<Officer>) -> Result<HttpResponse, AppError> {
-    let held = profiles::export(&on.state, caseworker(&on.actor), on.id).await?;
+pub async fn json(on: On<Casework>) -> Result<HttpResponse, AppError> {
+    let held = profiles::export(&on.state, exporter(&on.actor), on.id).await?;
     let file = format!("attachment; filename=\"person-{}.json\"", on.id);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_DISPOSITION, file))

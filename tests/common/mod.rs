@@ -256,8 +256,15 @@ impl TestApp {
     /// check), so the restricted pages show the data at once.
     pub fn staff_session_with_purpose(&self, user_id: i64, profile_id: i64) -> (String, String) {
         let (cookie, csrf) = self.staff_session(user_id);
+        self.remember_purpose(&csrf, profile_id);
+        (cookie, csrf)
+    }
+
+    /// Gives the session whose CSRF token is `csrf` a purpose (a risk
+    /// check) for the restricted sections of `profile_id`.
+    pub fn remember_purpose(&self, csrf: &str, profile_id: i64) {
         let mut conn = self.services.store.conn().expect("conn");
-        let session_id = session_of_csrf(&mut conn, &csrf);
+        let session_id = session_of_csrf(&mut conn, csrf);
         let purpose =
             fairchance::domain::access_purpose::Purpose::parse("risk_check", "").expect("purpose");
         let at = fairchance::store::now();
@@ -265,7 +272,6 @@ impl TestApp {
             fairchance::store::purposes::remember(tx, session_id, profile_id, &purpose, at)
         })
         .expect("purpose remembered");
-        (cookie, csrf)
     }
 
     /// A fresh staff session for a request to `path`: one that gave a

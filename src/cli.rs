@@ -1,5 +1,5 @@
 //! The command line: serve (the default), worker, migrate, seed, reindex,
-//! user, terminal and import.
+//! user, terminal, import and retention.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -43,6 +43,25 @@ pub enum Command {
     /// Import records from a file.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Run the retention pass now: anonymise people released longer ago
+    /// than FAIRCHANCE_RETENTION_MONTHS_AFTER_RELEASE and delete restricted
+    /// data past FAIRCHANCE_RESTRICTED_RETENTION_DAYS_AFTER_LICENCE.
+    Retention(RetentionArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RetentionArgs {
+    /// List what the pass would do (ids and pseudonyms), changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The day to run the pass for (YYYY-MM-DD); today by default.
+    #[arg(long, value_parser = parse_day)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date written like 2026-12-31"))
 }
 
 #[derive(Args, Debug)]
@@ -245,6 +264,10 @@ pub fn run(command: Command) -> Result<(), CommandError> {
         }) => {
             let services = start()?;
             import_profiles(&services, &file, &service, dry_run)
+        }
+        Command::Retention(args) => {
+            let services = start()?;
+            retention(&services, &args)
         }
         Command::Reindex => {
             let services = start()?;
@@ -492,6 +515,57 @@ async fn reindex(services: &Services) -> Result<(), CommandError> {
     println!(
         "indexed {vacancies} vacancies and {profiles} profiles in {:.1} s",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `retention`: the dry run lists the next pass (counts, then each person
+/// by id and pseudonym, never a name); the real run reports each person
+/// done on standard output as it goes, then the counts.
+fn retention(services: &Services, args: &RetentionArgs) -> Result<(), CommandError> {
+    use crate::app::retention::{self, Progress};
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let settings = &services.config.retention;
+    let mut conn = services.store.conn()?;
+    println!(
+        "retention for {today}: anonymise people released {} or more months ago (before {}); \
+         delete restricted data {} day(s) after the licence ends",
+        settings.months_after_release,
+        crate::domain::retention::anonymise_released_before(settings, today),
+        settings.restricted_days_after_licence
+    );
+    if args.dry_run {
+        let plan = retention::plan(&mut conn, settings, today)?;
+        println!(
+            "would anonymise {} people and delete the restricted data of {} people",
+            plan.anonymise.len(),
+            plan.restricted.len()
+        );
+        for p in &plan.anonymise {
+            println!("anonymise {} {}", p.id, p.pseudonym);
+        }
+        for p in &plan.restricted {
+            println!("delete-restricted {} {}", p.id, p.pseudonym);
+        }
+        return Ok(());
+    }
+    let out = std::io::stdout();
+    let progress = |p: Progress<'_>| {
+        let mut out = out.lock();
+        let what = if p.anonymising {
+            "anonymised"
+        } else {
+            "restricted-deleted"
+        };
+        let _ = writeln!(out, "{what} {} ({}/{})", p.person.id, p.done, p.total);
+        let _ = out.flush();
+    };
+    let report = retention::run(&mut conn, settings, today, &progress)?;
+    println!(
+        "anonymised {} people; deleted the restricted data of {} people",
+        report.anonymised, report.restricted_deleted
     );
     Ok(())
 }

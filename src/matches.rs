@@ -485,14 +485,27 @@ impl Matcher {
         }
     }
 
-    /// Re-indexes one profile from the database (or drops it when gone),
-    /// its licence conditions as in force on `today`.
+    /// Re-indexes one profile from the database, its licence conditions as
+    /// in force on `today`, or drops it when it is gone or anonymised (an
+    /// anonymised person is never matched again).
     pub async fn sync_profile(
         &self,
         id: i64,
         today: NaiveDate,
     ) -> Result<Option<Arc<Profile>>, MatchError> {
-        match self.load_profiles(vec![id]).await?.pop() {
+        let anonymised = self
+            .store
+            .run(move |c| match store::retention::is_anonymised(c, id) {
+                Err(StoreError::NotFound) => Ok(false),
+                other => other,
+            })
+            .await?;
+        let current = if anonymised {
+            None
+        } else {
+            self.load_profiles(vec![id]).await?.pop()
+        };
+        match current {
             Some(profile) => {
                 self.index.index_profile(&profile, today).await?;
                 Ok(Some(profile))
@@ -523,6 +536,9 @@ impl Matcher {
         self.store_run(RunScope::Vacancy(id), found).await
     }
 
+    /// Re-indexes a changed profile and stores its matches. A profile that
+    /// is gone or anonymised only leaves the index: its stored matches are
+    /// kept as they are (the reports count them).
     pub async fn profile_changed(
         &self,
         id: i64,
@@ -535,7 +551,7 @@ impl Matcher {
                 .into_iter()
                 .map(|r| found(profile.id, r.item.id, &r.assessment))
                 .collect(),
-            None => Vec::new(),
+            None => return Ok(RunOutcome::default()),
         };
         self.store_run(RunScope::Profile(id), found).await
     }

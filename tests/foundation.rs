@@ -614,7 +614,8 @@ fn on_postgres_the_app_role_cannot_update_delete_or_truncate_the_audit_log() {
          GRANT USAGE ON SCHEMA public TO {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
          GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
-         REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role};"
+         REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role};
+         GRANT UPDATE (detail) ON audit_log TO {role};"
     ))
     .unwrap();
     // The service starts as that role: nothing is pending, so it neither
@@ -628,6 +629,9 @@ fn on_postgres_the_app_role_cannot_update_delete_or_truncate_the_audit_log() {
     conn.batch_execute(&format!("SET ROLE {role}")).unwrap();
     let app_insert = conn.batch_execute(insert);
     let app_update = conn.batch_execute("UPDATE audit_log SET action = 'tampered'");
+    let app_detail = conn.batch_execute("UPDATE audit_log SET detail = 'tampered'");
+    let app_redaction =
+        conn.batch_execute("UPDATE audit_log SET detail = '{\"redacted_by\":\"retention\"}'");
     let app_delete = conn.batch_execute("DELETE FROM audit_log");
     let app_truncate = conn.batch_execute("TRUNCATE audit_log");
     conn.batch_execute(&format!(
@@ -649,8 +653,13 @@ fn on_postgres_the_app_role_cannot_update_delete_or_truncate_the_audit_log() {
     );
     assert_eq!(app_current, Ok(true));
     assert!(app_insert.is_ok(), "the service can still write audit rows");
+    assert!(
+        app_redaction.is_ok(),
+        "the retention pass can redact a detail: {app_redaction:?}"
+    );
     for (what, result) in [
         ("update", app_update),
+        ("update of the detail", app_detail),
         ("delete", app_delete),
         ("truncate", app_truncate),
     ] {

@@ -14,16 +14,21 @@ pub struct Overview {
     pub terminals: usize,
     /// Employers whose request to join waits for a decision.
     pub pending_employers: usize,
+    /// What today's retention pass would do, with the settings in force.
+    pub retention: crate::app::retention::Next,
 }
 
 pub async fn overview(state: &AppState) -> Result<Overview, Failure> {
+    let retention = state.config.retention;
+    let today = chrono::Utc::now().date_naive();
     Ok(state
         .store
-        .run(|conn| {
+        .run(move |conn| {
             Ok(Overview {
                 users: crate::store::access::list_users(conn)?.len(),
                 terminals: crate::store::access::list_terminals(conn)?.len(),
                 pending_employers: crate::store::employer_accounts::pending(conn)?.len(),
+                retention: crate::app::retention::next(conn, &retention, today)?,
             })
         })
         .await?)

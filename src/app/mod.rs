@@ -28,6 +28,7 @@ pub mod outcomes;
 pub mod profile_import;
 pub mod profiles;
 pub mod reports;
+pub mod retention;
 pub mod seekers;
 pub mod terminals;
 pub mod vacancies;

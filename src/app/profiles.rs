@@ -453,6 +453,11 @@ pub async fn issue_access(state: &AppState, officer: Caseworker, id: i64) -> Res
     let taxonomy = state.taxonomy.clone();
     let (given_name, login_code, reset) = super::run(&state.store, move |conn| {
         let profile = store::profiles::load_in_service(conn, id, officer.service_id, &taxonomy)?;
+        if store::retention::is_anonymised(conn, id)? {
+            return Err(Failure::Conflict(
+                "This person's record has been anonymised, so they cannot sign in again".into(),
+            ));
+        }
         let at = store::now();
         conn.write(|tx| {
             let existed = store::caseload::seeker_status(tx, id)?.is_some();

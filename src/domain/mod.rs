@@ -84,6 +84,7 @@ pub mod offence;
 pub mod processing;
 pub mod profile;
 pub mod reports;
+pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod skills;

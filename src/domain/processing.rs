@@ -88,7 +88,7 @@ fn profile_data(retention: &Retention) -> Vec<Held> {
             includes: "Release date, the area the person will live in, how far they can travel, release on temporary licence",
             why: "To match jobs the person can reach and start in time",
             who_sees: "Case officers of the person's service. Employers never see the place or the date",
-            kept: format!("{then} the place is made vague (rounded to about 10 km, no name) and the date to the month"),
+            kept: format!("{then} the place is made vague (rounded to about 10 km, no name); the release date stays, because the reports count employment after release from it"),
             sensitive: false,
         },
         Held {

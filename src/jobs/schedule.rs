@@ -48,16 +48,22 @@ pub struct DailyReport {
     /// Matching runs queued for people whose licence condition (or the
     /// licence) ended the day before.
     pub licence_conditions_ended: usize,
+    /// People the retention pass anonymised.
+    pub anonymised: usize,
+    /// People whose offence, licence and barred data the retention pass
+    /// deleted at the end of their licence.
+    pub restricted_deleted: usize,
 }
 
 /// The daily scans for `day`: first every published or paused vacancy
 /// whose closing date is before `day` is closed; then people due for
 /// release within 12 weeks who are not ready to work are reminded about
 /// (once a week each), and published vacancies closing within 3 days with
-/// no applications (once each); last, each person with a licence condition
+/// no applications (once each); then each person with a licence condition
 /// whose last day was the day before `day` gets a matching run queued, so
 /// their search document and stored matches change on the first day it
-/// no longer applies. Call on a pooled connection.
+/// no longer applies; last the retention pass ([`crate::app::retention`])
+/// runs for `day`. Call on a pooled connection.
 pub fn daily(
     conn: &mut Conn,
     config: &Config,
@@ -88,6 +94,12 @@ pub fn daily(
     })?;
     let report = DailyReport {
         licence_conditions_ended: requeue_ended_conditions(conn, day, at)?,
+        ..report
+    };
+    let retention = crate::app::retention::run(conn, &config.retention, day, &|_| {})?;
+    let report = DailyReport {
+        anonymised: retention.anonymised,
+        restricted_deleted: retention.restricted_deleted,
         ..report
     };
     notifications::purge_finished_jobs(

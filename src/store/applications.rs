@@ -443,8 +443,19 @@ pub fn for_profile(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<Vec<App
     from_rows(rows)
 }
 
+/// The ids of people not anonymised by the retention pass: employers' lists
+/// leave anonymised people out (their rows stay for the reports).
+macro_rules! not_anonymised {
+    () => {
+        profiles::table
+            .filter(profiles::anonymised_at.is_null())
+            .select(profiles::id)
+    };
+}
+
 /// A vacancy's applications as its employer sees them: only those that were
-/// forwarded (whatever happened after), oldest first.
+/// forwarded (whatever happened after), oldest first; anonymised people
+/// are left out.
 pub fn for_vacancy_employer(
     conn: &mut impl AsTx,
     vacancy_id: i64,
@@ -455,6 +466,7 @@ pub fn for_vacancy_employer(
     let rows: Vec<Row> = with_conn!(conn, |c| applications::table
         .filter(applications::vacancy_id.eq(vacancy_id))
         .filter(applications::id.eq_any(forwarded))
+        .filter(applications::profile_id.eq_any(not_anonymised!()))
         .order((applications::created_at, applications::id))
         .select(columns!())
         .load(c)?);
@@ -462,7 +474,8 @@ pub fn for_vacancy_employer(
 }
 
 /// The applications forwarded to an employer (whatever happened after), as
-/// a boxed query to narrow further; inside `with_conn!`.
+/// a boxed query to narrow further; inside `with_conn!`. Anonymised people
+/// are left out.
 macro_rules! forwarded_to {
     ($employer_id:expr) => {{
         let forwarded = application_events::table
@@ -472,6 +485,7 @@ macro_rules! forwarded_to {
             .inner_join(super::schema::vacancies::table)
             .filter(super::schema::vacancies::employer_id.eq($employer_id))
             .filter(applications::id.eq_any(forwarded))
+            .filter(applications::profile_id.eq_any(not_anonymised!()))
             .into_boxed()
     }};
 }

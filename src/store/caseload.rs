@@ -50,7 +50,8 @@ impl Sort {
     }
 }
 
-/// What the officer asked for. The service is always part of the query.
+/// What the officer asked for. The service is always part of the query;
+/// anonymised people (`store::retention`) are never listed.
 #[derive(Clone, Debug)]
 pub struct Filter {
     pub service_id: i64,
@@ -173,6 +174,7 @@ macro_rules! filtered {
         let f: &Filter = $f;
         let mut q = profiles::table
             .filter(profiles::service_id.eq(f.service_id))
+            .filter(profiles::anonymised_at.is_null())
             .into_boxed();
         if let Some(officer) = f.officer_id {
             q = q.filter(profiles::officer_id.eq(officer));
@@ -493,6 +495,7 @@ pub struct Counts {
     pub releases_soon_not_ready: i64,
 }
 
+/// The officer's home-page counts; anonymised people are not counted.
 pub fn counts(
     conn: &mut impl AsTx,
     service_id: i64,
@@ -503,14 +506,17 @@ pub fn counts(
     Ok(with_conn!(conn, |c| {
         let in_service = profiles::table
             .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::anonymised_at.is_null())
             .select(profiles::id);
         Counts {
             profiles: profiles::table
                 .filter(profiles::service_id.eq(service_id))
+                .filter(profiles::anonymised_at.is_null())
                 .count()
                 .get_result(c)?,
             mine: profiles::table
                 .filter(profiles::service_id.eq(service_id))
+                .filter(profiles::anonymised_at.is_null())
                 .filter(profiles::officer_id.eq(officer_id))
                 .count()
                 .get_result(c)?,
@@ -525,6 +531,7 @@ pub fn counts(
                     applications::profile_id.eq_any(
                         profiles::table
                             .filter(profiles::service_id.eq(service_id))
+                            .filter(profiles::anonymised_at.is_null())
                             .select(profiles::id),
                     ),
                 )
@@ -535,6 +542,7 @@ pub fn counts(
                     outcomes::profile_id.eq_any(
                         profiles::table
                             .filter(profiles::service_id.eq(service_id))
+                            .filter(profiles::anonymised_at.is_null())
                             .select(profiles::id),
                     ),
                 )
@@ -542,6 +550,7 @@ pub fn counts(
                 .get_result(c)?,
             releases_soon_not_ready: profiles::table
                 .filter(profiles::service_id.eq(service_id))
+                .filter(profiles::anonymised_at.is_null())
                 .filter(profiles::release_date.ge(today))
                 .filter(profiles::release_date.le(today + Duration::weeks(12)))
                 .filter(profiles::readiness.ne("ready_to_work"))
@@ -765,6 +774,7 @@ macro_rules! waiting_filtered {
             .inner_join(profiles::table)
             .inner_join(vacancies::table.inner_join(employers::table))
             .filter(profiles::service_id.eq(q.service_id))
+            .filter(profiles::anonymised_at.is_null())
             .filter(matches::status.eq("suggested"))
             .into_boxed();
         if let Some(officer) = q.officer_id {

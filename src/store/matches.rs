@@ -98,7 +98,18 @@ pub fn apply_run(
             ))
             .into_boxed();
         match scope {
-            RunScope::Vacancy(id) => query.filter(matches::vacancy_id.eq(id)).load(c)?,
+            // An anonymised person's matches stay as they were: they are
+            // never found again, and the reports count them.
+            RunScope::Vacancy(id) => query
+                .filter(matches::vacancy_id.eq(id))
+                .filter(
+                    matches::profile_id.eq_any(
+                        super::schema::profiles::table
+                            .filter(super::schema::profiles::anonymised_at.is_null())
+                            .select(super::schema::profiles::id),
+                    ),
+                )
+                .load(c)?,
             RunScope::Profile(id) => query.filter(matches::profile_id.eq(id)).load(c)?,
         }
     });

@@ -43,6 +43,7 @@ pub mod profiles;
 pub mod purposes;
 pub mod reference;
 pub mod reports;
+pub mod retention;
 pub mod seekers;
 pub mod vacancies;
 

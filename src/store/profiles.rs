@@ -654,8 +654,10 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
         .collect()
 }
 
+/// Every profile that is not anonymised (the search index holds these).
 pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
     Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::anonymised_at.is_null())
         .order(profiles::id)
         .select(profiles::id)
         .load(c)?))
@@ -694,8 +696,11 @@ pub fn ids_with_condition_ending_on(conn: &mut impl AsTx, day: NaiveDate) -> Sto
     Ok(ids)
 }
 
+/// How many profiles are not anonymised (as many as the search index
+/// should hold).
 pub fn count(conn: &mut impl AsTx) -> StoreResult<i64> {
     Ok(with_conn!(conn, |c| profiles::table
+        .filter(profiles::anonymised_at.is_null())
         .count()
         .get_result(c)?))
 }
@@ -796,6 +801,7 @@ pub fn update(
         profiles::table
             .filter(profiles::id.eq(id))
             .filter(profiles::service_id.eq(service_id))
+            .filter(profiles::anonymised_at.is_null())
     )
     .set((Content::of(&input)?, profiles::updated_at.eq(at)))
     .execute(c)

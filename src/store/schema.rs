@@ -165,6 +165,8 @@ diesel::table! {
         updated_at -> Timestamp,
         licence_ends_on -> Nullable<Date>,
         no_driving_until -> Nullable<Date>,
+        anonymised_at -> Nullable<Timestamp>,
+        restricted_deleted_at -> Nullable<Timestamp>,
     }
 }
 

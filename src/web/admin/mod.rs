@@ -34,6 +34,7 @@ struct Dashboard {
     terminals: usize,
     /// Employers whose request to join waits for a decision.
     pending_employers: usize,
+    retention: crate::app::retention::Next,
 }
 
 pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpResponse, AppError> {
@@ -45,6 +46,7 @@ pub async fn dashboard(state: web::Data<AppState>, admin: Admin) -> Result<HttpR
             users: counts.users,
             terminals: counts.terminals,
             pending_employers: counts.pending_employers,
+            retention: counts.retention,
         },
     ))
 }

@@ -336,7 +336,11 @@ impl World {
     }
 
     async fn send(&self, method: &str, path: &str, who: Who) -> reqwest::Response {
-        let (cookie, csrf) = self.credentials(who);
+        // An officer's restricted page has its purpose given first.
+        let (cookie, csrf) = match who {
+            Who::Officer => self.app.staff_session_for(self.officer_x, path),
+            _ => self.credentials(who),
+        };
         self.send_with(method, path, &cookie, Some(&csrf), None)
             .await
     }
@@ -505,6 +509,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/officer/profiles/{id}", Officer),
         ("GET", "/officer/profiles/{id}/restricted/edit", Officer),
         ("POST", "/officer/profiles/{id}/restricted", Officer),
+        ("POST", "/officer/profiles/{id}/restricted/purpose", Officer),
         ("POST", "/officer/profiles/{id}/access", Officer),
         ("POST", "/officer/profiles/{id}/assign", Officer),
         ("GET", "/officer/profiles/{id}/matches", Officer),
@@ -1013,6 +1018,7 @@ on_both_backends!(
         let posted: BTreeMap<&str, i64> = [
             ("/officer/profiles/{id}", w.profile_x),
             ("/officer/profiles/{id}/restricted", w.profile_x),
+            ("/officer/profiles/{id}/restricted/purpose", w.profile_x),
             ("/officer/profiles/{id}/access", w.profile_x),
             ("/officer/profiles/{id}/assign", w.profile_x),
             ("/officer/profiles/{id}/outcomes", w.profile_x),

@@ -2256,8 +2256,11 @@ on_both_backends!(the_name_is_shown_only_with_consent, |backend| async move {
         lat: 53.79,
         lon: -1.54,
     };
-    let details =
-        ProfileDetails::parse(&generator::profile(&mut rng, 3, &town, today()), t).unwrap();
+    let mut input = generator::profile(&mut rng, 3, &town, today());
+    // The profile records the person's consent; the application says it
+    // holds for this employer.
+    input.consent_to_share_name = true;
+    let details = ProfileDetails::parse(&input, t).unwrap();
     let name = format!("{} {}", details.given_name(), details.family_name());
     let service = people::list_services(&mut conn).unwrap()[0].id;
     let profile = conn
@@ -3415,5 +3418,205 @@ on_both_backends!(
         }
         assert!(page.contains("Request body (JSON)"));
         assert!(!page.contains("<script"));
+    }
+);
+
+// ------------------------------------------------- after an application ends
+
+/// A fictional person (with `consent` to share their name on the profile)
+/// whose application to vacancy A was forwarded with their name agreed on
+/// it; the application's id, the person's name and their pseudonym.
+fn forwarded_candidate(f: &Fixture, seed: u64, consent: bool) -> (i64, String, String) {
+    let mut conn = f.conn();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let town = Town {
+        name: "Leeds".into(),
+        lat: 53.79,
+        lon: -1.54,
+    };
+    let mut input = generator::profile(&mut rng, seed, &town, today());
+    input.consent_to_share_name = consent;
+    let details = ProfileDetails::parse(&input, &f.app.services.taxonomy).unwrap();
+    assert!(
+        !details.skills().is_empty(),
+        "the person has skills to hide"
+    );
+    let name = format!("{} {}", details.given_name(), details.family_name());
+    let pseudonym = format!("Candidate Ended {seed}");
+    let service = f.service;
+    let profile = conn
+        .write(|tx| {
+            store::profiles::insert(tx, service, Some(f.officer), &pseudonym, &details, now())
+        })
+        .unwrap();
+    let statement = format!("I packed orders on {} for two years.", statement_mark(seed));
+    let statement = statement.as_str();
+    let id = app_store::submit(&mut conn, profile, f.vacancy_a, statement, now())
+        .unwrap()
+        .application
+        .id;
+    app_store::edit_before_forwarding(&mut conn, id, statement, true, now()).unwrap();
+    for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
+        conn.write(|tx| {
+            app_store::change_status(tx, id, &Change::to(to), Actor::officer(f.officer), now())
+        })
+        .unwrap();
+    }
+    (id, name, pseudonym)
+}
+
+/// Moves every step of the application's timeline to `on` (noon), as if it
+/// had been forwarded then.
+fn forwarded_on(f: &Fixture, id: i64, on: NaiveDate) {
+    use fairchance::store::schema::application_events;
+    let at = on.and_hms_opt(12, 0, 0).unwrap();
+    let mut conn = f.conn();
+    fairchance::with_conn!(&mut conn, |c| diesel::update(
+        application_events::table.filter(application_events::application_id.eq(id))
+    )
+    .set(application_events::at.eq(at))
+    .execute(c)
+    .unwrap());
+}
+
+/// Words only this person's statement holds.
+fn statement_mark(seed: u64) -> String {
+    format!("workshop line {seed}")
+}
+
+const SKILLS_ROW: &str = "<th scope=\"row\">Skills</th>";
+
+/// The employer's three views of applications: the application's page,
+/// the vacancy's cards and the inbox.
+async fn employer_views(f: &Fixture, id: i64) -> [String; 3] {
+    let mut out = Vec::new();
+    for path in [
+        format!("/employer/applications/{id}"),
+        format!("/employer/vacancies/{}/applications", f.vacancy_a),
+        "/employer/applications".to_string(),
+    ] {
+        let res = f.get_as(f.user_a, &path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        out.push(res.text().await.unwrap());
+    }
+    out.try_into().unwrap()
+}
+
+/// The application's own page and its card show only the pseudonym and the
+/// outcome; the inbox line names it by pseudonym.
+async fn assert_ended(f: &Fixture, id: i64, who: (&str, &str, u64), outcome: &str) {
+    let (name, pseudonym, seed) = who;
+    let [page, cards, inbox] = employer_views(f, id).await;
+    for html in [&page, &cards, &inbox] {
+        assert!(html.contains(pseudonym), "{html}");
+        assert!(!html.contains(name), "no name once ended: {html}");
+        assert!(
+            !html.contains(&statement_mark(seed)),
+            "no statement once ended"
+        );
+        assert!(html.contains(outcome), "the outcome is shown: {outcome}");
+    }
+    assert!(!page.contains(SKILLS_ROW) && !page.contains("Case officer</th>"));
+    assert!(!page.contains("Interview</th>") && !page.contains("What has happened"));
+    assert!(page.contains("This application has ended"));
+    assert!(
+        !page.contains("Record what happened next"),
+        "nothing more to record"
+    );
+}
+
+on_both_backends!(
+    an_unsuccessful_or_withdrawn_application_shows_only_pseudonym_and_outcome,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let (id, name, pseudonym) = forwarded_candidate(&f, 31, true);
+        let [page, _, inbox] = employer_views(&f, id).await;
+        assert!(page.contains(&name) && page.contains(&statement_mark(31)));
+        assert!(page.contains(SKILLS_ROW));
+        assert!(inbox.contains(&name), "open: the name, with consent");
+        let reason = fairchance::domain::application::UnsuccessfulReason::ALL
+            .iter()
+            .copied()
+            .find(|r| r.can_be_given_by(fairchance::domain::application::Role::Employer))
+            .unwrap();
+        let change = Change {
+            reason: Some(reason),
+            ..Change::to(ApplicationStatus::Unsuccessful)
+        };
+        f.conn()
+            .write(|tx| app_store::change_status(tx, id, &change, Actor::employer(f.user_a), now()))
+            .unwrap();
+        assert_ended(&f, id, (&name, &pseudonym, 31), "Unsuccessful").await;
+
+        let (id, name, pseudonym) = forwarded_candidate(&f, 32, true);
+        let withdraw = Change::to(ApplicationStatus::Withdrawn);
+        f.conn()
+            .write(|tx| {
+                app_store::change_status(tx, id, &withdraw, Actor::officer(f.officer), now())
+            })
+            .unwrap();
+        assert_ended(&f, id, (&name, &pseudonym, 32), "Withdrawn").await;
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    six_months_after_forwarding_an_application_ends_for_the_employer,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let six_months_ago = today().checked_sub_months(chrono::Months::new(6)).unwrap();
+        // One day short of six months: still in full.
+        let (open, name, _) = forwarded_candidate(&f, 41, true);
+        forwarded_on(&f, open, six_months_ago + Duration::days(1));
+        let [page, _, _] = employer_views(&f, open).await;
+        assert!(page.contains(&name) && page.contains(&statement_mark(41)));
+        assert!(page.contains(SKILLS_ROW) && page.contains("Record what happened next"));
+        // Six months and a day: only the pseudonym and the outcome.
+        let (old, name, pseudonym) = forwarded_candidate(&f, 42, true);
+        forwarded_on(&f, old, six_months_ago - Duration::days(1));
+        assert_ended(&f, old, (&name, &pseudonym, 42), "Forwarded to employer").await;
+        // And the employer can record nothing more on it.
+        let fields = vec![
+            ("status".to_string(), "interview".to_string()),
+            (
+                "interview_date".to_string(),
+                (today() + Duration::days(3)).to_string(),
+            ),
+            ("interview_time".to_string(), "10:00".to_string()),
+        ];
+        let res = f
+            .post_as(
+                f.user_a,
+                &format!("/employer/applications/{old}/status"),
+                &fields,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains("ended for you 6 months after it was forwarded"),
+            "{body}"
+        );
+        let now_status = app_store::load(&mut f.conn(), old).unwrap().unwrap().status;
+        assert_eq!(now_status, ApplicationStatus::Forwarded);
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    without_consent_on_the_profile_the_name_is_never_shown,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        // Agreed on the application, but the profile holds no consent.
+        let (id, name, pseudonym) = forwarded_candidate(&f, 51, false);
+        let [page, cards, inbox] = employer_views(&f, id).await;
+        for html in [&page, &cards, &inbox] {
+            assert!(html.contains(&pseudonym) && !html.contains(&name), "{html}");
+        }
+        assert!(
+            page.contains(&statement_mark(51)),
+            "the rest of the card is there"
+        );
+        f.app.stop().await;
     }
 );

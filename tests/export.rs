@@ -13,7 +13,7 @@ use fairchance::store::schema::{
     application_drafts, application_events, applications, audit_log, job_seekers, matches,
     outcomes, profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, sessions, users,
+    profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 
@@ -40,6 +40,8 @@ const KNOWN: &[(&str, &str)] = &[
     ("profile_skills", "profiles"),
     ("profile_todos", "profiles"),
     ("profile_work_history", "profiles"),
+    ("session_purposes", "profiles"),
+    ("session_purposes", "sessions"),
     ("sessions", "job_seekers"),
 ];
 
@@ -103,6 +105,7 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
                 .unwrap(),
         );
         n.insert("outcomes", by_profile!(outcomes));
+        n.insert("session_purposes", by_profile!(session_purposes));
         n.insert(
             "sessions",
             sessions::table

@@ -104,7 +104,7 @@ impl World {
 
     /// Posts the restricted editor's form as the officer.
     async fn post_restricted(&self, id: i64, fields: &[(&str, &str)]) -> (u16, String) {
-        let (cookie, csrf) = self.app.staff_session(self.officer);
+        let (cookie, csrf) = self.app.staff_session_with_purpose(self.officer, id);
         let mut form = fields.to_vec();
         form.push(("csrf_token", &csrf));
         let res = self
@@ -120,7 +120,7 @@ impl World {
     }
 
     async fn page(&self, path: &str) -> String {
-        let (cookie, _) = self.app.staff_session(self.officer);
+        let (cookie, _) = self.app.staff_session_for(self.officer, path);
         let res = self
             .app
             .client

@@ -169,7 +169,7 @@ impl Desk {
     }
 
     async fn get(&self, officer: i64, path: &str) -> (u16, String) {
-        let (cookie, _) = self.app.staff_session(officer);
+        let (cookie, _) = self.app.staff_session_for(officer, path);
         let res = self
             .app
             .client
@@ -188,7 +188,7 @@ impl Desk {
         path: &str,
         fields: &[(&str, &str)],
     ) -> (u16, String, String) {
-        let (cookie, csrf) = self.app.staff_session(officer);
+        let (cookie, csrf) = self.app.staff_session_for(officer, path);
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf_token", &csrf));
         let res = self

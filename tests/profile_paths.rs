@@ -587,7 +587,7 @@ impl Paths {
     async fn through_editor(&self, input: &ProfileInput) -> bool {
         let (cookie, csrf) = self.app.staff_session(self.services[0].1);
         let (mut main, mut restricted) = form_pairs(input);
-        let token = ("csrf_token".to_string(), csrf);
+        let token = ("csrf_token".to_string(), csrf.clone());
         main.push(token.clone());
         restricted.push(token);
         let Some(id) = self.post_form(&cookie, "/officer/profiles", &main).await else {
@@ -597,6 +597,7 @@ impl Paths {
             return true;
         }
         let path = format!("/officer/profiles/{id}/restricted");
+        self.app.remember_purpose(&csrf, id);
         self.post_form(&cookie, &path, &restricted).await.is_some()
     }
 

@@ -8,6 +8,7 @@ use rand::Rng;
 
 use super::Failure;
 use crate::app::AppState;
+use crate::domain::access_purpose::{Purpose, Recorded};
 use crate::domain::profile::{
     rectification, Profile, ProfileDetails, ProfileInput, RestrictedInput,
 };
@@ -146,14 +147,65 @@ pub async fn view_for_editor(
 }
 
 /// A person of the officer's service with the offence, licence and barred
-/// sections: every view is audited as restricted, saying what for.
+/// sections: every view is audited as restricted, saying what was shown
+/// and why (`purpose`).
 pub async fn view_restricted(
     state: &AppState,
     officer: impl Into<ProfileActor>,
     id: i64,
     detail: &'static str,
+    purpose: &Recorded,
 ) -> Result<Profile, Failure> {
-    load_audited(state, officer, id, "profile.restricted_viewed", detail).await
+    let taxonomy = state.taxonomy.clone();
+    let (officer, detail) = (officer.into(), Some(purpose.audit_detail(Some(detail))));
+    super::run(&state.store, move |conn| {
+        let action = "profile.restricted_viewed";
+        load_and_audit(conn, &officer, id, &taxonomy, action, detail)
+    })
+    .await
+}
+
+/// The purpose this staff session gave for this person's restricted
+/// sections, if any (nothing is read of the person).
+pub async fn session_purpose(
+    state: &AppState,
+    session_id: i64,
+    id: i64,
+) -> Result<Option<Purpose>, Failure> {
+    super::run(&state.store, move |c| {
+        Ok(store::purposes::find(c, session_id, id)?)
+    })
+    .await
+}
+
+/// Remembers why the officer opens this person's restricted sections, for
+/// this session; another service's person is not found.
+pub async fn give_purpose(
+    state: &AppState,
+    officer: Caseworker,
+    session_id: i64,
+    id: i64,
+    purpose: Purpose,
+) -> Result<(), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    super::write(&state.store, move |tx| {
+        store::profiles::load_in_service(tx, id, officer.service_id, &taxonomy)?;
+        store::purposes::remember(tx, session_id, id, &purpose, store::now())?;
+        Ok(())
+    })
+    .await
+}
+
+/// The name of a person of the officer's service, for the question of
+/// why they open the restricted sections. Audited as a view.
+pub async fn name_for_purpose(
+    state: &AppState,
+    officer: Caseworker,
+    id: i64,
+) -> Result<String, Failure> {
+    let profile = load_audited(state, officer, id, "profile.viewed", "purpose question").await?;
+    let d = &profile.details;
+    Ok(format!("{} {}", d.given_name(), d.family_name()))
 }
 
 /// Who answers a subject access request: an officer, for a person of
@@ -300,7 +352,7 @@ fn save(
     tx: &mut InTx<'_>,
     officer: &ProfileActor,
     id: i64,
-    details: &ProfileDetails,
+    (details, purpose): (&ProfileDetails, Option<&Recorded>),
     action: &'static str,
     taxonomy: &Taxonomy,
 ) -> Result<(), StoreError> {
@@ -309,6 +361,10 @@ fn save(
     store::profiles::update(tx, id, officer.service_id, details, at)?;
     crate::matches::profile_changed(tx, id, at)?;
     let detail = rectification(&before.details, details);
+    let detail = match purpose {
+        Some(p) => Some(p.audit_detail(detail.as_deref())),
+        None => detail,
+    };
     audit_profile(tx, &officer.actor, action, id, detail, at)
 }
 
@@ -321,18 +377,21 @@ pub async fn update(
     details: ProfileDetails,
 ) -> Result<(), Failure> {
     let action = "profile.updated";
-    save_in_tx(state, officer, id, details, action, reference_taken).await
+    save_in_tx(state, officer, id, (details, None), action, reference_taken).await
 }
 
-/// The officer's changes to the offence, licence and barred sections.
+/// The officer's changes to the offence, licence and barred sections; the
+/// audit row says why (`purpose`).
 pub async fn update_restricted(
     state: &AppState,
     officer: impl Into<ProfileActor>,
     id: i64,
     details: ProfileDetails,
+    purpose: Recorded,
 ) -> Result<(), Failure> {
     let action = "profile.restricted_updated";
-    save_in_tx(state, officer, id, details, action, Failure::from).await
+    let change = (details, Some(purpose));
+    save_in_tx(state, officer, id, change, action, Failure::from).await
 }
 
 /// [`save`] in a transaction of its own; `failed` says what a store error
@@ -341,13 +400,14 @@ async fn save_in_tx(
     state: &AppState,
     officer: impl Into<ProfileActor>,
     id: i64,
-    details: ProfileDetails,
+    (details, purpose): (ProfileDetails, Option<Recorded>),
     action: &'static str,
     failed: fn(StoreError) -> Failure,
 ) -> Result<(), Failure> {
     let (officer, taxonomy) = (officer.into(), state.taxonomy.clone());
     super::run(&state.store, move |conn| {
-        conn.write(|tx| save(tx, &officer, id, &details, action, &taxonomy))
+        let change = (&details, purpose.as_ref());
+        conn.write(|tx| save(tx, &officer, id, change, action, &taxonomy))
             .map_err(failed)
     })
     .await
@@ -494,7 +554,15 @@ pub async fn replace(
         let key = store::profiles::Key::Id(id);
         store::profiles::lock_in_service(tx, writer.service_id, key)?.ok_or(Failure::NotFound)?;
         let details = merged(tx, id, input, &taxonomy)?;
-        save(tx, &writer, id, &details, "profile.updated", &taxonomy).map_err(reference_taken)
+        save(
+            tx,
+            &writer,
+            id,
+            (&details, None),
+            "profile.updated",
+            &taxonomy,
+        )
+        .map_err(reference_taken)
     })
     .await
 }
@@ -540,7 +608,14 @@ fn upsert_in(
     match store::profiles::lock_in_service(tx, writer.service_id, key)? {
         Some(id) => {
             let details = merged(tx, id, input, taxonomy)?;
-            save(tx, writer, id, &details, "profile.updated", taxonomy)?;
+            save(
+                tx,
+                writer,
+                id,
+                (&details, None),
+                "profile.updated",
+                taxonomy,
+            )?;
             Ok((id, false))
         }
         None => Ok((insert(tx, writer, fresh)?, true)),
@@ -555,12 +630,13 @@ pub async fn replace_restricted(
     writer: ProfileActor,
     id: i64,
     restricted: RestrictedInput,
+    purpose: Recorded,
 ) -> Result<(), Failure> {
     let what = "api: saving offence, licence and barred sections";
-    let current = view_restricted(state, writer.clone(), id, what).await?;
+    let current = view_restricted(state, writer.clone(), id, what, &purpose).await?;
     let input = restricted.applied_to(current.details.to_input());
     let details = ProfileDetails::parse(&input, &state.taxonomy).map_err(Failure::Invalid)?;
-    update_restricted(state, writer, id, details).await
+    update_restricted(state, writer, id, details, purpose).await
 }
 
 /// Longest prison number the subject access finder takes.

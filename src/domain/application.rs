@@ -3,6 +3,8 @@
 //! No decision is solely automated: nothing reaches an employer until a case
 //! officer has reviewed and forwarded it.
 
+use chrono::{Months, NaiveDate};
+
 slug_enum! {
     /// Where an application is.
     pub enum ApplicationStatus("application status") {
@@ -190,6 +192,39 @@ impl MatchStatus {
     }
 }
 
+/// How long after an application's start an employer still sees it in
+/// full (calendar months).
+pub const EMPLOYER_FULL_VIEW_MONTHS: u32 = 6;
+
+/// Whether an application forwarded to an employer has ended for them:
+/// after that they see only the person's pseudonym and the outcome, and
+/// record nothing more. It ends when it is unsuccessful or withdrawn, or
+/// [`EMPLOYER_FULL_VIEW_MONTHS`] calendar months after its start, on that
+/// day: the start is the person's first day at work once they started
+/// (the forwarding date if none is recorded), else the day it was
+/// forwarded to the employer. Never forwarded (`forwarded_on` None) and
+/// not started: not ended.
+pub fn ended_for_employer(
+    status: ApplicationStatus,
+    forwarded_on: Option<NaiveDate>,
+    start_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    if matches!(
+        status,
+        ApplicationStatus::Unsuccessful | ApplicationStatus::Withdrawn
+    ) {
+        return true;
+    }
+    let start = match status {
+        ApplicationStatus::Started => start_date.or(forwarded_on),
+        _ => forwarded_on,
+    };
+    start
+        .and_then(|d| d.checked_add_months(Months::new(EMPLOYER_FULL_VIEW_MONTHS)))
+        .is_some_and(|end| today >= end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,5 +370,37 @@ mod tests {
             serde_json::to_string(&UnderReview).unwrap(),
             "\"under_review\""
         );
+    }
+
+    #[test]
+    fn an_application_ends_for_the_employer_on_its_outcome_or_after_six_months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let forwarded = Some(d(2026, 1, 31));
+        for status in [Unsuccessful, Withdrawn] {
+            assert!(ended_for_employer(status, forwarded, None, d(2026, 2, 1)));
+        }
+        // Calendar months: 31 January + 6 months is 31 July.
+        assert!(!ended_for_employer(
+            Interview,
+            forwarded,
+            None,
+            d(2026, 7, 30)
+        ));
+        assert!(ended_for_employer(
+            Interview,
+            forwarded,
+            None,
+            d(2026, 7, 31)
+        ));
+        // A start counts from the first day at work.
+        let start = Some(d(2026, 3, 2));
+        assert!(!ended_for_employer(
+            Started,
+            forwarded,
+            start,
+            d(2026, 9, 1)
+        ));
+        assert!(ended_for_employer(Started, forwarded, start, d(2026, 9, 2)));
+        assert!(!ended_for_employer(Offer, None, None, d(2030, 1, 1)));
     }
 }

@@ -74,6 +74,7 @@ macro_rules! slug_enum {
     };
 }
 
+pub mod access_purpose;
 pub mod application;
 pub mod errors;
 pub mod geo;

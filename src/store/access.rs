@@ -158,6 +158,7 @@ pub fn revoke_session(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> Store
     )
     .set(sessions::revoked_at.eq(at))
     .execute(c)?);
+    super::purposes::forget_sessions(conn, &[id])?;
     Ok(())
 }
 
@@ -169,14 +170,15 @@ pub fn revoke_user_sessions(
     keep: Option<i64>,
     at: NaiveDateTime,
 ) -> StoreResult<usize> {
-    Ok(with_conn!(conn, |c| diesel::update(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::id.ne(keep.unwrap_or(-1)))
-    )
-    .set(sessions::revoked_at.eq(at))
-    .execute(c)?))
+    let live = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::id.ne(keep.unwrap_or(-1)));
+    let ids: Vec<i64> = with_conn!(conn, |c| live.select(sessions::id).load(c)?);
+    super::purposes::forget_sessions(conn, &ids)?;
+    Ok(with_conn!(conn, |c| diesel::update(live)
+        .set(sessions::revoked_at.eq(at))
+        .execute(c)?))
 }
 
 pub fn revoke_seeker_sessions(

@@ -707,12 +707,8 @@ pub fn change_status(
     let reason = (to == ApplicationStatus::Unsuccessful)
         .then_some(change.reason)
         .flatten();
-    with_conn!(conn, |c| diesel::update(applications::table.find(id))
-        .set((
-            applications::status.eq(to.as_str()),
-            applications::updated_at.eq(at),
-        ))
-        .execute(c)?);
+    // The status's own fields first, so that the row's checks (an
+    // unsuccessful application has a reason) hold when the status moves.
     match to {
         ApplicationStatus::Interview => {
             with_conn!(conn, |c| diesel::update(applications::table.find(id))
@@ -734,6 +730,12 @@ pub fn change_status(
         }
         _ => {}
     }
+    with_conn!(conn, |c| diesel::update(applications::table.find(id))
+        .set((
+            applications::status.eq(to.as_str()),
+            applications::updated_at.eq(at),
+        ))
+        .execute(c)?);
     write_event(conn, id, Some(current.status), to, actor, note, at)?;
     load(conn, id)?.ok_or(ApplicationError::NotFound)
 }

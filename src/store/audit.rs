@@ -121,6 +121,16 @@ pub struct AuditRow {
     pub ip: Option<String>,
 }
 
+impl AuditRow {
+    /// The purpose the detail records, in words (restricted views and
+    /// changes), for the audit page.
+    pub fn purpose(&self) -> Option<String> {
+        self.detail
+            .as_deref()
+            .and_then(crate::domain::access_purpose::describe)
+    }
+}
+
 /// Filters for the admin page; every field is optional.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {

@@ -2,12 +2,15 @@
 //! to them: a pseudonym (the name only with consent), skills, certificates,
 //! the release date and the case officer's contact. The queries select only
 //! these columns, so offence categories, licence conditions and barred flags
-//! never reach an employer's handler.
+//! never reach an employer's handler. Once an application has ended for
+//! the employer (`domain::application::ended_for_employer`) only the
+//! pseudonym is read ([`pseudonym`]), with the dates of the timeline that
+//! decide it ([`employer_dates`]).
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{profile_certificates, profile_skills, profiles, users};
+use super::schema::{application_events, profile_certificates, profile_skills, profiles, users};
 use super::{AsTx, StoreError, StoreResult};
 use crate::with_conn;
 
@@ -30,9 +33,11 @@ pub struct OfficerContact {
     pub phone: Option<String>,
 }
 
-type HeadRow = (String, String, String, NaiveDate, Option<i64>);
+type HeadRow = (String, String, String, NaiveDate, Option<i64>, bool);
 
-/// The card for one profile; `share_name` comes from the application.
+/// The card for one profile; `share_name` comes from the application. The
+/// name is shown only when the person agreed on this application and their
+/// profile still records their consent to share it.
 pub fn card(conn: &mut impl AsTx, profile_id: i64, share_name: bool) -> StoreResult<Candidate> {
     let (head, skills, certificates) = with_conn!(conn, |c| {
         let head: Option<HeadRow> = profiles::table
@@ -43,6 +48,7 @@ pub fn card(conn: &mut impl AsTx, profile_id: i64, share_name: bool) -> StoreRes
                 profiles::family_name,
                 profiles::release_date,
                 profiles::officer_id,
+                profiles::consent_to_share_name,
             ))
             .first(c)
             .optional()?;
@@ -58,7 +64,7 @@ pub fn card(conn: &mut impl AsTx, profile_id: i64, share_name: bool) -> StoreRes
             .load(c)?;
         (head, skills, certificates)
     });
-    let (pseudonym, given, family, available_from, officer_id) =
+    let (pseudonym, given, family, available_from, officer_id, consent) =
         head.ok_or(StoreError::NotFound)?;
     let officer = match officer_id {
         Some(id) => with_conn!(conn, |c| users::table
@@ -72,10 +78,47 @@ pub fn card(conn: &mut impl AsTx, profile_id: i64, share_name: bool) -> StoreRes
     };
     Ok(Candidate {
         pseudonym,
-        name: share_name.then(|| format!("{given} {family}")),
+        name: (share_name && consent).then(|| format!("{given} {family}")),
         available_from,
         skills,
         certificates,
         officer,
+    })
+}
+
+/// Only the pseudonym of a profile: what an employer still sees of a
+/// person once their application has ended.
+pub fn pseudonym(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<String> {
+    let found: Option<String> = with_conn!(conn, |c| profiles::table
+        .find(profile_id)
+        .select(profiles::pseudonym)
+        .first(c)
+        .optional()?);
+    found.ok_or(StoreError::NotFound)
+}
+
+/// The dates of an application's timeline an employer's view depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmployerDates {
+    /// When it was first forwarded to the employer (None: never).
+    pub forwarded_at: Option<NaiveDateTime>,
+    /// When it reached the status it has now (its last move).
+    pub status_since: Option<NaiveDateTime>,
+}
+
+/// [`EmployerDates`] of one application, from its timeline.
+pub fn employer_dates(conn: &mut impl AsTx, application_id: i64) -> StoreResult<EmployerDates> {
+    let moves: Vec<(String, NaiveDateTime)> = with_conn!(conn, |c| application_events::table
+        .filter(application_events::application_id.eq(application_id))
+        .order((application_events::at, application_events::id))
+        .select((application_events::to_status, application_events::at))
+        .load(c)?);
+    let forwarded = crate::domain::application::ApplicationStatus::Forwarded.as_str();
+    Ok(EmployerDates {
+        forwarded_at: moves
+            .iter()
+            .find(|(s, _)| s == forwarded)
+            .map(|(_, at)| *at),
+        status_since: moves.last().map(|(_, at)| *at),
     })
 }

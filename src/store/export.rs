@@ -3,7 +3,8 @@
 //! outwards from the person's profile (their skills, matches, applications
 //! and their timelines, outcomes, terminal sign-ins and sessions, ...), so a
 //! table added later that points at any of these is exported without a
-//! change here. Audit entries whose subject is one of those rows are added.
+//! change here. Audit entries whose subject is one of those rows are added,
+//! each with the purpose its detail records, in words (`purpose`).
 //! Secrets (PIN and password hashes, session tokens, login codes) are never
 //! exported.
 
@@ -208,6 +209,9 @@ pub fn person(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<Held> {
         let rows = audit_about(conn, kind, &ids)?;
         add(&mut held, &mut seen, "audit_log", rows);
     }
+    if let Some(rows) = held.get_mut("audit_log") {
+        with_purposes(rows);
+    }
     for rows in held.values_mut() {
         rows.sort_by_key(|r| r.get("id").and_then(Value::as_i64).unwrap_or(0));
     }
@@ -222,6 +226,19 @@ fn audit_about(conn: &mut impl AsTx, kind: &str, ids: &[i64]) -> StoreResult<Vec
         out.extend(rows_where(conn, "audit_log", "id", &ids_of_kind)?);
     }
     Ok(out)
+}
+
+/// Adds to each audit row the purpose its detail records, in words.
+fn with_purposes(rows: &mut [Value]) {
+    for row in rows {
+        let purpose = row
+            .get("detail")
+            .and_then(Value::as_str)
+            .and_then(crate::domain::access_purpose::describe);
+        if let Some(fields) = row.as_object_mut() {
+            fields.insert("purpose".into(), purpose.into());
+        }
+    }
 }
 
 fn audit_ids(conn: &mut impl AsTx, kind: &str, ids: &[i64]) -> StoreResult<Vec<i64>> {

@@ -40,6 +40,7 @@ pub mod notifications;
 pub mod outcomes;
 pub mod people;
 pub mod profiles;
+pub mod purposes;
 pub mod reference;
 pub mod reports;
 pub mod retention;

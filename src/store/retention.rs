@@ -20,7 +20,7 @@ use super::schema::{
     application_drafts, application_events, applications, audit_log, job_seekers, matches,
     profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, sessions,
+    profiles, session_purposes, sessions,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -62,6 +62,8 @@ pub const HANDLED: &[(&str, &str, &str)] = &[
     ("profile_skills", "profiles", "deleted"),
     ("profile_todos", "profiles", "deleted"),
     ("profile_work_history", "profiles", "deleted"),
+    ("session_purposes", "profiles", "deleted"),
+    ("session_purposes", "sessions", "deleted"),
     ("sessions", "job_seekers", "deleted"),
 ];
 
@@ -325,13 +327,15 @@ fn mark_and_empty_profile(
 }
 
 /// Deletes the person's skills, certificates, work history (with the
-/// employers' names), sectors, languages and to-dos.
+/// employers' names), sectors, languages and to-dos, and the purposes
+/// officers gave for opening their restricted sections (not counted).
 fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
     macro_rules! gone {
         ($c:expr, $t:ident) => {
             diesel::delete($t::table.filter($t::profile_id.eq(id))).execute($c)?
         };
     }
+    with_conn!(conn, |c| gone!(c, session_purposes));
     Ok(with_conn!(conn, |c| gone!(c, profile_skills)
         + gone!(c, profile_certificates)
         + gone!(c, profile_work_history)

@@ -294,6 +294,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    session_purposes (session_id, profile_id) {
+        session_id -> BigInt,
+        profile_id -> BigInt,
+        purpose -> Text,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     vacancies (id) {
         id -> BigInt,
         employer_id -> BigInt,
@@ -554,6 +564,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     profile_todos,
     job_seekers,
     sessions,
+    session_purposes,
     sign_in_limits,
     vacancies,
     vacancy_shifts,

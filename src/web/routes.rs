@@ -142,6 +142,7 @@ fn officer_routes() -> Vec<Route> {
         route!(POST "/officer/profiles/{id}", Officer => officer_profiles::update),
         route!(GET "/officer/profiles/{id}/restricted/edit", Officer => officer_profiles::restricted_edit_form),
         route!(POST "/officer/profiles/{id}/restricted", Officer => officer_profiles::restricted_update),
+        route!(POST "/officer/profiles/{id}/restricted/purpose", Officer => officer_profiles::purpose::give),
         route!(POST "/officer/profiles/{id}/access", Officer => officer_profiles::issue_access),
         route!(POST "/officer/profiles/{id}/assign", Officer => officer_profiles::assign_to_me),
         route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),

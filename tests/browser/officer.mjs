@@ -135,6 +135,19 @@ try {
   check((await page.locator("#done").innerText()).includes("forwarded"), "forwarding is confirmed");
   check((await page.locator("#status").innerText()).includes("Forwarded"), "the status says forwarded");
   await inspect(page, "application-forwarded");
+
+  // The person's restricted sections: first asked why, then shown.
+  const person = await page.locator("table a[href^='/officer/profiles/']").first().getAttribute("href");
+  await page.goto(`${base}${person}/restricted`);
+  check((await page.locator("legend").first().innerText()).includes("Why do you need to see it?"), "the restricted page asks why first");
+  await inspect(page, "restricted-purpose");
+  await page.click("button:has-text('Continue')");
+  check((await page.locator(".error-summary").count()) === 1, "a missing answer is said");
+  await inspect(page, "restricted-purpose-error");
+  await page.check("#purpose_risk_check");
+  await page.click("button:has-text('Continue')");
+  check((await page.locator("h1").innerText()).includes("offence, licence and barred information"), "the answer opens the restricted page");
+  await inspect(page, "restricted");
 } catch (e) {
   check(false, `the journey ran to the end: ${e && e.stack ? e.stack : e}`);
 } finally {

@@ -251,6 +251,38 @@ impl TestApp {
         (cookie, csrf)
     }
 
+    /// A fresh staff session (as [`Self::staff_session`]) that has already
+    /// said why it opens the restricted sections of `profile_id` (a risk
+    /// check), so the restricted pages show the data at once.
+    pub fn staff_session_with_purpose(&self, user_id: i64, profile_id: i64) -> (String, String) {
+        let (cookie, csrf) = self.staff_session(user_id);
+        self.remember_purpose(&csrf, profile_id);
+        (cookie, csrf)
+    }
+
+    /// Gives the session whose CSRF token is `csrf` a purpose (a risk
+    /// check) for the restricted sections of `profile_id`.
+    pub fn remember_purpose(&self, csrf: &str, profile_id: i64) {
+        let mut conn = self.services.store.conn().expect("conn");
+        let session_id = session_of_csrf(&mut conn, csrf);
+        let purpose =
+            fairchance::domain::access_purpose::Purpose::parse("risk_check", "").expect("purpose");
+        let at = fairchance::store::now();
+        conn.write(|tx| {
+            fairchance::store::purposes::remember(tx, session_id, profile_id, &purpose, at)
+        })
+        .expect("purpose remembered");
+    }
+
+    /// A fresh staff session for a request to `path`: one that gave a
+    /// purpose when `path` is a person's restricted page.
+    pub fn staff_session_for(&self, user_id: i64, path: &str) -> (String, String) {
+        match restricted_page_of(path) {
+            Some(profile_id) => self.staff_session_with_purpose(user_id, profile_id),
+            None => self.staff_session(user_id),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -314,6 +346,28 @@ impl TestApp {
     pub async fn stop(self) {
         self.server.stop(true).await;
     }
+}
+
+/// The id of the session whose CSRF token is `csrf` (each is random).
+fn session_of_csrf(conn: &mut fairchance::store::Conn, csrf: &str) -> i64 {
+    use diesel::prelude::*;
+    use fairchance::store::schema::sessions;
+    fairchance::with_conn!(conn, |c| sessions::table
+        .filter(sessions::csrf_token.eq(csrf))
+        .select(sessions::id)
+        .first::<i64>(c)
+        .expect("session"))
+}
+
+/// The person whose restricted page (`/officer/profiles/{id}/restricted`,
+/// its editor or its save) `path` is, if it is one.
+pub fn restricted_page_of(path: &str) -> Option<i64> {
+    let rest = path.strip_prefix("/officer/profiles/")?;
+    let (id, tail) = rest.split_once('/')?;
+    let tail = tail.split('?').next().unwrap_or("");
+    matches!(tail, "restricted" | "restricted/edit")
+        .then(|| id.parse().ok())
+        .flatten()
 }
 
 /// The `fairchance` binary, set up to run commands on `db`.

@@ -3,11 +3,20 @@
 //! offence, licence or barred information), and its answers (interview,
 //! offer, started, unsuccessful). An answer stores the move, queues the
 //! officer's email and writes the audit row in one transaction.
+//!
+//! Once an application has ended for the employer (unsuccessful,
+//! withdrawn, or six months after its start:
+//! `domain::application::ended_for_employer`) the employer sees only the
+//! pseudonym and the outcome (status and its date): nothing else of the
+//! person is read, the application's statement, interview and start are
+//! blanked before it leaves this module, and no answer is taken.
 
 use crate::app::employers::Member;
 use crate::app::Failure;
 use crate::config::Config;
-use crate::domain::application::ApplicationStatus;
+use chrono::NaiveDate;
+
+use crate::domain::application::{ended_for_employer, ApplicationStatus};
 use crate::store::applications::{
     self as app_store, Actor, Application, ApplicationError, Change, Event, InboxFilter,
 };
@@ -15,16 +24,72 @@ use crate::store::audit::{self, Entry};
 use crate::store::candidates::{self, Candidate};
 use crate::store::{now, AsTx, Conn, StoreError};
 
-/// An application with the candidate card the employer sees.
-pub type Carded = (Application, Candidate);
+/// What the employer sees of the person behind an application.
+#[derive(Clone, Debug)]
+pub enum Shown {
+    /// The candidate card, under the person's consents.
+    Card(Candidate),
+    /// The application has ended: the pseudonym, and the day the outcome
+    /// (the application's status) was reached.
+    Ended {
+        pseudonym: String,
+        outcome_on: Option<NaiveDate>,
+    },
+}
+
+/// An application with what the employer sees of the person (an ended
+/// one's statement, interview and start blanked).
+pub type Carded = (Application, Shown);
 
 /// What the employer's page of one application shows.
 pub struct Detail {
     pub application: Application,
-    pub candidate: Candidate,
+    pub shown: Shown,
     /// The vacancy's title (never the prison number).
     pub vacancy_title: String,
+    /// The timeline; empty once the application has ended.
     pub events: Vec<Event>,
+}
+
+/// Whether the application has ended for the employer on `today`, with
+/// the day its current status was reached.
+fn ended(
+    conn: &mut impl AsTx,
+    application: &Application,
+    today: NaiveDate,
+) -> Result<Option<Option<NaiveDate>>, Failure> {
+    let dates = candidates::employer_dates(conn, application.id)?;
+    let forwarded_on = dates.forwarded_at.map(|at| at.date());
+    let (status, start) = (application.status, application.start_date);
+    Ok(ended_for_employer(status, forwarded_on, start, today)
+        .then(|| dates.status_since.map(|at| at.date())))
+}
+
+/// The application with what the employer may see of it on `today`.
+fn carded(
+    conn: &mut impl AsTx,
+    mut application: Application,
+    today: NaiveDate,
+) -> Result<Carded, Failure> {
+    let shown = match ended(conn, &application, today)? {
+        None => Shown::Card(candidates::card(
+            conn,
+            application.profile_id,
+            application.share_name,
+        )?),
+        Some(outcome_on) => {
+            application.statement.clear();
+            application.share_name = false;
+            application.interview_at = None;
+            application.start_date = None;
+            application.unsuccessful_note = None;
+            Shown::Ended {
+                pseudonym: candidates::pseudonym(conn, application.profile_id)?,
+                outcome_on,
+            }
+        }
+    };
+    Ok((application, shown))
 }
 
 fn failure(e: ApplicationError) -> Failure {
@@ -42,57 +107,64 @@ pub fn get(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<Application
     app_store::load_for_employer(conn, id, member.employer_id)?.ok_or(Failure::NotFound)
 }
 
-/// An application forwarded to this employer, with its card, the vacancy's
-/// title and its timeline.
-pub fn detail(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<Detail, Failure> {
+/// An application forwarded to this employer, with what the employer may
+/// see of it on `today`, the vacancy's title and its timeline.
+pub fn detail(
+    conn: &mut impl AsTx,
+    member: &Member,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Detail, Failure> {
     let application = get(conn, member, id)?;
-    let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
+    let (application, shown) = carded(conn, application, today)?;
     let vacancy_title = crate::store::caseload::vacancy_titles(conn, &[application.vacancy_id])?
         .into_iter()
         .next()
         .map(|(_, title, _)| title)
         .unwrap_or_default();
-    let events = app_store::events(conn, id)?;
+    let events = match shown {
+        Shown::Card(_) => app_store::events(conn, id)?,
+        Shown::Ended { .. } => Vec::new(),
+    };
     Ok(Detail {
         application,
-        candidate,
+        shown,
         vacancy_title,
         events,
     })
 }
 
-/// The applications forwarded to one of this employer's vacancies, with
-/// the vacancy's title.
+/// The applications forwarded to one of this employer's vacancies as seen
+/// on `today`, with the vacancy's title.
 pub fn for_vacancy(
     conn: &mut impl AsTx,
     member: &Member,
     vacancy_id: i64,
-    taxonomy: &crate::domain::skills::Taxonomy,
+    (taxonomy, today): (&crate::domain::skills::Taxonomy, NaiveDate),
 ) -> Result<(String, Vec<Carded>), Failure> {
     let vacancy = super::super::vacancies::get(conn, member, vacancy_id, taxonomy)?;
     let mut rows = Vec::new();
     for application in app_store::for_vacancy_employer(conn, vacancy.id)? {
-        let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
-        rows.push((application, candidate));
+        rows.push(carded(conn, application, today)?);
     }
     Ok((vacancy.details.title().to_string(), rows))
 }
 
 /// A page of the applications forwarded to this employer across its
-/// vacancies, newest first, with each vacancy's title, and the total.
+/// vacancies, newest first, as seen on `today`, with each vacancy's title,
+/// and the total.
 pub fn inbox(
     conn: &mut impl AsTx,
     member: &Member,
     filter: &InboxFilter,
-    limit: i64,
-    offset: i64,
+    (limit, offset): (i64, i64),
+    today: NaiveDate,
 ) -> Result<(Vec<(Carded, String)>, i64), Failure> {
     let (apps, total) =
         app_store::inbox_for_employer(conn, member.employer_id, filter, limit, offset)?;
     let mut rows = Vec::with_capacity(apps.len());
     for (application, title) in apps {
-        let candidate = candidates::card(conn, application.profile_id, application.share_name)?;
-        rows.push(((application, candidate), title));
+        rows.push((carded(conn, application, today)?, title));
     }
     Ok((rows, total))
 }
@@ -100,7 +172,8 @@ pub fn inbox(
 /// The employer's answer: moves the application, queues the officer's
 /// email and records it. Details that do not fit the move are
 /// `Failure::Invalid`; a move the employer may not make from where the
-/// application is now is `Failure::Conflict`.
+/// application is now, or any move once it has ended for the employer, is
+/// `Failure::Conflict`.
 pub fn answer(
     conn: &mut Conn,
     config: &Config,
@@ -110,6 +183,13 @@ pub fn answer(
 ) -> Result<ApplicationStatus, Failure> {
     let at = now();
     conn.write(|tx| {
+        let current = get(tx, member, id)?;
+        if ended(tx, &current, at.date())?.is_some() && !current.status.is_final() {
+            return Err(Failure::Conflict(format!(
+                "the application ended for you {} months after it was forwarded",
+                crate::domain::application::EMPLOYER_FULL_VIEW_MONTHS
+            )));
+        }
         let changed = app_store::change_status(tx, id, change, Actor::employer(member.user_id), at)
             .map_err(failure)?;
         crate::notify::officer::application_status_changed(tx, config, id).map_err(

@@ -14,6 +14,9 @@ use serde_json::{json, Map, Value};
 use super::openapi::{err, error_responses, id, merge, ok, slug_list};
 use super::vacancies::trimmed_text;
 use crate::app::profiles::{self, ListQuery, ProfileActor};
+use crate::domain::access_purpose::{
+    Purpose, PurposeKind, Recorded, DETAIL_MAX_CHARS, DETAIL_MIN_CHARS,
+};
 use crate::domain::offence::OffenceCategory;
 use crate::domain::profile::{
     Gender, ProfileDetails, ProfileInput, Readiness, RestrictedInput, SkillSource, TodoKind,
@@ -21,7 +24,7 @@ use crate::domain::profile::{
 };
 use crate::domain::skills::Taxonomy;
 use crate::domain::FieldErrors;
-use crate::web::auth::{Casework, ProfileClient, ProfileReader, ProfileWriter};
+use crate::web::auth::{Actor, Casework, ProfileClient, ProfileReader, ProfileWriter};
 use crate::web::errors::ApiError;
 use crate::web::extract::On;
 use crate::web::AppState;
@@ -222,11 +225,45 @@ pub async fn upsert_by_reference(
     Ok(saved(id, created))
 }
 
+/// Why the caller reads or writes the restricted sections (query string).
+#[derive(Deserialize)]
+pub struct PurposeParams {
+    #[serde(default)]
+    purpose: Option<String>,
+    #[serde(default)]
+    purpose_detail: Option<String>,
+}
+
+/// The purpose the audit row records: the one given, else `api` for an
+/// officer and `integration` (with the token's label) for a token.
+fn recorded_purpose(client: &ProfileClient, params: &PurposeParams) -> Result<Recorded, ApiError> {
+    match (&params.purpose, &params.purpose_detail) {
+        (None, None) => Ok(match &client.ctx.actor {
+            Some(Actor::Integration(token)) => Recorded::Integration(token.label.clone()),
+            _ => Recorded::Api,
+        }),
+        (kind, detail) => {
+            let (kind, detail) = (
+                kind.as_deref().unwrap_or(""),
+                detail.as_deref().unwrap_or(""),
+            );
+            Purpose::parse(kind, detail)
+                .map(Recorded::Given)
+                .map_err(ApiError::Invalid)
+        }
+    }
+}
+
 /// The offence, licence and barred sections of a person of the caller's
-/// service. Audited as restricted.
-pub async fn get_restricted(on: On<ProfileReader>) -> Result<HttpResponse, ApiError> {
+/// service. Audited as restricted, with the purpose.
+pub async fn get_restricted(
+    on: On<ProfileReader>,
+    params: web::Query<PurposeParams>,
+) -> Result<HttpResponse, ApiError> {
+    let purpose = recorded_purpose(&on.actor.0, &params)?;
     let what = "api: offence, licence and barred sections";
-    let profile = profiles::view_restricted(&on.state, actor(&on.actor.0), on.id, what).await?;
+    let reader = actor(&on.actor.0);
+    let profile = profiles::view_restricted(&on.state, reader, on.id, what, &purpose).await?;
     let restricted = RestrictedInput::of(&profile.details.to_input());
     let mut body = object_of(restricted)?;
     body.insert("id".into(), json!(on.id));
@@ -237,8 +274,10 @@ pub async fn get_restricted(on: On<ProfileReader>) -> Result<HttpResponse, ApiEr
 /// a section left out is emptied). Audited as restricted.
 pub async fn update_restricted(
     on: On<ProfileWriter>,
+    params: web::Query<PurposeParams>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
+    let purpose = recorded_purpose(&on.actor.0, &params)?;
     let body = body.into_inner();
     let errors = end_date_errors(&body);
     if !errors.is_empty() {
@@ -247,7 +286,7 @@ pub async fn update_restricted(
     let sections: RestrictedInput = serde_json::from_value(Value::Object(body))
         .map_err(|e| ApiError::BadRequest(format!("The JSON body could not be read: {e}")))?;
     let (state, writer) = (&on.state, actor(&on.actor.0));
-    profiles::replace_restricted(state, writer, on.id, sections).await?;
+    profiles::replace_restricted(state, writer, on.id, sections, purpose).await?;
     Ok(saved(on.id, false))
 }
 
@@ -342,18 +381,29 @@ pub fn openapi_paths() -> Value {
         },
         "/api/v1/profiles/{id}/restricted": {
             "get": {
-                "summary": "The offence, licence and barred sections. Every read is audited",
-                "parameters": [id_param.clone()],
-                "responses": answers(json!({ "200": ok("The restricted sections", "Restricted"), "404": not_found.clone() }))
+                "summary": "The offence, licence and barred sections. Every read is audited, with its purpose",
+                "parameters": purpose_params(&id_param),
+                "responses": answers(json!({ "200": ok("The restricted sections", "Restricted"), "404": not_found.clone(), "422": err("Bad purpose or purpose_detail: `fields` says which") }))
             },
             "put": {
-                "summary": "Replace the offence, licence and barred sections (a section left out is emptied). Audited, with the read it rests on",
-                "parameters": [id_param],
+                "summary": "Replace the offence, licence and barred sections (a section left out is emptied). Audited, with the read it rests on and its purpose",
+                "parameters": purpose_params(&id_param),
                 "requestBody": body("RestrictedBody"),
                 "responses": answers(json!({ "200": saved, "400": bad_body, "404": not_found, "422": err("Some fields need correcting: `fields` maps each field (such as `curfews[0].start`) to its messages") }))
             }
         }
     })
+}
+
+/// The path's id and the optional purpose of a restricted read or write.
+fn purpose_params(id_param: &Value) -> Value {
+    let kinds =
+        json!({ "type": "string", "enum": slug_list(PurposeKind::ALL.iter().map(|k| k.as_str())) });
+    json!([
+        id_param,
+        { "name": "purpose", "in": "query", "description": "Why you read or change this (recorded in the audit log). Without it the log records `api` for an officer and `integration` with the token's label for an integration token", "schema": kinds },
+        { "name": "purpose_detail", "in": "query", "description": "Why, when `purpose` is `other`: 3 to 200 characters (trimmed); ignored for the other purposes", "schema": { "type": "string", "minLength": DETAIL_MIN_CHARS, "maxLength": DETAIL_MAX_CHARS } }
+    ])
 }
 
 /// The restricted sections' properties, as sent and as answered.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::vacancy_form::DateParts;
 use super::{member_of, see_other};
-use crate::app::applications::employer as answers;
+use crate::app::applications::employer::{self as answers, Shown};
 use crate::app::{self, Failure};
 use crate::domain::application::{ApplicationStatus, Role, UnsuccessfulReason};
 use crate::domain::FieldErrors;
@@ -24,10 +24,21 @@ use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
 
-/// A candidate card with labels instead of slugs.
+/// What the employer sees of one application: the pseudonym and the
+/// status, with the full card while the application is open, or the date
+/// of the outcome once it has ended.
 pub struct Card {
     pub application_id: i64,
     pub status: &'static str,
+    pub pseudonym: String,
+    /// None once the application has ended for the employer.
+    pub full: Option<FullCard>,
+    /// When the outcome was reached, on an ended application.
+    pub outcome_on: Option<NaiveDate>,
+}
+
+/// A candidate card with labels instead of slugs.
+pub struct FullCard {
     pub statement: String,
     pub candidate: Candidate,
     pub skills: Vec<String>,
@@ -36,11 +47,33 @@ pub struct Card {
     pub start_date: Option<NaiveDate>,
 }
 
-fn card_of(state: &AppState, application: &Application, candidate: Candidate) -> Card {
-    let t = &state.taxonomy;
+fn card_of(state: &AppState, application: &Application, shown: Shown) -> Card {
+    let (full, pseudonym, outcome_on) = match shown {
+        Shown::Card(candidate) => {
+            let pseudonym = candidate.pseudonym.clone();
+            (
+                Some(full_card(state, application, candidate)),
+                pseudonym,
+                None,
+            )
+        }
+        Shown::Ended {
+            pseudonym,
+            outcome_on,
+        } => (None, pseudonym, outcome_on),
+    };
     Card {
         application_id: application.id,
         status: application.status.label(),
+        pseudonym,
+        full,
+        outcome_on,
+    }
+}
+
+fn full_card(state: &AppState, application: &Application, candidate: Candidate) -> FullCard {
+    let t = &state.taxonomy;
+    FullCard {
         statement: application.statement.clone(),
         skills: candidate
             .skills
@@ -71,7 +104,7 @@ pub async fn inbox(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
     let (by, vacancy_id) = (member_of(&on.actor), on.id);
     let (taxonomy, state, member) = (on.state.taxonomy.clone(), on.state, on.actor);
     let (title, rows) = app::run(&state.store, move |conn| {
-        answers::for_vacancy(conn, &by, vacancy_id, &taxonomy)
+        answers::for_vacancy(conn, &by, vacancy_id, (&taxonomy, today()))
     })
     .await?;
     let cards = rows
@@ -89,13 +122,19 @@ pub async fn inbox(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
     ))
 }
 
+/// The day what an employer sees is judged on.
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 /// Applications a page of the employer's inbox shows.
 pub const INBOX_PAGE: i64 = 20;
 
 /// One line of the inbox across vacancies.
 pub struct InboxRow {
     pub application_id: i64,
-    /// The pseudonym, or the name when the person agreed to share it.
+    /// The pseudonym, or the name when the person agreed to share it
+    /// (never once the application has ended).
     pub candidate: String,
     pub vacancy_id: i64,
     pub vacancy_title: String,
@@ -191,14 +230,17 @@ async fn inbox_rows(
     let by = member_of(member);
     let offset = (requested_page - 1) * INBOX_PAGE;
     let (found, total) = app::run(&state.store, move |conn| {
-        answers::inbox(conn, &by, &filter, INBOX_PAGE, offset)
+        answers::inbox(conn, &by, &filter, (INBOX_PAGE, offset), today())
     })
     .await?;
     let rows = found
         .into_iter()
-        .map(|((application, candidate), title)| InboxRow {
+        .map(|((application, shown), title)| InboxRow {
             application_id: application.id,
-            candidate: candidate.name.unwrap_or(candidate.pseudonym),
+            candidate: match shown {
+                Shown::Card(c) => c.name.unwrap_or(c.pseudonym),
+                Shown::Ended { pseudonym, .. } => pseudonym,
+            },
             vacancy_id: application.vacancy_id,
             vacancy_title: title,
             status: application.status.label(),
@@ -366,10 +408,13 @@ async fn application_page(
     let by = member_of(member);
     let answers::Detail {
         application,
-        candidate,
+        shown,
         vacancy_title: title,
         events,
-    } = app::run(&state.store, move |conn| answers::detail(conn, &by, id)).await?;
+    } = app::run(&state.store, move |conn| {
+        answers::detail(conn, &by, id, today())
+    })
+    .await?;
     // The employer's part of the timeline starts when it was forwarded.
     let steps = events
         .iter()
@@ -383,12 +428,15 @@ async fn application_page(
         })
         .collect();
     let vacancy_id = application.vacancy_id;
-    let choices = choices(application.status);
+    let choices = match shown {
+        Shown::Card(_) => choices(application.status),
+        Shown::Ended { .. } => Vec::new(),
+    };
     Ok(page(
         status,
         &ApplicationPage {
             chrome: Chrome::of(&member.ctx),
-            card: card_of(state, &application, candidate),
+            card: card_of(state, &application, shown),
             vacancy_id,
             vacancy_title: title,
             steps,

@@ -378,7 +378,9 @@ pub async fn forward(
             let shown_as = if app.share_name {
                 names
                     .first()
-                    .map(|(_, g, f, _)| format!("their name, {g} {f}"))
+                    .map(|(_, g, f, _)| {
+                        format!("their name, {g} {f}, if their profile records consent to share it (else the pseudonym {pseudonym})")
+                    })
                     .unwrap_or_default()
             } else {
                 format!("the pseudonym {pseudonym}")

@@ -10,6 +10,7 @@ use crate::app::profiles::{self, ProfileRecord};
 use crate::domain::skills::Taxonomy;
 use crate::web::auth::Officer;
 use crate::web::errors::AppError;
+use crate::web::officer::profiles::purpose;
 use crate::web::pages::page;
 use crate::web::view::Chrome;
 use crate::web::AppState;
@@ -503,8 +504,13 @@ pub async fn restricted(
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let purpose = match purpose::gate(&state, &officer, id, purpose::Next::Page).await? {
+        Ok(p) => p,
+        Err(question) => return Ok(question),
+    };
     let detail = "offence, licence and barred sections";
-    let profile = profiles::view_restricted(&state, caseworker(&officer), id, detail).await?;
+    let profile =
+        profiles::view_restricted(&state, caseworker(&officer), id, detail, &purpose).await?;
     let d = &profile.details;
     // Each condition says until when it applies, or that it has ended.
     let lines = d.licence_conditions().lines(today());

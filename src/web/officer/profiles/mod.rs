@@ -14,6 +14,7 @@ pub mod export;
 pub mod form;
 mod import;
 mod places;
+pub mod purpose;
 mod restricted;
 pub mod restricted_form;
 mod slips;

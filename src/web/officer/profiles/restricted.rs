@@ -5,8 +5,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+use super::purpose::{self, Next};
 use super::restricted_form::{RestrictedForm, DAYS};
 use crate::app::profiles;
+use crate::domain::access_purpose::Recorded;
 use crate::domain::offence::OffenceCategory;
 use crate::domain::profile::{ProfileDetails, ProfileInput, PROFILE_FIELDS};
 use crate::domain::FieldErrors;
@@ -56,14 +58,14 @@ fn restricted_editor(
 }
 
 /// The person's details as the form takes them, and their name; the read
-/// is audited as restricted, saying `what` for.
+/// is audited as restricted, saying `what` for and why.
 async fn restricted_input(
     state: &AppState,
     officer: &Officer,
     id: i64,
-    what: &'static str,
+    (what, purpose): (&'static str, &Recorded),
 ) -> Result<(ProfileInput, String), AppError> {
-    let profile = profiles::view_restricted(state, caseworker(officer), id, what).await?;
+    let profile = profiles::view_restricted(state, caseworker(officer), id, what, purpose).await?;
     let d = &profile.details;
     let name = format!("{} {}", d.given_name(), d.family_name());
     Ok((d.to_input(), name))
@@ -75,8 +77,12 @@ pub async fn restricted_edit_form(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let purpose = match purpose::gate(&state, &officer, id, Next::Edit).await? {
+        Ok(p) => p,
+        Err(question) => return Ok(question),
+    };
     let what = "editor for offence, licence and barred sections";
-    let (input, name) = restricted_input(&state, &officer, id, what).await?;
+    let (input, name) = restricted_input(&state, &officer, id, (what, &purpose)).await?;
     Ok(restricted_editor(
         StatusCode::OK,
         &officer,
@@ -95,8 +101,12 @@ pub async fn restricted_update(
         form,
     }: Posted,
 ) -> Result<HttpResponse, AppError> {
+    let purpose = match purpose::gate(&state, &officer, id, Next::Edit).await? {
+        Ok(p) => p,
+        Err(question) => return Ok(question),
+    };
     let what = "saving offence, licence and barred sections";
-    let (current, name) = restricted_input(&state, &officer, id, what).await?;
+    let (current, name) = restricted_input(&state, &officer, id, (what, &purpose)).await?;
     let form = RestrictedForm::read(&form);
     let (input, mine) = form.apply(&current);
     let details = match ProfileDetails::parse(&input, &state.taxonomy) {
@@ -118,7 +128,7 @@ pub async fn restricted_update(
             ));
         }
     };
-    profiles::update_restricted(&state, caseworker(&officer), id, details).await?;
+    profiles::update_restricted(&state, caseworker(&officer), id, details, purpose).await?;
     Ok(see_other(format!(
         "/officer/profiles/{id}/restricted?saved=restricted"
     )))

@@ -1790,6 +1790,20 @@ on_both_backends!(
             before + 1,
             "the answer shows offence data, so it is audited as a restricted view"
         );
+        // Its purpose is the page's: reviewing matches.
+        let detail: Option<String> = {
+            let mut conn = d.conn();
+            fairchance::with_conn!(&mut conn, |c| audit_log::table
+                .filter(audit_log::action.eq("profile.restricted_viewed"))
+                .filter(audit_log::subject_id.eq(d.profile_x))
+                .order(audit_log::id.desc())
+                .select(audit_log::detail)
+                .first(c)
+                .unwrap())
+        };
+        let detail: serde_json::Value = serde_json::from_str(&detail.unwrap()).unwrap();
+        assert_eq!(detail["purpose"], "matching_review", "{detail}");
+        assert!(detail["what"].is_string(), "{detail}");
     }
 );
 

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::profiles::Caseworker;
 use super::Failure;
 use crate::app::AppState;
+use crate::domain::access_purpose::{Purpose, Recorded};
 use crate::domain::matching::{assess, reveals_restricted, Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::vacancy::{Vacancy, VacancyStatus};
@@ -83,8 +84,16 @@ fn record_views(conn: &mut store::Conn, actor: &Actor, views: Vec<Viewed>) -> Re
         return Ok(());
     }
     let at = store::now();
+    // A restricted row from these pages records why, like the restricted
+    // page's: reviewing matches is what they are for.
+    let review = Recorded::Given(Purpose::matching_review());
     conn.write(|tx| {
         for v in views {
+            let detail = if v.action.contains("restricted_viewed") {
+                review.audit_detail(Some(&v.detail))
+            } else {
+                v.detail
+            };
             audit::record(
                 tx,
                 actor,
@@ -92,7 +101,7 @@ fn record_views(conn: &mut store::Conn, actor: &Actor, views: Vec<Viewed>) -> Re
                     action: v.action,
                     subject_kind: Some(v.kind),
                     subject_id: Some(v.id),
-                    detail: Some(v.detail),
+                    detail: Some(detail),
                 },
                 at,
             )?;

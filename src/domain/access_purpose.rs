@@ -60,6 +60,16 @@ impl Purpose {
         })
     }
 
+    /// The purpose of the matching pages (a person's matches, "why not?",
+    /// a candidate list): what they show is there for reviewing matches,
+    /// so their restricted rows record it without asking.
+    pub fn matching_review() -> Self {
+        Self {
+            kind: PurposeKind::MatchingReview,
+            detail: None,
+        }
+    }
+
     /// A purpose read back from storage (already checked when saved).
     pub fn stored(kind: &str, detail: Option<String>) -> Option<Self> {
         let kind = PurposeKind::parse(kind).ok()?;

@@ -1171,8 +1171,9 @@ on_both_backends!(
         let f = Fixture::new(backend).await;
         let mut conn = f.conn();
         // A second person's application, still with the officer.
-        let other = app_store::for_vacancy_employer(&mut conn, f.vacancy_a).unwrap();
-        assert_eq!(other.len(), 1);
+        let (other, total) =
+            app_store::for_vacancy_employer(&mut conn, f.vacancy_a, 50, 0).unwrap();
+        assert_eq!((other.len(), total), (1, 1));
         let t = &f.app.services.taxonomy;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(99);
         let town = Town {
@@ -2814,6 +2815,67 @@ on_both_backends!(
         assert!(second.contains("22 applications, page 2 of 2."));
         assert_eq!(count_links(&second, "href=\"/employer/applications/"), 2);
         assert!(second.contains(&link));
+
+        // The vacancy's own card page reaches every one too, 20 a page, and
+        // the pages together are exactly the forwarded applications.
+        let expected: std::collections::BTreeSet<i64> = {
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| {
+                use fairchance::store::schema::{application_events, applications};
+                applications::table
+                    .filter(applications::vacancy_id.eq(f.vacancy_a))
+                    .filter(
+                        applications::id.eq_any(
+                            application_events::table
+                                .filter(application_events::to_status.eq("forwarded"))
+                                .select(application_events::application_id),
+                        ),
+                    )
+                    .select(applications::id)
+                    .load::<i64>(c)
+                    .unwrap()
+            })
+            .into_iter()
+            .collect()
+        };
+        assert_eq!(expected.len(), 22);
+        let cards = |p: i64| format!("/employer/vacancies/{}/applications?page={p}", f.vacancy_a);
+        let mut seen = std::collections::BTreeSet::new();
+        for (p, on_page) in [(1, 20), (2, 2)] {
+            let html = f.get_as(f.user_a, &cards(p)).await.text().await.unwrap();
+            assert!(
+                html.contains(&format!("22 applications, oldest first, page {p} of 2.")),
+                "{html}"
+            );
+            let ids: Vec<i64> = html
+                .match_indices("href=\"/employer/applications/")
+                .filter_map(|(i, m)| {
+                    let rest = &html[i + m.len()..];
+                    rest[..rest.find('"')?].parse().ok()
+                })
+                .collect();
+            assert_eq!(ids.len(), on_page, "{html}");
+            seen.extend(ids);
+        }
+        assert_eq!(seen, expected, "every forwarded application, once");
+        let past = f.get_as(f.user_a, &cards(9)).await;
+        assert_eq!(past.status(), StatusCode::SEE_OTHER);
+        assert!(past.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("page=2"));
+        let bad = f
+            .get_as(
+                f.user_a,
+                &format!("/employer/vacancies/{}/applications?page=x", f.vacancy_a),
+            )
+            .await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+        assert!(bad
+            .text()
+            .await
+            .unwrap()
+            .contains("whole number of 1 or more"));
 
         // The dashboard and the vacancy list count and link them.
         let home = f.get_as(f.user_a, "/employer").await.text().await.unwrap();

@@ -453,24 +453,39 @@ macro_rules! not_anonymised {
     };
 }
 
-/// A vacancy's applications as its employer sees them: only those that were
-/// forwarded (whatever happened after), oldest first; anonymised people
-/// are left out.
+/// One page of a vacancy's applications as its employer sees them (only
+/// those that were forwarded, whatever happened after), oldest first, and
+/// how many there are in all; anonymised people are left out.
 pub fn for_vacancy_employer(
     conn: &mut impl AsTx,
     vacancy_id: i64,
-) -> StoreResult<Vec<Application>> {
-    let forwarded = application_events::table
-        .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
-        .select(application_events::application_id);
-    let rows: Vec<Row> = with_conn!(conn, |c| applications::table
-        .filter(applications::vacancy_id.eq(vacancy_id))
-        .filter(applications::id.eq_any(forwarded))
-        .filter(applications::profile_id.eq_any(not_anonymised!()))
-        .order((applications::created_at, applications::id))
-        .select(columns!())
-        .load(c)?);
-    from_rows(rows)
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Application>, i64)> {
+    let forwarded = || {
+        application_events::table
+            .filter(application_events::to_status.eq(ApplicationStatus::Forwarded.as_str()))
+            .select(application_events::application_id)
+    };
+    let (rows, total): (Vec<Row>, i64) = with_conn!(conn, |c| {
+        let total = applications::table
+            .filter(applications::vacancy_id.eq(vacancy_id))
+            .filter(applications::id.eq_any(forwarded()))
+            .filter(applications::profile_id.eq_any(not_anonymised!()))
+            .count()
+            .get_result(c)?;
+        let rows = applications::table
+            .filter(applications::vacancy_id.eq(vacancy_id))
+            .filter(applications::id.eq_any(forwarded()))
+            .filter(applications::profile_id.eq_any(not_anonymised!()))
+            .order((applications::created_at, applications::id))
+            .limit(limit)
+            .offset(offset)
+            .select(columns!())
+            .load(c)?;
+        (rows, total)
+    });
+    Ok((from_rows(rows)?, total))
 }
 
 /// The applications forwarded to an employer (whatever happened after), as

@@ -134,20 +134,36 @@ pub fn detail(
     })
 }
 
-/// The applications forwarded to one of this employer's vacancies as seen
-/// on `today`, with the vacancy's title.
+/// One of this employer's vacancies with a page of the applications
+/// forwarded to it, as seen on `today`.
+pub struct VacancyCards {
+    pub title: String,
+    pub rows: Vec<Carded>,
+    /// How many applications the vacancy has in all.
+    pub total: i64,
+}
+
+/// A page (`limit`, `offset`) of the applications forwarded to one of this
+/// employer's vacancies as seen on `today`, with the vacancy's title and
+/// the total.
 pub fn for_vacancy(
     conn: &mut impl AsTx,
     member: &Member,
     vacancy_id: i64,
     (taxonomy, today): (&crate::domain::skills::Taxonomy, NaiveDate),
-) -> Result<(String, Vec<Carded>), Failure> {
+    (limit, offset): (i64, i64),
+) -> Result<VacancyCards, Failure> {
     let vacancy = super::super::vacancies::get(conn, member, vacancy_id, taxonomy)?;
-    let mut rows = Vec::new();
-    for application in app_store::for_vacancy_employer(conn, vacancy.id)? {
+    let (applications, total) = app_store::for_vacancy_employer(conn, vacancy.id, limit, offset)?;
+    let mut rows = Vec::with_capacity(applications.len());
+    for application in applications {
         rows.push(carded(conn, application, today)?);
     }
-    Ok((vacancy.details.title().to_string(), rows))
+    Ok(VacancyCards {
+        title: vacancy.details.title().to_string(),
+        rows,
+        total,
+    })
 }
 
 /// A page of the applications forwarded to this employer across its

@@ -98,26 +98,68 @@ struct InboxPage {
     vacancy_id: i64,
     title: String,
     cards: Vec<Card>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
 }
 
-pub async fn inbox(on: On<EmployerMember>) -> Result<HttpResponse, AppError> {
+/// Cards a page of one vacancy's applications shows.
+pub const CARDS_PAGE: i64 = 20;
+
+#[derive(Deserialize)]
+pub struct CardsQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// Every application forwarded to one vacancy, as cards, oldest first,
+/// [`CARDS_PAGE`] a page with the total. A page that is not a number is a
+/// 400 that says so; one past the end leads to the last page.
+pub async fn inbox(
+    on: On<EmployerMember>,
+    query: web::Query<CardsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let requested = match query.page.trim() {
+        "" => 1,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => n,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "The page must be a whole number of 1 or more.".into(),
+                ))
+            }
+        },
+    };
     let (by, vacancy_id) = (member_of(&on.actor), on.id);
     let (taxonomy, state, member) = (on.state.taxonomy.clone(), on.state, on.actor);
-    let (title, rows) = app::run(&state.store, move |conn| {
-        answers::for_vacancy(conn, &by, vacancy_id, (&taxonomy, today()))
+    let window = (CARDS_PAGE, (requested - 1) * CARDS_PAGE);
+    let found = app::run(&state.store, move |conn| {
+        answers::for_vacancy(conn, &by, vacancy_id, (&taxonomy, today()), window)
     })
     .await?;
-    let cards = rows
-        .into_iter()
-        .map(|(a, c)| card_of(&state, &a, c))
-        .collect();
+    let pages = ((found.total + CARDS_PAGE - 1) / CARDS_PAGE).max(1);
+    let link = |p: i64| format!("/employer/vacancies/{vacancy_id}/applications?page={p}");
+    if requested > pages {
+        return Ok(see_other(link(pages)));
+    }
     Ok(page(
         StatusCode::OK,
         &InboxPage {
             chrome: Chrome::of(&member.ctx),
             vacancy_id,
-            title,
-            cards,
+            title: found.title,
+            cards: found
+                .rows
+                .into_iter()
+                .map(|(a, c)| card_of(&state, &a, c))
+                .collect(),
+            total: found.total,
+            page: requested,
+            pages,
+            prev_link: (requested > 1).then(|| link(requested - 1)),
+            next_link: (requested < pages).then(|| link(requested + 1)),
         },
     ))
 }

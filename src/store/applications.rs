@@ -445,10 +445,13 @@ pub fn for_profile(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<Vec<App
 
 /// The ids of people not anonymised by the retention pass: employers' lists
 /// leave anonymised people out (their rows stay for the reports).
-macro_rules! not_anonymised {
+/// The ids of anonymised people, to leave out with `ne_all`: a short list
+/// (read through `profiles_retention`), where the people still held are
+/// the whole table.
+macro_rules! anonymised {
     () => {
         profiles::table
-            .filter(profiles::anonymised_at.is_null())
+            .filter(profiles::anonymised_at.is_not_null())
             .select(profiles::id)
     };
 }
@@ -471,13 +474,13 @@ pub fn for_vacancy_employer(
         let total = applications::table
             .filter(applications::vacancy_id.eq(vacancy_id))
             .filter(applications::id.eq_any(forwarded()))
-            .filter(applications::profile_id.eq_any(not_anonymised!()))
+            .filter(applications::profile_id.ne_all(anonymised!()))
             .count()
             .get_result(c)?;
         let rows = applications::table
             .filter(applications::vacancy_id.eq(vacancy_id))
             .filter(applications::id.eq_any(forwarded()))
-            .filter(applications::profile_id.eq_any(not_anonymised!()))
+            .filter(applications::profile_id.ne_all(anonymised!()))
             .order((applications::created_at, applications::id))
             .limit(limit)
             .offset(offset)
@@ -500,7 +503,7 @@ macro_rules! forwarded_to {
             .inner_join(super::schema::vacancies::table)
             .filter(super::schema::vacancies::employer_id.eq($employer_id))
             .filter(applications::id.eq_any(forwarded))
-            .filter(applications::profile_id.eq_any(not_anonymised!()))
+            .filter(applications::profile_id.ne_all(anonymised!()))
             .into_boxed()
     }};
 }

@@ -103,9 +103,9 @@ pub fn apply_run(
             RunScope::Vacancy(id) => query
                 .filter(matches::vacancy_id.eq(id))
                 .filter(
-                    matches::profile_id.eq_any(
+                    matches::profile_id.ne_all(
                         super::schema::profiles::table
-                            .filter(super::schema::profiles::anonymised_at.is_null())
+                            .filter(super::schema::profiles::anonymised_at.is_not_null())
                             .select(super::schema::profiles::id),
                     ),
                 )

@@ -51,6 +51,28 @@ pub fn restricted_deleted_after(retention: &Retention) -> String {
     }
 }
 
+/// What the privacy notice and the record of processing both show, from
+/// one set of settings.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub held: Vec<Held>,
+    /// The retention pass's own step table.
+    pub steps: Vec<crate::domain::retention::Step>,
+    pub anonymised_after: String,
+    pub restricted_deleted_after: String,
+}
+
+impl Notice {
+    pub fn of(retention: &Retention) -> Self {
+        Self {
+            held: record(retention),
+            steps: crate::domain::retention::steps(retention),
+            anonymised_after: anonymised_after(retention),
+            restricted_deleted_after: restricted_deleted_after(retention),
+        }
+    }
+}
+
 /// Everything held about the people the service is for, and about staff.
 pub fn record(retention: &Retention) -> Vec<Held> {
     let mut held = profile_data(retention);

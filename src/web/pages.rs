@@ -18,10 +18,7 @@ struct Home;
 #[derive(Template)]
 #[template(path = "privacy.html")]
 struct Privacy {
-    held: Vec<crate::domain::processing::Held>,
-    steps: Vec<crate::domain::retention::Step>,
-    anonymised_after: String,
-    restricted_deleted_after: String,
+    notice: crate::domain::processing::Notice,
     contact: String,
 }
 
@@ -88,10 +85,7 @@ pub async fn privacy(state: actix_web::web::Data<crate::web::AppState>) -> HttpR
     page(
         StatusCode::OK,
         &Privacy {
-            held: processing::record(&retention),
-            steps: crate::domain::retention::steps(&retention),
-            anonymised_after: processing::anonymised_after(&retention),
-            restricted_deleted_after: processing::restricted_deleted_after(&retention),
+            notice: processing::Notice::of(&retention),
             contact: state.config.contact_address(),
         },
     )

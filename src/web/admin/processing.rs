@@ -8,8 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::app::{profiles, Failure};
-use crate::domain::processing::{self, Held};
-use crate::domain::retention::{self, Step};
+use crate::domain::processing::Notice;
 use crate::domain::FieldErrors;
 use crate::store::people::PersonFound;
 use crate::web::auth::Admin;
@@ -22,11 +21,7 @@ use crate::web::AppState;
 #[template(path = "admin/processing.html")]
 struct ProcessingPage {
     chrome: Chrome,
-    held: Vec<Held>,
-    /// What the retention pass does, step by step (its own table).
-    steps: Vec<Step>,
-    anonymised_after: String,
-    restricted_deleted_after: String,
+    notice: Notice,
     months_after_release: u32,
     restricted_days_after_licence: u32,
     contact: String,
@@ -62,10 +57,7 @@ pub async fn processing(
         status,
         &ProcessingPage {
             chrome: Chrome::of(&admin.ctx),
-            held: processing::record(&retention),
-            steps: retention::steps(&retention),
-            anonymised_after: processing::anonymised_after(&retention),
-            restricted_deleted_after: processing::restricted_deleted_after(&retention),
+            notice: Notice::of(&retention),
             months_after_release: retention.months_after_release,
             restricted_days_after_licence: retention.restricted_days_after_licence,
             contact: state.config.contact_address(),

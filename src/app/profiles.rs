@@ -651,7 +651,7 @@ pub async fn find_by_reference(
     admin: Actor,
     reference: &str,
 ) -> Result<Vec<store::people::PersonFound>, Failure> {
-    let reference = reference.trim().to_uppercase();
+    let reference = crate::domain::profile::normal_reference(reference);
     let mut errors = FieldErrors::new();
     if reference.is_empty() {
         errors.add("reference", "Enter the prison number");

@@ -1149,6 +1149,11 @@ fn check_no_nul(errors: &mut FieldErrors, input: &ProfileInput) {
     }
 }
 
+/// A prison number as it is stored and looked up: trimmed, in capitals.
+pub fn normal_reference(raw: &str) -> String {
+    raw.trim().to_uppercase()
+}
+
 fn normalise(raw: &ProfileInput) -> ProfileInput {
     let mut input = raw.clone();
     for text in [
@@ -1160,7 +1165,7 @@ fn normalise(raw: &ProfileInput) -> ProfileInput {
     ] {
         *text = text.trim().to_owned();
     }
-    input.reference = input.reference.trim().to_uppercase();
+    input.reference = normal_reference(&input.reference);
     input.sectors_of_interest = clean_list(&input.sectors_of_interest);
     input.offence_categories = clean_list(&input.offence_categories);
     input.languages = clean_list(&input.languages);

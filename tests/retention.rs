@@ -538,15 +538,18 @@ on_both_backends!(
 );
 
 /// A person released 6 months ago whose licence ends on `end` (recorded,
-/// or through conditions that each end).
+/// or through conditions that each end), with or without a free-text
+/// other condition (which has no end of its own).
 fn on_licence(
     conn: &mut Conn,
     n: usize,
     recorded: Option<NaiveDate>,
     curfew_ends: Option<NaiveDate>,
+    other: bool,
 ) -> i64 {
     let service = ids(conn, "SELECT id FROM services ORDER BY id LIMIT 1")[0];
     let recorded = recorded.map_or("NULL".to_string(), |d| format!("'{d}'"));
+    let other = if other { "'Report weekly'" } else { "NULL" };
     let pid = ids(
         conn,
         &format!(
@@ -554,7 +557,7 @@ fn on_licence(
              no_fixed_abode, travel_radius_km, right_to_work, driving_licence, no_driving, barred_children, \
              barred_adults, readiness, consent_to_share_name, created_at, updated_at, licence_ends_on, other_conditions) \
              VALUES ({service}, 'L{n}', 'Given', 'Family', 'Licence {n}', '{}', TRUE, 10, TRUE, FALSE, FALSE, TRUE, \
-             FALSE, 'ready_to_work', FALSE, '2026-01-01 10:00:00', '2026-01-01 10:00:00', {recorded}, 'Report weekly') RETURNING id",
+             FALSE, 'ready_to_work', FALSE, '2026-01-01 10:00:00', '2026-01-01 10:00:00', {recorded}, {other}) RETURNING id",
             months_ago(6)
         ),
     )[0];
@@ -584,16 +587,21 @@ on_both_backends!(
         let mut conn = store.conn().unwrap();
         let end = today() - Duration::days(1);
         exec(&mut conn, "INSERT INTO services (name, kind, place_name, lat, lon, created_at) VALUES ('HMP Test', 'prison', 'Leeds', 53.8, -1.5, '2026-01-01 10:00:00')");
-        let recorded_today = on_licence(&mut conn, 1, Some(today()), None);
-        let recorded_ended = on_licence(&mut conn, 2, Some(end), None);
-        let by_curfew_ended = on_licence(&mut conn, 3, None, Some(end));
-        let by_curfew_today = on_licence(&mut conn, 4, None, Some(today()));
+        let recorded_today = on_licence(&mut conn, 1, Some(today()), None, true);
+        let recorded_ended = on_licence(&mut conn, 2, Some(end), None, true);
+        let by_curfew_ended = on_licence(&mut conn, 3, None, Some(end), false);
+        let by_curfew_today = on_licence(&mut conn, 4, None, Some(today()), false);
+        // The curfew has ended, but an other condition with no end stands:
+        // the licence has not ended, so the restricted data stays (the
+        // same answer matching gives: the other condition still applies).
+        let other_stands = on_licence(&mut conn, 6, None, Some(end), true);
         let plan = retention::plan(&mut conn, &settings(), today()).unwrap();
         let due: BTreeSet<i64> = plan.restricted.iter().map(|p| p.id).collect();
         assert_eq!(due, BTreeSet::from([recorded_ended, by_curfew_ended]));
         let kept_before = (
             held(&mut conn, recorded_today),
             held(&mut conn, by_curfew_today),
+            held(&mut conn, other_stands),
         );
         assert_eq!(
             pass(&store),
@@ -605,7 +613,8 @@ on_both_backends!(
         assert_eq!(
             (
                 held(&mut conn, recorded_today),
-                held(&mut conn, by_curfew_today)
+                held(&mut conn, by_curfew_today),
+                held(&mut conn, other_stands),
             ),
             kept_before,
             "the day of the end: kept"
@@ -634,7 +643,7 @@ on_both_backends!(
             restricted_days_after_licence: 1,
             ..settings()
         };
-        let later = on_licence(&mut conn, 5, Some(end), None);
+        let later = on_licence(&mut conn, 5, Some(end), None, true);
         let plan = retention::plan(&mut conn, &one_day, today()).unwrap();
         assert!(plan.restricted.iter().all(|p| p.id != later));
         assert_eq!(

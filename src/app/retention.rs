@@ -53,7 +53,7 @@ pub fn plan(conn: &mut impl AsTx, retention: &Retention, today: NaiveDate) -> St
     let restricted = stored::licence_holders(conn, released_before)?
         .into_iter()
         .filter(|h| {
-            policy::licence_end(h.recorded, &h.conditions)
+            crate::domain::licence::last_day(h.recorded, &h.conditions)
                 .is_some_and(|end| policy::restricted_due(retention, end, today))
         })
         .map(|h| h.person)

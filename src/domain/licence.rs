@@ -227,30 +227,20 @@ impl LicenceConditions {
         }
     }
 
-    /// The last day any condition applies, after which none does: the
-    /// licence end when it is set; otherwise the latest end of the
-    /// conditions when every one of them has an end (the other conditions,
-    /// having no end of their own, never do); otherwise none (also when
-    /// nothing is recorded).
+    /// The last day any condition applies, after which none does (see
+    /// [`last_day`]); none when nothing is recorded.
     pub fn ends_on(&self) -> Option<NaiveDate> {
-        if self.licence_ends_on.is_some() {
-            return self.licence_ends_on;
-        }
-        if self.other.is_some() {
-            return None;
-        }
         let driving = self.no_driving.then_some(self.no_driving_until);
+        let other = self.other.is_some().then_some(None);
         let ends: Vec<Option<NaiveDate>> = self
             .curfews
             .iter()
             .map(Curfew::ends_on)
             .chain(self.exclusion_zones.iter().map(ExclusionZone::ends_on))
             .chain(driving)
+            .chain(other)
             .collect();
-        if ends.iter().any(Option::is_none) {
-            return None;
-        }
-        ends.into_iter().flatten().max()
+        last_day(self.licence_ends_on, &ends)
     }
 
     /// One line per condition for the officer's page, saying until when it
@@ -373,10 +363,48 @@ impl EndDates<'_> {
     }
 }
 
+/// The last day a licence binds, as far as the record tells: the licence
+/// end date when one is recorded; otherwise, when there is at least one
+/// condition and every condition has an end date, the latest of them;
+/// otherwise unknown (None). `conditions` holds one entry per condition
+/// (each curfew, each exclusion zone, the driving ban, and the free-text
+/// other conditions, which never have an end of their own): its end date,
+/// or None when it has none.
+///
+/// The one rule for both matching (when conditions stop applying) and
+/// retention (when restricted data may go), so the two never disagree.
+pub fn last_day(
+    recorded: Option<NaiveDate>,
+    conditions: &[Option<NaiveDate>],
+) -> Option<NaiveDate> {
+    if recorded.is_some() {
+        return recorded;
+    }
+    if conditions.is_empty() {
+        return None;
+    }
+    conditions
+        .iter()
+        .try_fold(NaiveDate::MIN, |latest, end| end.map(|e| latest.max(e)))
+}
+
 #[cfg(test)]
 mod tests {
+
     use super::*;
     use crate::domain::vacancy::tests::date;
+
+    #[test]
+    fn last_day_prefers_the_recorded_date() {
+        assert_eq!(
+            last_day(Some(date("2026-01-01")), &[None]),
+            Some(date("2026-01-01"))
+        );
+        let ends = [Some(date("2026-03-01")), Some(date("2026-05-01"))];
+        assert_eq!(last_day(None, &ends), Some(date("2026-05-01")));
+        assert_eq!(last_day(None, &[Some(date("2026-03-01")), None]), None);
+        assert_eq!(last_day(None, &[]), None);
+    }
 
     fn curfew(ends_on: Option<NaiveDate>) -> Curfew {
         Curfew::parse(&CurfewInput {

@@ -31,29 +31,6 @@ pub fn due_for_anonymisation(
     release_date < anonymise_released_before(retention, today)
 }
 
-/// When a person's licence ends, as far as the record tells: the licence
-/// end date when one is recorded; otherwise, when the person has at least
-/// one condition and every condition has an end date, the latest of them;
-/// otherwise unknown (None), and the restricted data then stays until the
-/// person is anonymised.
-///
-/// `conditions` holds one entry per condition (each curfew, each exclusion
-/// zone, the driving ban): its end date, or None when it has none.
-pub fn licence_end(
-    recorded: Option<NaiveDate>,
-    conditions: &[Option<NaiveDate>],
-) -> Option<NaiveDate> {
-    if recorded.is_some() {
-        return recorded;
-    }
-    if conditions.is_empty() {
-        return None;
-    }
-    conditions
-        .iter()
-        .try_fold(NaiveDate::MIN, |latest, end| end.map(|e| latest.max(e)))
-}
-
 /// The last day restricted data is kept after a licence that ends on
 /// `licence_end`: the end day itself plus the configured days.
 pub fn restricted_kept_until(retention: &Retention, licence_end: NaiveDate) -> NaiveDate {
@@ -266,22 +243,6 @@ mod tests {
             anonymise_released_before(&settings(12, 0), day("2028-02-29")),
             day("2027-02-28")
         );
-    }
-
-    #[test]
-    fn licence_end_prefers_the_recorded_date() {
-        assert_eq!(
-            licence_end(Some(day("2026-01-01")), &[None]),
-            Some(day("2026-01-01"))
-        );
-    }
-
-    #[test]
-    fn licence_end_is_the_latest_condition_when_every_one_ends() {
-        let ends = [Some(day("2026-03-01")), Some(day("2026-05-01"))];
-        assert_eq!(licence_end(None, &ends), Some(day("2026-05-01")));
-        assert_eq!(licence_end(None, &[Some(day("2026-03-01")), None]), None);
-        assert_eq!(licence_end(None, &[]), None);
     }
 
     #[test]

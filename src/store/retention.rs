@@ -114,12 +114,19 @@ pub struct LicenceHolder {
     pub person: Person,
     /// `profiles.licence_ends_on`.
     pub recorded: Option<NaiveDate>,
-    /// Each condition's end (curfews, zones, the driving ban), None when
-    /// it has none.
+    /// Each condition's end (curfews, zones, the driving ban, the other
+    /// conditions), None when it has none (the other conditions never do).
     pub conditions: Vec<Option<NaiveDate>>,
 }
 
-type HolderRow = (i64, String, Option<NaiveDate>, bool, Option<NaiveDate>);
+type HolderRow = (
+    i64,
+    String,
+    Option<NaiveDate>,
+    bool,
+    Option<NaiveDate>,
+    bool,
+);
 /// (profile id, a condition's end).
 type ConditionEnd = (i64, Option<NaiveDate>);
 
@@ -150,6 +157,7 @@ pub fn licence_holders(
                 profiles::licence_ends_on,
                 profiles::no_driving,
                 profiles::no_driving_until,
+                profiles::other_conditions.is_not_null(),
             ))
             .load::<HolderRow>(c)?
     });
@@ -158,10 +166,14 @@ pub fn licence_holders(
     let mut holders: Vec<LicenceHolder> = rows
         .into_iter()
         .map(
-            |(id, pseudonym, recorded, no_driving, until)| LicenceHolder {
+            |(id, pseudonym, recorded, no_driving, until, other)| LicenceHolder {
                 person: Person { id, pseudonym },
                 recorded,
-                conditions: if no_driving { vec![until] } else { Vec::new() },
+                conditions: no_driving
+                    .then_some(until)
+                    .into_iter()
+                    .chain(other.then_some(None))
+                    .collect(),
             },
         )
         .collect();

@@ -211,6 +211,12 @@ impl<T> Snapshot<T> {
 }
 
 /// The rows in the order of `ids`, leaving out ids with no row.
+/// The ids once each, in their first order.
+fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
 fn in_order<T>(ids: &[i64], mut found: HashMap<i64, Arc<T>>) -> Vec<Arc<T>> {
     ids.iter().filter_map(|id| found.remove(id)).collect()
 }
@@ -554,6 +560,145 @@ impl Matcher {
             None => return Ok(RunOutcome::default()),
         };
         self.store_run(RunScope::Profile(id), found).await
+    }
+
+    /// Re-indexes many changed vacancies and profiles and stores their
+    /// matches: the same result as [`Self::vacancy_changed`] and
+    /// [`Self::profile_changed`] one by one, with one index write per kind
+    /// (a commit to disk on the embedded engine, one task on Meilisearch)
+    /// and one database transaction for all the runs, instead of one of
+    /// each per row. Every row is synced before any run is worked out, so
+    /// each run sees the others' changes.
+    pub async fn changed_many(
+        &self,
+        vacancy_ids: &[i64],
+        profile_ids: &[i64],
+        today: NaiveDate,
+    ) -> Result<RunOutcome, MatchError> {
+        let vacancy_ids = distinct(vacancy_ids);
+        let profile_ids = distinct(profile_ids);
+        let vacancies = self.sync_vacancies(&vacancy_ids).await?;
+        let profiles = self.sync_profiles(&profile_ids, today).await?;
+        let mut runs = Vec::with_capacity(vacancy_ids.len() + profiles.len());
+        for id in vacancy_ids {
+            // A vacancy that is gone expires its matches (an empty run).
+            let found = match vacancies.get(&id) {
+                Some(vacancy) => self
+                    .profiles_for(vacancy, &ServiceScope::All, today, usize::MAX)
+                    .await?
+                    .into_iter()
+                    .map(|r| found(r.item.id, id, &r.assessment))
+                    .collect(),
+                None => Vec::new(),
+            };
+            runs.push((RunScope::Vacancy(id), found));
+        }
+        // A profile that is gone or anonymised only leaves the index.
+        for profile in profile_ids.iter().filter_map(|id| profiles.get(id)) {
+            let found = self
+                .vacancies_for(profile, today, usize::MAX)
+                .await?
+                .into_iter()
+                .map(|r| found(profile.id, r.item.id, &r.assessment))
+                .collect();
+            runs.push((RunScope::Profile(profile.id), found));
+        }
+        Ok(self
+            .store
+            .run(move |conn| {
+                let at = store::now();
+                conn.write(|c| {
+                    let mut total = RunOutcome::default();
+                    for (scope, found) in &runs {
+                        let outcome = stored::apply_run(c, *scope, found, at)?;
+                        total.suggested += outcome.suggested;
+                        total.updated += outcome.updated;
+                        total.expired += outcome.expired;
+                    }
+                    Ok(total)
+                })
+            })
+            .await?)
+    }
+
+    /// [`Self::sync_vacancy`] for many: those still there, by id, indexed
+    /// in one write; the others dropped from the index in one.
+    async fn sync_vacancies(&self, ids: &[i64]) -> Result<HashMap<i64, Arc<Vacancy>>, MatchError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let present: HashMap<i64, Arc<Vacancy>> = self
+            .load_vacancies(ids.to_vec())
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+        let docs: Vec<VacancyDoc> = present
+            .values()
+            .map(|v| VacancyDoc::build(v, &self.taxonomy))
+            .collect();
+        if !docs.is_empty() {
+            self.index.upsert_vacancies(&docs).await?;
+        }
+        let gone: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !present.contains_key(id))
+            .collect();
+        if !gone.is_empty() {
+            self.index.delete(IndexKind::Vacancies, &gone).await?;
+        }
+        Ok(present)
+    }
+
+    /// [`Self::sync_profile`] for many: those still there and not
+    /// anonymised, by id, indexed in one write; the others dropped from the
+    /// index in one.
+    async fn sync_profiles(
+        &self,
+        ids: &[i64],
+        today: NaiveDate,
+    ) -> Result<HashMap<i64, Arc<Profile>>, MatchError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let asked = ids.to_vec();
+        let anonymised: std::collections::HashSet<i64> = self
+            .store
+            .run(move |c| store::retention::anonymised_among(c, &asked))
+            .await?
+            .into_iter()
+            .collect();
+        let live: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !anonymised.contains(id))
+            .collect();
+        let present: HashMap<i64, Arc<Profile>> = if live.is_empty() {
+            HashMap::new()
+        } else {
+            self.load_profiles(live)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p))
+                .collect()
+        };
+        let docs: Vec<ProfileDoc> = present
+            .values()
+            .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
+            .collect();
+        if !docs.is_empty() {
+            self.index.upsert_profiles(&docs).await?;
+        }
+        let gone: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !present.contains_key(id))
+            .collect();
+        if !gone.is_empty() {
+            self.index.delete(IndexKind::Profiles, &gone).await?;
+        }
+        Ok(present)
     }
 
     async fn store_run(

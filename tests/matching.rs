@@ -1111,3 +1111,103 @@ on_both_backends!(
         s.app.stop().await;
     }
 );
+
+/// Every stored match, as (profile, vacancy, status, score, reasons).
+fn stored_matches(conn: &mut store::Conn) -> Vec<(i64, i64, String, f64, String)> {
+    use fairchance::store::schema::matches;
+    fairchance::with_conn!(conn, |c| matches::table
+        .order((matches::profile_id, matches::vacancy_id))
+        .select((
+            matches::profile_id,
+            matches::vacancy_id,
+            matches::status,
+            matches::score,
+            matches::reasons,
+        ))
+        .load(c)
+        .unwrap())
+}
+
+on_both_backends!(
+    matching_jobs_run_in_batches_and_store_what_one_by_one_runs_store,
+    |backend| async move {
+        use fairchance::jobs::{Worker, MATCH_BATCH};
+        use fairchance::store::schema::jobs;
+        let app = TestApp::spawn(backend).await;
+        fairchance::seed::demo::seed(&app.services).unwrap();
+        app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let mut conn = app.services.store.conn().unwrap();
+        let queued = |conn: &mut store::Conn| -> Vec<(String, String)> {
+            fairchance::with_conn!(conn, |c| jobs::table
+                .filter(jobs::kind.eq_any(["vacancy.changed", "profile.changed"]))
+                .filter(jobs::status.eq("queued"))
+                .select((jobs::kind, jobs::payload))
+                .load(c)
+                .unwrap())
+        };
+        let waiting = queued(&mut conn);
+        assert!(
+            waiting.len() as i64 > MATCH_BATCH,
+            "the demo seed queues more matching jobs ({}) than one batch",
+            waiting.len()
+        );
+        // A job whose payload cannot be read fails alone; the rest of its
+        // batch is stored.
+        let at = now();
+        fairchance::with_conn!(&mut conn, |c| diesel::insert_into(jobs::table)
+            .values((
+                jobs::kind.eq("profile.changed"),
+                jobs::payload.eq("{not json"),
+                jobs::status.eq("queued"),
+                jobs::attempts.eq(0),
+                jobs::max_attempts.eq(5),
+                jobs::run_at.eq(at - Duration::seconds(10)),
+                jobs::created_at.eq(at - Duration::seconds(10)),
+                jobs::updated_at.eq(at - Duration::seconds(10)),
+            ))
+            .execute(c)
+            .unwrap());
+        let worker = Worker::new(app.services.clone())
+            .unwrap()
+            .matcher(app.matcher.clone());
+        let first = worker.work(at).await.unwrap();
+        assert!(
+            first as i64 >= MATCH_BATCH,
+            "one claim gathers a whole batch of matching jobs: {first}"
+        );
+        while worker.work(at).await.unwrap() > 0 {}
+        assert!(queued(&mut conn).is_empty(), "every matching job ran");
+        let unreadable: Vec<String> = fairchance::with_conn!(&mut conn, |c| jobs::table
+            .filter(jobs::payload.eq("{not json"))
+            .select(jobs::status)
+            .load(c)
+            .unwrap());
+        assert_eq!(unreadable, ["dead"]);
+        let batched = stored_matches(&mut conn);
+        assert!(!batched.is_empty());
+        // Running every job's row again on its own finds nothing new,
+        // nothing to expire, and leaves every stored match as it was.
+        let today = at.date();
+        for (kind, payload) in &waiting {
+            let changed: fairchance::matches::Changed = serde_json::from_str(payload).unwrap();
+            let outcome = if kind == "vacancy.changed" {
+                app.matcher
+                    .vacancy_changed(changed.id, today)
+                    .await
+                    .unwrap()
+            } else {
+                app.matcher
+                    .profile_changed(changed.id, today)
+                    .await
+                    .unwrap()
+            };
+            assert_eq!(
+                (outcome.suggested, outcome.expired),
+                (0, 0),
+                "{kind} {}",
+                changed.id
+            );
+        }
+        assert_eq!(stored_matches(&mut conn), batched);
+    }
+);

@@ -397,12 +397,12 @@ mod tests {
     #[test]
     fn last_day_prefers_the_recorded_date() {
         assert_eq!(
-            last_day(Some(date("2026-01-01")), &[None]),
-            Some(date("2026-01-01"))
+            last_day(Some(date(2026, 1, 1)), &[None]),
+            Some(date(2026, 1, 1))
         );
-        let ends = [Some(date("2026-03-01")), Some(date("2026-05-01"))];
-        assert_eq!(last_day(None, &ends), Some(date("2026-05-01")));
-        assert_eq!(last_day(None, &[Some(date("2026-03-01")), None]), None);
+        let ends = [Some(date(2026, 3, 1)), Some(date(2026, 5, 1))];
+        assert_eq!(last_day(None, &ends), Some(date(2026, 5, 1)));
+        assert_eq!(last_day(None, &[Some(date(2026, 3, 1)), None]), None);
         assert_eq!(last_day(None, &[]), None);
     }
 

@@ -1,7 +1,9 @@
 //! The background worker: claims due jobs from the outbox in small batches,
 //! runs each by its kind, and completes it or records the failure (retry
 //! with backoff, or dead letter). It also enqueues the scheduled work
-//! (digests, daily scans) as jobs keyed by time slot.
+//! (digests, daily scans) as jobs keyed by time slot. Matching jobs are
+//! gathered into batches of up to [`MATCH_BATCH`] and run together, so a
+//! flood of changes (an import, a sync) writes the index once per batch.
 //!
 //! `serve` runs one inside the web process; `fairchance worker` runs one on
 //! its own, as many as you like: on PostgreSQL they share the queue with
@@ -40,6 +42,8 @@ pub mod kind {
 /// Jobs claimed at once: small, so a stopping worker finishes quickly and
 /// several workers share the queue evenly.
 pub const BATCH: i64 = 5;
+/// Matching jobs run as one batch at most (see [`Worker::work`]).
+pub const MATCH_BATCH: i64 = 100;
 /// Pause when the queue is empty.
 pub const IDLE: Duration = Duration::from_secs(1);
 
@@ -102,6 +106,11 @@ pub struct Worker {
 pub async fn run(services: Services, shutdown: Shutdown) -> Result<(), TransportError> {
     Worker::new(services)?.run(shutdown).await;
     Ok(())
+}
+
+fn is_matching(job: &Job) -> bool {
+    job.kind == crate::matches::kind::VACANCY_CHANGED
+        || job.kind == crate::matches::kind::PROFILE_CHANGED
 }
 
 impl Worker {
@@ -222,11 +231,78 @@ impl Worker {
             .store
             .run(move |c| jobs::claim(c, &worker, BATCH, at))
             .await?;
-        for job in &claimed {
+        let (mut matching, others): (Vec<Job>, Vec<Job>) =
+            claimed.into_iter().partition(is_matching);
+        if !matching.is_empty() && self.matcher.is_some() {
+            // Matching jobs come in floods (an import, a sync, a seed):
+            // gather more of them, so the index is written once for many.
+            let worker = self.id.clone();
+            let more = MATCH_BATCH - matching.len() as i64;
+            let kinds = [
+                crate::matches::kind::VACANCY_CHANGED,
+                crate::matches::kind::PROFILE_CHANGED,
+            ];
+            matching.extend(
+                self.services
+                    .store
+                    .run(move |c| jobs::claim_kinds(c, &worker, &kinds, more, at))
+                    .await?,
+            );
+        }
+        for job in &others {
             let outcome = self.handle(job, at).await;
             self.finish(job, outcome, at).await?;
         }
-        Ok(claimed.len())
+        self.matching_batch(&matching, at).await?;
+        Ok(matching.len() + others.len())
+    }
+
+    /// Runs matching jobs together ([`crate::matches::Matcher::changed_many`]).
+    /// When the batch fails, each job is run on its own, so one bad row
+    /// fails (and is retried or dead-lettered) alone.
+    async fn matching_batch(&self, batch: &[Job], at: NaiveDateTime) -> StoreResult<()> {
+        let (Some(matcher), true) = (self.matcher.as_ref(), batch.len() > 1) else {
+            for job in batch {
+                let outcome = self.handle(job, at).await;
+                self.finish(job, outcome, at).await?;
+            }
+            return Ok(());
+        };
+        let mut vacancies = Vec::new();
+        let mut profiles = Vec::new();
+        let mut readable = Vec::new();
+        for job in batch {
+            match serde_json::from_str::<crate::matches::Changed>(&job.payload) {
+                Ok(changed) if job.kind == crate::matches::kind::VACANCY_CHANGED => {
+                    vacancies.push(changed.id);
+                    readable.push(job);
+                }
+                Ok(changed) => {
+                    profiles.push(changed.id);
+                    readable.push(job);
+                }
+                Err(e) => {
+                    let error = JobError::Payload(e.to_string());
+                    self.finish(job, Err(error), at).await?;
+                }
+            }
+        }
+        match matcher.changed_many(&vacancies, &profiles, at.date()).await {
+            Ok(outcome) => {
+                tracing::debug!(jobs = readable.len(), ?outcome, "matching batch stored");
+                for job in readable {
+                    self.finish(job, Ok(()), at).await?;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(jobs = readable.len(), %error, "matching batch failed; running its jobs one by one");
+                for job in readable {
+                    let outcome = self.handle(job, at).await;
+                    self.finish(job, outcome, at).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn finish(

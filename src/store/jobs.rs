@@ -126,11 +126,43 @@ pub fn claim(
     limit: i64,
     at: NaiveDateTime,
 ) -> StoreResult<Vec<Job>> {
+    claim_of(conn, worker, None, limit, at)
+}
+
+/// [`claim`], of these kinds only (the worker gathers matching jobs into
+/// one batch with it).
+pub fn claim_kinds(
+    conn: &mut impl AsTx,
+    worker: &str,
+    kinds: &[&str],
+    limit: i64,
+    at: NaiveDateTime,
+) -> StoreResult<Vec<Job>> {
+    claim_of(conn, worker, Some(kinds), limit, at)
+}
+
+fn claim_of(
+    conn: &mut impl AsTx,
+    worker: &str,
+    kinds: Option<&[&str]>,
+    limit: i64,
+    at: NaiveDateTime,
+) -> StoreResult<Vec<Job>> {
+    use diesel::IntoSql;
+    if limit <= 0 {
+        return Ok(Vec::new());
+    }
     let stale = at - LEASE;
+    // Any kind, or one of `kinds` (a bound flag keeps this one query).
+    let any_kind = kinds.is_none().into_sql::<diesel::sql_types::Bool>();
+    let kind_ok = jobs::kind
+        .eq_any(kinds.unwrap_or_default().to_vec())
+        .or(any_kind);
     let due = jobs::status
         .eq("queued")
         .and(jobs::run_at.le(at))
-        .or(jobs::status.eq("running").and(jobs::locked_at.lt(stale)));
+        .or(jobs::status.eq("running").and(jobs::locked_at.lt(stale)))
+        .and(kind_ok);
     let ids: Vec<i64> = match conn.tx() {
         Tx::Postgres(c) => c.transaction(|c| {
             let ids: Vec<i64> = jobs::table

@@ -534,6 +534,21 @@ fn rewrite_jobs(conn: &mut InTx, id: i64, who: &Identity) -> StoreResult<usize> 
 }
 
 /// Whether the profile has been anonymised (NotFound when there is none).
+/// Which of these people are anonymised.
+pub fn anonymised_among(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5_000) {
+        with_conn!(conn, |c| out.extend(
+            profiles::table
+                .filter(profiles::id.eq_any(chunk))
+                .filter(profiles::anonymised_at.is_not_null())
+                .select(profiles::id)
+                .load::<i64>(c)?
+        ));
+    }
+    Ok(out)
+}
+
 pub fn is_anonymised(conn: &mut impl AsTx, id: i64) -> StoreResult<bool> {
     let at: Option<Option<NaiveDateTime>> = with_conn!(conn, |c| profiles::table
         .find(id)

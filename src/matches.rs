@@ -718,6 +718,12 @@ impl Matcher {
     /// Rebuilds both indexes from the database, in batches; `progress` is
     /// told how many documents of each kind are done. A run that is killed
     /// midway converges when run again (writes are upserts).
+    ///
+    /// The live index is never emptied first: each document is replaced in
+    /// place and, at the end, only the documents whose rows the database no
+    /// longer has are deleted. Answers during a rebuild therefore come from
+    /// the old document or the new one, never from an empty index (which
+    /// would blank every list while the rebuild runs).
     pub async fn reindex(
         &self,
         mut progress: impl FnMut(IndexKind, usize, usize),
@@ -728,7 +734,6 @@ impl Matcher {
         let today = chrono::Utc::now().date_naive();
         let vacancy_ids = store.run(store::vacancies::all_ids).await?;
         let profile_ids = store.run(store::profiles::all_ids).await?;
-        self.index.clear().await?;
         // Rows are read straight from the database: a rebuild must not pull
         // every profile and vacancy into the matcher's in-memory copies.
         let mut done = 0;
@@ -761,7 +766,36 @@ impl Matcher {
             done += chunk.len();
             progress(IndexKind::Profiles, done, profile_ids.len());
         }
+        self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
+        self.drop_extras(IndexKind::Profiles, &profile_ids).await?;
         Ok((vacancy_ids.len(), profile_ids.len()))
+    }
+
+    /// Deletes the documents of `kind` whose ids are not in `wanted`.
+    async fn drop_extras(&self, kind: IndexKind, wanted: &[i64]) -> Result<(), MatchError> {
+        let every = crate::search::Query {
+            filter: crate::search::Filter::Always,
+            text: None,
+            limit: None,
+        };
+        let wanted: std::collections::HashSet<i64> = wanted.iter().copied().collect();
+        let extra: Vec<i64> = self
+            .index
+            .query(kind, &every)
+            .await?
+            .into_iter()
+            .map(|hit| hit.id)
+            .filter(|id| !wanted.contains(id))
+            .collect();
+        if !extra.is_empty() {
+            tracing::info!(
+                ?kind,
+                documents = extra.len(),
+                "reindex: dropping documents whose rows are gone"
+            );
+            self.index.delete(kind, &extra).await?;
+        }
+        Ok(())
     }
 }
 

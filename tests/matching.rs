@@ -1211,3 +1211,52 @@ on_both_backends!(
         assert_eq!(stored_matches(&mut conn), batched);
     }
 );
+
+on_both_backends!(
+    a_rebuild_never_blanks_the_index_and_drops_what_the_database_no_longer_has,
+    |backend| async move {
+        use fairchance::search::IndexKind;
+        let app = TestApp::spawn(backend).await;
+        fairchance::seed::demo::seed(&app.services).unwrap();
+        app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let index = app.matcher.index().clone();
+        let full = index.counts().await.unwrap();
+        assert!(full.vacancies > 0 && full.profiles > 0);
+        // A document whose row is gone (as after a crash between a delete
+        // and its index write).
+        let mut conn = app.services.store.conn().unwrap();
+        let some = store::profiles::all_ids(&mut conn).unwrap()[0];
+        let profile = store::profiles::load(&mut conn, some, &app.services.taxonomy).unwrap();
+        let mut ghost =
+            fairchance::search::ProfileDoc::build(&profile, &app.services.taxonomy, now().date());
+        ghost.id = 9_999_999;
+        index.upsert_profiles(&[ghost]).await.unwrap();
+        // At every step of the rebuild, both indexes still hold every
+        // document (counted from another thread while the rebuild waits).
+        let mut seen = Vec::new();
+        app.matcher
+            .reindex(|kind, done, _| {
+                let index = index.clone();
+                let counts = std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread()
+                        .build()
+                        .unwrap()
+                        .block_on(index.counts())
+                        .unwrap()
+                })
+                .join()
+                .unwrap();
+                seen.push((kind, done, counts));
+            })
+            .await
+            .unwrap();
+        assert!(seen.iter().any(|(k, _, _)| *k == IndexKind::Vacancies));
+        for (kind, done, counts) in &seen {
+            assert!(
+                counts.vacancies >= full.vacancies && counts.profiles >= full.profiles,
+                "after {done} {kind:?} documents the index held {counts:?} (full: {full:?})"
+            );
+        }
+        assert_eq!(index.counts().await.unwrap(), full, "the ghost is gone");
+    }
+);

@@ -88,6 +88,32 @@ on_both_backends!(health_and_readiness, |backend| async move {
             Backend::Postgres => "postgres",
         }
     );
+    assert_eq!(body["index"]["state"], "ready");
+    // While the index is rebuilt in the background: not ready, with the
+    // progress; health is unaffected.
+    use fairchance::startup::IndexState;
+    app.index_status.set(IndexState::Indexing {
+        done: 40_000,
+        total: 150_000,
+    });
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["index"]["state"], "indexing");
+    assert_eq!(body["index"]["done"], 40_000);
+    assert_eq!(body["index"]["message"], "indexing 40,000 of 150,000");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.index_status
+        .set(IndexState::Failed("Meilisearch is unreachable".into()));
+    let body: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["index"]["state"], "failed");
+    assert!(body["index"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Meilisearch is unreachable"));
+    app.index_status.set(IndexState::Ready);
+    assert_eq!(app.get("/readyz").await.status(), 200);
     app.stop().await;
 });
 

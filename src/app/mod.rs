@@ -159,6 +159,8 @@ pub struct AppState {
     pub matcher: Matcher,
     /// Where every password and PIN hash runs (never on a connection).
     pub hashing: HashPool,
+    /// Whether the search index is in step or being rebuilt (`/readyz`).
+    pub index_status: crate::startup::IndexStatus,
 }
 
 impl AppState {
@@ -169,6 +171,13 @@ impl AppState {
             taxonomy: services.taxonomy,
             matcher,
             hashing: HashPool::per_core(),
+            index_status: crate::startup::IndexStatus::default(),
         }
+    }
+
+    /// The same state, reporting `status` for the search index.
+    pub fn with_index_status(mut self, status: crate::startup::IndexStatus) -> Self {
+        self.index_status = status;
+        self
     }
 }

@@ -1,11 +1,35 @@
-//! `/healthz`: the process is up. `/readyz`: the database answers and its
-//! migrations are current, so a load balancer may send traffic. Both name
+//! `/healthz`: the process is up (it answers from the first moment).
+//! `/readyz`: the database answers, its migrations are current and the
+//! search index is in step (not being rebuilt), so a load balancer may send
+//! traffic; while the index is rebuilt it says how far it has got. Both name
 //! unsafe settings under `warnings` (demo data on a reachable address).
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::AppState;
+use crate::startup::IndexState;
+
+/// The index's state for `/readyz`, with a sentence for people.
+fn describe(state: &IndexState) -> serde_json::Value {
+    match state {
+        IndexState::Ready => json!({ "state": "ready" }),
+        IndexState::Indexing { done, total } => json!({
+            "state": "indexing",
+            "done": done,
+            "total": total,
+            "message": format!(
+                "indexing {} of {}",
+                crate::web::seeker::grouped(*done),
+                crate::web::seeker::grouped(*total)
+            ),
+        }),
+        IndexState::Failed(reason) => json!({
+            "state": "failed",
+            "message": format!("the search index cannot be rebuilt: {reason}; trying again"),
+        }),
+    }
+}
 
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
@@ -16,10 +40,20 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let backend = store.backend_name();
     let warnings = state.config.warnings();
     let checked = tokio::task::spawn_blocking(move || store.migrations_current()).await;
+    let index = state.index_status.get();
     match checked {
+        Ok(Ok(true)) if index != IndexState::Ready => {
+            HttpResponse::ServiceUnavailable().json(json!({
+                "status": "not_ready",
+                "database": { "backend": backend, "reachable": true, "migrations": "current" },
+                "index": describe(&index),
+                "warnings": warnings,
+            }))
+        }
         Ok(Ok(true)) => HttpResponse::Ok().json(json!({
             "status": "ready",
             "database": { "backend": backend, "reachable": true, "migrations": "current" },
+            "index": describe(&index),
             "warnings": warnings,
         })),
         Ok(Ok(false)) => HttpResponse::ServiceUnavailable().json(json!({

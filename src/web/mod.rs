@@ -85,21 +85,70 @@ pub enum ServeError {
 }
 
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
+/// The index rebuild (tried again every 10 s while it fails, say while
+/// Meilisearch is unreachable), then the worker, until `shutdown`.
+async fn background(
+    matcher: crate::matches::Matcher,
+    rebuild: Option<usize>,
+    status: crate::startup::IndexStatus,
+    worker: Option<crate::jobs::Worker>,
+    mut shutdown: crate::jobs::Shutdown,
+) {
+    if let Some(total) = rebuild {
+        loop {
+            tokio::select! {
+                rebuilt = crate::startup::rebuild_index(&matcher, total, &status) => {
+                    match rebuilt {
+                        Ok(()) => break,
+                        Err(e) => tracing::error!(error = %e, "the search index cannot be rebuilt; trying again in 10 s"),
+                    }
+                }
+                _ = shutdown.requested() => return,
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+                _ = shutdown.requested() => return,
+            }
+        }
+    }
+    if let Some(worker) = worker {
+        worker.run(shutdown).await;
+    }
+}
+
 pub async fn serve(services: Services) -> Result<(), ServeError> {
-    let matcher = crate::startup::open_matcher(&services).await?;
+    // The server answers at once; an index that is new or out of step is
+    // rebuilt in the background (documents are replaced in place, never
+    // blanked), `/readyz` says 503 with the progress until it is done, and
+    // the worker starts only then, so no matching run reads a half-built
+    // index.
+    let opened = crate::startup::prepare_matcher(&services).await?;
+    let matcher = opened.matcher;
+    let status = crate::startup::IndexStatus::new(match opened.rebuild {
+        Some(total) => crate::startup::IndexState::Indexing { done: 0, total },
+        None => crate::startup::IndexState::Ready,
+    });
     // The worker runs beside the server unless separate workers do the job.
     let worker = if services.config.run_worker {
-        let worker = crate::jobs::Worker::new(services.clone())
-            .map_err(|e| {
-                ServeError::Other(format!("cannot set up email (FAIRCHANCE_SMTP_URL): {e}"))
-            })?
-            .matcher(matcher.clone());
-        let (trigger, shutdown) = crate::jobs::shutdown_channel();
-        Some((trigger, tokio::spawn(worker.run(shutdown))))
+        Some(
+            crate::jobs::Worker::new(services.clone())
+                .map_err(|e| {
+                    ServeError::Other(format!("cannot set up email (FAIRCHANCE_SMTP_URL): {e}"))
+                })?
+                .matcher(matcher.clone()),
+        )
     } else {
         None
     };
-    let state = AppState::new(services, matcher);
+    let (trigger, shutdown) = crate::jobs::shutdown_channel();
+    let background = tokio::spawn(background(
+        matcher.clone(),
+        opened.rebuild,
+        status.clone(),
+        worker,
+        shutdown,
+    ));
+    let state = AppState::new(services, matcher).with_index_status(status);
     let bind = state.config.bind;
     let factory_state = state.clone();
     let server = HttpServer::new(move || App::new().configure(configure(factory_state.clone())))
@@ -121,10 +170,9 @@ pub async fn serve(services: Services) -> Result<(), ServeError> {
         }
     );
     let served = server.run().await;
-    // The server has drained its requests; let the worker finish its batch.
-    if let Some((trigger, handle)) = worker {
-        trigger.trigger();
-        let _ = handle.await;
-    }
+    // The server has drained its requests; let the worker finish its batch
+    // (a rebuild still running stops; the next start completes it).
+    trigger.trigger();
+    let _ = background.await;
     served.map_err(|e| ServeError::Other(format!("server stopped: {e}")))
 }

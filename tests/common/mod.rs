@@ -168,6 +168,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub services: Services,
     pub matcher: fairchance::matches::Matcher,
+    /// What `/readyz` says of the search index (tests may change it).
+    pub index_status: fairchance::startup::IndexStatus,
     pub db: TestDb,
     server: actix_web::dev::ServerHandle,
 }
@@ -197,7 +199,9 @@ impl TestApp {
         let matcher = fairchance::startup::open_matcher(&services)
             .await
             .expect("search index");
-        let state = web::AppState::new(services.clone(), matcher.clone());
+        let index_status = fairchance::startup::IndexStatus::default();
+        let state = web::AppState::new(services.clone(), matcher.clone())
+            .with_index_status(index_status.clone());
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new().configure(web::configure(state.clone()))
         })
@@ -217,6 +221,7 @@ impl TestApp {
             client,
             services,
             matcher,
+            index_status,
             db,
             server: handle,
         }

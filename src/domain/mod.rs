@@ -88,6 +88,7 @@ pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod skills;
+pub mod spent;
 pub mod vacancy;
 
 pub use errors::{FieldErrors, UnknownValue};

@@ -89,6 +89,7 @@ pub mod rules;
 pub mod schedule;
 pub mod skills;
 pub mod spent;
+pub mod wording;
 pub mod vacancy;
 
 pub use errors::{FieldErrors, UnknownValue};

@@ -14,7 +14,8 @@ use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyDetails, VacancyStatus,
+    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, Start, Vacancy, VacancyDetails,
+    VacancyStatus,
 };
 use crate::domain::FieldErrors;
 use crate::store::Conn;
@@ -64,6 +65,7 @@ struct FormPage<'a> {
     contracts: &'static [ContractType],
     periods: &'static [PayPeriod],
     levels: &'static [CheckLevel],
+    asked: &'static [ConvictionsAsked],
     days: [(&'static str, &'static str); 7],
 }
 
@@ -99,6 +101,7 @@ fn form_page(
             contracts: ContractType::ALL,
             periods: PayPeriod::ALL,
             levels: CheckLevel::ALL,
+            asked: ConvictionsAsked::ALL,
             days: DAYS,
         },
     )
@@ -355,6 +358,10 @@ pub fn vacancy_facts(
         ("Required certificates", labels(d.required_certificates())),
         ("Needs a driving licence", yes_no(d.needs_driving_licence())),
         ("Criminal record check", d.check_level().label().to_string()),
+        (
+            "When convictions are asked about",
+            d.convictions_asked().label().to_string(),
+        ),
         (
             "Regulated activity with children",
             yes_no(d.regulated_children()),

@@ -183,6 +183,9 @@ pub struct FormValues {
     pub required_certificates: Vec<String>,
     pub needs_driving_licence: bool,
     pub check_level: String,
+    /// "never", "at_offer" or "at_application"; empty takes the default
+    /// for the check level (a CSV file without the column).
+    pub convictions_asked: String,
     pub regulated_children: bool,
     pub regulated_adults: bool,
     pub exclusions: Vec<ExclusionValues>,
@@ -219,6 +222,7 @@ impl Default for FormValues {
             required_certificates: Vec::new(),
             needs_driving_licence: false,
             check_level: String::new(),
+            convictions_asked: String::new(),
             regulated_children: false,
             regulated_adults: false,
             exclusions: OffenceCategory::ALL
@@ -295,6 +299,7 @@ impl FormValues {
                 "required_certificates" => v.required_certificates.push(text),
                 "needs_driving_licence" => v.needs_driving_licence = truthy(&text),
                 "check_level" => v.check_level = text,
+                "convictions_asked" => v.convictions_asked = text,
                 "regulated_children" => v.regulated_children = truthy(&text),
                 "regulated_adults" => v.regulated_adults = truthy(&text),
                 "rotl_suitable" => v.rotl_suitable = truthy(&text),
@@ -372,6 +377,7 @@ impl FormValues {
             required_certificates: input.required_certificates.clone(),
             needs_driving_licence: input.needs_driving_licence,
             check_level: input.check_level.clone(),
+            convictions_asked: input.convictions_asked.clone().unwrap_or_default(),
             regulated_children: input.regulated_children,
             regulated_adults: input.regulated_adults,
             rotl_suitable: input.rotl_suitable,
@@ -536,6 +542,8 @@ impl FormValues {
             required_certificates: self.required_certificates.clone(),
             needs_driving_licence: self.needs_driving_licence,
             check_level: self.check_level.trim().to_string(),
+            convictions_asked: Some(self.convictions_asked.trim().to_string())
+                .filter(|asked| !asked.is_empty()),
             regulated_children: self.regulated_children,
             regulated_adults: self.regulated_adults,
             offence_exclusions,
@@ -738,7 +746,12 @@ fn form_order() -> Vec<String> {
         }
     }
     order.extend(domain_fields("contract", "needs_driving_licence"));
-    for name in ["regulated_children", "regulated_adults", "check_level"] {
+    for name in [
+        "regulated_children",
+        "regulated_adults",
+        "check_level",
+        "convictions_asked",
+    ] {
         order.push(name.to_string());
     }
     order.extend(last_fields());

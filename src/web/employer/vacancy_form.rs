@@ -13,6 +13,7 @@ use crate::domain::offence::{ExclusionStance, OffenceCategory, OffenceExclusionI
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput, VACANCY_FIELDS};
+use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;
 use crate::gazetteer::{Gazetteer, Lookup};
 
@@ -561,6 +562,20 @@ impl FormValues {
         (input, shift_rows, exclusion_rows)
     }
 
+    /// The fair-chance wording warnings for what the form holds, each
+    /// under the name of the form field it is shown beside.
+    pub fn warnings(&self) -> FieldWarnings {
+        let mut unread = FieldErrors::new();
+        let (input, shift_rows, exclusion_rows) = self.to_input(&mut unread);
+        FieldWarnings(
+            WordingList::embedded()
+                .check(&input)
+                .into_iter()
+                .map(|w| (form_field(&w.field, &shift_rows, &exclusion_rows), w))
+                .collect(),
+        )
+    }
+
     /// The number of jobs; 0 when blank or unreadable (the domain then says
     /// what is wrong).
     fn positions(&self, errors: &mut FieldErrors) -> u32 {
@@ -666,6 +681,26 @@ impl FormValues {
             });
         }
         (exclusion_rows, offence_exclusions)
+    }
+}
+
+/// Wording warnings by form field.
+#[derive(Clone, Debug, Default)]
+pub struct FieldWarnings(pub Vec<(String, Warning)>);
+
+impl FieldWarnings {
+    /// The warnings shown beside one field.
+    pub fn for_field(&self, name: &str) -> Vec<&Warning> {
+        self.0
+            .iter()
+            .filter(|(field, _)| field == name)
+            .map(|(_, w)| w)
+            .collect()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

@@ -89,7 +89,7 @@ pub mod rules;
 pub mod schedule;
 pub mod skills;
 pub mod spent;
-pub mod wording;
 pub mod vacancy;
+pub mod wording;
 
 pub use errors::{FieldErrors, UnknownValue};

@@ -240,7 +240,11 @@ impl SpentQuestion {
             return Err(errors);
         }
         let adult = self.age == AgeGroup::Adult;
-        let who = if adult { "aged 18 or over" } else { "aged under 18" };
+        let who = if adult {
+            "aged 18 or over"
+        } else {
+            "aged under 18"
+        };
         let after = |months_adult: u32, months_young: u32| -> Option<(NaiveDate, u32)> {
             let months = if adult { months_adult } else { months_young };
             Some((
@@ -258,7 +262,10 @@ impl SpentQuestion {
             })
         };
         let unreadable = || FieldErrors::single("ends_on", "Enter a date before the year 9999");
-        let answer = match self.row().ok_or_else(|| FieldErrors::single("term", NEED_TERM))? {
+        let answer = match self
+            .row()
+            .ok_or_else(|| FieldErrors::single("term", NEED_TERM))?
+        {
             Row::Excluded => SpentAnswer {
                 spent: Spent::Never,
                 rule: match self.disposal {
@@ -276,12 +283,15 @@ impl SpentQuestion {
                     ),
                 },
             },
-            Row::CustodyOverFour => custody("Custodial sentence of over 4 years", 84, 42)
-                .ok_or_else(unreadable)?,
-            Row::CustodyOneToFour => {
-                custody("Custodial sentence of over 1 year and up to 4 years", 48, 24)
-                    .ok_or_else(unreadable)?
+            Row::CustodyOverFour => {
+                custody("Custodial sentence of over 4 years", 84, 42).ok_or_else(unreadable)?
             }
+            Row::CustodyOneToFour => custody(
+                "Custodial sentence of over 1 year and up to 4 years",
+                48,
+                24,
+            )
+            .ok_or_else(unreadable)?,
             Row::CustodyUpToOne => {
                 custody("Custodial sentence of up to 1 year", 12, 6).ok_or_else(unreadable)?
             }

@@ -127,7 +127,8 @@ impl ConvictionsAsked {
 }
 
 /// What contradicting the check level is told.
-pub const NEVER_WITH_A_CHECK: &str = "A criminal record check tells you about convictions, so the person will be asked about them. \
+pub const NEVER_WITH_A_CHECK: &str =
+    "A criminal record check tells you about convictions, so the person will be asked about them. \
      Choose when you ask: after offering the job, or with the application. \
      Choose never only when there is no criminal record check";
 
@@ -1726,7 +1727,10 @@ pub(crate) mod tests {
     fn convictions_asked_defaults_by_check_level_and_never_needs_no_check() {
         let mut input = valid_input();
         input.convictions_asked = None;
-        assert_eq!(details(&input).convictions_asked(), ConvictionsAsked::AtOffer);
+        assert_eq!(
+            details(&input).convictions_asked(),
+            ConvictionsAsked::AtOffer
+        );
         input.check_level = "none".into();
         assert_eq!(details(&input).convictions_asked(), ConvictionsAsked::Never);
         input.convictions_asked = Some("  ".into());

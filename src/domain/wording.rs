@@ -333,7 +333,8 @@ mod tests {
                     .split(' ')
                     .map(|w| {
                         let mut c = w.chars();
-                        c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+                        c.next()
+                            .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
                     })
                     .collect::<Vec<_>>()
                     .join(" ");
@@ -354,8 +355,14 @@ mod tests {
     fn named_examples() {
         assert_eq!(flagged("You must have a Clean  Record."), ["Clean  Record"]);
         assert_eq!(flagged("clean-record essential"), ["clean-record"]);
-        assert_eq!(flagged("no\ncriminal record please"), ["no\ncriminal record"]);
-        assert_eq!(flagged("Must pass a background check"), ["Must pass a background check"]);
+        assert_eq!(
+            flagged("no\ncriminal record please"),
+            ["no\ncriminal record"]
+        );
+        assert_eq!(
+            flagged("Must pass a background check"),
+            ["Must pass a background check"]
+        );
         assert_eq!(flagged("NO CONVICTIONS"), ["NO CONVICTIONS"]);
         // Whole words only.
         assert!(flagged("The cleaner recorded stock.").is_empty());
@@ -378,18 +385,31 @@ mod tests {
         input.title = "Driver (clean record)".into();
         input.how_to_apply = "Must pass a DBS check".into();
         input.documents_needed = vec!["Proof of no criminal record".into()];
-        input.offence_exclusions[0].reason = "No ex-offenders in this building at all, sorry.".into();
+        input.offence_exclusions[0].reason =
+            "No ex-offenders in this building at all, sorry.".into();
         let fields: Vec<String> = list().check(&input).into_iter().map(|w| w.field).collect();
         assert_eq!(
             fields,
-            ["title", "how_to_apply", "documents_needed[0]", "offence_exclusions[0].reason"]
+            [
+                "title",
+                "how_to_apply",
+                "documents_needed[0]",
+                "offence_exclusions[0].reason"
+            ]
         );
     }
 
     #[test]
     fn bare_exclusions_are_flagged_beside_the_exclusion() {
         let mut input = valid_input();
-        for reason in ["Company policy", "n/a", "N / A", "None", "Insurance", "Not allowed here"] {
+        for reason in [
+            "Company policy",
+            "n/a",
+            "N / A",
+            "None",
+            "Insurance",
+            "Not allowed here",
+        ] {
             input.offence_exclusions = vec![OffenceExclusionInput {
                 category: "violence".into(),
                 stance: "excluded".into(),
@@ -398,7 +418,9 @@ mod tests {
             let warnings = list().check(&input);
             assert_eq!(warnings.len(), 1, "{reason}");
             assert_eq!(warnings[0].field, "offence_exclusions[0].reason");
-            assert!(warnings[0].message.starts_with("Violence convictions cannot be considered"));
+            assert!(warnings[0]
+                .message
+                .starts_with("Violence convictions cannot be considered"));
         }
         // Case by case needs no reason; a real reason is not flagged.
         input.offence_exclusions[0].stance = "case_by_case".into();

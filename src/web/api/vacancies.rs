@@ -13,8 +13,8 @@ use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::{ExclusionStance, OffenceCategory};
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, VacancyDetails, VacancyInput, VacancyStatus,
-    DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
+    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, VacancyDetails, VacancyInput,
+    VacancyStatus, DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
 };
 use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;

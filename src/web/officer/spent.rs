@@ -98,7 +98,12 @@ impl SpentForm {
             );
             None
         } else {
-            date(&mut errors, "convicted_on", &self.convicted, "date of conviction")
+            date(
+                &mut errors,
+                "convicted_on",
+                &self.convicted,
+                "date of conviction",
+            )
         };
         let custodial = disposal == Some(Disposal::Custodial);
         let mut term = Term::default();
@@ -217,7 +222,13 @@ pub async fn answer(
                 spent,
                 rule: answer.rule,
             };
-            spent_page(&who, StatusCode::OK, values, FieldErrors::new(), Some(shown))
+            spent_page(
+                &who,
+                StatusCode::OK,
+                values,
+                FieldErrors::new(),
+                Some(shown),
+            )
         }
         Err(errors) => spent_page(&who, StatusCode::UNPROCESSABLE_ENTITY, values, errors, None),
     })

@@ -268,20 +268,7 @@ impl SpentQuestion {
         {
             Row::Excluded => SpentAnswer {
                 spent: Spent::Never,
-                rule: match self.disposal {
-                    Disposal::Life => format!(
-                        "Life sentence, {who}: excluded from rehabilitation, so never spent"
-                    ),
-                    Disposal::PublicProtection => format!(
-                        "Public protection sentence (IPP, DPP or extended sentence), {who}: \
-                         excluded from rehabilitation, so never spent"
-                    ),
-                    _ => format!(
-                        "Custodial sentence of over 4 years for a serious violent, sexual or \
-                         terrorism offence (Schedule 18 to the Sentencing Code), {who}: \
-                         excluded from rehabilitation, so never spent"
-                    ),
-                },
+                rule: self.never_rule(who),
             },
             Row::CustodyOverFour => {
                 custody("Custodial sentence of over 4 years", 84, 42).ok_or_else(unreadable)?
@@ -295,17 +282,7 @@ impl SpentQuestion {
             Row::CustodyUpToOne => {
                 custody("Custodial sentence of up to 1 year", 12, 6).ok_or_else(unreadable)?
             }
-            Row::UntilOrderEnds => {
-                let end = self.ends_on.ok_or_else(unreadable)?;
-                SpentAnswer {
-                    spent: Spent::On(end.succ_opt().ok_or_else(unreadable)?),
-                    rule: format!(
-                        "{}, any age: the rehabilitation period ends on the last day the order \
-                         has effect, so it is spent from the next day",
-                        self.disposal.label()
-                    ),
-                }
-            }
+            Row::UntilOrderEnds => self.until_order_ends().ok_or_else(unreadable)?,
             Row::Fine => {
                 let months = if adult { 12 } else { 6 };
                 SpentAnswer {
@@ -327,30 +304,61 @@ impl SpentQuestion {
                     self.disposal.label()
                 ),
             },
-            Row::ConditionalCaution => {
-                let three = self
-                    .convicted_on
-                    .checked_add_months(Months::new(3))
-                    .ok_or_else(unreadable)?;
-                let (spent, rule) = match self.ends_on {
-                    Some(end) if end < three => (
-                        end,
-                        "Conditional caution, any age: spent when its conditions end, \
-                         as that is sooner than 3 months after the caution",
-                    ),
-                    _ => (
-                        three,
-                        "Conditional caution, any age: spent 3 months after the caution \
-                         (or when its conditions end, if sooner)",
-                    ),
-                };
-                SpentAnswer {
-                    spent: Spent::On(spent),
-                    rule: rule.to_string(),
-                }
-            }
+            Row::ConditionalCaution => self.conditional_caution().ok_or_else(unreadable)?,
         };
         Ok(answer)
+    }
+
+    /// An order with an end date: spent the day after it ends.
+    fn until_order_ends(&self) -> Option<SpentAnswer> {
+        Some(SpentAnswer {
+            spent: Spent::On(self.ends_on?.succ_opt()?),
+            rule: format!(
+                "{}, any age: the rehabilitation period ends on the last day the order \
+                 has effect, so it is spent from the next day",
+                self.disposal.label()
+            ),
+        })
+    }
+
+    /// The words for a sentence excluded from rehabilitation.
+    fn never_rule(&self, who: &str) -> String {
+        match self.disposal {
+            Disposal::Life => {
+                format!("Life sentence, {who}: excluded from rehabilitation, so never spent")
+            }
+            Disposal::PublicProtection => format!(
+                "Public protection sentence (IPP, DPP or extended sentence), {who}: \
+                 excluded from rehabilitation, so never spent"
+            ),
+            _ => format!(
+                "Custodial sentence of over 4 years for a serious violent, sexual or \
+                 terrorism offence (Schedule 18 to the Sentencing Code), {who}: \
+                 excluded from rehabilitation, so never spent"
+            ),
+        }
+    }
+
+    /// A conditional caution: 3 months, or when its conditions end if
+    /// sooner.
+    fn conditional_caution(&self) -> Option<SpentAnswer> {
+        let three = self.convicted_on.checked_add_months(Months::new(3))?;
+        let (spent, rule) = match self.ends_on {
+            Some(end) if end < three => (
+                end,
+                "Conditional caution, any age: spent when its conditions end, \
+                 as that is sooner than 3 months after the caution",
+            ),
+            _ => (
+                three,
+                "Conditional caution, any age: spent 3 months after the caution \
+                 (or when its conditions end, if sooner)",
+            ),
+        };
+        Some(SpentAnswer {
+            spent: Spent::On(spent),
+            rule: rule.to_string(),
+        })
     }
 }
 

@@ -432,6 +432,25 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_and_generated_ads_are_clean() {
+        use crate::seed::generator::{vacancy, Town, TEMPLATES};
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(23);
+        let town = Town {
+            name: "Leeds".into(),
+            lat: 53.7965,
+            lon: -1.5478,
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        for _ in 0..20 {
+            for template in TEMPLATES {
+                let input = vacancy(&mut rng, template, &town, "Example Works", today);
+                assert_eq!(list().check(&input), vec![], "{}", template.title);
+            }
+        }
+    }
+
+    #[test]
     fn the_checklist() {
         let items = checklist(CheckLevel::Basic, ConvictionsAsked::AtOffer, false, &[]);
         let done: Vec<bool> = items.iter().map(|i| i.done).collect();

@@ -499,6 +499,8 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/officer/profiles/{id}/restricted", Officer),
         // Case officer workspace.
         ("GET", "/officer/caseload", Officer),
+        ("GET", "/officer/tools/spent", Casework),
+        ("POST", "/officer/tools/spent", Casework),
         ("GET", "/officer/profiles/new", Officer),
         ("GET", "/officer/profiles/import", Casework),
         ("GET", "/officer/profiles/import/template.csv", Casework),

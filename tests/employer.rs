@@ -3682,3 +3682,226 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+on_both_backends!(
+    convictions_asked_through_editor_api_and_csv,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        // Editor: "never" with a basic check is refused beside the field.
+        let form = with(&valid_form(), "convictions_asked", "never");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("id=\"convictions_asked-error\""));
+        assert!(html.contains("Choose never only when there is no criminal record check"));
+        let form = with(&valid_form(), "convictions_asked", "at_application");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let id = created_id(&res);
+        let got = f
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/vacancies/{id}"),
+                &f.token_a,
+                None,
+            )
+            .await;
+        let body: Value = got.json().await.unwrap();
+        assert_eq!(body["convictions_asked"], "at_application");
+        let page = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("When convictions are asked about")
+                && page.contains("With the application")
+        );
+        let edit = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/edit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(edit.contains("<option value=\"at_application\" selected>"));
+
+        // API: absent means the default for the check level; "never" with
+        // a check is a 422 on the field.
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&valid_json()),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["convictions_asked"], "never");
+        assert_eq!(body["warnings"], json!([]));
+        let mut basic = valid_json();
+        basic["check_level"] = json!("basic");
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&basic),
+            )
+            .await;
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["convictions_asked"], "at_offer");
+        basic["check_level"] = json!("standard");
+        basic["convictions_asked"] = json!("never");
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&basic),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["fields"]["convictions_asked"].is_array(), "{body}");
+
+        // CSV: an empty cell takes the default; "never" with a check is
+        // refused by row and column, and nothing is imported.
+        let count = f.vacancy_count();
+        let mut checked = good_row("Night cleaner");
+        checked.retain(|(k, _)| *k != "check_level");
+        checked.push(("check_level", "basic"));
+        checked.push(("convictions_asked", "never"));
+        let file = csv_file(&[good_row("Office cleaner"), checked]);
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &file)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains("Row 3, column convictions_asked: A criminal record check tells you"),
+            "{html}"
+        );
+        assert_eq!(f.vacancy_count(), count);
+        let file = csv_file(&[good_row("Office cleaner")]);
+        let res = f
+            .post_as(
+                f.user_a,
+                "/employer/vacancies/import",
+                &pairs(&[("csv", &file)]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let stored: Vec<String> = {
+            let mut conn = f.conn();
+            fairchance::with_conn!(&mut conn, |c| vacancies::table
+                .filter(vacancies::title.eq("Office cleaner"))
+                .select(vacancies::convictions_asked)
+                .load::<String>(c))
+            .unwrap()
+        };
+        assert_eq!(stored, ["never"]);
+        assert!(fairchance::web::employer::import::template_csv().contains("convictions_asked"));
+        f.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    wording_warnings_beside_the_field_in_the_checklist_and_the_api,
+    |backend| async move {
+        let f = Fixture::new(backend).await;
+        let form = with(
+            &valid_form(),
+            "description",
+            "Picking and packing orders. Applicants must have a Clean  Record.",
+        );
+        let form = with(&form, "exclusion_violence", "excluded");
+        let form = with(&form, "exclusion_violence_reason", "Company policy");
+        let res = f.post_as(f.user_a, "/employer/vacancies", &form).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "a warning, not a refusal"
+        );
+        let id = created_id(&res);
+        let preview = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/preview"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(preview.contains("Check before publishing"));
+        assert!(preview.contains("To do: Every exclusion has a reason"));
+        assert!(preview.contains("To do: No wording that puts people off"));
+        assert!(preview.contains("Done: ROTL or work trial offered"));
+        assert!(preview.contains("Clean  Record"));
+        assert!(preview.contains(&format!(
+            "/employer/vacancies/{id}/edit#exclusion_violence_reason"
+        )));
+        let edit = f
+            .get_as(f.user_a, &format!("/employer/vacancies/{id}/edit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let beside = |field: &str| {
+            let at = edit
+                .find(&format!("id=\"{field}-warning-1\""))
+                .unwrap_or_else(|| panic!("{field}"));
+            let input = edit
+                .find(&format!("id=\"{field}\" name=\"{field}\""))
+                .unwrap();
+            assert!(
+                at < input && input - at < 1500,
+                "{field}: the warning is beside the field"
+            );
+        };
+        beside("description");
+        beside("exclusion_violence_reason");
+        assert!(edit.contains("Suggested wording:"));
+        // Publishing still works.
+        let res = f
+            .post_as(f.user_a, &format!("/employer/vacancies/{id}/publish"), &[])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(f.status_of(id), "published");
+
+        // The API answers the same warnings as `warnings`.
+        let mut body = valid_json();
+        body["how_to_apply"] = json!("You must pass a background check.");
+        let res = f
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let answer: Value = res.json().await.unwrap();
+        let warnings = answer["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{answer}");
+        assert_eq!(warnings[0]["field"], "how_to_apply");
+        assert_eq!(warnings[0]["phrase"], "must pass a background check");
+        assert!(warnings[0]["suggestion"].as_str().unwrap().len() > 10);
+        let vid = answer["id"].as_i64().unwrap();
+        body["how_to_apply"] = json!("Your officer sends your details to us.");
+        let res = f
+            .api(
+                reqwest::Method::PUT,
+                &format!("/api/v1/vacancies/{vid}"),
+                &f.token_a,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let answer: Value = res.json().await.unwrap();
+        assert_eq!(answer["warnings"], json!([]));
+        f.app.stop().await;
+    }
+);

@@ -2553,3 +2553,86 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    the_spent_date_helper_answers_on_the_page_and_keeps_nothing,
+    |backend| async move {
+        let d = Desk::new(backend).await;
+        let path = "/officer/tools/spent";
+        let (status, html) = d.get(d.officer_x, "/officer").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("href=\"/officer/tools/spent\""),
+            "linked from the navigation"
+        );
+        let (status, html) = d.get(d.officer_x, path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("method=\"post\"") && html.contains("name=\"csrf_token\""));
+        let audits_before: i64 = {
+            let mut conn = d.conn();
+            fairchance::with_conn!(&mut conn, |c| audit_log::table.count().get_result::<i64>(c))
+                .unwrap()
+        };
+        let fields = [
+            ("age", "adult"),
+            ("disposal", "custodial"),
+            ("convicted_on_day", "15"),
+            ("convicted_on_month", "1"),
+            ("convicted_on_year", "2024"),
+            ("term_years", "2"),
+            ("term_months", "6"),
+            ("term_days", ""),
+            ("ends_on_day", "10"),
+            ("ends_on_month", "3"),
+            ("ends_on_year", "2026"),
+        ];
+        let (status, _, html) = d.post(d.officer_x, path, &fields).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Spent on 10 March 2030"), "{html}");
+        assert!(html.contains(
+            "Custodial sentence of over 1 year and up to 4 years, aged 18 or over: spent 4 years after the sentence, including licence, ends"
+        ));
+        // Never spent: over 4 years for a Schedule 18 offence.
+        let mut long = fields.to_vec();
+        long.retain(|(k, _)| *k != "term_years");
+        long.push(("term_years", "6"));
+        let (status, _, html) = d.post(d.officer_x, path, &long).await;
+        assert_eq!(status, 422, "the Schedule 18 question is asked");
+        assert!(html.contains("id=\"schedule_18-error\""));
+        long.push(("schedule_18", "yes"));
+        let (status, _, html) = d.post(d.officer_x, path, &long).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Never spent"));
+        // Errors beside the fields, 422, never a 500.
+        let (status, _, html) = d
+            .post(
+                d.officer_x,
+                path,
+                &[
+                    ("age", "old"),
+                    ("disposal", "custodial"),
+                    ("convicted_on_day", "31"),
+                    ("convicted_on_month", "2"),
+                    ("convicted_on_year", "2024"),
+                    ("term_years", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422);
+        for field in ["age", "convicted_on", "term"] {
+            assert!(html.contains(&format!("id=\"{field}-error\"")), "{field}");
+        }
+        // Nothing is stored or audited.
+        let audits_after: i64 = {
+            let mut conn = d.conn();
+            fairchance::with_conn!(&mut conn, |c| audit_log::table.count().get_result::<i64>(c))
+                .unwrap()
+        };
+        assert_eq!(audits_after, audits_before);
+        // Not for anyone signed out.
+        let res = d.app.client.get(d.app.url(path)).send().await.unwrap();
+        assert_ne!(res.status().as_u16(), 200);
+        assert!(res.status().is_redirection() || res.status().as_u16() == 401);
+        d.app.stop().await;
+    }
+);

@@ -1072,3 +1072,70 @@ on_both_backends!(
             .contains("href=\"/terminal/enrol\""));
     }
 );
+
+on_both_backends!(
+    the_vacancy_page_says_when_they_ask_about_convictions,
+    |backend| async move {
+        use diesel::prelude::*;
+        use fairchance::store::schema::vacancies;
+        let fx = Fixture::new(backend, 11, 24).await;
+        let eligible: Vec<i64> = fx.eligible().into_iter().collect();
+        let id = {
+            let mut conn = fx.app.services.store.conn().unwrap();
+            let ids: Vec<i64> = fairchance::with_conn!(&mut conn, |c| vacancies::table
+                .filter(vacancies::id.eq_any(&eligible))
+                .filter(vacancies::regulated_children.eq(false))
+                .filter(vacancies::regulated_adults.eq(false))
+                .select(vacancies::id)
+                .load::<i64>(c))
+            .unwrap();
+            let id = ids[0];
+            fairchance::with_conn!(&mut conn, |c| diesel::update(
+                vacancies::table.filter(vacancies::id.eq(id))
+            )
+            .set((
+                vacancies::check_level.eq("basic"),
+                vacancies::convictions_asked.eq("at_offer"),
+            ))
+            .execute(c))
+            .unwrap();
+            id
+        };
+        let k = fx.signed_in().await;
+        let page = k
+            .get(&format!("/terminal/vacancies/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Questions about convictions"));
+        assert!(
+            page.contains("They will ask about unspent convictions after offering you the job.")
+        );
+        assert!(page.contains("A basic check shows unspent convictions only."));
+        let res = k
+            .post(
+                "/terminal/language",
+                &[("lang", "cy"), ("back", "/terminal/home")],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let page = k
+            .get(&format!("/terminal/vacancies/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Cwestiynau am euogfarnau"));
+        assert!(
+            page.contains(
+                "Byddan nhw&#39;n gofyn am euogfarnau heb ddarfod ar ôl cynnig y swydd i chi."
+            ) || page.contains(
+                "Byddan nhw'n gofyn am euogfarnau heb ddarfod ar ôl cynnig y swydd i chi."
+            ),
+            "{page}"
+        );
+        assert!(page.contains("Mae gwiriad sylfaenol yn dangos euogfarnau heb ddarfod yn unig."));
+        fx.app.stop().await;
+    }
+);

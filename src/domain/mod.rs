@@ -88,6 +88,8 @@ pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod skills;
+pub mod spent;
 pub mod vacancy;
+pub mod wording;
 
 pub use errors::{FieldErrors, UnknownValue};

@@ -103,6 +103,36 @@ slug_enum! {
 }
 
 slug_enum! {
+    /// When the employer asks the person about convictions.
+    pub enum ConvictionsAsked("when convictions are asked") {
+        /// Never: only with no criminal record check.
+        Never => "never", "Never",
+        /// After offering the job (the fair-chance practice).
+        AtOffer => "at_offer", "After offering the job",
+        /// With the application.
+        AtApplication => "at_application", "With the application",
+    }
+}
+
+impl ConvictionsAsked {
+    /// What an absent answer means: never with no check, else after the
+    /// offer (a check is done once a job is offered).
+    pub fn default_for(check_level: CheckLevel) -> Self {
+        if check_level == CheckLevel::None {
+            ConvictionsAsked::Never
+        } else {
+            ConvictionsAsked::AtOffer
+        }
+    }
+}
+
+/// What contradicting the check level is told.
+pub const NEVER_WITH_A_CHECK: &str =
+    "A criminal record check tells you about convictions, so the person will be asked about them. \
+     Choose when you ask: after offering the job, or with the application. \
+     Choose never only when there is no criminal record check";
+
+slug_enum! {
     /// How a vacancy says when work starts.
     pub enum StartKind("start") {
         /// On a set date.
@@ -361,6 +391,11 @@ pub struct VacancyInput {
     pub needs_driving_licence: bool,
     /// Check level slug.
     pub check_level: String,
+    /// When convictions are asked about: "never", "at_offer" or
+    /// "at_application". Absent or empty means "never" with no check and
+    /// "at_offer" with one, so bodies written before the field keep
+    /// working.
+    pub convictions_asked: Option<String>,
     /// Regulated activity with children.
     pub regulated_children: bool,
     /// Regulated activity with vulnerable adults.
@@ -405,6 +440,7 @@ pub const VACANCY_FIELDS: &[&str] = &[
     "required_certificates",
     "needs_driving_licence",
     "check_level",
+    "convictions_asked",
     "regulated_children",
     "regulated_adults",
     "offence_exclusions",
@@ -453,6 +489,7 @@ pub struct VacancyDetails {
     required_certificates: Vec<String>,
     needs_driving_licence: bool,
     check_level: CheckLevel,
+    convictions_asked: ConvictionsAsked,
     regulated_children: bool,
     regulated_adults: bool,
     offence_exclusions: Vec<OffenceExclusion>,
@@ -489,11 +526,25 @@ impl VacancyDetails {
         check_closing_date(&mut errors, start, input.closing_date);
         check_skills(&mut errors, &input, taxonomy);
         let check_level = parse_check_level(&mut errors, &input);
+        let convictions_asked = parse_convictions_asked(&mut errors, &input, check_level);
         let exclusions = parse_offence_exclusions(&mut errors, &input.offence_exclusions);
         check_documents(&mut errors, &input.documents_needed);
 
-        let (Some(workplace), Some(contract), Some(pay), Some(start), Some(check_level)) =
-            (workplace, contract, pay, start, check_level)
+        let (
+            Some(workplace),
+            Some(contract),
+            Some(pay),
+            Some(start),
+            Some(check_level),
+            Some(convictions_asked),
+        ) = (
+            workplace,
+            contract,
+            pay,
+            start,
+            check_level,
+            convictions_asked,
+        )
         else {
             errors.sort_by_form_order(VACANCY_FIELDS);
             return Err(errors);
@@ -519,6 +570,7 @@ impl VacancyDetails {
             required_certificates: input.required_certificates,
             needs_driving_licence: input.needs_driving_licence,
             check_level,
+            convictions_asked,
             regulated_children: input.regulated_children,
             regulated_adults: input.regulated_adults,
             offence_exclusions: exclusions,
@@ -553,6 +605,7 @@ impl VacancyDetails {
             required_certificates: self.required_certificates.clone(),
             needs_driving_licence: self.needs_driving_licence,
             check_level: self.check_level.as_str().to_owned(),
+            convictions_asked: Some(self.convictions_asked.as_str().to_owned()),
             regulated_children: self.regulated_children,
             regulated_adults: self.regulated_adults,
             offence_exclusions: self
@@ -645,6 +698,11 @@ impl VacancyDetails {
     /// Criminal record check level.
     pub fn check_level(&self) -> CheckLevel {
         self.check_level
+    }
+
+    /// When convictions are asked about.
+    pub fn convictions_asked(&self) -> ConvictionsAsked {
+        self.convictions_asked
     }
 
     /// Regulated activity with children.
@@ -882,6 +940,33 @@ fn parse_check_level(errors: &mut FieldErrors, input: &VacancyInput) -> Option<C
     check_level
 }
 
+/// When convictions are asked: absent means the default for the check
+/// level; "never" contradicts any criminal record check.
+fn parse_convictions_asked(
+    errors: &mut FieldErrors,
+    input: &VacancyInput,
+    check_level: Option<CheckLevel>,
+) -> Option<ConvictionsAsked> {
+    let asked = match input.convictions_asked.as_deref() {
+        None => return check_level.map(ConvictionsAsked::default_for),
+        Some(text) => match ConvictionsAsked::parse(text) {
+            Ok(asked) => asked,
+            Err(_) => {
+                errors.add(
+                    "convictions_asked",
+                    "Choose when you ask about convictions: never, after offering the job, \
+                     or with the application",
+                );
+                return None;
+            }
+        },
+    };
+    if asked == ConvictionsAsked::Never && check_level.is_some_and(|l| l != CheckLevel::None) {
+        errors.add("convictions_asked", NEVER_WITH_A_CHECK);
+    }
+    Some(asked)
+}
+
 /// The offences the employer excludes, each category listed once.
 fn parse_offence_exclusions(
     errors: &mut FieldErrors,
@@ -945,6 +1030,11 @@ fn normalise(raw: &VacancyInput) -> VacancyInput {
     ] {
         *list = clean_list(list);
     }
+    input.convictions_asked = input
+        .convictions_asked
+        .as_deref()
+        .map(|asked| asked.trim().to_ascii_lowercase())
+        .filter(|asked| !asked.is_empty());
     input.start = input
         .start
         .as_deref()
@@ -1066,6 +1156,7 @@ pub(crate) mod tests {
             required_certificates: vec!["forklift-counterbalance".into()],
             needs_driving_licence: false,
             check_level: "basic".into(),
+            convictions_asked: Some("at_offer".into()),
             regulated_children: false,
             regulated_adults: false,
             offence_exclusions: vec![OffenceExclusionInput {
@@ -1630,5 +1721,35 @@ pub(crate) mod tests {
         vacancy.details = details(&rolling);
         vacancy.status = VacancyStatus::Published;
         assert!(vacancy.is_open(date(2030, 1, 1)));
+    }
+
+    #[test]
+    fn convictions_asked_defaults_by_check_level_and_never_needs_no_check() {
+        let mut input = valid_input();
+        input.convictions_asked = None;
+        assert_eq!(
+            details(&input).convictions_asked(),
+            ConvictionsAsked::AtOffer
+        );
+        input.check_level = "none".into();
+        assert_eq!(details(&input).convictions_asked(), ConvictionsAsked::Never);
+        input.convictions_asked = Some("  ".into());
+        assert_eq!(details(&input).convictions_asked(), ConvictionsAsked::Never);
+        input.convictions_asked = Some("At_Application".into());
+        let parsed = details(&input);
+        assert_eq!(parsed.convictions_asked(), ConvictionsAsked::AtApplication);
+        assert_eq!(
+            parsed.to_input().convictions_asked.as_deref(),
+            Some("at_application")
+        );
+        for level in ["basic", "standard", "enhanced"] {
+            input.check_level = level.into();
+            input.convictions_asked = Some("never".into());
+            let errors = errors(&input);
+            assert!(errors.has("convictions_asked"), "{level}");
+            assert!(format!("{errors:?}").contains("only when there is no criminal record check"));
+        }
+        input.convictions_asked = Some("sometimes".into());
+        assert!(errors(&input).has("convictions_asked"));
     }
 }

@@ -232,6 +232,10 @@ pub fn vacancy(
         required_certificates: template.certificates.iter().map(|s| s.to_string()).collect(),
         needs_driving_licence: template.driving,
         check_level: if regulated_adults { "enhanced_barred" } else if rng.gen_bool(0.3) { "basic" } else { "none" }.to_string(),
+        // Care roles with regulated activity ask with the application; the
+        // rest take the default for their check (never with no check, else
+        // after the offer). No draw of its own, so the data set stays as it was.
+        convictions_asked: regulated_adults.then(|| "at_application".to_string()),
         regulated_children: false,
         regulated_adults,
         offence_exclusions: exclusions,

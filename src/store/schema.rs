@@ -334,6 +334,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        convictions_asked -> Text,
     }
 }
 

@@ -132,6 +132,9 @@ fn officer_routes() -> Vec<Route> {
         // matches, applications and outcomes. Before /officer/profiles/{id},
         // so that /officer/profiles/new is not read as an id.
         route!(GET "/officer/caseload", Officer => officer::caseload),
+        // The spent-date helper: nothing entered is stored.
+        route!(GET "/officer/tools/spent", Casework => officer::spent::form),
+        route!(POST "/officer/tools/spent", Casework => officer::spent::answer),
         route!(GET "/officer/profiles/new", Officer => officer_profiles::new_form),
         route!(GET "/officer/profiles/import", Casework => officer_profiles::import_form),
         route!(GET "/officer/profiles/import/template.csv", Casework => officer_profiles::import_template),

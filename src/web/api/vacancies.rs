@@ -13,9 +13,10 @@ use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::{ExclusionStance, OffenceCategory};
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, PayPeriod, VacancyDetails, VacancyInput, VacancyStatus,
-    DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
+    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, VacancyDetails, VacancyInput,
+    VacancyStatus, DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
 };
+use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;
 use crate::store::Conn;
 use crate::web::auth::EmployerMember;
@@ -31,6 +32,8 @@ pub struct VacancyJson {
     pub status: &'static str,
     #[serde(flatten)]
     pub details: VacancyInput,
+    /// The fair-chance wording check (warnings, never refusals).
+    pub warnings: Vec<Warning>,
 }
 
 /// A vacancy as a client sends it: every field of the editor, and
@@ -136,10 +139,12 @@ async fn answer(
         vacancies::get(conn, &by, id, &taxonomy)
     })
     .await?;
+    let details = vacancy.details.to_input();
     Ok(HttpResponse::build(status).json(VacancyJson {
         id: vacancy.id,
         status: vacancy.status.as_str(),
-        details: vacancy.details.to_input(),
+        warnings: WordingList::embedded().check(&details),
+        details,
     }))
 }
 
@@ -252,7 +257,7 @@ pub fn openapi_paths(taxonomy: &Taxonomy) -> Value {
     let auth = with_auth;
     let id_param = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "format": "int64" } });
     let not_found = json!({ "description": "No such vacancy in your organisation", "content": { "application/json": { "schema": error } } });
-    let invalid = json!({ "description": "Some fields need correcting: `fields` maps each field (such as `shifts[0].start` or `place`) to its messages. Besides the schema's constraints the body must keep the rules between fields: `pay_min` no more than `pay_max`; a desirable skill is not also required; each offence category once; regulated activity needs `check_level` `enhanced_barred`; a shift does not start and end at the same minute; `start_date` given exactly when `start` is `date` (or absent); a closing date is today or later and no more than 2 years after the start date; `place`, when used instead of `workplace`, names one known town or postcode", "content": { "application/json": { "schema": error } } });
+    let invalid = json!({ "description": "Some fields need correcting: `fields` maps each field (such as `shifts[0].start` or `place`) to its messages. Besides the schema's constraints the body must keep the rules between fields: `pay_min` no more than `pay_max`; a desirable skill is not also required; each offence category once; regulated activity needs `check_level` `enhanced_barred`; `convictions_asked` is `never` only when `check_level` is `none`; a shift does not start and end at the same minute; `start_date` given exactly when `start` is `date` (or absent); a closing date is today or later and no more than 2 years after the start date; `place`, when used instead of `workplace`, names one known town or postcode", "content": { "application/json": { "schema": error } } });
     let bad_body = json!({ "description": "The body is not JSON of this shape", "content": { "application/json": { "schema": error } } });
     let conflict = json!({ "description": "The lifecycle does not allow this move (or the vacancy is filled, closed or withdrawn)", "content": { "application/json": { "schema": error } } });
     let ok_vacancy = json!({ "description": "The vacancy", "content": { "application/json": { "schema": vacancy } } });
@@ -422,6 +427,7 @@ fn input_schema(taxonomy: &Taxonomy) -> Value {
             "required_certificates": skill_list(10, &certificates, "Certificate slugs from the taxonomy"),
             "needs_driving_licence": { "type": "boolean" },
             "check_level": { "type": "string", "enum": checks },
+            "convictions_asked": { "type": "string", "enum": ["never", "at_offer", "at_application"], "nullable": true, "description": "When the person is asked about convictions: `never` (only with `check_level` `none`), `at_offer` (after offering the job) or `at_application`. Absent or null means `never` with no check and `at_offer` with one" },
             "regulated_children": { "type": "boolean" },
             "regulated_adults": { "type": "boolean" },
             "offence_exclusions": { "type": "array", "items": { "type": "object", "required": ["category", "stance", "reason"], "properties": {
@@ -436,12 +442,21 @@ fn input_schema(taxonomy: &Taxonomy) -> Value {
     })
 }
 
+/// The fair-chance wording check's warnings, in every vacancy answer.
+fn warnings_schema() -> Value {
+    json!({ "type": "array", "description": "Fair-chance wording check: phrases that put off or shut out people with convictions, and exclusions without a real reason. Warnings, not refusals: the vacancy is saved and can be published", "items": { "type": "object", "required": ["field", "phrase", "message", "suggestion"], "properties": {
+        "field": { "type": "string", "description": "The field, such as `description` or `offence_exclusions[0].reason`" },
+        "phrase": { "type": "string", "description": "The words found, as written" },
+        "message": { "type": "string", "description": "Why it puts people off" },
+        "suggestion": { "type": "string", "description": "Fairer wording" } } } })
+}
+
 /// A vacancy as the API answers it, for the document's components.
 pub fn openapi_schemas() -> Value {
     let strings = json!({ "type": "array", "items": { "type": "string" } });
     let vacancy = json!({
         "type": "object",
-        "required": ["id", "status", "title", "description", "sector", "remote", "workplace", "hours_per_week", "shifts", "contract", "pay_min", "pay_max", "pay_period", "positions", "start", "start_date", "closing_date", "required_skills", "desirable_skills", "required_certificates", "needs_driving_licence", "check_level", "regulated_children", "regulated_adults", "offence_exclusions", "rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed"],
+        "required": ["id", "status", "title", "description", "sector", "remote", "workplace", "hours_per_week", "shifts", "contract", "pay_min", "pay_max", "pay_period", "positions", "start", "start_date", "closing_date", "required_skills", "desirable_skills", "required_certificates", "needs_driving_licence", "check_level", "convictions_asked", "regulated_children", "regulated_adults", "offence_exclusions", "rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed", "warnings"],
         "properties": {
             "id": { "type": "integer" },
             "status": { "type": "string", "enum": slugs(VacancyStatus::ALL.iter().map(|s| s.as_str())) },
@@ -467,6 +482,7 @@ pub fn openapi_schemas() -> Value {
             "required_certificates": strings.clone(),
             "needs_driving_licence": { "type": "boolean" },
             "check_level": { "type": "string", "enum": slugs(CheckLevel::ALL.iter().map(|c| c.as_str())) },
+            "convictions_asked": { "type": "string", "enum": slugs(ConvictionsAsked::ALL.iter().map(|c| c.as_str())) },
             "regulated_children": { "type": "boolean" },
             "regulated_adults": { "type": "boolean" },
             "offence_exclusions": { "type": "array", "items": { "type": "object", "required": ["category", "stance", "reason"], "properties": {
@@ -474,7 +490,8 @@ pub fn openapi_schemas() -> Value {
             "rotl_suitable": { "type": "boolean" },
             "ring_fenced": { "type": "boolean" },
             "how_to_apply": { "type": "string" },
-            "documents_needed": strings
+            "documents_needed": strings,
+            "warnings": warnings_schema()
         }
     });
     json!({ "Vacancy": vacancy })

@@ -75,6 +75,7 @@ pub fn template_csv() -> String {
             "start_date" => "2027-03-01",
             "required_skills" => "pick-and-pack",
             "check_level" => "basic",
+            "convictions_asked" => "at_offer",
             "exclusion_arson" => "case_by_case",
             "exclusion_arson_reason" => "We store packaging and would talk it through",
             "how_to_apply" => "Your case officer forwards your application",

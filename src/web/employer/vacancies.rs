@@ -7,15 +7,17 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::vacancy_form::{FormValues, DAYS};
+use super::vacancy_form::{FieldWarnings, FormValues, DAYS};
 use super::{member_of, see_other, today};
 use crate::app::employers::Member;
 use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, PayPeriod, Start, Vacancy, VacancyDetails, VacancyStatus,
+    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, Start, Vacancy, VacancyDetails,
+    VacancyStatus,
 };
+use crate::domain::wording::{checklist, ChecklistItem, Warning, WordingList};
 use crate::domain::FieldErrors;
 use crate::store::Conn;
 use crate::web::auth::EmployerMember;
@@ -55,6 +57,8 @@ fn skill_groups(taxonomy: &Taxonomy, certificates_only: bool) -> Vec<SkillGroup<
 struct FormPage<'a> {
     chrome: Chrome,
     errors: FieldErrors,
+    /// Fair-chance wording warnings, beside their fields.
+    warnings: FieldWarnings,
     form: FormValues,
     /// None for a new vacancy.
     id: Option<i64>,
@@ -64,6 +68,7 @@ struct FormPage<'a> {
     contracts: &'static [ContractType],
     periods: &'static [PayPeriod],
     levels: &'static [CheckLevel],
+    asked: &'static [ConvictionsAsked],
     days: [(&'static str, &'static str); 7],
 }
 
@@ -91,6 +96,7 @@ fn form_page(
         &FormPage {
             chrome: Chrome::of(&member.ctx),
             errors,
+            warnings: form.warnings(),
             form,
             id,
             taxonomy,
@@ -99,6 +105,7 @@ fn form_page(
             contracts: ContractType::ALL,
             periods: PayPeriod::ALL,
             levels: CheckLevel::ALL,
+            asked: ConvictionsAsked::ALL,
             days: DAYS,
         },
     )
@@ -285,6 +292,8 @@ struct VacancyPage {
     description: String,
     facts: Vec<(&'static str, String)>,
     exclusions: Vec<(&'static str, &'static str, String)>,
+    /// The "Check before publishing" panel, on the preview and on drafts.
+    check: Option<BeforePublishing>,
     actions: Vec<Action>,
     problem: Option<String>,
     done: Option<&'static str>,
@@ -356,6 +365,10 @@ pub fn vacancy_facts(
         ("Needs a driving licence", yes_no(d.needs_driving_licence())),
         ("Criminal record check", d.check_level().label().to_string()),
         (
+            "When convictions are asked about",
+            d.convictions_asked().label().to_string(),
+        ),
+        (
             "Regulated activity with children",
             yes_no(d.regulated_children()),
         ),
@@ -397,6 +410,68 @@ fn exclusion_rows(vacancy: &Vacancy) -> Vec<(&'static str, &'static str, String)
         .collect()
 }
 
+/// One wording warning on the vacancy page: the field's label, the form
+/// field to edit, and the warning.
+pub struct PageWarning {
+    pub label: String,
+    pub anchor: String,
+    pub warning: Warning,
+}
+
+/// The fair-chance checklist and the wording warnings.
+pub struct BeforePublishing {
+    pub checklist: Vec<ChecklistItem>,
+    pub warnings: Vec<PageWarning>,
+}
+
+fn before_publishing(vacancy: &Vacancy) -> BeforePublishing {
+    let d = &vacancy.details;
+    let warnings = WordingList::embedded().check(&d.to_input());
+    let checklist = checklist(
+        d.check_level(),
+        d.convictions_asked(),
+        d.rotl_suitable(),
+        &warnings,
+    );
+    let warnings = warnings
+        .into_iter()
+        .map(|warning| {
+            let (label, anchor) = match warning.field.as_str() {
+                "title" => ("Job title".to_string(), "title".to_string()),
+                "description" => ("What the job involves".into(), "description".into()),
+                "how_to_apply" => ("How to apply".into(), "how_to_apply".into()),
+                field if field.starts_with("documents_needed") => {
+                    ("Documents needed".into(), "documents_needed".into())
+                }
+                field => {
+                    let category = field
+                        .strip_prefix("offence_exclusions[")
+                        .and_then(|rest| rest.split(']').next())
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .and_then(|i| d.offence_exclusions().get(i))
+                        .map(|e| e.category());
+                    match category {
+                        Some(c) => (
+                            format!("Reason for {}", c.label().to_lowercase()),
+                            format!("exclusion_{}_reason", c.as_str()),
+                        ),
+                        None => (field.to_string(), String::new()),
+                    }
+                }
+            };
+            PageWarning {
+                label,
+                anchor,
+                warning,
+            }
+        })
+        .collect();
+    BeforePublishing {
+        checklist,
+        warnings,
+    }
+}
+
 async fn vacancy_page(
     state: &AppState,
     member: &EmployerMember,
@@ -425,6 +500,8 @@ async fn vacancy_page(
             description: d.description().to_string(),
             facts,
             exclusions,
+            check: (preview || vacancy.status == VacancyStatus::Draft)
+                .then(|| before_publishing(&vacancy)),
             actions: actions(vacancy.status),
             problem,
             done,

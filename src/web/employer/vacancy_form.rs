@@ -13,6 +13,7 @@ use crate::domain::offence::{ExclusionStance, OffenceCategory, OffenceExclusionI
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput, VACANCY_FIELDS};
+use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;
 use crate::gazetteer::{Gazetteer, Lookup};
 
@@ -183,6 +184,9 @@ pub struct FormValues {
     pub required_certificates: Vec<String>,
     pub needs_driving_licence: bool,
     pub check_level: String,
+    /// "never", "at_offer" or "at_application"; empty takes the default
+    /// for the check level (a CSV file without the column).
+    pub convictions_asked: String,
     pub regulated_children: bool,
     pub regulated_adults: bool,
     pub exclusions: Vec<ExclusionValues>,
@@ -219,6 +223,7 @@ impl Default for FormValues {
             required_certificates: Vec::new(),
             needs_driving_licence: false,
             check_level: String::new(),
+            convictions_asked: String::new(),
             regulated_children: false,
             regulated_adults: false,
             exclusions: OffenceCategory::ALL
@@ -295,6 +300,7 @@ impl FormValues {
                 "required_certificates" => v.required_certificates.push(text),
                 "needs_driving_licence" => v.needs_driving_licence = truthy(&text),
                 "check_level" => v.check_level = text,
+                "convictions_asked" => v.convictions_asked = text,
                 "regulated_children" => v.regulated_children = truthy(&text),
                 "regulated_adults" => v.regulated_adults = truthy(&text),
                 "rotl_suitable" => v.rotl_suitable = truthy(&text),
@@ -372,6 +378,7 @@ impl FormValues {
             required_certificates: input.required_certificates.clone(),
             needs_driving_licence: input.needs_driving_licence,
             check_level: input.check_level.clone(),
+            convictions_asked: input.convictions_asked.clone().unwrap_or_default(),
             regulated_children: input.regulated_children,
             regulated_adults: input.regulated_adults,
             rotl_suitable: input.rotl_suitable,
@@ -536,6 +543,8 @@ impl FormValues {
             required_certificates: self.required_certificates.clone(),
             needs_driving_licence: self.needs_driving_licence,
             check_level: self.check_level.trim().to_string(),
+            convictions_asked: Some(self.convictions_asked.trim().to_string())
+                .filter(|asked| !asked.is_empty()),
             regulated_children: self.regulated_children,
             regulated_adults: self.regulated_adults,
             offence_exclusions,
@@ -551,6 +560,20 @@ impl FormValues {
                 .collect(),
         };
         (input, shift_rows, exclusion_rows)
+    }
+
+    /// The fair-chance wording warnings for what the form holds, each
+    /// under the name of the form field it is shown beside.
+    pub fn warnings(&self) -> FieldWarnings {
+        let mut unread = FieldErrors::new();
+        let (input, shift_rows, exclusion_rows) = self.to_input(&mut unread);
+        FieldWarnings(
+            WordingList::embedded()
+                .check(&input)
+                .into_iter()
+                .map(|w| (form_field(&w.field, &shift_rows, &exclusion_rows), w))
+                .collect(),
+        )
     }
 
     /// The number of jobs; 0 when blank or unreadable (the domain then says
@@ -661,6 +684,26 @@ impl FormValues {
     }
 }
 
+/// Wording warnings by form field.
+#[derive(Clone, Debug, Default)]
+pub struct FieldWarnings(pub Vec<(String, Warning)>);
+
+impl FieldWarnings {
+    /// The warnings shown beside one field.
+    pub fn for_field(&self, name: &str) -> Vec<&Warning> {
+        self.0
+            .iter()
+            .filter(|(field, _)| field == name)
+            .map(|(_, w)| w)
+            .collect()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// A number as typed (a leading £ and thousands commas allowed); 0 when
 /// blank, NaN with a message on `field` when it cannot be read.
 fn read_decimal(field: &str, text: &str, message: &str, errors: &mut FieldErrors) -> f64 {
@@ -738,7 +781,12 @@ fn form_order() -> Vec<String> {
         }
     }
     order.extend(domain_fields("contract", "needs_driving_licence"));
-    for name in ["regulated_children", "regulated_adults", "check_level"] {
+    for name in [
+        "regulated_children",
+        "regulated_adults",
+        "check_level",
+        "convictions_asked",
+    ] {
         order.push(name.to_string());
     }
     order.extend(last_fields());

@@ -9,6 +9,7 @@ pub mod matches;
 pub mod outcomes;
 pub mod profiles;
 pub mod reports;
+pub mod spent;
 pub mod vacancy;
 
 pub use home::{caseload, home, profile, restricted};

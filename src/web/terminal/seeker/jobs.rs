@@ -63,6 +63,39 @@ pub struct VacancyView {
     pub certificates: Vec<String>,
     pub closing: String,
     pub reasons: Vec<String>,
+    /// When they ask about convictions and what the check shows, in plain
+    /// words.
+    pub convictions: Vec<String>,
+}
+
+/// What the person will be asked about convictions, and when, then what
+/// the check shows: "They will ask about unspent convictions after
+/// offering you the job." "A basic check shows unspent convictions only."
+pub fn convictions_text(t: Messages, vacancy: &Vacancy) -> Vec<String> {
+    use crate::domain::vacancy::{CheckLevel, ConvictionsAsked};
+    let d = &vacancy.details;
+    // Without an eligible standard or enhanced check only unspent
+    // convictions may be asked about.
+    let more = !matches!(d.check_level(), CheckLevel::None | CheckLevel::Basic);
+    let asked = match (d.convictions_asked(), more) {
+        (ConvictionsAsked::Never, _) => "vacancy.asked.never",
+        (ConvictionsAsked::AtOffer, false) => "vacancy.asked.at_offer.unspent",
+        (ConvictionsAsked::AtOffer, true) => "vacancy.asked.at_offer.more",
+        (ConvictionsAsked::AtApplication, false) => "vacancy.asked.at_application.unspent",
+        (ConvictionsAsked::AtApplication, true) => "vacancy.asked.at_application.more",
+    };
+    let check = match d.check_level() {
+        CheckLevel::None => "vacancy.check.none",
+        CheckLevel::Basic => "vacancy.check.basic",
+        CheckLevel::Standard => "vacancy.check.standard",
+        CheckLevel::Enhanced => "vacancy.check.enhanced",
+        CheckLevel::EnhancedBarred => "vacancy.check.enhanced_barred",
+    };
+    let mut words = vec![t.get(asked).to_string(), t.get(check).to_string()];
+    if d.convictions_asked() != ConvictionsAsked::Never {
+        words.push(t.get("vacancy.asked.help").to_string());
+    }
+    words
 }
 
 pub fn vacancy_view(
@@ -107,6 +140,7 @@ pub fn vacancy_view(
             None => t.get("vacancy.rolling").to_string(),
         },
         reasons: plain_reasons(t, assessment),
+        convictions: convictions_text(t, vacancy),
     }
 }
 

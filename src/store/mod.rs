@@ -27,6 +27,7 @@ pub mod access;
 pub mod applications;
 pub mod audit;
 pub mod candidates;
+pub mod cvs;
 pub mod caseload;
 pub mod employer_accounts;
 pub mod export;

@@ -997,6 +997,7 @@ on_both_backends!(
                 (w.profile_x, Who::Officer),
             ),
             ("/officer/profiles/{id}/export", (w.profile_x, Who::Officer)),
+            ("/officer/profiles/{id}/cv.pdf", (w.profile_x, Who::Officer)),
             (
                 "/officer/profiles/{id}/export.json",
                 (w.profile_x, Who::Officer),
@@ -1031,6 +1032,7 @@ on_both_backends!(
             ("/officer/profiles/{id}/access", w.profile_x),
             ("/officer/profiles/{id}/assign", w.profile_x),
             ("/officer/profiles/{id}/outcomes", w.profile_x),
+            ("/officer/profiles/{id}/cv/suggestions", w.profile_x),
             ("/officer/matches/{id}/approve", w.match_x),
             ("/officer/matches/{id}/dismiss", w.match_x),
             ("/officer/applications/{id}/review", w.application_x),

@@ -135,6 +135,34 @@ try {
   await page.click("nav.main-nav a:has-text('My applications')");
   check((await page.locator(".results").innerText()).includes(title), "my applications lists it");
 
+  // My CV, step by step: too long is refused beside the field, each step
+  // is saved, and the CV shows what was written.
+  await page.click("nav.main-nav a:has-text('Home')");
+  await page.click("a.choice:has-text('My CV')");
+  check(new URL(page.url()).pathname === "/terminal/cv", "my CV from the home page");
+  await page.click("main a:has-text('Write this part')");
+  check(new URL(page.url()).pathname === "/terminal/cv/about-me", "the first step is about me");
+  await page.fill("#about_me", "x".repeat(601));
+  await page.click("main button:has-text('Save and go on')");
+  check(
+    (await page.locator(".field-error").innerText()).includes("600 characters or fewer"),
+    "too long an about me is refused with a message by the field",
+  );
+  await page.fill("#about_me", "I like practical work and I learn fast.");
+  await page.click("main button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/cv/strengths", "on to strengths");
+  await page.fill("#strengths", "I am on time every day.");
+  await page.click("main button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/cv/references", "on to references");
+  await page.check("input[name=references][value=yes]");
+  await page.click("main button:has-text('Save')");
+  check(new URL(page.url()).pathname === "/terminal/cv", "back to the CV");
+  check(
+    (await page.locator("main").innerText()).includes("I like practical work and I learn fast."),
+    "the CV shows what was written",
+  );
+  await picture(page, "cv");
+
   // Axe in a script-enabled context sharing the session.
   const cookies = await context.cookies();
   const axeBrowser = await chromium.launch({
@@ -225,10 +253,20 @@ try {
     `/terminal/applications/${vacancyId}`,
     `/terminal/applications/${vacancyId}?print=1`,
     "/terminal/vacancies/987654321",
+    "/terminal/cv",
+    "/terminal/cv?print=1",
+    "/terminal/cv/about-me",
+    "/terminal/cv/strengths",
+    "/terminal/cv/references",
     "/terminal/still-there",
   ]) {
     await axe(sessionContext, path);
   }
+  // A CV step with its error.
+  await axe(sessionContext, "/terminal/cv/strengths", async (p) => {
+    await p.fill("#strengths", "x".repeat(601));
+    await p.click("main button:has-text('Save and go on')");
+  });
   // The statement form, blank and with its error, on another vacancy when
   // there is one.
   const other = await sessionContext.newPage();
@@ -247,6 +285,8 @@ try {
     await p.click("button:has-text('Cymraeg')");
   });
   await axe(sessionContext, "/terminal/find");
+  await axe(sessionContext, "/terminal/cv");
+  await axe(sessionContext, "/terminal/cv/references");
   await axeBrowser.close();
 } catch (e) {
   check(false, `the flow ran to the end: ${e && e.stack ? e.stack : e}`);

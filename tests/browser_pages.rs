@@ -96,8 +96,11 @@ fn cv_pages(app: &TestApp, email: &str) -> Vec<String> {
             .select((users::service_id, users::employer_id))
             .first(c)
             .unwrap();
-        let sent = application_cvs::table
-            .inner_join(applications::table.inner_join(profiles::table).inner_join(vacancies::table));
+        let sent = application_cvs::table.inner_join(
+            applications::table
+                .inner_join(profiles::table)
+                .inner_join(vacancies::table),
+        );
         let mut out = Vec::new();
         if let Some(service) = service {
             let found: Option<(i64, i64)> = sent

@@ -72,7 +72,14 @@ on_both_backends!(
     the_cv_is_written_step_by_step_kept_and_reviewed,
     |backend| async move {
         let fx = Fixture::new(backend, 21, 6).await;
-        let css = fx.app.get("/static/terminal.css").await.text().await.unwrap().len();
+        let css = fx
+            .app
+            .get("/static/terminal.css")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .len();
         let k = fx.signed_in().await;
         let home = k.get("/terminal/home").await.text().await.unwrap();
         assert!(home.contains("href=\"/terminal/cv\""), "linked from home");
@@ -88,7 +95,9 @@ on_both_backends!(
 
         // Too long: 422, the message beside the field, nothing kept.
         let long = "x".repeat(601);
-        let res = k.post("/terminal/cv/about-me", &[("about_me", &long)]).await;
+        let res = k
+            .post("/terminal/cv/about-me", &[("about_me", &long)])
+            .await;
         assert_eq!(res.status(), 422);
         let body = check_page(res, css, "about me errors").await;
         assert!(body.contains("id=\"about_me-error\""));
@@ -117,11 +126,17 @@ on_both_backends!(
             assert_eq!(res.status(), 303, "{path}");
             assert_eq!(location(&res), next);
         }
-        let res = k.post("/terminal/cv/references", &[("references_note", "A tutor")]).await;
+        let res = k
+            .post("/terminal/cv/references", &[("references_note", "A tutor")])
+            .await;
         assert_eq!(res.status(), 422);
         let body = res.text().await.unwrap();
         assert!(body.contains("id=\"references-error\"") && body.contains("Choose yes or no"));
-        assert_eq!(cv_of(&fx).words.references_available, None, "nothing half-written");
+        assert_eq!(
+            cv_of(&fx).words.references_available,
+            None,
+            "nothing half-written"
+        );
         let res = k
             .post(
                 "/terminal/cv/references",
@@ -131,13 +146,20 @@ on_both_backends!(
         assert_eq!(res.status(), 303);
         assert_eq!(location(&res), "/terminal/cv?saved=1");
         // A value that is not on the form is refused, never a 500.
-        let res = k.post("/terminal/cv/references", &[("references", "maybe")]).await;
+        let res = k
+            .post("/terminal/cv/references", &[("references", "maybe")])
+            .await;
         assert_eq!(res.status(), 422);
 
         // Kept: a new session on the terminal finds it all.
         let k2 = fx.signed_in().await;
         let body = k2.get("/terminal/cv").await.text().await.unwrap();
-        for text in [ABOUT_ME, STRENGTHS, "I can give references. A tutor", "You last changed your CV on"] {
+        for text in [
+            ABOUT_ME,
+            STRENGTHS,
+            "I can give references. A tutor",
+            "You last changed your CV on",
+        ] {
             assert!(body.contains(text), "the overview shows {text:?}");
         }
         let body = k2.get("/terminal/cv/about-me").await.text().await.unwrap();
@@ -163,7 +185,10 @@ on_both_backends!(
             fx.officer,
             reqwest::Method::POST,
             &suggest,
-            &[("suggestion_strengths", &long), ("suggestion_general", "Good start")],
+            &[
+                ("suggestion_strengths", &long),
+                ("suggestion_general", "Good start"),
+            ],
         )
         .await;
         assert_eq!(status, 422);
@@ -180,20 +205,31 @@ on_both_backends!(
             ],
         )
         .await;
-        assert_eq!((status, to.as_str()), (303, format!("{path}?saved=cv#cv").as_str()));
+        assert_eq!(
+            (status, to.as_str()),
+            (303, format!("{path}?saved=cv#cv").as_str())
+        );
         let (_, _, body) = staff(&fx.app, fx.officer, reqwest::Method::GET, &path, &[]).await;
         assert!(body.contains("Suggestions last saved by"));
 
         // The person sees each suggestion beside its part.
         let body = k2.get("/terminal/cv").await.text().await.unwrap();
-        assert!(body.contains("Your officer says:") && body.contains("Say which course you finished."));
+        assert!(
+            body.contains("Your officer says:") && body.contains("Say which course you finished.")
+        );
         assert!(body.contains("A good start. Keep it short."));
         let body = k2.get("/terminal/cv/strengths").await.text().await.unwrap();
         assert!(body.contains("Say which course you finished."));
         let body = k2.get("/terminal/cv/about-me").await.text().await.unwrap();
-        assert!(!body.contains("Say which course you finished."), "only beside its own part");
+        assert!(
+            !body.contains("Say which course you finished."),
+            "only beside its own part"
+        );
         let body = k2.get("/terminal/cv?print=1").await.text().await.unwrap();
-        assert!(!body.contains("Say which course you finished."), "not printed");
+        assert!(
+            !body.contains("Say which course you finished."),
+            "not printed"
+        );
 
         // Another service's officer finds nothing.
         let other = stranger(&fx);
@@ -211,11 +247,17 @@ on_both_backends!(
         let pdf = format!("/officer/profiles/{}/cv.pdf", fx.profile);
         let (status, _, _) = staff(&fx.app, other, reqwest::Method::GET, &pdf, &[]).await;
         assert_eq!(status, 404);
-        assert_eq!(cv_of(&fx).suggestions.general, "A good start. Keep it short.");
+        assert_eq!(
+            cv_of(&fx).suggestions.general,
+            "A good start. Keep it short."
+        );
 
         // In Welsh.
         let res = k2
-            .post("/terminal/language", &[("lang", "cy"), ("back", "/terminal/cv")])
+            .post(
+                "/terminal/language",
+                &[("lang", "cy"), ("back", "/terminal/cv")],
+            )
             .await;
         assert_eq!(res.status(), 303);
         let res = k2.get("/terminal/cv").await;
@@ -231,7 +273,11 @@ on_both_backends!(
             .post("/terminal/cv/strengths", &[("strengths", &"z".repeat(601))])
             .await;
         assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("Ysgrifennwch 600 nod neu lai"));
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("Ysgrifennwch 600 nod neu lai"));
         assert_eq!(cv_of(&fx).words.strengths, STRENGTHS);
         fx.app.stop().await;
     }
@@ -257,18 +303,26 @@ on_both_backends!(
         let res = k
             .post(
                 &format!("/terminal/vacancies/{refused}/interested"),
-                &[("statement", "I want it."), ("action", "send"), ("send_cv", "yes")],
+                &[
+                    ("statement", "I want it."),
+                    ("action", "send"),
+                    ("send_cv", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), 422);
         assert!(res.text().await.unwrap().contains("id=\"send_cv-error\""));
         {
             let mut conn = fx.app.services.store.conn().unwrap();
-            assert!(app_store::find(&mut conn, fx.profile, refused).unwrap().is_none());
+            assert!(app_store::find(&mut conn, fx.profile, refused)
+                .unwrap()
+                .is_none());
         }
 
         // With a CV the choice shows, not ticked.
-        let res = k.post("/terminal/cv/about-me", &[("about_me", ABOUT_ME)]).await;
+        let res = k
+            .post("/terminal/cv/about-me", &[("about_me", ABOUT_ME)])
+            .await;
         assert_eq!(res.status(), 303);
         let form = k
             .get(&format!("/terminal/vacancies/{without}/interested"))
@@ -277,32 +331,48 @@ on_both_backends!(
             .await
             .unwrap();
         assert!(form.contains("name=\"send_cv\" value=\"yes\""));
-        assert!(!form.contains("value=\"yes\" checked"), "not ticked at first");
+        assert!(
+            !form.contains("value=\"yes\" checked"),
+            "not ticked at first"
+        );
         for (vacancy, tick) in [(without, false), (with, true)] {
             let mut fields = vec![("statement", "I would like this job."), ("action", "send")];
             if tick {
                 fields.push(("send_cv", "yes"));
             }
             let res = k
-                .post(&format!("/terminal/vacancies/{vacancy}/interested"), &fields)
+                .post(
+                    &format!("/terminal/vacancies/{vacancy}/interested"),
+                    &fields,
+                )
                 .await;
             assert_eq!(res.status(), 303, "{vacancy}");
         }
         let (app_without, app_with) = {
             let mut conn = fx.app.services.store.conn().unwrap();
             (
-                app_store::find(&mut conn, fx.profile, without).unwrap().unwrap().id,
-                app_store::find(&mut conn, fx.profile, with).unwrap().unwrap().id,
+                app_store::find(&mut conn, fx.profile, without)
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                app_store::find(&mut conn, fx.profile, with)
+                    .unwrap()
+                    .unwrap()
+                    .id,
             )
         };
         {
             let mut conn = fx.app.services.store.conn().unwrap();
-            assert!(store::cvs::attached(&mut conn, app_without).unwrap().is_none());
+            assert!(store::cvs::attached(&mut conn, app_without)
+                .unwrap()
+                .is_none());
             let sent = store::cvs::attached(&mut conn, app_with).unwrap().unwrap();
             assert_eq!(sent.words.about_me, ABOUT_ME);
         }
         // A later change does not change what was sent.
-        let res = k.post("/terminal/cv/about-me", &[("about_me", "Changed later.")]).await;
+        let res = k
+            .post("/terminal/cv/about-me", &[("about_me", "Changed later.")])
+            .await;
         assert_eq!(res.status(), 303);
 
         // The officer sees it before forwarding.
@@ -332,18 +402,31 @@ on_both_backends!(
             for id in [app_with, app_without] {
                 for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
                     conn.write(|tx| {
-                        app_store::change_status(tx, id, &Change::to(to), Actor::officer(fx.officer), now())
+                        app_store::change_status(
+                            tx,
+                            id,
+                            &Change::to(to),
+                            Actor::officer(fx.officer),
+                            now(),
+                        )
                     })
                     .unwrap();
                 }
             }
             let taxonomy = fx.app.services.taxonomy.clone();
-            let employer_id = store::vacancies::load(&mut conn, with, &taxonomy).unwrap().employer_id;
-            staff_user(&mut conn, "hiring@example.org", Membership::Employer(employer_id))
+            let employer_id = store::vacancies::load(&mut conn, with, &taxonomy)
+                .unwrap()
+                .employer_id;
+            staff_user(
+                &mut conn,
+                "hiring@example.org",
+                Membership::Employer(employer_id),
+            )
         };
         let name = {
             let mut conn = fx.app.services.store.conn().unwrap();
-            let p = store::profiles::load(&mut conn, fx.profile, &fx.app.services.taxonomy).unwrap();
+            let p =
+                store::profiles::load(&mut conn, fx.profile, &fx.app.services.taxonomy).unwrap();
             (p.details.family_name().to_string(), p.pseudonym)
         };
         let (status, _, body) = staff(
@@ -357,7 +440,10 @@ on_both_backends!(
         assert_eq!(status, 200);
         assert!(body.contains("Their CV") && body.contains(ABOUT_ME));
         assert!(!body.contains("Changed later."));
-        assert!(body.contains(&format!("Sent by {}", name.1)), "under the pseudonym");
+        assert!(
+            body.contains(&format!("Sent by {}", name.1)),
+            "under the pseudonym"
+        );
         assert!(!body.contains(&name.0), "never the name without consent");
         let (status, _, body) = staff(
             &fx.app,
@@ -397,7 +483,10 @@ on_both_backends!(
         }
         let note = "n".repeat(200);
         let res = k
-            .post("/terminal/cv/references", &[("references", "yes"), ("references_note", &note)])
+            .post(
+                "/terminal/cv/references",
+                &[("references", "yes"), ("references_note", &note)],
+            )
             .await;
         assert_eq!(res.status(), 303);
         let (skills, family_name) = {
@@ -442,13 +531,19 @@ on_both_backends!(
             .iter()
             .map(|v| v.as_float().unwrap())
             .collect::<Vec<f32>>();
-        assert!((media[2] - 595.28).abs() < 1.0 && (media[3] - 841.89).abs() < 1.0, "A4");
+        assert!(
+            (media[2] - 595.28).abs() < 1.0 && (media[3] - 841.89).abs() < 1.0,
+            "A4"
+        );
         let content = doc.get_page_content(*page);
         let text = String::from_utf8_lossy(&content);
         for skill in &skills {
             assert!(text.contains(skill.as_str()), "the PDF shows {skill}");
         }
-        assert!(text.contains(&family_name), "the PDF carries the person's name");
+        assert!(
+            text.contains(&family_name),
+            "the PDF carries the person's name"
+        );
         assert!(text.contains("About me") && text.contains("References"));
 
         // An administrator may print it too; the print is audited.

@@ -10,10 +10,10 @@ use common::TestApp;
 use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
-    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers, matches,
-    outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions, users,
+    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
+    matches, outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 

@@ -108,7 +108,14 @@ pub async fn suggest(
             .map(|s| s.as_str())
             .collect();
         let detail = serde_json::json!({ "cv_suggestions": changed }).to_string();
-        audit_profile(tx, &officer.actor, "profile.cv_suggested", id, Some(detail), at)?;
+        audit_profile(
+            tx,
+            &officer.actor,
+            "profile.cv_suggested",
+            id,
+            Some(detail),
+            at,
+        )?;
         Ok(())
     })
     .await
@@ -193,6 +200,9 @@ pub fn for_cards<'a>(
 }
 
 /// [`for_cards`] over carded rows.
-pub fn for_carded(conn: &mut impl AsTx, rows: &[Carded]) -> Result<HashMap<i64, Snapshot>, Failure> {
+pub fn for_carded(
+    conn: &mut impl AsTx,
+    rows: &[Carded],
+) -> Result<HashMap<i64, Snapshot>, Failure> {
     for_cards(conn, rows.iter().map(|(a, s)| (a, s)))
 }

@@ -155,7 +155,12 @@ pub struct Snapshot {
 impl Snapshot {
     /// The CV from the person's words and the parts of their profile a CV
     /// shows, on `today` (certificates that have expired are left out).
-    pub fn of(words: &OwnWords, details: &ProfileDetails, taxonomy: &Taxonomy, today: NaiveDate) -> Self {
+    pub fn of(
+        words: &OwnWords,
+        details: &ProfileDetails,
+        taxonomy: &Taxonomy,
+        today: NaiveDate,
+    ) -> Self {
         // Skills gained in prison and in past jobs first, then the rest.
         let mut skills: Vec<CvSkill> = details
             .skills()
@@ -186,7 +191,8 @@ impl Snapshot {
             })
             .collect();
         // Newest first, as CVs are read.
-        work_history.sort_by_key(|j| std::cmp::Reverse((j.to_year.unwrap_or(i32::MAX), j.from_year)));
+        work_history
+            .sort_by_key(|j| std::cmp::Reverse((j.to_year.unwrap_or(i32::MAX), j.from_year)));
         Self {
             words: words.clone(),
             skills,

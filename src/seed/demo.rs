@@ -658,7 +658,8 @@ fn write_demo_cvs(
     at: chrono::NaiveDateTime,
 ) -> Result<(), StoreError> {
     use crate::domain::cv::{OwnWords, Suggestions};
-    for ((profile_id, _, officer), (about_me, strengths, note)) in demo_seekers.iter().zip(DEMO_CVS) {
+    for ((profile_id, _, officer), (about_me, strengths, note)) in demo_seekers.iter().zip(DEMO_CVS)
+    {
         let words = OwnWords {
             about_me: about_me.into(),
             strengths: strengths.into(),
@@ -694,7 +695,9 @@ fn attach_demo_cvs(
         .select((applications::id, applications::profile_id))
         .limit(DEMO_CVS.len() as i64)
         .load(c)?);
-    for ((application_id, profile_id), (about_me, strengths, note)) in picked.into_iter().zip(DEMO_CVS) {
+    for ((application_id, profile_id), (about_me, strengths, note)) in
+        picked.into_iter().zip(DEMO_CVS)
+    {
         if store::cvs::load(tx, profile_id)?.words.worth_sending() {
             continue;
         }

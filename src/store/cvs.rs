@@ -86,15 +86,17 @@ pub fn save_words(
     at: NaiveDateTime,
 ) -> StoreResult<()> {
     ensure_row(conn, profile_id)?;
-    with_conn!(conn, |c| diesel::update(profile_cvs::table.find(profile_id))
-        .set((
-            profile_cvs::about_me.eq(&words.about_me),
-            profile_cvs::strengths.eq(&words.strengths),
-            profile_cvs::references_available.eq(words.references_available),
-            profile_cvs::references_note.eq(&words.references_note),
-            profile_cvs::changed_at.eq(Some(at)),
-        ))
-        .execute(c)?);
+    with_conn!(conn, |c| diesel::update(
+        profile_cvs::table.find(profile_id)
+    )
+    .set((
+        profile_cvs::about_me.eq(&words.about_me),
+        profile_cvs::strengths.eq(&words.strengths),
+        profile_cvs::references_available.eq(words.references_available),
+        profile_cvs::references_note.eq(&words.references_note),
+        profile_cvs::changed_at.eq(Some(at)),
+    ))
+    .execute(c)?);
     Ok(())
 }
 
@@ -107,16 +109,18 @@ pub fn save_suggestions(
     at: NaiveDateTime,
 ) -> StoreResult<()> {
     ensure_row(conn, profile_id)?;
-    with_conn!(conn, |c| diesel::update(profile_cvs::table.find(profile_id))
-        .set((
-            profile_cvs::suggestion_about_me.eq(&suggestions.about_me),
-            profile_cvs::suggestion_strengths.eq(&suggestions.strengths),
-            profile_cvs::suggestion_references.eq(&suggestions.references),
-            profile_cvs::suggestion_general.eq(&suggestions.general),
-            profile_cvs::suggested_by.eq(Some(by)),
-            profile_cvs::suggested_at.eq(Some(at)),
-        ))
-        .execute(c)?);
+    with_conn!(conn, |c| diesel::update(
+        profile_cvs::table.find(profile_id)
+    )
+    .set((
+        profile_cvs::suggestion_about_me.eq(&suggestions.about_me),
+        profile_cvs::suggestion_strengths.eq(&suggestions.strengths),
+        profile_cvs::suggestion_references.eq(&suggestions.references),
+        profile_cvs::suggestion_general.eq(&suggestions.general),
+        profile_cvs::suggested_by.eq(Some(by)),
+        profile_cvs::suggested_at.eq(Some(at)),
+    ))
+    .execute(c)?);
     Ok(())
 }
 

@@ -17,10 +17,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::schema::{
-    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers, matches,
-    profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions,
+    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
+    matches, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -380,10 +380,8 @@ fn empty_pairs(conn: &mut InTx, id: i64, done: &mut Scrubbed) -> StoreResult<()>
             .filter(applications::profile_id.eq(id))
             .select(applications::id);
         // The CVs sent with the applications go with the person's words.
-        diesel::delete(
-            application_cvs::table.filter(application_cvs::application_id.eq_any(apps.clone())),
-        )
-        .execute(c)?;
+        diesel::delete(application_cvs::table.filter(application_cvs::application_id.eq_any(apps)))
+            .execute(c)?;
         diesel::update(
             application_events::table.filter(application_events::application_id.eq_any(apps)),
         )

@@ -61,11 +61,7 @@ fn card_of(state: &AppState, application: &Application, shown: Shown, cvs: &mut 
                 let english = crate::web::i18n::Messages::new(crate::web::i18n::Lang::En);
                 crate::web::terminal::seeker::CvLines::of(english, &snapshot)
             });
-            (
-                Some(full),
-                pseudonym,
-                None,
-            )
+            (Some(full), pseudonym, None)
         }
         Shown::Ended {
             pseudonym,

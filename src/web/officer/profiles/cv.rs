@@ -44,9 +44,21 @@ impl SuggestionForm {
     fn fields(self) -> Vec<(&'static str, &'static str, String)> {
         vec![
             ("suggestion_about_me", "About me", self.suggestion_about_me),
-            ("suggestion_strengths", "What I am good at", self.suggestion_strengths),
-            ("suggestion_references", "References", self.suggestion_references),
-            ("suggestion_general", "A note about the whole CV", self.suggestion_general),
+            (
+                "suggestion_strengths",
+                "What I am good at",
+                self.suggestion_strengths,
+            ),
+            (
+                "suggestion_references",
+                "References",
+                self.suggestion_references,
+            ),
+            (
+                "suggestion_general",
+                "A note about the whole CV",
+                self.suggestion_general,
+            ),
         ]
     }
 

@@ -26,7 +26,8 @@ const SHORTENED: &str = "(Shortened to fit on one page.)";
 /// Widths of the Helvetica glyphs for the printable ASCII characters
 /// (space to tilde), in thousandths of the font size.
 const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space to /
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
+    278, // space to /
     556, 556, 556, 556, 556, 556, 556, 556, 556, 556, // 0 to 9
     278, 278, 584, 584, 584, 556, 1015, // : to @
     667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667,
@@ -333,7 +334,8 @@ pub fn render(name: &str, lines: &CvLines) -> Vec<u8> {
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     pdf.stream(contents, &content.finish());
-    pdf.document_info(info).title(TextStr(&format!("CV: {name}")));
+    pdf.document_info(info)
+        .title(TextStr(&format!("CV: {name}")));
     pdf.finish()
 }
 
@@ -345,9 +347,13 @@ mod tests {
         CvLines {
             about_me: "I like to keep busy and learn new things. ".repeat(14),
             strengths: "On time every day.\nGood with people.".into(),
-            skills: (0..n).map(|i| format!("Skill number {i} (from work in prison)")).collect(),
+            skills: (0..n)
+                .map(|i| format!("Skill number {i} (from work in prison)"))
+                .collect(),
             certificates: vec!["Forklift licence, until 1 March 2029".into()],
-            work: (0..n).map(|i| format!("Warehouse operative {i}, Example Ltd, 2015 to 2019")).collect(),
+            work: (0..n)
+                .map(|i| format!("Warehouse operative {i}, Example Ltd, 2015 to 2019"))
+                .collect(),
             references: Some("I can give references.".into()),
             references_note: "A workshop instructor.".into(),
         }
@@ -360,7 +366,9 @@ mod tests {
         assert!(wrapped.len() > 5);
         assert!(wrapped.iter().all(|l| width(l, 10.0) <= 300.0));
         let long = encode(&"x".repeat(400));
-        assert!(wrap(&long, 10.0, 100.0).iter().all(|l| width(l, 10.0) <= 100.0));
+        assert!(wrap(&long, 10.0, 100.0)
+            .iter()
+            .all(|l| width(l, 10.0) <= 100.0));
     }
 
     #[test]
@@ -376,7 +384,10 @@ mod tests {
 
     #[test]
     fn text_outside_the_fonts_is_replaced() {
-        assert_eq!(encode("Dŵr – café “ok”"), b"Dwr \x96 caf\xe9 \x93ok\x94".to_vec());
+        assert_eq!(
+            encode("Dŵr – café “ok”"),
+            b"Dwr \x96 caf\xe9 \x93ok\x94".to_vec()
+        );
         assert_eq!(encode("日本"), b"??".to_vec());
     }
 }

@@ -213,8 +213,20 @@ pub async fn cv_page(
     let d = &profile.details;
     let page_data = CvPage {
         own: vec![
-            own_part(t, &cv, CvStep::AboutMe, "cv.about_me", cv.words.about_me.clone()),
-            own_part(t, &cv, CvStep::Strengths, "cv.strengths", cv.words.strengths.clone()),
+            own_part(
+                t,
+                &cv,
+                CvStep::AboutMe,
+                "cv.about_me",
+                cv.words.about_me.clone(),
+            ),
+            own_part(
+                t,
+                &cv,
+                CvStep::Strengths,
+                "cv.strengths",
+                cv.words.strengths.clone(),
+            ),
         ],
         references: own_part(t, &cv, CvStep::References, "cv.references", references_text),
         general: cv.suggestions.general.clone(),
@@ -455,7 +467,10 @@ mod tests {
             ..CvForm::default()
         };
         let next = apply_step(t, CvStep::AboutMe, &words, &form).unwrap();
-        assert_eq!((next.about_me.as_str(), next.strengths.as_str()), ("New words", "Kept"));
+        assert_eq!(
+            (next.about_me.as_str(), next.strengths.as_str()),
+            ("New words", "Kept")
+        );
         let long = CvForm {
             strengths: "x".repeat(STRENGTHS_MAX + 1),
             ..CvForm::default()

@@ -516,6 +516,10 @@ on_both_backends!(
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
         let bytes = res.bytes().await.unwrap();
+        // CV_PDF_OUT=path keeps the file for a look.
+        if let Ok(out) = std::env::var("CV_PDF_OUT") {
+            std::fs::write(out, &bytes).unwrap();
+        }
         assert!(bytes.len() < 200 * 1024, "{} bytes", bytes.len());
         let doc = lopdf::Document::load_mem(&bytes).expect("a valid PDF");
         let pages = doc.get_pages();

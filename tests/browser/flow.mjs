@@ -148,13 +148,16 @@ try {
     (await page.locator(".field-error").innerText()).includes("600 characters or fewer"),
     "too long an about me is refused with a message by the field",
   );
-  await page.fill("#about_me", "I like practical work and I learn fast.");
+  // Every part at its longest, to check that it still prints on one page.
+  const longest = (text, n) => text.repeat(Math.ceil(n / text.length)).slice(0, n).trim();
+  await page.fill("#about_me", longest("I like practical work and I learn fast. ", 600));
   await page.click("main button:has-text('Save and go on')");
   check(new URL(page.url()).pathname === "/terminal/cv/strengths", "on to strengths");
-  await page.fill("#strengths", "I am on time every day.");
+  await page.fill("#strengths", longest("I am on time every day. ", 600));
   await page.click("main button:has-text('Save and go on')");
   check(new URL(page.url()).pathname === "/terminal/cv/references", "on to references");
   await page.check("input[name=references][value=yes]");
+  await page.fill("#references_note", longest("A workshop instructor. ", 200));
   await page.click("main button:has-text('Save')");
   check(new URL(page.url()).pathname === "/terminal/cv", "back to the CV");
   check(
@@ -162,6 +165,13 @@ try {
     "the CV shows what was written",
   );
   await picture(page, "cv");
+  // Printed (the print stylesheet), the CV fills one A4 page.
+  for (const path of ["/terminal/cv", "/terminal/cv?print=1"]) {
+    await page.goto(`${base}${path}`);
+    const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
+    const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+    check(pages === 1, `${path} prints on one A4 page (${pages})`);
+  }
 
   // Axe in a script-enabled context sharing the session.
   const cookies = await context.cookies();

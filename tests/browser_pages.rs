@@ -23,7 +23,13 @@ async fn every_linked_staff_page_is_accessible_and_fits_the_window() {
         .iter()
         .map(|role| {
             let login = logins.iter().find(|l| l.role == *role).unwrap();
-            serde_json::json!({ "role": role, "email": login.email, "password": login.password })
+            let first = cv_pages(&app, &login.email);
+            serde_json::json!({
+                "role": role,
+                "email": login.email,
+                "password": login.password,
+                "first": first,
+            })
         })
         .collect();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
@@ -74,4 +80,52 @@ async fn every_linked_staff_page_is_accessible_and_fits_the_window() {
             .unwrap();
         assert!(n >= 8, "{role} reached only {n} pages");
     }
+}
+
+/// Pages that show a CV, visited first (the sweep checks one page of each
+/// address shape): for an officer, the profile and application of a person
+/// of their service who sent a CV; for an employer, an application of
+/// theirs that came with one.
+fn cv_pages(app: &TestApp, email: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use fairchance::store::schema::{application_cvs, applications, profiles, users, vacancies};
+    let mut conn = app.services.store.conn().unwrap();
+    fairchance::with_conn!(&mut conn, |c| {
+        let (service, employer): (Option<i64>, Option<i64>) = users::table
+            .filter(users::email.eq(email))
+            .select((users::service_id, users::employer_id))
+            .first(c)
+            .unwrap();
+        let sent = application_cvs::table.inner_join(
+            applications::table
+                .inner_join(profiles::table)
+                .inner_join(vacancies::table),
+        );
+        let mut out = Vec::new();
+        if let Some(service) = service {
+            let found: Option<(i64, i64)> = sent
+                .filter(profiles::service_id.eq(service))
+                .select((applications::id, applications::profile_id))
+                .first(c)
+                .optional()
+                .unwrap();
+            if let Some((application, profile)) = found {
+                out.push(format!("/officer/profiles/{profile}"));
+                out.push(format!("/officer/applications/{application}"));
+            }
+        }
+        if let Some(employer) = employer {
+            let found: Option<(i64, i64)> = sent
+                .filter(vacancies::employer_id.eq(employer))
+                .select((applications::id, applications::vacancy_id))
+                .first(c)
+                .optional()
+                .unwrap();
+            if let Some((application, vacancy)) = found {
+                out.push(format!("/employer/applications/{application}"));
+                out.push(format!("/employer/vacancies/{vacancy}/applications"));
+            }
+        }
+        out
+    })
 }

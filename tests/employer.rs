@@ -1276,6 +1276,30 @@ on_both_backends!(
     }
 );
 
+/// What the person wrote in the CV they sent.
+const CV_WORDS: &str = "I keep the stores tidy and count stock carefully.";
+
+/// Gives the application's person a CV and sends it with the application.
+fn attach_cv(f: &Fixture, application: i64) {
+    let mut conn = f.conn();
+    let profile = app_store::load(&mut conn, application)
+        .unwrap()
+        .unwrap()
+        .profile_id;
+    let words = fairchance::domain::cv::OwnWords {
+        about_me: CV_WORDS.into(),
+        strengths: "On time.".into(),
+        references_available: Some(true),
+        references_note: String::new(),
+    };
+    let taxonomy = f.app.services.taxonomy.clone();
+    conn.write(|tx| {
+        store::cvs::save_words(tx, profile, &words, now())?;
+        fairchance::app::cvs::attach_in_tx(tx, &taxonomy, profile, application, now())
+    })
+    .unwrap();
+}
+
 /// Words that would show offence, licence or barred information.
 fn forbidden() -> Vec<String> {
     let mut words: Vec<String> = vec![
@@ -1300,6 +1324,9 @@ on_both_backends!(
         let f = Fixture::new(backend).await;
         let a = f.vacancy_a;
         let app = f.application;
+        // The person sent their CV with the application: it shows on the
+        // card, and still nothing restricted does.
+        attach_cv(&f, app);
         let mut bodies = Vec::new();
         for path in [
             "/employer".to_string(),
@@ -1341,8 +1368,11 @@ on_both_backends!(
             assert_eq!(res.status(), StatusCode::OK);
             bodies.push((path, res.text().await.unwrap()));
         }
-        // The candidate is there, under the pseudonym...
+        // The candidate is there, under the pseudonym, with their CV...
         assert!(bodies.iter().any(|(_, b)| b.contains("Candidate Kestrel")));
+        assert!(bodies
+            .iter()
+            .any(|(_, b)| b.contains("Their CV") && b.contains(CV_WORDS)));
         // ...and nothing of what only their officers may see.
         for (path, body) in &bodies {
             let lower = body.to_lowercase();
@@ -2393,6 +2423,20 @@ on_both_backends!(
             .unwrap()
             .application
             .id;
+            // They send their CV with it (the parts from their record and
+            // their own words).
+            let words = fairchance::domain::cv::OwnWords {
+                about_me: "I like steady work and I learn fast.".into(),
+                strengths: "Reliable.".into(),
+                references_available: Some(true),
+                references_note: "A workshop instructor".into(),
+            };
+            let (pid, taxonomy) = (person.id, taxonomy.clone());
+            conn.write(|tx| {
+                store::cvs::save_words(tx, pid, &words, now())?;
+                fairchance::app::cvs::attach_in_tx(tx, &taxonomy, pid, id, now())
+            })
+            .unwrap();
             for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
                 conn.write(|tx| {
                     app_store::change_status(
@@ -2490,6 +2534,12 @@ on_both_backends!(
                 assert!(
                     bodies.iter().any(|(_, b)| b.contains(pseudonym.as_str())),
                     "the card shows {pseudonym}"
+                );
+                assert!(
+                    bodies
+                        .iter()
+                        .any(|(_, b)| b.contains("Their CV") && b.contains("I learn fast")),
+                    "the card shows the CV sent"
                 );
                 for (path, body) in &bodies {
                     let lower = body.to_lowercase();

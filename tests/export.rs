@@ -10,10 +10,10 @@ use common::TestApp;
 use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
-    application_drafts, application_events, applications, audit_log, job_seekers, matches,
-    outcomes, profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions, users,
+    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
+    matches, outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 
@@ -22,6 +22,7 @@ use serde_json::Value;
 /// `every_table_that_refers_to_a_person_is_known` until it is added here
 /// (and its rows are then checked below).
 const KNOWN: &[(&str, &str)] = &[
+    ("application_cvs", "applications"),
     ("application_drafts", "profiles"),
     ("application_events", "applications"),
     ("applications", "matches"),
@@ -33,6 +34,7 @@ const KNOWN: &[(&str, &str)] = &[
     ("outcomes", "profiles"),
     ("profile_certificates", "profiles"),
     ("profile_curfews", "profiles"),
+    ("profile_cvs", "profiles"),
     ("profile_exclusion_zones", "profiles"),
     ("profile_languages", "profiles"),
     ("profile_offences", "profiles"),
@@ -92,6 +94,15 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
         );
         n.insert("profile_offences", by_profile!(profile_offences));
         n.insert("profile_todos", by_profile!(profile_todos));
+        n.insert("profile_cvs", by_profile!(profile_cvs));
+        n.insert(
+            "application_cvs",
+            application_cvs::table
+                .filter(application_cvs::application_id.eq_any(&apps))
+                .count()
+                .get_result::<i64>(c)
+                .unwrap(),
+        );
         n.insert("job_seekers", seekers.len() as i64);
         n.insert("matches", by_profile!(matches));
         n.insert("applications", apps.len() as i64);
@@ -201,7 +212,27 @@ on_both_backends!(
                 .unwrap();
             (officer, stranger)
         });
+        // They wrote a CV and sent it with one application.
+        let first_app: i64 = fairchance::with_conn!(&mut conn, |c| applications::table
+            .filter(applications::profile_id.eq(pid))
+            .order(applications::id)
+            .select(applications::id)
+            .first(c)
+            .unwrap());
+        let words = fairchance::domain::cv::OwnWords {
+            about_me: "Exported words about me.".into(),
+            ..Default::default()
+        };
+        let taxonomy = app.services.taxonomy.clone();
+        conn.write(|tx| {
+            let at = fairchance::store::now();
+            fairchance::store::cvs::save_words(tx, pid, &words, at)?;
+            fairchance::app::cvs::attach_in_tx(tx, &taxonomy, pid, first_app, at)
+        })
+        .unwrap();
         let expected = counted(&mut conn, pid);
+        assert_eq!(expected.get("profile_cvs"), Some(&1));
+        assert_eq!(expected.get("application_cvs"), Some(&1));
         let (cookie, _) = app.staff_session(officer);
         let res = app
             .client

@@ -218,6 +218,23 @@ fn dress(app: &TestApp, conn: &mut Conn, pid: i64) {
             "INSERT INTO profile_offences (profile_id, category) VALUES ({pid}, 'dishonesty')"
         ),
     );
+    // Their CV, their officer's suggestions, and the CV sent with each
+    // application.
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO profile_cvs (profile_id, about_me, strengths, references_note, suggestion_general) \
+             VALUES ({pid}, 'I am {GIVEN} {FAMILY}', '{STATEMENT}', 'Ask {GIVEN}', 'Tell {GIVEN} to add the boatyard')"
+        ),
+    );
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO application_cvs (application_id, cv, attached_at) \
+             SELECT id, '{{\"words\":{{\"about_me\":\"I am {GIVEN} {FAMILY}\"}}}}', '{now}' \
+             FROM applications WHERE profile_id = {pid}"
+        ),
+    );
     let vacancy = ids(conn, "SELECT id FROM vacancies ORDER BY id DESC LIMIT 1")[0];
     exec(
         conn,

@@ -336,6 +336,7 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     // A year of matches, applications and outcomes, so that the reports
     // and the officers' lists show real figures.
     let history = super::activity::demo_history(services, today, 77_232)?;
+    conn.write(|tx| attach_demo_cvs(tx, &taxonomy, at))?;
     tracing::info!(
         vacancies = plan.vacancies.len(),
         profiles = plan.profiles.len(),
@@ -520,6 +521,7 @@ fn write_plan(
         }
     }
     let logins = write_seeker_access(tx, plan, &stored, &demo_seekers, at)?;
+    write_demo_cvs(tx, &demo_seekers, at)?;
     meta::set(tx, "demo_seeded_at", &at.to_string())?;
     Ok(logins)
 }
@@ -627,6 +629,88 @@ fn write_seeker_access(
         organisation: REGIONS[0].service.to_string(),
     });
     Ok(logins)
+}
+
+/// Fictional CV words: about me, strengths, and a note on references.
+const DEMO_CVS: [(&str, &str, &str); 3] = [
+    (
+        "I like practical work and I want a steady job near home. In prison I worked in the stores and ran the stock checks.",
+        "I am on time every day.\nI count carefully and keep things tidy.\nI work well in a team.",
+        "The stores instructor",
+    ),
+    (
+        "I enjoy cooking for a lot of people. I want to work in a busy kitchen and keep learning.",
+        "I stay calm when it is busy.\nI follow food safety rules.",
+        "",
+    ),
+    (
+        "I have worked outdoors most of my life and I like to finish a job properly.",
+        "Strong and fit.\nHappy to start early.",
+        "A past site supervisor",
+    ),
+];
+
+/// The demo job seekers' own CV words, and a suggestion from the officer
+/// for the first of them, so the terminal shows both.
+fn write_demo_cvs(
+    tx: &mut InTx,
+    demo_seekers: &[(i64, String, Option<i64>)],
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use crate::domain::cv::{OwnWords, Suggestions};
+    for ((profile_id, _, officer), (about_me, strengths, note)) in demo_seekers.iter().zip(DEMO_CVS)
+    {
+        let words = OwnWords {
+            about_me: about_me.into(),
+            strengths: strengths.into(),
+            references_available: Some(!note.is_empty()),
+            references_note: note.into(),
+        };
+        store::cvs::save_words(tx, *profile_id, &words, at)?;
+        if let (Some(officer), true) = (officer, *profile_id == demo_seekers[0].0) {
+            let suggestions = Suggestions {
+                strengths: "Say how many years you ran the stock checks.".into(),
+                ..Suggestions::default()
+            };
+            store::cvs::save_suggestions(tx, *profile_id, &suggestions, *officer, at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives the people behind the first few forwarded applications a CV and
+/// sends it with that application, so employers' cards show one.
+fn attach_demo_cvs(
+    tx: &mut InTx,
+    taxonomy: &crate::domain::skills::Taxonomy,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use crate::domain::cv::OwnWords;
+    use crate::store::schema::applications;
+    use diesel::prelude::*;
+    let statuses = ["forwarded", "interview"];
+    let picked: Vec<(i64, i64)> = crate::with_conn!(tx, |c| applications::table
+        .filter(applications::status.eq_any(statuses))
+        .order(applications::id)
+        .select((applications::id, applications::profile_id))
+        .limit(DEMO_CVS.len() as i64)
+        .load(c)?);
+    for ((application_id, profile_id), (about_me, strengths, note)) in
+        picked.into_iter().zip(DEMO_CVS)
+    {
+        if store::cvs::load(tx, profile_id)?.words.worth_sending() {
+            continue;
+        }
+        let words = OwnWords {
+            about_me: about_me.into(),
+            strengths: strengths.into(),
+            references_available: Some(!note.is_empty()),
+            references_note: note.into(),
+        };
+        store::cvs::save_words(tx, profile_id, &words, at)?;
+        crate::app::cvs::attach_in_tx(tx, taxonomy, profile_id, application_id, at)?;
+    }
+    Ok(())
 }
 
 /// How many of each demo job seeker's matches their officer approves.

@@ -17,10 +17,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use super::schema::{
-    application_drafts, application_events, applications, audit_log, job_seekers, matches,
-    profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions,
+    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
+    matches, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -28,6 +28,7 @@ use crate::with_conn;
 /// Every (table, the table it refers to) that can hold rows about a
 /// person, and what the pass does to those rows.
 pub const HANDLED: &[(&str, &str, &str)] = &[
+    ("application_cvs", "applications", "deleted (the CV sent)"),
     ("application_drafts", "profiles", "deleted"),
     ("application_events", "applications", "notes emptied"),
     (
@@ -54,6 +55,7 @@ pub const HANDLED: &[(&str, &str, &str)] = &[
     ("outcomes", "applications", "kept (the reports count them)"),
     ("outcomes", "profiles", "kept (the reports count them)"),
     ("profile_certificates", "profiles", "deleted"),
+    ("profile_cvs", "profiles", "deleted"),
     ("profile_curfews", "profiles", "deleted"),
     ("profile_exclusion_zones", "profiles", "deleted"),
     ("profile_languages", "profiles", "deleted"),
@@ -339,7 +341,7 @@ fn mark_and_empty_profile(
 }
 
 /// Deletes the person's skills, certificates, work history (with the
-/// employers' names), sectors, languages and to-dos, and the purposes
+/// employers' names), sectors, languages, to-dos and CV, and the purposes
 /// officers gave for opening their restricted sections (not counted).
 fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
     macro_rules! gone {
@@ -353,11 +355,12 @@ fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
         + gone!(c, profile_work_history)
         + gone!(c, profile_sectors)
         + gone!(c, profile_languages)
-        + gone!(c, profile_todos)))
+        + gone!(c, profile_todos)
+        + gone!(c, profile_cvs)))
 }
 
 /// Keeps the person's matches and applications (the reports count them)
-/// but empties their text; deletes unsent drafts.
+/// but empties their text; deletes unsent drafts and the CVs sent.
 fn empty_pairs(conn: &mut InTx, id: i64, done: &mut Scrubbed) -> StoreResult<()> {
     with_conn!(conn, |c| {
         done.drafts_deleted =
@@ -388,6 +391,9 @@ fn empty_pairs(conn: &mut InTx, id: i64, done: &mut Scrubbed) -> StoreResult<()>
         let apps = applications::table
             .filter(applications::profile_id.eq(id))
             .select(applications::id);
+        // The CVs sent with the applications go with the person's words.
+        diesel::delete(application_cvs::table.filter(application_cvs::application_id.eq_any(apps)))
+            .execute(c)?;
         diesel::update(
             application_events::table.filter(application_events::application_id.eq_any(apps)),
         )

@@ -492,6 +492,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profile_cvs (profile_id) {
+        profile_id -> BigInt,
+        about_me -> Text,
+        strengths -> Text,
+        references_available -> Nullable<Bool>,
+        references_note -> Text,
+        changed_at -> Nullable<Timestamp>,
+        suggestion_about_me -> Text,
+        suggestion_strengths -> Text,
+        suggestion_references -> Text,
+        suggestion_general -> Text,
+        suggested_by -> Nullable<BigInt>,
+        suggested_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    application_cvs (application_id) {
+        application_id -> BigInt,
+        cv -> Text,
+        attached_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> services (service_id));
 diesel::joinable!(users -> employers (employer_id));
 diesel::joinable!(invitations -> employers (employer_id));
@@ -541,6 +566,9 @@ diesel::joinable!(outcomes -> employers (employer_id));
 diesel::joinable!(outcomes -> users (recorded_by));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(audit_log -> job_seekers (actor_seeker_id));
+diesel::joinable!(profile_cvs -> profiles (profile_id));
+diesel::joinable!(profile_cvs -> users (suggested_by));
+diesel::joinable!(application_cvs -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
@@ -580,4 +608,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outcomes,
     jobs,
     audit_log,
+    profile_cvs,
+    application_cvs,
 );

@@ -151,6 +151,8 @@ fn officer_routes() -> Vec<Route> {
         route!(GET "/officer/profiles/{id}/matches", Officer => officer_matches::profile_matches),
         route!(GET "/officer/profiles/{id}/export", Casework => officer_profiles::export_page),
         route!(GET "/officer/profiles/{id}/export.json", Casework => officer_profiles::export_json),
+        route!(GET "/officer/profiles/{id}/cv.pdf", Casework => officer_profiles::cv::pdf),
+        route!(POST "/officer/profiles/{id}/cv/suggestions", Officer => officer_profiles::cv::suggest),
         route!(GET "/officer/matches", Officer => officer_matches::waiting),
         route!(POST "/officer/matches/{id}/approve", Officer => officer_matches::approve),
         route!(POST "/officer/matches/{id}/dismiss", Officer => officer_matches::dismiss),
@@ -239,6 +241,14 @@ fn terminal_routes() -> Vec<Route> {
         route!(GET "/terminal/applications", Seeker => seeker::applications),
         route!(GET "/terminal/applications/{id}", Seeker => seeker::application),
         route!(POST "/terminal/applications/{id}/withdraw", Seeker => seeker::withdraw),
+        // My CV: the overview and its three steps.
+        route!(GET "/terminal/cv", Seeker => seeker::cv_page),
+        route!(GET "/terminal/cv/about-me", Seeker => seeker::cv_about_me_form),
+        route!(POST "/terminal/cv/about-me", Seeker => seeker::cv_about_me_save),
+        route!(GET "/terminal/cv/strengths", Seeker => seeker::cv_strengths_form),
+        route!(POST "/terminal/cv/strengths", Seeker => seeker::cv_strengths_save),
+        route!(GET "/terminal/cv/references", Seeker => seeker::cv_references_form),
+        route!(POST "/terminal/cv/references", Seeker => seeker::cv_references_save),
         // JSON for terminal vendors' apps.
         route!(POST "/api/v1/terminal/session", Device => terminal_api::create_session),
         route!(DELETE "/api/v1/terminal/session", Seeker => terminal_api::delete_session),

@@ -135,6 +135,44 @@ try {
   await page.click("nav.main-nav a:has-text('My applications')");
   check((await page.locator(".results").innerText()).includes(title), "my applications lists it");
 
+  // My CV, step by step: too long is refused beside the field, each step
+  // is saved, and the CV shows what was written.
+  await page.click("nav.main-nav a:has-text('Home')");
+  await page.click("a.choice:has-text('My CV')");
+  check(new URL(page.url()).pathname === "/terminal/cv", "my CV from the home page");
+  await page.click("main a:has-text('Write this part')");
+  check(new URL(page.url()).pathname === "/terminal/cv/about-me", "the first step is about me");
+  await page.fill("#about_me", "x".repeat(601));
+  await page.click("main button:has-text('Save and go on')");
+  check(
+    (await page.locator(".field-error").innerText()).includes("600 characters or fewer"),
+    "too long an about me is refused with a message by the field",
+  );
+  // Every part at its longest, to check that it still prints on one page.
+  const longest = (text, n) => text.repeat(Math.ceil(n / text.length)).slice(0, n).trim();
+  await page.fill("#about_me", longest("I like practical work and I learn fast. ", 600));
+  await page.click("main button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/cv/strengths", "on to strengths");
+  await page.fill("#strengths", longest("I am on time every day. ", 600));
+  await page.click("main button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/cv/references", "on to references");
+  await page.check("input[name=references][value=yes]");
+  await page.fill("#references_note", longest("A workshop instructor. ", 200));
+  await page.click("main button:has-text('Save')");
+  check(new URL(page.url()).pathname === "/terminal/cv", "back to the CV");
+  check(
+    (await page.locator("main").innerText()).includes("I like practical work and I learn fast."),
+    "the CV shows what was written",
+  );
+  await picture(page, "cv");
+  // Printed (the print stylesheet), the CV fills one A4 page.
+  for (const path of ["/terminal/cv", "/terminal/cv?print=1"]) {
+    await page.goto(`${base}${path}`);
+    const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
+    const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) || []).length;
+    check(pages === 1, `${path} prints on one A4 page (${pages})`);
+  }
+
   // Axe in a script-enabled context sharing the session.
   const cookies = await context.cookies();
   const axeBrowser = await chromium.launch({
@@ -225,10 +263,20 @@ try {
     `/terminal/applications/${vacancyId}`,
     `/terminal/applications/${vacancyId}?print=1`,
     "/terminal/vacancies/987654321",
+    "/terminal/cv",
+    "/terminal/cv?print=1",
+    "/terminal/cv/about-me",
+    "/terminal/cv/strengths",
+    "/terminal/cv/references",
     "/terminal/still-there",
   ]) {
     await axe(sessionContext, path);
   }
+  // A CV step with its error.
+  await axe(sessionContext, "/terminal/cv/strengths", async (p) => {
+    await p.fill("#strengths", "x".repeat(601));
+    await p.click("main button:has-text('Save and go on')");
+  });
   // The statement form, blank and with its error, on another vacancy when
   // there is one.
   const other = await sessionContext.newPage();
@@ -247,6 +295,8 @@ try {
     await p.click("button:has-text('Cymraeg')");
   });
   await axe(sessionContext, "/terminal/find");
+  await axe(sessionContext, "/terminal/cv");
+  await axe(sessionContext, "/terminal/cv/references");
   await axeBrowser.close();
 } catch (e) {
   check(false, `the flow ran to the end: ${e && e.stack ? e.stack : e}`);

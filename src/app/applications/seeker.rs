@@ -62,18 +62,25 @@ impl From<diesel::result::Error> for SubmitError {
 }
 
 /// Submits (idempotently) and, when this call created the application,
-/// queues the officer's email in the same transaction.
+/// queues the officer's email in the same transaction, and keeps the
+/// person's CV as it is now with it when they chose to send it
+/// (`send_cv`).
 pub async fn submit(
     state: &AppState,
     profile_id: i64,
     vacancy_id: i64,
     statement: String,
+    send_cv: bool,
 ) -> Result<apps::Submitted, SeekerError> {
-    let config = state.config.clone();
+    let (config, taxonomy) = (state.config.clone(), state.taxonomy.clone());
     let outcome = crate::app::run(&state.store, move |conn| {
         let at = store::now();
         conn.write(|tx| {
             let submitted = apps::submit(tx, profile_id, vacancy_id, &statement, at)?;
+            if submitted.created && send_cv {
+                let id = submitted.application.id;
+                crate::app::cvs::attach_in_tx(tx, &taxonomy, profile_id, id, at)?;
+            }
             if submitted.created {
                 crate::notify::officer::application_awaiting_review(
                     tx,

@@ -45,17 +45,23 @@ pub struct FullCard {
     pub certificates: Vec<String>,
     pub interview_at: Option<NaiveDateTime>,
     pub start_date: Option<NaiveDate>,
+    /// The CV the person chose to send, as it was when sent.
+    pub cv: Option<crate::web::terminal::seeker::CvLines>,
 }
 
-fn card_of(state: &AppState, application: &Application, shown: Shown) -> Card {
+/// The CVs sent with the applications shown, by application id.
+type SentCvs = std::collections::HashMap<i64, crate::domain::cv::Snapshot>;
+
+fn card_of(state: &AppState, application: &Application, shown: Shown, cvs: &mut SentCvs) -> Card {
     let (full, pseudonym, outcome_on) = match shown {
         Shown::Card(candidate) => {
             let pseudonym = candidate.pseudonym.clone();
-            (
-                Some(full_card(state, application, candidate)),
-                pseudonym,
-                None,
-            )
+            let mut full = full_card(state, application, candidate);
+            full.cv = cvs.remove(&application.id).map(|snapshot| {
+                let english = crate::web::i18n::Messages::new(crate::web::i18n::Lang::En);
+                crate::web::terminal::seeker::CvLines::of(english, &snapshot)
+            });
+            (Some(full), pseudonym, None)
         }
         Shown::Ended {
             pseudonym,
@@ -88,6 +94,7 @@ fn full_card(state: &AppState, application: &Application, candidate: Candidate) 
         candidate,
         interview_at: application.interview_at,
         start_date: application.start_date,
+        cv: None,
     }
 }
 
@@ -135,8 +142,10 @@ pub async fn inbox(
     let (by, vacancy_id) = (member_of(&on.actor), on.id);
     let (taxonomy, state, member) = (on.state.taxonomy.clone(), on.state, on.actor);
     let window = (CARDS_PAGE, (requested - 1) * CARDS_PAGE);
-    let found = app::run(&state.store, move |conn| {
-        answers::for_vacancy(conn, &by, vacancy_id, (&taxonomy, today()), window)
+    let (found, mut cvs) = app::run(&state.store, move |conn| {
+        let found = answers::for_vacancy(conn, &by, vacancy_id, (&taxonomy, today()), window)?;
+        let cvs = app::cvs::for_carded(conn, &found.rows)?;
+        Ok::<_, Failure>((found, cvs))
     })
     .await?;
     let pages = ((found.total + CARDS_PAGE - 1) / CARDS_PAGE).max(1);
@@ -153,7 +162,7 @@ pub async fn inbox(
             cards: found
                 .rows
                 .into_iter()
-                .map(|(a, c)| card_of(&state, &a, c))
+                .map(|(a, c)| card_of(&state, &a, c, &mut cvs))
                 .collect(),
             total: found.total,
             page: requested,
@@ -448,13 +457,18 @@ async fn application_page(
     feedback: Feedback,
 ) -> Result<HttpResponse, AppError> {
     let by = member_of(member);
-    let answers::Detail {
-        application,
-        shown,
-        vacancy_title: title,
-        events,
-    } = app::run(&state.store, move |conn| {
-        answers::detail(conn, &by, id, today())
+    let (
+        answers::Detail {
+            application,
+            shown,
+            vacancy_title: title,
+            events,
+        },
+        mut cvs,
+    ) = app::run(&state.store, move |conn| {
+        let detail = answers::detail(conn, &by, id, today())?;
+        let cvs = app::cvs::for_cards(conn, [(&detail.application, &detail.shown)])?;
+        Ok::<_, Failure>((detail, cvs))
     })
     .await?;
     // The employer's part of the timeline starts when it was forwarded.
@@ -478,7 +492,7 @@ async fn application_page(
         status,
         &ApplicationPage {
             chrome: Chrome::of(&member.ctx),
-            card: card_of(state, &application, shown),
+            card: card_of(state, &application, shown, &mut cvs),
             vacancy_id,
             vacancy_title: title,
             steps,

@@ -127,6 +127,8 @@ struct DetailPage {
     /// Values typed into a failed form.
     typed_reason: String,
     typed_note: String,
+    /// The CV the person chose to send with it, as it was when sent.
+    cv: Option<crate::web::terminal::seeker::CvLines>,
 }
 
 async fn detail_page(
@@ -138,6 +140,12 @@ async fn detail_page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let record = officer_apps::view(state, caseworker(officer), id).await?;
+    let cv = crate::app::cvs::sent_with(state, officer.service_id, id)
+        .await?
+        .map(|snapshot| {
+            let english = crate::web::i18n::Messages::new(crate::web::i18n::Lang::En);
+            crate::web::terminal::seeker::CvLines::of(english, &snapshot)
+        });
     let ApplicationRecord {
         summary,
         events,
@@ -196,6 +204,7 @@ async fn detail_page(
             errors,
             typed_reason,
             typed_note,
+            cv,
         },
     ))
 }

@@ -299,6 +299,7 @@ struct ProfilePage {
     errors: crate::domain::FieldErrors,
     /// The confirmation of the change that led here.
     done: Option<&'static str>,
+    cv: crate::web::officer::profiles::cv::CvSection,
 }
 
 /// Where a profile change redirects with `?saved=…`, and what it says.
@@ -314,6 +315,7 @@ fn saved_message(saved: &str) -> Option<&'static str> {
         "profile" => "Your changes to the profile are saved. Matches are updated.",
         "restricted" => "Your changes to the offence, licence and barred information are saved. Matches are updated.",
         "assigned" => "The person is now on your caseload.",
+        "cv" => "Your suggestions for the CV are saved. The person sees them on the terminal.",
         _ => return None,
     })
 }
@@ -354,6 +356,19 @@ pub async fn profile_page(
     profile_page_saying(state, officer, id, status, errors, None).await
 }
 
+/// The profile page after the CV suggestions failed: their messages and
+/// what was typed.
+pub async fn profile_page_with_cv(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    status: StatusCode,
+    errors: crate::domain::FieldErrors,
+    typed: crate::web::officer::profiles::cv::SuggestionForm,
+) -> Result<HttpResponse, AppError> {
+    profile_page_in_full(state, officer, id, (status, errors, None), Some(typed)).await
+}
+
 /// The profile page, with a confirmation or messages from a failed form.
 async fn profile_page_saying(
     state: &AppState,
@@ -363,7 +378,20 @@ async fn profile_page_saying(
     errors: crate::domain::FieldErrors,
     done: Option<&'static str>,
 ) -> Result<HttpResponse, AppError> {
+    profile_page_in_full(state, officer, id, (status, errors, done), None).await
+}
+
+type PageOutcome = (StatusCode, crate::domain::FieldErrors, Option<&'static str>);
+
+async fn profile_page_in_full(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    (status, errors, done): PageOutcome,
+    typed_cv: Option<crate::web::officer::profiles::cv::SuggestionForm>,
+) -> Result<HttpResponse, AppError> {
     let record = profiles::view(state, caseworker(officer), id).await?;
+    let cv = crate::web::officer::profiles::cv::section(state, officer, id, typed_cv).await?;
     let ProfileRecord {
         profile,
         access,
@@ -398,6 +426,7 @@ async fn profile_page_saying(
             outcomes,
             errors,
             done,
+            cv,
         },
     ))
 }

@@ -9,6 +9,8 @@ use crate::web::errors::AppError;
 use crate::web::AppState;
 
 pub mod csv;
+pub mod cv;
+mod cv_pdf;
 mod editor;
 pub mod export;
 pub mod form;

@@ -13,6 +13,9 @@ pub(super) struct ApplyPage {
     statement: String,
     hint: String,
     saved: bool,
+    /// The person has a CV worth sending: the choice to send it shows.
+    cv_choice: bool,
+    send_cv: bool,
 }
 
 pub async fn apply_form(
@@ -31,7 +34,8 @@ async fn apply_form_page(state: &AppState, visit: Visit) -> Result<HttpResponse,
     }
     let statement = draft.unwrap_or_default();
     let (errors, saved) = (FieldErrors::new(), false);
-    let form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
+    let mut form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
+    form.cv_choice = cv_worth_sending(state, visit.profile.id).await?;
     Ok(page(StatusCode::OK, &form))
 }
 
@@ -52,6 +56,8 @@ impl ApplyPage {
             statement,
             hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
             saved,
+            cv_choice: false,
+            send_cv: false,
             f,
         }
     }
@@ -63,6 +69,9 @@ pub struct ApplyForm {
     statement: String,
     #[serde(default)]
     action: String,
+    /// "yes" when the person ticked "Send my CV with this application".
+    #[serde(default)]
+    send_cv: String,
 }
 
 /// Checks a statement, with messages in the person's language.
@@ -102,17 +111,22 @@ async fn send_or_keep(
     let (f, id, vacancy) = (visit.f, visit.id, visit.vacancy);
     let t = f.t;
     let saving = form.action == "save";
+    let profile_id = visit.profile.id;
+    let cv_choice = cv_worth_sending(state, profile_id).await?;
+    let send_cv = form.send_cv == "yes";
     let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
         let statement = form.statement.clone();
-        page(
-            status,
-            &ApplyPage::new(f, id, &vacancy, statement, errors, saved),
-        )
+        let mut shown = ApplyPage::new(f, id, &vacancy, statement, errors, saved);
+        (shown.cv_choice, shown.send_cv) = (cv_choice, send_cv);
+        page(status, &shown)
     };
     if let Err(errors) = check_statement(t, &form.statement, !saving) {
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
     }
-    let profile_id = visit.profile.id;
+    if send_cv && !cv_choice && !saving {
+        let errors = FieldErrors::single("send_cv", t.get("cv.error.no_cv"));
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
+    }
     if saving {
         let statement = form.statement.clone();
         let saved = seeker_app::save_draft(state, profile_id, id, statement).await;
@@ -130,7 +144,7 @@ async fn send_or_keep(
             Err(e) => Err(e.into()),
         };
     }
-    match seeker_app::submit(state, profile_id, id, form.statement.clone()).await {
+    match seeker_app::submit(state, profile_id, id, form.statement.clone(), send_cv).await {
         Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
         Err(SeekerError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,0 +1,2 @@
+DROP TABLE application_cvs;
+DROP TABLE profile_cvs;

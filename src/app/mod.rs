@@ -21,6 +21,7 @@ use crate::store::StoreError;
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod disclosure;
 pub mod employers;
 pub mod integrations;
 pub mod matches;

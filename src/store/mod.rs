@@ -28,6 +28,7 @@ pub mod applications;
 pub mod audit;
 pub mod candidates;
 pub mod caseload;
+pub mod disclosure;
 pub mod employer_accounts;
 pub mod export;
 pub mod history;

@@ -53,6 +53,8 @@ enum SubmitError {
     Notify(#[from] crate::notify::NotifyError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Letter(#[from] Failure),
 }
 
 impl From<diesel::result::Error> for SubmitError {
@@ -69,11 +71,32 @@ pub async fn submit(
     vacancy_id: i64,
     statement: String,
 ) -> Result<apps::Submitted, SeekerError> {
+    submit_with(state, profile_id, vacancy_id, statement, None).await
+}
+
+/// The person's choice to send their disclosure letter with an
+/// application: the vacancy's check level and the person's language.
+pub type LetterChoice = Option<(crate::domain::vacancy::CheckLevel, String)>;
+
+/// Like [`submit`]; when `letter` is given and this call creates the
+/// application, a copy of the approved letter goes with it in the same
+/// transaction, or nothing is written (`Invalid` on "disclosure").
+pub async fn submit_with(
+    state: &AppState,
+    profile_id: i64,
+    vacancy_id: i64,
+    statement: String,
+    letter: LetterChoice,
+) -> Result<apps::Submitted, SeekerError> {
     let config = state.config.clone();
     let outcome = crate::app::run(&state.store, move |conn| {
         let at = store::now();
         conn.write(|tx| {
             let submitted = apps::submit(tx, profile_id, vacancy_id, &statement, at)?;
+            if let (true, Some((level, language))) = (submitted.created, &letter) {
+                let id = submitted.application.id;
+                crate::app::disclosure::attach_in(tx, profile_id, id, *level, language, at)?;
+            }
             if submitted.created {
                 crate::notify::officer::application_awaiting_review(
                     tx,
@@ -91,6 +114,7 @@ pub async fn submit(
             Err(SeekerError::Invalid(fields))
         }
         Err(SubmitError::Application(ApplicationError::NotFound)) => Err(SeekerError::NotFound),
+        Err(SubmitError::Letter(Failure::Invalid(fields))) => Err(SeekerError::Invalid(fields)),
         Err(e) => Err(SeekerError::Internal(e.to_string())),
     }
 }

@@ -299,6 +299,8 @@ struct ProfilePage {
     errors: crate::domain::FieldErrors,
     /// The confirmation of the change that led here.
     done: Option<&'static str>,
+    /// Where the person's disclosure letter is.
+    letter_status: &'static str,
 }
 
 /// Where a profile change redirects with `?saved=…`, and what it says.
@@ -386,6 +388,9 @@ async fn profile_page_saying(
         .collect();
     let today = today();
     let outcomes = outcomes.iter().map(|o| outcome_view(o, today)).collect();
+    let letter_status = crate::app::disclosure::status_of(state, id)
+        .await?
+        .map_or("Not started", |s| s.label());
     Ok(page(
         status,
         &ProfilePage {
@@ -398,6 +403,7 @@ async fn profile_page_saying(
             outcomes,
             errors,
             done,
+            letter_status,
         },
     ))
 }

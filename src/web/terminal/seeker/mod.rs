@@ -35,6 +35,7 @@ use crate::web::AppState;
 
 mod applications;
 mod apply;
+mod disclosure;
 mod drafts;
 mod find;
 mod jobs;
@@ -42,6 +43,7 @@ mod words;
 
 pub use applications::*;
 pub use apply::*;
+pub use disclosure::*;
 pub use drafts::*;
 pub use find::*;
 pub use jobs::*;

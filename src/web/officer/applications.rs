@@ -127,6 +127,8 @@ struct DetailPage {
     /// Values typed into a failed form.
     typed_reason: String,
     typed_note: String,
+    /// The disclosure letter the person chose to send with it.
+    lv: Option<crate::web::terminal::seeker::LetterView>,
 }
 
 async fn detail_page(
@@ -138,6 +140,9 @@ async fn detail_page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let record = officer_apps::view(state, caseworker(officer), id).await?;
+    let letter = crate::app::disclosure::attached_for_officer(state, caseworker(officer), id)
+        .await?
+        .map(|a| crate::web::terminal::seeker::LetterView::attached(&a));
     let ApplicationRecord {
         summary,
         events,
@@ -196,6 +201,7 @@ async fn detail_page(
             errors,
             typed_reason,
             typed_note,
+            lv: letter,
         },
     ))
 }

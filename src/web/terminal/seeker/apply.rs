@@ -13,6 +13,33 @@ pub(super) struct ApplyPage {
     statement: String,
     hint: String,
     saved: bool,
+    /// The "send my disclosure letter" choice shows, and whether it is
+    /// ticked.
+    letter: LetterOffer,
+}
+
+/// Whether the apply form offers the disclosure letter, and whether the
+/// box is ticked.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct LetterOffer {
+    pub shown: bool,
+    pub ticked: bool,
+}
+
+/// The form offers the letter only when it is approved and the vacancy's
+/// check means convictions will be asked about.
+async fn letter_offer(
+    state: &AppState,
+    profile_id: i64,
+    vacancy: &Vacancy,
+    ticked: bool,
+) -> Result<LetterOffer, AppError> {
+    let level = vacancy.details.check_level();
+    let shown = crate::app::disclosure::can_attach(state, profile_id, level).await?;
+    Ok(LetterOffer {
+        shown,
+        ticked: shown && ticked,
+    })
 }
 
 pub async fn apply_form(
@@ -31,7 +58,9 @@ async fn apply_form_page(state: &AppState, visit: Visit) -> Result<HttpResponse,
     }
     let statement = draft.unwrap_or_default();
     let (errors, saved) = (FieldErrors::new(), false);
-    let form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
+    let letter = letter_offer(state, visit.profile.id, &visit.vacancy, false).await?;
+    let mut form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
+    form.letter = letter;
     Ok(page(StatusCode::OK, &form))
 }
 
@@ -52,6 +81,7 @@ impl ApplyPage {
             statement,
             hint: t.with("apply.statement_hint", "max", STATEMENT_MAX),
             saved,
+            letter: LetterOffer::default(),
             f,
         }
     }
@@ -63,6 +93,9 @@ pub struct ApplyForm {
     statement: String,
     #[serde(default)]
     action: String,
+    /// "yes": send the disclosure letter with the application.
+    #[serde(default)]
+    disclosure: String,
 }
 
 /// Checks a statement, with messages in the person's language.
@@ -94,6 +127,9 @@ pub async fn apply(
 }
 
 /// Sends the statement, or keeps it as a draft when the person asked to.
+/// The disclosure letter goes only when the person ticked the box, the
+/// letter is approved and the vacancy asks about convictions; a forged
+/// choice is refused beside the box and nothing is written.
 async fn send_or_keep(
     state: &AppState,
     visit: Visit,
@@ -102,17 +138,19 @@ async fn send_or_keep(
     let (f, id, vacancy) = (visit.f, visit.id, visit.vacancy);
     let t = f.t;
     let saving = form.action == "save";
+    let wants_letter = form.disclosure == "yes";
+    let profile_id = visit.profile.id;
+    let letter = letter_offer(state, profile_id, &vacancy, wants_letter).await?;
     let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
         let statement = form.statement.clone();
-        page(
-            status,
-            &ApplyPage::new(f, id, &vacancy, statement, errors, saved),
-        )
+        let mut body = ApplyPage::new(f, id, &vacancy, statement, errors, saved);
+        body.letter = letter;
+        page(status, &body)
     };
+    let refused_letter = || FieldErrors::single("disclosure", t.get("letter.apply.not_allowed"));
     if let Err(errors) = check_statement(t, &form.statement, !saving) {
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
     }
-    let profile_id = visit.profile.id;
     if saving {
         let statement = form.statement.clone();
         let saved = seeker_app::save_draft(state, profile_id, id, statement).await;
@@ -130,8 +168,27 @@ async fn send_or_keep(
             Err(e) => Err(e.into()),
         };
     }
-    match seeker_app::submit(state, profile_id, id, form.statement.clone()).await {
+    if wants_letter && !letter.shown {
+        return Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused_letter(),
+            false,
+            f,
+        ));
+    }
+    let choice = wants_letter.then(|| {
+        let level = vacancy.details.check_level();
+        (level, t.lang.code().to_string())
+    });
+    let statement = form.statement.clone();
+    match seeker_app::submit_with(state, profile_id, id, statement, choice).await {
         Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
+        Err(SeekerError::Invalid(fields)) if fields.has("disclosure") => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused_letter(),
+            false,
+            f,
+        )),
         Err(SeekerError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             FieldErrors::single("statement", t.get("apply.error.empty")),

@@ -82,6 +82,14 @@ impl LetterView {
     }
 }
 
+impl LetterView {
+    /// The copy of a letter sent with an application, in the language it
+    /// was written in.
+    pub fn attached(a: &crate::store::disclosure::Attached) -> Self {
+        Self::of(&a.words, Lang::parse(&a.language).unwrap_or_default())
+    }
+}
+
 /// What the overview says about where the letter is.
 fn status_text(t: Messages, letter: Option<&Letter>) -> &'static str {
     match letter.map(|l| l.status) {

@@ -64,7 +64,9 @@ pub enum Sent {
 pub async fn send(state: &AppState, profile_id: i64) -> Result<Sent, Failure> {
     super::write(&state.store, move |tx| {
         let at = store::now();
-        let letter = stored::lock_or_start(tx, profile_id, at)?;
+        let Some(letter) = stored::lock_existing(tx, profile_id)? else {
+            return Ok(Sent::Incomplete(Part::ALL.to_vec()));
+        };
         match rules::send(letter.status, &letter.words) {
             Err(MoveError::Incomplete(parts)) => Ok(Sent::Incomplete(parts)),
             Err(other) => Err(Failure::Conflict(other.to_string())),

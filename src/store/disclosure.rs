@@ -107,6 +107,11 @@ pub fn in_service(conn: &mut impl AsTx, profile_id: i64, service_id: i64) -> Sto
     Ok(n > 0)
 }
 
+/// The letter locked for a change, if there is one.
+pub fn lock_existing(conn: &mut InTx, profile_id: i64) -> StoreResult<Option<Letter>> {
+    lock(conn, profile_id)
+}
+
 /// The letter locked for a change, made (empty, a draft) if there is none.
 pub fn lock_or_start(conn: &mut InTx, profile_id: i64, at: NaiveDateTime) -> StoreResult<Letter> {
     if let Some(letter) = lock(conn, profile_id)? {

@@ -139,16 +139,17 @@ fn letter_pages(app: &TestApp, role: &str, email: &str) -> Vec<String> {
             let forwarded = application_events::table
                 .filter(application_events::to_status.eq("forwarded"))
                 .select(application_events::application_id);
-            let found: Option<(i64, i64)> = fairchance::with_conn!(&mut conn, |c| applications::table
-                .inner_join(vacancies::table)
-                .filter(vacancies::employer_id.eq(employer.unwrap()))
-                .filter(applications::id.eq_any(forwarded))
-                .filter(applications::status.eq_any(["forwarded", "interview", "offer"]))
-                .order(applications::id)
-                .select((applications::id, applications::profile_id))
-                .first(c)
-                .optional()
-                .unwrap());
+            let found: Option<(i64, i64)> =
+                fairchance::with_conn!(&mut conn, |c| applications::table
+                    .inner_join(vacancies::table)
+                    .filter(vacancies::employer_id.eq(employer.unwrap()))
+                    .filter(applications::id.eq_any(forwarded))
+                    .filter(applications::status.eq_any(["forwarded", "interview", "offer"]))
+                    .order(applications::id)
+                    .select((applications::id, applications::profile_id))
+                    .first(c)
+                    .optional()
+                    .unwrap());
             let Some((id, pid)) = found else {
                 return Vec::new();
             };

@@ -105,7 +105,11 @@ async fn body(res: reqwest::Response) -> String {
 
 /// Writes the three parts and sends the letter, as the person would.
 async fn write_and_send(k: &Kiosk) {
-    for (slug, text) in [("happened", HAPPENED), ("changed", CHANGED), ("offer", OFFER)] {
+    for (slug, text) in [
+        ("happened", HAPPENED),
+        ("changed", CHANGED),
+        ("offer", OFFER),
+    ] {
         let res = k
             .post(
                 &format!("/terminal/disclosure/{slug}"),
@@ -122,17 +126,30 @@ async fn write_and_send(k: &Kiosk) {
 fn version_in(html: &str) -> String {
     let marker = "name=\"version\" value=\"";
     let at = html.find(marker).expect("a decision form") + marker.len();
-    html[at..].chars().take_while(char::is_ascii_digit).collect()
+    html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 on_both_backends!(
     a_letter_is_written_kept_sent_and_reviewed_by_its_own_officer,
     |backend| async move {
         let fx = Fixture::new(backend, 11, 24).await;
-        let css = fx.app.get("/static/terminal.css").await.text().await.unwrap().len();
+        let css = fx
+            .app
+            .get("/static/terminal.css")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .len();
         let k = fx.signed_in().await;
         let home = body(k.get("/terminal/home").await).await;
-        assert!(home.contains("href=\"/terminal/disclosure\""), "linked from home");
+        assert!(
+            home.contains("href=\"/terminal/disclosure\""),
+            "linked from home"
+        );
 
         let res = k.get("/terminal/disclosure").await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -143,7 +160,10 @@ on_both_backends!(
         assert_eq!(res.status(), StatusCode::OK);
         let step = check_page(res, css, "step 1").await;
         assert!(step.contains("Part 1 of 3"));
-        assert!(step.contains("spent convictions"), "the help speaks of spent convictions");
+        assert!(
+            step.contains("spent convictions"),
+            "the help speaks of spent convictions"
+        );
         assert!(step.contains("You do not need to give details that are not needed"));
         assert!(step.contains("For example:"));
 
@@ -204,7 +224,13 @@ on_both_backends!(
         let res = k.get("/terminal/disclosure/preview").await;
         assert_eq!(res.status(), StatusCode::OK);
         let preview = check_page(res, css, "preview").await;
-        for text in ["Dear employer,", HAPPENED, CHANGED, OFFER, "Yours faithfully"] {
+        for text in [
+            "Dear employer,",
+            HAPPENED,
+            CHANGED,
+            OFFER,
+            "Yours faithfully",
+        ] {
             assert!(preview.contains(text), "{text}");
         }
 
@@ -222,7 +248,12 @@ on_both_backends!(
         assert_eq!(letter_of(&fx).unwrap().status, LetterStatus::AwaitingReview);
 
         // The profile page has a section for it.
-        let profile = body(officer.get(&format!("/officer/profiles/{}", fx.profile)).await).await;
+        let profile = body(
+            officer
+                .get(&format!("/officer/profiles/{}", fx.profile))
+                .await,
+        )
+        .await;
         assert!(profile.contains(&format!("href=\"{path}\"")));
         assert!(profile.contains("Waiting for the officer"));
 
@@ -231,7 +262,13 @@ on_both_backends!(
         let res = officer.get(&path).await;
         assert_eq!(res.status(), StatusCode::OK);
         let page = body(res).await;
-        for text in [HAPPENED, CHANGED, OFFER, "Approve this letter", "Ask for changes"] {
+        for text in [
+            HAPPENED,
+            CHANGED,
+            OFFER,
+            "Approve this letter",
+            "Ask for changes",
+        ] {
             assert!(page.contains(text), "{text}");
         }
         assert_eq!(
@@ -261,13 +298,19 @@ on_both_backends!(
 
         // Asking for changes needs a note; the person sees it.
         let res = officer
-            .post(&format!("{path}/changes"), &[("version", version.as_str()), ("note", " ")])
+            .post(
+                &format!("{path}/changes"),
+                &[("version", version.as_str()), ("note", " ")],
+            )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body(res).await.contains("id=\"note-error\""));
         let note = "Please say a little more about the course you finished.";
         let res = officer
-            .post(&format!("{path}/changes"), &[("version", version.as_str()), ("note", note)])
+            .post(
+                &format!("{path}/changes"),
+                &[("version", version.as_str()), ("note", note)],
+            )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(letter_of(&fx).unwrap().status, LetterStatus::ChangesAsked);
@@ -304,7 +347,10 @@ on_both_backends!(
         assert!(letter.is_approved());
         assert_eq!(letter.officer_note, None);
         assert_eq!(audits(&fx, "disclosure.approved", "profile", fx.profile), 1);
-        assert_eq!(audits(&fx, "disclosure.changes_asked", "profile", fx.profile), 1);
+        assert_eq!(
+            audits(&fx, "disclosure.changes_asked", "profile", fx.profile),
+            1
+        );
         let page = body(k.get("/terminal/disclosure").await).await;
         assert!(page.contains("Your officer has said yes to your letter."));
         assert!(!page.contains(note), "the old note is gone");
@@ -318,8 +364,11 @@ on_both_backends!(
         // again.
         let step = body(k.get("/terminal/disclosure/offer").await).await;
         assert!(step.contains("your officer must read it again"));
-        k.post("/terminal/disclosure/offer", &[("text", OFFER), ("action", "save")])
-            .await;
+        k.post(
+            "/terminal/disclosure/offer",
+            &[("text", OFFER), ("action", "save")],
+        )
+        .await;
         assert!(letter_of(&fx).unwrap().is_approved());
         k.post(
             "/terminal/disclosure/offer",
@@ -346,7 +395,14 @@ on_both_backends!(
 
 on_both_backends!(the_letter_pages_speak_welsh, |backend| async move {
     let fx = Fixture::new(backend, 11, 24).await;
-    let css = fx.app.get("/static/terminal.css").await.text().await.unwrap().len();
+    let css = fx
+        .app
+        .get("/static/terminal.css")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .len();
     let k = fx.signed_in().await;
     let res = k
         .post(
@@ -376,7 +432,12 @@ on_both_backends!(the_letter_pages_speak_welsh, |backend| async move {
     assert!(body(res).await.contains("Ysgrifennwch y rhan o"));
     assert!(letter_of(&fx).is_none(), "sending nothing writes nothing");
     write_and_send(&k).await;
-    let preview = check_page(k.get("/terminal/disclosure/preview").await, css, "cy preview").await;
+    let preview = check_page(
+        k.get("/terminal/disclosure/preview").await,
+        css,
+        "cy preview",
+    )
+    .await;
     assert!(preview.contains("Annwyl gyflogwr,"));
     assert!(preview.contains("Yn gywir"));
     assert!(preview.contains("class=\"letter\" lang=\"cy\""));
@@ -430,7 +491,13 @@ fn forward(fx: &Fixture, application: i64) {
     let mut conn = fx.app.services.store.conn().unwrap();
     for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
         conn.write(|tx| {
-            app_store::change_status(tx, application, &Change::to(to), Actor::officer(fx.officer), now())
+            app_store::change_status(
+                tx,
+                application,
+                &Change::to(to),
+                Actor::officer(fx.officer),
+                now(),
+            )
         })
         .unwrap();
     }
@@ -455,7 +522,11 @@ on_both_backends!(
         let res = k
             .post(
                 &apply(basic),
-                &[("statement", statement), ("action", "send"), ("disclosure", "yes")],
+                &[
+                    ("statement", statement),
+                    ("action", "send"),
+                    ("disclosure", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -485,7 +556,11 @@ on_both_backends!(
         let res = k
             .post(
                 &apply(none),
-                &[("statement", statement), ("action", "send"), ("disclosure", "yes")],
+                &[
+                    ("statement", statement),
+                    ("action", "send"),
+                    ("disclosure", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -495,7 +570,11 @@ on_both_backends!(
         let res = k
             .post(
                 &apply(enhanced),
-                &[("statement", statement), ("action", "save"), ("disclosure", "yes")],
+                &[
+                    ("statement", statement),
+                    ("action", "save"),
+                    ("disclosure", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
@@ -504,7 +583,10 @@ on_both_backends!(
 
         // Not chosen: no letter goes.
         let res = k
-            .post(&apply(basic), &[("statement", statement), ("action", "send")])
+            .post(
+                &apply(basic),
+                &[("statement", statement), ("action", "send")],
+            )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let without = application_of(&fx, basic).unwrap();
@@ -513,7 +595,11 @@ on_both_backends!(
         let res = k
             .post(
                 &apply(standard),
-                &[("statement", statement), ("action", "send"), ("disclosure", "yes")],
+                &[
+                    ("statement", statement),
+                    ("action", "send"),
+                    ("disclosure", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -543,7 +629,12 @@ on_both_backends!(
         assert!(page.contains("Disclosure letter sent with this application"));
         assert!(page.contains(HAPPENED));
         assert_eq!(audits(&fx, "disclosure.viewed", "application", with), 1);
-        let page = body(officer.get(&format!("/officer/applications/{without}")).await).await;
+        let page = body(
+            officer
+                .get(&format!("/officer/applications/{without}"))
+                .await,
+        )
+        .await;
         assert!(!page.contains("Disclosure letter sent"));
         assert_eq!(audits(&fx, "disclosure.viewed", "application", without), 0);
 
@@ -555,17 +646,31 @@ on_both_backends!(
             let employer = store::vacancies::load(&mut conn, standard, &fx.app.services.taxonomy)
                 .unwrap()
                 .employer_id;
-            common::staff_user(&mut conn, "hiring@example.org", Membership::Employer(employer))
+            common::staff_user(
+                &mut conn,
+                "hiring@example.org",
+                Membership::Employer(employer),
+            )
         };
         let employer = Staff::of(&fx, employer_user);
-        let card = body(employer.get(&format!("/employer/applications/{with}")).await).await;
+        let card = body(
+            employer
+                .get(&format!("/employer/applications/{with}"))
+                .await,
+        )
+        .await;
         assert!(card.contains("Disclosure letter"));
         for text in ["Dear employer,", HAPPENED, CHANGED, OFFER] {
             assert!(card.contains(text), "{text}");
         }
         assert!(!card.contains("Something else entirely."));
         assert_eq!(audits(&fx, "disclosure.viewed", "application", with), 2);
-        let card = body(employer.get(&format!("/employer/applications/{without}")).await).await;
+        let card = body(
+            employer
+                .get(&format!("/employer/applications/{without}"))
+                .await,
+        )
+        .await;
         assert!(!card.contains("Disclosure letter"));
         assert!(!card.contains(HAPPENED));
         let cards = body(
@@ -596,23 +701,37 @@ on_both_backends!(
         let fx = Fixture::new(backend, 11, 24).await;
         let (basic, ..) = vacancies_by_check(&fx);
         let k = fx.signed_in().await;
-        k.post("/terminal/language", &[("lang", "cy"), ("back", "/terminal/home")])
-            .await;
+        k.post(
+            "/terminal/language",
+            &[("lang", "cy"), ("back", "/terminal/home")],
+        )
+        .await;
         write_and_send(&k).await;
         let officer = Staff::of(&fx, fx.officer);
         let path = format!("/officer/profiles/{}/disclosure", fx.profile);
         let page = body(officer.get(&path).await).await;
-        assert!(page.contains("lang=\"cy\""), "the officer reads it marked as Welsh");
+        assert!(
+            page.contains("lang=\"cy\""),
+            "the officer reads it marked as Welsh"
+        );
         let version = version_in(&page);
         officer
             .post(&format!("{path}/approve"), &[("version", version.as_str())])
             .await;
-        let form = body(k.get(&format!("/terminal/vacancies/{basic}/interested")).await).await;
+        let form = body(
+            k.get(&format!("/terminal/vacancies/{basic}/interested"))
+                .await,
+        )
+        .await;
         assert!(form.contains("Anfon fy llythyr datgelu gyda"));
         let res = k
             .post(
                 &format!("/terminal/vacancies/{basic}/interested"),
-                &[("statement", "Rwyf eisiau'r swydd hon."), ("action", "send"), ("disclosure", "yes")],
+                &[
+                    ("statement", "Rwyf eisiau'r swydd hon."),
+                    ("action", "send"),
+                    ("disclosure", "yes"),
+                ],
             )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -623,9 +742,18 @@ on_both_backends!(
             let employer = store::vacancies::load(&mut conn, basic, &fx.app.services.taxonomy)
                 .unwrap()
                 .employer_id;
-            common::staff_user(&mut conn, "cyflogi@example.org", Membership::Employer(employer))
+            common::staff_user(
+                &mut conn,
+                "cyflogi@example.org",
+                Membership::Employer(employer),
+            )
         };
-        let card = body(Staff::of(&fx, employer_user).get(&format!("/employer/applications/{app}")).await).await;
+        let card = body(
+            Staff::of(&fx, employer_user)
+                .get(&format!("/employer/applications/{app}"))
+                .await,
+        )
+        .await;
         assert!(card.contains("lang=\"cy\""));
         assert!(card.contains("Annwyl gyflogwr,"));
         fx.app.stop().await;

@@ -11,10 +11,10 @@ use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
     application_disclosures, application_drafts, application_events, applications, audit_log,
-    disclosure_letters, disclosure_reviews, job_seekers, matches,
-    outcomes, profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions, users,
+    disclosure_letters, disclosure_reviews, job_seekers, matches, outcomes, profile_certificates,
+    profile_curfews, profile_exclusion_zones, profile_languages, profile_offences, profile_sectors,
+    profile_skills, profile_todos, profile_work_history, profiles, session_purposes, sessions,
+    users,
 };
 use serde_json::Value;
 
@@ -175,7 +175,10 @@ fn give_letter(conn: &mut fairchance::store::Conn, pid: i64, officer: i64) {
             letters::save_part(tx, pid, *part, "Words of my own for the letter.", at)?;
         }
         let letter = letters::load(tx, pid)?.unwrap();
-        for (action, by) in [(ReviewAction::Sent, None), (ReviewAction::Approved, Some(officer))] {
+        for (action, by) in [
+            (ReviewAction::Sent, None),
+            (ReviewAction::Approved, Some(officer)),
+        ] {
             let review = Review {
                 version: letter.version,
                 action,

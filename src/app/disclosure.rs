@@ -227,10 +227,7 @@ fn record_decision(
 
 /// Where a person's letter is (nothing of its words), for their profile
 /// page; the caller has already checked the person is in its service.
-pub async fn status_of(
-    state: &AppState,
-    profile_id: i64,
-) -> Result<Option<LetterStatus>, Failure> {
+pub async fn status_of(state: &AppState, profile_id: i64) -> Result<Option<LetterStatus>, Failure> {
     let letter = mine(state, profile_id).await?;
     Ok(letter.map(|l| l.status))
 }
@@ -330,7 +327,14 @@ pub fn attached_for_employer(
             attached.letter_version
         );
         let subject = ("application", id);
-        audit_letter(conn, &member.audit, "disclosure.viewed", subject, detail, at)?;
+        audit_letter(
+            conn,
+            &member.audit,
+            "disclosure.viewed",
+            subject,
+            detail,
+            at,
+        )?;
         out.push((id, attached));
     }
     Ok(out)

@@ -256,7 +256,10 @@ mod tests {
             send(LetterStatus::ChangesAsked, &words("a", "b", "c")),
             Ok(Some(LetterStatus::AwaitingReview))
         );
-        assert_eq!(send(LetterStatus::Approved, &words("a", "b", "c")), Ok(None));
+        assert_eq!(
+            send(LetterStatus::Approved, &words("a", "b", "c")),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -291,6 +294,9 @@ mod tests {
         assert!(check_part(&"é".repeat(PART_MAX)).is_ok());
         assert!(check_note("  ").is_err());
         assert!(check_note(&"n".repeat(NOTE_MAX + 1)).is_err());
-        assert_eq!(check_note(" Shorter, please "), Ok("Shorter, please".into()));
+        assert_eq!(
+            check_note(" Shorter, please "),
+            Ok("Shorter, please".into())
+        );
     }
 }

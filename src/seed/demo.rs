@@ -554,7 +554,10 @@ fn demo_letters(
         let version = letters::load(tx, *profile_id)?
             .ok_or(StoreError::NotFound)?
             .version;
-        for (action, by) in [(ReviewAction::Sent, None), (ReviewAction::Approved, *officer)] {
+        for (action, by) in [
+            (ReviewAction::Sent, None),
+            (ReviewAction::Approved, *officer),
+        ] {
             let review = Review {
                 version,
                 action,

@@ -215,11 +215,7 @@ pub struct Review {
     pub at: NaiveDateTime,
 }
 
-pub fn add_review(
-    conn: &mut InTx,
-    profile_id: i64,
-    review: &Review,
-) -> StoreResult<()> {
+pub fn add_review(conn: &mut InTx, profile_id: i64, review: &Review) -> StoreResult<()> {
     with_conn!(conn, |c| diesel::insert_into(disclosure_reviews::table)
         .values((
             disclosure_reviews::profile_id.eq(profile_id),
@@ -279,18 +275,20 @@ pub fn attach(
     language: &str,
     at: NaiveDateTime,
 ) -> StoreResult<()> {
-    with_conn!(conn, |c| diesel::insert_into(application_disclosures::table)
-        .values((
-            application_disclosures::application_id.eq(application_id),
-            application_disclosures::what_happened.eq(&letter.words.what_happened),
-            application_disclosures::what_changed.eq(&letter.words.what_changed),
-            application_disclosures::what_i_offer.eq(&letter.words.what_i_offer),
-            application_disclosures::language.eq(language),
-            application_disclosures::letter_version.eq(letter.version),
-            application_disclosures::attached_at.eq(at),
-        ))
-        .execute(c)
-        .map_err(|e| StoreError::from_write(e, "disclosure letter"))?);
+    with_conn!(conn, |c| diesel::insert_into(
+        application_disclosures::table
+    )
+    .values((
+        application_disclosures::application_id.eq(application_id),
+        application_disclosures::what_happened.eq(&letter.words.what_happened),
+        application_disclosures::what_changed.eq(&letter.words.what_changed),
+        application_disclosures::what_i_offer.eq(&letter.words.what_i_offer),
+        application_disclosures::language.eq(language),
+        application_disclosures::letter_version.eq(letter.version),
+        application_disclosures::attached_at.eq(at),
+    ))
+    .execute(c)
+    .map_err(|e| StoreError::from_write(e, "disclosure letter"))?);
     Ok(())
 }
 
@@ -309,16 +307,18 @@ pub fn attached(conn: &mut impl AsTx, application_id: i64) -> StoreResult<Option
         ))
         .first(c)
         .optional()?);
-    Ok(row.map(|(a, b, c, language, letter_version, attached_at)| Attached {
-        words: Words {
-            what_happened: a,
-            what_changed: b,
-            what_i_offer: c,
+    Ok(row.map(
+        |(a, b, c, language, letter_version, attached_at)| Attached {
+            words: Words {
+                what_happened: a,
+                what_changed: b,
+                what_i_offer: c,
+            },
+            language,
+            letter_version,
+            attached_at,
         },
-        language,
-        letter_version,
-        attached_at,
-    }))
+    ))
 }
 
 /// Which of these applications carry a letter.

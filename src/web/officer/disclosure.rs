@@ -125,7 +125,9 @@ async fn letter_page(
             status: letter.map(|l| l.status),
             status_label: letter.map(|l| l.status.label()).unwrap_or("Not started"),
             version: letter.map(|l| l.version).unwrap_or(0),
-            lv: shown.map(|l| LetterView::of(&l.words, Lang::parse(&found.language).unwrap_or_default())),
+            lv: shown.map(|l| {
+                LetterView::of(&l.words, Lang::parse(&found.language).unwrap_or_default())
+            }),
             officer_note: letter.and_then(|l| l.officer_note.clone()),
             history,
             typed_note: feedback.typed_note,
@@ -144,7 +146,14 @@ pub async fn show(
         done: done_message(query.done.trim()),
         ..Feedback::default()
     };
-    letter_page(&state, &officer, path.into_inner(), StatusCode::OK, feedback).await
+    letter_page(
+        &state,
+        &officer,
+        path.into_inner(),
+        StatusCode::OK,
+        feedback,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -170,7 +179,14 @@ async fn decide(
             typed_note: form.note,
             ..Feedback::default()
         };
-        return letter_page(state, officer, profile_id, StatusCode::BAD_REQUEST, feedback).await;
+        return letter_page(
+            state,
+            officer,
+            profile_id,
+            StatusCode::BAD_REQUEST,
+            feedback,
+        )
+        .await;
     };
     let decision = if approve {
         Decision::Approve
@@ -221,5 +237,12 @@ pub async fn ask_changes(
     path: web::Path<i64>,
     form: web::Form<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    decide(&state, &officer, path.into_inner(), form.into_inner(), false).await
+    decide(
+        &state,
+        &officer,
+        path.into_inner(),
+        form.into_inner(),
+        false,
+    )
+    .await
 }

@@ -120,7 +120,12 @@ pub struct SentQuery {
     sent: String,
 }
 
-fn overview_page(f: Frame, letter: Option<&Letter>, errors: FieldErrors, sent: bool) -> OverviewPage {
+fn overview_page(
+    f: Frame,
+    letter: Option<&Letter>,
+    errors: FieldErrors,
+    sent: bool,
+) -> OverviewPage {
     let t = f.t;
     let words = letter.map(|l| l.words.clone()).unwrap_or_default();
     let parts = Part::ALL
@@ -289,7 +294,8 @@ async fn save_step(
         Err(Failure::Invalid(_)) => {
             let letter = letters::mine(state, profile_id).await?;
             let mut body = StepPage::new(f, part, form.text, letter.as_ref());
-            body.errors = FieldErrors::single("text", t.with("letter.error.too_long", "max", PART_MAX));
+            body.errors =
+                FieldErrors::single("text", t.with("letter.error.too_long", "max", PART_MAX));
             Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &body))
         }
         Err(e) => Err(e.into()),

@@ -489,6 +489,13 @@ fn copies(fx: &Fixture) -> i64 {
 
 fn forward(fx: &Fixture, application: i64) {
     let mut conn = fx.app.services.store.conn().unwrap();
+    let now_at = app_store::load(&mut conn, application)
+        .unwrap()
+        .unwrap()
+        .status;
+    if now_at == ApplicationStatus::Forwarded {
+        return;
+    }
     for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
         conn.write(|tx| {
             app_store::change_status(
@@ -605,6 +612,10 @@ on_both_backends!(
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let with = application_of(&fx, standard).unwrap();
         assert_eq!(copies(&fx), 1);
+        let page = body(k.get(&format!("/terminal/applications/{standard}")).await).await;
+        assert!(page.contains("Your disclosure letter was sent with this application."));
+        let page = body(k.get(&format!("/terminal/applications/{basic}")).await).await;
+        assert!(!page.contains("disclosure letter was sent"));
         let sent_version = letter_of(&fx).unwrap().version;
 
         // Later edits do not change what was sent.
@@ -638,8 +649,27 @@ on_both_backends!(
         assert!(!page.contains("Disclosure letter sent"));
         assert_eq!(audits(&fx, "disclosure.viewed", "application", without), 0);
 
+        // Forwarding asks again, saying the letter goes too.
+        let res = officer
+            .post(&format!("/officer/applications/{with}/review"), &[])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let confirm = body(
+            officer
+                .post(&format!("/officer/applications/{with}/forward"), &[])
+                .await,
+        )
+        .await;
+        assert!(confirm.contains("The disclosure letter the person chose to send goes with it"));
+        let res = officer
+            .post(
+                &format!("/officer/applications/{with}/forward"),
+                &[("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
         // The employer sees it on the card only where it was sent: audited.
-        forward(&fx, with);
         forward(&fx, without);
         let employer_user = {
             let mut conn = fx.app.services.store.conn().unwrap();

@@ -274,6 +274,31 @@ pub fn attach_in(
     Ok(())
 }
 
+/// Whether the person sent their letter with their application for
+/// `vacancy_id` (their own: not audited).
+pub async fn sent_with(
+    state: &AppState,
+    profile_id: i64,
+    vacancy_id: i64,
+) -> Result<bool, Failure> {
+    super::run(&state.store, move |c| {
+        let Some(app) = store::applications::find(c, profile_id, vacancy_id)? else {
+            return Ok(false);
+        };
+        Ok(stored::attached(c, app.id)?.is_some())
+    })
+    .await
+}
+
+/// Whether a letter goes with this application (nothing of its words; the
+/// caller has already found the application in its service).
+pub async fn goes_with(state: &AppState, application_id: i64) -> Result<bool, Failure> {
+    super::run(&state.store, move |c| {
+        Ok(!stored::with_letter(c, &[application_id])?.is_empty())
+    })
+    .await
+}
+
 /// The letter sent with an application of the officer's service, if any;
 /// reading it is audited against the application.
 pub async fn attached_for_officer(

@@ -354,6 +354,8 @@ struct ForwardConfirmPage {
     /// Who the employer will see: the name or the pseudonym.
     shown_as: String,
     statement: String,
+    /// The person chose to send their disclosure letter with it.
+    letter_goes: bool,
 }
 
 /// Forwarding sends the application to the employer and cannot be undone,
@@ -391,6 +393,7 @@ pub async fn forward(
             } else {
                 format!("the pseudonym {pseudonym}")
             };
+            let letter_goes = crate::app::disclosure::goes_with(&state, app.id).await?;
             return Ok(page(
                 StatusCode::OK,
                 &ForwardConfirmPage {
@@ -400,6 +403,7 @@ pub async fn forward(
                     employer_name,
                     shown_as,
                     statement: app.statement,
+                    letter_goes,
                 },
             ));
         }

@@ -24,11 +24,13 @@ async fn every_linked_staff_page_is_accessible_and_fits_the_window() {
         .map(|role| {
             let login = logins.iter().find(|l| l.role == *role).unwrap();
             let first = cv_pages(&app, &login.email);
+            let extra = letter_pages(&app, role, &login.email);
             serde_json::json!({
                 "role": role,
                 "email": login.email,
                 "password": login.password,
                 "first": first,
+                "extra": extra,
             })
         })
         .collect();
@@ -128,4 +130,89 @@ fn cv_pages(app: &TestApp, email: &str) -> Vec<String> {
         }
         out
     })
+}
+
+/// Pages with a disclosure letter on them, visited first: for the officer,
+/// a letter of their service waiting for review (with the forms to decide);
+/// for the employer, a forwarded application with a letter on its card.
+fn letter_pages(app: &TestApp, role: &str, email: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use fairchance::domain::disclosure::{LetterStatus, Part, ReviewAction};
+    use fairchance::store::disclosure::{self as letters, Review};
+    use fairchance::store::schema::{application_events, applications, profiles, users, vacancies};
+    let mut conn = app.services.store.conn().unwrap();
+    let (service, employer): (Option<i64>, Option<i64>) = fairchance::with_conn!(&mut conn, |c| {
+        users::table
+            .filter(users::email.eq(email))
+            .select((users::service_id, users::employer_id))
+            .first(c)
+            .unwrap()
+    });
+    let at = fairchance::store::now();
+    let write = |conn: &mut fairchance::store::Conn, pid: i64, approve: bool| {
+        conn.write(|tx| {
+            let words = [
+                "Some years ago I was convicted and I served my sentence.",
+                "I took a course in customer service and worked in the prison library.",
+                "I am patient, polite and I like helping people.",
+            ];
+            for (part, text) in Part::ALL.iter().zip(words) {
+                letters::save_part(tx, pid, *part, text, at)?;
+            }
+            let version = letters::load(tx, pid)?.unwrap().version;
+            let sent = Review {
+                version,
+                action: ReviewAction::Sent,
+                officer_user_id: None,
+                note: None,
+                at,
+            };
+            letters::add_review(tx, pid, &sent)?;
+            let to = if approve {
+                LetterStatus::Approved
+            } else {
+                LetterStatus::AwaitingReview
+            };
+            letters::set_status(tx, pid, to, None, at)?;
+            letters::load(tx, pid)
+        })
+        .unwrap()
+        .unwrap()
+    };
+    match role {
+        "officer" => {
+            let pid: i64 = fairchance::with_conn!(&mut conn, |c| profiles::table
+                .filter(profiles::service_id.eq(service.unwrap()))
+                .order(profiles::id)
+                .select(profiles::id)
+                .first(c)
+                .unwrap());
+            write(&mut conn, pid, false);
+            vec![format!("/officer/profiles/{pid}/disclosure")]
+        }
+        "employer" => {
+            let forwarded = application_events::table
+                .filter(application_events::to_status.eq("forwarded"))
+                .select(application_events::application_id);
+            let found: Option<(i64, i64)> =
+                fairchance::with_conn!(&mut conn, |c| applications::table
+                    .inner_join(vacancies::table)
+                    .filter(vacancies::employer_id.eq(employer.unwrap()))
+                    .filter(applications::id.eq_any(forwarded))
+                    .filter(applications::status.eq_any(["forwarded", "interview", "offer"]))
+                    .order(applications::id)
+                    .select((applications::id, applications::profile_id))
+                    .first(c)
+                    .optional()
+                    .unwrap());
+            let Some((id, pid)) = found else {
+                return Vec::new();
+            };
+            let letter = write(&mut conn, pid, true);
+            conn.write(|tx| letters::attach(tx, id, &letter, "en", at))
+                .unwrap();
+            vec![format!("/employer/applications/{id}")]
+        }
+        _ => Vec::new(),
+    }
 }

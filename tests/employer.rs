@@ -1318,6 +1318,30 @@ fn forbidden() -> Vec<String> {
     words
 }
 
+/// The words of a disclosure letter written without any category word.
+const LETTER: [&str; 3] = [
+    "A few years ago I was convicted and I served my sentence.",
+    "I trained as a baker and I help at a food bank every week.",
+    "I am punctual, friendly and keen to learn new things.",
+];
+
+/// Gives the person an approved disclosure letter and sends a copy with
+/// the application (as the terminal does when the person ticks the box).
+fn attach_letter(conn: &mut store::Conn, profile: i64, application: i64) {
+    use fairchance::domain::disclosure::{LetterStatus, Part};
+    use fairchance::store::disclosure as letters;
+    let at = now();
+    conn.write(|tx| {
+        for (part, text) in Part::ALL.iter().zip(LETTER) {
+            letters::save_part(tx, profile, *part, text, at)?;
+        }
+        letters::set_status(tx, profile, LetterStatus::Approved, None, at)?;
+        let letter = letters::load(tx, profile)?.unwrap();
+        letters::attach(tx, application, &letter, "en", at)
+    })
+    .unwrap();
+}
+
 on_both_backends!(
     no_employer_page_or_answer_shows_offence_licence_or_barred_information,
     |backend| async move {
@@ -1327,6 +1351,12 @@ on_both_backends!(
         // The person sent their CV with the application: it shows on the
         // card, and still nothing restricted does.
         attach_cv(&f, app);
+        {
+            // The candidate chose to send their disclosure letter.
+            let mut conn = f.conn();
+            let profile = app_store::load(&mut conn, app).unwrap().unwrap().profile_id;
+            attach_letter(&mut conn, profile, app);
+        }
         let mut bodies = Vec::new();
         for path in [
             "/employer".to_string(),
@@ -1373,6 +1403,16 @@ on_both_backends!(
         assert!(bodies
             .iter()
             .any(|(_, b)| b.contains("Their CV") && b.contains(CV_WORDS)));
+        // ... and their letter.
+        for path in [
+            format!("/employer/applications/{app}"),
+            format!("/employer/vacancies/{a}/applications"),
+        ] {
+            let body = &bodies.iter().find(|(p, _)| *p == path).unwrap().1;
+            for words in LETTER {
+                assert!(body.contains(words), "{path} shows the letter");
+            }
+        }
         // ...and nothing of what only their officers may see.
         for (path, body) in &bodies {
             let lower = body.to_lowercase();
@@ -2449,6 +2489,7 @@ on_both_backends!(
                 })
                 .unwrap();
             }
+            attach_letter(&mut conn, person.id, id);
             forwarded.push((employer, vacancy, id, n));
         }
         for &employer in &employers {
@@ -2541,6 +2582,12 @@ on_both_backends!(
                         .any(|(_, b)| b.contains("Their CV") && b.contains("I learn fast")),
                     "the card shows the CV sent"
                 );
+                let card = &bodies
+                    .iter()
+                    .find(|(p, _)| *p == format!("/employer/applications/{application}"))
+                    .unwrap()
+                    .1;
+                assert!(card.contains(LETTER[1]), "the card shows the letter sent");
                 for (path, body) in &bodies {
                     let lower = body.to_lowercase();
                     for word in &words {

@@ -10,10 +10,11 @@ use common::TestApp;
 use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
-    application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
-    matches, outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
-    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
-    profile_work_history, profiles, session_purposes, sessions, users,
+    application_cvs, application_disclosures, application_drafts, application_events, applications,
+    audit_log, disclosure_letters, disclosure_reviews, job_seekers, matches, outcomes,
+    profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones, profile_languages,
+    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
+    profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 
@@ -23,11 +24,14 @@ use serde_json::Value;
 /// (and its rows are then checked below).
 const KNOWN: &[(&str, &str)] = &[
     ("application_cvs", "applications"),
+    ("application_disclosures", "applications"),
     ("application_drafts", "profiles"),
     ("application_events", "applications"),
     ("applications", "matches"),
     ("applications", "profiles"),
     ("audit_log", "job_seekers"),
+    ("disclosure_letters", "profiles"),
+    ("disclosure_reviews", "profiles"),
     ("job_seekers", "profiles"),
     ("matches", "profiles"),
     ("outcomes", "applications"),
@@ -116,6 +120,16 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
                 .unwrap(),
         );
         n.insert("outcomes", by_profile!(outcomes));
+        n.insert("disclosure_letters", by_profile!(disclosure_letters));
+        n.insert("disclosure_reviews", by_profile!(disclosure_reviews));
+        n.insert(
+            "application_disclosures",
+            application_disclosures::table
+                .filter(application_disclosures::application_id.eq_any(&apps))
+                .count()
+                .get_result::<i64>(c)
+                .unwrap(),
+        );
         n.insert("session_purposes", by_profile!(session_purposes));
         n.insert(
             "sessions",
@@ -153,6 +167,43 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
         n.retain(|_, v| *v > 0);
         n
     })
+}
+
+/// An approved disclosure letter with its review history, sent with the
+/// person's first application.
+fn give_letter(conn: &mut fairchance::store::Conn, pid: i64, officer: i64) {
+    use fairchance::domain::disclosure::{LetterStatus, Part, ReviewAction};
+    use fairchance::store::disclosure::{self as letters, Review};
+    let at = fairchance::store::now();
+    let first: i64 = fairchance::with_conn!(conn, |c| applications::table
+        .filter(applications::profile_id.eq(pid))
+        .order(applications::id)
+        .select(applications::id)
+        .first(c)
+        .unwrap());
+    conn.write(|tx| {
+        for part in Part::ALL {
+            letters::save_part(tx, pid, *part, "Words of my own for the letter.", at)?;
+        }
+        let letter = letters::load(tx, pid)?.unwrap();
+        for (action, by) in [
+            (ReviewAction::Sent, None),
+            (ReviewAction::Approved, Some(officer)),
+        ] {
+            let review = Review {
+                version: letter.version,
+                action,
+                officer_user_id: by,
+                note: None,
+                at,
+            };
+            letters::add_review(tx, pid, &review)?;
+        }
+        letters::set_status(tx, pid, LetterStatus::Approved, None, at)?;
+        let letter = letters::load(tx, pid)?.unwrap();
+        letters::attach(tx, first, &letter, "en", at)
+    })
+    .unwrap();
 }
 
 on_both_backends!(
@@ -230,9 +281,17 @@ on_both_backends!(
             fairchance::app::cvs::attach_in_tx(tx, &taxonomy, pid, first_app, at)
         })
         .unwrap();
+        give_letter(&mut conn, pid, officer);
         let expected = counted(&mut conn, pid);
         assert_eq!(expected.get("profile_cvs"), Some(&1));
         assert_eq!(expected.get("application_cvs"), Some(&1));
+        for table in [
+            "disclosure_letters",
+            "disclosure_reviews",
+            "application_disclosures",
+        ] {
+            assert!(expected.contains_key(table), "{table}");
+        }
         let (cookie, _) = app.staff_session(officer);
         let res = app
             .client

@@ -235,6 +235,33 @@ fn dress(app: &TestApp, conn: &mut Conn, pid: i64) {
              FROM applications WHERE profile_id = {pid}"
         ),
     );
+    // A disclosure letter in the person's words, its review history with
+    // an officer's note naming them, and its copy sent with applications.
+    exec(
+        conn,
+        &format!("DELETE FROM disclosure_letters WHERE profile_id = {pid}"),
+    );
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO disclosure_letters (profile_id, what_happened, what_changed, what_i_offer, status, version, approved_version, updated_at) \
+             VALUES ({pid}, 'Letter: {STATEMENT}', 'Since then {GIVEN} changed', 'I offer care', 'approved', 3, 3, '{now}')"
+        ),
+    );
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO disclosure_reviews (profile_id, version, action, note, at) \
+             VALUES ({pid}, 2, 'changes_asked', 'Ask {GIVEN} {FAMILY} to say more', '{now}')"
+        ),
+    );
+    exec(
+        conn,
+        &format!(
+            "INSERT INTO application_disclosures (application_id, what_happened, what_changed, what_i_offer, language, letter_version, attached_at) \
+             SELECT id, 'Sent: {STATEMENT}', 'changed', 'offer', 'en', 3, '{now}' FROM applications WHERE profile_id = {pid}"
+        ),
+    );
     let vacancy = ids(conn, "SELECT id FROM vacancies ORDER BY id DESC LIMIT 1")[0];
     exec(
         conn,
@@ -415,6 +442,9 @@ on_both_backends!(
             ("drafts", "SELECT COUNT(*) AS n FROM application_drafts WHERE profile_id = {pid}"),
             ("sessions", "SELECT COUNT(*) AS n FROM sessions WHERE seeker_id IN (SELECT id FROM job_seekers WHERE profile_id = {pid})"),
             ("statements", "SELECT COUNT(*) AS n FROM applications WHERE profile_id = {pid} AND statement <> ''"),
+            ("letter", "SELECT COUNT(*) AS n FROM disclosure_letters WHERE profile_id = {pid}"),
+            ("letter history", "SELECT COUNT(*) AS n FROM disclosure_reviews WHERE profile_id = {pid}"),
+            ("letters sent", "SELECT COUNT(*) AS n FROM application_disclosures WHERE application_id IN (SELECT id FROM applications WHERE profile_id = {pid})"),
             ("exact place", "SELECT COUNT(*) AS n FROM profiles WHERE id = {pid} AND release_lat <> 53.8"),
             ("unlocked", "SELECT COUNT(*) AS n FROM job_seekers WHERE profile_id = {pid} AND locked_at IS NULL"),
         ] {

@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod admin;
 pub mod applications;
 pub mod cvs;
+pub mod disclosure;
 pub mod employers;
 pub mod integrations;
 pub mod matches;

@@ -77,6 +77,7 @@ macro_rules! slug_enum {
 pub mod access_purpose;
 pub mod application;
 pub mod cv;
+pub mod disclosure;
 pub mod errors;
 pub mod geo;
 pub mod licence;

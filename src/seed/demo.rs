@@ -522,8 +522,56 @@ fn write_plan(
     }
     let logins = write_seeker_access(tx, plan, &stored, &demo_seekers, at)?;
     write_demo_cvs(tx, &demo_seekers, at)?;
+    demo_letters(tx, &demo_seekers, at)?;
     meta::set(tx, "demo_seeded_at", &at.to_string())?;
     Ok(logins)
+}
+
+/// Fictional disclosure letters, approved by the person's officer, for the
+/// first two demo job seekers (so the apply form offers to send one).
+const DEMO_LETTERS: [[&str; 3]; 2] = [
+    [
+        "In 2022 I was convicted of an offence and sent to prison. I am not proud of what I did.",
+        "In prison I finished a level 2 course in warehouse work and I ran the wing stores for a year. I go to a support group every week and I have learned to plan ahead.",
+        "I am reliable, I learn fast and I get on with people. I can drive a forklift and I am happy to work early shifts.",
+    ],
+    [
+        "A few years ago I made some bad choices and I was convicted. I served my sentence.",
+        "I have worked in the prison kitchen for two years and gained my food hygiene certificate. My family and my officer have helped me to stay on track.",
+        "I work hard, I keep things clean and tidy, and I am calm when it gets busy. I want to build a steady life through work.",
+    ],
+];
+
+fn demo_letters(
+    tx: &mut InTx,
+    seekers: &[(i64, String, Option<i64>)],
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    use crate::domain::disclosure::{LetterStatus, Part, ReviewAction};
+    use store::disclosure::{self as letters, Review};
+    for ((profile_id, _, officer), parts) in seekers.iter().zip(DEMO_LETTERS) {
+        for (part, text) in Part::ALL.iter().zip(parts) {
+            letters::save_part(tx, *profile_id, *part, text, at)?;
+        }
+        let version = letters::load(tx, *profile_id)?
+            .ok_or(StoreError::NotFound)?
+            .version;
+        for (action, by) in [
+            (ReviewAction::Sent, None),
+            (ReviewAction::Approved, *officer),
+        ] {
+            let review = Review {
+                version,
+                action,
+                officer_user_id: by,
+                note: None,
+                at,
+            };
+            letters::add_review(tx, *profile_id, &review)?;
+        }
+        letters::set_status(tx, *profile_id, LetterStatus::Approved, None, at)?;
+    }
+    Ok(())
 }
 
 /// The services, employers and staff accounts.

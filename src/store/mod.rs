@@ -29,6 +29,7 @@ pub mod audit;
 pub mod candidates;
 pub mod caseload;
 pub mod cvs;
+pub mod disclosure;
 pub mod employer_accounts;
 pub mod export;
 pub mod history;

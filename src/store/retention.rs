@@ -29,6 +29,7 @@ use crate::with_conn;
 /// person, and what the pass does to those rows.
 pub const HANDLED: &[(&str, &str, &str)] = &[
     ("application_cvs", "applications", "deleted (the CV sent)"),
+    ("application_disclosures", "applications", "deleted"),
     ("application_drafts", "profiles", "deleted"),
     ("application_events", "applications", "notes emptied"),
     (
@@ -51,6 +52,8 @@ pub const HANDLED: &[(&str, &str, &str)] = &[
         "profiles",
         "login code and PIN removed, locked",
     ),
+    ("disclosure_letters", "profiles", "deleted"),
+    ("disclosure_reviews", "profiles", "deleted"),
     ("matches", "profiles", "kept, reasons and notes emptied"),
     ("outcomes", "applications", "kept (the reports count them)"),
     ("outcomes", "profiles", "kept (the reports count them)"),
@@ -255,6 +258,9 @@ pub struct Scrubbed {
     pub matches_kept: usize,
     pub applications_kept: usize,
     pub drafts_deleted: usize,
+    /// Rows of the disclosure letter, its history and the copies sent
+    /// with applications.
+    pub letter_rows_deleted: usize,
     pub sessions_deleted: usize,
     pub audit_redacted: usize,
     pub jobs_rewritten: usize,
@@ -280,6 +286,7 @@ pub fn anonymise(conn: &mut InTx, id: i64, at: NaiveDateTime) -> StoreResult<Opt
         details_deleted: delete_restricted(conn, id, at)? + delete_details(conn, id)?,
         ..Scrubbed::default()
     };
+    done.letter_rows_deleted = super::disclosure::delete_for_profile(conn, id)?;
     empty_pairs(conn, id, &mut done)?;
     let seekers = lock_out_seekers(conn, id, at, &mut done)?;
     done.audit_redacted = redact_audit(conn, id, &seekers, &identity)?;

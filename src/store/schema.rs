@@ -517,6 +517,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    disclosure_letters (profile_id) {
+        profile_id -> BigInt,
+        what_happened -> Text,
+        what_changed -> Text,
+        what_i_offer -> Text,
+        status -> Text,
+        version -> BigInt,
+        approved_version -> Nullable<BigInt>,
+        officer_note -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disclosure_reviews (id) {
+        id -> BigInt,
+        profile_id -> BigInt,
+        version -> BigInt,
+        action -> Text,
+        officer_user_id -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_disclosures (application_id) {
+        application_id -> BigInt,
+        what_happened -> Text,
+        what_changed -> Text,
+        what_i_offer -> Text,
+        language -> Text,
+        letter_version -> BigInt,
+        attached_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> services (service_id));
 diesel::joinable!(users -> employers (employer_id));
 diesel::joinable!(invitations -> employers (employer_id));
@@ -569,6 +607,9 @@ diesel::joinable!(audit_log -> job_seekers (actor_seeker_id));
 diesel::joinable!(profile_cvs -> profiles (profile_id));
 diesel::joinable!(profile_cvs -> users (suggested_by));
 diesel::joinable!(application_cvs -> applications (application_id));
+diesel::joinable!(disclosure_letters -> profiles (profile_id));
+diesel::joinable!(disclosure_reviews -> profiles (profile_id));
+diesel::joinable!(application_disclosures -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
@@ -610,4 +651,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     profile_cvs,
     application_cvs,
+    disclosure_letters,
+    disclosure_reviews,
+    application_disclosures,
 );

@@ -9,7 +9,7 @@ use super::api::reference as api_reference;
 use super::employer::vacancies as employer_vacancies;
 use super::employer::{applications as employer_applications, home as employer_home};
 use super::employer::{import as vacancy_import, signup as employer_signup};
-use super::officer::{self, reports};
+use super::officer::{self, disclosure as officer_disclosure, reports};
 use super::officer::{
     applications as officer_applications, matches as officer_matches, outcomes as officer_outcomes,
     profiles as officer_profiles, vacancy as officer_vacancy,
@@ -168,6 +168,9 @@ fn officer_routes() -> Vec<Route> {
         route!(POST "/officer/applications/{id}/start", Officer => officer_applications::record_start),
         route!(POST "/officer/profiles/{id}/outcomes", Officer => officer_outcomes::record_start),
         route!(POST "/officer/outcomes/{id}/check", Officer => officer_outcomes::record_check),
+        route!(GET "/officer/profiles/{id}/disclosure", Officer => officer_disclosure::show),
+        route!(POST "/officer/profiles/{id}/disclosure/approve", Officer => officer_disclosure::approve),
+        route!(POST "/officer/profiles/{id}/disclosure/changes", Officer => officer_disclosure::ask_changes),
         route!(GET "/officer/profiles/{id}", Officer => officer::profile),
         route!(GET "/officer/profiles/{id}/restricted", Officer => officer::restricted),
     ]
@@ -249,6 +252,16 @@ fn terminal_routes() -> Vec<Route> {
         route!(POST "/terminal/cv/strengths", Seeker => seeker::cv_strengths_save),
         route!(GET "/terminal/cv/references", Seeker => seeker::cv_references_form),
         route!(POST "/terminal/cv/references", Seeker => seeker::cv_references_save),
+        // The disclosure letter (before "/terminal/disclosure/{part}" pages).
+        route!(GET "/terminal/disclosure", Seeker => seeker::letter_overview),
+        route!(GET "/terminal/disclosure/preview", Seeker => seeker::letter_preview),
+        route!(POST "/terminal/disclosure/send", Seeker => seeker::letter_send),
+        route!(GET "/terminal/disclosure/happened", Seeker => seeker::letter_happened),
+        route!(POST "/terminal/disclosure/happened", Seeker => seeker::save_happened),
+        route!(GET "/terminal/disclosure/changed", Seeker => seeker::letter_changed),
+        route!(POST "/terminal/disclosure/changed", Seeker => seeker::save_changed),
+        route!(GET "/terminal/disclosure/offer", Seeker => seeker::letter_offer),
+        route!(POST "/terminal/disclosure/offer", Seeker => seeker::save_offer),
         // JSON for terminal vendors' apps.
         route!(POST "/api/v1/terminal/session", Device => terminal_api::create_session),
         route!(DELETE "/api/v1/terminal/session", Seeker => terminal_api::delete_session),

@@ -172,6 +172,34 @@ try {
     const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) || []).length;
     check(pages === 1, `${path} prints on one A4 page (${pages})`);
   }
+  await page.goto(`${base}/terminal/cv`);
+  // The disclosure letter, with JavaScript off: from home, each part in
+  // turn (a too-long part refused beside the field), the preview, sending.
+  await page.click("nav.main-nav a:has-text('Home')");
+  await page.click("a:has-text('My disclosure letter')");
+  check(new URL(page.url()).pathname === "/terminal/disclosure", "the letter is linked from home");
+  await page.click("a.choice:has-text('What happened')");
+  await page.fill("#text", "x".repeat(1201));
+  await page.click("button:has-text('Save for later')");
+  check(
+    (await page.locator(".field-error").innerText()).includes("characters or fewer"),
+    "a part that is too long is refused beside the field",
+  );
+  await page.fill("#text", "In 2021 I broke the law and went to prison.");
+  await page.click("button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/disclosure/changed", "on to part 2");
+  await page.fill("#text", "I finished a course and worked in the prison kitchen.");
+  await page.click("button:has-text('Save and go on')");
+  await page.fill("#text", "I am on time and I work hard.");
+  await page.click("button:has-text('Save and go on')");
+  check(new URL(page.url()).pathname === "/terminal/disclosure/preview", "the preview");
+  check((await page.locator(".letter").innerText()).includes("Dear employer"), "the letter has its opening");
+  await picture(page, "letter-preview");
+  await page.click("button:has-text('Send to my officer')");
+  check(
+    (await page.locator(".notice").innerText()).includes("Your officer will read your letter soon"),
+    "the letter is sent to the officer",
+  );
 
   // Axe in a script-enabled context sharing the session.
   const cookies = await context.cookies();
@@ -269,6 +297,12 @@ try {
     "/terminal/cv/strengths",
     "/terminal/cv/references",
     "/terminal/still-there",
+    "/terminal/disclosure",
+    "/terminal/disclosure?sent=1",
+    "/terminal/disclosure/happened",
+    "/terminal/disclosure/changed",
+    "/terminal/disclosure/offer",
+    "/terminal/disclosure/preview",
   ]) {
     await axe(sessionContext, path);
   }
@@ -290,6 +324,11 @@ try {
       await p.click("button:has-text('Send to my officer')");
     });
   }
+  // A part's error, as the page shows it.
+  await axe(sessionContext, "/terminal/disclosure/offer", async (p) => {
+    await p.fill("#text", "y".repeat(1201));
+    await p.click("button:has-text('Save for later')");
+  });
   // Welsh pages too.
   await axe(sessionContext, "/terminal/home", async (p) => {
     await p.click("button:has-text('Cymraeg')");
@@ -297,6 +336,9 @@ try {
   await axe(sessionContext, "/terminal/find");
   await axe(sessionContext, "/terminal/cv");
   await axe(sessionContext, "/terminal/cv/references");
+  await axe(sessionContext, "/terminal/disclosure");
+  await axe(sessionContext, "/terminal/disclosure/happened");
+  await axe(sessionContext, "/terminal/disclosure/preview");
   await axeBrowser.close();
 } catch (e) {
   check(false, `the flow ran to the end: ${e && e.stack ? e.stack : e}`);

@@ -104,10 +104,11 @@ try {
   await sweep("public", ["/", "/sign-in", "/employers/join", "/api-reference"], null);
   for (const login of logins) {
     const home = { admin: "/admin", officer: "/officer", employer: "/employer" }[login.role];
-    // Pages that show a CV first, so their address shapes are checked
-    // with one.
-    const first = login.first || [];
-    const visited = await sweep(login.role, [...first, home, "/account", "/account/password"], login);
+    // Pages the test picked (those that show a CV, a disclosure letter to
+    // review, a card with a letter) come first, so their address shapes
+    // are checked on them.
+    const start = [...(login.first || []), ...(login.extra || []), home, "/account", "/account/password"];
+    const visited = await sweep(login.role, start, login);
     check(visited >= 5, `${login.role}: reached ${visited} pages`);
   }
 } catch (e) {

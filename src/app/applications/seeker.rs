@@ -53,6 +53,8 @@ enum SubmitError {
     Notify(#[from] crate::notify::NotifyError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Letter(#[from] Failure),
 }
 
 impl From<diesel::result::Error> for SubmitError {
@@ -62,24 +64,53 @@ impl From<diesel::result::Error> for SubmitError {
 }
 
 /// Submits (idempotently) and, when this call created the application,
-/// queues the officer's email in the same transaction, and keeps the
-/// person's CV as it is now with it when they chose to send it
-/// (`send_cv`).
+/// queues the officer's email in the same transaction (nothing sent with
+/// it: see [`submit_with`]).
 pub async fn submit(
     state: &AppState,
     profile_id: i64,
     vacancy_id: i64,
     statement: String,
-    send_cv: bool,
+) -> Result<apps::Submitted, SeekerError> {
+    submit_with(state, profile_id, vacancy_id, statement, Sent::default()).await
+}
+
+/// The person's choice to send their disclosure letter with an
+/// application: the vacancy's check level and the person's language.
+pub type LetterChoice = Option<(crate::domain::vacancy::CheckLevel, String)>;
+
+/// What the person chose to send with an application.
+#[derive(Clone, Debug, Default)]
+pub struct Sent {
+    /// Their CV, as it is now.
+    pub cv: bool,
+    /// Their approved disclosure letter.
+    pub letter: LetterChoice,
+}
+
+/// Like [`submit`]; when this call creates the application, the person's
+/// CV as it is now and a copy of their approved letter go with it when
+/// they chose to send them, in the same transaction, or nothing is written
+/// (`Invalid` on "disclosure").
+pub async fn submit_with(
+    state: &AppState,
+    profile_id: i64,
+    vacancy_id: i64,
+    statement: String,
+    sent: Sent,
 ) -> Result<apps::Submitted, SeekerError> {
     let (config, taxonomy) = (state.config.clone(), state.taxonomy.clone());
     let outcome = crate::app::run(&state.store, move |conn| {
         let at = store::now();
         conn.write(|tx| {
             let submitted = apps::submit(tx, profile_id, vacancy_id, &statement, at)?;
-            if submitted.created && send_cv {
+            if submitted.created && sent.cv {
                 let id = submitted.application.id;
                 crate::app::cvs::attach_in_tx(tx, &taxonomy, profile_id, id, at)?;
+            }
+            if let (true, Some((level, language))) = (submitted.created, &sent.letter) {
+                let id = submitted.application.id;
+                crate::app::disclosure::attach_in(tx, profile_id, id, *level, language, at)?;
             }
             if submitted.created {
                 crate::notify::officer::application_awaiting_review(
@@ -98,6 +129,7 @@ pub async fn submit(
             Err(SeekerError::Invalid(fields))
         }
         Err(SubmitError::Application(ApplicationError::NotFound)) => Err(SeekerError::NotFound),
+        Err(SubmitError::Letter(Failure::Invalid(fields))) => Err(SeekerError::Invalid(fields)),
         Err(e) => Err(SeekerError::Internal(e.to_string())),
     }
 }

@@ -35,6 +35,37 @@ pub struct Card {
     pub full: Option<FullCard>,
     /// When the outcome was reached, on an ended application.
     pub outcome_on: Option<NaiveDate>,
+    /// The disclosure letter the person chose to send (open applications
+    /// only).
+    pub letter: Option<crate::web::terminal::seeker::LetterView>,
+}
+
+/// Puts on each open card the disclosure letter sent with it, if any;
+/// every letter shown is audited.
+async fn with_letters(
+    state: &AppState,
+    member: &EmployerMember,
+    mut cards: Vec<Card>,
+) -> Result<Vec<Card>, AppError> {
+    let open: Vec<i64> = cards
+        .iter()
+        .filter(|c| c.full.is_some())
+        .map(|c| c.application_id)
+        .collect();
+    if open.is_empty() {
+        return Ok(cards);
+    }
+    let by = member_of(member);
+    let letters = app::run(&state.store, move |conn| {
+        crate::app::disclosure::attached_for_employer(conn, &by, &open)
+    })
+    .await?;
+    for card in cards.iter_mut() {
+        if let Some((_, a)) = letters.iter().find(|(id, _)| *id == card.application_id) {
+            card.letter = Some(crate::web::terminal::seeker::LetterView::attached(a));
+        }
+    }
+    Ok(cards)
 }
 
 /// A candidate card with labels instead of slugs.
@@ -74,6 +105,7 @@ fn card_of(state: &AppState, application: &Application, shown: Shown, cvs: &mut 
         pseudonym,
         full,
         outcome_on,
+        letter: None,
     }
 }
 
@@ -153,17 +185,19 @@ pub async fn inbox(
     if requested > pages {
         return Ok(see_other(link(pages)));
     }
+    let cards = found
+        .rows
+        .into_iter()
+        .map(|(a, c)| card_of(&state, &a, c, &mut cvs))
+        .collect();
+    let cards = with_letters(&state, &member, cards).await?;
     Ok(page(
         StatusCode::OK,
         &InboxPage {
             chrome: Chrome::of(&member.ctx),
             vacancy_id,
             title: found.title,
-            cards: found
-                .rows
-                .into_iter()
-                .map(|(a, c)| card_of(&state, &a, c, &mut cvs))
-                .collect(),
+            cards,
             total: found.total,
             page: requested,
             pages,
@@ -488,11 +522,15 @@ async fn application_page(
         Shown::Card(_) => choices(application.status),
         Shown::Ended { .. } => Vec::new(),
     };
+    let card = with_letters(state, member, vec![card_of(state, &application, shown, &mut cvs)])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
     Ok(page(
         status,
         &ApplicationPage {
             chrome: Chrome::of(&member.ctx),
-            card: card_of(state, &application, shown, &mut cvs),
+            card,
             vacancy_id,
             vacancy_title: title,
             steps,

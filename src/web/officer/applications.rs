@@ -129,6 +129,8 @@ struct DetailPage {
     typed_note: String,
     /// The CV the person chose to send with it, as it was when sent.
     cv: Option<crate::web::terminal::seeker::CvLines>,
+    /// The disclosure letter the person chose to send with it.
+    lv: Option<crate::web::terminal::seeker::LetterView>,
 }
 
 async fn detail_page(
@@ -146,6 +148,9 @@ async fn detail_page(
             let english = crate::web::i18n::Messages::new(crate::web::i18n::Lang::En);
             crate::web::terminal::seeker::CvLines::of(english, &snapshot)
         });
+    let letter = crate::app::disclosure::attached_for_officer(state, caseworker(officer), id)
+        .await?
+        .map(|a| crate::web::terminal::seeker::LetterView::attached(&a));
     let ApplicationRecord {
         summary,
         events,
@@ -205,6 +210,7 @@ async fn detail_page(
             typed_reason,
             typed_note,
             cv,
+            lv: letter,
         },
     ))
 }
@@ -357,6 +363,8 @@ struct ForwardConfirmPage {
     /// Who the employer will see: the name or the pseudonym.
     shown_as: String,
     statement: String,
+    /// The person chose to send their disclosure letter with it.
+    letter_goes: bool,
 }
 
 /// Forwarding sends the application to the employer and cannot be undone,
@@ -394,6 +402,7 @@ pub async fn forward(
             } else {
                 format!("the pseudonym {pseudonym}")
             };
+            let letter_goes = crate::app::disclosure::goes_with(&state, app.id).await?;
             return Ok(page(
                 StatusCode::OK,
                 &ForwardConfirmPage {
@@ -403,6 +412,7 @@ pub async fn forward(
                     employer_name,
                     shown_as,
                     statement: app.statement,
+                    letter_goes,
                 },
             ));
         }

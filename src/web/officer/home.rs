@@ -300,6 +300,8 @@ struct ProfilePage {
     /// The confirmation of the change that led here.
     done: Option<&'static str>,
     cv: crate::web::officer::profiles::cv::CvSection,
+    /// Where the person's disclosure letter is.
+    letter_status: &'static str,
 }
 
 /// Where a profile change redirects with `?saved=…`, and what it says.
@@ -414,6 +416,9 @@ async fn profile_page_in_full(
         .collect();
     let today = today();
     let outcomes = outcomes.iter().map(|o| outcome_view(o, today)).collect();
+    let letter_status = crate::app::disclosure::status_of(state, id)
+        .await?
+        .map_or("Not started", |s| s.label());
     Ok(page(
         status,
         &ProfilePage {
@@ -427,6 +432,7 @@ async fn profile_page_in_full(
             errors,
             done,
             cv,
+            letter_status,
         },
     ))
 }

@@ -3,6 +3,7 @@
 //! vacancy as the officer sees it, and the outcome reports.
 
 pub mod applications;
+pub mod disclosure;
 pub mod forms;
 pub mod home;
 pub mod matches;

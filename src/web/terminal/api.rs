@@ -212,7 +212,7 @@ pub async fn apply(on: On<Seeker>, body: web::Json<ApplyBody>) -> Result<HttpRes
         seeker_app::save_draft(&state, profile_id, id, body.statement).await?;
         return Ok(HttpResponse::Ok().json(json!({ "draft": true })));
     }
-    let submitted = seeker_app::submit(&state, profile_id, id, body.statement, false)
+    let submitted = seeker_app::submit(&state, profile_id, id, body.statement)
         .await
         .map_err(|e| match e {
             SeekerError::Invalid(_) => {

@@ -125,6 +125,8 @@ pub(super) struct ApplicationPage {
     f: Frame,
     a: ApplicationView,
     printed: String,
+    /// The person sent their disclosure letter with it.
+    letter_sent: bool,
 }
 
 pub async fn one_application(
@@ -150,15 +152,21 @@ pub async fn application(
 ) -> Result<HttpResponse, AppError> {
     let f = Frame::signed_in(&seeker, &req);
     let t = f.t;
-    match one_application(&state, seeker.seeker.profile_id, path.into_inner(), t).await {
-        Ok(a) => Ok(page(
-            StatusCode::OK,
-            &ApplicationPage {
-                a,
-                printed: t.with("site.printed", "date", t.date(today())),
-                f,
-            },
-        )),
+    let (profile_id, vacancy_id) = (seeker.seeker.profile_id, path.into_inner());
+    match one_application(&state, profile_id, vacancy_id, t).await {
+        Ok(a) => {
+            let letter_sent =
+                crate::app::disclosure::sent_with(&state, profile_id, vacancy_id).await?;
+            Ok(page(
+                StatusCode::OK,
+                &ApplicationPage {
+                    a,
+                    printed: t.with("site.printed", "date", t.date(today())),
+                    letter_sent,
+                    f,
+                },
+            ))
+        }
         Err(e) => seeker_page_error(f, e),
     }
 }

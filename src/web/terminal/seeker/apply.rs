@@ -16,6 +16,33 @@ pub(super) struct ApplyPage {
     /// The person has a CV worth sending: the choice to send it shows.
     cv_choice: bool,
     send_cv: bool,
+    /// The "send my disclosure letter" choice shows, and whether it is
+    /// ticked.
+    letter: LetterOffer,
+}
+
+/// Whether the apply form offers the disclosure letter, and whether the
+/// box is ticked.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct LetterOffer {
+    pub shown: bool,
+    pub ticked: bool,
+}
+
+/// The form offers the letter only when it is approved and the vacancy's
+/// check means convictions will be asked about.
+async fn letter_offer(
+    state: &AppState,
+    profile_id: i64,
+    vacancy: &Vacancy,
+    ticked: bool,
+) -> Result<LetterOffer, AppError> {
+    let level = vacancy.details.check_level();
+    let shown = crate::app::disclosure::can_attach(state, profile_id, level).await?;
+    Ok(LetterOffer {
+        shown,
+        ticked: shown && ticked,
+    })
 }
 
 pub async fn apply_form(
@@ -34,8 +61,10 @@ async fn apply_form_page(state: &AppState, visit: Visit) -> Result<HttpResponse,
     }
     let statement = draft.unwrap_or_default();
     let (errors, saved) = (FieldErrors::new(), false);
+    let letter = letter_offer(state, visit.profile.id, &visit.vacancy, false).await?;
     let mut form = ApplyPage::new(visit.f, visit.id, &visit.vacancy, statement, errors, saved);
     form.cv_choice = cv_worth_sending(state, visit.profile.id).await?;
+    form.letter = letter;
     Ok(page(StatusCode::OK, &form))
 }
 
@@ -58,6 +87,7 @@ impl ApplyPage {
             saved,
             cv_choice: false,
             send_cv: false,
+            letter: LetterOffer::default(),
             f,
         }
     }
@@ -72,6 +102,9 @@ pub struct ApplyForm {
     /// "yes" when the person ticked "Send my CV with this application".
     #[serde(default)]
     send_cv: String,
+    /// "yes": send the disclosure letter with the application.
+    #[serde(default)]
+    disclosure: String,
 }
 
 /// Checks a statement, with messages in the person's language.
@@ -103,6 +136,9 @@ pub async fn apply(
 }
 
 /// Sends the statement, or keeps it as a draft when the person asked to.
+/// The disclosure letter goes only when the person ticked the box, the
+/// letter is approved and the vacancy asks about convictions; a forged
+/// choice is refused beside the box and nothing is written.
 async fn send_or_keep(
     state: &AppState,
     visit: Visit,
@@ -114,12 +150,16 @@ async fn send_or_keep(
     let profile_id = visit.profile.id;
     let cv_choice = cv_worth_sending(state, profile_id).await?;
     let send_cv = form.send_cv == "yes";
+    let wants_letter = form.disclosure == "yes";
+    let letter = letter_offer(state, profile_id, &vacancy, wants_letter).await?;
     let render = |status: StatusCode, errors: FieldErrors, saved: bool, f: Frame| {
         let statement = form.statement.clone();
-        let mut shown = ApplyPage::new(f, id, &vacancy, statement, errors, saved);
-        (shown.cv_choice, shown.send_cv) = (cv_choice, send_cv);
-        page(status, &shown)
+        let mut body = ApplyPage::new(f, id, &vacancy, statement, errors, saved);
+        (body.cv_choice, body.send_cv) = (cv_choice, send_cv);
+        body.letter = letter;
+        page(status, &body)
     };
+    let refused_letter = || FieldErrors::single("disclosure", t.get("letter.apply.not_allowed"));
     if let Err(errors) = check_statement(t, &form.statement, !saving) {
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, errors, false, f));
     }
@@ -144,8 +184,31 @@ async fn send_or_keep(
             Err(e) => Err(e.into()),
         };
     }
-    match seeker_app::submit(state, profile_id, id, form.statement.clone(), send_cv).await {
+    if wants_letter && !letter.shown {
+        return Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused_letter(),
+            false,
+            f,
+        ));
+    }
+    let choice = wants_letter.then(|| {
+        let level = vacancy.details.check_level();
+        (level, t.lang.code().to_string())
+    });
+    let statement = form.statement.clone();
+    let sent = seeker_app::Sent {
+        cv: send_cv,
+        letter: choice,
+    };
+    match seeker_app::submit_with(state, profile_id, id, statement, sent).await {
         Ok(_) => Ok(redirect(&format!("/terminal/applications/{id}"))),
+        Err(SeekerError::Invalid(fields)) if fields.has("disclosure") => Ok(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused_letter(),
+            false,
+            f,
+        )),
         Err(SeekerError::Invalid(_)) => Ok(render(
             StatusCode::UNPROCESSABLE_ENTITY,
             FieldErrors::single("statement", t.get("apply.error.empty")),

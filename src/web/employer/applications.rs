@@ -522,10 +522,14 @@ async fn application_page(
         Shown::Card(_) => choices(application.status),
         Shown::Ended { .. } => Vec::new(),
     };
-    let card = with_letters(state, member, vec![card_of(state, &application, shown, &mut cvs)])
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let card = with_letters(
+        state,
+        member,
+        vec![card_of(state, &application, shown, &mut cvs)],
+    )
+    .await?
+    .pop()
+    .ok_or(AppError::NotFound)?;
     Ok(page(
         status,
         &ApplicationPage {

@@ -684,13 +684,58 @@ on_both_backends!(
             .unwrap();
         assert_eq!(body["draft"], "Kept for later");
         assert_eq!(body["applied"], false);
+        // Sending a CV the person has not written, or a letter that is not
+        // approved, is refused beside the choice and nothing is written.
         let res = post(
             &path,
-            serde_json::json!({ "statement": "I want this job." }),
+            serde_json::json!({ "statement": "I want this job.", "send_cv": true, "send_disclosure_letter": true }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(res.status(), 422);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["fields"]["send_cv"].is_array(), "{body}");
+        assert!(
+            body["fields"]["send_disclosure_letter"].is_array(),
+            "{body}"
+        );
+        {
+            let mut conn = fx.app.services.store.conn().unwrap();
+            assert!(
+                fairchance::store::applications::find(&mut conn, fx.profile, id)
+                    .unwrap()
+                    .is_none()
+            );
+        }
+        // With a CV written, it goes with the application as it is now.
+        {
+            let mut conn = fx.app.services.store.conn().unwrap();
+            let words = fairchance::domain::cv::OwnWords {
+                about_me: "I like working with my hands.".into(),
+                ..Default::default()
+            };
+            conn.write(|tx| {
+                fairchance::store::cvs::save_words(tx, fx.profile, &words, fairchance::store::now())
+            })
+            .unwrap();
+        }
+        let res = post(
+            &path,
+            serde_json::json!({ "statement": "I want this job.", "send_cv": true }),
         )
         .await
         .unwrap();
         assert_eq!(res.status(), 201);
+        {
+            let mut conn = fx.app.services.store.conn().unwrap();
+            let application = fairchance::store::applications::find(&mut conn, fx.profile, id)
+                .unwrap()
+                .unwrap();
+            let sent = fairchance::store::cvs::attached(&mut conn, application.id)
+                .unwrap()
+                .expect("the CV went with it");
+            assert_eq!(sent.words.about_me, "I like working with my hands.");
+        }
         let res = post(
             &path,
             serde_json::json!({ "statement": "I want this job." }),

@@ -183,6 +183,13 @@ pub struct ApplyBody {
     /// Keep the statement as a draft instead of sending it.
     #[serde(default)]
     draft: bool,
+    /// Send the person's CV, as it is now, with the application.
+    #[serde(default)]
+    send_cv: bool,
+    /// Send the person's approved disclosure letter with the application
+    /// (only for a vacancy whose check asks about convictions).
+    #[serde(default)]
+    send_disclosure_letter: bool,
 }
 
 fn application_json(a: &seeker::ApplicationView) -> Value {
@@ -205,16 +212,47 @@ pub async fn apply(on: On<Seeker>, body: web::Json<ApplyBody>) -> Result<HttpRes
     let t = messages(&seeker);
     let body = body.into_inner();
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
-    seeker::eligible_vacancy(&state, &profile, id).await?;
+    let (vacancy, _, _) = seeker::eligible_vacancy(&state, &profile, id).await?;
     seeker::check_statement(t, &body.statement, !body.draft).map_err(ApiError::Invalid)?;
     let profile_id = profile.id;
     if body.draft {
         seeker_app::save_draft(&state, profile_id, id, body.statement).await?;
         return Ok(HttpResponse::Ok().json(json!({ "draft": true })));
     }
-    let submitted = seeker_app::submit(&state, profile_id, id, body.statement)
+    // The same rules as the apply form: a CV only when there is one worth
+    // sending, a letter only when approved and the check asks about
+    // convictions; otherwise 422 beside the choice and nothing is written.
+    let mut refused = FieldErrors::new();
+    if body.send_cv
+        && !crate::app::cvs::for_seeker(&state, profile_id)
+            .await?
+            .1
+            .words
+            .worth_sending()
+    {
+        refused.add("send_cv", t.get("cv.error.no_cv"));
+    }
+    let level = vacancy.details.check_level();
+    if body.send_disclosure_letter
+        && !crate::app::disclosure::can_attach(&state, profile_id, level).await?
+    {
+        refused.add("send_disclosure_letter", t.get("letter.apply.not_allowed"));
+    }
+    if !refused.is_empty() {
+        return Err(ApiError::Invalid(refused));
+    }
+    let sent = seeker_app::Sent {
+        cv: body.send_cv,
+        letter: body
+            .send_disclosure_letter
+            .then(|| (level, t.lang.code().to_string())),
+    };
+    let submitted = seeker_app::submit_with(&state, profile_id, id, body.statement, sent)
         .await
         .map_err(|e| match e {
+            SeekerError::Invalid(fields) if fields.has("disclosure") => ApiError::Invalid(
+                FieldErrors::single("send_disclosure_letter", t.get("letter.apply.not_allowed")),
+            ),
             SeekerError::Invalid(_) => {
                 ApiError::Invalid(FieldErrors::single("statement", t.get("apply.error.empty")))
             }
@@ -431,14 +469,14 @@ fn application_paths() -> Value {
                 "tags": ["terminal"],
                 "security": security,
                 "parameters": [id.clone()],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["statement"], "properties": { "statement": { "type": "string", "maxLength": crate::store::applications::STATEMENT_MAX, "pattern": "\\S", "description": "Not blank when it is sent; a draft may be" }, "draft": { "type": "boolean" } } } } } },
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["statement"], "properties": { "statement": { "type": "string", "maxLength": crate::store::applications::STATEMENT_MAX, "pattern": "\\S", "description": "Not blank when it is sent; a draft may be" }, "draft": { "type": "boolean" }, "send_cv": { "type": "boolean", "description": "Send the person's CV as it is now (422 on send_cv when they have none worth sending)" }, "send_disclosure_letter": { "type": "boolean", "description": "Send the person's approved disclosure letter (422 on send_disclosure_letter unless it is approved and the vacancy's check asks about convictions)" } } } } } },
                 "responses": seeker_errors(json!({
                     "201": ok("The application was made", "TerminalApplication"),
                     "200": { "description": "The application already existed, or the draft was kept", "content": { "application/json": { "schema": { "anyOf": [
                         { "$ref": "#/components/schemas/TerminalApplication" }, { "$ref": "#/components/schemas/DraftKept" } ] } } } },
                     "404": err("No such vacancy"),
                     "409": err("The application can no longer change"),
-                    "422": err("The statement is empty or too long")
+                    "422": err("The statement is empty or too long, or the CV or letter cannot be sent")
                 }))
             }
         },

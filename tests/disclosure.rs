@@ -459,6 +459,8 @@ fn vacancies_by_check(fx: &Fixture) -> (i64, i64, i64, i64) {
         fairchance::with_conn!(&mut conn, |c| diesel::update(vacancies::table.find(*id))
             .set((
                 vacancies::check_level.eq(level),
+                // A check asks about convictions; no check may never ask.
+                vacancies::convictions_asked.eq(if level == "none" { "never" } else { "at_offer" }),
                 vacancies::regulated_children.eq(false),
                 vacancies::regulated_adults.eq(false),
             ))

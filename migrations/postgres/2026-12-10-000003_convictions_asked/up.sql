@@ -6,6 +6,5 @@
 ALTER TABLE vacancies ADD COLUMN convictions_asked TEXT NOT NULL DEFAULT 'at_offer'
     CHECK (convictions_asked IN ('never', 'at_offer', 'at_application'));
 UPDATE vacancies SET convictions_asked = 'never' WHERE check_level = 'none';
-ALTER TABLE vacancies ALTER COLUMN convictions_asked DROP DEFAULT;
 ALTER TABLE vacancies ADD CONSTRAINT vacancies_convictions_asked_check_level
     CHECK (convictions_asked <> 'never' OR check_level = 'none');

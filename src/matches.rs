@@ -479,16 +479,7 @@ impl Matcher {
 
     /// Re-indexes one vacancy from the database (or drops it when gone).
     pub async fn sync_vacancy(&self, id: i64) -> Result<Option<Arc<Vacancy>>, MatchError> {
-        match self.load_vacancies(vec![id]).await?.pop() {
-            Some(vacancy) => {
-                self.index.index_vacancy(&vacancy).await?;
-                Ok(Some(vacancy))
-            }
-            None => {
-                self.index.delete(IndexKind::Vacancies, &[id]).await?;
-                Ok(None)
-            }
-        }
+        Ok(self.sync_vacancies(&[id]).await?.remove(&id))
     }
 
     /// Re-indexes one profile from the database, its licence conditions as
@@ -499,28 +490,7 @@ impl Matcher {
         id: i64,
         today: NaiveDate,
     ) -> Result<Option<Arc<Profile>>, MatchError> {
-        let anonymised = self
-            .store
-            .run(move |c| match store::retention::is_anonymised(c, id) {
-                Err(StoreError::NotFound) => Ok(false),
-                other => other,
-            })
-            .await?;
-        let current = if anonymised {
-            None
-        } else {
-            self.load_profiles(vec![id]).await?.pop()
-        };
-        match current {
-            Some(profile) => {
-                self.index.index_profile(&profile, today).await?;
-                Ok(Some(profile))
-            }
-            None => {
-                self.index.delete(IndexKind::Profiles, &[id]).await?;
-                Ok(None)
-            }
-        }
+        Ok(self.sync_profiles(&[id], today).await?.remove(&id))
     }
 
     /// Re-indexes a changed vacancy and stores its matches: new ones
@@ -530,16 +500,7 @@ impl Matcher {
         id: i64,
         today: NaiveDate,
     ) -> Result<RunOutcome, MatchError> {
-        let found = match self.sync_vacancy(id).await? {
-            Some(vacancy) => self
-                .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
-                .await?
-                .into_iter()
-                .map(|r| found(r.item.id, vacancy.id, &r.assessment))
-                .collect(),
-            None => Vec::new(),
-        };
-        self.store_run(RunScope::Vacancy(id), found).await
+        self.changed_many(&[id], &[], today).await
     }
 
     /// Re-indexes a changed profile and stores its matches. A profile that
@@ -550,16 +511,7 @@ impl Matcher {
         id: i64,
         today: NaiveDate,
     ) -> Result<RunOutcome, MatchError> {
-        let found = match self.sync_profile(id, today).await? {
-            Some(profile) => self
-                .vacancies_for(&profile, today, usize::MAX)
-                .await?
-                .into_iter()
-                .map(|r| found(profile.id, r.item.id, &r.assessment))
-                .collect(),
-            None => return Ok(RunOutcome::default()),
-        };
-        self.store_run(RunScope::Profile(id), found).await
+        self.changed_many(&[], &[id], today).await
     }
 
     /// Re-indexes many changed vacancies and profiles and stores their
@@ -699,20 +651,6 @@ impl Matcher {
             self.index.delete(IndexKind::Profiles, &gone).await?;
         }
         Ok(present)
-    }
-
-    async fn store_run(
-        &self,
-        scope: RunScope,
-        found: Vec<Found>,
-    ) -> Result<RunOutcome, MatchError> {
-        Ok(self
-            .store
-            .run(move |conn| {
-                let at = store::now();
-                conn.write(|c| stored::apply_run(c, scope, &found, at))
-            })
-            .await?)
     }
 
     /// Rebuilds both indexes from the database, in batches; `progress` is

@@ -565,6 +565,7 @@ impl Matcher {
                         let outcome = stored::apply_run(c, *scope, found, at)?;
                         total.suggested += outcome.suggested;
                         total.updated += outcome.updated;
+                        total.unchanged += outcome.unchanged;
                         total.expired += outcome.expired;
                     }
                     Ok(total)

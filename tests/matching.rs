@@ -355,6 +355,16 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!((again.suggested, again.expired), (0, 0));
+        // Nothing is even rewritten: every pair is found exactly as stored.
+        assert_eq!((again.updated, again.unchanged), (0, eligible.len()));
+        assert_eq!(
+            store::matches::for_vacancy(&mut conn, vacancy.id)
+                .unwrap()
+                .keys()
+                .copied()
+                .collect::<BTreeSet<_>>(),
+            eligible
+        );
         // An officer dismisses one; closing the vacancy expires the rest.
         let dismissed = *eligible.iter().next().unwrap();
         {

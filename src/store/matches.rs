@@ -27,7 +27,10 @@ pub struct Found {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOutcome {
     pub suggested: usize,
+    /// Pairs found again with a different score, distance or reasons.
     pub updated: usize,
+    /// Pairs found again exactly as stored: not written.
+    pub unchanged: usize,
     pub expired: usize,
 }
 
@@ -80,21 +83,37 @@ fn expire(conn: &mut impl AsTx, ids: &[i64], at: NaiveDateTime) -> StoreResult<u
     Ok(expired)
 }
 
+/// Rows per multi-row insert: 500 rows of 9 values stay far under both
+/// backends' limits on bound parameters (SQLite 32,766, PostgreSQL 65,535).
+const INSERT_CHUNK: usize = 500;
+
+/// A pair as it is stored, to tell whether a run changes it.
+type Existing = (i64, String, f64, Option<f64>, String);
+
 /// Applies a run's result: `found` is the whole eligible set for the scope.
 /// Call inside a transaction.
+///
+/// New pairs go in with multi-row inserts, a pair whose score, distance and
+/// reasons are what the run found again is left untouched, and only the
+/// pairs that changed are written one by one: a run over a person with
+/// hundreds of matches costs a handful of statements, not hundreds.
 pub fn apply_run(
     conn: &mut InTx,
     scope: RunScope,
     found: &[Found],
     at: NaiveDateTime,
 ) -> StoreResult<RunOutcome> {
-    let existing: Vec<(i64, i64, i64, String)> = with_conn!(conn, |c| {
+    type Row = (i64, i64, i64, String, f64, Option<f64>, String);
+    let existing: Vec<Row> = with_conn!(conn, |c| {
         let query = matches::table
             .select((
                 matches::id,
                 matches::profile_id,
                 matches::vacancy_id,
                 matches::status,
+                matches::score,
+                matches::distance_km,
+                matches::reasons,
             ))
             .into_boxed();
         match scope {
@@ -113,11 +132,14 @@ pub fn apply_run(
             RunScope::Profile(id) => query.filter(matches::profile_id.eq(id)).load(c)?,
         }
     });
-    let mut by_pair: HashMap<(i64, i64), (i64, String)> = existing
+    let mut by_pair: HashMap<(i64, i64), Existing> = existing
         .into_iter()
-        .map(|(id, p, v, status)| ((p, v), (id, status)))
+        .map(|(id, p, v, status, score, distance, reasons)| {
+            ((p, v), (id, status, score, distance, reasons))
+        })
         .collect();
     let mut outcome = RunOutcome::default();
+    let mut fresh = Vec::new();
     for pair in found {
         let (required_met, required_total) = required_skill_counts(&pair.reasons);
         let assessed = Assessed {
@@ -130,42 +152,50 @@ pub fn apply_run(
         };
         match by_pair.remove(&(pair.profile_id, pair.vacancy_id)) {
             None => {
-                with_conn!(conn, |c| diesel::insert_into(matches::table)
-                    .values((
-                        assessed,
-                        matches::profile_id.eq(pair.profile_id),
-                        matches::vacancy_id.eq(pair.vacancy_id),
-                        matches::status.eq("suggested"),
-                        matches::created_at.eq(at),
-                    ))
-                    .execute(c)?);
+                fresh.push((
+                    assessed,
+                    matches::profile_id.eq(pair.profile_id),
+                    matches::vacancy_id.eq(pair.vacancy_id),
+                    matches::status.eq("suggested"),
+                    matches::created_at.eq(at),
+                ));
                 outcome.suggested += 1;
             }
-            Some((_, status)) if status == "dismissed" => {}
-            Some((id, status)) => {
+            Some((_, status, ..)) if status == "dismissed" => {}
+            Some((id, status, score, distance, reasons)) => {
                 // An expired pair that holds again is news for the officer.
                 let revived = status == "expired";
-                with_conn!(conn, |c| diesel::update(matches::table.find(id))
-                    .set(assessed)
-                    .execute(c)?);
+                let same =
+                    score == pair.score && distance == pair.distance_km && reasons == pair.reasons;
                 if revived {
                     with_conn!(conn, |c| diesel::update(matches::table.find(id))
                         .set((
+                            assessed,
                             matches::status.eq("suggested"),
                             matches::notified_at.eq(None::<NaiveDateTime>)
                         ))
                         .execute(c)?);
                     outcome.suggested += 1;
+                } else if same {
+                    outcome.unchanged += 1;
                 } else {
+                    with_conn!(conn, |c| diesel::update(matches::table.find(id))
+                        .set(assessed)
+                        .execute(c)?);
                     outcome.updated += 1;
                 }
             }
         }
     }
+    for chunk in fresh.chunks(INSERT_CHUNK) {
+        with_conn!(conn, |c| diesel::insert_into(matches::table)
+            .values(chunk)
+            .execute(c)?);
+    }
     let stale: Vec<i64> = by_pair
         .into_values()
-        .filter(|(_, status)| status == "suggested" || status == "approved")
-        .map(|(id, _)| id)
+        .filter(|(_, status, ..)| status == "suggested" || status == "approved")
+        .map(|(id, ..)| id)
         .collect();
     outcome.expired = expire(conn, &stale, at)?;
     Ok(outcome)

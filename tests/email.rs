@@ -604,6 +604,38 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    a_kept_connection_the_server_dropped_is_replaced_without_a_failed_try,
+    |backend| async move {
+        // The worker keeps its SMTP connection between messages. When the
+        // server restarts in between, the kept connection is dead: the next
+        // message goes on a new one at its first try, and none is doubled.
+        let db = TestDb::new(backend);
+        let mut smtp = SmtpServer::start(db.dir.path());
+        let services = db.services(&[("FAIRCHANCE_SMTP_URL", &smtp.url())]);
+        let mut conn = services.store.conn().unwrap();
+        let worker = Worker::new(services.clone()).unwrap();
+        let first: Vec<i64> = (0..3)
+            .map(|i| enqueue(&mut conn, &email(&format!("kept-{i}"), "a@example.org")))
+            .collect();
+        drain(&worker).await;
+        smtp.wait_for(3);
+        smtp.stop();
+        smtp.resume();
+        let second: Vec<i64> = (0..3)
+            .map(|i| enqueue(&mut conn, &email(&format!("fresh-{i}"), "b@example.org")))
+            .collect();
+        drain(&worker).await;
+        smtp.wait_for(6);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(smtp.messages().len(), 6, "each message once");
+        for id in first.iter().chain(&second) {
+            let job = job(&mut conn, *id);
+            assert_eq!((job.status.as_str(), job.attempts), ("done", 1), "{id}");
+        }
+    }
+);
+
+on_both_backends!(
     smtp_5xx_goes_to_dead_letters_and_4xx_is_retried,
     |backend| async move {
         let db = TestDb::new(backend);

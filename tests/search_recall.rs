@@ -137,6 +137,7 @@ fn dataset(taxonomy: &Taxonomy) -> Dataset {
             service_id: 1 + home as i64,
             officer_id: None,
             pseudonym: generator::pseudonym(&mut rng, n as u64 + 1),
+            prison: None,
             details,
         });
     }

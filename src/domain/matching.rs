@@ -16,7 +16,7 @@ use super::profile::{Profile, ProfileDetails};
 use super::rules::{AllFailures, AnyFailure, Pair};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
-use super::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Workplace};
+use super::vacancy::{Start, TrialTiming, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 slug_enum! {
     /// The stable code of each eligibility rule, in the order they are checked.
@@ -35,8 +35,16 @@ slug_enum! {
         MissingCertificate => "missing_certificate", "Missing certificate",
         /// The role starts before release (and day release does not cover it).
         StartsBeforeRelease => "starts_before_release", "Starts before release",
+        /// A day release (ROTL) placement or a trial before release, and the
+        /// person is not on day release on its start day.
+        RotlNotEligible => "rotl_not_eligible", "Not on day release by the start",
+        /// A work trial's dates do not fall before or after release as it says.
+        TrialTiming => "trial_timing", "Trial dates do not fit release",
         /// The workplace is beyond the person's travel radius.
         BeyondTravelRadius => "beyond_travel_radius", "Too far to travel",
+        /// Work on day release is beyond the person's day release travel
+        /// limit from the prison.
+        BeyondRotlTravel => "beyond_rotl_travel", "Too far from the prison",
         /// The workplace is inside an exclusion zone.
         ExclusionZone => "exclusion_zone", "Inside an exclusion zone",
         /// A shift overlaps a curfew.
@@ -64,6 +72,9 @@ pub enum FailureDetail {
         status: VacancyStatus,
         /// Its closing date, if any.
         closing_date: Option<NaiveDate>,
+        /// The day applications open, when that is why it is not open (a
+        /// published vacancy not yet open): time alone resolves it.
+        opens_on: Option<NaiveDate>,
     },
     /// The person has no right to work.
     NoRightToWork,
@@ -106,12 +117,44 @@ pub enum FailureDetail {
         /// When the person becomes eligible for day release, if ever.
         rotl_eligible_from: Option<NaiveDate>,
     },
+    /// Day release does not cover the start of a placement or of a trial
+    /// before release.
+    RotlNotEligible {
+        /// The (effective) start date.
+        starts: NaiveDate,
+        /// The release date.
+        release_date: NaiveDate,
+        /// When the person becomes eligible for day release, if ever.
+        rotl_eligible_from: Option<NaiveDate>,
+    },
+    /// A work trial's dates are on the wrong side of release.
+    TrialTiming {
+        /// Whether the trial is before or after release.
+        timing: TrialTiming,
+        /// Its (effective) first day.
+        starts: NaiveDate,
+        /// Its last day.
+        ends_on: NaiveDate,
+        /// The release date.
+        release_date: NaiveDate,
+    },
     /// The workplace is farther than the person can travel.
     BeyondTravelRadius {
         /// Straight-line distance from the release area.
         distance_km: f64,
         /// The person's travel radius.
         radius_km: f64,
+    },
+    /// Work on day release is farther from the prison than the person may
+    /// travel on day release.
+    BeyondRotlTravel {
+        /// Straight-line distance from the prison.
+        distance_km: f64,
+        /// The limit used.
+        limit_km: f64,
+        /// Whether the limit is the recorded day release limit (`false`:
+        /// none is recorded, so the travel radius is used).
+        recorded: bool,
     },
     /// The workplace is inside (or on the edge of) an exclusion zone.
     ExclusionZone {
@@ -140,7 +183,10 @@ impl FailureDetail {
             FailureDetail::DrivingRestriction { .. } => RuleCode::DrivingRestriction,
             FailureDetail::MissingCertificate { .. } => RuleCode::MissingCertificate,
             FailureDetail::StartsBeforeRelease { .. } => RuleCode::StartsBeforeRelease,
+            FailureDetail::RotlNotEligible { .. } => RuleCode::RotlNotEligible,
+            FailureDetail::TrialTiming { .. } => RuleCode::TrialTiming,
             FailureDetail::BeyondTravelRadius { .. } => RuleCode::BeyondTravelRadius,
+            FailureDetail::BeyondRotlTravel { .. } => RuleCode::BeyondRotlTravel,
             FailureDetail::ExclusionZone { .. } => RuleCode::ExclusionZone,
             FailureDetail::CurfewConflict { .. } => RuleCode::CurfewConflict,
         }
@@ -182,7 +228,8 @@ impl Failure {
             FailureDetail::VacancyNotOpen {
                 status,
                 closing_date,
-            } => describe_not_open(*status, *closing_date),
+                opens_on,
+            } => describe_not_open(*status, *closing_date, *opens_on),
             FailureDetail::NoRightToWork => "The person has no right to work in the UK".to_owned(),
             FailureDetail::RegulatedActivityBarred { group } => match group {
                 VulnerableGroup::Children => "The role is regulated activity with children and \
@@ -232,6 +279,42 @@ impl Failure {
                     "Workplace is {distance} km from the release area; travel limit is {radius} km"
                 )
             }
+            FailureDetail::RotlNotEligible {
+                starts,
+                release_date,
+                rotl_eligible_from,
+            } => describe_rotl_not_eligible(*starts, *release_date, *rotl_eligible_from),
+            FailureDetail::TrialTiming {
+                timing,
+                starts,
+                ends_on,
+                release_date,
+            } => match timing {
+                TrialTiming::BeforeRelease => format!(
+                    "The trial is on day release before release, but its last day, {}, \
+                     is on or after release on {}",
+                    format_date(*ends_on),
+                    format_date(*release_date)
+                ),
+                TrialTiming::AfterRelease => format!(
+                    "The trial is after release, but starts on {}, before release on {}",
+                    format_date(*starts),
+                    format_date(*release_date)
+                ),
+            },
+            FailureDetail::BeyondRotlTravel {
+                distance_km,
+                limit_km,
+                recorded,
+            } => {
+                let (distance, limit) = km_pair(*distance_km, *limit_km);
+                let which = if *recorded {
+                    "day release travel limit"
+                } else {
+                    "no day release travel limit is recorded, so the travel radius applies"
+                };
+                format!("Workplace is {distance} km from the prison; {which}: {limit} km")
+            }
             FailureDetail::ExclusionZone { zone } => {
                 format!("Workplace is inside the exclusion zone \"{zone}\"")
             }
@@ -252,9 +335,16 @@ impl Failure {
 }
 
 /// Why a vacancy that is not open cannot be applied to.
-fn describe_not_open(status: VacancyStatus, closing_date: Option<NaiveDate>) -> String {
-    match (status, closing_date) {
-        (VacancyStatus::Published, Some(closing)) => {
+fn describe_not_open(
+    status: VacancyStatus,
+    closing_date: Option<NaiveDate>,
+    opens_on: Option<NaiveDate>,
+) -> String {
+    match (status, closing_date, opens_on) {
+        (VacancyStatus::Published, _, Some(opens)) => {
+            format!("Not open yet: applications open on {}", format_date(opens))
+        }
+        (VacancyStatus::Published, Some(closing), None) => {
             format!("Applications closed on {}", format_date(closing))
         }
         _ => format!(
@@ -277,6 +367,31 @@ fn describe_missing_certificate(
             "Needs {name}, which expires on {}, before the start on {}",
             format_date(expiry),
             format_date(needed_on)
+        ),
+    }
+}
+
+/// Why day release does not cover a placement or a trial before release.
+fn describe_rotl_not_eligible(
+    starts: NaiveDate,
+    release_date: NaiveDate,
+    rotl_eligible_from: Option<NaiveDate>,
+) -> String {
+    let starts_text = format_date(starts);
+    if starts >= release_date {
+        return format!(
+            "Day release placement starts on {starts_text}, on or after release on {}: \
+             day release is only before release",
+            format_date(release_date)
+        );
+    }
+    match rotl_eligible_from {
+        None => format!(
+            "Starts on {starts_text} on day release (ROTL); the person is not eligible for day release"
+        ),
+        Some(from) => format!(
+            "Starts on {starts_text} on day release (ROTL); the person is eligible for day release only from {}",
+            format_date(from)
         ),
     }
 }
@@ -1059,6 +1174,7 @@ mod tests {
             service_id: 40,
             officer_id: Some(50),
             pseudonym: "Candidate 7F3K".into(),
+            prison: None,
             details: ProfileDetails::parse(&input, &sample()).unwrap(),
         }
     }
@@ -2201,7 +2317,8 @@ mod tests {
         assert_eq!(
             describe(FailureDetail::VacancyNotOpen {
                 status: VacancyStatus::Draft,
-                closing_date: None
+                closing_date: None,
+                opens_on: None,
             }),
             "The vacancy is draft, not published"
         );

@@ -197,7 +197,7 @@ pub fn vacancy(
     let exclusions = vacancy_exclusions(rng);
     let regulated_adults =
         template.sector == "care" && template.required.contains(&"personal-care");
-    VacancyInput {
+    let mut input = VacancyInput {
         title: template.title.to_string(),
         description: format!(
             "{employer} is looking for a {} in {}. The work is {}. Full training and safety equipment are provided, \
@@ -243,7 +243,44 @@ pub fn vacancy(
         ring_fenced: rng.gen_bool(0.1),
         how_to_apply: "Your case officer sends your application to us. We will ask you to a short informal interview.".to_string(),
         documents_needed: vec!["Proof of right to work".to_string(), "Bank details for pay".to_string()],
-    }
+        // Some open for applications in two days (a vacancy not yet open).
+        opens_on: start_date
+            .filter(|_| start_offset.rem_euclid(7) == 3)
+            .map(|_| today + Duration::days(2))
+            .filter(|opens| start_date.is_some_and(|s| s >= *opens))
+            .filter(|opens| closing_date.is_none_or(|c| c >= *opens)),
+        ..VacancyInput::default()
+    };
+    set_kind(&mut input, start_offset);
+    input
+}
+
+/// The kind of a generated vacancy and a work trial's fields, from values
+/// already drawn (no draw of its own, so the rest of the data set stays as
+/// it was): about one in ten each is a guaranteed interview, a work trial
+/// (1 to 7 days, before release when the role suits day release) and a day
+/// release placement (on site, on a set date, with shifts); the rest are
+/// jobs.
+fn set_kind(input: &mut VacancyInput, start_offset: i64) {
+    let kind = match (start_offset.rem_euclid(10), input.start_date) {
+        (0, _) => "guaranteed_interview",
+        (1, Some(start)) => {
+            input.trial_ends_on = Some(start + Duration::days(i64::from(input.positions - 1) * 2));
+            input.trial_paid = Some(input.positions % 2 == 0);
+            input.trial_timing = Some(
+                if input.rotl_suitable {
+                    "before_release"
+                } else {
+                    "after_release"
+                }
+                .to_string(),
+            );
+            "work_trial"
+        }
+        (2, Some(_)) if !input.remote && !input.shifts.is_empty() => "rotl_placement",
+        _ => "job",
+    };
+    input.kind = Some(kind.to_string());
 }
 
 /// Maybe one offence exclusion, with the employer's reason.
@@ -322,7 +359,12 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
         .unwrap_or(15.0);
     let (skills, certificates, work_history) =
         work_record(rng, &skill_slugs, &certificates, first, today);
+    // Half the people on day release have a day release travel limit (no
+    // draw of its own).
+    let rotl_travel_km =
+        (rotl_eligible_from.is_some() && n % 2 == 0).then_some(f64::min(travel_radius_km, 20.0));
     ProfileInput {
+        rotl_travel_km,
         given_name: given.to_string(),
         family_name: family.to_string(),
         reference: format!("D{n:06}"),

@@ -1221,7 +1221,10 @@ mod tests {
                 "driving_restriction",
                 "missing_certificate",
                 "starts_before_release",
+                "rotl_not_eligible",
+                "trial_timing",
                 "beyond_travel_radius",
+                "beyond_rotl_travel",
                 "exclusion_zone",
                 "curfew_conflict",
             ]
@@ -2322,6 +2325,172 @@ mod tests {
             }),
             "The vacancy is draft, not published"
         );
+    }
+
+    /// A placement from `start`, for a person released on 20 June 2025
+    /// and on day release from `rotl_from`.
+    fn placement(start: NaiveDate, rotl_from: Option<NaiveDate>) -> Assessment {
+        let job = vacancy_with(|v| {
+            v.kind = Some("rotl_placement".into());
+            v.start_date = Some(start);
+            v.rotl_suitable = false;
+        });
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 20));
+            p.rotl_eligible_from = rotl_from;
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn a_placement_needs_day_release_on_its_start_day() {
+        let start = date(2025, 6, 2);
+        // Eligible from the start day: fine, and it reads as day release.
+        let on_the_day = placement(start, Some(start));
+        assert!(on_the_day.eligible(), "{:?}", descriptions(&on_the_day));
+        assert!(on_the_day.reasons.contains(&Reason::RotlBeforeRelease {
+            days_before_release: 18
+        }));
+        // Eligible only from the day after: excluded by the placement rule,
+        // not by starts_before_release.
+        let day_before = placement(start, start.succ_opt());
+        assert_eq!(day_before.codes(), vec![RuleCode::RotlNotEligible]);
+        assert_eq!(
+            descriptions(&day_before),
+            vec!["Starts on 2 June 2025 on day release (ROTL); the person is eligible for day release only from 3 June 2025"]
+        );
+        let never = placement(start, None);
+        assert_eq!(never.codes(), vec![RuleCode::RotlNotEligible]);
+        // A placement starting on release day is no placement.
+        let released = placement(date(2025, 6, 20), Some(date(2025, 5, 1)));
+        assert_eq!(released.codes(), vec![RuleCode::RotlNotEligible]);
+        assert!(descriptions(&released)[0].contains("day release is only before release"));
+    }
+
+    /// A trial from `start` to `ends` for a person released on 20 June 2025,
+    /// on day release from 1 May 2025.
+    fn trial(start: NaiveDate, ends: NaiveDate, timing: &str) -> Assessment {
+        let job = vacancy_with(|v| {
+            v.kind = Some("work_trial".into());
+            v.start_date = Some(start);
+            v.trial_ends_on = Some(ends);
+            v.trial_paid = Some(false);
+            v.trial_timing = Some(timing.into());
+        });
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 20));
+            p.rotl_eligible_from = Some(date(2025, 5, 1));
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn a_trial_falls_before_or_after_release_as_it_says() {
+        let release = date(2025, 6, 20);
+        // After release: one that ends on release day started before it.
+        let ends_on_release = trial(date(2025, 6, 18), release, "after_release");
+        assert_eq!(ends_on_release.codes(), vec![RuleCode::TrialTiming]);
+        assert_eq!(
+            descriptions(&ends_on_release),
+            vec!["The trial is after release, but starts on 18 June 2025, before release on 20 June 2025"]
+        );
+        // A one-day trial on release day is after release.
+        assert!(trial(release, release, "after_release").eligible());
+        // Before release, on day release: every day before release.
+        let before = trial(date(2025, 6, 9), date(2025, 6, 13), "before_release");
+        assert!(before.eligible(), "{:?}", descriptions(&before));
+        let to_release_day = trial(date(2025, 6, 16), release, "before_release");
+        assert_eq!(to_release_day.codes(), vec![RuleCode::TrialTiming]);
+        assert!(descriptions(&to_release_day)[0].contains("is on or after release on 20 June 2025"));
+        // Before release needs day release by the first day.
+        let too_early = trial(date(2025, 4, 28), date(2025, 4, 30), "before_release");
+        assert_eq!(too_early.codes(), vec![RuleCode::RotlNotEligible]);
+    }
+
+    #[test]
+    fn a_curfew_that_ends_before_a_trial_starts_does_not_clash() {
+        // A daytime curfew, to clash with the 08:00 to 16:00 shifts.
+        let night = |ends_on: NaiveDate| CurfewInput {
+            ends_on: Some(ends_on),
+            ..shift(&every_day(), "07:00", "19:00").into()
+        };
+        let start = date(2025, 6, 23);
+        let job = vacancy_with(|v| {
+            v.kind = Some("work_trial".into());
+            v.start_date = Some(start);
+            v.trial_ends_on = Some(date(2025, 6, 25));
+            v.trial_paid = Some(true);
+            v.trial_timing = Some("after_release".into());
+        });
+        let ended = profile_with(|p| p.curfews = vec![night(start.pred_opt().unwrap())]);
+        let a = assess(&job, &ended, today());
+        assert!(a.eligible(), "{:?}", descriptions(&a));
+        // Still in force on the first day: it clashes.
+        let on_start = profile_with(|p| p.curfews = vec![night(start)]);
+        assert_eq!(
+            assess(&job, &on_start, today()).codes(),
+            vec![RuleCode::CurfewConflict]
+        );
+        // The same curfew ending before an ordinary job's start still
+        // counts: a job is judged on the conditions in force today.
+        let as_job = vacancy_with(|v| v.start_date = Some(start));
+        assert_eq!(
+            assess(&as_job, &ended, today()).codes(),
+            vec![RuleCode::CurfewConflict]
+        );
+    }
+
+    #[test]
+    fn day_release_work_is_within_the_limit_from_the_prison() {
+        let job = vacancy_with(|v| {
+            v.kind = Some("rotl_placement".into());
+            v.start_date = Some(date(2025, 6, 2));
+        });
+        // The prison 30 km north of the workplace (Wakefield).
+        let prison = |limit: Option<f64>| {
+            let mut p = profile_with(|p| {
+                p.release_date = Some(date(2025, 6, 20));
+                p.rotl_travel_km = limit;
+                p.travel_radius_km = 25.0;
+            });
+            p.prison = Some(
+                crate::domain::geo::Place::parse(&crate::domain::geo::PlaceInput {
+                    name: "Prison".into(),
+                    lat: 53.6833 + 30.0 / 111.2,
+                    lon: -1.4977,
+                })
+                .unwrap(),
+            );
+            p
+        };
+        let near = assess(&job, &prison(Some(35.0)), today());
+        assert!(near.eligible(), "{:?}", descriptions(&near));
+        let far = assess(&job, &prison(Some(20.0)), today());
+        assert_eq!(far.codes(), vec![RuleCode::BeyondRotlTravel]);
+        assert!(far.shows_restricted());
+        assert!(descriptions(&far)[0].contains("from the prison; day release travel limit: 20 km"));
+        // No limit recorded: the travel radius (25 km) applies from the prison.
+        let unset = assess(&job, &prison(None), today());
+        assert_eq!(unset.codes(), vec![RuleCode::BeyondRotlTravel]);
+        assert!(descriptions(&unset)[0].contains("the travel radius applies"));
+        // A job is not on day release: the prison does not matter.
+        let plain = vacancy_with(|_| {});
+        assert!(assess(&plain, &prison(Some(1.0)), today()).eligible());
+    }
+
+    #[test]
+    fn a_vacancy_not_yet_open_says_from_when() {
+        let job = vacancy_with(|v| v.opens_on = today().succ_opt());
+        let a = assess(&job, &profile(), today());
+        assert_eq!(a.codes(), vec![RuleCode::VacancyNotOpen]);
+        let day = today().succ_opt().unwrap().format("%-d %B %Y").to_string();
+        assert_eq!(
+            descriptions(&a),
+            vec![format!("Not open yet: applications open on {day}")]
+        );
+        let open = vacancy_with(|v| v.opens_on = Some(today()));
+        assert!(assess(&open, &profile(), today()).eligible());
+        assert_eq!(eligible_score(&job, &profile(), today()), None);
     }
 
     #[test]

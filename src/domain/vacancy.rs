@@ -1533,6 +1533,161 @@ pub(crate) mod tests {
         }
     }
 
+    fn trial_input() -> VacancyInput {
+        VacancyInput {
+            kind: Some("work_trial".into()),
+            trial_ends_on: Some(date(2025, 6, 6)),
+            trial_paid: Some(true),
+            trial_timing: Some("before_release".into()),
+            rotl_suitable: false,
+            ..valid_input()
+        }
+    }
+
+    #[test]
+    fn kinds_default_to_job_and_keep_their_fields() {
+        let job = VacancyDetails::parse(&valid_input(), &sample()).unwrap();
+        assert_eq!(job.kind(), VacancyKind::Job);
+        assert!(job.rotl_suitable(), "a job keeps the employer's choice");
+        let trial = VacancyDetails::parse(&trial_input(), &sample()).unwrap();
+        assert_eq!(
+            trial.kind_details(),
+            &KindDetails::WorkTrial {
+                ends_on: date(2025, 6, 6),
+                paid: true,
+                timing: TrialTiming::BeforeRelease
+            }
+        );
+        assert!(trial.rotl_suitable(), "a trial before release is on day release");
+        assert_eq!(VacancyDetails::parse(&trial.to_input(), &sample()).unwrap(), trial);
+        let after = VacancyInput {
+            trial_timing: Some("after_release".into()),
+            rotl_suitable: true,
+            ..trial_input()
+        };
+        assert!(!VacancyDetails::parse(&after, &sample()).unwrap().rotl_suitable());
+        let placement = VacancyInput {
+            kind: Some(" ROTL_Placement ".into()),
+            travel: Some("Minibus from the gate".into()),
+            rotl_suitable: false,
+            ..valid_input()
+        };
+        let parsed = VacancyDetails::parse(&placement, &sample()).unwrap();
+        assert_eq!(parsed.kind(), VacancyKind::RotlPlacement);
+        assert!(parsed.rotl_suitable());
+        assert_eq!(VacancyDetails::parse(&parsed.to_input(), &sample()).unwrap(), parsed);
+    }
+
+    #[test]
+    fn a_trial_needs_its_fields_and_lasts_one_to_ten_days() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        let bare = errors(VacancyInput {
+            trial_ends_on: None,
+            trial_paid: None,
+            trial_timing: None,
+            ..trial_input()
+        });
+        for field in ["trial_ends_on", "trial_paid", "trial_timing"] {
+            assert!(bare.has(field), "{field}");
+        }
+        let ten = VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 11)),
+            ..trial_input()
+        };
+        assert!(VacancyDetails::parse(&ten, &sample()).is_ok());
+        assert!(errors(VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 12)),
+            ..trial_input()
+        })
+        .has("trial_ends_on"));
+        assert!(errors(VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 1)),
+            ..trial_input()
+        })
+        .has("trial_ends_on"));
+        assert!(errors(VacancyInput {
+            trial_timing: Some("during".into()),
+            ..trial_input()
+        })
+        .has("trial_timing"));
+        let asap = errors(VacancyInput {
+            start: Some("asap".into()),
+            start_date: None,
+            ..trial_input()
+        });
+        assert!(asap.has("start"));
+        // Trial fields on a job are refused.
+        let job = errors(VacancyInput {
+            kind: None,
+            ..trial_input()
+        });
+        assert!(job.has("trial_ends_on") && job.has("trial_paid") && job.has("trial_timing"));
+        assert!(errors(VacancyInput {
+            kind: Some("internship".into()),
+            ..valid_input()
+        })
+        .has("kind"));
+    }
+
+    #[test]
+    fn a_placement_is_on_site_on_set_days() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        let placement = || VacancyInput {
+            kind: Some("rotl_placement".into()),
+            ..valid_input()
+        };
+        assert!(errors(VacancyInput {
+            remote: true,
+            ..placement()
+        })
+        .has("remote"));
+        assert!(errors(VacancyInput {
+            shifts: Vec::new(),
+            ..placement()
+        })
+        .has("shifts"));
+        assert!(errors(VacancyInput {
+            travel: Some("x".repeat(301)),
+            ..placement()
+        })
+        .has("travel"));
+        assert!(errors(VacancyInput {
+            travel: Some("Bus".into()),
+            ..valid_input()
+        })
+        .has("travel"));
+    }
+
+    #[test]
+    fn applications_open_before_they_close_and_work_starts() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        assert!(errors(VacancyInput {
+            opens_on: Some(date(2025, 5, 24)),
+            ..valid_input()
+        })
+        .has("opens_on"));
+        assert!(errors(VacancyInput {
+            opens_on: Some(date(2025, 6, 3)),
+            closing_date: None,
+            ..valid_input()
+        })
+        .has("opens_on"));
+        let fine = VacancyInput {
+            opens_on: Some(date(2025, 5, 23)),
+            ..valid_input()
+        };
+        let parsed = VacancyDetails::parse(&fine, &sample()).unwrap();
+        assert_eq!(parsed.opens_on(), Some(date(2025, 5, 23)));
+        let vacancy = Vacancy {
+            id: 1,
+            employer_id: 1,
+            status: VacancyStatus::Published,
+            details: parsed,
+        };
+        assert!(!vacancy.is_open(date(2025, 5, 22)));
+        assert!(vacancy.is_open(date(2025, 5, 23)));
+    }
+
     pub(crate) fn details(input: &VacancyInput) -> VacancyDetails {
         VacancyDetails::parse(input, &sample()).unwrap()
     }

@@ -243,29 +243,23 @@ pub fn vacancy(
         ring_fenced: rng.gen_bool(0.1),
         how_to_apply: "Your case officer sends your application to us. We will ask you to a short informal interview.".to_string(),
         documents_needed: vec!["Proof of right to work".to_string(), "Bank details for pay".to_string()],
-        // Some open for applications in two days (a vacancy not yet open).
-        opens_on: start_date
-            .filter(|_| start_offset.rem_euclid(7) == 3)
-            .map(|_| today + Duration::days(2))
-            .filter(|opens| start_date.is_some_and(|s| s >= *opens))
-            .filter(|opens| closing_date.is_none_or(|c| c >= *opens)),
         ..VacancyInput::default()
     };
-    set_kind(&mut input, start_offset);
     input
 }
 
-/// The kind of a generated vacancy and a work trial's fields, from values
-/// already drawn (no draw of its own, so the rest of the data set stays as
-/// it was): about one in ten each is a guaranteed interview, a work trial
-/// (1 to 7 days, before release when the role suits day release) and a day
-/// release placement (on site, on a set date, with shifts); the rest are
-/// jobs.
-fn set_kind(input: &mut VacancyInput, start_offset: i64) {
-    let kind = match (start_offset.rem_euclid(10), input.start_date) {
+/// Makes about one in ten generated vacancies each a guaranteed
+/// interview, a work trial (1 to 7 days, before release when the role suits
+/// day release) and a day release placement (on site, on a set date, with
+/// shifts), and about one in seven not open until `today` + 2 days; the
+/// rest stay jobs. Decided by `n` (such as the vacancy's number) with no
+/// draw, so the rest of a data set stays as it was; `vacancy` itself
+/// always makes jobs, which tests rely on.
+pub fn vary_kind(input: &mut VacancyInput, n: u64, today: NaiveDate) {
+    let kind = match (n % 10, input.start_date) {
         (0, _) => "guaranteed_interview",
         (1, Some(start)) => {
-            input.trial_ends_on = Some(start + Duration::days(i64::from(input.positions - 1) * 2));
+            input.trial_ends_on = Some(start + Duration::days(i64::from(input.positions.max(1) - 1) * 2));
             input.trial_paid = Some(input.positions % 2 == 0);
             input.trial_timing = Some(
                 if input.rotl_suitable {
@@ -281,6 +275,13 @@ fn set_kind(input: &mut VacancyInput, start_offset: i64) {
         _ => "job",
     };
     input.kind = Some(kind.to_string());
+    let opens = today + Duration::days(2);
+    if n % 7 == 3
+        && input.start_date.is_some_and(|start| start >= opens)
+        && input.closing_date.is_none_or(|closing| closing >= opens)
+    {
+        input.opens_on = Some(opens);
+    }
 }
 
 /// Maybe one offence exclusion, with the employer's reason.

@@ -1525,7 +1525,7 @@ pub(crate) mod tests {
             how_to_apply: "Your officer will send your details.".into(),
             documents_needed: vec!["Proof of identity".into()],
             opens_on: None,
-            kind: None,
+            kind: Some("job".into()),
             trial_ends_on: None,
             trial_paid: None,
             trial_timing: None,

@@ -4025,7 +4025,12 @@ on_both_backends!(
         unknown["kind"] = json!("internship");
         unknown["opens_on"] = json!((today() + Duration::days(31)).to_string());
         let res = f
-            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&unknown))
+            .api(
+                Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&unknown),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: Value = res.json().await.unwrap();
@@ -4041,7 +4046,12 @@ on_both_backends!(
         let res = f
             .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&trial))
             .await;
-        assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
         let created: Value = res.json().await.unwrap();
         assert_eq!(created["kind"], "work_trial");
         assert_eq!(created["trial_timing"], "after_release");
@@ -4051,11 +4061,16 @@ on_both_backends!(
         // Nothing an employer reads mentions day release travel, the new
         // rule codes or a person's to-dos.
         let answers = [
-            f.api(Method::GET, &format!("/api/v1/vacancies/{id}"), &f.token_a, None)
-                .await
-                .text()
-                .await
-                .unwrap(),
+            f.api(
+                Method::GET,
+                &format!("/api/v1/vacancies/{id}"),
+                &f.token_a,
+                None,
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
             f.api(Method::GET, "/api/v1/vacancies", &f.token_a, None)
                 .await
                 .text()

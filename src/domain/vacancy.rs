@@ -1558,14 +1558,22 @@ pub(crate) mod tests {
                 timing: TrialTiming::BeforeRelease
             }
         );
-        assert!(trial.rotl_suitable(), "a trial before release is on day release");
-        assert_eq!(VacancyDetails::parse(&trial.to_input(), &sample()).unwrap(), trial);
+        assert!(
+            trial.rotl_suitable(),
+            "a trial before release is on day release"
+        );
+        assert_eq!(
+            VacancyDetails::parse(&trial.to_input(), &sample()).unwrap(),
+            trial
+        );
         let after = VacancyInput {
             trial_timing: Some("after_release".into()),
             rotl_suitable: true,
             ..trial_input()
         };
-        assert!(!VacancyDetails::parse(&after, &sample()).unwrap().rotl_suitable());
+        assert!(!VacancyDetails::parse(&after, &sample())
+            .unwrap()
+            .rotl_suitable());
         let placement = VacancyInput {
             kind: Some(" ROTL_Placement ".into()),
             travel: Some("Minibus from the gate".into()),
@@ -1575,7 +1583,10 @@ pub(crate) mod tests {
         let parsed = VacancyDetails::parse(&placement, &sample()).unwrap();
         assert_eq!(parsed.kind(), VacancyKind::RotlPlacement);
         assert!(parsed.rotl_suitable());
-        assert_eq!(VacancyDetails::parse(&parsed.to_input(), &sample()).unwrap(), parsed);
+        assert_eq!(
+            VacancyDetails::parse(&parsed.to_input(), &sample()).unwrap(),
+            parsed
+        );
     }
 
     #[test]

@@ -259,7 +259,8 @@ pub fn vary_kind(input: &mut VacancyInput, n: u64, today: NaiveDate) {
     let kind = match (n % 10, input.start_date) {
         (0, _) => "guaranteed_interview",
         (1, Some(start)) => {
-            input.trial_ends_on = Some(start + Duration::days(i64::from(input.positions.max(1) - 1) * 2));
+            input.trial_ends_on =
+                Some(start + Duration::days(i64::from(input.positions.max(1) - 1) * 2));
             input.trial_paid = Some(input.positions % 2 == 0);
             input.trial_timing = Some(
                 if input.rotl_suitable {

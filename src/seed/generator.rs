@@ -197,7 +197,7 @@ pub fn vacancy(
     let exclusions = vacancy_exclusions(rng);
     let regulated_adults =
         template.sector == "care" && template.required.contains(&"personal-care");
-    let mut input = VacancyInput {
+    let input = VacancyInput {
         title: template.title.to_string(),
         description: format!(
             "{employer} is looking for a {} in {}. The work is {}. Full training and safety equipment are provided, \
@@ -261,7 +261,7 @@ pub fn vary_kind(input: &mut VacancyInput, n: u64, today: NaiveDate) {
         (1, Some(start)) => {
             input.trial_ends_on =
                 Some(start + Duration::days(i64::from(input.positions.max(1) - 1) * 2));
-            input.trial_paid = Some(input.positions % 2 == 0);
+            input.trial_paid = Some(input.positions.is_multiple_of(2));
             input.trial_timing = Some(
                 if input.rotl_suitable {
                     "before_release"
@@ -363,8 +363,8 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
         work_record(rng, &skill_slugs, &certificates, first, today);
     // Half the people on day release have a day release travel limit (no
     // draw of its own).
-    let rotl_travel_km =
-        (rotl_eligible_from.is_some() && n % 2 == 0).then_some(f64::min(travel_radius_km, 20.0));
+    let rotl_travel_km = (rotl_eligible_from.is_some() && n.is_multiple_of(2))
+        .then_some(f64::min(travel_radius_km, 20.0));
     ProfileInput {
         rotl_travel_km,
         given_name: given.to_string(),

@@ -3,6 +3,8 @@
 
 // No function outside tests over 80 lines (clippy.toml sets the limit).
 #![cfg_attr(not(test), warn(clippy::too_many_lines))]
+// The OpenAPI document's vacancy schema is one large `json!`.
+#![recursion_limit = "256"]
 
 pub mod access;
 pub mod app;

@@ -4002,3 +4002,102 @@ on_both_backends!(
         f.app.stop().await;
     }
 );
+
+on_both_backends!(
+    the_api_carries_kinds_with_field_errors_and_no_leaks,
+    |backend| async move {
+        use reqwest::Method;
+        let f = Fixture::new(backend).await;
+        let count = f.vacancy_count();
+        // A work trial without its fields, and a kind that does not exist:
+        // 422 beside each field, nothing written.
+        let mut trial = valid_json();
+        trial["kind"] = json!("work_trial");
+        let res = f
+            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&trial))
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = res.json().await.unwrap();
+        for field in ["trial_ends_on", "trial_paid", "trial_timing"] {
+            assert!(body["fields"][field].is_array(), "{field}: {body}");
+        }
+        let mut unknown = valid_json();
+        unknown["kind"] = json!("internship");
+        unknown["opens_on"] = json!((today() + Duration::days(31)).to_string());
+        let res = f
+            .api(
+                Method::POST,
+                "/api/v1/vacancies",
+                &f.token_a,
+                Some(&unknown),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = res.json().await.unwrap();
+        assert!(body["fields"]["kind"].is_array(), "{body}");
+        assert!(body["fields"]["opens_on"].is_array(), "{body}");
+        assert_eq!(f.vacancy_count(), count);
+
+        // A good trial is stored and read back with its fields.
+        let start = today() + Duration::days(30);
+        trial["trial_ends_on"] = json!((start + Duration::days(2)).to_string());
+        trial["trial_paid"] = json!(true);
+        trial["trial_timing"] = json!("after_release");
+        let res = f
+            .api(Method::POST, "/api/v1/vacancies", &f.token_a, Some(&trial))
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "{}",
+            res.text().await.unwrap()
+        );
+        let created: Value = res.json().await.unwrap();
+        assert_eq!(created["kind"], "work_trial");
+        assert_eq!(created["trial_timing"], "after_release");
+        assert_eq!(created["rotl_suitable"], false);
+        let id = created["id"].as_i64().unwrap();
+
+        // Nothing an employer reads mentions day release travel, the new
+        // rule codes or a person's to-dos.
+        let answers = [
+            f.api(
+                Method::GET,
+                &format!("/api/v1/vacancies/{id}"),
+                &f.token_a,
+                None,
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+            f.api(Method::GET, "/api/v1/vacancies", &f.token_a, None)
+                .await
+                .text()
+                .await
+                .unwrap(),
+            f.get_as(f.user_a, &format!("/employer/vacancies/{id}"))
+                .await
+                .text()
+                .await
+                .unwrap(),
+            f.get_as(f.user_a, "/employer/applications")
+                .await
+                .text()
+                .await
+                .unwrap(),
+        ];
+        for text in &answers {
+            for secret in [
+                "rotl_travel",
+                "rotl_not_eligible",
+                "beyond_rotl_travel",
+                "To do before starting",
+                "from the prison;",
+            ] {
+                assert!(!text.contains(secret), "{secret} in {text}");
+            }
+        }
+        f.app.stop().await;
+    }
+);

@@ -373,6 +373,7 @@ async fn keyword_queries_send_the_filter_and_read_the_scores() {
         service_id: 1,
         officer_id: None,
         pseudonym: "Test".into(),
+        prison: None,
         details: fairchance::domain::profile::ProfileDetails::parse(&input, &taxonomy)
             .expect("profile"),
     };

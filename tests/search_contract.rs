@@ -225,6 +225,7 @@ fn profile(taxonomy: &Taxonomy, id: i64, change: impl FnOnce(&mut ProfileInput))
         service_id: 1 + id % 2,
         officer_id: None,
         pseudonym: format!("Test {id}"),
+        prison: None,
         details: ProfileDetails::parse(&input, taxonomy).expect("valid profile"),
     }
 }

@@ -95,6 +95,8 @@ fn dataset(taxonomy: &Taxonomy) -> Dataset {
             input.regulated_children = true;
             input.check_level = "enhanced_barred".into();
         }
+        // Some of each kind, and some not open yet (no draw).
+        generator::vary_kind(&mut input, n as u64, generated_on());
         let details = VacancyDetails::parse(&input, taxonomy).expect("generated vacancy parses");
         vacancies.push(Vacancy {
             id: n as i64 + 1,
@@ -137,6 +139,15 @@ fn dataset(taxonomy: &Taxonomy) -> Dataset {
             service_id: 1 + home as i64,
             officer_id: None,
             pseudonym: generator::pseudonym(&mut rng, n as u64 + 1),
+            // The prison is in the home town, for day release travel.
+            prison: Some(
+                fairchance::domain::geo::Place::parse(&PlaceInput {
+                    name: towns[home].name.clone(),
+                    lat: towns[home].lat,
+                    lon: towns[home].lon,
+                })
+                .expect("town place"),
+            ),
             details,
         });
     }

@@ -147,7 +147,7 @@ async fn build(app: &TestApp) -> Data {
         VacancyStatus::Closed,
     ];
     let mut details = Vec::with_capacity(VACANCIES);
-    for _ in 0..VACANCIES {
+    for n in 0..VACANCIES {
         let template = TEMPLATES.choose(&mut rng).expect("template");
         // Most work near a few towns, so some people have hundreds of jobs.
         let town = if rng.gen_bool(0.6) {
@@ -166,6 +166,8 @@ async fn build(app: &TestApp) -> Data {
             input.remote = true;
             input.workplace = None;
         }
+        // Some of each kind, and some not open yet (no draw).
+        generator::vary_kind(&mut input, n as u64, generated_on);
         details.push(VacancyDetails::parse(&input, &taxonomy).expect("vacancy parses"));
     }
     let items: Vec<NewVacancy> = details

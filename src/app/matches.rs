@@ -452,3 +452,77 @@ pub async fn published_vacancy(state: &AppState, id: i64) -> Result<(Vacancy, St
     })
     .await
 }
+
+/// One approved match whose person still has to-dos that the job's
+/// documents need: for the officer's home page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TodoLine {
+    pub match_id: i64,
+    pub profile_id: i64,
+    pub name: String,
+    pub reference: String,
+    pub vacancy_id: i64,
+    pub title: String,
+    /// "bank account", "CSCS card", in the profile's order.
+    pub todos: Vec<String>,
+}
+
+/// One page of [`TodoLine`]s and how many there are in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TodoLines {
+    pub lines: Vec<TodoLine>,
+    pub total: usize,
+}
+
+/// The service's approved matches whose person has open to-dos that the
+/// vacancy's documents need (`domain::documents`), by family name, given
+/// name, person and match, paged, with the total. Only the service's own
+/// people are read.
+pub fn todo_lines(
+    conn: &mut impl crate::store::AsTx,
+    service_id: i64,
+    paging: Paging,
+) -> Result<TodoLines, Failure> {
+    use crate::domain::documents::{kind_label, DocumentVocabulary};
+    use crate::domain::profile::TodoKind;
+    let vocabulary = DocumentVocabulary::embedded();
+    let all: Vec<TodoLine> = store::caseload::approved_with_open_todos(conn, service_id)?
+        .into_iter()
+        .filter_map(|row| {
+            let needs = vocabulary.reader(&row.documents);
+            let todos: Vec<String> = row
+                .open_todos
+                .iter()
+                .filter_map(|(kind, note)| {
+                    let kind = TodoKind::parse(kind).ok()?;
+                    needs.needs(kind, note).then(|| kind_label(kind, note))
+                })
+                .collect();
+            (!todos.is_empty()).then(|| TodoLine {
+                match_id: row.match_id,
+                profile_id: row.profile_id,
+                name: format!("{} {}", row.given_name, row.family_name),
+                reference: row.reference,
+                vacancy_id: row.vacancy_id,
+                title: row.title,
+                todos,
+            })
+        })
+        .collect();
+    let total = all.len();
+    let lines = all
+        .into_iter()
+        .skip(paging.offset())
+        .take(paging.per_page)
+        .collect();
+    Ok(TodoLines { lines, total })
+}
+
+/// [`todo_lines`] on a pooled connection.
+pub async fn todos_before_starting(
+    state: &AppState,
+    service_id: i64,
+    paging: Paging,
+) -> Result<TodoLines, Failure> {
+    super::run(&state.store, move |c| todo_lines(c, service_id, paging)).await
+}

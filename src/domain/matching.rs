@@ -16,7 +16,7 @@ use super::profile::{Profile, ProfileDetails};
 use super::rules::{AllFailures, AnyFailure, Pair};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
-use super::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Workplace};
+use super::vacancy::{Start, TrialTiming, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 slug_enum! {
     /// The stable code of each eligibility rule, in the order they are checked.
@@ -35,8 +35,16 @@ slug_enum! {
         MissingCertificate => "missing_certificate", "Missing certificate",
         /// The role starts before release (and day release does not cover it).
         StartsBeforeRelease => "starts_before_release", "Starts before release",
+        /// A day release (ROTL) placement or a trial before release, and the
+        /// person is not on day release on its start day.
+        RotlNotEligible => "rotl_not_eligible", "Not on day release by the start",
+        /// A work trial's dates do not fall before or after release as it says.
+        TrialTiming => "trial_timing", "Trial dates do not fit release",
         /// The workplace is beyond the person's travel radius.
         BeyondTravelRadius => "beyond_travel_radius", "Too far to travel",
+        /// Work on day release is beyond the person's day release travel
+        /// limit from the prison.
+        BeyondRotlTravel => "beyond_rotl_travel", "Too far from the prison",
         /// The workplace is inside an exclusion zone.
         ExclusionZone => "exclusion_zone", "Inside an exclusion zone",
         /// A shift overlaps a curfew.
@@ -64,6 +72,9 @@ pub enum FailureDetail {
         status: VacancyStatus,
         /// Its closing date, if any.
         closing_date: Option<NaiveDate>,
+        /// The day applications open, when that is why it is not open (a
+        /// published vacancy not yet open): time alone resolves it.
+        opens_on: Option<NaiveDate>,
     },
     /// The person has no right to work.
     NoRightToWork,
@@ -106,12 +117,44 @@ pub enum FailureDetail {
         /// When the person becomes eligible for day release, if ever.
         rotl_eligible_from: Option<NaiveDate>,
     },
+    /// Day release does not cover the start of a placement or of a trial
+    /// before release.
+    RotlNotEligible {
+        /// The (effective) start date.
+        starts: NaiveDate,
+        /// The release date.
+        release_date: NaiveDate,
+        /// When the person becomes eligible for day release, if ever.
+        rotl_eligible_from: Option<NaiveDate>,
+    },
+    /// A work trial's dates are on the wrong side of release.
+    TrialTiming {
+        /// Whether the trial is before or after release.
+        timing: TrialTiming,
+        /// Its (effective) first day.
+        starts: NaiveDate,
+        /// Its last day.
+        ends_on: NaiveDate,
+        /// The release date.
+        release_date: NaiveDate,
+    },
     /// The workplace is farther than the person can travel.
     BeyondTravelRadius {
         /// Straight-line distance from the release area.
         distance_km: f64,
         /// The person's travel radius.
         radius_km: f64,
+    },
+    /// Work on day release is farther from the prison than the person may
+    /// travel on day release.
+    BeyondRotlTravel {
+        /// Straight-line distance from the prison.
+        distance_km: f64,
+        /// The limit used.
+        limit_km: f64,
+        /// Whether the limit is the recorded day release limit (`false`:
+        /// none is recorded, so the travel radius is used).
+        recorded: bool,
     },
     /// The workplace is inside (or on the edge of) an exclusion zone.
     ExclusionZone {
@@ -140,7 +183,10 @@ impl FailureDetail {
             FailureDetail::DrivingRestriction { .. } => RuleCode::DrivingRestriction,
             FailureDetail::MissingCertificate { .. } => RuleCode::MissingCertificate,
             FailureDetail::StartsBeforeRelease { .. } => RuleCode::StartsBeforeRelease,
+            FailureDetail::RotlNotEligible { .. } => RuleCode::RotlNotEligible,
+            FailureDetail::TrialTiming { .. } => RuleCode::TrialTiming,
             FailureDetail::BeyondTravelRadius { .. } => RuleCode::BeyondTravelRadius,
+            FailureDetail::BeyondRotlTravel { .. } => RuleCode::BeyondRotlTravel,
             FailureDetail::ExclusionZone { .. } => RuleCode::ExclusionZone,
             FailureDetail::CurfewConflict { .. } => RuleCode::CurfewConflict,
         }
@@ -182,7 +228,8 @@ impl Failure {
             FailureDetail::VacancyNotOpen {
                 status,
                 closing_date,
-            } => describe_not_open(*status, *closing_date),
+                opens_on,
+            } => describe_not_open(*status, *closing_date, *opens_on),
             FailureDetail::NoRightToWork => "The person has no right to work in the UK".to_owned(),
             FailureDetail::RegulatedActivityBarred { group } => match group {
                 VulnerableGroup::Children => "The role is regulated activity with children and \
@@ -232,6 +279,42 @@ impl Failure {
                     "Workplace is {distance} km from the release area; travel limit is {radius} km"
                 )
             }
+            FailureDetail::RotlNotEligible {
+                starts,
+                release_date,
+                rotl_eligible_from,
+            } => describe_rotl_not_eligible(*starts, *release_date, *rotl_eligible_from),
+            FailureDetail::TrialTiming {
+                timing,
+                starts,
+                ends_on,
+                release_date,
+            } => match timing {
+                TrialTiming::BeforeRelease => format!(
+                    "The trial is on day release before release, but its last day, {}, \
+                     is on or after release on {}",
+                    format_date(*ends_on),
+                    format_date(*release_date)
+                ),
+                TrialTiming::AfterRelease => format!(
+                    "The trial is after release, but starts on {}, before release on {}",
+                    format_date(*starts),
+                    format_date(*release_date)
+                ),
+            },
+            FailureDetail::BeyondRotlTravel {
+                distance_km,
+                limit_km,
+                recorded,
+            } => {
+                let (distance, limit) = km_pair(*distance_km, *limit_km);
+                let which = if *recorded {
+                    "day release travel limit"
+                } else {
+                    "no day release travel limit is recorded, so the travel radius applies"
+                };
+                format!("Workplace is {distance} km from the prison; {which}: {limit} km")
+            }
             FailureDetail::ExclusionZone { zone } => {
                 format!("Workplace is inside the exclusion zone \"{zone}\"")
             }
@@ -252,9 +335,16 @@ impl Failure {
 }
 
 /// Why a vacancy that is not open cannot be applied to.
-fn describe_not_open(status: VacancyStatus, closing_date: Option<NaiveDate>) -> String {
-    match (status, closing_date) {
-        (VacancyStatus::Published, Some(closing)) => {
+fn describe_not_open(
+    status: VacancyStatus,
+    closing_date: Option<NaiveDate>,
+    opens_on: Option<NaiveDate>,
+) -> String {
+    match (status, closing_date, opens_on) {
+        (VacancyStatus::Published, _, Some(opens)) => {
+            format!("Not open yet: applications open on {}", format_date(opens))
+        }
+        (VacancyStatus::Published, Some(closing), None) => {
             format!("Applications closed on {}", format_date(closing))
         }
         _ => format!(
@@ -277,6 +367,31 @@ fn describe_missing_certificate(
             "Needs {name}, which expires on {}, before the start on {}",
             format_date(expiry),
             format_date(needed_on)
+        ),
+    }
+}
+
+/// Why day release does not cover a placement or a trial before release.
+fn describe_rotl_not_eligible(
+    starts: NaiveDate,
+    release_date: NaiveDate,
+    rotl_eligible_from: Option<NaiveDate>,
+) -> String {
+    let starts_text = format_date(starts);
+    if starts >= release_date {
+        return format!(
+            "Day release placement starts on {starts_text}, on or after release on {}: \
+             day release is only before release",
+            format_date(release_date)
+        );
+    }
+    match rotl_eligible_from {
+        None => format!(
+            "Starts on {starts_text} on day release (ROTL); the person is not eligible for day release"
+        ),
+        Some(from) => format!(
+            "Starts on {starts_text} on day release (ROTL); the person is eligible for day release only from {}",
+            format_date(from)
         ),
     }
 }
@@ -1059,6 +1174,7 @@ mod tests {
             service_id: 40,
             officer_id: Some(50),
             pseudonym: "Candidate 7F3K".into(),
+            prison: None,
             details: ProfileDetails::parse(&input, &sample()).unwrap(),
         }
     }
@@ -1105,7 +1221,10 @@ mod tests {
                 "driving_restriction",
                 "missing_certificate",
                 "starts_before_release",
+                "rotl_not_eligible",
+                "trial_timing",
                 "beyond_travel_radius",
+                "beyond_rotl_travel",
                 "exclusion_zone",
                 "curfew_conflict",
             ]
@@ -1977,7 +2096,19 @@ mod tests {
             p.curfews = vec![shift(&every_day(), "20:00", "06:00").into()];
         });
         let assessment = assess(&job, &person, today());
-        assert_eq!(assessment.codes(), RuleCode::ALL.to_vec());
+        // The day release and trial rules apply only to trials and
+        // placements (their own tests fail them).
+        let for_a_job: Vec<RuleCode> = RuleCode::ALL
+            .iter()
+            .copied()
+            .filter(|code| {
+                !matches!(
+                    code,
+                    RuleCode::RotlNotEligible | RuleCode::TrialTiming | RuleCode::BeyondRotlTravel
+                )
+            })
+            .collect();
+        assert_eq!(assessment.codes(), for_a_job);
         assert_eq!(assessment.score, 0.0);
         assert!(!assessment.eligible());
         assert!(
@@ -2201,10 +2332,177 @@ mod tests {
         assert_eq!(
             describe(FailureDetail::VacancyNotOpen {
                 status: VacancyStatus::Draft,
-                closing_date: None
+                closing_date: None,
+                opens_on: None,
             }),
             "The vacancy is draft, not published"
         );
+    }
+
+    /// A placement from `start`, for a person released on 20 June 2025
+    /// and on day release from `rotl_from`.
+    fn placement(start: NaiveDate, rotl_from: Option<NaiveDate>) -> Assessment {
+        let job = vacancy_with(|v| {
+            v.kind = Some("rotl_placement".into());
+            v.start_date = Some(start);
+            v.rotl_suitable = false;
+        });
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 20));
+            p.rotl_eligible_from = rotl_from;
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn a_placement_needs_day_release_on_its_start_day() {
+        let start = date(2025, 6, 2);
+        // Eligible from the start day: fine, and it reads as day release.
+        let on_the_day = placement(start, Some(start));
+        assert!(on_the_day.eligible(), "{:?}", descriptions(&on_the_day));
+        assert!(on_the_day.reasons.contains(&Reason::RotlBeforeRelease {
+            days_before_release: 18
+        }));
+        // Eligible only from the day after: excluded by the placement rule,
+        // not by starts_before_release.
+        let day_before = placement(start, start.succ_opt());
+        assert_eq!(day_before.codes(), vec![RuleCode::RotlNotEligible]);
+        assert_eq!(
+            descriptions(&day_before),
+            vec!["Starts on 2 June 2025 on day release (ROTL); the person is eligible for day release only from 3 June 2025"]
+        );
+        let never = placement(start, None);
+        assert_eq!(never.codes(), vec![RuleCode::RotlNotEligible]);
+        // A placement starting on release day is no placement.
+        let released = placement(date(2025, 6, 20), Some(date(2025, 5, 1)));
+        assert_eq!(released.codes(), vec![RuleCode::RotlNotEligible]);
+        assert!(descriptions(&released)[0].contains("day release is only before release"));
+    }
+
+    /// A trial from `start` to `ends` for a person released on 20 June 2025,
+    /// on day release from 10 May 2025.
+    fn trial(start: NaiveDate, ends: NaiveDate, timing: &str) -> Assessment {
+        let job = vacancy_with(|v| {
+            v.kind = Some("work_trial".into());
+            v.start_date = Some(start);
+            v.trial_ends_on = Some(ends);
+            v.trial_paid = Some(false);
+            v.trial_timing = Some(timing.into());
+        });
+        let person = profile_with(|p| {
+            p.release_date = Some(date(2025, 6, 20));
+            p.rotl_eligible_from = Some(date(2025, 5, 10));
+        });
+        assess(&job, &person, today())
+    }
+
+    #[test]
+    fn a_trial_falls_before_or_after_release_as_it_says() {
+        let release = date(2025, 6, 20);
+        // After release: one that ends on release day started before it.
+        let ends_on_release = trial(date(2025, 6, 18), release, "after_release");
+        assert_eq!(ends_on_release.codes(), vec![RuleCode::TrialTiming]);
+        assert_eq!(
+            descriptions(&ends_on_release),
+            vec!["The trial is after release, but starts on 18 June 2025, before release on 20 June 2025"]
+        );
+        // A one-day trial on release day is after release.
+        assert!(trial(release, release, "after_release").eligible());
+        // Before release, on day release: every day before release.
+        let before = trial(date(2025, 6, 9), date(2025, 6, 13), "before_release");
+        assert!(before.eligible(), "{:?}", descriptions(&before));
+        let to_release_day = trial(date(2025, 6, 16), release, "before_release");
+        assert_eq!(to_release_day.codes(), vec![RuleCode::TrialTiming]);
+        assert!(descriptions(&to_release_day)[0].contains("is on or after release on 20 June 2025"));
+        // Before release needs day release by the first day.
+        let too_early = trial(date(2025, 5, 5), date(2025, 5, 7), "before_release");
+        assert_eq!(too_early.codes(), vec![RuleCode::RotlNotEligible]);
+    }
+
+    #[test]
+    fn a_curfew_that_ends_before_a_trial_starts_does_not_clash() {
+        // A daytime curfew, to clash with the 08:00 to 16:00 shifts.
+        let night = |ends_on: NaiveDate| CurfewInput {
+            ends_on: Some(ends_on),
+            ..shift(&every_day(), "07:00", "19:00").into()
+        };
+        let start = date(2025, 6, 23);
+        let job = vacancy_with(|v| {
+            v.kind = Some("work_trial".into());
+            v.start_date = Some(start);
+            v.trial_ends_on = Some(date(2025, 6, 25));
+            v.trial_paid = Some(true);
+            v.trial_timing = Some("after_release".into());
+        });
+        let ended = profile_with(|p| p.curfews = vec![night(start.pred_opt().unwrap())]);
+        let a = assess(&job, &ended, today());
+        assert!(a.eligible(), "{:?}", descriptions(&a));
+        // Still in force on the first day: it clashes.
+        let on_start = profile_with(|p| p.curfews = vec![night(start)]);
+        assert_eq!(
+            assess(&job, &on_start, today()).codes(),
+            vec![RuleCode::CurfewConflict]
+        );
+        // The same curfew ending before an ordinary job's start still
+        // counts: a job is judged on the conditions in force today.
+        let as_job = vacancy_with(|v| v.start_date = Some(start));
+        assert_eq!(
+            assess(&as_job, &ended, today()).codes(),
+            vec![RuleCode::CurfewConflict]
+        );
+    }
+
+    #[test]
+    fn day_release_work_is_within_the_limit_from_the_prison() {
+        let job = vacancy_with(|v| {
+            v.kind = Some("rotl_placement".into());
+            v.start_date = Some(date(2025, 6, 2));
+        });
+        // The prison 30 km north of the workplace (Wakefield).
+        let prison = |limit: Option<f64>| {
+            let mut p = profile_with(|p| {
+                p.release_date = Some(date(2025, 6, 20));
+                p.rotl_travel_km = limit;
+                p.travel_radius_km = 25.0;
+            });
+            p.prison = Some(
+                crate::domain::geo::Place::parse(&crate::domain::geo::PlaceInput {
+                    name: "Prison".into(),
+                    lat: 53.6833 + 30.0 / 111.2,
+                    lon: -1.4977,
+                })
+                .unwrap(),
+            );
+            p
+        };
+        let near = assess(&job, &prison(Some(35.0)), today());
+        assert!(near.eligible(), "{:?}", descriptions(&near));
+        let far = assess(&job, &prison(Some(20.0)), today());
+        assert_eq!(far.codes(), vec![RuleCode::BeyondRotlTravel]);
+        assert!(far.shows_restricted());
+        assert!(descriptions(&far)[0].contains("from the prison; day release travel limit: 20 km"));
+        // No limit recorded: the travel radius (25 km) applies from the prison.
+        let unset = assess(&job, &prison(None), today());
+        assert_eq!(unset.codes(), vec![RuleCode::BeyondRotlTravel]);
+        assert!(descriptions(&unset)[0].contains("the travel radius applies"));
+        // A job is not on day release: the prison does not matter.
+        let plain = vacancy_with(|_| {});
+        assert!(assess(&plain, &prison(Some(1.0)), today()).eligible());
+    }
+
+    #[test]
+    fn a_vacancy_not_yet_open_says_from_when() {
+        let job = vacancy_with(|v| v.opens_on = today().succ_opt());
+        let a = assess(&job, &profile(), today());
+        assert_eq!(a.codes(), vec![RuleCode::VacancyNotOpen]);
+        let day = today().succ_opt().unwrap().format("%-d %B %Y").to_string();
+        assert_eq!(
+            descriptions(&a),
+            vec![format!("Not open yet: applications open on {day}")]
+        );
+        let open = vacancy_with(|v| v.opens_on = Some(today()));
+        assert!(assess(&open, &profile(), today()).eligible());
+        assert_eq!(eligible_score(&job, &profile(), today()), None);
     }
 
     #[test]

@@ -393,6 +393,9 @@ pub struct ProfileInput {
     pub driving_licence: bool,
     /// First day the person may work on day release.
     pub rotl_eligible_from: Option<NaiveDate>,
+    /// How far from the prison the person may travel on day release, in
+    /// km; absent means the ordinary travel radius.
+    pub rotl_travel_km: Option<f64>,
     /// The last day of the licence period, if known: no condition applies
     /// after it.
     pub licence_ends_on: Option<NaiveDate>,
@@ -454,6 +457,7 @@ pub const PROFILE_FIELDS: &[&str] = &[
     "right_to_work",
     "driving_licence",
     "rotl_eligible_from",
+    "rotl_travel_km",
     "licence_ends_on",
     "curfews",
     "exclusion_zones",
@@ -629,6 +633,7 @@ pub struct ProfileDetails {
     right_to_work: bool,
     driving_licence: bool,
     rotl_eligible_from: Option<NaiveDate>,
+    rotl_travel_km: Option<f64>,
     licence_conditions: LicenceConditions,
     offence_categories: Vec<OffenceCategory>,
     barred_children: bool,
@@ -668,6 +673,7 @@ impl ProfileDetails {
         );
         let preferred_hours = parse_preferred_hours(&mut errors, &input);
         check_rotl_date(&mut errors, &input);
+        check_rotl_travel(&mut errors, &input);
         let curfews = errors.parse_each("curfews", &input.curfews, Curfew::parse);
         let exclusion_zones = errors.parse_each(
             "exclusion_zones",
@@ -707,6 +713,7 @@ impl ProfileDetails {
             right_to_work: input.right_to_work,
             driving_licence: input.driving_licence,
             rotl_eligible_from: input.rotl_eligible_from,
+            rotl_travel_km: input.rotl_travel_km,
             licence_conditions: LicenceConditions {
                 curfews,
                 exclusion_zones,
@@ -760,6 +767,7 @@ impl ProfileDetails {
             right_to_work: self.right_to_work,
             driving_licence: self.driving_licence,
             rotl_eligible_from: self.rotl_eligible_from,
+            rotl_travel_km: self.rotl_travel_km,
             licence_ends_on: conditions.licence_ends_on,
             curfews: conditions.curfews.iter().map(Curfew::to_input).collect(),
             exclusion_zones: conditions
@@ -894,6 +902,19 @@ impl ProfileDetails {
         self.rotl_eligible_from
     }
 
+    /// How far from the prison the person may travel on day release, as
+    /// recorded; `None` when not recorded.
+    pub fn rotl_travel_km(&self) -> Option<f64> {
+        self.rotl_travel_km
+    }
+
+    /// The limit the day release travel rule uses: the recorded ROTL
+    /// travel limit, or else the ordinary travel radius (measured from the
+    /// prison rather than the release area).
+    pub fn rotl_travel_limit_km(&self) -> f64 {
+        self.rotl_travel_km.unwrap_or(self.travel_radius_km)
+    }
+
     /// Licence conditions.
     pub fn licence_conditions(&self) -> &LicenceConditions {
         &self.licence_conditions
@@ -1003,6 +1024,19 @@ fn parse_preferred_hours(
                 "Enter the most hours a week as well as the fewest",
             );
             None
+        }
+    }
+}
+
+/// A day release travel limit, when given, is 0 to 200 km like the
+/// travel radius.
+fn check_rotl_travel(errors: &mut FieldErrors, input: &ProfileInput) {
+    if let Some(km) = input.rotl_travel_km {
+        if !(km.is_finite() && (0.0..=200.0).contains(&km)) {
+            errors.add(
+                "rotl_travel_km",
+                "Enter how far the person can travel on day release, from 0 to 200 km, or leave it blank",
+            );
         }
     }
 }
@@ -1328,6 +1362,9 @@ pub struct Profile {
     pub officer_id: Option<i64>,
     /// What employers see instead of the name (without consent).
     pub pseudonym: String,
+    /// Where the person's prison is (the service's place), from which day
+    /// release travel is measured; `None` for a probation service.
+    pub prison: Option<Place>,
     /// The profile content.
     pub details: ProfileDetails,
 }
@@ -1379,6 +1416,7 @@ pub(crate) mod tests {
             right_to_work: true,
             driving_licence: true,
             rotl_eligible_from: Some(date(2025, 3, 1)),
+            rotl_travel_km: None,
             licence_ends_on: None,
             curfews: vec![],
             exclusion_zones: vec![],

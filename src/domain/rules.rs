@@ -28,7 +28,7 @@ use super::matching::{
 };
 use super::offence::ExclusionStance;
 use super::profile::{LicenceConditions, Profile, ProfileDetails, ReleaseArea};
-use super::vacancy::{Vacancy, VacancyDetails, Workplace};
+use super::vacancy::{KindDetails, TrialTiming, Vacancy, VacancyDetails, VacancyKind, Workplace};
 
 /// One vacancy and one person, with the facts every rule shares worked out
 /// once: the effective start and the distance.
@@ -45,6 +45,16 @@ pub struct Pair<'a> {
     /// Straight-line km from the release area to an on-site workplace, when
     /// both are known.
     pub distance: Option<f64>,
+    /// Straight-line km from the prison to an on-site workplace, for work
+    /// done on day release (a placement, or a trial before release) when
+    /// the prison is known.
+    pub prison_distance: Option<f64>,
+    /// The licence conditions that count for the curfew and exclusion zone
+    /// rules: those in force on `today` for a job; for a work trial or a
+    /// placement, which happen on their own dates, those still in force on
+    /// its first day (a curfew that ends before the trial starts does not
+    /// clash with it).
+    pub conditions_at_work: Cow<'a, LicenceConditions>,
 }
 
 impl<'a> Pair<'a> {
@@ -57,14 +67,31 @@ impl<'a> Pair<'a> {
             }
             _ => None,
         };
+        let prison_distance = match (job.workplace(), &profile.prison) {
+            (Workplace::OnSite(work), Some(prison)) if job.kind_details().on_day_release() => {
+                Some(distance_km(work.point(), prison.point()))
+            }
+            _ => None,
+        };
+        let starts = effective_start(job, person, today);
+        let conditions_at_work = match job.kind() {
+            VacancyKind::Job | VacancyKind::GuaranteedInterview => {
+                person.licence_conditions().as_of(today)
+            }
+            VacancyKind::WorkTrial | VacancyKind::RotlPlacement => {
+                person.licence_conditions().as_of(starts.max(today))
+            }
+        };
         Pair {
             vacancy,
             job,
             person,
             conditions: person.licence_conditions().as_of(today),
             today,
-            starts: effective_start(job, person, today),
+            starts,
             distance,
+            prison_distance,
+            conditions_at_work,
         }
     }
 }
@@ -130,7 +157,10 @@ impl RuleCode {
             RuleCode::DrivingRestriction => check_driving(pair, out),
             RuleCode::MissingCertificate => check_certificates(pair, out),
             RuleCode::StartsBeforeRelease => check_start(pair, out),
+            RuleCode::RotlNotEligible => check_day_release(pair, out),
+            RuleCode::TrialTiming => check_trial_timing(pair, out),
             RuleCode::BeyondTravelRadius => check_travel(pair, out),
+            RuleCode::BeyondRotlTravel => check_rotl_travel(pair, out),
             RuleCode::ExclusionZone => check_exclusion_zones(pair, out),
             RuleCode::CurfewConflict => check_curfews(pair, out),
         }
@@ -144,8 +174,13 @@ impl RuleCode {
             | RuleCode::NoRightToWork
             | RuleCode::MissingCertificate
             | RuleCode::StartsBeforeRelease
+            | RuleCode::RotlNotEligible
+            | RuleCode::TrialTiming
             | RuleCode::BeyondTravelRadius => false,
-            RuleCode::RegulatedActivityBarred
+            // The day release travel limit is a condition of the person's
+            // temporary licence.
+            RuleCode::BeyondRotlTravel
+            | RuleCode::RegulatedActivityBarred
             | RuleCode::OffenceExclusion
             | RuleCode::DrivingRestriction
             | RuleCode::ExclusionZone
@@ -156,9 +191,11 @@ impl RuleCode {
     /// How the search index narrows candidates by this rule.
     pub fn narrowing(self) -> Narrowing {
         match self {
-            RuleCode::VacancyNotOpen => Narrowing::Indexed {
+            RuleCode::VacancyNotOpen => Narrowing::Partly {
                 vacancy_fields: &["status", "closing_day", "rolling"],
                 profile_fields: &[],
+                left_to_assess: "whether applications have opened yet (opens_on): a vacancy \
+                                 not yet open is published, and becomes open by time alone",
             },
             RuleCode::NoRightToWork => Narrowing::Indexed {
                 vacancy_fields: &[],
@@ -185,6 +222,21 @@ impl RuleCode {
                 vacancy_fields: &["start_asap", "start_day", "rotl_suitable"],
                 profile_fields: &["release_day", "rotl_eligible_day"],
             },
+            RuleCode::RotlNotEligible => Narrowing::AssessOnly(
+                "the start filter of starts_before_release (on rotl_suitable, start_day and \
+                 rotl_eligible_day) already keeps only people on day release by a placement's \
+                 start: placements and trials before release are always rotl_suitable; \
+                 a placement starting after release is left to assess",
+            ),
+            RuleCode::TrialTiming => Narrowing::AssessOnly(
+                "the start filter of starts_before_release already drops trials after release \
+                 that start before it (they are never rotl_suitable); a trial before release \
+                 ending after it is left to assess",
+            ),
+            RuleCode::BeyondRotlTravel => Narrowing::AssessOnly(
+                "the distance is from each person's prison with each person's own limit, \
+                 and applies only to work on day release: few pairs, checked exactly by assess",
+            ),
             RuleCode::BeyondTravelRadius => Narrowing::Partly {
                 vacancy_fields: &["_geo", "remote"],
                 profile_fields: &["_geo", "radius_km", "no_fixed_abode"],
@@ -203,9 +255,12 @@ impl RuleCode {
 /// [`RuleCode::VacancyNotOpen`]: the vacancy takes applications today.
 fn check_open(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     if !pair.vacancy.is_open(pair.today) {
+        let closed = pair.job.closing_date().is_some_and(|c| c < pair.today);
+        let not_yet = pair.job.opens_on().filter(|&opens| opens > pair.today);
         out.fail(|| FailureDetail::VacancyNotOpen {
             status: pair.vacancy.status,
             closing_date: pair.job.closing_date(),
+            opens_on: if closed { None } else { not_yet },
         })?;
     }
     ControlFlow::Continue(())
@@ -282,16 +337,93 @@ fn check_certificates(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
 }
 
 /// [`RuleCode::StartsBeforeRelease`]: work starts after release, or on day
-/// release (ROTL) where both sides allow it.
+/// release (ROTL) where both sides allow it. Work trials and placements
+/// have their own timing rules ([`RuleCode::RotlNotEligible`],
+/// [`RuleCode::TrialTiming`]).
 fn check_start(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     let (job, person) = (pair.job, pair.person);
-    if starts_too_early(job, person, pair.starts) {
+    let own_timing = matches!(
+        job.kind(),
+        VacancyKind::WorkTrial | VacancyKind::RotlPlacement
+    );
+    if !own_timing && starts_too_early(job, person, pair.starts) {
         out.fail(|| FailureDetail::StartsBeforeRelease {
             starts: pair.starts,
             release_date: person.release_date(),
             rotl_suitable: job.rotl_suitable(),
             rotl_eligible_from: person.rotl_eligible_from(),
         })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::RotlNotEligible`]: work on day release (a placement, or a
+/// trial before release) starts on a day the person may be out on day
+/// release: eligible by then, and not yet released (a placement after
+/// release is no placement; a trial before release that starts after it
+/// is a [`RuleCode::TrialTiming`] failure).
+fn check_day_release(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    let (job, person) = (pair.job, pair.person);
+    if !job.kind_details().on_day_release() {
+        return ControlFlow::Continue(());
+    }
+    let released = pair.starts >= person.release_date();
+    let eligible = person
+        .rotl_eligible_from()
+        .is_some_and(|eligible| eligible <= pair.starts);
+    let fails = match job.kind() {
+        VacancyKind::RotlPlacement => released || !eligible,
+        _ => !released && !eligible,
+    };
+    if fails {
+        out.fail(|| FailureDetail::RotlNotEligible {
+            starts: pair.starts,
+            release_date: person.release_date(),
+            rotl_eligible_from: person.rotl_eligible_from(),
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::TrialTiming`]: a trial before release ends before the
+/// release day; a trial after release starts on or after it (the release
+/// day counts as after release, as for jobs).
+fn check_trial_timing(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    let KindDetails::WorkTrial {
+        ends_on, timing, ..
+    } = pair.job.kind_details()
+    else {
+        return ControlFlow::Continue(());
+    };
+    let release = pair.person.release_date();
+    let fails = match timing {
+        TrialTiming::BeforeRelease => *ends_on >= release,
+        TrialTiming::AfterRelease => pair.starts < release,
+    };
+    if fails {
+        out.fail(|| FailureDetail::TrialTiming {
+            timing: *timing,
+            starts: pair.starts,
+            ends_on: *ends_on,
+            release_date: release,
+        })?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// [`RuleCode::BeyondRotlTravel`]: work on day release is within the
+/// person's day release travel limit from the prison (the travel radius
+/// when no limit is recorded; inclusive, as the travel radius is).
+fn check_rotl_travel(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
+    if let Some(km) = pair.prison_distance {
+        let limit = pair.person.rotl_travel_limit_km();
+        if km > limit {
+            out.fail(|| FailureDetail::BeyondRotlTravel {
+                distance_km: km,
+                limit_km: limit,
+                recorded: pair.person.rotl_travel_km().is_some(),
+            })?;
+        }
     }
     ControlFlow::Continue(())
 }
@@ -314,7 +446,7 @@ fn check_travel(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
 /// zone of the licence.
 fn check_exclusion_zones(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     if let Some(work) = pair.job.workplace().place() {
-        for zone in pair.conditions.exclusion_zones() {
+        for zone in pair.conditions_at_work.exclusion_zones() {
             if zone.contains(work.point()) {
                 out.fail(|| FailureDetail::ExclusionZone {
                     zone: zone.name().to_owned(),
@@ -328,7 +460,7 @@ fn check_exclusion_zones(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()>
 /// [`RuleCode::CurfewConflict`]: no shift overlaps a curfew.
 fn check_curfews(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     for shift in pair.job.shifts() {
-        for curfew in pair.conditions.curfews() {
+        for curfew in pair.conditions_at_work.curfews() {
             let curfew = curfew.window();
             if let Some(overlap) = shift.overlap(curfew) {
                 out.fail(|| FailureDetail::CurfewConflict {

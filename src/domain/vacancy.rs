@@ -171,6 +171,119 @@ impl Start {
     }
 }
 
+slug_enum! {
+    /// What a vacancy offers: a job, or a route into one before release.
+    pub enum VacancyKind("vacancy kind") {
+        /// An ordinary job (every vacancy before kinds existed).
+        Job => "job", "Job",
+        /// A job where every forwarded person who meets the essentials is
+        /// interviewed.
+        GuaranteedInterview => "guaranteed_interview", "Guaranteed interview",
+        /// A short trial of the work, 1 to 10 days on set dates, before
+        /// release (on day release) or after it.
+        WorkTrial => "work_trial", "Work trial",
+        /// Work on day release (release on temporary licence, ROTL) before
+        /// the release date, on set days of the week; the prison must
+        /// approve each placement.
+        RotlPlacement => "rotl_placement", "Day release (ROTL) placement",
+    }
+}
+
+impl VacancyKind {
+    /// What the kind means, in plain words for employers and officers.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            VacancyKind::Job => "A job.",
+            VacancyKind::GuaranteedInterview => {
+                "A job with a guaranteed interview: everyone forwarded who meets the essential \
+                 needs is interviewed."
+            }
+            VacancyKind::WorkTrial => {
+                "A work trial: a few days trying the work on set dates, before or after release."
+            }
+            VacancyKind::RotlPlacement => {
+                "A day release (ROTL) placement: work on set days before the release date. \
+                 The prison must approve the placement for each person."
+            }
+        }
+    }
+}
+
+slug_enum! {
+    /// When a work trial runs, relative to the person's release.
+    pub enum TrialTiming("trial timing") {
+        /// Before release, on day release (ROTL): every trial day falls
+        /// before the release date.
+        BeforeRelease => "before_release", "Before release, on day release",
+        /// After release: the first trial day is on or after release.
+        AfterRelease => "after_release", "After release",
+    }
+}
+
+/// Fewest and most days a work trial lasts, counting both ends.
+pub const TRIAL_MIN_DAYS: i64 = 1;
+/// See [`TRIAL_MIN_DAYS`].
+pub const TRIAL_MAX_DAYS: i64 = 10;
+/// Longest description of how a person travels to a day release placement.
+pub const TRAVEL_MAX_CHARS: usize = 300;
+
+/// The kind of a vacancy with the fields only that kind has. The start date,
+/// shifts, pay and `rotl_suitable` are the vacancy's own fields, shared by
+/// every kind:
+/// - a work trial starts on `start_date` and ends on `ends_on`; its pay
+///   range is the job's pay, and `paid` says whether the trial days are paid;
+/// - a ROTL placement's days of the week are its shift windows, and it
+///   starts on `start_date`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KindDetails {
+    /// An ordinary job.
+    Job,
+    /// A job with a guaranteed interview.
+    GuaranteedInterview,
+    /// A work trial.
+    WorkTrial {
+        /// The last trial day.
+        ends_on: NaiveDate,
+        /// Whether the trial days are paid.
+        paid: bool,
+        /// Before or after release.
+        timing: TrialTiming,
+    },
+    /// A day release placement.
+    RotlPlacement {
+        /// How the person gets there from the prison (may be blank).
+        travel: String,
+    },
+}
+
+impl KindDetails {
+    /// The kind.
+    pub fn kind(&self) -> VacancyKind {
+        match self {
+            KindDetails::Job => VacancyKind::Job,
+            KindDetails::GuaranteedInterview => VacancyKind::GuaranteedInterview,
+            KindDetails::WorkTrial { .. } => VacancyKind::WorkTrial,
+            KindDetails::RotlPlacement { .. } => VacancyKind::RotlPlacement,
+        }
+    }
+
+    /// Whether the person is on day release (ROTL) while doing it: a
+    /// placement, or a trial before release. Such a vacancy is always
+    /// `rotl_suitable`, and the ROTL rules (eligibility on the start day,
+    /// travel from the prison) apply to it.
+    pub fn on_day_release(&self) -> bool {
+        matches!(
+            self,
+            KindDetails::RotlPlacement { .. }
+                | KindDetails::WorkTrial {
+                    timing: TrialTiming::BeforeRelease,
+                    ..
+                }
+        )
+    }
+}
+
 /// Highest pay figure accepted, in pence (£1,000,000): anything above is a
 /// typing mistake, and the cap keeps pound-to-pence conversion exact.
 pub const MAX_PAY_PENCE: u64 = 100_000_000;
@@ -416,6 +529,19 @@ pub struct VacancyInput {
     /// Documents the person must bring.
     #[validate(length(max = 10, message = "List no more than 10 documents"))]
     pub documents_needed: Vec<String>,
+    /// Applications open from this day; absent means open once published.
+    pub opens_on: Option<NaiveDate>,
+    /// Kind slug ("job", "guaranteed_interview", "work_trial",
+    /// "rotl_placement"); absent or empty means "job".
+    pub kind: Option<String>,
+    /// A work trial's last day (its first is `start_date`).
+    pub trial_ends_on: Option<NaiveDate>,
+    /// Whether a work trial's days are paid.
+    pub trial_paid: Option<bool>,
+    /// When a work trial runs: "before_release" or "after_release".
+    pub trial_timing: Option<String>,
+    /// How a person on a day release placement gets there.
+    pub travel: Option<String>,
 }
 
 /// Input fields in form order, for sorting error summaries.
@@ -448,6 +574,12 @@ pub const VACANCY_FIELDS: &[&str] = &[
     "ring_fenced",
     "how_to_apply",
     "documents_needed",
+    "opens_on",
+    "kind",
+    "trial_ends_on",
+    "trial_paid",
+    "trial_timing",
+    "travel",
 ];
 
 /// Longest description of one needed document.
@@ -497,6 +629,8 @@ pub struct VacancyDetails {
     ring_fenced: bool,
     how_to_apply: String,
     documents_needed: Vec<String>,
+    opens_on: Option<NaiveDate>,
+    kind: KindDetails,
 }
 
 impl VacancyDetails {
@@ -529,6 +663,8 @@ impl VacancyDetails {
         let convictions_asked = parse_convictions_asked(&mut errors, &input, check_level);
         let exclusions = parse_offence_exclusions(&mut errors, &input.offence_exclusions);
         check_documents(&mut errors, &input.documents_needed);
+        check_opens_on(&mut errors, &input, start);
+        let kind = parse_kind(&mut errors, &input, start);
 
         let (
             Some(workplace),
@@ -537,6 +673,7 @@ impl VacancyDetails {
             Some(start),
             Some(check_level),
             Some(convictions_asked),
+            Some(kind),
         ) = (
             workplace,
             contract,
@@ -544,6 +681,7 @@ impl VacancyDetails {
             start,
             check_level,
             convictions_asked,
+            kind,
         )
         else {
             errors.sort_by_form_order(VACANCY_FIELDS);
@@ -574,10 +712,12 @@ impl VacancyDetails {
             regulated_children: input.regulated_children,
             regulated_adults: input.regulated_adults,
             offence_exclusions: exclusions,
-            rotl_suitable: input.rotl_suitable,
+            rotl_suitable: rotl_suitable_for(&kind, input.rotl_suitable),
             ring_fenced: input.ring_fenced,
             how_to_apply: input.how_to_apply,
             documents_needed: input.documents_needed,
+            opens_on: input.opens_on,
+            kind,
         })
     }
 
@@ -617,6 +757,24 @@ impl VacancyDetails {
             ring_fenced: self.ring_fenced,
             how_to_apply: self.how_to_apply.clone(),
             documents_needed: self.documents_needed.clone(),
+            opens_on: self.opens_on,
+            kind: Some(self.kind.kind().as_str().to_owned()),
+            trial_ends_on: match &self.kind {
+                KindDetails::WorkTrial { ends_on, .. } => Some(*ends_on),
+                _ => None,
+            },
+            trial_paid: match &self.kind {
+                KindDetails::WorkTrial { paid, .. } => Some(*paid),
+                _ => None,
+            },
+            trial_timing: match &self.kind {
+                KindDetails::WorkTrial { timing, .. } => Some(timing.as_str().to_owned()),
+                _ => None,
+            },
+            travel: match &self.kind {
+                KindDetails::RotlPlacement { travel } => Some(travel.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -746,6 +904,190 @@ impl VacancyDetails {
     pub fn documents_needed(&self) -> &[String] {
         &self.documents_needed
     }
+
+    /// The first day applications are taken, if later than publication.
+    pub fn opens_on(&self) -> Option<NaiveDate> {
+        self.opens_on
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> VacancyKind {
+        self.kind.kind()
+    }
+
+    /// The kind with its own fields.
+    pub fn kind_details(&self) -> &KindDetails {
+        &self.kind
+    }
+}
+
+/// `rotl_suitable` as stored: a day release placement and a trial before
+/// release are done on day release, so they are always suitable; a trial
+/// after release never is; a job or guaranteed interview keeps the
+/// employer's choice (it may start before release on day release).
+fn rotl_suitable_for(kind: &KindDetails, chosen: bool) -> bool {
+    match kind {
+        KindDetails::Job | KindDetails::GuaranteedInterview => chosen,
+        KindDetails::WorkTrial { .. } | KindDetails::RotlPlacement { .. } => kind.on_day_release(),
+    }
+}
+
+/// Applications may open later than publication, but not after they close
+/// nor after work starts.
+fn check_opens_on(errors: &mut FieldErrors, input: &VacancyInput, start: Option<Start>) {
+    let Some(opens) = input.opens_on else {
+        return;
+    };
+    if input.closing_date.is_some_and(|closing| opens > closing) {
+        errors.add(
+            "opens_on",
+            "Enter a day applications open that is on or before the closing date",
+        );
+    } else if let Some(Start::On(start)) = start {
+        if opens > start {
+            errors.add(
+                "opens_on",
+                "Enter a day applications open that is on or before the start date",
+            );
+        }
+    }
+}
+
+/// The kind and the fields it needs; fields of another kind must be left
+/// out.
+fn parse_kind(
+    errors: &mut FieldErrors,
+    input: &VacancyInput,
+    start: Option<Start>,
+) -> Option<KindDetails> {
+    let kind = match input.kind.as_deref() {
+        None => VacancyKind::Job,
+        Some(text) => match VacancyKind::parse(text) {
+            Ok(kind) => kind,
+            Err(_) => {
+                errors.add(
+                    "kind",
+                    "Choose what you offer: a job, a guaranteed interview, a work trial \
+                     or a day release (ROTL) placement",
+                );
+                return None;
+            }
+        },
+    };
+    if kind != VacancyKind::WorkTrial {
+        for (field, given) in [
+            ("trial_ends_on", input.trial_ends_on.is_some()),
+            ("trial_paid", input.trial_paid.is_some()),
+            ("trial_timing", input.trial_timing.is_some()),
+        ] {
+            if given {
+                errors.add(field, "Leave this out unless you offer a work trial");
+            }
+        }
+    }
+    if kind != VacancyKind::RotlPlacement && input.travel.is_some() {
+        errors.add(
+            "travel",
+            "Leave travel out unless you offer a day release (ROTL) placement",
+        );
+    }
+    let needs_date = matches!(kind, VacancyKind::WorkTrial | VacancyKind::RotlPlacement);
+    if needs_date && matches!(start, Some(Start::Asap)) {
+        errors.add(
+            "start",
+            "A work trial or day release placement starts on a set date. Enter the first day",
+        );
+    }
+    match kind {
+        VacancyKind::Job => Some(KindDetails::Job),
+        VacancyKind::GuaranteedInterview => Some(KindDetails::GuaranteedInterview),
+        VacancyKind::WorkTrial => parse_trial(errors, input, start),
+        VacancyKind::RotlPlacement => {
+            if input.remote {
+                errors.add(
+                    "remote",
+                    "A day release placement is done at a workplace. Enter where it is",
+                );
+            }
+            if input.shifts.is_empty() {
+                errors.add(
+                    "shifts",
+                    "Enter the days of the week and the times of the placement",
+                );
+            }
+            let travel = input.travel.clone().unwrap_or_default();
+            if travel.chars().count() > TRAVEL_MAX_CHARS {
+                errors.add(
+                    "travel",
+                    "Describe the travel in no more than 300 characters",
+                );
+            }
+            Some(KindDetails::RotlPlacement { travel })
+        }
+    }
+}
+
+/// A work trial: its last day (1 to 10 days from the start, counting
+/// both), whether it is paid, and whether it runs before or after release.
+fn parse_trial(
+    errors: &mut FieldErrors,
+    input: &VacancyInput,
+    start: Option<Start>,
+) -> Option<KindDetails> {
+    let ends_on = match (input.trial_ends_on, start) {
+        (None, _) => {
+            errors.add("trial_ends_on", "Enter the last day of the work trial");
+            None
+        }
+        (Some(ends), Some(Start::On(first))) => {
+            let days = (ends - first).num_days() + 1;
+            if days < TRIAL_MIN_DAYS {
+                errors.add(
+                    "trial_ends_on",
+                    "Enter a last day of the trial that is on or after the first day",
+                );
+                None
+            } else if days > TRIAL_MAX_DAYS {
+                errors.add(
+                    "trial_ends_on",
+                    "A work trial lasts 1 to 10 days. Enter a last day no more than 9 days after the first",
+                );
+                None
+            } else {
+                Some(ends)
+            }
+        }
+        // The start's own error is already given.
+        (Some(_), _) => None,
+    };
+    let paid = input.trial_paid;
+    if paid.is_none() {
+        errors.add("trial_paid", "Say whether the trial days are paid");
+    }
+    let timing = match input.trial_timing.as_deref() {
+        None => {
+            errors.add(
+                "trial_timing",
+                "Say whether the trial is before release (on day release) or after release",
+            );
+            None
+        }
+        Some(text) => {
+            let timing = TrialTiming::parse(text).ok();
+            if timing.is_none() {
+                errors.add(
+                    "trial_timing",
+                    "Choose before release (on day release) or after release",
+                );
+            }
+            timing
+        }
+    };
+    Some(KindDetails::WorkTrial {
+        ends_on: ends_on?,
+        paid: paid?,
+        timing: timing?,
+    })
 }
 
 /// The sector must be given and be one the taxonomy knows.
@@ -1035,6 +1377,17 @@ fn normalise(raw: &VacancyInput) -> VacancyInput {
         .as_deref()
         .map(|asked| asked.trim().to_ascii_lowercase())
         .filter(|asked| !asked.is_empty());
+    for text in [&mut input.kind, &mut input.trial_timing] {
+        *text = text
+            .as_deref()
+            .map(|value| value.trim().to_ascii_lowercase())
+            .filter(|value| !value.is_empty());
+    }
+    input.travel = input
+        .travel
+        .as_deref()
+        .map(|travel| travel.trim().to_owned())
+        .filter(|travel| !travel.is_empty());
     input.start = input
         .start
         .as_deref()
@@ -1099,14 +1452,17 @@ pub struct Vacancy {
 }
 
 impl Vacancy {
-    /// Whether people can be matched and apply today: published, and the
-    /// closing date (the last day to apply) is today or later, or rolling.
+    /// Whether people can be matched and apply today: published, the
+    /// closing date (the last day to apply) is today or later, or rolling,
+    /// and applications have opened (`opens_on` is today or earlier, or
+    /// not set).
     pub fn is_open(&self, today: NaiveDate) -> bool {
         self.status == VacancyStatus::Published
             && self
                 .details
                 .closing_date
                 .is_none_or(|closing| closing >= today)
+            && self.details.opens_on.is_none_or(|opens| opens <= today)
     }
 }
 
@@ -1168,7 +1524,179 @@ pub(crate) mod tests {
             ring_fenced: false,
             how_to_apply: "Your officer will send your details.".into(),
             documents_needed: vec!["Proof of identity".into()],
+            opens_on: None,
+            kind: Some("job".into()),
+            trial_ends_on: None,
+            trial_paid: None,
+            trial_timing: None,
+            travel: None,
         }
+    }
+
+    fn trial_input() -> VacancyInput {
+        VacancyInput {
+            kind: Some("work_trial".into()),
+            trial_ends_on: Some(date(2025, 6, 6)),
+            trial_paid: Some(true),
+            trial_timing: Some("before_release".into()),
+            rotl_suitable: false,
+            ..valid_input()
+        }
+    }
+
+    #[test]
+    fn kinds_default_to_job_and_keep_their_fields() {
+        let job = VacancyDetails::parse(&valid_input(), &sample()).unwrap();
+        assert_eq!(job.kind(), VacancyKind::Job);
+        assert!(job.rotl_suitable(), "a job keeps the employer's choice");
+        let trial = VacancyDetails::parse(&trial_input(), &sample()).unwrap();
+        assert_eq!(
+            trial.kind_details(),
+            &KindDetails::WorkTrial {
+                ends_on: date(2025, 6, 6),
+                paid: true,
+                timing: TrialTiming::BeforeRelease
+            }
+        );
+        assert!(
+            trial.rotl_suitable(),
+            "a trial before release is on day release"
+        );
+        assert_eq!(
+            VacancyDetails::parse(&trial.to_input(), &sample()).unwrap(),
+            trial
+        );
+        let after = VacancyInput {
+            trial_timing: Some("after_release".into()),
+            rotl_suitable: true,
+            ..trial_input()
+        };
+        assert!(!VacancyDetails::parse(&after, &sample())
+            .unwrap()
+            .rotl_suitable());
+        let placement = VacancyInput {
+            kind: Some(" ROTL_Placement ".into()),
+            travel: Some("Minibus from the gate".into()),
+            rotl_suitable: false,
+            ..valid_input()
+        };
+        let parsed = VacancyDetails::parse(&placement, &sample()).unwrap();
+        assert_eq!(parsed.kind(), VacancyKind::RotlPlacement);
+        assert!(parsed.rotl_suitable());
+        assert_eq!(
+            VacancyDetails::parse(&parsed.to_input(), &sample()).unwrap(),
+            parsed
+        );
+    }
+
+    #[test]
+    fn a_trial_needs_its_fields_and_lasts_one_to_ten_days() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        let bare = errors(VacancyInput {
+            trial_ends_on: None,
+            trial_paid: None,
+            trial_timing: None,
+            ..trial_input()
+        });
+        for field in ["trial_ends_on", "trial_paid", "trial_timing"] {
+            assert!(bare.has(field), "{field}");
+        }
+        let ten = VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 11)),
+            ..trial_input()
+        };
+        assert!(VacancyDetails::parse(&ten, &sample()).is_ok());
+        assert!(errors(VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 12)),
+            ..trial_input()
+        })
+        .has("trial_ends_on"));
+        assert!(errors(VacancyInput {
+            trial_ends_on: Some(date(2025, 6, 1)),
+            ..trial_input()
+        })
+        .has("trial_ends_on"));
+        assert!(errors(VacancyInput {
+            trial_timing: Some("during".into()),
+            ..trial_input()
+        })
+        .has("trial_timing"));
+        let asap = errors(VacancyInput {
+            start: Some("asap".into()),
+            start_date: None,
+            ..trial_input()
+        });
+        assert!(asap.has("start"));
+        // Trial fields on a job are refused.
+        let job = errors(VacancyInput {
+            kind: None,
+            ..trial_input()
+        });
+        assert!(job.has("trial_ends_on") && job.has("trial_paid") && job.has("trial_timing"));
+        assert!(errors(VacancyInput {
+            kind: Some("internship".into()),
+            ..valid_input()
+        })
+        .has("kind"));
+    }
+
+    #[test]
+    fn a_placement_is_on_site_on_set_days() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        let placement = || VacancyInput {
+            kind: Some("rotl_placement".into()),
+            ..valid_input()
+        };
+        assert!(errors(VacancyInput {
+            remote: true,
+            ..placement()
+        })
+        .has("remote"));
+        assert!(errors(VacancyInput {
+            shifts: Vec::new(),
+            ..placement()
+        })
+        .has("shifts"));
+        assert!(errors(VacancyInput {
+            travel: Some("x".repeat(301)),
+            ..placement()
+        })
+        .has("travel"));
+        assert!(errors(VacancyInput {
+            travel: Some("Bus".into()),
+            ..valid_input()
+        })
+        .has("travel"));
+    }
+
+    #[test]
+    fn applications_open_before_they_close_and_work_starts() {
+        let errors = |input: VacancyInput| VacancyDetails::parse(&input, &sample()).unwrap_err();
+        assert!(errors(VacancyInput {
+            opens_on: Some(date(2025, 5, 24)),
+            ..valid_input()
+        })
+        .has("opens_on"));
+        assert!(errors(VacancyInput {
+            opens_on: Some(date(2025, 6, 3)),
+            closing_date: None,
+            ..valid_input()
+        })
+        .has("opens_on"));
+        let fine = VacancyInput {
+            opens_on: Some(date(2025, 5, 23)),
+            ..valid_input()
+        };
+        let parsed = VacancyDetails::parse(&fine, &sample()).unwrap();
+        assert_eq!(parsed.opens_on(), Some(date(2025, 5, 23)));
+        let vacancy = Vacancy {
+            id: 1,
+            employer_id: 1,
+            status: VacancyStatus::Published,
+            details: parsed,
+        };
+        assert!(!vacancy.is_open(date(2025, 5, 22)));
+        assert!(vacancy.is_open(date(2025, 5, 23)));
     }
 
     pub(crate) fn details(input: &VacancyInput) -> VacancyDetails {

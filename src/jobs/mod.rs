@@ -422,7 +422,7 @@ impl Worker {
             .store
             .run(move |c| Ok(schedule::daily(c, &config, day, at)))
             .await??;
-        tracing::info!(%day, vacancies_closed = report.vacancies_closed, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, licence_conditions_ended = report.licence_conditions_ended, anonymised = report.anonymised, restricted_deleted = report.restricted_deleted, "daily scans done");
+        tracing::info!(%day, vacancies_closed = report.vacancies_closed, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, licence_conditions_ended = report.licence_conditions_ended, vacancies_opened = report.vacancies_opened, anonymised = report.anonymised, restricted_deleted = report.restricted_deleted, "daily scans done");
         Ok(())
     }
 }

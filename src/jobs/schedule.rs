@@ -48,6 +48,9 @@ pub struct DailyReport {
     /// Matching runs queued for people whose licence condition (or the
     /// licence) ended the day before.
     pub licence_conditions_ended: usize,
+    /// Matching runs queued for published vacancies whose applications
+    /// open on the day (`opens_on`).
+    pub vacancies_opened: usize,
     /// People the retention pass anonymised.
     pub anonymised: usize,
     /// People whose offence, licence and barred data the retention pass
@@ -59,7 +62,8 @@ pub struct DailyReport {
 /// whose closing date is before `day` is closed; then people due for
 /// release within 12 weeks who are not ready to work are reminded about
 /// (once a week each), and published vacancies closing within 3 days with
-/// no applications (once each); then each person with a licence condition
+/// no applications (once each); then each published vacancy whose
+/// applications open on `day` gets a matching run queued; then each person with a licence condition
 /// whose last day was the day before `day` gets a matching run queued, so
 /// their search document and stored matches change on the first day it
 /// no longer applies; last the retention pass ([`crate::app::retention`])
@@ -94,6 +98,7 @@ pub fn daily(
     })?;
     let report = DailyReport {
         licence_conditions_ended: requeue_ended_conditions(conn, day, at)?,
+        vacancies_opened: requeue_opening_vacancies(conn, day, at)?,
         ..report
     };
     let retention = crate::app::retention::run(conn, &config.retention, day, &|_| {})?;
@@ -132,6 +137,30 @@ pub fn requeue_ended_conditions(
                 at,
             )?
             .key(format!("licence-condition-ended:{id}:{last_day}"));
+            queued += usize::from(crate::store::jobs::enqueue(tx, job, at)?.is_some());
+        }
+        Ok(queued)
+    })
+}
+
+/// Queues one `vacancy.changed` matching job for each published vacancy
+/// whose applications open on `day` (keyed by vacancy and day), so that it
+/// is matched and offered from that day. Returns how many jobs it queued.
+pub fn requeue_opening_vacancies(
+    conn: &mut Conn,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> StoreResult<usize> {
+    let ids = vacancies::ids_opening_on(conn, day)?;
+    conn.write(|tx| {
+        let mut queued = 0;
+        for id in &ids {
+            let job = NewJob::new(
+                changes::kind::VACANCY_CHANGED,
+                &changes::Changed { id: *id },
+                at,
+            )?
+            .key(format!("vacancy-opens:{id}:{day}"));
             queued += usize::from(crate::store::jobs::enqueue(tx, job, at)?.is_some());
         }
         Ok(queued)

@@ -620,6 +620,7 @@ mod tests {
             service_id: 4,
             officer_id: None,
             pseudonym: "Amber Fern 0009".into(),
+            prison: None,
             details: ProfileDetails::parse(&input, &taxonomy).unwrap(),
         };
         let doc = ProfileDoc::build(&profile, &taxonomy, date(2025, 5, 1));

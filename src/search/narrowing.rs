@@ -184,7 +184,11 @@ fn vacancy_part(rule: RuleCode, profile: &Profile, today: NaiveDate, taxonomy: &
             ])),
             _ => Part::None,
         },
-        RuleCode::ExclusionZone | RuleCode::CurfewConflict => Part::None,
+        RuleCode::RotlNotEligible
+        | RuleCode::TrialTiming
+        | RuleCode::BeyondRotlTravel
+        | RuleCode::ExclusionZone
+        | RuleCode::CurfewConflict => Part::None,
     }
 }
 
@@ -242,7 +246,11 @@ fn profile_part(rule: RuleCode, vacancy: &Vacancy, today: NaiveDate) -> Part {
             Workplace::OnSite(work) => Part::Filter(within_reach(work.point())),
             Workplace::Remote => Part::None,
         },
-        RuleCode::ExclusionZone | RuleCode::CurfewConflict => Part::None,
+        RuleCode::RotlNotEligible
+        | RuleCode::TrialTiming
+        | RuleCode::BeyondRotlTravel
+        | RuleCode::ExclusionZone
+        | RuleCode::CurfewConflict => Part::None,
     }
 }
 
@@ -452,6 +460,7 @@ mod tests {
             service_id: 2,
             officer_id: None,
             pseudonym: "Wren Sage 0001".into(),
+            prison: None,
             details: ProfileDetails::parse(&input, &sample()).unwrap(),
         }
     }
@@ -510,15 +519,18 @@ mod tests {
     #[test]
     fn every_rule_has_its_narrowing_and_restricted_flag() {
         use RuleCode::*;
-        let expected: [(RuleCode, bool, &str); 10] = [
-            (VacancyNotOpen, false, "indexed"),
+        let expected: [(RuleCode, bool, &str); 13] = [
+            (VacancyNotOpen, false, "partly"),
             (NoRightToWork, false, "indexed"),
             (RegulatedActivityBarred, true, "indexed"),
             (OffenceExclusion, true, "indexed"),
             (DrivingRestriction, true, "indexed"),
             (MissingCertificate, false, "partly"),
             (StartsBeforeRelease, false, "indexed"),
+            (RotlNotEligible, false, "assess only"),
+            (TrialTiming, false, "assess only"),
             (BeyondTravelRadius, false, "partly"),
+            (BeyondRotlTravel, true, "assess only"),
             (ExclusionZone, true, "assess only"),
             (CurfewConflict, true, "assess only"),
         ];

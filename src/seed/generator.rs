@@ -197,7 +197,7 @@ pub fn vacancy(
     let exclusions = vacancy_exclusions(rng);
     let regulated_adults =
         template.sector == "care" && template.required.contains(&"personal-care");
-    VacancyInput {
+    let input = VacancyInput {
         title: template.title.to_string(),
         description: format!(
             "{employer} is looking for a {} in {}. The work is {}. Full training and safety equipment are provided, \
@@ -243,6 +243,45 @@ pub fn vacancy(
         ring_fenced: rng.gen_bool(0.1),
         how_to_apply: "Your case officer sends your application to us. We will ask you to a short informal interview.".to_string(),
         documents_needed: vec!["Proof of right to work".to_string(), "Bank details for pay".to_string()],
+        ..VacancyInput::default()
+    };
+    input
+}
+
+/// Makes about one in ten generated vacancies each a guaranteed
+/// interview, a work trial (1 to 7 days, before release when the role suits
+/// day release) and a day release placement (on site, on a set date, with
+/// shifts), and about one in seven not open until `today` + 2 days; the
+/// rest stay jobs. Decided by `n` (such as the vacancy's number) with no
+/// draw, so the rest of a data set stays as it was; `vacancy` itself
+/// always makes jobs, which tests rely on.
+pub fn vary_kind(input: &mut VacancyInput, n: u64, today: NaiveDate) {
+    let kind = match (n % 10, input.start_date) {
+        (0, _) => "guaranteed_interview",
+        (1, Some(start)) => {
+            input.trial_ends_on =
+                Some(start + Duration::days(i64::from(input.positions.max(1) - 1) * 2));
+            input.trial_paid = Some(input.positions.is_multiple_of(2));
+            input.trial_timing = Some(
+                if input.rotl_suitable {
+                    "before_release"
+                } else {
+                    "after_release"
+                }
+                .to_string(),
+            );
+            "work_trial"
+        }
+        (2, Some(_)) if !input.remote && !input.shifts.is_empty() => "rotl_placement",
+        _ => "job",
+    };
+    input.kind = Some(kind.to_string());
+    let opens = today + Duration::days(2);
+    if n % 7 == 3
+        && input.start_date.is_some_and(|start| start >= opens)
+        && input.closing_date.is_none_or(|closing| closing >= opens)
+    {
+        input.opens_on = Some(opens);
     }
 }
 
@@ -322,7 +361,12 @@ pub fn profile(rng: &mut ChaCha8Rng, n: u64, town: &Town, today: NaiveDate) -> P
         .unwrap_or(15.0);
     let (skills, certificates, work_history) =
         work_record(rng, &skill_slugs, &certificates, first, today);
+    // Half the people on day release have a day release travel limit (no
+    // draw of its own).
+    let rotl_travel_km = (rotl_eligible_from.is_some() && n.is_multiple_of(2))
+        .then_some(f64::min(travel_radius_km, 20.0));
     ProfileInput {
+        rotl_travel_km,
         given_name: given.to_string(),
         family_name: family.to_string(),
         reference: format!("D{n:06}"),

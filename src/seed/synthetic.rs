@@ -201,13 +201,14 @@ fn add_vacancies(
     while done < options.vacancies as usize {
         let n = BATCH.min(options.vacancies as usize - done);
         let mut batch = Vec::with_capacity(n);
-        for _ in 0..n {
+        for i in 0..n {
             let template = TEMPLATES
                 .choose(rng)
                 .ok_or_else(|| SeedError::Data("no templates".into()))?;
             let town = &towns[rng.gen_range(0..towns.len())];
             let employer = employer_ids[rng.gen_range(0..employer_ids.len())];
-            let input = generator::vacancy(rng, template, town, "This employer", today);
+            let mut input = generator::vacancy(rng, template, town, "This employer", today);
+            generator::vary_kind(&mut input, (done + i) as u64, today);
             let details = VacancyDetails::parse(&input, taxonomy)
                 .map_err(|e| SeedError::Data(format!("generated vacancy is invalid: {e}")))?;
             let status = if rng.gen_bool(0.9) {

@@ -1163,3 +1163,116 @@ mod tests {
         assert_eq!(typos_allowed(8), 2);
     }
 }
+
+/// An approved match of the service whose person has open to-dos and whose
+/// vacancy lists documents: what the officer's "to do before starting"
+/// list is worked out from.
+#[derive(Clone, Debug)]
+pub struct ApprovedWithTodos {
+    pub match_id: i64,
+    pub profile_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub reference: String,
+    pub vacancy_id: i64,
+    pub title: String,
+    /// The vacancy's documents, in its order.
+    pub documents: Vec<String>,
+    /// The person's open to-dos: kind slug and note, in the profile's order.
+    pub open_todos: Vec<(String, String)>,
+}
+
+/// Every approved match of the service (people not anonymised) whose
+/// person has an open to-do and whose vacancy lists a document, ordered by
+/// family name, given name, person and match. Which to-dos a document
+/// needs is the domain's reading, done by the caller; the rows are bounded
+/// by the service's approved matches, never by a page.
+pub fn approved_with_open_todos(
+    conn: &mut impl AsTx,
+    service_id: i64,
+) -> StoreResult<Vec<ApprovedWithTodos>> {
+    use super::schema::{profile_todos, vacancy_documents};
+    use diesel::dsl::exists;
+    type Head = (i64, i64, String, String, String, i64, String);
+    let heads: Vec<Head> = with_conn!(conn, |c| matches::table
+        .inner_join(profiles::table)
+        .inner_join(vacancies::table)
+        .filter(profiles::service_id.eq(service_id))
+        .filter(profiles::anonymised_at.is_null())
+        .filter(matches::status.eq("approved"))
+        .filter(exists(
+            profile_todos::table
+                .filter(profile_todos::profile_id.eq(profiles::id))
+                .filter(profile_todos::done.eq(false)),
+        ))
+        .filter(exists(
+            vacancy_documents::table.filter(vacancy_documents::vacancy_id.eq(vacancies::id)),
+        ))
+        .order((
+            profiles::family_name.asc(),
+            profiles::given_name.asc(),
+            profiles::id.asc(),
+            matches::id.asc(),
+        ))
+        .select((
+            matches::id,
+            profiles::id,
+            profiles::given_name,
+            profiles::family_name,
+            profiles::reference,
+            vacancies::id,
+            vacancies::title,
+        ))
+        .load(c)?);
+    let mut profile_ids: Vec<i64> = heads.iter().map(|h| h.1).collect();
+    profile_ids.sort_unstable();
+    profile_ids.dedup();
+    let mut vacancy_ids: Vec<i64> = heads.iter().map(|h| h.5).collect();
+    vacancy_ids.sort_unstable();
+    vacancy_ids.dedup();
+    let mut todos: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
+    for chunk in profile_ids.chunks(5_000) {
+        let rows: Vec<(i64, String, String)> = with_conn!(conn, |c| profile_todos::table
+            .filter(profile_todos::profile_id.eq_any(chunk))
+            .filter(profile_todos::done.eq(false))
+            .order((profile_todos::profile_id, profile_todos::id))
+            .select((
+                profile_todos::profile_id,
+                profile_todos::kind,
+                profile_todos::note,
+            ))
+            .load(c)?);
+        for (id, kind, note) in rows {
+            todos.entry(id).or_default().push((kind, note));
+        }
+    }
+    let mut documents: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for chunk in vacancy_ids.chunks(5_000) {
+        let rows: Vec<(i64, String)> = with_conn!(conn, |c| vacancy_documents::table
+            .filter(vacancy_documents::vacancy_id.eq_any(chunk))
+            .order((vacancy_documents::vacancy_id, vacancy_documents::position))
+            .select((vacancy_documents::vacancy_id, vacancy_documents::document))
+            .load(c)?);
+        for (id, document) in rows {
+            documents.entry(id).or_default().push(document);
+        }
+    }
+    Ok(heads
+        .into_iter()
+        .map(
+            |(match_id, profile_id, given_name, family_name, reference, vacancy_id, title)| {
+                ApprovedWithTodos {
+                    match_id,
+                    profile_id,
+                    given_name,
+                    family_name,
+                    reference,
+                    vacancy_id,
+                    title,
+                    documents: documents.get(&vacancy_id).cloned().unwrap_or_default(),
+                    open_todos: todos.get(&profile_id).cloned().unwrap_or_default(),
+                }
+            },
+        )
+        .collect())
+}

@@ -10,10 +10,10 @@ use diesel::prelude::*;
 use super::schema::{
     profile_certificates, profile_curfews, profile_exclusion_zones, profile_languages,
     profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles,
+    profiles, services,
 };
 use super::{days_from_names, days_to_names, AsTx, InTx, StoreError, StoreResult};
-use crate::domain::geo::{ExclusionZoneInput, PlaceInput};
+use crate::domain::geo::{ExclusionZoneInput, Place, PlaceInput};
 use crate::domain::profile::{
     CertificateInput, CurfewInput, Profile, ProfileDetails, ProfileInput, ProfileSkillInput,
     TodoInput, WorkHistoryInput,
@@ -51,6 +51,7 @@ struct ProfileRow {
     gender: Option<String>,
     licence_ends_on: Option<NaiveDate>,
     no_driving_until: Option<NaiveDate>,
+    rotl_travel_km: Option<f64>,
 }
 
 const DUPLICATE_REFERENCE: &str = "a profile with this reference already exists in this service";
@@ -78,6 +79,7 @@ impl ProfileRow {
             right_to_work: self.right_to_work,
             driving_licence: self.driving_licence,
             rotl_eligible_from: self.rotl_eligible_from,
+            rotl_travel_km: self.rotl_travel_km,
             licence_ends_on: self.licence_ends_on,
             curfews: Vec::new(),
             exclusion_zones: Vec::new(),
@@ -124,6 +126,7 @@ struct Content<'a> {
     gender: Option<&'a str>,
     licence_ends_on: Option<NaiveDate>,
     no_driving_until: Option<NaiveDate>,
+    rotl_travel_km: Option<f64>,
 }
 
 impl<'a> Content<'a> {
@@ -156,6 +159,7 @@ impl<'a> Content<'a> {
             gender: non_empty(&input.gender),
             licence_ends_on: input.licence_ends_on,
             no_driving_until: input.no_driving_until,
+            rotl_travel_km: input.rotl_travel_km,
         })
     }
 }
@@ -637,6 +641,7 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
         inputs.insert(row.id, row.into_input());
     }
     parts.attach(&mut inputs);
+    let prisons = prisons_of(conn, heads.iter().map(|head| head.1))?;
     heads
         .into_iter()
         .map(|(id, service_id, officer_id, pseudonym)| {
@@ -648,8 +653,37 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
                 service_id,
                 officer_id,
                 pseudonym,
+                prison: prisons.get(&service_id).cloned(),
                 details,
             })
+        })
+        .collect()
+}
+
+/// The place of each of these services that is a prison (day release
+/// travel is measured from it); probation services are left out.
+fn prisons_of(
+    conn: &mut impl AsTx,
+    service_ids: impl Iterator<Item = i64>,
+) -> StoreResult<HashMap<i64, Place>> {
+    let mut ids: Vec<i64> = service_ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<(i64, String, f64, f64)> = with_conn!(conn, |c| services::table
+        .filter(services::id.eq_any(&ids))
+        .filter(services::kind.eq("prison"))
+        .select((
+            services::id,
+            services::place_name,
+            services::lat,
+            services::lon,
+        ))
+        .load(c)?);
+    rows.into_iter()
+        .map(|(id, name, lat, lon)| {
+            Place::parse(&PlaceInput { name, lat, lon })
+                .map(|place| (id, place))
+                .map_err(|e| StoreError::Corrupt(format!("service {id}: {e}")))
         })
         .collect()
 }

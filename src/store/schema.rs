@@ -167,6 +167,7 @@ diesel::table! {
         no_driving_until -> Nullable<Date>,
         anonymised_at -> Nullable<Timestamp>,
         restricted_deleted_at -> Nullable<Timestamp>,
+        rotl_travel_km -> Nullable<Double>,
     }
 }
 
@@ -335,6 +336,25 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         convictions_asked -> Text,
+    }
+}
+
+diesel::table! {
+    /// The columns of `vacancies` added for vacancy kinds (issue #22), with
+    /// its id and status: the same rows, declared apart because a diesel
+    /// table holds at most 32 columns without diesel's much slower
+    /// 64-column feature. Written in the same transaction as the rest of
+    /// the row (see `store::vacancies`).
+    #[sql_name = "vacancies"]
+    vacancy_kinds (id) {
+        id -> BigInt,
+        status -> Text,
+        kind -> Text,
+        trial_ends_on -> Nullable<Date>,
+        trial_paid -> Nullable<Bool>,
+        trial_timing -> Nullable<Text>,
+        travel -> Nullable<Text>,
+        opens_on -> Nullable<Date>,
     }
 }
 

@@ -8,8 +8,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
 use super::schema::{
-    vacancies, vacancy_certificates, vacancy_documents, vacancy_offence_exclusions, vacancy_shifts,
-    vacancy_skills,
+    vacancies, vacancy_certificates, vacancy_documents, vacancy_kinds, vacancy_offence_exclusions,
+    vacancy_shifts, vacancy_skills,
 };
 use super::{days_from_names, days_to_names, AsTx, InTx, StoreError, StoreResult};
 use crate::domain::geo::PlaceInput;
@@ -94,6 +94,13 @@ impl VacancyRow {
             ring_fenced: self.ring_fenced,
             how_to_apply: self.how_to_apply,
             documents_needed: Vec::new(),
+            // Filled in from its `KindRow`.
+            opens_on: None,
+            kind: None,
+            trial_ends_on: None,
+            trial_paid: None,
+            trial_timing: None,
+            travel: None,
         }
     }
 }
@@ -158,6 +165,75 @@ impl<'a> Content<'a> {
             how_to_apply: &input.how_to_apply,
         }
     }
+}
+
+/// A vacancy's kind columns as stored ([`vacancy_kinds`] is the same table).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = vacancy_kinds)]
+struct KindRow {
+    id: i64,
+    kind: String,
+    trial_ends_on: Option<NaiveDate>,
+    trial_paid: Option<bool>,
+    trial_timing: Option<String>,
+    travel: Option<String>,
+    opens_on: Option<NaiveDate>,
+}
+
+impl KindRow {
+    fn fill(self, input: &mut VacancyInput) {
+        input.kind = Some(self.kind);
+        input.trial_ends_on = self.trial_ends_on;
+        input.trial_paid = self.trial_paid;
+        input.trial_timing = self.trial_timing;
+        input.travel = self.travel;
+        input.opens_on = self.opens_on;
+    }
+}
+
+/// The kind columns a vacancy's content sets.
+#[derive(AsChangeset)]
+#[diesel(table_name = vacancy_kinds, treat_none_as_null = true)]
+struct KindContent<'a> {
+    kind: &'a str,
+    trial_ends_on: Option<NaiveDate>,
+    trial_paid: Option<bool>,
+    trial_timing: Option<&'a str>,
+    travel: Option<&'a str>,
+    opens_on: Option<NaiveDate>,
+}
+
+impl<'a> KindContent<'a> {
+    fn of(input: &'a VacancyInput) -> Self {
+        Self {
+            // Absent only in inputs not yet parsed; parsed ones always say.
+            kind: input.kind.as_deref().unwrap_or("job"),
+            trial_ends_on: input.trial_ends_on,
+            trial_paid: input.trial_paid,
+            trial_timing: input.trial_timing.as_deref(),
+            travel: input.travel.as_deref().filter(|travel| !travel.is_empty()),
+            opens_on: input.opens_on,
+        }
+    }
+
+    /// A plain job with no kind fields: passes every kind CHECK whatever
+    /// the rest of the row says.
+    const PLAIN: KindContent<'static> = KindContent {
+        kind: "job",
+        trial_ends_on: None,
+        trial_paid: None,
+        trial_timing: None,
+        travel: None,
+        opens_on: None,
+    };
+}
+
+/// Writes the kind columns of a vacancy whose other columns are written.
+fn set_kind(conn: &mut impl AsTx, id: i64, kind: KindContent) -> StoreResult<()> {
+    with_conn!(conn, |c| diesel::update(vacancy_kinds::table.find(id))
+        .set(kind)
+        .execute(c)?);
+    Ok(())
 }
 
 fn pence(pounds: f64) -> i64 {
@@ -447,6 +523,9 @@ fn insert_row(
         ))
         .returning(vacancies::id)
         .get_result(c)?);
+    // Inserted as a plain job (the column default); the kind goes on now
+    // that the row it is checked against is there.
+    set_kind(conn, id, KindContent::of(input))?;
     Ok(id)
 }
 
@@ -479,12 +558,21 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
         .filter(vacancies::id.eq_any(ids))
         .select(VacancyRow::as_select())
         .load(c)?);
+    let kinds: Vec<KindRow> = with_conn!(conn, |c| vacancy_kinds::table
+        .filter(vacancy_kinds::id.eq_any(ids))
+        .select(KindRow::as_select())
+        .load(c)?);
     let parts = Parts::load(conn, ids)?;
     let mut inputs: HashMap<i64, VacancyInput> = HashMap::new();
     let mut heads: Vec<(i64, i64, String)> = Vec::with_capacity(rows.len());
     for row in rows {
         heads.push((row.id, row.employer_id, row.status.clone()));
         inputs.insert(row.id, row.into_input());
+    }
+    for kind in kinds {
+        if let Some(input) = inputs.get_mut(&kind.id) {
+            kind.fill(input);
+        }
     }
     parts.attach(&mut inputs);
     heads
@@ -503,6 +591,16 @@ fn load_where(conn: &mut impl AsTx, ids: &[i64], taxonomy: &Taxonomy) -> StoreRe
             })
         })
         .collect()
+}
+
+/// Published vacancies whose applications open on `day`, by id.
+pub fn ids_opening_on(conn: &mut impl AsTx, day: NaiveDate) -> StoreResult<Vec<i64>> {
+    Ok(with_conn!(conn, |c| vacancy_kinds::table
+        .filter(vacancy_kinds::opens_on.eq(day))
+        .filter(vacancy_kinds::status.eq(VacancyStatus::Published.as_str()))
+        .order(vacancy_kinds::id)
+        .select(vacancy_kinds::id)
+        .load(c)?))
 }
 
 /// Ids of every vacancy, for batch work such as reindexing.
@@ -687,6 +785,10 @@ pub fn update(
         )));
     }
     let input = details.to_input();
+    // The CHECKs tie the kind to other columns (a placement is
+    // rotl_suitable...), each statement on its own: so the row is made a
+    // plain job first, then written, then given its kind.
+    set_kind(conn, id, KindContent::PLAIN)?;
     with_conn!(conn, |c| diesel::update(
         vacancies::table
             .filter(vacancies::id.eq(id))
@@ -695,6 +797,7 @@ pub fn update(
     .set((Content::of(&input), vacancies::updated_at.eq(at)))
     .execute(c)
     .map_err(StoreError::from))?;
+    set_kind(conn, id, KindContent::of(&input))?;
     Parts::delete(conn, id)?;
     let mut parts = Parts::default();
     parts.add(id, &input)?;

@@ -474,6 +474,7 @@ fn general_properties(taxonomy: &Taxonomy) -> Value {
         "right_to_work": { "type": "boolean" },
         "driving_licence": { "type": "boolean" },
         "rotl_eligible_from": nullable_date,
+        "rotl_travel_km": { "type": "number", "nullable": true, "minimum": 0, "maximum": 200, "description": "How far from the prison (the profile's service) the person may travel on day release, in km. Absent or null: the travel radius applies, measured from the prison" },
         "readiness": { "type": "string", "enum": slug_list(Readiness::ALL.iter().map(|r| r.as_str())) },
         "todos": { "type": "array", "maxItems": 30, "items": { "type": "object", "required": ["kind"], "properties": {
             "kind": { "type": "string", "enum": slug_list(TodoKind::ALL.iter().map(|k| k.as_str())) },

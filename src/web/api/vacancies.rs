@@ -13,8 +13,8 @@ use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::{ExclusionStance, OffenceCategory};
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, VacancyDetails, VacancyInput,
-    VacancyStatus, DOCUMENT_MAX_CHARS, MAX_PAY_PENCE,
+    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, TrialTiming, VacancyDetails,
+    VacancyInput, VacancyKind, VacancyStatus, DOCUMENT_MAX_CHARS, MAX_PAY_PENCE, TRAVEL_MAX_CHARS,
 };
 use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;
@@ -384,6 +384,8 @@ fn input_schema(taxonomy: &Taxonomy) -> Value {
     let checks = slugs(CheckLevel::ALL.iter().map(|c| c.as_str()));
     let categories = slugs(OffenceCategory::ALL.iter().map(|c| c.as_str()));
     let stances = slugs(ExclusionStance::ALL.iter().map(|c| c.as_str()));
+    let kinds = slugs(VacancyKind::ALL.iter().map(|k| k.as_str()));
+    let timings = slugs(TrialTiming::ALL.iter().map(|t| t.as_str()));
     let pay = |what: &str| {
         json!({ "type": "number", "minimum": 0.01, "maximum": MAX_PAY_PENCE / 100,
                 "description": format!("{what} pay in pounds (rounded to the penny), from 0.01 to 1,000,000") })
@@ -437,7 +439,13 @@ fn input_schema(taxonomy: &Taxonomy) -> Value {
             "rotl_suitable": { "type": "boolean" },
             "ring_fenced": { "type": "boolean" },
             "how_to_apply": { "type": "string", "maxLength": 2000 },
-            "documents_needed": { "type": "array", "maxItems": 10, "items": { "type": "string", "maxLength": DOCUMENT_MAX_CHARS } }
+            "documents_needed": { "type": "array", "maxItems": 10, "items": { "type": "string", "maxLength": DOCUMENT_MAX_CHARS } },
+            "opens_on": { "type": "string", "format": "date", "nullable": true, "description": "The first day applications are taken; absent or null: from publication. On or before `closing_date` and the start date. Until then nobody is matched or offered the vacancy" },
+            "kind": { "type": "string", "enum": kinds, "nullable": true, "description": "What is offered: `job`; `guaranteed_interview` (everyone forwarded who meets the essentials is interviewed); `work_trial` (1 to 10 days from `start_date` to `trial_ends_on`, before or after release); `rotl_placement` (work on day release before the release date, on the days of `shifts`, from `start_date`, on site; the prison approves each person). Absent or null means `job`. A trial or placement starts on a set date; a placement, or a trial before release, is always `rotl_suitable` (the value sent is replaced), and a trial after release never is" },
+            "trial_ends_on": { "type": "string", "format": "date", "nullable": true, "description": "A work trial's last day, 0 to 9 days after `start_date`; needed for `work_trial`, absent or null otherwise" },
+            "trial_paid": { "type": "boolean", "nullable": true, "description": "Whether a work trial's days are paid (at `pay_min`..`pay_max`); needed for `work_trial`, absent or null otherwise" },
+            "trial_timing": { "type": "string", "enum": timings, "nullable": true, "description": "`before_release` (on day release: every trial day before the person's release) or `after_release`; needed for `work_trial`, absent or null otherwise" },
+            "travel": { "type": "string", "maxLength": TRAVEL_MAX_CHARS, "nullable": true, "description": "How a person on a `rotl_placement` gets there from the prison; absent or null for other kinds" }
         }
     })
 }
@@ -456,7 +464,7 @@ pub fn openapi_schemas() -> Value {
     let strings = json!({ "type": "array", "items": { "type": "string" } });
     let vacancy = json!({
         "type": "object",
-        "required": ["id", "status", "title", "description", "sector", "remote", "workplace", "hours_per_week", "shifts", "contract", "pay_min", "pay_max", "pay_period", "positions", "start", "start_date", "closing_date", "required_skills", "desirable_skills", "required_certificates", "needs_driving_licence", "check_level", "convictions_asked", "regulated_children", "regulated_adults", "offence_exclusions", "rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed", "warnings"],
+        "required": ["id", "status", "title", "description", "sector", "remote", "workplace", "hours_per_week", "shifts", "contract", "pay_min", "pay_max", "pay_period", "positions", "start", "start_date", "closing_date", "required_skills", "desirable_skills", "required_certificates", "needs_driving_licence", "check_level", "convictions_asked", "regulated_children", "regulated_adults", "offence_exclusions", "rotl_suitable", "ring_fenced", "how_to_apply", "documents_needed", "opens_on", "kind", "trial_ends_on", "trial_paid", "trial_timing", "travel", "warnings"],
         "properties": {
             "id": { "type": "integer" },
             "status": { "type": "string", "enum": slugs(VacancyStatus::ALL.iter().map(|s| s.as_str())) },
@@ -491,6 +499,12 @@ pub fn openapi_schemas() -> Value {
             "ring_fenced": { "type": "boolean" },
             "how_to_apply": { "type": "string" },
             "documents_needed": strings,
+            "opens_on": { "type": "string", "format": "date", "nullable": true },
+            "kind": { "type": "string", "enum": slugs(VacancyKind::ALL.iter().map(|k| k.as_str())) },
+            "trial_ends_on": { "type": "string", "format": "date", "nullable": true },
+            "trial_paid": { "type": "boolean", "nullable": true },
+            "trial_timing": { "type": "string", "enum": slugs(TrialTiming::ALL.iter().map(|t| t.as_str())), "nullable": true },
+            "travel": { "type": "string", "nullable": true },
             "warnings": warnings_schema()
         }
     });

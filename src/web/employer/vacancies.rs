@@ -14,8 +14,8 @@ use crate::app::{self, vacancies, Failure};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::skills::{Entry, Taxonomy};
 use crate::domain::vacancy::{
-    CheckLevel, ContractType, ConvictionsAsked, PayPeriod, Start, Vacancy, VacancyDetails,
-    VacancyStatus,
+    CheckLevel, ContractType, ConvictionsAsked, KindDetails, PayPeriod, Start, TrialTiming,
+    Vacancy, VacancyDetails, VacancyKind, VacancyStatus,
 };
 use crate::domain::wording::{checklist, ChecklistItem, Warning, WordingList};
 use crate::domain::FieldErrors;
@@ -70,6 +70,8 @@ struct FormPage<'a> {
     levels: &'static [CheckLevel],
     asked: &'static [ConvictionsAsked],
     days: [(&'static str, &'static str); 7],
+    kinds: &'static [VacancyKind],
+    timings: &'static [TrialTiming],
 }
 
 impl FormPage<'_> {
@@ -107,6 +109,8 @@ fn form_page(
             levels: CheckLevel::ALL,
             asked: ConvictionsAsked::ALL,
             days: DAYS,
+            kinds: VacancyKind::ALL,
+            timings: TrialTiming::ALL,
         },
     )
 }
@@ -334,7 +338,11 @@ pub fn vacancy_facts(
     } else {
         crate::web::seeker::shift_texts(words, vacancy).join("; ")
     };
-    let facts = vec![
+    let mut facts = vec![
+        (
+            "What is offered",
+            format!("{} {}", d.kind().label(), d.kind().meaning()),
+        ),
         ("Sector", t.sector_label(d.sector()).to_string()),
         ("Where", crate::web::seeker::place_text(words, vacancy)),
         ("Hours", crate::web::seeker::hours_text(words, vacancy)),
@@ -358,6 +366,11 @@ pub fn vacancy_facts(
                 || words.get("vacancy.rolling").to_string(),
                 |c| words.date(c),
             ),
+        ),
+        (
+            "Applications open",
+            d.opens_on()
+                .map_or_else(|| "When published".to_string(), |opens| words.date(opens)),
         ),
         ("Required skills", labels(d.required_skills())),
         ("Desirable skills", labels(d.desirable_skills())),
@@ -388,7 +401,44 @@ pub fn vacancy_facts(
             },
         ),
     ];
+    facts.extend(kind_facts(d, words));
     (facts, exclusion_rows(vacancy))
+}
+
+/// The facts only a work trial or a day release placement has.
+fn kind_facts(
+    d: &crate::domain::vacancy::VacancyDetails,
+    words: crate::web::i18n::Messages,
+) -> Vec<(&'static str, String)> {
+    match d.kind_details() {
+        KindDetails::Job | KindDetails::GuaranteedInterview => Vec::new(),
+        KindDetails::WorkTrial {
+            ends_on,
+            paid,
+            timing,
+        } => vec![
+            ("Last day of the trial", words.date(*ends_on)),
+            (
+                "Trial days paid",
+                if *paid { "Yes" } else { "No" }.to_string(),
+            ),
+            ("When the trial is", timing.label().to_string()),
+        ],
+        KindDetails::RotlPlacement { travel } => vec![
+            (
+                "Prison approval",
+                "The prison must approve the placement for each person".to_string(),
+            ),
+            (
+                "Travel from the prison",
+                if travel.is_empty() {
+                    "Not given".to_string()
+                } else {
+                    travel.clone()
+                },
+            ),
+        ],
+    }
 }
 
 /// A vacancy's offence exclusions: category, treatment and reason.

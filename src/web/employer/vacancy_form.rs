@@ -12,7 +12,9 @@ use crate::domain::geo::PlaceInput;
 use crate::domain::offence::{ExclusionStance, OffenceCategory, OffenceExclusionInput};
 use crate::domain::schedule::TimeWindowInput;
 use crate::domain::skills::Taxonomy;
-use crate::domain::vacancy::{StartKind, VacancyDetails, VacancyInput, VACANCY_FIELDS};
+use crate::domain::vacancy::{
+    StartKind, VacancyDetails, VacancyInput, VacancyKind, VACANCY_FIELDS,
+};
 use crate::domain::wording::{Warning, WordingList};
 use crate::domain::FieldErrors;
 use crate::gazetteer::{Gazetteer, Lookup};
@@ -194,6 +196,20 @@ pub struct FormValues {
     pub ring_fenced: bool,
     pub how_to_apply: String,
     pub documents_needed: String,
+    /// The first day applications are taken; blank: once published.
+    pub opens_on: String,
+    pub opens_parts: DateParts,
+    /// What is offered: a vacancy kind slug; blank means a job.
+    pub kind: String,
+    /// A work trial's last day.
+    pub trial_ends_on: String,
+    pub trial_ends_parts: DateParts,
+    /// "yes" or "no": whether the trial days are paid.
+    pub trial_paid: String,
+    /// "before_release" or "after_release".
+    pub trial_timing: String,
+    /// How a person on a day release placement gets there.
+    pub travel: String,
 }
 
 impl Default for FormValues {
@@ -239,6 +255,14 @@ impl Default for FormValues {
             ring_fenced: false,
             how_to_apply: String::new(),
             documents_needed: String::new(),
+            opens_on: String::new(),
+            opens_parts: DateParts::default(),
+            kind: VacancyKind::Job.as_str().into(),
+            trial_ends_on: String::new(),
+            trial_ends_parts: DateParts::default(),
+            trial_paid: String::new(),
+            trial_timing: String::new(),
+            travel: String::new(),
         }
     }
 }
@@ -306,6 +330,18 @@ impl FormValues {
                 "rotl_suitable" => v.rotl_suitable = truthy(&text),
                 "ring_fenced" => v.ring_fenced = truthy(&text),
                 "how_to_apply" => v.how_to_apply = text,
+                "opens_on" => v.opens_on = text,
+                "opens_on_day" => v.opens_parts.day = text,
+                "opens_on_month" => v.opens_parts.month = text,
+                "opens_on_year" => v.opens_parts.year = text,
+                "kind" => v.kind = text,
+                "trial_ends_on" => v.trial_ends_on = text,
+                "trial_ends_on_day" => v.trial_ends_parts.day = text,
+                "trial_ends_on_month" => v.trial_ends_parts.month = text,
+                "trial_ends_on_year" => v.trial_ends_parts.year = text,
+                "trial_paid" => v.trial_paid = text,
+                "trial_timing" => v.trial_timing = text,
+                "travel" => v.travel = text,
                 "documents_needed" => {
                     if !v.documents_needed.is_empty() {
                         v.documents_needed.push('\n');
@@ -387,6 +423,24 @@ impl FormValues {
             closing_parts: input.closing_date.map(DateParts::of).unwrap_or_default(),
             how_to_apply: input.how_to_apply.clone(),
             documents_needed: input.documents_needed.join("\n"),
+            opens_on: input.opens_on.map(|d| d.to_string()).unwrap_or_default(),
+            opens_parts: input.opens_on.map(DateParts::of).unwrap_or_default(),
+            kind: input
+                .kind
+                .clone()
+                .unwrap_or_else(|| VacancyKind::Job.as_str().into()),
+            trial_ends_on: input
+                .trial_ends_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            trial_ends_parts: input.trial_ends_on.map(DateParts::of).unwrap_or_default(),
+            trial_paid: match input.trial_paid {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+            trial_timing: input.trial_timing.clone().unwrap_or_default(),
+            travel: input.travel.clone().unwrap_or_default(),
             ..Self::default()
         };
         if let Some(place) = &input.workplace {
@@ -519,6 +573,39 @@ impl FormValues {
             &self.closing_date,
             errors,
         );
+        let opens_on = read_date("opens_on", &self.opens_parts, &self.opens_on, errors);
+        let kind = self.kind.trim().to_ascii_lowercase();
+        // Fields of another kind are not read: without JavaScript they stay
+        // on the page whatever is chosen.
+        let trial = kind == VacancyKind::WorkTrial.as_str();
+        let placement = kind == VacancyKind::RotlPlacement.as_str();
+        let trial_ends_on = if trial {
+            read_date(
+                "trial_ends_on",
+                &self.trial_ends_parts,
+                &self.trial_ends_on,
+                errors,
+            )
+        } else {
+            None
+        };
+        let trial_paid = if trial {
+            match self.trial_paid.trim().to_ascii_lowercase().as_str() {
+                "" => None,
+                "yes" | "true" | "paid" | "on" => Some(true),
+                "no" | "false" | "unpaid" => Some(false),
+                _ => {
+                    errors.add("trial_paid", "Say yes or no: are the trial days paid?");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let trial_timing = Some(self.trial_timing.trim().to_ascii_lowercase())
+            .filter(|timing| trial && !timing.is_empty());
+        let travel =
+            Some(self.travel.trim().to_string()).filter(|travel| placement && !travel.is_empty());
         let workplace = self.workplace(errors);
         let (shift_rows, shifts) = self.shift_inputs();
         let (exclusion_rows, offence_exclusions) = self.exclusion_inputs(errors);
@@ -558,6 +645,12 @@ impl FormValues {
                 .filter(|l| !l.is_empty())
                 .map(str::to_string)
                 .collect(),
+            opens_on,
+            kind: (!kind.is_empty()).then_some(kind),
+            trial_ends_on,
+            trial_paid,
+            trial_timing,
+            travel,
         };
         (input, shift_rows, exclusion_rows)
     }
@@ -771,7 +864,17 @@ pub(super) fn domain_fields(first: &str, last: &str) -> impl Iterator<Item = Str
 
 /// The form's fields from top to bottom, for the error summary.
 fn form_order() -> Vec<String> {
-    let mut order: Vec<String> = domain_fields("title", "remote").collect();
+    let mut order: Vec<String> = [
+        "kind",
+        "trial_ends_on",
+        "trial_paid",
+        "trial_timing",
+        "travel",
+    ]
+    .iter()
+    .map(|name| name.to_string())
+    .collect();
+    order.extend(domain_fields("title", "remote"));
     for name in ["place", "lat", "lon", "hours_per_week"] {
         order.push(name.to_string());
     }
@@ -789,20 +892,25 @@ fn form_order() -> Vec<String> {
     ] {
         order.push(name.to_string());
     }
-    order.extend(last_fields());
+    let rest: Vec<String> = last_fields()
+        .into_iter()
+        .filter(|f| !order.contains(f))
+        .collect();
+    order.extend(rest);
     order
 }
 
 /// The fields the form and the CSV template both end with: each offence
 /// category's stance and reason, then day release, ring-fencing, how to
-/// apply and the documents needed.
+/// apply, the documents needed, the day applications open, and the kind
+/// with its own fields.
 pub fn last_fields() -> Vec<String> {
     let mut out = Vec::new();
     for category in OffenceCategory::ALL {
         out.push(format!("exclusion_{}", category.as_str()));
         out.push(format!("exclusion_{}_reason", category.as_str()));
     }
-    out.extend(domain_fields("rotl_suitable", "documents_needed"));
+    out.extend(domain_fields("rotl_suitable", "travel"));
     out
 }
 

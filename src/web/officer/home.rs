@@ -22,15 +22,42 @@ struct Home {
     service: String,
     name: String,
     counts: crate::store::caseload::Counts,
+    /// Approved matches whose person has to-dos the job's documents need.
+    todos: crate::app::matches::TodoLines,
+    pager: super::matches::StaffPager,
 }
 
 fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
-pub async fn home(state: web::Data<AppState>, officer: Officer) -> Result<HttpResponse, AppError> {
+/// Officers' home page query: the page of the "to do before starting"
+/// list.
+#[derive(serde::Deserialize, Default)]
+pub struct HomeQuery {
+    #[serde(default)]
+    pub todo_page: String,
+}
+
+/// Lines of the "to do before starting" list on a page.
+pub const TODO_LINES_PER_PAGE: usize = 50;
+
+pub async fn home(
+    state: web::Data<AppState>,
+    officer: Officer,
+    query: web::Query<HomeQuery>,
+) -> Result<HttpResponse, AppError> {
     let (service_id, user_id) = (officer.service_id, officer.actor.user_id);
     let (service, counts) = profiles::home(&state, service_id, user_id).await?;
+    let paging = crate::matches::Paging {
+        page: crate::web::seeker::page_number(&query.todo_page),
+        per_page: TODO_LINES_PER_PAGE,
+    };
+    let todos = crate::app::matches::todos_before_starting(&state, service_id, paging).await?;
+    let pager =
+        super::matches::StaffPager::new(paging, todos.lines.len(), todos.total, "matches", |p| {
+            format!("/officer?todo_page={p}#to-do")
+        });
     Ok(page(
         StatusCode::OK,
         &Home {
@@ -38,6 +65,8 @@ pub async fn home(state: web::Data<AppState>, officer: Officer) -> Result<HttpRe
             service,
             name: officer.actor.name.clone(),
             counts,
+            todos,
+            pager,
         },
     ))
 }

@@ -188,10 +188,22 @@ fn assessment_words(t: &Taxonomy, a: &Assessment) -> (String, Vec<String>, Vec<&
     )
 }
 
+/// The reasons with "To do before starting: ..." added when the person has
+/// open to-dos that the vacancy's documents need (a note, never a reason
+/// to exclude).
+fn with_todo_note(mut reasons: Vec<String>, vacancy: &Vacancy, profile: &Profile) -> Vec<String> {
+    use crate::domain::documents::{before_starting_note, DocumentVocabulary};
+    let todos =
+        DocumentVocabulary::embedded().todos_before_starting(&vacancy.details, &profile.details);
+    reasons.extend(before_starting_note(&todos));
+    reasons
+}
+
 fn ranked_line(t: &Taxonomy, answer: &ProfileMatches, r: &Ranked<Vacancy>) -> MatchLine {
     let stored = answer.stored.get(&r.item.id);
     let (title, employer) = title_of(&answer.titles, r.item.id);
     let (score, reasons, case_by_case) = assessment_words(t, &r.assessment);
+    let reasons = with_todo_note(reasons, &r.item, &answer.profile);
     MatchLine {
         vacancy_id: r.item.id,
         title,
@@ -223,9 +235,16 @@ fn decided_line(t: &Taxonomy, titles: &Titles, r: &MatchRecord) -> MatchLine {
     }
 }
 
-fn why_not_of(t: &Taxonomy, titles: &Titles, v: &Vacancy, a: &Assessment) -> WhyNot {
+fn why_not_of(
+    t: &Taxonomy,
+    titles: &Titles,
+    v: &Vacancy,
+    a: &Assessment,
+    profile: &Profile,
+) -> WhyNot {
     let (title, employer) = titles.get(&v.id).cloned().unwrap_or_default();
     let (_, reasons, case_by_case) = assessment_words(t, a);
+    let reasons = with_todo_note(reasons, v, profile);
     WhyNot {
         vacancy_id: v.id,
         title,
@@ -265,7 +284,7 @@ fn render_matches(
         .map(|r| decided_line(t, &answer.titles, r))
         .collect();
     let why_not = match &answer.why_not {
-        Some(Some((v, a))) => Some(why_not_of(t, &answer.titles, v, a)),
+        Some(Some((v, a))) => Some(why_not_of(t, &answer.titles, v, a, &answer.profile)),
         _ => None,
     };
     let d = &answer.profile.details;
@@ -607,6 +626,7 @@ pub async fn candidates(
 fn candidate_line(t: &Taxonomy, found: &Candidates, r: &Ranked<Profile>) -> CandidateLine {
     let d = &r.item.details;
     let (score, reasons, case_by_case) = assessment_words(t, &r.assessment);
+    let reasons = with_todo_note(reasons, &found.vacancy, &r.item);
     CandidateLine {
         profile_id: r.item.id,
         name: format!("{} {}", d.given_name(), d.family_name()),

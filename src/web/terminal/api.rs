@@ -152,7 +152,14 @@ pub async fn vacancy(on: On<Seeker>) -> Result<HttpResponse, ApiError> {
     let t = messages(&seeker);
     let profile = seeker::load_profile(&state, seeker.seeker.profile_id).await?;
     let (vacancy, assessment, employer) = seeker::eligible_vacancy(&state, &profile, id).await?;
-    let v = seeker::vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
+    let v = seeker::vacancy_view(
+        t,
+        &state.taxonomy,
+        &vacancy,
+        &profile,
+        &assessment,
+        employer,
+    );
     let profile_id = profile.id;
     let (existing, draft) = seeker::application_and_draft(&state, profile_id, id).await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -171,6 +178,8 @@ pub async fn vacancy(on: On<Seeker>) -> Result<HttpResponse, ApiError> {
         "certificates_needed": v.certificates,
         "closing": v.closing,
         "reasons": v.reasons,
+        "offer": v.offer,
+        "todo_before_starting": v.todos,
         "applied": existing.is_some(),
         "draft": draft,
     })))
@@ -331,12 +340,15 @@ pub fn openapi_schemas() -> Value {
         "TerminalListings": page("TerminalListing"),
         "TerminalVacancy": {
             "type": "object",
-            "required": ["vacancy_id", "title", "employer", "description", "pay", "hours", "shifts", "place", "how_far", "starts", "contract", "documents_needed", "certificates_needed", "closing", "reasons", "applied", "draft"],
+            "required": ["vacancy_id", "title", "employer", "description", "pay", "hours", "shifts", "place", "how_far", "starts", "contract", "documents_needed", "certificates_needed", "closing", "reasons", "offer", "todo_before_starting", "applied", "draft"],
             "properties": {
                 "vacancy_id": integer, "title": string, "employer": string, "description": string,
                 "pay": string, "hours": string, "shifts": strings, "place": string, "how_far": string,
                 "starts": string, "contract": string, "documents_needed": strings, "certificates_needed": strings,
-                "closing": string, "reasons": strings, "applied": { "type": "boolean" },
+                "closing": string, "reasons": strings,
+                "offer": { "type": "array", "items": string, "description": "What is offered when it is not a plain job (a guaranteed interview, a work trial, a day release placement), in plain words; empty for a job" },
+                "todo_before_starting": { "type": "array", "items": string, "description": "The person's open to-dos that this job's documents need, in plain words" },
+                "applied": { "type": "boolean" },
                 "draft": { "type": "string", "nullable": true, "description": "The statement kept as a draft, if any" }
             }
         },

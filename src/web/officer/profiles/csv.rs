@@ -43,19 +43,27 @@ pub const OPTIONAL_RESTRICTED: [&str; 2] = ["licence_ends_on", "no_driving_until
 /// The columns, in the editor's order: the profile's fields, then the
 /// restricted ones (only with `restricted`).
 pub fn columns(restricted: bool) -> Vec<String> {
-    let mut out: Vec<String> = required().into_iter().map(str::to_string).collect();
+    let mut out: Vec<String> = PROFILE_FIELDS
+        .iter()
+        .filter(|f| !is_restricted_field(f))
+        .map(|f| (*f).to_string())
+        .collect();
     if restricted {
         out.extend(RESTRICTED_FIELDS.iter().map(|f| (*f).to_string()));
     }
     out
 }
 
-/// Every column but the restricted ones must be in the header.
+/// Columns added later that a file may leave out (a file without one has
+/// the value blank).
+pub const OPTIONAL_COLUMNS: [&str; 1] = ["rotl_travel_km"];
+
+/// Every column but the restricted and optional ones must be in the header.
 fn required() -> Vec<&'static str> {
     PROFILE_FIELDS
         .iter()
         .copied()
-        .filter(|f| !is_restricted_field(f))
+        .filter(|f| !is_restricted_field(f) && !OPTIONAL_COLUMNS.contains(f))
         .collect()
 }
 
@@ -78,6 +86,7 @@ fn example(column: &str) -> &'static str {
         "right_to_work" => "yes",
         "driving_licence" => "no",
         "rotl_eligible_from" => "2027-01-10",
+        "rotl_travel_km" => "20",
         "licence_ends_on" => "2028-03-13",
         "curfews" => "mon tue wed thu fri|19:00|07:00|2027-06-13",
         "exclusion_zones" => "LS1|2",
@@ -101,6 +110,7 @@ pub fn help(column: &str) -> &'static str {
         "reference" => "The prison number, like A1234BC. A person of the service with this number is updated; otherwise a new person is added.",
         "release_date" => "A date like 2027-03-14.",
         "rotl_eligible_from" => "The first day of day release (ROTL), like 2027-01-10, or blank.",
+        "rotl_travel_km" => "How far from the prison the person may travel on day release, 0 to 200 km, or blank to use the travel radius. This column may be left out.",
         "release_area" => "A town or a postcode district, like Leeds or LS1; blank with no fixed abode.",
         "travel_radius_km" => "How far the person can travel to work, 0 to 200 km.",
         "skills" => "Skill codes, each with where it came from: code|source; separate skills with ;",
@@ -220,6 +230,7 @@ fn main_form(cells: &Cells, e: &mut FieldErrors) -> ProfileForm {
         right_to_work: cells.yes(e, "right_to_work"),
         driving_licence: cells.yes(e, "driving_licence"),
         rotl_eligible_from: cells.text("rotl_eligible_from"),
+        rotl_travel_km: cells.text("rotl_travel_km"),
         readiness: cells.text("readiness"),
         todos: todo_rows(cells, e),
         consent_to_share_name: cells.yes(e, "consent_to_share_name"),

@@ -61,6 +61,7 @@ pub struct ProfileForm {
     pub right_to_work: bool,
     pub driving_licence: bool,
     pub rotl_eligible_from: String,
+    pub rotl_travel_km: String,
     pub readiness: String,
     pub todos: Vec<TodoRow>,
     pub consent_to_share_name: bool,
@@ -136,6 +137,7 @@ impl ProfileForm {
                 .rotl_eligible_from
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
+            rotl_travel_km: input.rotl_travel_km.map(fmt_num).unwrap_or_default(),
             readiness: input.readiness.clone(),
             todos: input
                 .todos
@@ -240,6 +242,7 @@ impl ProfileForm {
             right_to_work: form.checked("right_to_work"),
             driving_licence: form.checked("driving_licence"),
             rotl_eligible_from: form.text("rotl_eligible_from"),
+            rotl_travel_km: form.text("rotl_travel_km"),
             readiness: form.text("readiness"),
             todos,
             consent_to_share_name: form.checked("consent_to_share_name"),
@@ -296,6 +299,12 @@ impl ProfileForm {
             "rotl_eligible_from",
             &self.rotl_eligible_from,
             "Enter the day release (ROTL) date as a real date, like 2027-01-10, or leave it blank",
+        );
+        input.rotl_travel_km = forms::number(
+            &mut e,
+            "rotl_travel_km",
+            self.rotl_travel_km.trim(),
+            "Enter how far the person can travel on day release as a number of km, like 20, or leave it blank",
         );
         input.readiness = self.readiness.clone();
         input.todos = self

@@ -64,6 +64,7 @@ mod tests {
         }
         put("travel_radius_km", &f.travel_radius_km);
         put("rotl_eligible_from", &f.rotl_eligible_from);
+        put("rotl_travel_km", &f.rotl_travel_km);
         if f.right_to_work {
             put("right_to_work", "yes");
         }

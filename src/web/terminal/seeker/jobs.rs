@@ -66,6 +66,72 @@ pub struct VacancyView {
     /// When they ask about convictions and what the check shows, in plain
     /// words.
     pub convictions: Vec<String>,
+    /// What is offered, when it is not a plain job: a guaranteed
+    /// interview, a work trial or a day release placement, in plain words.
+    pub offer: Vec<String>,
+    /// The person's open to-dos this job's documents need ("A bank
+    /// account").
+    pub todos: Vec<String>,
+}
+
+/// What a vacancy offers, in plain words, when it is not a plain job.
+pub fn offer_text(t: Messages, vacancy: &Vacancy) -> Vec<String> {
+    use crate::domain::vacancy::{KindDetails, TrialTiming};
+    match vacancy.details.kind_details() {
+        KindDetails::Job => Vec::new(),
+        KindDetails::GuaranteedInterview => {
+            vec![t.get("vacancy.kind.guaranteed_interview").to_string()]
+        }
+        KindDetails::WorkTrial {
+            ends_on,
+            paid,
+            timing,
+        } => {
+            let from = vacancy.details.start().date().unwrap_or(*ends_on);
+            vec![
+                t.fill(
+                    "vacancy.kind.work_trial",
+                    &[("from", t.date(from)), ("to", t.date(*ends_on))],
+                ),
+                t.get(if *paid {
+                    "vacancy.trial.paid"
+                } else {
+                    "vacancy.trial.unpaid"
+                })
+                .to_string(),
+                t.get(match timing {
+                    TrialTiming::BeforeRelease => "vacancy.trial.before_release",
+                    TrialTiming::AfterRelease => "vacancy.trial.after_release",
+                })
+                .to_string(),
+            ]
+        }
+        KindDetails::RotlPlacement { travel } => {
+            let mut lines = vec![
+                t.get("vacancy.kind.rotl_placement").to_string(),
+                t.get("vacancy.placement.approval").to_string(),
+            ];
+            if !travel.is_empty() {
+                lines.push(t.with("vacancy.placement.travel", "travel", travel));
+            }
+            lines
+        }
+    }
+}
+
+/// The person's open to-dos that the vacancy's documents need, in plain
+/// words.
+pub fn todo_texts(t: Messages, vacancy: &Vacancy, profile: &Profile) -> Vec<String> {
+    use crate::domain::documents::DocumentVocabulary;
+    use crate::domain::profile::TodoKind;
+    DocumentVocabulary::embedded()
+        .todos_before_starting(&vacancy.details, &profile.details)
+        .into_iter()
+        .map(|todo| match todo.kind() {
+            TodoKind::Other => todo.note().to_string(),
+            kind => t.get(&format!("todo.{}", kind.as_str())).to_string(),
+        })
+        .collect()
 }
 
 /// What the person will be asked about convictions, and when, then what
@@ -102,6 +168,7 @@ pub fn vacancy_view(
     t: Messages,
     taxonomy: &Taxonomy,
     vacancy: &Vacancy,
+    profile: &Profile,
     assessment: &Assessment,
     employer: String,
 ) -> VacancyView {
@@ -141,6 +208,8 @@ pub fn vacancy_view(
         },
         reasons: plain_reasons(t, assessment),
         convictions: convictions_text(t, vacancy),
+        offer: offer_text(t, vacancy),
+        todos: todo_texts(t, vacancy, profile),
     }
 }
 
@@ -177,7 +246,14 @@ async fn vacancy_page(state: &AppState, visit: Visit) -> Result<HttpResponse, Ap
         .store
         .run(move |c| apps::find(c, profile_id, id))
         .await?;
-    let v = vacancy_view(t, &state.taxonomy, &vacancy, &assessment, employer);
+    let v = vacancy_view(
+        t,
+        &state.taxonomy,
+        &vacancy,
+        &profile,
+        &assessment,
+        employer,
+    );
     Ok(page(
         StatusCode::OK,
         &VacancyPage {

@@ -1,0 +1,13 @@
+ALTER TABLE profiles DROP COLUMN rotl_travel_km;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_opens_before_closing;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_travel_placement_only;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_trial_on_day_release;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_trial_days;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_trial_fields;
+ALTER TABLE vacancies DROP CONSTRAINT vacancies_placement_on_day_release;
+ALTER TABLE vacancies DROP COLUMN opens_on;
+ALTER TABLE vacancies DROP COLUMN travel;
+ALTER TABLE vacancies DROP COLUMN trial_timing;
+ALTER TABLE vacancies DROP COLUMN trial_paid;
+ALTER TABLE vacancies DROP COLUMN trial_ends_on;
+ALTER TABLE vacancies DROP COLUMN kind;

@@ -95,22 +95,21 @@ pub fn get(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<Slot, Failu
 
 /// Changes a slot: anything while nobody is booked; with bookings, only
 /// what keeps them (the place's description, the length, more room).
-pub fn update(
-    conn: &mut Conn,
-    member: &Member,
-    id: i64,
-    input: &SlotInput,
-) -> Result<(), Failure> {
+pub fn update(conn: &mut Conn, member: &Member, id: i64, input: &SlotInput) -> Result<(), Failure> {
     let at = now();
     let draft = SlotDraft::parse(input, at).map_err(Failure::Invalid)?;
     conn.write(|tx| {
-        let slot = store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
+        let slot =
+            store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
         if slot.cancelled_at.is_some() {
             return Err(Failure::Conflict("This slot was cancelled".into()));
         }
         check_edit(&slot.draft(), slot.booked, &draft).map_err(Failure::Invalid)?;
         store::update(tx, id, &draft, at)?;
-        let detail = format!("{} {} for {}", draft.purpose, draft.starts_at, draft.capacity);
+        let detail = format!(
+            "{} {} for {}",
+            draft.purpose, draft.starts_at, draft.capacity
+        );
         audited(tx, &member.audit, "slot.updated", "slot", id, detail, at)
     })
 }
@@ -127,7 +126,8 @@ pub fn cancel(
     let at = now();
     let reason = check_reason(reason).map_err(Failure::Invalid)?;
     conn.write(|tx| {
-        let slot = store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
+        let slot =
+            store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
         if slot.cancelled_at.is_some() {
             return Err(Failure::Conflict("This slot is already cancelled".into()));
         }
@@ -145,8 +145,17 @@ pub fn cancel(
                 at,
             )?;
             let headline = format!("The employer cancelled the {}", what(slot.purpose));
-            mail::changed(tx, config, Side::Officer, booking, &slot, &headline, Some(&reason), event)
-                .map_err(notify_failure)?;
+            mail::changed(
+                tx,
+                config,
+                Side::Officer,
+                booking,
+                &slot,
+                &headline,
+                Some(&reason),
+                event,
+            )
+            .map_err(notify_failure)?;
         }
         store::cancel(tx, id, &reason, at)?;
         let detail = format!("{} bookings cancelled: {reason}", live.len());
@@ -198,7 +207,8 @@ pub fn bookings(
         store::page_for_employer_bookings(conn, member.employer_id, live_only, limit, offset)?;
     let mut out = Vec::with_capacity(rows.len());
     for (booking, slot, vacancy_title) in rows {
-        let application = app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
+        let application =
+            app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
         let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
         out.push(EmployerBooking {
             booking,
@@ -255,10 +265,16 @@ pub fn confirm(
 ) -> Result<(), Failure> {
     let at = now();
     conn.write(|tx| {
-        let (booking, slot) =
-            store::lock_booking_for_employer(tx, booking_id, member.employer_id)?.ok_or(Failure::NotFound)?;
-        let to = booking_transition(booking.status, BookingAction::Confirm, Role::Employer, slot.starts_at, at)
-            .map_err(refused)?;
+        let (booking, slot) = store::lock_booking_for_employer(tx, booking_id, member.employer_id)?
+            .ok_or(Failure::NotFound)?;
+        let to = booking_transition(
+            booking.status,
+            BookingAction::Confirm,
+            Role::Employer,
+            slot.starts_at,
+            at,
+        )
+        .map_err(refused)?;
         store::set_booking(tx, booking.id, to, slot.id, None, at)?;
         interview_confirmed(tx, &booking, &slot, member.user_id, at)?;
         let event = store::write_event(
@@ -272,9 +288,26 @@ pub fn confirm(
             at,
         )?;
         let headline = format!("The employer confirmed the {}", what(slot.purpose));
-        mail::changed(tx, config, Side::Officer, &booking, &slot, &headline, None, event)
-            .map_err(notify_failure)?;
-        audited(tx, &member.audit, "booking.confirmed", "booking", booking.id, format!("slot {}", slot.id), at)
+        mail::changed(
+            tx,
+            config,
+            Side::Officer,
+            &booking,
+            &slot,
+            &headline,
+            None,
+            event,
+        )
+        .map_err(notify_failure)?;
+        audited(
+            tx,
+            &member.audit,
+            "booking.confirmed",
+            "booking",
+            booking.id,
+            format!("slot {}", slot.id),
+            at,
+        )
     })
 }
 
@@ -290,10 +323,16 @@ pub fn move_to(
 ) -> Result<(), Failure> {
     let at = now();
     conn.write(|tx| {
-        let (booking, from) =
-            store::lock_booking_for_employer(tx, booking_id, member.employer_id)?.ok_or(Failure::NotFound)?;
-        let status = booking_transition(booking.status, BookingAction::Move, Role::Employer, from.starts_at, at)
-            .map_err(refused)?;
+        let (booking, from) = store::lock_booking_for_employer(tx, booking_id, member.employer_id)?
+            .ok_or(Failure::NotFound)?;
+        let status = booking_transition(
+            booking.status,
+            BookingAction::Move,
+            Role::Employer,
+            from.starts_at,
+            at,
+        )
+        .map_err(refused)?;
         let field = |m: &str| Failure::Invalid(FieldErrors::single("slot_id", m));
         let Some(target) = store::for_employer(tx, to_slot_id, member.employer_id)? else {
             return Err(field("Choose one of your slots"));
@@ -325,11 +364,31 @@ pub fn move_to(
             None,
             at,
         )?;
-        let headline = format!("The employer moved the {} to a new time", what(target.purpose));
-        mail::changed(tx, config, Side::Officer, &booking, &target, &headline, None, event)
-            .map_err(notify_failure)?;
+        let headline = format!(
+            "The employer moved the {} to a new time",
+            what(target.purpose)
+        );
+        mail::changed(
+            tx,
+            config,
+            Side::Officer,
+            &booking,
+            &target,
+            &headline,
+            None,
+            event,
+        )
+        .map_err(notify_failure)?;
         let detail = format!("slot {} -> slot {}", from.id, target.id);
-        audited(tx, &member.audit, "booking.moved", "booking", booking.id, detail, at)
+        audited(
+            tx,
+            &member.audit,
+            "booking.moved",
+            "booking",
+            booking.id,
+            detail,
+            at,
+        )
     })
 }
 
@@ -341,7 +400,14 @@ fn end_booking(
     reason: &str,
     at: NaiveDateTime,
 ) -> Result<(), Failure> {
-    store::set_booking(tx, booking.id, BookingStatus::Cancelled, slot.id, Some(reason), at)?;
+    store::set_booking(
+        tx,
+        booking.id,
+        BookingStatus::Cancelled,
+        slot.id,
+        Some(reason),
+        at,
+    )?;
     store::give_back(tx, slot.id, at)?;
     Ok(())
 }
@@ -358,10 +424,16 @@ pub fn cancel_booking_as_employer(
     let at = now();
     let reason = check_reason(reason).map_err(Failure::Invalid)?;
     conn.write(|tx| {
-        let (booking, slot) =
-            store::lock_booking_for_employer(tx, booking_id, member.employer_id)?.ok_or(Failure::NotFound)?;
-        booking_transition(booking.status, BookingAction::Cancel, Role::Employer, slot.starts_at, at)
-            .map_err(refused)?;
+        let (booking, slot) = store::lock_booking_for_employer(tx, booking_id, member.employer_id)?
+            .ok_or(Failure::NotFound)?;
+        booking_transition(
+            booking.status,
+            BookingAction::Cancel,
+            Role::Employer,
+            slot.starts_at,
+            at,
+        )
+        .map_err(refused)?;
         end_booking(tx, &booking, &slot, &reason, at)?;
         let event = store::write_event(
             tx,
@@ -374,9 +446,26 @@ pub fn cancel_booking_as_employer(
             at,
         )?;
         let headline = format!("The employer cancelled the {}", what(slot.purpose));
-        mail::changed(tx, config, Side::Officer, &booking, &slot, &headline, Some(&reason), event)
-            .map_err(notify_failure)?;
-        audited(tx, &member.audit, "booking.cancelled", "booking", booking.id, reason.clone(), at)
+        mail::changed(
+            tx,
+            config,
+            Side::Officer,
+            &booking,
+            &slot,
+            &headline,
+            Some(&reason),
+            event,
+        )
+        .map_err(notify_failure)?;
+        audited(
+            tx,
+            &member.audit,
+            "booking.cancelled",
+            "booking",
+            booking.id,
+            reason.clone(),
+            at,
+        )
     })
 }
 
@@ -395,8 +484,8 @@ pub fn record_attendance(
         BookingAction::DidNotAttend
     };
     conn.write(|tx| {
-        let (booking, slot) =
-            store::lock_booking_for_employer(tx, booking_id, member.employer_id)?.ok_or(Failure::NotFound)?;
+        let (booking, slot) = store::lock_booking_for_employer(tx, booking_id, member.employer_id)?
+            .ok_or(Failure::NotFound)?;
         let to = booking_transition(booking.status, action, Role::Employer, slot.starts_at, at)
             .map_err(refused)?;
         store::set_booking(tx, booking.id, to, slot.id, None, at)?;
@@ -410,7 +499,15 @@ pub fn record_attendance(
             None,
             at,
         )?;
-        audited(tx, &member.audit, "booking.attendance", "booking", booking.id, to.as_str().into(), at)?;
+        audited(
+            tx,
+            &member.audit,
+            "booking.attendance",
+            "booking",
+            booking.id,
+            to.as_str().into(),
+            at,
+        )?;
         Ok(to)
     })
 }
@@ -491,15 +588,16 @@ pub fn book(
         if !store::take_place(tx, slot.id, at)? {
             return Err(field("That slot is full, cancelled or has started".into()));
         }
-        let id = store::insert_booking(tx, &slot, application_id, officer.user_id, at).map_err(
-            |e| match e {
-                StoreError::Conflict(_) => field(format!(
-                    "This application already has a {} booked",
-                    what(slot.purpose)
-                )),
-                other => other.into(),
-            },
-        )?;
+        let id =
+            store::insert_booking(tx, &slot, application_id, officer.user_id, at).map_err(|e| {
+                match e {
+                    StoreError::Conflict(_) => field(format!(
+                        "This application already has a {} booked",
+                        what(slot.purpose)
+                    )),
+                    other => other.into(),
+                }
+            })?;
         let event = store::write_event(
             tx,
             id,
@@ -523,7 +621,15 @@ pub fn book(
         };
         mail::booked(tx, config, &booking, &slot, event).map_err(notify_failure)?;
         let detail = format!("application {application_id}, slot {}", slot.id);
-        audited(tx, &officer.actor, "booking.created", "booking", id, detail, at)?;
+        audited(
+            tx,
+            &officer.actor,
+            "booking.created",
+            "booking",
+            id,
+            detail,
+            at,
+        )?;
         Ok(id)
     })
 }
@@ -542,8 +648,14 @@ pub fn cancel_booking_as_officer(
     conn.write(|tx| {
         let (booking, slot) =
             store::lock_in_service(tx, booking_id, officer.service_id)?.ok_or(Failure::NotFound)?;
-        booking_transition(booking.status, BookingAction::Cancel, Role::Officer, slot.starts_at, at)
-            .map_err(refused)?;
+        booking_transition(
+            booking.status,
+            BookingAction::Cancel,
+            Role::Officer,
+            slot.starts_at,
+            at,
+        )
+        .map_err(refused)?;
         end_booking(tx, &booking, &slot, &reason, at)?;
         let event = store::write_event(
             tx,
@@ -556,9 +668,26 @@ pub fn cancel_booking_as_officer(
             at,
         )?;
         let headline = format!("The case officer cancelled the {}", what(slot.purpose));
-        mail::changed(tx, config, Side::Employer, &booking, &slot, &headline, Some(&reason), event)
-            .map_err(notify_failure)?;
-        audited(tx, &officer.actor, "booking.cancelled", "booking", booking.id, reason.clone(), at)?;
+        mail::changed(
+            tx,
+            config,
+            Side::Employer,
+            &booking,
+            &slot,
+            &headline,
+            Some(&reason),
+            event,
+        )
+        .map_err(notify_failure)?;
+        audited(
+            tx,
+            &officer.actor,
+            "booking.cancelled",
+            "booking",
+            booking.id,
+            reason.clone(),
+            at,
+        )?;
         Ok(booking.application_id)
     })
 }
@@ -607,11 +736,7 @@ pub fn for_person(
 /// tomorrow to [`REMINDER_DAYS`] days ahead gets its booking officer one
 /// email (once per booking and slot, so a later pass, or a booking made
 /// inside the window, sends no second one). Returns how many were queued.
-pub fn remind(
-    conn: &mut Conn,
-    config: &Config,
-    today: NaiveDate,
-) -> Result<usize, NotifyError> {
+pub fn remind(conn: &mut Conn, config: &Config, today: NaiveDate) -> Result<usize, NotifyError> {
     let (Some(from), Some(to)) = (
         today.checked_add_days(Days::new(1)),
         today.checked_add_days(Days::new(REMINDER_DAYS as u64)),

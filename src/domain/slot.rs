@@ -155,7 +155,9 @@ impl SlotDraft {
             _ => {
                 errors.add(
                     "minutes",
-                    format!("Enter how long it lasts in minutes, from {MINUTES_MIN} to {MINUTES_MAX}"),
+                    format!(
+                        "Enter how long it lasts in minutes, from {MINUTES_MIN} to {MINUTES_MAX}"
+                    ),
                 );
                 None
             }
@@ -182,12 +184,17 @@ impl SlotDraft {
             Ok(_) => {
                 errors.add(
                     "capacity",
-                    format!("A slot can take at most {CAPACITY_MAX} people; add another slot for more"),
+                    format!(
+                        "A slot can take at most {CAPACITY_MAX} people; add another slot for more"
+                    ),
                 );
                 None
             }
             Err(_) => {
-                errors.add("capacity", "Enter how many people the slot takes, as a number");
+                errors.add(
+                    "capacity",
+                    "Enter how many people the slot takes, as a number",
+                );
                 None
             }
         };
@@ -398,7 +405,10 @@ pub fn booking_transition(
 pub fn check_reason(reason: &str) -> Result<String, FieldErrors> {
     let reason = reason.trim();
     if reason.is_empty() {
-        Err(FieldErrors::single("reason", "Say briefly why it is cancelled"))
+        Err(FieldErrors::single(
+            "reason",
+            "Say briefly why it is cancelled",
+        ))
     } else if reason.chars().count() > REASON_MAX {
         Err(FieldErrors::single(
             "reason",
@@ -437,7 +447,10 @@ mod tests {
         assert_eq!(draft.starts_at, at("2027-03-09", "10:00"));
         assert_eq!(draft.place, "the education block");
         assert_eq!(draft.capacity, 3);
-        assert_eq!(SlotDraft::parse(&draft.input(), at("2027-03-01", "09:00")), Ok(draft));
+        assert_eq!(
+            SlotDraft::parse(&draft.input(), at("2027-03-01", "09:00")),
+            Ok(draft)
+        );
     }
 
     #[test]
@@ -502,7 +515,10 @@ mod tests {
         let release = NaiveDate::from_ymd_opt(2027, 3, 20).unwrap();
         let before = at("2027-03-09", "10:00");
         let after = at("2027-03-22", "10:00");
-        assert_eq!(suits(PlaceKind::InPrison, before, release, None, now), Ok(()));
+        assert_eq!(
+            suits(PlaceKind::InPrison, before, release, None, now),
+            Ok(())
+        );
         assert_eq!(
             suits(PlaceKind::VideoFromPrison, after, release, None, now),
             Err(Unsuitable::ReleasedBy)
@@ -512,10 +528,22 @@ mod tests {
             Err(Unsuitable::StillInPrison)
         );
         let rotl = NaiveDate::from_ymd_opt(2027, 3, 5);
-        assert_eq!(suits(PlaceKind::AtWorkplace, before, release, rotl, now), Ok(()));
-        assert_eq!(suits(PlaceKind::AtWorkplace, after, release, None, now), Ok(()));
         assert_eq!(
-            suits(PlaceKind::InPrison, at("2027-03-01", "08:00"), release, None, now),
+            suits(PlaceKind::AtWorkplace, before, release, rotl, now),
+            Ok(())
+        );
+        assert_eq!(
+            suits(PlaceKind::AtWorkplace, after, release, None, now),
+            Ok(())
+        );
+        assert_eq!(
+            suits(
+                PlaceKind::InPrison,
+                at("2027-03-01", "08:00"),
+                release,
+                None,
+                now
+            ),
             Err(Unsuitable::Started)
         );
     }
@@ -529,15 +557,33 @@ mod tests {
         let past = at("2027-02-27", "10:00");
         let t = |from, action, by| booking_transition(from, action, by, future, now);
         assert_eq!(t(Booked, Confirm, Role::Employer), Ok(Confirmed));
-        assert_eq!(t(Confirmed, Confirm, Role::Employer), Err(BookingRefused::AlreadyConfirmed));
-        assert_eq!(t(Booked, Confirm, Role::Officer), Err(BookingRefused::EmployerOnly));
+        assert_eq!(
+            t(Confirmed, Confirm, Role::Employer),
+            Err(BookingRefused::AlreadyConfirmed)
+        );
+        assert_eq!(
+            t(Booked, Confirm, Role::Officer),
+            Err(BookingRefused::EmployerOnly)
+        );
         assert_eq!(t(Booked, Move, Role::Employer), Ok(Confirmed));
-        assert_eq!(t(Confirmed, Move, Role::Officer), Err(BookingRefused::EmployerOnly));
+        assert_eq!(
+            t(Confirmed, Move, Role::Officer),
+            Err(BookingRefused::EmployerOnly)
+        );
         assert_eq!(t(Booked, Cancel, Role::Officer), Ok(Cancelled));
         assert_eq!(t(Confirmed, Cancel, Role::Employer), Ok(Cancelled));
-        assert_eq!(t(Booked, Cancel, Role::Seeker), Err(BookingRefused::EmployerOnly));
-        assert_eq!(t(Cancelled, Cancel, Role::Officer), Err(BookingRefused::Ended(Cancelled)));
-        assert_eq!(t(Confirmed, Attended, Role::Employer), Err(BookingRefused::NotYet));
+        assert_eq!(
+            t(Booked, Cancel, Role::Seeker),
+            Err(BookingRefused::EmployerOnly)
+        );
+        assert_eq!(
+            t(Cancelled, Cancel, Role::Officer),
+            Err(BookingRefused::Ended(Cancelled))
+        );
+        assert_eq!(
+            t(Confirmed, Attended, Role::Employer),
+            Err(BookingRefused::NotYet)
+        );
         let held = |from, action| booking_transition(from, action, Role::Employer, past, now);
         assert_eq!(held(Confirmed, Attended), Ok(BookingStatus::Attended));
         assert_eq!(held(Booked, DidNotAttend), Ok(BookingStatus::DidNotAttend));

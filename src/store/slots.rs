@@ -185,21 +185,23 @@ pub fn create(
     draft: &SlotDraft,
     at: NaiveDateTime,
 ) -> StoreResult<i64> {
-    Ok(with_conn!(conn, |c| diesel::insert_into(vacancy_slots::table)
-        .values((
-            vacancy_slots::vacancy_id.eq(vacancy_id),
-            vacancy_slots::employer_id.eq(employer_id),
-            vacancy_slots::purpose.eq(draft.purpose.as_str()),
-            vacancy_slots::starts_at.eq(draft.starts_at),
-            vacancy_slots::minutes.eq(draft.minutes),
-            vacancy_slots::place_kind.eq(draft.place_kind.as_str()),
-            vacancy_slots::place.eq(&draft.place),
-            vacancy_slots::capacity.eq(draft.capacity),
-            vacancy_slots::created_at.eq(at),
-            vacancy_slots::updated_at.eq(at),
-        ))
-        .returning(vacancy_slots::id)
-        .get_result(c)?))
+    Ok(with_conn!(conn, |c| diesel::insert_into(
+        vacancy_slots::table
+    )
+    .values((
+        vacancy_slots::vacancy_id.eq(vacancy_id),
+        vacancy_slots::employer_id.eq(employer_id),
+        vacancy_slots::purpose.eq(draft.purpose.as_str()),
+        vacancy_slots::starts_at.eq(draft.starts_at),
+        vacancy_slots::minutes.eq(draft.minutes),
+        vacancy_slots::place_kind.eq(draft.place_kind.as_str()),
+        vacancy_slots::place.eq(&draft.place),
+        vacancy_slots::capacity.eq(draft.capacity),
+        vacancy_slots::created_at.eq(at),
+        vacancy_slots::updated_at.eq(at),
+    ))
+    .returning(vacancy_slots::id)
+    .get_result(c)?))
 }
 
 /// Replaces a slot's fields (the caller checked the edit against its
@@ -238,11 +240,7 @@ pub fn cancel(conn: &mut impl AsTx, id: i64, reason: &str, at: NaiveDateTime) ->
 }
 
 /// One slot, only if it is `employer_id`'s.
-pub fn for_employer(
-    conn: &mut impl AsTx,
-    id: i64,
-    employer_id: i64,
-) -> StoreResult<Option<Slot>> {
+pub fn for_employer(conn: &mut impl AsTx, id: i64, employer_id: i64) -> StoreResult<Option<Slot>> {
     let row: Option<SlotRow> = with_conn!(conn, |c| vacancy_slots::table
         .filter(vacancy_slots::id.eq(id))
         .filter(vacancy_slots::employer_id.eq(employer_id))
@@ -318,7 +316,12 @@ pub fn page_for_employer(
             .load(c)?;
         (rows, total)
     });
-    Ok((rows.into_iter().map(slot_from).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(slot_from)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
 /// A page of the slots of one vacancy an officer can book into at `now`:
@@ -349,7 +352,12 @@ pub fn page_bookable(
             .load(c)?;
         (rows, total)
     });
-    Ok((rows.into_iter().map(slot_from).collect::<StoreResult<_>>()?, total))
+    Ok((
+        rows.into_iter()
+            .map(slot_from)
+            .collect::<StoreResult<_>>()?,
+        total,
+    ))
 }
 
 /// Takes one place in the slot if it has room, is not cancelled and has
@@ -478,7 +486,14 @@ pub struct BookingEvent {
 
 /// A booking's timeline, oldest first.
 pub fn events(conn: &mut impl AsTx, booking_id: i64) -> StoreResult<Vec<BookingEvent>> {
-    type Row = (String, String, Option<i64>, i64, Option<String>, NaiveDateTime);
+    type Row = (
+        String,
+        String,
+        Option<i64>,
+        i64,
+        Option<String>,
+        NaiveDateTime,
+    );
     let rows: Vec<Row> = with_conn!(conn, |c| slot_booking_events::table
         .filter(slot_booking_events::booking_id.eq(booking_id))
         .order((slot_booking_events::at, slot_booking_events::id))
@@ -493,14 +508,16 @@ pub fn events(conn: &mut impl AsTx, booking_id: i64) -> StoreResult<Vec<BookingE
         .load(c)?);
     Ok(rows
         .into_iter()
-        .map(|(action, actor_kind, actor_user_id, slot_id, note, at)| BookingEvent {
-            action,
-            actor_kind,
-            actor_user_id,
-            slot_id,
-            note,
-            at,
-        })
+        .map(
+            |(action, actor_kind, actor_user_id, slot_id, note, at)| BookingEvent {
+                action,
+                actor_kind,
+                actor_user_id,
+                slot_id,
+                note,
+                at,
+            },
+        )
         .collect())
 }
 

@@ -6,10 +6,10 @@
 use actix_web::web;
 
 use super::api::reference as api_reference;
+use super::employer::slots as employer_slots;
 use super::employer::vacancies as employer_vacancies;
 use super::employer::{applications as employer_applications, home as employer_home};
 use super::employer::{import as vacancy_import, signup as employer_signup};
-use super::employer::slots as employer_slots;
 use super::officer::{self, disclosure as officer_disclosure, reports};
 use super::officer::{
     applications as officer_applications, matches as officer_matches, outcomes as officer_outcomes,

@@ -195,7 +195,15 @@ pub async fn create(
         Err(Failure::Invalid(mut errors)) => {
             errors.sort_by_form_order(&FIELDS);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            list_page(&state, &member, vacancy_id, 1, status, (input, errors, None)).await
+            list_page(
+                &state,
+                &member,
+                vacancy_id,
+                1,
+                status,
+                (input, errors, None),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -368,13 +376,8 @@ async fn bookings_page(
         for row in rows.iter().filter(|r| r.booking.status.is_live()) {
             let v = row.slot.vacancy_id;
             if others.iter().all(|(id, _)| *id != v) {
-                let (slots, _) = crate::store::slots::page_bookable(
-                    c,
-                    v,
-                    crate::store::now(),
-                    i64::MAX,
-                    0,
-                )?;
+                let (slots, _) =
+                    crate::store::slots::page_bookable(c, v, crate::store::now(), i64::MAX, 0)?;
                 others.push((v, slots));
             }
         }
@@ -437,7 +440,14 @@ pub async fn bookings(
 ) -> Result<HttpResponse, AppError> {
     let done = done_message(query.done.trim());
     let feedback = (FieldErrors::new(), None, None, done);
-    bookings_page(&state, &member, page_number(&query.page), StatusCode::OK, feedback).await
+    bookings_page(
+        &state,
+        &member,
+        page_number(&query.page),
+        StatusCode::OK,
+        feedback,
+    )
+    .await
 }
 
 /// Answers a booking change: back to the list, or the list with the

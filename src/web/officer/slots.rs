@@ -223,7 +223,14 @@ pub async fn book(
         crate::app::slots::book(c, &config, &by, application_id, slot_id)
     })
     .await;
-    respond(&state, &officer, application_id, None, result.map(|_| "booked")).await
+    respond(
+        &state,
+        &officer,
+        application_id,
+        None,
+        result.map(|_| "booked"),
+    )
+    .await
 }
 
 /// What a failed change shows: field errors (422) or a refusal (409).

@@ -35,7 +35,11 @@ pub struct SlotView {
 
 fn slot_view(t: Messages, booking: &Booking, slot: &Slot) -> SlotView {
     use chrono::Datelike;
-    let key = format!("slot.{}.{}", slot.purpose.as_str(), slot.place_kind.as_str());
+    let key = format!(
+        "slot.{}.{}",
+        slot.purpose.as_str(),
+        slot.place_kind.as_str()
+    );
     let day = slot.starts_at.date();
     let month = t.date(day);
     // "9 March 2027" without the year: the month's word sits between.

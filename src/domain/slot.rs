@@ -550,8 +550,8 @@ mod tests {
 
     #[test]
     fn booking_moves_follow_the_table() {
-        use BookingAction::*;
-        use BookingStatus::*;
+        use BookingAction::{Cancel, Confirm, Move};
+        use BookingStatus::{Booked, Cancelled, Confirmed};
         let now = at("2027-03-01", "09:00");
         let future = at("2027-03-09", "10:00");
         let past = at("2027-02-27", "10:00");
@@ -581,14 +581,20 @@ mod tests {
             Err(BookingRefused::Ended(Cancelled))
         );
         assert_eq!(
-            t(Confirmed, Attended, Role::Employer),
+            t(Confirmed, BookingAction::Attended, Role::Employer),
             Err(BookingRefused::NotYet)
         );
         let held = |from, action| booking_transition(from, action, Role::Employer, past, now);
-        assert_eq!(held(Confirmed, Attended), Ok(BookingStatus::Attended));
-        assert_eq!(held(Booked, DidNotAttend), Ok(BookingStatus::DidNotAttend));
         assert_eq!(
-            held(BookingStatus::Attended, DidNotAttend),
+            held(Confirmed, BookingAction::Attended),
+            Ok(BookingStatus::Attended)
+        );
+        assert_eq!(
+            held(Booked, BookingAction::DidNotAttend),
+            Ok(BookingStatus::DidNotAttend)
+        );
+        assert_eq!(
+            held(BookingStatus::Attended, BookingAction::DidNotAttend),
             Err(BookingRefused::Ended(BookingStatus::Attended))
         );
     }

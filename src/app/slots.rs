@@ -698,7 +698,7 @@ pub fn upcoming(
     conn: &mut impl AsTx,
     officer: &Caseworker,
     (limit, offset): (i64, i64),
-) -> Result<(Vec<(Booking, Slot, String)>, i64), Failure> {
+) -> Result<store::BookingPage, Failure> {
     Ok(store::page_upcoming_in_service(
         conn,
         officer.service_id,

@@ -124,32 +124,7 @@ impl SlotDraft {
         if purpose.is_none() {
             errors.add("purpose", "Choose interview or work trial");
         }
-        let date = match input.date.trim() {
-            "" => {
-                errors.add("date", "Enter the date");
-                None
-            }
-            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.add("date", "Enter a real date, written like 2027-03-09");
-                    None
-                }
-            },
-        };
-        let time = match input.time.trim() {
-            "" => {
-                errors.add("time", "Enter the start time");
-                None
-            }
-            text => match NaiveTime::parse_from_str(text, "%H:%M") {
-                Ok(t) => Some(t),
-                Err(_) => {
-                    errors.add("time", "Enter a time on the 24-hour clock, like 09:30");
-                    None
-                }
-            },
-        };
+        let (date, time) = parse_date_time(input, &mut errors);
         let minutes = match input.minutes.trim().parse::<i32>() {
             Ok(m) if (MINUTES_MIN..=MINUTES_MAX).contains(&m) => Some(m),
             _ => {
@@ -175,29 +150,7 @@ impl SlotDraft {
         } else if place.chars().count() > PLACE_MAX {
             errors.add("place", format!("Write {PLACE_MAX} characters or fewer"));
         }
-        let capacity = match input.capacity.trim().parse::<i32>() {
-            Ok(c) if (1..=CAPACITY_MAX).contains(&c) => Some(c),
-            Ok(c) if c < 1 => {
-                errors.add("capacity", "A slot must take at least 1 person");
-                None
-            }
-            Ok(_) => {
-                errors.add(
-                    "capacity",
-                    format!(
-                        "A slot can take at most {CAPACITY_MAX} people; add another slot for more"
-                    ),
-                );
-                None
-            }
-            Err(_) => {
-                errors.add(
-                    "capacity",
-                    "Enter how many people the slot takes, as a number",
-                );
-                None
-            }
-        };
+        let capacity = parse_capacity(&input.capacity, &mut errors);
         let starts_at = match (date, time) {
             (Some(d), Some(t)) => {
                 let at = d.and_time(t);
@@ -240,6 +193,65 @@ impl SlotDraft {
             place_kind: self.place_kind.as_str().into(),
             place: self.place.clone(),
             capacity: self.capacity.to_string(),
+        }
+    }
+}
+
+/// The date and time fields, each with its own message.
+fn parse_date_time(
+    input: &SlotInput,
+    errors: &mut FieldErrors,
+) -> (Option<NaiveDate>, Option<NaiveTime>) {
+    let date = match input.date.trim() {
+        "" => {
+            errors.add("date", "Enter the date");
+            None
+        }
+        text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add("date", "Enter a real date, written like 2027-03-09");
+                None
+            }
+        },
+    };
+    let time = match input.time.trim() {
+        "" => {
+            errors.add("time", "Enter the start time");
+            None
+        }
+        text => match NaiveTime::parse_from_str(text, "%H:%M") {
+            Ok(t) => Some(t),
+            Err(_) => {
+                errors.add("time", "Enter a time on the 24-hour clock, like 09:30");
+                None
+            }
+        },
+    };
+    (date, time)
+}
+
+/// The capacity field: 1 to [`CAPACITY_MAX`].
+fn parse_capacity(text: &str, errors: &mut FieldErrors) -> Option<i32> {
+    match text.trim().parse::<i32>() {
+        Ok(c) if (1..=CAPACITY_MAX).contains(&c) => Some(c),
+        Ok(c) if c < 1 => {
+            errors.add("capacity", "A slot must take at least 1 person");
+            None
+        }
+        Ok(_) => {
+            errors.add(
+                "capacity",
+                format!("A slot can take at most {CAPACITY_MAX} people; add another slot for more"),
+            );
+            None
+        }
+        Err(_) => {
+            errors.add(
+                "capacity",
+                "Enter how many people the slot takes, as a number",
+            );
+            None
         }
     }
 }

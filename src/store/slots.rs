@@ -633,6 +633,10 @@ pub fn for_applications(
     Ok(all)
 }
 
+/// A page of bookings, each with its slot and the vacancy's title, and the
+/// total.
+pub type BookingPage = (Vec<(Booking, Slot, String)>, i64);
+
 /// A page of the bookings in `employer_id`'s slots, soonest slot first,
 /// with the vacancy's title, and how many there are in all. `live_only`
 /// leaves out cancelled and held ones.
@@ -642,7 +646,7 @@ pub fn page_for_employer_bookings(
     live_only: bool,
     limit: i64,
     offset: i64,
-) -> StoreResult<(Vec<(Booking, Slot, String)>, i64)> {
+) -> StoreResult<BookingPage> {
     let live = [
         BookingStatus::Booked.as_str(),
         BookingStatus::Confirmed.as_str(),
@@ -684,7 +688,7 @@ pub fn page_upcoming_in_service(
     now: NaiveDateTime,
     limit: i64,
     offset: i64,
-) -> StoreResult<(Vec<(Booking, Slot, String)>, i64)> {
+) -> StoreResult<BookingPage> {
     let live = [
         BookingStatus::Booked.as_str(),
         BookingStatus::Confirmed.as_str(),

@@ -536,6 +536,14 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/officer/applications/{id}/decline", Officer),
         ("POST", "/officer/applications/{id}/withdraw", Officer),
         ("POST", "/officer/applications/{id}/start", Officer),
+        ("GET", "/officer/applications/{id}/slots", Officer),
+        ("POST", "/officer/applications/{id}/slots", Officer),
+        (
+            "POST",
+            "/officer/applications/{id}/bookings/{booking}/cancel",
+            Officer,
+        ),
+        ("GET", "/officer/bookings", Officer),
         ("POST", "/officer/profiles/{id}/outcomes", Officer),
         ("POST", "/officer/outcomes/{id}/check", Officer),
         ("GET", "/employer", Employer),
@@ -562,6 +570,16 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/employer/applications", Employer),
         ("GET", "/employer/applications/{id}", Employer),
         ("POST", "/employer/applications/{id}/status", Employer),
+        ("GET", "/employer/vacancies/{id}/slots", Employer),
+        ("POST", "/employer/vacancies/{id}/slots", Employer),
+        ("GET", "/employer/slots/{id}/edit", Employer),
+        ("POST", "/employer/slots/{id}", Employer),
+        ("POST", "/employer/slots/{id}/cancel", Employer),
+        ("GET", "/employer/bookings", Employer),
+        ("POST", "/employer/bookings/{id}/confirm", Employer),
+        ("POST", "/employer/bookings/{id}/move", Employer),
+        ("POST", "/employer/bookings/{id}/cancel", Employer),
+        ("POST", "/employer/bookings/{id}/attendance", Employer),
         ("GET", "/employers/join", Public),
         ("POST", "/employers/join", Public),
         ("GET", "/admin/employers", Admin),
@@ -785,6 +803,10 @@ impl Ids {
             ("/employer/tokens/", self.token),
             ("/employer/vacancies/", self.spare_vacancy),
             ("/employer/applications/", self.application),
+            // No slot or booking exists: the routes answer 404 to their
+            // audience, which the matrix counts as reached.
+            ("/employer/slots/", self.vacancy),
+            ("/employer/bookings/", self.vacancy),
             ("/officer/profiles/", self.profile),
             ("/officer/matches/", self.match_id),
             ("/officer/vacancies/", self.vacancy),
@@ -807,6 +829,7 @@ impl Ids {
         let id = id.unwrap_or_else(|| panic!("no fixture for the id in {path}"));
         path.replace("{id}", &id.to_string())
             .replace("{vacancy_id}", &self.vacancy.to_string())
+            .replace("{booking}", &self.vacancy.to_string())
     }
 }
 

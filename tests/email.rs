@@ -15,7 +15,7 @@ use fairchance::jobs::{self, Worker};
 use fairchance::notify::templates::{
     AccountExists, ApplicationAwaitingReview, ApplicationForwarded, ApplicationStatusChanged,
     DigestLine, EmployerApproved, EmployerDeclined, EmployerInvitation, OfficerDigest, Parts,
-    ReleaseReadiness, VacancyClosingSoon,
+    ReleaseReadiness, SlotBooked, SlotBookingChanged, SlotReminder, VacancyClosingSoon,
 };
 use fairchance::notify::{self, Email, NotifyError};
 use fairchance::store::jobs::LEASE;
@@ -168,6 +168,68 @@ fn samples() -> Vec<(&'static str, Parts)> {
                 employer_name: "Brightwell Logistics".into(),
                 inviter_name: "Erin Employer".into(),
                 link: link("/invitations/accept?token=0123abcd"),
+            }
+            .compose(),
+        ),
+        (
+            "slot_booked",
+            SlotBooked {
+                contact_name: "Erin Employer".into(),
+                employer_name: "Brightwell Logistics".into(),
+                candidate: "Quiet Heron 41".into(),
+                vacancy_title: "Warehouse operative".into(),
+                what: "Interview".into(),
+                when: "Tuesday 9 March 2027 at 10:00".into(),
+                place: "In the prison: the education block".into(),
+                link: link("/employer/bookings"),
+            }
+            .compose(),
+        ),
+        (
+            "slot_booking_changed",
+            SlotBookingChanged {
+                recipient_name: "Olive Officer".into(),
+                headline: "The employer moved the interview to a new time".into(),
+                person: "Quiet Heron 41 (A1234BC)".into(),
+                vacancy_title: "Warehouse operative".into(),
+                employer_name: "Brightwell Logistics".into(),
+                what: "Interview".into(),
+                when: "Wednesday 10 March 2027 at 14:30".into(),
+                place: "By video from the prison: the visits hall".into(),
+                reason: None,
+                link: link("/officer/applications/7"),
+            }
+            .compose(),
+        ),
+        (
+            "slot_booking_cancelled",
+            SlotBookingChanged {
+                recipient_name: "Erin Employer".into(),
+                headline: "The case officer cancelled the work trial".into(),
+                person: "Quiet Heron 41".into(),
+                vacancy_title: "Warehouse operative".into(),
+                employer_name: "Brightwell Logistics".into(),
+                what: "Work trial".into(),
+                when: "Thursday 11 March 2027 at 09:00".into(),
+                place: "At the workplace: our depot at 4 Mill Lane".into(),
+                reason: Some("They have a hospital appointment that day <urgent>".into()),
+                link: link("/employer/bookings"),
+            }
+            .compose(),
+        ),
+        (
+            "slot_reminder",
+            SlotReminder {
+                officer_name: "Olive Officer".into(),
+                person: "Quiet Heron 41 (A1234BC)".into(),
+                vacancy_title: "Warehouse operative".into(),
+                employer_name: "Brightwell Logistics".into(),
+                what: "Interview".into(),
+                when: "Tuesday 9 March 2027 at 10:00".into(),
+                place: "In the prison: the education block".into(),
+                how_soon: "in 2 days".into(),
+                status: "Confirmed".into(),
+                link: link("/officer/applications/7"),
             }
             .compose(),
         ),

@@ -32,6 +32,7 @@ pub mod profiles;
 pub mod reports;
 pub mod retention;
 pub mod seekers;
+pub mod slots;
 pub mod terminals;
 pub mod vacancies;
 

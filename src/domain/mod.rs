@@ -91,6 +91,7 @@ pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod skills;
+pub mod slot;
 pub mod spent;
 pub mod vacancy;
 pub mod wording;

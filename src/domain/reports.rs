@@ -257,4 +257,8 @@ pub struct Figures {
     pub applications: i64,
     pub vacancies_applied_to: i64,
     pub vacancies_filled: i64,
+    /// Interview bookings the employer recorded as attended in the range.
+    pub interviews_held: i64,
+    /// Work-trial bookings the employer recorded as attended in the range.
+    pub trials_done: i64,
 }

@@ -45,6 +45,9 @@ pub struct DailyReport {
     pub vacancies_closed: usize,
     pub release_reminders: usize,
     pub closing_reminders: usize,
+    /// Booking officers reminded of an interview or trial slot in the
+    /// next [`crate::domain::slot::REMINDER_DAYS`] days.
+    pub slot_reminders: usize,
     /// Matching runs queued for people whose licence condition (or the
     /// licence) ended the day before.
     pub licence_conditions_ended: usize,
@@ -62,8 +65,10 @@ pub struct DailyReport {
 /// whose closing date is before `day` is closed; then people due for
 /// release within 12 weeks who are not ready to work are reminded about
 /// (once a week each), and published vacancies closing within 3 days with
-/// no applications (once each); then each published vacancy whose
-/// applications open on `day` gets a matching run queued; then each person with a licence condition
+/// no applications (once each); then booking officers of interview and
+/// trial slots in the next two days (once per booking and slot); then each
+/// published vacancy whose applications open on `day` gets a matching run
+/// queued; then each person with a licence condition
 /// whose last day was the day before `day` gets a matching run queued, so
 /// their search document and stored matches change on the first day it
 /// no longer applies; last the retention pass ([`crate::app::retention`])
@@ -99,6 +104,7 @@ pub fn daily(
     let report = DailyReport {
         licence_conditions_ended: requeue_ended_conditions(conn, day, at)?,
         vacancies_opened: requeue_opening_vacancies(conn, day, at)?,
+        slot_reminders: crate::app::slots::remind(conn, config, day)?,
         ..report
     };
     let retention = crate::app::retention::run(conn, &config.retention, day, &|_| {})?;

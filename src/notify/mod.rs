@@ -20,6 +20,7 @@
 
 pub mod employer;
 pub mod officer;
+pub mod slots;
 pub mod templates;
 pub mod transport;
 
@@ -288,6 +289,8 @@ pub mod paths {
     pub fn employer_vacancy(id: i64) -> String {
         format!("/employer/vacancies/{id}")
     }
+
+    pub const EMPLOYER_BOOKINGS: &str = "/employer/bookings";
 }
 
 /// A one-line description of a queued email for the administrator's queue

@@ -281,3 +281,76 @@ email_templates!(
     "email/account_exists.txt",
     "email/account_exists.html"
 );
+
+/// An officer booked a person into one of the employer's slots.
+#[derive(Clone, Debug)]
+pub struct SlotBooked {
+    pub contact_name: String,
+    pub employer_name: String,
+    /// The person's pseudonym, as on the forwarded application.
+    pub candidate: String,
+    pub vacancy_title: String,
+    /// "Interview" or "Work trial".
+    pub what: String,
+    /// e.g. "Tuesday 9 March 2027 at 10:00".
+    pub when: String,
+    /// e.g. "In the prison: the education block".
+    pub place: String,
+    pub link: String,
+}
+
+email_templates!(
+    SlotBooked,
+    "email/slot_booked.subject.txt",
+    "email/slot_booked.txt",
+    "email/slot_booked.html"
+);
+
+/// A booking was confirmed, moved or cancelled: told to the other side.
+#[derive(Clone, Debug)]
+pub struct SlotBookingChanged {
+    pub recipient_name: String,
+    /// What happened, as a sentence start: "Acme confirmed the interview".
+    pub headline: String,
+    /// The officer sees pseudonym and reference; the employer the pseudonym.
+    pub person: String,
+    pub vacancy_title: String,
+    pub employer_name: String,
+    pub what: String,
+    pub when: String,
+    pub place: String,
+    /// Why it was cancelled.
+    pub reason: Option<String>,
+    pub link: String,
+}
+
+email_templates!(
+    SlotBookingChanged,
+    "email/slot_booking_changed.subject.txt",
+    "email/slot_booking_changed.txt",
+    "email/slot_booking_changed.html"
+);
+
+/// The booking officer's reminder before a slot.
+#[derive(Clone, Debug)]
+pub struct SlotReminder {
+    pub officer_name: String,
+    pub person: String,
+    pub vacancy_title: String,
+    pub employer_name: String,
+    pub what: String,
+    pub when: String,
+    pub place: String,
+    /// "in 2 days", "tomorrow".
+    pub how_soon: String,
+    /// "Confirmed" or "Booked, waiting for the employer".
+    pub status: String,
+    pub link: String,
+}
+
+email_templates!(
+    SlotReminder,
+    "email/slot_reminder.subject.txt",
+    "email/slot_reminder.txt",
+    "email/slot_reminder.html"
+);

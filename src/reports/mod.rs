@@ -280,6 +280,14 @@ fn summary_table(figures: &Figures) -> Table {
                 vacancies_applied.to_string(),
             ],
             vec!["Applications per vacancy".into(), per_vacancy],
+            vec![
+                "Interviews held (recorded as attended in the range)".into(),
+                Cell::of(figures.interviews_held).to_string(),
+            ],
+            vec![
+                "Work trials done (recorded as attended in the range)".into(),
+                Cell::of(figures.trials_done).to_string(),
+            ],
         ],
         chart: None,
         notes: vec![

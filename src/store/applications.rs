@@ -755,6 +755,10 @@ pub fn change_status(
         ))
         .execute(c)?);
     write_event(conn, id, Some(current.status), to, actor, note, at)?;
+    if to.is_final() {
+        // An ended application holds no interview or trial place.
+        super::slots::cancel_live_for_application(conn, id, actor.role, actor.user_id, at)?;
+    }
     load(conn, id)?.ok_or(ApplicationError::NotFound)
 }
 

@@ -47,6 +47,7 @@ pub mod reference;
 pub mod reports;
 pub mod retention;
 pub mod seekers;
+pub mod slots;
 pub mod vacancies;
 
 use std::time::Duration;

@@ -303,7 +303,8 @@ pub fn application_parties(
     })
 }
 
-fn active_officer(conn: &mut impl AsTx, user_id: i64) -> StoreResult<Option<Recipient>> {
+/// An officer account by id, when it is active (not disabled).
+pub fn active_officer(conn: &mut impl AsTx, user_id: i64) -> StoreResult<Option<Recipient>> {
     let row: Option<(String, String)> = with_conn!(conn, |c| users::table
         .filter(users::id.eq(user_id))
         .filter(users::role.eq("officer"))

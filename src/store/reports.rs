@@ -346,6 +346,31 @@ fn summary_sql(dialect: Dialect, scope: &Scope, range: &DateRange) -> Sql {
     sql
 }
 
+#[derive(QueryableByName)]
+struct HeldRow {
+    #[diesel(sql_type = Text)]
+    purpose: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Interview and trial bookings recorded as attended in the range (by the
+/// time the employer recorded it), by purpose.
+fn held_sql(dialect: Dialect, scope: &Scope, range: &DateRange) -> Sql {
+    let mut sql = Sql::new(dialect);
+    sql.push(
+        "SELECT b.purpose AS purpose, COUNT(DISTINCT b.id) AS n FROM slot_booking_events e \
+         JOIN slot_bookings b ON b.id = e.booking_id \
+         JOIN applications a ON a.id = b.application_id \
+         JOIN profiles p ON p.id = a.profile_id \
+         WHERE e.action = 'attended' AND b.status = 'attended'",
+    )
+    .range("e.at", range)
+    .scope(scope)
+    .push(" GROUP BY b.purpose");
+    sql
+}
+
 /// Every count a report needs, for one scope and range. `today` decides
 /// who is due the 6-week and 6-month employment measures.
 pub fn figures(
@@ -416,6 +441,13 @@ pub fn figures(
         figures.applications = summary.applications;
         figures.vacancies_applied_to = summary.applied;
         figures.vacancies_filled = summary.filled;
+    }
+    for row in load_sql!(conn, held_sql(dialect, scope, range), HeldRow) {
+        match row.purpose.as_str() {
+            "interview" => figures.interviews_held = row.n,
+            "trial" => figures.trials_done = row.n,
+            _ => {}
+        }
     }
     Ok(figures)
 }

@@ -575,6 +575,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    vacancy_slots (id) {
+        id -> BigInt,
+        vacancy_id -> BigInt,
+        employer_id -> BigInt,
+        purpose -> Text,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        place_kind -> Text,
+        place -> Text,
+        capacity -> Integer,
+        booked -> Integer,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slot_bookings (id) {
+        id -> BigInt,
+        slot_id -> BigInt,
+        application_id -> BigInt,
+        purpose -> Text,
+        status -> Text,
+        booked_by -> BigInt,
+        cancel_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slot_booking_events (id) {
+        id -> BigInt,
+        booking_id -> BigInt,
+        action -> Text,
+        actor_kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        slot_id -> BigInt,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> services (service_id));
 diesel::joinable!(users -> employers (employer_id));
 diesel::joinable!(invitations -> employers (employer_id));
@@ -630,6 +676,12 @@ diesel::joinable!(application_cvs -> applications (application_id));
 diesel::joinable!(disclosure_letters -> profiles (profile_id));
 diesel::joinable!(disclosure_reviews -> profiles (profile_id));
 diesel::joinable!(application_disclosures -> applications (application_id));
+diesel::joinable!(vacancy_slots -> vacancies (vacancy_id));
+diesel::joinable!(vacancy_slots -> employers (employer_id));
+diesel::joinable!(slot_bookings -> vacancy_slots (slot_id));
+diesel::joinable!(slot_bookings -> applications (application_id));
+diesel::joinable!(slot_bookings -> users (booked_by));
+diesel::joinable!(slot_booking_events -> slot_bookings (booking_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
@@ -674,4 +726,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     disclosure_letters,
     disclosure_reviews,
     application_disclosures,
+    vacancy_slots,
+    slot_bookings,
+    slot_booking_events,
 );

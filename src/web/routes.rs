@@ -6,13 +6,14 @@
 use actix_web::web;
 
 use super::api::reference as api_reference;
+use super::employer::slots as employer_slots;
 use super::employer::vacancies as employer_vacancies;
 use super::employer::{applications as employer_applications, home as employer_home};
 use super::employer::{import as vacancy_import, signup as employer_signup};
 use super::officer::{self, disclosure as officer_disclosure, reports};
 use super::officer::{
     applications as officer_applications, matches as officer_matches, outcomes as officer_outcomes,
-    profiles as officer_profiles, vacancy as officer_vacancy,
+    profiles as officer_profiles, slots as officer_slots, vacancy as officer_vacancy,
 };
 use super::terminal::{self, api as terminal_api, seeker};
 use super::{account, admin, api, health, pages};
@@ -166,6 +167,10 @@ fn officer_routes() -> Vec<Route> {
         route!(POST "/officer/applications/{id}/decline", Officer => officer_applications::decline),
         route!(POST "/officer/applications/{id}/withdraw", Officer => officer_applications::withdraw),
         route!(POST "/officer/applications/{id}/start", Officer => officer_applications::record_start),
+        route!(GET "/officer/applications/{id}/slots", Officer => officer_slots::show),
+        route!(POST "/officer/applications/{id}/slots", Officer => officer_slots::book),
+        route!(POST "/officer/applications/{id}/bookings/{booking}/cancel", Officer => officer_slots::cancel),
+        route!(GET "/officer/bookings", Officer => officer_slots::upcoming),
         route!(POST "/officer/profiles/{id}/outcomes", Officer => officer_outcomes::record_start),
         route!(POST "/officer/outcomes/{id}/check", Officer => officer_outcomes::record_check),
         route!(GET "/officer/profiles/{id}/disclosure", Officer => officer_disclosure::show),
@@ -204,6 +209,16 @@ fn employer_routes() -> Vec<Route> {
         route!(GET "/employer/applications", Employer => employer_applications::all),
         route!(GET "/employer/applications/{id}", Employer => employer_applications::show),
         route!(POST "/employer/applications/{id}/status", Employer => employer_applications::change_status),
+        route!(GET "/employer/vacancies/{id}/slots", Employer => employer_slots::list),
+        route!(POST "/employer/vacancies/{id}/slots", Employer => employer_slots::create),
+        route!(GET "/employer/slots/{id}/edit", Employer => employer_slots::edit_form),
+        route!(POST "/employer/slots/{id}", Employer => employer_slots::update),
+        route!(POST "/employer/slots/{id}/cancel", Employer => employer_slots::cancel),
+        route!(GET "/employer/bookings", Employer => employer_slots::bookings),
+        route!(POST "/employer/bookings/{id}/confirm", Employer => employer_slots::confirm),
+        route!(POST "/employer/bookings/{id}/move", Employer => employer_slots::move_booking),
+        route!(POST "/employer/bookings/{id}/cancel", Employer => employer_slots::cancel_booking),
+        route!(POST "/employer/bookings/{id}/attendance", Employer => employer_slots::attendance),
         // Employer portal: accounts (sign-up, review, invitations).
         route!(GET "/employers/join", Public => employer_signup::sign_up_form),
         route!(POST "/employers/join", Public => employer_signup::sign_up),

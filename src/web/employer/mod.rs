@@ -8,6 +8,7 @@ pub mod applications;
 pub mod home;
 pub mod import;
 pub mod signup;
+pub mod slots;
 pub mod vacancies;
 pub mod vacancy_form;
 

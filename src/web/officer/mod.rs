@@ -10,6 +10,7 @@ pub mod matches;
 pub mod outcomes;
 pub mod profiles;
 pub mod reports;
+pub mod slots;
 pub mod spent;
 pub mod vacancy;
 

@@ -210,6 +210,16 @@ fn application_json(a: &seeker::ApplicationView) -> Value {
         "sent_on": a.sent_on,
         "statement": a.statement,
         "details": a.details,
+        "slots": a.slots.iter().map(|s| json!({
+            "purpose": s.purpose,
+            "starts_at": s.starts_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "minutes": s.minutes,
+            "place_kind": s.place_kind,
+            "place": s.place,
+            "status": s.status_code,
+            "text": s.text,
+            "status_text": s.status,
+        })).collect::<Vec<_>>(),
         "can_withdraw": a.can_withdraw,
     })
 }
@@ -354,12 +364,26 @@ pub fn openapi_schemas() -> Value {
         },
         "TerminalApplication": {
             "type": "object",
-            "required": ["vacancy_id", "title", "status", "status_text", "sent_on", "statement", "details", "can_withdraw"],
+            "required": ["vacancy_id", "title", "status", "status_text", "sent_on", "statement", "details", "slots", "can_withdraw"],
             "properties": {
                 "vacancy_id": integer, "title": string,
                 "status": { "type": "string", "enum": statuses },
                 "status_text": string, "sent_on": string, "statement": string, "details": strings,
+                "slots": { "type": "array", "description": "Interview and work trial bookings that are not cancelled, newest first", "items": { "$ref": "#/components/schemas/TerminalSlot" } },
                 "can_withdraw": { "type": "boolean" }
+            }
+        },
+        "TerminalSlot": {
+            "type": "object",
+            "required": ["purpose", "starts_at", "minutes", "place_kind", "place", "status", "text", "status_text"],
+            "properties": {
+                "purpose": { "type": "string", "enum": ["interview", "trial"] },
+                "starts_at": { "type": "string", "description": "Local date and time, YYYY-MM-DDTHH:MM:SS" },
+                "minutes": integer,
+                "place_kind": { "type": "string", "enum": ["in_prison", "video_from_prison", "at_workplace"] },
+                "place": string,
+                "status": { "type": "string", "enum": ["booked", "confirmed", "attended", "did_not_attend"] },
+                "text": string, "status_text": string
             }
         },
         "TerminalApplications": page("TerminalApplication"),

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::app::seekers;
+use crate::domain::slot::BookingStatus;
+use crate::store::slots::{Booking, Slot};
 
 /// One of the person's applications, in plain words.
 pub struct ApplicationView {
@@ -12,16 +14,91 @@ pub struct ApplicationView {
     pub status_code: &'static str,
     pub statement: String,
     pub details: Vec<String>,
+    /// Interview and work trial bookings, not cancelled, newest first.
+    pub slots: Vec<SlotView>,
     pub can_withdraw: bool,
+}
+
+/// One interview or work trial booking in plain words.
+pub struct SlotView {
+    pub purpose: &'static str,
+    pub starts_at: chrono::NaiveDateTime,
+    pub minutes: i32,
+    pub place_kind: &'static str,
+    pub place: String,
+    pub status_code: &'static str,
+    /// "Interview on Tuesday 9 March at 10:00, in the education block."
+    pub text: String,
+    /// Where the booking is, e.g. "The employer has said yes to this time."
+    pub status: &'static str,
+}
+
+fn slot_view(t: Messages, booking: &Booking, slot: &Slot) -> SlotView {
+    use chrono::Datelike;
+    let key = format!(
+        "slot.{}.{}",
+        slot.purpose.as_str(),
+        slot.place_kind.as_str()
+    );
+    let day = slot.starts_at.date();
+    let month = t.date(day);
+    // "9 March 2027" without the year: the month's word sits between.
+    let date = month
+        .rsplit_once(' ')
+        .map_or(month.clone(), |(d, _)| d.to_string());
+    let text = t.fill(
+        &key,
+        &[
+            ("day", t.day(day.weekday()).to_string()),
+            ("date", date),
+            ("time", time_text(slot.starts_at.time())),
+            ("place", slot.place.clone()),
+        ],
+    );
+    let status = match booking.status {
+        BookingStatus::Booked => t.get("slot.status.booked"),
+        BookingStatus::Confirmed => t.get("slot.status.confirmed"),
+        BookingStatus::Attended => t.get("slot.status.attended"),
+        BookingStatus::DidNotAttend | BookingStatus::Cancelled => {
+            t.get("slot.status.did_not_attend")
+        }
+    };
+    SlotView {
+        purpose: slot.purpose.as_str(),
+        starts_at: slot.starts_at,
+        minutes: slot.minutes,
+        place_kind: slot.place_kind.as_str(),
+        place: slot.place.clone(),
+        status_code: booking.status.as_str(),
+        text,
+        status,
+    }
+}
+
+/// The person's bookings that are not cancelled: (vacancy id, booking, slot).
+type PersonSlots = Vec<(i64, Booking, Slot)>;
+
+async fn person_slots(state: &AppState, profile_id: i64) -> Result<PersonSlots, SeekerError> {
+    Ok(state
+        .store
+        .run(move |c| crate::app::slots::for_person(c, profile_id))
+        .await?)
 }
 
 pub(super) fn application_view(
     t: Messages,
     a: &Application,
     title: Option<&str>,
+    booked: &PersonSlots,
 ) -> ApplicationView {
     let mut details = Vec::new();
-    if a.status == ApplicationStatus::Interview {
+    let slots: Vec<SlotView> = booked
+        .iter()
+        .filter(|(vacancy_id, _, _)| *vacancy_id == a.vacancy_id)
+        .map(|(_, booking, slot)| slot_view(t, booking, slot))
+        .collect();
+    let interview_booked = slots.iter().any(|s| s.purpose == "interview");
+    if a.status == ApplicationStatus::Interview && !interview_booked {
         if let Some(at) = a.interview_at {
             details.push(t.fill(
                 "apps.interview",
@@ -47,6 +124,7 @@ pub(super) fn application_view(
         status_code: a.status.as_str(),
         statement: a.statement.clone(),
         details,
+        slots,
         can_withdraw: !a.status.is_final(),
     }
 }
@@ -58,6 +136,7 @@ pub async fn my_applications(
     t: Messages,
 ) -> Result<Vec<ApplicationView>, SeekerError> {
     let (list, vacancies) = seekers::applications_with_vacancies(state, profile_id).await?;
+    let booked = person_slots(state, profile_id).await?;
     Ok(list
         .iter()
         .map(|a| {
@@ -65,7 +144,7 @@ pub async fn my_applications(
                 .iter()
                 .find(|v| v.id == a.vacancy_id)
                 .map(|v| v.details.title());
-            application_view(t, a, title)
+            application_view(t, a, title, &booked)
         })
         .collect())
 }
@@ -137,10 +216,12 @@ pub async fn one_application(
 ) -> Result<ApplicationView, SeekerError> {
     let (application, vacancy) =
         seekers::application_with_vacancy(state, profile_id, vacancy_id).await?;
+    let booked = person_slots(state, profile_id).await?;
     Ok(application_view(
         t,
         &application,
         vacancy.as_ref().map(|v| v.details.title()),
+        &booked,
     ))
 }
 

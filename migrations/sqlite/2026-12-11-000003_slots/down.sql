@@ -1,0 +1,3 @@
+DROP TABLE slot_booking_events;
+DROP TABLE slot_bookings;
+DROP TABLE vacancy_slots;

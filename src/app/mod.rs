@@ -34,6 +34,7 @@ pub mod retention;
 pub mod seekers;
 pub mod terminals;
 pub mod vacancies;
+pub mod watches;
 
 /// One bad cell (or row) of an imported table: the spreadsheet row number
 /// (the header is row 1; 0 for the file as a whole), the column (blank for

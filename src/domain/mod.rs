@@ -78,6 +78,7 @@ pub mod access_purpose;
 pub mod application;
 pub mod cv;
 pub mod disclosure;
+pub mod eligible;
 pub mod errors;
 pub mod geo;
 pub mod licence;

@@ -48,6 +48,7 @@ pub mod reports;
 pub mod retention;
 pub mod seekers;
 pub mod vacancies;
+pub mod watches;
 
 use std::time::Duration;
 

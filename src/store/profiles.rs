@@ -184,6 +184,7 @@ struct CertificateRow {
     profile_id: i64,
     certificate_slug: String,
     expires_on: Option<NaiveDate>,
+    expected_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable, Queryable, Selectable)]
@@ -299,6 +300,7 @@ impl Parts {
                 profile_id,
                 certificate_slug: h.slug.clone(),
                 expires_on: h.expires_on,
+                expected_on: h.expected_on,
             }));
         self.history.extend(
             input
@@ -454,6 +456,7 @@ impl Parts {
                 p.certificates.push(CertificateInput {
                     slug: r.certificate_slug,
                     expires_on: r.expires_on,
+                    expected_on: r.expected_on,
                 });
             }
         }

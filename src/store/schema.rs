@@ -183,6 +183,7 @@ diesel::table! {
         profile_id -> BigInt,
         certificate_slug -> Text,
         expires_on -> Nullable<Date>,
+        expected_on -> Nullable<Date>,
     }
 }
 
@@ -555,6 +556,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    match_watches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        profile_id -> BigInt,
+        vacancy_id -> BigInt,
+        eligible_from -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        notified_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> services (service_id));
 diesel::joinable!(users -> employers (employer_id));
 diesel::joinable!(invitations -> employers (employer_id));
@@ -610,6 +626,9 @@ diesel::joinable!(application_cvs -> applications (application_id));
 diesel::joinable!(disclosure_letters -> profiles (profile_id));
 diesel::joinable!(disclosure_reviews -> profiles (profile_id));
 diesel::joinable!(application_disclosures -> applications (application_id));
+diesel::joinable!(match_watches -> users (user_id));
+diesel::joinable!(match_watches -> profiles (profile_id));
+diesel::joinable!(match_watches -> vacancies (vacancy_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
@@ -654,4 +673,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     disclosure_letters,
     disclosure_reviews,
     application_disclosures,
+    match_watches,
 );

@@ -393,7 +393,8 @@ impl Matcher {
                 for ids in hits.chunks(LOAD_CHUNK) {
                     let ids: Vec<i64> = ids.iter().map(|h| h.id).collect();
                     for vacancy in self.load_vacancies(ids).await? {
-                        if let Eligibility::From(from) = eligible_by(&vacancy, &profile, today, until)
+                        if let Eligibility::From(from) =
+                            eligible_by(&vacancy, &profile, today, until)
                         {
                             found.push((profile.clone(), vacancy, from));
                         }

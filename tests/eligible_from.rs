@@ -44,8 +44,7 @@ impl World {
         let app = TestApp::spawn(backend).await;
         let mut conn = app.services.store.conn().unwrap();
         let service = common::service(&mut conn, "HMP Examplefield");
-        let officer =
-            common::staff_user(&mut conn, OFFICER_EMAIL, Membership::Service(service));
+        let officer = common::staff_user(&mut conn, OFFICER_EMAIL, Membership::Service(service));
         let employer = common::approved_employer(&mut conn, "Example Day Logistics");
         drop(conn);
         World {
@@ -265,7 +264,11 @@ on_both_backends!(
         let last_day = today + Days::new(9);
         let day = today + Days::new(10);
         let vacancy = w.publish(&job());
-        let id = w.add_person(w.service, Some(w.officer), &with_curfew_until("A1000AA", last_day));
+        let id = w.add_person(
+            w.service,
+            Some(w.officer),
+            &with_curfew_until("A1000AA", last_day),
+        );
 
         // The why-not page and its JSON twin give the date and the reason.
         let path = format!("/officer/profiles/{id}/matches?why_not={vacancy}");
@@ -315,7 +318,11 @@ on_both_backends!(
         assert_eq!(w.daily_watches(day + Days::new(1)).notified, 0);
         let emails = w.emails_to_officer();
         assert_eq!(emails.len(), 1);
-        assert!(emails[0].subject.contains("Now eligible"), "{}", emails[0].subject);
+        assert!(
+            emails[0].subject.contains("Now eligible"),
+            "{}",
+            emails[0].subject
+        );
         assert!(emails[0].text.contains(&format!("why_not={vacancy}")));
         // The email never names the licence condition.
         assert!(!emails[0].text.to_lowercase().contains("curfew"));
@@ -439,7 +446,11 @@ on_both_backends!(
         // The profile API carries the date, and refuses one on or after
         // the expiry beside the field.
         let (status, mut body) = w
-            .api(reqwest::Method::GET, &format!("/api/v1/profiles/{id}"), None)
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/profiles/{id}"),
+                None,
+            )
             .await;
         assert_eq!(status, 200);
         assert_eq!(body["certificates"][0]["expected_on"], expected.to_string());
@@ -499,9 +510,7 @@ on_both_backends!(
             let status = *statuses.choose(&mut rng).unwrap();
             let id = w
                 .conn()
-                .write(|tx| {
-                    store::vacancies::insert(tx, w.employer, status, None, &details, now())
-                })
+                .write(|tx| store::vacancies::insert(tx, w.employer, status, None, &details, now()))
                 .unwrap();
             vacancy_ids.push(id);
         }
@@ -517,21 +526,27 @@ on_both_backends!(
         for n in 0..PEOPLE + 10 {
             let town = towns.choose(&mut rng).unwrap();
             let mut p = generator::profile(&mut rng, n as u64 + 1, town, today);
-            p.release_date = Some(today + Days::new(rng.gen_range(0..100)) - Days::new(20));
+            let release = today + Days::new(rng.gen_range(0..100)) - Days::new(20);
+            p.release_date = Some(release);
+            if p.rotl_eligible_from.is_some() {
+                p.rotl_eligible_from = Some(release - Days::new(rng.gen_range(0..60)));
+            }
+            // A condition may not end after the licence.
+            let licence = p.licence_ends_on;
+            let mut end = |rng: &mut ChaCha8Rng| {
+                let day = today + Days::new(rng.gen_range(0..120));
+                licence.map_or(day, |l| day.min(l))
+            };
             p.right_to_work = true;
             p.travel_radius_km = 60.0;
             for curfew in &mut p.curfews {
-                curfew.ends_on = rng
-                    .gen_bool(0.7)
-                    .then(|| today + Days::new(rng.gen_range(0..120)));
+                curfew.ends_on = rng.gen_bool(0.7).then(|| end(&mut rng));
             }
             for zone in &mut p.exclusion_zones {
-                zone.ends_on = rng
-                    .gen_bool(0.5)
-                    .then(|| today + Days::new(rng.gen_range(0..120)));
+                zone.ends_on = rng.gen_bool(0.5).then(|| end(&mut rng));
             }
             if p.no_driving {
-                p.no_driving_until = Some(today + Days::new(rng.gen_range(0..120)));
+                p.no_driving_until = Some(end(&mut rng));
             }
             for certificate in &mut p.certificates {
                 if rng.gen_bool(0.4) {
@@ -564,7 +579,11 @@ on_both_backends!(
                 }
             }
         }
-        assert!(expected.len() > 50, "too few pairs to mean much: {}", expected.len());
+        assert!(
+            expected.len() > 50,
+            "too few pairs to mean much: {}",
+            expected.len()
+        );
 
         let found: BTreeSet<(NaiveDate, i64, i64)> = w
             .app
@@ -587,7 +606,13 @@ on_both_backends!(
                 .await;
             assert_eq!(status, 200);
             if page == 1 {
-                let total = format!("of {} pairs", expected.len());
+                let n = expected.len();
+                let grouped = if n >= 1000 {
+                    format!("{},{:03}", n / 1000, n % 1000)
+                } else {
+                    n.to_string()
+                };
+                let total = format!("of {grouped} pairs");
                 assert!(html.contains(&total), "{total}");
             }
             seen.extend(table_pairs(&html));

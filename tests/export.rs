@@ -11,10 +11,10 @@ use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
     application_cvs, application_disclosures, application_drafts, application_events, applications,
-    audit_log, disclosure_letters, disclosure_reviews, job_seekers, match_watches, matches, outcomes,
-    profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions, users,
+    audit_log, disclosure_letters, disclosure_reviews, job_seekers, match_watches, matches,
+    outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 

@@ -85,7 +85,11 @@ impl Viewed {
 }
 
 /// Writes the rows of one answer, all or none.
-pub(crate) fn record_views(conn: &mut store::Conn, actor: &Actor, views: Vec<Viewed>) -> Result<(), Failure> {
+pub(crate) fn record_views(
+    conn: &mut store::Conn,
+    actor: &Actor,
+    views: Vec<Viewed>,
+) -> Result<(), Failure> {
     if views.is_empty() {
         return Ok(());
     }
@@ -285,9 +289,11 @@ async fn finish_matches(
         if let Some(Some((v, a))) = &why_not {
             eligible_from = eligibility(v, &profile, a, today());
             restricted |= a.shows_restricted()
-                || eligible_from.as_ref().is_some_and(EligibleFrom::is_restricted);
-            watching = store::watches::live(conn, user_id, profile.id, v.id)?
-                .map(|w| w.eligible_from);
+                || eligible_from
+                    .as_ref()
+                    .is_some_and(EligibleFrom::is_restricted);
+            watching =
+                store::watches::live(conn, user_id, profile.id, v.id)?.map(|w| w.eligible_from);
             ids.push(v.id);
         }
         let titles = titles_of(conn, &ids)?;
@@ -338,7 +344,9 @@ pub async fn profile_match(
         let assessment = assess(&vacancy, &profile, today());
         let eligible_from = eligibility(&vacancy, &profile, &assessment, today());
         let restricted = assessment.shows_restricted()
-            || eligible_from.as_ref().is_some_and(EligibleFrom::is_restricted);
+            || eligible_from
+                .as_ref()
+                .is_some_and(EligibleFrom::is_restricted);
         let view = Viewed::profile(
             profile.id,
             restricted,

@@ -6,15 +6,22 @@
 use chrono::{Days, NaiveDate};
 
 use super::matches::{eligibility, record_views, today, Viewed};
-use crate::matches::Paging;
 use super::profiles::Caseworker;
 use super::Failure;
 use crate::app::AppState;
 use crate::domain::matching::assess;
 use crate::domain::vacancy::VacancyStatus;
+use crate::matches::Paging;
 use crate::store::audit::{self, Entry};
 use crate::store::watches::{self, EndReason};
 use crate::store::{self, StoreError};
+
+/// The vacancy a watch form names; asked only once the person is known to
+/// be of the officer's service, so another service's person is not found
+/// whatever the form holds.
+fn named(vacancy_id: Option<i64>) -> Result<i64, Failure> {
+    vacancy_id.ok_or_else(|| Failure::BadRequest("The form does not say which vacancy".into()))
+}
 
 /// Starts watching a person of the officer's service against a published
 /// vacancy, or moves the officer's watch to the date as it is now. Refused
@@ -24,7 +31,7 @@ pub async fn watch(
     state: &AppState,
     officer: Caseworker,
     profile_id: i64,
-    vacancy_id: i64,
+    vacancy_id: Option<i64>,
 ) -> Result<NaiveDate, Failure> {
     let taxonomy = state.taxonomy.clone();
     let Caseworker {
@@ -34,6 +41,7 @@ pub async fn watch(
     } = officer;
     super::run(&state.store, move |conn| {
         let profile = store::profiles::load_in_service(conn, profile_id, service_id, &taxonomy)?;
+        let vacancy_id = named(vacancy_id)?;
         let vacancy = match store::vacancies::load(conn, vacancy_id, &taxonomy) {
             Ok(v) if v.status == VacancyStatus::Published => v,
             Ok(_) | Err(StoreError::NotFound) => return Err(Failure::NotFound),
@@ -81,7 +89,7 @@ pub async fn stop(
     state: &AppState,
     officer: Caseworker,
     profile_id: i64,
-    vacancy_id: i64,
+    vacancy_id: Option<i64>,
 ) -> Result<(), Failure> {
     let taxonomy = state.taxonomy.clone();
     let Caseworker {
@@ -91,6 +99,7 @@ pub async fn stop(
     } = officer;
     super::run(&state.store, move |conn| {
         store::profiles::load_in_service(conn, profile_id, service_id, &taxonomy)?;
+        let vacancy_id = named(vacancy_id)?;
         let at = store::now();
         conn.write(|tx| {
             let Some(live) = watches::live(tx, user_id, profile_id, vacancy_id)? else {
@@ -167,9 +176,7 @@ pub async fn soon_eligible(
         .map_err(|e| Failure::Internal(e.to_string()))?;
     // The scope again, so the list can never show another service's pair.
     found.retain(|(p, _, _)| p.service_id == service_id);
-    found.sort_by(|a, b| {
-        (a.2.date, a.0.id, a.1.id).cmp(&(b.2.date, b.0.id, b.1.id))
-    });
+    found.sort_by(|a, b| (a.2.date, a.0.id, a.1.id).cmp(&(b.2.date, b.0.id, b.1.id)));
     let total = found.len();
     let start = paging.offset().min(total);
     let end = start.saturating_add(paging.per_page).min(total);

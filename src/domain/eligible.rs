@@ -259,7 +259,10 @@ fn candidates(vacancy: &Vacancy, profile: &Profile) -> Vec<(NaiveDate, TimeEvent
         ends(z.ends_on(), TimeEvent::ExclusionZoneEnds { zone })
     }));
     if conditions.no_driving() {
-        dates.extend(ends(conditions.no_driving_until(), TimeEvent::DrivingBanEnds));
+        dates.extend(ends(
+            conditions.no_driving_until(),
+            TimeEvent::DrivingBanEnds,
+        ));
     }
     if let Some(day) = licence_end.and_then(|l| l.succ_opt()) {
         dates.push((day, TimeEvent::LicenceEnds));

@@ -1700,7 +1700,10 @@ pub(crate) mod tests {
         assert_eq!(flt.expected_on(), Some(date(2026, 6, 1)));
         assert!(!flt.is_valid_on(date(2026, 5, 31)));
         assert!(flt.is_valid_on(date(2026, 6, 1)));
-        assert_eq!(parsed.to_input().certificates[0].expected_on, Some(date(2026, 6, 1)));
+        assert_eq!(
+            parsed.to_input().certificates[0].expected_on,
+            Some(date(2026, 6, 1))
+        );
         // A date in the past is kept: the course has finished.
         input.certificates[0].expected_on = Some(date(2020, 1, 1));
         assert!(ProfileDetails::parse(&input, &sample()).is_ok());

@@ -18,9 +18,9 @@ use diesel::sql_types::Text;
 
 use super::schema::{
     application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
-    match_watches, matches, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
-    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
-    profile_work_history, profiles, session_purposes, sessions,
+    match_watches, matches, profile_certificates, profile_curfews, profile_cvs,
+    profile_exclusion_zones, profile_languages, profile_offences, profile_sectors, profile_skills,
+    profile_todos, profile_work_history, profiles, session_purposes, sessions,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -358,7 +358,8 @@ fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
             diesel::delete($t::table.filter($t::profile_id.eq(id))).execute($c)?
         };
     }
-    with_conn!(conn, |c| gone!(c, session_purposes) + gone!(c, match_watches));
+    with_conn!(conn, |c| gone!(c, session_purposes)
+        + gone!(c, match_watches));
     Ok(with_conn!(conn, |c| gone!(c, profile_skills)
         + gone!(c, profile_certificates)
         + gone!(c, profile_work_history)

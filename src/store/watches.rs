@@ -92,12 +92,7 @@ pub fn live(
 }
 
 /// Ends the watch; `notified` when the officer was emailed.
-pub fn end(
-    tx: &mut InTx,
-    id: i64,
-    reason: EndReason,
-    at: NaiveDateTime,
-) -> StoreResult<bool> {
+pub fn end(tx: &mut InTx, id: i64, reason: EndReason, at: NaiveDateTime) -> StoreResult<bool> {
     let notified = (reason == EndReason::Notified).then_some(at);
     let n = with_conn!(tx, |c| diesel::update(
         match_watches::table

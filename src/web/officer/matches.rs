@@ -297,11 +297,16 @@ fn render_matches(
     )
 }
 
-/// The vacancy a watch form is about.
-fn watched_vacancy(form: &super::forms::Form) -> Result<i64, AppError> {
-    form.text("vacancy_id")
-        .parse()
-        .map_err(|_| AppError::BadRequest("The form does not say which vacancy".into()))
+/// The vacancy a watch form is about, when it says.
+fn watched_vacancy(form: &super::forms::Form) -> Option<i64> {
+    form.text("vacancy_id").parse().ok()
+}
+
+/// Back to the why-not answer (both functions refuse a form without a
+/// vacancy first).
+fn why_not_link(profile_id: i64, vacancy_id: Option<i64>) -> String {
+    let vacancy_id = vacancy_id.unwrap_or_default();
+    format!("/officer/profiles/{profile_id}/matches?why_not={vacancy_id}#why-not")
 }
 
 /// Watch a pair from its why-not answer: the officer is emailed on the day
@@ -314,11 +319,9 @@ pub async fn watch(
         form,
     }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy_id = watched_vacancy(&form)?;
+    let vacancy_id = watched_vacancy(&form);
     crate::app::watches::watch(&state, caseworker(&officer), id, vacancy_id).await?;
-    Ok(see_other(format!(
-        "/officer/profiles/{id}/matches?why_not={vacancy_id}#why-not"
-    )))
+    Ok(see_other(why_not_link(id, vacancy_id)))
 }
 
 /// Stop watching a pair.
@@ -330,11 +333,9 @@ pub async fn stop_watching(
         form,
     }: Posted,
 ) -> Result<HttpResponse, AppError> {
-    let vacancy_id = watched_vacancy(&form)?;
+    let vacancy_id = watched_vacancy(&form);
     crate::app::watches::stop(&state, caseworker(&officer), id, vacancy_id).await?;
-    Ok(see_other(format!(
-        "/officer/profiles/{id}/matches?why_not={vacancy_id}#why-not"
-    )))
+    Ok(see_other(why_not_link(id, vacancy_id)))
 }
 
 pub async fn approve(

@@ -469,9 +469,8 @@ mod tests {
         });
         let errors = read_file(&bad, &taxonomy).unwrap_err();
         assert!(
-            errors
-                .iter()
-                .any(|e| e.column == "certificates (item 1)" && e.message.contains("before the date it expires")),
+            errors.iter().any(|e| e.column == "certificates (item 1)"
+                && e.message.contains("before the date it expires")),
             "{errors:?}"
         );
     }

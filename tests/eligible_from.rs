@@ -533,7 +533,7 @@ on_both_backends!(
             }
             // A condition may not end after the licence.
             let licence = p.licence_ends_on;
-            let mut end = |rng: &mut ChaCha8Rng| {
+            let end = |rng: &mut ChaCha8Rng| {
                 let day = today + Days::new(rng.gen_range(0..120));
                 licence.map_or(day, |l| day.min(l))
             };

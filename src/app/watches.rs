@@ -176,7 +176,7 @@ pub async fn soon_eligible(
         .map_err(|e| Failure::Internal(e.to_string()))?;
     // The scope again, so the list can never show another service's pair.
     found.retain(|(p, _, _)| p.service_id == service_id);
-    found.sort_by(|a, b| (a.2.date, a.0.id, a.1.id).cmp(&(b.2.date, b.0.id, b.1.id)));
+    found.sort_by_key(|(p, v, from)| (from.date, p.id, v.id));
     let total = found.len();
     let start = paging.offset().min(total);
     let end = start.saturating_add(paging.per_page).min(total);

@@ -9,13 +9,14 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::domain::eligible::{eligible_by, Eligibility, EligibleFrom};
 use crate::domain::matching::{assess, eligible_score, Assessment};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::Vacancy;
 use crate::search::{
-    CandidateOptions, IndexKind, MatchIndex, ProfileDoc, SearchError, ServiceScope, VacancyDoc,
-    VacancySearch,
+    narrowing, CandidateOptions, IndexKind, MatchIndex, ProfileDoc, Query, SearchError,
+    ServiceScope, VacancyDoc, VacancySearch,
 };
 use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
 use crate::store::{self, Store, StoreError, StoreResult};
@@ -363,6 +364,45 @@ impl Matcher {
             |v| v.id,
             |v| assess(v, profile, today),
         ))
+    }
+
+    /// Every pair of these people that is not eligible today but becomes
+    /// eligible on a day after `today` up to `until`, with that day and
+    /// why (see `domain::eligible`). The index narrows each person's
+    /// vacancies with the rules that change with time relaxed to `until`
+    /// (`narrowing::vacancies_soon_for_profile`, a superset); the one rule
+    /// function decides each candidate. Unordered; people not found are
+    /// left out.
+    pub async fn soon_eligible(
+        &self,
+        profile_ids: &[i64],
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<(Arc<Profile>, Arc<Vacancy>, EligibleFrom)>, MatchError> {
+        let mut found = Vec::new();
+        for chunk in profile_ids.chunks(LOAD_CHUNK) {
+            for profile in self.load_profiles(chunk.to_vec()).await? {
+                let filter =
+                    narrowing::vacancies_soon_for_profile(&profile, today, until, &self.taxonomy);
+                let query = Query {
+                    filter,
+                    text: None,
+                    limit: None,
+                };
+                let hits = self.index.query(IndexKind::Vacancies, &query).await?;
+                for ids in hits.chunks(LOAD_CHUNK) {
+                    let ids: Vec<i64> = ids.iter().map(|h| h.id).collect();
+                    for vacancy in self.load_vacancies(ids).await? {
+                        if let Eligibility::From(from) =
+                            eligible_by(&vacancy, &profile, today, until)
+                        {
+                            found.push((profile.clone(), vacancy, from));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Eligible profiles in scope for a vacancy, best first: the first

@@ -16,6 +16,7 @@ use fairchance::notify::templates::{
     AccountExists, ApplicationAwaitingReview, ApplicationForwarded, ApplicationStatusChanged,
     DigestLine, EmployerApproved, EmployerDeclined, EmployerInvitation, OfficerDigest, Parts,
     ReleaseReadiness, SlotBooked, SlotBookingChanged, SlotReminder, VacancyClosingSoon,
+    WatchedMatchEligible,
 };
 use fairchance::notify::{self, Email, NotifyError};
 use fairchance::store::jobs::LEASE;
@@ -110,6 +111,18 @@ fn samples() -> Vec<(&'static str, Parts)> {
                 when: "in 5 weeks".into(),
                 readiness: "Support needed".into(),
                 link: link("/officer/profiles/9"),
+            }
+            .compose(),
+        ),
+        (
+            "watched_match_eligible",
+            WatchedMatchEligible {
+                officer_name: "Olive Officer".into(),
+                person: "Quiet Heron 41 (A1234BC)".into(),
+                vacancy_title: "Warehouse operative".into(),
+                employer_name: "Brightwell Logistics".into(),
+                eligible_from: "Sunday 14 March 2027".into(),
+                link: link("/officer/profiles/9/matches?why_not=17"),
             }
             .compose(),
         ),

@@ -11,10 +11,10 @@ use diesel::prelude::*;
 use fairchance::store::export::{foreign_keys, SECRET_COLUMNS};
 use fairchance::store::schema::{
     application_cvs, application_disclosures, application_drafts, application_events, applications,
-    audit_log, disclosure_letters, disclosure_reviews, job_seekers, matches, outcomes,
-    profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones, profile_languages,
-    profile_offences, profile_sectors, profile_skills, profile_todos, profile_work_history,
-    profiles, session_purposes, sessions, users,
+    audit_log, disclosure_letters, disclosure_reviews, job_seekers, match_watches, matches,
+    outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
+    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
+    profile_work_history, profiles, session_purposes, sessions, users,
 };
 use serde_json::Value;
 
@@ -33,6 +33,7 @@ const KNOWN: &[(&str, &str)] = &[
     ("disclosure_letters", "profiles"),
     ("disclosure_reviews", "profiles"),
     ("job_seekers", "profiles"),
+    ("match_watches", "profiles"),
     ("matches", "profiles"),
     ("outcomes", "applications"),
     ("outcomes", "profiles"),
@@ -109,6 +110,7 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
         );
         n.insert("job_seekers", seekers.len() as i64);
         n.insert("matches", by_profile!(matches));
+        n.insert("match_watches", by_profile!(match_watches));
         n.insert("applications", apps.len() as i64);
         n.insert("application_drafts", by_profile!(application_drafts));
         n.insert(

@@ -232,6 +232,7 @@ fn person(reference: &str) -> ProfileInput {
         .map(|slug| CertificateInput {
             slug,
             expires_on: None,
+            expected_on: None,
         })
         .collect();
     p

@@ -493,6 +493,7 @@ on_both_backends!(
         person.certificates = vec![CertificateInput {
             slug: "forklift-counterbalance".into(),
             expires_on: None,
+            expected_on: None,
         }];
         let eligible_person = ProfileDetails::parse(&person, t).unwrap();
         person.right_to_work = false;
@@ -844,6 +845,7 @@ fn released_on(
     person.certificates = vec![CertificateInput {
         slug: "forklift-counterbalance".into(),
         expires_on: None,
+        expected_on: None,
     }];
     person
 }

@@ -145,6 +145,7 @@ fn spoil(input: &mut ProfileInput, kind: usize, rng: &mut ChaCha8Rng) -> &'stati
                 .push(fairchance::domain::profile::CertificateInput {
                     slug: "pick-and-pack".into(),
                     expires_on: None,
+                    expected_on: None,
                 });
             "a skill given as a certificate"
         }

@@ -12,6 +12,7 @@ use super::profiles::Caseworker;
 use super::Failure;
 use crate::app::AppState;
 use crate::domain::access_purpose::{Purpose, Recorded};
+use crate::domain::eligible::{eligible_from, Eligibility, EligibleFrom};
 use crate::domain::matching::{assess, reveals_restricted, Assessment, Reason};
 use crate::domain::profile::Profile;
 use crate::domain::vacancy::{Vacancy, VacancyStatus};
@@ -51,6 +52,11 @@ impl Viewed {
         }
     }
 
+    /// The id of the row's subject.
+    pub fn subject_id(&self) -> i64 {
+        self.id
+    }
+
     /// A vacancy's list of candidates.
     pub fn candidates(vacancy_id: i64, restricted: bool, detail: String) -> Self {
         Self {
@@ -79,7 +85,11 @@ impl Viewed {
 }
 
 /// Writes the rows of one answer, all or none.
-fn record_views(conn: &mut store::Conn, actor: &Actor, views: Vec<Viewed>) -> Result<(), Failure> {
+pub(crate) fn record_views(
+    conn: &mut store::Conn,
+    actor: &Actor,
+    views: Vec<Viewed>,
+) -> Result<(), Failure> {
     if views.is_empty() {
         return Ok(());
     }
@@ -153,6 +163,24 @@ pub struct MatchesAsk {
 /// None when the vacancy is not open.
 pub type WhyNot = Option<(Vacancy, Assessment)>;
 
+/// The first day a pair that fails only on time passes, with what it waits
+/// for; None when it passes today or time does not cure it (see
+/// `domain::eligible`).
+pub fn eligibility(
+    vacancy: &Vacancy,
+    profile: &Profile,
+    assessment: &Assessment,
+    today: NaiveDate,
+) -> Option<EligibleFrom> {
+    if assessment.eligible() {
+        return None;
+    }
+    match eligible_from(vacancy, profile, today) {
+        Eligibility::From(from) => Some(from),
+        Eligibility::Now | Eligibility::NotWithin => None,
+    }
+}
+
 /// A person's matches as an officer is shown them.
 pub struct ProfileMatches {
     pub profile: Profile,
@@ -168,6 +196,10 @@ pub struct ProfileMatches {
     pub found: Vec<VacancyHit>,
     /// Present when a why-not vacancy was asked about.
     pub why_not: Option<WhyNot>,
+    /// When the why-not pair fails only on time: the day it passes.
+    pub eligible_from: Option<EligibleFrom>,
+    /// The officer's live watch on the why-not pair: its date.
+    pub watching: Option<NaiveDate>,
 }
 
 /// A person's eligible vacancies, ranked, for an officer of the person's
@@ -212,19 +244,23 @@ pub async fn profile_matches(
         titles: Titles::new(),
         found,
         why_not: None,
+        eligible_from: None,
+        watching: None,
     };
-    finish_matches(state, officer.actor, ask, &mut answer).await?;
+    finish_matches(state, &officer, ask, &mut answer).await?;
     Ok(answer)
 }
 
 /// The second round trip of [`profile_matches`]: titles, the why-not
-/// assessment and the audit row.
+/// assessment (with its eligible-from date and the officer's watch) and
+/// the audit row.
 async fn finish_matches(
     state: &AppState,
-    actor: Actor,
+    officer: &Caseworker,
     ask: MatchesAsk,
     answer: &mut ProfileMatches,
 ) -> Result<(), Failure> {
+    let (actor, user_id) = (officer.actor.clone(), officer.user_id);
     let mut ids: Vec<i64> = answer.ranked.items.iter().map(|r| r.item.id).collect();
     ids.extend(answer.decided.iter().map(|r| r.vacancy_id));
     let mut restricted = answer
@@ -241,7 +277,7 @@ async fn finish_matches(
     let detail_total = (ask.paging.page, answer.ranked.total);
     let profile = answer.profile.clone();
     let taxonomy = state.taxonomy.clone();
-    let (titles, why_not) = super::run(&state.store, move |conn| {
+    let (titles, why_not, eligible_from, watching) = super::run(&state.store, move |conn| {
         let why_not = match ask.why_not {
             None => None,
             Some(vid) => Some(open_vacancy(conn, vid, &taxonomy)?.map(|v| {
@@ -249,8 +285,15 @@ async fn finish_matches(
                 (v, a)
             })),
         };
+        let (mut eligible_from, mut watching) = (None, None);
         if let Some(Some((v, a))) = &why_not {
-            restricted |= a.shows_restricted();
+            eligible_from = eligibility(v, &profile, a, today());
+            restricted |= a.shows_restricted()
+                || eligible_from
+                    .as_ref()
+                    .is_some_and(EligibleFrom::is_restricted);
+            watching =
+                store::watches::live(conn, user_id, profile.id, v.id)?.map(|w| w.eligible_from);
             ids.push(v.id);
         }
         let titles = titles_of(conn, &ids)?;
@@ -263,23 +306,34 @@ async fn finish_matches(
         };
         let view = Viewed::profile(profile.id, restricted, detail);
         record_views(conn, &actor, vec![view])?;
-        Ok::<_, Failure>((titles, why_not))
+        Ok::<_, Failure>((titles, why_not, eligible_from, watching))
     })
     .await?;
     answer.titles = titles;
     answer.why_not = why_not;
+    answer.eligible_from = eligible_from;
+    answer.watching = watching;
     Ok(())
 }
 
+/// The "why not?" answer for one pair.
+pub struct PairAnswer {
+    pub profile: Profile,
+    pub vacancy: Vacancy,
+    pub assessment: Assessment,
+    /// When it fails only on time: the day it passes.
+    pub eligible_from: Option<EligibleFrom>,
+}
+
 /// The full assessment of one person against one open vacancy, every
-/// failing rule included: the answer to "why is this job not shown?".
-/// Audited.
+/// failing rule included, and the day it passes when it fails only on
+/// time: the answer to "why is this job not shown?". Audited.
 pub async fn profile_match(
     state: &AppState,
     officer: Caseworker,
     profile_id: i64,
     vacancy_id: i64,
-) -> Result<(Profile, Vacancy, Assessment), Failure> {
+) -> Result<PairAnswer, Failure> {
     let taxonomy = state.taxonomy.clone();
     let Caseworker {
         actor, service_id, ..
@@ -288,13 +342,23 @@ pub async fn profile_match(
         let profile = store::profiles::load_in_service(conn, profile_id, service_id, &taxonomy)?;
         let vacancy = open_vacancy(conn, vacancy_id, &taxonomy)?.ok_or(Failure::NotFound)?;
         let assessment = assess(&vacancy, &profile, today());
+        let eligible_from = eligibility(&vacancy, &profile, &assessment, today());
+        let restricted = assessment.shows_restricted()
+            || eligible_from
+                .as_ref()
+                .is_some_and(EligibleFrom::is_restricted);
         let view = Viewed::profile(
             profile.id,
-            assessment.shows_restricted(),
+            restricted,
             format!("assessment against vacancy {vacancy_id}"),
         );
         record_views(conn, &actor, vec![view])?;
-        Ok((profile, vacancy, assessment))
+        Ok(PairAnswer {
+            profile,
+            vacancy,
+            assessment,
+            eligible_from,
+        })
     })
     .await
 }

@@ -35,6 +35,7 @@ pub mod seekers;
 pub mod slots;
 pub mod terminals;
 pub mod vacancies;
+pub mod watches;
 
 /// One bad cell (or row) of an imported table: the spreadsheet row number
 /// (the header is row 1; 0 for the file as a whole), the column (blank for

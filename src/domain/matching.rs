@@ -103,6 +103,9 @@ pub enum FailureDetail {
         slug: String,
         /// When the held certificate expires; `None` when not held at all.
         expires_on: Option<NaiveDate>,
+        /// When a certificate still being gained is expected; `None` when
+        /// it is held already or not at all.
+        expected_on: Option<NaiveDate>,
         /// The (effective) start date it must be valid on.
         needed_on: NaiveDate,
     },
@@ -257,8 +260,14 @@ impl Failure {
             FailureDetail::MissingCertificate {
                 slug,
                 expires_on,
+                expected_on,
                 needed_on,
-            } => describe_missing_certificate(taxonomy.label(slug), *expires_on, *needed_on),
+            } => describe_missing_certificate(
+                taxonomy.label(slug),
+                *expires_on,
+                *expected_on,
+                *needed_on,
+            ),
             FailureDetail::StartsBeforeRelease {
                 starts,
                 release_date,
@@ -354,16 +363,23 @@ fn describe_not_open(
     }
 }
 
-/// A certificate the person lacks, or holds only until before the start.
+/// A certificate the person lacks, gains only after the start, or holds
+/// only until before the start.
 fn describe_missing_certificate(
     label: &str,
     expires_on: Option<NaiveDate>,
+    expected_on: Option<NaiveDate>,
     needed_on: NaiveDate,
 ) -> String {
     let name = lower_first(label);
-    match expires_on {
-        None => format!("Needs {name}, which the person does not hold"),
-        Some(expiry) => format!(
+    match (expected_on, expires_on) {
+        (Some(expected), _) if expected > needed_on => format!(
+            "Needs {name}, which the person is expected to gain on {}, after the start on {}",
+            format_date(expected),
+            format_date(needed_on)
+        ),
+        (_, None) => format!("Needs {name}, which the person does not hold"),
+        (_, Some(expiry)) => format!(
             "Needs {name}, which expires on {}, before the start on {}",
             format_date(expiry),
             format_date(needed_on)
@@ -1056,7 +1072,7 @@ fn coverage(matched: usize, total: usize) -> f64 {
 }
 
 /// "1 June 2025".
-fn format_date(date: NaiveDate) -> String {
+pub(crate) fn format_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
@@ -1115,7 +1131,7 @@ const PROPER_FIRST_WORDS: &[&str] = &[
 /// starts with a capital (a name: "Microsoft Office", "Gas Safe
 /// registration", "Care Certificate"), or when the first word is a known
 /// proper noun ([`PROPER_FIRST_WORDS`]).
-fn lower_first(label: &str) -> String {
+pub(crate) fn lower_first(label: &str) -> String {
     let mut words = label.split_whitespace();
     let first = words.next().unwrap_or("");
     let name: String = first.chars().filter(|c| c.is_alphanumeric()).collect();
@@ -1446,6 +1462,7 @@ mod tests {
             p.certificates = vec![CertificateInput {
                 slug: "forklift-counterbalance".into(),
                 expires_on,
+                expected_on: None,
             }]
         })
     }
@@ -1460,6 +1477,7 @@ mod tests {
             &FailureDetail::MissingCertificate {
                 slug: "forklift-counterbalance".into(),
                 expires_on: Some(date(2025, 6, 1)),
+                expected_on: None,
                 needed_on: start,
             }
         );
@@ -1516,6 +1534,7 @@ mod tests {
             p.certificates = vec![CertificateInput {
                 slug: "forklift-counterbalance".into(),
                 expires_on: Some(date(2025, 4, 15)),
+                expected_on: None,
             }];
         });
         // Released already, so not "starts before release"; but the
@@ -1527,6 +1546,7 @@ mod tests {
             &FailureDetail::MissingCertificate {
                 slug: "forklift-counterbalance".into(),
                 expires_on: Some(date(2025, 4, 15)),
+                expected_on: None,
                 needed_on: today(),
             }
         );
@@ -1660,6 +1680,7 @@ mod tests {
                 p.certificates = vec![CertificateInput {
                     slug: "forklift-counterbalance".into(),
                     expires_on: Some(expires),
+                    expected_on: None,
                 }];
             })
         };
@@ -1672,6 +1693,7 @@ mod tests {
             &FailureDetail::MissingCertificate {
                 slug: "forklift-counterbalance".into(),
                 expires_on: Some(date(2025, 5, 19)),
+                expected_on: None,
                 needed_on: release,
             }
         );

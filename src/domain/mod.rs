@@ -79,6 +79,7 @@ pub mod application;
 pub mod cv;
 pub mod disclosure;
 pub mod documents;
+pub mod eligible;
 pub mod errors;
 pub mod geo;
 pub mod licence;

@@ -104,6 +104,7 @@ impl ProfileSkill {
 pub struct HeldCertificate {
     slug: String,
     expires_on: Option<NaiveDate>,
+    expected_on: Option<NaiveDate>,
 }
 
 impl HeldCertificate {
@@ -117,10 +118,17 @@ impl HeldCertificate {
         self.expires_on
     }
 
-    /// Whether it is still valid on `day` (a certificate is valid on its
-    /// expiry date itself).
+    /// The day a certificate still being gained (a course in progress) is
+    /// expected; `None` when it is held already.
+    pub fn expected_on(&self) -> Option<NaiveDate> {
+        self.expected_on
+    }
+
+    /// Whether it is held and still valid on `day`: from its expected day
+    /// (when it is still being gained) up to and including its expiry date.
     pub fn is_valid_on(&self, day: NaiveDate) -> bool {
-        self.expires_on.is_none_or(|expiry| expiry >= day)
+        self.expected_on.is_none_or(|expected| expected <= day)
+            && self.expires_on.is_none_or(|expiry| expiry >= day)
     }
 }
 
@@ -284,6 +292,9 @@ pub struct CertificateInput {
     pub slug: String,
     /// Last valid day, if it expires.
     pub expires_on: Option<NaiveDate>,
+    /// The day it is expected to be gained, when it is still being gained
+    /// (a course in progress); it counts only from that day.
+    pub expected_on: Option<NaiveDate>,
 }
 
 /// A past job as typed on a form.
@@ -758,6 +769,7 @@ impl ProfileDetails {
                 .map(|certificate| CertificateInput {
                     slug: certificate.slug.clone(),
                     expires_on: certificate.expires_on,
+                    expected_on: certificate.expected_on,
                 })
                 .collect(),
             work_history: self.work_history.iter().map(work_history_input).collect(),
@@ -1283,10 +1295,20 @@ fn parse_certificates(
                 format!("certificates[{i}].slug"),
                 format!("{} is listed more than once", taxonomy.label(&input.slug)),
             );
+        } else if input
+            .expected_on
+            .zip(input.expires_on)
+            .is_some_and(|(expected, expires)| expected >= expires)
+        {
+            errors.add(
+                format!("certificates[{i}].expected_on"),
+                "The date it is expected must be before the date it expires",
+            );
         } else {
             certificates.push(HeldCertificate {
                 slug: input.slug.clone(),
                 expires_on: input.expires_on,
+                expected_on: input.expected_on,
             });
         }
     }
@@ -1402,6 +1424,7 @@ pub(crate) mod tests {
             certificates: vec![CertificateInput {
                 slug: "forklift-counterbalance".into(),
                 expires_on: Some(date(2027, 1, 1)),
+                expected_on: None,
             }],
             work_history: vec![WorkHistoryInput {
                 role: "Delivery driver".into(),
@@ -1675,10 +1698,12 @@ pub(crate) mod tests {
         input.certificates.push(CertificateInput {
             slug: "cooking".into(),
             expires_on: None,
+            expected_on: None,
         });
         input.certificates.push(CertificateInput {
             slug: "forklift-counterbalance".into(),
             expires_on: None,
+            expected_on: None,
         });
         let errors = errors(&input);
         assert_eq!(
@@ -1701,6 +1726,30 @@ pub(crate) mod tests {
         assert_eq!(
             errors.first("certificates[2].slug"),
             Some("Forklift truck (counterbalance) is listed more than once")
+        );
+    }
+
+    #[test]
+    fn a_certificate_being_gained_counts_from_its_expected_day() {
+        let mut input = valid_input();
+        input.certificates[0].expected_on = Some(date(2026, 6, 1));
+        let parsed = details(&input);
+        let flt = parsed.certificate("forklift-counterbalance").unwrap();
+        assert_eq!(flt.expected_on(), Some(date(2026, 6, 1)));
+        assert!(!flt.is_valid_on(date(2026, 5, 31)));
+        assert!(flt.is_valid_on(date(2026, 6, 1)));
+        assert_eq!(
+            parsed.to_input().certificates[0].expected_on,
+            Some(date(2026, 6, 1))
+        );
+        // A date in the past is kept: the course has finished.
+        input.certificates[0].expected_on = Some(date(2020, 1, 1));
+        assert!(ProfileDetails::parse(&input, &sample()).is_ok());
+        // It must come before the expiry.
+        input.certificates[0].expected_on = Some(date(2027, 1, 1));
+        assert_eq!(
+            errors(&input).first("certificates[0].expected_on"),
+            Some("The date it is expected must be before the date it expires")
         );
     }
 

@@ -321,7 +321,8 @@ fn check_driving(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
 }
 
 /// [`RuleCode::MissingCertificate`]: every required certificate is held
-/// and still valid on the start.
+/// on the start (one still being gained counts from its expected day) and
+/// still valid then.
 fn check_certificates(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
     for slug in pair.job.required_certificates() {
         let held = pair.person.certificate(slug);
@@ -329,6 +330,7 @@ fn check_certificates(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
             out.fail(|| FailureDetail::MissingCertificate {
                 slug: slug.clone(),
                 expires_on: held.and_then(|certificate| certificate.expires_on()),
+                expected_on: held.and_then(|certificate| certificate.expected_on()),
                 needed_on: pair.starts,
             })?;
         }

@@ -422,7 +422,14 @@ impl Worker {
             .store
             .run(move |c| Ok(schedule::daily(c, &config, day, at)))
             .await??;
-        tracing::info!(%day, vacancies_closed = report.vacancies_closed, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, licence_conditions_ended = report.licence_conditions_ended, vacancies_opened = report.vacancies_opened, anonymised = report.anonymised, restricted_deleted = report.restricted_deleted, "daily scans done");
+        let config = self.services.config.clone();
+        let taxonomy = self.services.taxonomy.clone();
+        let watched = self
+            .services
+            .store
+            .run(move |c| Ok(schedule::watches(c, &config, &taxonomy, day, at)))
+            .await??;
+        tracing::info!(%day, vacancies_closed = report.vacancies_closed, release_reminders = report.release_reminders, closing_reminders = report.closing_reminders, licence_conditions_ended = report.licence_conditions_ended, vacancies_opened = report.vacancies_opened, slot_reminders = report.slot_reminders, anonymised = report.anonymised, restricted_deleted = report.restricted_deleted, watches_notified = watched.notified, watches_ended = watched.ended, watches_rescheduled = watched.rescheduled, "daily scans done");
         Ok(())
     }
 }

@@ -1,24 +1,31 @@
 //! The scheduled work: digests every `FAIRCHANCE_DIGEST_TICK_SECONDS`, and
 //! once a day closing vacancies whose closing date has passed and the
-//! release-readiness and closing-vacancy scans, and the matching re-runs of
-//! people whose licence condition ended the day before. Each runs as
+//! release-readiness and closing-vacancy scans, the matching re-runs of
+//! people whose licence condition ended the day before, and the officers'
+//! watches that fall due (see [`watches`]). Each runs as
 //! a job keyed by its time slot, so however many workers are running, each
 //! slot runs once, and a failure is retried and visible in the queue.
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::config::Config;
+use crate::domain::eligible::{eligible_from, Eligibility};
+use crate::domain::skills::Taxonomy;
+use crate::domain::vacancy::{Vacancy, VacancyStatus};
 use crate::notify::{self, NotifyError};
 use crate::store::audit::{self, Actor, Entry};
 use crate::store::jobs::{changes, NewJob};
 use crate::store::notifications;
 use crate::store::vacancies;
-use crate::store::{profiles, Conn, StoreResult};
+use crate::store::watches::{self, EndReason};
+use crate::store::{profiles, Conn, StoreError, StoreResult};
 
 /// "Due for release within 12 weeks".
 pub const RELEASE_WINDOW_DAYS: u64 = 12 * 7;
 /// "A vacancy closing in 3 days".
 pub const CLOSING_WINDOW_DAYS: u64 = 3;
+/// Watches read at once by the daily pass.
+pub const WATCH_BATCH: i64 = 500;
 /// Vacancies closed by date in one transaction.
 pub const CLOSE_BATCH: i64 = 500;
 /// Finished scheduler jobs are kept this long for the queue page, then
@@ -210,5 +217,111 @@ pub fn close_past_closing_date(
             return Ok(total);
         }
         total += closed;
+    }
+}
+
+/// Whether a vacancy takes no more applications: filled, closed or
+/// withdrawn, or past its closing date (the daily scan closes those first).
+fn has_closed(vacancy: &Vacancy, day: NaiveDate) -> bool {
+    !matches!(
+        vacancy.status,
+        VacancyStatus::Published | VacancyStatus::Paused
+    ) || vacancy
+        .details
+        .closing_date()
+        .is_some_and(|closing| closing < day)
+}
+
+/// What the watch pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WatchReport {
+    /// Officers emailed: the pair is eligible and the vacancy still open.
+    pub notified: usize,
+    /// Watches ended without an email: the vacancy closed, or time alone
+    /// no longer makes the pair eligible, or the officer's account is
+    /// disabled.
+    pub ended: usize,
+    /// Watches whose date moved later (a condition or a date changed).
+    pub rescheduled: usize,
+}
+
+/// The watches due on `day` (their eligible-from date is `day` or before,
+/// so a day the worker missed is caught up): each is checked again with
+/// the one rule function. The vacancy closed: the watch ends, no email;
+/// paused: it is looked at again the next day.
+/// The pair is eligible on `day`: the officer is emailed once (the key
+/// names the watch) and the watch ends, in one transaction. It is not yet:
+/// the watch moves to the new date, or ends when there is none. Call on a
+/// pooled connection, after the vacancies past their closing date are
+/// closed.
+pub fn watches(
+    conn: &mut Conn,
+    config: &Config,
+    taxonomy: &Taxonomy,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<WatchReport, NotifyError> {
+    let mut report = WatchReport::default();
+    let mut after = 0;
+    loop {
+        let batch = watches::due(conn, day, after, WATCH_BATCH)?;
+        let Some(last) = batch.last() else {
+            return Ok(report);
+        };
+        after = last.id;
+        for watch in &batch {
+            let vacancy = vacancies::load(conn, watch.vacancy_id, taxonomy)?;
+            let profile = match profiles::load(conn, watch.profile_id, taxonomy) {
+                Ok(profile) => Some(profile),
+                // Stored data that no longer parses (an anonymised person)
+                // cannot become eligible.
+                Err(StoreError::Corrupt(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            let parties = watches::parties(conn, watch)?;
+            conn.write(|tx| {
+                let ending = |tx: &mut crate::store::InTx, reason| {
+                    watches::end(tx, watch.id, reason, at).map(|_| ())
+                };
+                match profile {
+                    _ if has_closed(&vacancy, day) => {
+                        ending(tx, EndReason::VacancyClosed)?;
+                        report.ended += 1;
+                    }
+                    // Paused for now: looked at again tomorrow.
+                    _ if vacancy.status == VacancyStatus::Paused => {
+                        let tomorrow = day + Days::new(1);
+                        watches::reschedule(tx, watch.id, tomorrow, at)?;
+                        report.rescheduled += 1;
+                    }
+                    _ if parties.officer_disabled => {
+                        ending(tx, EndReason::Cancelled)?;
+                        report.ended += 1;
+                    }
+                    None => {
+                        ending(tx, EndReason::NotEligible)?;
+                        report.ended += 1;
+                    }
+                    Some(ref profile) => match eligible_from(&vacancy, profile, day) {
+                        Eligibility::Now => {
+                            notify::officer::watched_match_eligible(
+                                tx, config, watch, &parties, day, at,
+                            )?;
+                            ending(tx, EndReason::Notified)?;
+                            report.notified += 1;
+                        }
+                        Eligibility::From(later) => {
+                            watches::reschedule(tx, watch.id, later.date, at)?;
+                            report.rescheduled += 1;
+                        }
+                        Eligibility::NotWithin => {
+                            ending(tx, EndReason::NotEligible)?;
+                            report.ended += 1;
+                        }
+                    },
+                }
+                Ok::<_, NotifyError>(())
+            })?;
+        }
     }
 }

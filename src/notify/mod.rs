@@ -280,6 +280,11 @@ pub mod paths {
         format!("/officer/profiles/{id}")
     }
 
+    /// The person's matches page answering "why not?" for one vacancy.
+    pub fn officer_why_not(profile_id: i64, vacancy_id: i64) -> String {
+        format!("/officer/profiles/{profile_id}/matches?why_not={vacancy_id}")
+    }
+
     pub const EMPLOYER_SIGN_IN: &str = "/sign-in";
 
     pub fn employer_application(id: i64) -> String {

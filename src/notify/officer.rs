@@ -4,12 +4,13 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use super::templates::{
     how_soon, long_date, ApplicationAwaitingReview, ApplicationStatusChanged, DigestLine,
-    OfficerDigest, Parts, ReleaseReadiness,
+    OfficerDigest, Parts, ReleaseReadiness, WatchedMatchEligible,
 };
 use super::{enqueue, link, paths, recipient_email, NotifyResult};
 use crate::config::Config;
 use crate::domain::profile::Readiness;
 use crate::store::notifications::{self, ApplicationParties, Officer, Recipient, ReleaseDue};
+use crate::store::watches::{Watch, WatchParties};
 use crate::store::{self, AsTx};
 
 /// How officers see a person in an email: the pseudonym and their own
@@ -154,4 +155,34 @@ pub fn release_readiness(
         week.week()
     );
     enqueue(tx, &recipient_email(&due.officer, key, parts), at)
+}
+
+/// A watched pair is eligible on `day`: one email per watch (the key names
+/// the watch), so a rerun of the daily pass queues nothing more.
+pub fn watched_match_eligible(
+    tx: &mut impl AsTx,
+    config: &Config,
+    watch: &Watch,
+    parties: &WatchParties,
+    day: NaiveDate,
+    at: NaiveDateTime,
+) -> NotifyResult<Option<i64>> {
+    let parts = WatchedMatchEligible {
+        officer_name: parties.officer_name.clone(),
+        person: person(&parties.pseudonym, &parties.reference),
+        vacancy_title: parties.vacancy_title.clone(),
+        employer_name: parties.employer_name.clone(),
+        eligible_from: long_date(day),
+        link: link(
+            config,
+            &paths::officer_why_not(watch.profile_id, watch.vacancy_id),
+        ),
+    }
+    .compose()?;
+    let to = Recipient {
+        name: parties.officer_name.clone(),
+        email: parties.officer_email.clone(),
+    };
+    let key = format!("match-watch:{}", watch.id);
+    enqueue(tx, &recipient_email(&to, key, parts), at)
 }

@@ -148,6 +148,27 @@ email_templates!(
     "email/release_readiness.html"
 );
 
+/// A pair an officer watched is eligible today: the day it was waiting for
+/// has come and the vacancy is still open. Says nothing of why it waited
+/// (that may be a licence condition): the link leads to the why-not page.
+#[derive(Clone, Debug)]
+pub struct WatchedMatchEligible {
+    pub officer_name: String,
+    pub person: String,
+    pub vacancy_title: String,
+    pub employer_name: String,
+    /// e.g. "Friday 12 March 2027".
+    pub eligible_from: String,
+    pub link: String,
+}
+
+email_templates!(
+    WatchedMatchEligible,
+    "email/watched_match_eligible.subject.txt",
+    "email/watched_match_eligible.txt",
+    "email/watched_match_eligible.html"
+);
+
 /// An employer's account was approved.
 #[derive(Clone, Debug)]
 pub struct EmployerApproved {

@@ -89,6 +89,36 @@ pub fn vacancies_for_profile(profile: &Profile, today: NaiveDate, taxonomy: &Tax
     Filter::all(parts)
 }
 
+/// Vacancies that might suit the person on some day after `today` up to
+/// `until` (the "soon eligible" list): a superset of the pairs that pass on
+/// any of those days. The vacancy must be open today (it closes, it never
+/// reopens by date; one that opens later is kept, since no part asks that
+/// it has opened); every other part is taken on `until`, the day the
+/// rules that change with time are loosest: a driving ban or a start
+/// before release that no longer holds by then narrows nothing, and the
+/// parts that do not change with time are the same on every day. Curfews,
+/// exclusion zones and certificate dates are left to `assess`.
+pub fn vacancies_soon_for_profile(
+    profile: &Profile,
+    today: NaiveDate,
+    until: NaiveDate,
+    taxonomy: &Taxonomy,
+) -> Filter {
+    let mut parts = Vec::new();
+    for &rule in RuleCode::ALL {
+        let part = match rule {
+            RuleCode::VacancyNotOpen => Part::Filter(open_vacancies(today)),
+            _ => vacancy_part(rule, profile, until, taxonomy),
+        };
+        match part {
+            Part::Never => return Filter::Never,
+            Part::Filter(filter) => parts.push(filter),
+            Part::None => {}
+        }
+    }
+    Filter::all(parts)
+}
+
 /// Profiles, within `scope`, that might suit the vacancy today: every
 /// rule's part (see [`profile_part`]) together.
 pub fn profiles_for_vacancy(vacancy: &Vacancy, scope: &ServiceScope, today: NaiveDate) -> Filter {

@@ -484,6 +484,7 @@ fn work_record(
             expires_on: rng
                 .gen_bool(0.5)
                 .then(|| today + Duration::days(rng.gen_range(-30..=1000))),
+            expected_on: None,
         })
         .collect();
     let history = if rng.gen_bool(0.6) {

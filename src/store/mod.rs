@@ -49,6 +49,7 @@ pub mod retention;
 pub mod seekers;
 pub mod slots;
 pub mod vacancies;
+pub mod watches;
 
 use std::time::Duration;
 

@@ -188,6 +188,7 @@ struct CertificateRow {
     profile_id: i64,
     certificate_slug: String,
     expires_on: Option<NaiveDate>,
+    expected_on: Option<NaiveDate>,
 }
 
 #[derive(Insertable, Queryable, Selectable)]
@@ -303,6 +304,7 @@ impl Parts {
                 profile_id,
                 certificate_slug: h.slug.clone(),
                 expires_on: h.expires_on,
+                expected_on: h.expected_on,
             }));
         self.history.extend(
             input
@@ -458,6 +460,7 @@ impl Parts {
                 p.certificates.push(CertificateInput {
                     slug: r.certificate_slug,
                     expires_on: r.expires_on,
+                    expected_on: r.expected_on,
                 });
             }
         }

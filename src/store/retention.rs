@@ -18,9 +18,9 @@ use diesel::sql_types::Text;
 
 use super::schema::{
     application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
-    matches, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
-    profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
-    profile_work_history, profiles, session_purposes, sessions,
+    match_watches, matches, profile_certificates, profile_curfews, profile_cvs,
+    profile_exclusion_zones, profile_languages, profile_offences, profile_sectors, profile_skills,
+    profile_todos, profile_work_history, profiles, session_purposes, sessions,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -54,6 +54,7 @@ pub const HANDLED: &[(&str, &str, &str)] = &[
     ),
     ("disclosure_letters", "profiles", "deleted"),
     ("disclosure_reviews", "profiles", "deleted"),
+    ("match_watches", "profiles", "deleted"),
     ("matches", "profiles", "kept, reasons and notes emptied"),
     ("outcomes", "applications", "kept (the reports count them)"),
     ("outcomes", "profiles", "kept (the reports count them)"),
@@ -349,14 +350,16 @@ fn mark_and_empty_profile(
 
 /// Deletes the person's skills, certificates, work history (with the
 /// employers' names), sectors, languages, to-dos and CV, and the purposes
-/// officers gave for opening their restricted sections (not counted).
+/// officers gave for opening their restricted sections and the officers'
+/// watches on their pairs (neither counted).
 fn delete_details(conn: &mut InTx, id: i64) -> StoreResult<usize> {
     macro_rules! gone {
         ($c:expr, $t:ident) => {
             diesel::delete($t::table.filter($t::profile_id.eq(id))).execute($c)?
         };
     }
-    with_conn!(conn, |c| gone!(c, session_purposes));
+    with_conn!(conn, |c| gone!(c, session_purposes)
+        + gone!(c, match_watches));
     Ok(with_conn!(conn, |c| gone!(c, profile_skills)
         + gone!(c, profile_certificates)
         + gone!(c, profile_work_history)

@@ -184,6 +184,7 @@ diesel::table! {
         profile_id -> BigInt,
         certificate_slug -> Text,
         expires_on -> Nullable<Date>,
+        expected_on -> Nullable<Date>,
     }
 }
 
@@ -621,6 +622,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    match_watches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        profile_id -> BigInt,
+        vacancy_id -> BigInt,
+        eligible_from -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        notified_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> services (service_id));
 diesel::joinable!(users -> employers (employer_id));
 diesel::joinable!(invitations -> employers (employer_id));
@@ -682,6 +698,9 @@ diesel::joinable!(slot_bookings -> vacancy_slots (slot_id));
 diesel::joinable!(slot_bookings -> applications (application_id));
 diesel::joinable!(slot_bookings -> users (booked_by));
 diesel::joinable!(slot_booking_events -> slot_bookings (booking_id));
+diesel::joinable!(match_watches -> users (user_id));
+diesel::joinable!(match_watches -> profiles (profile_id));
+diesel::joinable!(match_watches -> vacancies (vacancy_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_meta,
@@ -729,4 +748,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     vacancy_slots,
     slot_bookings,
     slot_booking_events,
+    match_watches,
 );

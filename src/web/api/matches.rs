@@ -143,13 +143,24 @@ pub async fn profile_match(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, vacancy_id) = path.into_inner();
-    let (profile, vacancy, assessment) =
-        matches::profile_match(&state, caseworker(&officer), id, vacancy_id).await?;
-    let mut body = assessment_json(&assessment, &state.taxonomy);
+    let answer = matches::profile_match(&state, caseworker(&officer), id, vacancy_id).await?;
+    let t = &state.taxonomy;
+    let mut body = assessment_json(&answer.assessment, t);
     if let Some(object) = body.as_object_mut() {
-        object.insert("profile_id".into(), json!(profile.id));
-        object.insert("vacancy_id".into(), json!(vacancy.id));
-        object.insert("vacancy_status".into(), json!(vacancy.status.as_str()));
+        object.insert("profile_id".into(), json!(answer.profile.id));
+        object.insert("vacancy_id".into(), json!(answer.vacancy.id));
+        object.insert(
+            "vacancy_status".into(),
+            json!(answer.vacancy.status.as_str()),
+        );
+        let eligible_from = answer.eligible_from.as_ref().map(|from| {
+            json!({
+                "date": from.date,
+                "events": from.events,
+                "text": from.describe(t),
+            })
+        });
+        object.insert("eligible_from".into(), json!(eligible_from));
     }
     Ok(HttpResponse::Ok().json(body))
 }

@@ -129,7 +129,7 @@ fn match_schemas() -> Value {
         })),
         "Assessment": {
             "type": "object",
-            "required": ["profile_id", "vacancy_id", "vacancy_status", "eligible", "score", "distance_km", "failures", "reasons", "case_by_case"],
+            "required": ["profile_id", "vacancy_id", "vacancy_status", "eligible", "score", "distance_km", "failures", "reasons", "case_by_case", "eligible_from"],
             "properties": {
                 "profile_id": integer, "vacancy_id": integer,
                 "vacancy_status": { "type": "string", "enum": vacancy_status_slugs() },
@@ -137,7 +137,17 @@ fn match_schemas() -> Value {
                 "failures": { "type": "array", "items": { "type": "object", "required": ["code", "message", "detail"], "properties": {
                     "code": { "type": "string", "enum": rule_slugs() }, "message": string,
                     "detail": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string", "enum": rule_slugs() } } } } } },
-                "reasons": reasons, "case_by_case": case_by_case
+                "reasons": reasons, "case_by_case": case_by_case,
+                "eligible_from": { "type": "object", "nullable": true,
+                    "description": "When the pair fails only on time (release, day release, a licence condition that ends, a certificate being gained): the first day it passes, within the vacancy's closing date or a year, and what happens that day; null when it passes today or time alone does not make it pass",
+                    "required": ["date", "events", "text"],
+                    "properties": {
+                        "date": date,
+                        "events": { "type": "array", "items": { "type": "object", "required": ["kind"], "properties": {
+                            "kind": { "type": "string", "enum": ["release", "day_release", "certificate_gained", "curfew_ends", "exclusion_zone_ends", "driving_ban_ends", "licence_ends"] },
+                            "slug": string, "zone": string } } },
+                        "text": string
+                    } }
             }
         },
         "Candidates": paged(&["vacancy_id", "today"], json!({ "vacancy_id": integer, "today": date }), json!({

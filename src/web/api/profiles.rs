@@ -462,7 +462,8 @@ fn general_properties(taxonomy: &Taxonomy) -> Value {
             "slug": { "type": "string", "enum": entries },
             "source": { "type": "string", "enum": slug_list(SkillSource::ALL.iter().map(|s| s.as_str())) } } } },
         "certificates": { "type": "array", "maxItems": 30, "items": { "type": "object", "required": ["slug"], "properties": {
-            "slug": { "type": "string", "enum": certificates }, "expires_on": nullable_date.clone() } } },
+            "slug": { "type": "string", "enum": certificates }, "expires_on": nullable_date.clone(),
+            "expected_on": { "type": "string", "format": "date", "nullable": true, "description": "For a certificate still being gained (a course in progress): the day it is expected. It counts in matching only from that day; it must be before `expires_on`" } } } },
         "work_history": { "type": "array", "maxItems": 20, "items": { "type": "object", "required": ["role", "from_year"], "properties": {
             "role": trimmed_text(1, 120), "employer_name": { "type": "string", "maxLength": 120 },
             "sector": { "type": "string", "enum": sector_or_blank },

@@ -495,13 +495,19 @@ fn profile_view(profile: &crate::domain::profile::Profile, t: &Taxonomy) -> Prof
         certificates: d
             .certificates()
             .iter()
-            .map(|c| match c.expires_on() {
-                Some(date) => format!(
-                    "{} (expires {})",
-                    t.label(c.slug()),
-                    date.format("%d %b %Y")
-                ),
-                None => t.label(c.slug()).to_string(),
+            .map(|c| {
+                let mut line = t.label(c.slug()).to_string();
+                let mut notes = Vec::new();
+                if let Some(date) = c.expected_on() {
+                    notes.push(format!("expected {}", date.format("%d %b %Y")));
+                }
+                if let Some(date) = c.expires_on() {
+                    notes.push(format!("expires {}", date.format("%d %b %Y")));
+                }
+                if !notes.is_empty() {
+                    line = format!("{line} ({})", notes.join(", "));
+                }
+                line
             })
             .collect(),
         todos: d

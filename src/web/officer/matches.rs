@@ -46,6 +46,11 @@ pub struct WhyNot {
     pub failures: Vec<(&'static str, String)>,
     pub reasons: Vec<String>,
     pub case_by_case: Vec<&'static str>,
+    /// "Eligible from 14 March 2027, when the curfew ends", when the pair
+    /// fails only on time.
+    pub eligible_from: Option<String>,
+    /// The officer's watch on the pair: the day they will hear.
+    pub watching: Option<String>,
 }
 
 /// Officers' ranked lists show this many a page.
@@ -235,16 +240,10 @@ fn decided_line(t: &Taxonomy, titles: &Titles, r: &MatchRecord) -> MatchLine {
     }
 }
 
-fn why_not_of(
-    t: &Taxonomy,
-    titles: &Titles,
-    v: &Vacancy,
-    a: &Assessment,
-    profile: &Profile,
-) -> WhyNot {
-    let (title, employer) = titles.get(&v.id).cloned().unwrap_or_default();
+fn why_not_of(t: &Taxonomy, answer: &ProfileMatches, v: &Vacancy, a: &Assessment) -> WhyNot {
+    let (title, employer) = answer.titles.get(&v.id).cloned().unwrap_or_default();
     let (_, reasons, case_by_case) = assessment_words(t, a);
-    let reasons = with_todo_note(reasons, v, profile);
+    let reasons = with_todo_note(reasons, v, &answer.profile);
     WhyNot {
         vacancy_id: v.id,
         title,
@@ -257,6 +256,10 @@ fn why_not_of(
             .collect(),
         reasons,
         case_by_case,
+        eligible_from: answer.eligible_from.as_ref().map(|from| from.describe(t)),
+        watching: answer
+            .watching
+            .map(|day| day.format("%-d %B %Y").to_string()),
     }
 }
 
@@ -284,7 +287,7 @@ fn render_matches(
         .map(|r| decided_line(t, &answer.titles, r))
         .collect();
     let why_not = match &answer.why_not {
-        Some(Some((v, a))) => Some(why_not_of(t, &answer.titles, v, a, &answer.profile)),
+        Some(Some((v, a))) => Some(why_not_of(t, answer, v, a)),
         _ => None,
     };
     let d = &answer.profile.details;
@@ -305,6 +308,47 @@ fn render_matches(
             why_not_error,
         },
     )
+}
+
+/// The vacancy a watch form is about, when it says.
+fn watched_vacancy(form: &super::forms::Form) -> Option<i64> {
+    form.text("vacancy_id").parse().ok()
+}
+
+/// Back to the why-not answer (both functions refuse a form without a
+/// vacancy first).
+fn why_not_link(profile_id: i64, vacancy_id: Option<i64>) -> String {
+    let vacancy_id = vacancy_id.unwrap_or_default();
+    format!("/officer/profiles/{profile_id}/matches?why_not={vacancy_id}#why-not")
+}
+
+/// Watch a pair from its why-not answer: the officer is emailed on the day
+/// it becomes eligible.
+pub async fn watch(
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
+) -> Result<HttpResponse, AppError> {
+    let vacancy_id = watched_vacancy(&form);
+    crate::app::watches::watch(&state, caseworker(&officer), id, vacancy_id).await?;
+    Ok(see_other(why_not_link(id, vacancy_id)))
+}
+
+/// Stop watching a pair.
+pub async fn stop_watching(
+    Posted {
+        state,
+        officer,
+        id,
+        form,
+    }: Posted,
+) -> Result<HttpResponse, AppError> {
+    let vacancy_id = watched_vacancy(&form);
+    crate::app::watches::stop(&state, caseworker(&officer), id, vacancy_id).await?;
+    Ok(see_other(why_not_link(id, vacancy_id)))
 }
 
 pub async fn approve(
@@ -641,4 +685,49 @@ fn candidate_line(t: &Taxonomy, found: &Candidates, r: &Ranked<Profile>) -> Cand
             .map(|m| status_label(&m.status))
             .unwrap_or_else(|| "Not yet stored".into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "officer/soon_eligible.html")]
+struct SoonPage {
+    chrome: Chrome,
+    pager: StaffPager,
+    lines: Vec<crate::app::watches::SoonLine>,
+    until: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SoonQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// Pairs of the officer's caseload that become eligible within 12 weeks,
+/// soonest first, 50 a page with the total.
+pub async fn soon_eligible(
+    state: web::Data<AppState>,
+    officer: Officer,
+    query: web::Query<SoonQuery>,
+) -> Result<HttpResponse, AppError> {
+    let wanted = page_number(&query.page);
+    let paging = crate::matches::Paging {
+        page: wanted,
+        per_page: RANKED_PER_PAGE,
+    };
+    let found = crate::app::watches::soon_eligible(&state, caseworker(&officer), paging).await?;
+    let pages = found.total.div_ceil(RANKED_PER_PAGE).max(1);
+    let link = |p: usize| format!("/officer/matches/soon?page={p}");
+    if wanted > pages {
+        return Ok(see_other(link(pages)));
+    }
+    let pager = StaffPager::new(paging, found.lines.len(), found.total, "pairs", link);
+    Ok(page(
+        StatusCode::OK,
+        &SoonPage {
+            chrome: Chrome::of(&officer.ctx),
+            pager,
+            lines: found.lines,
+            until: found.until.format("%-d %B %Y").to_string(),
+        },
+    ))
 }

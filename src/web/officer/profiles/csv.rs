@@ -114,7 +114,7 @@ pub fn help(column: &str) -> &'static str {
         "release_area" => "A town or a postcode district, like Leeds or LS1; blank with no fixed abode.",
         "travel_radius_km" => "How far the person can travel to work, 0 to 200 km.",
         "skills" => "Skill codes, each with where it came from: code|source; separate skills with ;",
-        "certificates" => "Certificate codes, each with its expiry date if it has one: code|2028-01-31; separate them with ;",
+        "certificates" => "Certificate codes, each with its expiry date if it has one and, for one still being gained (a course in progress), the date it is expected: code|2028-01-31|2027-02-28 (leave a part blank when there is none: code||2027-02-28); separate them with ;",
         "work_history" => "Past jobs: role|employer|sector code|from year|to year; separate jobs with ;",
         "sectors_of_interest" | "offence_categories" => "Codes from the lists below, separated by ;",
         "preferred_hours_min" | "preferred_hours_max" => "Hours a week, like 16 or 37.5; both or neither.",
@@ -206,11 +206,12 @@ fn main_form(cells: &Cells, e: &mut FieldErrors) -> ProfileForm {
             })
             .collect(),
         certificates: cells
-            .parts("certificates", 2)
+            .parts("certificates", 3)
             .into_iter()
             .map(|mut p| CertRow {
                 slug: take(&mut p[0]),
                 expires_on: take(&mut p[1]),
+                expected_on: take(&mut p[2]),
             })
             .collect(),
         work_history: cells
@@ -457,6 +458,30 @@ mod tests {
         );
         assert!(
             about("exclusion_zones (item 1)").contains("ends after the licence ends"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_certificate_item_may_give_the_date_it_is_expected() {
+        let taxonomy = crate::startup::load_taxonomy().unwrap();
+        let file = csv_import::template(&columns(false), |c| match c {
+            "certificates" => "cscs-labourer||2027-02-28;food-hygiene-level-2|2029-01-31".into(),
+            other => example(other).into(),
+        });
+        let table = read_file(&file, &taxonomy).unwrap_or_else(|e| panic!("{e:?}"));
+        let held = table.rows[0].1.certificates();
+        assert_eq!(held[0].expected_on().unwrap().to_string(), "2027-02-28");
+        assert_eq!(held[0].expires_on(), None);
+        assert_eq!(held[1].expected_on(), None);
+        let bad = csv_import::template(&columns(false), |c| match c {
+            "certificates" => "cscs-labourer|2027-01-31|2027-02-28".into(),
+            other => example(other).into(),
+        });
+        let errors = read_file(&bad, &taxonomy).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.column == "certificates (item 1)"
+                && e.message.contains("before the date it expires")),
             "{errors:?}"
         );
     }

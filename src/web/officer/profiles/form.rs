@@ -29,6 +29,7 @@ pub struct SkillRow {
 pub struct CertRow {
     pub slug: String,
     pub expires_on: String,
+    pub expected_on: String,
 }
 pub struct JobRow {
     pub role: String,
@@ -115,6 +116,7 @@ impl ProfileForm {
                 .map(|c| CertRow {
                     slug: c.slug.clone(),
                     expires_on: c.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+                    expected_on: c.expected_on.map(|d| d.to_string()).unwrap_or_default(),
                 })
                 .collect(),
             work_history: input
@@ -168,6 +170,7 @@ impl ProfileForm {
             self.certificates.push(CertRow {
                 slug: String::new(),
                 expires_on: String::new(),
+                expected_on: String::new(),
             });
             self.work_history.push(JobRow {
                 role: String::new(),
@@ -198,6 +201,7 @@ impl ProfileForm {
             .map(|i| CertRow {
                 slug: form.text(&format!("certificates[{i}].slug")),
                 expires_on: form.text(&format!("certificates[{i}].expires_on")),
+                expected_on: form.text(&format!("certificates[{i}].expected_on")),
             })
             .filter(|r| !r.slug.is_empty())
             .collect();
@@ -372,6 +376,12 @@ impl ProfileForm {
                     &format!("certificates[{i}].expires_on"),
                     &c.expires_on,
                     "Enter the expiry date as a real date, like 2028-01-31, or leave it blank",
+                ),
+                expected_on: forms::date(
+                    e,
+                    &format!("certificates[{i}].expected_on"),
+                    &c.expected_on,
+                    "Enter the date it is expected as a real date, like 2027-02-28, or leave it blank",
                 ),
             })
             .collect()

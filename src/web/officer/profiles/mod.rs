@@ -83,6 +83,7 @@ mod tests {
         for (i, r) in f.certificates.iter().enumerate() {
             put(&format!("certificates[{i}].slug"), &r.slug);
             put(&format!("certificates[{i}].expires_on"), &r.expires_on);
+            put(&format!("certificates[{i}].expected_on"), &r.expected_on);
         }
         for (i, r) in f.work_history.iter().enumerate() {
             put(&format!("work_history[{i}].role"), &r.role);

@@ -54,13 +54,17 @@ pub enum TimeEvent {
     DrivingBanEnds,
     /// The licence ends, and with it every condition still in force.
     LicenceEnds,
+    /// The vacancy's applications open (its `opens_on`).
+    VacancyOpens,
 }
 
 impl TimeEvent {
     /// The rule whose answer the event can change.
     fn rule(&self) -> &'static [RuleCode] {
         match self {
-            TimeEvent::Release | TimeEvent::DayRelease => &[RuleCode::StartsBeforeRelease],
+            TimeEvent::Release => &[RuleCode::StartsBeforeRelease],
+            TimeEvent::DayRelease => &[RuleCode::StartsBeforeRelease, RuleCode::RotlNotEligible],
+            TimeEvent::VacancyOpens => &[RuleCode::VacancyNotOpen],
             TimeEvent::CertificateGained { .. } => &[RuleCode::MissingCertificate],
             TimeEvent::CurfewEnds => &[RuleCode::CurfewConflict],
             TimeEvent::ExclusionZoneEnds { .. } => &[RuleCode::ExclusionZone],
@@ -76,9 +80,10 @@ impl TimeEvent {
     /// Whether naming the event reveals licence conditions.
     pub fn is_restricted(&self) -> bool {
         match self {
-            TimeEvent::Release | TimeEvent::DayRelease | TimeEvent::CertificateGained { .. } => {
-                false
-            }
+            TimeEvent::Release
+            | TimeEvent::DayRelease
+            | TimeEvent::CertificateGained { .. }
+            | TimeEvent::VacancyOpens => false,
             TimeEvent::CurfewEnds
             | TimeEvent::ExclusionZoneEnds { .. }
             | TimeEvent::DrivingBanEnds
@@ -100,6 +105,7 @@ impl TimeEvent {
             }
             TimeEvent::DrivingBanEnds => "when the driving ban ends".to_owned(),
             TimeEvent::LicenceEnds => "when the licence ends".to_owned(),
+            TimeEvent::VacancyOpens => "when applications open".to_owned(),
         }
     }
 }
@@ -225,6 +231,9 @@ fn failing_rules(vacancy: &Vacancy, profile: &Profile, day: NaiveDate) -> Vec<Ru
 fn candidates(vacancy: &Vacancy, profile: &Profile) -> Vec<(NaiveDate, TimeEvent)> {
     let person = &profile.details;
     let mut dates = vec![(person.release_date(), TimeEvent::Release)];
+    if let Some(opens) = vacancy.details.opens_on() {
+        dates.push((opens, TimeEvent::VacancyOpens));
+    }
     if let Some(rotl) = person.rotl_eligible_from() {
         dates.push((rotl, TimeEvent::DayRelease));
     }
@@ -311,6 +320,7 @@ mod tests {
             service_id: 40,
             officer_id: Some(50),
             pseudonym: "Candidate 7F3K".into(),
+            prison: None,
             details: ProfileDetails::parse(&input, &sample()).unwrap(),
         }
     }
@@ -367,6 +377,12 @@ mod tests {
                     p.rotl_eligible_from = Some(date(2025, 6, 20));
                 }),
                 from(date(2025, 6, 20), vec![TimeEvent::DayRelease]),
+            ),
+            (
+                "a vacancy whose applications open later",
+                vacancy_with(|v| v.opens_on = Some(date(2025, 5, 20))),
+                profile_with(|_| {}),
+                from(date(2025, 5, 20), vec![TimeEvent::VacancyOpens]),
             ),
             (
                 "a curfew that ends",

@@ -287,7 +287,7 @@ fn render_matches(
         .map(|r| decided_line(t, &answer.titles, r))
         .collect();
     let why_not = match &answer.why_not {
-        Some(Some((v, a))) => Some(why_not_of(t, answer, v, a)),
+        Some(Some((v, a))) => Some(why_not_of(t, &answer, v, a)),
         _ => None,
     };
     let d = &answer.profile.details;

@@ -334,7 +334,7 @@ on_both_backends!(
         let mut expected = Vec::new();
         for (id, details) in &people {
             for (n, vacancy) in vacancies.iter().enumerate() {
-                if !rng.gen_bool(0.35) && !(*id == people[24].0) {
+                if !rng.gen_bool(0.35) && *id != people[24].0 {
                     continue;
                 }
                 let v = store::vacancies::load(&mut w.conn(), *vacancy, &taxonomy).unwrap();

@@ -234,14 +234,7 @@ impl Failure {
                 opens_on,
             } => describe_not_open(*status, *closing_date, *opens_on),
             FailureDetail::NoRightToWork => "The person has no right to work in the UK".to_owned(),
-            FailureDetail::RegulatedActivityBarred { group } => match group {
-                VulnerableGroup::Children => "The role is regulated activity with children and \
-                                              the person is barred from working with children"
-                    .to_owned(),
-                VulnerableGroup::Adults => "The role is regulated activity with vulnerable adults \
-                                            and the person is barred from working with them"
-                    .to_owned(),
-            },
+            FailureDetail::RegulatedActivityBarred { group } => describe_barred(*group).to_owned(),
             FailureDetail::OffenceExclusion { category, reason } => format!(
                 "The employer cannot consider {}: \"{reason}\"",
                 lower_first(category.label())
@@ -249,14 +242,7 @@ impl Failure {
             FailureDetail::DrivingRestriction {
                 has_licence,
                 no_driving_condition,
-            } => {
-                let why = match (has_licence, no_driving_condition) {
-                    (false, true) => "has no licence and licence conditions forbid driving",
-                    (false, false) => "has no licence",
-                    (true, _) => "is forbidden to drive by licence conditions",
-                };
-                format!("The role needs a driving licence; the person {why}")
-            }
+            } => describe_driving(*has_licence, *no_driving_condition),
             FailureDetail::MissingCertificate {
                 slug,
                 expires_on,
@@ -298,32 +284,12 @@ impl Failure {
                 starts,
                 ends_on,
                 release_date,
-            } => match timing {
-                TrialTiming::BeforeRelease => format!(
-                    "The trial is on day release before release, but its last day, {}, \
-                     is on or after release on {}",
-                    format_date(*ends_on),
-                    format_date(*release_date)
-                ),
-                TrialTiming::AfterRelease => format!(
-                    "The trial is after release, but starts on {}, before release on {}",
-                    format_date(*starts),
-                    format_date(*release_date)
-                ),
-            },
+            } => describe_trial_timing(*timing, *starts, *ends_on, *release_date),
             FailureDetail::BeyondRotlTravel {
                 distance_km,
                 limit_km,
                 recorded,
-            } => {
-                let (distance, limit) = km_pair(*distance_km, *limit_km);
-                let which = if *recorded {
-                    "day release travel limit"
-                } else {
-                    "no day release travel limit is recorded, so the travel radius applies"
-                };
-                format!("Workplace is {distance} km from the prison; {which}: {limit} km")
-            }
+            } => describe_beyond_rotl_travel(*distance_km, *limit_km, *recorded),
             FailureDetail::ExclusionZone { zone } => {
                 format!("Workplace is inside the exclusion zone \"{zone}\"")
             }
@@ -385,6 +351,59 @@ fn describe_missing_certificate(
             format_date(needed_on)
         ),
     }
+}
+
+fn describe_barred(group: VulnerableGroup) -> &'static str {
+    match group {
+        VulnerableGroup::Children => {
+            "The role is regulated activity with children and the person is barred from \
+             working with children"
+        }
+        VulnerableGroup::Adults => {
+            "The role is regulated activity with vulnerable adults and the person is barred \
+             from working with them"
+        }
+    }
+}
+
+fn describe_driving(has_licence: bool, no_driving_condition: bool) -> String {
+    let why = match (has_licence, no_driving_condition) {
+        (false, true) => "has no licence and licence conditions forbid driving",
+        (false, false) => "has no licence",
+        (true, _) => "is forbidden to drive by licence conditions",
+    };
+    format!("The role needs a driving licence; the person {why}")
+}
+
+fn describe_trial_timing(
+    timing: TrialTiming,
+    starts: NaiveDate,
+    ends_on: NaiveDate,
+    release_date: NaiveDate,
+) -> String {
+    match timing {
+        TrialTiming::BeforeRelease => format!(
+            "The trial is on day release before release, but its last day, {}, \
+             is on or after release on {}",
+            format_date(ends_on),
+            format_date(release_date)
+        ),
+        TrialTiming::AfterRelease => format!(
+            "The trial is after release, but starts on {}, before release on {}",
+            format_date(starts),
+            format_date(release_date)
+        ),
+    }
+}
+
+fn describe_beyond_rotl_travel(distance_km: f64, limit_km: f64, recorded: bool) -> String {
+    let (distance, limit) = km_pair(distance_km, limit_km);
+    let which = if recorded {
+        "day release travel limit"
+    } else {
+        "no day release travel limit is recorded, so the travel radius applies"
+    };
+    format!("Workplace is {distance} km from the prison; {which}: {limit} km")
 }
 
 /// Why day release does not cover a placement or a trial before release.

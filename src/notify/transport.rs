@@ -126,10 +126,12 @@ impl Transport {
                 let parameters = TlsParameters::new(host.clone()).map_err(|e| invalid(&e))?;
                 (Some((parameters, mode == "required")), 587)
             }
-            (scheme, tls) => return Err(TransportError::SmtpUrl(format!(
+            (scheme, tls) => {
+                return Err(TransportError::SmtpUrl(format!(
                 "unknown scheme {scheme:?} or tls={tls:?}: use smtp://, smtp://...?tls=required, \
                      smtp://...?tls=opportunistic or smtps://"
-            ))),
+            )))
+            }
         };
         let hello = match parsed.path().trim_matches('/') {
             "" => ClientId::default(),

@@ -1230,33 +1230,8 @@ pub fn approved_with_open_todos(
     let mut vacancy_ids: Vec<i64> = heads.iter().map(|h| h.5).collect();
     vacancy_ids.sort_unstable();
     vacancy_ids.dedup();
-    let mut todos: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
-    for chunk in profile_ids.chunks(5_000) {
-        let rows: Vec<(i64, String, String)> = with_conn!(conn, |c| profile_todos::table
-            .filter(profile_todos::profile_id.eq_any(chunk))
-            .filter(profile_todos::done.eq(false))
-            .order((profile_todos::profile_id, profile_todos::id))
-            .select((
-                profile_todos::profile_id,
-                profile_todos::kind,
-                profile_todos::note,
-            ))
-            .load(c)?);
-        for (id, kind, note) in rows {
-            todos.entry(id).or_default().push((kind, note));
-        }
-    }
-    let mut documents: std::collections::HashMap<i64, Vec<String>> = Default::default();
-    for chunk in vacancy_ids.chunks(5_000) {
-        let rows: Vec<(i64, String)> = with_conn!(conn, |c| vacancy_documents::table
-            .filter(vacancy_documents::vacancy_id.eq_any(chunk))
-            .order((vacancy_documents::vacancy_id, vacancy_documents::position))
-            .select((vacancy_documents::vacancy_id, vacancy_documents::document))
-            .load(c)?);
-        for (id, document) in rows {
-            documents.entry(id).or_default().push(document);
-        }
-    }
+    let todos = open_todos_of(conn, &profile_ids)?;
+    let documents = documents_of(conn, &vacancy_ids)?;
     Ok(heads
         .into_iter()
         .map(
@@ -1275,4 +1250,49 @@ pub fn approved_with_open_todos(
             },
         )
         .collect())
+}
+
+/// The open to-dos (kind slug, note) of these people, by person.
+fn open_todos_of(
+    conn: &mut impl AsTx,
+    profile_ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    use super::schema::profile_todos;
+    let mut todos: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
+    for chunk in profile_ids.chunks(5_000) {
+        let rows: Vec<(i64, String, String)> = with_conn!(conn, |c| profile_todos::table
+            .filter(profile_todos::profile_id.eq_any(chunk))
+            .filter(profile_todos::done.eq(false))
+            .order((profile_todos::profile_id, profile_todos::id))
+            .select((
+                profile_todos::profile_id,
+                profile_todos::kind,
+                profile_todos::note,
+            ))
+            .load(c)?);
+        for (id, kind, note) in rows {
+            todos.entry(id).or_default().push((kind, note));
+        }
+    }
+    Ok(todos)
+}
+
+/// The documents needed of these vacancies, in order, by vacancy.
+fn documents_of(
+    conn: &mut impl AsTx,
+    vacancy_ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, Vec<String>>> {
+    use super::schema::vacancy_documents;
+    let mut documents: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    for chunk in vacancy_ids.chunks(5_000) {
+        let rows: Vec<(i64, String)> = with_conn!(conn, |c| vacancy_documents::table
+            .filter(vacancy_documents::vacancy_id.eq_any(chunk))
+            .order((vacancy_documents::vacancy_id, vacancy_documents::position))
+            .select((vacancy_documents::vacancy_id, vacancy_documents::document))
+            .load(c)?);
+        for (id, document) in rows {
+            documents.entry(id).or_default().push(document);
+        }
+    }
+    Ok(documents)
 }

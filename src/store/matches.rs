@@ -90,19 +90,8 @@ const INSERT_CHUNK: usize = 500;
 /// A pair as it is stored, to tell whether a run changes it.
 type Existing = (i64, String, f64, Option<f64>, String);
 
-/// Applies a run's result: `found` is the whole eligible set for the scope.
-/// Call inside a transaction.
-///
-/// New pairs go in with multi-row inserts, a pair whose score, distance and
-/// reasons are what the run found again is left untouched, and only the
-/// pairs that changed are written one by one: a run over a person with
-/// hundreds of matches costs a handful of statements, not hundreds.
-pub fn apply_run(
-    conn: &mut InTx,
-    scope: RunScope,
-    found: &[Found],
-    at: NaiveDateTime,
-) -> StoreResult<RunOutcome> {
+/// The pairs stored for a run's scope, by (profile, vacancy).
+fn existing_pairs(conn: &mut InTx, scope: RunScope) -> StoreResult<HashMap<(i64, i64), Existing>> {
     type Row = (i64, i64, i64, String, f64, Option<f64>, String);
     let existing: Vec<Row> = with_conn!(conn, |c| {
         let query = matches::table
@@ -132,12 +121,28 @@ pub fn apply_run(
             RunScope::Profile(id) => query.filter(matches::profile_id.eq(id)).load(c)?,
         }
     });
-    let mut by_pair: HashMap<(i64, i64), Existing> = existing
+    Ok(existing
         .into_iter()
         .map(|(id, p, v, status, score, distance, reasons)| {
             ((p, v), (id, status, score, distance, reasons))
         })
-        .collect();
+        .collect())
+}
+
+/// Applies a run's result: `found` is the whole eligible set for the scope.
+/// Call inside a transaction.
+///
+/// New pairs go in with multi-row inserts, a pair whose score, distance and
+/// reasons are what the run found again is left untouched, and only the
+/// pairs that changed are written one by one: a run over a person with
+/// hundreds of matches costs a handful of statements, not hundreds.
+pub fn apply_run(
+    conn: &mut InTx,
+    scope: RunScope,
+    found: &[Found],
+    at: NaiveDateTime,
+) -> StoreResult<RunOutcome> {
+    let mut by_pair = existing_pairs(conn, scope)?;
     let mut outcome = RunOutcome::default();
     let mut fresh = Vec::new();
     for pair in found {

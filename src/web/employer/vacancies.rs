@@ -376,6 +376,27 @@ pub fn vacancy_facts(
         ("Desirable skills", labels(d.desirable_skills())),
         ("Required certificates", labels(d.required_certificates())),
         ("Needs a driving licence", yes_no(d.needs_driving_licence())),
+    ];
+    facts.extend(check_facts(d));
+    facts.extend([
+        ("How to apply", d.how_to_apply().to_string()),
+        (
+            "Documents needed",
+            if d.documents_needed().is_empty() {
+                "None".into()
+            } else {
+                d.documents_needed().join("; ")
+            },
+        ),
+    ]);
+    facts.extend(kind_facts(d, words));
+    (facts, exclusion_rows(vacancy))
+}
+
+/// The check, regulated activity and day release facts.
+fn check_facts(d: &crate::domain::vacancy::VacancyDetails) -> Vec<(&'static str, String)> {
+    let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
+    vec![
         ("Criminal record check", d.check_level().label().to_string()),
         (
             "When convictions are asked about",
@@ -391,18 +412,7 @@ pub fn vacancy_facts(
         ),
         ("Suitable for day release (ROTL)", yes_no(d.rotl_suitable())),
         ("Only for people with convictions", yes_no(d.ring_fenced())),
-        ("How to apply", d.how_to_apply().to_string()),
-        (
-            "Documents needed",
-            if d.documents_needed().is_empty() {
-                "None".into()
-            } else {
-                d.documents_needed().join("; ")
-            },
-        ),
-    ];
-    facts.extend(kind_facts(d, words));
-    (facts, exclusion_rows(vacancy))
+    ]
 }
 
 /// The facts only a work trial or a day release placement has.

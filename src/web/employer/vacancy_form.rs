@@ -348,42 +348,68 @@ impl FormValues {
                     }
                     v.documents_needed.push_str(&text);
                 }
-                other => {
-                    if let Some(rest) = other.strip_prefix("shift") {
-                        if let Some((row, part)) = rest.split_once('_') {
-                            if let Ok(row) = row.parse::<usize>() {
-                                // A vacancy may hold up to 14 shift patterns
-                                // (the API's limit); the form shows them all.
-                                if row < MAX_SHIFT_ROWS && row >= v.shifts.len() {
-                                    v.shifts.resize(row + 1, ShiftValues::default());
-                                }
-                                if let Some(shift) = v.shifts.get_mut(row) {
-                                    match part {
-                                        "days" => shift.days.push(text.trim().to_lowercase()),
-                                        "start" => shift.start = text,
-                                        "end" => shift.end = text,
-                                        _ => {}
-                                    }
-                                }
-                            }
-                        }
-                    } else if let Some(rest) = other.strip_prefix("exclusion_") {
-                        let (category, is_reason) = match rest.strip_suffix("_reason") {
-                            Some(c) => (c, true),
-                            None => (rest, false),
-                        };
-                        if let Some(e) = v.exclusions.iter_mut().find(|e| e.category == category) {
-                            if is_reason {
-                                e.reason = text;
-                            } else {
-                                e.stance = text.trim().to_string();
-                            }
+                other => v.set_listed(other, text),
+            }
+        }
+        v
+    }
+
+    /// A field of a repeated part: `shift{row}_{days|start|end}` or
+    /// `exclusion_{category}[_reason]`; anything else is ignored.
+    fn set_listed(&mut self, other: &str, text: String) {
+        if let Some(rest) = other.strip_prefix("shift") {
+            if let Some((row, part)) = rest.split_once('_') {
+                if let Ok(row) = row.parse::<usize>() {
+                    // A vacancy may hold up to 14 shift patterns
+                    // (the API's limit); the form shows them all.
+                    if row < MAX_SHIFT_ROWS && row >= self.shifts.len() {
+                        self.shifts.resize(row + 1, ShiftValues::default());
+                    }
+                    if let Some(shift) = self.shifts.get_mut(row) {
+                        match part {
+                            "days" => shift.days.push(text.trim().to_lowercase()),
+                            "start" => shift.start = text,
+                            "end" => shift.end = text,
+                            _ => {}
                         }
                     }
                 }
             }
+        } else if let Some(rest) = other.strip_prefix("exclusion_") {
+            let (category, is_reason) = match rest.strip_suffix("_reason") {
+                Some(c) => (c, true),
+                None => (rest, false),
+            };
+            if let Some(e) = self.exclusions.iter_mut().find(|e| e.category == category) {
+                if is_reason {
+                    e.reason = text;
+                } else {
+                    e.stance = text.trim().to_string();
+                }
+            }
         }
-        v
+    }
+
+    /// The opening date and the kind's own fields, from a stored vacancy.
+    fn fill_kind(&mut self, input: &VacancyInput) {
+        self.opens_on = input.opens_on.map(|d| d.to_string()).unwrap_or_default();
+        self.opens_parts = input.opens_on.map(DateParts::of).unwrap_or_default();
+        self.kind = input
+            .kind
+            .clone()
+            .unwrap_or_else(|| VacancyKind::Job.as_str().into());
+        self.trial_ends_on = input
+            .trial_ends_on
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        self.trial_ends_parts = input.trial_ends_on.map(DateParts::of).unwrap_or_default();
+        self.trial_paid = match input.trial_paid {
+            Some(true) => "yes".into(),
+            Some(false) => "no".into(),
+            None => String::new(),
+        };
+        self.trial_timing = input.trial_timing.clone().unwrap_or_default();
+        self.travel = input.travel.clone().unwrap_or_default();
     }
 
     /// From a stored vacancy, to fill the edit form.
@@ -423,26 +449,9 @@ impl FormValues {
             closing_parts: input.closing_date.map(DateParts::of).unwrap_or_default(),
             how_to_apply: input.how_to_apply.clone(),
             documents_needed: input.documents_needed.join("\n"),
-            opens_on: input.opens_on.map(|d| d.to_string()).unwrap_or_default(),
-            opens_parts: input.opens_on.map(DateParts::of).unwrap_or_default(),
-            kind: input
-                .kind
-                .clone()
-                .unwrap_or_else(|| VacancyKind::Job.as_str().into()),
-            trial_ends_on: input
-                .trial_ends_on
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            trial_ends_parts: input.trial_ends_on.map(DateParts::of).unwrap_or_default(),
-            trial_paid: match input.trial_paid {
-                Some(true) => "yes".into(),
-                Some(false) => "no".into(),
-                None => String::new(),
-            },
-            trial_timing: input.trial_timing.clone().unwrap_or_default(),
-            travel: input.travel.clone().unwrap_or_default(),
             ..Self::default()
         };
+        v.fill_kind(input);
         if let Some(place) = &input.workplace {
             v.place = place.name.clone();
             v.lat = place.lat.to_string();
@@ -536,6 +545,58 @@ impl FormValues {
         }
     }
 
+    /// The kind and its own fields. Fields of another kind are not read:
+    /// without JavaScript they stay on the page whatever is chosen.
+    #[allow(clippy::type_complexity)]
+    fn kind_inputs(
+        &self,
+        errors: &mut FieldErrors,
+    ) -> (
+        Option<String>,
+        Option<NaiveDate>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+    ) {
+        let kind = self.kind.trim().to_ascii_lowercase();
+        let trial = kind == VacancyKind::WorkTrial.as_str();
+        let placement = kind == VacancyKind::RotlPlacement.as_str();
+        let trial_ends_on = if trial {
+            read_date(
+                "trial_ends_on",
+                &self.trial_ends_parts,
+                &self.trial_ends_on,
+                errors,
+            )
+        } else {
+            None
+        };
+        let trial_paid = if trial {
+            match self.trial_paid.trim().to_ascii_lowercase().as_str() {
+                "" => None,
+                "yes" | "true" | "paid" | "on" => Some(true),
+                "no" | "false" | "unpaid" => Some(false),
+                _ => {
+                    errors.add("trial_paid", "Say yes or no: are the trial days paid?");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let trial_timing = Some(self.trial_timing.trim().to_ascii_lowercase())
+            .filter(|timing| trial && !timing.is_empty());
+        let travel =
+            Some(self.travel.trim().to_string()).filter(|travel| placement && !travel.is_empty());
+        (
+            (!kind.is_empty()).then_some(kind),
+            trial_ends_on,
+            trial_paid,
+            trial_timing,
+            travel,
+        )
+    }
+
     /// The domain input; problems only the form can have (a date or number
     /// that cannot be read, a place that cannot be found) go into `errors`.
     /// Also returns which form row each shift and exclusion came from.
@@ -574,38 +635,7 @@ impl FormValues {
             errors,
         );
         let opens_on = read_date("opens_on", &self.opens_parts, &self.opens_on, errors);
-        let kind = self.kind.trim().to_ascii_lowercase();
-        // Fields of another kind are not read: without JavaScript they stay
-        // on the page whatever is chosen.
-        let trial = kind == VacancyKind::WorkTrial.as_str();
-        let placement = kind == VacancyKind::RotlPlacement.as_str();
-        let trial_ends_on = if trial {
-            read_date(
-                "trial_ends_on",
-                &self.trial_ends_parts,
-                &self.trial_ends_on,
-                errors,
-            )
-        } else {
-            None
-        };
-        let trial_paid = if trial {
-            match self.trial_paid.trim().to_ascii_lowercase().as_str() {
-                "" => None,
-                "yes" | "true" | "paid" | "on" => Some(true),
-                "no" | "false" | "unpaid" => Some(false),
-                _ => {
-                    errors.add("trial_paid", "Say yes or no: are the trial days paid?");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let trial_timing = Some(self.trial_timing.trim().to_ascii_lowercase())
-            .filter(|timing| trial && !timing.is_empty());
-        let travel =
-            Some(self.travel.trim().to_string()).filter(|travel| placement && !travel.is_empty());
+        let (kind, trial_ends_on, trial_paid, trial_timing, travel) = self.kind_inputs(errors);
         let workplace = self.workplace(errors);
         let (shift_rows, shifts) = self.shift_inputs();
         let (exclusion_rows, offence_exclusions) = self.exclusion_inputs(errors);
@@ -646,7 +676,7 @@ impl FormValues {
                 .map(str::to_string)
                 .collect(),
             opens_on,
-            kind: (!kind.is_empty()).then_some(kind),
+            kind,
             trial_ends_on,
             trial_paid,
             trial_timing,

@@ -965,6 +965,61 @@ on_both_backends!(
             }
             id
         };
+        // A slot of employer A on that vacancy, and officer X's booking of
+        // it for the forwarded application; a second slot to move into.
+        let (slot_a, booking_a) = {
+            use fairchance::app::{employers::Member, profiles::Caseworker, slots};
+            use fairchance::store::schema::{applications, profiles};
+            let mut conn = w.app.services.store.conn().unwrap();
+            let (vacancy, service, release): (i64, i64, chrono::NaiveDate) =
+                fairchance::with_conn!(&mut conn, |c| applications::table
+                    .inner_join(profiles::table)
+                    .filter(applications::id.eq(application_a))
+                    .select((
+                        applications::vacancy_id,
+                        profiles::service_id,
+                        profiles::release_date,
+                    ))
+                    .first(c)
+                    .unwrap());
+            let actor = |kind: &'static str, user_id: i64| store::audit::Actor {
+                kind,
+                user_id: Some(user_id),
+                label: format!("{kind} {user_id}"),
+                ..store::audit::Actor::default()
+            };
+            let member = Member {
+                employer_id: w.employer_a,
+                user_id: w.employer_user_a,
+                audit: actor("employer", w.employer_user_a),
+            };
+            let officer = Caseworker {
+                actor: actor("officer", w.officer_x),
+                service_id: service,
+                user_id: w.officer_x,
+            };
+            // Before release the interview is in the prison; after it, at
+            // the workplace.
+            let today = chrono::Utc::now().date_naive();
+            let (day, place_kind) = if release > today + Duration::days(3) {
+                (today + Duration::days(1), "in_prison")
+            } else {
+                (today.max(release) + Duration::days(7), "at_workplace")
+            };
+            let input = fairchance::domain::slot::SlotInput {
+                purpose: "interview".into(),
+                date: day.format("%Y-%m-%d").to_string(),
+                time: "10:00".into(),
+                minutes: "45".into(),
+                place_kind: place_kind.into(),
+                place: "the education block".into(),
+                capacity: "2".into(),
+            };
+            let slot = slots::create(&mut conn, &member, vacancy, &input).unwrap();
+            let config = w.app.services.config.clone();
+            let booking = slots::book(&mut conn, &config, &officer, application_a, slot).unwrap();
+            (slot, booking)
+        };
         // Every {id} route of a scoped role needs an owned resource here.
         let owned: BTreeMap<&str, (i64, Who)> = [
             // Employer portal: editor, lifecycle, applications and API.
@@ -1054,6 +1109,27 @@ on_both_backends!(
             ("/employer/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/api/v1/vacancies/{id}", (w.vacancy_a, Who::Employer)),
             ("/employer/tokens/{id}/revoke", (w.token_a.0, Who::Employer)),
+            (
+                "/employer/vacancies/{id}/slots",
+                (w.vacancy_a, Who::Employer),
+            ),
+            ("/employer/slots/{id}/edit", (slot_a, Who::Employer)),
+            ("/employer/slots/{id}", (slot_a, Who::Employer)),
+            ("/employer/slots/{id}/cancel", (slot_a, Who::Employer)),
+            (
+                "/employer/bookings/{id}/confirm",
+                (booking_a, Who::Employer),
+            ),
+            ("/employer/bookings/{id}/move", (booking_a, Who::Employer)),
+            ("/employer/bookings/{id}/cancel", (booking_a, Who::Employer)),
+            (
+                "/employer/bookings/{id}/attendance",
+                (booking_a, Who::Employer),
+            ),
+            (
+                "/officer/applications/{id}/slots",
+                (w.application_x, Who::Officer),
+            ),
             ("/api/v1/profiles/{id}", (w.profile_x, Who::Officer)),
             (
                 "/api/v1/profiles/{id}/restricted",
@@ -1088,13 +1164,20 @@ on_both_backends!(
             ("/officer/applications/{id}/forward", w.application_x),
             ("/officer/applications/{id}/decline", w.application_x),
             ("/officer/applications/{id}/withdraw", w.application_x),
+            ("/officer/applications/{id}/slots", w.application_x),
+            (
+                "/officer/applications/{id}/bookings/{booking}/cancel",
+                application_a,
+            ),
             ("/officer/applications/{id}/start", w.application_x),
             ("/officer/outcomes/{id}/check", w.outcome_x),
         ]
         .into_iter()
         .collect();
         for (path, id) in &posted {
-            let concrete = path.replace("{id}", &id.to_string());
+            let concrete = path
+                .replace("{id}", &id.to_string())
+                .replace("{booking}", &booking_a.to_string());
             let (cookie, csrf) = w.staff_session(w.officer_y);
             let res = w
                 .send_with("POST", &concrete, &cookie, Some(&csrf), None)
@@ -1119,7 +1202,9 @@ on_both_backends!(
             );
         }
         for (path, id) in &posted {
-            let concrete = path.replace("{id}", &id.to_string());
+            let concrete = path
+                .replace("{id}", &id.to_string())
+                .replace("{booking}", &booking_a.to_string());
             let res = w.send("POST", &concrete, Who::Officer).await;
             assert!(
                 res.status() != StatusCode::NOT_FOUND && !res.status().is_server_error(),

@@ -14,7 +14,8 @@ use fairchance::store::schema::{
     audit_log, disclosure_letters, disclosure_reviews, job_seekers, match_watches, matches,
     outcomes, profile_certificates, profile_curfews, profile_cvs, profile_exclusion_zones,
     profile_languages, profile_offences, profile_sectors, profile_skills, profile_todos,
-    profile_work_history, profiles, session_purposes, sessions, users,
+    profile_work_history, profiles, session_purposes, sessions, slot_booking_events, slot_bookings,
+    users,
 };
 use serde_json::Value;
 
@@ -50,6 +51,8 @@ const KNOWN: &[(&str, &str)] = &[
     ("session_purposes", "profiles"),
     ("session_purposes", "sessions"),
     ("sessions", "job_seekers"),
+    ("slot_booking_events", "slot_bookings"),
+    ("slot_bookings", "applications"),
 ];
 
 /// The person's rows, counted table by table with plain queries (the brute
@@ -128,6 +131,20 @@ fn counted(conn: &mut fairchance::store::Conn, pid: i64) -> BTreeMap<&'static st
             "application_disclosures",
             application_disclosures::table
                 .filter(application_disclosures::application_id.eq_any(&apps))
+                .count()
+                .get_result::<i64>(c)
+                .unwrap(),
+        );
+        let bookings: Vec<i64> = slot_bookings::table
+            .filter(slot_bookings::application_id.eq_any(&apps))
+            .select(slot_bookings::id)
+            .load(c)
+            .unwrap();
+        n.insert("slot_bookings", bookings.len() as i64);
+        n.insert(
+            "slot_booking_events",
+            slot_booking_events::table
+                .filter(slot_booking_events::booking_id.eq_any(&bookings))
                 .count()
                 .get_result::<i64>(c)
                 .unwrap(),

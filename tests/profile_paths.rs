@@ -329,6 +329,11 @@ fn form_pairs(input: &ProfileInput) -> (Pairs, Pairs) {
         "rotl_eligible_from",
         date(input.rotl_eligible_from),
     );
+    put(
+        &mut main,
+        "rotl_travel_km",
+        input.rotl_travel_km.map(fmt_num).unwrap_or_default(),
+    );
     put(&mut main, "readiness", input.readiness.clone());
     for (i, t) in input.todos.iter().enumerate() {
         put(&mut main, &format!("todos[{i}].kind"), t.kind.clone());
@@ -449,6 +454,10 @@ fn csv_cells(input: &ProfileInput) -> HashMap<&'static str, String> {
         ("right_to_work", yes(input.right_to_work)),
         ("driving_licence", yes(input.driving_licence)),
         ("rotl_eligible_from", date(input.rotl_eligible_from)),
+        (
+            "rotl_travel_km",
+            input.rotl_travel_km.map(fmt_num).unwrap_or_default(),
+        ),
         (
             "curfews",
             list(

@@ -444,6 +444,48 @@ on_both_backends!(
     }
 );
 
+on_both_backends!(starts_are_counted_by_route, |backend| async move {
+    let w = World::new(backend).await;
+    // Service B's five starts were on the second vacancy; make it a day
+    // release placement. Service A's six were on an ordinary job.
+    w.exec(
+        "UPDATE vacancies SET kind = 'rotl_placement', rotl_suitable = TRUE, remote = FALSE, \
+         place_name = 'Leeds', lat = 53.8, lon = -1.55 WHERE id = (SELECT vacancy_id FROM applications a JOIN profiles p ON p.id = a.profile_id \
+         WHERE p.reference = 'R200')",
+    );
+    let routes = by_label(
+        &w.csv(w.admin, "/admin/reports/export.csv?table=starts_by_route")
+            .await,
+    );
+    assert_eq!(routes["Job"], ["6", "55%"]);
+    assert_eq!(routes["Day release (ROTL) placement"], ["5", "45%"]);
+    assert_eq!(
+        routes["Guaranteed interview"],
+        ["fewer than 5", "not shown"]
+    );
+    assert_eq!(routes["All starts"], ["11", "100%"]);
+    let summary = by_label(
+        &w.csv(w.admin, "/admin/reports/export.csv?table=summary")
+            .await,
+    );
+    assert_eq!(
+        summary["Day release placements started (a start recorded in the range)"][0],
+        "5"
+    );
+    // Officer A1's caseload: six starts, all through jobs; the empty
+    // routes are small, and the total then says nothing more.
+    let routes = by_label(
+        &w.csv(
+            w.officer_a1,
+            "/officer/reports/export.csv?table=starts_by_route",
+        )
+        .await,
+    );
+    assert_eq!(routes["Job"], ["6", "100%"]);
+    assert_eq!(routes["Day release (ROTL) placement"][0], "fewer than 5");
+    w.app.stop().await;
+});
+
 on_both_backends!(all_services_for_an_administrator, |backend| async move {
     let w = World::new(backend).await;
     let funnel = w

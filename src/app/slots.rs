@@ -73,11 +73,12 @@ pub fn create(
     input: &SlotInput,
 ) -> Result<i64, Failure> {
     let at = now();
-    let draft = SlotDraft::parse(input, at).map_err(Failure::Invalid)?;
     conn.write(|tx| {
         if !store::vacancy_of_employer(tx, vacancy_id, member.employer_id)? {
             return Err(Failure::NotFound);
         }
+        // Judged only once the vacancy is known to be theirs.
+        let draft = SlotDraft::parse(input, at).map_err(Failure::Invalid)?;
         let id = store::create(tx, member.employer_id, vacancy_id, &draft, at)?;
         let detail = format!(
             "vacancy {vacancy_id}: {} {} for {}",
@@ -97,10 +98,12 @@ pub fn get(conn: &mut impl AsTx, member: &Member, id: i64) -> Result<Slot, Failu
 /// what keeps them (the place's description, the length, more room).
 pub fn update(conn: &mut Conn, member: &Member, id: i64, input: &SlotInput) -> Result<(), Failure> {
     let at = now();
-    let draft = SlotDraft::parse(input, at).map_err(Failure::Invalid)?;
     conn.write(|tx| {
         let slot =
             store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
+        // Looked at only once the row is known to be theirs: another
+        // tenant gets 404 whatever it sent.
+        let draft = SlotDraft::parse(input, at).map_err(Failure::Invalid)?;
         if slot.cancelled_at.is_some() {
             return Err(Failure::Conflict("This slot was cancelled".into()));
         }
@@ -124,10 +127,12 @@ pub fn cancel(
     reason: &str,
 ) -> Result<usize, Failure> {
     let at = now();
-    let reason = check_reason(reason).map_err(Failure::Invalid)?;
     conn.write(|tx| {
         let slot =
             store::lock_for_employer(tx, id, member.employer_id)?.ok_or(Failure::NotFound)?;
+        // Looked at only once the row is known to be theirs: another
+        // tenant gets 404 whatever it sent.
+        let reason = check_reason(reason).map_err(Failure::Invalid)?;
         if slot.cancelled_at.is_some() {
             return Err(Failure::Conflict("This slot is already cancelled".into()));
         }
@@ -422,10 +427,12 @@ pub fn cancel_booking_as_employer(
     reason: &str,
 ) -> Result<(), Failure> {
     let at = now();
-    let reason = check_reason(reason).map_err(Failure::Invalid)?;
     conn.write(|tx| {
         let (booking, slot) = store::lock_booking_for_employer(tx, booking_id, member.employer_id)?
             .ok_or(Failure::NotFound)?;
+        // Looked at only once the row is known to be theirs: another
+        // tenant gets 404 whatever it sent.
+        let reason = check_reason(reason).map_err(Failure::Invalid)?;
         booking_transition(
             booking.status,
             BookingAction::Cancel,
@@ -644,10 +651,12 @@ pub fn cancel_booking_as_officer(
     reason: &str,
 ) -> Result<i64, Failure> {
     let at = now();
-    let reason = check_reason(reason).map_err(Failure::Invalid)?;
     conn.write(|tx| {
         let (booking, slot) =
             store::lock_in_service(tx, booking_id, officer.service_id)?.ok_or(Failure::NotFound)?;
+        // Looked at only once the row is known to be theirs: another
+        // tenant gets 404 whatever it sent.
+        let reason = check_reason(reason).map_err(Failure::Invalid)?;
         booking_transition(
             booking.status,
             BookingAction::Cancel,

@@ -261,4 +261,7 @@ pub struct Figures {
     pub interviews_held: i64,
     /// Work-trial bookings the employer recorded as attended in the range.
     pub trials_done: i64,
+    /// Applications that reached a start in the range, by the kind of the
+    /// vacancy they were for (its slug): the route into work.
+    pub starts_by_kind: Vec<(String, i64)>,
 }

@@ -10,6 +10,8 @@ pub mod suppress;
 
 use suppress::{protect, Additive, Cell};
 
+use crate::domain::vacancy::VacancyKind;
+
 pub use crate::domain::reports::*;
 
 /// One published table: the page and the CSV export both render it.
@@ -123,6 +125,7 @@ pub fn tables(figures: &Figures) -> Vec<Table> {
     let mut out = vec![funnel_table(&total)];
     out.extend(employment_table(figures));
     out.push(summary_table(figures));
+    out.push(routes_table(figures));
     for dim in [
         Dimension::Service,
         Dimension::Sector,
@@ -288,10 +291,77 @@ fn summary_table(figures: &Figures) -> Table {
                 "Work trials done (recorded as attended in the range)".into(),
                 Cell::of(figures.trials_done).to_string(),
             ],
+            vec![
+                "Day release placements started (a start recorded in the range)".into(),
+                placements_started(figures).to_string(),
+            ],
         ],
         chart: None,
         notes: vec![
             "Days to work count from the release date to the first recorded job start; a start on or before release day counts as 0 days.".into(),
+        ],
+    }
+}
+
+/// Starts in the range per route (vacancy kind, in [`VacancyKind::ALL`]
+/// order) and their total last, protected together: a placement count shown
+/// in the summary is the same cell as in the routes table.
+fn route_cells(figures: &Figures) -> Vec<Cell> {
+    let counts: Vec<i64> = VacancyKind::ALL
+        .iter()
+        .map(|kind| {
+            figures
+                .starts_by_kind
+                .iter()
+                .filter(|(slug, _)| slug == kind.as_str())
+                .map(|(_, n)| n)
+                .sum()
+        })
+        .collect();
+    let total: i64 = counts.iter().sum();
+    let grid: Vec<Vec<i64>> = counts
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|&n| vec![n])
+        .collect();
+    protect(&grid, Additive::Columns)
+        .into_iter()
+        .map(|row| row[0])
+        .collect()
+}
+
+/// The day release placements cell of [`route_cells`].
+fn placements_started(figures: &Figures) -> Cell {
+    VacancyKind::ALL
+        .iter()
+        .zip(route_cells(figures))
+        .find(|(kind, _)| matches!(kind, VacancyKind::RotlPlacement))
+        .map_or(Cell::Small, |(_, cell)| cell)
+}
+
+/// Starts by route: an ordinary job, a guaranteed interview, a work trial or
+/// a day release placement, with each route's share of all starts.
+fn routes_table(figures: &Figures) -> Table {
+    let cells = route_cells(figures);
+    let total = cells[VacancyKind::ALL.len()];
+    let share = |cell: Cell| match (cell.shown(), total.shown()) {
+        (Some(n), Some(all)) if all > 0 => format!("{:.0}%", 100.0 * n as f64 / all as f64),
+        _ => "not shown".into(),
+    };
+    let mut rows: Vec<Vec<String>> = VacancyKind::ALL
+        .iter()
+        .zip(&cells)
+        .map(|(kind, &cell)| vec![kind.label().to_string(), cell.to_string(), share(cell)])
+        .collect();
+    rows.push(vec!["All starts".into(), total.to_string(), share(total)]);
+    Table {
+        key: "starts_by_route".into(),
+        title: "Starts by route into work".into(),
+        header: vec!["Route".into(), "Starts".into(), "Share of starts".into()],
+        rows,
+        chart: None,
+        notes: vec![
+            "A start counts under the kind of vacancy its application was for: a job, a guaranteed interview, a work trial or a day release (ROTL) placement.".into(),
         ],
     }
 }

@@ -371,6 +371,30 @@ fn held_sql(dialect: Dialect, scope: &Scope, range: &DateRange) -> Sql {
     sql
 }
 
+#[derive(QueryableByName)]
+struct KindRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Applications that reached a start in the range, by vacancy kind.
+fn starts_by_kind_sql(dialect: Dialect, scope: &Scope, range: &DateRange) -> Sql {
+    let mut sql = Sql::new(dialect);
+    sql.push(
+        "SELECT v.kind AS kind, COUNT(DISTINCT e.application_id) AS n \
+         FROM application_events e JOIN applications a ON a.id = e.application_id \
+         JOIN vacancies v ON v.id = a.vacancy_id \
+         JOIN profiles p ON p.id = a.profile_id \
+         WHERE e.to_status = 'started'",
+    )
+    .range("e.at", range)
+    .scope(scope)
+    .push(" GROUP BY v.kind");
+    sql
+}
+
 /// Every count a report needs, for one scope and range. `today` decides
 /// who is due the 6-week and 6-month employment measures.
 pub fn figures(
@@ -442,6 +466,10 @@ pub fn figures(
         figures.vacancies_applied_to = summary.applied;
         figures.vacancies_filled = summary.filled;
     }
+    figures.starts_by_kind = load_sql!(conn, starts_by_kind_sql(dialect, scope, range), KindRow)
+        .into_iter()
+        .map(|r| (r.kind, r.n))
+        .collect();
     for row in load_sql!(conn, held_sql(dialect, scope, range), HeldRow) {
         match row.purpose.as_str() {
             "interview" => figures.interviews_held = row.n,

@@ -20,7 +20,8 @@ use super::schema::{
     application_cvs, application_drafts, application_events, applications, audit_log, job_seekers,
     match_watches, matches, profile_certificates, profile_curfews, profile_cvs,
     profile_exclusion_zones, profile_languages, profile_offences, profile_sectors, profile_skills,
-    profile_todos, profile_work_history, profiles, session_purposes, sessions,
+    profile_todos, profile_work_history, profiles, session_purposes, sessions, slot_booking_events,
+    slot_bookings,
 };
 use super::{AsTx, InTx, StoreError, StoreResult, Tx};
 use crate::with_conn;
@@ -55,6 +56,16 @@ pub const HANDLED: &[(&str, &str, &str)] = &[
     ("disclosure_letters", "profiles", "deleted"),
     ("disclosure_reviews", "profiles", "deleted"),
     ("match_watches", "profiles", "deleted"),
+    (
+        "slot_bookings",
+        "applications",
+        "kept (the reports count interviews held), cancel reasons emptied",
+    ),
+    (
+        "slot_booking_events",
+        "slot_bookings",
+        "kept, notes emptied",
+    ),
     ("matches", "profiles", "kept, reasons and notes emptied"),
     ("outcomes", "applications", "kept (the reports count them)"),
     ("outcomes", "profiles", "kept (the reports count them)"),
@@ -408,6 +419,24 @@ fn empty_pairs(conn: &mut InTx, id: i64, done: &mut Scrubbed) -> StoreResult<()>
             application_events::table.filter(application_events::application_id.eq_any(apps)),
         )
         .set(application_events::note.eq(None::<String>))
+        .execute(c)?;
+        // Interview and trial bookings stay (the reports count those
+        // held); what was typed about them goes. A cancelled booking keeps
+        // the fact of a reason, not its words.
+        let bookings = slot_bookings::table
+            .filter(slot_bookings::application_id.eq_any(apps))
+            .select(slot_bookings::id);
+        diesel::update(
+            slot_booking_events::table.filter(slot_booking_events::booking_id.eq_any(bookings)),
+        )
+        .set(slot_booking_events::note.eq(None::<String>))
+        .execute(c)?;
+        diesel::update(
+            slot_bookings::table
+                .filter(slot_bookings::application_id.eq_any(apps))
+                .filter(slot_bookings::cancel_reason.is_not_null()),
+        )
+        .set(slot_bookings::cancel_reason.eq(""))
         .execute(c)?;
     });
     Ok(())

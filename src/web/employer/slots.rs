@@ -468,6 +468,23 @@ async fn answered(
     bookings_page(state, member, 1, status, feedback).await
 }
 
+/// 404 unless the booking is in one of the employer's slots: checked
+/// before a form is judged, so another employer learns nothing from a 422.
+async fn owned_booking(state: &AppState, member: &EmployerMember, id: i64) -> Result<(), AppError> {
+    let employer_id = member_of(member).employer_id;
+    let owned = app::run(&state.store, move |c| {
+        Ok::<_, Failure>(
+            crate::store::slots::lock_booking_for_employer(c, id, employer_id)?.is_some(),
+        )
+    })
+    .await?;
+    if owned {
+        Ok(())
+    } else {
+        Err(Failure::NotFound.into())
+    }
+}
+
 /// Confirms a booking.
 pub async fn confirm(
     state: web::Data<AppState>,
@@ -498,6 +515,7 @@ pub async fn move_booking(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let Ok(slot_id) = form.slot_id.trim().parse::<i64>() else {
+        owned_booking(&state, &member, id).await?;
         let invalid = Failure::Invalid(FieldErrors::single("slot_id", "Choose a slot to move to"));
         return answered(&state, &member, id, Err(invalid)).await;
     };
@@ -544,6 +562,7 @@ pub async fn attendance(
         "yes" => true,
         "no" => false,
         _ => {
+            owned_booking(&state, &member, id).await?;
             let invalid = Failure::Invalid(FieldErrors::single(
                 "attended",
                 "Choose whether the person came",

@@ -138,29 +138,7 @@ pub fn cancel(
         }
         let live = store::live_in_slot(tx, id)?;
         for booking in &live {
-            end_booking(tx, booking, &slot, &reason, at)?;
-            let event = store::write_event(
-                tx,
-                booking.id,
-                BookingAction::Cancel.as_str(),
-                Role::Employer,
-                Some(member.user_id),
-                slot.id,
-                Some(&reason),
-                at,
-            )?;
-            let headline = format!("The employer cancelled the {}", what(slot.purpose));
-            mail::changed(
-                tx,
-                config,
-                Side::Officer,
-                booking,
-                &slot,
-                &headline,
-                Some(&reason),
-                event,
-            )
-            .map_err(notify_failure)?;
+            employer_cancels(tx, config, member, booking, &slot, &reason, at)?;
         }
         store::cancel(tx, id, &reason, at)?;
         let detail = format!("{} bookings cancelled: {reason}", live.len());
@@ -397,6 +375,44 @@ pub fn move_to(
     })
 }
 
+/// The employer ends a booking: its place is given back, the change is
+/// recorded, and the officer is emailed with the reason. Cancelling a slot
+/// does this for each live booking in it.
+fn employer_cancels(
+    tx: &mut InTx<'_>,
+    config: &Config,
+    member: &Member,
+    booking: &Booking,
+    slot: &Slot,
+    reason: &str,
+    at: NaiveDateTime,
+) -> Result<(), Failure> {
+    end_booking(tx, booking, slot, reason, at)?;
+    let event = store::write_event(
+        tx,
+        booking.id,
+        BookingAction::Cancel.as_str(),
+        Role::Employer,
+        Some(member.user_id),
+        slot.id,
+        Some(reason),
+        at,
+    )?;
+    let headline = format!("The employer cancelled the {}", what(slot.purpose));
+    mail::changed(
+        tx,
+        config,
+        Side::Officer,
+        booking,
+        slot,
+        &headline,
+        Some(reason),
+        event,
+    )
+    .map_err(notify_failure)?;
+    Ok(())
+}
+
 /// Cancels a booking's place: status, reason, the place given back.
 fn end_booking(
     tx: &mut InTx<'_>,
@@ -441,29 +457,7 @@ pub fn cancel_booking_as_employer(
             at,
         )
         .map_err(refused)?;
-        end_booking(tx, &booking, &slot, &reason, at)?;
-        let event = store::write_event(
-            tx,
-            booking.id,
-            BookingAction::Cancel.as_str(),
-            Role::Employer,
-            Some(member.user_id),
-            slot.id,
-            Some(&reason),
-            at,
-        )?;
-        let headline = format!("The employer cancelled the {}", what(slot.purpose));
-        mail::changed(
-            tx,
-            config,
-            Side::Officer,
-            &booking,
-            &slot,
-            &headline,
-            Some(&reason),
-            event,
-        )
-        .map_err(notify_failure)?;
+        employer_cancels(tx, config, member, &booking, &slot, &reason, at)?;
         audited(
             tx,
             &member.audit,

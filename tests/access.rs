@@ -580,6 +580,7 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/employer/slots/{id}/cancel", Employer),
         ("GET", "/employer/bookings", Employer),
         ("POST", "/employer/bookings/{id}/confirm", Employer),
+        ("GET", "/employer/bookings/{id}/move", Employer),
         ("POST", "/employer/bookings/{id}/move", Employer),
         ("POST", "/employer/bookings/{id}/cancel", Employer),
         ("POST", "/employer/bookings/{id}/attendance", Employer),
@@ -1017,7 +1018,15 @@ on_both_backends!(
             };
             let slot = slots::create(&mut conn, &member, vacancy, &input).unwrap();
             let config = w.app.services.config.clone();
-            let booking = slots::book(&mut conn, &config, &officer, application_a, slot).unwrap();
+            let booking = slots::book(
+                &mut conn,
+                &config,
+                &w.app.services.taxonomy,
+                &officer,
+                application_a,
+                slot,
+            )
+            .unwrap();
             (slot, booking)
         };
         // Every {id} route of a scoped role needs an owned resource here.

@@ -770,3 +770,58 @@ on_both_backends!(
         assert!(String::from_utf8_lossy(&out.stderr).contains("no service is named"));
     }
 );
+
+on_both_backends!(
+    a_file_without_the_day_release_travel_column_keeps_the_limit_held,
+    |backend| async move {
+        let o = Office::new(backend).await;
+        let travel_of = |o: &Office| -> Option<f64> {
+            let id = o.id_of(o.service_x, "T00001X");
+            let mut conn = o.conn();
+            fairchance::with_conn!(&mut conn, |c| profiles::table
+                .find(id)
+                .select(profiles::rotl_travel_km)
+                .first(c)
+                .unwrap())
+        };
+        let mut people = o.people(1);
+        people[0].insert("rotl_travel_km".into(), "35".into());
+        let (status, body) = o.import(o.officer_x, &o.file(&people, false)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(travel_of(&o), Some(35.0));
+        // A file made from an older template, without the column, changes
+        // the name and keeps the limit.
+        people[0].insert("family_name".into(), "Renamed".into());
+        let full = o.file(&people, false);
+        let mut lines = full.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = header.iter().position(|c| *c == "rotl_travel_km").unwrap();
+        let drop_column = |line: &str| {
+            let mut cells: Vec<String> = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line.as_bytes())
+                .records()
+                .next()
+                .unwrap()
+                .unwrap()
+                .iter()
+                .map(String::from)
+                .collect();
+            cells.remove(at);
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&cells).unwrap();
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
+        };
+        let older: String = full.lines().map(drop_column).collect();
+        assert!(!older.contains("rotl_travel_km"));
+        let (status, body) = o.import(o.officer_x, &older).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("0 new, 1 changed"), "{body}");
+        assert_eq!(travel_of(&o), Some(35.0));
+        // With the column there and blank, the limit is cleared.
+        people[0].insert("rotl_travel_km".into(), String::new());
+        let (status, body) = o.import(o.officer_x, &o.file(&people, false)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(travel_of(&o), None);
+    }
+);

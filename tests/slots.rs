@@ -25,7 +25,9 @@ use fairchance::notify::Email;
 use fairchance::store::applications as app_store;
 use fairchance::store::audit;
 use fairchance::store::people::{EmployerStatus, Membership};
-use fairchance::store::schema::{audit_log, job_seekers, profiles, vacancies, vacancy_slots};
+use fairchance::store::schema::{
+    audit_log, job_seekers, profile_curfews, profiles, vacancies, vacancy_slots,
+};
 use fairchance::store::{self, Conn};
 use fairchance::with_conn;
 use notify_support as ns;
@@ -194,6 +196,91 @@ fn invalid_fields(
 }
 
 on_both_backends!(
+    workplace_slots_after_release_keep_to_the_curfew,
+    |backend| async move {
+        let s = Setup::new(backend);
+        let config = s.config();
+        let mut conn = s.conn();
+        // The person (released in 60 days) has a 19:00-07:00 curfew every
+        // day on their licence.
+        let curfew = |conn: &mut Conn, application: i64| {
+            use fairchance::store::schema::applications;
+            let person: i64 = with_conn!(conn, |c| applications::table
+                .find(application)
+                .select(applications::profile_id)
+                .first(c)
+                .unwrap());
+            with_conn!(conn, |c| diesel::insert_into(profile_curfews::table)
+                .values((
+                    profile_curfews::profile_id.eq(person),
+                    profile_curfews::days.eq(0b111_1111),
+                    profile_curfews::start_time.eq(NaiveTime::from_hms_opt(19, 0, 0).unwrap()),
+                    profile_curfews::end_time.eq(NaiveTime::from_hms_opt(7, 0, 0).unwrap()),
+                ))
+                .execute(c)
+                .unwrap());
+        };
+        curfew(&mut conn, s.application);
+        // After release at the workplace: 18:30 for 45 minutes runs into
+        // the curfew, 06:30 is still inside the night's curfew; the officer
+        // is told so and nothing is booked.
+        for time in ["18:30", "06:30"] {
+            let late = s.slot(70, time, "at_workplace", 1);
+            let errors = invalid_fields(slots::book(
+                &mut conn,
+                &config,
+                &s.services.taxonomy,
+                &s.officer,
+                s.application,
+                late,
+            ));
+            assert!(
+                errors.first("slot_id").unwrap().contains("curfew"),
+                "{time}"
+            );
+            assert_eq!(s.slot_row(late).booked, 0);
+        }
+        // 10:00 is clear of it; a move into the evening slot is refused
+        // with nothing said to the employer about why.
+        let day = s.slot(70, "10:00", "at_workplace", 1);
+        let evening = s.slot(71, "18:30", "at_workplace", 1);
+        let booking = slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            day,
+        )
+        .unwrap();
+        let errors = invalid_fields(slots::move_to(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.employer,
+            booking,
+            evening,
+        ));
+        assert_eq!(errors.first("slot_id").unwrap(), NOT_SUITABLE_FOR_EMPLOYER);
+        assert_eq!((s.slot_row(day).booked, s.slot_row(evening).booked), (1, 0));
+        // Before release the licence has not started: an in-prison slot in
+        // the evening is the prison's business.
+        let inside = s.slot(10, "18:30", "in_prison", 1);
+        let other = s.another_application("C7777DD");
+        curfew(&mut conn, other);
+        slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            other,
+            inside,
+        )
+        .unwrap();
+    }
+);
+
+on_both_backends!(
     booking_confirming_moving_and_cancelling,
     |backend| async move {
         let s = Setup::new(backend);
@@ -202,8 +289,15 @@ on_both_backends!(
         let second = s.slot(11, "14:30", "video_from_prison", 2);
 
         // The officer books: a place is taken, the employer is emailed.
-        let booking =
-            slots::book(&mut s.conn(), &config, &s.officer, s.application, first).unwrap();
+        let booking = slots::book(
+            &mut s.conn(),
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            first,
+        )
+        .unwrap();
         assert_eq!(s.slot_row(first).booked, 1);
         let emails = s.slot_emails();
         assert_eq!(emails.len(), 1);
@@ -222,7 +316,14 @@ on_both_backends!(
             .unwrap();
         assert_eq!(app.status, ApplicationStatus::Forwarded);
         // One live interview booking per application.
-        let again = slots::book(&mut s.conn(), &config, &s.officer, s.application, second);
+        let again = slots::book(
+            &mut s.conn(),
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            second,
+        );
         assert!(invalid_fields(again).has("slot_id"));
         assert_eq!(s.slot_row(second).booked, 0);
 
@@ -262,7 +363,15 @@ on_both_backends!(
         assert!(matches!(twice, Err(Failure::Conflict(_))), "{twice:?}");
 
         // The employer moves it: the places follow, the officer hears.
-        slots::move_to(&mut s.conn(), &config, &s.employer, booking, second).unwrap();
+        slots::move_to(
+            &mut s.conn(),
+            &config,
+            &s.services.taxonomy,
+            &s.employer,
+            booking,
+            second,
+        )
+        .unwrap();
         assert_eq!(s.slot_row(first).booked, 0);
         assert_eq!(s.slot_row(second).booked, 1);
         let emails = s.slot_emails();
@@ -324,8 +433,15 @@ on_both_backends!(
 
         // A new booking after the cancellation is allowed; the employer
         // cancelling the slot cancels it and tells the officer.
-        let rebooked =
-            slots::book(&mut s.conn(), &config, &s.officer, s.application, first).unwrap();
+        let rebooked = slots::book(
+            &mut s.conn(),
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            first,
+        )
+        .unwrap();
         let cancelled = slots::cancel(
             &mut s.conn(),
             &config,
@@ -388,6 +504,7 @@ on_both_backends!(
         let errors = invalid_fields(slots::book(
             &mut conn,
             &config,
+            &s.services.taxonomy,
             &s.officer,
             s.application,
             workplace,
@@ -397,6 +514,7 @@ on_both_backends!(
         let errors = invalid_fields(slots::book(
             &mut conn,
             &config,
+            &s.services.taxonomy,
             &s.officer,
             s.application,
             after_release,
@@ -407,10 +525,19 @@ on_both_backends!(
         // The employer moving a booking there is refused without a reason
         // about the person.
         let fits = s.slot(10, "10:00", "in_prison", 1);
-        let booking = slots::book(&mut conn, &config, &s.officer, s.application, fits).unwrap();
+        let booking = slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            fits,
+        )
+        .unwrap();
         let errors = invalid_fields(slots::move_to(
             &mut conn,
             &config,
+            &s.services.taxonomy,
             &s.employer,
             booking,
             workplace,
@@ -471,14 +598,29 @@ on_both_backends!(
         ));
         // Another prison's officer cannot book for this person or see it.
         assert!(matches!(
-            slots::book(&mut conn, &config, &s.stranger, s.application, slot),
+            slots::book(
+                &mut conn,
+                &config,
+                &s.services.taxonomy,
+                &s.stranger,
+                s.application,
+                slot
+            ),
             Err(Failure::NotFound)
         ));
         assert!(matches!(
             slots::for_application(&mut conn, &s.stranger, s.application, (20, 0)),
             Err(Failure::NotFound)
         ));
-        let booking = slots::book(&mut conn, &config, &s.officer, s.application, slot).unwrap();
+        let booking = slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            slot,
+        )
+        .unwrap();
         assert!(matches!(
             slots::confirm(&mut conn, &config, &s.other_employer, booking),
             Err(Failure::NotFound)
@@ -516,13 +658,25 @@ on_both_backends!(
         let elsewhere = slots::create(&mut conn, &s.employer, other_vacancy, &add).unwrap();
         let second = s.another_application("B2345CD");
         assert!(invalid_fields(slots::book(
-            &mut conn, &config, &s.officer, second, elsewhere
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            second,
+            elsewhere
         ))
         .has("slot_id"));
         // An application the employer does not have yet cannot be booked.
         ns::set_application_status(&mut conn, second, "under_review");
         assert!(matches!(
-            slots::book(&mut conn, &config, &s.officer, second, slot),
+            slots::book(
+                &mut conn,
+                &config,
+                &s.services.taxonomy,
+                &s.officer,
+                second,
+                slot
+            ),
             Err(Failure::Conflict(_))
         ));
 
@@ -575,7 +729,14 @@ on_both_backends!(
                         let mut conn = s.conn();
                         let config = s.config();
                         barrier.wait();
-                        slots::book(&mut conn, &config, &s.officer, application, slot)
+                        slots::book(
+                            &mut conn,
+                            &config,
+                            &s.services.taxonomy,
+                            &s.officer,
+                            application,
+                            slot,
+                        )
                     })
                 })
                 .collect();
@@ -602,7 +763,15 @@ on_both_backends!(
         let mut conn = s.conn();
         let slot = s.slot(10, "10:00", "in_prison", 1);
         let later = s.slot(12, "10:00", "in_prison", 1);
-        let booking = slots::book(&mut conn, &config, &s.officer, s.application, slot).unwrap();
+        let booking = slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            s.application,
+            slot,
+        )
+        .unwrap();
         let reminders = |conn: &mut Conn| {
             ns::queued_emails(conn)
                 .into_iter()
@@ -639,7 +808,15 @@ on_both_backends!(
         assert!(sent[0].subject.contains("in 2 days"), "{}", sent[0].subject);
         ns::assert_no_offence_data("reminder", &sent[0].text);
         // Moved to a later slot: reminded again for that one, once.
-        slots::move_to(&mut conn, &config, &s.employer, booking, later).unwrap();
+        slots::move_to(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.employer,
+            booking,
+            later,
+        )
+        .unwrap();
         assert_eq!(
             slots::remind(&mut conn, &config, s.today + Days::new(10)).unwrap(),
             1
@@ -651,7 +828,15 @@ on_both_backends!(
         // Cancelled: no reminder.
         let spare = s.slot(20, "10:00", "in_prison", 1);
         let other = s.another_application("C3456DE");
-        let gone = slots::book(&mut conn, &config, &s.officer, other, spare).unwrap();
+        let gone = slots::book(
+            &mut conn,
+            &config,
+            &s.services.taxonomy,
+            &s.officer,
+            other,
+            spare,
+        )
+        .unwrap();
         slots::cancel_booking_as_officer(&mut conn, &config, &s.officer, gone, "Not needed")
             .unwrap();
         assert_eq!(
@@ -681,7 +866,15 @@ on_both_backends!(
                 slots::create(&mut conn, &s.employer, s.vacancy, &trial).unwrap()
             };
             let application = s.another_application(&format!("H{i}"));
-            let booking = slots::book(&mut conn, &config, &s.officer, application, slot).unwrap();
+            let booking = slots::book(
+                &mut conn,
+                &config,
+                &s.services.taxonomy,
+                &s.officer,
+                application,
+                slot,
+            )
+            .unwrap();
             let past: NaiveDateTime = store::now() - chrono::Duration::hours(2);
             with_conn!(&mut conn, |c| diesel::update(
                 vacancy_slots::table.find(slot)
@@ -1020,5 +1213,89 @@ on_both_backends!(
         };
         assert_eq!(language, "cy");
         fx.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    every_slot_a_booking_can_move_to_is_paged_with_a_total,
+    |backend| async move {
+        let s = Setup::new(backend);
+        let config = s.config();
+        let tax = &s.services.taxonomy;
+        let mut conn = s.conn();
+        let first = s.slot(5, "10:00", "in_prison", 1);
+        let booking =
+            slots::book(&mut conn, &config, tax, &s.officer, s.application, first).unwrap();
+        // 47 more slots of the vacancy: interviews with room, some filled,
+        // some cancelled, and trials (another purpose).
+        let times = ["09:00", "10:00", "11:00", "14:00", "15:00"];
+        for i in 0..47u64 {
+            let day = s.today + Days::new(6 + i / 5);
+            let time = times[(i % 5) as usize];
+            let purpose = if i % 9 == 4 { "trial" } else { "interview" };
+            let slot_input = SlotInput {
+                purpose: purpose.into(),
+                ..input(day, time, "in_prison", 1 + (i % 2) as i32)
+            };
+            let id = slots::create(&mut conn, &s.employer, s.vacancy, &slot_input).unwrap();
+            if i % 7 == 2 {
+                slots::cancel(&mut conn, &config, &s.employer, id, "Room not free").unwrap();
+            } else if i % 6 == 5 && purpose == "interview" && i % 2 == 0 {
+                let other = s.another_application(&format!("F{i:04}X"));
+                slots::book(&mut conn, &config, tax, &s.officer, other, id).unwrap();
+            }
+        }
+        // Brute force over every slot of the employer.
+        let (all, _) = slots::slots(&mut conn, &s.employer, Some(s.vacancy), (10_000, 0)).unwrap();
+        let at = store::now();
+        let expected: Vec<i64> = all
+            .iter()
+            .filter(|x| {
+                x.id != first
+                    && x.purpose.as_str() == "interview"
+                    && x.cancelled_at.is_none()
+                    && x.starts_at > at
+                    && x.booked < x.capacity
+            })
+            .map(|x| x.id)
+            .collect();
+        assert!(
+            expected.len() > slots::MOVES_INLINE as usize,
+            "{}",
+            expected.len()
+        );
+        let mut paged = Vec::new();
+        for page in 0.. {
+            let found =
+                slots::move_targets(&mut conn, &s.employer, booking, (20, page * 20)).unwrap();
+            assert_eq!(found.total as usize, expected.len());
+            if found.targets.is_empty() {
+                break;
+            }
+            paged.extend(found.targets.iter().map(|x| x.id));
+        }
+        assert_eq!(paged, expected, "every target once, soonest first");
+        // Another employer's booking is not found.
+        assert!(matches!(
+            slots::move_targets(&mut conn, &s.other_employer, booking, (20, 0)),
+            Err(Failure::NotFound)
+        ));
+        // Once the person is anonymised, the employer's list leaves them out.
+        let (_, before) = slots::bookings(&mut conn, &s.employer, false, (100, 0)).unwrap();
+        let person: i64 = with_conn!(&mut conn, |c| {
+            use fairchance::store::schema::applications;
+            applications::table
+                .find(s.application)
+                .select(applications::profile_id)
+                .first(c)
+                .unwrap()
+        });
+        with_conn!(&mut conn, |c| diesel::update(profiles::table.find(person))
+            .set(profiles::anonymised_at.eq(Some(at)))
+            .execute(c)
+            .unwrap());
+        let (rows, after) = slots::bookings(&mut conn, &s.employer, false, (100, 0)).unwrap();
+        assert_eq!(after, before - 1);
+        assert!(rows.iter().all(|r| r.booking.id != booking));
     }
 );

@@ -15,6 +15,7 @@ use crate::domain::access_purpose::{Purpose, Recorded};
 use crate::domain::eligible::{eligible_from, Eligibility, EligibleFrom};
 use crate::domain::matching::{assess, reveals_restricted, Assessment, Reason};
 use crate::domain::profile::Profile;
+use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::{Vacancy, VacancyStatus};
 use crate::matches::{Page, Paging};
 use crate::search::ServiceScope;
@@ -200,6 +201,9 @@ pub struct ProfileMatches {
     pub eligible_from: Option<EligibleFrom>,
     /// The officer's live watch on the why-not pair: its date.
     pub watching: Option<NaiveDate>,
+    /// For the decided matches whose vacancy needs documents the person
+    /// still has to get: "To do before starting: ...", by vacancy id.
+    pub decided_todos: HashMap<i64, String>,
 }
 
 /// A person's eligible vacancies, ranked, for an officer of the person's
@@ -246,6 +250,7 @@ pub async fn profile_matches(
         why_not: None,
         eligible_from: None,
         watching: None,
+        decided_todos: HashMap::new(),
     };
     finish_matches(state, &officer, ask, &mut answer).await?;
     Ok(answer)
@@ -277,43 +282,72 @@ async fn finish_matches(
     let detail_total = (ask.paging.page, answer.ranked.total);
     let profile = answer.profile.clone();
     let taxonomy = state.taxonomy.clone();
-    let (titles, why_not, eligible_from, watching) = super::run(&state.store, move |conn| {
-        let why_not = match ask.why_not {
-            None => None,
-            Some(vid) => Some(open_vacancy(conn, vid, &taxonomy)?.map(|v| {
-                let a = assess(&v, &profile, today());
-                (v, a)
-            })),
-        };
-        let (mut eligible_from, mut watching) = (None, None);
-        if let Some(Some((v, a))) = &why_not {
-            eligible_from = eligibility(v, &profile, a, today());
-            restricted |= a.shows_restricted()
-                || eligible_from
-                    .as_ref()
-                    .is_some_and(EligibleFrom::is_restricted);
-            watching =
-                store::watches::live(conn, user_id, profile.id, v.id)?.map(|w| w.eligible_from);
-            ids.push(v.id);
-        }
-        let titles = titles_of(conn, &ids)?;
-        let detail = match &why_not {
-            Some(Some((v, _))) => format!("{shown} matches; assessment against vacancy {}", v.id),
-            _ => format!(
-                "{shown} matches (page {} of {} in all)",
-                detail_total.0, detail_total.1
-            ),
-        };
-        let view = Viewed::profile(profile.id, restricted, detail);
-        record_views(conn, &actor, vec![view])?;
-        Ok::<_, Failure>((titles, why_not, eligible_from, watching))
-    })
-    .await?;
+    let decided_ids: Vec<i64> = answer.decided.iter().map(|r| r.vacancy_id).collect();
+    let (titles, why_not, eligible_from, watching, decided_todos) =
+        super::run(&state.store, move |conn| {
+            let why_not = match ask.why_not {
+                None => None,
+                Some(vid) => Some(open_vacancy(conn, vid, &taxonomy)?.map(|v| {
+                    let a = assess(&v, &profile, today());
+                    (v, a)
+                })),
+            };
+            let (mut eligible_from, mut watching) = (None, None);
+            if let Some(Some((v, a))) = &why_not {
+                eligible_from = eligibility(v, &profile, a, today());
+                restricted |= a.shows_restricted()
+                    || eligible_from
+                        .as_ref()
+                        .is_some_and(EligibleFrom::is_restricted);
+                watching =
+                    store::watches::live(conn, user_id, profile.id, v.id)?.map(|w| w.eligible_from);
+                ids.push(v.id);
+            }
+            let titles = titles_of(conn, &ids)?;
+            let detail = match &why_not {
+                Some(Some((v, _))) => {
+                    format!("{shown} matches; assessment against vacancy {}", v.id)
+                }
+                _ => format!(
+                    "{shown} matches (page {} of {} in all)",
+                    detail_total.0, detail_total.1
+                ),
+            };
+            let view = Viewed::profile(profile.id, restricted, detail);
+            record_views(conn, &actor, vec![view])?;
+            let decided_todos = todo_notes(conn, &decided_ids, &profile, &taxonomy)?;
+            Ok::<_, Failure>((titles, why_not, eligible_from, watching, decided_todos))
+        })
+        .await?;
+    answer.decided_todos = decided_todos;
     answer.titles = titles;
     answer.why_not = why_not;
     answer.eligible_from = eligible_from;
     answer.watching = watching;
     Ok(())
+}
+
+/// "To do before starting: ..." for each of `vacancy_ids` whose documents
+/// need one of the person's open to-dos.
+fn todo_notes(
+    conn: &mut impl AsTx,
+    vacancy_ids: &[i64],
+    profile: &Profile,
+    taxonomy: &Taxonomy,
+) -> Result<HashMap<i64, String>, Failure> {
+    use crate::domain::documents::{before_starting_note, DocumentVocabulary};
+    if vacancy_ids.is_empty() || profile.details.todos().is_empty() {
+        return Ok(HashMap::new());
+    }
+    let vocabulary = DocumentVocabulary::embedded();
+    let mut notes = HashMap::new();
+    for vacancy in store::vacancies::load_many(conn, vacancy_ids, taxonomy)? {
+        let todos = vocabulary.todos_before_starting(&vacancy.details, &profile.details);
+        if let Some(note) = before_starting_note(&todos) {
+            notes.insert(vacancy.id, note);
+        }
+    }
+    Ok(notes)
 }
 
 /// The "why not?" answer for one pair.

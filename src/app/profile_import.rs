@@ -91,6 +91,10 @@ pub struct Table {
     /// held keeps their offence, licence and barred sections; with them,
     /// the file's replace them.
     pub restricted_columns: Vec<String>,
+    /// Whether the file has the optional `rotl_travel_km` column: without
+    /// it, a person already held keeps their day-release travel limit
+    /// (a file made from an older template must not clear it).
+    pub has_rotl_travel: bool,
 }
 
 /// What importing a row does.
@@ -290,11 +294,14 @@ fn plan(
                 corrected: None,
             },
             Some(old) => {
-                let details = if keeps_restricted {
+                let mut details = if keeps_restricted {
                     details.with_restricted_of(&old.details)
                 } else {
                     details.clone()
                 };
+                if !table.has_rotl_travel {
+                    details = details.with_rotl_travel_of(&old.details);
+                }
                 let fields = changed_fields(&old.details, &details);
                 let corrected = rectification_via(&old.details, &details, importer.via);
                 PlannedRow {
@@ -493,6 +500,7 @@ mod tests {
         let table = Table {
             rows: vec![(2, person(&[], 15.0)), (3, person(&[], 20.0))],
             restricted_columns: vec!["offence_categories".into()],
+            has_rotl_travel: true,
         };
         let problems = check(&admin, &table);
         assert_eq!(problems.len(), 2);

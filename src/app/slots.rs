@@ -26,9 +26,11 @@ use crate::app::profiles::Caseworker;
 use crate::app::Failure;
 use crate::config::Config;
 use crate::domain::application::{ApplicationStatus, Role};
+use crate::domain::skills::Taxonomy;
 use crate::domain::slot::{
     self, booking_transition, check_edit, check_reason, suits, BookingAction, BookingStatus,
-    SlotDraft, SlotInput, SlotPurpose, NOT_SUITABLE_FOR_EMPLOYER, REMINDER_DAYS,
+    PlaceKind, SlotDraft, SlotInput, SlotPurpose, Unsuitable, NOT_SUITABLE_FOR_EMPLOYER,
+    REMINDER_DAYS,
 };
 use crate::domain::FieldErrors;
 use crate::notify::slots::{self as mail, Side};
@@ -203,6 +205,74 @@ pub fn bookings(
     Ok((out, total))
 }
 
+/// How many slots a booking's line offers to move to; the rest are paged
+/// on the booking's own move page ([`move_targets`]).
+pub const MOVES_INLINE: i64 = 20;
+
+/// One of the employer's live bookings with its slot and a page of the
+/// slots it could move to ([`store::page_move_targets`]), and their total.
+pub struct MoveTargets {
+    pub booking: EmployerBooking,
+    pub targets: Vec<Slot>,
+    pub total: i64,
+}
+
+/// The slots one of the employer's bookings could move to, a page at a
+/// time; not found for another employer's booking.
+pub fn move_targets(
+    conn: &mut impl AsTx,
+    member: &Member,
+    booking_id: i64,
+    (limit, offset): (i64, i64),
+) -> Result<MoveTargets, Failure> {
+    let (booking, slot) = store::lock_booking_for_employer(conn, booking_id, member.employer_id)?
+        .ok_or(Failure::NotFound)?;
+    let application = app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
+    let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
+    let vacancy_title = store::vacancy_title(conn, slot.vacancy_id)?;
+    let (targets, total) = store::page_move_targets(conn, &slot, now(), limit, offset)?;
+    Ok(MoveTargets {
+        booking: EmployerBooking {
+            booking,
+            slot,
+            vacancy_title,
+            pseudonym,
+        },
+        targets,
+        total,
+    })
+}
+
+/// Whether the person of `application_id` can attend `slot` at `at`: in
+/// prison or out by then ([`suits`]), and, for a slot at the workplace
+/// from the release date, clear of the curfews and exclusion zones of
+/// their licence ([`slot::licence_clash`]), as the matching rules keep the
+/// job's shifts and workplace clear of them.
+fn attendable(
+    tx: &mut InTx<'_>,
+    taxonomy: &Taxonomy,
+    application_id: i64,
+    slot: &Slot,
+    at: NaiveDateTime,
+) -> Result<Result<(), Unsuitable>, Failure> {
+    let (release, rotl) = store::person_dates(tx, application_id)?;
+    if let Err(why) = suits(slot.place_kind, slot.starts_at, release, rotl, at) {
+        return Ok(Err(why));
+    }
+    if slot.place_kind != PlaceKind::AtWorkplace || slot.starts_at.date() < release {
+        return Ok(Ok(()));
+    }
+    let application = app_store::load(tx, application_id)?.ok_or(Failure::NotFound)?;
+    let person = crate::store::profiles::load(tx, application.profile_id, taxonomy)?;
+    let workplace = store::vacancy_point(tx, slot.vacancy_id)?;
+    Ok(slot::licence_clash(
+        person.details.licence_conditions(),
+        slot.starts_at,
+        slot.minutes,
+        workplace,
+    ))
+}
+
 fn what(purpose: SlotPurpose) -> &'static str {
     match purpose {
         SlotPurpose::Interview => "interview",
@@ -300,6 +370,7 @@ pub fn confirm(
 pub fn move_to(
     conn: &mut Conn,
     config: &Config,
+    taxonomy: &Taxonomy,
     member: &Member,
     booking_id: i64,
     to_slot_id: i64,
@@ -326,8 +397,7 @@ pub fn move_to(
         if target.vacancy_id != from.vacancy_id || target.purpose != from.purpose {
             return Err(field("Choose a slot of the same vacancy and kind"));
         }
-        let (release, rotl) = store::person_dates(tx, booking.application_id)?;
-        if suits(target.place_kind, target.starts_at, release, rotl, at).is_err() {
+        if attendable(tx, taxonomy, booking.application_id, &target, at)?.is_err() {
             return Err(field(NOT_SUITABLE_FOR_EMPLOYER));
         }
         if !store::take_place(tx, target.id, at)? {
@@ -555,6 +625,7 @@ pub fn for_application(
 pub fn book(
     conn: &mut Conn,
     config: &Config,
+    taxonomy: &Taxonomy,
     officer: &Caseworker,
     application_id: i64,
     slot_id: i64,
@@ -574,9 +645,7 @@ pub fn book(
             Some(s) if s.vacancy_id == application.vacancy_id => s,
             _ => return Err(field("Choose one of this vacancy's slots".into())),
         };
-        let (release, rotl) = store::person_dates(tx, application_id)?;
-        suits(slot.place_kind, slot.starts_at, release, rotl, at)
-            .map_err(|e| field(e.to_string()))?;
+        attendable(tx, taxonomy, application_id, &slot, at)?.map_err(|e| field(e.to_string()))?;
         if !store::live_for_application(tx, application_id)?
             .iter()
             .all(|b| b.purpose != slot.purpose)

@@ -822,6 +822,15 @@ impl ProfileDetails {
         }
     }
 
+    /// These details with `other`'s day-release travel limit (an import
+    /// whose file has no such column keeps the one held).
+    pub fn with_rotl_travel_of(&self, other: &ProfileDetails) -> ProfileDetails {
+        ProfileDetails {
+            rotl_travel_km: other.rotl_travel_km,
+            ..self.clone()
+        }
+    }
+
     /// These details with other licence conditions, unchecked (for tests
     /// of conditions the parser would refuse).
     #[cfg(test)]

@@ -9,10 +9,13 @@
 //! cancel it with a reason. Only applications the employer already has
 //! (forwarded or interview) can be booked.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 use super::application::{ApplicationStatus, Role};
 use super::errors::FieldErrors;
+use super::geo::GeoPoint;
+use super::licence::LicenceConditions;
+use super::schedule::{DaySet, TimeWindow};
 
 slug_enum! {
     /// What a slot is for.
@@ -297,6 +300,10 @@ pub enum Unsuitable {
     StillInPrison,
     #[error("This slot has already started")]
     Started,
+    #[error("This slot at the workplace is during the person's curfew")]
+    Curfew,
+    #[error("This slot's workplace is inside one of the person's exclusion zones")]
+    ExclusionZone,
 }
 
 /// What the employer is told when a booking cannot go into a slot for a
@@ -331,6 +338,42 @@ pub fn suits(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a slot at the workplace clashes with the licence the person is
+/// on that day: a curfew in force then overlapping the slot's time (a
+/// curfew running overnight into the slot's morning counts), or the
+/// workplace (when known) inside an exclusion zone in force then. The same
+/// conditions the matching rules apply to the job's shifts and workplace;
+/// checked only from the release date, when the licence starts.
+pub fn licence_clash(
+    conditions: &LicenceConditions,
+    starts_at: NaiveDateTime,
+    minutes: i32,
+    workplace: Option<GeoPoint>,
+) -> Result<(), Unsuitable> {
+    let day = starts_at.date();
+    let in_force = conditions.as_of(day);
+    let start = starts_at.time().with_second(0).unwrap_or(starts_at.time());
+    let end = start + Duration::minutes(i64::from(minutes.clamp(1, 1439)));
+    let window = DaySet::parse(&[day.weekday()])
+        .ok()
+        .and_then(|days| TimeWindow::parse(days, start, end).ok());
+    if let Some(window) = window {
+        if in_force
+            .curfews()
+            .iter()
+            .any(|c| c.window().overlaps(&window))
+        {
+            return Err(Unsuitable::Curfew);
+        }
+    }
+    if let Some(point) = workplace {
+        if in_force.exclusion_zones().iter().any(|z| z.contains(point)) {
+            return Err(Unsuitable::ExclusionZone);
+        }
+    }
+    Ok(())
 }
 
 /// Whether an application in `status` can have a slot booked: the
@@ -557,6 +600,79 @@ mod tests {
                 now
             ),
             Err(Unsuitable::Started)
+        );
+    }
+
+    /// A licence with a 19:00–07:00 curfew every day ending on 31 March
+    /// 2027 and a 2 km exclusion zone around a point.
+    fn licence() -> LicenceConditions {
+        use crate::domain::geo::{ExclusionZone, ExclusionZoneInput};
+        use crate::domain::licence::{Curfew, CurfewInput};
+        let curfew = Curfew::parse(&CurfewInput {
+            days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .map(String::from)
+                .to_vec(),
+            start: "19:00".into(),
+            end: "07:00".into(),
+            ends_on: NaiveDate::from_ymd_opt(2027, 3, 31),
+        })
+        .unwrap();
+        let zone = ExclusionZone::parse(&ExclusionZoneInput {
+            name: "Town centre".into(),
+            lat: 53.80,
+            lon: -1.55,
+            radius_km: 2.0,
+            ends_on: None,
+        })
+        .unwrap();
+        LicenceConditions {
+            curfews: vec![curfew],
+            exclusion_zones: vec![zone],
+            ..LicenceConditions::default()
+        }
+    }
+
+    #[test]
+    fn workplace_slots_keep_to_the_curfew_and_the_exclusion_zones() {
+        let l = licence();
+        let away = GeoPoint::parse(53.90, -1.55).ok();
+        let inside = GeoPoint::parse(53.801, -1.551).ok();
+        // 10:00 for an hour: clear of the night curfew.
+        assert_eq!(
+            licence_clash(&l, at("2027-03-22", "10:00"), 60, away),
+            Ok(())
+        );
+        // 18:30 for an hour runs into 19:00.
+        assert_eq!(
+            licence_clash(&l, at("2027-03-22", "18:30"), 60, away),
+            Err(Unsuitable::Curfew)
+        );
+        // 18:00 for an hour ends as the curfew starts: no clash.
+        assert_eq!(
+            licence_clash(&l, at("2027-03-22", "18:00"), 60, away),
+            Ok(())
+        );
+        // 06:30 is still inside the curfew that began the night before.
+        assert_eq!(
+            licence_clash(&l, at("2027-03-23", "06:30"), 60, away),
+            Err(Unsuitable::Curfew)
+        );
+        // The curfew's last day counts; the day after it has ended.
+        assert_eq!(
+            licence_clash(&l, at("2027-03-31", "18:30"), 60, away),
+            Err(Unsuitable::Curfew)
+        );
+        assert_eq!(
+            licence_clash(&l, at("2027-04-01", "18:30"), 60, away),
+            Ok(())
+        );
+        assert_eq!(
+            licence_clash(&l, at("2027-04-01", "10:00"), 60, inside),
+            Err(Unsuitable::ExclusionZone)
+        );
+        assert_eq!(
+            licence_clash(&l, at("2027-04-01", "10:00"), 60, None),
+            Ok(())
         );
     }
 

@@ -337,12 +337,15 @@ pub fn seed(services: &Services) -> Result<Vec<DemoLogin>, SeedError> {
     // and the officers' lists show real figures.
     let history = super::activity::demo_history(services, today, 77_232)?;
     conn.write(|tx| attach_demo_cvs(tx, &taxonomy, at))?;
+    let slots = conn.write(|tx| demo_slots(tx, at))?;
     tracing::info!(
         vacancies = plan.vacancies.len(),
         profiles = plan.profiles.len(),
         matches = history.matches,
         applications = history.applications,
         outcomes = history.outcomes,
+        slots = slots.0,
+        bookings = slots.1,
         "demo data loaded"
     );
     let mut logins: Vec<DemoLogin> = plan.accounts.into_iter().map(|(login, ..)| login).collect();
@@ -423,7 +426,10 @@ fn plan_vacancies(
             .choose(rng)
             .cloned()
             .ok_or_else(|| SeedError::Data("no towns".into()))?;
-        let input = generator::vacancy(rng, template, &place, employer_name, today);
+        let mut input = generator::vacancy(rng, template, &place, employer_name, today);
+        // Guaranteed interviews, work trials and day release placements
+        // among the jobs, and a few not open for applications yet.
+        generator::vary_kind(&mut input, i as u64, today);
         let details = VacancyDetails::parse(&input, taxonomy)
             .map_err(|errors| SeedError::Data(format!("demo vacancy {i} is invalid: {errors}")))?;
         let status = match i % 20 {
@@ -814,6 +820,126 @@ fn approve_demo_matches(
         }
     }
     Ok(approved)
+}
+
+/// Interview slots on the demo's published guaranteed interviews and work
+/// trials (two in the prison's education block, in one and two weeks),
+/// a trial day at the workplace on each work trial, and a booking by the
+/// person's officer for each application forwarded to one of them that the
+/// person can attend, so the slot pages, the bookings and the terminal's
+/// "Interview on ..." have something to show. Returns the slots and the
+/// bookings written.
+fn demo_slots(tx: &mut InTx, at: chrono::NaiveDateTime) -> Result<(usize, usize), StoreError> {
+    use crate::domain::application::Role;
+    use crate::domain::slot::{suits, PlaceKind, SlotDraft, SlotPurpose};
+    use crate::store::schema::{applications, profiles, vacancies, vacancy_kinds};
+    use crate::store::slots as slot_store;
+    use crate::with_conn;
+    use diesel::prelude::*;
+    let kinds: Vec<(i64, String)> = with_conn!(tx, |c| vacancy_kinds::table
+        .filter(vacancy_kinds::status.eq(VacancyStatus::Published.as_str()))
+        .filter(vacancy_kinds::kind.eq_any(["guaranteed_interview", "work_trial"]))
+        .order(vacancy_kinds::id)
+        .select((vacancy_kinds::id, vacancy_kinds::kind))
+        .load(c)?);
+    let ids: Vec<i64> = kinds.iter().map(|(id, _)| *id).collect();
+    let employers: std::collections::HashMap<i64, i64> = with_conn!(tx, |c| vacancies::table
+        .filter(vacancies::id.eq_any(&ids))
+        .select((vacancies::id, vacancies::employer_id))
+        .load::<(i64, i64)>(c)?)
+    .into_iter()
+    .collect();
+    let offered = kinds
+        .into_iter()
+        .filter_map(|(id, kind)| employers.get(&id).map(|e| (id, *e, kind)));
+    let day = at.date();
+    let time = |days: u64, hour: u32| {
+        (day + chrono::Days::new(days))
+            .and_time(chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+    };
+    let (mut written, mut booked) = (0, 0);
+    for (vacancy_id, employer_id, kind) in offered {
+        let mut drafts = vec![
+            (
+                SlotPurpose::Interview,
+                time(7, 10),
+                45,
+                PlaceKind::InPrison,
+                "the education block",
+                3,
+            ),
+            (
+                SlotPurpose::Interview,
+                time(14, 14),
+                45,
+                PlaceKind::VideoFromPrison,
+                "the video room in the education block",
+                3,
+            ),
+        ];
+        if kind == "work_trial" {
+            drafts.push((
+                SlotPurpose::Trial,
+                time(21, 9),
+                420,
+                PlaceKind::AtWorkplace,
+                "the main site; ask for the shift supervisor",
+                2,
+            ));
+        }
+        let mut slots = Vec::new();
+        for (purpose, starts_at, minutes, place_kind, place, capacity) in drafts {
+            let draft = SlotDraft {
+                purpose,
+                starts_at,
+                minutes,
+                place_kind,
+                place: place.to_string(),
+                capacity,
+            };
+            let id = slot_store::create(tx, employer_id, vacancy_id, &draft, at)?;
+            written += 1;
+            slots.extend(slot_store::load(tx, id)?);
+        }
+        let forwarded: Vec<(i64, Option<i64>)> = with_conn!(tx, |c| applications::table
+            .inner_join(profiles::table)
+            .filter(applications::vacancy_id.eq(vacancy_id))
+            .filter(applications::status.eq("forwarded"))
+            .order(applications::id)
+            .select((applications::id, profiles::officer_id))
+            .load(c)?);
+        for (application_id, officer) in forwarded {
+            let Some(officer) = officer else { continue };
+            let (release, rotl) = slot_store::person_dates(tx, application_id)?;
+            let fitting = slots.iter().find(|s| {
+                s.purpose == SlotPurpose::Interview
+                    && s.booked < s.capacity
+                    && suits(s.place_kind, s.starts_at, release, rotl, at).is_ok()
+            });
+            let Some(slot) = fitting.cloned() else {
+                continue;
+            };
+            if !slot_store::take_place(tx, slot.id, at)? {
+                continue;
+            }
+            let booking = slot_store::insert_booking(tx, &slot, application_id, officer, at)?;
+            slot_store::write_event(
+                tx,
+                booking,
+                "booked",
+                Role::Officer,
+                Some(officer),
+                slot.id,
+                None,
+                at,
+            )?;
+            if let Some(s) = slots.iter_mut().find(|s| s.id == slot.id) {
+                s.booked += 1;
+            }
+            booked += 1;
+        }
+    }
+    Ok((written, booked))
 }
 
 fn title_case(text: &str) -> String {

@@ -443,9 +443,8 @@ pub fn for_profile(conn: &mut impl AsTx, profile_id: i64) -> StoreResult<Vec<App
     from_rows(rows)
 }
 
-/// The ids of people not anonymised by the retention pass: employers' lists
-/// leave anonymised people out (their rows stay for the reports).
-/// The ids of anonymised people, to leave out with `ne_all`: a short list
+/// Employers' lists leave people anonymised by the retention pass out
+/// (their rows stay for the reports). The ids of anonymised people, to leave out with `ne_all`: a short list
 /// (read through `profiles_retention`), where the people still held are
 /// the whole table.
 macro_rules! anonymised {

@@ -16,6 +16,7 @@ use super::schema::{
 };
 use super::{AsTx, StoreError, StoreResult, Tx};
 use crate::domain::application::Role;
+use crate::domain::geo::GeoPoint;
 use crate::domain::slot::{BookingStatus, PlaceKind, SlotDraft, SlotPurpose};
 use crate::with_conn;
 
@@ -154,6 +155,51 @@ macro_rules! booking_columns {
             slot_bookings::updated_at,
         )
     };
+}
+
+/// A page of slots and the total for the query `scoped!()` builds (a
+/// macro, as each backend needs the query built for it), soonest first.
+macro_rules! slot_page {
+    ($conn:expr, $limit:expr, $offset:expr) => {{
+        let (rows, total): (Vec<SlotRow>, i64) = with_conn!($conn, |c| {
+            let total = scoped!().count().get_result(c)?;
+            let rows = scoped!()
+                .order((vacancy_slots::starts_at, vacancy_slots::id))
+                .limit($limit)
+                .offset($offset)
+                .select(slot_columns!())
+                .load(c)?;
+            (rows, total)
+        });
+        Ok((
+            rows.into_iter()
+                .map(slot_from)
+                .collect::<StoreResult<_>>()?,
+            total,
+        ))
+    }};
+}
+
+/// A [`BookingPage`] for the query `scoped!()` builds (bookings joined to
+/// their slot and its vacancy), soonest slot first.
+macro_rules! booking_page {
+    ($conn:expr, $limit:expr, $offset:expr) => {{
+        let (rows, total): (Vec<(BookingRow, SlotRow, String)>, i64) = with_conn!($conn, |c| {
+            let total = scoped!().count().get_result(c)?;
+            let rows = scoped!()
+                .order((vacancy_slots::starts_at, slot_bookings::id))
+                .limit($limit)
+                .offset($offset)
+                .select((booking_columns!(), slot_columns!(), vacancies::title))
+                .load(c)?;
+            (rows, total)
+        });
+        let rows = rows
+            .into_iter()
+            .map(|(b, s, t)| Ok((booking_from(b)?, slot_from(s)?, t)))
+            .collect::<StoreResult<_>>()?;
+        Ok((rows, total))
+    }};
 }
 
 fn booking_from(row: BookingRow) -> StoreResult<Booking> {
@@ -306,22 +352,7 @@ pub fn page_for_employer(
             q
         }};
     }
-    let (rows, total): (Vec<SlotRow>, i64) = with_conn!(conn, |c| {
-        let total = scoped!().count().get_result(c)?;
-        let rows = scoped!()
-            .order((vacancy_slots::starts_at, vacancy_slots::id))
-            .limit(limit)
-            .offset(offset)
-            .select(slot_columns!())
-            .load(c)?;
-        (rows, total)
-    });
-    Ok((
-        rows.into_iter()
-            .map(slot_from)
-            .collect::<StoreResult<_>>()?,
-        total,
-    ))
+    slot_page!(conn, limit, offset)
 }
 
 /// A page of the slots of one vacancy an officer can book into at `now`:
@@ -342,22 +373,51 @@ pub fn page_bookable(
                 .filter(vacancy_slots::starts_at.gt(now))
         };
     }
-    let (rows, total): (Vec<SlotRow>, i64) = with_conn!(conn, |c| {
-        let total = scoped!().count().get_result(c)?;
-        let rows = scoped!()
-            .order((vacancy_slots::starts_at, vacancy_slots::id))
-            .limit(limit)
-            .offset(offset)
-            .select(slot_columns!())
-            .load(c)?;
-        (rows, total)
-    });
-    Ok((
-        rows.into_iter()
-            .map(slot_from)
-            .collect::<StoreResult<_>>()?,
-        total,
-    ))
+    slot_page!(conn, limit, offset)
+}
+
+/// A page of the slots a booking in `from` could move to: the same
+/// vacancy and purpose, another slot, not cancelled, not started at `now`
+/// and with room; soonest first, and the total.
+pub fn page_move_targets(
+    conn: &mut impl AsTx,
+    from: &Slot,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Slot>, i64)> {
+    let (vacancy_id, purpose, except) = (from.vacancy_id, from.purpose.as_str(), from.id);
+    macro_rules! scoped {
+        () => {
+            vacancy_slots::table
+                .filter(vacancy_slots::vacancy_id.eq(vacancy_id))
+                .filter(vacancy_slots::purpose.eq(purpose))
+                .filter(vacancy_slots::id.ne(except))
+                .filter(vacancy_slots::cancelled_at.is_null())
+                .filter(vacancy_slots::starts_at.gt(now))
+                .filter(vacancy_slots::booked.lt(vacancy_slots::capacity))
+        };
+    }
+    slot_page!(conn, limit, offset)
+}
+
+/// The title of the vacancy a slot is for.
+pub fn vacancy_title(conn: &mut impl AsTx, vacancy_id: i64) -> StoreResult<String> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .find(vacancy_id)
+        .select(vacancies::title)
+        .first(c)?))
+}
+
+/// Where a vacancy's workplace is, when it has one.
+pub fn vacancy_point(conn: &mut impl AsTx, vacancy_id: i64) -> StoreResult<Option<GeoPoint>> {
+    let (lat, lon): (Option<f64>, Option<f64>) = with_conn!(conn, |c| vacancies::table
+        .find(vacancy_id)
+        .select((vacancies::lat, vacancies::lon))
+        .first(c)?);
+    Ok(lat
+        .zip(lon)
+        .and_then(|(lat, lon)| GeoPoint::parse(lat, lon).ok()))
 }
 
 /// Takes one place in the slot if it has room, is not cancelled and has
@@ -639,7 +699,8 @@ pub type BookingPage = (Vec<(Booking, Slot, String)>, i64);
 
 /// A page of the bookings in `employer_id`'s slots, soonest slot first,
 /// with the vacancy's title, and how many there are in all. `live_only`
-/// leaves out cancelled and held ones.
+/// leaves out cancelled and held ones. People anonymised by the retention
+/// pass are left out, as from the employer's applications.
 pub fn page_for_employer_bookings(
     conn: &mut impl AsTx,
     employer_id: i64,
@@ -656,6 +717,14 @@ pub fn page_for_employer_bookings(
             let mut q = slot_bookings::table
                 .inner_join(vacancy_slots::table.inner_join(vacancies::table))
                 .filter(vacancy_slots::employer_id.eq(employer_id))
+                .filter(
+                    slot_bookings::application_id.ne_all(
+                        applications::table
+                            .inner_join(profiles::table)
+                            .filter(profiles::anonymised_at.is_not_null())
+                            .select(applications::id),
+                    ),
+                )
                 .into_boxed();
             if live_only {
                 q = q.filter(slot_bookings::status.eq_any(live));
@@ -663,21 +732,7 @@ pub fn page_for_employer_bookings(
             q
         }};
     }
-    let (rows, total): (Vec<(BookingRow, SlotRow, String)>, i64) = with_conn!(conn, |c| {
-        let total = scoped!().count().get_result(c)?;
-        let rows = scoped!()
-            .order((vacancy_slots::starts_at, slot_bookings::id))
-            .limit(limit)
-            .offset(offset)
-            .select((booking_columns!(), slot_columns!(), vacancies::title))
-            .load(c)?;
-        (rows, total)
-    });
-    let rows = rows
-        .into_iter()
-        .map(|(b, s, t)| Ok((booking_from(b)?, slot_from(s)?, t)))
-        .collect::<StoreResult<_>>()?;
-    Ok((rows, total))
+    booking_page!(conn, limit, offset)
 }
 
 /// A page of the live bookings of people in `service_id` whose slot starts
@@ -706,21 +761,7 @@ pub fn page_upcoming_in_service(
                 .filter(vacancy_slots::starts_at.gt(now))
         }};
     }
-    let (rows, total): (Vec<(BookingRow, SlotRow, String)>, i64) = with_conn!(conn, |c| {
-        let total = scoped!().count().get_result(c)?;
-        let rows = scoped!()
-            .order((vacancy_slots::starts_at, slot_bookings::id))
-            .limit(limit)
-            .offset(offset)
-            .select((booking_columns!(), slot_columns!(), vacancies::title))
-            .load(c)?;
-        (rows, total)
-    });
-    let rows = rows
-        .into_iter()
-        .map(|(b, s, t)| Ok((booking_from(b)?, slot_from(s)?, t)))
-        .collect::<StoreResult<_>>()?;
-    Ok((rows, total))
+    booking_page!(conn, limit, offset)
 }
 
 /// The live bookings whose slot falls on a day from `from` to `to`

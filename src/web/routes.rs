@@ -219,6 +219,7 @@ fn employer_routes() -> Vec<Route> {
         route!(POST "/employer/slots/{id}/cancel", Employer => employer_slots::cancel),
         route!(GET "/employer/bookings", Employer => employer_slots::bookings),
         route!(POST "/employer/bookings/{id}/confirm", Employer => employer_slots::confirm),
+        route!(GET "/employer/bookings/{id}/move", Employer => employer_slots::move_page),
         route!(POST "/employer/bookings/{id}/move", Employer => employer_slots::move_booking),
         route!(POST "/employer/bookings/{id}/cancel", Employer => employer_slots::cancel_booking),
         route!(POST "/employer/bookings/{id}/attendance", Employer => employer_slots::attendance),

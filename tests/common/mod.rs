@@ -40,9 +40,20 @@ macro_rules! on_both_backends {
 }
 
 /// The server PostgreSQL tests create their databases on.
+///
+/// Without an `sslmode` of its own the tests' URL gets `sslmode=disable`:
+/// the server is on loopback, and a connection over TLS lets libpq's
+/// OpenSSL be torn down by the process's exit handlers while an app's
+/// worker thread from a finished test is still closing its pool (a test
+/// binary that passed every test then died with SIGSEGV on exit).
 pub fn postgres_admin_url() -> String {
-    std::env::var("FAIRCHANCE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    let url = std::env::var("FAIRCHANCE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+    let mut parsed = url::Url::parse(&url).expect("FAIRCHANCE_TEST_POSTGRES_URL is a URL");
+    if !parsed.query_pairs().any(|(k, _)| k == "sslmode") {
+        parsed.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+    parsed.to_string()
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -350,6 +361,15 @@ impl TestApp {
 
     pub async fn stop(self) {
         self.server.stop(true).await;
+    }
+}
+
+impl Drop for TestApp {
+    /// A test that ends without [`TestApp::stop`] still stops the server's
+    /// worker threads, so they do not outlive the test holding its pool.
+    fn drop(&mut self) {
+        // The command is sent at once; the returned future only waits for it.
+        drop(self.server.stop(false));
     }
 }
 

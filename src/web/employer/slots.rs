@@ -336,8 +336,15 @@ pub struct BookingLine {
     pub confirmable: bool,
     /// The slot has started: attendance can be recorded.
     pub started: bool,
-    /// Other slots of the same vacancy and kind with room, to move to.
+    /// The soonest other slots of the same vacancy and kind with room, to
+    /// move to, and how many there are in all (the rest are on the
+    /// booking's move page).
     pub moves: Vec<(i64, String)>,
+    pub moves_total: i64,
+}
+
+fn move_choice(s: &Slot) -> (i64, String) {
+    (s.id, format!("{} ({})", when(s), place(s)))
 }
 
 #[derive(Template)]
@@ -369,37 +376,32 @@ async fn bookings_page(
     };
     let by = member_of(member);
     let (limit, offset) = (PER_PAGE as i64, paging.offset() as i64);
-    let (rows, total, others) = app::run(&state.store, move |c| {
+    let (rows, total, moves) = app::run(&state.store, move |c| {
         let (rows, total) = crate::app::slots::bookings(c, &by, false, (limit, offset))?;
-        // The slots a live booking could move to, per vacancy on the page.
-        let mut others: Vec<(i64, Vec<Slot>)> = Vec::new();
+        // The slots each live booking could move to: the soonest few.
+        let at = crate::store::now();
+        let mut moves: Vec<(i64, Vec<Slot>, i64)> = Vec::new();
         for row in rows.iter().filter(|r| r.booking.status.is_live()) {
-            let v = row.slot.vacancy_id;
-            if others.iter().all(|(id, _)| *id != v) {
-                let (slots, _) =
-                    crate::store::slots::page_bookable(c, v, crate::store::now(), i64::MAX, 0)?;
-                others.push((v, slots));
-            }
+            let (slots, total) = crate::store::slots::page_move_targets(
+                c,
+                &row.slot,
+                at,
+                crate::app::slots::MOVES_INLINE,
+                0,
+            )?;
+            moves.push((row.booking.id, slots, total));
         }
-        Ok::<_, Failure>((rows, total, others))
+        Ok::<_, Failure>((rows, total, moves))
     })
     .await?;
     let now = crate::store::now();
     let bookings: Vec<BookingLine> = rows
         .iter()
         .map(|row: &EmployerBooking| {
-            let moves = others
+            let (moves, moves_total) = moves
                 .iter()
-                .find(|(v, _)| *v == row.slot.vacancy_id)
-                .map(|(_, slots)| {
-                    slots
-                        .iter()
-                        .filter(|s| {
-                            s.id != row.slot.id && s.purpose == row.slot.purpose && s.free() > 0
-                        })
-                        .map(|s| (s.id, format!("{} ({})", when(s), place(s))))
-                        .collect()
-                })
+                .find(|(id, _, _)| *id == row.booking.id)
+                .map(|(_, slots, total)| (slots.iter().map(move_choice).collect(), *total))
                 .unwrap_or_default();
             BookingLine {
                 id: row.booking.id,
@@ -413,6 +415,7 @@ async fn bookings_page(
                 confirmable: row.booking.status == crate::domain::slot::BookingStatus::Booked,
                 started: row.slot.starts_at <= now,
                 moves,
+                moves_total,
             }
         })
         .collect();
@@ -520,11 +523,70 @@ pub async fn move_booking(
         return answered(&state, &member, id, Err(invalid)).await;
     };
     let (by, config) = (member_of(&member), state.config.clone());
+    let taxonomy = state.taxonomy.clone();
     let result = app::run(&state.store, move |c| {
-        crate::app::slots::move_to(c, &config, &by, id, slot_id)
+        crate::app::slots::move_to(c, &config, &taxonomy, &by, id, slot_id)
     })
     .await;
     answered(&state, &member, id, result.map(|_| "moved")).await
+}
+
+#[derive(Template)]
+#[template(path = "employer/booking_move.html")]
+struct MovePage {
+    chrome: Chrome,
+    booking: BookingLine,
+    targets: Vec<(i64, String)>,
+    pager: StaffPager,
+}
+
+/// Every slot one booking could move to, a page at a time, each with its
+/// own "Move here" button (the bookings list offers only the soonest).
+pub async fn move_page(
+    state: web::Data<AppState>,
+    member: EmployerMember,
+    path: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let paging = Paging {
+        page: page_number(&query.page),
+        per_page: PER_PAGE,
+    };
+    let by = member_of(&member);
+    let window = (PER_PAGE as i64, paging.offset() as i64);
+    let found = app::run(&state.store, move |c| {
+        crate::app::slots::move_targets(c, &by, id, window)
+    })
+    .await?;
+    let targets: Vec<(i64, String)> = found.targets.iter().map(move_choice).collect();
+    let pager = StaffPager::new(paging, targets.len(), found.total as usize, "slots", |p| {
+        format!("/employer/bookings/{id}/move?page={p}")
+    });
+    let row = &found.booking;
+    let booking = BookingLine {
+        id: row.booking.id,
+        application_id: row.booking.application_id,
+        pseudonym: row.pseudonym.clone(),
+        vacancy_title: row.vacancy_title.clone(),
+        slot: slot_line(&row.slot),
+        status: row.booking.status.label(),
+        live: row.booking.status.is_live(),
+        failed: false,
+        confirmable: false,
+        started: row.slot.starts_at <= crate::store::now(),
+        moves: Vec::new(),
+        moves_total: found.total,
+    };
+    Ok(page(
+        StatusCode::OK,
+        &MovePage {
+            chrome: Chrome::of(&member.ctx),
+            booking,
+            targets,
+            pager,
+        },
+    ))
 }
 
 /// Cancels a booking with a reason.

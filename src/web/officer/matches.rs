@@ -224,15 +224,17 @@ fn ranked_line(t: &Taxonomy, answer: &ProfileMatches, r: &Ranked<Vacancy>) -> Ma
     }
 }
 
-fn decided_line(t: &Taxonomy, titles: &Titles, r: &MatchRecord) -> MatchLine {
-    let (title, employer) = title_of(titles, r.vacancy_id);
+fn decided_line(t: &Taxonomy, answer: &ProfileMatches, r: &MatchRecord) -> MatchLine {
+    let (title, employer) = title_of(&answer.titles, r.vacancy_id);
     let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
+    let mut reasons: Vec<String> = reasons.iter().map(|x| x.describe(t)).collect();
+    reasons.extend(answer.decided_todos.get(&r.vacancy_id).cloned());
     MatchLine {
         vacancy_id: r.vacancy_id,
         title,
         employer,
         score: format!("{:.0}%", r.score * 100.0),
-        reasons: reasons.iter().map(|x| x.describe(t)).collect(),
+        reasons,
         case_by_case: Vec::new(),
         match_id: Some(r.id),
         status: status_label(&r.status),
@@ -284,7 +286,7 @@ fn render_matches(
     let decided = answer
         .decided
         .iter()
-        .map(|r| decided_line(t, &answer.titles, r))
+        .map(|r| decided_line(t, &answer, r))
         .collect();
     let why_not = match &answer.why_not {
         Some(Some((v, a))) => Some(why_not_of(t, &answer, v, a)),

@@ -219,8 +219,9 @@ pub async fn book(
         return slots_page(&state, &officer, application_id, 1, status, feedback).await;
     };
     let (by, config) = (caseworker(&officer), state.config.clone());
+    let taxonomy = state.taxonomy.clone();
     let result = app::run(&state.store, move |c| {
-        crate::app::slots::book(c, &config, &by, application_id, slot_id)
+        crate::app::slots::book(c, &config, &taxonomy, &by, application_id, slot_id)
     })
     .await;
     respond(

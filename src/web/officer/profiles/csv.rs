@@ -376,6 +376,7 @@ pub fn read_file(text: &str, taxonomy: &Taxonomy) -> Result<Table, Vec<CellError
     Ok(Table {
         rows,
         restricted_columns,
+        has_rotl_travel: header.iter().any(|h| h == "rotl_travel_km"),
     })
 }
 

@@ -420,6 +420,24 @@ on_both_backends!(
             html.contains(&format!("of {} matches", expected.len())),
             "{html}"
         );
+        // Each person's matches page carries the note on the match's line,
+        // whether the pair is still ranked or only a decided match now.
+        for (_, person, _, todos) in expected.iter().take(6) {
+            let (cookie, _) = w.app.staff_session(w.officer);
+            let html = w
+                .app
+                .client
+                .get(w.app.url(&format!("/officer/profiles/{person}/matches")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let note = format!("To do before starting: {}", todos.join(", "));
+            assert!(html.contains(&note), "{note}: {html}");
+        }
         let _ = TodoKind::ALL;
         let _ = VacancyKind::ALL;
         w.app.stop().await;

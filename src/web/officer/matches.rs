@@ -36,6 +36,9 @@ pub struct MatchLine {
     pub match_id: Option<i64>,
     pub status: String,
     pub dismiss_reason: Option<String>,
+    /// "To do before starting: ..." for a decided match (the ranked lines
+    /// carry it among their reasons).
+    pub todo_note: Option<String>,
 }
 
 pub struct WhyNot {
@@ -221,14 +224,14 @@ fn ranked_line(t: &Taxonomy, answer: &ProfileMatches, r: &Ranked<Vacancy>) -> Ma
             .map(|m| status_label(&m.status))
             .unwrap_or_else(|| "Not yet stored (the next matching run adds it)".into()),
         dismiss_reason: stored.and_then(|m| m.dismiss_reason.clone()),
+        todo_note: None,
     }
 }
 
 fn decided_line(t: &Taxonomy, answer: &ProfileMatches, r: &MatchRecord) -> MatchLine {
     let (title, employer) = title_of(&answer.titles, r.vacancy_id);
     let reasons: Vec<Reason> = serde_json::from_str(&r.reasons).unwrap_or_default();
-    let mut reasons: Vec<String> = reasons.iter().map(|x| x.describe(t)).collect();
-    reasons.extend(answer.decided_todos.get(&r.vacancy_id).cloned());
+    let reasons: Vec<String> = reasons.iter().map(|x| x.describe(t)).collect();
     MatchLine {
         vacancy_id: r.vacancy_id,
         title,
@@ -239,6 +242,7 @@ fn decided_line(t: &Taxonomy, answer: &ProfileMatches, r: &MatchRecord) -> Match
         match_id: Some(r.id),
         status: status_label(&r.status),
         dismiss_reason: r.dismiss_reason.clone(),
+        todo_note: answer.decided_todos.get(&r.vacancy_id).cloned(),
     }
 }
 

@@ -198,11 +198,25 @@ pub fn eligible_by(
     for day in days {
         let now = failing_rules(vacancy, profile, day);
         if now.is_empty() {
+            let on_the_day: Vec<&TimeEvent> = dates
+                .iter()
+                .filter(|(d, _)| *d == day)
+                .map(|(_, event)| event)
+                .collect();
             let mut events: Vec<TimeEvent> = Vec::new();
-            for (_, event) in dates.iter().filter(|(d, _)| *d == day) {
+            for event in &on_the_day {
                 let relevant = event.rule().iter().any(|rule| failing.contains(rule));
                 if relevant && !events.contains(event) {
-                    events.push(event.clone());
+                    events.push((*event).clone());
+                }
+            }
+            // Something that day cured the pair even if no rule names it
+            // (the day is a candidate only because of its events): say what.
+            if events.is_empty() {
+                for event in on_the_day {
+                    if !events.contains(event) {
+                        events.push(event.clone());
+                    }
                 }
             }
             return Eligibility::From(EligibleFrom { date: day, events });

@@ -2461,6 +2461,28 @@ mod tests {
     }
 
     #[test]
+    fn a_trial_that_began_before_release_is_not_joined_after_it() {
+        let release = date(2025, 6, 20);
+        let job = vacancy_with(|v| {
+            v.kind = Some("work_trial".into());
+            v.start_date = Some(date(2025, 6, 18));
+            v.trial_ends_on = Some(date(2025, 6, 24));
+            v.trial_paid = Some(false);
+            v.trial_timing = Some("after_release".into());
+        });
+        let person = profile_with(|p| p.release_date = Some(release));
+        // Seen on release day the trial has run for two days: its own
+        // first day counts, not today.
+        let on_release_day = assess(&job, &person, release);
+        assert!(on_release_day.codes().contains(&RuleCode::TrialTiming));
+        // So time never cures it: no "eligible from" date.
+        assert_eq!(
+            crate::domain::eligible::eligible_from(&job, &person, today()),
+            crate::domain::eligible::Eligibility::NotWithin
+        );
+    }
+
+    #[test]
     fn a_curfew_that_ends_before_a_trial_starts_does_not_clash() {
         // A daytime curfew, to clash with the 08:00 to 16:00 shifts.
         let night = |ends_on: NaiveDate| CurfewInput {

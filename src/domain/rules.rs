@@ -28,7 +28,9 @@ use super::matching::{
 };
 use super::offence::ExclusionStance;
 use super::profile::{LicenceConditions, Profile, ProfileDetails, ReleaseArea};
-use super::vacancy::{KindDetails, TrialTiming, Vacancy, VacancyDetails, VacancyKind, Workplace};
+use super::vacancy::{
+    KindDetails, Start, TrialTiming, Vacancy, VacancyDetails, VacancyKind, Workplace,
+};
 
 /// One vacancy and one person, with the facts every rule shares worked out
 /// once: the effective start and the distance.
@@ -398,9 +400,15 @@ fn check_trial_timing(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
         return ControlFlow::Continue(());
     };
     let release = pair.person.release_date();
+    // A trial runs on its own dates: one that began before release cannot
+    // be joined later, so its start is not moved on to today.
+    let first_day = match pair.job.start() {
+        Start::On(date) => date,
+        Start::Asap => pair.starts,
+    };
     let fails = match timing {
         TrialTiming::BeforeRelease => *ends_on >= release,
-        TrialTiming::AfterRelease => pair.starts < release,
+        TrialTiming::AfterRelease => first_day < release,
     };
     if fails {
         out.fail(|| FailureDetail::TrialTiming {

@@ -536,7 +536,8 @@ pub async fn move_booking(
 struct MovePage {
     chrome: Chrome,
     booking: BookingLine,
-    targets: Vec<(i64, String)>,
+    /// Each slot's id, when it is and where.
+    targets: Vec<(i64, String, String)>,
     pager: StaffPager,
 }
 
@@ -559,7 +560,11 @@ pub async fn move_page(
         crate::app::slots::move_targets(c, &by, id, window)
     })
     .await?;
-    let targets: Vec<(i64, String)> = found.targets.iter().map(move_choice).collect();
+    let targets: Vec<(i64, String, String)> = found
+        .targets
+        .iter()
+        .map(|s| (s.id, when(s), place(s)))
+        .collect();
     let pager = StaffPager::new(paging, targets.len(), found.total as usize, "slots", |p| {
         format!("/employer/bookings/{id}/move?page={p}")
     });

@@ -190,17 +190,43 @@ pub fn bookings(
         store::page_for_employer_bookings(conn, member.employer_id, live_only, limit, offset)?;
     let mut out = Vec::with_capacity(rows.len());
     for (booking, slot, vacancy_title) in rows {
-        let application =
-            app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
-        let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
-        out.push(EmployerBooking {
-            booking,
-            slot,
-            vacancy_title,
-            pseudonym,
-        });
+        out.push(employer_view(conn, booking, slot, vacancy_title)?);
     }
     Ok((out, total))
+}
+
+/// One booking in the employer's slots, as [`bookings`] lists it.
+pub fn booking(
+    conn: &mut impl AsTx,
+    member: &Member,
+    booking_id: i64,
+) -> Result<EmployerBooking, Failure> {
+    let (booking, slot) = store::lock_booking_for_employer(conn, booking_id, member.employer_id)?
+        .ok_or(Failure::NotFound)?;
+    let vacancy_title = crate::store::caseload::vacancy_titles(conn, &[slot.vacancy_id])?
+        .into_iter()
+        .next()
+        .map(|(_, title, _)| title)
+        .unwrap_or_default();
+    employer_view(conn, booking, slot, vacancy_title)
+}
+
+/// A booking with what the employer may know of the person: the
+/// pseudonym of the forwarded application.
+fn employer_view(
+    conn: &mut impl AsTx,
+    booking: Booking,
+    slot: Slot,
+    vacancy_title: String,
+) -> Result<EmployerBooking, Failure> {
+    let application = app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
+    let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
+    Ok(EmployerBooking {
+        booking,
+        slot,
+        vacancy_title,
+        pseudonym,
+    })
 }
 
 fn what(purpose: SlotPurpose) -> &'static str {

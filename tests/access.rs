@@ -661,6 +661,19 @@ fn declared() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/api/v1/vacancies/{id}/pause", Employer),
         ("POST", "/api/v1/vacancies/{id}/close", Employer),
         ("GET", "/api/v1/vacancies/{id}/candidates", Officer),
+        ("GET", "/api/v1/vacancies/{id}/slots", Employer),
+        ("POST", "/api/v1/vacancies/{id}/slots", Employer),
+        ("GET", "/api/v1/slots/{id}", Employer),
+        ("PUT", "/api/v1/slots/{id}", Employer),
+        ("POST", "/api/v1/slots/{id}/cancel", Employer),
+        ("GET", "/api/v1/bookings", Employer),
+        ("POST", "/api/v1/bookings/{id}/confirm", Employer),
+        ("POST", "/api/v1/bookings/{id}/move", Employer),
+        ("POST", "/api/v1/bookings/{id}/cancel", Employer),
+        ("POST", "/api/v1/bookings/{id}/attendance", Employer),
+        ("POST", "/api/v1/watches", Officer),
+        ("DELETE", "/api/v1/watches/{id}", Officer),
+        ("GET", "/api/v1/matches/soon", Officer),
         ("GET", "/api/v1/profiles", Profiles),
         ("POST", "/api/v1/profiles", Profiles),
         ("PUT", "/api/v1/profiles/by-reference/{reference}", Profiles),
@@ -821,6 +834,11 @@ impl Ids {
             ("/api/v1/terminal/vacancies/", self.vacancy),
             ("/api/v1/terminal/applications/", self.vacancy),
             ("/api/v1/profiles/", self.profile),
+            // As on the pages: no slot, booking or watch exists, and the
+            // routes answer 404 to their audience.
+            ("/api/v1/slots/", self.vacancy),
+            ("/api/v1/bookings/", self.vacancy),
+            ("/api/v1/watches/", self.vacancy),
             ("/api/v1/vacancies/{id}/candidates", self.vacancy),
             ("/api/v1/vacancies/", self.spare_vacancy),
         ]
@@ -1029,6 +1047,16 @@ on_both_backends!(
             .unwrap();
             (slot, booking)
         };
+        // Officer X's watch on X's person and A's vacancy (written as the
+        // use case would, whether or not the pair waits on a date).
+        let watch_x = {
+            let mut conn = w.app.services.store.conn().unwrap();
+            let on = now().date() + Duration::days(30);
+            conn.write(|tx| {
+                store::watches::watch(tx, w.officer_x, w.profile_x, w.vacancy_a, on, now())
+            })
+            .unwrap()
+        };
         // Every {id} route of a scoped role needs an owned resource here.
         let owned: BTreeMap<&str, (i64, Who)> = [
             // Employer portal: editor, lifecycle, applications and API.
@@ -1139,6 +1167,17 @@ on_both_backends!(
                 "/officer/applications/{id}/slots",
                 (w.application_x, Who::Officer),
             ),
+            ("/api/v1/vacancies/{id}/slots", (w.vacancy_a, Who::Employer)),
+            ("/api/v1/slots/{id}", (slot_a, Who::Employer)),
+            ("/api/v1/slots/{id}/cancel", (slot_a, Who::Employer)),
+            ("/api/v1/bookings/{id}/confirm", (booking_a, Who::Employer)),
+            ("/api/v1/bookings/{id}/move", (booking_a, Who::Employer)),
+            ("/api/v1/bookings/{id}/cancel", (booking_a, Who::Employer)),
+            (
+                "/api/v1/bookings/{id}/attendance",
+                (booking_a, Who::Employer),
+            ),
+            ("/api/v1/watches/{id}", (watch_x, Who::Officer)),
             ("/api/v1/profiles/{id}", (w.profile_x, Who::Officer)),
             (
                 "/api/v1/profiles/{id}/restricted",

@@ -7,7 +7,8 @@
 //! a response that breaks its schema or content type, a method the document
 //! does not declare that is not 405, and a schema-valid request refused
 //! (except the vacancy and profile bodies, whose rules between fields no
-//! schema can say: see `the_vacancy_body_schema_*`).
+//! schema can say: see `the_vacancy_body_schema_*`; and the slot bodies and
+//! a booking's move, which are judged against today and the stored rows).
 
 mod common;
 
@@ -61,6 +62,13 @@ struct Fixture {
     profile: i64,
     published: i64,
     draft: i64,
+    /// A slot of the published vacancy with a booking in it, a second slot
+    /// (cancelled by the run), and the booking.
+    slot: i64,
+    spare_slot: i64,
+    booking: i64,
+    /// The officer's watch on the person and the published vacancy.
+    watch: i64,
 }
 
 impl Fixture {
@@ -202,8 +210,22 @@ impl Fixture {
                 .execute(c)
                 .unwrap());
         }
-        store::applications::submit(&mut conn, profile, published, "I would like this job.", at)
-            .unwrap();
+        let application = store::applications::submit(
+            &mut conn,
+            profile,
+            published,
+            "I would like this job.",
+            at,
+        )
+        .unwrap()
+        .application
+        .id;
+        let (slot, spare_slot, booking, watch) = slots_and_watch(
+            &services,
+            &mut conn,
+            (service, officer, employer, employer_user),
+            (profile, published, application),
+        );
         let key = services.config.secret_key.clone();
         let secret = token::new_secret();
         let seeker_csrf = access_store::create_session(
@@ -235,8 +257,90 @@ impl Fixture {
             profile,
             published,
             draft,
+            slot,
+            spare_slot,
+            booking,
+            watch,
         }
     }
+}
+
+/// The application forwarded to the employer, two slots of its vacancy
+/// (in the prison before the person's release, else at the workplace
+/// after it), the officer's booking in the first, and the officer's watch
+/// on the pair: (slot, spare slot, booking, watch).
+fn slots_and_watch(
+    services: &fairchance::startup::Services,
+    conn: &mut store::Conn,
+    (service, officer, employer, employer_user): (i64, i64, i64, i64),
+    (profile, vacancy, application): (i64, i64, i64),
+) -> (i64, i64, i64, i64) {
+    use fairchance::app::{employers::Member, profiles::Caseworker, slots};
+    use fairchance::domain::application::ApplicationStatus;
+    use fairchance::store::applications::{change_status, Actor, Change};
+    for to in [ApplicationStatus::UnderReview, ApplicationStatus::Forwarded] {
+        conn.write(|tx| {
+            change_status(
+                tx,
+                application,
+                &Change::to(to),
+                Actor::officer(officer),
+                now(),
+            )
+        })
+        .unwrap();
+    }
+    let actor = |kind: &'static str, user_id: i64| store::audit::Actor {
+        kind,
+        user_id: Some(user_id),
+        label: format!("{kind} {user_id}"),
+        ..store::audit::Actor::default()
+    };
+    let member = Member {
+        employer_id: employer,
+        user_id: employer_user,
+        audit: actor("employer", employer_user),
+    };
+    let caseworker = Caseworker {
+        actor: actor("officer", officer),
+        service_id: service,
+        user_id: officer,
+    };
+    let release = store::profiles::load(conn, profile, &services.taxonomy)
+        .unwrap()
+        .details
+        .release_date();
+    let today = now().date();
+    let (day, place_kind) = if release > today + Duration::days(3) {
+        (today + Duration::days(1), "in_prison")
+    } else {
+        (today.max(release) + Duration::days(7), "at_workplace")
+    };
+    let input = fairchance::domain::slot::SlotInput {
+        purpose: "interview".into(),
+        date: day.format("%Y-%m-%d").to_string(),
+        time: "10:00".into(),
+        minutes: "45".into(),
+        place_kind: place_kind.into(),
+        place: "the education block".into(),
+        capacity: "3".into(),
+    };
+    let slot = slots::create(conn, &member, vacancy, &input).unwrap();
+    let spare_slot = slots::create(conn, &member, vacancy, &input).unwrap();
+    let booking = slots::book(
+        conn,
+        &services.config,
+        &services.taxonomy,
+        &caseworker,
+        application,
+        slot,
+    )
+    .unwrap();
+    let on = today + Duration::days(30);
+    let watch = conn
+        .write(|tx| store::watches::watch(tx, officer, profile, vacancy, on, now()))
+        .unwrap();
+    (slot, spare_slot, booking, watch)
 }
 
 /// The value of a `name=value` cookie.
@@ -313,15 +417,22 @@ fn config(base_url: &str, run: &Run) -> String {
     toml
 }
 
-/// The operations whose bodies have rules between fields that no schema
-/// can state: fuzzed with more examples, acceptance not judged.
-const BODY_OPERATIONS: [(&str, &str); 6] = [
+/// The operations whose bodies have rules between fields, or against
+/// today and the rows already stored, that no schema can state: fuzzed
+/// with more examples, acceptance not judged. (A slot starts after now and
+/// within a year, and keeps its time while people are booked; a booking
+/// moves only to another of the employer's slots of the same vacancy that
+/// suits the person.)
+const BODY_OPERATIONS: [(&str, &str); 9] = [
     ("POST", "/api/v1/vacancies"),
     ("PUT", "/api/v1/vacancies/{id}"),
     ("POST", "/api/v1/profiles"),
     ("PUT", "/api/v1/profiles/{id}"),
     ("PUT", "/api/v1/profiles/by-reference/{reference}"),
     ("PUT", "/api/v1/profiles/{id}/restricted"),
+    ("POST", "/api/v1/vacancies/{id}/slots"),
+    ("PUT", "/api/v1/slots/{id}"),
+    ("POST", "/api/v1/bookings/{id}/move"),
 ];
 
 /// The profile API's paths (a path regex).
@@ -417,8 +528,7 @@ on_both_backends!(
                 .into_iter()
                 .map(|p| (p, vec![("id", f.profile)]))
         };
-        let officer_own =
-            "^/api/v1/(session|me|openapi\\.json|profiles(/.*)?|vacancies/\\{id\\}/candidates)$";
+        let officer_own = "^/api/v1/(session|me|openapi\\.json|profiles(/.*)?|vacancies/\\{id\\}/candidates|watches(/\\{id\\})?|matches/soon)$";
         let integration_own = format!("^/api/v1/{PROFILE_PATHS}$");
         let runs = [
             Run {
@@ -437,6 +547,7 @@ on_both_backends!(
                             "/api/v1/vacancies/{id}/candidates",
                             vec![("id", f.published)],
                         ),
+                        ("/api/v1/watches/{id}", vec![("id", f.watch)]),
                     ])
                     .collect(),
             },
@@ -449,7 +560,7 @@ on_both_backends!(
             },
             Run {
                 name: "employer",
-                own: "^/api/v1/(session|me|vacancies|vacancies/\\{id\\}(/(publish|pause|close))?)$",
+                own: "^/api/v1/(session|me|vacancies|vacancies/\\{id\\}(/(publish|pause|close|slots))?|slots/\\{id\\}(/cancel)?|bookings(/\\{id\\}/(confirm|move|cancel|attendance))?)$",
                 auth: vec![("bearer", "bearer", f.employer_token.clone())],
                 headers: vec![],
                 ids: [
@@ -460,6 +571,21 @@ on_both_backends!(
                 ]
                 .into_iter()
                 .map(|p| (p, vec![("id", f.draft)]))
+                .chain([
+                    ("/api/v1/vacancies/{id}/slots", vec![("id", f.published)]),
+                    ("/api/v1/slots/{id}", vec![("id", f.slot)]),
+                    ("/api/v1/slots/{id}/cancel", vec![("id", f.spare_slot)]),
+                ])
+                .chain(
+                    [
+                        "/api/v1/bookings/{id}/confirm",
+                        "/api/v1/bookings/{id}/move",
+                        "/api/v1/bookings/{id}/cancel",
+                        "/api/v1/bookings/{id}/attendance",
+                    ]
+                    .into_iter()
+                    .map(|p| (p, vec![("id", f.booking)])),
+                )
                 .collect(),
             },
             Run {

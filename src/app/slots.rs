@@ -192,17 +192,39 @@ pub fn bookings(
         store::page_for_employer_bookings(conn, member.employer_id, live_only, limit, offset)?;
     let mut out = Vec::with_capacity(rows.len());
     for (booking, slot, vacancy_title) in rows {
-        let application =
-            app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
-        let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
-        out.push(EmployerBooking {
-            booking,
-            slot,
-            vacancy_title,
-            pseudonym,
-        });
+        out.push(employer_view(conn, booking, slot, vacancy_title)?);
     }
     Ok((out, total))
+}
+
+/// One booking in the employer's slots, as [`bookings`] lists it.
+pub fn booking(
+    conn: &mut impl AsTx,
+    member: &Member,
+    booking_id: i64,
+) -> Result<EmployerBooking, Failure> {
+    let (booking, slot) = store::lock_booking_for_employer(conn, booking_id, member.employer_id)?
+        .ok_or(Failure::NotFound)?;
+    let vacancy_title = store::vacancy_title(conn, slot.vacancy_id)?;
+    employer_view(conn, booking, slot, vacancy_title)
+}
+
+/// A booking with what the employer may know of the person: the
+/// pseudonym of the forwarded application.
+fn employer_view(
+    conn: &mut impl AsTx,
+    booking: Booking,
+    slot: Slot,
+    vacancy_title: String,
+) -> Result<EmployerBooking, Failure> {
+    let application = app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
+    let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
+    Ok(EmployerBooking {
+        booking,
+        slot,
+        vacancy_title,
+        pseudonym,
+    })
 }
 
 /// How many slots a booking's line offers to move to; the rest are paged
@@ -225,19 +247,10 @@ pub fn move_targets(
     booking_id: i64,
     (limit, offset): (i64, i64),
 ) -> Result<MoveTargets, Failure> {
-    let (booking, slot) = store::lock_booking_for_employer(conn, booking_id, member.employer_id)?
-        .ok_or(Failure::NotFound)?;
-    let application = app_store::load(conn, booking.application_id)?.ok_or(Failure::NotFound)?;
-    let pseudonym = crate::store::candidates::pseudonym(conn, application.profile_id)?;
-    let vacancy_title = store::vacancy_title(conn, slot.vacancy_id)?;
-    let (targets, total) = store::page_move_targets(conn, &slot, now(), limit, offset)?;
+    let booking = booking(conn, member, booking_id)?;
+    let (targets, total) = store::page_move_targets(conn, &booking.slot, now(), limit, offset)?;
     Ok(MoveTargets {
-        booking: EmployerBooking {
-            booking,
-            slot,
-            vacancy_title,
-            pseudonym,
-        },
+        booking,
         targets,
         total,
     })

@@ -33,6 +33,26 @@ pub async fn watch(
     profile_id: i64,
     vacancy_id: Option<i64>,
 ) -> Result<NaiveDate, Failure> {
+    Ok(watch_pair(state, officer, profile_id, vacancy_id)
+        .await?
+        .eligible_from)
+}
+
+/// A watch as [`watch_pair`] leaves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Watched {
+    pub id: i64,
+    pub eligible_from: NaiveDate,
+}
+
+/// [`watch`], answering with the watch's id as well as its day (the same id
+/// when the officer already watched the pair).
+pub async fn watch_pair(
+    state: &AppState,
+    officer: Caseworker,
+    profile_id: i64,
+    vacancy_id: Option<i64>,
+) -> Result<Watched, Failure> {
     let taxonomy = state.taxonomy.clone();
     let Caseworker {
         actor,
@@ -77,7 +97,10 @@ pub async fn watch(
                 },
                 at,
             )?;
-            Ok::<_, Failure>(from.date)
+            Ok::<_, Failure>(Watched {
+                id,
+                eligible_from: from.date,
+            })
         })
     })
     .await
@@ -105,22 +128,55 @@ pub async fn stop(
             let Some(live) = watches::live(tx, user_id, profile_id, vacancy_id)? else {
                 return Ok(());
             };
-            watches::end(tx, live.id, EndReason::Cancelled, at)?;
-            audit::record(
-                tx,
-                &actor,
-                Entry {
-                    action: "match.unwatched",
-                    subject_kind: Some("profile"),
-                    subject_id: Some(profile_id),
-                    detail: Some(format!("watch {}: vacancy {vacancy_id}", live.id)),
-                },
-                at,
-            )?;
-            Ok::<_, Failure>(())
+            end_watch(tx, &actor, &live, at)
         })
     })
     .await
+}
+
+/// Stops one of the officer's own live watches by its id, for a person of
+/// their service: anyone else's watch, or one already ended, is not found.
+/// Audited as [`stop`] is.
+pub async fn stop_by_id(
+    state: &AppState,
+    officer: Caseworker,
+    watch_id: i64,
+) -> Result<(), Failure> {
+    let taxonomy = state.taxonomy.clone();
+    let Caseworker {
+        actor,
+        service_id,
+        user_id,
+    } = officer;
+    super::run(&state.store, move |conn| {
+        let live = watches::live_by_id(conn, watch_id, user_id)?.ok_or(Failure::NotFound)?;
+        store::profiles::load_in_service(conn, live.profile_id, service_id, &taxonomy)?;
+        let at = store::now();
+        conn.write(|tx| end_watch(tx, &actor, &live, at))
+    })
+    .await
+}
+
+/// Ends a live watch as the officer's choice, with its audit row.
+fn end_watch(
+    tx: &mut store::InTx<'_>,
+    actor: &audit::Actor,
+    live: &watches::Watch,
+    at: chrono::NaiveDateTime,
+) -> Result<(), Failure> {
+    watches::end(tx, live.id, EndReason::Cancelled, at)?;
+    audit::record(
+        tx,
+        actor,
+        Entry {
+            action: "match.unwatched",
+            subject_kind: Some("profile"),
+            subject_id: Some(live.profile_id),
+            detail: Some(format!("watch {}: vacancy {}", live.id, live.vacancy_id)),
+        },
+        at,
+    )?;
+    Ok(())
 }
 
 /// How far ahead the "soon eligible" list looks: 12 weeks.

@@ -70,6 +70,9 @@ pub const MINUTES_MAX: i32 = 480;
 /// The longest place description and cancellation reason, in characters.
 pub const PLACE_MAX: usize = 200;
 pub const REASON_MAX: usize = 500;
+/// Text with a NUL character is refused: no database keeps one in text
+/// (PostgreSQL refuses the row), and nobody types it.
+const NUL_IN_TEXT: &str = "Remove the null character (\\0) from this text";
 /// How far ahead a slot may be offered.
 pub const AHEAD_DAYS_MAX: i64 = 366;
 /// Officers are reminded of a booking this many days before its slot.
@@ -152,6 +155,8 @@ impl SlotDraft {
             errors.add("place", "Say where it is, like \"the education block\"");
         } else if place.chars().count() > PLACE_MAX {
             errors.add("place", format!("Write {PLACE_MAX} characters or fewer"));
+        } else if place.contains('\0') {
+            errors.add("place", NUL_IN_TEXT);
         }
         let capacity = parse_capacity(&input.capacity, &mut errors);
         let starts_at = match (date, time) {
@@ -469,6 +474,8 @@ pub fn check_reason(reason: &str) -> Result<String, FieldErrors> {
             "reason",
             format!("Write {REASON_MAX} characters or fewer"),
         ))
+    } else if reason.contains('\0') {
+        Err(FieldErrors::single("reason", NUL_IN_TEXT))
     } else {
         Ok(reason.to_string())
     }
@@ -532,6 +539,11 @@ mod tests {
             SlotDraft::parse(&past, now).unwrap_err().first("date"),
             Some("The slot must be in the future")
         );
+        let nul = SlotInput {
+            place: "the hall\0".into(),
+            ..input()
+        };
+        assert!(SlotDraft::parse(&nul, now).unwrap_err().has("place"));
         let big = SlotInput {
             capacity: "21".into(),
             ..input()
@@ -739,6 +751,7 @@ mod tests {
             );
         }
         assert!(check_reason(" ").is_err());
+        assert!(check_reason("ill\0").is_err());
         assert_eq!(check_reason(" Illness ").unwrap(), "Illness");
     }
 }

@@ -663,6 +663,7 @@ impl VacancyDetails {
         let convictions_asked = parse_convictions_asked(&mut errors, &input, check_level);
         let exclusions = parse_offence_exclusions(&mut errors, &input.offence_exclusions);
         check_documents(&mut errors, &input.documents_needed);
+        check_no_nul(&mut errors, &input);
         check_opens_on(&mut errors, &input, start);
         let kind = parse_kind(&mut errors, &input, start);
 
@@ -1349,6 +1350,33 @@ fn check_documents(errors: &mut FieldErrors, documents: &[String]) {
     }
 }
 
+/// Free text with a NUL character is refused: no database keeps one in
+/// text (PostgreSQL refuses the row), and nobody types it.
+fn check_no_nul(errors: &mut FieldErrors, input: &VacancyInput) {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("title".into(), &input.title),
+        ("description".into(), &input.description),
+        ("how_to_apply".into(), &input.how_to_apply),
+    ];
+    if let Some(place) = &input.workplace {
+        texts.push(("workplace.name".into(), &place.name));
+    }
+    if let Some(travel) = &input.travel {
+        texts.push(("travel".into(), travel));
+    }
+    for (i, document) in input.documents_needed.iter().enumerate() {
+        texts.push((format!("documents_needed[{i}]"), document));
+    }
+    for (i, exclusion) in input.offence_exclusions.iter().enumerate() {
+        texts.push((format!("offence_exclusions[{i}].reason"), &exclusion.reason));
+    }
+    for (field, text) in texts {
+        if text.contains('\0') {
+            errors.add(field, "Remove the null character (\\0) from this text");
+        }
+    }
+}
+
 /// Trims text, drops blank list items and the workplace of remote jobs, so
 /// that the validator attributes see what will be stored.
 fn normalise(raw: &VacancyInput) -> VacancyInput {
@@ -1705,6 +1733,17 @@ pub(crate) mod tests {
 
     fn errors(input: &VacancyInput) -> FieldErrors {
         VacancyDetails::parse(input, &sample()).unwrap_err()
+    }
+
+    #[test]
+    fn text_with_a_nul_character_is_refused_by_field() {
+        let mut input = valid_input();
+        input.title = "Warehouse\0 operative".into();
+        input.documents_needed = vec!["Passport".into(), "Bank\0 card".into()];
+        let errors = errors(&input);
+        assert!(errors.has("title"), "{errors:?}");
+        assert!(errors.has("documents_needed[1]"), "{errors:?}");
+        assert!(!errors.has("documents_needed[0]"));
     }
 
     #[test]

@@ -91,6 +91,17 @@ pub fn live(
         .optional())?)
 }
 
+/// The officer's live watch with this id.
+pub fn live_by_id(conn: &mut impl AsTx, id: i64, user_id: i64) -> StoreResult<Option<Watch>> {
+    Ok(with_conn!(conn, |c| match_watches::table
+        .filter(match_watches::id.eq(id))
+        .filter(match_watches::user_id.eq(user_id))
+        .filter(match_watches::ended_at.is_null())
+        .select(Watch::as_select())
+        .first(c)
+        .optional())?)
+}
+
 /// Ends the watch; `notified` when the officer was emailed.
 pub fn end(tx: &mut InTx, id: i64, reason: EndReason, at: NaiveDateTime) -> StoreResult<bool> {
     let notified = (reason == EndReason::Notified).then_some(at);

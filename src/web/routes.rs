@@ -311,6 +311,21 @@ fn api_routes() -> Vec<Route> {
         route!(POST "/api/v1/vacancies/{id}/pause", Employer => api::vacancies::pause),
         route!(POST "/api/v1/vacancies/{id}/close", Employer => api::vacancies::close),
         route!(GET "/api/v1/vacancies/{id}/candidates", Officer => api::matches::vacancy_candidates),
+        // Employer portal: the slot and booking API.
+        route!(GET "/api/v1/vacancies/{id}/slots", Employer => api::slots::list),
+        route!(POST "/api/v1/vacancies/{id}/slots", Employer => api::slots::create),
+        route!(GET "/api/v1/slots/{id}", Employer => api::slots::get),
+        route!(PUT "/api/v1/slots/{id}", Employer => api::slots::update),
+        route!(POST "/api/v1/slots/{id}/cancel", Employer => api::slots::cancel),
+        route!(GET "/api/v1/bookings", Employer => api::slots::bookings),
+        route!(POST "/api/v1/bookings/{id}/confirm", Employer => api::slots::confirm),
+        route!(POST "/api/v1/bookings/{id}/move", Employer => api::slots::move_booking),
+        route!(POST "/api/v1/bookings/{id}/cancel", Employer => api::slots::cancel_booking),
+        route!(POST "/api/v1/bookings/{id}/attendance", Employer => api::slots::attendance),
+        // Officers' watches and the soon-eligible list.
+        route!(POST "/api/v1/watches", Officer => api::watches::create),
+        route!(DELETE "/api/v1/watches/{id}", Officer => api::watches::delete),
+        route!(GET "/api/v1/matches/soon", Officer => api::watches::soon),
         // Profiles of the officer's service, for officers and integration
         // tokens (before "/api/v1/profiles/{id}").
         route!(GET "/api/v1/profiles", Profiles => api::profiles::list),

@@ -6,7 +6,9 @@ pub mod openapi;
 pub mod profiles;
 pub mod reference;
 pub mod sessions;
+pub mod slots;
 pub mod vacancies;
+pub mod watches;
 
 use crate::domain::FieldErrors;
 

@@ -275,11 +275,15 @@ pub fn openapi_document(taxonomy: &Taxonomy) -> Value {
     schemas = merge(schemas, &super::vacancies::openapi_schemas());
     schemas = merge(schemas, &super::profiles::openapi_schemas(taxonomy));
     schemas = merge(schemas, &crate::web::terminal::api::openapi_schemas());
+    schemas = merge(schemas, &super::slots::openapi_schemas());
+    schemas = merge(schemas, &super::watches::openapi_schemas());
     let mut paths = merge(session_paths(), &match_paths());
     paths = merge(paths, &me_paths());
     paths = merge(paths, &crate::web::terminal::api::openapi_paths(taxonomy));
     paths = merge(paths, &super::vacancies::openapi_paths(taxonomy));
     paths = merge(paths, &super::profiles::openapi_paths());
+    paths = merge(paths, &super::slots::openapi_paths());
+    paths = merge(paths, &super::watches::openapi_paths());
     let security_schemes = merge(
         json!({
             "session": { "type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE },

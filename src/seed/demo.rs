@@ -823,17 +823,73 @@ fn approve_demo_matches(
 }
 
 /// Interview slots on the demo's published guaranteed interviews and work
-/// trials (two in the prison's education block, in one and two weeks),
-/// a trial day at the workplace on each work trial, and a booking by the
-/// person's officer for each application forwarded to one of them that the
-/// person can attend, so the slot pages, the bookings and the terminal's
-/// "Interview on ..." have something to show. Returns the slots and the
-/// bookings written.
+/// trials (one in the prison's education block in a week, one by video in
+/// two weeks), a trial day at the workplace on each work trial, and a
+/// booking by the person's officer for each application forwarded to one
+/// of them that the person can attend, so the slot pages, the bookings and
+/// the terminal's "Interview on ..." have something to show. Returns the
+/// slots and the bookings written.
 fn demo_slots(tx: &mut InTx, at: chrono::NaiveDateTime) -> Result<(usize, usize), StoreError> {
-    use crate::domain::application::Role;
-    use crate::domain::slot::{suits, PlaceKind, SlotDraft, SlotPurpose};
-    use crate::store::schema::{applications, profiles, vacancies, vacancy_kinds};
+    use crate::domain::slot::{PlaceKind, SlotDraft, SlotPurpose};
     use crate::store::slots as slot_store;
+    let day = at.date();
+    let time = |days: u64, hour: u32| {
+        (day + chrono::Days::new(days))
+            .and_time(chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+    };
+    let draft = |purpose, starts_at, minutes, place_kind, place: &str, capacity| SlotDraft {
+        purpose,
+        starts_at,
+        minutes,
+        place_kind,
+        place: place.to_string(),
+        capacity,
+    };
+    let (mut written, mut booked) = (0, 0);
+    for (vacancy_id, employer_id, kind) in demo_slot_vacancies(tx)? {
+        let mut drafts = vec![
+            draft(
+                SlotPurpose::Interview,
+                time(7, 10),
+                45,
+                PlaceKind::InPrison,
+                "the education block",
+                3,
+            ),
+            draft(
+                SlotPurpose::Interview,
+                time(14, 14),
+                45,
+                PlaceKind::VideoFromPrison,
+                "the video room in the education block",
+                3,
+            ),
+        ];
+        if kind == "work_trial" {
+            drafts.push(draft(
+                SlotPurpose::Trial,
+                time(21, 9),
+                420,
+                PlaceKind::AtWorkplace,
+                "the main site; ask for the shift supervisor",
+                2,
+            ));
+        }
+        let mut slots = Vec::new();
+        for d in &drafts {
+            let id = slot_store::create(tx, employer_id, vacancy_id, d, at)?;
+            written += 1;
+            slots.extend(slot_store::load(tx, id)?);
+        }
+        booked += demo_bookings(tx, vacancy_id, &mut slots, at)?;
+    }
+    Ok((written, booked))
+}
+
+/// The published guaranteed interviews and work trials: id, employer and
+/// kind.
+fn demo_slot_vacancies(tx: &mut InTx) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    use crate::store::schema::{vacancies, vacancy_kinds};
     use crate::with_conn;
     use diesel::prelude::*;
     let kinds: Vec<(i64, String)> = with_conn!(tx, |c| vacancy_kinds::table
@@ -849,97 +905,63 @@ fn demo_slots(tx: &mut InTx, at: chrono::NaiveDateTime) -> Result<(usize, usize)
         .load::<(i64, i64)>(c)?)
     .into_iter()
     .collect();
-    let offered = kinds
+    Ok(kinds
         .into_iter()
-        .filter_map(|(id, kind)| employers.get(&id).map(|e| (id, *e, kind)));
-    let day = at.date();
-    let time = |days: u64, hour: u32| {
-        (day + chrono::Days::new(days))
-            .and_time(chrono::NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
-    };
-    let (mut written, mut booked) = (0, 0);
-    for (vacancy_id, employer_id, kind) in offered {
-        let mut drafts = vec![
-            (
-                SlotPurpose::Interview,
-                time(7, 10),
-                45,
-                PlaceKind::InPrison,
-                "the education block",
-                3,
-            ),
-            (
-                SlotPurpose::Interview,
-                time(14, 14),
-                45,
-                PlaceKind::VideoFromPrison,
-                "the video room in the education block",
-                3,
-            ),
-        ];
-        if kind == "work_trial" {
-            drafts.push((
-                SlotPurpose::Trial,
-                time(21, 9),
-                420,
-                PlaceKind::AtWorkplace,
-                "the main site; ask for the shift supervisor",
-                2,
-            ));
+        .filter_map(|(id, kind)| employers.get(&id).map(|e| (id, *e, kind)))
+        .collect())
+}
+
+/// Books each application forwarded to the vacancy into the first of its
+/// interview `slots` with room that the person can attend, as their
+/// officer; returns how many were booked.
+fn demo_bookings(
+    tx: &mut InTx,
+    vacancy_id: i64,
+    slots: &mut [crate::store::slots::Slot],
+    at: chrono::NaiveDateTime,
+) -> Result<usize, StoreError> {
+    use crate::domain::application::Role;
+    use crate::domain::slot::{suits, SlotPurpose};
+    use crate::store::schema::{applications, profiles};
+    use crate::store::slots as slot_store;
+    use crate::with_conn;
+    use diesel::prelude::*;
+    let forwarded: Vec<(i64, Option<i64>)> = with_conn!(tx, |c| applications::table
+        .inner_join(profiles::table)
+        .filter(applications::vacancy_id.eq(vacancy_id))
+        .filter(applications::status.eq("forwarded"))
+        .order(applications::id)
+        .select((applications::id, profiles::officer_id))
+        .load(c)?);
+    let mut booked = 0;
+    for (application_id, officer) in forwarded {
+        let Some(officer) = officer else { continue };
+        let (release, rotl) = slot_store::person_dates(tx, application_id)?;
+        let Some(slot) = slots.iter_mut().find(|s| {
+            s.purpose == SlotPurpose::Interview
+                && s.booked < s.capacity
+                && suits(s.place_kind, s.starts_at, release, rotl, at).is_ok()
+        }) else {
+            continue;
+        };
+        if !slot_store::take_place(tx, slot.id, at)? {
+            continue;
         }
-        let mut slots = Vec::new();
-        for (purpose, starts_at, minutes, place_kind, place, capacity) in drafts {
-            let draft = SlotDraft {
-                purpose,
-                starts_at,
-                minutes,
-                place_kind,
-                place: place.to_string(),
-                capacity,
-            };
-            let id = slot_store::create(tx, employer_id, vacancy_id, &draft, at)?;
-            written += 1;
-            slots.extend(slot_store::load(tx, id)?);
-        }
-        let forwarded: Vec<(i64, Option<i64>)> = with_conn!(tx, |c| applications::table
-            .inner_join(profiles::table)
-            .filter(applications::vacancy_id.eq(vacancy_id))
-            .filter(applications::status.eq("forwarded"))
-            .order(applications::id)
-            .select((applications::id, profiles::officer_id))
-            .load(c)?);
-        for (application_id, officer) in forwarded {
-            let Some(officer) = officer else { continue };
-            let (release, rotl) = slot_store::person_dates(tx, application_id)?;
-            let fitting = slots.iter().find(|s| {
-                s.purpose == SlotPurpose::Interview
-                    && s.booked < s.capacity
-                    && suits(s.place_kind, s.starts_at, release, rotl, at).is_ok()
-            });
-            let Some(slot) = fitting.cloned() else {
-                continue;
-            };
-            if !slot_store::take_place(tx, slot.id, at)? {
-                continue;
-            }
-            let booking = slot_store::insert_booking(tx, &slot, application_id, officer, at)?;
-            slot_store::write_event(
-                tx,
-                booking,
-                "booked",
-                Role::Officer,
-                Some(officer),
-                slot.id,
-                None,
-                at,
-            )?;
-            if let Some(s) = slots.iter_mut().find(|s| s.id == slot.id) {
-                s.booked += 1;
-            }
-            booked += 1;
-        }
+        slot.booked += 1;
+        let booking = slot_store::insert_booking(tx, slot, application_id, officer, at)?;
+        slot_store::write_event(
+            tx,
+            booking,
+            "booked",
+            Role::Officer,
+            Some(officer),
+            slot.id,
+            None,
+            at,
+        )?;
+        booked += 1;
     }
-    Ok((written, booked))
+    Ok(booked)
 }
 
 fn title_case(text: &str) -> String {

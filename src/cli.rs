@@ -32,8 +32,9 @@ pub enum Command {
     Migrate,
     /// Load the demo data set or a synthetic benchmark data set.
     Seed(SeedArgs),
-    /// Rebuild the search index from the database.
-    Reindex,
+    /// Rebuild the search index from the database (every document), or
+    /// with --check repair only what differs from it.
+    Reindex(ReindexArgs),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -106,6 +107,15 @@ pub enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReindexArgs {
+    /// Compare every document's content version with the database and
+    /// write only the missing and stale ones (and delete the extra ones),
+    /// rather than writing every document.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -269,9 +279,9 @@ pub fn run(command: Command) -> Result<(), CommandError> {
             let services = start()?;
             retention(&services, &args)
         }
-        Command::Reindex => {
+        Command::Reindex(args) => {
             let services = start()?;
-            runtime()?.block_on(reindex(&services))
+            runtime()?.block_on(reindex(&services, args.check))
         }
         Command::Worker => {
             let services = start()?;
@@ -488,8 +498,9 @@ fn import_profiles(
     Ok(())
 }
 
-/// Rebuilds the search index from the database with a progress bar.
-async fn reindex(services: &Services) -> Result<(), CommandError> {
+/// Rebuilds the search index from the database with a progress bar, or
+/// (`check`) repairs only the documents that differ from it.
+async fn reindex(services: &Services, check: bool) -> Result<(), CommandError> {
     let started = std::time::Instant::now();
     let index = crate::search::open(&services.config, services.taxonomy.clone())
         .map_err(|e| CommandError::Other(format!("cannot open the search index: {e}")))?;
@@ -500,22 +511,37 @@ async fn reindex(services: &Services) -> Result<(), CommandError> {
     let matcher =
         crate::matches::Matcher::new(services.store.clone(), index, services.taxonomy.clone());
     let bar = progress_bar();
-    let (vacancies, profiles) = matcher
-        .reindex(|kind, done, total| {
-            bar.set_message(match kind {
-                crate::search::IndexKind::Vacancies => "vacancies",
-                crate::search::IndexKind::Profiles => "profiles",
-            });
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
-        .await
-        .map_err(|e| CommandError::Other(format!("reindex failed: {e}")))?;
+    let show = |kind, done, total| {
+        bar.set_message(match kind {
+            crate::search::IndexKind::Vacancies => "vacancies",
+            crate::search::IndexKind::Profiles => "profiles",
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let failed =
+        |e: crate::matches::MatchError| CommandError::Other(format!("reindex failed: {e}"));
+    if !check {
+        let (vacancies, profiles) = matcher.reindex(show).await.map_err(failed)?;
+        bar.finish_and_clear();
+        println!(
+            "indexed {vacancies} vacancies and {profiles} profiles in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let report = matcher.check(show).await.map_err(failed)?;
     bar.finish_and_clear();
-    println!(
-        "indexed {vacancies} vacancies and {profiles} profiles in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    for (name, k) in [
+        ("vacancies", report.vacancies),
+        ("profiles", report.profiles),
+    ] {
+        println!(
+            "{name}: {} rows checked; {} missing and {} stale documents written, {} extra deleted",
+            k.rows, k.missing, k.stale, k.extra
+        );
+    }
+    println!("checked in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -705,17 +705,40 @@ impl Matcher {
     /// would blank every list while the rebuild runs).
     pub async fn reindex(
         &self,
-        mut progress: impl FnMut(IndexKind, usize, usize),
+        progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<(usize, usize), MatchError> {
+        let report = self.converge(Converge::Rebuild, progress).await?;
+        Ok((report.vacancies.rows, report.profiles.rows))
+    }
+
+    /// Compares every document with the one the database gives today, by
+    /// content version, and repairs only what differs: documents missing
+    /// from the index or stale are written, and documents whose rows are
+    /// gone are deleted (`fairchance reindex --check`, and the start-up
+    /// check). Rows are still read in full, but a Meilisearch index in step
+    /// costs no writes at all.
+    pub async fn check(
+        &self,
+        progress: impl FnMut(IndexKind, usize, usize),
+    ) -> Result<ConvergeReport, MatchError> {
+        self.converge(Converge::Check, progress).await
+    }
+
+    async fn converge(
+        &self,
+        mode: Converge,
+        mut progress: impl FnMut(IndexKind, usize, usize),
+    ) -> Result<ConvergeReport, MatchError> {
         let store = self.store.clone();
         // Profile documents hold the licence conditions in force today (the
         // worker's day: the UTC date).
         let today = chrono::Utc::now().date_naive();
         let vacancy_ids = store.run(store::vacancies::all_ids).await?;
         let profile_ids = store.run(store::profiles::all_ids).await?;
+        let mut report = ConvergeReport::default();
         // Rows are read straight from the database: a rebuild must not pull
         // every profile and vacancy into the matcher's in-memory copies.
-        let mut done = 0;
+        let mut held = self.held(mode, IndexKind::Vacancies).await?;
         for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
             let ids = chunk.to_vec();
             let taxonomy = self.taxonomy.clone();
@@ -725,12 +748,19 @@ impl Matcher {
             let docs: Vec<VacancyDoc> = vacancies
                 .iter()
                 .map(|v| VacancyDoc::build(v, &self.taxonomy))
+                .filter(|d| report.vacancies.differs(&mut held, d.id, d.version))
                 .collect();
-            self.index.upsert_vacancies(&docs).await?;
-            done += chunk.len();
-            progress(IndexKind::Vacancies, done, vacancy_ids.len());
+            if !docs.is_empty() {
+                self.index.upsert_vacancies(&docs).await?;
+            }
+            report.vacancies.rows += chunk.len();
+            progress(
+                IndexKind::Vacancies,
+                report.vacancies.rows,
+                vacancy_ids.len(),
+            );
         }
-        let mut done = 0;
+        let mut held = self.held(mode, IndexKind::Profiles).await?;
         for chunk in profile_ids.chunks(LOAD_CHUNK) {
             let ids = chunk.to_vec();
             let taxonomy = self.taxonomy.clone();
@@ -740,18 +770,35 @@ impl Matcher {
             let docs: Vec<ProfileDoc> = profiles
                 .iter()
                 .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
+                .filter(|d| report.profiles.differs(&mut held, d.id, d.version))
                 .collect();
-            self.index.upsert_profiles(&docs).await?;
-            done += chunk.len();
-            progress(IndexKind::Profiles, done, profile_ids.len());
+            if !docs.is_empty() {
+                self.index.upsert_profiles(&docs).await?;
+            }
+            report.profiles.rows += chunk.len();
+            progress(IndexKind::Profiles, report.profiles.rows, profile_ids.len());
         }
-        self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
-        self.drop_extras(IndexKind::Profiles, &profile_ids).await?;
-        Ok((vacancy_ids.len(), profile_ids.len()))
+        report.vacancies.extra = self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
+        report.profiles.extra = self.drop_extras(IndexKind::Profiles, &profile_ids).await?;
+        Ok(report)
     }
 
-    /// Deletes the documents of `kind` whose ids are not in `wanted`.
-    async fn drop_extras(&self, kind: IndexKind, wanted: &[i64]) -> Result<(), MatchError> {
+    /// The index's versions by id for a check; none for a rebuild (every
+    /// document is then written).
+    async fn held(
+        &self,
+        mode: Converge,
+        kind: IndexKind,
+    ) -> Result<Option<HashMap<i64, i64>>, MatchError> {
+        Ok(match mode {
+            Converge::Rebuild => None,
+            Converge::Check => Some(self.index.versions(kind).await?),
+        })
+    }
+
+    /// Deletes the documents of `kind` whose ids are not in `wanted`;
+    /// returns how many.
+    async fn drop_extras(&self, kind: IndexKind, wanted: &[i64]) -> Result<usize, MatchError> {
         let every = crate::search::Query {
             filter: crate::search::Filter::Always,
             text: None,
@@ -774,8 +821,62 @@ impl Matcher {
             );
             self.index.delete(kind, &extra).await?;
         }
-        Ok(())
+        Ok(extra.len())
     }
+}
+
+/// What a convergence writes: every document, or only those that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Converge {
+    Rebuild,
+    Check,
+}
+
+/// What a check (or a rebuild) of one index found and did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindReport {
+    /// Rows read from the database.
+    pub rows: usize,
+    /// Rows with no document: written.
+    pub missing: usize,
+    /// Documents whose content differed from the row's: rewritten.
+    pub stale: usize,
+    /// Documents whose rows are gone: deleted.
+    pub extra: usize,
+}
+
+impl KindReport {
+    /// Whether the document built for row `id` must be written: always in
+    /// a rebuild (`held` is none); in a check, when the index has no
+    /// document for it or one of another version. Counts what it finds.
+    fn differs(&mut self, held: &mut Option<HashMap<i64, i64>>, id: i64, version: i64) -> bool {
+        let Some(held) = held else {
+            return true;
+        };
+        match held.remove(&id) {
+            None => {
+                self.missing += 1;
+                true
+            }
+            Some(v) if v != version => {
+                self.stale += 1;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    /// Documents written or deleted.
+    pub fn repaired(&self) -> usize {
+        self.missing + self.stale + self.extra
+    }
+}
+
+/// What [`Matcher::check`] found in each index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConvergeReport {
+    pub vacancies: KindReport,
+    pub profiles: KindReport,
 }
 
 fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {

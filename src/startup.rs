@@ -112,17 +112,25 @@ impl IndexStatus {
     }
 }
 
-/// A matcher whose index may still need rebuilding from the database.
+/// A matcher whose index is still to be brought into step with the
+/// database.
 pub struct OpenedMatcher {
     pub matcher: crate::matches::Matcher,
-    /// The documents a rebuild writes (vacancies plus profiles), when the
-    /// index is new or out of step; None when it is in step.
+    /// The rows to go through (vacancies plus profiles); None only when
+    /// the database has none.
     pub rebuild: Option<usize>,
+    /// Every document is to be written (the index is new or its settings
+    /// changed); otherwise only those whose content version differs from
+    /// the database's ([`crate::matches::Matcher::check`]).
+    pub full: bool,
 }
 
 /// Opens the configured search engine and applies its settings, and says
-/// whether the index must be rebuilt from the database (it is new, or its
-/// counts differ from the database's: the index is derived data).
+/// how the index is to be brought into step with the database: rebuilt in
+/// full when it is new or its settings changed, else checked by content
+/// (missing, stale and extra documents repaired; an index in step costs no
+/// writes). Counts alone are not trusted: an index can hold the right
+/// number of documents with the wrong content.
 pub async fn prepare_matcher(services: &Services) -> Result<OpenedMatcher, StartupError> {
     let index = crate::search::open(&services.config, services.taxonomy.clone())
         .map_err(|e| StartupError::Search(e.to_string()))?;
@@ -135,53 +143,72 @@ pub async fn prepare_matcher(services: &Services) -> Result<OpenedMatcher, Start
         index.clone(),
         services.taxonomy.clone(),
     );
-    let counts = index
-        .counts()
-        .await
-        .map_err(|e| StartupError::Search(e.to_string()))?;
     let (vacancies, profiles) = services
         .store
         .run(|c| Ok((store::vacancies::count(c)?, store::profiles::count(c)?)))
         .await?;
-    let in_step = counts.vacancies == vacancies as u64 && counts.profiles == profiles as u64;
-    let rebuild = (outcome.reindex_needed || !in_step).then_some((vacancies + profiles) as usize);
-    Ok(OpenedMatcher { matcher, rebuild })
+    let rows = (vacancies + profiles) as usize;
+    let full = outcome.reindex_needed;
+    // Even an empty database is checked when the index is not new: the
+    // index may hold documents whose rows are gone.
+    let rebuild = (rows > 0 || !full).then_some(rows);
+    Ok(OpenedMatcher {
+        matcher,
+        rebuild,
+        full,
+    })
 }
 
-/// Rebuilds the index, telling `status` how far it has got, and sets it
+/// Rebuilds the index in full, or (`full` false) checks it by content and
+/// repairs what differs, telling `status` how far it has got, and sets it
 /// ready when done (or failed, with the reason).
 pub async fn rebuild_index(
     matcher: &crate::matches::Matcher,
     total: usize,
+    full: bool,
     status: &IndexStatus,
 ) -> Result<(), StartupError> {
     tracing::info!(
         engine = matcher.index().engine_name(),
-        documents = total,
-        "rebuilding the search index from the database"
+        rows = total,
+        "{} the search index against the database",
+        if full { "rebuilding" } else { "checking" }
     );
     let started = std::time::Instant::now();
     status.set(IndexState::Indexing { done: 0, total });
     let mut vacancies_done = 0;
-    let rebuilt = matcher
-        .reindex(|kind, done, _| {
-            let done = match kind {
-                crate::search::IndexKind::Vacancies => {
-                    vacancies_done = done;
-                    done
-                }
-                crate::search::IndexKind::Profiles => vacancies_done + done,
-            };
-            status.set(IndexState::Indexing { done, total });
-        })
-        .await;
+    let show = |kind, done, _| {
+        let done = match kind {
+            crate::search::IndexKind::Vacancies => {
+                vacancies_done = done;
+                done
+            }
+            crate::search::IndexKind::Profiles => vacancies_done + done,
+        };
+        status.set(IndexState::Indexing { done, total });
+    };
+    let rebuilt = if full {
+        matcher.reindex(show).await.map(|_| None)
+    } else {
+        matcher.check(show).await.map(Some)
+    };
     match rebuilt {
-        Ok(_) => {
+        Ok(report) => {
             status.set(IndexState::Ready);
-            tracing::info!(
-                seconds = started.elapsed().as_secs_f64(),
-                "search index rebuilt"
-            );
+            let seconds = started.elapsed().as_secs_f64();
+            match report {
+                None => tracing::info!(seconds, "search index rebuilt"),
+                Some(r) => tracing::info!(
+                    seconds,
+                    vacancies_missing = r.vacancies.missing,
+                    vacancies_stale = r.vacancies.stale,
+                    vacancies_extra = r.vacancies.extra,
+                    profiles_missing = r.profiles.missing,
+                    profiles_stale = r.profiles.stale,
+                    profiles_extra = r.profiles.extra,
+                    "search index checked"
+                ),
+            }
             Ok(())
         }
         Err(e) => {
@@ -191,13 +218,13 @@ pub async fn rebuild_index(
     }
 }
 
-/// Opens the configured search engine, applies its settings, and rebuilds
-/// it from the database when it is new or out of step, before returning
+/// Opens the configured search engine, applies its settings, and brings it
+/// into step with the database (see [`prepare_matcher`]) before returning
 /// (the command-line worker and tests; `serve` rebuilds in the background).
 pub async fn open_matcher(services: &Services) -> Result<crate::matches::Matcher, StartupError> {
     let opened = prepare_matcher(services).await?;
     if let Some(total) = opened.rebuild {
-        rebuild_index(&opened.matcher, total, &IndexStatus::default()).await?;
+        rebuild_index(&opened.matcher, total, opened.full, &IndexStatus::default()).await?;
     }
     Ok(opened.matcher)
 }

@@ -224,6 +224,7 @@ fn doc(id: i64) -> VacancyDoc {
         sector_label: "Warehousing and logistics".into(),
         place: "Leeds".into(),
         description: "Moving pallets.".into(),
+        version: 0,
     }
 }
 

@@ -195,6 +195,13 @@ impl MatchIndex for EmbeddedIndex {
         })
     }
 
+    async fn versions(
+        &self,
+        kind: IndexKind,
+    ) -> Result<std::collections::HashMap<i64, i64>, SearchError> {
+        self.engine(kind).versions()
+    }
+
     async fn query(&self, kind: IndexKind, query: &Query) -> Result<Vec<Hit>, SearchError> {
         self.engine(kind).run(query)
     }
@@ -498,6 +505,25 @@ impl Engine {
             }
         }
         Ok(document)
+    }
+
+    /// Every live document's id and content version, read from the fast
+    /// fields.
+    fn versions(&self) -> Result<HashMap<i64, i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut versions = HashMap::new();
+        for reader in searcher.segment_readers() {
+            let fast = reader.fast_fields();
+            let ids = fast.i64("id").map_err(embedded)?;
+            let stamps = fast.column_opt::<i64>("version").map_err(embedded)?;
+            for doc in reader.doc_ids_alive() {
+                if let Some(id) = ids.first(doc) {
+                    let version = stamps.as_ref().and_then(|c| c.first(doc));
+                    versions.insert(id, version.unwrap_or(-1));
+                }
+            }
+        }
+        Ok(versions)
     }
 
     fn run(&self, query: &Query) -> Result<Vec<Hit>, SearchError> {

@@ -45,6 +45,13 @@ struct IdOnly {
     id: i64,
 }
 
+#[derive(Deserialize)]
+struct IdVersion {
+    id: i64,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
 /// The Meilisearch-backed [`MatchIndex`].
 pub struct MeilisearchIndex {
     client: Client,
@@ -388,6 +395,42 @@ impl MatchIndex for MeilisearchIndex {
             vacancies: counts[0],
             profiles: counts[1],
         })
+    }
+
+    async fn versions(
+        &self,
+        kind: IndexKind,
+    ) -> Result<std::collections::HashMap<i64, i64>, SearchError> {
+        let index = self.client.index(self.index_uid(kind));
+        let mut versions = std::collections::HashMap::new();
+        let mut offset = 0;
+        loop {
+            let mut request = DocumentsQuery::new(&index);
+            request
+                .with_fields(["id", "version"])
+                .with_limit(PAGE_SIZE)
+                .with_offset(offset);
+            let page = match request.execute::<IdVersion>().await {
+                Ok(page) => page,
+                Err(SdkError::Meilisearch(error))
+                    if error.error_code == ErrorCode::IndexNotFound =>
+                {
+                    break;
+                }
+                Err(error) => return Err(sdk(error)),
+            };
+            let received = page.results.len();
+            offset += received;
+            versions.extend(
+                page.results
+                    .into_iter()
+                    .map(|doc| (doc.id, doc.version.unwrap_or(-1))),
+            );
+            if received < PAGE_SIZE {
+                break;
+            }
+        }
+        Ok(versions)
     }
 
     async fn query(&self, kind: IndexKind, query: &Query) -> Result<Vec<Hit>, SearchError> {

@@ -184,6 +184,13 @@ pub trait MatchIndex: Send + Sync {
 
     /// How many documents each index holds.
     async fn counts(&self) -> Result<DocumentCounts, SearchError>;
+    /// Every document of one index, by id, with its content version
+    /// (`documents::content_version`); -1 for a document written before
+    /// documents carried one (never equal to a real version).
+    async fn versions(
+        &self,
+        kind: IndexKind,
+    ) -> Result<std::collections::HashMap<i64, i64>, SearchError>;
 
     /// Runs a query against one index.
     async fn query(&self, kind: IndexKind, query: &Query) -> Result<Vec<Hit>, SearchError>;

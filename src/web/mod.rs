@@ -89,7 +89,7 @@ pub enum ServeError {
 /// Meilisearch is unreachable), then the worker, until `shutdown`.
 async fn background(
     matcher: crate::matches::Matcher,
-    rebuild: Option<usize>,
+    (rebuild, full): (Option<usize>, bool),
     status: crate::startup::IndexStatus,
     worker: Option<crate::jobs::Worker>,
     mut shutdown: crate::jobs::Shutdown,
@@ -97,7 +97,7 @@ async fn background(
     if let Some(total) = rebuild {
         loop {
             tokio::select! {
-                rebuilt = crate::startup::rebuild_index(&matcher, total, &status) => {
+                rebuilt = crate::startup::rebuild_index(&matcher, total, full, &status) => {
                     match rebuilt {
                         Ok(()) => break,
                         Err(e) => tracing::error!(error = %e, "the search index cannot be rebuilt; trying again in 10 s"),
@@ -117,11 +117,12 @@ async fn background(
 }
 
 pub async fn serve(services: Services) -> Result<(), ServeError> {
-    // The server answers at once; an index that is new or out of step is
-    // rebuilt in the background (documents are replaced in place, never
-    // blanked), `/readyz` says 503 with the progress until it is done, and
-    // the worker starts only then, so no matching run reads a half-built
-    // index.
+    // The server answers at once; the index is brought into step in the
+    // background (rebuilt when new or its settings changed, else checked
+    // by content and only what differs written; documents are replaced in
+    // place, never blanked), `/readyz` says 503 with the progress until it
+    // is done, and the worker starts only then, so no matching run reads a
+    // half-built index and no repair races a live write.
     let opened = crate::startup::prepare_matcher(&services).await?;
     let matcher = opened.matcher;
     let status = crate::startup::IndexStatus::new(match opened.rebuild {
@@ -143,7 +144,7 @@ pub async fn serve(services: Services) -> Result<(), ServeError> {
     let (trigger, shutdown) = crate::jobs::shutdown_channel();
     let background = tokio::spawn(background(
         matcher.clone(),
-        opened.rebuild,
+        (opened.rebuild, opened.full),
         status.clone(),
         worker,
         shutdown,

@@ -94,6 +94,8 @@ pub enum IndexState {
     Indexing { done: usize, total: usize },
     /// The last rebuild attempt failed (it is tried again).
     Failed(String),
+    /// The search engine does not answer (found by `/readyz` itself).
+    Unreachable(String),
 }
 
 impl IndexStatus {

@@ -475,3 +475,24 @@ async fn deletes_clear_and_counts() {
     let counts = server.index.counts().await.expect("counts");
     assert_eq!((counts.vacancies, counts.profiles), (19_654, 19_654));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_does_not_answer_is_reported_unreachable() {
+    // A port nothing listens on: bound, then released.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let taxonomy = Arc::new(load_taxonomy().expect("taxonomy"));
+    let index = MeilisearchIndex::new(
+        &format!("http://127.0.0.1:{port}"),
+        None,
+        "fc_probe_",
+        taxonomy,
+    )
+    .expect("client");
+    assert!(matches!(
+        index.reachable().await,
+        Err(SearchError::Meilisearch(_))
+    ));
+}

@@ -397,6 +397,10 @@ impl MatchIndex for MeilisearchIndex {
         })
     }
 
+    async fn reachable(&self) -> Result<(), SearchError> {
+        self.client.health().await.map(|_| ()).map_err(sdk)
+    }
+
     async fn versions(
         &self,
         kind: IndexKind,

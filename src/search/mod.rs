@@ -182,6 +182,11 @@ pub trait MatchIndex: Send + Sync {
     /// Removes every document from both indexes (settings stay).
     async fn clear(&self) -> Result<(), SearchError>;
 
+    /// Whether the engine answers now (Meilisearch's `/health`; the
+    /// embedded engine always does), for `/readyz`.
+    async fn reachable(&self) -> Result<(), SearchError> {
+        Ok(())
+    }
     /// How many documents each index holds.
     async fn counts(&self) -> Result<DocumentCounts, SearchError>;
     /// Every document of one index, by id, with its content version

@@ -28,6 +28,12 @@ fn describe(state: &IndexState) -> serde_json::Value {
             "state": "failed",
             "message": format!("the search index cannot be rebuilt: {reason}; trying again"),
         }),
+        IndexState::Unreachable(reason) => json!({
+            "state": "unreachable",
+            "message": format!(
+                "the search engine does not answer ({reason}); changes wait in the job queue and are retried"
+            ),
+        }),
     }
 }
 
@@ -40,7 +46,24 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let backend = store.backend_name();
     let warnings = state.config.warnings();
     let checked = tokio::task::spawn_blocking(move || store.migrations_current()).await;
-    let index = state.index_status.get();
+    let mut index = state.index_status.get();
+    // A search engine that does not answer (Meilisearch down or out of
+    // reach) makes the service not ready, whatever the index's state.
+    if index == IndexState::Ready {
+        let probe = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            state.matcher.index().reachable(),
+        )
+        .await;
+        let reason = match probe {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("no answer within 2 s".to_owned()),
+        };
+        if let Some(reason) = reason {
+            index = IndexState::Unreachable(reason);
+        }
+    }
     match checked {
         Ok(Ok(true)) if index != IndexState::Ready => {
             HttpResponse::ServiceUnavailable().json(json!({

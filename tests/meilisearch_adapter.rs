@@ -510,3 +510,27 @@ async fn a_server_that_does_not_answer_is_reported_unreachable() {
         Err(SearchError::Meilisearch(_))
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_accepts_but_never_answers_fails_the_write_in_time() {
+    // Connections are accepted (by the kernel's backlog) and never read.
+    let hung = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = hung.local_addr().expect("addr").port();
+    let taxonomy = Arc::new(load_taxonomy().expect("taxonomy"));
+    let index = MeilisearchIndex::new(&format!("http://127.0.0.1:{port}"), None, "t_", taxonomy)
+        .expect("client")
+        .with_request_timeout(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let written = index.upsert_vacancies(&[doc(1)]).await;
+    assert!(
+        matches!(written, Err(SearchError::Meilisearch(_))),
+        "{written:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(index.reachable().await.is_err());
+    drop(hung);
+}

@@ -60,6 +60,7 @@ pub struct MeilisearchIndex {
     taxonomy: Arc<Taxonomy>,
     poll_interval: Duration,
     task_timeout: Duration,
+    request_timeout: Duration,
 }
 
 impl MeilisearchIndex {
@@ -80,6 +81,7 @@ impl MeilisearchIndex {
             taxonomy,
             poll_interval: Duration::from_millis(50),
             task_timeout: Duration::from_secs(120),
+            request_timeout: Duration::from_secs(30),
         })
     }
 
@@ -88,6 +90,26 @@ impl MeilisearchIndex {
         self.poll_interval = poll_interval;
         self.task_timeout = timeout;
         self
+    }
+
+    /// How long one request may wait for its answer: a server that
+    /// accepts connections but does not answer (stopped, overloaded) then
+    /// fails the write, and the job is retried with backoff, instead of
+    /// holding a worker until it answers.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// One request, or the SDK's timeout error when it is not answered in
+    /// time.
+    async fn answered<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, SdkError>>,
+    ) -> Result<T, SdkError> {
+        tokio::time::timeout(self.request_timeout, request)
+            .await
+            .unwrap_or(Err(SdkError::Timeout))
     }
 
     /// The index uid of one kind.
@@ -112,11 +134,14 @@ impl MeilisearchIndex {
     }
 
     async fn finished(&self, task: &TaskInfo) -> Result<Task, SearchError> {
-        match self
-            .client
-            .wait_for_task(task, Some(self.poll_interval), Some(self.task_timeout))
-            .await
-        {
+        let waited = tokio::time::timeout(
+            self.task_timeout + self.request_timeout,
+            self.client
+                .wait_for_task(task, Some(self.poll_interval), Some(self.task_timeout)),
+        )
+        .await
+        .unwrap_or(Err(SdkError::Timeout));
+        match waited {
             Ok(done) => Ok(done),
             Err(SdkError::Timeout) => Err(SearchError::TaskTimeout {
                 task_uid: task.task_uid,
@@ -143,15 +168,17 @@ impl MeilisearchIndex {
     /// whether it was created.
     async fn ensure_index(&self, uid: &str) -> Result<bool, SearchError> {
         let task = self
-            .client
-            .create_index(uid, Some("id"))
+            .answered(self.client.create_index(uid, Some("id")))
             .await
             .map_err(sdk)?;
         match self.finished(&task).await? {
             Task::Failed { content }
                 if content.error.error_code == ErrorCode::IndexAlreadyExists =>
             {
-                let index = self.client.get_index(uid).await.map_err(sdk)?;
+                let index = self
+                    .answered(self.client.get_index(uid))
+                    .await
+                    .map_err(sdk)?;
                 match index.primary_key.as_deref() {
                     Some("id") | None => Ok(false),
                     Some(other) => Err(SearchError::Meilisearch(format!(
@@ -183,7 +210,7 @@ impl MeilisearchIndex {
         let index = self.client.index(self.index_uid(kind));
         let mut tasks = Vec::new();
         for batch in docs.chunks(BATCH_SIZE) {
-            match index.add_or_replace(batch, Some("id")).await {
+            match self.answered(index.add_or_replace(batch, Some("id"))).await {
                 Ok(task) => tasks.push(task),
                 Err(error) => {
                     // Observe what was already enqueued before giving up.
@@ -217,7 +244,10 @@ impl MeilisearchIndex {
             if let Some(filter) = filter {
                 request.with_filter(filter);
             }
-            let page = request.execute::<IdOnly>().await.map_err(sdk)?;
+            let page = self
+                .answered(request.execute::<IdOnly>())
+                .await
+                .map_err(sdk)?;
             let received = page.results.len();
             ids.extend(page.results.into_iter().map(|doc| doc.id));
             if received < want {
@@ -254,7 +284,10 @@ impl MeilisearchIndex {
         if let Some(filter) = filter {
             search.with_filter(filter);
         }
-        let results = search.execute::<IdOnly>().await.map_err(sdk)?;
+        let results = self
+            .answered(search.execute::<IdOnly>())
+            .await
+            .map_err(sdk)?;
         Ok(results
             .hits
             .into_iter()
@@ -335,10 +368,9 @@ impl MatchIndex for MeilisearchIndex {
             let uid = self.index_uid(kind);
             created |= self.ensure_index(uid).await?;
             let settings = index_settings(kind, &self.taxonomy)?;
+            let index = self.client.index(uid);
             let task = self
-                .client
-                .index(uid)
-                .set_settings(&settings)
+                .answered(index.set_settings(&settings))
                 .await
                 .map_err(sdk)?;
             self.wait(&task).await?;
@@ -363,7 +395,11 @@ impl MatchIndex for MeilisearchIndex {
         let index = self.client.index(self.index_uid(kind));
         let mut tasks = Vec::new();
         for batch in ids.chunks(BATCH_SIZE) {
-            tasks.push(index.delete_documents(batch).await.map_err(sdk)?);
+            tasks.push(
+                self.answered(index.delete_documents(batch))
+                    .await
+                    .map_err(sdk)?,
+            );
         }
         self.wait_all(&tasks).await
     }
@@ -372,7 +408,11 @@ impl MatchIndex for MeilisearchIndex {
         let mut tasks = Vec::new();
         for kind in IndexKind::ALL {
             let index = self.client.index(self.index_uid(kind));
-            tasks.push(index.delete_all_documents().await.map_err(sdk)?);
+            tasks.push(
+                self.answered(index.delete_all_documents())
+                    .await
+                    .map_err(sdk)?,
+            );
         }
         self.wait_all(&tasks).await
     }
@@ -381,7 +421,7 @@ impl MatchIndex for MeilisearchIndex {
         let mut counts = [0u64; 2];
         for (slot, kind) in counts.iter_mut().zip(IndexKind::ALL) {
             let index = self.client.index(self.index_uid(kind));
-            *slot = match index.get_stats().await {
+            *slot = match self.answered(index.get_stats()).await {
                 Ok(stats) => stats.number_of_documents as u64,
                 Err(SdkError::Meilisearch(error))
                     if error.error_code == ErrorCode::IndexNotFound =>
@@ -398,7 +438,10 @@ impl MatchIndex for MeilisearchIndex {
     }
 
     async fn reachable(&self) -> Result<(), SearchError> {
-        self.client.health().await.map(|_| ()).map_err(sdk)
+        self.answered(self.client.health())
+            .await
+            .map(|_| ())
+            .map_err(sdk)
     }
 
     async fn versions(
@@ -414,7 +457,7 @@ impl MatchIndex for MeilisearchIndex {
                 .with_fields(["id", "version"])
                 .with_limit(PAGE_SIZE)
                 .with_offset(offset);
-            let page = match request.execute::<IdVersion>().await {
+            let page = match self.answered(request.execute::<IdVersion>()).await {
                 Ok(page) => page,
                 Err(SdkError::Meilisearch(error))
                     if error.error_code == ErrorCode::IndexNotFound =>

@@ -242,6 +242,12 @@ enum Kind {
 /// Profiles or vacancies are loaded in chunks of this many.
 const LOAD_CHUNK: usize = 2_000;
 
+/// A rebuild or check writes documents this many at a time: one call
+/// sends them all before waiting, so Meilisearch takes its consecutive
+/// tasks as one batch (waiting after every 2,000 made each chunk a batch
+/// of its own, with its fixed cost each time).
+const WRITE_CHUNK: usize = 20_000;
+
 impl Matcher {
     pub fn new(store: Store, index: Arc<dyn MatchIndex>, taxonomy: Arc<Taxonomy>) -> Self {
         Self {
@@ -739,19 +745,22 @@ impl Matcher {
         // Rows are read straight from the database: a rebuild must not pull
         // every profile and vacancy into the matcher's in-memory copies.
         let mut held = self.held(mode, IndexKind::Vacancies).await?;
+        let mut pending: Vec<VacancyDoc> = Vec::new();
         for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
             let ids = chunk.to_vec();
             let taxonomy = self.taxonomy.clone();
             let vacancies = store
                 .run(move |c| store::vacancies::load_many(c, &ids, &taxonomy))
                 .await?;
-            let docs: Vec<VacancyDoc> = vacancies
-                .iter()
-                .map(|v| VacancyDoc::build(v, &self.taxonomy))
-                .filter(|d| report.vacancies.differs(&mut held, d.id, d.version))
-                .collect();
-            if !docs.is_empty() {
-                self.index.upsert_vacancies(&docs).await?;
+            pending.extend(
+                vacancies
+                    .iter()
+                    .map(|v| VacancyDoc::build(v, &self.taxonomy))
+                    .filter(|d| report.vacancies.differs(&mut held, d.id, d.version)),
+            );
+            if pending.len() >= WRITE_CHUNK {
+                self.index.upsert_vacancies(&pending).await?;
+                pending.clear();
             }
             report.vacancies.rows += chunk.len();
             progress(
@@ -760,23 +769,32 @@ impl Matcher {
                 vacancy_ids.len(),
             );
         }
+        if !pending.is_empty() {
+            self.index.upsert_vacancies(&pending).await?;
+        }
         let mut held = self.held(mode, IndexKind::Profiles).await?;
+        let mut pending: Vec<ProfileDoc> = Vec::new();
         for chunk in profile_ids.chunks(LOAD_CHUNK) {
             let ids = chunk.to_vec();
             let taxonomy = self.taxonomy.clone();
             let profiles = store
                 .run(move |c| store::profiles::load_many(c, &ids, &taxonomy))
                 .await?;
-            let docs: Vec<ProfileDoc> = profiles
-                .iter()
-                .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
-                .filter(|d| report.profiles.differs(&mut held, d.id, d.version))
-                .collect();
-            if !docs.is_empty() {
-                self.index.upsert_profiles(&docs).await?;
+            pending.extend(
+                profiles
+                    .iter()
+                    .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
+                    .filter(|d| report.profiles.differs(&mut held, d.id, d.version)),
+            );
+            if pending.len() >= WRITE_CHUNK {
+                self.index.upsert_profiles(&pending).await?;
+                pending.clear();
             }
             report.profiles.rows += chunk.len();
             progress(IndexKind::Profiles, report.profiles.rows, profile_ids.len());
+        }
+        if !pending.is_empty() {
+            self.index.upsert_profiles(&pending).await?;
         }
         report.vacancies.extra = self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
         report.profiles.extra = self.drop_extras(IndexKind::Profiles, &profile_ids).await?;

@@ -205,7 +205,10 @@ pub fn booking(
 ) -> Result<EmployerBooking, Failure> {
     let (booking, slot) = store::lock_booking_for_employer(conn, booking_id, member.employer_id)?
         .ok_or(Failure::NotFound)?;
-    let vacancy_title = store::vacancy_title(conn, slot.vacancy_id)?;
+    let vacancy_title = crate::store::caseload::vacancy_titles(conn, &[slot.vacancy_id])?
+        .pop()
+        .map(|(_, title, _)| title)
+        .ok_or(Failure::NotFound)?;
     employer_view(conn, booking, slot, vacancy_title)
 }
 

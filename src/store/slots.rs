@@ -401,14 +401,6 @@ pub fn page_move_targets(
     slot_page!(conn, limit, offset)
 }
 
-/// The title of the vacancy a slot is for.
-pub fn vacancy_title(conn: &mut impl AsTx, vacancy_id: i64) -> StoreResult<String> {
-    Ok(with_conn!(conn, |c| vacancies::table
-        .find(vacancy_id)
-        .select(vacancies::title)
-        .first(c)?))
-}
-
 /// Where a vacancy's workplace is, when it has one.
 pub fn vacancy_point(conn: &mut impl AsTx, vacancy_id: i64) -> StoreResult<Option<GeoPoint>> {
     let (lat, lon): (Option<f64>, Option<f64>) = with_conn!(conn, |c| vacancies::table

@@ -288,13 +288,12 @@ for key, label in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles")
 w("")
 w("- Embedded engine: the tantivy index narrows, `assess` decides every rule, the top 50 are "
   "ranked and their rows loaded from the database (what the officer and terminal pages call).")
-w("- Engine, first pass: straight after the seed and reindex. The matcher keeps in-memory copies of "
-  "the rows it loads and, before each use, reads from the database the rows changed since its last "
-  "check minus a margin of 60 s (`CHECK_MARGIN_SECONDS` in src/matches.rs). For a minute after a "
-  "bulk write (the seed here, a large CSV import in real life) that is every row written, read and "
-  "parsed on every query, so the first pass measures that window as well as cold copies.")
+w("- Engine, first pass: straight after the seed and reindex, with cold copies. The matcher keeps "
+  "in-memory copies of the rows it loads and, before each use, lists from the database the rows "
+  "stamped in its change feed since its last check's watermark (`store::meta::change_watermark`): "
+  "after a bulk write each row written is listed once, and a check when nothing changed reads nothing.")
 w("- Engine, steady state: the same queries again once no row has changed for "
-  f"{r.get('matching_settle_seconds', '125')} s, with the copies the first pass loaded: what a running "
+  f"{r.get('matching_settle_seconds', '0')} s, with the copies the first pass loaded: what a running "
   "server sees. The HTTP load below also starts that long after its seed.")
 w("- Brute force: `assess` over every pair for the same query, with every profile and vacancy "
   "already loaded in memory (no database time at all), counting the eligible ones.")

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 
 use crate::domain::eligible::{eligible_by, Eligibility, EligibleFrom};
 use crate::domain::matching::{assess, eligible_score, Assessment};
@@ -112,51 +112,49 @@ impl<T> Scored<T> {
 /// about as well the better fit comes first.
 const RELEVANCE_BANDS: f64 = 10.0;
 
-/// Parsed rows kept in memory with the `updated_at` they were read at.
+/// Parsed rows kept in memory with the change-feed stamp they were read at.
 ///
 /// The database stays the source of truth for every process (the worker
 /// writes, the web server reads): before each use, one indexed query lists
-/// the rows whose `updated_at` moved since the last check (less a margin
-/// for transactions that committed late), and their copies are dropped, so
-/// only changed rows are read and parsed again. Every write to a profile or
-/// vacancy moves its `updated_at` (a rule of the store); rows are never
-/// deleted.
+/// the rows stamped since the last check's watermark
+/// ([`store::meta::change_watermark`]), and their copies are dropped where
+/// the stamp moved, so only changed rows are read and parsed again. Every
+/// insert or update of a profile or vacancy row moves its stamp (database
+/// triggers, so no write path can forget); rows are never deleted. When
+/// nothing changed the check reads nothing; after a bulk write each row
+/// written is listed once (no clock and no margin is involved, so a
+/// transaction that commits late is still seen).
 struct Snapshot<T> {
-    rows: RwLock<HashMap<i64, (NaiveDateTime, Arc<T>)>>,
-    /// When the copies were last checked against the database.
-    checked: RwLock<Option<NaiveDateTime>>,
+    rows: RwLock<HashMap<i64, (i64, Arc<T>)>>,
+    /// The watermark of the last check; None before the first.
+    watermark: RwLock<Option<i64>>,
 }
-
-/// How far back each check looks before the previous one: a transaction
-/// stamps `updated_at` when it writes and may commit a little later (at
-/// most the 15 s SQLite busy timeout plus the transaction itself here).
-/// For this long after a bulk write, each check re-reads the rows written.
-pub const CHECK_MARGIN_SECONDS: i64 = 60;
 
 impl<T> Snapshot<T> {
     fn new() -> Self {
         Self {
             rows: RwLock::new(HashMap::new()),
-            checked: RwLock::new(None),
+            watermark: RwLock::new(None),
         }
     }
 
-    fn rows_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, (NaiveDateTime, Arc<T>)>> {
+    fn rows_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, (i64, Arc<T>)>> {
         self.rows
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Since when changes must be looked for; None when nothing is cached.
-    fn check_from(&self) -> Option<NaiveDateTime> {
-        self.checked
+    /// The watermark to read changes from; None before the first check.
+    fn watermark(&self) -> Option<i64> {
+        *self
+            .watermark
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .map(|at| at - chrono::Duration::seconds(CHECK_MARGIN_SECONDS))
     }
 
-    /// Drops copies whose row has moved on, and records the check.
-    fn apply_changes(&self, changed: &[(i64, NaiveDateTime)], checked_at: NaiveDateTime) {
+    /// Drops copies whose row has moved on, and records the watermark the
+    /// check read before listing them.
+    fn apply_changes(&self, changed: &[(i64, i64)], watermark: i64) {
         if !changed.is_empty() {
             let mut rows = self.rows_mut();
             for (id, version) in changed {
@@ -165,12 +163,12 @@ impl<T> Snapshot<T> {
                 }
             }
         }
-        let mut checked = self
-            .checked
+        let mut mark = self
+            .watermark
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if checked.is_none_or(|at| at < checked_at) {
-            *checked = Some(checked_at);
+        if mark.is_none_or(|at| at < watermark) {
+            *mark = Some(watermark);
         }
     }
 
@@ -195,10 +193,10 @@ impl<T> Snapshot<T> {
 
     fn insert(
         &self,
-        versions: &[(i64, NaiveDateTime)],
+        versions: &[(i64, i64)],
         loaded: impl Iterator<Item = (i64, T)>,
     ) -> Vec<(i64, Arc<T>)> {
-        let version_of: HashMap<i64, NaiveDateTime> = versions.iter().copied().collect();
+        let version_of: HashMap<i64, i64> = versions.iter().copied().collect();
         let mut rows = self.rows_mut();
         loaded
             .filter_map(|(id, row)| {
@@ -296,19 +294,24 @@ impl Matcher {
         load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
         id_of: fn(&T) -> i64,
     ) -> Result<Vec<Arc<T>>, MatchError> {
-        let checked_at = store::now();
-        if let Some(since) = cache.check_from() {
-            let changed = self
-                .store
-                .run(move |c| match kind {
-                    Kind::Profiles => store::profiles::changed_since(c, since),
-                    Kind::Vacancies => store::vacancies::changed_since(c, since),
-                })
-                .await?;
-            cache.apply_changes(&changed, checked_at);
-        } else {
-            cache.apply_changes(&[], checked_at);
-        }
+        let since = cache.watermark();
+        let (watermark, changed) = self
+            .store
+            .run(move |c| {
+                // The watermark first: every change below it is visible to
+                // the read that follows.
+                let watermark = store::meta::change_watermark(c)?;
+                let changed = match since {
+                    None => Vec::new(),
+                    Some(since) => match kind {
+                        Kind::Profiles => store::profiles::changed_since(c, since)?,
+                        Kind::Vacancies => store::vacancies::changed_since(c, since)?,
+                    },
+                };
+                Ok::<_, StoreError>((watermark, changed))
+            })
+            .await?;
+        cache.apply_changes(&changed, watermark);
         let (mut found, missing) = cache.lookup(&ids);
         if !missing.is_empty() {
             let taxonomy = self.taxonomy.clone();

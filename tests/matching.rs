@@ -1272,3 +1272,176 @@ on_both_backends!(
         assert_eq!(index.counts().await.unwrap(), full, "the ghost is gone");
     }
 );
+
+/// A write transaction on a connection of its own, left open until
+/// `commit`: SQL run as it stands, outside the service's pool.
+struct OpenWrite(Box<dyn diesel::connection::SimpleConnection>);
+
+impl OpenWrite {
+    fn begin(db: &common::TestDb, sql: &str) -> Self {
+        use diesel::connection::SimpleConnection;
+        let mut conn: Box<dyn SimpleConnection> = match &db.url {
+            fairchance::config::DatabaseUrl::Sqlite(path) => {
+                let mut c =
+                    diesel::SqliteConnection::establish(&path.display().to_string()).unwrap();
+                c.batch_execute("PRAGMA busy_timeout = 15000; BEGIN IMMEDIATE")
+                    .unwrap();
+                Box::new(c)
+            }
+            fairchance::config::DatabaseUrl::Postgres(url) => {
+                let mut c = diesel::PgConnection::establish(url).unwrap();
+                c.batch_execute("BEGIN").unwrap();
+                Box::new(c)
+            }
+        };
+        conn.batch_execute(sql).unwrap();
+        Self(conn)
+    }
+
+    fn commit(mut self) {
+        self.0.batch_execute("COMMIT").unwrap();
+    }
+}
+
+on_both_backends!(
+    the_in_memory_copies_see_every_committed_change_whatever_the_commit_order,
+    |backend| async move {
+        use fairchance::domain::profile::ProfileDetails;
+        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::matches::Paging;
+        use fairchance::search::ServiceScope;
+        let s = small(backend).await;
+        let t = s.app.services.taxonomy.clone();
+        let today = now().date();
+        let (first, second, person) = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            let at = now();
+            let mut publish = |title: &str| {
+                let mut input = forklift_job(None, None);
+                input.title = title.into();
+                let details = VacancyDetails::parse(&input, &t).unwrap();
+                conn.write(|tx| {
+                    store::vacancies::insert(
+                        tx,
+                        s.employer,
+                        VacancyStatus::Published,
+                        None,
+                        &details,
+                        at,
+                    )
+                })
+                .unwrap()
+            };
+            let first = publish("Forklift driver, first");
+            let second = publish("Forklift driver, second");
+            let details = ProfileDetails::parse(&released_on("P1", today), &t).unwrap();
+            let person = conn
+                .write(|tx| {
+                    store::profiles::insert(tx, s.service, Some(s.officer), "P1", &details, at)
+                })
+                .unwrap();
+            (first, second, person)
+        };
+        s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        let profile = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            store::profiles::load(&mut conn, person, &t).unwrap()
+        };
+        let vacancy = {
+            let mut conn = s.app.services.store.conn().unwrap();
+            store::vacancies::load(&mut conn, first, &t).unwrap()
+        };
+        // What the matcher's copies say: vacancy titles for the person, and
+        // the person's pseudonym for a vacancy.
+        let seen = || async {
+            let page = s
+                .app
+                .matcher
+                .vacancies_page(&profile, today, Paging::ALL)
+                .await
+                .unwrap();
+            let titles: std::collections::BTreeMap<i64, String> = page
+                .items
+                .iter()
+                .map(|r| (r.item.id, r.item.details.title().to_string()))
+                .collect();
+            let page = s
+                .app
+                .matcher
+                .profiles_page(&vacancy, &ServiceScope::All, today, Paging::ALL)
+                .await
+                .unwrap();
+            let references: Vec<String> = page
+                .items
+                .iter()
+                .map(|r| r.item.pseudonym.clone())
+                .collect();
+            (titles, references)
+        };
+        let pseudonym = profile.pseudonym.clone();
+        let (titles, references) = seen().await;
+        assert_eq!(titles[&first], "Forklift driver, first");
+        assert_eq!(titles[&second], "Forklift driver, second");
+        assert_eq!(references, vec![pseudonym.clone()]);
+
+        // Transaction A writes both kinds of row and stamps an `updated_at`
+        // two hours old (as a clock-based check would have trusted), and
+        // stays open while the matcher looks.
+        let two_hours_back = match backend {
+            Backend::Sqlite => "datetime(updated_at, '-2 hours')",
+            Backend::Postgres => "updated_at - INTERVAL '2 hours'",
+        };
+        let a = OpenWrite::begin(
+            &s.app.db,
+            &format!(
+                "UPDATE vacancies SET title = 'Written by A' WHERE id = {first}; \
+                 UPDATE profiles SET pseudonym = 'Written by A' WHERE id = {person}; \
+                 UPDATE vacancies SET updated_at = {two_hours_back} WHERE id = {first}"
+            ),
+        );
+        let (titles, references) = seen().await;
+        assert_eq!(
+            titles[&first], "Forklift driver, first",
+            "A has not committed"
+        );
+        assert_eq!(references, vec![pseudonym.clone()]);
+
+        if backend == Backend::Postgres {
+            // Transaction B starts after A, commits before it, and the
+            // matcher looks in between. (SQLite has one writer at a time, so
+            // its commits cannot come out of order: B would wait for A.)
+            let b = OpenWrite::begin(
+                &s.app.db,
+                &format!("UPDATE vacancies SET title = 'Written by B' WHERE id = {second}"),
+            );
+            b.commit();
+            let (titles, _) = seen().await;
+            assert_eq!(titles[&second], "Written by B");
+            assert_eq!(
+                titles[&first], "Forklift driver, first",
+                "A has not committed"
+            );
+        }
+
+        a.commit();
+        let (titles, references) = seen().await;
+        assert_eq!(titles[&first], "Written by A", "A's late commit is seen");
+        assert_eq!(references, vec!["Written by A".to_string()]);
+        if backend == Backend::Postgres {
+            assert_eq!(titles[&second], "Written by B");
+        }
+
+        // Nothing changed since: the copies stay as they are; the next
+        // committed write is seen on the next look.
+        let (again, _) = seen().await;
+        assert_eq!(again, titles);
+        OpenWrite::begin(
+            &s.app.db,
+            &format!("UPDATE vacancies SET title = 'Renamed' WHERE id = {first}"),
+        )
+        .commit();
+        let (titles, _) = seen().await;
+        assert_eq!(titles[&first], "Renamed");
+        s.app.stop().await;
+    }
+);

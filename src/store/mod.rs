@@ -467,6 +467,14 @@ pub(crate) fn one_row(n: usize) -> StoreResult<()> {
     }
 }
 
+/// The change-feed stamp of a profile or vacancy row (`change_seq`, set by
+/// database triggers on every insert and update; see
+/// [`meta::change_watermark`]). Not in `schema.rs`: the profiles table
+/// would pass diesel's 32 columns. For queries on one table only.
+pub(crate) fn change_seq() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("change_seq")
+}
+
 /// The current time as stored: UTC, microsecond precision on both backends.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -796,26 +796,24 @@ pub fn lock_in_service(conn: &mut InTx, service_id: i64, key: Key) -> StoreResul
     Ok(found)
 }
 
-/// The `updated_at` of each profile asked for: every change to a profile
-/// moves it, so it tells a cache which parsed copies are stale.
-/// Rows whose `updated_at` is at or after `since`, with it (an indexed
-/// range read: the matcher's check for changed rows).
-pub fn changed_since(
-    conn: &mut impl AsTx,
-    since: NaiveDateTime,
-) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+/// Rows stamped at or after `watermark` in the change feed, with their
+/// stamps (an indexed range read: the matcher's check for changed rows;
+/// see [`crate::store::meta::change_watermark`]).
+pub fn changed_since(conn: &mut impl AsTx, watermark: i64) -> StoreResult<Vec<(i64, i64)>> {
     Ok(with_conn!(conn, |c| profiles::table
-        .filter(profiles::updated_at.ge(since))
-        .select((profiles::id, profiles::updated_at))
+        .filter(super::change_seq().ge(watermark))
+        .select((profiles::id, super::change_seq()))
         .load(c)?))
 }
 
-pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, NaiveDateTime)>> {
+/// The change-feed stamp of each row asked for: every write to a row
+/// moves it, so it tells a cache which parsed copies are stale.
+pub fn versions(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(5_000) {
-        let rows: Vec<(i64, NaiveDateTime)> = with_conn!(conn, |c| profiles::table
+        let rows: Vec<(i64, i64)> = with_conn!(conn, |c| profiles::table
             .filter(profiles::id.eq_any(chunk))
-            .select((profiles::id, profiles::updated_at))
+            .select((profiles::id, super::change_seq()))
             .load(c)?);
         out.extend(rows);
     }

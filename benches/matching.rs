@@ -105,6 +105,67 @@ fn env_number(name: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+/// Plain HTTP requests to Meilisearch, beside the adapter.
+struct RawMeili {
+    client: reqwest::Client,
+    url: String,
+    key: Option<String>,
+    prefix: String,
+}
+
+impl RawMeili {
+    fn new(config: &Config) -> Self {
+        let url = std::env::var("MEILISEARCH_URL").expect("MEILISEARCH_URL");
+        Self {
+            client: reqwest::Client::new(),
+            url: url.trim_end_matches('/').to_string(),
+            key: std::env::var("MEILISEARCH_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty()),
+            prefix: config.search_prefix.clone(),
+        }
+    }
+
+    /// Every id `filter` admits in the index of `kind`.
+    async fn ids(&self, kind: &str, filter: &fairchance::search::Filter) -> usize {
+        use fairchance::search::filter::MeilisearchFilter;
+        let expression = match filter.to_meilisearch().expect("filter") {
+            MeilisearchFilter::Nothing => return 0,
+            MeilisearchFilter::All => None,
+            MeilisearchFilter::Expression(e) => Some(e),
+        };
+        let mut offset = 0;
+        loop {
+            let mut body = serde_json::json!({ "fields": ["id"], "limit": 1000, "offset": offset });
+            if let Some(e) = &expression {
+                body["filter"] = serde_json::json!(e);
+            }
+            let mut request = self
+                .client
+                .post(format!(
+                    "{}/indexes/{}{kind}/documents/fetch",
+                    self.url, self.prefix
+                ))
+                .json(&body);
+            if let Some(key) = &self.key {
+                request = request.bearer_auth(key);
+            }
+            let page: serde_json::Value = request
+                .send()
+                .await
+                .expect("fetch")
+                .json()
+                .await
+                .expect("json");
+            let got = page["results"].as_array().map_or(0, Vec::len);
+            offset += got;
+            if got < 1000 {
+                return offset;
+            }
+        }
+    }
+}
+
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
     let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
@@ -367,6 +428,38 @@ fn main() {
                     let t = Instant::now();
                     meili_matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match");
                     vp.push(t.elapsed());
+                }
+                // The same narrowing filters sent as plain HTTP requests
+                // (every id the filter admits, paged 1,000 at a time through
+                // `documents/fetch`, as the adapter does): the floor the
+                // adapter and the matcher are compared with.
+                let raw = RawMeili::new(&meili_config);
+                let mut raw_pv = Vec::new();
+                for profile in &sample_profiles {
+                    let filter = fairchance::search::narrowing::vacancies_for_profile(profile, today, &services.taxonomy);
+                    let t = Instant::now();
+                    std::hint::black_box(raw.ids("vacancies", &filter).await);
+                    raw_pv.push(t.elapsed());
+                }
+                let mut raw_vp = Vec::new();
+                for vacancy in &sample_vacancies {
+                    let filter = fairchance::search::narrowing::profiles_for_vacancy(vacancy, &ServiceScope::All, today);
+                    let t = Instant::now();
+                    std::hint::black_box(raw.ids("profiles", &filter).await);
+                    raw_vp.push(t.elapsed());
+                }
+                for (key, samples, engine) in [("pv", &mut raw_pv, &mut pv.clone()), ("vp", &mut raw_vp, &mut vp.clone())] {
+                    let (r50, r99) = (percentile(samples, 0.5), percentile(samples, 0.99));
+                    let (m50, m99) = (percentile(engine, 0.5), percentile(engine, 0.99));
+                    println!(
+                        "{key}: raw meilisearch query p50 {} p99 {}; matcher on meilisearch / raw = {:.2}x at p50, {:.2}x at p99",
+                        ms(r50),
+                        ms(r99),
+                        m50.as_secs_f64() / r50.as_secs_f64().max(1e-9),
+                        m99.as_secs_f64() / r99.as_secs_f64().max(1e-9)
+                    );
+                    println!("RESULT {key}_meili_raw_p50_ms={:.2}", r50.as_secs_f64() * 1000.0);
+                    println!("RESULT {key}_meili_raw_p99_ms={:.2}", r99.as_secs_f64() * 1000.0);
                 }
                 let mut find_plain = Vec::new();
                 let mut find_word = Vec::new();

@@ -128,6 +128,9 @@ pub struct Config {
     pub run_worker: bool,
     pub log_format: LogFormat,
     pub digest_tick: Duration,
+    /// How long a claimed job is held before another worker may take it
+    /// (its worker is presumed dead).
+    pub job_lease: Duration,
     /// Proxies whose `X-Forwarded-For` / `Forwarded` headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How long people's data is kept; read by the retention pass, the
@@ -182,6 +185,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("FAIRCHANCE_DB_POOL_SIZE", "8", "Database connections per process (1-64)."),
     ("FAIRCHANCE_DEMO", "on", "Seed the demo data set into an empty database at start (on/off). Turn off in production."),
     ("FAIRCHANCE_WORKER", "on", "Run the background worker inside `serve` (on/off). Turn off when running separate `worker` processes."),
+    ("FAIRCHANCE_JOB_LEASE_SECONDS", "300", "How long a job a worker has claimed is held before another worker takes it over, when its worker died (10-3600). Longer than the slowest job."),
     ("FAIRCHANCE_DIGEST_TICK_SECONDS", "60", "How often the worker looks for digests that are due (1-3600); lower it to see demo digests quickly."),
     ("FAIRCHANCE_LOG", "warn,fairchance=info", "Log filter in tracing's EnvFilter syntax: the default shows the service's own messages and only warnings from libraries; e.g. info,fairchance=debug for everything."),
     ("FAIRCHANCE_LOG_FORMAT", "text", "text or json."),
@@ -515,6 +519,13 @@ impl Config {
                 get("FAIRCHANCE_DIGEST_TICK_SECONDS"),
                 60u64,
                 1,
+                3600,
+            )?),
+            job_lease: Duration::from_secs(parse_number(
+                "FAIRCHANCE_JOB_LEASE_SECONDS",
+                get("FAIRCHANCE_JOB_LEASE_SECONDS"),
+                300u64,
+                10,
                 3600,
             )?),
             retention: Retention {

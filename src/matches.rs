@@ -14,6 +14,7 @@ use crate::domain::matching::{assess, eligible_score, Assessment};
 use crate::domain::profile::Profile;
 use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::Vacancy;
+use crate::search::documents::IndexDocument;
 use crate::search::{
     narrowing, CandidateOptions, IndexKind, MatchIndex, ProfileDoc, Query, SearchError,
     ServiceScope, VacancyDoc, VacancySearch,
@@ -245,6 +246,52 @@ const LOAD_CHUNK: usize = 2_000;
 /// tasks as one batch (waiting after every 2,000 made each chunk a batch
 /// of its own, with its fixed cost each time).
 const WRITE_CHUNK: usize = 20_000;
+
+/// How many of those writes a rebuild or check keeps outstanding while it
+/// reads and builds the next documents.
+const WRITES_IN_FLIGHT: usize = 3;
+
+/// One write of documents to the index, running on its own task.
+type WriteFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), SearchError>> + Send>>;
+
+/// Writes sent to the index and not yet answered. Dropping it (on an
+/// error) aborts the rest; every write is an idempotent upsert, so a run
+/// that stops midway converges when run again.
+#[derive(Default)]
+struct InFlight {
+    tasks: tokio::task::JoinSet<Result<(), SearchError>>,
+}
+
+impl InFlight {
+    /// Starts a write, first waiting for one to finish when
+    /// [`WRITES_IN_FLIGHT`] are outstanding.
+    async fn send(&mut self, write: WriteFuture) -> Result<(), MatchError> {
+        while self.tasks.len() >= WRITES_IN_FLIGHT {
+            self.join_one().await?;
+        }
+        self.tasks.spawn(write);
+        Ok(())
+    }
+
+    async fn join_one(&mut self) -> Result<(), MatchError> {
+        match self.tasks.join_next().await {
+            None => Ok(()),
+            Some(Ok(written)) => Ok(written?),
+            Some(Err(failed)) => Err(MatchError::Search(SearchError::Interrupted(
+                failed.to_string(),
+            ))),
+        }
+    }
+
+    /// Waits for every outstanding write; the first error is returned.
+    async fn finish(mut self) -> Result<(), MatchError> {
+        while !self.tasks.is_empty() {
+            self.join_one().await?;
+        }
+        Ok(())
+    }
+}
 
 impl Matcher {
     pub fn new(store: Store, index: Arc<dyn MatchIndex>, taxonomy: Arc<Taxonomy>) -> Self {
@@ -744,63 +791,92 @@ impl Matcher {
         let today = chrono::Utc::now().date_naive();
         let vacancy_ids = store.run(store::vacancies::all_ids).await?;
         let profile_ids = store.run(store::profiles::all_ids).await?;
-        let mut report = ConvergeReport::default();
-        // Rows are read straight from the database: a rebuild must not pull
-        // every profile and vacancy into the matcher's in-memory copies.
-        let mut held = self.held(mode, IndexKind::Vacancies).await?;
-        let mut pending: Vec<VacancyDoc> = Vec::new();
-        for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
-            let ids = chunk.to_vec();
-            let taxonomy = self.taxonomy.clone();
-            let vacancies = store
-                .run(move |c| store::vacancies::load_many(c, &ids, &taxonomy))
-                .await?;
-            pending.extend(
-                vacancies
-                    .iter()
-                    .map(|v| VacancyDoc::build(v, &self.taxonomy))
-                    .filter(|d| report.vacancies.differs(&mut held, d.id, d.version)),
-            );
-            if pending.len() >= WRITE_CHUNK {
-                self.index.upsert_vacancies(&pending).await?;
-                pending.clear();
-            }
-            report.vacancies.rows += chunk.len();
-            progress(
+        let taxonomy = self.taxonomy.clone();
+        let vacancies = self
+            .converge_kind(
                 IndexKind::Vacancies,
-                report.vacancies.rows,
-                vacancy_ids.len(),
-            );
-        }
-        if !pending.is_empty() {
-            self.index.upsert_vacancies(&pending).await?;
-        }
-        let mut held = self.held(mode, IndexKind::Profiles).await?;
-        let mut pending: Vec<ProfileDoc> = Vec::new();
-        for chunk in profile_ids.chunks(LOAD_CHUNK) {
-            let ids = chunk.to_vec();
-            let taxonomy = self.taxonomy.clone();
-            let profiles = store
-                .run(move |c| store::profiles::load_many(c, &ids, &taxonomy))
-                .await?;
-            pending.extend(
-                profiles
-                    .iter()
-                    .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
-                    .filter(|d| report.profiles.differs(&mut held, d.id, d.version)),
-            );
-            if pending.len() >= WRITE_CHUNK {
-                self.index.upsert_profiles(&pending).await?;
-                pending.clear();
-            }
-            report.profiles.rows += chunk.len();
-            progress(IndexKind::Profiles, report.profiles.rows, profile_ids.len());
-        }
-        if !pending.is_empty() {
-            self.index.upsert_profiles(&pending).await?;
-        }
+                mode,
+                &vacancy_ids,
+                move |c, ids| {
+                    let rows = store::vacancies::load_many(c, ids, &taxonomy)?;
+                    Ok(rows
+                        .iter()
+                        .map(|v| VacancyDoc::build(v, &taxonomy))
+                        .collect())
+                },
+                |index, docs: Vec<VacancyDoc>| {
+                    Box::pin(async move { index.upsert_vacancies(&docs).await })
+                },
+                &mut progress,
+            )
+            .await?;
+        let taxonomy = self.taxonomy.clone();
+        let profiles = self
+            .converge_kind(
+                IndexKind::Profiles,
+                mode,
+                &profile_ids,
+                move |c, ids| {
+                    let rows = store::profiles::load_many(c, ids, &taxonomy)?;
+                    Ok(rows
+                        .iter()
+                        .map(|p| ProfileDoc::build(p, &taxonomy, today))
+                        .collect())
+                },
+                |index, docs: Vec<ProfileDoc>| {
+                    Box::pin(async move { index.upsert_profiles(&docs).await })
+                },
+                &mut progress,
+            )
+            .await?;
+        let mut report = ConvergeReport {
+            vacancies,
+            profiles,
+        };
         report.vacancies.extra = self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
         report.profiles.extra = self.drop_extras(IndexKind::Profiles, &profile_ids).await?;
+        Ok(report)
+    }
+
+    /// One kind's pass of [`Self::converge`]: rows are read and their
+    /// documents built on a blocking thread, straight from the database (a
+    /// rebuild must not pull every row into the in-memory copies), and the
+    /// documents that differ are written [`WRITE_CHUNK`] at a time with up
+    /// to [`WRITES_IN_FLIGHT`] writes outstanding, so the next rows are read
+    /// while the engine indexes the last ones.
+    async fn converge_kind<D: IndexDocument + Send + 'static>(
+        &self,
+        kind: IndexKind,
+        mode: Converge,
+        ids: &[i64],
+        build: impl Fn(&mut store::Conn, &[i64]) -> StoreResult<Vec<D>> + Clone + Send + 'static,
+        write: fn(Arc<dyn MatchIndex>, Vec<D>) -> WriteFuture,
+        progress: &mut impl FnMut(IndexKind, usize, usize),
+    ) -> Result<KindReport, MatchError> {
+        let mut report = KindReport::default();
+        let mut held = self.held(mode, kind).await?;
+        let mut writes = InFlight::default();
+        let mut pending: Vec<D> = Vec::new();
+        for chunk in ids.chunks(LOAD_CHUNK) {
+            let chunk_ids = chunk.to_vec();
+            let build = build.clone();
+            let docs = self.store.run(move |c| build(c, &chunk_ids)).await?;
+            pending.extend(
+                docs.into_iter()
+                    .filter(|d| report.differs(&mut held, d.id(), d.version())),
+            );
+            if pending.len() >= WRITE_CHUNK {
+                writes
+                    .send(write(self.index.clone(), std::mem::take(&mut pending)))
+                    .await?;
+            }
+            report.rows += chunk.len();
+            progress(kind, report.rows, ids.len());
+        }
+        if !pending.is_empty() {
+            writes.send(write(self.index.clone(), pending)).await?;
+        }
+        writes.finish().await?;
         Ok(report)
     }
 

@@ -53,7 +53,13 @@ fn columns(services: &fairchance::startup::Services) -> BTreeSet<(String, String
 fn both_migrations_give_the_same_tables_and_columns() {
     let sqlite = TestDb::new(Backend::Sqlite);
     let postgres = TestDb::new(Backend::Postgres);
-    let a = columns(&sqlite.services(&[]));
+    // The one table only SQLite has by design: the change feed's counter
+    // (PostgreSQL stamps rows with transaction ids instead; see
+    // `store::meta::change_watermark`).
+    let a: BTreeSet<_> = columns(&sqlite.services(&[]))
+        .into_iter()
+        .filter(|(table, _, _)| table != "change_counter")
+        .collect();
     let b = columns(&postgres.services(&[]));
     assert!(
         a.len() > 200,

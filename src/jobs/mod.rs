@@ -222,14 +222,20 @@ impl Worker {
         Ok(())
     }
 
+    /// How long a claimed job is held (`FAIRCHANCE_JOB_LEASE_SECONDS`).
+    fn lease(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.services.config.job_lease).unwrap_or(jobs::LEASE)
+    }
+
     /// Claims one batch of jobs due at `at` and runs them; returns how many
     /// were claimed.
     pub async fn work(&self, at: NaiveDateTime) -> StoreResult<usize> {
         let worker = self.id.clone();
+        let lease = self.lease();
         let claimed = self
             .services
             .store
-            .run(move |c| jobs::claim(c, &worker, BATCH, at))
+            .run(move |c| jobs::claim_leased(c, &worker, BATCH, at, lease))
             .await?;
         let (mut matching, others): (Vec<Job>, Vec<Job>) =
             claimed.into_iter().partition(is_matching);
@@ -245,7 +251,7 @@ impl Worker {
             matching.extend(
                 self.services
                     .store
-                    .run(move |c| jobs::claim_kinds(c, &worker, &kinds, more, at))
+                    .run(move |c| jobs::claim_kinds(c, &worker, &kinds, more, at, lease))
                     .await?,
             );
         }

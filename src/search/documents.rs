@@ -48,6 +48,8 @@ pub struct GeoDoc {
 pub trait IndexDocument {
     /// The document's primary key.
     fn id(&self) -> i64;
+    /// Its content version (see [`content_version`]).
+    fn version(&self) -> i64;
     /// Its point, if any.
     fn geo(&self) -> Option<GeoDoc>;
 
@@ -81,6 +83,9 @@ impl IndexDocument for VacancyDoc {
     fn id(&self) -> i64 {
         self.id
     }
+    fn version(&self) -> i64 {
+        self.version
+    }
     fn geo(&self) -> Option<GeoDoc> {
         self.geo
     }
@@ -89,6 +94,9 @@ impl IndexDocument for VacancyDoc {
 impl IndexDocument for ProfileDoc {
     fn id(&self) -> i64 {
         self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
     }
     fn geo(&self) -> Option<GeoDoc> {
         self.geo

@@ -55,6 +55,9 @@ pub enum SearchError {
     /// Meilisearch could not be reached or answered with an error.
     #[error("meilisearch: {0}")]
     Meilisearch(String),
+    /// A write running on a task of its own stopped before it answered.
+    #[error("search index write stopped: {0}")]
+    Interrupted(String),
     /// A Meilisearch task failed; the write did not happen.
     #[error("meilisearch task {task_uid} failed ({code}): {message}")]
     TaskFailed {

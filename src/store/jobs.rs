@@ -126,7 +126,18 @@ pub fn claim(
     limit: i64,
     at: NaiveDateTime,
 ) -> StoreResult<Vec<Job>> {
-    claim_of(conn, worker, None, limit, at)
+    claim_of(conn, worker, None, limit, at, LEASE)
+}
+
+/// [`claim`] with a lease of `lease` (`FAIRCHANCE_JOB_LEASE_SECONDS`).
+pub fn claim_leased(
+    conn: &mut impl AsTx,
+    worker: &str,
+    limit: i64,
+    at: NaiveDateTime,
+    lease: Duration,
+) -> StoreResult<Vec<Job>> {
+    claim_of(conn, worker, None, limit, at, lease)
 }
 
 /// [`claim`], of these kinds only (the worker gathers matching jobs into
@@ -137,8 +148,9 @@ pub fn claim_kinds(
     kinds: &[&str],
     limit: i64,
     at: NaiveDateTime,
+    lease: Duration,
 ) -> StoreResult<Vec<Job>> {
-    claim_of(conn, worker, Some(kinds), limit, at)
+    claim_of(conn, worker, Some(kinds), limit, at, lease)
 }
 
 fn claim_of(
@@ -147,12 +159,13 @@ fn claim_of(
     kinds: Option<&[&str]>,
     limit: i64,
     at: NaiveDateTime,
+    lease: Duration,
 ) -> StoreResult<Vec<Job>> {
     use diesel::IntoSql;
     if limit <= 0 {
         return Ok(Vec::new());
     }
-    let stale = at - LEASE;
+    let stale = at - lease;
     // Any kind, or one of `kinds` (a bound flag keeps this one query).
     let any_kind = kinds.is_none().into_sql::<diesel::sql_types::Bool>();
     let kind_ok = jobs::kind

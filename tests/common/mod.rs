@@ -374,7 +374,7 @@ impl Drop for TestApp {
 }
 
 /// The id of the session whose CSRF token is `csrf` (each is random).
-fn session_of_csrf(conn: &mut fairchance::store::Conn, csrf: &str) -> i64 {
+pub fn session_of_csrf(conn: &mut fairchance::store::Conn, csrf: &str) -> i64 {
     use diesel::prelude::*;
     use fairchance::store::schema::sessions;
     fairchance::with_conn!(conn, |c| sessions::table

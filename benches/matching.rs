@@ -105,6 +105,21 @@ fn env_number(name: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
+/// Seconds for the worker's part of `ids` changing at once: batches of
+/// 100 through `Matcher::changed_many` (as the worker gathers them), each
+/// indexing its vacancies, matching them against every profile and storing
+/// the matches.
+async fn thousand_changed(matcher: &Matcher, ids: &[i64], today: chrono::NaiveDate) -> f64 {
+    let started = Instant::now();
+    for batch in ids.chunks(100) {
+        matcher
+            .changed_many(batch, &[], today)
+            .await
+            .expect("matching run");
+    }
+    started.elapsed().as_secs_f64()
+}
+
 /// Plain HTTP requests to Meilisearch, beside the adapter.
 struct RawMeili {
     client: reqwest::Client,
@@ -238,6 +253,8 @@ fn main() {
         let today = chrono::Utc::now().date_naive();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let sample_profiles: Vec<_> = all_profiles.choose_multiple(&mut rng, samples).collect();
+        // A CSV import's worth of changed vacancies (issue #17 item 1).
+        let changed_ids: Vec<i64> = all_vacancies.iter().filter(|v| v.is_open(today)).take(1_000).map(|v| v.id).collect();
         let sample_vacancies: Vec<_> = all_vacancies.iter().filter(|v| v.is_open(today)).collect::<Vec<_>>().choose_multiple(&mut rng, samples).copied().collect();
 
         let mut engine_pv = Vec::new();
@@ -461,6 +478,9 @@ fn main() {
                     println!("RESULT {key}_meili_raw_p50_ms={:.2}", r50.as_secs_f64() * 1000.0);
                     println!("RESULT {key}_meili_raw_p99_ms={:.2}", r99.as_secs_f64() * 1000.0);
                 }
+                let seconds = thousand_changed(&meili_matcher, &changed_ids, today).await;
+                println!("meilisearch: {} changed vacancies matched and stored in {seconds:.1} s", changed_ids.len());
+                println!("RESULT meili_changed_1000_seconds={seconds:.1}");
                 let mut find_plain = Vec::new();
                 let mut find_word = Vec::new();
                 let first_page = Paging { page: 1, per_page: 10 };
@@ -559,6 +579,10 @@ fn main() {
                 println!("RESULT {key}_meili_p99_ms={:.2}", m99.as_secs_f64() * 1000.0);
             }
         }
+
+        let seconds = thousand_changed(&matcher, &changed_ids, today).await;
+        println!("{} changed vacancies matched and stored in {seconds:.1} s (embedded)", changed_ids.len());
+        println!("RESULT changed_1000_seconds={seconds:.1}");
 
         // Publishing a vacancy: index it, run its matches, store them.
         let mut publish = Vec::new();

@@ -251,6 +251,10 @@ for b in backends:
 for b in backends:
     hwm = (num(f"http_{b}_vmhwm_kb") or 0) / 1024
     w(f"| Peak memory under 300 MB ({b}, VmHWM) | {hwm:,.0f} MiB | {'yes' if hwm < 300 else 'NO'} |")
+for key, engine in (("matching_changed_1000_seconds", "embedded"), ("matching_meili_changed_1000_seconds", "Meilisearch")):
+    if key in r:
+        secs = num(key) or 0
+        w(f"| 1,000 changed vacancies matched and stored within 60 s ({engine}) | {secs:,.1f} s | {'yes' if secs <= 60 else 'NO'} |")
 if "matching_meili_reindex_docs_per_s" in r:
     rate = num("matching_meili_reindex_docs_per_s") or 0
     w(f"| Meilisearch reindex at 5,000 documents/s or more | {rate:,.0f}/s | {'yes' if rate >= 5000 else 'NO'} |")

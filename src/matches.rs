@@ -625,8 +625,12 @@ impl Matcher {
     ) -> Result<RunOutcome, MatchError> {
         let vacancy_ids = distinct(vacancy_ids);
         let profile_ids = distinct(profile_ids);
-        let vacancies = self.sync_vacancies(&vacancy_ids).await?;
-        let profiles = self.sync_profiles(&profile_ids, today).await?;
+        // The two indexes are written at once (one engine round trip, not
+        // two); every run below starts after both writes are done.
+        let (vacancies, profiles) = tokio::try_join!(
+            self.sync_vacancies(&vacancy_ids),
+            self.sync_profiles(&profile_ids, today)
+        )?;
         let mut runs = Vec::with_capacity(vacancy_ids.len() + profiles.len());
         for id in vacancy_ids {
             // A vacancy that is gone expires its matches (an empty run).

@@ -189,7 +189,7 @@ fn cell(p: &ProfileInput, column: &str) -> String {
         "certificates" => list(
             p.certificates
                 .iter()
-                .map(|c| item(&[c.slug.clone(), date(c.expires_on)])),
+                .map(|c| item(&[c.slug.clone(), date(c.expires_on), date(c.expected_on)])),
         ),
         "work_history" => list(p.work_history.iter().map(|w| {
             item(&[
@@ -206,6 +206,7 @@ fn cell(p: &ProfileInput, column: &str) -> String {
         "right_to_work" => yes_no(p.right_to_work),
         "driving_licence" => yes_no(p.driving_licence),
         "rotl_eligible_from" => date(p.rotl_eligible_from),
+        "rotl_travel_km" => number(p.rotl_travel_km),
         "readiness" => p.readiness.clone(),
         "todos" => list(
             p.todos

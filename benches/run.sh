@@ -84,6 +84,12 @@ cleanup() {
         psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true
         psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS ${PG_DB}_import" >/dev/null 2>&1 || true
     fi
+    # A run that stops midway keeps what it measured: the results so far
+    # are kept in a file of their own, and its name is printed.
+    if [[ -f "$RESULTS" && ! -f "$WORK/results-copy.txt" ]]; then
+        local kept="${TMPDIR:-/tmp}/fc-bench-results-$(date +%s).txt"
+        cp "$RESULTS" "$kept" && echo "benches/run.sh stopped early; its results so far are in $kept" >&2
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT

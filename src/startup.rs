@@ -96,6 +96,9 @@ pub enum IndexState {
     Failed(String),
     /// The search engine does not answer (found by `/readyz` itself).
     Unreachable(String),
+    /// Start-up: the index's settings are being applied and the database
+    /// counted, before the check or rebuild begins.
+    Starting,
 }
 
 impl IndexStatus {
@@ -114,37 +117,46 @@ impl IndexStatus {
     }
 }
 
-/// A matcher whose index is still to be brought into step with the
-/// database.
-pub struct OpenedMatcher {
-    pub matcher: crate::matches::Matcher,
-    /// The rows to go through (vacancies plus profiles); None only when
-    /// the database has none.
+/// A matcher over the configured search engine, opened without asking the
+/// engine anything (Meilisearch is first called by [`plan_index`]), so the
+/// web server can answer before the engine does.
+pub fn matcher(services: &Services) -> Result<crate::matches::Matcher, StartupError> {
+    let index = crate::search::open(&services.config, services.taxonomy.clone())
+        .map_err(|e| StartupError::Search(e.to_string()))?;
+    Ok(crate::matches::Matcher::new(
+        services.store.clone(),
+        index,
+        services.taxonomy.clone(),
+    ))
+}
+
+/// How the index is to be brought into step with the database: the rows
+/// to go through (vacancies plus profiles; None only when the database has
+/// none and the index is new), and whether every document is to be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexPlan {
     pub rebuild: Option<usize>,
-    /// Every document is to be written (the index is new or its settings
-    /// changed); otherwise only those whose content version differs from
-    /// the database's ([`crate::matches::Matcher::check`]).
+    /// The index is new or its settings changed; otherwise only documents
+    /// whose content version differs from the database's are written
+    /// ([`crate::matches::Matcher::check`]).
     pub full: bool,
 }
 
-/// Opens the configured search engine and applies its settings, and says
-/// how the index is to be brought into step with the database: rebuilt in
-/// full when it is new or its settings changed, else checked by content
-/// (missing, stale and extra documents repaired; an index in step costs no
-/// writes). Counts alone are not trusted: an index can hold the right
-/// number of documents with the wrong content.
-pub async fn prepare_matcher(services: &Services) -> Result<OpenedMatcher, StartupError> {
-    let index = crate::search::open(&services.config, services.taxonomy.clone())
-        .map_err(|e| StartupError::Search(e.to_string()))?;
-    let outcome = index
+/// Applies the index settings and says how the index is to be brought into
+/// step with the database: rebuilt in full when it is new or its settings
+/// changed, else checked by content (missing, stale and extra documents
+/// repaired; an index in step costs no writes). Counts alone are not
+/// trusted: an index can hold the right number of documents with the
+/// wrong content.
+pub async fn plan_index(
+    services: &Services,
+    matcher: &crate::matches::Matcher,
+) -> Result<IndexPlan, StartupError> {
+    let outcome = matcher
+        .index()
         .apply_settings()
         .await
         .map_err(|e| StartupError::Search(e.to_string()))?;
-    let matcher = crate::matches::Matcher::new(
-        services.store.clone(),
-        index.clone(),
-        services.taxonomy.clone(),
-    );
     let (vacancies, profiles) = services
         .store
         .run(|c| Ok((store::vacancies::count(c)?, store::profiles::count(c)?)))
@@ -153,10 +165,8 @@ pub async fn prepare_matcher(services: &Services) -> Result<OpenedMatcher, Start
     let full = outcome.reindex_needed;
     // Even an empty database is checked when the index is not new: the
     // index may hold documents whose rows are gone.
-    let rebuild = (rows > 0 || !full).then_some(rows);
-    Ok(OpenedMatcher {
-        matcher,
-        rebuild,
+    Ok(IndexPlan {
+        rebuild: (rows > 0 || !full).then_some(rows),
         full,
     })
 }
@@ -221,12 +231,13 @@ pub async fn rebuild_index(
 }
 
 /// Opens the configured search engine, applies its settings, and brings it
-/// into step with the database (see [`prepare_matcher`]) before returning
-/// (the command-line worker and tests; `serve` rebuilds in the background).
+/// into step with the database (see [`plan_index`]) before returning (the
+/// command-line worker and tests; `serve` does this in the background).
 pub async fn open_matcher(services: &Services) -> Result<crate::matches::Matcher, StartupError> {
-    let opened = prepare_matcher(services).await?;
-    if let Some(total) = opened.rebuild {
-        rebuild_index(&opened.matcher, total, opened.full, &IndexStatus::default()).await?;
+    let matcher = matcher(services)?;
+    let plan = plan_index(services, &matcher).await?;
+    if let Some(total) = plan.rebuild {
+        rebuild_index(&matcher, total, plan.full, &IndexStatus::default()).await?;
     }
-    Ok(opened.matcher)
+    Ok(matcher)
 }

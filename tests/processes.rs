@@ -735,3 +735,58 @@ async fn several_processes_on_one_meilisearch_agree_and_lose_nothing() {
         if caught { "while it held" } else { "(it had finished) without" }
     );
 }
+
+/// A web process starts answering while its search engine is down (issue
+/// #17 item 2, #18 item 4): `/healthz` says 200 at once, `/readyz` 503 with
+/// the reason, and the settings, check and worker wait and are tried again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_process_answers_while_its_search_engine_is_down() {
+    // Nothing listens on this port.
+    let down = format!("http://127.0.0.1:{}", common::free_port());
+    let mut fleet = Fleet::new(
+        TestDb::new(Backend::Sqlite),
+        &[
+            ("FAIRCHANCE_SEARCH", "meilisearch"),
+            ("MEILISEARCH_URL", &down),
+        ],
+    );
+    let port = common::free_port();
+    fleet.serve("serve", port, true);
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut healthy = false;
+    let mut said = Value::Null;
+    while Instant::now() < deadline {
+        if let Ok(res) = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+        {
+            healthy |= res.status() == 200;
+        }
+        if healthy {
+            let res = client
+                .get(format!("http://127.0.0.1:{port}/readyz"))
+                .send()
+                .await
+                .expect("readyz");
+            assert_eq!(res.status(), 503, "not ready without a search engine");
+            said = res.json().await.expect("json");
+            if said["index"]["state"] == "failed" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "/healthz never answered:{}", fleet.logs());
+    assert_eq!(said["index"]["state"], "failed", "{said}");
+    let message = said["index"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("trying again"), "{message}");
+    // The public pages answer meanwhile.
+    let res = client
+        .get(format!("http://127.0.0.1:{port}/"))
+        .send()
+        .await
+        .expect("home page");
+    assert_eq!(res.status(), 200);
+}

@@ -28,6 +28,10 @@ fn describe(state: &IndexState) -> serde_json::Value {
             "state": "failed",
             "message": format!("the search index cannot be rebuilt: {reason}; trying again"),
         }),
+        IndexState::Starting => json!({
+            "state": "starting",
+            "message": "applying the search index settings before checking it against the database",
+        }),
         IndexState::Unreachable(reason) => json!({
             "state": "unreachable",
             "message": format!(

@@ -84,31 +84,45 @@ pub enum ServeError {
     Other(String),
 }
 
-/// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
-/// The index rebuild (tried again every 10 s while it fails, say while
-/// Meilisearch is unreachable), then the worker, until `shutdown`.
+/// The index's settings, then its check or rebuild (all tried again every
+/// 10 s while they fail, say while Meilisearch is unreachable), then the
+/// worker, until `shutdown`.
 async fn background(
+    services: Services,
     matcher: crate::matches::Matcher,
-    (rebuild, full): (Option<usize>, bool),
     status: crate::startup::IndexStatus,
     worker: Option<crate::jobs::Worker>,
     mut shutdown: crate::jobs::Shutdown,
 ) {
-    if let Some(total) = rebuild {
-        loop {
-            tokio::select! {
-                rebuilt = crate::startup::rebuild_index(&matcher, total, full, &status) => {
-                    match rebuilt {
-                        Ok(()) => break,
-                        Err(e) => tracing::error!(error = %e, "the search index cannot be rebuilt; trying again in 10 s"),
+    loop {
+        let attempt = async {
+            status.set(crate::startup::IndexState::Starting);
+            let plan = crate::startup::plan_index(&services, &matcher).await?;
+            match plan.rebuild {
+                Some(total) => {
+                    crate::startup::rebuild_index(&matcher, total, plan.full, &status).await
+                }
+                None => {
+                    status.set(crate::startup::IndexState::Ready);
+                    Ok(())
+                }
+            }
+        };
+        tokio::select! {
+            done = attempt => {
+                match done {
+                    Ok(()) => break,
+                    Err(e) => {
+                        status.set(crate::startup::IndexState::Failed(e.to_string()));
+                        tracing::error!(error = %e, "the search index cannot be brought into step; trying again in 10 s");
                     }
                 }
-                _ = shutdown.requested() => return,
             }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(10)) => {}
-                _ = shutdown.requested() => return,
-            }
+            _ = shutdown.requested() => return,
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+            _ = shutdown.requested() => return,
         }
     }
     if let Some(worker) = worker {
@@ -116,6 +130,7 @@ async fn background(
     }
 }
 
+/// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.
 pub async fn serve(services: Services) -> Result<(), ServeError> {
     // The server answers at once; the index is brought into step in the
     // background (rebuilt when new or its settings changed, else checked
@@ -123,12 +138,10 @@ pub async fn serve(services: Services) -> Result<(), ServeError> {
     // place, never blanked), `/readyz` says 503 with the progress until it
     // is done, and the worker starts only then, so no matching run reads a
     // half-built index and no repair races a live write.
-    let opened = crate::startup::prepare_matcher(&services).await?;
-    let matcher = opened.matcher;
-    let status = crate::startup::IndexStatus::new(match opened.rebuild {
-        Some(total) => crate::startup::IndexState::Indexing { done: 0, total },
-        None => crate::startup::IndexState::Ready,
-    });
+    // Nothing here asks the search engine: a Meilisearch that is down or
+    // slow to apply new settings delays readiness, not the server.
+    let matcher = crate::startup::matcher(&services)?;
+    let status = crate::startup::IndexStatus::new(crate::startup::IndexState::Starting);
     // The worker runs beside the server unless separate workers do the job.
     let worker = if services.config.run_worker {
         Some(
@@ -143,8 +156,8 @@ pub async fn serve(services: Services) -> Result<(), ServeError> {
     };
     let (trigger, shutdown) = crate::jobs::shutdown_channel();
     let background = tokio::spawn(background(
+        services.clone(),
         matcher.clone(),
-        (opened.rebuild, opened.full),
         status.clone(),
         worker,
         shutdown,

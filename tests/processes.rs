@@ -490,26 +490,33 @@ async fn edit(client: &reqwest::Client, port: u16, token: &str, ids: &[i64], rou
     }
 }
 
-/// Waits until a job is running under the process `pid` (its worker has
-/// claimed a batch), or `limit` passes.
-async fn until_running_under(store: &store::Store, pid: u32, limit: Duration) -> bool {
+/// Waits until a job is running under one of `processes` (its worker has
+/// claimed a batch) and says which, or None when `limit` passes first.
+async fn until_running_under(
+    store: &store::Store,
+    processes: &[(&str, u32)],
+    limit: Duration,
+) -> Option<String> {
     use fairchance::store::schema::jobs;
     let deadline = Instant::now() + limit;
-    let marker = format!("%-{pid}-%");
     while Instant::now() < deadline {
         let mut conn = store.conn().expect("conn");
-        let running: i64 = fairchance::with_conn!(&mut conn, |c| jobs::table
+        let holders: Vec<Option<String>> = fairchance::with_conn!(&mut conn, |c| jobs::table
             .filter(jobs::status.eq("running"))
-            .filter(jobs::locked_by.like(&marker))
-            .count()
-            .get_result(c)
-            .expect("count"));
-        if running > 0 {
-            return true;
+            .select(jobs::locked_by)
+            .load(c)
+            .expect("running jobs"));
+        for holder in holders.into_iter().flatten() {
+            if let Some((name, _)) = processes
+                .iter()
+                .find(|(_, pid)| holder.contains(&format!("-{pid}-")))
+            {
+                return Some(name.to_string());
+            }
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    false
+    None
 }
 
 /// Waits until no job is queued or running; panics after `limit`.
@@ -624,7 +631,9 @@ async fn embedded(backend: Backend) {
     let mut written = publish(&client, port, &world.token, 0, 12).await;
     edit(&client, port, &world.token, &written[..6], 1).await;
     let pid = fleet.pid("serve");
-    let caught = until_running_under(&world.store, pid, Duration::from_secs(20)).await;
+    let caught = until_running_under(&world.store, &[("serve", pid)], Duration::from_secs(20))
+        .await
+        .is_some();
     fleet.kill("serve");
     // Written while nothing runs: queued, and done after the restart.
     let more = {
@@ -658,8 +667,9 @@ on_both_backends!(
 );
 
 /// Two `serve` and two `worker` processes on PostgreSQL and one
-/// Meilisearch (indexes under a prefix of this test's own): a worker is
-/// killed with SIGKILL holding claimed jobs and another started; one web
+/// Meilisearch (indexes under a prefix of this test's own): the worker
+/// that holds claimed jobs first is killed with SIGKILL and another
+/// started; one web
 /// process is restarted (its start-up check runs against the shared,
 /// live index).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -700,9 +710,14 @@ async fn several_processes_on_one_meilisearch_agree_and_lose_nothing() {
     let mut written = publish(&client, a, &world.token, 0, 10).await;
     written.extend(publish(&client, b, &world.token, 10, 10).await);
     edit(&client, a, &world.token, &written[..10], 1).await;
-    let pid = fleet.pid("worker-1");
-    let caught = until_running_under(&world.store, pid, Duration::from_secs(20)).await;
-    fleet.kill("worker-1");
+    // Whichever worker holds a claimed batch first is killed.
+    let workers = [
+        ("worker-1", fleet.pid("worker-1")),
+        ("worker-2", fleet.pid("worker-2")),
+    ];
+    let caught = until_running_under(&world.store, &workers, Duration::from_secs(20)).await;
+    let killed = caught.clone().unwrap_or_else(|| "worker-1".to_string());
+    fleet.kill(&killed);
     fleet.worker("worker-3");
     edit(&client, b, &world.token, &written[10..], 2).await;
     fleet.stop("serve-a");
@@ -731,8 +746,8 @@ async fn several_processes_on_one_meilisearch_agree_and_lose_nothing() {
         &wrong[..wrong.len().min(5)]
     );
     println!(
-        "meilisearch: killed worker-1 {} a claimed batch; {answers} answers from two web processes watched, none short",
-        if caught { "while it held" } else { "(it had finished) without" }
+        "meilisearch: killed {killed} {} a claimed batch; {answers} answers from two web processes watched, none short",
+        if caught.is_some() { "while it held" } else { "(no batch seen) without" }
     );
 }
 

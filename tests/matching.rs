@@ -773,6 +773,41 @@ async fn small(backend: Backend) -> Small {
     }
 }
 
+impl Small {
+    /// Writes a vacancy of the test employer in `status`; returns its id.
+    fn vacancy(
+        &self,
+        input: &fairchance::domain::vacancy::VacancyInput,
+        status: fairchance::domain::vacancy::VacancyStatus,
+    ) -> i64 {
+        let t = &self.app.services.taxonomy;
+        let details = fairchance::domain::vacancy::VacancyDetails::parse(input, t).unwrap();
+        let mut conn = self.app.services.store.conn().unwrap();
+        conn.write(|tx| store::vacancies::insert(tx, self.employer, status, None, &details, now()))
+            .unwrap()
+    }
+
+    /// Writes [`released_on`]`(reference, release)` as a person of the test
+    /// service with its officer; returns the id.
+    fn person(&self, reference: &str, release: chrono::NaiveDate) -> i64 {
+        let t = &self.app.services.taxonomy;
+        let input = released_on(reference, release);
+        let details = fairchance::domain::profile::ProfileDetails::parse(&input, t).unwrap();
+        let mut conn = self.app.services.store.conn().unwrap();
+        conn.write(|tx| {
+            store::profiles::insert(
+                tx,
+                self.service,
+                Some(self.officer),
+                reference,
+                &details,
+                now(),
+            )
+        })
+        .unwrap()
+    }
+}
+
 fn leeds() -> fairchance::seed::generator::Town {
     fairchance::seed::generator::Town {
         name: "Leeds".into(),
@@ -853,43 +888,19 @@ fn released_on(
 on_both_backends!(
     an_asap_vacancy_matches_people_released_later_and_says_when_they_could_start,
     |backend| async move {
-        use fairchance::domain::profile::ProfileDetails;
-        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::domain::vacancy::VacancyStatus;
         let s = small(backend).await;
-        let t = s.app.services.taxonomy.clone();
         let today = now().date();
         let in_90_days = today + Duration::days(90);
         let tomorrow = today + Duration::days(1);
-        let (rolling, fixed, later, soon) = {
-            let mut conn = s.app.services.store.conn().unwrap();
-            let at = now();
-            let mut publish = |input| {
-                let details = VacancyDetails::parse(&input, &t).unwrap();
-                conn.write(|tx| {
-                    store::vacancies::insert(
-                        tx,
-                        s.employer,
-                        VacancyStatus::Published,
-                        None,
-                        &details,
-                        at,
-                    )
-                })
-                .unwrap()
-            };
-            let rolling = publish(forklift_job(None, None));
-            let fixed = publish(forklift_job(Some(today + Duration::days(30)), None));
-            let mut person = |reference: &str, release| {
-                let details = ProfileDetails::parse(&released_on(reference, release), &t).unwrap();
-                conn.write(|tx| {
-                    store::profiles::insert(tx, s.service, Some(s.officer), reference, &details, at)
-                })
-                .unwrap()
-            };
-            let later = person("L1", in_90_days);
-            let soon = person("S1", tomorrow);
-            (rolling, fixed, later, soon)
-        };
+        let published = VacancyStatus::Published;
+        let rolling = s.vacancy(&forklift_job(None, None), published);
+        let fixed = s.vacancy(
+            &forklift_job(Some(today + Duration::days(30)), None),
+            published,
+        );
+        let later = s.person("L1", in_90_days);
+        let soon = s.person("S1", tomorrow);
         s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
         let cookie = s.app.staff_session(s.officer).0;
         let get = |path: String| {
@@ -963,36 +974,19 @@ on_both_backends!(
 on_both_backends!(
     the_daily_scan_closes_vacancies_past_their_closing_date_and_their_matches_expire,
     |backend| async move {
-        use fairchance::domain::profile::ProfileDetails;
-        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::domain::vacancy::VacancyStatus;
         use fairchance::jobs::Worker;
         let s = small(backend).await;
         let t = s.app.services.taxonomy.clone();
         let today = now().date();
         let yesterday = today - Duration::days(1);
         let start = Some(today + Duration::days(20));
-        let (past, paused, closes_today, draft, person) = {
-            let mut conn = s.app.services.store.conn().unwrap();
-            let at = now();
-            let mut add = |status, closing| {
-                let details = VacancyDetails::parse(&forklift_job(start, closing), &t).unwrap();
-                conn.write(|tx| {
-                    store::vacancies::insert(tx, s.employer, status, None, &details, at)
-                })
-                .unwrap()
-            };
-            let past = add(VacancyStatus::Published, Some(yesterday));
-            let paused = add(VacancyStatus::Paused, Some(yesterday));
-            let closes_today = add(VacancyStatus::Published, Some(today));
-            let draft = add(VacancyStatus::Draft, Some(yesterday));
-            let details = ProfileDetails::parse(&released_on("C1", today), &t).unwrap();
-            let person = conn
-                .write(|tx| {
-                    store::profiles::insert(tx, s.service, Some(s.officer), "C1", &details, at)
-                })
-                .unwrap();
-            (past, paused, closes_today, draft, person)
-        };
+        let add = |status, closing| s.vacancy(&forklift_job(start, closing), status);
+        let past = add(VacancyStatus::Published, Some(yesterday));
+        let paused = add(VacancyStatus::Paused, Some(yesterday));
+        let closes_today = add(VacancyStatus::Published, Some(today));
+        let draft = add(VacancyStatus::Draft, Some(yesterday));
+        let person = s.person("C1", today);
         let member = {
             let mut conn = s.app.services.store.conn().unwrap();
             store::people::create_user(
@@ -1306,42 +1300,20 @@ impl OpenWrite {
 on_both_backends!(
     the_in_memory_copies_see_every_committed_change_whatever_the_commit_order,
     |backend| async move {
-        use fairchance::domain::profile::ProfileDetails;
-        use fairchance::domain::vacancy::{VacancyDetails, VacancyStatus};
+        use fairchance::domain::vacancy::VacancyStatus;
         use fairchance::matches::Paging;
         use fairchance::search::ServiceScope;
         let s = small(backend).await;
         let t = s.app.services.taxonomy.clone();
         let today = now().date();
-        let (first, second, person) = {
-            let mut conn = s.app.services.store.conn().unwrap();
-            let at = now();
-            let mut publish = |title: &str| {
-                let mut input = forklift_job(None, None);
-                input.title = title.into();
-                let details = VacancyDetails::parse(&input, &t).unwrap();
-                conn.write(|tx| {
-                    store::vacancies::insert(
-                        tx,
-                        s.employer,
-                        VacancyStatus::Published,
-                        None,
-                        &details,
-                        at,
-                    )
-                })
-                .unwrap()
-            };
-            let first = publish("Forklift driver, first");
-            let second = publish("Forklift driver, second");
-            let details = ProfileDetails::parse(&released_on("P1", today), &t).unwrap();
-            let person = conn
-                .write(|tx| {
-                    store::profiles::insert(tx, s.service, Some(s.officer), "P1", &details, at)
-                })
-                .unwrap();
-            (first, second, person)
+        let publish = |title: &str| {
+            let mut input = forklift_job(None, None);
+            input.title = title.into();
+            s.vacancy(&input, VacancyStatus::Published)
         };
+        let first = publish("Forklift driver, first");
+        let second = publish("Forklift driver, second");
+        let person = s.person("P1", today);
         s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
         let profile = {
             let mut conn = s.app.services.store.conn().unwrap();

@@ -110,26 +110,26 @@ impl Fleet {
             .expect("a running process of that name")
     }
 
-    /// SIGKILL: no clean-up of any kind.
-    fn kill(&mut self, name: &str) {
+    /// Takes the running process `name` out of the fleet.
+    fn take(&mut self, name: &str) -> Child {
         let at = self
             .running
             .iter()
             .position(|(n, _)| n == name)
             .expect("running");
-        let (_, mut child) = self.running.remove(at);
+        self.running.remove(at).1
+    }
+
+    /// SIGKILL: no clean-up of any kind.
+    fn kill(&mut self, name: &str) {
+        let mut child = self.take(name);
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
     }
 
     /// SIGTERM, then waits for the process to end.
     fn stop(&mut self, name: &str) {
-        let at = self
-            .running
-            .iter()
-            .position(|(n, _)| n == name)
-            .expect("running");
-        let (_, mut child) = self.running.remove(at);
+        let mut child = self.take(name);
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status();
@@ -367,34 +367,9 @@ fn world(fleet: &Fleet) -> World {
 /// A signed session cookie for `user`, with a purpose given for the
 /// restricted sections of `profile`.
 fn session(store: &store::Store, key: &[u8], user: i64, profile: i64) -> String {
-    use fairchance::store::access::{create_session, NewSession};
-    let mut conn = store.conn().expect("conn");
-    let secret = fairchance::access::token::new_secret();
-    let at = store::now();
-    let csrf = create_session(
-        &mut conn,
-        &NewSession {
-            token: &secret,
-            user_id: Some(user),
-            seeker_id: None,
-            terminal_id: None,
-            expires_at: at + chrono::Duration::hours(2),
-            ip: None,
-            user_agent: None,
-        },
-        at,
-    )
-    .expect("session");
-    let session_id = common::session_of_csrf(&mut conn, &csrf);
-    let purpose =
-        fairchance::domain::access_purpose::Purpose::parse("risk_check", "").expect("purpose");
-    conn.write(|tx| fairchance::store::purposes::remember(tx, session_id, profile, &purpose, at))
-        .expect("purpose");
-    format!(
-        "{}={}",
-        fairchance::web::auth::SESSION_COOKIE,
-        fairchance::web::auth::sign(key, &secret)
-    )
+    let (cookie, csrf) = common::staff_session_on(store, key, user);
+    common::remember_purpose_on(store, &csrf, profile);
+    cookie
 }
 
 /// How many answers the watcher checked, and each one found short.

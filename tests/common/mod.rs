@@ -241,30 +241,11 @@ impl TestApp {
     /// A fresh session for a staff user, as the app would set it: the
     /// signed cookie header value and the session's CSRF token.
     pub fn staff_session(&self, user_id: i64) -> (String, String) {
-        use fairchance::store::access::{create_session, NewSession};
-        let mut conn = self.services.store.conn().expect("conn");
-        let secret = fairchance::access::token::new_secret();
-        let at = fairchance::store::now();
-        let csrf = create_session(
-            &mut conn,
-            &NewSession {
-                token: &secret,
-                user_id: Some(user_id),
-                seeker_id: None,
-                terminal_id: None,
-                expires_at: at + chrono::Duration::hours(1),
-                ip: None,
-                user_agent: None,
-            },
-            at,
+        staff_session_on(
+            &self.services.store,
+            &self.services.config.secret_key,
+            user_id,
         )
-        .expect("session");
-        let cookie = format!(
-            "{}={}",
-            fairchance::web::auth::SESSION_COOKIE,
-            fairchance::web::auth::sign(&self.services.config.secret_key, &secret)
-        );
-        (cookie, csrf)
     }
 
     /// A fresh staff session (as [`Self::staff_session`]) that has already
@@ -279,15 +260,7 @@ impl TestApp {
     /// Gives the session whose CSRF token is `csrf` a purpose (a risk
     /// check) for the restricted sections of `profile_id`.
     pub fn remember_purpose(&self, csrf: &str, profile_id: i64) {
-        let mut conn = self.services.store.conn().expect("conn");
-        let session_id = session_of_csrf(&mut conn, csrf);
-        let purpose =
-            fairchance::domain::access_purpose::Purpose::parse("risk_check", "").expect("purpose");
-        let at = fairchance::store::now();
-        conn.write(|tx| {
-            fairchance::store::purposes::remember(tx, session_id, profile_id, &purpose, at)
-        })
-        .expect("purpose remembered");
+        remember_purpose_on(&self.services.store, csrf, profile_id);
     }
 
     /// A fresh staff session for a request to `path`: one that gave a
@@ -374,7 +347,7 @@ impl Drop for TestApp {
 }
 
 /// The id of the session whose CSRF token is `csrf` (each is random).
-pub fn session_of_csrf(conn: &mut fairchance::store::Conn, csrf: &str) -> i64 {
+fn session_of_csrf(conn: &mut fairchance::store::Conn, csrf: &str) -> i64 {
     use diesel::prelude::*;
     use fairchance::store::schema::sessions;
     fairchance::with_conn!(conn, |c| sessions::table
@@ -393,6 +366,54 @@ pub fn restricted_page_of(path: &str) -> Option<i64> {
     matches!(tail, "restricted" | "restricted/edit")
         .then(|| id.parse().ok())
         .flatten()
+}
+
+/// A fresh session for a staff user on `store`, signed with `key` as any
+/// process of the service with that key signs it: the cookie header value
+/// and the session's CSRF token.
+pub fn staff_session_on(
+    store: &fairchance::store::Store,
+    key: &[u8],
+    user_id: i64,
+) -> (String, String) {
+    use fairchance::store::access::{create_session, NewSession};
+    let mut conn = store.conn().expect("conn");
+    let secret = fairchance::access::token::new_secret();
+    let at = fairchance::store::now();
+    let csrf = create_session(
+        &mut conn,
+        &NewSession {
+            token: &secret,
+            user_id: Some(user_id),
+            seeker_id: None,
+            terminal_id: None,
+            expires_at: at + chrono::Duration::hours(1),
+            ip: None,
+            user_agent: None,
+        },
+        at,
+    )
+    .expect("session");
+    let cookie = format!(
+        "{}={}",
+        fairchance::web::auth::SESSION_COOKIE,
+        fairchance::web::auth::sign(key, &secret)
+    );
+    (cookie, csrf)
+}
+
+/// Gives the session whose CSRF token is `csrf` a purpose (a risk check)
+/// for the restricted sections of `profile_id`.
+pub fn remember_purpose_on(store: &fairchance::store::Store, csrf: &str, profile_id: i64) {
+    let mut conn = store.conn().expect("conn");
+    let session_id = session_of_csrf(&mut conn, csrf);
+    let purpose =
+        fairchance::domain::access_purpose::Purpose::parse("risk_check", "").expect("purpose");
+    let at = fairchance::store::now();
+    conn.write(|tx| {
+        fairchance::store::purposes::remember(tx, session_id, profile_id, &purpose, at)
+    })
+    .expect("purpose remembered");
 }
 
 /// The `fairchance` binary, set up to run commands on `db`.

@@ -151,7 +151,11 @@ impl RawMeili {
         };
         let mut offset = 0;
         loop {
-            let mut body = serde_json::json!({ "fields": ["id"], "limit": 1000, "offset": offset });
+            let mut body = serde_json::json!({
+                "fields": ["id"],
+                "limit": fairchance::search::meilisearch::PAGE_SIZE,
+                "offset": offset,
+            });
             if let Some(e) = &expression {
                 body["filter"] = serde_json::json!(e);
             }
@@ -174,7 +178,7 @@ impl RawMeili {
                 .expect("json");
             let got = page["results"].as_array().map_or(0, Vec::len);
             offset += got;
-            if got < 1000 {
+            if got < fairchance::search::meilisearch::PAGE_SIZE {
                 return offset;
             }
         }

@@ -269,6 +269,18 @@ for key, name in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles"))
         x = ratio(num(f"matching_{key}_meili_p50_ms"), num(f"matching_{key}_meili_raw_p50_ms")) or 0
         w(f"| Matching on Meilisearch within 1.3x of the raw query ({name}, p50) | {x:,.2f}x | {'yes' if x <= 1.3 else 'NO'} |")
 for b in backends:
+    if f"http_{b}_cliff_after_rps" not in r:
+        continue
+    steady = num(f"http_{b}_terminal_find_rps") or 0
+    slices = [float(x) for x in r.get(f"http_{b}_cliff_during_rps", "").split()]
+    after = num(f"http_{b}_cliff_after_rps") or 0
+    worst = min(slices) if slices else 0
+    met = steady > 0 and worst >= steady / 2 and after >= steady / 2
+    w(f"| No cliff ({b}): Find jobs keeps half its steady {steady:,.0f}/s while {int(num(f'http_{b}_cliff_vacancies') or 0):,} "
+      f"vacancies are written ({num(f'http_{b}_cliff_write_s') or 0:,.1f} s) and 5 s after | worst 2-s slice during "
+      f"{worst:,.0f}/s ({fmt_ratio(ratio(worst, steady))}), after {after:,.0f}/s ({fmt_ratio(ratio(after, steady))}); "
+      f"{int(num(f'http_{b}_cliff_errors') or 0)} errors | {'yes' if met else 'NO'} |")
+for b in backends:
     ready_ms = num(f"http_{b}_readyz_ms")
     health_ms = num(f"http_{b}_healthz_ms")
     if ready_ms is not None:
@@ -400,6 +412,26 @@ for b in backends:
             busy = 100 * machine / (seconds * cores)
             w(f"| {label.split(' (')[0]} | {alone[0]} ms / {alone[-1]} ms | {per:.1f} ms | {cap:,.0f} | {busy:.0f}% |")
         w("")
+    if r.get(f"http_{b}_terminal_find_perf"):
+        w("Profiles: `perf record -F 499 -p <server>` for 5 s of a separate run of the same load "
+          "(`BENCH_PERF`), self time by shared object and the busiest symbols (`perf report "
+          "--no-children`). A symbol's share is of all samples in the server process.")
+        w("")
+        for name, label in endpoints:
+            status = r.get(f"http_{b}_{name}_perf")
+            if status != "yes":
+                w(f"- {label.split(' (')[0]}: no profile ({status}).")
+                continue
+            w(f"<details><summary>{label.split(' (')[0]}</summary>")
+            w("")
+            w("```")
+            w(read(f"perf-{b}-{name}-dso.txt") or "(no samples)")
+            w("")
+            w(read(f"perf-{b}-{name}-symbols.txt") or "(no samples)")
+            w("```")
+            w("")
+            w("</details>")
+            w("")
     w(f"- Resident memory: {int(num(f'http_{b}_rss_start_kb') or 0) / 1024:,.0f} MiB after start, "
       f"{int(num(f'http_{b}_rss_end_kb') or 0) / 1024:,.0f} MiB after the load, peak (VmHWM) "
       f"**{int(num(f'http_{b}_vmhwm_kb') or 0) / 1024:,.0f} MiB**.")

@@ -205,19 +205,10 @@ fn migrate() -> Result<(), CommandError> {
     let store = crate::store::Store::open(&config.database, 1).map_err(StartupError::from)?;
     let applied = store.migrate()?;
     println!("{applied} migration(s) applied on {}", store.backend_name());
-    // Search settings are applied here and at every start; an
-    // embedded index held by a running server gets them at its next start.
-    let taxonomy = std::sync::Arc::new(startup::load_taxonomy()?);
-    let applied = runtime()?.block_on(async {
-        let index = crate::search::open(&config, taxonomy)?;
-        index.apply_settings().await
-    });
-    match applied {
-        Ok(_) => println!("search settings applied"),
-        Err(e) => eprintln!(
-            "search settings not applied now ({e}); they are applied when the service starts"
-        ),
-    }
+    // The search index is left alone: the next start (or `fairchance
+    // reindex`) applies the settings, rebuilding beside a live index whose
+    // settings changed rather than changing it under running processes.
+    println!("search settings are applied by the next start or `fairchance reindex`");
     Ok(())
 }
 
@@ -504,10 +495,15 @@ async fn reindex(services: &Services, check: bool) -> Result<(), CommandError> {
     let started = std::time::Instant::now();
     let index = crate::search::open(&services.config, services.taxonomy.clone())
         .map_err(|e| CommandError::Other(format!("cannot open the search index: {e}")))?;
-    index
-        .apply_settings()
-        .await
-        .map_err(|e| CommandError::Other(format!("cannot apply the search settings: {e}")))?;
+    // A full rebuild on Meilisearch fills fresh indexes with the settings
+    // and swaps them in; the live ones are not changed under running
+    // processes first.
+    if check || index.uid(crate::search::IndexKind::Vacancies).is_none() {
+        index
+            .apply_settings()
+            .await
+            .map_err(|e| CommandError::Other(format!("cannot apply the search settings: {e}")))?;
+    }
     let matcher =
         crate::matches::Matcher::new(services.store.clone(), index, services.taxonomy.clone());
     let bar = progress_bar();
@@ -523,6 +519,7 @@ async fn reindex(services: &Services, check: bool) -> Result<(), CommandError> {
         |e: crate::matches::MatchError| CommandError::Other(format!("reindex failed: {e}"));
     if !check {
         let (vacancies, profiles) = matcher.reindex(show).await.map_err(failed)?;
+        startup::record_full_rebuild(services, &matcher).await?;
         bar.finish_and_clear();
         println!(
             "indexed {vacancies} vacancies and {profiles} profiles in {:.1} s",

@@ -5,6 +5,7 @@
 //! every pair.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
@@ -16,7 +17,7 @@ use crate::domain::skills::Taxonomy;
 use crate::domain::vacancy::Vacancy;
 use crate::search::documents::IndexDocument;
 use crate::search::{
-    narrowing, CandidateOptions, IndexKind, MatchIndex, ProfileDoc, Query, SearchError,
+    narrowing, CandidateOptions, Hit, IndexKind, MatchIndex, ProfileDoc, Query, SearchError,
     ServiceScope, VacancyDoc, VacancySearch,
 };
 use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
@@ -229,6 +230,9 @@ pub struct Matcher {
     pub taxonomy: Arc<Taxonomy>,
     vacancy_cache: Arc<Snapshot<Vacancy>>,
     profile_cache: Arc<Snapshot<Profile>>,
+    /// False while the index is filled from nothing (see
+    /// [`Matcher::set_index_complete`]); shared by every clone.
+    index_complete: Arc<AtomicBool>,
 }
 
 /// Which table a cached load reads.
@@ -237,6 +241,10 @@ enum Kind {
     Profiles,
     Vacancies,
 }
+
+/// How many matching runs of one batch ([`Matcher::changed_many`]) are
+/// under way at once.
+const RUNS_IN_FLIGHT: usize = 4;
 
 /// Profiles or vacancies are loaded in chunks of this many.
 const LOAD_CHUNK: usize = 2_000;
@@ -301,7 +309,53 @@ impl Matcher {
             taxonomy,
             vacancy_cache: Arc::new(Snapshot::new()),
             profile_cache: Arc::new(Snapshot::new()),
+            index_complete: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Whether candidates come from the index (true), or from every row
+    /// while the index is filled from nothing.
+    pub fn index_complete(&self) -> bool {
+        self.index_complete.load(Ordering::Acquire)
+    }
+
+    /// Says the index is being filled from nothing (false: it is new, or a
+    /// rebuild in place began) or holds every row again (true). While it is
+    /// not complete, candidates are every published vacancy or every
+    /// profile in scope instead of what the index narrows to: `assess`
+    /// still decides every pair, so answers stay exact and complete, only
+    /// slower; no list is ever answered from a half-filled index. Keyword
+    /// searches then match words by their beginnings, without typos or
+    /// synonyms ([`words_match`]).
+    pub fn set_index_complete(&self, complete: bool) {
+        self.index_complete.store(complete, Ordering::Release);
+    }
+
+    /// Every candidate of one kind, read from the database, for when the
+    /// index is not complete: published vacancies, or the profiles of
+    /// `services` (all when None).
+    async fn every_candidate(
+        &self,
+        kind: IndexKind,
+        services: Option<Vec<i64>>,
+    ) -> Result<Vec<Hit>, MatchError> {
+        let ids = self
+            .store
+            .run(move |c| match (kind, services) {
+                (IndexKind::Vacancies, _) => store::vacancies::published_ids(c),
+                (IndexKind::Profiles, None) => store::profiles::all_ids(c),
+                (IndexKind::Profiles, Some(services)) => {
+                    store::profiles::ids_in_services(c, &services)
+                }
+            })
+            .await?;
+        Ok(ids
+            .into_iter()
+            .map(|id| Hit {
+                id,
+                relevance: None,
+            })
+            .collect())
     }
 
     /// The search index this matcher narrows with (benchmarks time it alone).
@@ -399,10 +453,13 @@ impl Matcher {
         today: NaiveDate,
         paging: Paging,
     ) -> Result<Page<Vacancy>, MatchError> {
-        let hits = self
-            .index
-            .candidate_vacancies(profile, today, &CandidateOptions::default())
-            .await?;
+        let hits = if self.index_complete() {
+            self.index
+                .candidate_vacancies(profile, today, &CandidateOptions::default())
+                .await?
+        } else {
+            self.every_candidate(IndexKind::Vacancies, None).await?
+        };
         let mut scored = Vec::new();
         for chunk in hits.chunks(LOAD_CHUNK) {
             for vacancy in self
@@ -436,6 +493,10 @@ impl Matcher {
         until: NaiveDate,
     ) -> Result<Vec<(Arc<Profile>, Arc<Vacancy>, EligibleFrom)>, MatchError> {
         let mut found = Vec::new();
+        let every = match self.index_complete() {
+            true => None,
+            false => Some(self.every_candidate(IndexKind::Vacancies, None).await?),
+        };
         for chunk in profile_ids.chunks(LOAD_CHUNK) {
             for profile in self.load_profiles(chunk.to_vec()).await? {
                 let filter =
@@ -445,7 +506,10 @@ impl Matcher {
                     text: None,
                     limit: None,
                 };
-                let hits = self.index.query(IndexKind::Vacancies, &query).await?;
+                let hits = match &every {
+                    Some(every) => every.clone(),
+                    None => self.index.query(IndexKind::Vacancies, &query).await?,
+                };
                 for ids in hits.chunks(LOAD_CHUNK) {
                     let ids: Vec<i64> = ids.iter().map(|h| h.id).collect();
                     for vacancy in self.load_vacancies(ids).await? {
@@ -485,10 +549,17 @@ impl Matcher {
         today: NaiveDate,
         paging: Paging,
     ) -> Result<Page<Profile>, MatchError> {
-        let hits = self
-            .index
-            .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
-            .await?;
+        let hits = if self.index_complete() {
+            self.index
+                .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
+                .await?
+        } else {
+            let services = match scope {
+                ServiceScope::All => None,
+                ServiceScope::Only(services) => Some(services.clone()),
+            };
+            self.every_candidate(IndexKind::Profiles, services).await?
+        };
         let mut scored = Vec::new();
         for chunk in hits.chunks(LOAD_CHUNK) {
             for profile in self
@@ -536,10 +607,17 @@ impl Matcher {
             limit: None,
             ..search.clone()
         };
-        let hits = self
-            .index
-            .seeker_vacancies(profile, &everything, today)
-            .await?;
+        let words: Vec<String> = match self.index_complete() {
+            true => Vec::new(),
+            false => search_words(&search.text),
+        };
+        let hits = if self.index_complete() {
+            self.index
+                .seeker_vacancies(profile, &everything, today)
+                .await?
+        } else {
+            self.every_candidate(IndexKind::Vacancies, None).await?
+        };
         let band_of: HashMap<i64, i64> = hits
             .iter()
             .filter_map(|h| {
@@ -553,7 +631,9 @@ impl Matcher {
                 .load_vacancies(chunk.iter().map(|h| h.id).collect())
                 .await?
             {
-                if !search.admits(&vacancy) {
+                if !search.admits(&vacancy)
+                    || !(words.is_empty() || words_match(&words, &vacancy, &self.taxonomy))
+                {
                     continue;
                 }
                 if let Some(score) = eligible_score(&vacancy, profile, today) {
@@ -631,30 +711,50 @@ impl Matcher {
             self.sync_vacancies(&vacancy_ids),
             self.sync_profiles(&profile_ids, today)
         )?;
-        let mut runs = Vec::with_capacity(vacancy_ids.len() + profiles.len());
-        for id in vacancy_ids {
-            // A vacancy that is gone expires its matches (an empty run).
-            let found = match vacancies.get(&id) {
-                Some(vacancy) => self
-                    .profiles_for(vacancy, &ServiceScope::All, today, usize::MAX)
-                    .await?
-                    .into_iter()
-                    .map(|r| found(r.item.id, id, &r.assessment))
-                    .collect(),
-                None => Vec::new(),
-            };
-            runs.push((RunScope::Vacancy(id), found));
-        }
+        // A few runs at a time: while one waits for the engine (a
+        // Meilisearch round trip), another assesses its candidates.
+        use futures_util::StreamExt;
+        let vacancy_runs = futures_util::stream::iter(vacancy_ids)
+            .map(|id| {
+                let vacancy = vacancies.get(&id).cloned();
+                async move {
+                    // A vacancy that is gone expires its matches (an empty run).
+                    let found = match vacancy {
+                        Some(vacancy) => self
+                            .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
+                            .await?
+                            .into_iter()
+                            .map(|r| found(r.item.id, id, &r.assessment))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    Ok::<_, MatchError>((RunScope::Vacancy(id), found))
+                }
+            })
+            .buffered(RUNS_IN_FLIGHT);
         // A profile that is gone or anonymised only leaves the index.
-        for profile in profile_ids.iter().filter_map(|id| profiles.get(id)) {
+        let profile_runs = futures_util::stream::iter(
+            profile_ids
+                .iter()
+                .filter_map(|id| profiles.get(id).cloned())
+                .collect::<Vec<_>>(),
+        )
+        .map(|profile| async move {
             let found = self
-                .vacancies_for(profile, today, usize::MAX)
+                .vacancies_for(&profile, today, usize::MAX)
                 .await?
                 .into_iter()
                 .map(|r| found(profile.id, r.item.id, &r.assessment))
                 .collect();
-            runs.push((RunScope::Profile(profile.id), found));
-        }
+            Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
+        })
+        .buffered(RUNS_IN_FLIGHT);
+        let runs: Vec<(RunScope, Vec<Found>)> = vacancy_runs
+            .chain(profile_runs)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?;
         Ok(self
             .store
             .run(move |conn| {
@@ -677,6 +777,16 @@ impl Matcher {
     /// [`Self::sync_vacancy`] for many: those still there, by id, indexed
     /// in one write; the others dropped from the index in one.
     async fn sync_vacancies(&self, ids: &[i64]) -> Result<HashMap<i64, Arc<Vacancy>>, MatchError> {
+        self.sync_vacancies_to(&self.index, ids).await
+    }
+
+    /// [`Self::sync_vacancies`] into `target` (the live index, or one being
+    /// built to replace it).
+    async fn sync_vacancies_to(
+        &self,
+        target: &Arc<dyn MatchIndex>,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Arc<Vacancy>>, MatchError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -691,7 +801,7 @@ impl Matcher {
             .map(|v| VacancyDoc::build(v, &self.taxonomy))
             .collect();
         if !docs.is_empty() {
-            self.index.upsert_vacancies(&docs).await?;
+            target.upsert_vacancies(&docs).await?;
         }
         let gone: Vec<i64> = ids
             .iter()
@@ -699,7 +809,7 @@ impl Matcher {
             .filter(|id| !present.contains_key(id))
             .collect();
         if !gone.is_empty() {
-            self.index.delete(IndexKind::Vacancies, &gone).await?;
+            target.delete(IndexKind::Vacancies, &gone).await?;
         }
         Ok(present)
     }
@@ -709,6 +819,16 @@ impl Matcher {
     /// index in one.
     async fn sync_profiles(
         &self,
+        ids: &[i64],
+        today: NaiveDate,
+    ) -> Result<HashMap<i64, Arc<Profile>>, MatchError> {
+        self.sync_profiles_to(&self.index, ids, today).await
+    }
+
+    /// [`Self::sync_profiles`] into `target`.
+    async fn sync_profiles_to(
+        &self,
+        target: &Arc<dyn MatchIndex>,
         ids: &[i64],
         today: NaiveDate,
     ) -> Result<HashMap<i64, Arc<Profile>>, MatchError> {
@@ -741,7 +861,7 @@ impl Matcher {
             .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
             .collect();
         if !docs.is_empty() {
-            self.index.upsert_profiles(&docs).await?;
+            target.upsert_profiles(&docs).await?;
         }
         let gone: Vec<i64> = ids
             .iter()
@@ -749,7 +869,7 @@ impl Matcher {
             .filter(|id| !present.contains_key(id))
             .collect();
         if !gone.is_empty() {
-            self.index.delete(IndexKind::Profiles, &gone).await?;
+            target.delete(IndexKind::Profiles, &gone).await?;
         }
         Ok(present)
     }
@@ -763,12 +883,57 @@ impl Matcher {
     /// longer has are deleted. Answers during a rebuild therefore come from
     /// the old document or the new one, never from an empty index (which
     /// would blank every list while the rebuild runs).
+    ///
+    /// Where the engine can build beside the live index (Meilisearch,
+    /// [`MatchIndex::staging`]), every document is written to fresh indexes
+    /// while the live ones go on answering (and taking every other
+    /// process's writes); the rows changed meanwhile, listed by the change
+    /// feed, are written to the fresh indexes too; then both are swapped in
+    /// at once ([`MatchIndex::promote`]) and the rows changed since that
+    /// second look are written to them. A row changed at any point is
+    /// therefore in the index that ends up live. A rebuild in place writes
+    /// the rows changed while it ran again at its end, the same way.
     pub async fn reindex(
         &self,
         progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<(usize, usize), MatchError> {
-        let report = self.converge(Converge::Rebuild, progress).await?;
+        let since = self.store.run(store::meta::change_watermark).await?;
+        let Some(staged) = self.index.staging().await? else {
+            let report = self
+                .converge(&self.index, Converge::Rebuild, progress)
+                .await?;
+            self.catch_up(&self.index, since).await?;
+            return Ok((report.vacancies.rows, report.profiles.rows));
+        };
+        let report = self.converge(&staged, Converge::Rebuild, progress).await?;
+        let since = self.catch_up(&staged, since).await?;
+        self.index.promote(staged.as_ref()).await?;
+        self.catch_up(&self.index, since).await?;
         Ok((report.vacancies.rows, report.profiles.rows))
+    }
+
+    /// Writes every row stamped at or after `since` into `target` (or drops
+    /// it there when gone); returns the watermark read first, for the next
+    /// look.
+    async fn catch_up(&self, target: &Arc<dyn MatchIndex>, since: i64) -> Result<i64, MatchError> {
+        let (watermark, vacancies, profiles) = self
+            .store
+            .run(move |c| {
+                let watermark = store::meta::change_watermark(c)?;
+                let vacancies = store::vacancies::changed_since(c, since)?;
+                let profiles = store::profiles::changed_since(c, since)?;
+                Ok::<_, StoreError>((watermark, vacancies, profiles))
+            })
+            .await?;
+        let today = chrono::Utc::now().date_naive();
+        let ids = |rows: Vec<(i64, i64)>| rows.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+        for chunk in ids(vacancies).chunks(LOAD_CHUNK) {
+            self.sync_vacancies_to(target, chunk).await?;
+        }
+        for chunk in ids(profiles).chunks(LOAD_CHUNK) {
+            self.sync_profiles_to(target, chunk, today).await?;
+        }
+        Ok(watermark)
     }
 
     /// Compares every document with the one the database gives today, by
@@ -781,11 +946,12 @@ impl Matcher {
         &self,
         progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<ConvergeReport, MatchError> {
-        self.converge(Converge::Check, progress).await
+        self.converge(&self.index, Converge::Check, progress).await
     }
 
     async fn converge(
         &self,
+        target: &Arc<dyn MatchIndex>,
         mode: Converge,
         mut progress: impl FnMut(IndexKind, usize, usize),
     ) -> Result<ConvergeReport, MatchError> {
@@ -798,6 +964,7 @@ impl Matcher {
         let taxonomy = self.taxonomy.clone();
         let vacancies = self
             .converge_kind(
+                target,
                 IndexKind::Vacancies,
                 mode,
                 &vacancy_ids,
@@ -817,6 +984,7 @@ impl Matcher {
         let taxonomy = self.taxonomy.clone();
         let profiles = self
             .converge_kind(
+                target,
                 IndexKind::Profiles,
                 mode,
                 &profile_ids,
@@ -837,8 +1005,12 @@ impl Matcher {
             vacancies,
             profiles,
         };
-        report.vacancies.extra = self.drop_extras(IndexKind::Vacancies, &vacancy_ids).await?;
-        report.profiles.extra = self.drop_extras(IndexKind::Profiles, &profile_ids).await?;
+        report.vacancies.extra = self
+            .drop_extras(target, IndexKind::Vacancies, &vacancy_ids)
+            .await?;
+        report.profiles.extra = self
+            .drop_extras(target, IndexKind::Profiles, &profile_ids)
+            .await?;
         Ok(report)
     }
 
@@ -848,8 +1020,10 @@ impl Matcher {
     /// documents that differ are written [`WRITE_CHUNK`] at a time with up
     /// to [`WRITES_IN_FLIGHT`] writes outstanding, so the next rows are read
     /// while the engine indexes the last ones.
+    #[allow(clippy::too_many_arguments)]
     async fn converge_kind<D: IndexDocument + Send + 'static>(
         &self,
+        target: &Arc<dyn MatchIndex>,
         kind: IndexKind,
         mode: Converge,
         ids: &[i64],
@@ -858,7 +1032,7 @@ impl Matcher {
         progress: &mut impl FnMut(IndexKind, usize, usize),
     ) -> Result<KindReport, MatchError> {
         let mut report = KindReport::default();
-        let mut held = self.held(mode, kind).await?;
+        let mut held = Self::held(target, mode, kind).await?;
         let mut writes = InFlight::default();
         let mut pending: Vec<D> = Vec::new();
         for chunk in ids.chunks(LOAD_CHUNK) {
@@ -871,14 +1045,14 @@ impl Matcher {
             );
             if pending.len() >= WRITE_CHUNK {
                 writes
-                    .send(write(self.index.clone(), std::mem::take(&mut pending)))
+                    .send(write(target.clone(), std::mem::take(&mut pending)))
                     .await?;
             }
             report.rows += chunk.len();
             progress(kind, report.rows, ids.len());
         }
         if !pending.is_empty() {
-            writes.send(write(self.index.clone(), pending)).await?;
+            writes.send(write(target.clone(), pending)).await?;
         }
         writes.finish().await?;
         Ok(report)
@@ -887,27 +1061,31 @@ impl Matcher {
     /// The index's versions by id for a check; none for a rebuild (every
     /// document is then written).
     async fn held(
-        &self,
+        target: &Arc<dyn MatchIndex>,
         mode: Converge,
         kind: IndexKind,
     ) -> Result<Option<HashMap<i64, i64>>, MatchError> {
         Ok(match mode {
             Converge::Rebuild => None,
-            Converge::Check => Some(self.index.versions(kind).await?),
+            Converge::Check => Some(target.versions(kind).await?),
         })
     }
 
     /// Deletes the documents of `kind` whose ids are not in `wanted`;
     /// returns how many.
-    async fn drop_extras(&self, kind: IndexKind, wanted: &[i64]) -> Result<usize, MatchError> {
+    async fn drop_extras(
+        &self,
+        target: &Arc<dyn MatchIndex>,
+        kind: IndexKind,
+        wanted: &[i64],
+    ) -> Result<usize, MatchError> {
         let every = crate::search::Query {
             filter: crate::search::Filter::Always,
             text: None,
             limit: None,
         };
         let wanted: std::collections::HashSet<i64> = wanted.iter().copied().collect();
-        let extra: Vec<i64> = self
-            .index
+        let extra: Vec<i64> = target
             .query(kind, &every)
             .await?
             .into_iter()
@@ -920,7 +1098,7 @@ impl Matcher {
                 documents = extra.len(),
                 "reindex: dropping documents whose rows are gone"
             );
-            self.index.delete(kind, &extra).await?;
+            target.delete(kind, &extra).await?;
         }
         Ok(extra.len())
     }
@@ -978,6 +1156,32 @@ impl KindReport {
 pub struct ConvergeReport {
     pub vacancies: KindReport,
     pub profiles: KindReport,
+}
+
+/// The words of a keyword search, lowercased, for [`words_match`].
+fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '+'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether every word begins a word of the vacancy's searchable text (the
+/// fields the index searches). Used only while the index is being filled:
+/// no typos and no synonyms, but nothing the words plainly name is missed.
+fn words_match(words: &[String], vacancy: &Vacancy, taxonomy: &Taxonomy) -> bool {
+    let doc = VacancyDoc::build(vacancy, taxonomy);
+    let fields = [&doc.title, &doc.sector_label, &doc.place, &doc.description]
+        .into_iter()
+        .chain(doc.skills_text.iter())
+        .chain(doc.certificate_codes.iter());
+    let mut have: Vec<String> = Vec::new();
+    for field in fields {
+        have.extend(search_words(field));
+    }
+    words
+        .iter()
+        .all(|word| have.iter().any(|w| w.starts_with(word.as_str())))
 }
 
 fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {

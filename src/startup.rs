@@ -7,6 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{Config, LogFormat};
 use crate::domain::skills::Taxonomy;
+use crate::search::IndexKind;
 use crate::store::{self, Store};
 
 /// The taxonomy shipped with the binary.
@@ -133,53 +134,94 @@ pub fn matcher(services: &Services) -> Result<crate::matches::Matcher, StartupEr
 /// How the index is to be brought into step with the database: the rows
 /// to go through (vacancies plus profiles; None only when the database has
 /// none and the index is new), and whether every document is to be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexPlan {
     pub rebuild: Option<usize>,
-    /// The index is new or its settings changed; otherwise only documents
-    /// whose content version differs from the database's are written
-    /// ([`crate::matches::Matcher::check`]).
+    /// The index is new, or was built under other settings or document
+    /// fields (or its last full rebuild never finished); otherwise only
+    /// documents whose content version differs from the database's are
+    /// written ([`crate::matches::Matcher::check`]).
     pub full: bool,
+    /// The settings fingerprint to record once the rebuild is done.
+    pub fingerprint: String,
+}
+
+/// The database key under which the fingerprint of the settings the index
+/// was last fully built with is kept, per engine and index prefix.
+fn fingerprint_key(services: &Services, matcher: &crate::matches::Matcher) -> String {
+    format!(
+        "search_index:{}:{}",
+        matcher.index().engine_name(),
+        services.config.search_prefix
+    )
 }
 
 /// Applies the index settings and says how the index is to be brought into
-/// step with the database: rebuilt in full when it is new or its settings
-/// changed, else checked by content (missing, stale and extra documents
-/// repaired; an index in step costs no writes). Counts alone are not
-/// trusted: an index can hold the right number of documents with the
-/// wrong content.
+/// step with the database: rebuilt in full when it is new, or when the
+/// settings fingerprint recorded after its last full rebuild is not this
+/// version's (settings or document fields changed, or that rebuild never
+/// finished: a half-filled index is never trusted); else checked by
+/// content (missing, stale and extra documents repaired; an index in step
+/// costs no writes). Counts alone are not trusted: an index can hold the
+/// right number of documents with the wrong content.
+///
+/// A live Meilisearch index built under other settings is left as it is
+/// (other processes may be answering from it) and rebuilt beside it, then
+/// swapped in ([`crate::matches::Matcher::reindex`]).
 pub async fn plan_index(
     services: &Services,
     matcher: &crate::matches::Matcher,
 ) -> Result<IndexPlan, StartupError> {
-    let outcome = matcher
-        .index()
-        .apply_settings()
-        .await
-        .map_err(|e| StartupError::Search(e.to_string()))?;
+    let search = |e: crate::search::SearchError| StartupError::Search(e.to_string());
+    let fingerprint = crate::search::settings_fingerprint(&services.taxonomy).map_err(search)?;
+    let key = fingerprint_key(services, matcher);
+    let recorded = services
+        .store
+        .run(move |c| store::meta::get(c, &key))
+        .await?;
+    let settled = recorded.as_deref() == Some(fingerprint.as_str());
+    let index = matcher.index();
+    let full = if settled {
+        index.apply_settings().await.map_err(search)?.reindex_needed
+    } else {
+        let held = index.counts().await.map_err(search)?;
+        if held == crate::search::DocumentCounts::default()
+            || index.uid(IndexKind::Vacancies).is_none()
+        {
+            // Nothing to keep answering from, or an engine that rebuilds in
+            // place: the settings go on the live index.
+            index.apply_settings().await.map_err(search)?;
+        }
+        true
+    };
     let (vacancies, profiles) = services
         .store
         .run(|c| Ok((store::vacancies::count(c)?, store::profiles::count(c)?)))
         .await?;
     let rows = (vacancies + profiles) as usize;
-    let full = outcome.reindex_needed;
-    // Even an empty database is checked when the index is not new: the
-    // index may hold documents whose rows are gone.
+    // Even an empty database is checked or rebuilt: the index may hold
+    // documents whose rows are gone.
     Ok(IndexPlan {
-        rebuild: (rows > 0 || !full).then_some(rows),
+        rebuild: Some(rows),
         full,
+        fingerprint,
     })
 }
 
-/// Rebuilds the index in full, or (`full` false) checks it by content and
-/// repairs what differs, telling `status` how far it has got, and sets it
-/// ready when done (or failed, with the reason).
+/// Rebuilds the index in full, or (`plan.full` false) checks it by content
+/// and repairs what differs, telling `status` how far it has got, and sets
+/// it ready when done (or failed, with the reason). During a full rebuild
+/// the matcher answers from the database instead of the index
+/// ([`crate::matches::Matcher::set_index_complete`]), and the fingerprint
+/// is recorded only once it is done, so a rebuild cut short is redone.
 pub async fn rebuild_index(
+    services: &Services,
     matcher: &crate::matches::Matcher,
-    total: usize,
-    full: bool,
+    plan: &IndexPlan,
     status: &IndexStatus,
 ) -> Result<(), StartupError> {
+    let total = plan.rebuild.unwrap_or(0);
+    let full = plan.full;
     tracing::info!(
         engine = matcher.index().engine_name(),
         rows = total,
@@ -188,6 +230,15 @@ pub async fn rebuild_index(
     );
     let started = std::time::Instant::now();
     status.set(IndexState::Indexing { done: 0, total });
+    let key = fingerprint_key(services, matcher);
+    if full {
+        matcher.set_index_complete(false);
+        let key = key.clone();
+        services
+            .store
+            .run(move |c| store::meta::set(c, &key, "rebuilding"))
+            .await?;
+    }
     let mut vacancies_done = 0;
     let show = |kind, done, _| {
         let done = match kind {
@@ -206,6 +257,14 @@ pub async fn rebuild_index(
     };
     match rebuilt {
         Ok(report) => {
+            if full {
+                let fingerprint = plan.fingerprint.clone();
+                services
+                    .store
+                    .run(move |c| store::meta::set(c, &key, &fingerprint))
+                    .await?;
+                matcher.set_index_complete(true);
+            }
             status.set(IndexState::Ready);
             let seconds = started.elapsed().as_secs_f64();
             match report {
@@ -230,14 +289,28 @@ pub async fn rebuild_index(
     }
 }
 
+/// Records that the index was just rebuilt in full under this version's
+/// settings (`fairchance reindex`).
+pub async fn record_full_rebuild(
+    services: &Services,
+    matcher: &crate::matches::Matcher,
+) -> Result<(), StartupError> {
+    let fingerprint = crate::search::settings_fingerprint(&services.taxonomy)
+        .map_err(|e| StartupError::Search(e.to_string()))?;
+    let key = fingerprint_key(services, matcher);
+    services
+        .store
+        .run(move |c| store::meta::set(c, &key, &fingerprint))
+        .await?;
+    Ok(())
+}
+
 /// Opens the configured search engine, applies its settings, and brings it
 /// into step with the database (see [`plan_index`]) before returning (the
 /// command-line worker and tests; `serve` does this in the background).
 pub async fn open_matcher(services: &Services) -> Result<crate::matches::Matcher, StartupError> {
     let matcher = matcher(services)?;
     let plan = plan_index(services, &matcher).await?;
-    if let Some(total) = plan.rebuild {
-        rebuild_index(&matcher, total, plan.full, &IndexStatus::default()).await?;
-    }
+    rebuild_index(services, &matcher, &plan, &IndexStatus::default()).await?;
     Ok(matcher)
 }

@@ -422,7 +422,11 @@ async fn keyword_queries_send_the_filter_and_read_the_scores() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filter_only_queries_page_through_documents() {
     let server = server().await;
-    server.mock.documents_total.store(2_500, Ordering::SeqCst);
+    let page = fairchance::search::meilisearch::PAGE_SIZE;
+    server
+        .mock
+        .documents_total
+        .store(2 * page + 500, Ordering::SeqCst);
     let hits = server
         .index
         .query(
@@ -435,7 +439,7 @@ async fn filter_only_queries_page_through_documents() {
         )
         .await
         .expect("query");
-    assert_eq!(hits.len(), 2_500);
+    assert_eq!(hits.len(), 2 * page + 500);
     assert!(hits.iter().all(|h| h.relevance.is_none()));
     let pages = server
         .mock
@@ -445,11 +449,11 @@ async fn filter_only_queries_page_through_documents() {
             .iter()
             .map(|p| p.body["offset"].clone())
             .collect::<Vec<_>>(),
-        vec![json!(0), json!(1000), json!(2000)]
+        vec![json!(0), json!(page), json!(2 * page)]
     );
     assert_eq!(pages[0].body["filter"], r#"sector = "x\" OR id EXISTS""#);
     assert_eq!(pages[0].body["fields"], json!(["id"]));
-    assert_eq!(pages[0].body["limit"], 1000);
+    assert_eq!(pages[0].body["limit"], page);
 
     // A filter that can match nothing sends nothing.
     let before = server.mock.requests().len();

@@ -30,8 +30,11 @@ use crate::domain::skills::Taxonomy;
 
 /// Documents per write request.
 pub const BATCH_SIZE: usize = 1_000;
-/// Documents per page when listing what a filter admits.
-const PAGE_SIZE: usize = 1_000;
+/// Documents per page when listing what a filter admits. Meilisearch
+/// evaluates the whole filter again for every page, so pages are large:
+/// most narrowings (a vacancy's candidate profiles number about 2,000 at
+/// national scale) then take one request, and a page of ids is small.
+pub const PAGE_SIZE: usize = 10_000;
 /// The most hits a keyword search may ask for; the settings files set
 /// `pagination.maxTotalHits` to this.
 const MAX_TOTAL_HITS: usize = 10_000;
@@ -52,7 +55,12 @@ struct IdVersion {
     version: Option<i64>,
 }
 
+/// A staging index left by a rebuild that never finished (its process
+/// died) is deleted by the next rebuild once it is this old.
+const STAGING_ABANDONED_AFTER_MS: i64 = 6 * 3_600_000;
+
 /// The Meilisearch-backed [`MatchIndex`].
+#[derive(Clone)]
 pub struct MeilisearchIndex {
     client: Client,
     vacancies: String,
@@ -193,6 +201,55 @@ impl MeilisearchIndex {
             }),
             _ => Ok(true),
         }
+    }
+
+    /// Deletes an index, waiting for the task; a missing index is fine.
+    async fn delete_index(&self, uid: &str) -> Result<(), SearchError> {
+        let task = self
+            .answered(self.client.delete_index(uid))
+            .await
+            .map_err(sdk)?;
+        match self.finished(&task).await? {
+            Task::Failed { content } if content.error.error_code != ErrorCode::IndexNotFound => {
+                Err(SearchError::TaskFailed {
+                    task_uid: task.task_uid,
+                    code: content.error.error_code.to_string(),
+                    message: content.error.error_message,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes staging indexes of these live ones (`<live>_<millis>`) left
+    /// by rebuilds that died long enough ago; a rebuild still running in
+    /// another process is younger and left alone.
+    async fn drop_abandoned_staging(&self, now_ms: i64) -> Result<(), SearchError> {
+        let mut query = meilisearch_sdk::indexes::IndexesQuery::new(&self.client);
+        query.with_limit(1_000);
+        let listed = self
+            .answered(self.client.list_all_indexes_raw_with(&query))
+            .await
+            .map_err(sdk)?;
+        let uids: Vec<String> = listed["results"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|i| i["uid"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for uid in uids {
+            let abandoned = IndexKind::ALL.iter().any(|&kind| {
+                staging_millis(self.index_uid(kind), &uid)
+                    .is_some_and(|at| now_ms - at > STAGING_ABANDONED_AFTER_MS)
+            });
+            if abandoned {
+                tracing::warn!(index = %uid, "deleting a staging index left by a rebuild that did not finish");
+                self.delete_index(&uid).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn upsert<T: serde::Serialize + IndexDocument + Send + Sync>(
@@ -380,6 +437,56 @@ impl MatchIndex for MeilisearchIndex {
         })
     }
 
+    async fn staging(&self) -> Result<Option<Arc<dyn MatchIndex>>, SearchError> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        self.drop_abandoned_staging(now_ms).await?;
+        let staged = MeilisearchIndex {
+            vacancies: format!("{}_{now_ms}", self.vacancies),
+            profiles: format!("{}_{now_ms}", self.profiles),
+            ..self.clone()
+        };
+        for kind in IndexKind::ALL {
+            // A leftover of the same name would hold old documents.
+            staged.delete_index(staged.index_uid(kind)).await?;
+        }
+        staged.apply_settings().await?;
+        Ok(Some(Arc::new(staged)))
+    }
+
+    async fn promote(&self, staged: &dyn MatchIndex) -> Result<(), SearchError> {
+        let mut pairs = Vec::new();
+        for kind in IndexKind::ALL {
+            let Some(uid) = staged.uid(kind).filter(|uid| uid != self.index_uid(kind)) else {
+                return Err(SearchError::Meilisearch(
+                    "the staged indexes are not Meilisearch indexes of their own".into(),
+                ));
+            };
+            pairs.push(meilisearch_sdk::client::SwapIndexes {
+                indexes: (self.index_uid(kind).to_owned(), uid),
+            });
+        }
+        // One task swaps both pairs: no query ever sees new vacancies with
+        // old profiles. Meilisearch swaps only indexes that exist, so a
+        // missing live index is created (empty) first.
+        for kind in IndexKind::ALL {
+            self.ensure_index(self.index_uid(kind)).await?;
+        }
+        let task = self
+            .answered(self.client.swap_indexes(&pairs))
+            .await
+            .map_err(sdk)?;
+        self.wait(&task).await?;
+        // The staged names now hold the old documents.
+        for pair in &pairs {
+            self.delete_index(&pair.indexes.1).await?;
+        }
+        Ok(())
+    }
+
+    fn uid(&self, kind: IndexKind) -> Option<String> {
+        Some(self.index_uid(kind).to_owned())
+    }
+
     async fn upsert_vacancies(&self, docs: &[VacancyDoc]) -> Result<(), SearchError> {
         self.upsert(IndexKind::Vacancies, docs).await
     }
@@ -501,5 +608,37 @@ impl MatchIndex for MeilisearchIndex {
             (Some(text), Some(limit)) => self.ranked(kind, filter.as_deref(), text, limit).await,
             (Some(text), None) => self.ranked_all(kind, &query.filter, text).await,
         }
+    }
+}
+
+/// When the staging index `uid` of the live index `live` was made
+/// (`<live>_<millis>`), or None when it is not one.
+fn staging_millis(live: &str, uid: &str) -> Option<i64> {
+    let suffix = uid.strip_prefix(live)?.strip_prefix('_')?;
+    if suffix.is_empty() || !suffix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    suffix.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::staging_millis;
+
+    #[test]
+    fn staging_indexes_are_known_by_their_live_name_and_a_time() {
+        assert_eq!(
+            staging_millis("fc_vacancies", "fc_vacancies_1764900000000"),
+            Some(1_764_900_000_000)
+        );
+        assert_eq!(staging_millis("fc_vacancies", "fc_vacancies"), None);
+        assert_eq!(staging_millis("fc_vacancies", "fc_vacancies_x1"), None);
+        assert_eq!(staging_millis("fc_vacancies", "fc_vacancies_"), None);
+        assert_eq!(staging_millis("fc_vacancies", "fc_profiles_1"), None);
+        // Another installation whose prefix extends this one's.
+        assert_eq!(
+            staging_millis("fc_vacancies", "fc_vacancies_2_vacancies"),
+            None
+        );
     }
 }

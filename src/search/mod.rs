@@ -185,6 +185,28 @@ pub trait MatchIndex: Send + Sync {
     /// Removes every document from both indexes (settings stay).
     async fn clear(&self) -> Result<(), SearchError>;
 
+    /// Fresh, empty indexes with the current settings, under names of their
+    /// own, for a full rebuild to fill while the live indexes go on
+    /// answering; [`MatchIndex::promote`] then swaps them in. `None` when
+    /// the engine rebuilds in place (the embedded engine serves one
+    /// process, which answers from the database meanwhile).
+    async fn staging(&self) -> Result<Option<std::sync::Arc<dyn MatchIndex>>, SearchError> {
+        Ok(None)
+    }
+
+    /// Swaps the indexes `staged` (from [`MatchIndex::staging`]) in for the
+    /// live ones in one step, and drops the old ones.
+    async fn promote(&self, staged: &dyn MatchIndex) -> Result<(), SearchError> {
+        let _ = staged;
+        Ok(())
+    }
+
+    /// The index uid of one kind, where the engine names its indexes.
+    fn uid(&self, kind: IndexKind) -> Option<String> {
+        let _ = kind;
+        None
+    }
+
     /// Whether the engine answers now (Meilisearch's `/health`; the
     /// embedded engine always does), for `/readyz`.
     async fn reachable(&self) -> Result<(), SearchError> {
@@ -280,6 +302,33 @@ pub trait MatchIndex: Send + Sync {
         self.query(IndexKind::Vacancies, &Query::searching(filter, search))
             .await
     }
+}
+
+/// A short digest of everything that decides how documents are indexed:
+/// both indexes' settings (with the taxonomy applied) and the documents'
+/// fields. Stored in the database after a full rebuild; a start that finds
+/// another (or none) rebuilds in full, since documents written under other
+/// settings or fields may be missing from filters the new code relies on.
+pub fn settings_fingerprint(taxonomy: &Taxonomy) -> Result<String, SearchError> {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for kind in IndexKind::ALL {
+        let settings = settings::index_settings(kind, taxonomy)?;
+        let json =
+            serde_json::to_value(&settings).map_err(|e| SearchError::Settings(e.to_string()))?;
+        // serde_json's maps are sorted, so equal settings give equal text.
+        hash.update(kind.base_name());
+        hash.update(json.to_string());
+        let fields = match kind {
+            IndexKind::Vacancies => documents::VACANCY_FIELDS,
+            IndexKind::Profiles => documents::PROFILE_FIELDS,
+        };
+        for field in fields {
+            hash.update(format!("{}:{:?};", field.name, field.kind));
+        }
+    }
+    let digest = hash.finalize();
+    Ok(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Checks an index name prefix: Meilisearch index uids allow letters,

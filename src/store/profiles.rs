@@ -700,6 +700,23 @@ pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
         .load(c)?))
 }
 
+/// Every profile of these services that is not anonymised, for matching
+/// while the search index is being filled (`matches::Matcher`).
+pub fn ids_in_services(conn: &mut impl AsTx, services: &[i64]) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    // Bounded lists keep within the backends' parameter limits.
+    for part in services.chunks(500) {
+        let found: Vec<i64> = with_conn!(conn, |c| profiles::table
+            .filter(profiles::anonymised_at.is_null())
+            .filter(profiles::service_id.eq_any(part))
+            .select(profiles::id)
+            .load(c)?);
+        ids.extend(found);
+    }
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 /// Profiles with a licence condition, or the licence itself, whose
 /// effective end is `day` (its last day in force), sorted and each once.
 /// A condition never ends after the licence (the parser refuses it), so

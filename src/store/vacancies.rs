@@ -603,6 +603,16 @@ pub fn ids_opening_on(conn: &mut impl AsTx, day: NaiveDate) -> StoreResult<Vec<i
         .load(c)?))
 }
 
+/// Ids of every published vacancy (open or not yet closed by the nightly
+/// run), for matching while the search index is being filled.
+pub fn published_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
+    Ok(with_conn!(conn, |c| vacancies::table
+        .filter(vacancies::status.eq(VacancyStatus::Published.as_str()))
+        .order(vacancies::id)
+        .select(vacancies::id)
+        .load(c)?))
+}
+
 /// Ids of every vacancy, for batch work such as reindexing.
 pub fn all_ids(conn: &mut impl AsTx) -> StoreResult<Vec<i64>> {
     Ok(with_conn!(conn, |c| vacancies::table

@@ -98,15 +98,7 @@ async fn background(
         let attempt = async {
             status.set(crate::startup::IndexState::Starting);
             let plan = crate::startup::plan_index(&services, &matcher).await?;
-            match plan.rebuild {
-                Some(total) => {
-                    crate::startup::rebuild_index(&matcher, total, plan.full, &status).await
-                }
-                None => {
-                    status.set(crate::startup::IndexState::Ready);
-                    Ok(())
-                }
-            }
+            crate::startup::rebuild_index(&services, &matcher, &plan, &status).await
         };
         tokio::select! {
             done = attempt => {

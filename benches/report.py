@@ -268,6 +268,12 @@ for key, name in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles"))
     if f"matching_{key}_meili_raw_p50_ms" in r:
         x = ratio(num(f"matching_{key}_meili_p50_ms"), num(f"matching_{key}_meili_raw_p50_ms")) or 0
         w(f"| Matching on Meilisearch within 1.3x of the raw query ({name}, p50) | {x:,.2f}x | {'yes' if x <= 1.3 else 'NO'} |")
+for engine, name in (("embedded", "embedded"), ("meilisearch", "Meilisearch")):
+    if f"drain_{engine}_ms" in r:
+        ms = num(f"drain_{engine}_ms")
+        w(f"| The demo seed's matching queue drains within 20 s ({name}; from `serve`'s start, "
+          f"{r.get(f'drain_{engine}_jobs')} jobs) | {'timeout' if ms is None else f'{ms / 1000:,.1f} s'} | "
+          f"{'yes' if ms is not None and ms <= 20000 else 'NO'} |")
 for b in backends:
     if f"http_{b}_cliff_after_rps" not in r:
         continue
@@ -462,7 +468,22 @@ for k in sorted(k for k in r if k.startswith("email_workers_") and k.endswith("_
 w("")
 
 # --- Import -----------------------------------------------------------------
-out.extend(import_section())
+if r.get("only") == "noimport" and existing_path and os.path.exists(existing_path):
+    # This run left the import out: the section of the last run that had
+    # it is kept, and said to be older.
+    with open(existing_path, encoding="utf-8") as f:
+        lines = f.read().rstrip("\n").split("\n")
+    if IMPORT_HEADING in lines:
+        start = lines.index(IMPORT_HEADING)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        kept = [l for l in lines[start + 1:end]
+                if not l.startswith(("_Kept from an earlier run", "This section is kept from an earlier run"))]
+        out.extend([IMPORT_HEADING, "",
+                    f"_Kept from an earlier run: the run above (commit `{r.get('git_commit', '?')}`) used "
+                    "`BENCH_ONLY=noimport`; the commit this section measured is named below._"]
+                   + kept)
+else:
+    out.extend(import_section())
 
 # --- Reproduce --------------------------------------------------------------
 w("## Reproducing")

@@ -33,7 +33,9 @@
 # in a separate 5-second run; off to skip; Debian: apt-get install linux-perf).
 # BENCH_ONLY=import runs only the import part (and needs neither wrk nor
 # aiosmtpd); BENCHMARKS.md then keeps its other sections and only the import
-# section is replaced.
+# section is replaced. BENCH_ONLY=noimport runs everything but the import
+# (about an hour less) and keeps the import section of BENCHMARKS.md,
+# marked as from an earlier run.
 # Takes about 13 minutes on 2 cores, plus the import. Not part of the test
 # suite or CI.
 
@@ -56,8 +58,8 @@ PERF="${BENCH_PERF:-on}"
 command -v perf >/dev/null || PERF="off (perf is not installed)"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-    "" | import) ;;
-    *) echo "benches/run.sh: BENCH_ONLY is empty (everything) or import, not $ONLY" >&2; exit 1 ;;
+    "" | import | noimport) ;;
+    *) echo "benches/run.sh: BENCH_ONLY is empty (everything), import or noimport, not $ONLY" >&2; exit 1 ;;
 esac
 PG_BASE="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
@@ -105,12 +107,12 @@ free_port() {
 }
 
 TOOLS=(curl python3)
-[[ -z "$ONLY" ]] && TOOLS+=(wrk)
+[[ "$ONLY" != import ]] && TOOLS+=(wrk)
 for tool in "${TOOLS[@]}"; do
     command -v "$tool" >/dev/null || { echo "benches/run.sh: $tool is not installed" >&2; exit 1; }
 done
 SMTP_PYTHON=python3
-if [[ -z "$ONLY" ]] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+if [[ "$ONLY" != import ]] && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
         SMTP_PYTHON=/usr/bin/python3
     else
@@ -453,10 +455,65 @@ kill "$SMTP_PID"
 wait "$SMTP_PID" 2>/dev/null || true
 SMTP_PID=""
 
-run_imports
+# demo_drain ENGINE: issue #17, the demo seed's matching queue. `serve` on
+# a fresh SQLite database with the demo data and its worker; the time from
+# the process's start until /readyz is 200 and no vacancy.changed or
+# profile.changed job is queued or running.
+demo_drain() {
+    local engine="$1" data="$WORK/drain-$engine" port started_ns drained_ms="" counts
+    mkdir -p "$data"
+    port="$(free_port)"
+    local prefix="fc_drain_$$_"
+    local env=(FAIRCHANCE_DATA_DIR="$data" FAIRCHANCE_DATABASE_URL="sqlite://$data/fairchance.sqlite3"
+        FAIRCHANCE_SECRET_KEY="$SECRET" FAIRCHANCE_DEMO=on FAIRCHANCE_WORKER=on
+        FAIRCHANCE_BIND="127.0.0.1:$port" FAIRCHANCE_LOG=warn FAIRCHANCE_SEARCH_PREFIX="$prefix")
+    [[ "$engine" == meilisearch ]] && env+=(FAIRCHANCE_SEARCH=meilisearch)
+    log "demo seed on $engine: serve with its worker until the matching queue is empty"
+    started_ns="$(date +%s%N)"
+    env "${env[@]}" "$BIN" serve >"$WORK/drain-$engine.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 3000); do
+        if curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; then
+            counts="$(python3 - "$data/fairchance.sqlite3" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=5)
+kinds = ("vacancy.changed", "profile.changed")
+left = db.execute("SELECT count(*) FROM jobs WHERE kind IN (?, ?) AND status IN ('queued', 'running')", kinds).fetchone()[0]
+total = db.execute("SELECT count(*) FROM jobs WHERE kind IN (?, ?)", kinds).fetchone()[0]
+print(left, total)
+PY
+)" || counts="? 0"
+            if [[ "${counts%% *}" == 0 && "${counts##* }" != 0 ]]; then
+                drained_ms="$(( ($(date +%s%N) - started_ns) / 1000000 ))"
+                break
+            fi
+        fi
+        sleep 0.1
+    done
+    result "drain_${engine}_ms" "${drained_ms:-timeout}"
+    result "drain_${engine}_jobs" "${counts##* }"
+    result "drain_${engine}_log_errors" "$(grep -ciE ' (ERROR|WARN) ' "$WORK/drain-$engine.log" || true)"
+    log "demo seed on $engine: ${counts##* } matching jobs done after ${drained_ms:-timeout} ms"
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    if [[ "$engine" == meilisearch ]]; then
+        local kind auth=()
+        [[ -n "${MEILISEARCH_API_KEY:-}" ]] && auth=(-H "Authorization: Bearer $MEILISEARCH_API_KEY")
+        for kind in vacancies profiles; do
+            curl -s -o /dev/null -X DELETE "${auth[@]}" "${MEILISEARCH_URL%/}/indexes/$prefix$kind" || true
+        done
+    fi
+}
+
+demo_drain embedded
+[[ -n "${MEILISEARCH_URL:-}" ]] && demo_drain meilisearch
+
+[[ "$ONLY" != noimport ]] && run_imports
 
 result uptime_after "$(uptime)"
 result finished "$(date -u '+%Y-%m-%d %H:%M UTC')"
 cp "$RESULTS" "$WORK/results-copy.txt"
-python3 "$ROOT/benches/report.py" "$RESULTS" "$WORK" >"$OUT"
+python3 "$ROOT/benches/report.py" "$RESULTS" "$WORK" "$OUT" >"$WORK/BENCHMARKS.md"
+cp "$WORK/BENCHMARKS.md" "$OUT"
 log "wrote $OUT"

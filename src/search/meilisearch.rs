@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use super::documents::{IndexDocument, ProfileDoc, VacancyDoc};
 use super::filter::{Filter, MeilisearchFilter, Number};
-use super::settings::{index_settings, IndexKind};
+use super::settings::{settings_json, IndexKind};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
 use crate::domain::skills::Taxonomy;
 
@@ -63,6 +63,10 @@ const STAGING_ABANDONED_AFTER_MS: i64 = 6 * 3_600_000;
 #[derive(Clone)]
 pub struct MeilisearchIndex {
     client: Client,
+    /// For the one request the SDK has no typed form of: the settings as
+    /// written in the shipped files ([`super::settings::settings_json`]).
+    raw: meilisearch_sdk::reqwest::ReqwestClient,
+    url: String,
     vacancies: String,
     profiles: String,
     taxonomy: Arc<Taxonomy>,
@@ -84,6 +88,8 @@ impl MeilisearchIndex {
         let client = Client::new(url.trim_end_matches('/'), api_key).map_err(sdk)?;
         Ok(Self {
             client,
+            raw: meilisearch_sdk::reqwest::ReqwestClient::new(api_key).map_err(sdk)?,
+            url: url.trim_end_matches('/').to_owned(),
             vacancies: format!("{prefix}{}", IndexKind::Vacancies.base_name()),
             profiles: format!("{prefix}{}", IndexKind::Profiles.base_name()),
             taxonomy,
@@ -424,10 +430,17 @@ impl MatchIndex for MeilisearchIndex {
         for kind in IndexKind::ALL {
             let uid = self.index_uid(kind);
             created |= self.ensure_index(uid).await?;
-            let settings = index_settings(kind, &self.taxonomy)?;
-            let index = self.client.index(uid);
-            let task = self
-                .answered(index.set_settings(&settings))
+            let settings = settings_json(kind, &self.taxonomy)?;
+            let task: TaskInfo = self
+                .answered(meilisearch_sdk::request::HttpClient::request(
+                    &self.raw,
+                    &format!("{}/indexes/{uid}/settings", self.url),
+                    meilisearch_sdk::request::Method::Patch {
+                        query: (),
+                        body: settings,
+                    },
+                    202,
+                ))
                 .await
                 .map_err(sdk)?;
             self.wait(&task).await?;

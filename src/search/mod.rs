@@ -313,9 +313,7 @@ pub fn settings_fingerprint(taxonomy: &Taxonomy) -> Result<String, SearchError> 
     use sha2::Digest;
     let mut hash = sha2::Sha256::new();
     for kind in IndexKind::ALL {
-        let settings = settings::index_settings(kind, taxonomy)?;
-        let json =
-            serde_json::to_value(&settings).map_err(|e| SearchError::Settings(e.to_string()))?;
+        let json = settings::settings_json(kind, taxonomy)?;
         // serde_json's maps are sorted, so equal settings give equal text.
         hash.update(kind.base_name());
         hash.update(json.to_string());

@@ -71,6 +71,26 @@ pub fn index_settings(kind: IndexKind, taxonomy: &Taxonomy) -> Result<Settings, 
     Ok(settings)
 }
 
+/// The settings of one index as sent to Meilisearch: the shipped file with
+/// what [`index_settings`] adds (synonyms, code words) laid over it. Keys
+/// the SDK's typed settings do not know (such as `facetSearch`) are kept
+/// as written, so the file can use any setting the server has.
+pub fn settings_json(
+    kind: IndexKind,
+    taxonomy: &Taxonomy,
+) -> Result<serde_json::Value, SearchError> {
+    let mut shipped: serde_json::Value = serde_json::from_str(kind.shipped_json())
+        .map_err(|e| SearchError::Settings(format!("{}.json: {e}", kind.base_name())))?;
+    let typed = serde_json::to_value(index_settings(kind, taxonomy)?)
+        .map_err(|e| SearchError::Settings(e.to_string()))?;
+    if let (Some(shipped), serde_json::Value::Object(typed)) = (shipped.as_object_mut(), typed) {
+        for (key, value) in typed {
+            shipped.insert(key, value);
+        }
+    }
+    Ok(shipped)
+}
+
 /// Every label and synonym of an entry is a synonym of every other, keyed
 /// by the term as written. Sorted, so the settings are the same each time.
 pub fn synonyms(taxonomy: &Taxonomy) -> HashMap<String, Vec<String>> {

@@ -186,17 +186,29 @@ mod tests {
     use crate::search::documents::{FieldKind, PROFILE_FIELDS, VACANCY_FIELDS};
     use crate::startup::load_taxonomy;
 
+    /// Keys of the shipped files that the SDK's typed settings do not
+    /// know: sent as written ([`settings_json`]), not read by the embedded
+    /// engine.
+    const PASSED_THROUGH: &[&str] = &["facetSearch"];
+
     #[test]
     fn shipped_files_survive_the_sdk_types_unchanged() {
+        let taxonomy = load_taxonomy().unwrap();
         for kind in IndexKind::ALL {
-            let raw: serde_json::Value = serde_json::from_str(kind.shipped_json()).unwrap();
+            let mut raw: serde_json::Value = serde_json::from_str(kind.shipped_json()).unwrap();
             let typed: Settings = serde_json::from_str(kind.shipped_json()).unwrap();
+            let sent = settings_json(kind, &taxonomy).unwrap();
+            for key in PASSED_THROUGH {
+                assert_eq!(sent[key], raw[key], "{key} is sent as written");
+                raw.as_object_mut().unwrap().remove(*key);
+            }
             assert_eq!(
                 serde_json::to_value(&typed).unwrap(),
                 raw,
-                "every key of {}.json is understood by meilisearch-sdk",
+                "every other key of {}.json is understood by meilisearch-sdk",
                 kind.base_name()
             );
+            assert!(sent["synonyms"].as_object().is_some_and(|m| !m.is_empty()));
         }
     }
 
@@ -260,7 +272,15 @@ mod tests {
         assert_eq!(rules.exact_fields, vec!["certificate_codes".to_owned()]);
         assert_eq!((rules.one_typo, rules.two_typos), (5, 9));
         assert_eq!(rules.max_total_hits, 10_000);
-        assert_eq!(rules.searchable[0], "skills_text");
+        assert!(
+            rules.searchable.is_empty(),
+            "profiles are never searched by words"
+        );
+        let rules = TextRules::from_settings(
+            &index_settings(IndexKind::Vacancies, &taxonomy).unwrap(),
+            &taxonomy,
+        );
+        assert_eq!(rules.searchable[0], "title");
         assert!(rules
             .synonym_groups
             .iter()

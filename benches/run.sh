@@ -94,9 +94,12 @@ cleanup() {
     fi
     # A run that stops midway keeps what it measured: the results so far
     # are kept in a file of their own, and its name is printed.
+    # Its text files (wrk outputs, profiles) go beside it, so the report
+    # can still be written: python3 benches/report.py RESULTS DIR.
     if [[ -f "$RESULTS" && ! -f "$WORK/results-copy.txt" ]]; then
-        local kept="${TMPDIR:-/tmp}/fc-bench-results-$(date +%s).txt"
-        cp "$RESULTS" "$kept" && echo "benches/run.sh stopped early; its results so far are in $kept" >&2
+        local kept="${TMPDIR:-/tmp}/fc-bench-kept-$(date +%s)"
+        mkdir -p "$kept" && cp "$WORK"/*.txt "$kept"/ 2>/dev/null
+        echo "benches/run.sh stopped early; its results so far are in $kept/results.txt" >&2
     fi
     rm -rf "$WORK"
 }
@@ -460,7 +463,8 @@ SMTP_PID=""
 # the process's start until /readyz is 200 and no vacancy.changed or
 # profile.changed job is queued or running.
 demo_drain() {
-    local engine="$1" data="$WORK/drain-$engine" port started_ns drained_ms="" counts
+    local engine="$1" data port started_ns drained_ms="" counts
+    data="$WORK/drain-$engine"
     mkdir -p "$data"
     port="$(free_port)"
     local prefix="fc_drain_$$_"

@@ -309,9 +309,10 @@ profile_endpoint() {
     sleep 1
     if perf record -F 499 -p "$SERVER_PID" -o "$data" -- sleep 5 >/dev/null 2>&1; then
         perf report -i "$data" --no-children --sort dso --stdio 2>/dev/null \
-            | grep -E '^ +[0-9]' | head -n 6 >"$WORK/perf-$backend-$name-dso.txt" || true
+            | grep -E '^ +[0-9]' | sed -E 's/^ +//; s/ +$//' | head -n 6 >"$WORK/perf-$backend-$name-dso.txt" || true
         perf report -i "$data" --no-children --sort symbol --stdio 2>/dev/null \
-            | grep -E '^ +[0-9]' | head -n 25 >"$WORK/perf-$backend-$name-symbols.txt" || true
+            | grep -E '^ +[0-9]' | sed -E 's/^ +//; s/ +- +- *$//; s/ +$//' | cut -c1-150 | head -n 25 \
+            >"$WORK/perf-$backend-$name-symbols.txt" || true
         result "http_${backend}_${name}_perf" "yes"
     else
         result "http_${backend}_${name}_perf" "perf record failed"

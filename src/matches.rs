@@ -349,13 +349,7 @@ impl Matcher {
                 }
             })
             .await?;
-        Ok(ids
-            .into_iter()
-            .map(|id| Hit {
-                id,
-                relevance: None,
-            })
-            .collect())
+        Ok(ids.into_iter().map(Hit::unranked).collect())
     }
 
     /// The search index this matcher narrows with (benchmarks time it alone).
@@ -499,16 +493,23 @@ impl Matcher {
         };
         for chunk in profile_ids.chunks(LOAD_CHUNK) {
             for profile in self.load_profiles(chunk.to_vec()).await? {
-                let filter =
-                    narrowing::vacancies_soon_for_profile(&profile, today, until, &self.taxonomy);
-                let query = Query {
-                    filter,
-                    text: None,
-                    limit: None,
-                };
-                let hits = match &every {
-                    Some(every) => every.clone(),
-                    None => self.index.query(IndexKind::Vacancies, &query).await?,
+                let queried;
+                let hits: &[Hit] = match &every {
+                    Some(every) => every,
+                    None => {
+                        let query = Query {
+                            filter: narrowing::vacancies_soon_for_profile(
+                                &profile,
+                                today,
+                                until,
+                                &self.taxonomy,
+                            ),
+                            text: None,
+                            limit: None,
+                        };
+                        queried = self.index.query(IndexKind::Vacancies, &query).await?;
+                        &queried
+                    }
                 };
                 for ids in hits.chunks(LOAD_CHUNK) {
                     let ids: Vec<i64> = ids.iter().map(|h| h.id).collect();
@@ -607,11 +608,13 @@ impl Matcher {
             limit: None,
             ..search.clone()
         };
-        let words: Vec<String> = match self.index_complete() {
+        // Read once: the flag may change while this request runs.
+        let complete = self.index_complete();
+        let words: Vec<String> = match complete {
             true => Vec::new(),
             false => search_words(&search.text),
         };
-        let hits = if self.index_complete() {
+        let hits = if complete {
             self.index
                 .seeker_vacancies(profile, &everything, today)
                 .await?

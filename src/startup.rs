@@ -230,14 +230,9 @@ pub async fn rebuild_index(
     );
     let started = std::time::Instant::now();
     status.set(IndexState::Indexing { done: 0, total });
-    let key = fingerprint_key(services, matcher);
     if full {
         matcher.set_index_complete(false);
-        let key = key.clone();
-        services
-            .store
-            .run(move |c| store::meta::set(c, &key, "rebuilding"))
-            .await?;
+        record_fingerprint(services, matcher, "rebuilding".into()).await?;
     }
     let mut vacancies_done = 0;
     let show = |kind, done, _| {
@@ -258,11 +253,7 @@ pub async fn rebuild_index(
     match rebuilt {
         Ok(report) => {
             if full {
-                let fingerprint = plan.fingerprint.clone();
-                services
-                    .store
-                    .run(move |c| store::meta::set(c, &key, &fingerprint))
-                    .await?;
+                record_fingerprint(services, matcher, plan.fingerprint.clone()).await?;
                 matcher.set_index_complete(true);
             }
             status.set(IndexState::Ready);
@@ -297,10 +288,19 @@ pub async fn record_full_rebuild(
 ) -> Result<(), StartupError> {
     let fingerprint = crate::search::settings_fingerprint(&services.taxonomy)
         .map_err(|e| StartupError::Search(e.to_string()))?;
+    record_fingerprint(services, matcher, fingerprint).await
+}
+
+/// Stores `value` under the index's fingerprint key ([`fingerprint_key`]).
+async fn record_fingerprint(
+    services: &Services,
+    matcher: &crate::matches::Matcher,
+    value: String,
+) -> Result<(), StartupError> {
     let key = fingerprint_key(services, matcher);
     services
         .store
-        .run(move |c| store::meta::set(c, &key, &fingerprint))
+        .run(move |c| store::meta::set(c, &key, &value))
         .await?;
     Ok(())
 }

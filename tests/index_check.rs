@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{Backend, TestApp};
+use common::{Backend, RealMeilisearch, TestApp};
 use diesel::prelude::*;
 use fairchance::matches::Paging;
 use fairchance::search::{IndexKind, ProfileDoc, ServiceScope, VacancyDoc};
@@ -372,27 +372,9 @@ mod meilisearch {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     #[ignore = "needs a Meilisearch server: set MEILISEARCH_URL"]
     async fn sqlite() {
-        let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-            panic!("MEILISEARCH_URL is not set: this test needs a Meilisearch server");
-        };
-        let key = std::env::var("MEILISEARCH_API_KEY").unwrap_or_default();
-        let prefix = format!("fc_check_{}_", std::process::id());
-        let mut extra = vec![
-            ("FAIRCHANCE_SEARCH", "meilisearch"),
-            ("MEILISEARCH_URL", url.as_str()),
-            ("FAIRCHANCE_SEARCH_PREFIX", prefix.as_str()),
-        ];
-        if !key.is_empty() {
-            extra.push(("MEILISEARCH_API_KEY", key.as_str()));
-        }
-        run(Backend::Sqlite, &extra).await;
-        let client = meilisearch_sdk::client::Client::new(url, (!key.is_empty()).then_some(key))
-            .expect("client");
-        for kind in IndexKind::ALL {
-            let _ = client
-                .delete_index(format!("{prefix}{}", kind.base_name()))
-                .await;
-        }
+        let meili = RealMeilisearch::from_env("check");
+        run(Backend::Sqlite, &meili.settings()).await;
+        meili.delete_indexes().await;
     }
 
     /// Every index uid on the server that starts with `prefix`.
@@ -420,31 +402,14 @@ mod meilisearch {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     #[ignore = "needs a Meilisearch server: set MEILISEARCH_URL"]
     async fn rebuild_postgres() {
-        let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-            panic!("MEILISEARCH_URL is not set: this test needs a Meilisearch server");
-        };
-        let key = std::env::var("MEILISEARCH_API_KEY").unwrap_or_default();
-        let prefix = format!("fc_rebuild_{}_", std::process::id());
-        let mut extra = vec![
-            ("FAIRCHANCE_SEARCH", "meilisearch"),
-            ("MEILISEARCH_URL", url.as_str()),
-            ("FAIRCHANCE_SEARCH_PREFIX", prefix.as_str()),
-        ];
-        if !key.is_empty() {
-            extra.push(("MEILISEARCH_API_KEY", key.as_str()));
-        }
-        run_rebuild(Backend::Postgres, &extra).await;
-        let client = meilisearch_sdk::client::Client::new(url, (!key.is_empty()).then_some(key))
-            .expect("client");
+        let meili = RealMeilisearch::from_env("rebuild");
+        run_rebuild(Backend::Postgres, &meili.settings()).await;
+        let prefix = &meili.prefix;
         assert_eq!(
-            uids_with(&client, &prefix).await,
+            uids_with(&meili.client(), prefix).await,
             vec![format!("{prefix}profiles"), format!("{prefix}vacancies")],
             "only the live indexes remain"
         );
-        for kind in IndexKind::ALL {
-            let _ = client
-                .delete_index(format!("{prefix}{}", kind.base_name()))
-                .await;
-        }
+        meili.delete_indexes().await;
     }
 }

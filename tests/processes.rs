@@ -650,19 +650,8 @@ on_both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Meilisearch server: set MEILISEARCH_URL"]
 async fn several_processes_on_one_meilisearch_agree_and_lose_nothing() {
-    let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-        panic!("MEILISEARCH_URL is not set: this test needs a Meilisearch server");
-    };
-    let key = std::env::var("MEILISEARCH_API_KEY").unwrap_or_default();
-    let prefix = format!("fc_fleet_{}_", std::process::id());
-    let mut engine = vec![
-        ("FAIRCHANCE_SEARCH", "meilisearch"),
-        ("MEILISEARCH_URL", url.as_str()),
-        ("FAIRCHANCE_SEARCH_PREFIX", prefix.as_str()),
-    ];
-    if !key.is_empty() {
-        engine.push(("MEILISEARCH_API_KEY", key.as_str()));
-    }
+    let meili = common::RealMeilisearch::from_env("fleet");
+    let engine = meili.settings();
     let mut fleet = Fleet::new(TestDb::new(Backend::Postgres), &engine);
     let world = world(&fleet);
     let (a, b) = (common::free_port(), common::free_port());
@@ -706,13 +695,7 @@ async fn several_processes_on_one_meilisearch_agree_and_lose_nothing() {
     watcher.await.expect("watcher");
     let (answers, wrong) = seen.lock().unwrap().clone();
     // The indexes of this test go; the server is shared.
-    for kind in ["vacancies", "profiles"] {
-        let mut request = client.delete(format!("{url}/indexes/{prefix}{kind}"));
-        if !key.is_empty() {
-            request = request.bearer_auth(&key);
-        }
-        let _ = request.send().await;
-    }
+    meili.delete_indexes().await;
     assert!(answers > 20, "the watcher got answers ({answers})");
     assert!(
         wrong.is_empty(),

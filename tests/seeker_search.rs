@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
-use common::{Backend, TestApp};
+use common::{Backend, RealMeilisearch, TestApp};
 use fairchance::access::password;
 use fairchance::domain::geo::{distance_km, PlaceInput};
 use fairchance::domain::matching::assess;
@@ -794,35 +794,13 @@ mod meilisearch {
     use super::*;
 
     async fn run_on_meilisearch(backend: Backend) {
-        let Ok(url) = std::env::var("MEILISEARCH_URL") else {
-            panic!("MEILISEARCH_URL is not set: this test needs a Meilisearch server");
-        };
-        let key = std::env::var("MEILISEARCH_API_KEY").unwrap_or_default();
-        let prefix = format!(
-            "fc_seeker_{}_{}_",
-            match backend {
-                Backend::Sqlite => "sqlite",
-                Backend::Postgres => "postgres",
-            },
-            std::process::id()
-        );
-        let mut extra = vec![
-            ("FAIRCHANCE_SEARCH", "meilisearch"),
-            ("MEILISEARCH_URL", url.as_str()),
-            ("FAIRCHANCE_SEARCH_PREFIX", prefix.as_str()),
-        ];
-        if !key.is_empty() {
-            extra.push(("MEILISEARCH_API_KEY", key.as_str()));
-        }
-        run(backend, &extra).await;
+        let meili = RealMeilisearch::from_env(match backend {
+            Backend::Sqlite => "seeker_sqlite",
+            Backend::Postgres => "seeker_postgres",
+        });
+        run(backend, &meili.settings()).await;
         // The indexes live on the server, not in the test's directory.
-        let client = meilisearch_sdk::client::Client::new(url, (!key.is_empty()).then_some(key))
-            .expect("client");
-        for kind in fairchance::search::IndexKind::ALL {
-            let _ = client
-                .delete_index(format!("{prefix}{}", kind.base_name()))
-                .await;
-        }
+        meili.delete_indexes().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

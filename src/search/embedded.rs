@@ -564,13 +564,7 @@ impl Engine {
         if let Some(limit) = limit {
             hits.truncate(limit);
         }
-        Ok(hits
-            .into_iter()
-            .map(|id| Hit {
-                id,
-                relevance: None,
-            })
-            .collect())
+        Ok(hits.into_iter().map(Hit::unranked).collect())
     }
 
     /// Documents matching the keywords within the filter, best first; when

@@ -43,6 +43,15 @@ fn sdk(error: SdkError) -> SearchError {
     SearchError::Meilisearch(error.to_string())
 }
 
+/// A failed task as an error carrying Meilisearch's code and message.
+fn task_failed(task: &TaskInfo, content: meilisearch_sdk::tasks::FailedTask) -> SearchError {
+    SearchError::TaskFailed {
+        task_uid: task.task_uid,
+        code: content.error.error_code.to_string(),
+        message: content.error.error_message,
+    }
+}
+
 #[derive(Deserialize)]
 struct IdOnly {
     id: i64,
@@ -138,11 +147,7 @@ impl MeilisearchIndex {
     /// code and message.
     async fn wait(&self, task: &TaskInfo) -> Result<(), SearchError> {
         match self.finished(task).await? {
-            Task::Failed { content } => Err(SearchError::TaskFailed {
-                task_uid: task.task_uid,
-                code: content.error.error_code.to_string(),
-                message: content.error.error_message,
-            }),
+            Task::Failed { content } => Err(task_failed(task, content)),
             _ => Ok(()),
         }
     }
@@ -200,11 +205,7 @@ impl MeilisearchIndex {
                     ))),
                 }
             }
-            Task::Failed { content } => Err(SearchError::TaskFailed {
-                task_uid: task.task_uid,
-                code: content.error.error_code.to_string(),
-                message: content.error.error_message,
-            }),
+            Task::Failed { content } => Err(task_failed(&task, content)),
             _ => Ok(true),
         }
     }
@@ -217,11 +218,7 @@ impl MeilisearchIndex {
             .map_err(sdk)?;
         match self.finished(&task).await? {
             Task::Failed { content } if content.error.error_code != ErrorCode::IndexNotFound => {
-                Err(SearchError::TaskFailed {
-                    task_uid: task.task_uid,
-                    code: content.error.error_code.to_string(),
-                    message: content.error.error_message,
-                })
+                Err(task_failed(&task, content))
             }
             _ => Ok(()),
         }
@@ -318,13 +315,7 @@ impl MeilisearchIndex {
             }
         }
         ids.sort_unstable();
-        Ok(ids
-            .into_iter()
-            .map(|id| Hit {
-                id,
-                relevance: None,
-            })
-            .collect())
+        Ok(ids.into_iter().map(Hit::unranked).collect())
     }
 
     /// One keyword search, at most `limit` hits (Meilisearch caps it at

@@ -120,6 +120,16 @@ pub struct Hit {
     pub relevance: Option<f64>,
 }
 
+impl Hit {
+    /// A hit of a filter-only query, which is unranked.
+    pub fn unranked(id: i64) -> Self {
+        Hit {
+            id,
+            relevance: None,
+        }
+    }
+}
+
 /// A query against one index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {

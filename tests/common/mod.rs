@@ -511,3 +511,57 @@ pub fn staff_user(
     )
     .expect("user")
 }
+
+/// A real Meilisearch for a test that needs one: `MEILISEARCH_URL` (the
+/// test panics without it, so a run that asks for it never passes by
+/// skipping) and `MEILISEARCH_API_KEY` when set, with index names under a
+/// prefix of the test's own, since the server is shared.
+pub struct RealMeilisearch {
+    pub url: String,
+    pub key: Option<String>,
+    pub prefix: String,
+}
+
+impl RealMeilisearch {
+    /// From the environment, with the prefix `fc_<tag>_<pid>_`.
+    pub fn from_env(tag: &str) -> Self {
+        let Ok(url) = std::env::var("MEILISEARCH_URL") else {
+            panic!("MEILISEARCH_URL is not set: this test needs a Meilisearch server");
+        };
+        let key = std::env::var("MEILISEARCH_API_KEY")
+            .ok()
+            .filter(|k| !k.is_empty());
+        Self {
+            url,
+            key,
+            prefix: format!("fc_{tag}_{}_", std::process::id()),
+        }
+    }
+
+    /// The settings that point the service at it.
+    pub fn settings(&self) -> Vec<(&str, &str)> {
+        let mut settings = vec![
+            ("FAIRCHANCE_SEARCH", "meilisearch"),
+            ("MEILISEARCH_URL", self.url.as_str()),
+            ("FAIRCHANCE_SEARCH_PREFIX", self.prefix.as_str()),
+        ];
+        if let Some(key) = &self.key {
+            settings.push(("MEILISEARCH_API_KEY", key.as_str()));
+        }
+        settings
+    }
+
+    pub fn client(&self) -> meilisearch_sdk::client::Client {
+        meilisearch_sdk::client::Client::new(&self.url, self.key.as_deref()).expect("client")
+    }
+
+    /// Deletes the test's two live indexes (the server stays shared).
+    pub async fn delete_indexes(&self) {
+        let client = self.client();
+        for kind in fairchance::search::IndexKind::ALL {
+            let _ = client
+                .delete_index(format!("{}{}", self.prefix, kind.base_name()))
+                .await;
+        }
+    }
+}

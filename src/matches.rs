@@ -368,6 +368,13 @@ impl Matcher {
         .await
     }
 
+    /// One profile as stored now, from the in-memory copies when the change
+    /// feed says they are current (a job seeker's pages read their own
+    /// profile on every request); None when there is no such profile.
+    pub async fn profile(&self, id: i64) -> Result<Option<Arc<Profile>>, MatchError> {
+        Ok(self.load_profiles(vec![id]).await?.pop())
+    }
+
     async fn load_profiles(&self, ids: Vec<i64>) -> Result<Vec<Arc<Profile>>, MatchError> {
         self.load_cached(
             &self.profile_cache,
@@ -906,6 +913,7 @@ impl Matcher {
                 .converge(&self.index, Converge::Rebuild, progress)
                 .await?;
             self.catch_up(&self.index, since).await?;
+            self.index.compact().await?;
             return Ok((report.vacancies.rows, report.profiles.rows));
         };
         let report = self.converge(&staged, Converge::Rebuild, progress).await?;

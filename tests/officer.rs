@@ -2374,7 +2374,7 @@ on_both_backends!(waiting_matches_query_uses_indexes, |backend| async move {
                 detail: String,
             }
             diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
-                .load::<Row>(c)
+                .load::<Row>(&mut **c)
                 .unwrap()
                 .into_iter()
                 .map(|r| r.detail)

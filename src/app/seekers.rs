@@ -3,6 +3,8 @@
 //! approved matches, applications and drafts. Only vacancies the person is
 //! eligible for today are ever shown; any other id is simply not found.
 
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::app::applications::seeker::SeekerError;
@@ -18,12 +20,14 @@ pub fn today() -> NaiveDate {
     store::now().date()
 }
 
-pub async fn load_profile(state: &AppState, profile_id: i64) -> Result<Profile, SeekerError> {
-    let taxonomy = state.taxonomy.clone();
-    Ok(state
-        .store
-        .run(move |c| store::profiles::load(c, profile_id, &taxonomy))
-        .await?)
+/// The person's profile as stored now (through the matcher's in-memory
+/// copies, which follow the change feed).
+pub async fn load_profile(state: &AppState, profile_id: i64) -> Result<Arc<Profile>, SeekerError> {
+    state
+        .matcher
+        .profile(profile_id)
+        .await?
+        .ok_or(SeekerError::NotFound)
 }
 
 /// A vacancy the person is eligible for today, with its assessment; any

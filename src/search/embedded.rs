@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::query::{
@@ -42,7 +42,7 @@ use super::documents::{
 use super::filter::{Filter, FilterError, Number, Value};
 use super::settings::{index_settings, IndexKind, TextRules};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
-use crate::domain::geo::{distance_km, GeoPoint};
+use crate::domain::geo::{distance_km, GeoPoint, EARTH_RADIUS_KM};
 use crate::domain::skills::Taxonomy;
 
 const WORDS_TOKENIZER: &str = "fairchance_words";
@@ -186,6 +186,16 @@ impl MatchIndex for EmbeddedIndex {
             .await?;
         }
         Ok(())
+    }
+
+    async fn compact(&self) -> Result<(), SearchError> {
+        let (vacancies, profiles) = (self.vacancies.clone(), self.profiles.clone());
+        tokio::task::spawn_blocking(move || {
+            vacancies.compact()?;
+            profiles.compact()
+        })
+        .await
+        .map_err(embedded)?
     }
 
     async fn counts(&self) -> Result<DocumentCounts, SearchError> {
@@ -452,6 +462,22 @@ impl Engine {
         self.reader.reload().map_err(embedded)
     }
 
+    /// Merges every segment into one (a full rebuild leaves one per
+    /// commit): a query then builds its scorers, and walks its posting
+    /// lists, once instead of once per segment.
+    fn compact(&self) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Embedded("index writer poisoned".into()))?;
+        let segments = writer.index().searchable_segment_ids().map_err(embedded)?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(embedded)?;
+            writer.commit().map_err(embedded)?;
+        }
+        self.reader.reload().map_err(embedded)
+    }
+
     /// Builds the tantivy document from a document's JSON form.
     fn document(&self, json: &serde_json::Value) -> Result<TantivyDocument, SearchError> {
         let mut document = TantivyDocument::new();
@@ -552,14 +578,7 @@ impl Engine {
         filter: Box<dyn TantivyQuery>,
         limit: Option<usize>,
     ) -> Result<Vec<Hit>, SearchError> {
-        let found = searcher
-            .search(&filter, &DocSetCollector)
-            .map_err(embedded)?;
-        let ids = IdColumns::new(searcher)?;
-        let mut hits: Vec<i64> = found
-            .into_iter()
-            .filter_map(|address| ids.id(address))
-            .collect();
+        let mut hits = searcher.search(&filter, &IdCollector).map_err(embedded)?;
         hits.sort_unstable();
         if let Some(limit) = limit {
             hits.truncate(limit);
@@ -824,12 +843,24 @@ impl Engine {
                 (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
                 (Occur::MustNot, self.translate(inner)?),
             ])),
-            Filter::And(parts) => Box::new(BooleanQuery::new(
-                parts
-                    .iter()
-                    .map(|p| Ok((Occur::Must, self.translate(p)?)))
-                    .collect::<Result<Vec<_>, SearchError>>()?,
-            )),
+            // A negated part is a MustNot clause of the conjunction itself
+            // (not a nested "everything but" query) when some part is
+            // positive: one exclusion over the other parts' matches instead
+            // of a walk over every document.
+            Filter::And(parts) => {
+                let positive = parts.iter().any(|p| !matches!(p, Filter::Not(_)));
+                Box::new(BooleanQuery::new(
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            Filter::Not(inner) if positive => {
+                                Ok((Occur::MustNot, self.translate(inner)?))
+                            }
+                            _ => Ok((Occur::Must, self.translate(p)?)),
+                        })
+                        .collect::<Result<Vec<_>, SearchError>>()?,
+                ))
+            }
             Filter::Or(parts) => Box::new(BooleanQuery::new(
                 parts
                     .iter()
@@ -837,6 +868,54 @@ impl Engine {
                     .collect::<Result<Vec<_>, SearchError>>()?,
             )),
         })
+    }
+}
+
+/// Collects the `id` of every matching document straight from the fast
+/// field, segment by segment: no set of addresses to build and map
+/// afterwards (the filter-only queries return thousands of documents).
+struct IdCollector;
+
+struct SegmentIds {
+    column: Column<i64>,
+    ids: Vec<i64>,
+}
+
+impl Collector for IdCollector {
+    type Fruit = Vec<i64>;
+    type Child = SegmentIds;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentIds> {
+        Ok(SegmentIds {
+            column: segment.fast_fields().i64("id")?,
+            ids: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<i64>>) -> tantivy::Result<Vec<i64>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentIds {
+    type Fruit = Vec<i64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(id) = self.column.first(doc) {
+            self.ids.push(id);
+        }
+    }
+
+    fn harvest(self) -> Vec<i64> {
+        self.ids
     }
 }
 
@@ -904,9 +983,15 @@ impl LatitudeOrder {
         let band = metres / 110_000.0 + 1e-6;
         let low = self.lat.partition_point(|&l| l < centre.lat() - band);
         let high = self.lat.partition_point(|&l| l <= centre.lat() + band);
+        let reach = longitude_reach(centre, metres);
         let mut docs: Vec<DocId> = (low..high)
             .filter(|&i| {
-                GeoPoint::parse(self.lat[i], self.lon[i])
+                // A subtraction first: most of a band of latitudes is too far
+                // east or west, and needs no trigonometry to say so.
+                reach.is_none_or(|reach| {
+                    let apart = (self.lon[i] - centre.lon()).abs();
+                    apart.min(360.0 - apart) <= reach
+                }) && GeoPoint::parse(self.lat[i], self.lon[i])
                     .is_ok_and(|point| distance_km(centre, point) * 1000.0 <= metres)
             })
             .map(|i| self.doc[i])
@@ -914,6 +999,19 @@ impl LatitudeOrder {
         docs.sort_unstable();
         docs
     }
+}
+
+/// The most degrees of longitude a point within `metres` of `centre` can be
+/// from it, a little widened so rounding never cuts a point
+/// `distance_km` admits; None when the circle reaches a pole (every
+/// longitude may be within reach). On a sphere, the points at angular
+/// distance d from a centre at latitude phi span asin(sin d / cos phi)
+/// either side of its meridian.
+fn longitude_reach(centre: GeoPoint, metres: f64) -> Option<f64> {
+    let angle = metres / (EARTH_RADIUS_KM * 1000.0) * 1.001 + 1e-9;
+    let ratio = angle.sin() / centre.lat().to_radians().cos();
+    (angle < std::f64::consts::FRAC_PI_2 && ratio.is_finite() && ratio < 1.0)
+        .then(|| ratio.asin().to_degrees() * 1.001 + 1e-9)
 }
 
 /// Latitude orders by segment, built on first use and dropped when their
@@ -1062,6 +1160,74 @@ mod tests {
         let other = Schema::builder().build();
         let (_, created) = open_or_create(&dir.path().join("t_vacancies"), &other).unwrap();
         assert!(created, "a schema change rebuilds the index");
+    }
+
+    #[test]
+    fn radius_queries_find_exactly_the_points_within_reach() {
+        // Points everywhere, denser near a few centres (the date line, the
+        // far north, the equator, a British city), against brute force.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let centres = [
+            (53.48, -2.24),
+            (0.0, 179.9),
+            (70.0, -179.95),
+            (-33.9, 18.4),
+            (89.5, 10.0),
+        ];
+        let mut points = Vec::new();
+        for _ in 0..20_000 {
+            points.push((next() * 180.0 - 90.0, next() * 360.0 - 180.0));
+        }
+        for (lat, lon) in centres {
+            for _ in 0..5_000 {
+                let p_lat = (lat + (next() - 0.5) * 8.0).clamp(-90.0, 90.0);
+                let mut p_lon = lon + (next() - 0.5) * 16.0;
+                if p_lon > 180.0 {
+                    p_lon -= 360.0;
+                } else if p_lon < -180.0 {
+                    p_lon += 360.0;
+                }
+                points.push((p_lat, p_lon));
+            }
+        }
+        let mut sorted: Vec<(f64, f64, DocId)> = points
+            .iter()
+            .enumerate()
+            .map(|(doc, &(a, b))| (a, b, doc as DocId))
+            .collect();
+        sorted.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let order = LatitudeOrder {
+            lat: sorted.iter().map(|p| p.0).collect(),
+            lon: sorted.iter().map(|p| p.1).collect(),
+            doc: sorted.iter().map(|p| p.2).collect(),
+        };
+        let mut found_any = 0;
+        for (lat, lon) in centres {
+            let centre = GeoPoint::parse(lat, lon).unwrap();
+            for metres in [500.0, 10_000.0, 40_234.0, 80_467.0, 250_000.0, 3_000_000.0] {
+                let expected: Vec<DocId> = points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &(a, b))| {
+                        distance_km(centre, GeoPoint::parse(a, b).unwrap()) * 1000.0 <= metres
+                    })
+                    .map(|(doc, _)| doc as DocId)
+                    .collect();
+                assert_eq!(
+                    order.within(centre, metres),
+                    expected,
+                    "{lat},{lon} {metres} m"
+                );
+                found_any += expected.len();
+            }
+        }
+        assert!(found_any > 10_000, "{found_any}");
     }
 
     #[test]

@@ -211,6 +211,13 @@ pub trait MatchIndex: Send + Sync {
         Ok(())
     }
 
+    /// Tidies the indexes after a full rebuild (the embedded engine merges
+    /// its segments into one, so each query builds one set of scorers
+    /// rather than one per segment); nothing on engines that do their own.
+    async fn compact(&self) -> Result<(), SearchError> {
+        Ok(())
+    }
+
     /// The index uid of one kind, where the engine names its indexes.
     fn uid(&self, kind: IndexKind) -> Option<String> {
         let _ = kind;

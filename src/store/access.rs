@@ -634,16 +634,30 @@ pub fn find_api_token(
         .select((
             api_tokens::id,
             api_tokens::employer_id,
-            api_tokens::created_by
+            api_tokens::created_by,
+            api_tokens::last_used_at,
         ))
-        .first::<(i64, i64, i64)>(c)
+        .first::<(i64, i64, i64, Option<NaiveDateTime>)>(c)
         .optional()?);
-    if let Some((id, _, _)) = found {
+    let Some((id, employer_id, created_by, last_used)) = found else {
+        return Ok(None);
+    };
+    if use_is_stale(last_used, at) {
         with_conn!(conn, |c| diesel::update(api_tokens::table.find(id))
             .set(api_tokens::last_used_at.eq(at))
             .execute(c)?);
     }
-    Ok(found)
+    Ok(Some((id, employer_id, created_by)))
+}
+
+/// How often a token's last use is written: at most once in this time, so
+/// a client calling many times a second does not make every call a write
+/// (on SQLite a write also empties every other connection's page cache).
+pub const LAST_USED_EVERY: Duration = Duration::seconds(30);
+
+/// Whether a token's recorded last use is old enough to be written again.
+pub fn use_is_stale(last_used: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
+    last_used.is_none_or(|used| at - used >= LAST_USED_EVERY || used > at)
 }
 
 // --- Terminals -----------------------------------------------------------

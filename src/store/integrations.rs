@@ -111,7 +111,8 @@ pub fn find(
     at: NaiveDateTime,
 ) -> StoreResult<Option<IntegrationActor>> {
     let hash = token::digest(secret);
-    let found: Option<(i64, i64, String, String)> = with_conn!(conn, |c| {
+    type Found = (i64, i64, String, String, Option<NaiveDateTime>);
+    let found: Option<Found> = with_conn!(conn, |c| {
         integration_tokens::table
             .filter(integration_tokens::token_hash.eq(&hash))
             .filter(integration_tokens::revoked_at.is_null())
@@ -121,20 +122,23 @@ pub fn find(
                 integration_tokens::service_id,
                 integration_tokens::label,
                 integration_tokens::scope,
+                integration_tokens::last_used_at,
             ))
             .first(c)
             .optional()?
     });
-    let Some((token_id, service_id, label, scope)) = found else {
+    let Some((token_id, service_id, label, scope, last_used)) = found else {
         return Ok(None);
     };
     let scope = IntegrationScope::parse(&scope)
         .ok_or_else(|| StoreError::Corrupt(format!("integration token {token_id}: {scope}")))?;
-    with_conn!(conn, |c| diesel::update(
-        integration_tokens::table.find(token_id)
-    )
-    .set(integration_tokens::last_used_at.eq(at))
-    .execute(c)?);
+    if super::access::use_is_stale(last_used, at) {
+        with_conn!(conn, |c| diesel::update(
+            integration_tokens::table.find(token_id)
+        )
+        .set(integration_tokens::last_used_at.eq(at))
+        .execute(c)?);
+    }
     Ok(Some(IntegrationActor {
         token_id,
         service_id,

@@ -50,6 +50,7 @@ pub mod seekers;
 pub mod slots;
 pub mod vacancies;
 pub mod watches;
+mod write_gate;
 
 use std::time::Duration;
 
@@ -107,8 +108,29 @@ type PgPool = Pool<ConnectionManager<PgConnection>>;
 
 /// A checked-out connection to whichever backend is configured.
 pub enum Conn {
-    Sqlite(PooledConnection<ConnectionManager<SqliteConnection>>),
+    Sqlite(SqliteConn),
     Postgres(PooledConnection<ConnectionManager<PgConnection>>),
+}
+
+/// A pooled SQLite connection with its database's write gate (see
+/// [`write_gate`]); it reads and writes as a plain `SqliteConnection`.
+pub struct SqliteConn {
+    conn: PooledConnection<ConnectionManager<SqliteConnection>>,
+    gate: std::sync::Arc<write_gate::WriteGate>,
+}
+
+impl std::ops::Deref for SqliteConn {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for SqliteConn {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
 }
 
 /// A connection borrowed for one piece of work: from the pool, or the
@@ -126,7 +148,7 @@ pub trait AsTx {
 impl AsTx for Conn {
     fn tx(&mut self) -> Tx<'_> {
         match self {
-            Conn::Sqlite(pooled) => Tx::Sqlite(pooled),
+            Conn::Sqlite(pooled) => Tx::Sqlite(&mut pooled.conn),
             Conn::Postgres(pooled) => Tx::Postgres(pooled),
         }
     }
@@ -159,7 +181,11 @@ impl Conn {
     {
         match self {
             Conn::Sqlite(pooled) => {
-                let raw: &mut SqliteConnection = pooled;
+                // This process's writers take turns at the gate first, so
+                // SQLite's busy timeout (a poll that sleeps up to 100 ms at
+                // a time) is left to writers in other processes.
+                let _turn = pooled.gate.enter();
+                let raw: &mut SqliteConnection = &mut pooled.conn;
                 raw.immediate_transaction(|c| work(&mut InTx(Tx::Sqlite(c))))
             }
             Conn::Postgres(pooled) => {
@@ -214,7 +240,7 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
 /// The connection pool; cheap to clone.
 #[derive(Clone)]
 pub enum Store {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, std::sync::Arc<write_gate::WriteGate>),
     Postgres(PgPool),
 }
 
@@ -289,7 +315,7 @@ impl Store {
                         path: path.display().to_string(),
                         reason: one_line(e),
                     })?;
-                Ok(Self::Sqlite(pool))
+                Ok(Self::Sqlite(pool, Default::default()))
             }
             DatabaseUrl::Postgres(url) => {
                 create_postgres_database_if_missing(url)?;
@@ -309,14 +335,17 @@ impl Store {
 
     pub fn backend_name(&self) -> &'static str {
         match self {
-            Self::Sqlite(_) => "sqlite",
+            Self::Sqlite(..) => "sqlite",
             Self::Postgres(_) => "postgres",
         }
     }
 
     pub fn conn(&self) -> StoreResult<Conn> {
         Ok(match self {
-            Self::Sqlite(pool) => Conn::Sqlite(pool.get()?),
+            Self::Sqlite(pool, gate) => Conn::Sqlite(SqliteConn {
+                conn: pool.get()?,
+                gate: gate.clone(),
+            }),
             Self::Postgres(pool) => Conn::Postgres(pool.get()?),
         })
     }

@@ -43,7 +43,9 @@ pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
     pub access: Access,
-    register: fn(&mut web::ServiceConfig),
+    /// Adds the handler at a path: the route's own, or the rest of it
+    /// inside its scope (see [`register`]).
+    register: fn(&mut web::ServiceConfig, &str),
 }
 
 macro_rules! route {
@@ -52,8 +54,8 @@ macro_rules! route {
             method: stringify!($method),
             path: $path,
             access: Access::$access,
-            register: |cfg| {
-                cfg.route($path, route!(@method $method).to($handler));
+            register: |cfg, path| {
+                cfg.route(path, route!(@method $method).to($handler));
             },
         }
     };
@@ -353,26 +355,80 @@ fn reports_routes() -> Vec<Route> {
 }
 
 /// Registers every route of the table.
+/// The path prefixes whose routes are registered inside one scope each.
+/// A request is then matched against one audience's routes only, after a
+/// plain comparison of its prefix, instead of trying every pattern of the
+/// table in turn (each pattern with a `{segment}` is a regular expression).
+const SCOPES: &[&str] = &["/admin", "/officer", "/employer", "/terminal", "/api/v1"];
+
+/// The scope a route's path belongs to, if any.
+fn scope_of(path: &str) -> Option<&'static str> {
+    SCOPES.iter().copied().find(|scope| {
+        path.strip_prefix(scope)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 pub fn register(cfg: &mut web::ServiceConfig) {
-    for route in table() {
-        (route.register)(cfg);
+    let routes = table();
+    for route in routes.iter().filter(|r| scope_of(r.path).is_none()) {
+        (route.register)(cfg, route.path);
     }
+    for &scope in SCOPES {
+        let inside: Vec<&Route> = routes
+            .iter()
+            .filter(|r| scope_of(r.path) == Some(scope))
+            .collect();
+        cfg.service(web::scope(scope).configure(|cfg| {
+            for route in inside {
+                (route.register)(cfg, &route.path[scope.len()..]);
+            }
+        }));
+    }
+}
+
+/// One segment of a route's path: a literal, or `{name}` (any non-empty
+/// segment, as the router's default pattern `[^/]+`).
+#[derive(Debug, PartialEq, Eq)]
+enum Segment {
+    Literal(&'static str),
+    Any,
+}
+
+fn segments(pattern: &'static str) -> Vec<Segment> {
+    pattern
+        .split('/')
+        .map(|s| match s.starts_with('{') && s.ends_with('}') {
+            true => Segment::Any,
+            false => Segment::Literal(s),
+        })
+        .collect()
+}
+
+/// Whether a request path fits a route's segments.
+fn fits(pattern: &[Segment], path: &str) -> bool {
+    let mut parts = path.split('/');
+    pattern.iter().all(|segment| match (segment, parts.next()) {
+        (Segment::Literal(literal), Some(part)) => *literal == part,
+        (Segment::Any, Some(part)) => !part.is_empty(),
+        (_, None) => false,
+    }) && parts.next().is_none()
 }
 
 /// When `path` is a route of the table but `method` is none of its methods
 /// (HEAD counts as GET): the methods it has, for a 405's `Allow`.
 pub fn undeclared_method(method: &actix_web::http::Method, path: &str) -> Option<String> {
     use std::sync::OnceLock;
-    static PATHS: OnceLock<Vec<(actix_web::dev::ResourceDef, &'static str)>> = OnceLock::new();
+    static PATHS: OnceLock<Vec<(Vec<Segment>, &'static str)>> = OnceLock::new();
     let paths = PATHS.get_or_init(|| {
         table()
             .iter()
-            .map(|r| (actix_web::dev::ResourceDef::new(r.path), r.method))
+            .map(|r| (segments(r.path), r.method))
             .collect()
     });
     let mut allowed: Vec<&'static str> = Vec::new();
-    for (def, m) in paths {
-        if def.is_match(path) && !allowed.contains(m) {
+    for (pattern, m) in paths {
+        if fits(pattern, path) && !allowed.contains(m) {
             allowed.push(m);
         }
     }
@@ -381,4 +437,80 @@ pub fn undeclared_method(method: &actix_web::http::Method, path: &str) -> Option
         other => other,
     };
     (!allowed.is_empty() && !allowed.contains(&asked)).then(|| allowed.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paths near every route: the route itself, with a segment more or
+    /// less, a trailing slash, and each literal changed.
+    fn paths_near(pattern: &str) -> Vec<String> {
+        let filled = pattern.replace("{id}", "7");
+        let filled: String = filled
+            .split('/')
+            .map(|s| match s.starts_with('{') {
+                true => "x1",
+                false => s,
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut near = vec![
+            filled.clone(),
+            format!("{filled}/"),
+            format!("{filled}/more"),
+            filled
+                .rsplit_once('/')
+                .map_or(String::new(), |(a, _)| a.to_string()),
+            filled.replace("/7", "//"),
+        ];
+        let parts: Vec<&str> = filled.split('/').collect();
+        for i in 1..parts.len() {
+            let mut changed = parts.clone();
+            changed[i] = "zz";
+            near.push(changed.join("/"));
+        }
+        near
+    }
+
+    #[test]
+    fn the_405_check_matches_paths_as_the_router_does() {
+        let routes = table();
+        let defs: Vec<_> = routes
+            .iter()
+            .map(|r| (actix_web::dev::ResourceDef::new(r.path), segments(r.path)))
+            .collect();
+        let mut compared = 0;
+        for route in &routes {
+            for path in paths_near(route.path) {
+                for (def, pattern) in &defs {
+                    assert_eq!(
+                        fits(pattern, &path),
+                        def.is_match(&path),
+                        "{path} against {}",
+                        def.pattern().unwrap_or_default()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 10_000, "{compared} comparisons");
+    }
+
+    #[test]
+    fn scopes_take_whole_segments_only() {
+        assert_eq!(scope_of("/admin"), Some("/admin"));
+        assert_eq!(scope_of("/admin/users/{id}"), Some("/admin"));
+        assert_eq!(scope_of("/administrators"), None);
+        assert_eq!(scope_of("/api/v1/vacancies"), Some("/api/v1"));
+        assert_eq!(scope_of("/"), None);
+        // Every scope holds routes, and every route keeps its place.
+        let routes = table();
+        for scope in SCOPES {
+            assert!(
+                routes.iter().any(|r| scope_of(r.path) == Some(*scope)),
+                "{scope}"
+            );
+        }
+    }
 }

@@ -214,7 +214,7 @@ where
 struct Visit {
     f: Frame,
     id: i64,
-    profile: Profile,
+    profile: std::sync::Arc<Profile>,
     vacancy: Vacancy,
     assessment: Assessment,
     employer: String,

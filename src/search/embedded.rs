@@ -449,10 +449,7 @@ impl Engine {
         &self,
         change: impl FnOnce(&Engine, &IndexWriter) -> Result<(), SearchError>,
     ) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Embedded("index writer poisoned".into()))?;
+        let mut writer = self.writer()?;
         if let Err(error) = change(self, &writer) {
             writer.rollback().map_err(embedded)?;
             return Err(error);
@@ -462,14 +459,17 @@ impl Engine {
         self.reader.reload().map_err(embedded)
     }
 
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+        self.writer
+            .lock()
+            .map_err(|_| SearchError::Embedded("index writer poisoned".into()))
+    }
+
     /// Merges every segment into one (a full rebuild leaves one per
     /// commit): a query then builds its scorers, and walks its posting
     /// lists, once instead of once per segment.
     fn compact(&self) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Embedded("index writer poisoned".into()))?;
+        let mut writer = self.writer()?;
         let segments = writer.index().searchable_segment_ids().map_err(embedded)?;
         if segments.len() > 1 {
             writer.merge(&segments).wait().map_err(embedded)?;

@@ -642,7 +642,7 @@ pub fn find_api_token(
     let Some((id, employer_id, created_by, last_used)) = found else {
         return Ok(None);
     };
-    if use_is_stale(last_used, at) {
+    if touch_due(last_used, at) {
         with_conn!(conn, |c| diesel::update(api_tokens::table.find(id))
             .set(api_tokens::last_used_at.eq(at))
             .execute(c)?);
@@ -650,14 +650,15 @@ pub fn find_api_token(
     Ok(Some((id, employer_id, created_by)))
 }
 
-/// How often a token's last use is written: at most once in this time, so
-/// a client calling many times a second does not make every call a write
-/// (on SQLite a write also empties every other connection's page cache).
-pub const LAST_USED_EVERY: Duration = Duration::seconds(30);
+/// How often a session's or terminal's last sight and a token's last use
+/// are written: at most once in this time, so a client calling many times a
+/// second does not make every call a write (on SQLite a write also empties
+/// every other connection's page cache).
+pub const TOUCH_EVERY: Duration = Duration::seconds(30);
 
-/// Whether a token's recorded last use is old enough to be written again.
-pub fn use_is_stale(last_used: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
-    last_used.is_none_or(|used| at - used >= LAST_USED_EVERY || used > at)
+/// Whether a recorded last sight or use is old enough to be written again.
+pub fn touch_due(last: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
+    last.is_none_or(|seen| at - seen > TOUCH_EVERY)
 }
 
 // --- Terminals -----------------------------------------------------------

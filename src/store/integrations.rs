@@ -132,7 +132,7 @@ pub fn find(
     };
     let scope = IntegrationScope::parse(&scope)
         .ok_or_else(|| StoreError::Corrupt(format!("integration token {token_id}: {scope}")))?;
-    if super::access::use_is_stale(last_used, at) {
+    if super::access::touch_due(last_used, at) {
         with_conn!(conn, |c| diesel::update(
             integration_tokens::table.find(token_id)
         )

@@ -20,7 +20,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
@@ -46,8 +46,6 @@ pub const DEVICE_HEADER: &str = "x-device-credential";
 /// A device credential cookie lasts as long as the enrolment (revocation is
 /// checked on every request).
 const DEVICE_COOKIE_DAYS: i64 = 400;
-/// `last_seen_at` is written at most this often, to keep reads cheap.
-const TOUCH_EVERY: Duration = Duration::seconds(30);
 const FORM_LIMIT: usize = 256 * 1024;
 
 /// How the request proved who it is.
@@ -222,7 +220,7 @@ fn device_of(
     let Some((id, service_id, last_seen)) = access_store::find_terminal(conn, credential)? else {
         return Ok(None);
     };
-    if last_seen.is_none_or(|seen| at - seen > TOUCH_EVERY) {
+    if access_store::touch_due(last_seen, at) {
         access_store::touch_terminal(conn, id, at)?;
     }
     Ok(Some(TerminalDevice { id, service_id }))
@@ -370,7 +368,7 @@ fn resolve(
     };
     match actor {
         Some(actor) => {
-            if at - session.last_seen_at > TOUCH_EVERY {
+            if access_store::touch_due(Some(session.last_seen_at), at) {
                 access_store::touch_session(conn, session.id, at)?;
             }
             resolved.actor = Some(actor);

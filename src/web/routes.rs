@@ -354,7 +354,6 @@ fn reports_routes() -> Vec<Route> {
     ]
 }
 
-/// Registers every route of the table.
 /// The path prefixes whose routes are registered inside one scope each.
 /// A request is then matched against one audience's routes only, after a
 /// plain comparison of its prefix, instead of trying every pattern of the
@@ -369,6 +368,7 @@ fn scope_of(path: &str) -> Option<&'static str> {
     })
 }
 
+/// Registers every route of the table.
 pub fn register(cfg: &mut web::ServiceConfig) {
     let routes = table();
     for route in routes.iter().filter(|r| scope_of(r.path).is_none()) {

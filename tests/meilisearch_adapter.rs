@@ -414,7 +414,7 @@ async fn keyword_queries_send_the_filter_and_read_the_scores() {
     assert_eq!(body["attributesToRetrieve"], json!(["id"]));
     let filter = body["filter"].as_str().expect("a filter string");
     assert!(
-        filter.starts_with("status = \"published\" AND (closing_day >= "),
+        filter.starts_with("status = \"published\" AND closing_day >= "),
         "{filter}"
     );
 }

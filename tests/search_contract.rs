@@ -10,7 +10,7 @@
 //!     cargo test --test search_contract -- --include-ignored
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -150,6 +150,7 @@ contract!(
     keyword_search_filters_sector_hours_and_distance,
     keyword_search_without_a_limit_returns_every_match_past_the_hit_cap,
     candidates_come_back_both_ways,
+    unions_and_radii_stay_right_through_every_kind_of_write,
 );
 
 fn today() -> NaiveDate {
@@ -882,4 +883,153 @@ async fn candidates_come_back_both_ways(engine: &TestEngine) {
         .await
         .expect("keyword candidates");
     assert_eq!(keyword.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
+}
+
+/// Where a test vacancy is, for [`unions_and_radii_stay_right_through_every_kind_of_write`].
+#[derive(Clone, Copy, PartialEq)]
+enum Spot {
+    Remote,
+    Leeds,
+    Manchester,
+}
+
+/// The embedded engine keeps the documents of a filter's unions and radii
+/// by segment; every kind of write (a replaced document, a status change,
+/// a delete, a new document, a merge of segments) must still give the
+/// answer worked out from the documents as they are now, asked twice each
+/// time (the second answer comes from what the first kept), with and
+/// without keywords.
+async fn unions_and_radii_stay_right_through_every_kind_of_write(engine: &TestEngine) {
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let build = |id: i64, spot: Spot, status: VacancyStatus| {
+        let mut v = vacancy(taxonomy, id, "Warehouse operative", |v| match spot {
+            Spot::Remote => {
+                v.remote = true;
+                v.workplace = None;
+            }
+            Spot::Leeds => {}
+            Spot::Manchester => {
+                v.workplace = Some(fairchance::domain::geo::PlaceInput {
+                    name: "Manchester".into(),
+                    lat: 53.4808,
+                    lon: -2.2426,
+                });
+            }
+        });
+        v.status = status;
+        v
+    };
+    let near_leeds = || Filter::GeoRadius {
+        lat: 53.8008,
+        lon: -1.5491,
+        metres: 10_000,
+    };
+    let listed: Vec<i64> = (1..=40).filter(|id| id % 4 != 1).collect();
+    let filters = |listed: &[i64]| {
+        vec![
+            Filter::any([Filter::IsTrue("remote"), near_leeds()]),
+            near_leeds(),
+            Filter::any_of("id", listed.iter().copied()),
+            Filter::all([
+                Filter::eq("status", "published"),
+                Filter::any([Filter::IsTrue("remote"), near_leeds()]),
+                Filter::any_of("id", [7i64, 8, 9]).negate(),
+            ]),
+        ]
+    };
+    // What each filter admits, worked out from the documents.
+    let expected = |docs: &BTreeMap<i64, (Spot, VacancyStatus)>| -> Vec<BTreeSet<i64>> {
+        let pick = |keep: &dyn Fn(i64, Spot, VacancyStatus) -> bool| {
+            docs.iter()
+                .filter(|(&id, &(spot, status))| keep(id, spot, status))
+                .map(|(&id, _)| id)
+                .collect::<BTreeSet<i64>>()
+        };
+        vec![
+            pick(&|_, spot, _| spot != Spot::Manchester),
+            pick(&|_, spot, _| spot == Spot::Leeds),
+            pick(&|id, _, _| id % 4 != 1 && id <= 40),
+            pick(&|id, spot, status| {
+                status == VacancyStatus::Published
+                    && spot != Spot::Manchester
+                    && ![7, 8, 9].contains(&id)
+            }),
+        ]
+    };
+    let check = |docs: BTreeMap<i64, (Spot, VacancyStatus)>, when: &'static str| {
+        let listed = listed.clone();
+        async move {
+            let want = expected(&docs);
+            for round in 0..2 {
+                for (filter, want) in filters(&listed).into_iter().zip(&want) {
+                    let found = ids(index.as_ref(), IndexKind::Vacancies, filter.clone()).await;
+                    assert_eq!(&found, want, "{when}, round {round}: {filter:?}");
+                    let ranked: BTreeSet<i64> = index
+                        .query(
+                            IndexKind::Vacancies,
+                            &Query {
+                                filter: filter.clone(),
+                                text: Some("warehouse".into()),
+                                limit: None,
+                            },
+                        )
+                        .await
+                        .expect("keyword query")
+                        .into_iter()
+                        .map(|hit| hit.id)
+                        .collect();
+                    assert_eq!(
+                        &ranked, want,
+                        "{when}, round {round}, with words: {filter:?}"
+                    );
+                }
+            }
+        }
+    };
+
+    let mut docs = BTreeMap::new();
+    let spots = [Spot::Remote, Spot::Leeds, Spot::Manchester];
+    let first: Vec<VacancyDoc> = (1..=30)
+        .map(|id| {
+            let spot = spots[(id % 3) as usize];
+            docs.insert(id, (spot, VacancyStatus::Published));
+            VacancyDoc::build(&build(id, spot, VacancyStatus::Published), taxonomy)
+        })
+        .collect();
+    index.upsert_vacancies(&first).await.expect("first batch");
+    check(docs.clone(), "first batch").await;
+
+    // One document moves out of the radius, one leaves by status, one is
+    // deleted and one arrives: each in its own write.
+    let moved = 4; // Leeds -> Manchester
+    docs.insert(moved, (Spot::Manchester, VacancyStatus::Published));
+    index
+        .index_vacancy(&build(moved, Spot::Manchester, VacancyStatus::Published))
+        .await
+        .expect("move");
+    check(docs.clone(), "after a move").await;
+    docs.insert(3, (Spot::Remote, VacancyStatus::Paused));
+    index
+        .index_vacancy(&build(3, Spot::Remote, VacancyStatus::Paused))
+        .await
+        .expect("pause");
+    docs.remove(&10);
+    index
+        .delete(IndexKind::Vacancies, &[10])
+        .await
+        .expect("delete");
+    check(docs.clone(), "after a pause and a delete").await;
+    docs.insert(31, (Spot::Leeds, VacancyStatus::Published));
+    docs.insert(2, (Spot::Leeds, VacancyStatus::Published)); // Manchester -> Leeds
+    index
+        .upsert_vacancies(&[
+            VacancyDoc::build(&build(31, Spot::Leeds, VacancyStatus::Published), taxonomy),
+            VacancyDoc::build(&build(2, Spot::Leeds, VacancyStatus::Published), taxonomy),
+        ])
+        .await
+        .expect("arrivals");
+    check(docs.clone(), "after arrivals").await;
+    index.compact().await.expect("merge");
+    check(docs.clone(), "after a merge").await;
 }

@@ -5,6 +5,7 @@
 //! the same for both.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -184,7 +185,7 @@ pub fn eligibility(
 
 /// A person's matches as an officer is shown them.
 pub struct ProfileMatches {
-    pub profile: Profile,
+    pub profile: Arc<Profile>,
     /// One page of the eligible vacancies, best first.
     pub ranked: Page<Vacancy>,
     /// The stored match of each vacancy, by vacancy id.
@@ -206,6 +207,26 @@ pub struct ProfileMatches {
     pub decided_todos: HashMap<i64, String>,
 }
 
+/// A profile of the officer's service as stored now, through the
+/// matcher's in-memory copies (they follow the change feed, so this is the
+/// row as committed, without parsing it again on every view); NotFound for
+/// a profile of another service, as if it did not exist.
+async fn profile_in_service(
+    state: &AppState,
+    profile_id: i64,
+    service_id: i64,
+) -> Result<Arc<Profile>, Failure> {
+    match state
+        .matcher
+        .profile(profile_id)
+        .await
+        .map_err(matcher_failed)?
+    {
+        Some(profile) if profile.service_id == service_id => Ok(profile),
+        _ => Err(Failure::NotFound),
+    }
+}
+
 /// A person's eligible vacancies, ranked, for an officer of the person's
 /// service; the stored match of each, and what else was asked. Audited,
 /// as restricted when any of it reveals offence, licence or barred facts.
@@ -215,17 +236,15 @@ pub async fn profile_matches(
     profile_id: i64,
     ask: MatchesAsk,
 ) -> Result<ProfileMatches, Failure> {
-    let service_id = officer.service_id;
-    let taxonomy = state.taxonomy.clone();
+    let profile = profile_in_service(state, profile_id, officer.service_id).await?;
     let find = ask.find.clone();
-    let (profile, records, found) = super::run(&state.store, move |c| {
-        let profile = store::profiles::load_in_service(c, profile_id, service_id, &taxonomy)?;
+    let (records, found) = super::run(&state.store, move |c| {
         let records = store::matches::records_for_profile(c, profile_id, &[])?;
         let found = match find.filter(|f| !f.is_empty()) {
             Some(text) => store::caseload::search_open_vacancies(c, &text, 25)?,
             None => Vec::new(),
         };
-        Ok::<_, Failure>((profile, records, found))
+        Ok::<_, Failure>((records, found))
     })
     .await?;
     let ranked = state
@@ -266,8 +285,21 @@ async fn finish_matches(
     answer: &mut ProfileMatches,
 ) -> Result<(), Failure> {
     let (actor, user_id) = (officer.actor.clone(), officer.user_id);
-    let mut ids: Vec<i64> = answer.ranked.items.iter().map(|r| r.item.id).collect();
-    ids.extend(answer.decided.iter().map(|r| r.vacancy_id));
+    // The ranked vacancies are in memory: only their employers' names are
+    // read. The decided ones (and the why-not one) are read whole.
+    let ranked: Vec<(i64, i64, String)> = answer
+        .ranked
+        .items
+        .iter()
+        .map(|r| {
+            (
+                r.item.id,
+                r.item.employer_id,
+                r.item.details.title().to_string(),
+            )
+        })
+        .collect();
+    let mut ids: Vec<i64> = answer.decided.iter().map(|r| r.vacancy_id).collect();
     let mut restricted = answer
         .ranked
         .items
@@ -303,7 +335,13 @@ async fn finish_matches(
                     store::watches::live(conn, user_id, profile.id, v.id)?.map(|w| w.eligible_from);
                 ids.push(v.id);
             }
-            let titles = titles_of(conn, &ids)?;
+            let mut titles = titles_of(conn, &ids)?;
+            let employers: Vec<i64> = ranked.iter().map(|(_, e, _)| *e).collect();
+            let names = store::caseload::employer_names(conn, &employers)?;
+            for (id, employer, title) in ranked {
+                let name = names.get(&employer).cloned().unwrap_or_default();
+                titles.insert(id, (title, name));
+            }
             let detail = match &why_not {
                 Some(Some((v, _))) => {
                     format!("{shown} matches; assessment against vacancy {}", v.id)

@@ -113,6 +113,19 @@ pub async fn vacancy_titles(
         .await
 }
 
+/// The name of each employer asked for, by id, in one query (a listing's
+/// title comes from the vacancy already in memory; only the employer's
+/// name is read, from the small employers table).
+pub async fn employer_names(
+    state: &AppState,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    state
+        .store
+        .run(move |c| store::caseload::employer_names(c, &ids))
+        .await
+}
+
 /// The person's applications, newest first, with their vacancies.
 pub async fn applications_with_vacancies(
     state: &AppState,

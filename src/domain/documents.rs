@@ -21,6 +21,10 @@ const VOCABULARY_JSON: &str = include_str!("../../search-config/document_todos.j
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocumentVocabulary {
     kinds: BTreeMap<String, Vec<String>>,
+    /// The same wording split into words once, by kind, for
+    /// [`Self::kinds_named`] (read for every line of a list of matches).
+    #[serde(skip)]
+    phrases: Vec<(TodoKind, Vec<Vec<String>>)>,
 }
 
 /// Lower-case words of letters and digits, everything else a space.
@@ -50,14 +54,16 @@ impl DocumentVocabulary {
     /// Parses a vocabulary file; every kind named must be a to-do kind
     /// other than `other`.
     pub fn parse(json: &str) -> Result<Self, String> {
-        let vocabulary: DocumentVocabulary =
+        let mut vocabulary: DocumentVocabulary =
             serde_json::from_str(json).map_err(|e| e.to_string())?;
-        for kind in vocabulary.kinds.keys() {
+        for (kind, phrases) in &vocabulary.kinds {
             match TodoKind::parse(kind) {
                 Ok(TodoKind::Other) | Err(_) => {
                     return Err(format!("{kind} is not a to-do kind a document can name"))
                 }
-                Ok(_) => {}
+                Ok(kind) => vocabulary
+                    .phrases
+                    .push((kind, phrases.iter().map(|p| words(p)).collect())),
             }
         }
         Ok(vocabulary)
@@ -75,14 +81,10 @@ impl DocumentVocabulary {
     /// The to-do kinds one document names.
     pub fn kinds_named(&self, document: &str) -> BTreeSet<TodoKind> {
         let text = words(document);
-        self.kinds
+        self.phrases
             .iter()
-            .filter(|(_, phrases)| {
-                phrases
-                    .iter()
-                    .any(|phrase| contains_phrase(&text, &words(phrase)))
-            })
-            .filter_map(|(kind, _)| TodoKind::parse(kind).ok())
+            .filter(|(_, phrases)| phrases.iter().any(|phrase| contains_phrase(&text, phrase)))
+            .map(|(kind, _)| *kind)
             .collect()
     }
 
@@ -93,6 +95,10 @@ impl DocumentVocabulary {
         job: &VacancyDetails,
         person: &'p ProfileDetails,
     ) -> Vec<&'p Todo> {
+        // Most people have no open to-do: then the documents need no reading.
+        if person.todos().iter().all(|todo| todo.done()) {
+            return Vec::new();
+        }
         let needs = self.reader(job.documents_needed());
         person
             .todos()

@@ -194,7 +194,7 @@ impl RuleCode {
     pub fn narrowing(self) -> Narrowing {
         match self {
             RuleCode::VacancyNotOpen => Narrowing::Partly {
-                vacancy_fields: &["status", "closing_day", "rolling"],
+                vacancy_fields: &["status", "closing_day"],
                 profile_fields: &[],
                 left_to_assess: "whether applications have opened yet (opens_on): a vacancy \
                                  not yet open is published, and becomes open by time alone",

@@ -40,6 +40,7 @@ use super::documents::{
     FieldKind, FieldSpec, ProfileDoc, VacancyDoc, PROFILE_FIELDS, VACANCY_FIELDS,
 };
 use super::filter::{Filter, FilterError, Number, Value};
+use super::filter_cache::{CachedQuery, FilterCache};
 use super::settings::{index_settings, IndexKind, TextRules};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
 use crate::domain::geo::{distance_km, GeoPoint, EARTH_RADIUS_KM};
@@ -251,6 +252,8 @@ struct Engine {
     created: bool,
     /// Each live segment's points sorted by latitude, for radius queries.
     geo: Arc<GeoCache>,
+    /// Documents of the filters' unions and radii, by segment.
+    sets: Arc<FilterCache>,
 }
 
 fn words_analyzer() -> Result<TextAnalyzer, SearchError> {
@@ -407,6 +410,7 @@ impl Engine {
             },
             created,
             geo: Arc::new(GeoCache::default()),
+            sets: Arc::new(FilterCache::default()),
         };
         engine.synonyms = engine.synonyms_from(taxonomy);
         Ok(engine)
@@ -560,6 +564,7 @@ impl Engine {
         let filter = self.translate(&filter)?;
         let searcher = self.reader.searcher();
         self.geo.retain(&searcher);
+        self.sets.retain(&searcher);
         match query
             .text
             .as_deref()
@@ -798,8 +803,33 @@ impl Engine {
         })
     }
 
-    /// The filter as a tantivy query with the same meaning.
+    /// The filter as a tantivy query with the same meaning. Its unions and
+    /// geo radii take their documents from the filter cache (see
+    /// [`filter_cache`](super::filter_cache)).
     fn translate(&self, filter: &Filter) -> Result<Box<dyn TantivyQuery>, SearchError> {
+        self.translate_part(filter, true)
+    }
+
+    /// [`Self::translate`] of one part; `cached`: whether the part's unions
+    /// and radii go through the cache (not inside a part that does already).
+    fn translate_part(
+        &self,
+        filter: &Filter,
+        cached: bool,
+    ) -> Result<Box<dyn TantivyQuery>, SearchError> {
+        let worth_keeping = match filter {
+            Filter::Or(parts) => parts.len() > 1,
+            Filter::In(_, values) => values.len() > 1,
+            Filter::GeoRadius { .. } => true,
+            _ => false,
+        };
+        if cached && worth_keeping {
+            if let Some(key) = filter.cache_key() {
+                let inner = self.translate_part(filter, false)?;
+                return Ok(Box::new(CachedQuery::new(key, inner, self.sets.clone())));
+            }
+        }
+        let translate = |part: &Filter| self.translate_part(part, cached);
         let term_query = |term: Term| -> Box<dyn TantivyQuery> {
             Box::new(TermQuery::new(term, IndexRecordOption::Basic))
         };
@@ -841,7 +871,7 @@ impl Engine {
             }
             Filter::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
-                (Occur::MustNot, self.translate(inner)?),
+                (Occur::MustNot, translate(inner)?),
             ])),
             // A negated part is a MustNot clause of the conjunction itself
             // (not a nested "everything but" query) when some part is
@@ -854,9 +884,9 @@ impl Engine {
                         .iter()
                         .map(|p| match p {
                             Filter::Not(inner) if positive => {
-                                Ok((Occur::MustNot, self.translate(inner)?))
+                                Ok((Occur::MustNot, translate(inner)?))
                             }
-                            _ => Ok((Occur::Must, self.translate(p)?)),
+                            _ => Ok((Occur::Must, translate(p)?)),
                         })
                         .collect::<Result<Vec<_>, SearchError>>()?,
                 ))
@@ -864,7 +894,7 @@ impl Engine {
             Filter::Or(parts) => Box::new(BooleanQuery::new(
                 parts
                     .iter()
-                    .map(|p| Ok((Occur::Should, self.translate(p)?)))
+                    .map(|p| Ok((Occur::Should, translate(p)?)))
                     .collect::<Result<Vec<_>, SearchError>>()?,
             )),
         })

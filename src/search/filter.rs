@@ -245,6 +245,14 @@ impl Filter {
         }
     }
 
+    /// The filter's text in Meilisearch's syntax, which names exactly one
+    /// meaning (numbers are written so they read back the same): a key for
+    /// a part already simplified. None when it cannot be written.
+    pub(crate) fn cache_key(&self) -> Option<String> {
+        let mut out = String::new();
+        self.render(&mut out).ok().map(|()| out)
+    }
+
     /// Renders a simplified filter; `Always`/`Never` only occur at the top
     /// after simplification, where [`Self::to_meilisearch`] handles them.
     fn render(&self, out: &mut String) -> Result<(), FilterError> {

@@ -16,6 +16,7 @@
 pub mod documents;
 pub mod embedded;
 pub mod filter;
+mod filter_cache;
 pub mod meilisearch;
 pub mod narrowing;
 pub mod settings;

@@ -614,13 +614,25 @@ pub fn count_user_api_tokens(
     Ok(count_live!(conn, api_tokens, created_by, user_id, at))
 }
 
+/// Who a live API token acts for (one row of [`find_api_token`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenHolder {
+    pub token_id: i64,
+    pub employer_id: i64,
+    /// The staff member who created the token, and acts through it.
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+}
+
 /// The employer and creating user behind a live token: unrevoked, unexpired,
-/// its employer approved and its creator not disabled. Records its use.
+/// its employer approved and its creator not disabled, read in one query
+/// with the creator's name. Records its use (at most every [`TOUCH_EVERY`]).
 pub fn find_api_token(
     conn: &mut impl AsTx,
     secret: &str,
     at: NaiveDateTime,
-) -> StoreResult<Option<(i64, i64, i64)>> {
+) -> StoreResult<Option<ApiTokenHolder>> {
     let hash = token::digest(secret);
     let found = with_conn!(conn, |c| api_tokens::table
         .inner_join(employers::table)
@@ -636,18 +648,26 @@ pub fn find_api_token(
             api_tokens::employer_id,
             api_tokens::created_by,
             api_tokens::last_used_at,
+            users::email,
+            users::display_name,
         ))
-        .first::<(i64, i64, i64, Option<NaiveDateTime>)>(c)
+        .first::<(i64, i64, i64, Option<NaiveDateTime>, String, String)>(c)
         .optional()?);
-    let Some((id, employer_id, created_by, last_used)) = found else {
+    let Some((token_id, employer_id, user_id, last_used, email, display_name)) = found else {
         return Ok(None);
     };
     if touch_due(last_used, at) {
-        with_conn!(conn, |c| diesel::update(api_tokens::table.find(id))
+        with_conn!(conn, |c| diesel::update(api_tokens::table.find(token_id))
             .set(api_tokens::last_used_at.eq(at))
             .execute(c)?);
     }
-    Ok(Some((id, employer_id, created_by)))
+    Ok(Some(ApiTokenHolder {
+        token_id,
+        employer_id,
+        user_id,
+        email,
+        display_name,
+    }))
 }
 
 /// How often a session's or terminal's last sight and a token's last use

@@ -624,6 +624,21 @@ pub fn vacancy_titles(
         .load(c)?))
 }
 
+/// The names of the employers asked for, by id (unknown ids are left out).
+pub fn employer_names(
+    conn: &mut impl AsTx,
+    ids: &[i64],
+) -> StoreResult<std::collections::HashMap<i64, String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<(i64, String)> = with_conn!(conn, |c| employers::table
+        .filter(employers::id.eq_any(&ids))
+        .select((employers::id, employers::name))
+        .load(c)?);
+    Ok(rows.into_iter().collect())
+}
+
 /// How the service's waiting matches are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WaitingSort {

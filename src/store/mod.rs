@@ -306,8 +306,11 @@ impl Store {
                 }
                 let manager =
                     ConnectionManager::<SqliteConnection>::new(path.display().to_string());
+                // No `SELECT 1` on every checkout: a file connection has no
+                // socket to lose, and a failed statement reports itself.
                 let pool = Pool::builder()
                     .max_size(pool_size)
+                    .test_on_check_out(false)
                     .connection_timeout(Duration::from_secs(30))
                     .connection_customizer(Box::new(SqlitePragmas))
                     .build(manager)

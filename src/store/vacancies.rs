@@ -647,25 +647,34 @@ pub fn list_for_employer(
     offset: i64,
 ) -> StoreResult<(Vec<VacancyListing>, i64)> {
     Ok(with_conn!(conn, |c| {
-        let rows = vacancies::table
+        // The page and the total in one query (a window count over every
+        // row of the employer's before the page is cut); only a page past
+        // the end, which has no row to carry the total, counts again.
+        let counted: Vec<(VacancyListing, i64)> = vacancies::table
             .filter(vacancies::employer_id.eq(employer_id))
             .order((vacancies::updated_at.desc(), vacancies::id.desc()))
             .limit(limit)
             .offset(offset)
             .select((
-                vacancies::id,
-                vacancies::title,
-                vacancies::status,
-                vacancies::place_name,
-                vacancies::closing_date,
-                vacancies::updated_at,
+                (
+                    vacancies::id,
+                    vacancies::title,
+                    vacancies::status,
+                    vacancies::place_name,
+                    vacancies::closing_date,
+                    vacancies::updated_at,
+                ),
+                diesel::dsl::count_star().over(),
             ))
             .load(c)?;
-        let total: i64 = vacancies::table
-            .filter(vacancies::employer_id.eq(employer_id))
-            .count()
-            .get_result(c)?;
-        (rows, total)
+        let total = match counted.first() {
+            Some((_, total)) => *total,
+            None => vacancies::table
+                .filter(vacancies::employer_id.eq(employer_id))
+                .count()
+                .get_result(c)?,
+        };
+        (counted.into_iter().map(|(row, _)| row).collect(), total)
     }))
 }
 

@@ -244,16 +244,14 @@ fn bearer_actor(
         let found = store::integrations::find(conn, secret, at)?;
         return Ok(found.map(Actor::Integration));
     }
-    let Some((_, employer_id, user_id)) = access_store::find_api_token(conn, secret, at)? else {
-        return Ok(None);
-    };
-    Ok(access_store::staff_by_id(conn, user_id)?.map(|account| {
+    let holder = access_store::find_api_token(conn, secret, at)?;
+    Ok(holder.map(|h| {
         Actor::Staff(StaffActor {
-            user_id,
-            email: account.email,
-            name: account.display_name,
+            user_id: h.user_id,
+            email: h.email,
+            name: h.display_name,
             role: StaffRole::Employer,
-            scope: Scope::Employer(employer_id),
+            scope: Scope::Employer(h.employer_id),
             session_id: None,
         })
     }))

@@ -66,14 +66,14 @@ const PART_TIME_MAX_HOURS: f64 = 29.99;
 
 /// Names the employer of each listing on a page, in one query.
 async fn name_employers(state: &AppState, listings: &mut [Listing]) -> Result<(), StoreError> {
-    let ids: Vec<i64> = listings.iter().map(|l| l.id).collect();
+    let ids: Vec<i64> = listings.iter().map(|l| l.employer_id).collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let names = crate::app::seekers::vacancy_titles(state, ids).await?;
+    let names = crate::app::seekers::employer_names(state, ids).await?;
     for listing in listings.iter_mut() {
-        if let Some((_, _, employer)) = names.iter().find(|(id, _, _)| *id == listing.id) {
-            listing.employer = employer.clone();
+        if let Some(name) = names.get(&listing.employer_id) {
+            listing.employer = name.clone();
         }
     }
     Ok(())
@@ -134,6 +134,7 @@ pub fn pages_of(len: usize) -> usize {
 /// One job in a list.
 pub struct Listing {
     pub id: i64,
+    pub employer_id: i64,
     pub title: String,
     /// The employer's name (filled in for the page shown).
     pub employer: String,
@@ -146,6 +147,7 @@ pub struct Listing {
 fn listing(t: Messages, vacancy: &Vacancy, assessment: &Assessment) -> Listing {
     Listing {
         id: vacancy.id,
+        employer_id: vacancy.employer_id,
         title: vacancy.details.title().to_string(),
         employer: String::new(),
         place: place_text(t, vacancy),

@@ -400,17 +400,16 @@ impl Matcher {
         let (watermark, changed) = self
             .store
             .run(move |c| {
-                // The watermark first: every change below it is visible to
-                // the read that follows.
-                let watermark = store::meta::change_watermark(c)?;
-                let changed = match since {
-                    None => Vec::new(),
-                    Some(since) => match kind {
-                        Kind::Profiles => store::profiles::changed_since(c, since)?,
-                        Kind::Vacancies => store::vacancies::changed_since(c, since)?,
-                    },
+                let fed = match kind {
+                    Kind::Profiles => store::meta::Fed::Profiles,
+                    Kind::Vacancies => store::meta::Fed::Vacancies,
                 };
-                Ok::<_, StoreError>((watermark, changed))
+                match since {
+                    None => Ok::<_, StoreError>((store::meta::change_watermark(c)?, Vec::new())),
+                    // The watermark and the rows changed since the last
+                    // check, read in one statement.
+                    Some(since) => store::meta::changes_since(c, fed, since),
+                }
             })
             .await?;
         cache.apply_changes(&changed, watermark);

@@ -143,6 +143,9 @@ fn open_vacancy(
 pub type Titles = HashMap<i64, (String, String)>;
 
 fn titles_of(conn: &mut impl AsTx, ids: &[i64]) -> StoreResult<Titles> {
+    if ids.is_empty() {
+        return Ok(Titles::new());
+    }
     Ok(store::caseload::vacancy_titles(conn, ids)?
         .into_iter()
         .map(|(id, title, employer)| (id, (title, employer)))

@@ -632,6 +632,9 @@ pub fn employer_names(
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
     let rows: Vec<(i64, String)> = with_conn!(conn, |c| employers::table
         .filter(employers::id.eq_any(&ids))
         .select((employers::id, employers::name))

@@ -55,3 +55,67 @@ pub fn change_watermark(conn: &mut impl AsTx) -> StoreResult<i64> {
     };
     Ok(mark.mark)
 }
+
+/// A table with a change feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fed {
+    Profiles,
+    Vacancies,
+}
+
+/// The change feed's watermark (as [`change_watermark`]) and the rows of
+/// one table stamped at or after `since` (as `changed_since`), with their
+/// stamps, in one statement: one round trip instead of two on every check
+/// of the matcher's copies. One statement reads one snapshot, so the
+/// watermark holds for the rows read with it: every change stamped below
+/// it was committed before that snapshot, and a row stamped at or above it
+/// is read again next time.
+pub fn changes_since(
+    conn: &mut impl AsTx,
+    fed: Fed,
+    since: i64,
+) -> StoreResult<(i64, Vec<(i64, i64)>)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        mark: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        id: Option<i64>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        seq: Option<i64>,
+    }
+    let table = match fed {
+        Fed::Profiles => "profiles",
+        Fed::Vacancies => "vacancies",
+    };
+    // The watermark's row is always there; the changed rows join it.
+    let sql = |mark: &str, param: &str| {
+        format!(
+            "SELECT m.mark AS mark, t.id AS id, t.change_seq AS seq FROM ({mark}) m \
+             LEFT JOIN (SELECT id, change_seq FROM {table} WHERE change_seq >= {param}) t ON 1 = 1"
+        )
+    };
+    let rows: Vec<Row> = match conn.tx() {
+        super::Tx::Sqlite(c) => diesel::sql_query(sql(
+            "SELECT seq + 1 AS mark FROM change_counter WHERE id = 1",
+            "?",
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(since)
+        .load(c)?,
+        super::Tx::Postgres(c) => diesel::sql_query(sql(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark",
+            "$1",
+        ))
+        .bind::<diesel::sql_types::BigInt, _>(since)
+        .load(c)?,
+    };
+    let mark = rows
+        .first()
+        .map(|r| r.mark)
+        .ok_or(super::StoreError::NotFound)?;
+    let changed = rows
+        .into_iter()
+        .filter_map(|r| Some((r.id?, r.seq?)))
+        .collect();
+    Ok((mark, changed))
+}

@@ -102,17 +102,6 @@ pub async fn approved_matches(
     Ok(found)
 }
 
-/// The title and employer of each vacancy asked for, in one query.
-pub async fn vacancy_titles(
-    state: &AppState,
-    ids: Vec<i64>,
-) -> Result<Vec<(i64, String, String)>, StoreError> {
-    state
-        .store
-        .run(move |c| store::caseload::vacancy_titles(c, &ids))
-        .await
-}
-
 /// The name of each employer asked for, by id, in one query (a listing's
 /// title comes from the vacancy already in memory; only the employer's
 /// name is read, from the small employers table).

@@ -32,15 +32,15 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
-    SegmentReader, TantivyDocument, TantivyError, Term, TERMINATED,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentReader, TantivyDocument, TantivyError, Term,
 };
 
 use super::documents::{
     FieldKind, FieldSpec, ProfileDoc, VacancyDoc, PROFILE_FIELDS, VACANCY_FIELDS,
 };
 use super::filter::{Filter, FilterError, Number, Value};
-use super::filter_cache::{CachedQuery, FilterCache};
+use super::filter_cache::{CachedQuery, DocList, FilterCache, ListDocs};
 use super::settings::{index_settings, IndexKind, TextRules};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
 use crate::domain::geo::{distance_km, GeoPoint, EARTH_RADIUS_KM};
@@ -1113,10 +1113,7 @@ impl TantivyQuery for GeoRadiusQuery {
 impl Weight for GeoRadiusQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(ConstScorer::new(
-            SortedDocs {
-                docs: self.matching(reader)?,
-                cursor: 0,
-            },
+            ListDocs::new(Arc::new(DocList::Sorted(self.matching(reader)?))),
             boost,
         )))
     }
@@ -1132,31 +1129,11 @@ impl Weight for GeoRadiusQuery {
     }
 }
 
-/// A sorted list of documents as a tantivy doc set.
-struct SortedDocs {
-    docs: Vec<DocId>,
-    cursor: usize,
-}
-
-impl DocSet for SortedDocs {
-    fn advance(&mut self) -> DocId {
-        self.cursor = (self.cursor + 1).min(self.docs.len());
-        self.doc()
-    }
-
-    fn doc(&self) -> DocId {
-        self.docs.get(self.cursor).copied().unwrap_or(TERMINATED)
-    }
-
-    fn size_hint(&self) -> u32 {
-        u32::try_from(self.docs.len()).unwrap_or(u32::MAX)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::skills::tests::sample;
+    use tantivy::{DocSet, TERMINATED};
 
     fn engine(dir: &Path) -> Engine {
         Engine::open(dir, "t_", IndexKind::Vacancies, &sample()).unwrap()
@@ -1262,10 +1239,7 @@ mod tests {
 
     #[test]
     fn sorted_docs_iterate_and_seek() {
-        let mut docs = SortedDocs {
-            docs: vec![2, 5, 9],
-            cursor: 0,
-        };
+        let mut docs = ListDocs::new(Arc::new(DocList::Sorted(vec![2, 5, 9])));
         assert_eq!(docs.doc(), 2);
         assert_eq!(docs.seek(6), 9);
         assert_eq!(docs.advance(), TERMINATED);

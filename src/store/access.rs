@@ -617,7 +617,6 @@ pub fn count_user_api_tokens(
 /// Who a live API token acts for (one row of [`find_api_token`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenHolder {
-    pub token_id: i64,
     pub employer_id: i64,
     /// The staff member who created the token, and acts through it.
     pub user_id: i64,
@@ -662,7 +661,6 @@ pub fn find_api_token(
             .execute(c)?);
     }
     Ok(Some(ApiTokenHolder {
-        token_id,
         employer_id,
         user_id,
         email,

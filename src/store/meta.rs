@@ -44,17 +44,17 @@ pub fn change_watermark(conn: &mut impl AsTx) -> StoreResult<i64> {
         mark: i64,
     }
     let mark: Mark = match conn.tx() {
-        super::Tx::Sqlite(c) => {
-            diesel::sql_query("SELECT seq + 1 AS mark FROM change_counter WHERE id = 1")
-                .get_result(c)?
-        }
-        super::Tx::Postgres(c) => diesel::sql_query(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark",
-        )
-        .get_result(c)?,
+        super::Tx::Sqlite(c) => diesel::sql_query(SQLITE_WATERMARK).get_result(c)?,
+        super::Tx::Postgres(c) => diesel::sql_query(POSTGRES_WATERMARK).get_result(c)?,
     };
     Ok(mark.mark)
 }
+
+/// The watermark as one row with a `mark` column, on each backend (see
+/// [`change_watermark`]).
+const SQLITE_WATERMARK: &str = "SELECT seq + 1 AS mark FROM change_counter WHERE id = 1";
+const POSTGRES_WATERMARK: &str =
+    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark";
 
 /// A table with a change feed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,18 +96,12 @@ pub fn changes_since(
         )
     };
     let rows: Vec<Row> = match conn.tx() {
-        super::Tx::Sqlite(c) => diesel::sql_query(sql(
-            "SELECT seq + 1 AS mark FROM change_counter WHERE id = 1",
-            "?",
-        ))
-        .bind::<diesel::sql_types::BigInt, _>(since)
-        .load(c)?,
-        super::Tx::Postgres(c) => diesel::sql_query(sql(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark",
-            "$1",
-        ))
-        .bind::<diesel::sql_types::BigInt, _>(since)
-        .load(c)?,
+        super::Tx::Sqlite(c) => diesel::sql_query(sql(SQLITE_WATERMARK, "?"))
+            .bind::<diesel::sql_types::BigInt, _>(since)
+            .load(c)?,
+        super::Tx::Postgres(c) => diesel::sql_query(sql(POSTGRES_WATERMARK, "$1"))
+            .bind::<diesel::sql_types::BigInt, _>(since)
+            .load(c)?,
     };
     let mark = rows
         .first()

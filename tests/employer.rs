@@ -995,6 +995,21 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!(page2["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page2["total"], 3);
+        // A page past the end has no row to carry the total: it is still there.
+        let past: Value = f
+            .api(
+                Method::GET,
+                "/api/v1/vacancies?page=3&per_page=2",
+                &f.token_a,
+                None,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(past["items"].as_array().unwrap().len(), 0);
+        assert_eq!(past["total"], 3);
         let mut ids: Vec<i64> = page1["items"]
             .as_array()
             .unwrap()

@@ -5,8 +5,9 @@
 //! every pair.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -126,10 +127,44 @@ const RELEVANCE_BANDS: f64 = 10.0;
 /// nothing changed the check reads nothing; after a bulk write each row
 /// written is listed once (no clock and no margin is involved, so a
 /// transaction that commits late is still seen).
+///
+/// A request that only reads (see [`reading_since`]) skips the check when
+/// a check issued after the request began has already been applied, by
+/// this request or by any other: every change committed before the request
+/// began is then in the copies. Under load the checks of concurrent
+/// requests stand in for each other.
 struct Snapshot<T> {
     rows: RwLock<HashMap<i64, (i64, Arc<T>)>>,
     /// The watermark of the last check; None before the first.
     watermark: RwLock<Option<i64>>,
+    /// When the latest applied check was issued, in nanoseconds after
+    /// [`process_clock`]'s start plus one; 0 before the first.
+    checked_from: AtomicU64,
+    /// Checks issued, for tests.
+    checks: AtomicU64,
+}
+
+/// Nanoseconds since this process first asked, plus one (so 0 means
+/// "never"): a monotonic clock that fits an atomic.
+fn process_clock(at: Instant) -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| at.checked_sub(Duration::from_secs(1)).unwrap_or(at));
+    u64::try_from(at.saturating_duration_since(start).as_nanos())
+        .unwrap_or(u64::MAX)
+        .saturating_add(1)
+}
+
+tokio::task_local! {
+    /// When the request being served began, for requests that only read.
+    static READING_SINCE: Instant;
+}
+
+/// Runs a request that writes no profile or vacancy: the matcher's copies
+/// are then checked against the database at most once for it, and not at
+/// all when another request's check, issued after this one began, was
+/// applied first. Every change committed before `began` is seen.
+pub async fn reading_since<F: std::future::Future>(began: Instant, request: F) -> F::Output {
+    READING_SINCE.scope(began, request).await
 }
 
 impl<T> Snapshot<T> {
@@ -137,7 +172,20 @@ impl<T> Snapshot<T> {
         Self {
             rows: RwLock::new(HashMap::new()),
             watermark: RwLock::new(None),
+            checked_from: AtomicU64::new(0),
+            checks: AtomicU64::new(0),
         }
+    }
+
+    /// Whether a check issued at or after `began` has been applied.
+    fn checked_since(&self, began: Instant) -> bool {
+        self.checked_from.load(Ordering::Acquire) >= process_clock(began)
+    }
+
+    /// Records a check issued at `issued`, once its changes are applied.
+    fn note_checked(&self, issued: Instant) {
+        self.checked_from
+            .fetch_max(process_clock(issued), Ordering::AcqRel);
     }
 
     fn rows_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, (i64, Arc<T>)>> {
@@ -386,17 +434,12 @@ impl Matcher {
         .await
     }
 
-    /// Rows by id, in the version query's order: fresh in-memory copies where
-    /// they exist, the rest read and parsed from the database.
-    async fn load_cached<T: Send + Sync + 'static>(
-        &self,
-        cache: &Snapshot<T>,
-        ids: Vec<i64>,
-        kind: Kind,
-        load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
-        id_of: fn(&T) -> i64,
-    ) -> Result<Vec<Arc<T>>, MatchError> {
+    /// Reads the change feed since the copies' last check and drops the
+    /// copies whose rows moved on.
+    async fn check_feed<T>(&self, cache: &Snapshot<T>, kind: Kind) -> Result<(), MatchError> {
         let since = cache.watermark();
+        let issued = Instant::now();
+        cache.checks.fetch_add(1, Ordering::Relaxed);
         let (watermark, changed) = self
             .store
             .run(move |c| {
@@ -413,6 +456,35 @@ impl Matcher {
             })
             .await?;
         cache.apply_changes(&changed, watermark);
+        cache.note_checked(issued);
+        Ok(())
+    }
+
+    /// How many times the copies of profiles and of vacancies have been
+    /// checked against the change feed (for tests).
+    pub fn feed_checks(&self) -> (u64, u64) {
+        (
+            self.profile_cache.checks.load(Ordering::Relaxed),
+            self.vacancy_cache.checks.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Rows by id, in the version query's order: fresh in-memory copies where
+    /// they exist, the rest read and parsed from the database.
+    async fn load_cached<T: Send + Sync + 'static>(
+        &self,
+        cache: &Snapshot<T>,
+        ids: Vec<i64>,
+        kind: Kind,
+        load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
+        id_of: fn(&T) -> i64,
+    ) -> Result<Vec<Arc<T>>, MatchError> {
+        let fresh = READING_SINCE
+            .try_with(|began| cache.checked_since(*began))
+            .unwrap_or(false);
+        if !fresh {
+            self.check_feed(cache, kind).await?;
+        }
         let (mut found, missing) = cache.lookup(&ids);
         if !missing.is_empty() {
             let taxonomy = self.taxonomy.clone();

@@ -773,3 +773,68 @@ fn the_default_log_shows_the_services_own_lines_and_ends_start_up_with_its_addre
     }
     assert!(!plain.contains("tantivy"), "{plain}");
 }
+
+/// The pool pings a PostgreSQL connection at checkout only when it may be
+/// stale (see `store::pg_pool`). Connections killed by the server are still
+/// replaced: at once after an idle spell, and after at most one failed
+/// statement when they were in use a moment ago.
+#[test]
+fn on_postgres_connections_killed_by_the_server_are_replaced() {
+    use diesel::connection::SimpleConnection;
+    use fairchance::config::DatabaseUrl;
+    let db = TestDb::new(Backend::Postgres);
+    drop(db.services(&[]));
+    let DatabaseUrl::Postgres(url) = &db.url else {
+        panic!("a PostgreSQL database")
+    };
+    let name = url::Url::parse(url)
+        .unwrap()
+        .path()
+        .trim_start_matches('/')
+        .to_string();
+    let pool = store::Store::open(&db.url, 3).unwrap();
+    let select = |pool: &store::Store| {
+        let mut conn = pool.conn()?;
+        fairchance::with_conn!(&mut conn, |c| c.batch_execute("SELECT 1"))?;
+        Ok::<_, store::StoreError>(())
+    };
+    // Three connections in use at once, then back in the pool.
+    let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
+    drop(held);
+    let kill = || {
+        let mut admin = diesel::PgConnection::establish(url).unwrap();
+        #[derive(QueryableByName)]
+        struct Killed {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let killed: Killed = diesel::sql_query(format!(
+            "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity \
+                 WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .get_result(&mut admin)
+        .unwrap();
+        assert_eq!(killed.n, 3, "the pool's three connections are ended");
+        // The server ends the backends asynchronously.
+        std::thread::sleep(Duration::from_millis(200));
+    };
+
+    // Used a moment ago: one statement may fail; every one after succeeds,
+    // on every connection of the pool.
+    kill();
+    let results: Vec<bool> = (0..9).map(|_| select(&pool).is_ok()).collect();
+    let failed = results.iter().filter(|ok| !**ok).count();
+    assert!(failed <= 1, "at most one failure: {results:?}");
+    assert!(results[1..].iter().all(|ok| *ok), "{results:?}");
+    let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
+    drop(held);
+
+    // Idle longer than the trust: the checkout's ping finds the dead
+    // connections and no statement fails.
+    kill();
+    std::thread::sleep(store::pg_pool::TRUSTED_FOR);
+    let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
+    for mut conn in held {
+        fairchance::with_conn!(&mut conn, |c| c.batch_execute("SELECT 1")).unwrap();
+    }
+}

@@ -1417,3 +1417,67 @@ on_both_backends!(
         s.app.stop().await;
     }
 );
+
+on_both_backends!(
+    a_reading_request_sees_every_earlier_commit_and_checks_the_copies_at_most_once,
+    |backend| async move {
+        use fairchance::matches::reading_since;
+        use std::time::Instant;
+        let s = small(backend).await;
+        let person = s.person("P1", now().date());
+        let m = &s.app.matcher;
+        let rename = |to: &str| {
+            OpenWrite::begin(
+                &s.app.db,
+                &format!("UPDATE profiles SET pseudonym = '{to}' WHERE id = {person}"),
+            )
+            .commit()
+        };
+        let pseudonym = || async { m.profile(person).await.unwrap().unwrap().pseudonym.clone() };
+        let profile_checks = || m.feed_checks().0;
+        assert_eq!(pseudonym().await, "P1");
+
+        // Outside a request, every look checks.
+        let before = profile_checks();
+        pseudonym().await;
+        pseudonym().await;
+        assert_eq!(profile_checks() - before, 2);
+
+        // Committed before the request began: seen, with one check; the
+        // request's later looks reuse it, so a commit made while it runs
+        // waits for the next request.
+        rename("Committed before");
+        let before = profile_checks();
+        let (first, second) = reading_since(Instant::now(), async {
+            let first = pseudonym().await;
+            rename("Committed during");
+            (first, pseudonym().await)
+        })
+        .await;
+        assert_eq!(profile_checks() - before, 1);
+        assert_eq!(first, "Committed before");
+        assert_eq!(second, "Committed before");
+        let next = reading_since(Instant::now(), pseudonym()).await;
+        assert_eq!(next, "Committed during", "the next request sees it");
+
+        // A check another request issued after this one began stands in
+        // for this one's; one issued before it began does not.
+        let began = Instant::now();
+        reading_since(Instant::now(), pseudonym()).await;
+        let before = profile_checks();
+        assert_eq!(reading_since(began, pseudonym()).await, "Committed during");
+        assert_eq!(
+            profile_checks(),
+            before,
+            "the other request's check is used"
+        );
+        let later = Instant::now();
+        rename("Committed after the last check");
+        assert_eq!(
+            reading_since(later, pseudonym()).await,
+            "Committed after the last check"
+        );
+        assert_eq!(profile_checks() - before, 1);
+        s.app.stop().await;
+    }
+);

@@ -2383,10 +2383,10 @@ on_both_backends!(waiting_matches_query_uses_indexes, |backend| async move {
         }
         store::Conn::Postgres(c) => {
             diesel::sql_query("SET enable_seqscan = off")
-                .execute(c)
+                .execute(&mut **c)
                 .unwrap();
             diesel::sql_query(format!("EXPLAIN {sql}"))
-                .load::<Line>(c)
+                .load::<Line>(&mut **c)
                 .unwrap()
                 .into_iter()
                 .map(|r| r.line)

@@ -68,7 +68,7 @@ pub enum NotifyError {
 
 impl From<diesel::result::Error> for NotifyError {
     fn from(e: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Database(e))
+        Self::Store(StoreError::from(e))
     }
 }
 

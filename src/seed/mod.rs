@@ -17,6 +17,6 @@ pub enum SeedError {
 
 impl From<diesel::result::Error> for SeedError {
     fn from(e: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Database(e))
+        Self::Store(StoreError::from(e))
     }
 }

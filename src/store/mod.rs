@@ -41,6 +41,7 @@ pub mod meta;
 pub mod notifications;
 pub mod outcomes;
 pub mod people;
+pub mod pg_pool;
 pub mod profiles;
 pub mod purposes;
 pub mod reference;
@@ -73,13 +74,21 @@ pub enum StoreError {
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
     #[error("no database connection available: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("migrations failed: {0}")]
     Migration(String),
     #[error("background task failed: {0}")]
     Task(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        // A lost connection makes the pool ping every connection once.
+        pg_pool::note_error(&e);
+        Self::Database(e)
+    }
 }
 
 impl StoreError {
@@ -92,7 +101,7 @@ impl StoreError {
                 Self::Conflict(what.to_string())
             }
             Error::NotFound => Self::NotFound,
-            other => Self::Database(other),
+            other => Self::from(other),
         }
     }
 }
@@ -104,12 +113,30 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub const CHILD_ROWS_PER_INSERT: usize = 1_000;
 
 type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
-type PgPool = Pool<ConnectionManager<PgConnection>>;
+type PgPool = Pool<pg_pool::PgManager>;
 
 /// A checked-out connection to whichever backend is configured.
 pub enum Conn {
     Sqlite(SqliteConn),
-    Postgres(PooledConnection<ConnectionManager<PgConnection>>),
+    Postgres(PgConn),
+}
+
+/// A pooled PostgreSQL connection (see [`pg_pool`]); it reads and writes as
+/// a plain `PgConnection`.
+pub struct PgConn(PooledConnection<pg_pool::PgManager>);
+
+impl std::ops::Deref for PgConn {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.0
+    }
 }
 
 /// A pooled SQLite connection with its database's write gate (see
@@ -322,7 +349,7 @@ impl Store {
             }
             DatabaseUrl::Postgres(url) => {
                 create_postgres_database_if_missing(url)?;
-                let manager = ConnectionManager::<PgConnection>::new(url.clone());
+                let manager = pg_pool::PgManager::new(url.clone());
                 let pool = Pool::builder()
                     .max_size(pool_size)
                     .connection_timeout(Duration::from_secs(10))
@@ -349,7 +376,7 @@ impl Store {
                 conn: pool.get()?,
                 gate: gate.clone(),
             }),
-            Self::Postgres(pool) => Conn::Postgres(pool.get()?),
+            Self::Postgres(pool) => Conn::Postgres(PgConn(pool.get()?)),
         })
     }
 

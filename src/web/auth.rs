@@ -482,6 +482,8 @@ where
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
         Box::pin(async move {
+            let began = std::time::Instant::now();
+            let reads_only = !is_unsafe(req.method());
             let (context, csrf_token, https) = match admit(&mut req).await {
                 Ok(admitted) => admitted,
                 Err((status, message)) => {
@@ -489,7 +491,14 @@ where
                 }
             };
             req.extensions_mut().insert(context.clone());
-            let mut res = service.call(req).await?;
+            // A GET writes no profile or vacancy, so the matcher's copies
+            // need no check issued before it began (see
+            // `matches::reading_since`).
+            let mut res = if reads_only {
+                crate::matches::reading_since(began, service.call(req)).await?
+            } else {
+                service.call(req).await?
+            };
             if context.new_anon_csrf {
                 let mut c = cookie(ANON_CSRF_COOKIE, csrf_token, https);
                 c.set_same_site(SameSite::Strict);

@@ -3349,3 +3349,60 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    a_seekers_session_works_only_with_the_cookie_of_the_terminal_it_started_on,
+    |backend| async move {
+        let w = World::new(backend).await;
+        // A second enrolled terminal of the same service.
+        let other = {
+            use fairchance::store::schema::terminals;
+            let mut conn = w.app.services.store.conn().unwrap();
+            let service: i64 = fairchance::with_conn!(&mut conn, |c| terminals::table
+                .find(w.terminal_x.0)
+                .select(terminals::service_id)
+                .first(c))
+            .unwrap();
+            let (_, code) =
+                access_store::create_terminal(&mut conn, service, "Kiosk X2", None, now()).unwrap();
+            access_store::redeem_enrolment(&mut conn, &code, now())
+                .unwrap()
+                .unwrap()
+        };
+        let get = |cookie: String, path: &'static str| {
+            let w = &w;
+            async move {
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap()
+                    .get(w.app.url(path))
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let (on_x, _) = w.seeker_session();
+        assert_eq!(get(on_x.clone(), "/terminal/home").await.status(), 200);
+
+        // The same session with the other terminal's cookie: that terminal
+        // is recognised, the person is not signed in on it, and the session
+        // ends.
+        let session = on_x.split("; ").next().unwrap().to_string();
+        let other_device = format!("{}={}", auth::DEVICE_COOKIE, auth::sign(&w.key(), &other.1));
+        let moved = get(format!("{session}; {other_device}"), "/terminal/home").await;
+        assert_ne!(moved.status(), 200);
+        assert_ne!(moved.status(), StatusCode::FORBIDDEN, "still a terminal");
+        assert_eq!(
+            get(other_device.clone(), "/terminal").await.status(),
+            200,
+            "the other terminal's own page"
+        );
+        assert_ne!(
+            get(on_x, "/terminal/home").await.status(),
+            200,
+            "the session ended"
+        );
+    }
+);

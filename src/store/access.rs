@@ -143,6 +143,206 @@ pub fn find_session(
     ))
 }
 
+/// The staff account a session belongs to, as the session check needs it.
+#[derive(Clone, Debug)]
+pub struct SessionStaff {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub service_id: Option<i64>,
+    pub employer_id: Option<i64>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub employer_status: Option<String>,
+}
+
+/// The job seeker account a session belongs to, as the session check
+/// needs it.
+#[derive(Clone, Debug)]
+pub struct SessionSeeker {
+    pub profile_id: i64,
+    pub service_id: i64,
+    pub locked_at: Option<NaiveDateTime>,
+    pub language: String,
+    pub given_name: String,
+}
+
+/// The terminal a job seeker's session was started on.
+#[derive(Clone, Debug)]
+pub struct SessionTerminal {
+    pub id: i64,
+    pub service_id: i64,
+    pub credential_hash: Option<String>,
+    pub last_seen_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl SessionTerminal {
+    /// The enrolled terminal, when `credential` is its live credential:
+    /// what [`find_terminal`] would answer for it.
+    pub fn enrolled_with(&self, credential: &str) -> Option<(i64, i64, Option<NaiveDateTime>)> {
+        (self.revoked_at.is_none()
+            && self.credential_hash.as_deref() == Some(token::digest(credential).as_str()))
+        .then_some((self.id, self.service_id, self.last_seen_at))
+    }
+}
+
+/// A live session with its holder's account and its terminal.
+#[derive(Clone, Debug)]
+pub struct SessionWithHolder {
+    pub session: SessionRecord,
+    pub staff: Option<SessionStaff>,
+    pub seeker: Option<SessionSeeker>,
+    pub terminal: Option<SessionTerminal>,
+}
+
+type SessionRow = (
+    (
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        String,
+        NaiveDateTime,
+        NaiveDateTime,
+        NaiveDateTime,
+    ),
+    (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        Option<String>,
+    ),
+    (
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        Option<String>,
+        Option<String>,
+    ),
+    (
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    ),
+);
+
+/// [`find_session`] with the session's staff or job seeker account and its
+/// terminal, in one statement: the check every signed-in request makes.
+pub fn find_session_with_holder(
+    conn: &mut impl AsTx,
+    token: &str,
+    at: NaiveDateTime,
+) -> StoreResult<Option<SessionWithHolder>> {
+    let hash = token::digest(token);
+    let row: Option<SessionRow> = with_conn!(conn, |c| sessions::table
+        .left_join(users::table.on(users::id.nullable().eq(sessions::user_id)))
+        .left_join(employers::table.on(employers::id.nullable().eq(users::employer_id)))
+        .left_join(job_seekers::table.on(job_seekers::id.nullable().eq(sessions::seeker_id)))
+        .left_join(profiles::table.on(profiles::id.eq(job_seekers::profile_id)))
+        .left_join(terminals::table.on(terminals::id.nullable().eq(sessions::terminal_id)))
+        .filter(sessions::token_hash.eq(&hash))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(at))
+        .select((
+            (
+                sessions::id,
+                sessions::user_id,
+                sessions::seeker_id,
+                sessions::terminal_id,
+                sessions::csrf_token,
+                sessions::created_at,
+                sessions::last_seen_at,
+                sessions::expires_at,
+            ),
+            (
+                users::email.nullable(),
+                users::display_name.nullable(),
+                users::role.nullable(),
+                users::service_id.nullable(),
+                users::employer_id.nullable(),
+                users::disabled_at.nullable(),
+                employers::status.nullable(),
+            ),
+            (
+                job_seekers::profile_id.nullable(),
+                profiles::service_id.nullable(),
+                job_seekers::locked_at.nullable(),
+                job_seekers::language.nullable(),
+                profiles::given_name.nullable(),
+            ),
+            (
+                terminals::id.nullable(),
+                terminals::service_id.nullable(),
+                terminals::credential_hash.nullable(),
+                terminals::last_seen_at.nullable(),
+                terminals::revoked_at.nullable(),
+            ),
+        ))
+        .first(c)
+        .optional()?);
+    Ok(row.map(|(s, u, j, t)| SessionWithHolder {
+        session: SessionRecord {
+            id: s.0,
+            user_id: s.1,
+            seeker_id: s.2,
+            terminal_id: s.3,
+            csrf_token: s.4,
+            created_at: s.5,
+            last_seen_at: s.6,
+            expires_at: s.7,
+        },
+        staff: match u {
+            (
+                Some(email),
+                Some(display_name),
+                Some(role),
+                service_id,
+                employer_id,
+                disabled_at,
+                employer_status,
+            ) => Some(SessionStaff {
+                email,
+                display_name,
+                role,
+                service_id,
+                employer_id,
+                disabled_at,
+                employer_status,
+            }),
+            _ => None,
+        },
+        seeker: match j {
+            (Some(profile_id), Some(service_id), locked_at, Some(language), Some(given_name)) => {
+                Some(SessionSeeker {
+                    profile_id,
+                    service_id,
+                    locked_at,
+                    language,
+                    given_name,
+                })
+            }
+            _ => None,
+        },
+        terminal: match t {
+            (Some(id), Some(service_id), credential_hash, last_seen_at, revoked_at) => {
+                Some(SessionTerminal {
+                    id,
+                    service_id,
+                    credential_hash,
+                    last_seen_at,
+                    revoked_at,
+                })
+            }
+            _ => None,
+        },
+    }))
+}
+
 pub fn touch_session(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {
     with_conn!(conn, |c| diesel::update(sessions::table.find(id))
         .set(sessions::last_seen_at.eq(at))

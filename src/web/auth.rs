@@ -211,13 +211,20 @@ impl Resolved {
     }
 }
 
-/// The enrolled terminal for a device credential, seen now.
+/// The enrolled terminal for a device credential, seen now. `known` is the
+/// terminal of the request's session, read with it: when the credential is
+/// that terminal's, no statement is needed to find it.
 fn device_of(
     conn: &mut store::Conn,
     credential: &str,
+    known: Option<&access_store::SessionTerminal>,
     at: NaiveDateTime,
 ) -> Result<Option<TerminalDevice>, StoreError> {
-    let Some((id, service_id, last_seen)) = access_store::find_terminal(conn, credential)? else {
+    let found = match known.and_then(|t| t.enrolled_with(credential)) {
+        Some(found) => Some(found),
+        None => access_store::find_terminal(conn, credential)?,
+    };
+    let Some((id, service_id, last_seen)) = found else {
         return Ok(None);
     };
     if access_store::touch_due(last_seen, at) {
@@ -259,14 +266,11 @@ fn bearer_actor(
 
 /// The staff member of a session, while their account is usable.
 fn staff_of_session(
-    conn: &mut store::Conn,
+    account: Option<access_store::SessionStaff>,
     user_id: i64,
     session_id: i64,
-) -> Result<Option<Actor>, StoreError> {
-    let Some(a) = access_store::staff_by_id(conn, user_id)?.filter(|a| a.disabled_at.is_none())
-    else {
-        return Ok(None);
-    };
+) -> Option<Actor> {
+    let a = account.filter(|a| a.disabled_at.is_none())?;
     let role = StaffRole::parse(&a.role);
     let scope = match (role, a.service_id, a.employer_id) {
         (Some(StaffRole::Admin), _, _) => Some(Scope::Admin),
@@ -278,7 +282,7 @@ fn staff_of_session(
         }
         _ => None,
     };
-    Ok(match (role, scope) {
+    match (role, scope) {
         (Some(role), Some(scope)) => Some(Actor::Staff(StaffActor {
             user_id,
             email: a.email,
@@ -288,40 +292,40 @@ fn staff_of_session(
             session_id: Some(session_id),
         })),
         _ => None,
-    })
+    }
 }
 
 /// The job seeker of a session: it lives only on the terminal that started
 /// it, while the account is not locked.
 fn seeker_of_session(
-    conn: &mut store::Conn,
+    account: Option<access_store::SessionSeeker>,
     (seeker_id, terminal_id): (i64, i64),
     session_id: i64,
     device: Option<TerminalDevice>,
-) -> Result<Option<Actor>, StoreError> {
-    Ok(
-        match (access_store::seeker_by_id(conn, seeker_id)?, device) {
-            (Some(s), Some(device))
-                if s.locked_at.is_none()
-                    && device.id == terminal_id
-                    && device.service_id == s.service_id =>
-            {
-                Some(Actor::Seeker(SeekerActor {
-                    seeker_id,
-                    profile_id: s.profile_id,
-                    service_id: s.service_id,
-                    terminal_id,
-                    session_id,
-                    language: s.language,
-                    given_name: s.given_name,
-                }))
-            }
-            _ => None,
-        },
-    )
+) -> Option<Actor> {
+    match (account, device) {
+        (Some(s), Some(device))
+            if s.locked_at.is_none()
+                && device.id == terminal_id
+                && device.service_id == s.service_id =>
+        {
+            Some(Actor::Seeker(SeekerActor {
+                seeker_id,
+                profile_id: s.profile_id,
+                service_id: s.service_id,
+                terminal_id,
+                session_id,
+                language: s.language,
+                given_name: s.given_name,
+            }))
+        }
+        _ => None,
+    }
 }
 
-/// Looks up the cookie session, bearer token and device cookie.
+/// Looks up the cookie session, bearer token and device cookie. A cookie
+/// session is read with its holder's account and its terminal in one
+/// statement (the device cookie is usually that terminal's).
 fn resolve(
     conn: &mut store::Conn,
     session_token: Option<String>,
@@ -330,10 +334,10 @@ fn resolve(
     at: NaiveDateTime,
 ) -> Result<Resolved, StoreError> {
     let mut resolved = Resolved::nobody();
-    if let Some(credential) = device_credential {
-        resolved.device = device_of(conn, &credential, at)?;
-    }
     if let Some(secret) = bearer {
+        if let Some(credential) = &device_credential {
+            resolved.device = device_of(conn, credential, None, at)?;
+        }
         if let Some(actor) = bearer_actor(conn, &secret, at)? {
             resolved.actor = Some(actor);
             resolved.via = Via::Bearer;
@@ -341,12 +345,18 @@ fn resolve(
         // A bearer request never falls back to cookies.
         return Ok(resolved);
     }
-    let Some(token) = session_token else {
+    let found = match &session_token {
+        Some(token) => access_store::find_session_with_holder(conn, token, at)?,
+        None => None,
+    };
+    if let Some(credential) = &device_credential {
+        let known = found.as_ref().and_then(|f| f.terminal.as_ref());
+        resolved.device = device_of(conn, credential, known, at)?;
+    }
+    let Some(found) = found else {
         return Ok(resolved);
     };
-    let Some(session) = access_store::find_session(conn, &token, at)? else {
-        return Ok(resolved);
-    };
+    let session = found.session;
     let idle = if session.user_id.is_some() {
         STAFF_IDLE
     } else {
@@ -358,9 +368,14 @@ fn resolve(
         return Ok(resolved);
     }
     let actor = if let Some(user_id) = session.user_id {
-        staff_of_session(conn, user_id, session.id)?
+        staff_of_session(found.staff, user_id, session.id)
     } else if let (Some(seeker_id), Some(terminal_id)) = (session.seeker_id, session.terminal_id) {
-        seeker_of_session(conn, (seeker_id, terminal_id), session.id, resolved.device)?
+        seeker_of_session(
+            found.seeker,
+            (seeker_id, terminal_id),
+            session.id,
+            resolved.device,
+        )
     } else {
         None
     };

@@ -99,27 +99,25 @@ pub(crate) fn record_views(
     // A restricted row from these pages records why, like the restricted
     // page's: reviewing matches is what they are for.
     let review = Recorded::Given(Purpose::matching_review());
-    conn.write(|tx| {
-        for v in views {
+    let entries: Vec<Entry> = views
+        .into_iter()
+        .map(|v| {
             let detail = if v.action.contains("restricted_viewed") {
                 review.audit_detail(Some(&v.detail))
             } else {
                 v.detail
             };
-            audit::record(
-                tx,
-                actor,
-                Entry {
-                    action: v.action,
-                    subject_kind: Some(v.kind),
-                    subject_id: Some(v.id),
-                    detail: Some(detail),
-                },
-                at,
-            )?;
-        }
-        Ok::<_, Failure>(())
-    })
+            Entry {
+                action: v.action,
+                subject_kind: Some(v.kind),
+                subject_id: Some(v.id),
+                detail: Some(detail),
+            }
+        })
+        .collect();
+    // The rows go in one INSERT: one statement, atomic by itself.
+    conn.write_statement(|tx| audit::record_many(tx, actor, &entries, at))?;
+    Ok(())
 }
 
 fn matcher_failed(e: impl std::fmt::Display) -> Failure {

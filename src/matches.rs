@@ -222,22 +222,24 @@ impl<T> Snapshot<T> {
         }
     }
 
-    /// Copies held, and the ids to read.
-    fn lookup(&self, ids: &[i64]) -> (HashMap<i64, Arc<T>>, Vec<i64>) {
-        let mut found = HashMap::with_capacity(ids.len());
+    /// The copies held, in the order of `ids` (None where none is held),
+    /// and the ids to read.
+    fn lookup(&self, ids: &[i64]) -> (Vec<Option<Arc<T>>>, Vec<i64>) {
         let mut missing = Vec::new();
         let rows = self
             .rows
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for id in ids {
-            match rows.get(id) {
-                Some((_, row)) => {
-                    found.insert(*id, row.clone());
+        let found = ids
+            .iter()
+            .map(|id| {
+                let row = rows.get(id).map(|(_, row)| row.clone());
+                if row.is_none() {
+                    missing.push(*id);
                 }
-                None => missing.push(*id),
-            }
-        }
+                row
+            })
+            .collect();
         (found, missing)
     }
 
@@ -259,15 +261,23 @@ impl<T> Snapshot<T> {
     }
 }
 
-/// The rows in the order of `ids`, leaving out ids with no row.
 /// The ids once each, in their first order.
 fn distinct(ids: &[i64]) -> Vec<i64> {
     let mut seen = std::collections::HashSet::new();
     ids.iter().copied().filter(|id| seen.insert(*id)).collect()
 }
 
-fn in_order<T>(ids: &[i64], mut found: HashMap<i64, Arc<T>>) -> Vec<Arc<T>> {
-    ids.iter().filter_map(|id| found.remove(id)).collect()
+/// The rows in the order of `ids` (distinct), held copies or rows just
+/// read, leaving out ids with no row.
+fn in_order<T>(
+    ids: &[i64],
+    held: Vec<Option<Arc<T>>>,
+    mut read: HashMap<i64, Arc<T>>,
+) -> Vec<Arc<T>> {
+    ids.iter()
+        .zip(held)
+        .filter_map(|(id, held)| held.or_else(|| read.remove(id)))
+        .collect()
 }
 
 /// Matching over one store and one index.
@@ -485,7 +495,8 @@ impl Matcher {
         if !fresh {
             self.check_feed(cache, kind).await?;
         }
-        let (mut found, missing) = cache.lookup(&ids);
+        let (held, missing) = cache.lookup(&ids);
+        let mut read = HashMap::new();
         if !missing.is_empty() {
             let taxonomy = self.taxonomy.clone();
             let (versions, loaded) = self
@@ -499,9 +510,9 @@ impl Matcher {
                     Ok::<_, StoreError>((versions, loaded))
                 })
                 .await?;
-            found.extend(cache.insert(&versions, loaded.into_iter().map(|row| (id_of(&row), row))));
+            read.extend(cache.insert(&versions, loaded.into_iter().map(|row| (id_of(&row), row))));
         }
-        Ok(in_order(&ids, found))
+        Ok(in_order(&ids, held, read))
     }
 
     /// Eligible vacancies for a profile, best first: the first `limit`.

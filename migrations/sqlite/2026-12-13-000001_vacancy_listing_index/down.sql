@@ -1,0 +1,1 @@
+DROP INDEX vacancies_employer_listing;

@@ -446,7 +446,7 @@ pub(crate) mod tests {
     fn overlaps_agrees_with_comparing_every_occurrence() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
-        let mut random_window = |rng: &mut rand_chacha::ChaCha8Rng| {
+        let random_window = |rng: &mut rand_chacha::ChaCha8Rng| {
             let days: Vec<Weekday> = WEEK.into_iter().filter(|_| rng.gen_bool(0.4)).collect();
             let days = if days.is_empty() { vec![Sun] } else { days };
             let at = |q: u32| NaiveTime::from_hms_opt(q / 4, (q % 4) * 15, 0).unwrap();

@@ -285,62 +285,72 @@ pub fn find_session_with_holder(
         ))
         .first(c)
         .optional()?);
-    Ok(row.map(|(s, u, j, t)| SessionWithHolder {
-        session: SessionRecord {
-            id: s.0,
-            user_id: s.1,
-            seeker_id: s.2,
-            terminal_id: s.3,
-            csrf_token: s.4,
-            created_at: s.5,
-            last_seen_at: s.6,
-            expires_at: s.7,
-        },
-        staff: match u {
-            (
-                Some(email),
-                Some(display_name),
-                Some(role),
-                service_id,
-                employer_id,
-                disabled_at,
-                employer_status,
-            ) => Some(SessionStaff {
-                email,
-                display_name,
-                role,
-                service_id,
-                employer_id,
-                disabled_at,
-                employer_status,
-            }),
-            _ => None,
-        },
-        seeker: match j {
-            (Some(profile_id), Some(service_id), locked_at, Some(language), Some(given_name)) => {
-                Some(SessionSeeker {
+    Ok(row.map(SessionWithHolder::from_row))
+}
+
+impl SessionWithHolder {
+    fn from_row((s, u, j, t): SessionRow) -> Self {
+        SessionWithHolder {
+            session: SessionRecord {
+                id: s.0,
+                user_id: s.1,
+                seeker_id: s.2,
+                terminal_id: s.3,
+                csrf_token: s.4,
+                created_at: s.5,
+                last_seen_at: s.6,
+                expires_at: s.7,
+            },
+            staff: match u {
+                (
+                    Some(email),
+                    Some(display_name),
+                    Some(role),
+                    service_id,
+                    employer_id,
+                    disabled_at,
+                    employer_status,
+                ) => Some(SessionStaff {
+                    email,
+                    display_name,
+                    role,
+                    service_id,
+                    employer_id,
+                    disabled_at,
+                    employer_status,
+                }),
+                _ => None,
+            },
+            seeker: match j {
+                (
+                    Some(profile_id),
+                    Some(service_id),
+                    locked_at,
+                    Some(language),
+                    Some(given_name),
+                ) => Some(SessionSeeker {
                     profile_id,
                     service_id,
                     locked_at,
                     language,
                     given_name,
-                })
-            }
-            _ => None,
-        },
-        terminal: match t {
-            (Some(id), Some(service_id), credential_hash, last_seen_at, revoked_at) => {
-                Some(SessionTerminal {
-                    id,
-                    service_id,
-                    credential_hash,
-                    last_seen_at,
-                    revoked_at,
-                })
-            }
-            _ => None,
-        },
-    }))
+                }),
+                _ => None,
+            },
+            terminal: match t {
+                (Some(id), Some(service_id), credential_hash, last_seen_at, revoked_at) => {
+                    Some(SessionTerminal {
+                        id,
+                        service_id,
+                        credential_hash,
+                        last_seen_at,
+                        revoked_at,
+                    })
+                }
+                _ => None,
+            },
+        }
+    }
 }
 
 pub fn touch_session(conn: &mut impl AsTx, id: i64, at: NaiveDateTime) -> StoreResult<()> {

@@ -252,6 +252,16 @@ if all(v[0] is not None for v in warm):
 for b in backends:
     rps = num(f"http_{b}_terminal_find_rps") or 0
     w(f"| 1,000 requests/s on the terminal search page ({b}) | {rps:,.0f}/s | {'yes' if rps >= 1000 else 'NO'} |")
+    p99 = num(f"http_{b}_terminal_find_p99_ms")
+    if p99 is not None:
+        w(f"| Terminal search page p99 under 100 ms at 32 connections ({b}) | {p99:,.1f} ms | "
+          f"{'yes' if p99 < 100 else 'NO'} |")
+    # Issue #18's other two pages.
+    for name, label, goal in (("officer_matches", "the officer's matches page", 800),
+                              ("api_vacancies", "the vacancy list API", 3000)):
+        rps = num(f"http_{b}_{name}_rps")
+        if rps is not None:
+            w(f"| {goal:,} requests/s on {label} ({b}) | {rps:,.0f}/s | {'yes' if rps >= goal else 'NO'} |")
 if "matching_find_recall_pct" in r:
     recall = num("matching_find_recall_pct")
     w(f"| \"Find jobs\" recall 100% at full scale | {recall:.2f}% | {'yes' if recall >= 100.0 else 'NO'} |")

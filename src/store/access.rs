@@ -88,61 +88,6 @@ pub fn create_session(
     Ok(csrf)
 }
 
-/// The unrevoked, unexpired session for a cookie token.
-pub fn find_session(
-    conn: &mut impl AsTx,
-    token: &str,
-    at: NaiveDateTime,
-) -> StoreResult<Option<SessionRecord>> {
-    let hash = token::digest(token);
-    let row = with_conn!(conn, |c| sessions::table
-        .filter(sessions::token_hash.eq(&hash))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(at))
-        .select((
-            sessions::id,
-            sessions::user_id,
-            sessions::seeker_id,
-            sessions::terminal_id,
-            sessions::csrf_token,
-            sessions::created_at,
-            sessions::last_seen_at,
-            sessions::expires_at,
-        ))
-        .first::<(
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            String,
-            NaiveDateTime,
-            NaiveDateTime,
-            NaiveDateTime
-        )>(c)
-        .optional()?);
-    Ok(row.map(
-        |(
-            id,
-            user_id,
-            seeker_id,
-            terminal_id,
-            csrf_token,
-            created_at,
-            last_seen_at,
-            expires_at,
-        )| SessionRecord {
-            id,
-            user_id,
-            seeker_id,
-            terminal_id,
-            csrf_token,
-            created_at,
-            last_seen_at,
-            expires_at,
-        },
-    ))
-}
-
 /// The staff account a session belongs to, as the session check needs it.
 #[derive(Clone, Debug)]
 pub struct SessionStaff {
@@ -231,8 +176,9 @@ type SessionRow = (
     ),
 );
 
-/// [`find_session`] with the session's staff or job seeker account and its
-/// terminal, in one statement: the check every signed-in request makes.
+/// The unrevoked, unexpired session for a cookie token, with its staff or
+/// job seeker account and its terminal, in one statement: the check every
+/// signed-in request makes.
 pub fn find_session_with_holder(
     conn: &mut impl AsTx,
     token: &str,
@@ -1061,13 +1007,6 @@ pub fn seeker_by_code(
     let code = login_code.trim().to_uppercase();
     Ok(with_conn!(conn, |c| seeker_query()
         .filter(job_seekers::login_code.eq(&code))
-        .first(c)
-        .optional()?))
-}
-
-pub fn seeker_by_id(conn: &mut impl AsTx, id: i64) -> StoreResult<Option<SeekerAccount>> {
-    Ok(with_conn!(conn, |c| seeker_query()
-        .filter(job_seekers::id.eq(id))
         .first(c)
         .optional()?))
 }

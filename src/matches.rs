@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 
@@ -22,6 +22,7 @@ use crate::search::{
     ServiceScope, VacancyDoc, VacancySearch,
 };
 use crate::store::matches::{self as stored, Found, RunOutcome, RunScope};
+use crate::store::meta::Fed;
 use crate::store::{self, Store, StoreError, StoreResult};
 
 // The change notices live with the job queue so that the store can queue
@@ -144,12 +145,11 @@ struct Snapshot<T> {
     checks: AtomicU64,
 }
 
-/// Nanoseconds since this process first asked, plus one (so 0 means
-/// "never"): a monotonic clock that fits an atomic.
+/// Nanoseconds since the first snapshot was made, plus one (so 0 means
+/// "never"): a monotonic clock that fits an atomic. Every instant it is
+/// given (a request's start, a check's issue) comes later than that.
 fn process_clock(at: Instant) -> u64 {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    let start = *START.get_or_init(|| at.checked_sub(Duration::from_secs(1)).unwrap_or(at));
-    u64::try_from(at.saturating_duration_since(start).as_nanos())
+    u64::try_from(at.saturating_duration_since(clock_start()).as_nanos())
         .unwrap_or(u64::MAX)
         .saturating_add(1)
 }
@@ -167,8 +167,16 @@ pub async fn reading_since<F: std::future::Future>(began: Instant, request: F) -
     READING_SINCE.scope(began, request).await
 }
 
+/// The start of [`process_clock`], fixed when first asked.
+fn clock_start() -> Instant {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(Instant::now)
+}
+
 impl<T> Snapshot<T> {
     fn new() -> Self {
+        // Fixes the clock's start before any instant it will be given.
+        clock_start();
         Self {
             rows: RwLock::new(HashMap::new()),
             watermark: RwLock::new(None),
@@ -293,13 +301,6 @@ pub struct Matcher {
     index_complete: Arc<AtomicBool>,
 }
 
-/// Which table a cached load reads.
-#[derive(Clone, Copy)]
-enum Kind {
-    Profiles,
-    Vacancies,
-}
-
 /// How many matching runs of one batch ([`Matcher::changed_many`]) are
 /// under way at once.
 const RUNS_IN_FLIGHT: usize = 4;
@@ -419,7 +420,7 @@ impl Matcher {
         self.load_cached(
             &self.vacancy_cache,
             ids,
-            Kind::Vacancies,
+            Fed::Vacancies,
             store::vacancies::load_many,
             |v| v.id,
         )
@@ -437,7 +438,7 @@ impl Matcher {
         self.load_cached(
             &self.profile_cache,
             ids,
-            Kind::Profiles,
+            Fed::Profiles,
             store::profiles::load_many,
             |p| p.id,
         )
@@ -446,17 +447,13 @@ impl Matcher {
 
     /// Reads the change feed since the copies' last check and drops the
     /// copies whose rows moved on.
-    async fn check_feed<T>(&self, cache: &Snapshot<T>, kind: Kind) -> Result<(), MatchError> {
+    async fn check_feed<T>(&self, cache: &Snapshot<T>, fed: Fed) -> Result<(), MatchError> {
         let since = cache.watermark();
         let issued = Instant::now();
         cache.checks.fetch_add(1, Ordering::Relaxed);
         let (watermark, changed) = self
             .store
             .run(move |c| {
-                let fed = match kind {
-                    Kind::Profiles => store::meta::Fed::Profiles,
-                    Kind::Vacancies => store::meta::Fed::Vacancies,
-                };
                 match since {
                     None => Ok::<_, StoreError>((store::meta::change_watermark(c)?, Vec::new())),
                     // The watermark and the rows changed since the last
@@ -485,7 +482,7 @@ impl Matcher {
         &self,
         cache: &Snapshot<T>,
         ids: Vec<i64>,
-        kind: Kind,
+        fed: Fed,
         load: fn(&mut store::Conn, &[i64], &Taxonomy) -> StoreResult<Vec<T>>,
         id_of: fn(&T) -> i64,
     ) -> Result<Vec<Arc<T>>, MatchError> {
@@ -493,7 +490,7 @@ impl Matcher {
             .try_with(|began| cache.checked_since(*began))
             .unwrap_or(false);
         if !fresh {
-            self.check_feed(cache, kind).await?;
+            self.check_feed(cache, fed).await?;
         }
         let (held, missing) = cache.lookup(&ids);
         let mut read = HashMap::new();
@@ -502,9 +499,9 @@ impl Matcher {
             let (versions, loaded) = self
                 .store
                 .run(move |c| {
-                    let versions = match kind {
-                        Kind::Profiles => store::profiles::versions(c, &missing)?,
-                        Kind::Vacancies => store::vacancies::versions(c, &missing)?,
+                    let versions = match fed {
+                        Fed::Profiles => store::profiles::versions(c, &missing)?,
+                        Fed::Vacancies => store::vacancies::versions(c, &missing)?,
                     };
                     let loaded = load(c, &missing, &taxonomy)?;
                     Ok::<_, StoreError>((versions, loaded))

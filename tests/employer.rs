@@ -972,42 +972,29 @@ on_both_backends!(
         assert_eq!(res.status(), StatusCode::CREATED);
 
         // Paging with the total: A now has the fixture's vacancy and two more.
-        let res = f
-            .api(
-                Method::GET,
-                "/api/v1/vacancies?page=1&per_page=2",
-                &f.token_a,
-                None,
-            )
-            .await;
-        let page1: Value = res.json().await.unwrap();
+        let page = |n: u32| {
+            let f = &f;
+            async move {
+                f.api(
+                    Method::GET,
+                    &format!("/api/v1/vacancies?page={n}&per_page=2"),
+                    &f.token_a,
+                    None,
+                )
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+            }
+        };
+        let page1 = page(1).await;
         assert_eq!(page1["total"], 3);
         assert_eq!(page1["items"].as_array().unwrap().len(), 2);
-        let page2: Value = f
-            .api(
-                Method::GET,
-                "/api/v1/vacancies?page=2&per_page=2",
-                &f.token_a,
-                None,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page2 = page(2).await;
         assert_eq!(page2["items"].as_array().unwrap().len(), 1);
         assert_eq!(page2["total"], 3);
         // A page past the end has no row to carry the total: it is still there.
-        let past: Value = f
-            .api(
-                Method::GET,
-                "/api/v1/vacancies?page=3&per_page=2",
-                &f.token_a,
-                None,
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let past = page(3).await;
         assert_eq!(past["items"].as_array().unwrap().len(), 0);
         assert_eq!(past["total"], 3);
         let mut ids: Vec<i64> = page1["items"]

@@ -4,9 +4,12 @@
 //! FAIRCHANCE_BENCH_VACANCIES, default 50,000) into a fresh SQLite database
 //! (or the database in FAIRCHANCE_BENCH_DATABASE_URL, which must be empty),
 //! builds the embedded index, then measures:
-//! - the full reindex time;
+//! - the full reindex time, then the time to fill the matcher's in-memory
+//!   copies with every row (`Matcher::warm`, as `serve` and `worker` do);
 //! - matching latency in both directions (index narrows, `assess` decides,
-//!   rows loaded from the database), p50 and p99 over many queries;
+//!   rows from the copies), p50 and p99 over many queries: a first pass, a
+//!   second (steady state), and a pass on a matcher with no copies (rows
+//!   read from the database);
 //! - a brute-force pass of `assess` over every pair for the same queries,
 //!   with everything already in memory (the baseline the index must beat);
 //! - an SQL-only baseline for the same queries, as a staff-only jobs board
@@ -244,6 +247,14 @@ fn main() {
         println!("RESULT reindex_seconds={seconds:.2}");
         println!("RESULT reindex_docs={}", v + p);
         println!("RESULT reindex_docs_per_s={:.0}", (v + p) as f64 / seconds);
+        // What `serve` and `worker` do once the index is ready: fill the
+        // in-memory copies with every row (`Matcher::warm`).
+        let started = Instant::now();
+        let (wv, wp) = matcher.warm().await.expect("warm");
+        let seconds = started.elapsed().as_secs_f64();
+        println!("copies filled: {wv} vacancies + {wp} profiles in {seconds:.1} s");
+        println!("RESULT warm_seconds={seconds:.2}");
+        println!("RESULT warm_rows={}", wv + wp);
 
         let load_started = Instant::now();
         let mut conn = services.store.conn().expect("conn");
@@ -310,6 +321,31 @@ fn main() {
             let t = Instant::now();
             std::hint::black_box(matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match"));
             warm_vp.push(t.elapsed());
+        }
+
+        // The same queries on a matcher with no copies at all (a request
+        // served before the copies are filled, or a process that never
+        // fills them): every candidate's row is read from the database.
+        // The index, its filter cache included, is the one used above.
+        let cold = Matcher::new(services.store.clone(), matcher.index().clone(), services.taxonomy.clone());
+        let mut cold_pv = Vec::new();
+        for profile in &sample_profiles {
+            let t = Instant::now();
+            std::hint::black_box(cold.vacancies_for(profile, today, 50).await.expect("match"));
+            cold_pv.push(t.elapsed());
+        }
+        let mut cold_vp = Vec::new();
+        for vacancy in &sample_vacancies {
+            let t = Instant::now();
+            std::hint::black_box(cold.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match"));
+            cold_vp.push(t.elapsed());
+        }
+        drop(cold);
+        for (key, samples) in [("pv", &mut cold_pv), ("vp", &mut cold_vp)] {
+            let (c50, c99) = (percentile(samples, 0.5), percentile(samples, 0.99));
+            println!("{key}: no copies (rows read from the database) p50 {} p99 {}", ms(c50), ms(c99));
+            println!("RESULT {key}_cold_p50_ms={:.2}", c50.as_secs_f64() * 1000.0);
+            println!("RESULT {key}_cold_p99_ms={:.2}", c99.as_secs_f64() * 1000.0);
         }
 
         // A job seeker's "Find jobs" in the same steady state: the first page
@@ -438,6 +474,7 @@ fn main() {
                 let seconds = started.elapsed().as_secs_f64();
                 println!("meilisearch reindex: {v} vacancies + {p} profiles in {seconds:.1} s");
                 println!("RESULT meili_reindex_docs_per_s={:.0}", (v + p) as f64 / seconds);
+                meili_matcher.warm().await.expect("warm");
                 let mut pv = Vec::new();
                 for profile in &sample_profiles {
                     let t = Instant::now();

@@ -406,6 +406,19 @@ run_backend() {
     result "http_${backend}_healthz_ms" "$healthz_s"
     result "http_${backend}_readyz_ms" "${readyz_s:-timeout}"
     result "http_${backend}_rss_start_kb" "$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")"
+    # Once ready, the server fills its in-memory copies with every row
+    # (`Matcher::warm`); the load starts when its log says it has, so the
+    # figures below are the server's steady state, not its first seconds.
+    local warmed_s=""
+    for _ in $(seq 1 1200); do
+        if grep -q "in-memory copies filled" "$WORK/serve-$backend.log"; then
+            warmed_s="$(( ($(date +%s%N) - started_ns) / 1000000 ))"
+            break
+        fi
+        sleep 0.05
+    done
+    result "http_${backend}_warmed_ms" "${warmed_s:-timeout}"
+    result "http_${backend}_rss_warm_kb" "$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")"
     # The matcher's change feed lists each row the seed wrote once, on the
     # first check after it, so no quiet time is needed (BENCH_SETTLE adds one).
     log "$backend: waiting until $SETTLE s after the seed's last write"

@@ -280,8 +280,16 @@ pub fn run(command: Command) -> Result<(), CommandError> {
                 let matcher = crate::startup::open_matcher(&services).await?;
                 let worker = crate::jobs::Worker::new(services)
                     .map_err(|e| CommandError::Other(e.to_string()))?
-                    .matcher(matcher);
+                    .matcher(matcher.clone());
+                // The copies are filled beside the first jobs (see
+                // `Matcher::warm`); a job never waits for it.
+                let warm = tokio::spawn(async move {
+                    if let Err(e) = matcher.warm().await {
+                        tracing::warn!(error = %e, "the in-memory copies could not be filled");
+                    }
+                });
                 worker.run(crate::jobs::Shutdown::on_signal()).await;
+                warm.abort();
                 Ok(())
             })
         }

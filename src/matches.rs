@@ -143,6 +143,8 @@ struct Snapshot<T> {
     checked_from: AtomicU64,
     /// Checks issued, for tests.
     checks: AtomicU64,
+    /// Rows read from the database into the copies, for tests.
+    read: AtomicU64,
 }
 
 /// Nanoseconds since the first snapshot was made, plus one (so 0 means
@@ -182,6 +184,7 @@ impl<T> Snapshot<T> {
             watermark: RwLock::new(None),
             checked_from: AtomicU64::new(0),
             checks: AtomicU64::new(0),
+            read: AtomicU64::new(0),
         }
     }
 
@@ -194,6 +197,13 @@ impl<T> Snapshot<T> {
     fn note_checked(&self, issued: Instant) {
         self.checked_from
             .fetch_max(process_clock(issued), Ordering::AcqRel);
+    }
+
+    fn held(&self) -> usize {
+        self.rows
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 
     fn rows_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, (i64, Arc<T>)>> {
@@ -257,6 +267,8 @@ impl<T> Snapshot<T> {
         loaded: impl Iterator<Item = (i64, T)>,
     ) -> Vec<(i64, Arc<T>)> {
         let version_of: HashMap<i64, i64> = versions.iter().copied().collect();
+        self.read
+            .fetch_add(version_of.len() as u64, Ordering::Relaxed);
         let mut rows = self.rows_mut();
         loaded
             .filter_map(|(id, row)| {
@@ -286,6 +298,15 @@ fn in_order<T>(
         .zip(held)
         .filter_map(|(id, held)| held.or_else(|| read.remove(id)))
         .collect()
+}
+
+/// What the matcher's in-memory copies hold ([`Matcher::copies`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopiesReport {
+    pub profiles_read: u64,
+    pub vacancies_read: u64,
+    pub profiles_held: usize,
+    pub vacancies_held: usize,
 }
 
 /// Matching over one store and one index.
@@ -476,6 +497,17 @@ impl Matcher {
         )
     }
 
+    /// How many profile and vacancy rows have been read from the database
+    /// into the copies, and how many copies are held (for tests).
+    pub fn copies(&self) -> CopiesReport {
+        CopiesReport {
+            profiles_read: self.profile_cache.read.load(Ordering::Relaxed),
+            vacancies_read: self.vacancy_cache.read.load(Ordering::Relaxed),
+            profiles_held: self.profile_cache.held(),
+            vacancies_held: self.vacancy_cache.held(),
+        }
+    }
+
     /// Rows by id, in the version query's order: fresh in-memory copies where
     /// they exist, the rest read and parsed from the database.
     async fn load_cached<T: Send + Sync + 'static>(
@@ -510,6 +542,30 @@ impl Matcher {
             read.extend(cache.insert(&versions, loaded.into_iter().map(|row| (id_of(&row), row))));
         }
         Ok(in_order(&ids, held, read))
+    }
+
+    /// Fills the in-memory copies with every vacancy and every profile the
+    /// index holds, [`LOAD_CHUNK`] rows at a time, so the first matching
+    /// run after a start reads no rows (`serve` calls this once the index
+    /// is ready; requests served meanwhile read what they miss themselves).
+    /// Each chunk goes through the same path as a request's rows (change
+    /// feed first, versions read with the rows), so a row written while
+    /// this runs is never held stale. Returns how many rows were loaded.
+    pub async fn warm(&self) -> Result<(usize, usize), MatchError> {
+        let (vacancy_ids, profile_ids) = self
+            .store
+            .run(|c| {
+                Ok::<_, StoreError>((store::vacancies::all_ids(c)?, store::profiles::all_ids(c)?))
+            })
+            .await?;
+        let mut loaded = (0, 0);
+        for chunk in vacancy_ids.chunks(LOAD_CHUNK) {
+            loaded.0 += self.load_vacancies(chunk.to_vec()).await?.len();
+        }
+        for chunk in profile_ids.chunks(LOAD_CHUNK) {
+            loaded.1 += self.load_profiles(chunk.to_vec()).await?.len();
+        }
+        Ok(loaded)
     }
 
     /// Eligible vacancies for a profile, best first: the first `limit`.
@@ -784,8 +840,8 @@ impl Matcher {
     /// [`Self::profile_changed`] one by one, with one index write per kind
     /// (a commit to disk on the embedded engine, one task on Meilisearch)
     /// and one database transaction for all the runs, instead of one of
-    /// each per row. Every row is synced before any run is worked out, so
-    /// each run sees the others' changes.
+    /// each per row. Each run starts once the index it asks holds every
+    /// row of the batch, so each run sees the others' changes.
     pub async fn changed_many(
         &self,
         vacancy_ids: &[i64],
@@ -794,16 +850,20 @@ impl Matcher {
     ) -> Result<RunOutcome, MatchError> {
         let vacancy_ids = distinct(vacancy_ids);
         let profile_ids = distinct(profile_ids);
-        // The two indexes are written at once (one engine round trip, not
-        // two); every run below starts after both writes are done.
+        // The rows first (from the copies, the change feed checked); then
+        // the two indexes are written at once. A vacancy's run asks the
+        // profiles index and a profile's run the vacancies index, so each
+        // kind's runs wait only for the other kind's write: every run sees
+        // every change of the batch, and a batch of one kind never waits for
+        // its own write (on Meilisearch, the indexing task) before matching.
         let (vacancies, profiles) = tokio::try_join!(
-            self.sync_vacancies(&vacancy_ids),
-            self.sync_profiles(&profile_ids, today)
+            self.present_vacancies(&vacancy_ids),
+            self.present_profiles(&profile_ids)
         )?;
-        // A few runs at a time: while one waits for the engine (a
-        // Meilisearch round trip), another assesses its candidates.
-        use futures_util::StreamExt;
-        let vacancy_runs = futures_util::stream::iter(vacancy_ids)
+        // A few runs of each kind at a time: while one waits for the engine
+        // (a Meilisearch round trip), another assesses its candidates.
+        use futures_util::{StreamExt, TryStreamExt};
+        let vacancy_runs = futures_util::stream::iter(vacancy_ids.iter().copied())
             .map(|id| {
                 let vacancy = vacancies.get(&id).cloned();
                 async move {
@@ -838,12 +898,19 @@ impl Matcher {
             Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
         })
         .buffered(RUNS_IN_FLIGHT);
-        let runs: Vec<(RunScope, Vec<Found>)> = vacancy_runs
-            .chain(profile_runs)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<_, _>>()?;
+        let (mut runs, profile_found) = tokio::try_join!(
+            async {
+                self.write_profiles(&self.index, &profile_ids, &profiles, today)
+                    .await?;
+                vacancy_runs.try_collect::<Vec<_>>().await
+            },
+            async {
+                self.write_vacancies(&self.index, &vacancy_ids, &vacancies)
+                    .await?;
+                profile_runs.try_collect::<Vec<_>>().await
+            }
+        )?;
+        runs.extend(profile_found);
         Ok(self
             .store
             .run(move |conn| {
@@ -876,15 +943,35 @@ impl Matcher {
         target: &Arc<dyn MatchIndex>,
         ids: &[i64],
     ) -> Result<HashMap<i64, Arc<Vacancy>>, MatchError> {
+        let present = self.present_vacancies(ids).await?;
+        self.write_vacancies(target, ids, &present).await?;
+        Ok(present)
+    }
+
+    /// The vacancies among `ids` that are still there, by id.
+    async fn present_vacancies(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Arc<Vacancy>>, MatchError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let present: HashMap<i64, Arc<Vacancy>> = self
+        Ok(self
             .load_vacancies(ids.to_vec())
             .await?
             .into_iter()
             .map(|v| (v.id, v))
-            .collect();
+            .collect())
+    }
+
+    /// Indexes the `present` vacancies in one write and drops the rest of
+    /// `ids` from the index in one.
+    async fn write_vacancies(
+        &self,
+        target: &Arc<dyn MatchIndex>,
+        ids: &[i64],
+        present: &HashMap<i64, Arc<Vacancy>>,
+    ) -> Result<(), MatchError> {
         let docs: Vec<VacancyDoc> = present
             .values()
             .map(|v| VacancyDoc::build(v, &self.taxonomy))
@@ -900,7 +987,7 @@ impl Matcher {
         if !gone.is_empty() {
             target.delete(IndexKind::Vacancies, &gone).await?;
         }
-        Ok(present)
+        Ok(())
     }
 
     /// [`Self::sync_profile`] for many: those still there and not
@@ -921,6 +1008,17 @@ impl Matcher {
         ids: &[i64],
         today: NaiveDate,
     ) -> Result<HashMap<i64, Arc<Profile>>, MatchError> {
+        let present = self.present_profiles(ids).await?;
+        self.write_profiles(target, ids, &present, today).await?;
+        Ok(present)
+    }
+
+    /// The profiles among `ids` that are still there and not anonymised,
+    /// by id.
+    async fn present_profiles(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Arc<Profile>>, MatchError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -936,15 +1034,27 @@ impl Matcher {
             .copied()
             .filter(|id| !anonymised.contains(id))
             .collect();
-        let present: HashMap<i64, Arc<Profile>> = if live.is_empty() {
-            HashMap::new()
-        } else {
-            self.load_profiles(live)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p))
-                .collect()
-        };
+        if live.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .load_profiles(live)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect())
+    }
+
+    /// Indexes the `present` profiles (their licence conditions as in force
+    /// on `today`) in one write and drops the rest of `ids` from the index
+    /// in one.
+    async fn write_profiles(
+        &self,
+        target: &Arc<dyn MatchIndex>,
+        ids: &[i64],
+        present: &HashMap<i64, Arc<Profile>>,
+        today: NaiveDate,
+    ) -> Result<(), MatchError> {
         let docs: Vec<ProfileDoc> = present
             .values()
             .map(|p| ProfileDoc::build(p, &self.taxonomy, today))
@@ -960,7 +1070,7 @@ impl Matcher {
         if !gone.is_empty() {
             target.delete(IndexKind::Profiles, &gone).await?;
         }
-        Ok(present)
+        Ok(())
     }
 
     /// Rebuilds both indexes from the database, in batches; `progress` is

@@ -1481,3 +1481,96 @@ on_both_backends!(
         s.app.stop().await;
     }
 );
+
+on_both_backends!(
+    warming_fills_every_copy_and_never_holds_a_row_written_meanwhile,
+    |backend| async move {
+        use fairchance::domain::vacancy::VacancyStatus;
+        use fairchance::matches::Matcher;
+        use fairchance::search::ServiceScope;
+        let s = small(backend).await;
+        let today = now().date();
+        let job = s.vacancy(&forklift_job(None, None), VacancyStatus::Published);
+        let first = s.person("P1", today);
+        let second = s.person("P2", today);
+        s.app.matcher.reindex(|_, _, _| {}).await.unwrap();
+        // A matcher of its own, as a process has at its start.
+        let m = Matcher::new(
+            s.app.services.store.clone(),
+            s.app.matcher.index().clone(),
+            s.app.services.taxonomy.clone(),
+        );
+        let start = m.copies();
+        assert_eq!((start.profiles_held, start.vacancies_held), (0, 0));
+
+        // A write left open while the copies are filled, committed after.
+        let late = OpenWrite::begin(
+            &s.app.db,
+            &format!("UPDATE profiles SET pseudonym = 'Late' WHERE id = {second}"),
+        );
+        assert_eq!(m.warm().await.unwrap(), (1, 2));
+        let warmed = m.copies();
+        assert_eq!((warmed.vacancies_held, warmed.profiles_held), (1, 2));
+        assert_eq!((warmed.vacancies_read, warmed.profiles_read), (1, 2));
+        late.commit();
+
+        // The row written meanwhile is read again, once; nothing else is.
+        let pseudonym = |id| {
+            let m = &m;
+            async move { m.profile(id).await.unwrap().unwrap().pseudonym.clone() }
+        };
+        assert_eq!(pseudonym(second).await, "Late");
+        let person = m.profile(first).await.unwrap().unwrap();
+        let found = m.vacancies_for(&person, today, 10).await.unwrap();
+        assert_eq!(
+            found.iter().map(|r| r.item.id).collect::<Vec<_>>(),
+            vec![job]
+        );
+        let vacancy = found[0].item.clone();
+        let candidates = m
+            .profiles_for(&vacancy, &ServiceScope::All, today, 10)
+            .await
+            .unwrap();
+        let mut ids: Vec<i64> = candidates.iter().map(|r| r.item.id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, vec![first, second]);
+        let after = m.copies();
+        assert_eq!(after.vacancies_read, warmed.vacancies_read);
+        assert_eq!(after.profiles_read, warmed.profiles_read + 1);
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    a_batch_with_a_new_vacancy_and_a_new_person_matches_them,
+    |backend| async move {
+        use fairchance::domain::vacancy::VacancyStatus;
+        let s = small(backend).await;
+        let today = now().date();
+        let job = s.vacancy(&forklift_job(None, None), VacancyStatus::Published);
+        let person = s.person("B1", today);
+        let m = &s.app.matcher;
+        assert_eq!(
+            m.index().counts().await.unwrap(),
+            fairchance::search::DocumentCounts::default(),
+            "neither is indexed before the batch"
+        );
+        // Each run asks the other kind's index: it must hold the batch's row.
+        let outcome = m.changed_many(&[job], &[person], today).await.unwrap();
+        assert_eq!(outcome.suggested, 1, "{outcome:?}");
+        let mut conn = s.app.services.store.conn().unwrap();
+        let pairs: Vec<(i64, i64)> = stored_matches(&mut conn)
+            .into_iter()
+            .map(|(p, v, ..)| (p, v))
+            .collect();
+        assert_eq!(pairs, vec![(person, job)]);
+        assert_eq!(
+            m.index().counts().await.unwrap(),
+            fairchance::search::DocumentCounts {
+                vacancies: 1,
+                profiles: 1
+            }
+        );
+        s.app.stop().await;
+    }
+);

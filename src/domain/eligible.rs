@@ -253,7 +253,7 @@ fn candidates(vacancy: &Vacancy, profile: &Profile) -> Vec<(NaiveDate, TimeEvent
     }
     for slug in vacancy.details.required_certificates() {
         if let Some(expected) = person.certificate(slug).and_then(|c| c.expected_on()) {
-            let slug = slug.clone();
+            let slug = slug.to_string();
             dates.push((expected, TimeEvent::CertificateGained { slug }));
         }
     }

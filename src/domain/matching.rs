@@ -16,6 +16,7 @@ use super::profile::{Profile, ProfileDetails};
 use super::rules::{AllFailures, AnyFailure, Pair};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
+use super::slug::Slug;
 use super::vacancy::{Start, TrialTiming, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 slug_enum! {
@@ -896,7 +897,7 @@ fn score_of(
     starts: NaiveDate,
     distance: Option<f64>,
 ) -> f64 {
-    let has = |slug: &String| person.has_skill(slug) || person.certificate(slug).is_some();
+    let has = |slug: &Slug| person.has_skill(slug) || person.certificate(slug).is_some();
     let required = coverage(
         job.required_skills().iter().filter(|s| has(s)).count(),
         job.required_skills().len(),
@@ -1009,13 +1010,12 @@ fn rank(
 /// lists any.
 fn skill_reasons(job: &VacancyDetails, person: &ProfileDetails) -> Vec<Reason> {
     let mut reasons = Vec::new();
-    let has = |slug: &String| person.has_skill(slug) || person.certificate(slug).is_some();
+    let has = |slug: &Slug| person.has_skill(slug) || person.certificate(slug).is_some();
 
-    let (matched, missing): (Vec<String>, Vec<String>) = job
-        .required_skills()
-        .iter()
-        .cloned()
-        .partition(|slug| has(slug));
+    let (matched, missing): (Vec<&Slug>, Vec<&Slug>) =
+        job.required_skills().iter().partition(|slug| has(slug));
+    let texts = |slugs: Vec<&Slug>| slugs.into_iter().map(Slug::to_string).collect();
+    let (matched, missing) = (texts(matched), texts(missing));
     if !job.required_skills().is_empty() {
         reasons.push(Reason::RequiredSkills {
             matched,
@@ -1028,7 +1028,7 @@ fn skill_reasons(job: &VacancyDetails, person: &ProfileDetails) -> Vec<Reason> {
         .desirable_skills()
         .iter()
         .filter(|s| has(s))
-        .cloned()
+        .map(|s| s.to_string())
         .collect();
     if !job.desirable_skills().is_empty() {
         reasons.push(Reason::DesirableSkills {

@@ -93,6 +93,7 @@ pub mod rules;
 pub mod schedule;
 pub mod skills;
 pub mod slot;
+pub mod slug;
 pub mod spent;
 pub mod vacancy;
 pub mod wording;

@@ -16,6 +16,7 @@ use super::licence::EndDates;
 pub use super::licence::{Curfew, CurfewInput, LicenceConditions};
 use super::offence::OffenceCategory;
 use super::skills::Taxonomy;
+use super::slug::Slug;
 use super::vacancy::{check_slugs, clean_list, parse_place};
 
 slug_enum! {
@@ -83,7 +84,7 @@ slug_enum! {
 /// A skill the person has, with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProfileSkill {
-    slug: String,
+    slug: Slug,
     source: SkillSource,
 }
 
@@ -102,7 +103,7 @@ impl ProfileSkill {
 /// A certificate or licence the person holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeldCertificate {
-    slug: String,
+    slug: Slug,
     expires_on: Option<NaiveDate>,
     expected_on: Option<NaiveDate>,
 }
@@ -137,7 +138,7 @@ impl HeldCertificate {
 pub struct WorkHistoryEntry {
     role: String,
     employer_name: String,
-    sector: Option<String>,
+    sector: Option<Slug>,
     from_year: i32,
     to_year: Option<i32>,
 }
@@ -639,7 +640,7 @@ pub struct ProfileDetails {
     skills: Vec<ProfileSkill>,
     certificates: Vec<HeldCertificate>,
     work_history: Vec<WorkHistoryEntry>,
-    sectors_of_interest: Vec<String>,
+    sectors_of_interest: Vec<Slug>,
     preferred_hours: Option<HoursPreference>,
     right_to_work: bool,
     driving_licence: bool,
@@ -719,7 +720,7 @@ impl ProfileDetails {
             skills,
             certificates,
             work_history,
-            sectors_of_interest: input.sectors_of_interest,
+            sectors_of_interest: input.sectors_of_interest.iter().map(Slug::from).collect(),
             preferred_hours,
             right_to_work: input.right_to_work,
             driving_licence: input.driving_licence,
@@ -759,7 +760,7 @@ impl ProfileDetails {
                 .skills
                 .iter()
                 .map(|skill| ProfileSkillInput {
-                    slug: skill.slug.clone(),
+                    slug: skill.slug.to_string(),
                     source: skill.source.as_str().to_owned(),
                 })
                 .collect(),
@@ -767,13 +768,17 @@ impl ProfileDetails {
                 .certificates
                 .iter()
                 .map(|certificate| CertificateInput {
-                    slug: certificate.slug.clone(),
+                    slug: certificate.slug.to_string(),
                     expires_on: certificate.expires_on,
                     expected_on: certificate.expected_on,
                 })
                 .collect(),
             work_history: self.work_history.iter().map(work_history_input).collect(),
-            sectors_of_interest: self.sectors_of_interest.clone(),
+            sectors_of_interest: self
+                .sectors_of_interest
+                .iter()
+                .map(Slug::to_string)
+                .collect(),
             preferred_hours_min: self.preferred_hours.map(|hours| hours.min),
             preferred_hours_max: self.preferred_hours.map(|hours| hours.max),
             right_to_work: self.right_to_work,
@@ -899,7 +904,7 @@ impl ProfileDetails {
     }
 
     /// Sector slugs of interest; empty when none were stated.
-    pub fn sectors_of_interest(&self) -> &[String] {
+    pub fn sectors_of_interest(&self) -> &[Slug] {
         &self.sectors_of_interest
     }
 
@@ -1154,7 +1159,7 @@ fn work_history_input(job: &WorkHistoryEntry) -> WorkHistoryInput {
     WorkHistoryInput {
         role: job.role.clone(),
         employer_name: job.employer_name.clone(),
-        sector: job.sector.clone().unwrap_or_default(),
+        sector: job.sector.as_ref().map(Slug::to_string).unwrap_or_default(),
         from_year: job.from_year,
         to_year: job.to_year,
     }
@@ -1279,7 +1284,7 @@ fn parse_skills(
             );
         } else if let Some(source) = source {
             skills.push(ProfileSkill {
-                slug: input.slug.clone(),
+                slug: Slug::new(&input.slug),
                 source,
             });
         }
@@ -1315,7 +1320,7 @@ fn parse_certificates(
             );
         } else {
             certificates.push(HeldCertificate {
-                slug: input.slug.clone(),
+                slug: Slug::new(&input.slug),
                 expires_on: input.expires_on,
                 expected_on: input.expected_on,
             });
@@ -1331,7 +1336,7 @@ fn parse_work_history(
 ) -> Vec<WorkHistoryEntry> {
     let mut jobs = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        let sector = (!input.sector.is_empty()).then(|| input.sector.clone());
+        let sector = (!input.sector.is_empty()).then(|| Slug::new(&input.sector));
         if sector
             .as_deref()
             .is_some_and(|slug| !taxonomy.is_known_sector(slug))

@@ -330,7 +330,7 @@ fn check_certificates(pair: &Pair, out: &mut impl Outcome) -> ControlFlow<()> {
         let held = pair.person.certificate(slug);
         if !held.is_some_and(|certificate| certificate.is_valid_on(pair.starts)) {
             out.fail(|| FailureDetail::MissingCertificate {
-                slug: slug.clone(),
+                slug: slug.to_string(),
                 expires_on: held.and_then(|certificate| certificate.expires_on()),
                 expected_on: held.and_then(|certificate| certificate.expected_on()),
                 needed_on: pair.starts,

@@ -13,6 +13,7 @@ use super::geo::{Place, PlaceInput};
 use super::offence::{OffenceCategory, OffenceExclusion, OffenceExclusionInput};
 use super::schedule::{TimeWindow, TimeWindowInput};
 use super::skills::Taxonomy;
+use super::slug::Slug;
 
 slug_enum! {
     /// Where a vacancy is in its lifecycle.
@@ -607,7 +608,7 @@ pub const CLOSING_AFTER_START_MONTHS: u32 = 24;
 pub struct VacancyDetails {
     title: String,
     description: String,
-    sector: String,
+    sector: Slug,
     workplace: Workplace,
     hours_per_week: f64,
     shifts: Vec<TimeWindow>,
@@ -616,9 +617,9 @@ pub struct VacancyDetails {
     positions: u32,
     start: Start,
     closing_date: Option<NaiveDate>,
-    required_skills: Vec<String>,
-    desirable_skills: Vec<String>,
-    required_certificates: Vec<String>,
+    required_skills: Vec<Slug>,
+    desirable_skills: Vec<Slug>,
+    required_certificates: Vec<Slug>,
     needs_driving_licence: bool,
     check_level: CheckLevel,
     convictions_asked: ConvictionsAsked,
@@ -631,6 +632,11 @@ pub struct VacancyDetails {
     documents_needed: Vec<String>,
     opens_on: Option<NaiveDate>,
     kind: KindDetails,
+}
+
+/// Shared copies of the slugs (see [`Slug`]).
+fn slugs(texts: &[String]) -> Vec<Slug> {
+    texts.iter().map(Slug::from).collect()
 }
 
 impl VacancyDetails {
@@ -695,7 +701,7 @@ impl VacancyDetails {
         Ok(Self {
             title: input.title,
             description: input.description,
-            sector: input.sector,
+            sector: Slug::new(&input.sector),
             workplace,
             hours_per_week: input.hours_per_week,
             shifts,
@@ -704,9 +710,9 @@ impl VacancyDetails {
             positions: input.positions,
             start,
             closing_date: input.closing_date,
-            required_skills: input.required_skills,
-            desirable_skills: input.desirable_skills,
-            required_certificates: input.required_certificates,
+            required_skills: slugs(&input.required_skills),
+            desirable_skills: slugs(&input.desirable_skills),
+            required_certificates: slugs(&input.required_certificates),
             needs_driving_licence: input.needs_driving_licence,
             check_level,
             convictions_asked,
@@ -725,10 +731,13 @@ impl VacancyDetails {
     /// The input that parses back to these details (to refill an edit form
     /// or to store).
     pub fn to_input(&self) -> VacancyInput {
+        fn texts(slugs: &[Slug]) -> Vec<String> {
+            slugs.iter().map(Slug::to_string).collect()
+        }
         VacancyInput {
             title: self.title.clone(),
             description: self.description.clone(),
-            sector: self.sector.clone(),
+            sector: self.sector.to_string(),
             remote: self.workplace == Workplace::Remote,
             workplace: self.workplace.place().map(Place::to_input),
             hours_per_week: self.hours_per_week,
@@ -741,9 +750,9 @@ impl VacancyDetails {
             start: Some(self.start.kind().as_str().to_owned()),
             start_date: self.start.date(),
             closing_date: self.closing_date,
-            required_skills: self.required_skills.clone(),
-            desirable_skills: self.desirable_skills.clone(),
-            required_certificates: self.required_certificates.clone(),
+            required_skills: texts(&self.required_skills),
+            desirable_skills: texts(&self.desirable_skills),
+            required_certificates: texts(&self.required_certificates),
             needs_driving_licence: self.needs_driving_licence,
             check_level: self.check_level.as_str().to_owned(),
             convictions_asked: Some(self.convictions_asked.as_str().to_owned()),
@@ -835,17 +844,17 @@ impl VacancyDetails {
     }
 
     /// Required skill (or certificate) slugs.
-    pub fn required_skills(&self) -> &[String] {
+    pub fn required_skills(&self) -> &[Slug] {
         &self.required_skills
     }
 
     /// Desirable skill (or certificate) slugs.
-    pub fn desirable_skills(&self) -> &[String] {
+    pub fn desirable_skills(&self) -> &[Slug] {
         &self.desirable_skills
     }
 
     /// Required certificate slugs.
-    pub fn required_certificates(&self) -> &[String] {
+    pub fn required_certificates(&self) -> &[Slug] {
         &self.required_certificates
     }
 

@@ -386,8 +386,8 @@ impl VacancyDoc {
                 .filter(|e| e.stance() == ExclusionStance::Excluded)
                 .map(|e| e.category().as_str().to_owned())
                 .collect(),
-            required_certificates: job.required_certificates().to_vec(),
-            required_skills: job.required_skills().to_vec(),
+            required_certificates: slug_texts(job.required_certificates()),
+            required_skills: slug_texts(job.required_skills()),
             title: job.title().to_owned(),
             skills_text: texts.words,
             certificate_codes: texts.codes,
@@ -479,7 +479,7 @@ impl ProfileDoc {
                 .iter()
                 .map(|s| s.slug().to_owned())
                 .collect(),
-            sectors_of_interest: person.sectors_of_interest().to_vec(),
+            sectors_of_interest: slug_texts(person.sectors_of_interest()),
             skills_text: texts.words,
             certificate_codes: texts.codes,
             work_history: person
@@ -497,6 +497,11 @@ impl ProfileDoc {
         doc.version = content_version(&doc);
         doc
     }
+}
+
+/// The slugs as the document's text.
+fn slug_texts(slugs: &[crate::domain::slug::Slug]) -> Vec<String> {
+    slugs.iter().map(ToString::to_string).collect()
 }
 
 #[cfg(test)]

@@ -117,9 +117,37 @@ async fn background(
             _ = shutdown.requested() => return,
         }
     }
-    if let Some(worker) = worker {
-        worker.run(shutdown).await;
-    }
+    // The copies are filled beside the worker: the first officer's page or
+    // search after a start then reads no rows (see `Matcher::warm`).
+    let warm = async {
+        let started = std::time::Instant::now();
+        match matcher.warm().await {
+            Ok((vacancies, profiles)) => tracing::info!(
+                vacancies,
+                profiles,
+                seconds = started.elapsed().as_secs_f64(),
+                "in-memory copies filled"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "the in-memory copies could not be filled; rows are read as asked for")
+            }
+        }
+    };
+    let mut stop = shutdown.clone();
+    let work = async move {
+        if let Some(worker) = worker {
+            worker.run(shutdown).await;
+        }
+    };
+    tokio::join!(
+        async {
+            tokio::select! {
+                () = warm => {}
+                _ = stop.requested() => {}
+            }
+        },
+        work
+    );
 }
 
 /// Binds and runs the server until SIGTERM or Ctrl-C, then drains requests.

@@ -318,7 +318,7 @@ pub fn vacancy_facts(
     t: &crate::domain::skills::Taxonomy,
 ) -> VacancyFacts {
     let d = &vacancy.details;
-    let labels = |slugs: &[String]| -> String {
+    let labels = |slugs: &[crate::domain::slug::Slug]| -> String {
         if slugs.is_empty() {
             "None".into()
         } else {

@@ -344,7 +344,7 @@ for key, label in (("pv", "profile -> vacancies"), ("vp", "vacancy -> profiles")
       f"| {fmt_ms(f'matching_{key}_sql_p50_ms')} / {fmt_ms(f'matching_{key}_sql_p99_ms')} | {meili} |")
 w("")
 w("- Embedded engine: the tantivy index narrows, `assess` decides every rule, the top 50 are "
-  "ranked and their rows loaded from the database (what the officer and terminal pages call).")
+  "ranked, their rows taken from the matcher's in-memory copies (what the officer and terminal pages call).")
 w("- Engine, first pass: straight after the seed and reindex, the first time each query is asked "
   "(the engine's filter cache cold), once the matcher has filled its in-memory copies with every row "
   f"as `serve` and `worker` do when the index is ready (`Matcher::warm`: {r.get('matching_warm_rows', '?')} "

@@ -123,6 +123,39 @@ async fn thousand_changed(matcher: &Matcher, ids: &[i64], today: chrono::NaiveDa
     started.elapsed().as_secs_f64()
 }
 
+/// One pass of `matcher` over the sampled people and vacancies, the top 50
+/// each way, as the officer's pages ask: how long each query took.
+async fn pass(
+    matcher: &Matcher,
+    profiles: &[&fairchance::domain::profile::Profile],
+    vacancies: &[&fairchance::domain::vacancy::Vacancy],
+    today: chrono::NaiveDate,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mut pv = Vec::new();
+    for profile in profiles {
+        let t = Instant::now();
+        std::hint::black_box(
+            matcher
+                .vacancies_for(profile, today, 50)
+                .await
+                .expect("match"),
+        );
+        pv.push(t.elapsed());
+    }
+    let mut vp = Vec::new();
+    for vacancy in vacancies {
+        let t = Instant::now();
+        std::hint::black_box(
+            matcher
+                .profiles_for(vacancy, &ServiceScope::All, today, 50)
+                .await
+                .expect("match"),
+        );
+        vp.push(t.elapsed());
+    }
+    (pv, vp)
+}
+
 /// Plain HTTP requests to Meilisearch, beside the adapter.
 struct RawMeili {
     client: reqwest::Client,
@@ -310,36 +343,14 @@ fn main() {
         println!("waiting {:.0} s, until {} s after the last write, before the second pass", wait.as_secs_f64(), settle.as_secs());
         tokio::time::sleep(wait).await;
         println!("RESULT settle_seconds={}", settle.as_secs());
-        let mut warm_pv = Vec::new();
-        for profile in &sample_profiles {
-            let t = Instant::now();
-            std::hint::black_box(matcher.vacancies_for(profile, today, 50).await.expect("match"));
-            warm_pv.push(t.elapsed());
-        }
-        let mut warm_vp = Vec::new();
-        for vacancy in &sample_vacancies {
-            let t = Instant::now();
-            std::hint::black_box(matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match"));
-            warm_vp.push(t.elapsed());
-        }
+        let (mut warm_pv, mut warm_vp) = pass(&matcher, &sample_profiles, &sample_vacancies, today).await;
 
         // The same queries on a matcher with no copies at all (a request
         // served before the copies are filled, or a process that never
         // fills them): every candidate's row is read from the database.
         // The index, its filter cache included, is the one used above.
         let cold = Matcher::new(services.store.clone(), matcher.index().clone(), services.taxonomy.clone());
-        let mut cold_pv = Vec::new();
-        for profile in &sample_profiles {
-            let t = Instant::now();
-            std::hint::black_box(cold.vacancies_for(profile, today, 50).await.expect("match"));
-            cold_pv.push(t.elapsed());
-        }
-        let mut cold_vp = Vec::new();
-        for vacancy in &sample_vacancies {
-            let t = Instant::now();
-            std::hint::black_box(cold.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match"));
-            cold_vp.push(t.elapsed());
-        }
+        let (mut cold_pv, mut cold_vp) = pass(&cold, &sample_profiles, &sample_vacancies, today).await;
         drop(cold);
         for (key, samples) in [("pv", &mut cold_pv), ("vp", &mut cold_vp)] {
             let (c50, c99) = (percentile(samples, 0.5), percentile(samples, 0.99));
@@ -475,18 +486,7 @@ fn main() {
                 println!("meilisearch reindex: {v} vacancies + {p} profiles in {seconds:.1} s");
                 println!("RESULT meili_reindex_docs_per_s={:.0}", (v + p) as f64 / seconds);
                 meili_matcher.warm().await.expect("warm");
-                let mut pv = Vec::new();
-                for profile in &sample_profiles {
-                    let t = Instant::now();
-                    meili_matcher.vacancies_for(profile, today, 50).await.expect("match");
-                    pv.push(t.elapsed());
-                }
-                let mut vp = Vec::new();
-                for vacancy in &sample_vacancies {
-                    let t = Instant::now();
-                    meili_matcher.profiles_for(vacancy, &ServiceScope::All, today, 50).await.expect("match");
-                    vp.push(t.elapsed());
-                }
+                let (pv, vp) = pass(&meili_matcher, &sample_profiles, &sample_vacancies, today).await;
                 // The same narrowing filters sent as plain HTTP requests
                 // (every id the filter admits, paged 1,000 at a time through
                 // `documents/fetch`, as the adapter does): the floor the

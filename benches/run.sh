@@ -383,9 +383,9 @@ run_backend() {
 
     local started_ns healthz_s="" readyz_s=""
     started_ns="$(date +%s%N)"
-    # Warnings and errors, and the web server's own start-up lines (the
-    # copies filled, below).
-    FAIRCHANCE_LOG="warn,fairchance::web=info" "$BIN" serve >"$WORK/serve-$backend.log" 2>&1 &
+    # Warnings and errors, and the start-up lines of the server and of its
+    # index and copies (the copies filled, below).
+    FAIRCHANCE_LOG="warn,fairchance::web=info,fairchance::startup=info" "$BIN" serve >"$WORK/serve-$backend.log" 2>&1 &
     SERVER_PID=$!
     # Start-up: /healthz as soon as the server listens; /readyz once the
     # start-up check has compared every document with the database

@@ -283,11 +283,7 @@ pub fn run(command: Command) -> Result<(), CommandError> {
                     .matcher(matcher.clone());
                 // The copies are filled beside the first jobs (see
                 // `Matcher::warm`); a job never waits for it.
-                let warm = tokio::spawn(async move {
-                    if let Err(e) = matcher.warm().await {
-                        tracing::warn!(error = %e, "the in-memory copies could not be filled");
-                    }
-                });
+                let warm = tokio::spawn(async move { crate::startup::fill_copies(&matcher).await });
                 worker.run(crate::jobs::Shutdown::on_signal()).await;
                 warm.abort();
                 Ok(())

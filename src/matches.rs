@@ -287,6 +287,14 @@ fn distinct(ids: &[i64]) -> Vec<i64> {
     ids.iter().copied().filter(|id| seen.insert(*id)).collect()
 }
 
+/// The ids with no row in `present`.
+fn absent<T>(ids: &[i64], present: &HashMap<i64, T>) -> Vec<i64> {
+    ids.iter()
+        .copied()
+        .filter(|id| !present.contains_key(id))
+        .collect()
+}
+
 /// The rows in the order of `ids` (distinct), held copies or rows just
 /// read, leaving out ids with no row.
 fn in_order<T>(
@@ -979,11 +987,7 @@ impl Matcher {
         if !docs.is_empty() {
             target.upsert_vacancies(&docs).await?;
         }
-        let gone: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !present.contains_key(id))
-            .collect();
+        let gone = absent(ids, present);
         if !gone.is_empty() {
             target.delete(IndexKind::Vacancies, &gone).await?;
         }
@@ -1062,11 +1066,7 @@ impl Matcher {
         if !docs.is_empty() {
             target.upsert_profiles(&docs).await?;
         }
-        let gone: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !present.contains_key(id))
-            .collect();
+        let gone = absent(ids, present);
         if !gone.is_empty() {
             target.delete(IndexKind::Profiles, &gone).await?;
         }

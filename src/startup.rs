@@ -305,6 +305,26 @@ async fn record_fingerprint(
     Ok(())
 }
 
+/// Fills the matcher's in-memory copies with every row
+/// ([`crate::matches::Matcher::warm`]) and logs how it went: `serve` and
+/// `worker` call it once the index is ready, beside their other work. A
+/// failure only means rows are read as they are asked for.
+pub async fn fill_copies(matcher: &crate::matches::Matcher) {
+    let started = std::time::Instant::now();
+    match matcher.warm().await {
+        Ok((vacancies, profiles)) => tracing::info!(
+            vacancies,
+            profiles,
+            seconds = started.elapsed().as_secs_f64(),
+            "in-memory copies filled"
+        ),
+        Err(e) => tracing::warn!(
+            error = %e,
+            "the in-memory copies could not be filled; rows are read as asked for"
+        ),
+    }
+}
+
 /// Opens the configured search engine, applies its settings, and brings it
 /// into step with the database (see [`plan_index`]) before returning (the
 /// command-line worker and tests; `serve` does this in the background).

@@ -16,7 +16,7 @@ use super::profile::{Profile, ProfileDetails};
 use super::rules::{AllFailures, AnyFailure, Pair};
 use super::schedule::{Overlap, TimeWindow};
 use super::skills::Taxonomy;
-use super::slug::Slug;
+use super::slug::{self, Slug};
 use super::vacancy::{Start, TrialTiming, Vacancy, VacancyDetails, VacancyStatus, Workplace};
 
 slug_enum! {
@@ -1014,8 +1014,7 @@ fn skill_reasons(job: &VacancyDetails, person: &ProfileDetails) -> Vec<Reason> {
 
     let (matched, missing): (Vec<&Slug>, Vec<&Slug>) =
         job.required_skills().iter().partition(|slug| has(slug));
-    let texts = |slugs: Vec<&Slug>| slugs.into_iter().map(Slug::to_string).collect();
-    let (matched, missing) = (texts(matched), texts(missing));
+    let (matched, missing) = (slug::texts(matched), slug::texts(missing));
     if !job.required_skills().is_empty() {
         reasons.push(Reason::RequiredSkills {
             matched,
@@ -1024,12 +1023,7 @@ fn skill_reasons(job: &VacancyDetails, person: &ProfileDetails) -> Vec<Reason> {
         });
     }
 
-    let matched: Vec<String> = job
-        .desirable_skills()
-        .iter()
-        .filter(|s| has(s))
-        .map(|s| s.to_string())
-        .collect();
+    let matched = slug::texts(job.desirable_skills().iter().filter(|s| has(s)));
     if !job.desirable_skills().is_empty() {
         reasons.push(Reason::DesirableSkills {
             matched,

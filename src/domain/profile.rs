@@ -16,7 +16,7 @@ use super::licence::EndDates;
 pub use super::licence::{Curfew, CurfewInput, LicenceConditions};
 use super::offence::OffenceCategory;
 use super::skills::Taxonomy;
-use super::slug::Slug;
+use super::slug::{self, Slug};
 use super::vacancy::{check_slugs, clean_list, parse_place};
 
 slug_enum! {
@@ -720,7 +720,7 @@ impl ProfileDetails {
             skills,
             certificates,
             work_history,
-            sectors_of_interest: input.sectors_of_interest.iter().map(Slug::from).collect(),
+            sectors_of_interest: slug::shared(&input.sectors_of_interest),
             preferred_hours,
             right_to_work: input.right_to_work,
             driving_licence: input.driving_licence,
@@ -774,11 +774,7 @@ impl ProfileDetails {
                 })
                 .collect(),
             work_history: self.work_history.iter().map(work_history_input).collect(),
-            sectors_of_interest: self
-                .sectors_of_interest
-                .iter()
-                .map(Slug::to_string)
-                .collect(),
+            sectors_of_interest: slug::texts(&self.sectors_of_interest),
             preferred_hours_min: self.preferred_hours.map(|hours| hours.min),
             preferred_hours_max: self.preferred_hours.map(|hours| hours.max),
             right_to_work: self.right_to_work,

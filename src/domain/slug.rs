@@ -17,6 +17,12 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 /// keeps the table's memory bounded whatever the stored rows hold.
 const SHARED_AT_MOST: usize = 20_000;
 
+/// The longest text that is shared, in bytes. The taxonomy's longest slug
+/// is 35; a longer text (a value typed into a form before it is checked
+/// against the taxonomy) gets a copy of its own, so the table that is never
+/// emptied cannot be filled with large texts.
+const SHARED_LONGEST: usize = 64;
+
 fn table() -> &'static Mutex<HashSet<Arc<str>>> {
     static TABLE: OnceLock<Mutex<HashSet<Arc<str>>>> = OnceLock::new();
     TABLE.get_or_init(|| Mutex::new(HashSet::new()))
@@ -30,6 +36,9 @@ pub struct Slug(Arc<str>);
 impl Slug {
     /// The shared copy of `text`.
     pub fn new(text: &str) -> Self {
+        if text.len() > SHARED_LONGEST {
+            return Slug(Arc::from(text));
+        }
         let mut table = table().lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(shared) = table.get(text) {
             return Slug(shared.clone());
@@ -44,6 +53,16 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Shared copies of `texts` (see [`Slug::new`]).
+pub fn shared(texts: &[String]) -> Vec<Slug> {
+    texts.iter().map(Slug::from).collect()
+}
+
+/// The slugs as plain strings (for inputs, documents and reasons).
+pub fn texts<'a>(slugs: impl IntoIterator<Item = &'a Slug>) -> Vec<String> {
+    slugs.into_iter().map(Slug::to_string).collect()
 }
 
 impl Deref for Slug {
@@ -140,5 +159,14 @@ mod tests {
         assert_ne!(Slug::new("stock-control"), a);
         let set: HashSet<Slug> = [a.clone()].into_iter().collect();
         assert!(set.contains("forklift-counterbalance"));
+    }
+
+    #[test]
+    fn a_text_longer_than_any_slug_is_not_shared() {
+        let long = "x".repeat(SHARED_LONGEST + 1);
+        let (a, b) = (Slug::new(&long), Slug::new(&long));
+        assert_eq!(a, b);
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        assert!(!table().lock().unwrap().contains(long.as_str()));
     }
 }

@@ -13,7 +13,7 @@ use super::geo::{Place, PlaceInput};
 use super::offence::{OffenceCategory, OffenceExclusion, OffenceExclusionInput};
 use super::schedule::{TimeWindow, TimeWindowInput};
 use super::skills::Taxonomy;
-use super::slug::Slug;
+use super::slug::{self, Slug};
 
 slug_enum! {
     /// Where a vacancy is in its lifecycle.
@@ -634,11 +634,6 @@ pub struct VacancyDetails {
     kind: KindDetails,
 }
 
-/// Shared copies of the slugs (see [`Slug`]).
-fn slugs(texts: &[String]) -> Vec<Slug> {
-    texts.iter().map(Slug::from).collect()
-}
-
 impl VacancyDetails {
     /// Checks every field and every rule between fields, reporting all
     /// problems at once (in form order) with messages for the employer.
@@ -710,9 +705,9 @@ impl VacancyDetails {
             positions: input.positions,
             start,
             closing_date: input.closing_date,
-            required_skills: slugs(&input.required_skills),
-            desirable_skills: slugs(&input.desirable_skills),
-            required_certificates: slugs(&input.required_certificates),
+            required_skills: slug::shared(&input.required_skills),
+            desirable_skills: slug::shared(&input.desirable_skills),
+            required_certificates: slug::shared(&input.required_certificates),
             needs_driving_licence: input.needs_driving_licence,
             check_level,
             convictions_asked,
@@ -731,9 +726,6 @@ impl VacancyDetails {
     /// The input that parses back to these details (to refill an edit form
     /// or to store).
     pub fn to_input(&self) -> VacancyInput {
-        fn texts(slugs: &[Slug]) -> Vec<String> {
-            slugs.iter().map(Slug::to_string).collect()
-        }
         VacancyInput {
             title: self.title.clone(),
             description: self.description.clone(),
@@ -750,9 +742,9 @@ impl VacancyDetails {
             start: Some(self.start.kind().as_str().to_owned()),
             start_date: self.start.date(),
             closing_date: self.closing_date,
-            required_skills: texts(&self.required_skills),
-            desirable_skills: texts(&self.desirable_skills),
-            required_certificates: texts(&self.required_certificates),
+            required_skills: slug::texts(&self.required_skills),
+            desirable_skills: slug::texts(&self.desirable_skills),
+            required_certificates: slug::texts(&self.required_certificates),
             needs_driving_licence: self.needs_driving_licence,
             check_level: self.check_level.as_str().to_owned(),
             convictions_asked: Some(self.convictions_asked.as_str().to_owned()),

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::offence::ExclusionStance;
 use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
+use crate::domain::slug;
 use crate::domain::vacancy::{Start, Vacancy, Workplace};
 
 /// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
@@ -386,8 +387,8 @@ impl VacancyDoc {
                 .filter(|e| e.stance() == ExclusionStance::Excluded)
                 .map(|e| e.category().as_str().to_owned())
                 .collect(),
-            required_certificates: slug_texts(job.required_certificates()),
-            required_skills: slug_texts(job.required_skills()),
+            required_certificates: slug::texts(job.required_certificates()),
+            required_skills: slug::texts(job.required_skills()),
             title: job.title().to_owned(),
             skills_text: texts.words,
             certificate_codes: texts.codes,
@@ -479,7 +480,7 @@ impl ProfileDoc {
                 .iter()
                 .map(|s| s.slug().to_owned())
                 .collect(),
-            sectors_of_interest: slug_texts(person.sectors_of_interest()),
+            sectors_of_interest: slug::texts(person.sectors_of_interest()),
             skills_text: texts.words,
             certificate_codes: texts.codes,
             work_history: person
@@ -497,11 +498,6 @@ impl ProfileDoc {
         doc.version = content_version(&doc);
         doc
     }
-}
-
-/// The slugs as the document's text.
-fn slug_texts(slugs: &[crate::domain::slug::Slug]) -> Vec<String> {
-    slugs.iter().map(ToString::to_string).collect()
 }
 
 #[cfg(test)]

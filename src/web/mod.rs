@@ -119,20 +119,7 @@ async fn background(
     }
     // The copies are filled beside the worker: the first officer's page or
     // search after a start then reads no rows (see `Matcher::warm`).
-    let warm = async {
-        let started = std::time::Instant::now();
-        match matcher.warm().await {
-            Ok((vacancies, profiles)) => tracing::info!(
-                vacancies,
-                profiles,
-                seconds = started.elapsed().as_secs_f64(),
-                "in-memory copies filled"
-            ),
-            Err(e) => {
-                tracing::warn!(error = %e, "the in-memory copies could not be filled; rows are read as asked for")
-            }
-        }
-    };
+    let warm = crate::startup::fill_copies(&matcher);
     let mut stop = shutdown.clone();
     let work = async move {
         if let Some(worker) = worker {

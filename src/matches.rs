@@ -496,6 +496,33 @@ impl Matcher {
         Ok(())
     }
 
+    /// Runs `candidates` (an index query) beside the check of `cache`
+    /// against the change feed, so a run waits for one round trip, not two
+    /// in turn. Returns the candidates and the instant from which the
+    /// copies are current: the request's start when it only reads (see
+    /// [`reading_since`]), otherwise now. Either way the check is issued
+    /// after it, so every change committed before it is in the copies when
+    /// the rows are loaded under [`reading_since`] with that instant.
+    async fn beside_feed_check<T, R>(
+        &self,
+        cache: &Snapshot<T>,
+        fed: Fed,
+        candidates: impl std::future::Future<Output = Result<R, MatchError>>,
+    ) -> Result<(R, Instant), MatchError> {
+        let since = READING_SINCE
+            .try_with(|began| *began)
+            .unwrap_or_else(|_| Instant::now());
+        let check = async {
+            if cache.checked_since(since) {
+                Ok(())
+            } else {
+                self.check_feed(cache, fed).await
+            }
+        };
+        let (found, ()) = tokio::try_join!(candidates, check)?;
+        Ok((found, since))
+    }
+
     /// How many times the copies of profiles and of vacancies have been
     /// checked against the change feed (for tests).
     pub fn feed_checks(&self) -> (u64, u64) {
@@ -597,24 +624,34 @@ impl Matcher {
         today: NaiveDate,
         paging: Paging,
     ) -> Result<Page<Vacancy>, MatchError> {
-        let hits = if self.index_complete() {
-            self.index
-                .candidate_vacancies(profile, today, &CandidateOptions::default())
-                .await?
-        } else {
-            self.every_candidate(IndexKind::Vacancies, None).await?
+        let candidates = async {
+            if self.index_complete() {
+                Ok(self
+                    .index
+                    .candidate_vacancies(profile, today, &CandidateOptions::default())
+                    .await?)
+            } else {
+                self.every_candidate(IndexKind::Vacancies, None).await
+            }
         };
-        let mut scored = Vec::new();
-        for chunk in hits.chunks(LOAD_CHUNK) {
-            for vacancy in self
-                .load_vacancies(chunk.iter().map(|h| h.id).collect())
-                .await?
-            {
-                if let Some(score) = eligible_score(&vacancy, profile, today) {
-                    scored.push(Scored::new(score, vacancy));
+        let (hits, since) = self
+            .beside_feed_check(&self.vacancy_cache, Fed::Vacancies, candidates)
+            .await?;
+        let scored = reading_since(since, async {
+            let mut scored = Vec::new();
+            for chunk in hits.chunks(LOAD_CHUNK) {
+                for vacancy in self
+                    .load_vacancies(chunk.iter().map(|h| h.id).collect())
+                    .await?
+                {
+                    if let Some(score) = eligible_score(&vacancy, profile, today) {
+                        scored.push(Scored::new(score, vacancy));
+                    }
                 }
             }
-        }
+            Ok::<_, MatchError>(scored)
+        })
+        .await?;
         Ok(rank_page(
             scored,
             paging,
@@ -700,35 +737,45 @@ impl Matcher {
         today: NaiveDate,
         paging: Paging,
     ) -> Result<Page<Profile>, MatchError> {
-        let hits = if self.index_complete() {
-            self.index
-                .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
-                .await?
-        } else {
-            let services = match scope {
-                ServiceScope::All => None,
-                ServiceScope::Only(services) => Some(services.clone()),
-            };
-            self.every_candidate(IndexKind::Profiles, services).await?
+        let candidates = async {
+            if self.index_complete() {
+                Ok(self
+                    .index
+                    .candidate_profiles(vacancy, scope, today, &CandidateOptions::default())
+                    .await?)
+            } else {
+                let services = match scope {
+                    ServiceScope::All => None,
+                    ServiceScope::Only(services) => Some(services.clone()),
+                };
+                self.every_candidate(IndexKind::Profiles, services).await
+            }
         };
-        let mut scored = Vec::new();
-        for chunk in hits.chunks(LOAD_CHUNK) {
-            for profile in self
-                .load_profiles(chunk.iter().map(|h| h.id).collect())
-                .await?
-            {
-                // The scope is applied again here, so a loose engine filter can
-                // never widen what an officer sees.
-                if let ServiceScope::Only(services) = scope {
-                    if !services.contains(&profile.service_id) {
-                        continue;
+        let (hits, since) = self
+            .beside_feed_check(&self.profile_cache, Fed::Profiles, candidates)
+            .await?;
+        let scored = reading_since(since, async {
+            let mut scored = Vec::new();
+            for chunk in hits.chunks(LOAD_CHUNK) {
+                for profile in self
+                    .load_profiles(chunk.iter().map(|h| h.id).collect())
+                    .await?
+                {
+                    // The scope is applied again here, so a loose engine
+                    // filter can never widen what an officer sees.
+                    if let ServiceScope::Only(services) = scope {
+                        if !services.contains(&profile.service_id) {
+                            continue;
+                        }
+                    }
+                    if let Some(score) = eligible_score(vacancy, &profile, today) {
+                        scored.push(Scored::new(score, profile));
                     }
                 }
-                if let Some(score) = eligible_score(vacancy, &profile, today) {
-                    scored.push(Scored::new(score, profile));
-                }
             }
-        }
+            Ok::<_, MatchError>(scored)
+        })
+        .await?;
         Ok(rank_page(
             scored,
             paging,

@@ -151,6 +151,7 @@ contract!(
     keyword_search_without_a_limit_returns_every_match_past_the_hit_cap,
     candidates_come_back_both_ways,
     unions_and_radii_stay_right_through_every_kind_of_write,
+    travel_reach_admits_each_person_by_their_own_radius,
 );
 
 fn today() -> NaiveDate {
@@ -1032,4 +1033,91 @@ async fn unions_and_radii_stay_right_through_every_kind_of_write(engine: &TestEn
     check(docs.clone(), "after arrivals").await;
     index.compact().await.expect("merge");
     check(docs.clone(), "after a merge").await;
+}
+
+/// `Filter::WithinOwnReach` (how a vacancy finds the people who could
+/// travel to it), on radii from 0 to 200 km, on the edges of the usual
+/// choices and just either side, and with no fixed abode. The embedded
+/// engine admits exactly the profiles whose point is within their own
+/// padded radius; Meilisearch those whose reach box holds the workplace.
+/// Either way every person within their own radius is found.
+async fn travel_reach_admits_each_person_by_their_own_radius(engine: &TestEngine) {
+    use fairchance::domain::geo::{distance_km, GeoPoint};
+    use fairchance::search::narrowing::{padded_metres, ReachBox};
+    use rand::Rng;
+    let (index, taxonomy) = (&engine.index, &engine.taxonomy);
+    index.apply_settings().await.expect("settings");
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    let mut radii: Vec<f64> = vec![0.0, 0.5, 200.0, 199.99];
+    for edge in [1.0, 5.0, 8.0, 10.0, 15.0, 25.0, 40.0, 50.0, 100.0] {
+        radii.extend([edge, edge + 0.01, edge - 0.01]);
+    }
+    let people: Vec<Profile> = (1..=400)
+        .map(|id| {
+            let radius = radii
+                .get(id as usize - 1)
+                .copied()
+                .unwrap_or_else(|| rng.gen_range(0.0..=200.0_f64).round());
+            let (lat, lon) = (
+                53.8 + rng.gen_range(-2.5..2.5),
+                -1.55 + rng.gen_range(-4.0..4.0),
+            );
+            let homeless = id % 37 == 0;
+            profile(taxonomy, id, |p| {
+                p.travel_radius_km = radius;
+                p.no_fixed_abode = homeless;
+                p.release_area = (!homeless).then(|| fairchance::domain::geo::PlaceInput {
+                    name: "Somewhere".into(),
+                    lat,
+                    lon,
+                });
+            })
+        })
+        .collect();
+    let docs: Vec<search::ProfileDoc> = people
+        .iter()
+        .map(|p| search::ProfileDoc::build(p, taxonomy, today()))
+        .collect();
+    index.upsert_profiles(&docs).await.expect("index profiles");
+    for (lat, lon) in [
+        (53.8008, -1.5491),
+        (53.4808, -2.2426),
+        (55.95, -3.19),
+        (51.5, -0.12),
+    ] {
+        let centre = GeoPoint::parse(lat, lon).expect("centre");
+        let pick = |keep: &dyn Fn(GeoPoint, f64) -> bool| -> BTreeSet<i64> {
+            people
+                .iter()
+                .filter_map(|p| {
+                    let home = p.details.release_area().place()?.point();
+                    keep(home, p.details.travel_radius_km()).then_some(p.id)
+                })
+                .collect()
+        };
+        let own = pick(&|home, radius| {
+            distance_km(centre, home) * 1000.0 <= padded_metres(radius) as f64
+        });
+        let boxed = pick(&|home, radius| ReachBox::around(home, radius).holds(lat, lon));
+        assert!(
+            own.len() > 20,
+            "{lat},{lon}: only {} within reach",
+            own.len()
+        );
+        assert!(
+            boxed.is_superset(&own),
+            "{lat},{lon}: the box holds the circle"
+        );
+        let reach = ids(
+            index.as_ref(),
+            IndexKind::Profiles,
+            Filter::WithinOwnReach { lat, lon },
+        )
+        .await;
+        if engine.meilisearch.is_none() {
+            assert_eq!(reach, own, "{lat},{lon}");
+        } else {
+            assert_eq!(reach, boxed, "{lat},{lon}");
+        }
+    }
 }

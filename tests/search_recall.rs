@@ -53,7 +53,7 @@ struct Dataset {
 }
 
 /// The generator's data with extra variety where it is thin: more remote
-/// roles, work with children, radii between the filter's buckets, and
+/// roles, work with children, radii between the usual choices, and
 /// workplaces and people spread over a few dozen real towns.
 fn dataset(taxonomy: &Taxonomy) -> Dataset {
     let gazetteer = Gazetteer::embedded().expect("gazetteer");

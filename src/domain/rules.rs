@@ -241,8 +241,16 @@ impl RuleCode {
             ),
             RuleCode::BeyondTravelRadius => Narrowing::Partly {
                 vacancy_fields: &["_geo", "remote"],
-                profile_fields: &["_geo", "radius_km", "no_fixed_abode"],
-                left_to_assess: "the exact distance: geo filters are padded, and from a vacancy the radius is rounded up to a bucket",
+                profile_fields: &[
+                    "_geo",
+                    "radius_km",
+                    "no_fixed_abode",
+                    "reach_south",
+                    "reach_north",
+                    "reach_west",
+                    "reach_east",
+                ],
+                left_to_assess: "the exact distance: geo filters are padded, and on Meilisearch a vacancy finds people by the box around each one's reach",
             },
             RuleCode::ExclusionZone => Narrowing::AssessOnly(
                 "zones are circles of the person's own, one set per person: no index filter can test a workplace against them",

@@ -15,6 +15,7 @@ use crate::domain::profile::{Profile, ReleaseArea};
 use crate::domain::skills::Taxonomy;
 use crate::domain::slug;
 use crate::domain::vacancy::{Start, Vacancy, Workplace};
+use crate::search::narrowing::ReachBox;
 
 /// Days from 0001-01-01 (day 1 in chrono's count) to 1970-01-01.
 const DAYS_BEFORE_UNIX_EPOCH: i64 = 719_163;
@@ -184,6 +185,19 @@ pub struct ProfileDoc {
     pub geo: Option<GeoDoc>,
     /// Travel radius in kilometres.
     pub radius_km: f64,
+    /// The box of latitudes and longitudes within the travel radius of the
+    /// release area ([`ReachBox`]); absent for no fixed abode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach_south: Option<f64>,
+    /// See `reach_south`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach_north: Option<f64>,
+    /// See `reach_south`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach_west: Option<f64>,
+    /// See `reach_south`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reach_east: Option<f64>,
     /// Holds a licence and no driving ban is in force on the day the
     /// document was built (a ban that ends gets the document rebuilt the
     /// next day: see `jobs::schedule::daily`).
@@ -283,6 +297,10 @@ pub const PROFILE_FIELDS: &[FieldSpec] = &[
     field("no_fixed_abode", FieldKind::Bool),
     field("_geo", FieldKind::Geo),
     field("radius_km", FieldKind::Float),
+    field("reach_south", FieldKind::Float),
+    field("reach_north", FieldKind::Float),
+    field("reach_west", FieldKind::Float),
+    field("reach_east", FieldKind::Float),
     field("can_drive", FieldKind::Bool),
     field("barred_children", FieldKind::Bool),
     field("barred_adults", FieldKind::Bool),
@@ -442,6 +460,10 @@ impl ProfileDoc {
                 }),
             ),
         };
+        let reach = person
+            .release_area()
+            .place()
+            .map(|place| ReachBox::around(place.point(), person.travel_radius_km()));
         let mut doc = ProfileDoc {
             id: profile.id,
             service_id: profile.service_id,
@@ -453,6 +475,10 @@ impl ProfileDoc {
             no_fixed_abode,
             geo,
             radius_km: person.travel_radius_km(),
+            reach_south: reach.map(|b| b.south),
+            reach_north: reach.map(|b| b.north),
+            reach_west: reach.map(|b| b.west),
+            reach_east: reach.map(|b| b.east),
             // As of the day after `today`: a ban still in force then was in
             // force today too, so the document stays a superset of what
             // `assess` accepts on both days, and a ban that ends today does

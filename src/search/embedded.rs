@@ -41,9 +41,10 @@ use super::documents::{
 };
 use super::filter::{Filter, FilterError, Number, Value};
 use super::filter_cache::{CachedQuery, DocList, FilterCache, ListDocs};
+use super::narrowing::{latitude_band, longitude_reach, padded_metres};
 use super::settings::{index_settings, IndexKind, TextRules};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
-use crate::domain::geo::{distance_km, GeoPoint, EARTH_RADIUS_KM};
+use crate::domain::geo::{distance_km, GeoPoint};
 use crate::domain::skills::Taxonomy;
 
 const WORDS_TOKENIZER: &str = "fairchance_words";
@@ -53,6 +54,8 @@ const KEYWORD_TOKENIZER: &str = "fairchance_keyword";
 const WORD_PATTERN: &str = r"[\p{L}\p{N}]+(?:\+[\p{L}\p{N}]*)*";
 const GEO_LAT: &str = "geo_lat";
 const GEO_LNG: &str = "geo_lng";
+/// A profile's travel radius, which [`Filter::WithinOwnReach`] reads.
+const RADIUS_KM: &str = "radius_km";
 /// Writer memory; tantivy's minimum per thread is 15 MB.
 const WRITER_MEMORY: usize = 32_000_000;
 /// Weight of a typo match relative to an exact one, as Meilisearch's
@@ -810,6 +813,21 @@ impl Engine {
         self.translate_part(filter, true)
     }
 
+    fn geo_query(
+        &self,
+        lat: f64,
+        lon: f64,
+        shape: GeoShape,
+    ) -> Result<Box<dyn TantivyQuery>, FilterError> {
+        let centre =
+            GeoPoint::parse(lat, lon).map_err(|_| FilterError::NotFinite { attribute: "_geo" })?;
+        Ok(Box::new(GeoQuery {
+            centre,
+            shape,
+            cache: self.geo.clone(),
+        }))
+    }
+
     /// [`Self::translate`] of one part; `cached`: whether the part's unions
     /// and radii go through the cache (not inside a part that does already).
     fn translate_part(
@@ -820,7 +838,7 @@ impl Engine {
         let worth_keeping = match filter {
             Filter::Or(parts) => parts.len() > 1,
             Filter::In(_, values) => values.len() > 1,
-            Filter::GeoRadius { .. } => true,
+            Filter::GeoRadius { .. } | Filter::WithinOwnReach { .. } => true,
             _ => false,
         };
         if cached && worth_keeping {
@@ -861,13 +879,10 @@ impl Engine {
                 }
             }
             Filter::GeoRadius { lat, lon, metres } => {
-                let centre = GeoPoint::parse(*lat, *lon)
-                    .map_err(|_| FilterError::NotFinite { attribute: "_geo" })?;
-                Box::new(GeoRadiusQuery {
-                    centre,
-                    metres: *metres as f64,
-                    cache: self.geo.clone(),
-                })
+                self.geo_query(*lat, *lon, GeoShape::Radius(*metres as f64))?
+            }
+            Filter::WithinOwnReach { lat, lon } => {
+                self.geo_query(*lat, *lon, GeoShape::OwnReach)?
             }
             Filter::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
@@ -971,12 +986,38 @@ impl IdColumns {
 
 /// One segment's documents with a point, sorted by latitude: a radius query
 /// looks only at the band of latitudes it can reach instead of every
-/// document (this is what keeps the bucketed travel-radius filter, up to 18
-/// circles a query, cheap).
+/// document. For profiles, each point's padded travel radius is kept beside
+/// it, so a "within their own reach" query measures each point once.
 struct LatitudeOrder {
     lat: Vec<f64>,
     lon: Vec<f64>,
     doc: Vec<DocId>,
+    /// Each point's travel radius in metres, padded as a geo radius is
+    /// ([`padded_metres`]); NaN for a document with none; empty when the
+    /// documents have no travel radius (vacancies).
+    reach: Vec<f64>,
+    /// The largest of `reach`.
+    widest: f64,
+}
+
+/// One circle's reach, measured once per query: its radius, and the most
+/// degrees of latitude and longitude a point inside it can be from the
+/// centre (see [`longitude_reach`]).
+#[derive(Clone, Copy)]
+struct Circle {
+    metres: f64,
+    band: f64,
+    lon_reach: Option<f64>,
+}
+
+impl Circle {
+    fn new(centre: GeoPoint, metres: f64) -> Self {
+        Circle {
+            metres,
+            band: latitude_band(metres),
+            lon_reach: longitude_reach(centre, metres),
+        }
+    }
 }
 
 impl LatitudeOrder {
@@ -990,6 +1031,8 @@ impl LatitudeOrder {
                 lat: Vec::new(),
                 lon: Vec::new(),
                 doc: Vec::new(),
+                reach: Vec::new(),
+                widest: 0.0,
             });
         };
         let mut points: Vec<(f64, f64, DocId)> = (0..reader.max_doc())
@@ -999,49 +1042,97 @@ impl LatitudeOrder {
             })
             .collect();
         points.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let reach = match fast.column_opt::<f64>(RADIUS_KM)? {
+            Some(radius) => points
+                .iter()
+                .map(|&(_, _, doc)| {
+                    radius
+                        .first(doc)
+                        .filter(|r| r.is_finite())
+                        .map_or(f64::NAN, |r| padded_metres(r) as f64)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(Self {
             lat: points.iter().map(|p| p.0).collect(),
             lon: points.iter().map(|p| p.1).collect(),
             doc: points.iter().map(|p| p.2).collect(),
+            widest: reach
+                .iter()
+                .copied()
+                .filter(|r| !r.is_nan())
+                .fold(0.0, f64::max),
+            reach,
         })
+    }
+
+    /// The positions of the points whose latitude is within `band` degrees
+    /// of the centre's.
+    fn band(&self, centre: GeoPoint, band: f64) -> std::ops::Range<usize> {
+        let low = self.lat.partition_point(|&l| l < centre.lat() - band);
+        let high = self.lat.partition_point(|&l| l <= centre.lat() + band);
+        low..high
+    }
+
+    /// Whether the point at position `i` is inside `circle` around
+    /// `centre`, by `distance_km`.
+    fn inside(&self, i: usize, centre: GeoPoint, circle: Circle) -> bool {
+        // Subtractions first: most of a band of latitudes is too far east
+        // or west, and needs no trigonometry to say so.
+        (self.lat[i] - centre.lat()).abs() <= circle.band
+            && circle.lon_reach.is_none_or(|reach| {
+                let apart = (self.lon[i] - centre.lon()).abs();
+                apart.min(360.0 - apart) <= reach
+            })
+            && GeoPoint::parse(self.lat[i], self.lon[i])
+                .is_ok_and(|point| distance_km(centre, point) * 1000.0 <= circle.metres)
     }
 
     /// Documents within `metres` of `centre` by `distance_km`, sorted.
     fn within(&self, centre: GeoPoint, metres: f64) -> Vec<DocId> {
-        // A degree of latitude is at least 110.5 km anywhere; widen the band
-        // a little so rounding can never cut a point `distance_km` admits.
-        let band = metres / 110_000.0 + 1e-6;
-        let low = self.lat.partition_point(|&l| l < centre.lat() - band);
-        let high = self.lat.partition_point(|&l| l <= centre.lat() + band);
-        let reach = longitude_reach(centre, metres);
-        let mut docs: Vec<DocId> = (low..high)
+        let circle = Circle::new(centre, metres);
+        let mut docs: Vec<DocId> = self
+            .band(centre, circle.band)
+            .filter(|&i| self.inside(i, centre, circle))
+            .map(|i| self.doc[i])
+            .collect();
+        docs.sort_unstable();
+        docs
+    }
+
+    /// Documents whose point is within their own padded travel radius of
+    /// `centre` ([`Filter::WithinOwnReach`]), sorted: one pass over the band
+    /// of the widest radius held, each point measured against its own
+    /// circle (its own band of latitudes first, then the widest circle's
+    /// longitudes, then the distance).
+    fn within_own_reach(&self, centre: GeoPoint) -> Vec<DocId> {
+        if self.reach.is_empty() {
+            return Vec::new();
+        }
+        let outer = Circle::new(centre, self.widest);
+        let mut docs: Vec<DocId> = self
+            .band(centre, outer.band)
             .filter(|&i| {
-                // A subtraction first: most of a band of latitudes is too far
-                // east or west, and needs no trigonometry to say so.
-                reach.is_none_or(|reach| {
-                    let apart = (self.lon[i] - centre.lon()).abs();
-                    apart.min(360.0 - apart) <= reach
-                }) && GeoPoint::parse(self.lat[i], self.lon[i])
-                    .is_ok_and(|point| distance_km(centre, point) * 1000.0 <= metres)
+                let metres = self.reach[i];
+                // NaN fails every comparison, so a point with no radius is
+                // never inside.
+                metres >= 0.0
+                    && self.inside(
+                        i,
+                        centre,
+                        Circle {
+                            metres,
+                            band: latitude_band(metres),
+                            lon_reach: outer.lon_reach,
+                        },
+                    )
             })
             .map(|i| self.doc[i])
             .collect();
         docs.sort_unstable();
         docs
     }
-}
-
-/// The most degrees of longitude a point within `metres` of `centre` can be
-/// from it, a little widened so rounding never cuts a point
-/// `distance_km` admits; None when the circle reaches a pole (every
-/// longitude may be within reach). On a sphere, the points at angular
-/// distance d from a centre at latitude phi span asin(sin d / cos phi)
-/// either side of its meridian.
-fn longitude_reach(centre: GeoPoint, metres: f64) -> Option<f64> {
-    let angle = metres / (EARTH_RADIUS_KM * 1000.0) * 1.001 + 1e-9;
-    let ratio = angle.sin() / centre.lat().to_radians().cos();
-    (angle < std::f64::consts::FRAC_PI_2 && ratio.is_finite() && ratio < 1.0)
-        .then(|| ratio.asin().to_degrees() * 1.001 + 1e-9)
 }
 
 /// Latitude orders by segment, built on first use and dropped when their
@@ -1080,37 +1171,50 @@ impl GeoCache {
     }
 }
 
-/// Documents whose `_geo` point is within `metres` of `centre`, by
+/// What a geo query admits around its centre.
+#[derive(Debug, Clone, Copy)]
+enum GeoShape {
+    /// Points within so many metres.
+    Radius(f64),
+    /// Points within their own padded travel radius.
+    OwnReach,
+}
+
+/// Documents whose `_geo` point is inside `shape` around `centre`, by
 /// `domain::geo::distance_km` (the distance `assess` uses).
 #[derive(Clone)]
-struct GeoRadiusQuery {
+struct GeoQuery {
     centre: GeoPoint,
-    metres: f64,
+    shape: GeoShape,
     cache: Arc<GeoCache>,
 }
 
-impl std::fmt::Debug for GeoRadiusQuery {
+impl std::fmt::Debug for GeoQuery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GeoRadiusQuery")
+        f.debug_struct("GeoQuery")
             .field("centre", &self.centre)
-            .field("metres", &self.metres)
+            .field("shape", &self.shape)
             .finish()
     }
 }
 
-impl GeoRadiusQuery {
+impl GeoQuery {
     fn matching(&self, reader: &SegmentReader) -> tantivy::Result<Vec<DocId>> {
-        Ok(self.cache.order(reader)?.within(self.centre, self.metres))
+        let order = self.cache.order(reader)?;
+        Ok(match self.shape {
+            GeoShape::Radius(metres) => order.within(self.centre, metres),
+            GeoShape::OwnReach => order.within_own_reach(self.centre),
+        })
     }
 }
 
-impl TantivyQuery for GeoRadiusQuery {
+impl TantivyQuery for GeoQuery {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(self.clone()))
     }
 }
 
-impl Weight for GeoRadiusQuery {
+impl Weight for GeoQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(Box::new(ConstScorer::new(
             ListDocs::new(Arc::new(DocList::Sorted(self.matching(reader)?))),
@@ -1120,10 +1224,10 @@ impl Weight for GeoRadiusQuery {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         if self.matching(reader)?.binary_search(&doc).is_ok() {
-            Ok(Explanation::new("within the geo radius", 1.0))
+            Ok(Explanation::new("within the geo shape", 1.0))
         } else {
             Err(TantivyError::InvalidArgument(format!(
-                "document {doc} is outside the geo radius"
+                "document {doc} is outside the geo shape"
             )))
         }
     }
@@ -1213,6 +1317,8 @@ mod tests {
             lat: sorted.iter().map(|p| p.0).collect(),
             lon: sorted.iter().map(|p| p.1).collect(),
             doc: sorted.iter().map(|p| p.2).collect(),
+            reach: Vec::new(),
+            widest: 0.0,
         };
         let mut found_any = 0;
         for (lat, lon) in centres {
@@ -1235,6 +1341,69 @@ mod tests {
             }
         }
         assert!(found_any > 10_000, "{found_any}");
+    }
+
+    /// Each point is measured against its own padded travel radius by
+    /// `distance_km`, as a radius query is; a point with no radius is
+    /// never in reach, and an index with no radii answers nothing.
+    #[test]
+    fn own_reach_measures_each_point_against_its_own_radius() {
+        let mut seed = 0x5eed_u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut sorted: Vec<(f64, f64, DocId, f64)> = (0..30_000)
+            .map(|doc| {
+                let radius_km = (next() * 220.0).round() - 10.0;
+                let reach = if radius_km < 0.0 {
+                    f64::NAN
+                } else {
+                    padded_metres(radius_km) as f64
+                };
+                (
+                    53.8 + (next() - 0.5) * 6.0,
+                    -1.5 + (next() - 0.5) * 10.0,
+                    doc,
+                    reach,
+                )
+            })
+            .collect();
+        sorted.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let order = LatitudeOrder {
+            lat: sorted.iter().map(|p| p.0).collect(),
+            lon: sorted.iter().map(|p| p.1).collect(),
+            doc: sorted.iter().map(|p| p.2).collect(),
+            reach: sorted.iter().map(|p| p.3).collect(),
+            widest: sorted
+                .iter()
+                .map(|p| p.3)
+                .filter(|r| !r.is_nan())
+                .fold(0.0, f64::max),
+        };
+        let mut found_any = 0;
+        for (lat, lon) in [(53.8008, -1.5491), (51.5, -0.12), (58.0, 3.0)] {
+            let centre = GeoPoint::parse(lat, lon).unwrap();
+            let mut expected: Vec<DocId> = sorted
+                .iter()
+                .filter(|p| distance_km(centre, GeoPoint::parse(p.0, p.1).unwrap()) * 1000.0 <= p.3)
+                .map(|p| p.2)
+                .collect();
+            expected.sort_unstable();
+            let found = order.within_own_reach(centre);
+            assert_eq!(found, expected, "{lat},{lon}");
+            found_any += found.len();
+        }
+        assert!(found_any > 2_000, "{found_any}");
+        let no_radius = LatitudeOrder {
+            reach: Vec::new(),
+            ..order
+        };
+        assert!(no_radius
+            .within_own_reach(GeoPoint::parse(53.8, -1.5).unwrap())
+            .is_empty());
     }
 
     #[test]

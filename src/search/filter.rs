@@ -91,6 +91,22 @@ pub enum Filter {
         /// Radius in metres.
         metres: u64,
     },
+    /// The document's `_geo` point lies within its own travel radius
+    /// (`radius_km`, padded as a geo radius is) of the centre: how a
+    /// vacancy finds the people who could travel to it. Each engine answers
+    /// a superset of exactly that. The embedded engine answers it exactly,
+    /// measuring each point once against its own radius. Meilisearch is
+    /// asked whether the centre lies in the document's reach box
+    /// (`reach_south` ... `reach_east`, see
+    /// [`ReachBox`](super::narrowing::ReachBox)): four number comparisons,
+    /// where a union of circles walks its geo tree once a circle. Documents
+    /// with no point are not included.
+    WithinOwnReach {
+        /// Latitude of the centre.
+        lat: f64,
+        /// Longitude of the centre.
+        lon: f64,
+    },
     /// The boolean attribute is true.
     IsTrue(&'static str),
     /// The inner filter does not hold (documents missing the attribute
@@ -288,6 +304,12 @@ impl Filter {
                 }
                 let _ = write!(out, "_geoRadius({lat}, {lon}, {metres})");
             }
+            Filter::WithinOwnReach { lat, lon } => {
+                if !lat.is_finite() || !lon.is_finite() {
+                    return Err(FilterError::NotFinite { attribute: "_geo" });
+                }
+                reach_box_holds(*lat, *lon).render(out)?;
+            }
             Filter::IsTrue(attribute) => {
                 push_attribute(out, attribute)?;
                 out.push_str(" = true");
@@ -303,6 +325,18 @@ impl Filter {
     }
 }
 
+/// How Meilisearch is asked [`Filter::WithinOwnReach`]: the document's
+/// reach box holds the centre.
+fn reach_box_holds(lat: f64, lon: f64) -> Filter {
+    let float = Number::Float;
+    Filter::all([
+        Filter::at_most("reach_south", float(lat)),
+        Filter::at_least("reach_north", float(lat)),
+        Filter::at_most("reach_west", float(lon)),
+        Filter::at_least("reach_east", float(lon)),
+    ])
+}
+
 /// Where a sub-filter is written, which decides whether it needs brackets.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
@@ -316,7 +350,8 @@ enum Context {
 fn render_grouped(out: &mut String, filter: &Filter, context: Context) -> Result<(), FilterError> {
     let bracket = match filter {
         Filter::Or(_) => true,
-        Filter::And(_) => context != Context::And,
+        // A reach is written as a conjunction.
+        Filter::And(_) | Filter::WithinOwnReach { .. } => context != Context::And,
         Filter::Not(_) => context == Context::Not,
         Filter::Range { lower, upper, .. } => {
             context != Context::And && renders_as_two_comparisons(*lower, *upper)

@@ -6,13 +6,11 @@
 //! it cannot drop an eligible pair. Rules that need the full data (curfews,
 //! exclusion zones, certificate expiry) are left to `assess`.
 
-use std::ops::Bound;
-
 use chrono::NaiveDate;
 
 use super::documents::day_number;
 use super::filter::{Filter, Number};
-use crate::domain::geo::{distance_km, GeoPoint};
+use crate::domain::geo::{distance_km, GeoPoint, EARTH_RADIUS_KM};
 use crate::domain::matching::RuleCode;
 use crate::domain::profile::{Profile, ProfileDetails, ReleaseArea};
 use crate::domain::skills::Taxonomy;
@@ -25,15 +23,6 @@ use crate::domain::vacancy::{Start, Vacancy, VacancyDetails, VacancyStatus, Work
 pub const RADIUS_SLACK_RATIO: f64 = 0.005;
 /// Extra metres on top of [`RADIUS_SLACK_RATIO`], for radii near zero.
 pub const RADIUS_SLACK_METRES: f64 = 10.0;
-
-/// Travel radii at which vacancy -> profile filters cut, in km. A profile
-/// with radius r is found only through the smallest bucket b >= r, whose geo
-/// filter (padded b) holds every workplace within r. The generator's and the
-/// forms' usual radii are bucket edges, so the superset stays tight.
-pub const RADIUS_BUCKETS_KM: &[f64] = &[
-    1.0, 2.0, 3.0, 5.0, 8.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0, 125.0,
-    150.0, 200.0,
-];
 
 /// Which services' profiles a vacancy may be matched with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,10 +258,9 @@ fn profile_part(rule: RuleCode, vacancy: &Vacancy, today: NaiveDate) -> Part {
         // (rotl_eligible_day is far in the future for people never
         // eligible).
         RuleCode::StartsBeforeRelease => released_by_start(job, today),
-        // Through radius buckets: a profile of radius r falls in exactly one
-        // bucket (previous, b] with b >= r, whose padded circle holds every
-        // point within r. Radii beyond the last bucket are not narrowed by
-        // distance.
+        // Each person's own padded radius around their home (on
+        // Meilisearch, the box around it) holds every workplace `assess`
+        // finds within reach (see `Filter::WithinOwnReach`).
         RuleCode::BeyondTravelRadius => match job.workplace() {
             Workplace::OnSite(work) => Part::Filter(within_reach(work.point())),
             Workplace::Remote => Part::None,
@@ -337,30 +325,81 @@ fn released_by_start(job: &VacancyDetails, today: NaiveDate) -> Part {
     }
 }
 
-/// People who could travel to a workplace at `work`, through the radius
-/// buckets (see [`profile_part`]), and everyone with no fixed abode.
+/// People who could travel to a workplace at `work` (see
+/// [`Filter::WithinOwnReach`]), and everyone with no fixed abode.
 fn within_reach(work: GeoPoint) -> Filter {
-    let mut reach = vec![Filter::IsTrue("no_fixed_abode")];
-    let mut previous = Bound::Unbounded;
-    for &bucket in RADIUS_BUCKETS_KM {
-        reach.push(Filter::all([
-            Filter::Range {
-                attribute: "radius_km",
-                lower: previous,
-                upper: Bound::Included(Number::Float(bucket)),
-            },
-            geo_radius(work, padded_metres(bucket)),
-        ]));
-        previous = Bound::Excluded(Number::Float(bucket));
+    Filter::any([
+        Filter::IsTrue("no_fixed_abode"),
+        Filter::WithinOwnReach {
+            lat: work.lat(),
+            lon: work.lon(),
+        },
+    ])
+}
+
+/// The most degrees of latitude a point within `metres` of a centre can be
+/// from it: a degree of latitude is at least 110.5 km anywhere, and the band
+/// is widened a little so rounding can never cut a point `distance_km`
+/// admits.
+pub fn latitude_band(metres: f64) -> f64 {
+    metres / 110_000.0 + 1e-6
+}
+
+/// The most degrees of longitude a point within `metres` of `centre` can be
+/// from it, a little widened so rounding never cuts a point
+/// `distance_km` admits; None when the circle reaches a pole (every
+/// longitude may be within reach). On a sphere, the points at angular
+/// distance d from a centre at latitude phi span asin(sin d / cos phi)
+/// either side of its meridian.
+pub fn longitude_reach(centre: GeoPoint, metres: f64) -> Option<f64> {
+    let angle = metres / (EARTH_RADIUS_KM * 1000.0) * 1.001 + 1e-9;
+    let ratio = angle.sin() / centre.lat().to_radians().cos();
+    (angle < std::f64::consts::FRAC_PI_2 && ratio.is_finite() && ratio < 1.0)
+        .then(|| ratio.asin().to_degrees() * 1.001 + 1e-9)
+}
+
+/// The box of latitudes and longitudes that holds every point within a
+/// person's padded travel radius of their home: what a profile document
+/// carries so that Meilisearch can find the people who could travel to a
+/// workplace with four number comparisons (see [`Filter::WithinOwnReach`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReachBox {
+    /// Southmost latitude.
+    pub south: f64,
+    /// Northmost latitude.
+    pub north: f64,
+    /// Westmost longitude (-180 when the reach wraps or takes in a pole).
+    pub west: f64,
+    /// Eastmost longitude (180 when the reach wraps or takes in a pole).
+    pub east: f64,
+}
+
+impl ReachBox {
+    /// The box around `home` for a travel radius of `radius_km`, padded as
+    /// a geo radius is ([`padded_metres`]).
+    pub fn around(home: GeoPoint, radius_km: f64) -> Self {
+        let metres = padded_metres(radius_km) as f64;
+        let band = latitude_band(metres);
+        let (west, east) = match longitude_reach(home, metres) {
+            Some(reach) if home.lon() - reach >= -180.0 && home.lon() + reach <= 180.0 => {
+                (home.lon() - reach, home.lon() + reach)
+            }
+            // Across the antimeridian or over a pole: every longitude.
+            _ => (-180.0, 180.0),
+        };
+        ReachBox {
+            south: (home.lat() - band).max(-90.0),
+            north: (home.lat() + band).min(90.0),
+            west,
+            east,
+        }
     }
-    if let Some(&largest) = RADIUS_BUCKETS_KM.last() {
-        reach.push(Filter::Range {
-            attribute: "radius_km",
-            lower: Bound::Excluded(Number::Float(largest)),
-            upper: Bound::Unbounded,
-        });
+
+    /// Whether the point lies in the box (edges included), as the filter
+    /// asks it.
+    pub fn holds(&self, lat: f64, lon: f64) -> bool {
+        self.south <= lat && lat <= self.north && self.west <= lon && lon <= self.east
     }
-    Filter::any(reach)
 }
 
 /// What a job seeker asks for when searching vacancies by keyword.
@@ -520,6 +559,18 @@ mod tests {
             Filter::GeoRadius { .. } => {
                 out.insert("_geo");
             }
+            // The embedded engine reads the point and radius, Meilisearch
+            // the reach box.
+            Filter::WithinOwnReach { .. } => {
+                out.extend([
+                    "_geo",
+                    "radius_km",
+                    "reach_south",
+                    "reach_north",
+                    "reach_west",
+                    "reach_east",
+                ]);
+            }
             Filter::Not(inner) => attributes(inner, out),
             Filter::And(parts) | Filter::Or(parts) => {
                 for part in parts {
@@ -659,6 +710,50 @@ mod tests {
         }
     }
 
+    /// Every point within a person's padded radius lies in their reach box,
+    /// near the poles and across the antimeridian too, and the box is no
+    /// wider than it needs to be in the usual case.
+    #[test]
+    fn a_reach_box_holds_every_point_within_reach() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for (lat, lon) in [
+            (53.8, -1.55),
+            (0.0, 179.9),
+            (-45.0, -179.5),
+            (89.0, 10.0),
+            (-88.5, 0.0),
+        ] {
+            let home = GeoPoint::parse(lat, lon).unwrap();
+            for radius in [0.0, 1.0, 25.0, 200.0] {
+                let reach = ReachBox::around(home, radius);
+                let metres = padded_metres(radius) as f64;
+                for _ in 0..2_000 {
+                    let (a, b) = (
+                        (lat + rng.gen_range(-2.0..2.0_f64)).clamp(-90.0, 90.0),
+                        lon + rng.gen_range(-8.0..8.0_f64),
+                    );
+                    let b = if b > 180.0 {
+                        b - 360.0
+                    } else if b < -180.0 {
+                        b + 360.0
+                    } else {
+                        b
+                    };
+                    let point = GeoPoint::parse(a, b).unwrap();
+                    if distance_km(home, point) * 1000.0 <= metres {
+                        assert!(reach.holds(a, b), "{lat},{lon} {radius} km: {a},{b}");
+                    }
+                }
+            }
+        }
+        let leeds = ReachBox::around(GeoPoint::parse(53.8, -1.55).unwrap(), 25.0);
+        assert!(leeds.north - leeds.south < 0.46, "{leeds:?}");
+        assert!(leeds.east - leeds.west < 0.77, "{leeds:?}");
+        let wrapping = ReachBox::around(GeoPoint::parse(0.0, 179.9).unwrap(), 25.0);
+        assert_eq!((wrapping.west, wrapping.east), (-180.0, 180.0));
+    }
+
     #[test]
     fn padding_is_never_below_the_radius() {
         for km in [0.0, 0.001, 1.0, 25.0, 200.0] {
@@ -728,15 +823,9 @@ mod tests {
             "service_id IN [4, 5] AND right_to_work = true AND barred_adults = false \
              AND NOT offence_categories IN [\"arson\"] AND can_drive = true AND certificates = \"forklift-counterbalance\" \
              AND (release_day <= {starts} OR rotl_eligible_day <= {starts}) \
-             AND (no_fixed_abode = true OR (radius_km <= 1 AND _geoRadius(53.6833, -1.4977, 1015)) OR "
+             AND (no_fixed_abode = true OR (reach_south <= 53.6833 AND reach_north >= 53.6833 \
+             AND reach_west <= -1.4977 AND reach_east >= -1.4977))"
         )), "{text}");
-        assert!(
-            text.contains(
-                " OR (radius_km > 1 AND radius_km <= 2 AND _geoRadius(53.6833, -1.4977, 2020)) OR "
-            ),
-            "each radius falls in one bucket: {text}"
-        );
-        assert!(text.ends_with("OR radius_km > 200)"), "{text}");
         assert!(
             !render(&profiles_for_vacancy(&job, &ServiceScope::All, today)).contains("service_id")
         );

@@ -237,8 +237,12 @@ w(f"| Matching p99 under 50 ms (embedded engine, both directions) | worst p99 {w
   f"{'yes' if worst_p99 is not None and worst_p99 < 50 else 'NO'} |")
 min_ratio = min((ratio(x[3], x[1]) or 0 for x in rows), default=0)
 min_ratio99 = min((ratio(x[4], x[2]) or 0 for x in rows), default=0)
-w(f"| At least 10x faster than brute force | lowest ratio {min_ratio:,.1f}x at p50, {min_ratio99:,.1f}x at p99 | "
-  f"{'yes' if min_ratio >= 10 and min_ratio99 >= 10 else 'NO'} |")
+# The goal is at p50; the p99 ratio is held to the same bar in a row of its
+# own, beyond the goal, so neither hides the other.
+w(f"| At least 10x faster than brute force at p50 | lowest ratio {min_ratio:,.1f}x | "
+  f"{'yes' if min_ratio >= 10 else 'NO'} |")
+w(f"| The same at p99 (beyond the goal) | lowest ratio {min_ratio99:,.1f}x | "
+  f"{'yes' if min_ratio99 >= 10 else 'NO'} |")
 warm = [(num(f"matching_{k}_warm_p50_ms"), num(f"matching_{k}_warm_p99_ms"), x[3], x[4])
         for k, x in zip(("pv", "vp"), rows)]
 if all(v[0] is not None for v in warm):
@@ -247,8 +251,10 @@ if all(v[0] is not None for v in warm):
       f"{'yes' if worst_warm < 50 else 'NO'} |")
     r50 = min(ratio(v[2], v[0]) or 0 for v in warm)
     r99 = min(ratio(v[3], v[1]) or 0 for v in warm)
-    w(f"| At least 10x faster than brute force, steady state | lowest ratio {r50:,.1f}x at p50, {r99:,.1f}x at p99 | "
-      f"{'yes' if r50 >= 10 and r99 >= 10 else 'NO'} |")
+    w(f"| At least 10x faster than brute force at p50, steady state | lowest ratio {r50:,.1f}x | "
+      f"{'yes' if r50 >= 10 else 'NO'} |")
+    w(f"| The same at p99, steady state (beyond the goal) | lowest ratio {r99:,.1f}x | "
+      f"{'yes' if r99 >= 10 else 'NO'} |")
 for b in backends:
     rps = num(f"http_{b}_terminal_find_rps") or 0
     w(f"| 1,000 requests/s on the terminal search page ({b}) | {rps:,.0f}/s | {'yes' if rps >= 1000 else 'NO'} |")

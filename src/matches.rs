@@ -281,6 +281,16 @@ impl<T> Snapshot<T> {
     }
 }
 
+/// A write of [`Matcher::changed_many`] that no run waits for, if any.
+async fn beside(
+    write: Option<impl std::future::Future<Output = Result<(), MatchError>>>,
+) -> Result<(), MatchError> {
+    match write {
+        Some(write) => write.await,
+        None => Ok(()),
+    }
+}
+
 /// The ids once each, in their first order.
 fn distinct(ids: &[i64]) -> Vec<i64> {
     let mut seen = std::collections::HashSet::new();
@@ -909,20 +919,74 @@ impl Matcher {
         // the two indexes are written at once. A vacancy's run asks the
         // profiles index and a profile's run the vacancies index, so each
         // kind's runs wait only for the other kind's write: every run sees
-        // every change of the batch, and a batch of one kind never waits for
-        // its own write (on Meilisearch, the indexing task) before matching.
+        // every change of the batch. A write that no run asks (a batch of
+        // one kind: its own write; on Meilisearch, the indexing task) goes
+        // on beside the runs and the store, and the batch ends when both
+        // are done.
         let (vacancies, profiles) = tokio::try_join!(
             self.present_vacancies(&vacancy_ids),
             self.present_profiles(&profile_ids)
         )?;
-        // A few runs of each kind at a time: while one waits for the engine
-        // (a Meilisearch round trip), another assesses its candidates.
+        let write_vacancies = self.write_vacancies(&self.index, &vacancy_ids, &vacancies);
+        let write_profiles = self.write_profiles(&self.index, &profile_ids, &profiles, today);
+        let (vacancies_first, vacancies_beside) = if profiles.is_empty() {
+            (None, Some(write_vacancies))
+        } else {
+            (Some(write_vacancies), None)
+        };
+        let (profiles_first, profiles_beside) = if vacancies.is_empty() {
+            (None, Some(write_profiles))
+        } else {
+            (Some(write_profiles), None)
+        };
+        let runs_and_store = async {
+            let (mut runs, profile_found) = tokio::try_join!(
+                async {
+                    if let Some(write) = profiles_first {
+                        write.await?;
+                    }
+                    self.vacancy_runs(&vacancy_ids, &vacancies, today).await
+                },
+                async {
+                    if let Some(write) = vacancies_first {
+                        write.await?;
+                    }
+                    self.profile_runs(&profile_ids, &profiles, today).await
+                }
+            )?;
+            runs.extend(profile_found);
+            Ok::<_, MatchError>(
+                self.store
+                    .run(move |conn| {
+                        let at = store::now();
+                        conn.write(|c| stored::apply_runs(c, &runs, at))
+                    })
+                    .await?,
+            )
+        };
+        let (outcome, (), ()) = tokio::try_join!(
+            runs_and_store,
+            beside(vacancies_beside),
+            beside(profiles_beside)
+        )?;
+        Ok(outcome)
+    }
+
+    /// Each vacancy's run of a batch, a few at a time (while one waits for
+    /// the engine, a Meilisearch round trip, another assesses its
+    /// candidates). A vacancy that is gone expires its matches (an empty
+    /// run).
+    async fn vacancy_runs(
+        &self,
+        ids: &[i64],
+        vacancies: &HashMap<i64, Arc<Vacancy>>,
+        today: NaiveDate,
+    ) -> Result<Vec<(RunScope, Vec<stored::Found>)>, MatchError> {
         use futures_util::{StreamExt, TryStreamExt};
-        let vacancy_runs = futures_util::stream::iter(vacancy_ids.iter().copied())
+        futures_util::stream::iter(ids.iter().copied())
             .map(|id| {
                 let vacancy = vacancies.get(&id).cloned();
                 async move {
-                    // A vacancy that is gone expires its matches (an empty run).
                     let found = match vacancy {
                         Some(vacancy) => self
                             .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
@@ -935,11 +999,22 @@ impl Matcher {
                     Ok::<_, MatchError>((RunScope::Vacancy(id), found))
                 }
             })
-            .buffered(RUNS_IN_FLIGHT);
-        // A profile that is gone or anonymised only leaves the index.
-        let profile_runs = futures_util::stream::iter(
-            profile_ids
-                .iter()
+            .buffered(RUNS_IN_FLIGHT)
+            .try_collect()
+            .await
+    }
+
+    /// Each present profile's run of a batch, a few at a time; a profile
+    /// that is gone or anonymised only leaves the index.
+    async fn profile_runs(
+        &self,
+        ids: &[i64],
+        profiles: &HashMap<i64, Arc<Profile>>,
+        today: NaiveDate,
+    ) -> Result<Vec<(RunScope, Vec<stored::Found>)>, MatchError> {
+        use futures_util::{StreamExt, TryStreamExt};
+        futures_util::stream::iter(
+            ids.iter()
                 .filter_map(|id| profiles.get(id).cloned())
                 .collect::<Vec<_>>(),
         )
@@ -952,37 +1027,9 @@ impl Matcher {
                 .collect();
             Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
         })
-        .buffered(RUNS_IN_FLIGHT);
-        let (mut runs, profile_found) = tokio::try_join!(
-            async {
-                self.write_profiles(&self.index, &profile_ids, &profiles, today)
-                    .await?;
-                vacancy_runs.try_collect::<Vec<_>>().await
-            },
-            async {
-                self.write_vacancies(&self.index, &vacancy_ids, &vacancies)
-                    .await?;
-                profile_runs.try_collect::<Vec<_>>().await
-            }
-        )?;
-        runs.extend(profile_found);
-        Ok(self
-            .store
-            .run(move |conn| {
-                let at = store::now();
-                conn.write(|c| {
-                    let mut total = RunOutcome::default();
-                    for (scope, found) in &runs {
-                        let outcome = stored::apply_run(c, *scope, found, at)?;
-                        total.suggested += outcome.suggested;
-                        total.updated += outcome.updated;
-                        total.unchanged += outcome.unchanged;
-                        total.expired += outcome.expired;
-                    }
-                    Ok(total)
-                })
-            })
-            .await?)
+        .buffered(RUNS_IN_FLIGHT)
+        .try_collect()
+        .await
     }
 
     /// [`Self::sync_vacancy`] for many: those still there, by id, indexed

@@ -1542,6 +1542,91 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    a_batch_of_runs_stores_what_its_runs_store_one_after_another,
+    |backend| async move {
+        use fairchance::domain::vacancy::VacancyStatus;
+        use fairchance::store::matches::{apply_run, apply_runs, Found, RunOutcome, RunScope};
+        let s = small(backend).await;
+        let today = now().date();
+        let (v1, v2) = (
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+        );
+        let (p1, p2, p3) = (
+            s.person("B1", today),
+            s.person("B2", today),
+            s.person("B3", today),
+        );
+        let pair = |p: i64, v: i64, score: f64| Found {
+            profile_id: p,
+            vacancy_id: v,
+            score,
+            distance_km: Some(3.0),
+            reasons: "[]".into(),
+        };
+        let mut conn = s.app.services.store.conn().unwrap();
+        // Stored before the batch: a pair the batch no longer finds.
+        conn.write(|c| apply_run(c, RunScope::Vacancy(v1), &[pair(p3, v1, 0.5)], now()))
+            .unwrap();
+        // People's runs listed first: vacancies' runs are applied first all
+        // the same. Both vacancies' runs find new pairs; person 1's run
+        // finds one of them again as it is and the other with another
+        // score; person 2's run no longer finds theirs.
+        let runs = vec![
+            (
+                RunScope::Profile(p1),
+                vec![pair(p1, v1, 0.7), pair(p1, v2, 0.9)],
+            ),
+            (RunScope::Profile(p2), vec![]),
+            (
+                RunScope::Vacancy(v1),
+                vec![pair(p1, v1, 0.7), pair(p2, v1, 0.6)],
+            ),
+            (RunScope::Vacancy(v2), vec![pair(p1, v2, 0.8)]),
+        ];
+        let outcome = conn.write(|c| apply_runs(c, &runs, now())).unwrap();
+        assert_eq!(
+            outcome,
+            RunOutcome {
+                suggested: 3,
+                updated: 1,
+                unchanged: 1,
+                expired: 2,
+            }
+        );
+        let stored: Vec<(i64, i64, String, f64)> = stored_matches(&mut conn)
+            .into_iter()
+            .map(|(p, v, status, score, _)| (p, v, status, score))
+            .collect();
+        let expected = vec![
+            (p1, v1, "suggested".to_owned(), 0.7),
+            (p1, v2, "suggested".to_owned(), 0.9),
+            (p2, v1, "expired".to_owned(), 0.6),
+            (p3, v1, "expired".to_owned(), 0.5),
+        ];
+        assert_eq!(stored, expected);
+        // The same runs one after another, on a fresh start, store the same.
+        fairchance::with_conn!(&mut conn, |c| diesel::delete(
+            fairchance::store::schema::matches::table
+        )
+        .execute(c)
+        .unwrap());
+        conn.write(|c| apply_run(c, RunScope::Vacancy(v1), &[pair(p3, v1, 0.5)], now()))
+            .unwrap();
+        for i in [2, 3, 0, 1] {
+            let (scope, found) = &runs[i];
+            conn.write(|c| apply_run(c, *scope, found, now())).unwrap();
+        }
+        let one_by_one: Vec<(i64, i64, String, f64)> = stored_matches(&mut conn)
+            .into_iter()
+            .map(|(p, v, status, score, _)| (p, v, status, score))
+            .collect();
+        assert_eq!(one_by_one, expected);
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
     a_batch_with_a_new_vacancy_and_a_new_person_matches_them,
     |backend| async move {
         use fairchance::domain::vacancy::VacancyStatus;

@@ -242,8 +242,6 @@ impl RuleCode {
             RuleCode::BeyondTravelRadius => Narrowing::Partly {
                 vacancy_fields: &["_geo", "remote"],
                 profile_fields: &[
-                    "_geo",
-                    "radius_km",
                     "no_fixed_abode",
                     "reach_south",
                     "reach_north",

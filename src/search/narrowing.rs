@@ -559,17 +559,10 @@ mod tests {
             Filter::GeoRadius { .. } => {
                 out.insert("_geo");
             }
-            // The embedded engine reads the point and radius, Meilisearch
-            // the reach box.
+            // What Meilisearch is asked; the embedded engine reads the
+            // point and radius, which every profile document carries.
             Filter::WithinOwnReach { .. } => {
-                out.extend([
-                    "_geo",
-                    "radius_km",
-                    "reach_south",
-                    "reach_north",
-                    "reach_west",
-                    "reach_east",
-                ]);
+                out.extend(["reach_south", "reach_north", "reach_west", "reach_east"]);
             }
             Filter::Not(inner) => attributes(inner, out),
             Filter::And(parts) | Filter::Or(parts) => {

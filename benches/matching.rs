@@ -114,9 +114,18 @@ fn env_number(name: &str, default: u32) -> u32 {
 /// the matches. Every stored match is deleted first (not timed), so each
 /// engine's figure stores every pair new, as an import of new vacancies
 /// does, whichever engine ran before.
-async fn thousand_changed(matcher: &Matcher, store: &store::Store, ids: &[i64], today: chrono::NaiveDate) -> f64 {
+async fn thousand_changed(
+    matcher: &Matcher,
+    store: &store::Store,
+    ids: &[i64],
+    today: chrono::NaiveDate,
+) -> f64 {
     let mut conn = store.conn().expect("conn");
-    with_conn!(&mut conn, |c| diesel::RunQueryDsl::execute(diesel::delete(fairchance::store::schema::matches::table), c)).expect("clear matches");
+    with_conn!(&mut conn, |c| diesel::RunQueryDsl::execute(
+        diesel::delete(fairchance::store::schema::matches::table),
+        c
+    ))
+    .expect("clear matches");
     drop(conn);
     let started = Instant::now();
     for batch in ids.chunks(100) {

@@ -294,21 +294,22 @@ fn insert_new(
     new: &BTreeMap<(i64, i64), NewPair<'_>>,
     at: NaiveDateTime,
 ) -> StoreResult<()> {
-    let rows: Vec<_> = new
-        .values()
-        .map(|pair| {
-            (
-                assessed(pair.found, at),
-                matches::profile_id.eq(pair.found.profile_id),
-                matches::vacancy_id.eq(pair.found.vacancy_id),
-                matches::status.eq(if pair.expired { "expired" } else { "suggested" }),
-                matches::created_at.eq(at),
-            )
-        })
-        .collect();
-    for chunk in rows.chunks(INSERT_CHUNK) {
+    let pairs: Vec<&NewPair<'_>> = new.values().collect();
+    for chunk in pairs.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|pair| {
+                (
+                    assessed(pair.found, at),
+                    matches::profile_id.eq(pair.found.profile_id),
+                    matches::vacancy_id.eq(pair.found.vacancy_id),
+                    matches::status.eq(if pair.expired { "expired" } else { "suggested" }),
+                    matches::created_at.eq(at),
+                )
+            })
+            .collect();
         with_conn!(conn, |c| diesel::insert_into(matches::table)
-            .values(chunk)
+            .values(&rows)
             .execute(c)?);
     }
     Ok(())

@@ -1027,34 +1027,35 @@ impl LatitudeOrder {
             fast.column_opt::<f64>(GEO_LAT)?,
             fast.column_opt::<f64>(GEO_LNG)?,
         ) else {
-            return Ok(Self {
-                lat: Vec::new(),
-                lon: Vec::new(),
-                doc: Vec::new(),
-                reach: Vec::new(),
-                widest: 0.0,
-            });
+            return Ok(Self::from_points(Vec::new(), false));
         };
-        let mut points: Vec<(f64, f64, DocId)> = (0..reader.max_doc())
+        let radius = fast.column_opt::<f64>(RADIUS_KM)?;
+        let points = (0..reader.max_doc())
             .filter_map(|doc| match (lat.first(doc), lng.first(doc)) {
-                (Some(a), Some(b)) if GeoPoint::parse(a, b).is_ok() => Some((a, b, doc)),
+                (Some(a), Some(b)) if GeoPoint::parse(a, b).is_ok() => {
+                    let reach = radius
+                        .as_ref()
+                        .and_then(|radius| radius.first(doc))
+                        .filter(|r| r.is_finite())
+                        .map_or(f64::NAN, |r| padded_metres(r) as f64);
+                    Some((a, b, doc, reach))
+                }
                 _ => None,
             })
             .collect();
+        Ok(Self::from_points(points, radius.is_some()))
+    }
+
+    /// From (latitude, longitude, document, padded reach or NaN) in any
+    /// order; `with_reach`: whether the documents have a travel radius.
+    fn from_points(mut points: Vec<(f64, f64, DocId, f64)>, with_reach: bool) -> Self {
         points.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let reach = match fast.column_opt::<f64>(RADIUS_KM)? {
-            Some(radius) => points
-                .iter()
-                .map(|&(_, _, doc)| {
-                    radius
-                        .first(doc)
-                        .filter(|r| r.is_finite())
-                        .map_or(f64::NAN, |r| padded_metres(r) as f64)
-                })
-                .collect(),
-            None => Vec::new(),
+        let reach: Vec<f64> = if with_reach {
+            points.iter().map(|p| p.3).collect()
+        } else {
+            Vec::new()
         };
-        Ok(Self {
+        Self {
             lat: points.iter().map(|p| p.0).collect(),
             lon: points.iter().map(|p| p.1).collect(),
             doc: points.iter().map(|p| p.2).collect(),
@@ -1064,7 +1065,7 @@ impl LatitudeOrder {
                 .filter(|r| !r.is_nan())
                 .fold(0.0, f64::max),
             reach,
-        })
+        }
     }
 
     /// The positions of the points whose latitude is within `band` degrees
@@ -1307,19 +1308,14 @@ mod tests {
                 points.push((p_lat, p_lon));
             }
         }
-        let mut sorted: Vec<(f64, f64, DocId)> = points
-            .iter()
-            .enumerate()
-            .map(|(doc, &(a, b))| (a, b, doc as DocId))
-            .collect();
-        sorted.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let order = LatitudeOrder {
-            lat: sorted.iter().map(|p| p.0).collect(),
-            lon: sorted.iter().map(|p| p.1).collect(),
-            doc: sorted.iter().map(|p| p.2).collect(),
-            reach: Vec::new(),
-            widest: 0.0,
-        };
+        let order = LatitudeOrder::from_points(
+            points
+                .iter()
+                .enumerate()
+                .map(|(doc, &(a, b))| (a, b, doc as DocId, f64::NAN))
+                .collect(),
+            false,
+        );
         let mut found_any = 0;
         for (lat, lon) in centres {
             let centre = GeoPoint::parse(lat, lon).unwrap();
@@ -1355,7 +1351,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
-        let mut sorted: Vec<(f64, f64, DocId, f64)> = (0..30_000)
+        let points: Vec<(f64, f64, DocId, f64)> = (0..30_000)
             .map(|doc| {
                 let radius_km = (next() * 220.0).round() - 10.0;
                 let reach = if radius_km < 0.0 {
@@ -1371,22 +1367,11 @@ mod tests {
                 )
             })
             .collect();
-        sorted.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let order = LatitudeOrder {
-            lat: sorted.iter().map(|p| p.0).collect(),
-            lon: sorted.iter().map(|p| p.1).collect(),
-            doc: sorted.iter().map(|p| p.2).collect(),
-            reach: sorted.iter().map(|p| p.3).collect(),
-            widest: sorted
-                .iter()
-                .map(|p| p.3)
-                .filter(|r| !r.is_nan())
-                .fold(0.0, f64::max),
-        };
+        let order = LatitudeOrder::from_points(points.clone(), true);
         let mut found_any = 0;
         for (lat, lon) in [(53.8008, -1.5491), (51.5, -0.12), (58.0, 3.0)] {
             let centre = GeoPoint::parse(lat, lon).unwrap();
-            let mut expected: Vec<DocId> = sorted
+            let mut expected: Vec<DocId> = points
                 .iter()
                 .filter(|p| distance_km(centre, GeoPoint::parse(p.0, p.1).unwrap()) * 1000.0 <= p.3)
                 .map(|p| p.2)
@@ -1397,10 +1382,7 @@ mod tests {
             found_any += found.len();
         }
         assert!(found_any > 2_000, "{found_any}");
-        let no_radius = LatitudeOrder {
-            reach: Vec::new(),
-            ..order
-        };
+        let no_radius = LatitudeOrder::from_points(points, false);
         assert!(no_radius
             .within_own_reach(GeoPoint::parse(53.8, -1.5).unwrap())
             .is_empty());

@@ -237,6 +237,7 @@ pub fn apply_runs<F: AsRef<[Found]>>(
     Ok(outcome)
 }
 
+/// Whether a pair found has these score, distance and reasons.
 fn same_values(found: &Found, score: f64, distance: Option<f64>, reasons: &str) -> bool {
     found.score == score && found.distance_km == distance && found.reasons == reasons
 }
@@ -276,7 +277,7 @@ fn store_again(
             ))
             .execute(c)?);
         outcome.suggested += 1;
-    } else if score == pair.score && distance == pair.distance_km && reasons == pair.reasons {
+    } else if same_values(pair, score, distance, &reasons) {
         outcome.unchanged += 1;
     } else {
         with_conn!(conn, |c| diesel::update(matches::table.find(id))

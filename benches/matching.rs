@@ -487,6 +487,12 @@ fn main() {
                 let mut meili_vars = vars.clone();
                 meili_vars.insert("FAIRCHANCE_SEARCH".into(), "meilisearch".into());
                 meili_vars.insert("MEILISEARCH_URL".into(), url);
+                // Indexes of its own, so a run never overwrites an
+                // installation's indexes on the same server.
+                meili_vars.insert(
+                    "FAIRCHANCE_SEARCH_PREFIX".into(),
+                    std::env::var("BENCH_SEARCH_PREFIX").unwrap_or_else(|_| "fairchance_bench_".into()),
+                );
                 if let Ok(key) = std::env::var("MEILISEARCH_API_KEY") {
                     meili_vars.insert("MEILISEARCH_API_KEY".into(), key);
                 }

@@ -31,6 +31,8 @@
 # BENCH_CLIFF_VACANCIES (vacancies written while Find jobs is loaded, 10000).
 # BENCH_PERF (on: a perf profile of the server under each HTTP load, taken
 # in a separate 5-second run; off to skip; Debian: apt-get install linux-perf).
+# BENCH_SEARCH_PREFIX (the matching bench's Meilisearch index names,
+# fairchance_bench_, so a run leaves an installation's indexes alone).
 # BENCH_ONLY=import runs only the import part (and needs neither wrk nor
 # aiosmtpd); BENCHMARKS.md then keeps its other sections and only the import
 # section is replaced. BENCH_ONLY=noimport runs everything but the import

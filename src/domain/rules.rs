@@ -76,19 +76,21 @@ impl<'a> Pair<'a> {
             _ => None,
         };
         let starts = effective_start(job, person, today);
+        let conditions = person.licence_conditions().as_of(today);
+        // Work on its own later dates sees the conditions of its first day;
+        // anything else, or a first day that is today, those of today (a
+        // borrowed copy, so ranking thousands of pairs works them out once).
         let conditions_at_work = match job.kind() {
-            VacancyKind::Job | VacancyKind::GuaranteedInterview => {
-                person.licence_conditions().as_of(today)
+            VacancyKind::WorkTrial | VacancyKind::RotlPlacement if starts > today => {
+                person.licence_conditions().as_of(starts)
             }
-            VacancyKind::WorkTrial | VacancyKind::RotlPlacement => {
-                person.licence_conditions().as_of(starts.max(today))
-            }
+            _ => conditions.clone(),
         };
         Pair {
             vacancy,
             job,
             person,
-            conditions: person.licence_conditions().as_of(today),
+            conditions,
             today,
             starts,
             distance,

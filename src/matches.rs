@@ -399,6 +399,28 @@ impl InFlight {
     }
 }
 
+/// Runs a matching run on a task of its own, so the runs of a batch that
+/// are under way at once assess their candidates on every core, not in
+/// turn on the task that polls them. Dropping the answer (another run
+/// failed) stops the run.
+async fn on_own_task<T: Send + 'static>(
+    run: impl std::future::Future<Output = Result<T, MatchError>> + Send + 'static,
+) -> Result<T, MatchError> {
+    struct StopOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for StopOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
+    let mut task = StopOnDrop(tokio::spawn(run));
+    match (&mut task.0).await {
+        Ok(done) => done,
+        Err(stopped) => Err(MatchError::Search(SearchError::Interrupted(
+            stopped.to_string(),
+        ))),
+    }
+}
+
 impl Matcher {
     pub fn new(store: Store, index: Arc<dyn MatchIndex>, taxonomy: Arc<Taxonomy>) -> Self {
         Self {
@@ -986,9 +1008,10 @@ impl Matcher {
         futures_util::stream::iter(ids.iter().copied())
             .map(|id| {
                 let vacancy = vacancies.get(&id).cloned();
-                async move {
+                let matcher = self.clone();
+                on_own_task(async move {
                     let found = match vacancy {
-                        Some(vacancy) => self
+                        Some(vacancy) => matcher
                             .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
                             .await?
                             .into_iter()
@@ -997,7 +1020,7 @@ impl Matcher {
                         None => Vec::new(),
                     };
                     Ok::<_, MatchError>((RunScope::Vacancy(id), found))
-                }
+                })
             })
             .buffered(RUNS_IN_FLIGHT)
             .try_collect()
@@ -1018,14 +1041,17 @@ impl Matcher {
                 .filter_map(|id| profiles.get(id).cloned())
                 .collect::<Vec<_>>(),
         )
-        .map(|profile| async move {
-            let found = self
-                .vacancies_for(&profile, today, usize::MAX)
-                .await?
-                .into_iter()
-                .map(|r| found(profile.id, r.item.id, &r.assessment))
-                .collect();
-            Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
+        .map(|profile| {
+            let matcher = self.clone();
+            on_own_task(async move {
+                let found = matcher
+                    .vacancies_for(&profile, today, usize::MAX)
+                    .await?
+                    .into_iter()
+                    .map(|r| found(profile.id, r.item.id, &r.assessment))
+                    .collect();
+                Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
+            })
         })
         .buffered(RUNS_IN_FLIGHT)
         .try_collect()
@@ -1479,13 +1505,7 @@ fn words_match(words: &[String], vacancy: &Vacancy, taxonomy: &Taxonomy) -> bool
 }
 
 fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {
-    Found {
-        profile_id,
-        vacancy_id,
-        score: assessment.score.clamp(0.0, 1.0),
-        distance_km: assessment.distance_km,
-        reasons: serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into()),
-    }
+    Found::assessed(profile_id, vacancy_id, assessment)
 }
 
 /// One page of the eligible items, ordered by relevance band, then score,

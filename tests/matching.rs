@@ -1557,13 +1557,8 @@ on_both_backends!(
             s.person("B2", today),
             s.person("B3", today),
         );
-        let pair = |p: i64, v: i64, score: f64| Found {
-            profile_id: p,
-            vacancy_id: v,
-            score,
-            distance_km: Some(3.0),
-            reasons: "[]".into(),
-        };
+        let pair =
+            |p: i64, v: i64, score: f64| Found::from_json(p, v, score, Some(3.0), "[]".into());
         let mut conn = s.app.services.store.conn().unwrap();
         // Stored before the batch: a pair the batch no longer finds.
         conn.write(|c| apply_run(c, RunScope::Vacancy(v1), &[pair(p3, v1, 0.5)], now()))

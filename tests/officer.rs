@@ -2327,13 +2327,13 @@ on_both_backends!(
                 store::matches::apply_run(
                     tx,
                     store::matches::RunScope::Profile(d.profile_y),
-                    &[store::matches::Found {
-                        profile_id: d.profile_y,
-                        vacancy_id: strong,
-                        score: 0.3,
-                        distance_km: None,
+                    &[store::matches::Found::from_json(
+                        d.profile_y,
+                        strong,
+                        0.3,
+                        None,
                         reasons,
-                    }],
+                    )],
                     now(),
                 )
             })

@@ -796,13 +796,7 @@ fn approve_demo_matches(
     });
     let found: Vec<store::matches::Found> = eligible
         .iter()
-        .map(|(vacancy_id, a)| store::matches::Found {
-            profile_id,
-            vacancy_id: *vacancy_id,
-            score: a.score.clamp(0.0, 1.0),
-            distance_km: a.distance_km,
-            reasons: serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into()),
-        })
+        .map(|(vacancy_id, a)| store::matches::Found::assessed(profile_id, *vacancy_id, a))
         .collect();
     if found.is_empty() {
         return Ok(0);

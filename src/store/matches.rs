@@ -21,6 +21,53 @@ pub struct Found {
     pub distance_km: Option<f64>,
     /// The reasons, as JSON.
     pub reasons: String,
+    /// How many of the vacancy's required skills the person has, and how
+    /// many it requires (see [`required_skill_counts`]), stored beside the
+    /// reasons for the officer's list of new matches.
+    pub required_met: i32,
+    pub required_total: i32,
+}
+
+impl Found {
+    /// The pair as `assess` found it: the reasons as JSON, the required
+    /// skill counts taken from the reasons themselves (a run stores
+    /// millions of pairs; reading its own JSON back would cost more).
+    pub fn assessed(
+        profile_id: i64,
+        vacancy_id: i64,
+        assessment: &crate::domain::matching::Assessment,
+    ) -> Self {
+        let (required_met, required_total) = required_of(&assessment.reasons);
+        Self {
+            profile_id,
+            vacancy_id,
+            score: assessment.score.clamp(0.0, 1.0),
+            distance_km: assessment.distance_km,
+            reasons: serde_json::to_string(&assessment.reasons).unwrap_or_else(|_| "[]".into()),
+            required_met,
+            required_total,
+        }
+    }
+
+    /// A pair with reasons given as JSON (imports of stored data, tests).
+    pub fn from_json(
+        profile_id: i64,
+        vacancy_id: i64,
+        score: f64,
+        distance_km: Option<f64>,
+        reasons: String,
+    ) -> Self {
+        let (required_met, required_total) = required_skill_counts(&reasons);
+        Self {
+            profile_id,
+            vacancy_id,
+            score,
+            distance_km,
+            reasons,
+            required_met,
+            required_total,
+        }
+    }
 }
 
 /// What a run changed.
@@ -46,6 +93,11 @@ pub enum RunScope {
 pub fn required_skill_counts(reasons: &str) -> (i32, i32) {
     let reasons: Vec<crate::domain::matching::Reason> =
         serde_json::from_str(reasons).unwrap_or_default();
+    required_of(&reasons)
+}
+
+/// [`required_skill_counts`] of reasons as data.
+fn required_of(reasons: &[crate::domain::matching::Reason]) -> (i32, i32) {
     reasons
         .iter()
         .find_map(|r| match r {
@@ -244,13 +296,12 @@ fn same_values(found: &Found, score: f64, distance: Option<f64>, reasons: &str) 
 
 /// What a run sets on a pair it found.
 fn assessed(pair: &Found, at: NaiveDateTime) -> Assessed<'_> {
-    let (required_met, required_total) = required_skill_counts(&pair.reasons);
     Assessed {
         score: pair.score,
         distance_km: pair.distance_km,
         reasons: &pair.reasons,
-        required_met,
-        required_total,
+        required_met: pair.required_met,
+        required_total: pair.required_total,
         updated_at: at,
     }
 }
@@ -525,4 +576,40 @@ pub fn decide(
         });
     }
     load(conn, id)?.ok_or(DecisionError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::matching::{Assessment, Reason};
+
+    fn assessment(reasons: Vec<Reason>) -> Assessment {
+        Assessment {
+            failures: Vec::new(),
+            score: 0.7,
+            reasons,
+            distance_km: Some(4.5),
+            case_by_case: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_pair_found_carries_the_counts_its_own_reasons_give() {
+        let with_skills = assessment(vec![
+            Reason::Remote,
+            Reason::RequiredSkills {
+                matched: vec!["forklift-counterbalance".into()],
+                missing: vec!["food-hygiene-level-2".into(), "first-aid".into()],
+                total: 3,
+            },
+        ]);
+        let without = assessment(vec![Reason::Distance { km: 4.5 }]);
+        for (reasons, counts) in [(with_skills, (1, 3)), (without, (0, 0))] {
+            let found = Found::assessed(7, 9, &reasons);
+            assert_eq!((found.required_met, found.required_total), counts);
+            assert_eq!(required_skill_counts(&found.reasons), counts);
+            let again = Found::from_json(7, 9, 0.7, Some(4.5), found.reasons.clone());
+            assert_eq!((again.required_met, again.required_total), counts);
+        }
+    }
 }

@@ -148,13 +148,7 @@ impl Fixture {
         // Every pair stored and approved, eligible or not.
         let found: Vec<Found> = vacancies
             .iter()
-            .map(|&vacancy_id| Found {
-                profile_id: profile,
-                vacancy_id,
-                score: 0.5,
-                distance_km: None,
-                reasons: "[]".into(),
-            })
+            .map(|&vacancy_id| Found::from_json(profile, vacancy_id, 0.5, None, "[]".into()))
             .collect();
         conn.write(|c| store::matches::apply_run(c, RunScope::Profile(profile), &found, at))
             .unwrap();

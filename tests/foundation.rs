@@ -838,3 +838,27 @@ fn on_postgres_connections_killed_by_the_server_are_replaced() {
         fairchance::with_conn!(&mut conn, |c| c.batch_execute("SELECT 1")).unwrap();
     }
 }
+
+/// Statements are short lookups and writes: a plan costed past
+/// `jit_above_cost` (stale statistics after a bulk write) must not be
+/// compiled first, on any connection of the pool.
+#[test]
+fn on_postgres_every_connection_runs_without_jit() {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = Text)]
+        jit: String,
+    }
+    let db = TestDb::new(Backend::Postgres);
+    drop(db.services(&[]));
+    let pool = store::Store::open(&db.url, 3).unwrap();
+    let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
+    for mut conn in held {
+        let setting: Setting = fairchance::with_conn!(&mut conn, |c| diesel::sql_query(
+            "SELECT current_setting('jit') AS jit"
+        )
+        .get_result(c))
+        .unwrap();
+        assert_eq!(setting.jit, "off");
+    }
+}

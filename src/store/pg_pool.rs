@@ -120,8 +120,22 @@ impl ManageConnection for PgManager {
         // Read before connecting: a failure noted while connecting is then
         // newer than this connection and costs it one ping.
         let lost_seen = lost_so_far();
+        let mut conn = self.inner.connect()?;
+        // No JIT compilation: every statement here is a short lookup or
+        // write, and the planner's cost of a lookup on a table whose
+        // statistics are stale (millions of matches stored since the last
+        // ANALYZE, or a server with autovacuum off) passes `jit_above_cost`,
+        // so each statement was compiled first: about 0.4 s of CPU a
+        // statement, seen storing an import's matches at 12 people a
+        // second. A server without JIT (before PostgreSQL 11) refuses the
+        // setting, and has nothing to switch off.
+        if let Err(refused) =
+            diesel::connection::SimpleConnection::batch_execute(&mut conn, "SET jit = off")
+        {
+            tracing::debug!(%refused, "PostgreSQL has no jit setting to switch off");
+        }
         Ok(PgPooled {
-            conn: self.inner.connect()?,
+            conn,
             known: KnownGood::new(lost_seen),
         })
     }

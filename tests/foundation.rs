@@ -841,13 +841,16 @@ fn on_postgres_connections_killed_by_the_server_are_replaced() {
 
 /// Statements are short lookups and writes: a plan costed past
 /// `jit_above_cost` (stale statistics after a bulk write) must not be
-/// compiled first, on any connection of the pool.
+/// compiled first, and a cached statement must not keep a generic plan
+/// made while its table was nearly empty, on any connection of the pool.
 #[test]
-fn on_postgres_every_connection_runs_without_jit() {
+fn on_postgres_every_connection_runs_without_jit_and_plans_each_statement() {
     #[derive(QueryableByName)]
     struct Setting {
         #[diesel(sql_type = Text)]
         jit: String,
+        #[diesel(sql_type = Text)]
+        plans: String,
     }
     let db = TestDb::new(Backend::Postgres);
     drop(db.services(&[]));
@@ -855,10 +858,11 @@ fn on_postgres_every_connection_runs_without_jit() {
     let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
     for mut conn in held {
         let setting: Setting = fairchance::with_conn!(&mut conn, |c| diesel::sql_query(
-            "SELECT current_setting('jit') AS jit"
+            "SELECT current_setting('jit') AS jit, current_setting('plan_cache_mode') AS plans"
         )
         .get_result(c))
         .unwrap();
         assert_eq!(setting.jit, "off");
+        assert_eq!(setting.plans, "force_custom_plan");
     }
 }

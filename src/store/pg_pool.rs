@@ -127,12 +127,23 @@ impl ManageConnection for PgManager {
         // ANALYZE, or a server with autovacuum off) passes `jit_above_cost`,
         // so each statement was compiled first: about 0.4 s of CPU a
         // statement, seen storing an import's matches at 12 people a
-        // second. A server without JIT (before PostgreSQL 11) refuses the
-        // setting, and has nothing to switch off.
-        if let Err(refused) =
-            diesel::connection::SimpleConnection::batch_execute(&mut conn, "SET jit = off")
-        {
-            tracing::debug!(%refused, "PostgreSQL has no jit setting to switch off");
+        // second.
+        //
+        // Every statement planned for its own values: a cached statement's
+        // generic plan, made while a table was nearly empty (the first
+        // runs of an import), stayed a sequential scan as the table grew to
+        // millions of rows (the import's lookup of each person's stored
+        // matches fell to 5 people a second). Planning a short statement
+        // costs a fraction of a millisecond.
+        //
+        // A server without these settings (before PostgreSQL 12) refuses
+        // them; each is set on its own, so one refusal keeps the other.
+        for setting in ["SET jit = off", "SET plan_cache_mode = force_custom_plan"] {
+            if let Err(refused) =
+                diesel::connection::SimpleConnection::batch_execute(&mut conn, setting)
+            {
+                tracing::debug!(%refused, setting, "PostgreSQL refused a setting");
+            }
         }
         Ok(PgPooled {
             conn,

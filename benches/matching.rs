@@ -170,6 +170,34 @@ async fn pass(
     (pv, vp)
 }
 
+/// Times `matcher` and `raw` once each, the raw query first when
+/// `raw_first`, and adds each time to its list (matcher's, raw's).
+async fn time_both<M, R>(
+    raw_first: bool,
+    matcher: M,
+    raw: R,
+    times: &mut (Vec<Duration>, Vec<Duration>),
+) where
+    M: std::future::Future,
+    R: std::future::Future,
+{
+    let (matcher_time, raw_time) = if raw_first {
+        let raw_time = timed(raw).await;
+        (timed(matcher).await, raw_time)
+    } else {
+        let matcher_time = timed(matcher).await;
+        (matcher_time, timed(raw).await)
+    };
+    times.0.push(matcher_time);
+    times.1.push(raw_time);
+}
+
+async fn timed<F: std::future::Future>(work: F) -> Duration {
+    let t = Instant::now();
+    std::hint::black_box(work.await);
+    t.elapsed()
+}
+
 /// The matcher on Meilisearch and the raw query with the same filter,
 /// sample by sample, each asked first in turn: asked second, either would
 /// find Meilisearch's pages for that filter just read. Returns the
@@ -186,41 +214,35 @@ async fn beside_raw(
     let mut pv = (Vec::new(), Vec::new());
     for (i, profile) in profiles.iter().enumerate() {
         let filter = fairchance::search::narrowing::vacancies_for_profile(profile, today, taxonomy);
-        for first in [i % 2 == 0, i % 2 != 0] {
-            let t = Instant::now();
-            if first {
-                std::hint::black_box(raw.ids("vacancies", &filter).await);
-                pv.1.push(t.elapsed());
-            } else {
-                std::hint::black_box(
-                    matcher
-                        .vacancies_for(profile, today, 50)
-                        .await
-                        .expect("match"),
-                );
-                pv.0.push(t.elapsed());
-            }
-        }
+        time_both(
+            i % 2 == 0,
+            async {
+                matcher
+                    .vacancies_for(profile, today, 50)
+                    .await
+                    .expect("match")
+            },
+            raw.ids("vacancies", &filter),
+            &mut pv,
+        )
+        .await;
     }
     let mut vp = (Vec::new(), Vec::new());
     for (i, vacancy) in vacancies.iter().enumerate() {
         let filter =
             fairchance::search::narrowing::profiles_for_vacancy(vacancy, &ServiceScope::All, today);
-        for first in [i % 2 == 0, i % 2 != 0] {
-            let t = Instant::now();
-            if first {
-                std::hint::black_box(raw.ids("profiles", &filter).await);
-                vp.1.push(t.elapsed());
-            } else {
-                std::hint::black_box(
-                    matcher
-                        .profiles_for(vacancy, &ServiceScope::All, today, 50)
-                        .await
-                        .expect("match"),
-                );
-                vp.0.push(t.elapsed());
-            }
-        }
+        time_both(
+            i % 2 == 0,
+            async {
+                matcher
+                    .profiles_for(vacancy, &ServiceScope::All, today, 50)
+                    .await
+                    .expect("match")
+            },
+            raw.ids("profiles", &filter),
+            &mut vp,
+        )
+        .await;
     }
     [pv, vp]
 }

@@ -1015,7 +1015,7 @@ impl Matcher {
                             .profiles_for(&vacancy, &ServiceScope::All, today, usize::MAX)
                             .await?
                             .into_iter()
-                            .map(|r| found(r.item.id, id, &r.assessment))
+                            .map(|r| Found::assessed(r.item.id, id, &r.assessment))
                             .collect(),
                         None => Vec::new(),
                     };
@@ -1048,7 +1048,7 @@ impl Matcher {
                     .vacancies_for(&profile, today, usize::MAX)
                     .await?
                     .into_iter()
-                    .map(|r| found(profile.id, r.item.id, &r.assessment))
+                    .map(|r| Found::assessed(profile.id, r.item.id, &r.assessment))
                     .collect();
                 Ok::<_, MatchError>((RunScope::Profile(profile.id), found))
             })
@@ -1502,10 +1502,6 @@ fn words_match(words: &[String], vacancy: &Vacancy, taxonomy: &Taxonomy) -> bool
     words
         .iter()
         .all(|word| have.iter().any(|w| w.starts_with(word.as_str())))
-}
-
-fn found(profile_id: i64, vacancy_id: i64, assessment: &Assessment) -> Found {
-    Found::assessed(profile_id, vacancy_id, assessment)
 }
 
 /// One page of the eligible items, ordered by relevance band, then score,

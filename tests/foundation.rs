@@ -841,10 +841,12 @@ fn on_postgres_connections_killed_by_the_server_are_replaced() {
 
 /// Statements are short lookups and writes: a plan costed past
 /// `jit_above_cost` (stale statistics after a bulk write) must not be
-/// compiled first, and a cached statement must not keep a generic plan
-/// made while its table was nearly empty, on any connection of the pool.
+/// compiled first, on any connection of the pool; and a write
+/// transaction's statements must not keep a generic plan made while their
+/// table was nearly empty, while reads keep the server's default (forcing
+/// a plan per statement on reads cost every request its planning).
 #[test]
-fn on_postgres_every_connection_runs_without_jit_and_plans_each_statement() {
+fn on_postgres_every_connection_runs_without_jit_and_writes_plan_each_statement() {
     #[derive(QueryableByName)]
     struct Setting {
         #[diesel(sql_type = Text)]
@@ -852,17 +854,37 @@ fn on_postgres_every_connection_runs_without_jit_and_plans_each_statement() {
         #[diesel(sql_type = Text)]
         plans: String,
     }
+    fn settings(c: &mut diesel::PgConnection) -> Setting {
+        diesel::sql_query(
+            "SELECT current_setting('jit') AS jit, current_setting('plan_cache_mode') AS plans",
+        )
+        .get_result(c)
+        .unwrap()
+    }
     let db = TestDb::new(Backend::Postgres);
     drop(db.services(&[]));
     let pool = store::Store::open(&db.url, 3).unwrap();
     let held: Vec<_> = (0..3).map(|_| pool.conn().unwrap()).collect();
     for mut conn in held {
-        let setting: Setting = fairchance::with_conn!(&mut conn, |c| diesel::sql_query(
-            "SELECT current_setting('jit') AS jit, current_setting('plan_cache_mode') AS plans"
-        )
-        .get_result(c))
-        .unwrap();
-        assert_eq!(setting.jit, "off");
-        assert_eq!(setting.plans, "force_custom_plan");
+        let store::Conn::Postgres(pg) = &mut conn else {
+            panic!("a PostgreSQL connection");
+        };
+        let outside = settings(pg);
+        assert_eq!(outside.jit, "off");
+        assert_eq!(outside.plans, "auto", "reads keep the default");
+        let inside = conn
+            .write(|tx| {
+                let store::Tx::Postgres(c) = store::AsTx::tx(tx) else {
+                    panic!("a PostgreSQL transaction");
+                };
+                Ok::<_, diesel::result::Error>(settings(c))
+            })
+            .unwrap();
+        assert_eq!(inside.jit, "off");
+        assert_eq!(inside.plans, "force_custom_plan", "in a write transaction");
+        let store::Conn::Postgres(pg) = &mut conn else {
+            unreachable!()
+        };
+        assert_eq!(settings(pg).plans, "auto", "only for the transaction");
     }
 }

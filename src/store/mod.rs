@@ -216,8 +216,11 @@ impl Conn {
                 raw.immediate_transaction(|c| work(&mut InTx(Tx::Sqlite(c))))
             }
             Conn::Postgres(pooled) => {
-                let raw: &mut PgConnection = pooled;
-                raw.transaction(|c| work(&mut InTx(Tx::Postgres(c))))
+                let (raw, settable) = pooled.0.parts();
+                raw.transaction(|c| {
+                    pg_pool::PgPooled::plan_each_statement(c, settable)?;
+                    work(&mut InTx(Tx::Postgres(c)))
+                })
             }
         }
     }

@@ -118,49 +118,50 @@ impl<T> Scored<T> {
 /// 40,000, about a microsecond each).
 const SPREAD_FROM: usize = 1_024;
 
-/// Every item `score` finds eligible, with its score. From
+/// Every item `score` finds eligible beside `context` (the other side of
+/// each pair), with its score. From
 /// [`SPREAD_FROM`] items on, the items are split into as many parts as
 /// there are cores (each at least half of `SPREAD_FROM`): this task
 /// scores the first while the blocking pool scores the others, so a query
 /// over thousands of candidates in a quiet system takes a fraction of the
-/// time. The order of the answer is the items' order.
-async fn score_spread<T, F>(items: Vec<Arc<T>>, score: F) -> Result<Vec<Scored<T>>, MatchError>
+/// time (the context is copied only then). The order of the answer is
+/// the items' order.
+async fn score_spread<C, T, F>(
+    context: &C,
+    items: Vec<Arc<T>>,
+    score: F,
+) -> Result<Vec<Scored<T>>, MatchError>
 where
+    C: Clone + Send + Sync + 'static,
     T: Send + Sync + 'static,
-    F: Fn(&T) -> Option<f64> + Send + Sync + 'static,
+    F: Fn(&C, &T) -> Option<f64> + Send + Sync + 'static,
 {
-    let keep = |score: &F, part: &[Arc<T>]| -> Vec<Scored<T>> {
+    let keep = |score: &F, context: &C, part: &[Arc<T>]| -> Vec<Scored<T>> {
         part.iter()
-            .filter_map(|item| score(item).map(|s| Scored::new(s, item.clone())))
+            .filter_map(|item| score(context, item).map(|s| Scored::new(s, item.clone())))
             .collect()
     };
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let parts = cores.min(items.len() / (SPREAD_FROM / 2)).max(1);
     if items.len() < SPREAD_FROM || parts == 1 {
-        return Ok(keep(&score, &items));
+        return Ok(keep(&score, context, &items));
     }
     let score = Arc::new(score);
+    let shared = Arc::new(context.clone());
     let size = items.len().div_ceil(parts);
     let items = Arc::new(items);
     let others: Vec<_> = (1..parts)
         .map(|part| {
-            let (items, score) = (items.clone(), score.clone());
+            let (items, score, shared) = (items.clone(), score.clone(), shared.clone());
             StopOnDrop(tokio::task::spawn_blocking(move || {
                 let end = ((part + 1) * size).min(items.len());
-                keep(&score, &items[part * size..end])
+                keep(&score, &shared, &items[part * size..end])
             }))
         })
         .collect();
-    let mut scored = keep(&score, &items[..size]);
-    for mut other in others {
-        match (&mut other.0).await {
-            Ok(part) => scored.extend(part),
-            Err(stopped) => {
-                return Err(MatchError::Search(SearchError::Interrupted(
-                    stopped.to_string(),
-                )))
-            }
-        }
+    let mut scored = keep(&score, context, &items[..size]);
+    for other in others {
+        scored.extend(other.finish().await?);
     }
     Ok(scored)
 }
@@ -437,9 +438,7 @@ impl InFlight {
         match self.tasks.join_next().await {
             None => Ok(()),
             Some(Ok(written)) => Ok(written?),
-            Some(Err(failed)) => Err(MatchError::Search(SearchError::Interrupted(
-                failed.to_string(),
-            ))),
+            Some(Err(failed)) => Err(interrupted(failed)),
         }
     }
 
@@ -462,6 +461,19 @@ impl<T> Drop for StopOnDrop<T> {
     }
 }
 
+impl<T> StopOnDrop<T> {
+    /// The task's answer; a task that panicked or was stopped is an
+    /// interruption.
+    async fn finish(mut self) -> Result<T, MatchError> {
+        (&mut self.0).await.map_err(interrupted)
+    }
+}
+
+/// A task that ended without its answer (it panicked or was stopped).
+fn interrupted(stopped: tokio::task::JoinError) -> MatchError {
+    MatchError::Search(SearchError::Interrupted(stopped.to_string()))
+}
+
 /// Runs a matching run on a task of its own, so the runs of a batch that
 /// are under way at once assess their candidates on every core, not in
 /// turn on the task that polls them. Dropping the answer (another run
@@ -469,13 +481,7 @@ impl<T> Drop for StopOnDrop<T> {
 async fn on_own_task<T: Send + 'static>(
     run: impl std::future::Future<Output = Result<T, MatchError>> + Send + 'static,
 ) -> Result<T, MatchError> {
-    let mut task = StopOnDrop(tokio::spawn(run));
-    match (&mut task.0).await {
-        Ok(done) => done,
-        Err(stopped) => Err(MatchError::Search(SearchError::Interrupted(
-            stopped.to_string(),
-        ))),
-    }
+    StopOnDrop(tokio::spawn(run)).finish().await?
 }
 
 impl Matcher {
@@ -737,9 +743,8 @@ impl Matcher {
             Ok::<_, MatchError>(loaded)
         })
         .await?;
-        let person = Arc::new(profile.clone());
-        let scored = score_spread(loaded, move |vacancy| {
-            eligible_score(vacancy, &person, today)
+        let scored = score_spread(profile, loaded, move |person, vacancy| {
+            eligible_score(vacancy, person, today)
         })
         .await?;
         Ok(rank_page(
@@ -863,9 +868,10 @@ impl Matcher {
             Ok::<_, MatchError>(loaded)
         })
         .await?;
-        let job = Arc::new(vacancy.clone());
-        let scored =
-            score_spread(loaded, move |profile| eligible_score(&job, profile, today)).await?;
+        let scored = score_spread(vacancy, loaded, move |job, profile| {
+            eligible_score(job, profile, today)
+        })
+        .await?;
         Ok(rank_page(
             scored,
             paging,
@@ -1618,7 +1624,7 @@ mod tests {
     async fn spread(n: u32) -> Vec<(u32, f64)> {
         let items: Vec<Arc<u32>> = (0..n).map(Arc::new).collect();
         // Every third item is not eligible; the score tells the rest apart.
-        let scored = score_spread(items, |i: &u32| {
+        let scored = score_spread(&(), items, |(), i: &u32| {
             (!i.is_multiple_of(3)).then(|| f64::from(*i) / 7.0)
         })
         .await

@@ -215,13 +215,9 @@ impl Conn {
                 let raw: &mut SqliteConnection = &mut pooled.conn;
                 raw.immediate_transaction(|c| work(&mut InTx(Tx::Sqlite(c))))
             }
-            Conn::Postgres(pooled) => {
-                let (raw, settable) = pooled.0.parts();
-                raw.transaction(|c| {
-                    pg_pool::PgPooled::plan_each_statement(c, settable)?;
-                    work(&mut InTx(Tx::Postgres(c)))
-                })
-            }
+            Conn::Postgres(pooled) => pooled
+                .0
+                .write_transaction(|c| work(&mut InTx(Tx::Postgres(c)))),
         }
     }
 

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection};
-use diesel::result::{DatabaseErrorKind, Error, QueryResult};
+use diesel::result::{DatabaseErrorKind, Error};
 
 /// How long after its return a connection is trusted without a ping.
 pub const TRUSTED_FOR: Duration = Duration::from_secs(2);
@@ -71,36 +71,39 @@ pub struct PgPooled {
     conn: PgConnection,
     known: KnownGood,
     /// Whether the server knows `plan_cache_mode` (PostgreSQL 12 and
-    /// later), so a write transaction may set it ([`PgPooled::plan_each_statement`]).
+    /// later), so a write transaction may set it ([`PgPooled::write_transaction`]).
     plans_settable: bool,
 }
 
 impl PgPooled {
-    /// Has every statement of the transaction under way planned for its
-    /// own values (`SET LOCAL plan_cache_mode = force_custom_plan`; it
-    /// ends with the transaction). Called first in every write
-    /// transaction: a write's lookups run on tables it and the writes
-    /// before it are growing, where a cached statement's generic plan,
-    /// made while a table was nearly empty (the first runs of an import),
-    /// stayed a sequential scan as the table grew to millions of rows
-    /// (the import's lookup of each person's stored matches fell to 5
-    /// people a second). Reads keep the server's default: forcing it on
-    /// every connection cost every request its planning, a third of the
-    /// PostgreSQL throughput of the HTTP benchmark's pages.
-    pub fn plan_each_statement(conn: &mut PgConnection, settable: bool) -> QueryResult<()> {
-        if settable {
-            diesel::connection::SimpleConnection::batch_execute(
-                conn,
-                "SET LOCAL plan_cache_mode = force_custom_plan",
-            )?;
-        }
-        Ok(())
-    }
-
-    /// The connection and whether [`PgPooled::plan_each_statement`] may set
-    /// its planning.
-    pub fn parts(&mut self) -> (&mut PgConnection, bool) {
-        (&mut self.conn, self.plans_settable)
+    /// Runs `work` in a transaction whose statements are each planned for
+    /// their own values (`SET LOCAL plan_cache_mode = force_custom_plan`,
+    /// ending with the transaction), for [`super::Conn::write`]. A write's
+    /// lookups run on tables it and the writes before it are growing,
+    /// where a cached statement's generic plan, made while a table was
+    /// nearly empty (the first runs of an import), stayed a sequential
+    /// scan as the table grew to millions of rows (the import's lookup of
+    /// each person's stored matches fell to 5 people a second). Reads keep
+    /// the server's default: forcing it on every connection cost every
+    /// request its planning, a third of the PostgreSQL throughput of the
+    /// HTTP benchmark's pages.
+    pub fn write_transaction<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut PgConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        let plans_settable = self.plans_settable;
+        diesel::Connection::transaction(&mut self.conn, |c| {
+            if plans_settable {
+                diesel::connection::SimpleConnection::batch_execute(
+                    c,
+                    "SET LOCAL plan_cache_mode = force_custom_plan",
+                )?;
+            }
+            work(c)
+        })
     }
 }
 
@@ -162,27 +165,24 @@ impl ManageConnection for PgManager {
         // second.
         //
         // The planning of write transactions is set in each of them
-        // (`PgPooled::plan_each_statement`); asking for the server's own
+        // (`PgPooled::write_transaction`); asking for the server's own
         // default here finds whether it knows the setting at all.
         //
         // A server without these settings (before PostgreSQL 12) refuses
         // them; each is set on its own, so one refusal keeps the other.
-        let mut accepted = [true; 2];
-        for (setting, accepted) in ["SET jit = off", "SET plan_cache_mode = auto"]
-            .into_iter()
-            .zip(&mut accepted)
-        {
-            if let Err(refused) =
-                diesel::connection::SimpleConnection::batch_execute(&mut conn, setting)
-            {
-                tracing::debug!(%refused, setting, "PostgreSQL refused a setting");
-                *accepted = false;
-            }
-        }
+        let mut set = |setting: &str| {
+            diesel::connection::SimpleConnection::batch_execute(&mut conn, setting)
+                .map_err(|refused| {
+                    tracing::debug!(%refused, setting, "PostgreSQL refused a setting");
+                })
+                .is_ok()
+        };
+        set("SET jit = off");
+        let plans_settable = set("SET plan_cache_mode = auto");
         Ok(PgPooled {
             conn,
             known: KnownGood::new(lost_seen),
-            plans_settable: accepted[1],
+            plans_settable,
         })
     }
 

@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use super::documents::{IndexDocument, ProfileDoc, VacancyDoc};
 use super::filter::{Filter, MeilisearchFilter, Number};
+use super::meili_http::WholeBodyClient;
 use super::settings::{settings_json, IndexKind};
 use super::{DocumentCounts, Hit, MatchIndex, Query, SearchError, SettingsOutcome};
 use crate::domain::skills::Taxonomy;
@@ -71,10 +72,10 @@ const STAGING_ABANDONED_AFTER_MS: i64 = 6 * 3_600_000;
 /// The Meilisearch-backed [`MatchIndex`].
 #[derive(Clone)]
 pub struct MeilisearchIndex {
-    client: Client,
+    client: Client<WholeBodyClient>,
     /// For the one request the SDK has no typed form of: the settings as
     /// written in the shipped files ([`super::settings::settings_json`]).
-    raw: meilisearch_sdk::reqwest::ReqwestClient,
+    raw: WholeBodyClient,
     url: String,
     vacancies: String,
     profiles: String,
@@ -94,10 +95,10 @@ impl MeilisearchIndex {
         taxonomy: Arc<Taxonomy>,
     ) -> Result<Self, SearchError> {
         super::check_prefix(prefix)?;
-        let client = Client::new(url.trim_end_matches('/'), api_key).map_err(sdk)?;
+        let http = WholeBodyClient::new(api_key).map_err(sdk)?;
         Ok(Self {
-            client,
-            raw: meilisearch_sdk::reqwest::ReqwestClient::new(api_key).map_err(sdk)?,
+            client: Client::new_with_client(url.trim_end_matches('/'), api_key, http.clone()),
+            raw: http,
             url: url.trim_end_matches('/').to_owned(),
             vacancies: format!("{prefix}{}", IndexKind::Vacancies.base_name()),
             profiles: format!("{prefix}{}", IndexKind::Profiles.base_name()),

@@ -17,6 +17,7 @@ pub mod documents;
 pub mod embedded;
 pub mod filter;
 mod filter_cache;
+mod meili_http;
 pub mod meilisearch;
 pub mod narrowing;
 pub mod settings;

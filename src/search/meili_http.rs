@@ -45,16 +45,15 @@ impl WholeBodyClient {
         })
     }
 
-    /// One request with `body` (already serialized) sent whole.
-    async fn send<Query: Serialize, Output: DeserializeOwned>(
+    /// One request to `url` (its query string included) with `body`
+    /// (already serialized) sent whole.
+    async fn send<Output: DeserializeOwned>(
         &self,
-        url: &str,
+        url: String,
         method: reqwest::Method,
-        query: &Query,
         body: Option<(Vec<u8>, &str)>,
         expected_status_code: u16,
     ) -> Result<Output, Error> {
-        let url = format!("{url}{}", yaup::to_string(query)?);
         let mut request = self.client.request(method, &url);
         if let Some((bytes, content_type)) = body {
             request = request.header(CONTENT_TYPE, content_type).body(bytes);
@@ -65,6 +64,11 @@ impl WholeBodyClient {
         let text = if text.is_empty() { "null" } else { &text };
         parse_response(status, expected_status_code, text, url)
     }
+}
+
+/// `url` with the request's query string, as the SDK writes it.
+fn with_query<Q: Serialize, B>(url: &str, method: &Method<Q, B>) -> Result<String, Error> {
+    Ok(format!("{url}{}", yaup::to_string(method.query())?))
 }
 
 fn verb<Q, B>(method: &Method<Q, B>) -> reqwest::Method {
@@ -90,12 +94,12 @@ impl HttpClient for WholeBodyClient {
         Body: Serialize + Send + Sync,
         Output: DeserializeOwned + 'static + Send,
     {
-        let verb = verb(&method);
+        let url = with_query(url, &method)?;
         let body = match method.body() {
             Some(body) => Some((serde_json::to_vec(body)?, "application/json")),
             None => None,
         };
-        self.send(url, verb, method.query(), body, expected_status_code)
+        self.send(url, verb(&method), body, expected_status_code)
             .await
     }
 
@@ -110,8 +114,7 @@ impl HttpClient for WholeBodyClient {
         content_type: &str,
         expected_status_code: u16,
     ) -> Result<Output, Error> {
-        let verb = verb(&method);
-        let query = yaup::to_string(method.query())?;
+        let (url, verb) = (with_query(url, &method)?, verb(&method));
         let body = match method.into_body() {
             Some(reader) => {
                 let mut bytes = Vec::new();
@@ -123,14 +126,6 @@ impl HttpClient for WholeBodyClient {
             }
             None => None,
         };
-        // The query string is already made; send it as part of the url.
-        self.send(
-            &format!("{url}{query}"),
-            verb,
-            &(),
-            body,
-            expected_status_code,
-        )
-        .await
+        self.send(url, verb, body, expected_status_code).await
     }
 }

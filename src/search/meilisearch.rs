@@ -95,11 +95,12 @@ impl MeilisearchIndex {
         taxonomy: Arc<Taxonomy>,
     ) -> Result<Self, SearchError> {
         super::check_prefix(prefix)?;
+        let url = url.trim_end_matches('/');
         let http = WholeBodyClient::new(api_key).map_err(sdk)?;
         Ok(Self {
-            client: Client::new_with_client(url.trim_end_matches('/'), api_key, http.clone()),
+            client: Client::new_with_client(url, api_key, http.clone()),
             raw: http,
-            url: url.trim_end_matches('/').to_owned(),
+            url: url.to_owned(),
             vacancies: format!("{prefix}{}", IndexKind::Vacancies.base_name()),
             profiles: format!("{prefix}{}", IndexKind::Profiles.base_name()),
             taxonomy,

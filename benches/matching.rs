@@ -109,7 +109,8 @@ fn env_number(name: &str, default: u32) -> u32 {
 }
 
 /// Seconds for the worker's part of `ids` changing at once: batches of
-/// 100 through `Matcher::changed_many` (as the worker gathers them), each
+/// 100 (as the worker gathers them) through a `Pipeline` (as the worker
+/// runs a flood: each batch stored while the next is matched), each
 /// indexing its vacancies, matching them against every profile and storing
 /// the matches. Every stored match is deleted first (not timed), so each
 /// engine's figure stores every pair new, as an import of new vacancies
@@ -128,11 +129,14 @@ async fn thousand_changed(
     .expect("clear matches");
     drop(conn);
     let started = Instant::now();
+    let mut pipeline = fairchance::matches::Pipeline::new(matcher.clone());
     for batch in ids.chunks(100) {
-        matcher
-            .changed_many(batch, &[], today)
-            .await
-            .expect("matching run");
+        for (_, stored) in pipeline.push((), batch, &[], today).await {
+            stored.expect("matching run");
+        }
+    }
+    if let Some((_, stored)) = pipeline.finish().await {
+        stored.expect("matching run");
     }
     started.elapsed().as_secs_f64()
 }

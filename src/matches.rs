@@ -335,13 +335,102 @@ impl<T> Snapshot<T> {
     }
 }
 
-/// A write of [`Matcher::changed_many`] that no run waits for, if any.
-async fn beside(
-    write: Option<impl std::future::Future<Output = Result<(), MatchError>>>,
-) -> Result<(), MatchError> {
-    match write {
-        Some(write) => write.await,
-        None => Ok(()),
+/// A batch of matching runs done and not yet stored
+/// ([`Matcher::match_changed`]).
+pub struct Matched {
+    db: Store,
+    runs: Vec<(RunScope, Vec<Found>)>,
+    /// The index writes no run waited for, still under way.
+    beside: Vec<StopOnDrop<Result<(), MatchError>>>,
+}
+
+impl Matched {
+    /// Stores every run's matches in one transaction; done once the index
+    /// writes beside the runs are done too.
+    pub async fn store(self) -> Result<RunOutcome, MatchError> {
+        let Self { db, runs, beside } = self;
+        let outcome = db
+            .run(move |conn| {
+                let at = store::now();
+                conn.write(|c| stored::apply_runs(c, &runs, at))
+            })
+            .await?;
+        for write in beside {
+            write.finish().await??;
+        }
+        Ok(outcome)
+    }
+}
+
+/// Matching batches one after another, each batch stored while the next
+/// is matched. At scale the store is most of a batch (100 new vacancies
+/// store about 240,000 pairs), and a batch's runs ask the index and the
+/// rows, never the stored matches, so the two go on at once, on the two
+/// cores; the stores keep the batches' order. A batch's store starts when
+/// the next batch is pushed (or at [`Pipeline::finish`]), so the caller
+/// deals with each ended batch (the worker completes its jobs, small
+/// writes) while no store holds the database's write lock. The worker runs
+/// a flood of matching jobs through one, and the benchmark does the same.
+pub struct Pipeline<T> {
+    matcher: Matcher,
+    /// Matched, not yet being stored.
+    ready: Option<(T, Matched)>,
+    storing: Option<(T, StopOnDrop<Result<RunOutcome, MatchError>>)>,
+}
+
+/// A batch that ended: its tag and what storing it gave.
+pub type Ended<T> = (T, Result<RunOutcome, MatchError>);
+
+impl<T> Pipeline<T> {
+    pub fn new(matcher: Matcher) -> Self {
+        Self {
+            matcher,
+            ready: None,
+            storing: None,
+        }
+    }
+
+    /// Starts storing the batch matched last, matches this one (`tag`
+    /// names it to the caller) meanwhile, and waits for that store.
+    /// Returns the batches that ended, in order: the one stored, and this
+    /// one if its runs failed.
+    pub async fn push(
+        &mut self,
+        tag: T,
+        vacancy_ids: &[i64],
+        profile_ids: &[i64],
+        today: NaiveDate,
+    ) -> Vec<Ended<T>> {
+        self.start_storing();
+        let matched = self
+            .matcher
+            .match_changed(vacancy_ids, profile_ids, today)
+            .await;
+        let mut ended: Vec<Ended<T>> = self.stored().await.into_iter().collect();
+        match matched {
+            Ok(matched) => self.ready = Some((tag, matched)),
+            Err(error) => ended.push((tag, Err(error))),
+        }
+        ended
+    }
+
+    /// Stores the batch matched last, if there is one, and returns how it
+    /// ended. Dropping the pipeline instead stops waiting: a store under
+    /// way still commits or rolls back whole.
+    pub async fn finish(&mut self) -> Option<Ended<T>> {
+        self.start_storing();
+        self.stored().await
+    }
+
+    fn start_storing(&mut self) {
+        if let Some((tag, matched)) = self.ready.take() {
+            self.storing = Some((tag, StopOnDrop(tokio::spawn(matched.store()))));
+        }
+    }
+
+    async fn stored(&mut self) -> Option<Ended<T>> {
+        let (tag, storing) = self.storing.take()?;
+        Some((tag, storing.finish().await.and_then(|stored| stored)))
     }
 }
 
@@ -993,12 +1082,29 @@ impl Matcher {
     /// and one database transaction for all the runs, instead of one of
     /// each per row. Each run starts once the index it asks holds every
     /// row of the batch, so each run sees the others' changes.
+    ///
+    /// The two halves are [`Self::match_changed`] and [`Matched::store`];
+    /// [`Pipeline`] overlaps one batch's store with the next batch's runs.
     pub async fn changed_many(
         &self,
         vacancy_ids: &[i64],
         profile_ids: &[i64],
         today: NaiveDate,
     ) -> Result<RunOutcome, MatchError> {
+        self.match_changed(vacancy_ids, profile_ids, today)
+            .await?
+            .store()
+            .await
+    }
+
+    /// The first half of [`Self::changed_many`]: the rows read, the index
+    /// written and every run done, nothing stored yet.
+    pub async fn match_changed(
+        &self,
+        vacancy_ids: &[i64],
+        profile_ids: &[i64],
+        today: NaiveDate,
+    ) -> Result<Matched, MatchError> {
         let vacancy_ids = distinct(vacancy_ids);
         let profile_ids = distinct(profile_ids);
         // The rows first (from the copies, the change feed checked); then
@@ -1007,55 +1113,57 @@ impl Matcher {
         // kind's runs wait only for the other kind's write: every run sees
         // every change of the batch. A write that no run asks (a batch of
         // one kind: its own write; on Meilisearch, the indexing task) goes
-        // on beside the runs and the store, and the batch ends when both
-        // are done.
+        // on beside the runs and the store, on a task of its own, and the
+        // batch ends when both are done.
         let (vacancies, profiles) = tokio::try_join!(
             self.present_vacancies(&vacancy_ids),
             self.present_profiles(&profile_ids)
         )?;
-        let write_vacancies = self.write_vacancies(&self.index, &vacancy_ids, &vacancies);
-        let write_profiles = self.write_profiles(&self.index, &profile_ids, &profiles, today);
-        let (vacancies_first, vacancies_beside) = if profiles.is_empty() {
-            (None, Some(write_vacancies))
-        } else {
-            (Some(write_vacancies), None)
+        let mut beside = Vec::new();
+        let write_vacancies = {
+            let (matcher, ids, rows) = (self.clone(), vacancy_ids.clone(), vacancies.clone());
+            async move { matcher.write_vacancies(&matcher.index, &ids, &rows).await }
         };
-        let (profiles_first, profiles_beside) = if vacancies.is_empty() {
-            (None, Some(write_profiles))
-        } else {
-            (Some(write_profiles), None)
+        let write_profiles = {
+            let (matcher, ids, rows) = (self.clone(), profile_ids.clone(), profiles.clone());
+            async move {
+                matcher
+                    .write_profiles(&matcher.index, &ids, &rows, today)
+                    .await
+            }
         };
-        let runs_and_store = async {
-            let (mut runs, profile_found) = tokio::try_join!(
-                async {
-                    if let Some(write) = profiles_first {
-                        write.await?;
-                    }
-                    self.vacancy_runs(&vacancy_ids, &vacancies, today).await
-                },
-                async {
-                    if let Some(write) = vacancies_first {
-                        write.await?;
-                    }
-                    self.profile_runs(&profile_ids, &profiles, today).await
+        let vacancies_first = if profiles.is_empty() {
+            beside.push(StopOnDrop(tokio::spawn(write_vacancies)));
+            None
+        } else {
+            Some(write_vacancies)
+        };
+        let profiles_first = if vacancies.is_empty() {
+            beside.push(StopOnDrop(tokio::spawn(write_profiles)));
+            None
+        } else {
+            Some(write_profiles)
+        };
+        let (mut runs, profile_found) = tokio::try_join!(
+            async {
+                if let Some(write) = profiles_first {
+                    write.await?;
                 }
-            )?;
-            runs.extend(profile_found);
-            Ok::<_, MatchError>(
-                self.store
-                    .run(move |conn| {
-                        let at = store::now();
-                        conn.write(|c| stored::apply_runs(c, &runs, at))
-                    })
-                    .await?,
-            )
-        };
-        let (outcome, (), ()) = tokio::try_join!(
-            runs_and_store,
-            beside(vacancies_beside),
-            beside(profiles_beside)
+                self.vacancy_runs(&vacancy_ids, &vacancies, today).await
+            },
+            async {
+                if let Some(write) = vacancies_first {
+                    write.await?;
+                }
+                self.profile_runs(&profile_ids, &profiles, today).await
+            }
         )?;
-        Ok(outcome)
+        runs.extend(profile_found);
+        Ok(Matched {
+            db: self.store.clone(),
+            runs,
+            beside,
+        })
     }
 
     /// Each vacancy's run of a batch, a few at a time (while one waits for

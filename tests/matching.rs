@@ -1181,6 +1181,10 @@ on_both_backends!(
             first as i64 >= MATCH_BATCH,
             "one claim gathers a whole batch of matching jobs: {first}"
         );
+        assert!(
+            queued(&mut conn).is_empty(),
+            "one call goes on batch after batch while full batches come: {first} ran"
+        );
         while worker.work(at).await.unwrap() > 0 {}
         assert!(queued(&mut conn).is_empty(), "every matching job ran");
         let unreadable: Vec<String> = fairchance::with_conn!(&mut conn, |c| jobs::table
@@ -1617,6 +1621,139 @@ on_both_backends!(
             .map(|(p, v, status, score, _)| (p, v, status, score))
             .collect();
         assert_eq!(one_by_one, expected);
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    new_pairs_are_stored_exactly_as_their_runs_found_them,
+    |backend| async move {
+        use fairchance::domain::vacancy::VacancyStatus;
+        use fairchance::store::matches::{apply_runs, Found, RunScope};
+        let s = small(backend).await;
+        let today = now().date();
+        let (v1, v2) = (
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+        );
+        let (p1, p2, p3) = (
+            s.person("E1", today),
+            s.person("E2", today),
+            s.person("E3", today),
+        );
+        // Scores and distances whose shortest text has 17 digits, the
+        // smallest normal number, no distance; reasons with quotes,
+        // backslashes, slashes and characters outside ASCII.
+        let awkward = r#"[{"kind":"x","s":"caf\u00e9 \"q\" \\ / ☕ 😀"}]"#;
+        let found = [
+            Found::from_json(
+                p1,
+                v1,
+                0.1 + 0.2,
+                Some(12_345.678_901_234_567),
+                awkward.into(),
+            ),
+            Found::from_json(p2, v1, 1.0 / 3.0, None, "[]".into()),
+            Found::from_json(p3, v1, f64::MIN_POSITIVE, Some(1e-12), awkward.into()),
+            Found::from_json(p1, v2, 1.0, Some(0.0), "[]".into()),
+            Found::from_json(p2, v2, 0.0, Some(2.0 / 3.0), awkward.into()),
+        ];
+        let runs = vec![
+            (RunScope::Vacancy(v1), found[..3].to_vec()),
+            (RunScope::Vacancy(v2), found[3..].to_vec()),
+        ];
+        let mut conn = s.app.services.store.conn().unwrap();
+        let first = conn.write(|c| apply_runs(c, &runs, now())).unwrap();
+        assert_eq!(first.suggested, 5, "{first:?}");
+        let mut expected: Vec<(i64, i64, String, f64, String)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.profile_id,
+                    f.vacancy_id,
+                    "suggested".to_owned(),
+                    f.score,
+                    f.reasons.clone(),
+                )
+            })
+            .collect();
+        expected.sort_by_key(|(p, v, ..)| (*p, *v));
+        assert_eq!(stored_matches(&mut conn), expected);
+        let distances: Vec<Option<f64>> = fairchance::with_conn!(&mut conn, |c| {
+            use fairchance::store::schema::matches;
+            matches::table
+                .order((matches::vacancy_id, matches::profile_id))
+                .select(matches::distance_km)
+                .load(c)
+                .unwrap()
+        });
+        assert_eq!(
+            distances,
+            found.iter().map(|f| f.distance_km).collect::<Vec<_>>()
+        );
+        // The same runs again find every pair as it is stored.
+        let again = conn.write(|c| apply_runs(c, &runs, now())).unwrap();
+        assert_eq!((again.unchanged, again.updated, again.suggested), (5, 0, 0));
+        s.app.stop().await;
+    }
+);
+
+on_both_backends!(
+    a_pipeline_stores_each_batch_in_order_while_the_next_is_matched,
+    |backend| async move {
+        use fairchance::domain::vacancy::VacancyStatus;
+        use fairchance::matches::Pipeline;
+        let s = small(backend).await;
+        let today = now().date();
+        let (v1, v2) = (
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
+        );
+        let (p1, p2) = (s.person("P1", today), s.person("P2", today));
+        let mut pipeline = Pipeline::new(s.app.matcher.clone());
+        // The first batch is matched and held: nothing stored yet.
+        let ended = pipeline.push("new", &[v1, v2], &[p1, p2], today).await;
+        assert!(ended.is_empty(), "{ended:?}");
+        let mut conn = s.app.services.store.conn().unwrap();
+        assert!(stored_matches(&mut conn).is_empty());
+        // Then the first vacancy closes and a second batch runs it again,
+        // matched while the first is stored. Its store comes after the
+        // first's, so those pairs end expired.
+        fairchance::with_conn!(&mut conn, |c| {
+            use fairchance::store::schema::vacancies;
+            diesel::update(vacancies::table.find(v1))
+                .set((
+                    vacancies::status.eq("closed"),
+                    vacancies::updated_at.eq(now()),
+                ))
+                .execute(c)
+                .unwrap()
+        });
+        let ended = pipeline.push("closed", &[v1], &[], today).await;
+        let [("new", Ok(new))] = ended.as_slice() else {
+            panic!("the first batch ends when the second is pushed: {ended:?}");
+        };
+        assert_eq!(new.suggested, 4, "{new:?}");
+        let Some(("closed", Ok(closed))) = pipeline.finish().await else {
+            panic!("finish stores the last batch");
+        };
+        assert_eq!(closed.expired, 2, "{closed:?}");
+        assert!(
+            pipeline.finish().await.is_none(),
+            "nothing is left to store"
+        );
+        let stored: Vec<(i64, i64, String)> = stored_matches(&mut conn)
+            .into_iter()
+            .map(|(p, v, status, ..)| (p, v, status))
+            .collect();
+        let mut expected = vec![
+            (p1, v1, "expired".to_owned()),
+            (p1, v2, "suggested".to_owned()),
+            (p2, v1, "expired".to_owned()),
+            (p2, v2, "suggested".to_owned()),
+        ];
+        expected.sort();
+        assert_eq!(stored, expected);
         s.app.stop().await;
     }
 );

@@ -44,6 +44,9 @@ pub mod kind {
 pub const BATCH: i64 = 5;
 /// Matching jobs run as one batch at most (see [`Worker::work`]).
 pub const MATCH_BATCH: i64 = 100;
+/// How long a worker goes on claiming batch after batch of a flood of
+/// matching jobs before it looks at its schedule again.
+pub const FLOOD: Duration = Duration::from_secs(60);
 /// Pause when the queue is empty.
 pub const IDLE: Duration = Duration::from_secs(1);
 
@@ -167,7 +170,7 @@ impl Worker {
             if let Err(e) = self.schedule(at).await {
                 tracing::warn!(error = %e, "cannot queue the scheduled work; trying again shortly");
             }
-            let claimed = match self.work(at).await {
+            let claimed = match self.work_until(at, Some(&shutdown)).await {
                 Ok(n) => n,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot claim jobs; trying again shortly");
@@ -228,8 +231,19 @@ impl Worker {
     }
 
     /// Claims one batch of jobs due at `at` and runs them; returns how many
-    /// were claimed.
+    /// were claimed. A flood of matching jobs is run on, batch after batch,
+    /// while full batches come (see [`Self::matching_flood`]).
     pub async fn work(&self, at: NaiveDateTime) -> StoreResult<usize> {
+        self.work_until(at, None).await
+    }
+
+    /// [`Self::work`], ending a flood of matching jobs early when
+    /// `shutdown` is requested.
+    async fn work_until(
+        &self,
+        at: NaiveDateTime,
+        shutdown: Option<&Shutdown>,
+    ) -> StoreResult<usize> {
         let worker = self.id.clone();
         let lease = self.lease();
         let claimed = self
@@ -242,70 +256,163 @@ impl Worker {
         if !matching.is_empty() && self.matcher.is_some() {
             // Matching jobs come in floods (an import, a sync, a seed):
             // gather more of them, so the index is written once for many.
-            let worker = self.id.clone();
-            let more = MATCH_BATCH - matching.len() as i64;
-            let kinds = [
-                crate::matches::kind::VACANCY_CHANGED,
-                crate::matches::kind::PROFILE_CHANGED,
-            ];
             matching.extend(
-                self.services
-                    .store
-                    .run(move |c| jobs::claim_kinds(c, &worker, &kinds, more, at, lease))
+                self.claim_matching(MATCH_BATCH - matching.len() as i64, at)
                     .await?,
             );
         }
+        let mut done = others.len();
         for job in &others {
             let outcome = self.handle(job, at).await;
             self.finish(job, outcome, at).await?;
         }
-        self.matching_batch(&matching, at).await?;
-        Ok(matching.len() + others.len())
+        done += self.matching_flood(matching, at, shutdown).await?;
+        Ok(done)
     }
 
-    /// Runs matching jobs together ([`crate::matches::Matcher::changed_many`]).
-    /// When the batch fails, each job is run on its own, so one bad row
-    /// fails (and is retried or dead-lettered) alone.
-    async fn matching_batch(&self, batch: &[Job], at: NaiveDateTime) -> StoreResult<()> {
-        let (Some(matcher), true) = (self.matcher.as_ref(), batch.len() > 1) else {
-            for job in batch {
+    /// Claims up to `limit` matching jobs due at `at`.
+    async fn claim_matching(&self, limit: i64, at: NaiveDateTime) -> StoreResult<Vec<Job>> {
+        let worker = self.id.clone();
+        let lease = self.lease();
+        let kinds = [
+            crate::matches::kind::VACANCY_CHANGED,
+            crate::matches::kind::PROFILE_CHANGED,
+        ];
+        self.services
+            .store
+            .run(move |c| jobs::claim_kinds(c, &worker, &kinds, limit, at, lease))
+            .await
+    }
+
+    /// Runs matching jobs in batches ([`crate::matches::Matcher::changed_many`]):
+    /// while one batch is stored, the next is claimed and matched
+    /// ([`crate::matches::Pipeline`]). A full batch suggests more are
+    /// waiting, so claiming goes on, for up to [`FLOOD`] and until
+    /// `shutdown`; returns how many jobs ran. When a batch fails, each of
+    /// its jobs is run on its own, so one bad row fails (and is retried or
+    /// dead-lettered) alone.
+    async fn matching_flood(
+        &self,
+        first: Vec<Job>,
+        at: NaiveDateTime,
+        shutdown: Option<&Shutdown>,
+    ) -> StoreResult<usize> {
+        let (Some(matcher), true) = (self.matcher.as_ref(), first.len() > 1) else {
+            for job in &first {
                 let outcome = self.handle(job, at).await;
                 self.finish(job, outcome, at).await?;
             }
-            return Ok(());
+            return Ok(first.len());
         };
+        let started = std::time::Instant::now();
+        let mut pipeline = crate::matches::Pipeline::new(matcher.clone());
+        let mut batch = first;
+        let mut ran = 0;
+        loop {
+            ran += batch.len();
+            let full = batch.len() >= MATCH_BATCH as usize;
+            let (vacancies, profiles, readable) = self.readable(batch, at).await?;
+            if !readable.is_empty() {
+                for (jobs, outcome) in pipeline
+                    .push(readable, &vacancies, &profiles, at.date())
+                    .await
+                {
+                    self.batch_ended(&jobs, outcome, at).await?;
+                }
+            }
+            if !full || started.elapsed() >= FLOOD || shutdown.is_some_and(Shutdown::is_requested) {
+                break;
+            }
+            batch = self.claim_matching(MATCH_BATCH, at).await?;
+            if batch.is_empty() {
+                break;
+            }
+        }
+        if let Some((jobs, outcome)) = pipeline.finish().await {
+            self.batch_ended(&jobs, outcome, at).await?;
+        }
+        Ok(ran)
+    }
+
+    /// The vacancies and profiles a batch of matching jobs names, and the
+    /// jobs that could be read; a job whose payload cannot be read is
+    /// finished as failed.
+    async fn readable(
+        &self,
+        batch: Vec<Job>,
+        at: NaiveDateTime,
+    ) -> StoreResult<(Vec<i64>, Vec<i64>, Vec<Job>)> {
         let mut vacancies = Vec::new();
         let mut profiles = Vec::new();
         let mut readable = Vec::new();
         for job in batch {
             match serde_json::from_str::<crate::matches::Changed>(&job.payload) {
-                Ok(changed) if job.kind == crate::matches::kind::VACANCY_CHANGED => {
-                    vacancies.push(changed.id);
-                    readable.push(job);
-                }
                 Ok(changed) => {
-                    profiles.push(changed.id);
+                    if job.kind == crate::matches::kind::VACANCY_CHANGED {
+                        vacancies.push(changed.id);
+                    } else {
+                        profiles.push(changed.id);
+                    }
                     readable.push(job);
                 }
                 Err(e) => {
                     let error = JobError::Payload(e.to_string());
-                    self.finish(job, Err(error), at).await?;
+                    self.finish(&job, Err(error), at).await?;
                 }
             }
         }
-        match matcher.changed_many(&vacancies, &profiles, at.date()).await {
+        Ok((vacancies, profiles, readable))
+    }
+
+    /// Finishes the jobs of a matching batch that ended; when it failed,
+    /// runs each job on its own.
+    async fn batch_ended(
+        &self,
+        jobs: &[Job],
+        outcome: Result<crate::store::matches::RunOutcome, crate::matches::MatchError>,
+        at: NaiveDateTime,
+    ) -> StoreResult<()> {
+        match outcome {
             Ok(outcome) => {
-                tracing::debug!(jobs = readable.len(), ?outcome, "matching batch stored");
-                for job in readable {
-                    self.finish(job, Ok(()), at).await?;
-                }
+                tracing::debug!(jobs = jobs.len(), ?outcome, "matching batch stored");
+                self.complete_all(jobs, at).await?;
             }
             Err(error) => {
-                tracing::warn!(jobs = readable.len(), %error, "matching batch failed; running its jobs one by one");
-                for job in readable {
+                tracing::warn!(jobs = jobs.len(), %error, "matching batch failed; running its jobs one by one");
+                for job in jobs {
                     let outcome = self.handle(job, at).await;
                     self.finish(job, outcome, at).await?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Completes jobs that succeeded, in one transaction (a batch's
+    /// hundred completions one by one were a hundred commits).
+    async fn complete_all(&self, done: &[Job], at: NaiveDateTime) -> StoreResult<()> {
+        let worker = self.id.clone();
+        let ids: Vec<i64> = done.iter().map(|job| job.id).collect();
+        let taken_over: Vec<i64> = self
+            .services
+            .store
+            .run(move |c| {
+                c.write(|c| {
+                    let mut taken_over = Vec::new();
+                    for id in ids {
+                        if !jobs::complete(c, id, &worker, at)? {
+                            taken_over.push(id);
+                        }
+                    }
+                    Ok(taken_over)
+                })
+            })
+            .await?;
+        for job in done {
+            if taken_over.contains(&job.id) {
+                tracing::warn!(job = job.id, kind = %job.kind, "job finished after its lease was taken over");
+            } else {
+                tracing::debug!(job = job.id, kind = %job.kind, "job done");
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::matches;
-use super::{AsTx, InTx, StoreResult};
+use super::{AsTx, InTx, StoreResult, Tx};
 use crate::domain::application::MatchStatus;
 use crate::with_conn;
 
@@ -135,9 +135,9 @@ fn expire(conn: &mut impl AsTx, ids: &[i64], at: NaiveDateTime) -> StoreResult<u
     Ok(expired)
 }
 
-/// Rows per multi-row insert: 500 rows of 9 values stay far under both
-/// backends' limits on bound parameters (SQLite 32,766, PostgreSQL 65,535).
-const INSERT_CHUNK: usize = 500;
+/// Rows per insert of new pairs ([`insert_new`]): one JSON array of about
+/// 2 MB.
+const INSERT_CHUNK: usize = 5_000;
 
 /// A pair as it is stored, to tell whether a run changes it.
 type Existing = (i64, String, f64, Option<f64>, String);
@@ -340,7 +340,11 @@ fn store_again(
 }
 
 /// Inserts the batch's new pairs, in key order, [`INSERT_CHUNK`] rows a
-/// statement.
+/// statement: the rows go as one JSON array, bound as one value, that the
+/// database takes apart itself. A statement of 500 rows of 11 values was
+/// built, bound and (on SQLite) parsed afresh for every chunk through the
+/// query builder, 30% of a store's time; numbers go through JSON exactly
+/// (shortest round-trip text both ways).
 fn insert_new(
     conn: &mut InTx,
     new: &BTreeMap<(i64, i64), NewPair<'_>>,
@@ -351,18 +355,42 @@ fn insert_new(
         let rows: Vec<_> = chunk
             .iter()
             .map(|pair| {
+                let found = pair.found;
                 (
-                    assessed(pair.found, at),
-                    matches::profile_id.eq(pair.found.profile_id),
-                    matches::vacancy_id.eq(pair.found.vacancy_id),
-                    matches::status.eq(if pair.expired { "expired" } else { "suggested" }),
-                    matches::created_at.eq(at),
+                    found.profile_id,
+                    found.vacancy_id,
+                    if pair.expired { "expired" } else { "suggested" },
+                    found.score,
+                    found.distance_km,
+                    &found.reasons,
+                    found.required_met,
+                    found.required_total,
                 )
             })
             .collect();
-        with_conn!(conn, |c| diesel::insert_into(matches::table)
-            .values(&rows)
-            .execute(c)?);
+        let rows = serde_json::to_string(&rows)
+            .map_err(|e| super::StoreError::Corrupt(format!("matches to store: {e}")))?;
+        match conn.tx() {
+            Tx::Sqlite(c) => diesel::sql_query(
+                "INSERT INTO matches (profile_id, vacancy_id, status, score, distance_km, \
+                 reasons, required_met, required_total, created_at, updated_at) \
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
+                 value ->> 5, value ->> 6, value ->> 7, ?2, ?2 FROM json_each(?1)",
+            )
+            .bind::<diesel::sql_types::Text, _>(rows)
+            .bind::<diesel::sql_types::Timestamp, _>(at)
+            .execute(c)?,
+            Tx::Postgres(c) => diesel::sql_query(
+                "INSERT INTO matches (profile_id, vacancy_id, status, score, distance_km, \
+                 reasons, required_met, required_total, created_at, updated_at) \
+                 SELECT (r ->> 0)::bigint, (r ->> 1)::bigint, r ->> 2, (r ->> 3)::float8, \
+                 (r ->> 4)::float8, r ->> 5, (r ->> 6)::int, (r ->> 7)::int, $2, $2 \
+                 FROM json_array_elements($1::json) AS r",
+            )
+            .bind::<diesel::sql_types::Text, _>(rows)
+            .bind::<diesel::sql_types::Timestamp, _>(at)
+            .execute(c)?,
+        };
     }
     Ok(())
 }

@@ -787,6 +787,22 @@ impl Small {
             .unwrap()
     }
 
+    /// `N` published [`forklift_job`]s; their ids.
+    fn forklift_jobs<const N: usize>(&self) -> [i64; N] {
+        std::array::from_fn(|_| {
+            self.vacancy(
+                &forklift_job(None, None),
+                fairchance::domain::vacancy::VacancyStatus::Published,
+            )
+        })
+    }
+
+    /// `N` people released on `release`, `{prefix}1`, `{prefix}2`, …; their
+    /// ids.
+    fn people<const N: usize>(&self, prefix: &str, release: chrono::NaiveDate) -> [i64; N] {
+        std::array::from_fn(|i| self.person(&format!("{prefix}{}", i + 1), release))
+    }
+
     /// Writes [`released_on`]`(reference, release)` as a person of the test
     /// service with its officer; returns the id.
     fn person(&self, reference: &str, release: chrono::NaiveDate) -> i64 {
@@ -1548,19 +1564,11 @@ on_both_backends!(
 on_both_backends!(
     a_batch_of_runs_stores_what_its_runs_store_one_after_another,
     |backend| async move {
-        use fairchance::domain::vacancy::VacancyStatus;
         use fairchance::store::matches::{apply_run, apply_runs, Found, RunOutcome, RunScope};
         let s = small(backend).await;
         let today = now().date();
-        let (v1, v2) = (
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-        );
-        let (p1, p2, p3) = (
-            s.person("B1", today),
-            s.person("B2", today),
-            s.person("B3", today),
-        );
+        let [v1, v2] = s.forklift_jobs();
+        let [p1, p2, p3] = s.people("B", today);
         let pair =
             |p: i64, v: i64, score: f64| Found::from_json(p, v, score, Some(3.0), "[]".into());
         let mut conn = s.app.services.store.conn().unwrap();
@@ -1628,19 +1636,11 @@ on_both_backends!(
 on_both_backends!(
     new_pairs_are_stored_exactly_as_their_runs_found_them,
     |backend| async move {
-        use fairchance::domain::vacancy::VacancyStatus;
         use fairchance::store::matches::{apply_runs, Found, RunScope};
         let s = small(backend).await;
         let today = now().date();
-        let (v1, v2) = (
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-        );
-        let (p1, p2, p3) = (
-            s.person("E1", today),
-            s.person("E2", today),
-            s.person("E3", today),
-        );
+        let [v1, v2] = s.forklift_jobs();
+        let [p1, p2, p3] = s.people("E", today);
         // Scores and distances whose shortest text has 17 digits, the
         // smallest normal number, no distance; reasons with quotes,
         // backslashes, slashes and characters outside ASCII.
@@ -1701,15 +1701,11 @@ on_both_backends!(
 on_both_backends!(
     a_pipeline_stores_each_batch_in_order_while_the_next_is_matched,
     |backend| async move {
-        use fairchance::domain::vacancy::VacancyStatus;
         use fairchance::matches::Pipeline;
         let s = small(backend).await;
         let today = now().date();
-        let (v1, v2) = (
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-            s.vacancy(&forklift_job(None, None), VacancyStatus::Published),
-        );
-        let (p1, p2) = (s.person("P1", today), s.person("P2", today));
+        let [v1, v2] = s.forklift_jobs();
+        let [p1, p2] = s.people("P", today);
         let mut pipeline = Pipeline::new(s.app.matcher.clone());
         // The first batch is matched and held: nothing stored yet.
         let ended = pipeline.push("new", &[v1, v2], &[p1, p2], today).await;

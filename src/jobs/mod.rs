@@ -388,8 +388,9 @@ impl Worker {
         Ok(())
     }
 
-    /// Completes jobs that succeeded, in one transaction (a batch's
-    /// hundred completions one by one were a hundred commits).
+    /// Completes jobs that succeeded (one, or a matching batch's), in one
+    /// transaction (a batch's hundred completions one by one were a
+    /// hundred commits).
     async fn complete_all(&self, done: &[Job], at: NaiveDateTime) -> StoreResult<()> {
         let worker = self.id.clone();
         let ids: Vec<i64> = done.iter().map(|job| job.id).collect();
@@ -410,6 +411,9 @@ impl Worker {
             .await?;
         for job in done {
             if taken_over.contains(&job.id) {
+                // Its lease ran out and another worker took it; theirs is
+                // the attempt that counts (an email repeats its Message-ID,
+                // so receivers see one message).
                 tracing::warn!(job = job.id, kind = %job.kind, "job finished after its lease was taken over");
             } else {
                 tracing::debug!(job = job.id, kind = %job.kind, "job done");
@@ -424,25 +428,10 @@ impl Worker {
         outcome: Result<(), JobError>,
         at: NaiveDateTime,
     ) -> StoreResult<()> {
-        let worker = self.id.clone();
         match outcome {
-            Ok(()) => {
-                let id = job.id;
-                let held = self
-                    .services
-                    .store
-                    .run(move |c| jobs::complete(c, id, &worker, at))
-                    .await?;
-                if held {
-                    tracing::debug!(job = job.id, kind = %job.kind, "job done");
-                } else {
-                    // Its lease ran out and another worker took it; theirs is
-                    // the attempt that counts (an email repeats its
-                    // Message-ID, so receivers see one message).
-                    tracing::warn!(job = job.id, kind = %job.kind, "job finished after its lease was taken over");
-                }
-            }
+            Ok(()) => self.complete_all(std::slice::from_ref(job), at).await?,
             Err(error) => {
+                let worker = self.id.clone();
                 let failure = error.failure();
                 let message = error.to_string();
                 let job_copy = job.clone();

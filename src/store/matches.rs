@@ -339,6 +339,20 @@ fn store_again(
     Ok(())
 }
 
+/// [`insert_new`]'s statement: new pairs from a JSON array of
+/// `[profile, vacancy, status, score, distance, reasons, required met,
+/// required total]` (the first value bound), all created and updated at the
+/// second value bound.
+const INSERT_FROM_JSON_SQLITE: &str = "INSERT INTO matches (profile_id, vacancy_id, status, \
+     score, distance_km, reasons, required_met, required_total, created_at, updated_at) \
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+     value ->> 6, value ->> 7, ?2, ?2 FROM json_each(?1)";
+const INSERT_FROM_JSON_POSTGRES: &str = "INSERT INTO matches (profile_id, vacancy_id, status, \
+     score, distance_km, reasons, required_met, required_total, created_at, updated_at) \
+     SELECT (r ->> 0)::bigint, (r ->> 1)::bigint, r ->> 2, (r ->> 3)::float8, \
+     (r ->> 4)::float8, r ->> 5, (r ->> 6)::int, (r ->> 7)::int, $2, $2 \
+     FROM json_array_elements($1::json) AS r";
+
 /// Inserts the batch's new pairs, in key order, [`INSERT_CHUNK`] rows a
 /// statement: the rows go as one JSON array, bound as one value, that the
 /// database takes apart itself. A statement of 500 rows of 11 values was
@@ -370,27 +384,14 @@ fn insert_new(
             .collect();
         let rows = serde_json::to_string(&rows)
             .map_err(|e| super::StoreError::Corrupt(format!("matches to store: {e}")))?;
-        match conn.tx() {
-            Tx::Sqlite(c) => diesel::sql_query(
-                "INSERT INTO matches (profile_id, vacancy_id, status, score, distance_km, \
-                 reasons, required_met, required_total, created_at, updated_at) \
-                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, \
-                 value ->> 5, value ->> 6, value ->> 7, ?2, ?2 FROM json_each(?1)",
-            )
-            .bind::<diesel::sql_types::Text, _>(rows)
-            .bind::<diesel::sql_types::Timestamp, _>(at)
-            .execute(c)?,
-            Tx::Postgres(c) => diesel::sql_query(
-                "INSERT INTO matches (profile_id, vacancy_id, status, score, distance_km, \
-                 reasons, required_met, required_total, created_at, updated_at) \
-                 SELECT (r ->> 0)::bigint, (r ->> 1)::bigint, r ->> 2, (r ->> 3)::float8, \
-                 (r ->> 4)::float8, r ->> 5, (r ->> 6)::int, (r ->> 7)::int, $2, $2 \
-                 FROM json_array_elements($1::json) AS r",
-            )
-            .bind::<diesel::sql_types::Text, _>(rows)
-            .bind::<diesel::sql_types::Timestamp, _>(at)
-            .execute(c)?,
+        let insert = match conn.tx() {
+            Tx::Sqlite(_) => INSERT_FROM_JSON_SQLITE,
+            Tx::Postgres(_) => INSERT_FROM_JSON_POSTGRES,
         };
+        with_conn!(conn, |c| diesel::sql_query(insert)
+            .bind::<diesel::sql_types::Text, _>(&rows)
+            .bind::<diesel::sql_types::Timestamp, _>(at)
+            .execute(c)?);
     }
     Ok(())
 }
